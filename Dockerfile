@@ -1,0 +1,27 @@
+# One image for the web process (gunicorn) and the Celery workers.
+FROM python:3.12-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH=/opt/venv/bin:$PATH \
+    DJANGO_SETTINGS_MODULE=pbc.settings.production
+
+# weasyprint's libraries and the fonts the PDFs use (Liberation Sans stands in for Arial).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+RUN pip install --no-cache-dir uv==0.13.8
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+RUN DJANGO_SECRET_KEY=collectstatic-only-$(date +%s)-not-used-at-run-time-xxxxxxxxxxxxxxxxxxxx \
+    DATABASE_URL=sqlite:////tmp/unused.sqlite3 CELERY_BROKER_URL=memory:// \
+    python manage.py collectstatic --no-input
+
+RUN useradd --create-home --uid 1000 pbc && mkdir -p /app/media && chown pbc /app/media
+USER pbc
+EXPOSE 8000

@@ -1,0 +1,42 @@
+# PBC Plans: `make run` serves the embedded default with demo data, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v python3.14 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+NHSUK_FRONTEND_VERSION := 10.6.1
+
+.PHONY: install run test lint vendor-nhsuk
+
+$(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(BIN)/uv pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+vendor-nhsuk:
+	rm -rf /tmp/nhsuk-vendor && mkdir -p /tmp/nhsuk-vendor
+	cd /tmp/nhsuk-vendor && npm pack --silent nhsuk-frontend@$(NHSUK_FRONTEND_VERSION) && tar xzf nhsuk-frontend-$(NHSUK_FRONTEND_VERSION).tgz
+	rm -rf static/nhsuk/assets static/nhsuk/nhsuk-frontend.min.*
+	cp -r /tmp/nhsuk-vendor/package/dist/nhsuk/assets static/nhsuk/assets
+	cp /tmp/nhsuk-vendor/package/dist/nhsuk/nhsuk-frontend-$(NHSUK_FRONTEND_VERSION).min.js static/nhsuk/nhsuk-frontend.min.js
+	sed -E -e 's#url\(/assets/#url(assets/#g' -e 's#@font-face\{[^}]*assets\.nhs\.uk[^}]*\}##g' -e 's#/\*\# sourceMappingURL=[^*]*\*/##' \
+		/tmp/nhsuk-vendor/package/dist/nhsuk/nhsuk-frontend-$(NHSUK_FRONTEND_VERSION).min.css > static/nhsuk/nhsuk-frontend.min.css
+	sed -i -e 's#//\# sourceMappingURL=.*##' static/nhsuk/nhsuk-frontend.min.js

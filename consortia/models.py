@@ -1,0 +1,227 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+practice_code_validator = RegexValidator(
+    r"^[A-Z][0-9]{5}$",
+    "Enter the national practice code: a capital letter then five digits, like E82001.",
+)
+
+
+class Commissioner(models.Model):
+    """A PCT in the seed documents (an ICB today): it issues the plan form and reviews plans."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Consortium(models.Model):
+    """A group of GP practices that writes one commissioning plan a year ("PBC group")."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=200, blank=True)
+    commissioner = models.ForeignKey(
+        Commissioner, on_delete=models.PROTECT, related_name="consortia"
+    )
+    declared_population = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The registered population the consortium declares, where it gives one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "consortia"
+
+    def __str__(self):
+        return self.name
+
+
+class Practice(models.Model):
+    consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="practices")
+    name = models.CharField(max_length=200)
+    code = models.CharField(
+        "national practice code", max_length=6, unique=True, validators=[practice_code_validator]
+    )
+    list_size = models.PositiveIntegerField(
+        "registered list size",
+        null=True,
+        blank=True,
+        help_text="Registered patients; leave empty where it is not known.",
+    )
+    sites = models.TextField(blank=True, help_text="Surgeries and branch sites, one a line.")
+    is_demo = models.BooleanField(
+        default=False, help_text="Invented for the demo: the source documents name no practice."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["consortium", "position", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Person(models.Model):
+    """Someone named in a plan: a director, committee member, lead or member of the PCT team."""
+
+    name = models.CharField(max_length=200)
+    commissioner = models.ForeignKey(Commissioner, on_delete=models.PROTECT, related_name="people")
+    consortium = models.ForeignKey(
+        Consortium,
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+        help_text="Empty for the PCT's own staff.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.consortium_id and self.consortium.commissioner_id != self.commissioner_id:
+            raise ValidationError(
+                {"consortium": f"{self.consortium} belongs to another {self._meta.verbose_name}."}
+            )
+
+
+class PersonRole(models.Model):
+    class Kind(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        EXECUTIVE_MEMBER = "executive_member", "Executive committee member"
+        EXECUTIVE_CHAIR = "executive_chair", "Executive committee chair"
+        CLINICAL_LEAD = "clinical_lead", "Clinical lead"
+        MANAGERIAL_LEAD = "managerial_lead", "Managerial lead"
+        PCT_SUPPORT = "pct_support", "PCT support team"
+
+    CONSORTIUM_KINDS = frozenset(
+        {
+            Kind.DIRECTOR,
+            Kind.EXECUTIVE_MEMBER,
+            Kind.EXECUTIVE_CHAIR,
+            Kind.CLINICAL_LEAD,
+            Kind.MANAGERIAL_LEAD,
+        }
+    )
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    detail = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Discipline for a director, area for a clinical lead, role in the PCT team.",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "detail"], name="unique_person_role")
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()}" + (
+            f" ({self.detail})" if self.detail else ""
+        )
+
+    def clean(self):
+        if self.kind in self.CONSORTIUM_KINDS and not self.person.consortium_id:
+            raise ValidationError({"kind": "This role belongs to a consortium member."})
+        if self.kind == self.Kind.PCT_SUPPORT and self.person.consortium_id:
+            raise ValidationError({"kind": "The PCT support team is the PCT's own staff."})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is needed.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True, role=User.Role.SITE_ADMIN)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. Their access role and organisation decide what they may do."""
+
+    class Role(models.TextChoices):
+        CONSORTIUM_EDITOR = "consortium_editor", "Practice manager (consortium editor)"
+        CONSORTIUM_EXECUTIVE_CHAIR = "consortium_executive_chair", "Consortium executive chair"
+        PCT_LEAD = "pct_lead", "PCT lead (reviewer)"
+        PEC_COMMITTEE_CHAIR = "pec_committee_chair", "Joint PEC Commissioning Committee Chair"
+        PCT_CHIEF_EXECUTIVE = "pct_chief_executive", "PCT chief executive"
+        SITE_ADMIN = "site_admin", "Site administrator"
+
+    CONSORTIUM_ROLES = frozenset({Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR})
+    COMMISSIONER_ROLES = frozenset(
+        {Role.PCT_LEAD, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE}
+    )
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    commissioner = models.ForeignKey(
+        Commissioner, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="unique_email_ignoring_case")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.lower()
+        if self.role in self.CONSORTIUM_ROLES:
+            if not self.consortium_id:
+                raise ValidationError(
+                    {"consortium": "Choose the consortium this person works for."}
+                )
+            if self.commissioner_id and self.commissioner_id != self.consortium.commissioner_id:
+                raise ValidationError(
+                    {"consortium": "This consortium belongs to another PCT than the one chosen."}
+                )
+            self.commissioner_id = self.consortium.commissioner_id
+        elif self.role in self.COMMISSIONER_ROLES:
+            if not self.commissioner_id:
+                raise ValidationError({"commissioner": "Choose the PCT this person works for."})
+            if self.consortium_id:
+                raise ValidationError({"consortium": "PCT staff do not belong to a consortium."})
+        elif self.role == self.Role.SITE_ADMIN:
+            self.is_staff = True

@@ -1,0 +1,95 @@
+"""Who may do what, named once.
+
+Each capability in ``Perm`` is granted by a rules predicate of (user, object): the user's access
+role must allow the action, and the object (a consortium, a PCT, or anything with a
+``consortium``) must be inside the user's scope. Whether the plan's state allows the action is
+the workflow's business (plans/workflow.py), not this module's.
+"""
+
+import enum
+
+import rules
+
+from .models import Commissioner, Consortium, User
+
+Role = User.Role
+
+
+class Perm(enum.StrEnum):
+    VIEW = "consortia.view"
+    EDIT_CONSORTIUM_SECTIONS = "consortia.edit_consortium_sections"
+    EDIT_PCT_SECTIONS = "consortia.edit_pct_sections"
+    COMMENT = "consortia.comment"
+    SUBMIT = "consortia.submit"
+    REVIEW = "consortia.review"
+    APPROVE = "consortia.approve"
+    SIGN = "consortia.sign"
+    EXPORT = "consortia.export"
+    ADMINISTER = "consortia.administer"
+
+
+def consortium_of(obj) -> Consortium | None:
+    if isinstance(obj, Consortium):
+        return obj
+    return getattr(obj, "consortium", None)
+
+
+def commissioner_id_of(obj) -> int | None:
+    if isinstance(obj, Commissioner):
+        return obj.pk
+    consortium = consortium_of(obj)
+    return consortium.commissioner_id if consortium is not None else None
+
+
+def has_role(*roles):
+    names = frozenset(roles)
+
+    @rules.predicate(name=f"has_role({', '.join(sorted(names))})")
+    def predicate(user):
+        return user.is_authenticated and user.is_active and user.role in names
+
+    return predicate
+
+
+@rules.predicate
+def in_own_consortium(user, obj):
+    consortium = consortium_of(obj)
+    return consortium is not None and user.consortium_id == consortium.pk
+
+
+@rules.predicate
+def in_own_commissioner(user, obj):
+    commissioner_id = commissioner_id_of(obj)
+    return commissioner_id is not None and user.commissioner_id == commissioner_id
+
+
+is_consortium_editor = has_role(Role.CONSORTIUM_EDITOR)
+is_consortium_chair = has_role(Role.CONSORTIUM_EXECUTIVE_CHAIR)
+is_consortium_member = has_role(Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR)
+is_pct_lead = has_role(Role.PCT_LEAD)
+is_pct_signatory = has_role(Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE)
+is_pct_member = has_role(Role.PCT_LEAD, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE)
+is_site_admin = has_role(Role.SITE_ADMIN)
+
+consortium_member_here = is_consortium_member & in_own_consortium
+pct_member_here = is_pct_member & in_own_commissioner
+
+RULES = {
+    Perm.VIEW: consortium_member_here | pct_member_here | is_site_admin,
+    Perm.EDIT_CONSORTIUM_SECTIONS: consortium_member_here,
+    Perm.EDIT_PCT_SECTIONS: is_pct_lead & in_own_commissioner,
+    Perm.COMMENT: consortium_member_here | pct_member_here,
+    Perm.SUBMIT: consortium_member_here,
+    Perm.REVIEW: is_pct_lead & in_own_commissioner,
+    Perm.APPROVE: is_pct_lead & in_own_commissioner,
+    Perm.SIGN: (is_consortium_chair & in_own_consortium) | (is_pct_signatory & in_own_commissioner),
+    Perm.EXPORT: is_consortium_chair & in_own_consortium,
+    Perm.ADMINISTER: is_site_admin,
+}
+
+for _perm, _predicate in RULES.items():
+    rules.add_perm(_perm.value, _predicate)
+
+
+def allowed(user, perm: Perm, obj=None) -> bool:
+    return user.has_perm(perm.value, obj)

@@ -1,0 +1,34 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from . import tasks
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask your administrator.",
+    }
+
+
+class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
+        """Enqueue one email per matching account; the worker renders it with a fresh token."""
+        domain = domain_override or request.get_host()
+        for user in self.get_users(self.cleaned_data["email"]):
+            tasks.send_password_reset_email.delay_on_commit(
+                user_id=user.pk, domain=domain, use_https=use_https
+            )
+
+
+class NewPasswordForm(auth_forms.SetPasswordForm):
+    pass

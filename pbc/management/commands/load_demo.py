@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from consortia import demo as consortia_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations, plans and log-ins. Running it again changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load demo accounts even with debug off (they share one known password).",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "Debug is off: demo accounts share a published password. "
+                "Pass --allow-production to load them anyway."
+            )
+        logins = consortia_demo.load_organisations()
+        for loader in _plan_loaders():
+            loader()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000"))
+        self.stdout.write(f"Every demo log-in uses the password: {consortia_demo.DEMO_PASSWORD}")
+        width = max(len(login.email) for login in logins)
+        for login in logins:
+            self.stdout.write(f"  {login.email.ljust(width)}  {login.role}, {login.organisation}")
+
+
+def _plan_loaders():
+    return []

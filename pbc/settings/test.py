@@ -1,0 +1,48 @@
+"""Tests: PostgreSQL when one answers (always under CI), otherwise SQLite."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pbc")
+    if url.startswith("sqlite"):
+        return None
+    import psycopg2
+
+    parsed = env.db_url_config(url)
+    try:
+        psycopg2.connect(
+            dbname="postgres",
+            user=parsed["USER"],
+            password=parsed["PASSWORD"],
+            host=parsed["HOST"],
+            port=parsed["PORT"] or 5432,
+            connect_timeout=2,
+        ).close()
+    except psycopg2.OperationalError:
+        return None
+    return url
+
+
+_url = _postgres_url()
+DATABASES = {
+    "default": env.db_url_config(_url)
+    if _url
+    else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run eagerly unless a test hands them to a real worker (tests/worker.py), which then
+# finds this broker already configured.
+CELERY_BROKER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,40 @@
+"""Small helpers for the nhsuk crispy-forms template pack and page templates."""
+
+from django import template
+
+register = template.Library()
+
+_ERROR_MODIFIERS = {
+    "nhsuk-input": "nhsuk-input--error",
+    "nhsuk-textarea": "nhsuk-textarea--error",
+    "nhsuk-select": "nhsuk-select--error",
+    "nhsuk-file-upload": "nhsuk-file-upload--error",
+}
+
+
+@register.simple_tag
+def nhsuk_describedby(field) -> str:
+    """The ids of the hint and error message that describe ``field``, for aria-describedby."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def nhsuk_error_class(field) -> str:
+    """The design system's error modifier for the field's widget, or nothing without errors."""
+    if not field.errors:
+        return ""
+    widget_class = field.field.widget.attrs.get("class", "")
+    for base, modifier in _ERROR_MODIFIERS.items():
+        if base in widget_class.split():
+            return modifier
+    return ""
+
+
+@register.filter
+def widget_type(field) -> str:
+    return field.field.widget.__class__.__name__

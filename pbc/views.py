@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health
+
+
+@login_required
+def home(request):
+    return render(request, "pbc/home.html")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    checks = health.report()
+    healthy = all(value in (health.OK, health.EAGER) for value in checks.values())
+    return JsonResponse({"healthy": healthy, **checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,45 @@
+"""Which outside services this machine has, and how a test that needs one reacts to its absence.
+
+Outside CI a missing service skips the test with the reason in the summary; with CI=true the
+same absence is a failure, because CI must prove the product on the real components.
+"""
+
+import os
+import shutil
+import socket
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("PBC_CHROMIUM", "/usr/bin/chromium"))
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(available: bool, reason: str) -> None:
+    if available:
+        return
+    if in_ci():
+        pytest.fail(f"CI needs this service: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@cache
+def redis_available() -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(REDIS_URL)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def chromium_available() -> bool:
+    return CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is not None
