@@ -14,7 +14,9 @@ def compose():
 
 def readme_command(name: str) -> str:
     """The command the README documents for a service, from its `name:` line."""
-    match = re.search(rf"^\s*-?\s*{name}: `(.+?)`\s*$", (ROOT / "README.md").read_text(), re.MULTILINE)
+    match = re.search(
+        rf"^\s*-?\s*{name}: `(.+?)`\s*$", (ROOT / "README.md").read_text(), re.MULTILINE
+    )
     assert match, f"README.md documents no command for {name}"
     return match.group(1)
 
