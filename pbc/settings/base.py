@@ -133,6 +133,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+
 def _mailer(url: str, file_path: str) -> dict:
     """MAILERS["default"] from EMAIL_URL (SMTP or console) or a folder to write emails into."""
     if file_path:
