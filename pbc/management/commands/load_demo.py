@@ -31,4 +31,6 @@ class Command(BaseCommand):
 
 
 def _plan_loaders():
-    return []
+    from plans import demo as plans_demo
+
+    return [plans_demo.load_plans]

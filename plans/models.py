@@ -1,0 +1,188 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from consortia.models import Commissioner, Consortium
+
+
+class CompletedBy(models.TextChoices):
+    CONSORTIUM = "consortium", "Consortium"
+    PCT = "pct", "PCT"
+    BOTH = "both", "Consortium and PCT"
+
+
+class QuestionKind(models.TextChoices):
+    RICH_TEXT = "rich_text", "Text"
+    TABLE = "table", "Table"
+    PROJECTS = "projects", "Projects and targets"
+    SAVINGS_TARGET = "savings_target", "Savings target"
+    BUSINESS_CASES = "business_cases", "Business cases"
+    MILESTONES = "milestones", "Deliverables and milestones"
+    SUCCESS_CRITERIA = "success_criteria", "Success criteria"
+    HOURS = "hours", "Hours allocation"
+    DES_FUNDING = "des_funding", "DES funding"
+    OUTCOME_FRAMEWORK = "outcome_framework", "Incentive outcome framework"
+    FREED_UP_RESOURCES = "freed_up_resources", "Freed-up resources"
+    SELF_ASSESSMENT = "self_assessment", "Framework self-assessment"
+    SIGNOFF = "signoff", "Sign-off"
+
+
+class Prefill(models.TextChoices):
+    PRACTICES = "practices", "The consortium's practices"
+    DIRECTORS = "directors", "Directors"
+    EXECUTIVE_COMMITTEE = "executive_committee", "Executive committee"
+    CLINICAL_LEADS = "clinical_leads", "Clinical leads"
+    MANAGERIAL_LEADS = "managerial_leads", "Managerial leads"
+    PCT_SUPPORT_TEAM = "pct_support_team", "PCT support team"
+
+
+class PlanTemplate(models.Model):
+    """One version of a commissioner's plan form. Published versions never change."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    slug = models.SlugField(unique=True, help_text="The definition file's name.")
+    family = models.SlugField(help_text="Shared by every version of the same form.")
+    issuer = models.ForeignKey(Commissioner, on_delete=models.PROTECT, related_name="templates")
+    name = models.CharField(max_length=200)
+    version_label = models.CharField(max_length=100)
+    version_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    return_instructions = models.TextField(blank=True)
+    signatories = models.JSONField(default=list, help_text="[{role, title}] in signing order.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family", "version_date", "version_label"]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "version_label"], name="unique_version")
+        ]
+
+    def __str__(self):
+        return f"{self.name} [{self.version_label}]"
+
+
+class TemplatePart(models.Model):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="parts")
+    key = models.SlugField(max_length=100)
+    number = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=300)
+    guidance = models.TextField(blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["template", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="unique_part_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+
+class TemplateQuestion(models.Model):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="questions")
+    part = models.ForeignKey(TemplatePart, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=100, help_text="Stable across versions of the form.")
+    number = models.CharField(max_length=20, blank=True)
+    title = models.TextField()
+    completed_by = models.CharField(max_length=16, choices=CompletedBy.choices)
+    required = models.BooleanField(default=True)
+    note_ref = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    prompts = models.JSONField(default=list)
+    kind = models.CharField(max_length=32, choices=QuestionKind.choices)
+    columns = models.JSONField(default=list, blank=True, help_text="[{key, label}] for tables.")
+    prefill = models.CharField(max_length=32, choices=Prefill.choices, blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["template", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="unique_question_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def has_text(self) -> bool:
+        return self.kind not in (QuestionKind.TABLE, QuestionKind.SIGNOFF)
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != QuestionKind.SIGNOFF
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        SIGNING = "signing", "Signing"
+        SIGNED = "signed", "Signed"
+        SUBMITTED_TO_PCT = "submitted_to_pct", "Submitted to PCT"
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="plans")
+    template = models.ForeignKey(PlanTemplate, on_delete=models.PROTECT, related_name="plans")
+    period = models.CharField(max_length=20, help_text='The plan year, such as "2006/07".')
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "consortium__name"]
+
+    def __str__(self):
+        return f"{self.title} ({self.period})"
+
+
+class Answer(models.Model):
+    """A plan's answer to one question. ``version`` rises by one with every accepted save."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(TemplateQuestion, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    rows = models.JSONField(default=list, blank=True)
+    data = models.JSONField(
+        default=dict, blank=True, help_text="Figures of the structured kinds (projects ...)."
+    )
+    autosaved = models.BooleanField(
+        default=False, help_text="Last saved automatically, not yet saved by its editor."
+    )
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(cascade_delete_history=True)
+
+    class Meta:
+        ordering = ["plan", "question__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.question}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            _has_words(self.text) or any(any(row.values()) for row in self.rows) or self.data
+        )
+
+
+def _has_words(html: str) -> bool:
+    from django.utils.html import strip_tags
+
+    return bool(strip_tags(html or "").strip())

@@ -1,0 +1,27 @@
+"""Every piece of rich text is cleaned here, on the server, against one allowlist."""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "a", "blockquote",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+MAX_ANSWER_CHARACTERS = 100_000
+
+
+def clean_html(html: str) -> str:
+    """Keep headings, emphasis, lists and links; drop scripts, styles, handlers and Word junk."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+def clean_cell(value) -> str:
+    """Table cells are plain text."""
+    return nh3.clean(str(value or ""), tags=set()).strip()

@@ -1,0 +1,226 @@
+"""Changes to plans and their answers. Views, admin, loaders and tasks call these verbs."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from consortia.models import Consortium, PersonRole
+
+from .models import Answer, Plan, PlanTemplate, Prefill, QuestionKind, TemplateQuestion
+from .sanitise import MAX_ANSWER_CHARACTERS, clean_cell, clean_html
+from .workflow import may_edit_answer
+
+# Autosaves by one person within this window become one revision (see docs/decisions).
+AUTOSAVE_COALESCE_WINDOW = timedelta(minutes=10)
+AUTOSAVE = "autosave"
+SAVE = "save"
+MAX_TABLE_ROWS = 500
+
+
+class AnswerInvalid(ValueError):
+    """Input that cannot be saved as it is; ``message`` is fit to show beside the field."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class StaleAnswer(Exception):
+    """The answer changed since the editor loaded it; nothing was saved."""
+
+    def __init__(self, current: Answer):
+        self.current = current
+        super().__init__(f"Answer {current.pk} is at version {current.version}")
+
+
+def _prefill_rows(question: TemplateQuestion, consortium: Consortium) -> list[dict]:
+    column_keys = [column["key"] for column in question.columns]
+    if question.prefill == Prefill.PRACTICES:
+        rows = [
+            {"name": p.name, "code": p.code, "list_size": p.list_size or ""}
+            for p in consortium.practices.all()
+        ]
+    elif question.prefill == Prefill.PCT_SUPPORT_TEAM:
+        roles = PersonRole.objects.filter(
+            person__commissioner=consortium.commissioner_id, kind=PersonRole.Kind.PCT_SUPPORT
+        ).select_related("person")
+        rows = [{"name": role.person.name, "role": role.detail} for role in roles]
+    else:
+        kinds = {
+            Prefill.DIRECTORS: [PersonRole.Kind.DIRECTOR],
+            Prefill.EXECUTIVE_COMMITTEE: [
+                PersonRole.Kind.EXECUTIVE_MEMBER,
+                PersonRole.Kind.EXECUTIVE_CHAIR,
+            ],
+            Prefill.CLINICAL_LEADS: [PersonRole.Kind.CLINICAL_LEAD],
+            Prefill.MANAGERIAL_LEADS: [PersonRole.Kind.MANAGERIAL_LEAD],
+        }[question.prefill]
+        roles = (
+            PersonRole.objects.filter(person__consortium=consortium, kind__in=kinds)
+            .select_related("person")
+            .order_by("person_id", "position")
+        )
+        by_person: dict[int, dict] = {}
+        for role in roles:
+            row = by_person.setdefault(role.person_id, {"name": role.person.name})
+            detail = "Chair" if role.kind == PersonRole.Kind.EXECUTIVE_CHAIR else role.detail
+            for key in ("discipline", "area", "role"):
+                if detail and not row.get(key):
+                    row[key] = detail
+        rows = list(by_person.values())
+    return [{key: str(row.get(key, "")) for key in column_keys} for row in rows]
+
+
+@transaction.atomic
+def plan_create(
+    *, consortium: Consortium, template: PlanTemplate, period: str, title: str, user=None
+) -> Plan:
+    """A new draft plan with one empty answer per question and its tables pre-filled."""
+    if template.status != PlanTemplate.Status.PUBLISHED:
+        raise AnswerInvalid("Plans can only start from a published template.")
+    plan = Plan.objects.create(
+        consortium=consortium, template=template, period=period, title=title, created_by=user
+    )
+    for question in template.questions.exclude(kind=QuestionKind.SIGNOFF):
+        rows = _prefill_rows(question, consortium) if question.prefill else []
+        Answer.objects.create(plan=plan, question=question, rows=rows)
+    return plan
+
+
+def _clean_rows(question: TemplateQuestion, rows) -> list[dict]:
+    if not isinstance(rows, list):
+        raise AnswerInvalid("The table could not be read: reload the page and try again.")
+    if len(rows) > MAX_TABLE_ROWS:
+        raise AnswerInvalid(f"A table can have at most {MAX_TABLE_ROWS} rows.")
+    keys = [column["key"] for column in question.columns]
+    cleaned = []
+    for row in rows:
+        if not isinstance(row, dict):
+            raise AnswerInvalid("The table could not be read: reload the page and try again.")
+        values = {key: clean_cell(row.get(key, "")) for key in keys}
+        if any(len(value) > 2000 for value in values.values()):
+            raise AnswerInvalid("A table cell can hold at most 2,000 characters.")
+        if any(values.values()):
+            cleaned.append(values)
+    return cleaned
+
+
+def answer_save(
+    *,
+    answer: Answer,
+    user,
+    base_version: int,
+    text: str | None = None,
+    rows: list | None = None,
+    autosave: bool = False,
+) -> Answer:
+    """Save an editor's answer if nobody has saved since they loaded ``base_version``.
+
+    Raises PermissionDenied (with the reason), AnswerInvalid, or StaleAnswer carrying the
+    current answer, so the editor can compare and keep their own text.
+    """
+    if text is not None and len(text) > MAX_ANSWER_CHARACTERS:
+        raise AnswerInvalid(
+            f"This answer is {len(text):,} characters long; the most an answer can hold is "
+            f"{MAX_ANSWER_CHARACTERS:,}. Shorten it or move detail into an appendix."
+        )
+    with transaction.atomic():
+        current = (
+            Answer.objects.select_for_update()
+            .select_related("plan", "question", "plan__consortium")
+            .get(pk=answer.pk)
+        )
+        decision = may_edit_answer(user, current.plan, current.question)
+        if not decision:
+            raise PermissionDenied(decision.reason)
+        if current.version != base_version:
+            raise StaleAnswer(current)
+        if text is not None and current.question.has_text:
+            current.text = clean_html(text)
+        if rows is not None and current.question.kind == QuestionKind.TABLE:
+            current.rows = _clean_rows(current.question, rows)
+        now = timezone.now()
+        current.version += 1
+        current.autosaved = autosave
+        current.updated_at = now
+        current.updated_by = user
+        latest = current.history.first() if autosave else None
+        if (
+            latest is not None
+            and latest.history_change_reason == AUTOSAVE
+            and latest.history_user_id == user.pk
+            and now - latest.history_date < AUTOSAVE_COALESCE_WINDOW
+        ):
+            current.skip_history_when_saving = True
+            current.save()
+            del current.skip_history_when_saving
+            for name in ("text", "rows", "autosaved", "version", "updated_at", "updated_by_id"):
+                setattr(latest, name, getattr(current, name))
+            latest.history_date = now
+            latest.save()
+        else:
+            current._change_reason = AUTOSAVE if autosave else SAVE
+            current._history_user = user
+            current.save()
+    return current
+
+
+@dataclass
+class MigrationPreview:
+    target: PlanTemplate
+    mapped: list[tuple[TemplateQuestion, TemplateQuestion]] = field(default_factory=list)
+    unmapped: list[Answer] = field(default_factory=list)
+    new_questions: list[TemplateQuestion] = field(default_factory=list)
+
+
+def plan_migration_preview(*, plan: Plan, target: PlanTemplate) -> MigrationPreview:
+    """What moving the plan to ``target`` would do, answer by answer, before anything changes."""
+    if target.family != plan.template.family:
+        raise AnswerInvalid("A plan can only move to another version of its own form.")
+    targets = {question.key: question for question in target.questions.all()}
+    preview = MigrationPreview(target=target)
+    answered_keys = set()
+    for answer in plan.answers.select_related("question"):
+        answered_keys.add(answer.question.key)
+        new_question = targets.get(answer.question.key)
+        if new_question is not None and new_question.kind == answer.question.kind:
+            preview.mapped.append((answer.question, new_question))
+        elif not answer.is_empty:
+            preview.unmapped.append(answer)
+    preview.new_questions = [
+        question
+        for key, question in targets.items()
+        if key not in answered_keys and question.answerable
+    ]
+    return preview
+
+
+@transaction.atomic
+def plan_migrate(*, plan: Plan, target: PlanTemplate, user) -> MigrationPreview:
+    """Move a draft plan to a newer version of its form, carrying answers by stable key.
+
+    Answers with no counterpart are kept in their history and listed in the preview.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status not in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
+        raise AnswerInvalid("Only a plan being written can move to a newer form.")
+    preview = plan_migration_preview(plan=plan, target=target)
+    new_by_old = {old.pk: new for old, new in preview.mapped}
+    for answer in plan.answers.select_related("question"):
+        new_question = new_by_old.get(answer.question_id)
+        if new_question is None:
+            # Kept on its old question, so nothing typed is ever lost; the preview lists it.
+            continue
+        answer.question = new_question
+        answer._change_reason = f"moved to {target.version_label}"
+        answer._history_user = user
+        answer.save()
+    for question in preview.new_questions:
+        Answer.objects.create(plan=plan, question=question)
+    plan.template = target
+    plan._change_reason = f"moved to {target.version_label}"
+    plan.save()
+    return preview
