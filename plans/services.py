@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from consortia.models import Consortium, PersonRole
 
+from . import structured
+from .errors import AnswerInvalid, StaleAnswer
 from .models import Answer, Plan, PlanTemplate, Prefill, QuestionKind, TemplateQuestion
 from .sanitise import MAX_ANSWER_CHARACTERS, clean_cell, clean_html
 from .workflow import may_edit_answer
@@ -18,22 +20,6 @@ AUTOSAVE_COALESCE_WINDOW = timedelta(minutes=10)
 AUTOSAVE = "autosave"
 SAVE = "save"
 MAX_TABLE_ROWS = 500
-
-
-class AnswerInvalid(ValueError):
-    """Input that cannot be saved as it is; ``message`` is fit to show beside the field."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
-class StaleAnswer(Exception):
-    """The answer changed since the editor loaded it; nothing was saved."""
-
-    def __init__(self, current: Answer):
-        self.current = current
-        super().__init__(f"Answer {current.pk} is at version {current.version}")
 
 
 def _prefill_rows(question: TemplateQuestion, consortium: Consortium) -> list[dict]:
@@ -103,8 +89,7 @@ def _clean_rows(question: TemplateQuestion, rows) -> list[dict]:
         values = {key: clean_cell(row.get(key, "")) for key in keys}
         if any(len(value) > 2000 for value in values.values()):
             raise AnswerInvalid("A table cell can hold at most 2,000 characters.")
-        if any(values.values()):
-            cleaned.append(values)
+        cleaned.append(values)
     return cleaned
 
 
@@ -115,6 +100,7 @@ def answer_save(
     base_version: int,
     text: str | None = None,
     rows: list | None = None,
+    data: dict | None = None,
     autosave: bool = False,
 ) -> Answer:
     """Save an editor's answer if nobody has saved since they loaded ``base_version``.
@@ -142,6 +128,8 @@ def answer_save(
             current.text = clean_html(text)
         if rows is not None and current.question.kind == QuestionKind.TABLE:
             current.rows = _clean_rows(current.question, rows)
+        if data is not None and current.question.kind in structured.KINDS:
+            current.data = structured.KINDS[current.question.kind].clean(data)
         now = timezone.now()
         current.version += 1
         current.autosaved = autosave
@@ -157,7 +145,9 @@ def answer_save(
             current.skip_history_when_saving = True
             current.save()
             del current.skip_history_when_saving
-            for name in ("text", "rows", "autosaved", "version", "updated_at", "updated_by_id"):
+            for name in (
+                "text", "rows", "data", "autosaved", "version", "updated_at", "updated_by_id",
+            ):  # fmt: skip
                 setattr(latest, name, getattr(current, name))
             latest.history_date = now
             latest.save()

@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/parts/<slug:part_key>/", views.part_detail, name="part_detail"),
+    path(
+        "plans/<int:plan_id>/questions/<slug:question_key>/",
+        views.answer_edit,
+        name="answer_edit",
+    ),
+    path("plans/<int:plan_id>/ready/", views.plan_ready, name="plan_ready"),
+    path("plans/<int:plan_id>/export.json", views.plan_export_json, name="plan_export_json"),
+    path("plans/<int:plan_id>/move/<int:template_id>/", views.plan_move, name="plan_move"),
+]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "django_htmx",
+    "django_prose_editor",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
@@ -184,7 +185,8 @@ CRISPY_TEMPLATE_PACK = "nhsuk"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The hash admits the one style element the rich-text editor (Tiptap) injects.
+    "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

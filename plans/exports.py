@@ -1,0 +1,75 @@
+"""The plan as a machine-readable record: all content, structure and who completes what."""
+
+import re
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from . import selectors
+from .models import Plan
+
+
+def plan_record(plan: Plan) -> dict:
+    answers = selectors.answers_by_question(plan)
+    parts = []
+    for part in selectors.parts_with_questions(plan.template):
+        questions = []
+        for question in part.questions.all():
+            answer = answers.get(question.pk)
+            item = {
+                "key": question.key,
+                "number": question.number,
+                "title": question.title,
+                "completed_by": question.completed_by,
+                "required": question.required,
+                "kind": question.kind,
+            }
+            if answer is not None:
+                item["answer"] = {
+                    "text": answer.text,
+                    "rows": answer.rows,
+                    "data": answer.data,
+                    "version": answer.version,
+                    "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
+                    "updated_by": answer.updated_by.email if answer.updated_by else None,
+                }
+            questions.append(item)
+        parts.append(
+            {
+                "key": part.key,
+                "number": part.number,
+                "title": part.title,
+                "guidance_sections": guidance_sections(part.guidance),
+                "guidance": part.guidance,
+                "questions": questions,
+            }
+        )
+    return {
+        "plan": {
+            "id": plan.pk,
+            "title": plan.title,
+            "period": plan.period,
+            "status": plan.status,
+            "consortium": {"slug": plan.consortium.slug, "name": plan.consortium.name},
+            "commissioner": plan.consortium.commissioner.name,
+        },
+        "template": {
+            "slug": plan.template.slug,
+            "family": plan.template.family,
+            "name": plan.template.name,
+            "version_label": plan.template.version_label,
+        },
+        "parts": parts,
+        "exported_at": timezone.now().isoformat(),
+    }
+
+
+_NUMBERED_HEADING = re.compile(r"<h[2-4]>\s*(\d+(?:\.\d+)*)\s+(.*?)</h[2-4]>", re.S)
+
+
+def guidance_sections(guidance: str) -> list[dict]:
+    """Numbered sections the form prints as guidance (DacCom 1.1-1.3), with their numbers."""
+    return [
+        {"number": number, "title": strip_tags(title).strip()}
+        for number, title in _NUMBERED_HEADING.findall(guidance)
+    ]

@@ -1,0 +1,130 @@
+"""What the plan pages show, worked out here so templates only lay it out."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from . import structured
+from .models import Answer, CompletedBy, Plan, TemplatePart, TemplateQuestion
+from .workflow import Decision
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+STATE_TAG_CLASSES = {
+    NOT_STARTED: "nhsuk-tag--grey",
+    IN_PROGRESS: "nhsuk-tag--blue",
+    COMPLETED: "",
+}
+
+
+def completed_by_label(question: TemplateQuestion, plan: Plan) -> str:
+    pct = settings.COMMISSIONER_WORD
+    consortium = plan.consortium.name
+    return {
+        CompletedBy.CONSORTIUM: consortium,
+        CompletedBy.PCT: f"the {pct}",
+        CompletedBy.BOTH: f"{consortium} and the {pct}",
+    }[question.completed_by]
+
+
+def answer_state(answer: Answer | None) -> str:
+    if answer is None or answer.is_empty:
+        return NOT_STARTED
+    return IN_PROGRESS if answer.autosaved else COMPLETED
+
+
+def last_changed(answer: Answer | None) -> str:
+    if answer is None or answer.updated_at is None:
+        return ""
+    who = answer.updated_by.full_name if answer.updated_by else "Someone"
+    when = date_format(localtime(answer.updated_at), "j F Y \\a\\t H:i")
+    return f"Last changed by {who} on {when}"
+
+
+@dataclass
+class QuestionRow:
+    question: TemplateQuestion
+    answer: Answer | None
+    completed_by: str
+    state: str
+    tag_class: str
+    last_changed: str
+    edit: Decision | None = None
+    form: object = None
+    table_rows: list = field(default_factory=list)
+    structured_template: str = ""
+    structured: dict = field(default_factory=dict)
+
+
+@dataclass
+class PartRow:
+    part: TemplatePart
+    questions: list[QuestionRow] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        states = {row.state for row in self.questions}
+        if not states or states == {COMPLETED}:
+            return COMPLETED if states else ""
+        return NOT_STARTED if states == {NOT_STARTED} else IN_PROGRESS
+
+
+def question_row(question, answer, plan, *, data: dict | None = None) -> QuestionRow:
+    """One question as a page shows it; ``data`` is figures the editor posted but not saved."""
+    state = answer_state(answer)
+    kind = structured.KINDS.get(question.kind)
+    structured_template, structured_context = "", {}
+    if kind is not None:
+        structured_template = kind.template_name
+        figures = data if data is not None else (answer.data if answer is not None else {})
+        structured_context = kind.present(figures, plan=plan)
+    return QuestionRow(
+        question=question,
+        answer=answer,
+        completed_by=completed_by_label(question, plan),
+        state=state,
+        tag_class=STATE_TAG_CLASSES[state],
+        last_changed=last_changed(answer),
+        table_rows=answer.rows if answer is not None else [],
+        structured_template=structured_template,
+        structured=structured_context,
+    )
+
+
+@dataclass
+class TaskList:
+    parts: list[PartRow]
+
+    @property
+    def answerable(self) -> list[QuestionRow]:
+        return [row for part in self.parts for row in part.questions if row.question.answerable]
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for row in self.answerable if row.state == COMPLETED)
+
+    @property
+    def started_count(self) -> int:
+        return sum(1 for row in self.answerable if row.state != NOT_STARTED)
+
+    @property
+    def total(self) -> int:
+        return len(self.answerable)
+
+
+def task_list(plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer]) -> TaskList:
+    return TaskList(
+        parts=[
+            PartRow(
+                part=part,
+                questions=[
+                    question_row(question, answers.get(question.pk), plan)
+                    for question in part.questions.all()
+                ],
+            )
+            for part in parts
+        ]
+    )

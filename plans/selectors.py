@@ -1,0 +1,56 @@
+"""Reads of plans, always through the user's scope (consortia.selectors)."""
+
+from django.db.models import Prefetch, QuerySet
+
+from consortia.selectors import consortia_visible_to
+
+from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    return Plan.objects.filter(consortium__in=consortia_visible_to(user)).select_related(
+        "consortium", "consortium__commissioner", "template"
+    )
+
+
+def templates_for_new_plan(user) -> QuerySet[PlanTemplate]:
+    """Published forms issued by the PCT of the user's consortium."""
+    return PlanTemplate.objects.filter(
+        status=PlanTemplate.Status.PUBLISHED, issuer_id=user.commissioner_id
+    ).select_related("issuer")
+
+
+def newer_versions(plan: Plan) -> QuerySet[PlanTemplate]:
+    return PlanTemplate.objects.filter(
+        family=plan.template.family, status=PlanTemplate.Status.PUBLISHED
+    ).exclude(pk=plan.template_id)
+
+
+def parts_with_questions(template: PlanTemplate) -> list[TemplatePart]:
+    return list(
+        template.parts.prefetch_related(
+            Prefetch("questions", queryset=TemplateQuestion.objects.order_by("position"))
+        )
+    )
+
+
+def answers_by_question(plan: Plan, *, part: TemplatePart | None = None) -> dict[int, Answer]:
+    answers = plan.answers.select_related("updated_by")
+    if part is not None:
+        answers = answers.filter(question__part=part)
+    return {answer.question_id: answer for answer in answers}
+
+
+def missing_required(plan: Plan) -> list[tuple[TemplateQuestion, str]]:
+    """Required questions still empty, each with who completes it, in form order."""
+    from .presenters import completed_by_label
+
+    answers = answers_by_question(plan)
+    missing = []
+    for question in plan.template.questions.select_related("part").order_by("position"):
+        if not question.required or not question.answerable:
+            continue
+        answer = answers.get(question.pk)
+        if answer is None or answer.is_empty:
+            missing.append((question, completed_by_label(question, plan)))
+    return missing

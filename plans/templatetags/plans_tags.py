@@ -1,0 +1,25 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def cell(row: dict, key: str) -> str:
+    return row.get(key, "")
+
+
+@register.simple_tag(takes_context=True)
+def editor_media(context):
+    """The rich-text editor's assets, its import map carrying this response's CSP nonce."""
+    from django_prose_editor.widgets import prose_editor_media
+
+    return prose_editor_media(preset="configurable").render(
+        attrs={"nonce": str(context.get("csp_nonce", ""))}
+    )
+
+
+@register.simple_tag
+def static_url(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)

@@ -1,0 +1,245 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import time_format
+from django.utils.timezone import localtime
+from django.views.decorators.http import require_http_methods
+
+from consortia.permissions import Perm, allowed
+
+from . import exports, presenters, selectors, services, structured
+from .forms import AnswerForm, PlanCreateForm, rows_from_post
+from .models import Answer, Plan
+from .workflow import may_edit_answer
+
+
+def _plan(request, plan_id: int) -> Plan:
+    return get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
+
+
+@login_required
+def plan_list(request):
+    plans = selectors.plans_visible_to(request.user).order_by("-period", "consortium__name")
+    may_start = allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, request.user.consortium)
+    return render(request, "plans/plan_list.html", {"plans": plans, "may_start": may_start})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    consortium = request.user.consortium
+    if not allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, consortium):
+        raise PermissionDenied("Only the consortium's own editors can start its plan.")
+    form = PlanCreateForm(
+        request.POST or None, templates=selectors.templates_for_new_plan(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(
+            consortium=consortium,
+            template=form.cleaned_data["template"],
+            period=form.cleaned_data["period"],
+            title=form.cleaned_data["title"],
+            user=request.user,
+        )
+        messages.success(request, "Your plan has been created.")
+        return redirect("plan_detail", plan_id=plan.pk)
+    return render(request, "plans/plan_create.html", {"form": form})
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    parts = selectors.parts_with_questions(plan.template)
+    tasks = presenters.task_list(plan, parts, selectors.answers_by_question(plan))
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {"plan": plan, "tasks": tasks, "newer_versions": selectors.newer_versions(plan)},
+    )
+
+
+def _question_rows(request, plan, part, answers, *, bound_form=None):
+    rows = []
+    for question in part.questions.all():
+        answer = answers.get(question.pk)
+        row = presenters.question_row(question, answer, plan)
+        if answer is not None:
+            row.edit = may_edit_answer(request.user, plan, question)
+            if row.edit:
+                row.form = (
+                    bound_form
+                    if bound_form is not None and bound_form.question.pk == question.pk
+                    else AnswerForm(
+                        question=question,
+                        initial={"base_version": answer.version, "text": answer.text},
+                    )
+                )
+        rows.append(row)
+    return rows
+
+
+@login_required
+def part_detail(request, plan_id: int, part_key: str):
+    plan = _plan(request, plan_id)
+    parts = selectors.parts_with_questions(plan.template)
+    part = next((p for p in parts if p.key == part_key), None)
+    if part is None:
+        raise Http404("No such part")
+    answers = selectors.answers_by_question(plan, part=part)
+    index = parts.index(part)
+    return render(
+        request,
+        "plans/part_detail.html",
+        {
+            "plan": plan,
+            "part": part,
+            "questions": _question_rows(request, plan, part, answers),
+            "previous_part": parts[index - 1] if index > 0 else None,
+            "next_part": parts[index + 1] if index + 1 < len(parts) else None,
+        },
+    )
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _answer_json(answer: Answer) -> dict:
+    return {
+        "version": answer.version,
+        "text": answer.text,
+        "rows": answer.rows,
+        "updated_by": answer.updated_by.full_name if answer.updated_by else "",
+        "saved_at": time_format(localtime(answer.updated_at), "H:i") if answer.updated_at else "",
+        "last_changed": presenters.last_changed(answer),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_edit(request, plan_id: int, question_key: str):
+    """Save one answer; on a clash or a refusal, show why and keep what the editor typed."""
+    plan = _plan(request, plan_id)
+    answer = get_object_or_404(
+        Answer.objects.select_related("question", "question__part", "updated_by"),
+        plan=plan,
+        question__key=question_key,
+    )
+    question = answer.question
+    if request.method == "GET":
+        form = AnswerForm(
+            question=question, initial={"base_version": answer.version, "text": answer.text}
+        )
+        return _render_question(request, plan, answer, form)
+    form = AnswerForm(request.POST, question=question)
+    rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
+    data = None
+    kind = structured.KINDS.get(question.kind)
+    if kind is not None:
+        data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return _render_question(request, plan, answer, form, rows=rows, status=400)
+    try:
+        saved = services.answer_save(
+            answer=answer,
+            user=request.user,
+            base_version=form.cleaned_data["base_version"],
+            text=form.cleaned_data.get("text"),
+            rows=rows if question.kind == "table" else None,
+            data=data,
+            autosave=request.POST.get("autosave") == "1",
+        )
+    except services.StaleAnswer as stale:
+        if _wants_json(request):
+            return JsonResponse({"conflict": _answer_json(stale.current)}, status=409)
+        return _render_question(
+            request, plan, stale.current, form, rows=rows, conflict=stale.current, status=409
+        )
+    except services.AnswerInvalid as invalid:
+        if _wants_json(request):
+            return JsonResponse({"errors": {"text": [{"message": invalid.message}]}}, status=400)
+        form.add_error("text" if "text" in form.fields else None, invalid.message)
+        return _render_question(request, plan, answer, form, rows=rows, data=data, status=400)
+    except PermissionDenied as refusal:
+        if _wants_json(request):
+            return JsonResponse({"refused": str(refusal)}, status=403)
+        raise
+    if _wants_json(request):
+        return JsonResponse(_answer_json(saved))
+    if row_action:
+        return redirect(reverse("answer_edit", args=[plan.pk, question.key]))
+    messages.success(request, f"{question.number} {question.title}: saved.".strip())
+    return redirect(
+        reverse("part_detail", args=[plan.pk, question.part.key]) + f"#question-{question.key}"
+    )
+
+
+def _render_question(
+    request, plan, answer, form, *, rows=None, data=None, conflict=None, status=200
+):
+    question = answer.question
+    row = presenters.question_row(question, answer, plan, data=data)
+    row.edit = may_edit_answer(request.user, plan, question)
+    row.form = form
+    if rows is not None:
+        row.table_rows = rows
+    if conflict is not None:
+        # Their newer version becomes the base: saving now keeps the editor's text on purpose.
+        form.data = form.data.copy()
+        form.data[form.add_prefix("base_version")] = str(conflict.version)
+    return render(
+        request,
+        "plans/question_detail.html",
+        {
+            "plan": plan,
+            "part": question.part,
+            "row": row,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_ready(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    missing = selectors.missing_required(plan)
+    return render(request, "plans/plan_ready.html", {"plan": plan, "missing": missing})
+
+
+@login_required
+def plan_export_json(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    response = HttpResponse(
+        json.dumps(exports.plan_record(plan), indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"{plan.consortium.slug}-plan-{plan.period.replace('/', '-')}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_move(request, plan_id: int, template_id: int):
+    plan = _plan(request, plan_id)
+    target = get_object_or_404(selectors.newer_versions(plan), pk=template_id)
+    if not allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan):
+        raise PermissionDenied("Only the consortium's editors can move its plan to a new form.")
+    preview = services.plan_migration_preview(plan=plan, target=target)
+    if request.method == "POST":
+        try:
+            services.plan_migrate(plan=plan, target=target, user=request.user)
+        except services.AnswerInvalid as invalid:
+            messages.error(request, invalid.message)
+        else:
+            messages.success(request, f"The plan now uses {target}.")
+        return redirect("plan_detail", plan_id=plan.pk)
+    return render(request, "plans/plan_move.html", {"plan": plan, "preview": preview})
