@@ -34,6 +34,10 @@ DATABASES = {
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 }
 
+if _url:
+    # One test database per run, so runs side by side on one server do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_pbc_{os.getpid()}"}
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,90 @@
+"""Plans built from small generated templates, or from the demo files."""
+
+from consortia import demo as consortia_demo
+from plans import demo as plans_demo
+from plans import services, template_files
+from plans.models import Plan, PlanTemplate
+from tests.factories import CommissionerFactory, ConsortiumFactory
+
+
+def template_definition(*, questions: int = 10, issuer: str, family: str = "test-form") -> dict:
+    """A published form with a practices table, a PCT question and ``questions`` in all."""
+    items = [
+        {
+            "key": "practices",
+            "number": "1.1",
+            "title": "Practices",
+            "completed_by": "consortium",
+            "kind": "table",
+            "columns": [{"key": "name", "label": "Practice"}, {"key": "code", "label": "Code"}],
+            "prefill": "practices",
+        },
+        {
+            "key": "fair-shares",
+            "number": "1.2",
+            "title": "Fair shares weighting",
+            "completed_by": "pct",
+            "kind": "rich_text",
+        },
+    ]
+    items += [
+        {
+            "key": f"question-{n}",
+            "number": f"2.{n}",
+            "title": f"Question {n}",
+            "completed_by": "consortium" if n % 3 else "both",
+            "kind": "rich_text",
+            "required": n != 3,
+        }
+        for n in range(1, questions - 1)
+    ]
+    return {
+        "family": family,
+        "issuer": issuer,
+        "name": "Test commissioning plan",
+        "version_label": f"v{questions}",
+        "status": "published",
+        "signatories": [{"role": "consortium_executive_chair", "title": "Chair"}],
+        "parts": [
+            {"key": "one", "number": "1", "title": "Part one", "questions": items[:2]},
+            {"key": "two", "number": "2", "title": "Part two", "questions": items[2:]},
+            {
+                "key": "sign-off",
+                "number": "3",
+                "title": "Sign-off",
+                "questions": [
+                    {
+                        "key": "sign-off",
+                        "number": "3",
+                        "title": "Sign-off",
+                        "completed_by": "both",
+                        "kind": "signoff",
+                        "required": False,
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def plan_with_questions(*, questions: int = 10, consortium=None, user=None) -> Plan:
+    consortium = consortium or ConsortiumFactory(commissioner=CommissionerFactory())
+    template = template_files.store(
+        template_definition(questions=questions, issuer=consortium.commissioner.slug),
+        slug=f"test-form-{questions}-{consortium.pk}",
+    )
+    return services.plan_create(
+        consortium=consortium, template=template, period="2006/07", title="Test plan", user=user
+    )
+
+
+def demo_daccom_plan() -> Plan:
+    consortia_demo.load_organisations()
+    plans_demo.load_plans()
+    return Plan.objects.get(
+        consortium__slug="daccom", template__slug="daccom-locality-plan-2006"
+    )
+
+
+def demo_template(slug: str) -> PlanTemplate:
+    return PlanTemplate.objects.get(slug=slug)
