@@ -45,6 +45,21 @@ class Consortium(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # Its people and users carry the PCT too; moving the consortium alone would leave them
+        # holding roles in a consortium outside their PCT.
+        if self.pk and self.commissioner_id:
+            moved = self.people.exclude(commissioner_id=self.commissioner_id).exists() or (
+                self.users.exclude(commissioner_id=self.commissioner_id).exists()
+            )
+            if moved:
+                raise ValidationError(
+                    {
+                        "commissioner": "This consortium's people and users belong to its "
+                        "current PCT: move or remove them before moving the consortium."
+                    }
+                )
+
 
 class Practice(models.Model):
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="practices")
@@ -93,9 +108,16 @@ class Person(models.Model):
         return self.name
 
     def clean(self):
-        if self.consortium_id and self.consortium.commissioner_id != self.commissioner_id:
+        if (
+            self.consortium_id
+            and self.commissioner_id
+            and self.consortium.commissioner_id != self.commissioner_id
+        ):
             raise ValidationError(
-                {"consortium": f"{self.consortium} belongs to another {self._meta.verbose_name}."}
+                {
+                    "consortium": f"{self.consortium} belongs to {self.consortium.commissioner}, "
+                    f"not {self.commissioner}: choose a consortium of {self.commissioner}."
+                }
             )
 
 
@@ -223,5 +245,5 @@ class User(AbstractUser):
                 raise ValidationError({"commissioner": "Choose the PCT this person works for."})
             if self.consortium_id:
                 raise ValidationError({"consortium": "PCT staff do not belong to a consortium."})
-        elif self.role == self.Role.SITE_ADMIN:
-            self.is_staff = True
+        # The access role alone opens the admin (docs/decisions/0102-admin-access-follows-role.md).
+        self.is_staff = self.role == self.Role.SITE_ADMIN

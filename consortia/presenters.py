@@ -1,0 +1,189 @@
+"""What the organisation pages show, worked out here so that the templates only lay it out."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from .models import Commissioner, Consortium, PersonRole, Practice
+from .permissions import Perm, allowed
+
+Kind = PersonRole.Kind
+NOT_KNOWN = "Not known"
+
+
+def _number(value: int | None) -> str:
+    return NOT_KNOWN if value is None else f"{value:,}"
+
+
+@dataclass(frozen=True)
+class Population:
+    """The declared population beside the sum of list sizes, from ``selectors.with_totals``."""
+
+    declared: int | None
+    practice_count: int
+    sized_practice_count: int
+    sum_of_list_sizes: int | None
+
+    @classmethod
+    def of(cls, consortium: Consortium) -> "Population":
+        return cls(
+            declared=consortium.declared_population,
+            practice_count=consortium.practice_count,
+            sized_practice_count=consortium.sized_practice_count,
+            sum_of_list_sizes=consortium.computed_population,
+        )
+
+    @property
+    def computed(self) -> int | None:
+        # A partial sum would understate the population, so it is only a total when every
+        # practice has a list size.
+        complete = self.practice_count and self.sized_practice_count == self.practice_count
+        return self.sum_of_list_sizes if complete else None
+
+    @property
+    def difference(self) -> int | None:
+        if self.declared is None or self.computed is None or self.declared == self.computed:
+            return None
+        return self.computed - self.declared
+
+    @property
+    def headline(self) -> str:
+        """One figure for lists: the computed total, else the declared one, else not known."""
+        if self.computed is not None:
+            return _number(self.computed)
+        if self.declared is not None:
+            return f"{_number(self.declared)} (declared)"
+        return NOT_KNOWN
+
+    @property
+    def declared_text(self) -> str:
+        return "Not declared" if self.declared is None else _number(self.declared)
+
+    @property
+    def computed_text(self) -> str:
+        if self.computed is not None:
+            return _number(self.computed)
+        return (
+            f"{NOT_KNOWN}: {self.sized_practice_count} of {self.practice_count} practices "
+            "have a list size"
+        )
+
+    @property
+    def difference_text(self) -> str:
+        if self.difference is None:
+            return ""
+        direction = "more" if self.difference > 0 else "fewer"
+        return (
+            f"The practices' list sizes add up to {_number(self.computed)}, "
+            f"{abs(self.difference):,} {direction} than the declared {_number(self.declared)}."
+        )
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    name: str
+    code: str
+    list_size: str
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    name: str
+    detail: str
+    is_chair: bool = False
+
+
+@dataclass(frozen=True)
+class ConsortiumPage:
+    consortium: Consortium
+    commissioner_name: str
+    commissioner_url: str
+    population: Population
+    practices: list[PracticeRow]
+    directors: list[PersonRow]
+    executive: list[PersonRow]
+    clinical_leads: list[PersonRow]
+    managerial_leads: list[PersonRow]
+
+
+def _people(roles: list[PersonRole], kind: str) -> list[PersonRow]:
+    return [PersonRow(role.person.name, role.detail) for role in roles if role.kind == kind]
+
+
+def _executive(roles: list[PersonRole]) -> list[PersonRow]:
+    chairs = {role.person_id for role in roles if role.kind == Kind.EXECUTIVE_CHAIR}
+    rows, listed = [], set()
+    for role in roles:
+        is_member = role.kind == Kind.EXECUTIVE_MEMBER
+        # A chair recorded without a member role still sits on the committee.
+        if (is_member or role.kind == Kind.EXECUTIVE_CHAIR) and role.person_id not in listed:
+            listed.add(role.person_id)
+            detail = role.detail if is_member else ""
+            rows.append(PersonRow(role.person.name, detail, role.person_id in chairs))
+    return rows
+
+
+def consortium_page(
+    *, consortium: Consortium, practices: Iterable[Practice], roles: Iterable[PersonRole], user
+) -> ConsortiumPage:
+    roles = list(roles)
+    commissioner = consortium.commissioner
+    return ConsortiumPage(
+        consortium=consortium,
+        commissioner_name=commissioner.name,
+        commissioner_url=(
+            reverse("consortia:commissioner", kwargs={"slug": commissioner.slug})
+            if allowed(user, Perm.VIEW, commissioner)
+            else ""
+        ),
+        population=Population.of(consortium),
+        practices=[
+            PracticeRow(practice.name, practice.code, _number(practice.list_size), practice.is_demo)
+            for practice in practices
+        ],
+        directors=_people(roles, Kind.DIRECTOR),
+        executive=_executive(roles),
+        clinical_leads=_people(roles, Kind.CLINICAL_LEAD),
+        managerial_leads=_people(roles, Kind.MANAGERIAL_LEAD),
+    )
+
+
+@dataclass(frozen=True)
+class ConsortiumRow:
+    name: str
+    url: str
+    practice_count: int
+    population: str
+
+
+@dataclass(frozen=True)
+class CommissionerPage:
+    commissioner: Commissioner
+    consortia: list[ConsortiumRow]
+    support_heading: str
+    support_team: list[PersonRow]
+
+
+def commissioner_page(
+    *,
+    commissioner: Commissioner,
+    consortia: Iterable[Consortium],
+    support_team: Iterable[PersonRole],
+) -> CommissionerPage:
+    return CommissionerPage(
+        commissioner=commissioner,
+        consortia=[
+            ConsortiumRow(
+                name=consortium.name,
+                url=reverse("consortia:consortium", kwargs={"slug": consortium.slug}),
+                practice_count=consortium.practice_count,
+                population=Population.of(consortium).headline,
+            )
+            for consortium in consortia
+        ],
+        support_heading=f"{settings.COMMISSIONER_WORD} support team",
+        support_team=[PersonRow(role.person.name, role.detail) for role in support_team],
+    )

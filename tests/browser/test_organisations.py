@@ -1,0 +1,35 @@
+import pytest
+from django.urls import reverse
+
+from consortia.demo import DEMO_PASSWORD, load_organisations
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_daccom_editor_and_dacorum_lead_see_their_organisation_pages(live_server, new_page):
+    load_organisations()
+
+    editor = new_page()
+    sign_in(editor, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    editor.get_by_role("link", name="Your consortium").click()
+    editor.wait_for_load_state()
+
+    assert editor.url.endswith(reverse("consortia:consortium", kwargs={"slug": "daccom"}))
+    assert editor.get_by_role("heading", level=1).inner_text() == "DacCom"
+    practices = editor.get_by_role("table", name="Practices of DacCom")
+    assert practices.locator("tbody tr").count() == 19
+    assert editor.get_by_text("150,000", exact=True).is_visible()
+    assert_accessible(editor)
+    screenshot(editor, "consortium-daccom")
+
+    lead = new_page()
+    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    lead.get_by_role("link", name="Your PCT").click()
+    lead.wait_for_load_state()
+
+    assert lead.get_by_role("heading", level=1).inner_text() == "Dacorum PCT"
+    assert lead.get_by_role("link", name="DacCom").is_visible()
+    assert lead.get_by_role("cell", name="Unscheduled Care Support").is_visible()
+    assert_accessible(lead)
+    screenshot(lead, "pct-dacorum")

@@ -1,0 +1,224 @@
+import pytest
+from django.urls import reverse
+
+from consortia.models import Commissioner, Consortium, Person, Practice, User
+from tests.factories import (
+    CommissionerFactory,
+    ConsortiumFactory,
+    PersonFactory,
+    PracticeFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def admin_client(client):
+    # Not a superuser: the site administrator role alone opens these pages.
+    client.force_login(UserFactory(role=User.Role.SITE_ADMIN, is_superuser=False))
+    return client
+
+
+def add_user_data(**overrides) -> dict:
+    return {
+        "email": "New.Person@Example.org",
+        "full_name": "New Person",
+        "role": User.Role.CONSORTIUM_EDITOR,
+        "commissioner": "",
+        "consortium": "",
+        "usable_password": "true",
+        "password1": "a-Long-enough-passw0rd",
+        "password2": "a-Long-enough-passw0rd",
+        **overrides,
+    }
+
+
+def test_site_administrator_adds_a_consortium_editor_by_email(admin_client):
+    consortium = ConsortiumFactory()
+
+    response = admin_client.post(
+        reverse("admin:consortia_user_add"), add_user_data(consortium=consortium.pk)
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@example.org")
+    assert user.full_name == "New Person"
+    assert user.commissioner == consortium.commissioner
+    assert user.check_password("a-Long-enough-passw0rd")
+    assert not user.is_staff
+
+
+def test_a_user_in_a_consortium_outside_their_pct_is_refused_with_a_message(admin_client):
+    consortium = ConsortiumFactory()
+
+    response = admin_client.post(
+        reverse("admin:consortia_user_add"),
+        add_user_data(consortium=consortium.pk, commissioner=CommissionerFactory().pk),
+    )
+
+    assert response.status_code == 200
+    assert "This consortium belongs to another PCT than the one chosen." in (
+        response.content.decode()
+    )
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_a_pct_user_without_a_pct_is_refused_with_a_message(admin_client):
+    response = admin_client.post(
+        reverse("admin:consortia_user_add"), add_user_data(role=User.Role.PCT_LEAD)
+    )
+
+    assert "Choose the PCT this person works for." in response.content.decode()
+
+
+def test_the_user_change_page_edits_role_and_organisation(admin_client):
+    user = UserFactory(role=User.Role.PCT_LEAD)
+    other_pct = CommissionerFactory()
+
+    response = admin_client.post(
+        reverse("admin:consortia_user_change", args=[user.pk]),
+        {
+            "email": user.email,
+            "full_name": "Renamed Lead",
+            "role": User.Role.PCT_CHIEF_EXECUTIVE,
+            "commissioner": other_pct.pk,
+            "consortium": "",
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.full_name, user.role, user.commissioner) == (
+        "Renamed Lead",
+        User.Role.PCT_CHIEF_EXECUTIVE,
+        other_pct,
+    )
+
+
+def test_a_person_in_a_consortium_outside_their_pct_is_refused_with_a_message(admin_client):
+    consortium = ConsortiumFactory(name="Faraway Consortium")
+
+    response = admin_client.post(
+        reverse("admin:consortia_person_add"),
+        {
+            "name": "Dr Elsewhere",
+            "commissioner": CommissionerFactory().pk,
+            "consortium": consortium.pk,
+            "roles-TOTAL_FORMS": "0",
+            "roles-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert "Faraway Consortium belongs to" in response.content.decode()
+    assert not Person.objects.filter(name="Dr Elsewhere").exists()
+
+
+def practice_data(consortium, **overrides) -> dict:
+    return {
+        "consortium": consortium.pk,
+        "name": "New Surgery",
+        "code": "B12345",
+        "list_size": "5000",
+        "sites": "",
+        "position": "0",
+        **overrides,
+    }
+
+
+def test_a_duplicate_practice_code_is_refused_with_a_message(admin_client):
+    existing = PracticeFactory(code="B12345")
+
+    response = admin_client.post(
+        reverse("admin:consortia_practice_add"), practice_data(existing.consortium)
+    )
+
+    assert "Another practice already has this practice code." in response.content.decode()
+    assert Practice.objects.filter(code="B12345").count() == 1
+
+
+def test_a_negative_list_size_is_refused_with_a_message(admin_client):
+    response = admin_client.post(
+        reverse("admin:consortia_practice_add"),
+        practice_data(ConsortiumFactory(), list_size="-10"),
+    )
+
+    assert "A list size cannot be negative." in response.content.decode()
+    assert not Practice.objects.filter(code="B12345").exists()
+
+
+def test_a_consortium_with_people_cannot_move_to_another_pct(admin_client):
+    person = PersonFactory()
+    consortium = person.consortium
+
+    response = admin_client.post(
+        reverse("admin:consortia_consortium_change", args=[consortium.pk]),
+        {
+            "slug": consortium.slug,
+            "name": consortium.name,
+            "legal_name": consortium.legal_name,
+            "commissioner": CommissionerFactory().pk,
+            "declared_population": "",
+            "practices-TOTAL_FORMS": "0",
+            "practices-INITIAL_FORMS": "0",
+            "people-TOTAL_FORMS": "0",
+            "people-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert "move or remove them before moving the consortium" in response.content.decode()
+
+
+def test_people_added_on_the_consortium_page_join_its_pct(admin_client):
+    consortium = ConsortiumFactory()
+
+    response = admin_client.post(
+        reverse("admin:consortia_consortium_change", args=[consortium.pk]),
+        {
+            "slug": consortium.slug,
+            "name": consortium.name,
+            "legal_name": consortium.legal_name,
+            "commissioner": consortium.commissioner.pk,
+            "declared_population": "",
+            "practices-TOTAL_FORMS": "0",
+            "practices-INITIAL_FORMS": "0",
+            "people-TOTAL_FORMS": "1",
+            "people-INITIAL_FORMS": "0",
+            "people-0-name": "Dr New Director",
+        },
+    )
+
+    assert response.status_code == 302
+    person = Person.objects.get(name="Dr New Director")
+    assert (person.consortium, person.commissioner) == (consortium, consortium.commissioner)
+
+
+def test_deleting_a_consortium_with_practices_is_refused_plainly(admin_client):
+    practice = PracticeFactory(name="Still Here Surgery")
+    url = reverse("admin:consortia_consortium_delete", args=[practice.consortium.pk])
+
+    page = admin_client.get(url).content.decode()
+    admin_client.post(url, {"post": "yes"})
+
+    assert "Cannot delete consortium" in page
+    assert "Still Here Surgery" in page
+    assert Consortium.objects.filter(pk=practice.consortium.pk).exists()
+
+
+def test_deleting_a_pct_with_consortia_is_refused_plainly(admin_client):
+    consortium = ConsortiumFactory(name="Dependent Consortium")
+    url = reverse("admin:consortia_commissioner_delete", args=[consortium.commissioner.pk])
+
+    page = admin_client.get(url).content.decode()
+    admin_client.post(url, {"post": "yes"})
+
+    assert "Dependent Consortium" in page
+    assert Commissioner.objects.filter(pk=consortium.commissioner.pk).exists()
+
+
+def test_the_admin_lists_every_organisation_model_for_site_administrators(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+
+    for name in ("Commissioners", "Consortia", "Practices", "People", "Users"):
+        assert name in page

@@ -1,0 +1,230 @@
+"""Who may do what, in one table: every access role x every action x every scope.
+
+Each cell is checked against ``consortia.permissions.allowed``; where the action has a screen,
+the same cell is checked again over HTTP on PostgreSQL. Later issues add their screens to
+``HTTP_PROBES`` (and rows to ``MATRIX`` for new actions), so this stays the one table.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from consortia.models import Commissioner, Consortium, User
+from consortia.permissions import Perm, allowed
+from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+
+Role = User.Role
+Y, N = True, False
+
+# What the action is done to: the consortium (and, in later issues, its plans), or its PCT.
+CONSORTIUM, PCT = "consortium", "PCT"
+
+# Scopes, seen from the user: their own consortium (for PCT staff: a consortium of their PCT),
+# another consortium of the same PCT, and a consortium of another PCT. On the PCT, the first
+# two are the user's own PCT.
+SCOPES = ("own", "same PCT", "other PCT")
+# Y: allowed; N: refused (the organisation pages answer 404, so their existence does not leak).
+
+# fmt: off
+MATRIX = [
+    # role                            action                         on   own, same PCT, other PCT
+    (Role.CONSORTIUM_EDITOR,          Perm.VIEW,                     CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.VIEW,                     PCT,        N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.EDIT_CONSORTIUM_SECTIONS, CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.EDIT_PCT_SECTIONS,        CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.COMMENT,                  CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.SUBMIT,                   CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.REVIEW,                   CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.APPROVE,                  CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.SIGN,                     CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.VIEW,                     CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.VIEW,                     PCT,        N, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.EDIT_CONSORTIUM_SECTIONS, CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.EDIT_PCT_SECTIONS,        CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.COMMENT,                  CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.SUBMIT,                   CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.REVIEW,                   CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.APPROVE,                  CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.SIGN,                     CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.EXPORT,                   CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+
+    (Role.PCT_LEAD,                   Perm.VIEW,                     CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.VIEW,                     PCT,        Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.EDIT_CONSORTIUM_SECTIONS, CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.EDIT_PCT_SECTIONS,        CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.COMMENT,                  CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.SUBMIT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.REVIEW,                   CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.APPROVE,                  CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.SIGN,                     CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.VIEW,                     PCT,        Y, Y, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.EDIT_CONSORTIUM_SECTIONS, CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.EDIT_PCT_SECTIONS,        CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.COMMENT,                  CONSORTIUM, Y, Y, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.SUBMIT,                   CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.REVIEW,                   CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.APPROVE,                  CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.SIGN,                     CONSORTIUM, Y, Y, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.VIEW,                     PCT,        Y, Y, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.EDIT_CONSORTIUM_SECTIONS, CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.EDIT_PCT_SECTIONS,        CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.COMMENT,                  CONSORTIUM, Y, Y, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.SUBMIT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.REVIEW,                   CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.APPROVE,                  CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.SIGN,                     CONSORTIUM, Y, Y, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+
+    # The site administrator sees everything and runs the admin, but takes no part in a plan.
+    (Role.SITE_ADMIN,                 Perm.VIEW,                     CONSORTIUM, Y, Y, Y),
+    (Role.SITE_ADMIN,                 Perm.VIEW,                     PCT,        Y, Y, Y),
+    (Role.SITE_ADMIN,                 Perm.EDIT_CONSORTIUM_SECTIONS, CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.EDIT_PCT_SECTIONS,        CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.COMMENT,                  CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.SUBMIT,                   CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.REVIEW,                   CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.APPROVE,                  CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.SIGN,                     CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.ADMINISTER,               CONSORTIUM, Y, Y, Y),
+]
+# fmt: on
+
+
+@dataclass(frozen=True)
+class World:
+    """Two PCTs: the user's own with two consortia, and another PCT with one."""
+
+    own: Consortium
+    same_pct: Consortium
+    other_pct: Consortium
+
+    def subject(self, scope: str, on: str) -> Consortium | Commissioner:
+        consortium = {"own": self.own, "same PCT": self.same_pct, "other PCT": self.other_pct}[
+            scope
+        ]
+        return consortium if on == CONSORTIUM else consortium.commissioner
+
+
+@pytest.fixture
+def world() -> World:
+    own_pct = CommissionerFactory()
+    return World(
+        own=ConsortiumFactory(commissioner=own_pct),
+        same_pct=ConsortiumFactory(commissioner=own_pct),
+        other_pct=ConsortiumFactory(commissioner=CommissionerFactory()),
+    )
+
+
+def user_in(world: World, role: str) -> User:
+    if role in User.CONSORTIUM_ROLES:
+        return UserFactory(role=role, consortium=world.own)
+    if role in User.COMMISSIONER_ROLES:
+        return UserFactory(role=role, commissioner=world.own.commissioner)
+    # Made as `createsuperuser` and the demo make one, so the superuser flag is covered too.
+    return UserFactory(role=role, is_superuser=True)
+
+
+# An HTTP probe requests the screen for an action on a subject and says whether it was allowed,
+# failing on any answer that is neither the allowed nor the refused one.
+Probe = Callable[..., bool]
+
+
+def _status(client, url: str, *, allowed_status: int, refused: tuple[int, ...]) -> bool:
+    status = client.get(url).status_code
+    assert status in (allowed_status, *refused), f"GET {url} answered {status}"
+    return status == allowed_status
+
+
+def consortium_page(client, consortium: Consortium) -> bool:
+    url = reverse("consortia:consortium", kwargs={"slug": consortium.slug})
+    return _status(client, url, allowed_status=200, refused=(404,))
+
+
+def commissioner_page(client, commissioner: Commissioner) -> bool:
+    url = reverse("consortia:commissioner", kwargs={"slug": commissioner.slug})
+    return _status(client, url, allowed_status=200, refused=(404,))
+
+
+def admin_pages(client, consortium: Consortium) -> bool:
+    # Others are sent to the admin's sign-in page (302); a signed-in non-administrator who
+    # somehow reached it would get 403.
+    index = _status(client, reverse("admin:index"), allowed_status=200, refused=(302, 403))
+    change = reverse("admin:consortia_consortium_change", args=[consortium.pk])
+    return index and _status(client, change, allowed_status=200, refused=(302, 403))
+
+
+# Actions with a screen today. Later issues add theirs here (plan pages for view, the editor
+# for the edit actions, comments, submit, review, approve, sign, export), keyed the same way.
+HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
+    (Perm.VIEW, CONSORTIUM): consortium_page,
+    (Perm.VIEW, PCT): commissioner_page,
+    (Perm.ADMINISTER, CONSORTIUM): admin_pages,
+}
+
+
+def _row_id(row) -> str:
+    role, perm, on, *_ = row
+    return f"{role}-{perm.name.lower()}-{on}"
+
+
+def _mismatches(row, world: World, check: Callable[[object], bool]) -> list[str]:
+    _role, _perm, on, *expected = row
+    found = {scope: check(world.subject(scope, on)) for scope in SCOPES}
+    word = {True: "allow", False: "deny"}
+    return [
+        f"{scope}: expected {word[want]}, got {word[found[scope]]}"
+        for scope, want in zip(SCOPES, expected, strict=True)
+        if found[scope] != want
+    ]
+
+
+def test_the_matrix_covers_every_role_and_every_action():
+    covered = {(role, perm) for role, perm, *_ in MATRIX}
+
+    assert covered == {(role, perm) for role in Role for perm in Perm}
+    assert len(MATRIX) == len({(role, perm, on) for role, perm, on, *_ in MATRIX})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", MATRIX, ids=_row_id)
+def test_permission_rules_match_the_matrix(row, world):
+    user = user_in(world, row[0])
+
+    assert _mismatches(row, world, lambda subject: allowed(user, row[1], subject)) == []
+
+
+HTTP_ROWS = [row for row in MATRIX if (row[1], row[2]) in HTTP_PROBES]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HTTP_ROWS, ids=_row_id)
+def test_screens_match_the_matrix(row, world, client):
+    user = user_in(world, row[0])
+    client.force_login(user)
+    probe = HTTP_PROBES[(row[1], row[2])]
+
+    assert _mismatches(row, world, lambda subject: probe(client, subject)) == []
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_may_do_nothing(world):
+    user = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=world.own, is_active=False)
+
+    assert not any(allowed(user, perm, world.own) for perm in Perm)

@@ -1,0 +1,117 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from consortia.models import Practice, User
+from consortia.services import PracticeImportError, practices_import_csv
+from tests.factories import ConsortiumFactory, PracticeFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+GOOD = b"name,code,list_size\nHigh Street Surgery,A12345,7200\nMill Lane Surgery,A12346,\n"
+# Line 2 is fine; every other line has a problem of its own.
+BAD = (
+    b"name,code,list_size\n"
+    b"High Street Surgery,A12345,7200\n"
+    b"Second High Street,A12345,100\n"
+    b"Minus Surgery,A12347,-5\n"
+    b"Bad Code Surgery,12345,100\n"
+    b"Words Surgery,A12349,lots\n"
+)
+BAD_LINES = {
+    3: "Practice code A12345 is also on line 2.",
+    4: "List size cannot be negative.",
+    5: "national practice code",
+    6: "List size 'lots' is not a whole number.",
+}
+
+
+def snapshot() -> list[tuple]:
+    return list(Practice.objects.order_by("code").values_list("code", "name", "list_size"))
+
+
+def test_a_good_file_imports_every_practice():
+    consortium = ConsortiumFactory()
+
+    practices_import_csv(consortium=consortium, raw=GOOD)
+
+    assert list(consortium.practices.values_list("name", "code", "list_size")) == [
+        ("High Street Surgery", "A12345", 7200),
+        ("Mill Lane Surgery", "A12346", None),
+    ]
+
+
+def test_a_bad_file_is_refused_whole_naming_every_bad_line():
+    consortium = ConsortiumFactory()
+    PracticeFactory(consortium=consortium, code="A00001")
+    before = snapshot()
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=consortium, raw=BAD)
+
+    problems = {problem.line: problem.message for problem in refused.value.problems}
+    assert sorted(problems) == sorted(BAD_LINES)
+    for line, words in BAD_LINES.items():
+        assert words in problems[line]
+    assert snapshot() == before
+
+
+def test_a_code_belonging_to_another_consortium_is_refused():
+    PracticeFactory(code="A12345", consortium=ConsortiumFactory(name="Elsewhere"))
+
+    with pytest.raises(PracticeImportError, match="Line 2: Practice code A12345 belongs to"):
+        practices_import_csv(consortium=ConsortiumFactory(), raw=GOOD)
+
+
+@pytest.fixture
+def admin_client_signed_in(client):
+    client.force_login(UserFactory(role=User.Role.SITE_ADMIN))
+    return client
+
+
+def import_url(consortium) -> str:
+    return reverse("admin:consortia_consortium_import_practices", args=[consortium.pk])
+
+
+def test_admin_import_of_a_good_file_adds_the_practices(admin_client_signed_in):
+    consortium = ConsortiumFactory()
+
+    response = admin_client_signed_in.post(
+        import_url(consortium), {"file": SimpleUploadedFile("practices.csv", GOOD)}, follow=True
+    )
+
+    assert "Imported 2 practices from a CSV file." in response.content.decode()
+    assert consortium.practices.count() == 2
+
+
+def test_admin_import_of_a_bad_file_shows_every_line_and_changes_nothing(admin_client_signed_in):
+    consortium = ConsortiumFactory()
+    before = snapshot()
+
+    response = admin_client_signed_in.post(
+        import_url(consortium), {"file": SimpleUploadedFile("practices.csv", BAD)}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "nothing has changed" in html
+    for line in BAD_LINES:
+        assert f"Line {line}:" in html
+    assert snapshot() == before
+
+
+def test_the_consortium_admin_page_links_to_the_import(admin_client_signed_in):
+    consortium = ConsortiumFactory()
+
+    page = admin_client_signed_in.get(
+        reverse("admin:consortia_consortium_change", args=[consortium.pk])
+    )
+
+    assert import_url(consortium) in page.content.decode()
+
+
+def test_only_site_administrators_reach_the_import(client):
+    consortium = ConsortiumFactory()
+    client.force_login(UserFactory(role=User.Role.PCT_LEAD, commissioner=consortium.commissioner))
+
+    assert client.get(import_url(consortium)).status_code == 302
