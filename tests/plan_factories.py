@@ -70,7 +70,11 @@ def template_definition(*, questions: int = 10, issuer: str, family: str = "test
 def plan_with_questions(*, questions: int = 10, consortium=None, user=None) -> Plan:
     consortium = consortium or ConsortiumFactory(commissioner=CommissionerFactory())
     template = template_files.store(
-        template_definition(questions=questions, issuer=consortium.commissioner.slug),
+        template_definition(
+            questions=questions,
+            issuer=consortium.commissioner.slug,
+            family=f"test-form-{consortium.pk}",
+        ),
         slug=f"test-form-{questions}-{consortium.pk}",
     )
     return services.plan_create(
@@ -81,9 +85,7 @@ def plan_with_questions(*, questions: int = 10, consortium=None, user=None) -> P
 def demo_daccom_plan() -> Plan:
     consortia_demo.load_organisations()
     plans_demo.load_plans()
-    return Plan.objects.get(
-        consortium__slug="daccom", template__slug="daccom-locality-plan-2006"
-    )
+    return Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
 
 
 def demo_template(slug: str) -> PlanTemplate:

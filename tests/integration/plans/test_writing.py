@@ -1,0 +1,176 @@
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from consortia.models import User
+from plans import services
+from tests.factories import UserFactory
+from tests.plan_factories import demo_daccom_plan, plan_with_questions
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.fixture
+def plan():
+    return plan_with_questions(questions=10)
+
+
+@pytest.fixture
+def editor(plan, client):
+    user = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+    client.force_login(user)
+    return user
+
+
+def answer_url(plan, key):
+    return reverse("answer_edit", args=[plan.pk, key])
+
+
+def post_answer(client, plan, key, *, text, base_version, json_reply=True, **extra):
+    data = {f"q-{key}-base_version": base_version, f"q-{key}-text": text, **extra}
+    return client.post(answer_url(plan, key), data, **(JSON if json_reply else {}))
+
+
+def test_autosave_answers_with_the_new_version_and_time(client, plan, editor):
+    response = post_answer(client, plan, "question-1", text="<p>Draft</p>", base_version=0,
+                           autosave="1")  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+    assert response.json()["saved_at"]
+
+
+def test_a_stale_save_answers_409_with_the_current_version_and_text(client, plan, editor):
+    post_answer(client, plan, "question-1", text="<p>First</p>", base_version=0)
+
+    response = post_answer(client, plan, "question-1", text="<p>Second</p>", base_version=0)
+
+    assert response.status_code == 409
+    assert response.json()["conflict"]["version"] == 1
+    assert response.json()["conflict"]["text"] == "<p>First</p>"
+
+
+def test_the_conflict_page_shows_both_texts_and_keeps_the_editors_own(client, plan, editor):
+    post_answer(client, plan, "question-1", text="<p>Their words</p>", base_version=0)
+
+    response = post_answer(
+        client, plan, "question-1", text="<p>My words</p>", base_version=0, json_reply=False
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this answer while you were editing" in page
+    assert "<p>Their words</p>" in page
+    assert "&lt;p&gt;My words&lt;/p&gt;" in page  # still in the editor's textarea
+    assert 'name="q-question-1-base_version" value="1"' in page
+
+
+def test_an_over_long_answer_is_refused_on_the_field_and_the_text_kept(client, plan, editor):
+    text = "<p>" + "x" * 100_010 + "</p>"
+
+    response = post_answer(client, plan, "question-1", text=text, base_version=0,
+                           json_reply=False)  # fmt: skip
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert "the most an answer can hold is 100000" in page
+    assert "x" * 1000 in page
+
+
+def test_editing_a_question_you_do_not_own_is_refused_with_the_reason(client, plan, editor):
+    response = post_answer(client, plan, "fair-shares", text="<p>No</p>", base_version=0)
+
+    assert response.status_code == 403
+    assert "completed by the pct" in response.json()["refused"]
+
+
+def test_table_rows_can_be_added_moved_and_removed(client, plan, editor):
+    url = answer_url(plan, "practices")
+    base = {"q-practices-base_version": 0, "q-practices-rows": 2}
+    rows = {"q-practices-0-name": "A", "q-practices-0-code": "", "q-practices-1-name": "B"}
+
+    client.post(url, {**base, **rows, "row-action": "move-down-0"})
+    client.post(url, {"q-practices-base_version": 1, "q-practices-rows": 2,
+                      "q-practices-0-name": "B", "q-practices-1-name": "A",
+                      "row-action": "add-row"})  # fmt: skip
+
+    answer = plan.answers.get(question__key="practices")
+    assert [row["name"] for row in answer.rows] == ["B", "A", ""]
+    client.post(url, {"q-practices-base_version": 2, "q-practices-rows": 3,
+                      "q-practices-0-name": "B", "q-practices-1-name": "A",
+                      "q-practices-2-name": "C", "row-action": "remove-row-0"})  # fmt: skip
+    answer.refresh_from_db()
+    assert [row["name"] for row in answer.rows] == ["A", "C"]
+
+
+def test_a_plan_outside_your_consortium_answers_404(client, editor):
+    other = plan_with_questions(questions=10)
+
+    assert client.get(reverse("plan_detail", args=[other.pk])).status_code == 404
+    assert client.get(answer_url(other, "question-1")).status_code == 404
+
+
+def test_the_task_list_shows_numbers_owners_states_and_progress(client, plan, editor):
+    post_answer(client, plan, "question-1", text="<p>Done</p>", base_version=0)
+
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+    assert "1 of 10 questions completed" in page
+    assert "2.1 Question 1" in page
+    assert "Completed by the PCT" in page
+    assert "Not started" in page
+
+
+def test_demo_daccom_export_has_every_question_number_from_1_1_to_10(client):
+    plan = demo_daccom_plan()
+    client.force_login(User.objects.get(email="editor.daccom@example.org"))
+
+    record = json.loads(client.get(reverse("plan_export_json", args=[plan.pk])).content)
+
+    numbers = {q["number"] for part in record["parts"] for q in part["questions"]}
+    numbers |= {s["number"] for part in record["parts"] for s in part["guidance_sections"]}
+    expected = {"1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "10"}
+    expected |= {f"4.{n}" for n in range(1, 6)} | {f"5.{n}" for n in range(1, 6)}
+    expected |= {"6.1", "6.2"} | {f"7.{n}" for n in range(1, 10)}
+    expected |= {f"8.{n}" for n in range(1, 5)} | {f"9.{n}" for n in range(1, 4)}
+    assert expected <= numbers
+    services_answer = next(
+        q for part in record["parts"] for q in part["questions"] if q["number"] == "4.2"
+    )
+    assert "Clinical Assessment Service" in services_answer["answer"]["text"]
+    assert services_answer["completed_by"] == "consortium"
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", ["plan_detail", "part_detail"])
+def test_page_queries_do_not_grow_with_questions_or_revisions(client, page):
+    small = plan_with_questions(questions=10)
+    large = plan_with_questions(questions=150)
+    editor = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=small.consortium)
+    large.consortium = small.consortium
+    large.save()
+    client.force_login(editor)
+    answer = large.answers.get(question__key="question-1")
+    for version in range(1000):
+        answer = services.answer_save(
+            answer=answer, user=editor, base_version=version, text=f"<p>{version}</p>"
+        )
+
+    def url(plan):
+        args = [plan.pk] if page == "plan_detail" else [plan.pk, "two"]
+        return reverse(page, args=args)
+
+    small_count, large_count = _queries(client, url(small)), _queries(client, url(large))
+
+    assert small_count == large_count
+    assert large_count <= 25
