@@ -6,14 +6,24 @@
 const AUTOSAVE_DELAY_MS = 3000;
 const forms = [...document.querySelectorAll("form.app-answer-form")];
 
+// The editor replaces the textarea with its own editing area, which has no name of its own:
+// give it the question's label as soon as it appears.
 function labelEditor(form) {
   const label = form.querySelector("label[id$='-label']");
-  const area = form.querySelector(".ProseMirror");
-  if (label && area && !area.hasAttribute("aria-labelledby")) {
+  if (!label) return;
+  const apply = () => {
+    const area = form.querySelector('.ProseMirror[contenteditable="true"]');
+    if (!area) return false;
     area.setAttribute("role", "textbox");
     area.setAttribute("aria-multiline", "true");
     area.setAttribute("aria-labelledby", label.id);
-  }
+    return true;
+  };
+  if (apply()) return;
+  const observer = new MutationObserver(() => {
+    if (apply()) observer.disconnect();
+  });
+  observer.observe(form, { childList: true, subtree: true });
 }
 
 function setup(form) {
@@ -132,8 +142,7 @@ function setup(form) {
     clearTimeout(timer);
     save({ autosave: false });
   });
-  form.addEventListener("prose-editor:ready", () => labelEditor(form));
-  setTimeout(() => labelEditor(form), 500);
+  labelEditor(form);
 }
 
 forms.forEach(setup);
