@@ -201,7 +201,9 @@ def test_ready_to_submit_lists_each_empty_required_question_and_whose_it_is(plan
 def test_moving_to_a_newer_form_maps_answers_by_key_and_lists_the_rest(plan, editor):
     save(plan, "question-1", editor, "<p>Kept</p>")
     save(plan, "question-2", editor, "<p>Dropped question</p>")
-    data = template_definition(questions=10, issuer=plan.consortium.commissioner.slug)
+    data = template_definition(
+        questions=10, issuer=plan.consortium.commissioner.slug, family=plan.template.family
+    )
     data["version_label"] = "v11"
     two = data["parts"][1]["questions"]
     two[0]["number"] = "2.2"
