@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.text import slugify
 
 from consortia.models import Commissioner, User
 
@@ -156,12 +157,26 @@ def store(data: dict, *, slug: str) -> PlanTemplate:
     return template
 
 
-def load_file(path: Path) -> PlanTemplate:
+def parse(text: str, *, name: str) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise DefinitionError([Problem(path.name, f"is not valid YAML: {error}")]) from error
-    return store(data, slug=path.stem)
+        raise DefinitionError([Problem(name, f"is not valid YAML: {error}")]) from error
+
+
+def load_file(path: Path) -> PlanTemplate:
+    return store(parse(path.read_text(encoding="utf-8"), name=path.name), slug=path.stem)
+
+
+def new_draft_version(template: PlanTemplate, *, version_label: str) -> PlanTemplate:
+    """A draft copy of a template, to edit into its next version; the original never changes."""
+    data = export(template)
+    data.update(version_label=version_label, status=PlanTemplate.Status.DRAFT, version_date=None)
+    return store(data, slug=f"{template.family}-{slugify(version_label)}"[:50])
+
+
+def dump(template: PlanTemplate) -> str:
+    return yaml.safe_dump(export(template), sort_keys=False, allow_unicode=True, width=100)
 
 
 def load_all() -> list[PlanTemplate]:
