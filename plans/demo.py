@@ -12,9 +12,12 @@ from django.db import transaction
 from consortia.models import Consortium
 
 from . import template_files
+from .kinds.base import forget_siblings
+from .kinds.self_assessment import template_definition as self_assessment_template
 from .models import Plan, PlanTemplate
 from .sanitise import clean_cell, clean_html
 from .services import plan_create
+from .structured import KINDS
 
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_PLANS = (
@@ -23,6 +26,7 @@ DEMO_PLANS = (
     "red-house-2007-08.yaml",
     "banes-2007-08.yaml",
 )
+DEMO_SELF_ASSESSMENTS = ("daccom-self-assessment.yaml",)
 DEMO_CHANGE_REASON = "transcribed from the source document"
 
 
@@ -44,7 +48,9 @@ def load_demo_plan(data: dict) -> Plan:
     )
     answers = {answer.question.key: answer for answer in plan.answers.select_related("question")}
     structured = data.get("structured") or {}
-    for key in set(data.get("answers") or {}) | set(structured):
+    keys = set(data.get("answers") or {}) | set(structured)
+    # In form order, so a kind that checks a sibling (7.3's criteria, 6.2's milestones) finds it.
+    for key in sorted(keys, key=lambda k: answers[k].question.position):
         answer = answers[key]
         content = (data.get("answers") or {}).get(key) or {}
         if "text" in content:
@@ -55,13 +61,45 @@ def load_demo_plan(data: dict) -> Plan:
                 {k: clean_cell(row.get(k, "")) for k in columns} for row in content["rows"]
             ]
         if key in structured:
-            answer.data = structured[key]
+            # Through the kind's own checks, so the demo proves its figures are valid.
+            kind = KINDS.get(answer.question.kind)
+            answer.data = kind.clean(structured[key], plan=plan) if kind else structured[key]
         answer.version += 1
         answer._change_reason = DEMO_CHANGE_REASON
         answer.save()
+        forget_siblings(plan)
+    return plan
+
+
+@transaction.atomic
+def load_self_assessment(data: dict) -> Plan:
+    """A consortium's self-assessment against its PCT's PBC Framework, as a plan on a
+    one-question form built from the framework file (docs/decisions/0201-...)."""
+    slug = f"{data['framework']}-self-assessment"
+    template = template_files.store(self_assessment_template(data["framework"]), slug=slug)
+    consortium = Consortium.objects.get(slug=data["consortium"])
+    period = str(data.get("period") or "2006/07")
+    existing = Plan.objects.filter(consortium=consortium, template=template, period=period).first()
+    if existing is not None:
+        return existing
+    plan = plan_create(consortium=consortium, template=template, period=period, title=data["title"])
+    answer = plan.answers.select_related("question").get(question__kind="self_assessment")
+    answer.text = clean_html(data.get("summary") or "")
+    answer.data = KINDS["self_assessment"].clean(
+        {
+            "framework": data["framework"],
+            "ratings": data.get("ratings") or {},
+            "funding_comments": data.get("funding_comments") or {},
+        },
+        plan=plan,
+    )
+    answer.version += 1
+    answer._change_reason = DEMO_CHANGE_REASON
+    answer.save()
     return plan
 
 
 def load_plans() -> list[Plan]:
     template_files.load_all()
-    return [load_demo_plan(read_demo_plan(name)) for name in DEMO_PLANS]
+    plans = [load_demo_plan(read_demo_plan(name)) for name in DEMO_PLANS]
+    return plans + [load_self_assessment(read_demo_plan(name)) for name in DEMO_SELF_ASSESSMENTS]

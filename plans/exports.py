@@ -1,11 +1,14 @@
 """The plan as a machine-readable record: all content, structure and who completes what."""
 
+import dataclasses
 import re
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from . import selectors
+from . import selectors, structured
+from .kinds.base import Field
 from .models import Plan
 
 
@@ -33,6 +36,9 @@ def plan_record(plan: Plan) -> dict:
                     "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
                     "updated_by": answer.updated_by.email if answer.updated_by else None,
                 }
+            kind = structured.KINDS.get(question.kind)
+            if kind is not None:
+                item["figures"] = jsonable(kind.present(answer.data if answer else {}, plan=plan))
             questions.append(item)
         parts.append(
             {
@@ -62,6 +68,34 @@ def plan_record(plan: Plan) -> dict:
         "parts": parts,
         "exported_at": timezone.now().isoformat(),
     }
+
+
+# Inputs, the framework definition and working state are the page's business, not the record's.
+_NOT_EXPORTED = {"framework", "error", "invalid", "fields", "field", "choices"}
+
+
+def jsonable(value):
+    """The figures a structured kind presents, as JSON: every computed total, percentage and
+    formatted amount, Decimals as strings, without the form's inputs."""
+    if isinstance(value, Field):
+        return None
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {
+            str(key): jsonable(item)
+            for key, item in value.items()
+            if key not in _NOT_EXPORTED
+            and not str(key).endswith("_field")
+            and not isinstance(item, Field)
+        }
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 _NUMBERED_HEADING = re.compile(r"<h[2-4]>\s*(\d+(?:\.\d+)*)\s+(.*?)</h[2-4]>", re.S)

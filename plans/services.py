@@ -129,7 +129,7 @@ def answer_save(
         if rows is not None and current.question.kind == QuestionKind.TABLE:
             current.rows = _clean_rows(current.question, rows)
         if data is not None and current.question.kind in structured.KINDS:
-            current.data = structured.KINDS[current.question.kind].clean(data)
+            current.data = structured.KINDS[current.question.kind].clean(data, plan=current.plan)
         now = timezone.now()
         current.version += 1
         current.autosaved = autosave

@@ -165,7 +165,9 @@ def answer_edit(request, plan_id: int, question_key: str):
     except services.AnswerInvalid as invalid:
         if _wants_json(request):
             return JsonResponse({"errors": {"text": [{"message": invalid.message}]}}, status=400)
-        form.add_error("text" if "text" in form.fields else None, invalid.message)
+        # A refusal of a structured figure is shown on its own input, not on the text box.
+        on_text = "text" in form.fields and not invalid.field
+        form.add_error("text" if on_text else None, invalid.message)
         return _render_question(request, plan, answer, form, rows=rows, data=data, status=400)
     except PermissionDenied as refusal:
         if _wants_json(request):

@@ -1,0 +1,1 @@
+"""The structured question kinds; ``plans.structured.KINDS`` is the entry point."""

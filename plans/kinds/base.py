@@ -1,0 +1,200 @@
+"""What every structured kind shares: reading numbers typed into a form, fields for templates,
+row actions, and turning a refusal from plans/finance.py into one shown beside its field.
+
+Figures are stored in ``answer.data`` as JSON: money, rates and percentages as decimal strings
+("153000", "1.90", "75"), whole numbers as ints, so nothing is ever a float.
+
+Field names: a kind names each input by a short path ("p0-t1-planned_saving" = project 1,
+target 2, planned saving) and the template puts the form's prefix in front. A refusal
+(``AnswerInvalid``) carries the same path in ``field``, so the message lands on that input.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.html import strip_tags
+
+from ..errors import AnswerInvalid
+from ..finance import FinanceInputError
+from ..sanitise import clean_cell, clean_html
+
+ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
+MAX_ROWS = 200
+MAX_TEXT = 20_000
+
+
+@dataclass
+class Field:
+    """One input as a template draws it: ``name`` without the form prefix."""
+
+    name: str
+    label: str
+    value: object = ""
+    error: str = ""
+    input: str = "text"  # text | number | textarea | select | money | percent
+    width: str = ""  # an nhsuk-input--width-N class suffix, e.g. "10"
+    hint: str = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    hidden_label: bool = True
+    #: read by screen readers after a visible label ("Number" + ", project 1")
+    label_suffix: str = ""
+
+
+def text(value) -> str:
+    """Plain text, tags stripped; kept unescaped because templates escape it when shown."""
+    return html.unescape(clean_cell(value))[:MAX_TEXT] if value not in (None, "") else ""
+
+
+def rich(value) -> str:
+    return clean_html(str(value or ""))[:MAX_TEXT]
+
+
+def rich_to_plain(value: str) -> str:
+    """Stored HTML as the plain text shown in a text area: one paragraph a line."""
+    value = re.sub(r"(?i)<br\s*/?>", "\n", value or "")
+    value = re.sub(r"(?i)</(p|li|h[2-4])>", "\n", value)
+    return html.unescape(strip_tags(value)).strip()
+
+
+def plain_to_rich(value: str) -> str:
+    """Text typed in a text area as paragraphs of HTML, escaped."""
+    lines = [line.strip() for line in str(value or "").splitlines()]
+    return "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
+
+
+def decimal(value, *, field: str, label: str, allow_negative: bool = False) -> Decimal | None:
+    """A typed amount ("£1,234.50", "1234.5", 1234) as a Decimal; blank is None."""
+    if value is None:
+        return None
+    if isinstance(value, bool | float):
+        raise AnswerInvalid(f"{label} could not be read: enter a number.", field=field)
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    else:
+        cleaned = str(value).strip().replace(",", "").replace("£", "").replace("%", "").strip()
+        if cleaned == "":
+            return None
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            raise AnswerInvalid(
+                f"{label} must be a number, like 1500 or 1.25.", field=field
+            ) from None
+    if not number.is_finite():
+        raise AnswerInvalid(f"{label} must be a number, like 1500 or 1.25.", field=field)
+    if number < 0 and not allow_negative:
+        raise AnswerInvalid(f"{label} cannot be negative.", field=field)
+    if abs(number) >= Decimal("1e12"):
+        raise AnswerInvalid(f"{label} is too large.", field=field)
+    return number
+
+
+def whole(value, *, field: str, label: str) -> int | None:
+    number = decimal(value, field=field, label=label)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise AnswerInvalid(f"{label} must be a whole number.", field=field)
+    return int(number)
+
+
+def stored(number: Decimal | None) -> str:
+    """A Decimal as the string kept in answer.data ("153000", "1.25")."""
+    if number is None:
+        return ""
+    text_value = f"{number:f}"
+    if "." in text_value:
+        text_value = text_value.rstrip("0").rstrip(".")
+    return text_value or "0"
+
+
+def shown(value) -> str:
+    """A stored or posted figure as it goes back into an input."""
+    if value is None:
+        return ""
+    return str(value)
+
+
+def count(post, name: str, *, limit: int = MAX_ROWS) -> int:
+    try:
+        return max(0, min(int(post.get(name, "0")), limit))
+    except (TypeError, ValueError):
+        return 0
+
+
+def action(post) -> tuple[str, list[int]]:
+    """The row button pressed: ("add-target", [2]) for "add-target-2"; ("", []) for Save."""
+    value = str(post.get(ACTION, "") or "")
+    parts = value.split("-")
+    numbers = []
+    while parts and parts[-1].isdigit():
+        numbers.insert(0, int(parts.pop()))
+    return "-".join(parts), numbers
+
+
+def refused(error: FinanceInputError, fields: dict[str, str]) -> AnswerInvalid:
+    """A finance refusal as an answer refusal on the matching input (``fields`` maps the
+    finance function's field names to this kind's input names)."""
+    return AnswerInvalid(error.message, field=fields.get(error.field or "", error.field or ""))
+
+
+def blank(mapping: dict, keys) -> bool:
+    return all(mapping.get(key) in (None, "", [], {}) for key in keys)
+
+
+class Kind:
+    """Base for the kinds: ``present`` runs ``clean`` so posted figures show their refusal."""
+
+    template_name = ""
+
+    def checked(self, data, *, plan=None):
+        """(cleaned data or None, the refusal or None)."""
+        try:
+            return self.clean(data or {}, plan=plan), None
+        except AnswerInvalid as invalid:
+            return None, invalid
+
+
+def place_error(fields, invalid: AnswerInvalid | None) -> str:
+    """Put the refusal on its field; return it if no field took it (shown for the whole)."""
+    if invalid is None:
+        return ""
+    for item in fields:
+        if item.name == invalid.field:
+            item.error = invalid.message
+            return ""
+    return invalid.message
+
+
+def sibling_data(plan, kind: str) -> dict:
+    """The saved figures of another structured question of the same plan (4.4 reads 4.2).
+
+    One query per plan object and request, however many kinds ask: every structured answer's
+    figures are read together and kept on the plan object.
+    """
+    cache = getattr(plan, "_structured_figures", None)
+    if cache is None:
+        if plan is None or getattr(plan, "pk", None) is None:
+            return {}
+        from ..models import Answer
+        from ..structured import KINDS
+
+        cache = {}
+        rows = (
+            Answer.objects.filter(plan=plan, question__kind__in=list(KINDS))
+            .order_by("question__position")
+            .values_list("question__kind", "data")
+        )
+        for kind_name, data in rows:
+            cache.setdefault(kind_name, data or {})
+        plan._structured_figures = cache
+    return cache.get(kind, {})
+
+
+def forget_siblings(plan) -> None:
+    if plan is not None and hasattr(plan, "_structured_figures"):
+        del plan._structured_figures

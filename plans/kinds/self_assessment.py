@@ -1,0 +1,275 @@
+"""The self-assessment against a PCT's PBC Framework (seed 003).
+
+The framework (levels, objectives, 56 targets, rating scale, funding per level) is data in
+``plans/definitions/frameworks/<slug>.yaml``; a consortium's ratings are the answer's figures,
+keyed by the framework's stable target keys. The summary per level is counted from the
+ratings (plans.finance.summarise_self_assessment) under the level's own number, so the
+document's slip (its Level 3 summary headed "Level 2") cannot happen. See
+docs/decisions/0201-self-assessment-as-a-question-kind.md.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .. import finance
+from ..errors import AnswerInvalid
+from .base import Field, Kind, place_error, plain_to_rich, rich, rich_to_plain
+
+FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "definitions" / "frameworks"
+RATING_TAGS = {
+    "OK": "nhsuk-tag--green",
+    "Low": "nhsuk-tag--blue",
+    "Med": "nhsuk-tag--yellow",
+    "High": "nhsuk-tag--orange",
+    "Critical": "nhsuk-tag--red",
+}
+
+
+@cache
+def load_framework(slug: str) -> dict:
+    path = FRAMEWORKS_DIR / f"{slug}.yaml"
+    if "/" in slug or not path.is_file():
+        raise AnswerInvalid(f"There is no PBC Framework called '{slug}'.")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def framework_for_issuer(issuer: str) -> str:
+    for path in sorted(FRAMEWORKS_DIR.glob("*.yaml")):
+        if load_framework(path.stem).get("issuer") == issuer:
+            return path.stem
+    return ""
+
+
+def target_levels(framework: dict) -> dict[str, int]:
+    return {t["key"]: level["number"] for level in framework["levels"] for t in level["targets"]}
+
+
+def rating_scale(framework: dict) -> list[str]:
+    return [item["rating"] for item in framework["rating_scale"]]
+
+
+def input_key(target_key: str) -> str:
+    return "t" + target_key.replace(".", "-")
+
+
+def template_definition(slug: str) -> dict:
+    """A one-question plan form for rating a consortium against the framework ``slug``."""
+    framework = load_framework(slug)
+    return {
+        "family": f"{slug}-self-assessment",
+        "issuer": framework["issuer"],
+        "name": f"Self-assessment against the {framework['name']}",
+        "version_label": "2006",
+        "status": "published",
+        "parts": [
+            {
+                "key": "self-assessment",
+                "title": "Self-assessment against the framework",
+                "guidance": (
+                    f"<p>Rate the consortium against each target of the PCT's "
+                    f"{framework['name']}, and give the action needed or the evidence. The "
+                    f"summary per level and the funding each level brings are worked out "
+                    f"from your ratings.</p>"
+                ),
+                "questions": [
+                    {
+                        "key": "self-assessment",
+                        "title": "Ratings, actions and evidence",
+                        "completed_by": "consortium",
+                        "kind": "self_assessment",
+                        "prompts": [
+                            "Write your conclusions in the box below; the counts per level are "
+                            "worked out from your ratings."
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+class SelfAssessmentKind(Kind):
+    template_name = "plans/structured/self_assessment.html"
+
+    def _slug(self, data, plan) -> str:
+        slug = (data or {}).get("framework") or ""
+        if not slug and plan is not None:
+            commissioner = getattr(getattr(plan, "consortium", None), "commissioner", None)
+            slug = framework_for_issuer(getattr(commissioner, "slug", "")) if commissioner else ""
+        return slug
+
+    def from_post(self, post, *, prefix, current):
+        p = f"{prefix}-"
+        slug = post.get(f"{p}framework", "") or (current or {}).get("framework", "")
+        if not slug:
+            return current or {}, ""
+        framework = load_framework(slug)
+        ratings = {}
+        for key in target_levels(framework):
+            name = f"{p}{input_key(key)}"
+            rating, action = post.get(f"{name}-rating", ""), post.get(f"{name}-action", "")
+            if rating or action.strip():
+                ratings[key] = {"rating": rating, "action": plain_to_rich(action)}
+        data = {
+            "framework": slug,
+            "ratings": ratings,
+            "funding_comments": (current or {}).get("funding_comments", {}),
+        }
+        return data, ""
+
+    def clean(self, data, *, plan=None):
+        slug = self._slug(data, plan)
+        if not slug:
+            if data.get("ratings"):
+                raise AnswerInvalid("Choose the framework these ratings are against.")
+            return {}
+        framework = load_framework(slug)
+        levels = target_levels(framework)
+        scale = rating_scale(framework)
+        ratings = data.get("ratings") or {}
+        if not isinstance(ratings, dict):
+            raise AnswerInvalid("The ratings could not be read: reload the page.")
+        cleaned = {}
+        for key, value in ratings.items():
+            if key not in levels:
+                raise AnswerInvalid(f"Target {key} is not in the framework.")
+            value = value if isinstance(value, dict) else {"rating": value}
+            rating = value.get("rating") or ""
+            if rating and rating not in scale:
+                raise AnswerInvalid(
+                    f"Choose a rating from the list ({', '.join(scale)}).",
+                    field=f"{input_key(key)}-rating",
+                )
+            action = rich(value.get("action"))
+            if rating or action:
+                cleaned[key] = {"rating": rating, "action": action}
+        comments = {
+            str(level): rich(comment)
+            for level, comment in (data.get("funding_comments") or {}).items()
+            if rich(comment)
+        }
+        result = {"framework": slug, "ratings": cleaned}
+        if comments:
+            result["funding_comments"] = comments
+        return result
+
+    def present(self, data, *, plan):
+        cleaned, invalid = self.checked(data, plan=plan)
+        source = cleaned if cleaned is not None else (data or {})
+        slug = self._slug(source, plan)
+        if not slug:
+            return {"framework": None, "error": invalid.message if invalid else ""}
+        framework = load_framework(slug)
+        scale = rating_scale(framework)
+        ratings = source.get("ratings") or {}
+        summary = finance.summarise_self_assessment(
+            target_levels=target_levels(framework),
+            ratings={
+                k: v.get("rating") or None for k, v in ratings.items() if v.get("rating") in scale
+            },
+            rating_scale=scale,
+        )
+        objectives = {o["number"]: o for o in framework["objectives"]}
+        population = getattr(getattr(plan, "consortium", None), "declared_population", None)
+        assumptions = framework.get("funding_assumptions") or {}
+        comments = source.get("funding_comments") or {}
+        all_fields, levels = [], []
+        choices = [("", "Not rated"), *[(r, r) for r in scale]]
+        for level in framework["levels"]:
+            by_objective: dict[int, list] = {}
+            for target in level["targets"]:
+                rating = ratings.get(target["key"], {})
+                name = input_key(target["key"])
+                fields = {
+                    "rating": Field(
+                        f"{name}-rating",
+                        f"Rating for target {target['key']}",
+                        rating.get("rating", ""),
+                        input="select",
+                        choices=choices,
+                    ),
+                    "action": Field(
+                        f"{name}-action",
+                        f"Action or evidence for target {target['key']}",
+                        rich_to_plain(rating.get("action", "")),
+                        input="textarea",
+                    ),
+                }
+                all_fields += fields.values()
+                by_objective.setdefault(target["objective"], []).append(
+                    {
+                        "key": target["key"],
+                        "text": target["text"],
+                        "fields": fields,
+                        "rating": rating.get("rating", ""),
+                        "action": rating.get("action", ""),
+                        "tag": RATING_TAGS.get(rating.get("rating", ""), "nhsuk-tag--grey"),
+                    }
+                )
+            counts = summary.level(level["number"])
+            funding = None
+            spec = level.get("funding") or {}
+            if population and (
+                spec.get("gp_sessions_per_100k_per_week")
+                or spec.get("staff_hours_per_100k_per_week")
+            ):
+                result = finance.framework_level_funding(
+                    population=population,
+                    gp_sessions_per_100k_per_week=Decimal(
+                        str(spec.get("gp_sessions_per_100k_per_week") or 0)
+                    ),
+                    staff_hours_per_100k_per_week=Decimal(
+                        str(spec.get("staff_hours_per_100k_per_week") or 0)
+                    ),
+                    gp_session_rate=Decimal(str(assumptions.get("gp_session_rate", "0"))),
+                    staff_hourly_rate=Decimal(str(spec.get("staff_hourly_rate") or 0)),
+                    weeks_per_year=Decimal(str(assumptions.get("weeks_per_year", 52))),
+                )
+                funding = {
+                    "sessions": spec.get("gp_sessions_per_100k_per_week") or 0,
+                    "hours": spec.get("staff_hours_per_100k_per_week") or 0,
+                    "hourly_rate": finance.format_money(
+                        Decimal(str(spec.get("staff_hourly_rate") or 0))
+                    ),
+                    "session_rate": finance.format_money(
+                        Decimal(str(assumptions.get("gp_session_rate", "0")))
+                    ),
+                    "weeks": assumptions.get("weeks_per_year"),
+                    "total_display": finance.format_money(result.total),
+                    "total_compact": finance.format_compact_money(result.total),
+                }
+            levels.append(
+                {
+                    "number": level["number"],
+                    "title": level.get("title") or f"Level {level['number']}",
+                    "resources": level.get("resources", ""),
+                    "funding": funding,
+                    "comment": comments.get(str(level["number"]), ""),
+                    "objectives": [
+                        {
+                            "number": n,
+                            "title": objectives.get(n, {}).get("title", ""),
+                            "targets": targets,
+                        }
+                        for n, targets in sorted(by_objective.items())
+                    ],
+                    "counts": counts,
+                    "count_cells": [count for _, count in counts.counts],
+                }
+            )
+        return {
+            "framework": framework,
+            "slug": slug,
+            "scale": scale,
+            "levels": levels,
+            "summary": summary,
+            "total_cells": [count for _, count in summary.totals],
+            "population_display": f"{population:,}" if population else "",
+            "error": place_error(all_fields, invalid),
+        }

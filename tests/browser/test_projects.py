@@ -1,0 +1,73 @@
+"""An editor adds a target to a DacCom project and sees the computed totals change; the
+projects, funding and self-assessment pages pass axe."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from consortia.demo import DEMO_PASSWORD, load_organisations
+from plans.demo import load_plans
+from plans.models import Plan
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_daccom_editor_adds_a_target_and_the_totals_follow(live_server, page):
+    load_organisations()
+    load_plans()
+    plan = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
+    assessment = Plan.objects.get(
+        consortium__slug="daccom", template__family__endswith="self-assessment"
+    )
+    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "commissioning-objectives"]))
+    projects = page.locator("#question-services-to-be-commissioned")
+    assert "£2.68m (44%) of £6.106m" in projects.locator("[data-figure=share]").inner_text()
+    targets = page.locator("#question-financial-targets")
+    assert "£2.68m (44%) of £6.106m" in targets.locator("[data-figure=share]").inner_text()
+    assert_accessible(page)
+    screenshot(page, "projects-daccom-4")
+
+    page.get_by_role("button", name="Add a target to project 2").click()
+    page.wait_for_load_state()
+    page.get_by_label("Number, target 2 of project 2").fill("2.2")
+    page.get_by_label("Title, target 2 of project 2").fill("Minor injuries unit")
+    page.get_by_label("Planned saving in pounds, target 2 of project 2").fill("1000000")
+    page.get_by_role("button", name="Save 4.2").click()
+    page.locator(".app-save-status").filter(has_text=re.compile("Saved at")).wait_for()
+    screenshot(page, "projects-daccom-4-2-edit")
+
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "commissioning-objectives"]))
+    share = page.locator("#question-services-to-be-commissioned [data-figure=share]")
+    assert "£3.68m (60%) of £6.106m" in share.inner_text()
+    assert (
+        "£3,676,000"
+        in page.locator(
+            "#question-services-to-be-commissioned [data-figure=plan-total]"
+        ).inner_text()
+    )
+    assert (
+        "£3.68m (60%) of £6.106m"
+        in page.locator("#question-financial-targets [data-figure=share]").inner_text()
+    )
+    assert page.get_by_label("Planned saving in pounds, target 2 of project 2").input_value() == (
+        "1000000"
+    )
+
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "budget-setting"]))
+    funding = page.locator("#question-resource-identification")
+    assert "£285k" in funding.locator("[data-figure=des-total]").inner_text()
+    assert "£214k" in funding.locator("[data-figure=des-practices]").inner_text()
+    assert "£71k" in funding.locator("[data-figure=des-pct]").inner_text()
+    assert_accessible(page)
+    screenshot(page, "funding-daccom-5")
+
+    page.goto(live_server.url + reverse("part_detail", args=[assessment.pk, "self-assessment"]))
+    summary = page.get_by_role("table", name="Summary: targets at each level by rating")
+    assert summary.locator("tbody tr").nth(2).locator("th").inner_text() == "Level 3"
+    assert summary.locator("tbody tr").nth(2).locator("td").first.inner_text() == "23"
+    assert_accessible(page)
+    screenshot(page, "self-assessment-daccom")

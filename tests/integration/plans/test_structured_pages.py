@@ -1,0 +1,254 @@
+"""The structured figures on the demo plans' pages and in the JSON export: computed from the
+data, refused with a message on the field, and at a fixed query cost however many rows."""
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from consortia.demo import load_organisations
+from consortia.models import User
+from plans.demo import load_plans
+from plans.models import Answer, Plan
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+EDITOR = "editor.daccom@example.org"
+PROJECTS = "services-to-be-commissioned"
+
+
+class FormFields(HTMLParser):
+    """The name/value pairs a browser would post from the answer form (no button pressed)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._textarea = None
+        self._select = None
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "app-answer-form" in (attrs.get("class") or ""):
+            self._in_form = True
+        if not self._in_form or not attrs.get("name"):
+            if tag == "option" and self._select is not None and "selected" in attrs:
+                self.fields.append((self._select, attrs.get("value", "")))
+            return
+        if (tag == "input" and attrs.get("type") not in ("submit", "checkbox")) or (
+            tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs
+        ):
+            self.fields.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self._select = attrs["name"]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            self.fields.append(tuple(self._textarea))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def form_post(client, plan, key) -> dict:
+    response = client.get(reverse("answer_edit", args=[plan.pk, key]))
+    assert response.status_code == 200
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    post: dict = {}
+    for name, value in parser.fields:
+        post.setdefault(name, []).append(value)
+    return post
+
+
+@pytest.fixture
+def daccom(client):
+    load_organisations()
+    load_plans()
+    client.force_login(User.objects.get(email=EDITOR))
+    return Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
+
+
+def part_page(client, plan, part_key) -> str:
+    response = client.get(reverse("part_detail", args=[plan.pk, part_key]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_daccom_part_pages_show_the_computed_figures(client, daccom):
+    objectives = part_page(client, daccom, "commissioning-objectives")
+    # Computed on 4.2 and again on 4.4 (the typed narrative says "£2.68m (44%) to a ...").
+    assert objectives.count("£2.68m (44%) of £6.106m") == 2
+    assert "£2,676,000" in objectives
+    assert "£1,287,000" in objectives  # project 1: 153 + 335 + 68 + 625 + 91 + 15 (thousand)
+
+    budget = part_page(client, daccom, "budget-setting")
+    for figure in ("£285k", "£214k", "£71k", "£213,750", "£71,250"):
+        assert figure in budget
+
+    performance = part_page(client, daccom, "performance-management")
+    assert "1,000 hours" in performance
+
+
+def test_the_json_export_carries_every_computed_figure(client, daccom):
+    response = client.get(reverse("plan_export_json", args=[daccom.pk]))
+    record = json.loads(response.content)
+    questions = {q["key"]: q for part in record["parts"] for q in part["questions"]}
+
+    assert questions[PROJECTS]["figures"]["summary"] == "£2.68m (44%) of £6.106m"
+    assert questions[PROJECTS]["figures"]["total"] == "2676000"
+    assert questions["financial-targets"]["figures"]["summary"] == "£2.68m (44%) of £6.106m"
+    des = questions["resource-identification"]["figures"]
+    assert (des["total_compact"], des["practices_compact"], des["pct_compact"]) == (
+        "£285k",
+        "£214k",
+        "£71k",
+    )
+    assert questions["capacity-planning"]["figures"]["total_display"] == "1,000"
+    assert "fields" not in json.dumps(questions[PROJECTS]["figures"])
+
+
+def test_a_negative_saving_is_refused_on_its_field_and_nothing_else_is_lost(client, daccom):
+    post = form_post(client, daccom, PROJECTS)
+    prefix = f"q-{PROJECTS}"
+    post[f"{prefix}-p0-t1-planned_saving"] = ["-335000"]
+    post[f"{prefix}-p1-title"] = ["Reducing A&E attendances (renamed)"]
+    post[f"{prefix}-text"] = ["<p>Our own narrative, still here.</p>"]
+
+    response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    error = f'id="{prefix}-p0-t1-planned_saving-error"'
+    assert error in page
+    assert "The planned saving cannot be negative." in page
+    assert 'value="-335000"' in page
+    assert "Reducing A&amp;E attendances (renamed)" in page
+    assert "Our own narrative, still here." in page
+    saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
+    assert saved.data["projects"][0]["targets"][1]["planned_saving"] == "335000"
+
+
+def test_adding_a_target_changes_the_totals_on_4_2_and_4_4(client, daccom):
+    url = reverse("answer_edit", args=[daccom.pk, PROJECTS])
+    prefix = f"q-{PROJECTS}"
+    post = form_post(client, daccom, PROJECTS)
+    response = client.post(url, {**post, "row-action": "add-target-1"})
+    assert response.status_code == 302
+
+    post = form_post(client, daccom, PROJECTS)
+    assert post[f"{prefix}-p1-targets"] == ["2"]
+    post[f"{prefix}-p1-t1-code"] = ["2.2"]
+    post[f"{prefix}-p1-t1-title"] = ["Minor injuries"]
+    post[f"{prefix}-p1-t1-planned_saving"] = ["£1,000,000"]
+    assert client.post(url, post).status_code == 302
+
+    page = part_page(client, daccom, "commissioning-objectives")
+    assert "£3.68m (60%) of £6.106m" in page
+    assert "£2.68m (44%) of £6.106m" not in page  # the narrative text still says £2.68m (44%)
+
+
+def test_a_milestone_outside_the_plan_year_is_refused_on_the_date(client, daccom):
+    key = "contract-monitoring"
+    prefix = f"q-{key}"
+    post = form_post(client, daccom, key)
+    post.update({f"{prefix}-m0-due-day": ["1"], f"{prefix}-m0-due-month": ["4"],
+                 f"{prefix}-m0-due-year": ["2007"]})  # fmt: skip
+
+    response = client.post(reverse("answer_edit", args=[daccom.pk, key]), post)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="{prefix}-m0-due-error"' in page
+    assert "within the plan&#x27;s year, 1 April 2006 to 31 March 2007" in page
+
+    post[f"{prefix}-m0-due-year"] = ["2006"]
+    assert client.post(reverse("answer_edit", args=[daccom.pk, key]), post).status_code == 302
+    assert Answer.objects.get(plan=daccom, question__key=key).data["milestones"][0]["due"] == (
+        "2006-04-01"
+    )
+
+
+def test_zero_population_is_refused_on_the_population(client, daccom):
+    key = "resource-identification"
+    post = form_post(client, daccom, key)
+    post[f"q-{key}-population"] = ["0"]
+
+    response = client.post(reverse("answer_edit", args=[daccom.pk, key]), post)
+
+    assert response.status_code == 400
+    assert f'id="q-{key}-population-error"' in response.content.decode()
+    assert "The population must be at least 1." in response.content.decode()
+
+
+def test_banes_weightings_not_totalling_100_are_refused(client):
+    load_organisations()
+    load_plans()
+    client.force_login(User.objects.get(email="editor.banes@example.org"))
+    plan = Plan.objects.get(consortium__slug="banes")
+    key = "incentive-outcome-framework"
+    post = form_post(client, plan, key)
+    post[f"q-{key}-a0-weighting_percent"] = ["6"]
+    post[f"q-{key}-a0-o0-weighting_percent"] = ["2"]
+
+    response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
+
+    assert response.status_code == 400
+    assert "The weightings add up to 101%; they must add up to exactly 100%." in (
+        response.content.decode()
+    )
+
+
+def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):
+    plan = Plan.objects.get(consortium__slug="daccom", template__family__endswith="self-assessment")
+    page = part_page(client, plan, "self-assessment")
+
+    def row(level):
+        start = page.index(f'data-level="{level}"')
+        return page[start : page.index("</tr>", start)]
+
+    assert ">14<" in row(1) and row(1).count(">8<") == 1
+    assert ">19<" in row(2)
+    assert ">23<" in row(3) and "Level 3" in row(3)
+    assert "£90k a year" in page and "£180k a year" in page
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_count_is_the_same_with_100_projects_of_10_targets(client, daccom):
+    url = reverse("part_detail", args=[daccom.pk, "commissioning-objectives"])
+    client.get(url)
+    three = _queries(client, url)
+
+    projects = [
+        {
+            "number": str(p),
+            "title": f"Project {p}",
+            "leads": ["Dr A", "Dr B"],
+            "targets": [
+                {"code": f"{p}.{t}", "title": f"Target {t}", "planned_saving": "1000"}
+                for t in range(1, 11)
+            ],
+        }
+        for p in range(1, 101)
+    ]
+    Answer.objects.filter(plan=daccom, question__key=PROJECTS).update(data={"projects": projects})
+    many = _queries(client, url)
+
+    assert many == three
+    assert "£1m (16%) of £6.106m" in client.get(url).content.decode()
