@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -144,6 +145,49 @@ def refused(error: FinanceInputError, fields: dict[str, str]) -> AnswerInvalid:
 
 def blank(mapping: dict, keys) -> bool:
     return all(mapping.get(key) in (None, "", [], {}) for key in keys)
+
+
+def blank_in(keys) -> Callable[[dict], bool]:
+    return lambda row: blank(row, keys)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A list the editor adds rows to and removes rows from, with buttons named
+    ``add-<noun>`` and ``remove-<noun>-<index>``; rows may hold sub-rows under ``children_key``
+    (a project's targets, an outcome area's outcomes)."""
+
+    noun: str
+    new: Callable[[], dict]
+    is_empty: Callable[[dict], bool]
+    children: Rows | None = None
+    children_key: str = ""
+
+
+def apply_row_action(post, rows: list[dict], spec: Rows) -> tuple[list[dict], str]:
+    """Apply the add or remove button the editor pressed and return the rows with that
+    button's action; on a plain Save, drop rows (and sub-rows) left empty and return ""."""
+    name, numbers = action(post)
+    child = spec.children
+    here = bool(numbers) and numbers[0] < len(rows)
+    if name == f"add-{spec.noun}":
+        rows.append(spec.new())
+    elif name == f"remove-{spec.noun}" and here:
+        rows.pop(numbers[0])
+    elif child is not None and name == f"add-{child.noun}" and here:
+        rows[numbers[0]][spec.children_key].append(child.new())
+    elif child is not None and name == f"remove-{child.noun}" and here and len(numbers) == 2:
+        siblings = rows[numbers[0]][spec.children_key]
+        if numbers[1] < len(siblings):
+            siblings.pop(numbers[1])
+    else:
+        if child is not None:
+            for row in rows:
+                row[spec.children_key] = [
+                    item for item in row[spec.children_key] if not child.is_empty(item)
+                ]
+        return [row for row in rows if not spec.is_empty(row)], ""
+    return rows, str(post.get(ACTION, ""))
 
 
 class Kind:

@@ -13,8 +13,10 @@ from ..errors import AnswerInvalid
 from .base import (
     Field,
     Kind,
-    action,
+    Rows,
+    apply_row_action,
     blank,
+    blank_in,
     count,
     place_error,
     plain_to_rich,
@@ -45,6 +47,9 @@ CASE_QUESTIONS = (
 )
 TEXT_KEYS = tuple(key for key, _ in CASE_QUESTIONS)
 CASE_KEYS = ("project", *TEXT_KEYS, "patients_min", "patients_max")
+CASE_ROWS = Rows(
+    noun="case", new=lambda: dict.fromkeys(CASE_KEYS, ""), is_empty=blank_in(CASE_KEYS)
+)
 
 
 class BusinessCasesKind(Kind):
@@ -62,15 +67,8 @@ class BusinessCasesKind(Kind):
             case["patients_min"] = post.get(f"{p}c{i}-patients_min", "")
             case["patients_max"] = post.get(f"{p}c{i}-patients_max", "")
             cases.append(case)
-        name, numbers = action(post)
-        if name == "add-case":
-            cases.append(dict.fromkeys(CASE_KEYS, ""))
-        elif name == "remove-case" and numbers and numbers[0] < len(cases):
-            cases.pop(numbers[0])
-        else:
-            name = ""
-            cases = [case for case in cases if not blank(case, CASE_KEYS)]
-        return {"cases": cases}, (post.get("row-action", "") if name else "")
+        cases, pressed = apply_row_action(post, cases, CASE_ROWS)
+        return {"cases": cases}, pressed
 
     def clean(self, data, *, plan=None):
         cases = data.get("cases", [])
@@ -177,6 +175,16 @@ STATUSES = (
 STATUS_LABELS = {value: label for value, label, _ in STATUSES}
 STATUS_TAGS = {value: tag for value, _, tag in STATUSES}
 MILESTONE_KEYS = ("item", "owner", "due")
+MILESTONE_ROWS = Rows(
+    noun="milestone",
+    new=lambda: {"key": "", "due": None, "item": "", "owner": "", "status": "not_started"},
+    is_empty=lambda m: blank(m, ("item", "owner")) and not any((m.get("due") or {}).values()),
+)
+CRITERION_ROWS = Rows(
+    noun="criterion",
+    new=lambda: {"letter": "", "text": "", "milestones": []},
+    is_empty=blank_in(("letter", "text", "milestones")),
+)
 _PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
 
 
@@ -242,21 +250,8 @@ class MilestonesKind(Kind):
                     "status": post.get(f"{p}m{i}-status", "not_started"),
                 }
             )
-        name, numbers = action(post)
-        if name == "add-milestone":
-            milestones.append(
-                {"key": "", "due": None, "item": "", "owner": "", "status": "not_started"}
-            )
-        elif name == "remove-milestone" and numbers and numbers[0] < len(milestones):
-            milestones.pop(numbers[0])
-        else:
-            name = ""
-            milestones = [
-                m
-                for m in milestones
-                if not blank(m, ("item", "owner")) or any((m.get("due") or {}).values())
-            ]
-        return {"milestones": milestones}, (post.get("row-action", "") if name else "")
+        milestones, pressed = apply_row_action(post, milestones, MILESTONE_ROWS)
+        return {"milestones": milestones}, pressed
 
     def clean(self, data, *, plan=None):
         milestones = data.get("milestones", [])
@@ -395,15 +390,8 @@ class SuccessCriteriaKind(Kind):
             }
             for i in range(count(post, f"{p}criteria", limit=50))
         ]
-        name, numbers = action(post)
-        if name == "add-criterion":
-            criteria.append({"letter": "", "text": "", "milestones": []})
-        elif name == "remove-criterion" and numbers and numbers[0] < len(criteria):
-            criteria.pop(numbers[0])
-        else:
-            name = ""
-            criteria = [c for c in criteria if not blank(c, ("letter", "text", "milestones"))]
-        return {"criteria": criteria}, (post.get("row-action", "") if name else "")
+        criteria, pressed = apply_row_action(post, criteria, CRITERION_ROWS)
+        return {"criteria": criteria}, pressed
 
     def clean(self, data, *, plan=None):
         criteria = data.get("criteria", [])

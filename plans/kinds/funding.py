@@ -12,8 +12,10 @@ from ..errors import AnswerInvalid
 from .base import (
     Field,
     Kind,
-    action,
+    Rows,
+    apply_row_action,
     blank,
+    blank_in,
     count,
     decimal,
     place_error,
@@ -59,6 +61,9 @@ def _refused(error: finance.FinanceInputError) -> AnswerInvalid:
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 LINE_KEYS = ("activity", "meetings", "hours_each", "attendees", "hours")
+LINE_ROWS = Rows(
+    noun="line", new=lambda: dict.fromkeys(LINE_KEYS, ""), is_empty=blank_in(LINE_KEYS)
+)
 
 
 def _hours_line(line: dict) -> finance.HoursLine:
@@ -90,16 +95,9 @@ class HoursKind(Kind):
             {key: post.get(f"{p}l{i}-{key}", "") for key in LINE_KEYS}
             for i in range(count(post, f"{p}lines"))
         ]
-        name, numbers = action(post)
-        if name == "add-line":
-            lines.append(dict.fromkeys(LINE_KEYS, ""))
-        elif name == "remove-line" and numbers and numbers[0] < len(lines):
-            lines.pop(numbers[0])
-        else:
-            name = ""
-            lines = [line for line in lines if not blank(line, LINE_KEYS)]
+        lines, pressed = apply_row_action(post, lines, LINE_ROWS)
         data = {"funded_hours": post.get(f"{p}funded_hours", ""), "lines": lines}
-        return data, (post.get("row-action", "") if name else "")
+        return data, pressed
 
     def clean(self, data, *, plan=None):
         funded = decimal(data.get("funded_hours"), field="funded_hours", label="Funded hours")
@@ -361,6 +359,17 @@ class DesFundingKind(Kind):
 
 AREA_KEYS = ("number", "area", "weighting_percent")
 OUTCOME_KEYS = ("number", "outcome", "monitoring", "weighting_percent")
+AREA_ROWS = Rows(
+    noun="area",
+    new=lambda: {**dict.fromkeys(AREA_KEYS, ""), "outcomes": []},
+    is_empty=lambda area: not area["outcomes"] and blank(area, AREA_KEYS),
+    children=Rows(
+        noun="outcome",
+        new=lambda: dict.fromkeys(OUTCOME_KEYS, ""),
+        is_empty=blank_in(OUTCOME_KEYS),
+    ),
+    children_key="outcomes",
+)
 
 
 class OutcomeFrameworkKind(Kind):
@@ -378,24 +387,9 @@ class OutcomeFrameworkKind(Kind):
                 for j in range(count(post, f"{p}a{i}-outcomes", limit=50))
             ]
             areas.append(area)
-        name, numbers = action(post)
-        if name == "add-area":
-            areas.append({**dict.fromkeys(AREA_KEYS, ""), "outcomes": []})
-        elif name == "remove-area" and numbers and numbers[0] < len(areas):
-            areas.pop(numbers[0])
-        elif name == "add-outcome" and numbers and numbers[0] < len(areas):
-            areas[numbers[0]]["outcomes"].append(dict.fromkeys(OUTCOME_KEYS, ""))
-        elif name == "remove-outcome" and len(numbers) == 2 and numbers[0] < len(areas):
-            outcomes = areas[numbers[0]]["outcomes"]
-            if numbers[1] < len(outcomes):
-                outcomes.pop(numbers[1])
-        else:
-            name = ""
-            for area in areas:
-                area["outcomes"] = [o for o in area["outcomes"] if not blank(o, OUTCOME_KEYS)]
-            areas = [a for a in areas if a["outcomes"] or not blank(a, AREA_KEYS)]
+        areas, pressed = apply_row_action(post, areas, AREA_ROWS)
         data = {"rate_per_patient": post.get(f"{p}rate_per_patient", ""), "areas": areas}
-        return data, (post.get("row-action", "") if name else "")
+        return data, pressed
 
     def clean(self, data, *, plan=None):
         rate = decimal(
@@ -588,6 +582,12 @@ class OutcomeFrameworkKind(Kind):
 # --------------------------------------------------------------------------------------------
 
 
+SCALE_KEYS = ("freed_up", "returned_to_scheme")
+STEP_ROWS = Rows(
+    noun="step", new=lambda: dict.fromkeys(SCALE_KEYS, ""), is_empty=blank_in(SCALE_KEYS)
+)
+
+
 def _scale(rows) -> list[finance.ScaleRow]:
     return [
         finance.ScaleRow(
@@ -605,23 +605,16 @@ class FreedUpResourcesKind(Kind):
         if f"{p}scale" not in post:
             return current or {}, ""
         rows = [
-            {key: post.get(f"{p}s{i}-{key}", "") for key in ("freed_up", "returned_to_scheme")}
+            {key: post.get(f"{p}s{i}-{key}", "") for key in SCALE_KEYS}
             for i in range(count(post, f"{p}scale", limit=100))
         ]
-        name, numbers = action(post)
-        if name == "add-step":
-            rows.append({"freed_up": "", "returned_to_scheme": ""})
-        elif name == "remove-step" and numbers and numbers[0] < len(rows):
-            rows.pop(numbers[0])
-        else:
-            name = ""
-            rows = [row for row in rows if not blank(row, ("freed_up", "returned_to_scheme"))]
+        rows, pressed = apply_row_action(post, rows, STEP_ROWS)
         data = {
             "practices_share_percent": post.get(f"{p}practices_share_percent", ""),
             "investment_to_recover": post.get(f"{p}investment_to_recover", ""),
             "scale": rows,
         }
-        return data, (post.get("row-action", "") if name else "")
+        return data, pressed
 
     def clean(self, data, *, plan=None):
         share = decimal(

@@ -11,8 +11,10 @@ from ..errors import AnswerInvalid
 from .base import (
     Field,
     Kind,
-    action,
+    Rows,
+    apply_row_action,
     blank,
+    blank_in,
     count,
     decimal,
     place_error,
@@ -23,6 +25,19 @@ from .base import (
 )
 
 TARGET_KEYS = ("code", "title", "planned_saving")
+PROJECT_ROWS = Rows(
+    noun="project",
+    new=lambda: {"number": "", "title": "", "leads": [], "targets": []},
+    is_empty=lambda project: (
+        not project["targets"] and blank(project, ("number", "title", "leads"))
+    ),
+    children=Rows(
+        noun="target",
+        new=lambda: dict.fromkeys(TARGET_KEYS, ""),
+        is_empty=blank_in(TARGET_KEYS),
+    ),
+    children_key="targets",
+)
 MAX_TARGETS = 5000
 
 
@@ -89,28 +104,8 @@ class ProjectsKind(Kind):
                     "targets": targets,
                 }
             )
-        name, numbers = action(post)
-        if name == "add-project":
-            projects.append({"number": "", "title": "", "leads": [], "targets": []})
-        elif name == "remove-project" and numbers and numbers[0] < len(projects):
-            projects.pop(numbers[0])
-        elif name == "add-target" and numbers and numbers[0] < len(projects):
-            projects[numbers[0]]["targets"].append(dict.fromkeys(TARGET_KEYS, ""))
-        elif name == "remove-target" and len(numbers) == 2 and numbers[0] < len(projects):
-            targets = projects[numbers[0]]["targets"]
-            if numbers[1] < len(targets):
-                targets.pop(numbers[1])
-        else:
-            name = ""
-            # Saving drops rows added but left empty.
-            for project in projects:
-                project["targets"] = [t for t in project["targets"] if not blank(t, TARGET_KEYS)]
-            projects = [
-                project
-                for project in projects
-                if project["targets"] or not blank(project, ("number", "title", "leads"))
-            ]
-        return {"projects": projects}, (post.get("row-action", "") if name else "")
+        projects, pressed = apply_row_action(post, projects, PROJECT_ROWS)
+        return {"projects": projects}, pressed
 
     def clean(self, data, *, plan=None):
         projects = data.get("projects", [])
