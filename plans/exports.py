@@ -10,6 +10,7 @@ from django.utils.html import strip_tags
 from . import selectors, structured
 from .kinds.base import Field
 from .models import Plan
+from .template_files import question_summary
 
 
 def plan_record(plan: Plan) -> dict:
@@ -19,14 +20,7 @@ def plan_record(plan: Plan) -> dict:
         questions = []
         for question in part.questions.all():
             answer = answers.get(question.pk)
-            item = {
-                "key": question.key,
-                "number": question.number,
-                "title": question.title,
-                "completed_by": question.completed_by,
-                "required": question.required,
-                "kind": question.kind,
-            }
+            item = question_summary(question)
             if answer is not None:
                 item["answer"] = {
                     "text": answer.text,

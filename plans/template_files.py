@@ -17,6 +17,7 @@ from consortia.models import Commissioner, User
 
 from .models import CompletedBy, PlanTemplate, Prefill, QuestionKind, TemplatePart, TemplateQuestion
 from .sanitise import clean_html
+from .selectors import parts_with_questions
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 SIGNATORY_ROLES = {choice.value for choice in User.Role} - {User.Role.SITE_ADMIN}
@@ -183,20 +184,25 @@ def load_all() -> list[PlanTemplate]:
     return [load_file(path) for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
 
 
+def question_summary(question: TemplateQuestion) -> dict:
+    """What identifies a question and who answers it, as definition files and exports say it."""
+    return {
+        "key": question.key,
+        "number": question.number,
+        "title": question.title,
+        "completed_by": question.completed_by,
+        "required": question.required,
+        "kind": question.kind,
+    }
+
+
 def export(template: PlanTemplate) -> dict:
     """The definition of a stored template, in the same format as the files."""
     parts = []
-    for part in template.parts.prefetch_related("questions"):
+    for part in parts_with_questions(template):
         questions = []
         for question in part.questions.all():
-            item = {
-                "key": question.key,
-                "number": question.number,
-                "title": question.title,
-                "completed_by": question.completed_by,
-                "required": question.required,
-                "kind": question.kind,
-            }
+            item = question_summary(question)
             for field in ("note_ref", "note", "prompts", "columns", "prefill"):
                 if getattr(question, field):
                     item[field] = getattr(question, field)
