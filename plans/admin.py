@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from consortia.permissions import Perm, allowed
+from consortia.admin import AdministeredByRole
 
 from . import template_files
 from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
@@ -39,7 +39,7 @@ class QuestionInline(ReadOnlyInline):
 
 
 @admin.register(PlanTemplate)
-class PlanTemplateAdmin(admin.ModelAdmin):
+class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
     """Templates change only through definition files: import one, export one, or copy one."""
 
     list_display = ("name", "version_label", "issuer", "status", "family")
@@ -50,14 +50,7 @@ class PlanTemplateAdmin(admin.ModelAdmin):
     actions = ["export_definition", "copy_as_new_draft"]
     change_list_template = "admin/plans/plantemplate/change_list.html"
 
-    def has_module_permission(self, request):
-        return allowed(request.user, Perm.ADMINISTER)
-
-    has_view_permission = has_change_permission = has_delete_permission = (
-        lambda self, request, obj=None: allowed(request.user, Perm.ADMINISTER)
-    )
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def get_urls(self):
@@ -110,23 +103,23 @@ class PlanTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(AdministeredByRole, SimpleHistoryAdmin):
     list_display = ("title", "consortium", "period", "status")
     list_filter = ("status", "consortium__commissioner")
     readonly_fields = ("consortium", "template", "created_at", "created_by")
 
-    def has_module_permission(self, request):
-        return allowed(request.user, Perm.ADMINISTER)
-
-    has_view_permission = has_change_permission = lambda self, request, obj=None: allowed(
-        request.user, Perm.ADMINISTER
-    )
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
-admin.site.register(Answer, SimpleHistoryAdmin)
+@admin.register(Answer)
+class AnswerAdmin(PlanAdmin):
+    """Answers change through the plan pages (versions, conflicts); here they can be read and
+    their history restored."""
+
+    list_display = ("plan", "question", "version", "updated_at", "updated_by")
+    list_filter = ()
+    readonly_fields = ("plan", "question", "version", "updated_at", "updated_by")

@@ -93,3 +93,17 @@ def test_load_templates_command_loads_the_seed_forms_and_refuses_bad_files(tmp_p
 
     with pytest.raises(CommandError):
         call_command("load_templates", str(bad))
+
+
+def test_administrators_can_read_plans_and_answers_in_the_admin(admin_client):
+    from tests.plan_factories import plan_with_questions
+
+    plan = plan_with_questions(questions=10)
+    answer = plan.answers.first()
+
+    for url in (
+        reverse("admin:plans_plan_changelist"),
+        reverse("admin:plans_answer_changelist"),
+        reverse("admin:plans_answer_change", args=[answer.pk]),
+    ):
+        assert admin_client.get(url).status_code == 200
