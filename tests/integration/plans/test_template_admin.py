@@ -7,7 +7,7 @@ from django.urls import reverse
 from consortia.models import User
 from plans.models import PlanTemplate
 from tests.factories import CommissionerFactory, UserFactory
-from tests.plan_factories import template_definition
+from tests.plan_factories import plan_with_questions, template_definition
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -96,8 +96,6 @@ def test_load_templates_command_loads_the_seed_forms_and_refuses_bad_files(tmp_p
 
 
 def test_administrators_can_read_plans_and_answers_in_the_admin(admin_client):
-    from tests.plan_factories import plan_with_questions
-
     plan = plan_with_questions(questions=10)
     answer = plan.answers.first()
 
