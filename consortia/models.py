@@ -210,6 +210,14 @@ class User(AbstractUser):
         Consortium, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
 
+    class Notify(models.TextChoices):
+        IMMEDIATELY = "immediately", "As each thing happens"
+        DAILY = "daily", "Once a day, in one email"
+
+    notify = models.CharField(
+        "email me", max_length=16, choices=Notify.choices, default=Notify.IMMEDIATELY
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
     objects = UserManager()

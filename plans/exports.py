@@ -1,6 +1,8 @@
 """The plan as a machine-readable record: all content, structure and who completes what."""
 
 import dataclasses
+import hashlib
+import json
 import re
 from decimal import Decimal
 
@@ -62,6 +64,33 @@ def plan_record(plan: Plan) -> dict:
         "parts": parts,
         "exported_at": timezone.now().isoformat(),
     }
+
+
+# Who saved an answer when, and the plan's status, change nothing that is signed.
+_NOT_CONTENT = ("version", "updated_at", "updated_by")
+
+
+def canonical_content(plan: Plan) -> dict:
+    """What signatories sign: every answer, table, structured figure and computed figure, in
+    form order, without the plan's status, export time or who last saved what."""
+    record = plan_record(plan)
+    del record["exported_at"]
+    del record["plan"]["status"]
+    for part in record["parts"]:
+        for question in part["questions"]:
+            for name in _NOT_CONTENT:
+                question.get("answer", {}).pop(name, None)
+    return record
+
+
+def canonical_bytes(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def content_sha256(plan: Plan) -> str:
+    return hashlib.sha256(canonical_bytes(canonical_content(plan))).hexdigest()
 
 
 # Inputs, the framework definition and working state are the page's business, not the record's.

@@ -186,3 +186,28 @@ def _has_words(html: str) -> bool:
     from django.utils.html import strip_tags
 
     return bool(strip_tags(html or "").strip())
+
+
+class PlanSnapshot(models.Model):
+    """A named draft: every answer as it stood when the consortium named it.
+
+    A copy rather than pointers into the answers' history, so a named draft reads the same
+    however the history is later kept or trimmed.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="snapshots")
+    name = models.CharField(max_length=200)
+    answers = models.JSONField(help_text="{question key: {text, rows, data, version}}.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_snapshot_name")
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,13 +1,26 @@
-"""The plan lifecycle as one table, and who may change which answers in which state.
+"""The plan lifecycle as one table: who may take each action, from which states, to which.
+
+action             from                       to                 who       also needs
+submit             draft, changes requested   submitted          SUBMIT    nothing required empty
+withdraw           submitted                  draft              SUBMIT    -
+start review       submitted                  in review          REVIEW    -
+request changes    in review                  changes requested  REVIEW    a summary
+approve            in review                  approved           APPROVE   nothing required empty
+sign               approved, signing          signing / signed   SIGN      their turn, password
+reopen             approved, signing, signed  changes requested  APPROVE   a reason; voids signing
+record submission  signed                     submitted to PCT   EXPORT    a sealed PDF
+
+Who may change which answers in which state:
 
 state               consortium edits  PCT lead edits
 draft               consortium + both  -
 submitted           -                  -
-in_review           -                  pct + both
-changes_requested   consortium + both  -
+in review           -                  pct + both
+changes requested   consortium + both  -
 approved and later  -                  -  (content frozen for signatures)
 """
 
+import enum
 from dataclasses import dataclass
 
 from consortia.permissions import Perm, allowed
@@ -20,6 +33,105 @@ CONSORTIUM_EDITS_IN = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 PCT_EDITS_IN = frozenset({Status.IN_REVIEW})
 CONSORTIUM_OWNED = frozenset({CompletedBy.CONSORTIUM, CompletedBy.BOTH})
 PCT_OWNED = frozenset({CompletedBy.PCT, CompletedBy.BOTH})
+FROZEN = frozenset({Status.APPROVED, Status.SIGNING, Status.SIGNED, Status.SUBMITTED_TO_PCT})
+
+
+class Action(enum.StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    START_REVIEW = "start_review"
+    REQUEST_CHANGES = "request_changes"
+    APPROVE = "approve"
+    SIGN = "sign"
+    REOPEN = "reopen"
+    RECORD_SUBMISSION = "record_submission"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[str]
+    target: str
+    perm: Perm
+    label: str
+    done: str
+    needs_comment: str = ""
+    checks_required: bool = False
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            Action.SUBMIT,
+            frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+            Status.SUBMITTED,
+            Perm.SUBMIT,
+            "Submit the plan to the PCT",
+            "submitted the plan",
+            checks_required=True,
+        ),
+        Transition(
+            Action.WITHDRAW,
+            frozenset({Status.SUBMITTED}),
+            Status.DRAFT,
+            Perm.SUBMIT,
+            "Withdraw the submission",
+            "withdrew the submission",
+        ),
+        Transition(
+            Action.START_REVIEW,
+            frozenset({Status.SUBMITTED}),
+            Status.IN_REVIEW,
+            Perm.REVIEW,
+            "Start the review",
+            "started the review",
+        ),
+        Transition(
+            Action.REQUEST_CHANGES,
+            frozenset({Status.IN_REVIEW}),
+            Status.CHANGES_REQUESTED,
+            Perm.REVIEW,
+            "Request changes",
+            "asked for changes",
+            needs_comment="Say what the consortium needs to change.",
+        ),
+        Transition(
+            Action.APPROVE,
+            frozenset({Status.IN_REVIEW}),
+            Status.APPROVED,
+            Perm.APPROVE,
+            "Approve the plan",
+            "approved the plan",
+            checks_required=True,
+        ),
+        Transition(
+            Action.SIGN,
+            frozenset({Status.APPROVED, Status.SIGNING}),
+            Status.SIGNING,  # Status.SIGNED once the last signatory has signed.
+            Perm.SIGN,
+            "Sign the plan",
+            "signed the plan",
+        ),
+        Transition(
+            Action.REOPEN,
+            frozenset({Status.APPROVED, Status.SIGNING, Status.SIGNED}),
+            Status.CHANGES_REQUESTED,
+            Perm.APPROVE,
+            "Reopen the plan for changes",
+            "reopened the plan for changes",
+            needs_comment="Say why the plan is reopened: every signature given will be void.",
+        ),
+        Transition(
+            Action.RECORD_SUBMISSION,
+            frozenset({Status.SIGNED}),
+            Status.SUBMITTED_TO_PCT,
+            Perm.EXPORT,
+            "Record the submission to the PCT",
+            "recorded the plan's submission to the PCT",
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -31,11 +143,32 @@ class Decision:
         return self.allowed
 
 
+def may_take(user, plan: Plan, action: Action) -> Decision:
+    """Whether the role and the plan's state allow ``action``; content checks come later."""
+    transition = TRANSITIONS[action]
+    if not allowed(user, transition.perm, plan):
+        return Decision(False, f"Your role cannot {transition.label.lower()}.")
+    if plan.status not in transition.sources:
+        states = " or ".join(sorted(Status(state).label.lower() for state in transition.sources))
+        return Decision(
+            False,
+            f"The plan is {plan.get_status_display().lower()}: "
+            f"“{transition.label}” is only possible when it is {states}.",
+        )
+    return Decision(True)
+
+
 def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:
     if not question.answerable:
         return Decision(False, "The sign-off block is completed by signing, not by typing.")
     consortium_may = allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, plan)
     pct_may = allowed(user, Perm.EDIT_PCT_SECTIONS, plan)
+    if plan.status in FROZEN and (consortium_may or pct_may):
+        return Decision(
+            False,
+            f"The plan is {plan.get_status_display().lower()}: its content is frozen for "
+            "signature. The PCT lead can reopen it for changes.",
+        )
     if consortium_may and question.completed_by in CONSORTIUM_OWNED:
         if plan.status in CONSORTIUM_EDITS_IN:
             return Decision(True)

@@ -1,0 +1,238 @@
+"""Everything after authoring: the plan's event log, review comments, notifications,
+signatures and the rendered PDFs."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from plans.models import Plan, TemplatePart, TemplateQuestion
+
+
+class AppendOnly(models.Model):
+    """Rows that record what happened: written once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(f"{type(self).__name__} records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{type(self).__name__} records cannot be deleted.")
+
+
+class PlanEvent(AppendOnly):
+    """One thing that happened to a plan: a transition, comment, signature, export ...
+
+    The plan's activity feed and its audit trail are this table, read in order.
+    """
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", "Status changed"
+        COMMENT = "comment", "Comment"
+        REPLY = "reply", "Reply"
+        COMMENT_RESOLVED = "comment_resolved", "Comment resolved"
+        COMMENT_REOPENED = "comment_reopened", "Comment reopened"
+        SNAPSHOT = "snapshot", "Named draft saved"
+        RESTORE = "restore", "Earlier revision restored"
+        SIGNATURE = "signature", "Signed"
+        SIGNATURES_VOIDED = "signatures_voided", "Signatures voided"
+        PDF_READY = "pdf_ready", "Signed PDF ready"
+        EXPORT = "export", "Signed PDF downloaded"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    action = models.CharField(max_length=32, blank=True, help_text="The workflow action taken.")
+    from_status = models.CharField(max_length=32, choices=Plan.Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Plan.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    question = models.ForeignKey(
+        TemplateQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(blank=True, help_text="What the actor wrote with the action.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "-created_at"], name="plan_event_recent")]
+
+    def __str__(self):
+        return f"{self.plan}: {self.get_kind_display()} by {self.actor}"
+
+
+class Comment(models.Model):
+    """A remark on a question, or on a quoted passage of its answer or of the form's guidance.
+
+    A thread is a comment with ``parent`` empty and its replies; resolving applies to the
+    thread. The quote is kept as written, so the comment still makes sense after the passage
+    changes (it is then shown as outdated).
+    """
+
+    class Visibility(models.TextChoices):
+        SHARED = "shared", "Shared with the consortium"
+        INTERNAL = "internal", "PCT only"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(
+        TemplateQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    part = models.ForeignKey(
+        TemplatePart,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For comments on the form's own guidance, which is not an answer.",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    quote = models.TextField(blank=True, help_text="The passage the comment is about.")
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    answer_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The answer's version when the comment was made."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["plan", "question"],
+                condition=Q(parent__isnull=True, resolved_at__isnull=True),
+                name="open_thread",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False)
+                | Q(question__isnull=False, part__isnull=True)
+                | Q(question__isnull=True, part__isnull=False),
+                name="thread_anchored_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:60]}"
+
+
+class Notification(models.Model):
+    """An email owed to one person about one event; sent at once or in their daily digest."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(PlanEvent, on_delete=models.CASCADE, related_name="notifications")
+    reason = models.CharField(max_length=200, help_text="Why this person is told.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], name="one_notification_each")
+        ]
+        indexes = [
+            models.Index(fields=["recipient"], condition=Q(emailed_at__isnull=True), name="unsent")
+        ]
+
+    def __str__(self):
+        return f"To {self.recipient}: {self.event}"
+
+
+class Signature(models.Model):
+    """One signatory's sign-off, bound to the SHA-256 of the approved plan's content.
+
+    Signatures are never deleted: reopening the plan voids them, and the record stays.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signatures")
+    role = models.CharField(max_length=32, help_text="The signatory role in the template.")
+    title = models.CharField(max_length=200, help_text="As the form prints it.")
+    position = models.PositiveIntegerField(help_text="Order in the form's sign-off block.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    typed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    content_sha256 = models.CharField(max_length=64)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "position", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "role"],
+                condition=Q(voided_at__isnull=True),
+                name="one_live_signature_per_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.typed_name} ({self.title})"
+
+
+class PlanDocument(models.Model):
+    """A PDF of a plan, signed or draft, and where its rendering has got to.
+
+    The PDF is kept in the database, so the web and worker containers share no disk and the
+    file lands in the same transaction that marks it ready. One signed document per content
+    hash: however often the task runs, there is one.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED = "signed", "Signed plan"
+        DRAFT = "draft", "Draft"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    content_sha256 = models.CharField(max_length=64, help_text="Of the plan content rendered.")
+    revision = models.PositiveIntegerField(
+        default=0, help_text="The plan's revision count when requested (printed on drafts)."
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    failure_reason = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "content_sha256"],
+                condition=Q(kind="signed"),
+                name="one_signed_pdf_per_content",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} PDF of {self.plan} ({self.get_state_display()})"

@@ -1,0 +1,74 @@
+"""Plans at any point of review and sign-off, for tests of the workflow."""
+
+from consortia.models import User
+from plans import services as plan_services
+from plans import template_files
+from plans.exports import content_sha256
+from plans.models import Plan
+from signoff.models import PlanDocument, Signature
+from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+from tests.plan_factories import template_definition
+
+Role = User.Role
+Status = Plan.Status
+SIGNATORIES = [
+    {"role": Role.CONSORTIUM_EXECUTIVE_CHAIR, "title": "Consortium Executive Chair"},
+    {"role": Role.PEC_COMMITTEE_CHAIR, "title": "Joint PEC Commissioning Committee Chair"},
+    {"role": Role.PCT_CHIEF_EXECUTIVE, "title": "PCT Chief Executive"},
+]
+
+
+def three_signatory_plan(*, consortium=None, questions: int = 5, answered: bool = True) -> Plan:
+    """A small plan on a form signed by the three signatories, its required answers filled."""
+    consortium = consortium or ConsortiumFactory(commissioner=CommissionerFactory())
+    definition = template_definition(
+        questions=questions, issuer=consortium.commissioner.slug, family=f"review-{consortium.pk}"
+    )
+    definition["signatories"] = [dict(block) for block in SIGNATORIES]
+    template = template_files.store(definition, slug=f"review-{consortium.pk}-{questions}")
+    plan = plan_services.plan_create(
+        consortium=consortium, template=template, period="2006/07", title="Review test plan"
+    )
+    if answered:
+        plan.answers.update(text="<p>Answered.</p>", version=1)
+    return plan
+
+
+def person(role: str, plan: Plan, **kwargs) -> User:
+    """Someone holding ``role`` in the plan's consortium or its PCT."""
+    if role in User.CONSORTIUM_ROLES:
+        return UserFactory(role=role, consortium=plan.consortium, **kwargs)
+    if role in User.COMMISSIONER_ROLES:
+        return UserFactory(role=role, commissioner=plan.consortium.commissioner, **kwargs)
+    return UserFactory(role=role, **kwargs)
+
+
+def signature_for(plan: Plan, block: dict, position: int, user: User) -> Signature:
+    return Signature.objects.create(
+        plan=plan,
+        role=block["role"],
+        title=block["title"],
+        position=position,
+        user=user,
+        typed_name=user.full_name,
+        signed_at=plan.created_at,
+        content_sha256=content_sha256(plan),
+    )
+
+
+def put_in_state(plan: Plan, status: str) -> Plan:
+    """Sets the status directly, with the signatures and PDF that state implies."""
+    plan.status = status
+    plan.save(update_fields=["status"])
+    signed = {Status.SIGNING: 1, Status.SIGNED: 3, Status.SUBMITTED_TO_PCT: 3}.get(status, 0)
+    for position, block in enumerate(SIGNATORIES[:signed], start=1):
+        signature_for(plan, block, position, person(block["role"], plan))
+    if signed == 3:
+        PlanDocument.objects.create(
+            plan=plan,
+            kind=PlanDocument.Kind.SIGNED,
+            content_sha256=content_sha256(plan),
+            state=PlanDocument.State.READY,
+            pdf=b"%PDF-1.7 test",
+        )
+    return plan
