@@ -7,7 +7,7 @@ start review       submitted                  in review          REVIEW    -
 request changes    in review                  changes requested  REVIEW    a summary
 approve            in review                  approved           APPROVE   nothing required empty
 sign               approved, signing          signing / signed   SIGN      their turn, password
-reopen             approved, signing, signed  changes requested  APPROVE   a reason; voids signing
+reopen             approved, signing, signed  changes requested  APPROVE   a reason; signatures void
 record submission  signed                     submitted to PCT   EXPORT    a sealed PDF
 
 Who may change which answers in which state:

@@ -97,8 +97,9 @@ def review_panel(plan: Plan, user, *, signatures) -> ReviewPanel:
         Plan.Status.SUBMITTED_TO_PCT,
     ):
         by_role = {s.role: s for s in signatures}
-        waiting = next((b for b in signatories(plan) if b["role"] not in by_role), None)
-        for block in signatories(plan):
+        blocks = signatories(plan)
+        waiting = next((b for b in blocks if b["role"] not in by_role), None)
+        for block in blocks:
             given = by_role.get(block["role"])
             if given is not None:
                 text = f"Signed by {given.typed_name} on {_when(given.signed_at)}"

@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
+from plans.models import Plan
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+from tests.review_factories import put_in_state, three_signatory_plan
 
 Role = User.Role
 Y, N = True, False
@@ -169,11 +171,39 @@ def admin_pages(client, consortium: Consortium) -> bool:
     return index and _status(client, change, allowed_status=200, refused=(302, 403))
 
 
-# Actions with a screen today. Later issues add theirs here (plan pages for view, the editor
-# for the edit actions, comments, submit, review, approve, sign, export), keyed the same way.
+def consortium_and_plan_pages(client, consortium: Consortium) -> bool:
+    plan = three_signatory_plan(consortium=consortium)
+    plan_page = _status(
+        client, reverse("plan_detail", args=[plan.pk]), allowed_status=200, refused=(404,)
+    )
+    return consortium_page(client, consortium) and plan_page
+
+
+def action_page(action: str, state: str) -> Probe:
+    """The confirmation screen of a workflow action, on a plan in a state that allows it:
+    404 outside the user's scope, 403 for a role that may not take it."""
+
+    def probe(client, consortium: Consortium) -> bool:
+        plan = put_in_state(three_signatory_plan(consortium=consortium), state)
+        url = (
+            reverse("plan_sign", args=[plan.pk])
+            if action == "sign"
+            else reverse("plan_action", args=[plan.pk, action])
+        )
+        return _status(client, url, allowed_status=200, refused=(403, 404))
+
+    return probe
+
+
+# Every action with a screen, keyed by the capability it needs.
 HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
-    (Perm.VIEW, CONSORTIUM): consortium_page,
+    (Perm.VIEW, CONSORTIUM): consortium_and_plan_pages,
     (Perm.VIEW, PCT): commissioner_page,
+    (Perm.SUBMIT, CONSORTIUM): action_page("submit", Plan.Status.DRAFT),
+    (Perm.REVIEW, CONSORTIUM): action_page("request_changes", Plan.Status.IN_REVIEW),
+    (Perm.APPROVE, CONSORTIUM): action_page("approve", Plan.Status.IN_REVIEW),
+    (Perm.SIGN, CONSORTIUM): action_page("sign", Plan.Status.APPROVED),
+    (Perm.EXPORT, CONSORTIUM): action_page("record_submission", Plan.Status.SIGNED),
     (Perm.ADMINISTER, CONSORTIUM): admin_pages,
 }
 

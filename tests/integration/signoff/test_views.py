@@ -1,0 +1,173 @@
+"""The review and signing screens, as their users meet them."""
+
+import pytest
+from django.urls import reverse
+
+from consortia.models import User
+from plans.models import Plan
+from signoff import services
+from signoff.models import PlanEvent
+from tests.factories import PASSWORD
+from tests.review_factories import person, put_in_state, three_signatory_plan
+
+Role = User.Role
+Status = Plan.Status
+pytestmark = pytest.mark.django_db
+
+
+def test_an_editor_submits_from_the_plan_page_and_is_told_what_happens_next(client):
+    plan = three_signatory_plan()
+    client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
+
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "Submit the plan to the PCT" in page
+    response = client.post(reverse("plan_action", args=[plan.pk, "submit"]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("plan_detail", args=[plan.pk])
+    assert "The plan has been submitted to the PCT" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == Status.SUBMITTED
+
+
+def test_submitting_an_incomplete_plan_lists_what_is_missing_and_whose_it_is(client):
+    plan = three_signatory_plan(answered=False)
+    client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
+
+    page = client.get(reverse("plan_action", args=[plan.pk, "submit"])).content.decode()
+    response = client.post(reverse("plan_action", args=[plan.pk, "submit"]))
+
+    assert "required questions are still empty" in page
+    assert "1.2 Fair shares weighting" in page and "the PCT" in page
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
+
+
+def test_a_request_for_changes_without_a_summary_is_refused_on_the_field(client):
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    client.force_login(person(Role.PCT_LEAD, plan))
+    url = reverse("plan_action", args=[plan.pk, "request_changes"])
+
+    response = client.post(url, {"comment": "  "})
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert 'href="#id_comment"' in page
+    plan.refresh_from_db()
+    assert plan.status == Status.IN_REVIEW
+
+
+def test_the_consortium_sees_the_pcts_summary_on_the_plan_page(client):
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    lead = person(Role.PCT_LEAD, plan, full_name="Pat Lead")
+    services.plan_request_changes(
+        plan=plan, user=lead, summary="Say who leads <b>each</b> project."
+    )
+    client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
+
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+    assert "The PCT has asked for changes" in page
+    assert "Say who leads &lt;b&gt;each&lt;/b&gt; project." in page
+    assert "Pat Lead on" in page
+
+
+def test_a_lost_race_shows_what_the_other_reviewer_did(client):
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    first = person(Role.PCT_LEAD, plan, full_name="Ann Approver")
+    services.plan_approve(plan=plan, user=first)
+    client.force_login(person(Role.PCT_LEAD, plan))
+
+    response = client.post(
+        reverse("plan_action", args=[plan.pk, "request_changes"]), {"comment": "Too late"}
+    )
+
+    assert response.status_code == 403
+    assert "Ann Approver approved the plan" in response.content.decode()
+
+
+def test_signing_with_a_wrong_password_keeps_the_typed_name_and_says_why(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    client.force_login(chair)
+    url = reverse("plan_sign", args=[plan.pk])
+
+    response = client.post(
+        url, {"typed_name": "Dr Alice Chair", "password": "nope", "confirmed": "on"}
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "That is not your password" in page
+    assert 'value="Dr Alice Chair"' in page
+    assert not plan.signatures.exists()
+
+
+def test_signing_records_who_where_and_what_was_signed(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    client.force_login(chair)
+
+    page = client.get(reverse("plan_sign", args=[plan.pk])).content.decode()
+    response = client.post(
+        reverse("plan_sign", args=[plan.pk]),
+        {"typed_name": "Dr Alice Chair", "password": PASSWORD, "confirmed": "on"},
+        HTTP_USER_AGENT="Test browser 1.0",
+        REMOTE_ADDR="192.0.2.10",
+        follow=True,
+    )
+
+    signature = plan.signatures.get()
+    assert signature.content_sha256 in page
+    assert "You have signed the plan as Consortium Executive Chair" in response.content.decode()
+    assert (signature.typed_name, signature.ip_address, signature.user_agent) == (
+        "Dr Alice Chair",
+        "192.0.2.10",
+        "Test browser 1.0",
+    )
+    assert PlanEvent.objects.get(plan=plan, kind="signature").ip_address == "192.0.2.10"
+
+
+def test_the_next_signatory_is_offered_the_sign_button_and_no_one_else(client):
+    plan = put_in_state(three_signatory_plan(), Status.SIGNING)
+    pec = person(Role.PEC_COMMITTEE_CHAIR, plan)
+    ceo = person(Role.PCT_CHIEF_EXECUTIVE, plan)
+
+    client.force_login(pec)
+    pec_page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    client.force_login(ceo)
+    ceo_page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+    assert "Sign the plan" in pec_page
+    assert "Sign the plan" not in ceo_page
+    assert "Signs after the Joint PEC Commissioning Committee Chair" in ceo_page
+
+
+def test_an_unknown_action_is_not_found(client):
+    plan = three_signatory_plan()
+    client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
+
+    assert client.get(reverse("plan_action", args=[plan.pk, "delete"])).status_code == 404
+
+
+def test_the_plan_page_query_count_does_not_grow_with_events_and_signatures(
+    client, django_assert_max_num_queries
+):
+    def queries_for(plan) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(person(Role.PCT_CHIEF_EXECUTIVE, plan))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("plan_detail", args=[plan.pk])).status_code == 200
+        return len(captured)
+
+    quiet = put_in_state(three_signatory_plan(), Status.APPROVED)
+    busy = put_in_state(three_signatory_plan(), Status.SIGNING)
+    lead = person(Role.PCT_LEAD, busy)
+    for _ in range(30):
+        PlanEvent.objects.create(plan=busy, kind="transition", action="approve", actor=lead)
+
+    assert queries_for(busy) == queries_for(quiet)
+    with django_assert_max_num_queries(30):
+        client.get(reverse("plan_detail", args=[busy.pk]))
