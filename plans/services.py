@@ -4,14 +4,25 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from consortia.models import Consortium, PersonRole
+from consortia.permissions import Perm, allowed
 
-from . import structured
+from . import history, structured
 from .errors import AnswerInvalid, StaleAnswer
-from .models import Answer, Plan, PlanTemplate, Prefill, QuestionKind, TemplateQuestion
+from .models import (
+    Answer,
+    Plan,
+    PlanSnapshot,
+    PlanTemplate,
+    Prefill,
+    QuestionKind,
+    TemplateQuestion,
+)
 from .sanitise import MAX_ANSWER_CHARACTERS, clean_cell, clean_html
 from .workflow import may_edit_answer
 
@@ -214,3 +225,88 @@ def plan_migrate(*, plan: Plan, target: PlanTemplate, user) -> MigrationPreview:
     plan._change_reason = f"moved to {target.version_label}"
     plan.save()
     return preview
+
+
+# --- History: restore a revision, name a draft --------------------------------------------
+
+SNAPSHOT_NAME_MAX = 200
+
+
+def _record_event(*, plan: Plan, kind: str, user, question=None, comment: str = "") -> None:
+    # signoff builds on plans, so its event log is reached at call time, not import time.
+    from signoff.services import event_record
+
+    event_record(plan=plan, kind=kind, actor=user, question=question, comment=comment)
+
+
+def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) -> Answer:
+    """Put an earlier revision's text, table and figures back, recorded as a new revision.
+
+    The rules of any save apply: who may edit the question in the plan's state, and the
+    version the person started from (StaleAnswer if someone saved since).
+    """
+    revision = history.revision_of(answer, history_id)
+    if revision is None:
+        raise AnswerInvalid("That revision is not one of this answer's: reload the history.")
+    when = date_format(localtime(revision.history_date), "j F Y \\a\\t H:i")
+    reason = f"restored revision from {when}"
+    with transaction.atomic():
+        saved = answer_save(
+            answer=answer,
+            user=user,
+            base_version=base_version,
+            text=revision.text,
+            rows=revision.rows,
+            data=revision.data,
+        )
+        latest = history.answer_revisions(saved).first()
+        latest.history_change_reason = reason
+        latest.save(update_fields=["history_change_reason"])
+        _record_event(
+            plan=saved.plan, kind="restore", user=user, question=saved.question, comment=reason
+        )
+    return saved
+
+
+def default_snapshot_name(taken: set[str]) -> str:
+    """The next free "Draft version N (22nd June 2007)"; ``taken`` holds lower-cased names."""
+    today = date_format(localtime(timezone.now()), "jS F Y")
+    number = len(taken) + 1
+    while (name := f"Draft version {number} ({today})").lower() in taken:
+        number += 1
+    return name
+
+
+def snapshot_create(*, plan: Plan, user, name: str = "") -> PlanSnapshot:
+    """Name the plan as it stands now ("Draft version 1 (22nd June 2007)"), keeping a copy of
+    every answer, so it can be compared with any later version (docs/decisions/0104)."""
+    if not allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, plan):
+        raise PermissionDenied("Only the consortium's editors and chair can name a draft.")
+    name = " ".join((name or "").split())
+    if len(name) > SNAPSHOT_NAME_MAX:
+        raise AnswerInvalid(
+            f"A name can be at most {SNAPSHOT_NAME_MAX} characters long.", field="name"
+        )
+    with transaction.atomic():
+        # One naming at a time per plan, so two people cannot take the same default name.
+        Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)
+        taken = {taken.lower() for taken in plan.snapshots.values_list("name", flat=True)}
+        if not name:
+            name = default_snapshot_name(taken)
+        elif name.lower() in taken:
+            raise AnswerInvalid(
+                f"This plan already has a named draft called “{name}”. Choose another name.",
+                field="name",
+            )
+        try:
+            with transaction.atomic():
+                snapshot = PlanSnapshot.objects.create(
+                    plan=plan, name=name, answers=history.current_content(plan), created_by=user
+                )
+        except IntegrityError as clash:
+            raise AnswerInvalid(
+                f"This plan already has a named draft called “{name}”. Choose another name.",
+                field="name",
+            ) from clash
+        _record_event(plan=plan, kind="snapshot", user=user, comment=name)
+    return snapshot

@@ -15,4 +15,17 @@ urlpatterns = [
     path("plans/<int:plan_id>/ready/", views.plan_ready, name="plan_ready"),
     path("plans/<int:plan_id>/export.json", views.plan_export_json, name="plan_export_json"),
     path("plans/<int:plan_id>/move/<int:template_id>/", views.plan_move, name="plan_move"),
+    path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
+    path(
+        "plans/<int:plan_id>/questions/<slug:question_key>/history/",
+        views.question_history,
+        name="question_history",
+    ),
+    path(
+        "plans/<int:plan_id>/questions/<slug:question_key>/history/<int:history_id>/restore/",
+        views.answer_restore,
+        name="answer_restore",
+    ),
+    path("plans/<int:plan_id>/drafts/", views.plan_drafts, name="plan_drafts"),
+    path("plans/<int:plan_id>/drafts/compare/", views.drafts_compare, name="drafts_compare"),
 ]

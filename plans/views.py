@@ -1,18 +1,22 @@
 import json
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from consortia.permissions import Perm, allowed
+from signoff import actions as review_actions
+from signoff import presenters as comment_presenters
+from signoff import selectors as signoff_selectors
 
-from . import exports, presenters, selectors, services, structured
+from . import diffs, exports, history, presenters, selectors, services, structured
 from .forms import AnswerForm, PlanCreateForm, rows_from_post
 from .models import Answer, Plan
 from .workflow import may_edit_answer
@@ -56,10 +60,19 @@ def plan_detail(request, plan_id: int):
     plan = _plan(request, plan_id)
     parts = selectors.parts_with_questions(plan.template)
     tasks = presenters.task_list(plan, parts, selectors.answers_by_question(plan))
+    review = review_actions.review_panel(
+        plan, request.user, signatures=signoff_selectors.live_signatures(plan)
+    )
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "tasks": tasks, "newer_versions": selectors.newer_versions(plan)},
+        {
+            "plan": plan,
+            "tasks": tasks,
+            "newer_versions": selectors.newer_versions(plan),
+            "review": review,
+            "open_comments": signoff_selectors.open_thread_counts(plan, request.user),
+        },
     )
 
 
@@ -98,9 +111,14 @@ def part_detail(request, plan_id: int, part_key: str):
         {
             "plan": plan,
             "part": part,
-            "questions": _question_rows(request, plan, part, answers),
+            "questions": _with_review_changes(
+                request, plan, _question_rows(request, plan, part, answers), answers
+            ),
             "previous_part": parts[index - 1] if index > 0 else None,
             "next_part": parts[index + 1] if index + 1 < len(parts) else None,
+            "comment_threads": comment_presenters.comment_threads(
+                plan, request.user, answers, part
+            ),
         },
     )
 
@@ -245,3 +263,224 @@ def plan_move(request, plan_id: int, template_id: int):
             messages.success(request, f"The plan now uses {target}.")
         return redirect("plan_detail", plan_id=plan.pk)
     return render(request, "plans/plan_move.html", {"plan": plan, "preview": preview})
+
+
+# --- History: revisions, compare, restore, named drafts ----------------------------------
+
+
+def _plan_answer(plan, question_key: str) -> Answer:
+    return get_object_or_404(
+        Answer.objects.select_related("question", "question__part"),
+        plan=plan,
+        question__key=question_key,
+    )
+
+
+@login_required
+def question_history(request, plan_id: int, question_key: str):
+    """One answer's revisions, newest first; ``?from=&to=`` (or ``?to=`` alone, for the
+    change a revision made) shows what changed between two of them."""
+    plan = _plan(request, plan_id)
+    answer = _plan_answer(plan, question_key)
+    comparison = None
+    if request.GET.get("to"):
+        comparison = history.compare_revisions(answer, request.GET.get("from"), request.GET["to"])
+        if comparison is None:
+            raise Http404("No such revision of this answer")
+    page = history.page_of(history.answer_revisions(answer), request.GET.get("page"))
+    rows = history.revision_rows(page)
+    if comparison is not None:
+        selected_from = comparison.old.history_id if comparison.old else None
+        selected_to = comparison.new.history_id
+    else:  # as on a wiki, the latest two versions are chosen to start with
+        selected_from = rows[1].history_id if len(rows) > 1 else None
+        selected_to = rows[0].history_id if rows else None
+    return render(
+        request,
+        "plans/history_question.html",
+        {
+            "plan": plan,
+            "answer": answer,
+            "question": answer.question,
+            "page": page,
+            "rows": rows,
+            "selected_from": selected_from,
+            "selected_to": selected_to,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "comparison": comparison,
+            "edit": may_edit_answer(request.user, plan, answer.question),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_restore(request, plan_id: int, question_key: str, history_id: int):
+    """Ask, showing what restoring would change; on POST put the earlier version back."""
+    plan = _plan(request, plan_id)
+    answer = _plan_answer(plan, question_key)
+    revision = history.revision_of(answer, history_id)
+    if revision is None:
+        raise Http404("No such revision of this answer")
+    here = reverse("answer_restore", args=[plan.pk, question_key, history_id])
+    if request.method == "POST":
+        try:
+            base_version = int(request.POST.get("base_version", ""))
+        except ValueError:
+            base_version = -1
+        try:
+            saved = services.answer_restore(
+                answer=answer,
+                user=request.user,
+                history_id=revision.history_id,
+                base_version=base_version,
+            )
+        except services.StaleAnswer:
+            messages.error(
+                request,
+                "Someone saved this answer after you opened this page, so nothing was restored. "
+                "Check what restoring would change now, then restore again.",
+            )
+            return redirect(here)
+        except services.AnswerInvalid as invalid:
+            messages.error(request, invalid.message)
+            return redirect(here)
+        messages.success(
+            request,
+            f"The version from {history.revision_when(revision)} is back: "
+            f"it is saved as version {saved.version}.",
+        )
+        return redirect("question_history", plan_id=plan.pk, question_key=question_key)
+    diff = diffs.diff_answers(
+        diffs.Content.of(answer), diffs.Content.of(revision), columns=answer.question.columns
+    )
+    return render(
+        request,
+        "plans/history_restore.html",
+        {
+            "plan": plan,
+            "answer": answer,
+            "question": answer.question,
+            "revision": history.revision_rows([revision])[0],
+            "diff": diff,
+            "edit": may_edit_answer(request.user, plan, answer.question),
+        },
+    )
+
+
+@login_required
+def plan_history(request, plan_id: int):
+    """Every revision of every answer of the plan, newest first, 50 a page."""
+    plan = _plan(request, plan_id)
+    page = history.page_of(history.plan_revisions(plan), request.GET.get("page"))
+    return render(
+        request,
+        "plans/history_plan.html",
+        {
+            "plan": plan,
+            "page": page,
+            "rows": history.revision_rows(page),
+            "page_range": page.paginator.get_elided_page_range(page.number),
+        },
+    )
+
+
+class DraftNameForm(forms.Form):
+    name = forms.CharField(
+        label="Name this draft (optional)", max_length=200, required=False, strip=True
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_drafts(request, plan_id: int):
+    """The plan's named drafts, naming the plan as it is now, and choosing two to compare."""
+    plan = _plan(request, plan_id)
+    may_name = allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan)
+    form = DraftNameForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                snapshot = services.snapshot_create(
+                    plan=plan, user=request.user, name=form.cleaned_data["name"]
+                )
+            except services.AnswerInvalid as invalid:
+                form.add_error("name", invalid.message)
+            else:
+                messages.success(request, f"The plan as it is now is saved as “{snapshot.name}”.")
+                return redirect("plan_drafts", plan_id=plan.pk)
+        status = 400
+    drafts = list(history.snapshots(plan))
+    return render(
+        request,
+        "plans/drafts_list.html",
+        {
+            "plan": plan,
+            "drafts": drafts,
+            "form": form,
+            "may_name": may_name,
+            "default_name": services.default_snapshot_name({d.name.lower() for d in drafts}),
+        },
+        status=status,
+    )
+
+
+CURRENT = "current"
+
+
+@login_required
+def drafts_compare(request, plan_id: int):
+    """Two named drafts, or a named draft and the plan as it is now, question by question."""
+    plan = _plan(request, plan_id)
+    chosen = [request.GET.get("from", ""), request.GET.get("to", CURRENT)]
+    ids = [int(value) for value in chosen if value.isdigit()]
+    found = {draft.pk: draft for draft in plan.snapshots.filter(pk__in=ids)}
+    sides = []
+    for value in chosen:
+        if value == CURRENT:
+            sides.append((None, "The plan as it is now"))
+        elif value.isdigit() and int(value) in found:
+            sides.append((found[int(value)], found[int(value)].name))
+        else:
+            raise Http404("No such named draft of this plan")
+    # Older first; the plan as it is now is newer than any named draft.
+    sides.sort(key=lambda side: (side[0] is None, side[0].created_at if side[0] else 0))
+    (old, old_name), (new, new_name) = sides
+    current = history.current_content(plan) if None in (old, new) else None
+    changes = history.compare_contents(
+        plan,
+        old.answers if old is not None else current,
+        new.answers if new is not None else current,
+    )
+    return render(
+        request,
+        "plans/drafts_compare.html",
+        {
+            "plan": plan,
+            "old": old,
+            "new": new,
+            "old_name": old_name,
+            "new_name": new_name,
+            "changes": changes,
+        },
+    )
+
+
+def _with_review_changes(request, plan, rows, answers):
+    """Marks each question changed since the signed-in reviewer last sent the plan back or
+    approved it, with the diff from then to now (two queries, however many questions)."""
+    if not allowed(request.user, Perm.REVIEW, plan):
+        return rows
+    from signoff.selectors import last_reviewed_at
+
+    since = last_reviewed_at(plan, request.user)
+    if since is None:
+        return rows
+    questions = {row.question.pk: row.question for row in rows}
+    changes = history.changes_since(plan, since, answers=answers, questions=questions)
+    reviewed = date_format(localtime(since), "j F Y \\a\\t H:i")
+    for row in rows:
+        row.review_change = changes.get(row.question.pk)
+        row.reviewed_at = reviewed
+    return rows

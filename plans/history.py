@@ -1,0 +1,310 @@
+"""Reads of the answers' history: revisions, an answer as it stood at a time, named drafts,
+and what changed since a reviewer last looked.
+
+Every read here costs a fixed number of queries whatever the length of the history: lists are
+paginated querysets with their joins done by ``select_related``, and "as it stood then" is one
+query with a correlated subquery, not one query per answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from . import diffs
+from .models import Answer, Plan, PlanSnapshot, TemplatePart, TemplateQuestion
+
+HistoricalAnswer = Answer.history.model
+PER_PAGE = 50
+NEWEST_FIRST = ("-history_date", "-history_id")
+
+
+def _revisions() -> QuerySet:
+    return HistoricalAnswer.objects.select_related("history_user").order_by(*NEWEST_FIRST)
+
+
+def answer_revisions(answer: Answer) -> QuerySet:
+    """Every recorded version of one answer, newest first, with who saved it."""
+    return _revisions().filter(id=answer.pk)
+
+
+def plan_revisions(plan: Plan) -> QuerySet:
+    """Every recorded version of every answer of the plan, newest first, with the question it
+    answered then (answers keep their history when a plan moves to a newer form)."""
+    return _revisions().filter(plan_id=plan.pk).select_related("question", "question__part")
+
+
+def page_of(queryset: QuerySet, number, *, per_page: int = PER_PAGE) -> Page:
+    """One page of a list: a COUNT and one query for the rows, however long the list."""
+    return Paginator(queryset, per_page).get_page(number)
+
+
+def revision_of(answer: Answer, history_id) -> HistoricalAnswer | None:
+    """One revision of this answer (None when the id is not one of this answer's)."""
+    try:
+        history_id = int(history_id)
+    except (TypeError, ValueError):
+        return None
+    return answer_revisions(answer).filter(history_id=history_id).first()
+
+
+def revisions_of(answer: Answer, *history_ids) -> dict[int, HistoricalAnswer]:
+    """Several revisions of this answer in one query, by history id; unknown ids left out."""
+    ids = []
+    for value in history_ids:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return {row.history_id: row for row in answer_revisions(answer).filter(history_id__in=ids)}
+
+
+def previous_revision(revision: HistoricalAnswer) -> HistoricalAnswer | None:
+    """The revision of the same answer just before this one."""
+    return (
+        _revisions()
+        .filter(id=revision.id, history_date__lte=revision.history_date)
+        .exclude(history_id=revision.history_id)
+        .exclude(history_date=revision.history_date, history_id__gt=revision.history_id)
+        .first()
+    )
+
+
+def answer_as_of(answer: Answer, when: datetime) -> HistoricalAnswer | None:
+    """The answer as it stood at ``when`` (None if it did not exist yet)."""
+    return answer_revisions(answer).filter(history_date__lte=when).first()
+
+
+def _latest_at(when: datetime) -> Subquery:
+    return Subquery(
+        HistoricalAnswer.objects.filter(id=OuterRef("id"), history_date__lte=when)
+        .order_by(*NEWEST_FIRST)
+        .values("history_id")[:1]
+    )
+
+
+def _as_of(answer_ids, when: datetime) -> dict[int, HistoricalAnswer]:
+    """For each answer, its latest revision at or before ``when``: one query for them all."""
+    rows = HistoricalAnswer.objects.filter(
+        id__in=list(answer_ids), history_date__lte=when, history_id=_latest_at(when)
+    )
+    return {row.id: row for row in rows}
+
+
+def answers_as_of(plan: Plan, when: datetime) -> dict[int, HistoricalAnswer]:
+    """Every answer of the plan as it stood at ``when``, by answer id: one query."""
+    rows = HistoricalAnswer.objects.filter(
+        plan_id=plan.pk, history_date__lte=when, history_id=_latest_at(when)
+    )
+    return {row.id: row for row in rows}
+
+
+# --- Changed since a time ----------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One answer that changed since a time: what it was then, what it is now."""
+
+    answer: Answer
+    before: diffs.Content
+    diff: diffs.AnswerDiff
+
+
+def changes_since(
+    plan: Plan,
+    since: datetime,
+    *,
+    answers: dict[int, Answer] | None = None,
+    questions: dict[int, TemplateQuestion] | None = None,
+    part=None,
+) -> dict[int, Change]:
+    """Answers changed after ``since``, by question id, each with its diff from then to now.
+
+    A page that already holds the ``answers`` (by question id) and their ``questions`` (by
+    id) spends one query in all: the answers as they stood at ``since``. Answers saved since
+    but back to what they were are left out.
+    """
+    if answers is None:
+        queryset = plan.answers.select_related("question", "updated_by")
+        if part is not None:
+            queryset = queryset.filter(question__part=part)
+        answers = {answer.question_id: answer for answer in queryset}
+    if questions is None:
+        questions = {answer.question_id: answer.question for answer in answers.values()}
+    changed = [
+        answer
+        for answer in answers.values()
+        if answer.updated_at is not None and answer.updated_at > since
+    ]
+    if not changed:
+        return {}
+    then = _as_of((answer.pk for answer in changed), since)
+    result: dict[int, Change] = {}
+    for answer in changed:
+        before = diffs.Content.of(then.get(answer.pk))
+        now = diffs.Content.of(answer)
+        if before.same_as(now):
+            continue
+        result[answer.question_id] = Change(
+            answer=answer,
+            before=before,
+            diff=diffs.diff_answers(before, now, columns=questions[answer.question_id].columns),
+        )
+    return result
+
+
+# --- Named drafts ------------------------------------------------------------------------
+
+
+def snapshots(plan: Plan) -> QuerySet[PlanSnapshot]:
+    """The plan's named drafts, newest first, without their (large) copies of the answers."""
+    return (
+        plan.snapshots.select_related("created_by").defer("answers").order_by("-created_at", "-pk")
+    )
+
+
+def current_content(plan: Plan) -> dict[str, dict]:
+    """The plan's answers now, in the shape a named draft stores: {key: {text, rows, ...}}."""
+    return {
+        key: {"text": text, "rows": rows, "data": data, "version": version}
+        for key, text, rows, data, version in plan.answers.values_list(
+            "question__key", "text", "rows", "data", "version"
+        )
+    }
+
+
+@dataclass
+class QuestionDiff:
+    key: str
+    number: str
+    title: str
+    part: TemplatePart | None
+    diff: diffs.AnswerDiff
+
+
+def compare_contents(plan: Plan, old: dict[str, dict], new: dict[str, dict]) -> list[QuestionDiff]:
+    """Questions whose answers differ between two versions of the whole plan, in form order.
+
+    Answers whose question is no longer on the plan's form come last, named by their key.
+    """
+    questions = list(
+        TemplateQuestion.objects.filter(template_id=plan.template_id)
+        .select_related("part")
+        .order_by("position")
+    )
+    by_key = {question.key: question for question in questions}
+    keys = [question.key for question in questions if question.answerable]
+    keys += sorted((set(old) | set(new)) - set(by_key))
+    result = []
+    for key in keys:
+        before, after = diffs.Content.of(old.get(key)), diffs.Content.of(new.get(key))
+        if before.same_as(after):
+            continue
+        question = by_key.get(key)
+        result.append(
+            QuestionDiff(
+                key=key,
+                number=question.number if question else "",
+                title=question.title if question else f"No longer on the form: {key}",
+                part=question.part if question else None,
+                diff=diffs.diff_answers(
+                    before, after, columns=question.columns if question else []
+                ),
+            )
+        )
+    return result
+
+
+# --- What the history pages show ---------------------------------------------------------
+
+
+def revision_who(revision) -> str:
+    user = revision.history_user
+    return (user.full_name or user.email) if user is not None else "Not recorded"
+
+
+def revision_when(revision) -> str:
+    return date_format(localtime(revision.history_date), "j F Y \\a\\t H:i")
+
+
+def revision_what(revision) -> str:
+    """What the revision was, in plain words."""
+    reason = revision.history_change_reason or ""
+    if reason == "save":
+        return "Saved"
+    if reason == "autosave":
+        return "Saved automatically (a draft)"
+    if reason.startswith("restored revision from "):
+        return "Restored the version from " + reason.removeprefix("restored revision from ")
+    if reason.startswith("moved to "):
+        return "Carried to the form version " + reason.removeprefix("moved to ")
+    if reason:
+        return reason[:1].upper() + reason[1:]
+    return {"+": "Started with the plan", "-": "Deleted"}.get(revision.history_type, "Changed")
+
+
+@dataclass
+class RevisionRow:
+    revision: HistoricalAnswer
+    who: str
+    when: str
+    what: str
+
+    @property
+    def history_id(self) -> int:
+        return self.revision.history_id
+
+    @property
+    def version(self) -> int:
+        return self.revision.version
+
+
+def revision_rows(revisions) -> list[RevisionRow]:
+    return [
+        RevisionRow(
+            revision, revision_who(revision), revision_when(revision), revision_what(revision)
+        )
+        for revision in revisions
+    ]
+
+
+@dataclass
+class Comparison:
+    """Two revisions of one answer, older first, and what changed between them."""
+
+    old: RevisionRow | None
+    new: RevisionRow
+    diff: diffs.AnswerDiff
+
+
+def compare_revisions(answer: Answer, from_id, to_id) -> Comparison | None:
+    """``from_id`` to ``to_id`` (either order); with no ``from_id``, the revision before
+    ``to_id``. None when an id is not one of this answer's revisions."""
+    found = revisions_of(answer, from_id, to_id)
+    try:
+        new = found[int(to_id)]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if from_id in (None, ""):
+        old = previous_revision(new)
+    else:
+        try:
+            old = found[int(from_id)]
+        except (KeyError, TypeError, ValueError):
+            return None
+    if old is not None and (old.history_date, old.history_id) > (new.history_date, new.history_id):
+        old, new = new, old
+    diff = diffs.diff_answers(
+        diffs.Content.of(old), diffs.Content.of(new), columns=answer.question.columns
+    )
+    return Comparison(
+        old=revision_rows([old])[0] if old is not None else None,
+        new=revision_rows([new])[0],
+        diff=diff,
+    )

@@ -1,0 +1,87 @@
+"""The practice manager reads a question's history, compares and restores a version, and
+names drafts; the PCT lead sees what changed since their last review. Every page axe-clean."""
+
+import pytest
+from playwright.sync_api import expect
+
+from consortia.demo import DEMO_PASSWORD
+from consortia.models import User
+from plans import services
+from plans.models import Plan
+from signoff.models import PlanEvent
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.plan_factories import demo_daccom_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+KEY = "referral-management"
+
+
+def _save(plan, user, key, **content):
+    answer = plan.answers.get(question__key=key)
+    return services.answer_save(answer=answer, user=user, base_version=answer.version, **content)
+
+
+def test_history_compare_restore_and_named_drafts(new_page, live_server):
+    plan = demo_daccom_plan()
+    editor = User.objects.get(email="editor.daccom@example.org")
+    _save(plan, editor, KEY, text="<p>Referrals are audited every month by each practice.</p>")
+    services.snapshot_create(plan=plan, user=editor, name="Draft version 1 (22nd June 2007)")
+    _save(plan, editor, KEY, text="<p>Referrals are audited every quarter by DacCom.</p>")
+    rows = plan.answers.get(question__key="practices").rows
+    _save(plan, editor, "practices", rows=[*rows[:-1], {"name": "New Surgery"}])
+    page = new_page()
+    sign_in(page, live_server, editor.email, DEMO_PASSWORD)
+
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.get_by_role("link", name="See the plan's history").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History of the plan")
+    assert_accessible(page)
+    screenshot(page, "history-plan")
+
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    page.get_by_role("link", name="History of 4.3").click()
+    page.get_by_role("button", name="Show changes between the chosen versions").click()
+    changes = page.locator("#changes")
+    expect(changes.locator("ins").first).to_contain_text("quarter")
+    expect(changes.locator("del").first).to_contain_text("month")
+    assert_accessible(page)
+    screenshot(page, "history-question-compare")
+
+    page.get_by_role("link", name="Restore this version").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Restore the version from")
+    assert_accessible(page)
+    page.get_by_role("button", name="Restore this version").click()
+    expect(page.get_by_role("status").first).to_contain_text("is back")
+    assert "every month" in plan.answers.get(question__key=KEY).text
+
+    page.goto(f"{live_server.url}/plans/{plan.pk}/drafts/")
+    assert_accessible(page)
+    page.get_by_label("Name this draft (optional)").fill("Draft for the board")
+    page.get_by_role("button", name="Save the plan as it is now as a named draft").click()
+    expect(page.get_by_role("status").first).to_contain_text("Draft for the board")
+    page.get_by_role("button", name="Show changes").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Changes from Draft version 1")
+    expect(page.locator("ins", has_text="New Surgery")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "drafts-compare")
+
+
+def test_the_lead_sees_what_changed_since_their_last_review(new_page, live_server):
+    plan = demo_daccom_plan()
+    editor = User.objects.get(email="editor.daccom@example.org")
+    lead = User.objects.get(email="lead.dacorum-pct@example.org")
+    _save(plan, editor, KEY, text="<p>Referrals are audited every month.</p>")
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CHANGES_REQUESTED)
+    PlanEvent.objects.create(plan=plan, kind="transition", action="request_changes", actor=lead,
+                             from_status="in_review", to_status="changes_requested")  # fmt: skip
+    _save(plan, editor, KEY, text="<p>Referrals are audited every week.</p>")
+    page = new_page()
+    sign_in(page, live_server, lead.email, DEMO_PASSWORD)
+
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    question = page.locator(f"#question-{KEY}")
+    expect(question.get_by_text("Changed since your last review")).to_be_visible()
+    question.get_by_text("Show changes since your last review").click()
+    expect(question.locator("ins", has_text="week.")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "part-changed-since-review")

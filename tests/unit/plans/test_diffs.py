@@ -1,0 +1,215 @@
+from plans import diffs
+from plans.diffs import ADDED, CHANGED, REMOVED, SAME, Content, Segment
+
+COLUMNS = [{"key": "name", "label": "Practice"}, {"key": "code", "label": "Code"}]
+
+
+def label(*parts: str) -> str:
+    """A figure's label as the page shows it: its parts joined by a chevron."""
+    return diffs.SEPARATOR.join(parts)
+
+
+def _ops(paragraph) -> list[tuple[str, str]]:
+    return [(segment.op, segment.text) for segment in paragraph.segments]
+
+
+# --- Text --------------------------------------------------------------------------------
+
+
+def test_visible_paragraphs_drop_markup_and_keep_paragraphs_list_items_and_headings():
+    html = (
+        "<h2>Aims</h2><p>Reduce <strong>A&amp;E</strong>\n attendances.</p><ul><li>COPD</li></ul>"
+    )
+
+    assert diffs.visible_paragraphs(html) == ["Aims", "Reduce A&E attendances.", "• COPD"]
+
+
+def test_a_changed_word_is_shown_removed_then_added_within_its_paragraph():
+    result = diffs.diff_text("<p>The quick brown fox</p>", "<p>The slow brown fox jumps</p>")
+
+    assert _ops(result.paragraphs[0]) == [
+        (SAME, "The"),
+        (REMOVED, "quick"),
+        (ADDED, "slow"),
+        (SAME, "brown fox"),
+        (ADDED, "jumps"),
+    ]
+    assert (result.words_added, result.words_removed) == (2, 1)
+    assert result.changed
+
+
+def test_unchanged_paragraphs_stay_whole_and_an_added_paragraph_is_added_whole():
+    result = diffs.diff_text("<p>One.</p><p>Two.</p>", "<p>One.</p><p>New here.</p><p>Two.</p>")
+
+    assert [_ops(p) for p in result.paragraphs] == [
+        [(SAME, "One.")],
+        [(ADDED, "New here.")],
+        [(SAME, "Two.")],
+    ]
+
+
+def test_a_reworded_paragraph_is_compared_word_by_word_not_replaced_whole():
+    old = "<p>We will audit referrals every month.</p><p>Other text.</p>"
+    new = "<p>We will audit all referrals every quarter.</p><p>Different text.</p>"
+
+    result = diffs.diff_text(old, new)
+
+    assert _ops(result.paragraphs[0]) == [
+        (SAME, "We will audit"),
+        (ADDED, "all"),
+        (SAME, "referrals every"),
+        (REMOVED, "month."),
+        (ADDED, "quarter."),
+    ]
+
+
+def test_long_unchanged_stretches_are_folded_around_a_change():
+    old = "".join(f"<p>Paragraph {n}.</p>" for n in range(20))
+    new = old.replace("<p>Paragraph 10.</p>", "<p>Paragraph ten.</p>")
+
+    result = diffs.diff_text(old, new)
+
+    assert [p.skipped for p in result.paragraphs] == [9, 0, 0, 0, 8]
+    assert _ops(result.paragraphs[2]) == [(SAME, "Paragraph"), (REMOVED, "10."), (ADDED, "ten.")]
+
+
+def test_identical_text_has_no_changes_even_when_the_markup_differs():
+    result = diffs.diff_text("<p>Same words</p>", "<p>Same <em>words</em></p>")
+
+    assert not result.changed
+
+
+def test_markup_in_answers_becomes_plain_text_for_the_template_to_escape():
+    result = diffs.diff_text("", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+
+    assert _ops(result.paragraphs[0]) == [(ADDED, "<script>alert(1)</script>")]
+
+
+# --- Tables ------------------------------------------------------------------------------
+
+
+def test_an_inserted_row_is_added_and_the_rows_below_it_are_not_shown_as_changed():
+    old = [{"name": "Abbey", "code": "A1"}, {"name": "Bridge", "code": "B1"}]
+    new = [{"name": "Abbey", "code": "A1"}, {"name": "Canal", "code": "C1"}, old[1]]
+
+    result = diffs.diff_rows(old, new, COLUMNS)
+
+    assert [row.state for row in result.rows] == [SAME, ADDED, SAME]
+    assert result.rows[1].new_number == 2
+    assert result.columns == ["Practice", "Code"]
+    assert result.unchanged_count == 2
+
+
+def test_a_row_with_a_changed_cell_is_changed_with_only_that_cell_marked():
+    old = [{"name": "Abbey", "code": "A1"}, {"name": "Bridge", "code": "B1"}]
+    new = [{"name": "Abbey", "code": "A2"}]
+
+    result = diffs.diff_rows(old, new, COLUMNS)
+
+    assert [row.state for row in result.rows] == [CHANGED, REMOVED]
+    assert [cell.changed for cell in result.rows[0].cells] == [False, True]
+    assert (result.rows[0].cells[1].old, result.rows[0].cells[1].new) == ("A1", "A2")
+    assert result.rows[1].old_number == 2
+
+
+def test_a_renamed_row_in_place_is_one_changed_row():
+    result = diffs.diff_rows([{"name": "Abbey", "code": "A1"}], [{"name": "Abbey Road",
+                             "code": "A1"}], COLUMNS)  # fmt: skip
+
+    assert [row.state for row in result.rows] == [CHANGED]
+
+
+def test_columns_only_in_the_rows_are_shown_after_the_questions_columns():
+    result = diffs.diff_rows([], [{"name": "Abbey", "list_size": "6000"}], COLUMNS)
+
+    assert result.columns == ["Practice", "Code", "List size"]
+    assert [cell.new for cell in result.rows[0].cells] == ["Abbey", "", "6000"]
+
+
+# --- Structured figures ------------------------------------------------------------------
+
+PROJECTS = {
+    "projects": [
+        {
+            "number": "1",
+            "title": "Outpatients",
+            "leads": ["Dr A", "Dr B"],
+            "targets": [
+                {"code": "1.1", "title": "CAS", "planned_saving": "153000"},
+                {"code": "1.3", "title": "Referrals", "planned_saving": "335000"},
+            ],
+        },
+        {"number": "2", "title": "A&E", "leads": [], "targets": []},
+    ]
+}
+
+
+def test_figures_are_flattened_into_lines_labelled_by_their_record():
+    lines = dict(diffs.flatten(PROJECTS))
+
+    assert lines[label("Project 1", "Target 1.3", "Planned saving")] == "335000"
+    assert lines[label("Project 1", "Leads")] == "Dr A, Dr B"
+    assert label("Project 2", "Leads") not in lines  # empty values are left out
+
+
+def test_a_changed_figure_is_one_changed_line_with_old_and_new_values():
+    new = {"projects": [dict(PROJECTS["projects"][0]), PROJECTS["projects"][1]]}
+    new["projects"][0]["targets"] = [
+        PROJECTS["projects"][0]["targets"][0],
+        {"code": "1.3", "title": "Referrals", "planned_saving": "300000"},
+    ]
+
+    result = diffs.diff_data(PROJECTS, new)
+
+    assert [(line.state, line.label, line.old, line.new) for line in result.lines] == [
+        (CHANGED, label("Project 1", "Target 1.3", "Planned saving"), "335000", "300000")
+    ]
+
+
+def test_removing_a_record_removes_its_lines_and_inserting_one_does_not_shift_the_others():
+    new = {"projects": [{"number": "0", "title": "New first", "leads": [], "targets": []}]}
+    new["projects"] += PROJECTS["projects"][:1]
+
+    result = diffs.diff_data(PROJECTS, new)
+
+    states = {(line.state, line.label) for line in result.lines}
+    assert states == {
+        (ADDED, label("Project 0", "Number")),
+        (ADDED, label("Project 0", "Title")),
+        (REMOVED, label("Project 2", "Number")),
+        (REMOVED, label("Project 2", "Title")),
+    }
+
+
+def test_a_long_changed_value_also_carries_its_word_changes():
+    old = {"outline": "word " * 30 + "end"}
+    new = {"outline": "word " * 30 + "finish"}
+
+    (line,) = diffs.diff_data(old, new).lines
+
+    assert line.segments[-2:] == [Segment(REMOVED, "end"), Segment(ADDED, "finish")]
+
+
+# --- Whole answers -----------------------------------------------------------------------
+
+
+def test_an_answer_diff_covers_text_table_and_figures_and_says_what_changed_in_words():
+    old = Content(text="<p>Old words</p>", rows=[{"name": "Abbey", "code": "A1"}])
+    new = Content(
+        text="<p>New words here</p>",
+        rows=[{"name": "Abbey", "code": "A1"}, {"name": "Bridge", "code": "B1"}],
+        data={"population": 150000},
+    )
+
+    result = diffs.diff_answers(old, new, columns=COLUMNS)
+
+    assert result.changed
+    assert result.summary == "2 words added, 1 word removed; 1 row added; 1 figure changed"
+
+
+def test_content_reads_answers_snapshots_and_nothing_alike():
+    assert Content.of(None) == Content()
+    assert Content.of({"text": "<p>x</p>", "rows": None, "version": 3}) == Content(
+        text="<p>x</p>", version=3
+    )
+    assert not diffs.diff_answers(Content.of(None), Content.of({})).changed
