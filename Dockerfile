@@ -20,6 +20,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only-$(date +%s)-not-used-at-run-time-xxxxxxxxxxxxxxxxxxxx \
     DATABASE_URL=sqlite:////tmp/unused.sqlite3 CELERY_BROKER_URL=memory:// \
+    PDF_SEAL_KEY_PATH=unused PDF_SEAL_CERT_PATH=unused \
     python manage.py collectstatic --no-input
 
 RUN useradd --create-home --uid 1000 pbc && mkdir -p /app/media && chown pbc /app/media

@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py make_seal_certificate --if-missing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -41,5 +41,6 @@ urlpatterns = [
     ),
     path("", include("consortia.urls")),
     path("", include("plans.urls")),
+    path("", include("signoff.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,12 +4,18 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from signoff import dashboards
+
 from . import health
 
 
 @login_required
 def home(request):
-    return render(request, "pbc/home.html")
+    """The signed-in person's dashboard: their plans by state and what waits on them."""
+    page = dashboards.home(
+        request.user, state=request.GET.get("state", ""), page_number=request.GET.get("page")
+    )
+    return render(request, "pbc/home.html", {"home": page})
 
 
 @require_GET

@@ -56,7 +56,8 @@ class Transition:
     label: str
     done: str
     needs_comment: str = ""
-    checks_required: bool = False
+    # Whose required questions must be answered first (by CompletedBy).
+    needs_answers_from: frozenset[str] = frozenset()
 
 
 TRANSITIONS: dict[Action, Transition] = {
@@ -69,7 +70,7 @@ TRANSITIONS: dict[Action, Transition] = {
             Perm.SUBMIT,
             "Submit the plan to the PCT",
             "submitted the plan",
-            checks_required=True,
+            needs_answers_from=CONSORTIUM_OWNED,
         ),
         Transition(
             Action.WITHDRAW,
@@ -103,7 +104,7 @@ TRANSITIONS: dict[Action, Transition] = {
             Perm.APPROVE,
             "Approve the plan",
             "approved the plan",
-            checks_required=True,
+            needs_answers_from=CONSORTIUM_OWNED | PCT_OWNED,
         ),
         Transition(
             Action.SIGN,
@@ -156,6 +157,16 @@ def may_take(user, plan: Plan, action: Action) -> Decision:
             f"“{transition.label}” is only possible when it is {states}.",
         )
     return Decision(True)
+
+
+def missing_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, str]]:
+    """Required questions still empty that stop ``action``, each with who completes it."""
+    from .selectors import missing_required
+
+    owners = TRANSITIONS[action].needs_answers_from
+    if not owners:
+        return []
+    return [(q, who) for q, who in missing_required(plan) if q.completed_by in owners]
 
 
 def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:

@@ -20,3 +20,21 @@ def _services_for_markers(request):
         services.require(
             services.chromium_available(), f"Chromium is not installed at {services.CHROMIUM}"
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _seal_certificate():
+    """A development seal key and certificate for the run, in the folder pbc.settings.test
+    names; removed at the end when this run made the folder."""
+    import os
+    import shutil
+
+    from signoff import seal
+
+    if not (seal.key_path().is_file() and seal.certificate_path().is_file()):
+        seal.make_development_certificate(
+            key_file=seal.key_path(), certificate_file=seal.certificate_path(), force=True
+        )
+    yield
+    if os.environ.get("PBC_TEST_SEAL_DIR_OWNER") == str(os.getpid()):
+        shutil.rmtree(os.environ["PBC_TEST_SEAL_DIR"], ignore_errors=True)

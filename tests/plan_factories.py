@@ -90,3 +90,12 @@ def demo_daccom_plan() -> Plan:
 
 def demo_template(slug: str) -> PlanTemplate:
     return PlanTemplate.objects.get(slug=slug)
+
+
+def demo_daccom_plan_with_comments() -> Plan:
+    """The demo DacCom plan with the reviewers' seed comments on their passages."""
+    from signoff import demo as signoff_demo
+
+    plan = demo_daccom_plan()
+    signoff_demo.load_demo_comments()
+    return plan

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -26,6 +27,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The commissioner's title: the seeds say "PCT"; today's equivalent is the ICB.
 COMMISSIONER_WORD = env.str("PBC_COMMISSIONER_WORD", default="PCT")
 SERVICE_NAME = "PBC Plans"
+# Where the service is reached, for the links in emails (no trailing slash).
+SITE_URL = env.str("PBC_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -129,6 +132,15 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# The key and certificate that seal signed PDFs (PAdES, signoff/seal.py). The embedded default
+# keeps a development pair under var/seal/ (`manage.py make_seal_certificate` creates it);
+# production names the deployment's own files and refuses to start without them.
+PDF_SEAL_KEY_PATH = Path(env.str("PDF_SEAL_KEY_PATH", default=str(BASE_DIR / "var/seal/key.pem")))
+PDF_SEAL_CERT_PATH = Path(
+    env.str("PDF_SEAL_CERT_PATH", default=str(BASE_DIR / "var/seal/certificate.pem"))
+)
+PDF_SEAL_KEY_PASSPHRASE = env.str("PDF_SEAL_KEY_PASSPHRASE", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -177,7 +189,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TIMEZONE = "UTC"
+# Beat reads crontab schedules in UK time (the digest goes at 07:00 all year); message times,
+# and the times the tasks record, stay UTC.
+CELERY_TIMEZONE = "Europe/London"
+# Redis hands a task nobody acknowledged (its worker died) to another worker after this long:
+# longer than any task runs. Tests lower it to see a killed worker's render recovered.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("PBC_BROKER_VISIBILITY_SECONDS", default=60 * 60),
+}
+# Run by `celery -A pbc beat` (one instance); each entry names its task.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-documents": {
+        "task": "signoff.tasks.sweep_documents",
+        "schedule": timedelta(minutes=5),
+    },
+    "daily-digests": {
+        "task": "signoff.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# PDF rendering (signoff/tasks.py): a render is stopped after PDF_RENDER_TIME_LIMIT seconds; one
+# still "rendering" after PDF_RENDER_STALE_SECONDS lost its worker and is rendered again; one
+# still queued after PDF_QUEUED_RESEND_SECONDS lost its message and is sent again.
+PDF_RENDER_TIME_LIMIT = env.int("PBC_PDF_RENDER_TIME_LIMIT", default=5 * 60)
+PDF_RENDER_STALE_SECONDS = env.int("PBC_PDF_RENDER_STALE_SECONDS", default=10 * 60)
+PDF_QUEUED_RESEND_SECONDS = env.int("PBC_PDF_QUEUED_RESEND_SECONDS", default=10 * 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"
@@ -203,6 +239,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # weasyprint logs every page it lays out; its warnings (a refused fetch) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Widgets get the design system's classes; the nhsuk template pack adds error modifiers.

@@ -1,5 +1,7 @@
 """Production: PostgreSQL, Redis-backed Celery workers, gunicorn behind TLS, whitenoise."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -23,6 +25,11 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 # Production sends real email: EMAIL_URL names the SMTP server (no console fallback).
 MAILERS = {"default": _mailer(env.str("EMAIL_URL"), "")}
 CELERY_TASK_ALWAYS_EAGER = False
+
+# Signed PDFs are sealed with the deployment's own key and certificate, never the development
+# pair: both paths must be given (docs/decisions/0202-pdf-fetcher-and-seal.md).
+PDF_SEAL_KEY_PATH = Path(env.str("PDF_SEAL_KEY_PATH"))
+PDF_SEAL_CERT_PATH = Path(env.str("PDF_SEAL_CERT_PATH"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

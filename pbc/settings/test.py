@@ -1,6 +1,8 @@
 """Tests: PostgreSQL when one answers (always under CI), otherwise SQLite."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import env
@@ -50,3 +52,14 @@ STORAGES = {
 }
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Signed PDFs are sealed with a development certificate made once per test run, in a folder of
+# the run's own (tests/conftest.py makes it); a Celery worker the tests start inherits the paths.
+if "PBC_TEST_SEAL_DIR" not in os.environ:
+    os.environ["PBC_TEST_SEAL_DIR"] = tempfile.mkdtemp(prefix="pbc-test-seal-")
+    os.environ["PBC_TEST_SEAL_DIR_OWNER"] = str(os.getpid())
+PDF_SEAL_KEY_PATH = Path(os.environ["PBC_TEST_SEAL_DIR"]) / "key.pem"
+PDF_SEAL_CERT_PATH = Path(os.environ["PBC_TEST_SEAL_DIR"]) / "certificate.pem"
+PDF_SEAL_KEY_PASSPHRASE = ""
+os.environ["PDF_SEAL_KEY_PATH"] = str(PDF_SEAL_KEY_PATH)
+os.environ["PDF_SEAL_CERT_PATH"] = str(PDF_SEAL_CERT_PATH)

@@ -32,5 +32,7 @@ class Command(BaseCommand):
 
 def _plan_loaders():
     from plans import demo as plans_demo
+    from signoff import demo as signoff_demo
 
-    return [plans_demo.load_plans]
+    # The reviewers' comments anchor in the plans' text, so they load after the plans.
+    return [plans_demo.load_plans, signoff_demo.load_demo_comments]

@@ -37,7 +37,7 @@ def test_submitting_an_incomplete_plan_lists_what_is_missing_and_whose_it_is(cli
     response = client.post(reverse("plan_action", args=[plan.pk, "submit"]))
 
     assert "required questions are still empty" in page
-    assert "1.2 Fair shares weighting" in page and "the PCT" in page
+    assert "2.1 Question 1" in page and "Fair shares weighting" not in page
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
 

@@ -94,7 +94,7 @@ def test_each_role_may_take_exactly_the_actions_the_table_allows(state, action):
 
 
 @pytest.mark.django_db
-def test_submit_is_refused_with_the_list_of_empty_required_questions():
+def test_submit_is_refused_with_the_consortiums_empty_required_questions():
     plan = three_signatory_plan(answered=False)
     editor = person(EDITOR, plan)
 
@@ -102,9 +102,19 @@ def test_submit_is_refused_with_the_list_of_empty_required_questions():
         services.plan_submit(plan=plan, user=editor)
 
     assert "required questions are still empty" in refusal.value.message
-    assert "1.1 (" in refusal.value.message and "the PCT" in refusal.value.message
+    assert "2.1 (" in refusal.value.message
+    assert "1.2" not in refusal.value.message, "the PCT completes its questions in review"
     plan.refresh_from_db()
     assert plan.status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_approval_waits_for_the_pcts_own_required_questions():
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    plan.answers.filter(question__key="fair-shares").update(text="")
+
+    with pytest.raises(Refused, match=r"1 required question is still empty: 1\.2 \(the PCT\)"):
+        services.plan_approve(plan=plan, user=person(LEAD, plan))
 
 
 @pytest.mark.django_db

@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "plans.example.org",
     "DATABASE_URL": "postgres://pbc:pbc@db.example.org:5432/pbc",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "PDF_SEAL_KEY_PATH": "/run/secrets/pdf_seal_key",
+    "PDF_SEAL_CERT_PATH": "/run/secrets/pdf_seal_certificate",
 }
 
 

@@ -1,0 +1,110 @@
+"""Sign-off records in the admin: read-only, for the site administrator (docs/decisions/0102).
+
+Signatures and the event log are the plan's record and are never edited here. A PDF's file is
+never shown; a failed one can be sent to be made again.
+"""
+
+from django.contrib import admin, messages
+from django.db.models.functions import Length
+
+from consortia.permissions import Perm, allowed
+
+from . import services
+from .errors import Refused
+from .models import PlanDocument, PlanEvent, Signature
+
+
+class ReadOnlyForAdministrators:
+    """Visible to the site administrator role; nobody adds, changes or deletes."""
+
+    def has_module_permission(self, request):
+        return allowed(request.user, Perm.ADMINISTER)
+
+    def has_view_permission(self, request, obj=None):
+        return allowed(request.user, Perm.ADMINISTER)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanDocument)
+class PlanDocumentAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+    list_display = (
+        "plan",
+        "kind",
+        "state",
+        "attempts",
+        "requested_at",
+        "finished_at",
+        "page_count",
+        "size",
+    )
+    list_filter = ("kind", "state")
+    search_fields = ("plan__title", "plan__consortium__name", "content_sha256", "file_sha256")
+    list_select_related = ("plan", "plan__consortium")
+    date_hierarchy = "requested_at"
+    actions = ["retry_rendering"]
+    fields = (
+        "plan",
+        "kind",
+        "state",
+        "failure_reason",
+        "attempts",
+        "content_sha256",
+        "revision",
+        "requested_by",
+        "requested_at",
+        "started_at",
+        "finished_at",
+        "file_sha256",
+        "page_count",
+        "size",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The file itself stays in the database: only its size is read.
+        return super().get_queryset(request).defer("pdf").annotate(pdf_size=Length("pdf"))
+
+    @admin.display(description="Size (bytes)", ordering="pdf_size")
+    def size(self, obj):
+        return obj.pdf_size
+
+    @admin.action(description="Retry rendering the selected failed PDFs")
+    def retry_rendering(self, request, queryset):
+        sent, refused = 0, []
+        for document in queryset.select_related("plan__consortium"):
+            try:
+                services.document_retry(document=document, user=request.user)
+            except Refused as refusal:
+                refused.append(f"{document}: {refusal.message}")
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, f"{sent} PDF(s) sent to be made again.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+    list_display = ("plan", "title", "typed_name", "user", "signed_at", "voided_at")
+    list_filter = ("role",)
+    search_fields = ("plan__title", "typed_name", "user__email", "content_sha256")
+    list_select_related = ("plan", "user")
+    date_hierarchy = "signed_at"
+
+
+@admin.register(PlanEvent)
+class PlanEventAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+    list_display = ("created_at", "plan", "kind", "actor", "from_status", "to_status")
+    list_filter = ("kind",)
+    search_fields = ("plan__title", "actor__email", "comment")
+    list_select_related = ("plan", "actor")
+    date_hierarchy = "created_at"

@@ -1,0 +1,330 @@
+"""The home page's dashboards: where each plan stands and what is waiting on whom.
+
+Every figure is worked out by the database, so a page costs the same few queries for 2 plans
+or 2,000:
+
+- days waiting: since the plan's last change of state (its newest event with a ``to_status``),
+  or since it was started;
+- open comments: threads (not replies) not yet resolved; a consortium counts only those it
+  can see on the questions it completes (its own and joint questions);
+- completion: required questions answered out of the required questions of the plan's form.
+  "Answered" is ``Answer.is_empty`` said in SQL: the text has a character outside its tags, a
+  table row has a cell with something in it, or a structured answer holds any figure. (A
+  timestamp such as ``updated_at`` would count a saved-then-emptied answer as done and a
+  table filled in from the consortium's records as not.)
+
+A group of plans in one state shows its first ``GROUP_SIZE`` (longest waiting first) with a
+link to all of them, a page at a time.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from consortia.models import User
+from plans.models import Answer, Plan, QuestionKind, TemplateQuestion
+from plans.selectors import plans_visible_to
+from plans.workflow import CONSORTIUM_OWNED
+
+from .models import Comment, PlanEvent, Signature
+
+Status = Plan.Status
+Role = User.Role
+GROUP_SIZE = 50
+
+# The PCT's order: what is waiting on the PCT first.
+PCT_STATE_ORDER = (
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.CHANGES_REQUESTED,
+    Status.DRAFT,
+    Status.APPROVED,
+    Status.SIGNING,
+    Status.SIGNED,
+    Status.SUBMITTED_TO_PCT,
+)
+SIGNING_STATES = (Status.APPROVED, Status.SIGNING)
+SIGNATORY_ROLES = frozenset(
+    {Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE}
+)
+
+# An answer with words: a character that is neither a tag nor space, outside the tags.
+HAS_WORDS = r"(^|>)[^<]*[^<\s]"
+# A table with a cell holding something: a key whose string value is not empty.
+HAS_CELL = r"\":\s*\"[^\"]"
+
+
+def _count(queryset: QuerySet, group_by: str) -> Subquery:
+    """The number of rows of a correlated ``queryset``, as a subquery (0 when none)."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def answered_answers() -> QuerySet[Answer]:
+    """Answers that ``Answer.is_empty`` would call not empty, decided in SQL."""
+    return Answer.objects.annotate(rows_text=Cast("rows", TextField())).filter(
+        Q(text__regex=HAS_WORDS) | Q(rows_text__regex=HAS_CELL) | ~Q(data={})
+    )
+
+
+def _required_questions() -> QuerySet[TemplateQuestion]:
+    return TemplateQuestion.objects.filter(required=True).exclude(kind=QuestionKind.SIGNOFF)
+
+
+def waiting_since():
+    """When the plan came into its state: its last change of state, or its start."""
+    last_change = (
+        PlanEvent.objects.filter(plan=OuterRef("pk"))
+        .exclude(to_status="")
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    return Coalesce(Subquery(last_change), F("created_at"))
+
+
+def with_progress(plans: QuerySet[Plan], *, open_threads: Q) -> QuerySet[Plan]:
+    """Annotates each plan with waiting_since, required_count, answered_count, open_threads."""
+    required = _required_questions().filter(template=OuterRef("template"))
+    answered = (
+        answered_answers()
+        .filter(
+            plan=OuterRef("pk"),
+            question__template=OuterRef("template"),
+            question__required=True,
+        )
+        .exclude(question__kind=QuestionKind.SIGNOFF)
+    )
+    threads = Comment.objects.filter(
+        open_threads, plan=OuterRef("pk"), parent__isnull=True, resolved_at__isnull=True
+    )
+    return plans.annotate(
+        waiting_since=waiting_since(),
+        required_count=_count(required, "template"),
+        answered_count=_count(answered, "plan"),
+        open_threads=_count(threads, "plan"),
+    )
+
+
+# --- What a row shows --------------------------------------------------------------------------
+
+
+def _days(since) -> str:
+    days = (timezone.now() - since).days
+    if days < 1:
+        return "Less than a day"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _completion(answered: int, required: int) -> tuple[str, int]:
+    if not required:
+        return "Nothing required", 100
+    percent = answered * 100 // required
+    return f"{answered} of {required} ({percent}%)", percent
+
+
+@dataclass
+class PlanRow:
+    plan: Plan
+    href: str
+    status: str
+    days_waiting: str
+    open_threads: int
+    completion: str
+    percent: int
+    next_step: str = ""
+
+
+def _row(plan: Plan) -> PlanRow:
+    completion, percent = _completion(plan.answered_count, plan.required_count)
+    return PlanRow(
+        plan=plan,
+        href=reverse("plan_detail", kwargs={"plan_id": plan.pk}),
+        status=plan.get_status_display(),
+        days_waiting=_days(plan.waiting_since),
+        open_threads=plan.open_threads,
+        completion=completion,
+        percent=percent,
+    )
+
+
+def with_signature_count(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    live = Signature.objects.filter(plan=OuterRef("pk"), voided_at__isnull=True)
+    return plans.annotate(signature_count=_count(live, "plan"))
+
+
+def _next_signatory(plan: Plan) -> dict | None:
+    """Whose signature the plan waits for: signatures are given in the form's order
+    (``services.signature_add`` refuses any other), so it is the one after those given."""
+    blocks = plan.template.signatories
+    return blocks[plan.signature_count] if plan.signature_count < len(blocks) else None
+
+
+# --- The PCT's dashboard -------------------------------------------------------------------------
+
+
+@dataclass
+class StateGroup:
+    status: str
+    label: str
+    count: int
+    rows: list[PlanRow] = field(default_factory=list)
+    see_all: str = ""
+
+
+@dataclass
+class PctDashboard:
+    groups: list[StateGroup]
+    total: int
+    state: str = ""
+    page: Page | None = None
+    awaiting_signature: list[PlanRow] = field(default_factory=list)
+
+
+def pct_dashboard(user, *, state: str = "", page_number=None) -> PctDashboard:
+    """The plans of the PCT's consortia by state; with ``state``, all of one state by pages."""
+    plans = plans_visible_to(user).order_by()
+    counts = dict(plans.values_list("status").annotate(n=Count("pk")).order_by())
+    progress = with_progress(plans, open_threads=Q())  # shared and PCT-only threads
+    groups = [
+        StateGroup(status=status, label=Status(status).label, count=counts[status])
+        for status in PCT_STATE_ORDER
+        if counts.get(status)
+    ]
+    dashboard = PctDashboard(groups=groups, total=sum(counts.values()))
+    if state in counts:
+        dashboard.state = state
+        one_state = progress.filter(status=state).order_by("waiting_since", "pk")
+        dashboard.page = Paginator(one_state, GROUP_SIZE).get_page(page_number)
+        group = next(g for g in groups if g.status == state)
+        group.rows = [_row(plan) for plan in dashboard.page.object_list]
+        dashboard.groups = [group]
+    elif groups:
+        ranked = plans.annotate(
+            waiting_since=waiting_since(),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("status")],
+                order_by=[F("waiting_since").asc(), F("pk").asc()],
+            ),
+        ).filter(rank__lte=GROUP_SIZE)
+        first = progress.filter(pk__in=ranked.values("pk")).order_by("waiting_since", "pk")
+        by_status: dict[str, list[PlanRow]] = {}
+        for plan in first:
+            by_status.setdefault(plan.status, []).append(_row(plan))
+        for group in groups:
+            group.rows = by_status.get(group.status, [])
+            if group.count > len(group.rows):
+                group.see_all = f"{reverse('home')}?state={group.status}"
+    return dashboard
+
+
+# --- Signatures waiting --------------------------------------------------------------------------
+
+
+def awaiting_signature(user) -> list[PlanRow]:
+    """Approved plans whose next signature, in the form's order, is the user's role."""
+    if user.role not in SIGNATORY_ROLES:
+        return []
+    candidates = with_signature_count(
+        with_progress(plans_visible_to(user).filter(status__in=SIGNING_STATES), open_threads=Q())
+    ).order_by("waiting_since", "pk")
+    rows = []
+    for plan in candidates:
+        waiting = _next_signatory(plan)
+        if waiting is not None and waiting["role"] == user.role:
+            row = _row(plan)
+            row.next_step = f"Sign as {waiting['title']}"
+            rows.append(row)
+    return rows[:GROUP_SIZE]
+
+
+# --- The consortium's dashboard ------------------------------------------------------------------
+
+
+def _consortium_threads() -> Q:
+    """Open threads the consortium can see, on the questions it completes."""
+    return Q(visibility=Comment.Visibility.SHARED, question__completed_by__in=CONSORTIUM_OWNED)
+
+
+def _consortium_next_step(row: PlanRow, user) -> str:
+    plan = row.plan
+    pct = settings.COMMISSIONER_WORD
+    chair = user.role == Role.CONSORTIUM_EXECUTIVE_CHAIR
+    missing = plan.required_count - plan.answered_count
+    if plan.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        first = (
+            f"Make the changes the {pct} asked for"
+            if plan.status == Status.CHANGES_REQUESTED
+            else "Complete the plan"
+        )
+        if missing > 0:
+            return (
+                f"{first}: {missing} required question{'s are' if missing != 1 else ' is'} "
+                f"still empty. Then submit it to the {pct}."
+            )
+        return f"{first} and submit it to the {pct}."
+    if plan.status == Status.SUBMITTED:
+        return f"Nothing: the plan is waiting for the {pct} to start its review."
+    if plan.status == Status.IN_REVIEW:
+        return f"Nothing: the {pct} is reviewing the plan."
+    if plan.status in SIGNING_STATES:
+        waiting = _next_signatory(plan)
+        if waiting is None:
+            return ""
+        if waiting["role"] == user.role:
+            return f"Sign the plan as {waiting['title']}."
+        return f"Nothing: waiting for the {waiting['title']} to sign."
+    if plan.status == Status.SIGNED:
+        if chair:
+            return f"Download the signed PDF and record its submission to the {pct}."
+        return f"Nothing: the executive chair sends the signed plan to the {pct}."
+    return "Nothing: the plan has been submitted."
+
+
+def consortium_dashboard(user) -> list[PlanRow]:
+    """The consortium's plans, newest year first, with what each needs from the user."""
+    plans = with_signature_count(
+        with_progress(plans_visible_to(user), open_threads=_consortium_threads())
+    ).order_by("-period", "-created_at", "-pk")[:GROUP_SIZE]
+    rows = []
+    for plan in plans:
+        row = _row(plan)
+        row.next_step = _consortium_next_step(row, user)
+        rows.append(row)
+    return rows
+
+
+# --- The home page -------------------------------------------------------------------------------
+
+
+@dataclass
+class Home:
+    awaiting_signature: list[PlanRow]
+    pct: PctDashboard | None = None
+    consortium_plans: list[PlanRow] | None = None
+
+
+def home(user, *, state: str = "", page_number=None) -> Home:
+    """What the signed-in person's home page shows, by their role."""
+    page = Home(awaiting_signature=awaiting_signature(user))
+    if user.role in User.COMMISSIONER_ROLES or user.role == Role.SITE_ADMIN:
+        page.pct = pct_dashboard(user, state=state, page_number=page_number)
+    elif user.role in User.CONSORTIUM_ROLES:
+        page.consortium_plans = consortium_dashboard(user)
+    return page

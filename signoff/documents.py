@@ -1,0 +1,202 @@
+"""The plan's PDFs as pages show them: their state in words, file names, links, and who may
+do what with them. Reads only; the verbs are in services.py, the rendering in tasks.py."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Length
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.timezone import localtime
+
+from consortia.permissions import Perm, allowed
+from plans.models import Plan
+
+from .models import PlanDocument, Signature
+
+State = PlanDocument.State
+Kind = PlanDocument.Kind
+WORKING = (State.QUEUED, State.RENDERING)
+SIGNED_STATUSES = (Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT)
+
+
+def plan_revision(plan: Plan) -> int:
+    """The plan's revision number, printed on drafts: how many saves its answers have had.
+
+    Every accepted save (autosaves and restores included) adds one to one answer's version, so
+    the sum rises with every change and two prints share it only if nothing was saved between.
+    """
+    return plan.answers.aggregate(total=Sum("version"))["total"] or 0
+
+
+def download_filename(document: PlanDocument) -> str:
+    """Chosen by the server: ``daccom-pbc-plan-2006-07-signed.pdf``, ``...-draft-r12.pdf``."""
+    plan = document.plan
+    stem = "-".join(
+        part
+        for part in (
+            slugify(plan.consortium.slug or plan.consortium.name),
+            "pbc-plan",
+            slugify(plan.period.replace("/", "-")),
+        )
+        if part
+    )
+    if document.kind == Kind.SIGNED:
+        return f"{stem}-signed.pdf"
+    return f"{stem}-draft-r{document.revision}.pdf"
+
+
+def may_retry(user, document: PlanDocument) -> bool:
+    """Site administrators retry any failed PDF; the executive chair their plan's signed one.
+    (A failed draft is simply asked for again.)"""
+    if allowed(user, Perm.ADMINISTER):
+        return True
+    return document.kind == Kind.SIGNED and allowed(user, Perm.EXPORT, document.plan)
+
+
+def without_bytes(documents: QuerySet[PlanDocument]) -> QuerySet[PlanDocument]:
+    """Documents with their file's size, never the file itself."""
+    return documents.defer("pdf").annotate(pdf_size=Length("pdf"))
+
+
+def current_signed(plan: Plan) -> PlanDocument | None:
+    """The signed document of the plan's live signatures, whatever its state (one query)."""
+    live_hashes = Signature.objects.filter(plan=plan, voided_at__isnull=True).values(
+        "content_sha256"
+    )
+    return (
+        without_bytes(
+            PlanDocument.objects.filter(plan=plan, kind=Kind.SIGNED, content_sha256__in=live_hashes)
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+def _when(moment) -> str:
+    return date_format(localtime(moment), "j F Y \\a\\t H:i") if moment else ""
+
+
+@dataclass
+class DocumentState:
+    """One document's state in words, for the page, the status JSON and the plan's panel."""
+
+    id: int
+    kind: str
+    state: str
+    title: str
+    heading: str
+    message: str
+    done: bool
+    failed: bool
+    tag_class: str
+    state_label: str
+    detail_url: str
+    status_url: str
+    download_url: str = ""
+    download_text: str = ""
+    filename: str = ""
+    may_retry: bool = False
+    retry_url: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "state": self.state,
+            "state_label": self.state_label,
+            "heading": self.heading,
+            "message": self.message,
+            "done": self.done,
+            "failed": self.failed,
+            "download_url": self.download_url,
+            "download_text": self.download_text,
+            "filename": self.filename,
+        }
+
+
+TAGS = {
+    State.QUEUED: "nhsuk-tag--grey",
+    State.RENDERING: "nhsuk-tag--blue",
+    State.READY: "nhsuk-tag--green",
+    State.FAILED: "nhsuk-tag--red",
+}
+
+
+def document_state(document: PlanDocument, user) -> DocumentState:
+    """``document`` comes from ``without_bytes`` (for its size)."""
+    if document.kind == Kind.SIGNED:
+        noun, title = "the signed PDF", "Signed PDF"
+    else:
+        noun = f"the draft PDF (revision {document.revision})"
+        title = f"Draft PDF, revision {document.revision}"
+    arguments = {"plan_id": document.plan_id, "document_id": document.pk}
+    state = DocumentState(
+        id=document.pk,
+        kind=document.kind,
+        state=document.state,
+        title=title,
+        heading="",
+        message="",
+        done=document.state in (State.READY, State.FAILED),
+        failed=document.state == State.FAILED,
+        tag_class=TAGS[document.state],
+        state_label=document.get_state_display(),
+        detail_url=reverse("document_detail", kwargs=arguments),
+        status_url=reverse("document_status", kwargs=arguments),
+    )
+    if document.state == State.QUEUED:
+        state.heading = "Waiting to start"
+        state.message = (
+            f"{noun[0].upper()}{noun[1:]} is waiting for the next free worker. "
+            "This usually takes a few seconds."
+        )
+        if document.failure_reason:
+            state.message += f" {document.failure_reason}"
+    elif document.state == State.RENDERING:
+        state.heading = "Being made"
+        state.message = (
+            f"{noun[0].upper()}{noun[1:]} is being made now. A long plan takes up to a minute."
+        )
+    elif document.state == State.READY:
+        pages = f"{document.page_count} page{'' if document.page_count == 1 else 's'}"
+        state.heading = "Ready to download"
+        state.message = (
+            f"{noun[0].upper()}{noun[1:]} is ready: {pages}, made on {_when(document.finished_at)}."
+        )
+        state.filename = download_filename(document)
+        state.download_url = reverse("document_download", kwargs=arguments)
+        size = getattr(document, "pdf_size", None)
+        details = f"PDF, {filesizeformat(size)}" if size else "PDF"
+        state.download_text = f"Download {noun} ({details})"
+    else:
+        state.heading = "It could not be made"
+        state.message = document.failure_reason or "The reason was not recorded."
+    # Offered once it has failed; the page keeps the form hidden until then.
+    state.may_retry = may_retry(user, document)
+    if state.may_retry:
+        state.retry_url = reverse("document_retry", kwargs=arguments)
+    return state
+
+
+@dataclass
+class DocumentsPanel:
+    """The PDFs part of the plan's page: the signed PDF's state and the draft button."""
+
+    plan_id: int
+    signed: DocumentState | None
+    signed_expected: bool
+    may_record_export: bool
+    may_request_draft: bool
+
+
+def documents_panel(plan: Plan, user) -> DocumentsPanel:
+    signed = current_signed(plan) if plan.status in SIGNED_STATUSES else None
+    return DocumentsPanel(
+        plan_id=plan.pk,
+        signed=document_state(signed, user) if signed is not None else None,
+        signed_expected=plan.status in SIGNED_STATUSES,
+        may_record_export=allowed(user, Perm.EXPORT, plan),
+        may_request_draft=allowed(user, Perm.VIEW, plan),
+    )

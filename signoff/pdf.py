@@ -1,0 +1,405 @@
+"""The plan printed as the PCT's form: HTML built from the live plan, laid out by weasyprint.
+
+The renderer fetches nothing but the product's own static files (the print stylesheet and the
+bundled fonts): every other URL, whether ``file://``, ``http(s)://``, ``data:`` or a path
+outside ``static/``, is refused and the render goes on without it. Answers are treated as
+hostile even though they were cleaned on save: every piece of stored HTML passes an allowlist
+again here, with no ``style``, ``img`` or other element that loads anything
+(docs/decisions/0202-pdf-fetcher-and-seal.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+import nh3
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+
+from plans import presenters, selectors
+from plans.models import Plan, QuestionKind
+from plans.sanitise import clean_html
+
+# URLs the renderer may fetch are on this origin, which no resolver will ever answer
+# (RFC 2606 reserves .invalid); the fetcher maps its /static/ path onto the static files.
+STATIC_ORIGIN = "https://pbc-plans.invalid"
+STATIC_PREFIX = "/static/"
+BASE_URL = f"{STATIC_ORIGIN}/"
+STATIC_BASE = f"{STATIC_ORIGIN}{STATIC_PREFIX}"
+STYLESHEET = "css/pdf.css"
+
+# What the fetcher serves, by file ending: a stylesheet, fonts and plain raster images.
+SERVED_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+MAX_STATIC_BYTES = 4 * 1024 * 1024
+# A plan is a few hundred kilobytes of HTML; far beyond that something is wrong, and layout
+# time grows with size, so refuse before weasyprint starts.
+MAX_HTML_CHARACTERS = 6_000_000
+MAX_SPAN = 20
+
+UK = ZoneInfo("Europe/London")
+
+
+class RenderRefused(Exception):
+    """The plan cannot be rendered safely (its HTML is far larger than any real plan)."""
+
+
+class FetchRefused(ValueError):
+    """A URL the renderer will not fetch. weasyprint reports it and leaves the resource out."""
+
+
+@dataclass(frozen=True)
+class DraftMark:
+    generated_at: datetime
+    revision: int
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    page_count: int
+
+
+# --- fetching --------------------------------------------------------------------------------
+
+
+def _static_roots() -> list[Path]:
+    roots = []
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    for finder in finders.get_finders():
+        for _prefix, root in getattr(finder, "locations", []):
+            roots.append(Path(root).resolve())
+        for storage in getattr(finder, "storages", {}).values():
+            location = getattr(storage, "location", None)
+            if location:
+                roots.append(Path(location).resolve())
+    return roots
+
+
+def static_file_for(url: str) -> Path:
+    """The product's static file a renderer URL names; ``FetchRefused`` for anything else."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FetchRefused(f"Not a URL: {url[:200]}") from None
+    if f"{parts.scheme}://{parts.netloc}" != STATIC_ORIGIN or parts.query:
+        raise FetchRefused(f"Only the product's own static files are fetched, not {url[:200]}")
+    path = unquote(parts.path)
+    if not path.startswith(STATIC_PREFIX):
+        raise FetchRefused(f"Not a static file: {url[:200]}")
+    relative = path.removeprefix(STATIC_PREFIX)
+    segments = relative.split("/")
+    if any(s in ("", ".", "..") for s in segments) or "\\" in relative or "\x00" in relative:
+        raise FetchRefused(f"Not a plain static path: {url[:200]}")
+    content_type = SERVED_TYPES.get(Path(relative).suffix.lower())
+    if content_type is None:
+        raise FetchRefused(f"Not a stylesheet, font or image: {url[:200]}")
+    found = finders.find(relative)
+    if found is None and settings.STATIC_ROOT:
+        candidate = Path(settings.STATIC_ROOT) / relative
+        found = str(candidate) if candidate.is_file() else None
+    if found is None:
+        raise FetchRefused(f"No such static file: {url[:200]}")
+    resolved = Path(found).resolve()
+    if not any(resolved.is_relative_to(root) for root in _static_roots()):
+        raise FetchRefused(f"Outside the static files: {url[:200]}")
+    if not resolved.is_file() or resolved.stat().st_size > MAX_STATIC_BYTES:
+        raise FetchRefused(f"Not a file of a sensible size: {url[:200]}")
+    return resolved
+
+
+class StaticOnlyFetcher(weasyprint.URLFetcher):
+    """weasyprint's fetcher, narrowed to the product's static files and nothing else.
+
+    ``refused`` lists every URL turned away during a render (for the log and for tests).
+    """
+
+    def __init__(self):
+        super().__init__(
+            timeout=1, allowed_protocols={"https"}, allow_redirects=False, fail_on_errors=False
+        )
+        self.refused: list[str] = []
+        self.served: list[str] = []
+
+    def fetch(self, url, headers=None):
+        try:
+            path = static_file_for(url)
+        except FetchRefused:
+            self.refused.append(url)
+            raise
+        self.served.append(url)
+        content_type = SERVED_TYPES[path.suffix.lower()]
+        return weasyprint.urls.URLFetcherResponse(
+            url, path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    def open(self, url, data=None, timeout=None):
+        # Never urllib's own opener: every way in goes through ``fetch``.
+        return self.fetch(url if isinstance(url, str) else url.full_url)
+
+
+# --- hostile HTML ----------------------------------------------------------------------------
+
+_PRINT_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "a",
+    "blockquote", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "dl", "dt",
+    "dd", "div", "span",
+}  # fmt: skip
+_PRINT_ATTRIBUTES = {
+    "*": {"class"},
+    "a": {"href"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute in ("colspan", "rowspan"):
+        return str(min(int(value), MAX_SPAN)) if value.isdigit() and int(value) > 0 else None
+    if attribute == "class":
+        return (
+            " ".join(
+                name for name in value.split() if name.replace("-", "").replace("_", "").isalnum()
+            )[:200]
+            or None
+        )
+    return value
+
+
+def printable(html: str) -> str:
+    """HTML safe to lay out: no styles, images, objects, forms or anything that fetches, and
+    no spans wide enough to blow up a table. Links stay as links."""
+    return nh3.clean(
+        html or "",
+        tags=_PRINT_TAGS,
+        attributes=_PRINT_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+# --- what the pages show ---------------------------------------------------------------------
+
+
+@dataclass
+class PrintQuestion:
+    key: str
+    number: str
+    title: str
+    completed_by: str
+    required: bool
+    note_ref: str
+    note_html: str
+    prompts: list[str]
+    answer_html: str
+    is_signoff: bool
+
+
+@dataclass
+class PrintPart:
+    key: str
+    number: str
+    title: str
+    guidance_html: str
+    questions: list[PrintQuestion] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"part-{self.key}"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass
+class SignOffLine:
+    title: str
+    name: str = ""
+    typed_name: str = ""
+    date: str = ""
+    signed: bool = False
+
+
+@dataclass
+class TrailLine:
+    name: str
+    email: str
+    title: str
+    typed_name: str
+    signed_utc: str
+    signed_uk: str
+    ip_address: str
+    user_agent: str
+    content_sha256: str
+
+
+def uk_time(moment: datetime) -> str:
+    local = moment.astimezone(UK)
+    return f"{date_format(local, 'j F Y, H:i:s')} {local.tzname()}"
+
+
+def utc_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _answer_html(row: presenters.QuestionRow) -> str:
+    body = render_to_string("signoff/pdf/_answer.html", {"row": row})
+    text = clean_html(row.answer.text) if row.answer is not None and row.answer.text else ""
+    return printable(body + text)
+
+
+def _parts(plan: Plan) -> list[PrintPart]:
+    answers = selectors.answers_by_question(plan)
+    parts = []
+    for part in selectors.parts_with_questions(plan.template):
+        printed = PrintPart(
+            key=part.key,
+            number=part.number,
+            title=part.title,
+            guidance_html=printable(clean_html(part.guidance)),
+        )
+        for question in part.questions.all():
+            is_signoff = question.kind == QuestionKind.SIGNOFF
+            answer_html = ""
+            if not is_signoff:
+                row = presenters.question_row(question, answers.get(question.pk), plan)
+                answer_html = _answer_html(row)
+            printed.questions.append(
+                PrintQuestion(
+                    key=question.key,
+                    number=question.number,
+                    title=question.title,
+                    completed_by=presenters.completed_by_label(question, plan),
+                    required=question.required,
+                    note_ref=question.note_ref,
+                    note_html=printable(clean_html(question.note)),
+                    prompts=[str(prompt) for prompt in question.prompts or []],
+                    answer_html=answer_html,
+                    is_signoff=is_signoff,
+                )
+            )
+        parts.append(printed)
+    return parts
+
+
+def _ordered(signatures) -> list:
+    return sorted(signatures, key=lambda s: (s.position, s.signed_at))
+
+
+def _signoff(plan: Plan, signatures) -> list[SignOffLine]:
+    """One line per signatory the form names, in its order, filled where they have signed."""
+    by_role = {signature.role: signature for signature in _ordered(signatures)}
+    lines = []
+    for slot in plan.template.signatories or []:
+        signature = by_role.pop(slot.get("role", ""), None)
+        lines.append(_signoff_line(slot.get("title", ""), signature))
+    # A signature for a role the form no longer names is still printed, never dropped.
+    lines += [_signoff_line(s.title, s) for s in by_role.values()]
+    return lines
+
+
+def _signoff_line(title: str, signature) -> SignOffLine:
+    if signature is None:
+        return SignOffLine(title=title)
+    return SignOffLine(
+        title=signature.title or title,
+        name=signature.user.full_name or signature.typed_name,
+        typed_name=signature.typed_name,
+        date=date_format(signature.signed_at.astimezone(UK), "j F Y"),
+        signed=True,
+    )
+
+
+def _trail(signatures) -> list[TrailLine]:
+    return [
+        TrailLine(
+            name=s.user.full_name,
+            email=s.user.email,
+            title=s.title,
+            typed_name=s.typed_name,
+            signed_utc=utc_time(s.signed_at),
+            signed_uk=uk_time(s.signed_at),
+            ip_address=s.ip_address or "Not recorded",
+            user_agent=s.user_agent or "Not recorded",
+            content_sha256=s.content_sha256,
+        )
+        for s in _ordered(signatures)
+    ]
+
+
+def plan_html(
+    *, plan: Plan, signatures, content_sha256: str, draft: DraftMark | None = None
+) -> str:
+    """The whole document as HTML, ready for weasyprint with ``BASE_URL`` and the fetcher."""
+    # A draft is not signed, whatever has been signed so far: its sign-off block is blank.
+    signatures = [] if draft else list(signatures)
+    parts = _parts(plan)
+    has_signoff_question = any(q.is_signoff for part in parts for q in part.questions)
+    created = (
+        draft.generated_at
+        if draft
+        else max((s.signed_at for s in signatures), default=datetime.now(UTC))
+    )
+    context = {
+        "plan": plan,
+        "plan_name": plan.title if plan.period in plan.title else f"{plan.title} {plan.period}",
+        "consortium": plan.consortium.name,
+        "commissioner": plan.consortium.commissioner.name,
+        "commissioner_word": settings.COMMISSIONER_WORD,
+        "template": plan.template,
+        "parts": parts,
+        "signoff_lines": _signoff(plan, signatures),
+        "separate_signoff": not has_signoff_question,
+        "trail": [] if draft else _trail(signatures),
+        "content_sha256": content_sha256,
+        "draft": draft,
+        "draft_date": uk_time(draft.generated_at) if draft else "",
+        "created_iso": created.astimezone(UTC).isoformat(timespec="seconds"),
+        "return_instructions": printable(clean_html(plan.template.return_instructions)),
+        "stylesheet": f"{STATIC_BASE}{STYLESHEET}",
+        "service_name": settings.SERVICE_NAME,
+    }
+    html = render_to_string("signoff/pdf/plan.html", context)
+    if len(html) > MAX_HTML_CHARACTERS:
+        raise RenderRefused(
+            f"The plan's printed form is {len(html):,} characters, more than the "
+            f"{MAX_HTML_CHARACTERS:,} any real plan needs."
+        )
+    return html
+
+
+def write_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> RenderedPdf:
+    """Lay out ``html`` (from ``plan_html``) with only the static files reachable."""
+    document = weasyprint.HTML(
+        string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
+    ).render(presentational_hints=False)
+    return RenderedPdf(pdf=document.write_pdf(), page_count=len(document.pages))
+
+
+def render_plan_pdf(
+    *, plan: Plan, signatures, content_sha256: str, draft: DraftMark | None = None
+) -> RenderedPdf:
+    """The plan as a PDF: from the live plan, which the caller has checked still hashes to
+    ``content_sha256`` (content is frozen once approved). A draft is watermarked and has no
+    certificate of completion; a signed plan ends with the sign-off trail."""
+    html = plan_html(plan=plan, signatures=signatures, content_sha256=content_sha256, draft=draft)
+    return write_pdf(html)

@@ -1,0 +1,182 @@
+"""What the part page shows of review comments, worked out here so templates only lay it out."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from consortia.permissions import Perm, allowed
+from plans.models import Answer, Plan, TemplatePart
+
+from . import passages, selectors
+from .comment_forms import CommentForm, ReplyForm, comment_prefix, reply_prefix
+from .models import Comment
+
+
+def _when(moment: datetime) -> str:
+    return date_format(localtime(moment), "j F Y \\a\\t H:i")
+
+
+def _organisation(user) -> str:
+    if user.consortium_id:
+        return user.consortium.name
+    if user.commissioner_id:
+        return user.commissioner.name
+    return ""
+
+
+@dataclass
+class CommentView:
+    """One comment or reply as written: who, in what role, when, and what they said."""
+
+    pk: int
+    author: str
+    role: str
+    organisation: str
+    when: str
+    when_iso: str
+    body: str
+
+    @classmethod
+    def of(cls, comment: Comment) -> "CommentView":
+        return cls(
+            pk=comment.pk,
+            author=comment.author.full_name or comment.author.email,
+            role=comment.author.get_role_display(),
+            organisation=_organisation(comment.author),
+            when=_when(comment.created_at),
+            when_iso=localtime(comment.created_at).isoformat(timespec="minutes"),
+            body=comment.body,
+        )
+
+
+@dataclass
+class ThreadView:
+    comment: CommentView
+    quote: str
+    outdated: bool
+    internal: bool
+    resolved: bool
+    resolved_text: str
+    replies: list[CommentView]
+    may_reply: bool
+    may_resolve: bool
+    may_reopen: bool
+    reply_form: ReplyForm | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.comment.pk
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.comment.pk}"
+
+
+@dataclass
+class CommentBlock:
+    """The threads on one question (or on a part's guidance) and the form to start one."""
+
+    anchor: str
+    label: str
+    target: str  # "question" or "part": the field the add form posts
+    target_key: str
+    threads: list[ThreadView] = field(default_factory=list)
+    form: CommentForm | None = None
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for thread in self.threads if not thread.resolved)
+
+    @property
+    def resolved_count(self) -> int:
+        return len(self.threads) - self.open_count
+
+
+@dataclass
+class PartComments:
+    questions: dict[int, CommentBlock]
+    guidance: CommentBlock | None
+
+    def for_question(self, question_id: int) -> CommentBlock | None:
+        return self.questions.get(question_id)
+
+
+def thread_view(thread: Comment, *, current_text: str, may_comment: bool) -> ThreadView:
+    resolved = thread.resolved_at is not None
+    resolved_text = ""
+    if resolved:
+        who = thread.resolved_by.full_name if thread.resolved_by else "Someone"
+        resolved_text = f"Resolved by {who} on {_when(thread.resolved_at)}"
+    return ThreadView(
+        comment=CommentView.of(thread),
+        quote=thread.quote,
+        outdated=bool(thread.quote) and not passages.contains(current_text, thread.quote),
+        internal=thread.visibility == Comment.Visibility.INTERNAL,
+        resolved=resolved,
+        resolved_text=resolved_text,
+        replies=[CommentView.of(reply) for reply in thread.replies.all()],
+        may_reply=may_comment and not resolved,
+        may_resolve=may_comment and not resolved,
+        may_reopen=may_comment and resolved,
+        reply_form=ReplyForm(prefix=reply_prefix(thread)) if may_comment and not resolved else None,
+    )
+
+
+def comment_threads(
+    plan: Plan, user, answers: dict[int, Answer], part: TemplatePart
+) -> PartComments:
+    """Every answerable question's comments on the part page, and the guidance's.
+
+    ``answers`` are the part's answers by question id (already read for the page): a thread
+    is outdated when its quote is no longer in the answer as it stands. Two queries.
+    """
+    may_comment = allowed(user, Perm.COMMENT, plan)
+    may_keep_internal = may_comment and selectors.sees_internal_comments(user)
+
+    def new_form(**target):
+        if not may_comment:
+            return None
+        return CommentForm(prefix=comment_prefix(**target), may_keep_internal=may_keep_internal)
+
+    blocks = {
+        question.pk: CommentBlock(
+            anchor=f"comments-question-{question.key}",
+            label=question.number or question.title,
+            target="question",
+            target_key=question.key,
+            form=new_form(question=question),
+        )
+        for question in part.questions.all()
+        if question.answerable
+    }
+    guidance = None
+    if part.guidance:
+        guidance = CommentBlock(
+            anchor=f"comments-{part.key}",
+            label="the guidance",
+            target="part",
+            target_key=part.key,
+            form=new_form(part=part),
+        )
+    texts: dict[int | None, str] = {}
+    threads = selectors.comment_threads(plan, user, part=part)
+    for thread in threads:
+        if thread.part_id is not None:
+            block = guidance
+            key = None
+            if key not in texts:
+                texts[key] = passages.visible_text(part.guidance)
+        else:
+            block = blocks.get(thread.question_id)
+            key = thread.question_id
+            if key not in texts:
+                texts[key] = passages.answer_text(answers.get(key))
+        if block is None:
+            continue
+        block.threads.append(thread_view(thread, current_text=texts[key], may_comment=may_comment))
+    for block in [*blocks.values(), guidance]:
+        if block is not None:
+            block.threads.sort(key=lambda thread: thread.resolved)
+    return PartComments(questions=blocks, guidance=guidance)

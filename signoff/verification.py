@@ -1,0 +1,103 @@
+"""Is this a plan we sealed? The check behind the public verification page.
+
+A file is *sealed* when it is byte for byte a signed PDF this service issued (its SHA-256 is
+a ready signed document's). Otherwise, if it carries this service's seal at all, it is
+*altered*: changed since it was sealed, however slightly, even where the change falls outside
+what the signature covers. Anything else is *unknown*: we did not seal it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.formats import date_format
+
+from . import seal
+from .models import PlanDocument, Signature
+from .pdf import UK
+
+
+class Outcome(StrEnum):
+    SEALED = "sealed"
+    ALTERED = "altered"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+    date: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    outcome: Outcome
+    file_sha256: str
+    seal: seal.Verification
+    plan_title: str = ""
+    consortium: str = ""
+    commissioner: str = ""
+    period: str = ""
+    form: str = ""
+    content_sha256: str = ""
+    sealed_on: str = ""
+    signatories: list[Signatory] = field(default_factory=list)
+    superseded: bool = False
+
+    @property
+    def seal_intact(self) -> bool:
+        return self.seal.intact and self.seal.whole_file
+
+
+def _issued(digest: str) -> PlanDocument | None:
+    return (
+        PlanDocument.objects.filter(
+            kind=PlanDocument.Kind.SIGNED, state=PlanDocument.State.READY, file_sha256=digest
+        )
+        .select_related("plan__consortium__commissioner", "plan__template")
+        .defer("pdf")
+        .first()
+    )
+
+
+def verify_upload(data: bytes) -> VerifyResult:
+    """What a person who uploads ``data`` may be told about it. Only what the signed plan
+    itself shows: the plan, its consortium and period, who signed as what and when."""
+    digest = hashlib.sha256(data).hexdigest()
+    checked = seal.verify_pdf(data)
+    document = _issued(digest)
+    if document is None:
+        outcome = Outcome.ALTERED if checked.ours else Outcome.UNKNOWN
+        return VerifyResult(outcome=outcome, file_sha256=digest, seal=checked)
+    plan = document.plan
+    finished = document.finished_at
+    signed = Signature.objects.filter(plan=plan, content_sha256=document.content_sha256)
+    if finished is not None:
+        signed = signed.filter(signed_at__lte=finished)
+    # The signatures the file prints: for each role, the last one before the file was made.
+    by_role = {s.role: s for s in signed.order_by("signed_at", "pk")}
+    signatures = sorted(by_role.values(), key=lambda s: (s.position, s.signed_at))
+    return VerifyResult(
+        outcome=Outcome.SEALED,
+        file_sha256=digest,
+        seal=checked,
+        plan_title=plan.title,
+        consortium=plan.consortium.name,
+        commissioner=plan.consortium.commissioner.name,
+        period=plan.period,
+        form=f"{plan.template.name}, {plan.template.version_label}",
+        content_sha256=document.content_sha256,
+        sealed_on=date_format(finished.astimezone(UK), "j F Y") if finished else "",
+        signatories=[
+            Signatory(
+                name=s.typed_name,
+                title=s.title,
+                date=date_format(s.signed_at.astimezone(UK), "j F Y, H:i"),
+            )
+            for s in signatures
+        ],
+        superseded=any(s.voided_at is not None for s in signatures),
+    )

@@ -1,0 +1,147 @@
+// Comment on a passage: select words in an answer (or in the part's guidance) and a button
+// "Comment on the selected text" appears; it copies the words into that comment form's
+// "Quote the passage you mean" field and moves to the comment box. Without JavaScript the
+// same field is there to fill in by hand. Quoted passages still in the text are highlighted.
+
+const SOURCES = ".app-answer-readonly, .ProseMirror, .app-guidance";
+const MAX_QUOTE = 10000;
+
+// The comment block a source region belongs to: its question's, or the guidance's.
+function blockFor(source) {
+  if (source.classList.contains("app-guidance")) {
+    let next = source.nextElementSibling;
+    while (next && next.matches(".app-quote-button")) next = next.nextElementSibling;
+    return next && next.matches("[data-comment-block]") ? next : null;
+  }
+  const section = source.closest("section.app-question");
+  return section ? section.querySelector("[data-comment-block]") : null;
+}
+
+const buttons = new Map(); // comment block -> its button
+
+function buttonFor(block) {
+  if (buttons.has(block)) return buttons.get(block);
+  const form = block.querySelector("form[data-comment-form]");
+  if (!form) return null;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small app-quote-button";
+  button.textContent = "Comment on the selected text";
+  button.hidden = true;
+  // Keep the selection: a press on the button must not clear it before the click.
+  button.addEventListener("mousedown", (event) => event.preventDefault());
+  button.addEventListener("click", () => {
+    const quote = form.querySelector("textarea[name$='-quote']");
+    const body = form.querySelector("textarea[name$='-body']");
+    quote.value = button.dataset.quote || "";
+    const details = form.closest("details");
+    if (details) details.open = true;
+    button.hidden = true;
+    body.focus();
+    body.scrollIntoView({ block: "center" });
+  });
+  block.before(button);
+  buttons.set(block, button);
+  return button;
+}
+
+function hideAll(except) {
+  for (const button of buttons.values()) {
+    if (button !== except) button.hidden = true;
+  }
+}
+
+function onSelection() {
+  const selection = document.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) {
+    if (!(document.activeElement && document.activeElement.matches(".app-quote-button"))) {
+      hideAll(null);
+    }
+    return;
+  }
+  let node = selection.getRangeAt(0).commonAncestorContainer;
+  if (node.nodeType !== Node.ELEMENT_NODE) node = node.parentElement;
+  const source = node && node.closest(SOURCES);
+  const block = source && blockFor(source);
+  const button = block && buttonFor(block);
+  const text = selection.toString().replace(/\s+/g, " ").trim();
+  if (!button || !text || text.length > MAX_QUOTE) {
+    hideAll(null);
+    return;
+  }
+  hideAll(button);
+  button.dataset.quote = text;
+  button.hidden = false;
+}
+
+let pending = null;
+document.addEventListener("selectionchange", () => {
+  clearTimeout(pending);
+  pending = setTimeout(onSelection, 120);
+});
+
+// --- Highlight the passages open comments quote, where they still read the same --------------
+
+const QUOTES = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"' };
+const normalChar = (c) => (/\s/.test(c) ? " " : QUOTES[c] || c);
+
+// The region's text as one normalised string, with each character's text node and offset.
+function textMap(region) {
+  const walker = document.createTreeWalker(region, NodeFilter.SHOW_TEXT);
+  const chars = [];
+  const where = [];
+  let lastSpace = true;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const block = node.parentElement.closest("p, li, h2, h3, h4, td, th, blockquote");
+    if (where.length && block !== where[where.length - 1].block && !lastSpace) {
+      chars.push(" ");
+      where.push({ node: null, offset: 0, block });
+      lastSpace = true;
+    }
+    for (let i = 0; i < node.data.length; i += 1) {
+      const c = normalChar(node.data[i]);
+      if (c === " " && lastSpace) continue;
+      chars.push(c);
+      where.push({ node, offset: i, block });
+      lastSpace = c === " ";
+    }
+  }
+  return { text: chars.join(""), where };
+}
+
+function highlight(region, quote) {
+  const needle = quote.replace(/\s+/g, " ").trim().replace(/./g, normalChar);
+  if (!needle) return;
+  const { text, where } = textMap(region);
+  const start = text.indexOf(needle);
+  if (start < 0) return;
+  // Wrap each text node's share of the passage in its own <mark>, last first.
+  const pieces = new Map();
+  for (let i = start; i < start + needle.length; i += 1) {
+    const { node, offset } = where[i];
+    if (!node) continue;
+    const piece = pieces.get(node) || { from: offset, to: offset };
+    piece.to = offset + 1;
+    pieces.set(node, piece);
+  }
+  [...pieces.entries()].reverse().forEach(([node, { from, to }]) => {
+    const range = document.createRange();
+    range.setStart(node, from);
+    range.setEnd(node, to);
+    const mark = document.createElement("mark");
+    mark.className = "app-comment-mark";
+    range.surroundContents(mark);
+  });
+}
+
+for (const block of document.querySelectorAll("[data-comment-block]")) {
+  const guidance = block.previousElementSibling;
+  const region = guidance && guidance.matches(".app-guidance")
+    ? guidance
+    : block.closest("section.app-question")?.querySelector(".app-answer-readonly");
+  if (!region) continue;
+  const quotes = block.querySelectorAll(
+    ".app-comment-thread:not(.app-comment-thread--resolved) blockquote[data-current] .app-comment-quote__text",
+  );
+  for (const quote of quotes) highlight(region, quote.textContent);
+}

@@ -1,0 +1,138 @@
+"""A PCT lead comments on a passage of 4.2; the consortium's editor sees it beside the answer."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from consortia.demo import DEMO_PASSWORD
+from signoff.models import Comment
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.plan_factories import demo_daccom_plan_with_comments
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+LEAD = "lead.dacorum-pct@example.org"
+EDITOR = "editor.daccom@example.org"
+PASSAGE = "help the PCT deliver its Financial Recovery Plan"
+
+SELECT_PASSAGE = """([selector, passage]) => {
+  const region = document.querySelector(selector);
+  const walker = document.createTreeWalker(region, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(passage);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + passage.length);
+    const selection = document.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    return true;
+  }
+  return false;
+}"""
+
+
+def test_a_pct_lead_comments_on_a_passage_of_4_2_and_the_editor_sees_it(new_page, live_server):
+    plan = demo_daccom_plan_with_comments()
+    lead = new_page()
+    sign_in(lead, live_server, LEAD, DEMO_PASSWORD)
+    lead.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    section = lead.locator("#question-services-to-be-commissioned")
+    expect(
+        section.locator(".app-comment-thread", has_text="YES strongly agree with this.")
+    ).to_be_visible()
+    expect(section.locator("mark.app-comment-mark").first).to_be_visible()
+    button = section.get_by_role("button", name="Comment on the selected text")
+    expect(button).to_be_hidden()
+
+    selected = lead.evaluate(
+        SELECT_PASSAGE, ["#question-services-to-be-commissioned .app-answer-readonly", PASSAGE]
+    )
+    assert selected
+    expect(button).to_be_visible()
+    button.click()
+    form = section.locator("form[data-comment-form]")
+    expect(form.get_by_label("Quote the passage you mean")).to_have_value(PASSAGE)
+    body = form.get_by_label("Your comment")
+    expect(body).to_be_focused()
+    body.fill("Which of the FRP's savings lines does each target count against?")
+    expect(form.get_by_label("Shared with the consortium")).to_be_checked()
+    assert_accessible(lead)
+    form.get_by_role("button", name="Add comment").click()
+
+    expect(lead.get_by_text("Your comment has been added.")).to_be_visible()
+    assert re.search(r"#question-services-to-be-commissioned$", lead.url)
+    comment = Comment.objects.get(body__startswith="Which of the FRP")
+    thread = lead.locator(f"#comment-{comment.pk}")
+    expect(thread.locator("blockquote")).to_contain_text(PASSAGE)
+    assert comment.quote == PASSAGE and comment.answer_version
+    assert_accessible(lead)
+    screenshot(lead, "comments-lead-on-4-2")
+
+    editor = new_page()
+    sign_in(editor, live_server, EDITOR, DEMO_PASSWORD)
+    editor.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    thread = editor.locator(f"#comment-{comment.pk}")
+    expect(thread).to_contain_text("Which of the FRP's savings lines")
+    expect(thread).to_contain_text("John Phipps")
+    expect(thread.locator("blockquote")).to_contain_text(PASSAGE)
+    expect(thread.get_by_role("button", name=re.compile("^Resolve"))).to_be_visible()
+    thread.locator("summary", has_text="Reply").click()
+    thread.get_by_label("Your reply").fill("Each target maps to one FRP line; see 4.4.")
+    thread.get_by_role("button", name="Send reply").click()
+    expect(editor.get_by_text("Your reply has been added.")).to_be_visible()
+    expect(editor.locator(f"#comment-{comment.pk} .app-comment-reply")).to_contain_text(
+        "Each target maps to one FRP line"
+    )
+    assert_accessible(editor)
+    screenshot(editor, "comments-editor-sees-4-2")
+
+
+def test_the_demo_plan_shows_the_reviewers_seed_comments_on_their_passages(new_page, live_server):
+    plan = demo_daccom_plan_with_comments()
+    editor = new_page()
+    sign_in(editor, live_server, EDITOR, DEMO_PASSWORD)
+    editor.goto(f"{live_server.url}/plans/{plan.pk}/parts/introduction/")
+
+    comments = editor.locator("#comments-introduction")
+    expect(comments.locator(".app-comment-thread")).to_have_count(4)
+    expect(comments).to_contain_text("Whose definition of")
+    marks = editor.locator(".app-guidance mark.app-comment-mark")
+    expect(marks.first).to_have_text(
+        "To ensure that only those patients that need it are referred to secondary care."
+    )
+    expect(marks).to_have_count(4)
+    assert_accessible(editor)
+    screenshot(editor, "comments-demo-introduction")
+
+
+def test_a_quote_typed_by_hand_that_is_not_in_the_answer_is_refused_and_nothing_is_lost(
+    new_page, live_server
+):
+    plan = demo_daccom_plan_with_comments()
+    lead = new_page()
+    sign_in(lead, live_server, LEAD, DEMO_PASSWORD)
+    lead.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    section = lead.locator("#question-financial-targets")
+    section.locator("summary", has_text="Comment on this question").click()
+    form = section.locator("form[data-comment-form]")
+    form.get_by_label("Your comment").fill("Is the £2.68m net of the CAS costs?")
+    form.get_by_label("Quote the passage you mean").fill("contribute £2.86m (44%)")
+    form.get_by_label("PCT only: the consortium does not see it").check()
+    form.get_by_role("button", name="Add comment").click()
+
+    expect(lead.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(lead.get_by_role("alert")).to_contain_text("The words you quoted are not in")
+    expect(lead.get_by_label("Your comment")).to_have_value("Is the £2.68m net of the CAS costs?")
+    expect(lead.get_by_label("PCT only: the consortium does not see it")).to_be_checked()
+    assert_accessible(lead)
+    screenshot(lead, "comments-quote-refused")
+
+    lead.get_by_label("Quote the passage you mean").fill("contribute £2.68m (44%)")
+    lead.get_by_role("button", name="Add comment").click()
+
+    expect(lead.get_by_text("Your comment has been added.")).to_be_visible()
+    comment = Comment.objects.get(body__startswith="Is the £2.68m")
+    assert (comment.quote, comment.visibility) == ("contribute £2.68m (44%)", "internal")
+    expect(lead.locator(f"#comment-{comment.pk}")).to_contain_text("PCT only")

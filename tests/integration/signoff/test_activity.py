@@ -1,0 +1,112 @@
+"""A plan's activity feed: what happened, who did it and when, newest first."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from consortia.models import User
+from plans.models import Plan
+from signoff import services
+from signoff.models import Comment, PlanEvent
+from tests.factories import UserFactory
+from tests.review_factories import person, put_in_state, three_signatory_plan
+
+Role = User.Role
+Status = Plan.Status
+pytestmark = pytest.mark.django_db
+QUERY_BUDGET = 6  # session, user, plan, count, one page of events, the header's link
+
+
+def feed(client, plan, user, **params) -> str:
+    client.force_login(user)
+    response = client.get(reverse("plan_activity", args=[plan.pk]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_feed_says_who_did_what_and_when_newest_first(client):
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    lead = person(Role.PCT_LEAD, plan, full_name="Jo Bloggs")
+    editor = person(Role.CONSORTIUM_EDITOR, plan, full_name="Pat Manager")
+    services.plan_request_changes(plan=plan, user=lead, summary="Section 4.2 needs figures.")
+    services.plan_submit(plan=plan, user=editor)
+
+    page = feed(client, plan, editor)
+
+    asked = page.index("Jo Bloggs</strong> (PCT lead) asked for changes")
+    submitted = page.index("Pat Manager</strong> (consortium editor) submitted the plan")
+    assert submitted < asked
+    assert "Section 4.2 needs figures." in page
+    assert "Status: In review to Changes requested" in page
+    event = PlanEvent.objects.filter(plan=plan).last()
+    assert f"{event.created_at:%Y}" in page and " at " in page
+
+
+def test_pct_only_comments_are_left_out_for_the_consortium_and_marked_for_the_pct(client):
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    lead = person(Role.PCT_LEAD, plan)
+    editor = person(Role.CONSORTIUM_EDITOR, plan)
+    asked = plan.template.questions.get(key="question-2")
+    services.comment_add(
+        plan=plan,
+        user=lead,
+        body="Between us: their list sizes look old.",
+        question=asked,
+        visibility=Comment.Visibility.INTERNAL,
+    )
+    services.comment_add(plan=plan, user=lead, body="Which year is this?", question=asked)
+
+    consortium_sees = feed(client, plan, editor)
+    pct_sees = feed(client, plan, person(Role.PCT_LEAD, plan))
+
+    assert "Which year is this?" in consortium_sees
+    assert "Between us" not in consortium_sees
+    assert "Between us: their list sizes look old." in pct_sees
+    assert "PCT only</strong>" in pct_sees
+    assert f'href="/plans/{plan.pk}/questions/question-2/"' in pct_sees
+
+
+def test_someone_outside_the_plan_cannot_see_its_feed(client):
+    plan = three_signatory_plan()
+    client.force_login(UserFactory(role=Role.CONSORTIUM_EDITOR))
+
+    response = client.get(reverse("plan_activity", args=[plan.pk]))
+
+    assert response.status_code == 404
+
+
+def many_events(plan, actor, count: int) -> None:
+    PlanEvent.objects.bulk_create(
+        PlanEvent(
+            plan=plan,
+            kind=PlanEvent.Kind.COMMENT if n % 2 else PlanEvent.Kind.SNAPSHOT,
+            action=Comment.Visibility.SHARED,
+            actor=actor,
+            question=plan.template.questions.get(key="question-1") if n % 2 else None,
+            comment=f"Event number {n}",
+        )
+        for n in range(count)
+    )
+
+
+def test_the_feed_shows_fifty_a_page_for_a_fixed_number_of_queries(client):
+    small, large = three_signatory_plan(), three_signatory_plan()
+    many_events(small, person(Role.PCT_LEAD, small), 3)
+    many_events(large, person(Role.PCT_LEAD, large), 130)
+    small_viewer, large_viewer = (person(Role.CONSORTIUM_EDITOR, p) for p in (small, large))
+
+    def queries_for_feed(plan, viewer) -> int:
+        feed(client, plan, viewer)  # Signs in and warms up; then count one request.
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("plan_activity", args=[plan.pk]))
+        return len(queries)
+
+    few, many = queries_for_feed(small, small_viewer), queries_for_feed(large, large_viewer)
+    page = feed(client, large, large_viewer)
+    last_page = feed(client, large, large_viewer, page=3)
+
+    assert many == few <= QUERY_BUDGET
+    assert page.count("<li>") == 50
+    assert "Event number 129" in page and "Event number 79" not in page
+    assert "Event number 0" in last_page and "Event number 30" not in last_page

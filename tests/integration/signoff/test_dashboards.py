@@ -1,0 +1,259 @@
+"""The home page's dashboards: what they show each role, for a fixed number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from consortia.models import Consortium, User
+from plans import template_files
+from plans.models import Answer, Plan, QuestionKind
+from signoff.models import Comment, PlanEvent, Signature
+from tests.factories import CommissionerFactory, UserFactory
+from tests.plan_factories import template_definition
+from tests.review_factories import SIGNATORIES, person, put_in_state, three_signatory_plan
+
+Role = User.Role
+Status = Plan.Status
+pytestmark = pytest.mark.django_db
+QUERY_BUDGET = 6  # session, user, the header's organisation link and three of the dashboards
+
+
+def home(client, user, **params) -> str:
+    client.force_login(user)
+    response = client.get(reverse("home"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def queries_for_home(client, user) -> int:
+    home(client, user)  # Sign in and warm up once; then count.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return len(queries)
+
+
+class TestWhatThePctSees:
+    def test_plans_by_state_with_days_waiting_open_comments_and_completion(self, client):
+        plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+        lead = person(Role.PCT_LEAD, plan)
+        PlanEvent.objects.bulk_create(
+            [
+                PlanEvent(
+                    plan=plan,
+                    kind=PlanEvent.Kind.TRANSITION,
+                    action="start_review",
+                    from_status=Status.SUBMITTED,
+                    to_status=Status.IN_REVIEW,
+                    actor=lead,
+                )
+            ]
+        )
+        PlanEvent.objects.filter(plan=plan).update(created_at=timezone.now() - timedelta(days=3))
+        asked = plan.template.questions.get(key="question-1")
+        for visibility in (Comment.Visibility.SHARED, Comment.Visibility.INTERNAL):
+            Comment.objects.create(
+                plan=plan, question=asked, author=lead, body="?", visibility=visibility
+            )
+        resolved = Comment.objects.create(plan=plan, question=asked, author=lead, body="Done")
+        Comment.objects.filter(pk=resolved.pk).update(resolved_at=timezone.now())
+        Answer.objects.filter(plan=plan, question__key="question-2").update(text="<p></p>")
+        draft = three_signatory_plan(
+            consortium=UserFactory(
+                role=Role.CONSORTIUM_EDITOR,
+                consortium__commissioner=plan.consortium.commissioner,
+            ).consortium
+        )
+
+        page = home(client, lead)
+
+        assert "In review: 1" in page and "Draft: 1" in page
+        assert page.index("In review (1)") < page.index("Draft (1)")
+        assert "3 days" in page
+        assert "3 of 4 (75%)" in page
+        review_row = page[page.index(f'href="/plans/{plan.pk}/"') :].split("</tr>")[0]
+        assert ">2</td>" in review_row, "shared and PCT-only threads, not resolved ones"
+        assert f'href="/plans/{draft.pk}/"' in page
+
+    def test_a_long_state_shows_its_first_fifty_and_a_link_to_all_by_pages(self, client):
+        commissioner = CommissionerFactory()
+        populate(commissioner, consortia=12, plans_each=10, statuses=[Status.SUBMITTED])
+        lead = UserFactory(role=Role.PCT_LEAD, commissioner=commissioner)
+
+        page = home(client, lead)
+        second = home(client, lead, state=Status.SUBMITTED, page=3)
+
+        assert "Submitted: 120" in page
+        assert page.count('<tr class="nhsuk-table__row">') == 50
+        assert 'href="/?state=submitted"' in page
+        assert "See all 120 submitted plans" in page
+        assert second.count('<tr class="nhsuk-table__row">') == 20
+        assert "Page 2 of 3" in second
+
+    def test_plans_of_another_pct_are_not_shown(self, client):
+        plan = three_signatory_plan()
+        other = UserFactory(role=Role.PCT_LEAD)
+
+        page = home(client, other)
+
+        assert f'href="/plans/{plan.pk}/"' not in page
+        assert "There are no plans yet." in page
+
+
+class TestWhatTheConsortiumSees:
+    def test_its_plans_with_completion_open_comments_on_its_questions_and_what_next(self, client):
+        plan = put_in_state(three_signatory_plan(answered=False), Status.CHANGES_REQUESTED)
+        editor = person(Role.CONSORTIUM_EDITOR, plan)
+        lead = person(Role.PCT_LEAD, plan)
+        Answer.objects.filter(plan=plan, question__key__in=["question-1", "question-2"]).update(
+            text="<p>Yes.</p>"
+        )
+        ours, theirs = (plan.template.questions.get(key=k) for k in ("question-1", "fair-shares"))
+        Comment.objects.create(plan=plan, question=ours, author=lead, body="Shared, ours")
+        Comment.objects.create(plan=plan, question=theirs, author=lead, body="Shared, PCT's")
+        Comment.objects.create(
+            plan=plan,
+            question=ours,
+            author=lead,
+            body="PCT only",
+            visibility=Comment.Visibility.INTERNAL,
+        )
+        elsewhere = three_signatory_plan()
+
+        page = home(client, editor)
+
+        assert "Your consortium's plans" in page
+        assert "2 of 4 (50%)" in page
+        assert "Make the changes the PCT asked for: 2 required questions are still empty." in page
+        row = page[page.index(f'href="/plans/{plan.pk}/"') :].split("</tr>")[0]
+        assert ">1</td>" in row, "only the shared thread on a question the consortium completes"
+        assert f'href="/plans/{elsewhere.pk}/"' not in page
+
+    def test_the_chair_is_asked_to_sign_when_it_is_their_turn(self, client):
+        plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+        chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+        editor = person(Role.CONSORTIUM_EDITOR, plan)
+
+        chair_page = home(client, chair)
+        editor_page = home(client, editor)
+
+        assert "Waiting for your signature" in chair_page
+        assert f'href="/plans/{plan.pk}/sign/"' in chair_page
+        assert "Sign the plan as Consortium Executive Chair." in chair_page
+        assert "Waiting for your signature" not in editor_page
+        assert "Nothing: waiting for the Consortium Executive Chair to sign." in editor_page
+
+
+def test_a_pct_signatory_sees_the_plans_waiting_for_their_signature_only(client):
+    waiting = put_in_state(three_signatory_plan(), Status.SIGNING)  # The chair has signed.
+    not_yet = put_in_state(
+        three_signatory_plan(
+            consortium=UserFactory(
+                role=Role.CONSORTIUM_EDITOR,
+                consortium__commissioner=waiting.consortium.commissioner,
+            ).consortium
+        ),
+        Status.APPROVED,
+    )
+    pec = person(Role.PEC_COMMITTEE_CHAIR, waiting)
+    ceo = person(Role.PCT_CHIEF_EXECUTIVE, waiting)
+
+    pec_page, ceo_page = home(client, pec), home(client, ceo)
+
+    assert f'href="/plans/{waiting.pk}/sign/"' in pec_page
+    assert f'href="/plans/{not_yet.pk}/sign/"' not in pec_page
+    assert "Waiting for your signature" not in ceo_page
+
+
+# --- The query budget ----------------------------------------------------------------------------
+
+
+def populate(commissioner, *, consortia: int, plans_each: int, statuses=tuple(Status)) -> None:
+    """``consortia`` consortia of ``plans_each`` plans each, in every state, with answers,
+    events, comments and signatures: written in bulk."""
+    definition = template_definition(
+        questions=10, issuer=commissioner.slug, family=f"budget-{commissioner.pk}"
+    )
+    definition["signatories"] = [dict(block) for block in SIGNATORIES]
+    template = template_files.store(definition, slug=f"budget-{commissioner.pk}")
+    questions = list(template.questions.exclude(kind=QuestionKind.SIGNOFF))
+    chair_of = {}
+    groups = Consortium.objects.bulk_create(
+        Consortium(slug=f"b{commissioner.pk}-{n}", name=f"Group {n}", commissioner=commissioner)
+        for n in range(consortia)
+    )
+    chairs = User.objects.bulk_create(
+        User(
+            email=f"chair-{group.slug}@example.org",
+            full_name=f"Chair {group.slug}",
+            role=Role.CONSORTIUM_EXECUTIVE_CHAIR,
+            consortium=group,
+            commissioner=commissioner,
+        )
+        for group in groups
+    )
+    chair_of = {chair.consortium_id: chair for chair in chairs}
+    plans = Plan.objects.bulk_create(
+        Plan(
+            consortium=group,
+            template=template,
+            period=f"{2000 + n}/{(n + 1) % 100:02d}",
+            title=f"Plan {group.slug} {n}",
+            status=statuses[(group.pk + n) % len(statuses)],
+        )
+        for group in groups
+        for n in range(plans_each)
+    )
+    Answer.objects.bulk_create(
+        Answer(plan=plan, question=question, text="<p>Yes</p>" if n % 4 else "")
+        for plan in plans
+        for n, question in enumerate(questions)
+    )
+    PlanEvent.objects.bulk_create(
+        PlanEvent(plan=plan, kind=PlanEvent.Kind.TRANSITION, action="submit", to_status=plan.status)
+        for plan in plans
+    )
+    Comment.objects.bulk_create(
+        Comment(plan=plan, question=questions[2], author=chair_of[plan.consortium_id], body="?")
+        for plan in plans
+    )
+    Signature.objects.bulk_create(
+        Signature(
+            plan=plan,
+            role=SIGNATORIES[0]["role"],
+            title=SIGNATORIES[0]["title"],
+            position=1,
+            user=chair_of[plan.consortium_id],
+            typed_name="Chair",
+            signed_at=timezone.now(),
+            content_sha256="0" * 64,
+        )
+        for plan in plans
+        if plan.status == Status.SIGNING
+    )
+
+
+@pytest.mark.parametrize(
+    "role", [Role.PCT_LEAD, Role.PEC_COMMITTEE_CHAIR, Role.CONSORTIUM_EXECUTIVE_CHAIR]
+)
+def test_the_home_page_costs_the_same_queries_for_2_or_2000_plans(client, role):
+    small, large = CommissionerFactory(), CommissionerFactory()
+    populate(small, consortia=2, plans_each=1)
+    populate(large, consortia=200, plans_each=10)
+
+    def someone(commissioner):
+        if role in User.CONSORTIUM_ROLES:
+            return User.objects.filter(role=role, commissioner=commissioner).first()
+        return UserFactory(role=role, commissioner=commissioner)
+
+    few = queries_for_home(client, someone(small))
+    many = queries_for_home(client, someone(large))
+
+    assert many == few <= QUERY_BUDGET
+    if role == Role.PEC_COMMITTEE_CHAIR:
+        page = home(client, someone(large))
+        assert page.count("/sign/") == 50, "at most fifty waiting signatures"
+        assert page.count('<tr class="nhsuk-table__row">') == 8 * 50

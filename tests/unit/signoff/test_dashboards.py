@@ -1,0 +1,49 @@
+"""The dashboards' completion, worked out in SQL, agrees with Answer.is_empty."""
+
+import pytest
+
+from plans.models import Answer
+from signoff.dashboards import answered_answers
+from tests.plan_factories import plan_with_questions
+
+pytestmark = pytest.mark.django_db
+
+# (text, rows, data): the shapes an answer takes, empty or not.
+CASES = [
+    ("", [], {}),
+    ("<p></p>", [], {}),
+    ("<p><br></p>", [], {}),
+    ("<p> </p>\n<p>\t</p>", [], {}),
+    ("<ul><li></li></ul>", [], {}),
+    ("<p><strong></strong></p>", [], {}),
+    ("Plain words", [], {}),
+    ("<p>Answered.</p>", [], {}),
+    ("<p><strong>Bold</strong></p>", [], {}),
+    ("<p>&nbsp;</p>", [], {}),
+    ("<h2>Heading only</h2>", [], {}),
+    ("", [{"name": "", "code": ""}], {}),
+    ("", [{"name": "", "code": ""}, {"name": "", "code": ""}], {}),
+    ("", [{"name": "Dale Surgery", "code": ""}], {}),
+    ("", [{"name": "", "code": "E82001"}], {}),
+    ("", [{"name": "", "code": ""}, {"name": "x", "code": ""}], {}),
+    ("", [{"name": 'He said "yes"', "code": ""}], {}),
+    ("", [], {"projects": []}),
+    ("", [], {"target": "1000"}),
+]
+
+
+def test_answered_in_sql_is_exactly_not_is_empty_for_every_shape_of_answer():
+    plan = plan_with_questions(questions=len(CASES) + 2)
+    answers = list(plan.answers.order_by("question__position"))[: len(CASES)]
+    for answer, (text, rows, data) in zip(answers, CASES, strict=True):
+        Answer.objects.filter(pk=answer.pk).update(text=text, rows=rows, data=data)
+
+    in_sql = set(answered_answers().filter(plan=plan).values_list("pk", flat=True))
+    in_python = {
+        answer.pk
+        for answer in Answer.objects.filter(pk__in=[a.pk for a in answers])
+        if not answer.is_empty
+    }
+
+    assert in_sql == in_python
+    assert len(in_python) == 11
