@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from consortia.permissions import Perm, allowed
 from signoff import actions as review_actions
+from signoff import documents
 from signoff import presenters as comment_presenters
 from signoff import selectors as signoff_selectors
 
@@ -72,6 +73,7 @@ def plan_detail(request, plan_id: int):
             "newer_versions": selectors.newer_versions(plan),
             "review": review,
             "open_comments": signoff_selectors.open_thread_counts(plan, request.user),
+            "documents_panel": documents.documents_panel(plan, request.user),
         },
     )
 

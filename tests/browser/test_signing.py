@@ -1,0 +1,86 @@
+"""The three demo signatories sign in turn; the chair downloads the sealed PDF and records
+the submission. The PDF's pages are saved as images under artifacts/pdf/ to be looked at."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from consortia.demo import DEMO_PASSWORD
+from consortia.models import User
+from plans.models import Plan
+from signoff import services
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.plan_factories import demo_daccom_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
+SIGNATORIES = [
+    ("chair.daccom@example.org", "DacCom Executive Chair"),
+    ("pec-chair.dacorum-pct@example.org", "Joint PEC Commissioning Committee Chair"),
+    ("chief-executive.dacorum-pct@example.org", "PCT Chief Executive"),
+]
+
+
+def approved_demo_plan() -> Plan:
+    plan = demo_daccom_plan()
+    people = {u.email: u for u in User.objects.filter(email__contains="example.org")}
+    services.plan_submit(plan=plan, user=people["editor.daccom@example.org"])
+    lead = people["lead.dacorum-pct@example.org"]
+    services.plan_start_review(plan=plan, user=lead)
+    services.plan_approve(plan=plan, user=lead)
+    return plan
+
+
+def sign(page, live_server, plan, title: str) -> None:
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.get_by_role("link", name="Sign the plan").click()
+    assert_accessible(page)
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
+    page.get_by_label("I have read the plan and sign it as it stands").check()
+    page.get_by_role("button", name="Sign the plan").click()
+    expect(page.get_by_text(f"You have signed the plan as {title}")).to_be_visible()
+
+
+def test_three_signatories_sign_and_the_chair_downloads_the_sealed_pdf(new_page, live_server):
+    plan = approved_demo_plan()
+    pages = {}
+    for email, title in SIGNATORIES:
+        page = pages[email] = new_page()
+        sign_in(page, live_server, email, DEMO_PASSWORD)
+        sign(page, live_server, plan, title)
+    chair = pages[SIGNATORIES[0][0]]
+
+    chair.goto(f"{live_server.url}/plans/{plan.pk}/")
+    download_link = chair.get_by_role("link", name="Download the signed PDF")
+    expect(download_link).to_be_visible(timeout=60_000)
+    assert_accessible(chair)
+    screenshot(chair, "signed-plan-page")
+    with chair.expect_download() as download:
+        download_link.click()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf_path = ARTIFACTS / "signed-journey.pdf"
+    download.value.save_as(pdf_path)
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    chair.get_by_role("link", name="Record the submission to the PCT").first.click()
+    chair.get_by_role("button", name="Record the submission to the PCT").click()
+    expect(chair.get_by_text("The plan is recorded as submitted to the PCT")).to_be_visible()
+    assert_accessible(chair)
+
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.SUBMITTED_TO_PCT
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+    signature = plan.signatures.get(role="pct_chief_executive")
+    for _email, title in SIGNATORIES:
+        assert title in text
+    assert signature.content_sha256 in text.replace("\n", "").replace(" ", "")
+    for number in ("4.2", "5.3", "9.3"):
+        assert number in text
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf_path), str(ARTIFACTS / "signed-journey")],
+        check=True,
+    )
