@@ -58,6 +58,13 @@ def _plan(request, plan_id: int):
     return get_object_or_404(plans_visible_to(request.user), pk=plan_id)
 
 
+def _status(request, decision) -> int:
+    """403 while the action is refused; 400 when a posted form comes back with errors."""
+    if not decision:
+        return 403
+    return 400 if request.method == "POST" else 200
+
+
 def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -88,10 +95,6 @@ def plan_action(request, plan_id: int, action: str):
         else:
             messages.success(request, DONE_MESSAGES[action])
             return redirect("plan_detail", plan_id=plan.pk)
-    if not decision:
-        status = 403
-    else:
-        status = 400 if request.method == "POST" else 200
     return render(
         request,
         "signoff/plan_action.html",
@@ -102,7 +105,7 @@ def plan_action(request, plan_id: int, action: str):
             "decision": decision,
             "missing": missing,
         },
-        status=status,
+        status=_status(request, decision),
     )
 
 
@@ -143,7 +146,7 @@ def plan_sign(request, plan_id: int):
             "panel": actions.review_panel(plan, request.user, signatures=signatures),
             "content_sha256": exports.content_sha256(plan),
         },
-        status=(400 if request.method == "POST" else 200) if decision else 403,
+        status=_status(request, decision),
     )
 
 
@@ -168,9 +171,7 @@ def plan_activity(request, plan_id: int):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     """Whether the user hears of their plans as things happen or in one email a day."""
-    form = NotificationPreferenceForm(
-        request.POST or None, initial={"notify": request.user.notify}
-    )
+    form = NotificationPreferenceForm(request.POST or None, initial={"notify": request.user.notify})
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_preference_set(
