@@ -195,10 +195,21 @@ def action_page(action: str, state: str) -> Probe:
     return probe
 
 
+def comment_post(client, consortium: Consortium) -> bool:
+    plan = three_signatory_plan(consortium=consortium)
+    status = client.post(
+        reverse("comment_add", args=[plan.pk]),
+        {"question": "question-1", "comment-q-question-1-body": "Whose definition of needs?"},
+    ).status_code
+    assert status in (302, 403, 404), f"posting a comment answered {status}"
+    return status == 302
+
+
 # Every action with a screen, keyed by the capability it needs.
 HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
     (Perm.VIEW, CONSORTIUM): consortium_and_plan_pages,
     (Perm.VIEW, PCT): commissioner_page,
+    (Perm.COMMENT, CONSORTIUM): comment_post,
     (Perm.SUBMIT, CONSORTIUM): action_page("submit", Plan.Status.DRAFT),
     (Perm.REVIEW, CONSORTIUM): action_page("request_changes", Plan.Status.IN_REVIEW),
     (Perm.APPROVE, CONSORTIUM): action_page("approve", Plan.Status.IN_REVIEW),
