@@ -370,6 +370,9 @@ def plan_html(
         "signoff_lines": _signoff(plan, signatures),
         "separate_signoff": not has_signoff_question,
         "trail": [] if draft else _trail(signatures),
+        "last_signed": date_format(max(s.signed_at for s in signatures).astimezone(UK), "j F Y")
+        if signatures
+        else "",
         "content_sha256": content_sha256,
         "draft": draft,
         "draft_date": uk_time(draft.generated_at) if draft else "",

@@ -228,7 +228,7 @@ def make_development_certificate(*, key_file: Path, certificate_file: Path, forc
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     certificate_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_bytes(
         key.private_bytes(

@@ -1,6 +1,7 @@
 """Tests: PostgreSQL when one answers (always under CI), otherwise SQLite."""
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -56,7 +57,9 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Signed PDFs are sealed with a development certificate made once per test run, in a folder of
 # the run's own (tests/conftest.py makes it); a Celery worker the tests start inherits the paths.
 if "PBC_TEST_SEAL_DIR" not in os.environ:
-    os.environ["PBC_TEST_SEAL_DIR"] = tempfile.mkdtemp(prefix="pbc-test-seal-")
+    os.environ["PBC_TEST_SEAL_DIR"] = os.path.join(
+        tempfile.gettempdir(), f"pbc-test-seal-{os.getpid()}-{secrets.token_hex(4)}"
+    )
     os.environ["PBC_TEST_SEAL_DIR_OWNER"] = str(os.getpid())
 PDF_SEAL_KEY_PATH = Path(os.environ["PBC_TEST_SEAL_DIR"]) / "key.pem"
 PDF_SEAL_CERT_PATH = Path(os.environ["PBC_TEST_SEAL_DIR"]) / "certificate.pem"

@@ -139,6 +139,7 @@ def test_signed_pdf_prints_the_questions_signatories_hash_and_certificate(daccom
     # Cover: PCT, consortium, title, period, form version.
     assert "Dacorum PCT" in pages[0] and "DacCom" in pages[0] and "2006/07" in pages[0]
     assert "2006/07 revision" in pages[0]
+    assert "Signed by 3 signatories, the last on 17 July 2006" in pages[0]
     assert "Contents" in pages[1] and "Certificate of completion" in pages[1]
     for question in daccom.template.questions.all():
         if question.number:
