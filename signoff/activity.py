@@ -102,7 +102,7 @@ def activity_page(plan: Plan, user, page_number) -> tuple[Page, list[ActivityLin
     events = selectors.events_visible_to(
         user,
         PlanEvent.objects.filter(plan=plan)
-        .select_related("actor", "question")
+        .select_related("actor", "question", "about_comment")
         .order_by("-created_at", "-pk"),
     )
     page = Paginator(events, PAGE_SIZE).get_page(page_number)

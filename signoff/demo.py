@@ -78,7 +78,7 @@ def load_comments(plan: Plan, definition: dict, author: User) -> list[Comment]:
                 plan=plan,
                 kind=PlanEvent.Kind.COMMENT,
                 actor=author,
-                action=Comment.Visibility.SHARED,
+                about_comment=comment,
                 question=question,
                 comment=body,
             )

@@ -1,5 +1,12 @@
-from django import forms
+"""The forms of review and sign-off. Each only carries what was typed: the services check
+it again and say what is wrong in the user's words, so nothing is lost on a refusal."""
 
+from django import forms
+from django.conf import settings
+
+from consortia.models import User
+
+from .models import Comment
 from .services import MAX_COMMENT_CHARACTERS, MAX_TYPED_NAME_CHARACTERS
 
 
@@ -45,3 +52,111 @@ class SignatureForm(forms.Form):
         label="I have read the plan and sign it as it stands",
         error_messages={"required": "Confirm that you are signing the plan as it stands"},
     )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-textarea"}),
+        error_messages={"required": "Enter your comment"},
+    )
+    quote = forms.CharField(
+        label="Quote the passage you mean",
+        required=False,
+        help_text="Copy the words exactly as they appear above, or leave this empty to comment "
+        "on the whole answer.",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "nhsuk-textarea app-comment-quote-input"}),
+    )
+    visibility = forms.ChoiceField(
+        label="Who can see this comment",
+        choices=Comment.Visibility.choices,
+        initial=Comment.Visibility.SHARED,
+        widget=forms.RadioSelect,
+        required=False,  # shared unless chosen otherwise
+    )
+
+    def __init__(self, *args, may_keep_internal: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_keep_internal:
+            pct = settings.COMMISSIONER_WORD
+            self.fields["visibility"].choices = [
+                (Comment.Visibility.SHARED, "Shared with the consortium"),
+                (Comment.Visibility.INTERNAL, f"{pct} only: the consortium does not see it"),
+            ]
+        else:
+            del self.fields["visibility"]
+
+    @property
+    def chosen_visibility(self) -> str:
+        return self.cleaned_data.get("visibility") or Comment.Visibility.SHARED
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
+        error_messages={"required": "Enter your reply"},
+    )
+
+
+def comment_prefix(*, question=None, part=None) -> str:
+    """Unique on the page: one comment form per question and per part's guidance."""
+    return f"comment-q-{question.key}" if question is not None else f"comment-p-{part.key}"
+
+
+def reply_prefix(thread) -> str:
+    return f"reply-{thread.pk}"
+
+
+class NotificationPreferenceForm(forms.Form):
+    notify = forms.ChoiceField(
+        label="How should we email you about your plans?",
+        help_text="We email you when a plan is submitted, changes are asked for, someone "
+        "comments on a question you complete or replies to you, a plan is approved and when it "
+        "is your turn to sign.",
+        choices=User.Notify.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how often we email you"},
+    )
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_LABEL = "20 MB"
+# A PDF starts with "%PDF-", possibly after a little junk that readers tolerate.
+PDF_MARKER_WITHIN = 1024
+TOO_LARGE = f"The selected file must be smaller than {MAX_UPLOAD_LABEL}"
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(
+        label="Upload the plan's PDF",
+        help_text=f"A PDF of up to {MAX_UPLOAD_LABEL}. It is checked and not kept.",
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={
+            "required": "Select the PDF you want to check",
+            "empty": "The selected file is empty",
+            "invalid": "Select the PDF you want to check",
+        },
+    )
+
+    @classmethod
+    def too_large(cls) -> "VerifyForm":
+        """The form as shown when the upload was refused unread, for its size."""
+        form = cls(data={}, files={})
+        form.is_valid()
+        form.errors["file"] = form.error_class([TOO_LARGE])
+        return form
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {MAX_UPLOAD_LABEL}"
+            )
+        head = upload.read(PDF_MARKER_WITHIN)
+        upload.seek(0)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError("The selected file must be a PDF")
+        return upload

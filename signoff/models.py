@@ -55,6 +55,14 @@ class PlanEvent(AppendOnly):
         TemplateQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     comment = models.TextField(blank=True, help_text="What the actor wrote with the action.")
+    about_comment = models.ForeignKey(
+        "Comment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="The comment or reply this event is about; its visibility is the event's.",
+    )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

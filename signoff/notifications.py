@@ -6,8 +6,8 @@ email, after the commit, for those who asked to hear at once. Those who chose a 
 get it with the others the next morning (``signoff.tasks.send_daily_digests``).
 
 For a comment or reply, who is told depends on its thread and its visibility, which live on
-the ``Comment``: ``notify`` finds it (``comment_of``), or a caller holding it can use
-``notify_comment(event, comment)``. A PCT-only comment is told to PCT people only.
+the ``Comment`` the event points at (``PlanEvent.about_comment``). A PCT-only comment is told
+to PCT people only.
 
 Nobody is told of their own action; only active people who may see the plan are told.
 """
@@ -253,27 +253,10 @@ def _record(event: PlanEvent, told: dict[User, Reason]) -> list[Notification]:
     return notifications
 
 
-def comment_of(event: PlanEvent) -> Comment | None:
-    """The comment or reply a comment event records: written by its actor, with its text, in
-    the same transaction, just before it (see ``signoff.services.comment_add``)."""
-    return (
-        Comment.objects.filter(
-            plan_id=event.plan_id,
-            author_id=event.actor_id,
-            body=event.comment,
-            parent__isnull=event.kind == Kind.COMMENT,
-        )
-        .select_related("question", "author")
-        .order_by("-pk")
-        .first()
-    )
-
-
 def notify(event: PlanEvent) -> list[Notification]:
     """Records the notifications an event owes and queues the immediate emails."""
     if event.kind in (Kind.COMMENT, Kind.REPLY):
-        comment = comment_of(event)
-        return notify_comment(event, comment) if comment is not None else []
+        return notify_comment(event, event.about_comment)
     return _record(event, recipients(event))
 
 

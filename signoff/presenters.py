@@ -10,7 +10,7 @@ from consortia.permissions import Perm, allowed
 from plans.models import Answer, Plan, TemplatePart
 
 from . import passages, selectors
-from .comment_forms import CommentForm, ReplyForm, comment_prefix, reply_prefix
+from .forms import CommentForm, ReplyForm, comment_prefix, reply_prefix
 from .models import Comment
 
 

@@ -9,7 +9,9 @@ the certificate is trusted directly and no revocation information is fetched.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -21,7 +23,7 @@ from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko.sign.validation import SignatureCoverageLevel, async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 FIELD_NAME = "PlanSeal"
@@ -56,6 +58,20 @@ def _signer() -> signers.SimpleSigner:
     return signer
 
 
+def _run(coroutine_function, /, *args, **kwargs):
+    """Runs one of pyHanko's coroutines to the end from synchronous code.
+
+    ``asyncio.run`` refuses to start in a thread whose event loop is already running (an async
+    view, or a library such as Playwright that keeps one), so there it gets a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine_function(*args, **kwargs))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_function(*args, **kwargs)).result()
+
+
 def seal_pdf(data: bytes, *, reason: str, location: str) -> bytes:
     """``data`` with a PAdES baseline B signature (SHA-256) in an invisible field, appended
     as an incremental update so the rendered bytes are kept as they are."""
@@ -67,7 +83,7 @@ def seal_pdf(data: bytes, *, reason: str, location: str) -> bytes:
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    output = signers.sign_pdf(writer, meta, signer=_signer())
+    output = _run(signers.async_sign_pdf, writer, meta, signer=_signer())
     return output.getvalue()
 
 
@@ -160,7 +176,7 @@ def verify_pdf(data: bytes) -> Verification:
         trust_roots=[ours], allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(signature, context)
+        status = _run(async_validate_pdf_signature, signature, context)
     except Exception as error:
         return replace(
             found, problem=f"The signature could not be checked ({type(error).__name__})."

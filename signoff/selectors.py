@@ -40,7 +40,7 @@ def live_signatures(plan: Plan) -> list[Signature]:
 
 # --- Review comments ------------------------------------------------------------------------
 # A thread is a top-level Comment; its replies share its visibility. PCT-only threads, and the
-# events about them (PlanEvent.action == "internal"), are never shown to consortium people.
+# events about them (PlanEvent.about_comment), are never shown to consortium people.
 
 COMMENT_EVENT_KINDS = (
     PlanEvent.Kind.COMMENT,
@@ -113,11 +113,14 @@ def open_thread_counts(plan: Plan, user) -> OpenThreads:
 
 def event_is_internal(event: PlanEvent) -> bool:
     """Whether the event is about a PCT-only comment thread."""
-    return event.kind in COMMENT_EVENT_KINDS and event.action == Comment.Visibility.INTERNAL
+    return (
+        event.about_comment_id is not None
+        and event.about_comment.visibility == Comment.Visibility.INTERNAL
+    )
 
 
 def events_visible_to(user, events: QuerySet[PlanEvent]) -> QuerySet[PlanEvent]:
     """``events`` without those about PCT-only comments, unless the user is PCT."""
     if sees_internal_comments(user):
         return events
-    return events.exclude(kind__in=COMMENT_EVENT_KINDS, action=Comment.Visibility.INTERNAL)
+    return events.exclude(about_comment__visibility=Comment.Visibility.INTERNAL)

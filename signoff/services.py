@@ -36,6 +36,7 @@ def event_record(
     to_status: str = "",
     question=None,
     comment: str = "",
+    about_comment: Comment | None = None,
     ip_address: str | None = None,
 ) -> PlanEvent:
     """Appends to the plan's log and records whom it should be told to."""
@@ -48,6 +49,7 @@ def event_record(
         to_status=to_status,
         question=question,
         comment=comment,
+        about_comment=about_comment,
         ip_address=ip_address,
     )
     notifications.notify(event)
@@ -318,8 +320,8 @@ def signed_pdf_request(*, plan: Plan, content_sha256: str) -> PlanDocument:
 # --- Review comments -----------------------------------------------------------------------
 # A comment is about a question (its answer) or about a part's guidance, optionally quoting a
 # passage of it. Replies belong to the thread and share its visibility. The event recorded
-# for each carries the thread's visibility in ``action`` ("shared" or "internal"), so feeds
-# and emails leave PCT-only threads out for consortium people (selectors.event_is_internal).
+# for each points at its comment, so feeds and emails leave PCT-only threads out for
+# consortium people (selectors.event_is_internal).
 
 
 class CommentRefused(Refused):
@@ -426,7 +428,7 @@ def comment_add(
         plan=plan,
         kind=PlanEvent.Kind.COMMENT,
         actor=user,
-        action=visibility,
+        about_comment=comment,
         question=question,
         comment=body,
         ip_address=ip_address,
@@ -470,7 +472,7 @@ def comment_reply(*, thread: Comment, user, body: str, ip_address: str | None = 
         plan=thread.plan,
         kind=PlanEvent.Kind.REPLY,
         actor=user,
-        action=thread.visibility,
+        about_comment=reply,
         question=thread.question,
         comment=body,
         ip_address=ip_address,
@@ -492,7 +494,7 @@ def comment_resolve(*, thread: Comment, user, ip_address: str | None = None) -> 
         plan=thread.plan,
         kind=PlanEvent.Kind.COMMENT_RESOLVED,
         actor=user,
-        action=thread.visibility,
+        about_comment=thread,
         question=thread.question,
         comment=_event_about(thread),
         ip_address=ip_address,
@@ -512,7 +514,7 @@ def comment_reopen(*, thread: Comment, user, ip_address: str | None = None) -> C
         plan=thread.plan,
         kind=PlanEvent.Kind.COMMENT_REOPENED,
         actor=user,
-        action=thread.visibility,
+        about_comment=thread,
         question=thread.question,
         comment=_event_about(thread),
         ip_address=ip_address,

@@ -17,13 +17,20 @@ from plans.selectors import plans_visible_to
 from plans.workflow import TRANSITIONS, Action, may_take, missing_before
 
 from . import actions, activity, documents, presenters, selectors, services
-from .comment_forms import CommentForm, ReplyForm, comment_prefix, reply_prefix
 from .errors import Refused
-from .forms import ActionForm, SignatureForm
+from .forms import (
+    MAX_UPLOAD_BYTES,
+    ActionForm,
+    CommentForm,
+    NotificationPreferenceForm,
+    ReplyForm,
+    SignatureForm,
+    VerifyForm,
+    comment_prefix,
+    reply_prefix,
+)
 from .models import PlanDocument
-from .notification_forms import NotificationPreferenceForm
 from .verification import verify_upload
-from .verify_forms import MAX_UPLOAD_BYTES, VerifyForm
 
 ACTION_VERBS = {
     Action.SUBMIT: services.plan_submit,

@@ -292,7 +292,7 @@ def test_pct_people_choose_who_sees_their_comment(client, plan, lead):
 
     assert response.status_code == 302
     assert Comment.objects.get().visibility == Comment.Visibility.INTERNAL
-    assert plan.events.get(kind=Kind.COMMENT).action == "internal"
+    assert plan.events.get(kind=Kind.COMMENT).about_comment == Comment.objects.get()
 
 
 # --- Quotes and outdated passages ---------------------------------------------------------------
