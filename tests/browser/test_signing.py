@@ -1,6 +1,7 @@
 """The three demo signatories sign in turn; the chair downloads the sealed PDF and records
 the submission. The PDF's pages are saved as images under artifacts/pdf/ to be looked at."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -84,3 +85,29 @@ def test_three_signatories_sign_and_the_chair_downloads_the_sealed_pdf(new_page,
         ["pdftoppm", "-png", "-r", "60", str(pdf_path), str(ARTIFACTS / "signed-journey")],
         check=True,
     )
+
+    anyone = new_page()
+    check_pdf(anyone, live_server, pdf_path)
+    expect(anyone.get_by_role("heading", level=1)).to_have_text(
+        "This is a plan this service sealed"
+    )
+    expect(anyone.get_by_text(signature.typed_name).first).to_be_visible()
+    assert_accessible(anyone)
+    screenshot(anyone, "verify-sealed")
+    altered = bytearray(pdf_path.read_bytes())
+    altered[len(altered) // 3] ^= 0x01
+    altered_path = ARTIFACTS / "signed-journey-altered.pdf"
+    altered_path.write_bytes(bytes(altered))
+    check_pdf(anyone, live_server, altered_path)
+    expect(anyone.get_by_role("heading", level=1)).to_contain_text(
+        "This file has been altered since it was sealed"
+    )
+    assert_accessible(anyone)
+
+
+def check_pdf(page, live_server, path: Path) -> None:
+    """Anyone, signed in or not, uploads a PDF on the verification page."""
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Check a signed plan's PDF").click()
+    page.get_by_label("Upload the plan's PDF").set_input_files(str(path))
+    page.get_by_role("button", name=re.compile("Check")).click()

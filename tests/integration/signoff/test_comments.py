@@ -102,11 +102,11 @@ def test_a_pct_lead_comments_on_a_passage_and_the_editor_sees_it_with_its_quote(
     assert comment.answer_version == answer.version
     assert comment.visibility == Comment.Visibility.SHARED
     event = plan.events.get(kind=Kind.COMMENT)
-    assert (event.actor, event.question, event.comment, event.action) == (
+    assert (event.actor, event.question, event.comment, event.about_comment) == (
         lead,
         comment.question,
         "Which follow-ups?",
-        "shared",
+        comment,
     )
     thread = thread_html(part_page(client, editor, plan), comment)
     assert "Which follow-ups?" in thread
