@@ -480,19 +480,20 @@ def comment_reply(*, thread: Comment, user, body: str, ip_address: str | None = 
     return reply
 
 
-@transaction.atomic
-def comment_resolve(*, thread: Comment, user, ip_address: str | None = None) -> Comment:
+def _thread_resolution_set(*, thread: Comment, user, resolved: bool, ip_address) -> Comment:
     thread = _thread_for(user, thread)
-    if thread.resolved_at is not None:
+    if resolved and thread.resolved_at is not None:
         who = thread.resolved_by.full_name if thread.resolved_by else "Someone"
         when = date_format(localtime(thread.resolved_at), "j F Y \\a\\t H:i")
         raise Refused(f"{who} resolved this comment on {when}.")
-    thread.resolved_at = timezone.now()
-    thread.resolved_by = user
+    if not resolved and thread.resolved_at is None:
+        raise Refused("This comment is open already.")
+    thread.resolved_at = timezone.now() if resolved else None
+    thread.resolved_by = user if resolved else None
     thread.save(update_fields=["resolved_at", "resolved_by"])
     event_record(
         plan=thread.plan,
-        kind=PlanEvent.Kind.COMMENT_RESOLVED,
+        kind=PlanEvent.Kind.COMMENT_RESOLVED if resolved else PlanEvent.Kind.COMMENT_REOPENED,
         actor=user,
         about_comment=thread,
         question=thread.question,
@@ -500,26 +501,16 @@ def comment_resolve(*, thread: Comment, user, ip_address: str | None = None) -> 
         ip_address=ip_address,
     )
     return thread
+
+
+@transaction.atomic
+def comment_resolve(*, thread: Comment, user, ip_address: str | None = None) -> Comment:
+    return _thread_resolution_set(thread=thread, user=user, resolved=True, ip_address=ip_address)
 
 
 @transaction.atomic
 def comment_reopen(*, thread: Comment, user, ip_address: str | None = None) -> Comment:
-    thread = _thread_for(user, thread)
-    if thread.resolved_at is None:
-        raise Refused("This comment is open already.")
-    thread.resolved_at = None
-    thread.resolved_by = None
-    thread.save(update_fields=["resolved_at", "resolved_by"])
-    event_record(
-        plan=thread.plan,
-        kind=PlanEvent.Kind.COMMENT_REOPENED,
-        actor=user,
-        about_comment=thread,
-        question=thread.question,
-        comment=_event_about(thread),
-        ip_address=ip_address,
-    )
-    return thread
+    return _thread_resolution_set(thread=thread, user=user, resolved=False, ip_address=ip_address)
 
 
 # --- Notification preferences ---------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Plans at any point of review and sign-off, for tests of the workflow."""
 
+from datetime import UTC, datetime
+
 from consortia.models import User
 from plans import services as plan_services
 from plans import template_files
 from plans.exports import content_sha256
 from plans.models import Plan
+from signoff import pdf, seal
 from signoff.models import PlanDocument, Signature
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import template_definition
@@ -72,3 +75,30 @@ def put_in_state(plan: Plan, status: str) -> Plan:
             pdf=b"%PDF-1.7 test",
         )
     return plan
+
+
+def issued_pdf(plan: Plan, *, names: list[str] | None = None) -> bytes:
+    """The plan signed by all three, rendered, sealed and stored as the service does."""
+    names = names or [None] * len(SIGNATORIES)
+    signatures = [
+        signature_for(plan, block, position, person(block["role"], plan, **named(name)))
+        for position, (block, name) in enumerate(zip(SIGNATORIES, names, strict=True), start=1)
+    ]
+    digest = content_sha256(plan)
+    rendered = pdf.render_plan_pdf(plan=plan, signatures=signatures, content_sha256=digest)
+    data = seal.seal_pdf(rendered.pdf, reason="Signed plan", location="PBC Plans")
+    PlanDocument.objects.create(
+        plan=plan,
+        kind=PlanDocument.Kind.SIGNED,
+        content_sha256=digest,
+        state=PlanDocument.State.READY,
+        pdf=data,
+        file_sha256=seal.sha256(data),
+        page_count=rendered.page_count,
+        finished_at=datetime.now(UTC),
+    )
+    return data
+
+
+def named(name: str | None) -> dict:
+    return {"full_name": name} if name else {}

@@ -93,3 +93,28 @@ def sign_in(page, live_server, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def select_passage(page, container_selector: str, passage: str) -> None:
+    """Selects ``passage`` in the displayed text, as a reader dragging across it would."""
+    found = page.evaluate(
+        """([selector, passage]) => {
+            const root = document.querySelector(selector);
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.indexOf(passage);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + passage.length);
+                    const selection = document.getSelection();
+                    selection.removeAllRanges();
+                    selection.addRange(range);
+                    return true;
+                }
+            }
+            return false;
+        }""",
+        [container_selector, passage],
+    )
+    assert found, f"{passage!r} is not shown in {container_selector}"

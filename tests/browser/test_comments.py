@@ -7,30 +7,13 @@ from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
 from signoff.models import Comment
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, select_passage, sign_in
 from tests.plan_factories import demo_daccom_plan_with_comments
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LEAD = "lead.dacorum-pct@example.org"
 EDITOR = "editor.daccom@example.org"
 PASSAGE = "help the PCT deliver its Financial Recovery Plan"
-
-SELECT_PASSAGE = """([selector, passage]) => {
-  const region = document.querySelector(selector);
-  const walker = document.createTreeWalker(region, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(passage);
-    if (at < 0) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + passage.length);
-    const selection = document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    return true;
-  }
-  return false;
-}"""
 
 
 def test_a_pct_lead_comments_on_a_passage_of_4_2_and_the_editor_sees_it(new_page, live_server):
@@ -46,10 +29,7 @@ def test_a_pct_lead_comments_on_a_passage_of_4_2_and_the_editor_sees_it(new_page
     button = section.get_by_role("button", name="Comment on the selected text")
     expect(button).to_be_hidden()
 
-    selected = lead.evaluate(
-        SELECT_PASSAGE, ["#question-services-to-be-commissioned .app-answer-readonly", PASSAGE]
-    )
-    assert selected
+    select_passage(lead, "#question-services-to-be-commissioned .app-answer-readonly", PASSAGE)
     expect(button).to_be_visible()
     button.click()
     form = section.locator("form[data-comment-form]")

@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, select_passage, sign_in
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,31 +27,6 @@ def take_action(page, live_server, plan, label, *, comment=None):
         page.get_by_role("textbox").fill(comment)
     page.get_by_role("button", name=label).click()
     expect(page).to_have_url(f"{live_server.url}/plans/{plan.pk}/")
-
-
-def select_passage(page, container_selector: str, passage: str) -> None:
-    """Selects ``passage`` in the displayed text, as a reader dragging across it would."""
-    found = page.evaluate(
-        """([selector, passage]) => {
-            const root = document.querySelector(selector);
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                const at = node.textContent.indexOf(passage);
-                if (at >= 0) {
-                    const range = document.createRange();
-                    range.setStart(node, at);
-                    range.setEnd(node, at + passage.length);
-                    const selection = document.getSelection();
-                    selection.removeAllRanges();
-                    selection.addRange(range);
-                    return true;
-                }
-            }
-            return false;
-        }""",
-        [container_selector, passage],
-    )
-    assert found, f"{passage!r} is not shown in {container_selector}"
 
 
 def test_a_plan_goes_round_review_with_a_comment_a_change_and_an_approval(new_page, live_server):

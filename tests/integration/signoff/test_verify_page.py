@@ -1,7 +1,6 @@
 """The public verification page: upload a PDF, learn whether this service sealed it."""
 
 import re
-from datetime import UTC, datetime
 
 import pytest
 import weasyprint
@@ -10,9 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.exports import content_sha256
-from signoff import pdf, seal
-from signoff.models import PlanDocument
-from tests.review_factories import SIGNATORIES, person, signature_for, three_signatory_plan
+from tests.review_factories import SIGNATORIES, issued_pdf, three_signatory_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 URL = "/verify/"
@@ -22,25 +19,7 @@ URL = "/verify/"
 def sealed_plan():
     """A plan signed by all three, its PDF rendered, sealed and stored as the service does."""
     plan = three_signatory_plan()
-    signatures = [
-        signature_for(plan, block, position, person(block["role"], plan, full_name=name))
-        for position, (block, name) in enumerate(
-            zip(SIGNATORIES, ["Dr Ann Chair", "Dr Ben Pec", "Cara Chief"], strict=True), start=1
-        )
-    ]
-    digest = content_sha256(plan)
-    rendered = pdf.render_plan_pdf(plan=plan, signatures=signatures, content_sha256=digest)
-    data = seal.seal_pdf(rendered.pdf, reason="Signed plan", location="PBC Plans")
-    PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=digest,
-        state=PlanDocument.State.READY,
-        pdf=data,
-        file_sha256=seal.sha256(data),
-        page_count=rendered.page_count,
-        finished_at=datetime.now(UTC),
-    )
+    data = issued_pdf(plan, names=["Dr Ann Chair", "Dr Ben Pec", "Cara Chief"])
     return plan, data
 
 

@@ -6,34 +6,15 @@ import pytest
 import weasyprint
 
 from plans.exports import content_sha256
-from signoff import pdf, seal
 from signoff.models import PlanDocument
 from signoff.verification import Outcome, verify_upload
-from tests.review_factories import SIGNATORIES, person, signature_for, three_signatory_plan
+from tests.review_factories import SIGNATORIES, issued_pdf, three_signatory_plan
 
 pytestmark = pytest.mark.django_db
 
 
 def issued(plan) -> bytes:
-    """The plan signed by all three, rendered, sealed and stored as the service does."""
-    signatures = [
-        signature_for(plan, block, position, person(block["role"], plan))
-        for position, block in enumerate(SIGNATORIES, start=1)
-    ]
-    digest = content_sha256(plan)
-    rendered = pdf.render_plan_pdf(plan=plan, signatures=signatures, content_sha256=digest)
-    data = seal.seal_pdf(rendered.pdf, reason="Signed plan", location="PBC Plans")
-    PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=digest,
-        state=PlanDocument.State.READY,
-        pdf=data,
-        file_sha256=seal.sha256(data),
-        page_count=rendered.page_count,
-        finished_at=datetime.now(UTC),
-    )
-    return data
+    return issued_pdf(plan)
 
 
 @pytest.fixture
