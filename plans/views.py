@@ -20,7 +20,7 @@ from signoff import selectors as signoff_selectors
 from . import diffs, exports, history, presenters, selectors, services, structured
 from .forms import AnswerForm, PlanCreateForm, rows_from_post
 from .models import Answer, Plan
-from .workflow import may_edit_answer
+from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
 
 
 def _plan(request, plan_id: int) -> Plan:
@@ -70,7 +70,13 @@ def plan_detail(request, plan_id: int):
         {
             "plan": plan,
             "tasks": tasks,
-            "newer_versions": selectors.newer_versions(plan),
+            # Moving to a newer form is offered only while the consortium may change the plan.
+            "newer_versions": (
+                selectors.newer_versions(plan)
+                if plan.status in CONSORTIUM_EDITS_IN
+                and allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan)
+                else []
+            ),
             "review": review,
             "open_comments": signoff_selectors.open_thread_counts(plan, request.user),
             "documents_panel": documents.documents_panel(plan, request.user),

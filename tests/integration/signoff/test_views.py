@@ -171,3 +171,18 @@ def test_the_plan_page_query_count_does_not_grow_with_events_and_signatures(
     assert queries_for(busy) == queries_for(quiet)
     with django_assert_max_num_queries(30):
         client.get(reverse("plan_detail", args=[busy.pk]))
+
+
+def test_moving_to_a_newer_form_is_offered_only_while_the_consortium_may_edit(client):
+    from tests.plan_factories import demo_daccom_plan
+
+    plan = demo_daccom_plan()
+    client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
+    url = reverse("plan_detail", args=[plan.pk])
+
+    draft_page = client.get(url).content.decode()
+    put_in_state(plan, Status.APPROVED)
+    approved_page = client.get(url).content.decode()
+
+    assert "Move the plan to" in draft_page
+    assert "Move the plan to" not in approved_page
