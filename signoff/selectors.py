@@ -26,14 +26,6 @@ def last_reviewed_at(plan: Plan, user) -> datetime | None:
     )
 
 
-def last_transition(plan: Plan) -> PlanEvent | None:
-    return (
-        PlanEvent.objects.filter(plan=plan, kind=PlanEvent.Kind.TRANSITION)
-        .select_related("actor")
-        .first()
-    )
-
-
 def live_signatures(plan: Plan) -> list[Signature]:
     return list(plan.signatures.filter(voided_at__isnull=True).select_related("user"))
 
