@@ -405,7 +405,7 @@ def plan_drafts(request, plan_id: int):
     """The plan's named drafts, naming the plan as it is now, and choosing two to compare."""
     plan = _plan(request, plan_id)
     may_name = allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan)
-    form = DraftNameForm(request.POST or None)
+    form = DraftNameForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -178,7 +178,10 @@ def plan_activity(request, plan_id: int):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     """Whether the user hears of their plans as things happen or in one email a day."""
-    form = NotificationPreferenceForm(request.POST or None, initial={"notify": request.user.notify})
+    form = NotificationPreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"notify": request.user.notify},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_preference_set(

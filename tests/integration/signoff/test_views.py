@@ -186,3 +186,13 @@ def test_moving_to_a_newer_form_is_offered_only_while_the_consortium_may_edit(cl
 
     assert "Move the plan to" in draft_page
     assert "Move the plan to" not in approved_page
+
+
+def test_email_settings_posted_with_nothing_chosen_say_what_is_missing(client):
+    plan = three_signatory_plan()
+    client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
+
+    response = client.post(reverse("notification_settings"), {})
+
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
