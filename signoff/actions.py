@@ -8,6 +8,7 @@ from django.utils.timezone import localtime
 from plans.models import Plan
 from plans.workflow import TRANSITIONS, Action, may_take
 
+from . import selectors
 from .models import PlanEvent
 from .services import signatories
 
@@ -73,11 +74,8 @@ def _notice(plan: Plan, events: list[PlanEvent]) -> tuple[str, str, str]:
 
 
 def review_panel(plan: Plan, user, *, signatures) -> ReviewPanel:
-    events = list(
-        PlanEvent.objects.filter(
-            plan=plan,
-            kind__in=[PlanEvent.Kind.TRANSITION, PlanEvent.Kind.SIGNATURES_VOIDED],
-        ).select_related("actor")[:2]
+    events = selectors.latest_events(
+        plan, [PlanEvent.Kind.TRANSITION, PlanEvent.Kind.SIGNATURES_VOIDED], count=2
     )
     heading, notice, notice_by = _notice(plan, events)
     panel = ReviewPanel(

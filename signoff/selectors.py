@@ -10,7 +10,7 @@ from plans.models import Plan, TemplatePart
 from plans.selectors import plans_visible_to
 from plans.workflow import Action
 
-from .models import Comment, PlanEvent, Signature
+from .models import Comment, PlanDocument, PlanEvent, Signature
 
 REVIEW_ACTIONS = (Action.REQUEST_CHANGES, Action.APPROVE)
 
@@ -116,3 +116,27 @@ def events_visible_to(user, events: QuerySet[PlanEvent]) -> QuerySet[PlanEvent]:
     if sees_internal_comments(user):
         return events
     return events.exclude(about_comment__visibility=Comment.Visibility.INTERNAL)
+
+
+def latest_events(plan: Plan, kinds, *, count: int) -> list[PlanEvent]:
+    """The plan's ``count`` newest events of ``kinds``, with their actors."""
+    return list(PlanEvent.objects.filter(plan=plan, kind__in=kinds).select_related("actor")[:count])
+
+
+def last_transition(plan: Plan) -> PlanEvent | None:
+    events = latest_events(plan, [PlanEvent.Kind.TRANSITION], count=1)
+    return events[0] if events else None
+
+
+def signed_document(plan: Plan) -> PlanDocument | None:
+    """The sealed PDF of the plan's current signatures, once it is ready."""
+    hashes = {s.content_sha256 for s in plan.signatures.filter(voided_at__isnull=True)}
+    return (
+        plan.documents.filter(
+            kind=PlanDocument.Kind.SIGNED,
+            state=PlanDocument.State.READY,
+            content_sha256__in=hashes,
+        )
+        .defer("pdf")
+        .first()
+    )

@@ -57,11 +57,7 @@ def event_record(
 
 
 def _what_happened(plan: Plan) -> str:
-    last = (
-        PlanEvent.objects.filter(plan=plan, kind=PlanEvent.Kind.TRANSITION)
-        .select_related("actor")
-        .first()
-    )
+    last = review_selectors.last_transition(plan)
     if last is None or last.actor is None:
         return ""
     done = TRANSITIONS[Action(last.action)].done if last.action in Action else "changed it"
@@ -191,24 +187,10 @@ def plan_reopen(*, plan: Plan, user, reason: str, ip_address: str | None = None)
     return reopened
 
 
-def signed_document(plan: Plan) -> PlanDocument | None:
-    """The sealed PDF of the plan's current signatures, once it is ready."""
-    hashes = {s.content_sha256 for s in plan.signatures.filter(voided_at__isnull=True)}
-    return (
-        plan.documents.filter(
-            kind=PlanDocument.Kind.SIGNED,
-            state=PlanDocument.State.READY,
-            content_sha256__in=hashes,
-        )
-        .defer("pdf")
-        .first()
-    )
-
-
 @transaction.atomic
 def plan_record_submission(*, plan: Plan, user, ip_address: str | None = None) -> Plan:
     """The executive chair has the sealed PDF and sends it: the plan is submitted to the PCT."""
-    if signed_document(plan) is None:
+    if review_selectors.signed_document(plan) is None:
         raise Refused("The signed PDF is not ready yet: wait for it, then record the submission.")
     return _transition(plan=plan, user=user, action=Action.RECORD_SUBMISSION, ip_address=ip_address)
 
@@ -624,7 +606,7 @@ def signed_pdf_download_record(
     """The executive chair took the signed PDF to send it: recorded with the file's hash."""
     if not allowed(user, Perm.EXPORT, plan):
         raise Refused("Only the consortium's executive chair exports the signed plan.")
-    document = document or signed_document(plan)
+    document = document or review_selectors.signed_document(plan)
     if (
         document is None
         or document.plan_id != plan.pk
