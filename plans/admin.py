@@ -18,7 +18,8 @@ PENDING_IMPORT = "plans.pending_template_import"
 
 
 class DefinitionUploadForm(forms.Form):
-    file = forms.FileField(label="Definition file (YAML)")
+    # An empty file gets the parser's message, the same as on the command line.
+    file = forms.FileField(label="Definition file (YAML)", allow_empty_file=True)
 
 
 class ReadOnlyInline(admin.TabularInline):
