@@ -41,6 +41,15 @@ class Problem:
     location: str
     message: str
 
+    def __post_init__(self):
+        # Messages quote the file; a control character or lone surrogate quoted back would
+        # break the page or the terminal that shows it.
+        for name in ("location", "message"):
+            shown = _BAD_CHARACTER.sub(
+                lambda bad: f"\\u{ord(bad.group()):04x}", getattr(self, name)
+            )
+            object.__setattr__(self, name, shown)
+
     def __str__(self):
         return f"{self.location}: {self.message}"
 
@@ -285,6 +294,11 @@ _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
+def _quoted(value) -> str:
+    text = str(value)
+    return f"'{text[:40]}...'" if len(text) > 40 else f"'{text}'"
+
+
 def _describe(value) -> str:
     if value is None:
         return "empty"
@@ -296,7 +310,7 @@ def _describe(value) -> str:
     if isinstance(value, list | tuple | set):
         return "a list"
     if isinstance(value, str):
-        return f"the text '{value[:40]}'"
+        return f"the text {_quoted(value)}"
     if isinstance(value, int | float):
         return f"the number {value!r} (write it in quotes)"
     return f"a value of type {type(value).__name__}"
@@ -307,25 +321,24 @@ def _text_problem(name: str, value, spec: Field, *, label: str = "") -> str | No
     if not isinstance(value, str):
         return f"{label} must be text, not {_describe(value)}"
     if bad := _BAD_CHARACTER.search(value):
-        return (
-            f"{label} holds the control character U+{ord(bad.group()):04X} at character "
-            f"{bad.start() + 1}; remove it"
-        )
+        code = ord(bad.group())
+        what = "a lone surrogate" if code >= 0xD800 else "the control character"
+        return f"{label} holds {what} U+{code:04X} at character {bad.start() + 1}; remove it"
     if spec.max_length and len(value) > spec.max_length:
         return f"{label} is {len(value)} characters long; at most {spec.max_length} fit"
     if spec.choices and value not in spec.choices:
         close = difflib.get_close_matches(value, spec.choices, n=1)
         suggestion = f" (did you mean '{close[0]}'?)" if close else ""
         return (
-            f"unknown {name} '{value}'{suggestion}; the {spec.plural} are: "
+            f"unknown {name} {_quoted(value)}{suggestion}; the {spec.plural} are: "
             f"{', '.join(spec.choices)}"
         )
     if spec.type is Type.KEY and not _KEY_PATTERN.fullmatch(value):
-        example = f", such as '{slugify(value)}'" if slugify(value) else ""
-        return f"{label} '{value}' may hold only letters, digits, '-' and '_'{example}"
+        example = f", such as {_quoted(slugify(value))}" if slugify(value) else ""
+        return f"{label} {_quoted(value)} may hold only letters, digits, '-' and '_'{example}"
     if spec.type is Type.DATE:
         if not _DATE_PATTERN.fullmatch(value):
-            return f"{label} '{value}' must be a date written YYYY-MM-DD, such as 2006-05-01"
+            return f"{label} {_quoted(value)} must be a date written YYYY-MM-DD, such as 2006-05-01"
         try:
             date.fromisoformat(value)
         except ValueError:
@@ -372,7 +385,7 @@ def _check_fields(
             problems.append(
                 Problem(
                     where,
-                    f"unknown field '{name}'{suggestion}; the fields of a {level} are: "
+                    f"unknown field {_quoted(name)}{suggestion}; the fields of a {level} are: "
                     f"{', '.join(fields)}",
                 )
             )
@@ -404,7 +417,7 @@ def _label(noun: str, position: int, data, *, ambiguous_numbers: set[str] = froz
     if number and len(number) <= NUMBER_LENGTH and not _BAD_CHARACTER.search(number):
         return f"{noun} {number} ('{key}')" if number in ambiguous_numbers else f"{noun} {number}"
     if key:
-        return f"{noun} '{key}'"
+        return f"{noun} {_quoted(key)}"
     return f"{noun} at position {position}"
 
 
@@ -412,7 +425,7 @@ def _note_duplicate(seen: dict, value: str, noun: str, where: str, problems: lis
     if not value:
         return
     if value in seen:
-        problems.append(Problem(where, f"duplicate {noun} '{value}' (also {seen[value]})"))
+        problems.append(Problem(where, f"duplicate {noun} {_quoted(value)} (also {seen[value]})"))
     else:
         seen[value] = where
 
@@ -431,9 +444,9 @@ def _check_issuer(data: dict, problems: list[Problem]) -> None:
 def _check_question(question: dict, where: str, problems: list[Problem]) -> None:
     kind = _text(question, "kind")
     columns = _items(question, "columns")
-    if kind == QuestionKind.TABLE and not columns:
+    if kind == QuestionKind.TABLE and _absent(question.get("columns")):
         problems.append(Problem(where, "a table needs 'columns', a list of {key, label}"))
-    if kind and kind != QuestionKind.TABLE:
+    if kind in QuestionKind.values and kind != QuestionKind.TABLE:
         problems.extend(
             Problem(where, f"'{name}' is only for kind 'table'")
             for name in ("columns", "prefill")

@@ -284,7 +284,17 @@ def cases() -> list[Malformed]:
         Malformed(
             "escaped-lone-surrogate",
             replaced("title: Question 1\n", 'title: "Question \\ud800"\n'),
-            "Part B, question B1: 'title' holds the control character U+D800 at character 10",
+            "Part B, question B1: 'title' holds a lone surrogate U+D800 at character 10",
+        ),
+        Malformed(
+            "key-quoting-a-lone-surrogate-back",
+            replaced("- key: question-1\n    number: B1\n", '- key: "\\ud800"\n    number: ""\n'),
+            "Part B, question '\\ud800': 'key' holds a lone surrogate U+D800 at character 1",
+        ),
+        Malformed(
+            "unknown-field-with-a-nul-in-its-name",
+            (valid + '"col\\0our": blue\n').encode(),
+            "Template: unknown field 'col\\u0000our'",
         ),
         # YAML itself
         Malformed(

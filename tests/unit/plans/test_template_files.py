@@ -138,7 +138,7 @@ def test_an_upload_too_large_is_refused_by_its_size_without_being_read():
         def read(self, *args):
             raise AssertionError("read")
 
-    with pytest.raises(template_files.DefinitionError, match="is 5.0 MB"):
+    with pytest.raises(template_files.DefinitionError, match=r"is 5\.0 MB"):
         template_files.read_upload(Upload())
 
 
