@@ -73,9 +73,19 @@ _UNRESOLVED_TAGS = {
 }
 
 
+_ALLOWED_TAGS = {
+    None,
+    "!",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
 class _DefinitionLoader(yaml.SafeLoader):
     """PyYAML's safe loader, stricter: refuses aliases (so no billion-laughs expansion),
-    nesting deeper than MAX_DEPTH (so no RecursionError) and a field given twice."""
+    nesting deeper than MAX_DEPTH (so no RecursionError), a field given twice, and tags such as
+    !!float or !!timestamp (whose constructors raise ValueError or worse on a bad value)."""
 
     yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag not in _UNRESOLVED_TAGS]
@@ -91,6 +101,13 @@ class _DefinitionLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed: write the value out", event.start_mark
+            )
+        if getattr(event, "tag", None) not in _ALLOWED_TAGS:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the tag {event.tag} is not allowed: write the value as text",
+                event.start_mark,
             )
         if self.depth >= MAX_DEPTH:
             raise yaml.composer.ComposerError(
@@ -112,7 +129,7 @@ class _DefinitionLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
-                    f"'{key_node.value}' is given twice (first on line "
+                    f"{_quoted(key_node.value)} is given twice (first on line "
                     f"{first_lines[key_node.value]}); keep one",
                     key_node.start_mark,
                 )
