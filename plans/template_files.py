@@ -454,7 +454,11 @@ def _check_issuer(data: dict, problems: list[Problem]) -> None:
     slugs = list(Commissioner.objects.order_by("slug").values_list("slug", flat=True)[:21])
     listed = ", ".join(slugs[:20]) + (", ..." if len(slugs) > 20 else "")
     problems.append(
-        Problem(TEMPLATE, f"issuer '{issuer}' is not a known PCT; the PCTs are: {listed or '-'}")
+        Problem(
+            TEMPLATE,
+            f"issuer '{issuer}' is not a known PCT; "
+            + (f"the PCTs are: {listed}" if listed else "there are no PCTs yet: add its PCT first"),
+        )
     )
 
 
