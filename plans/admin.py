@@ -1,5 +1,8 @@
+import secrets
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -11,9 +14,12 @@ from consortia.admin import AdministeredByRole
 from . import template_files
 from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 
+PENDING_IMPORT = "plans.pending_template_import"
+
 
 class DefinitionUploadForm(forms.Form):
-    file = forms.FileField(label="Definition file (YAML)")
+    # An empty file gets the parser's message, the same as on the command line.
+    file = forms.FileField(label="Definition file (YAML)", allow_empty_file=True)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -60,32 +66,71 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="plans_plantemplate_import",
             ),
+            path(
+                "import/confirm/",
+                self.admin_site.admin_view(self.import_confirm_view),
+                name="plans_plantemplate_import_confirm",
+            ),
             *super().get_urls(),
         ]
 
-    def import_view(self, request):
-        form = DefinitionUploadForm(request.POST or None, request.FILES or None)
-        problems = []
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                data = template_files.parse(upload.read().decode("utf-8"), name=upload.name)
-                template = template_files.store(data, slug=upload.name.rsplit(".", 1)[0])
-            except UnicodeDecodeError:
-                problems = ["The file is not UTF-8 text."]
-            except template_files.DefinitionError as error:
-                problems = [str(problem) for problem in error.problems]
-            else:
-                messages.success(request, f"Imported {template}.")
-                return redirect("admin:plans_plantemplate_change", template.pk)
+    def _page(self, request, template_name: str, **context):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "title": "Import a plan template",
-            "form": form,
-            "problems": problems,
             "opts": self.model._meta,
+            **context,
         }
-        return TemplateResponse(request, "admin/plans/plantemplate/import.html", context)
+        return TemplateResponse(request, f"admin/plans/plantemplate/{template_name}", context)
+
+    def import_view(self, request):
+        """Upload a file and see what it will create; nothing is stored until it is confirmed."""
+        form = DefinitionUploadForm(request.POST or None, request.FILES or None)
+        if request.method != "POST" or not form.is_valid():
+            return self._page(request, "import.html", form=form)
+        upload = form.cleaned_data["file"]
+        try:
+            raw = template_files.read_upload(upload)
+            previewed = template_files.preview(template_files.parse(raw))
+        except template_files.DefinitionError as error:
+            return self._page(request, "import.html", form=form, problems=error.problems)
+        # Kept in the session (at most MAX_FILE_BYTES) and checked again on confirmation.
+        pending = {"token": secrets.token_urlsafe(), "name": upload.name, "text": raw.decode()}
+        request.session[PENDING_IMPORT] = pending
+        return self._page(
+            request,
+            "import_preview.html",
+            title="Check the template before importing it",
+            preview=previewed,
+            pending=pending,
+        )
+
+    def import_confirm_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:plans_plantemplate_import")
+        pending = request.session.get(PENDING_IMPORT)
+        if not pending or pending["token"] != request.POST.get("token"):
+            messages.error(
+                request,
+                "That preview is out of date (already imported, cancelled or replaced by another "
+                "upload): upload the file again.",
+            )
+            return redirect("admin:plans_plantemplate_import")
+        del request.session[PENDING_IMPORT]
+        if "cancel" in request.POST:
+            messages.info(request, f"{pending['name']}: import cancelled; nothing was stored.")
+            return redirect("admin:plans_plantemplate_changelist")
+        try:
+            previewed = template_files.preview(template_files.parse(pending["text"].encode()))
+            template = template_files.store_previewed(previewed)
+        except template_files.DefinitionError as error:
+            return self._page(
+                request, "import.html", form=DefinitionUploadForm(), problems=error.problems
+            )
+        messages.success(request, f"{pending['name']}: {previewed.result}.")
+        return redirect("admin:plans_plantemplate_change", template.pk)
 
     @admin.action(description="Download the definition file")
     def export_definition(self, request, queryset):
@@ -98,8 +143,15 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
     def copy_as_new_draft(self, request, queryset):
         for template in queryset:
             label = f"{template.version_label} (draft copy)"
-            copy = template_files.new_draft_version(template, version_label=label)
-            messages.success(request, f"Created {copy}; edit its definition file and import it.")
+            try:
+                copy = template_files.new_draft_version(template, version_label=label)
+            except template_files.DefinitionError as error:
+                for problem in error.problems:
+                    messages.error(request, f"{template}: {problem}")
+            else:
+                messages.success(
+                    request, f"Created {copy}; edit its definition file and import it."
+                )
 
 
 @admin.register(Plan)

@@ -1,7 +1,8 @@
 """Loads the plan templates and the demo plans transcribed from the seed documents.
 
-Running it again changes nothing: templates are matched by file name, plans by consortium,
-template and period, and a plan's answers are filled only when the plan is first created.
+Running it again changes nothing: templates are matched by the slug written in their file (an
+unchanged file is not stored again), plans by consortium, template and period, and a plan's
+answers are filled only when the plan is first created.
 """
 
 from pathlib import Path
@@ -76,7 +77,7 @@ def load_self_assessment(data: dict) -> Plan:
     """A consortium's self-assessment against its PCT's PBC Framework, as a plan on a
     one-question form built from the framework file (docs/decisions/0201-...)."""
     slug = f"{data['framework']}-self-assessment"
-    template = template_files.store(self_assessment_template(data["framework"]), slug=slug)
+    template = template_files.store({**self_assessment_template(data["framework"]), "slug": slug})
     consortium = Consortium.objects.get(slug=data["consortium"])
     period = str(data.get("period") or "2006/07")
     existing = Plan.objects.filter(consortium=consortium, template=template, period=period).first()

@@ -44,7 +44,7 @@ class PlanTemplate(models.Model):
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
 
-    slug = models.SlugField(unique=True, help_text="The definition file's name.")
+    slug = models.SlugField(unique=True, help_text="Written in the definition file as `slug:`.")
     family = models.SlugField(help_text="Shared by every version of the same form.")
     issuer = models.ForeignKey(Commissioner, on_delete=models.PROTECT, related_name="templates")
     name = models.CharField(max_length=200)

@@ -1,16 +1,23 @@
-"""Plan templates as definition files: read, check and write them.
+"""Plan templates as definition files: read, check, preview, store and write them.
 
-A file is checked whole before anything is stored, and every problem is reported with its
-location, so an administrator can fix a file in one pass. The format is in
-docs/definition-files.md.
+A file is read strictly (no aliases, no duplicate fields, numbers and dates kept as written),
+then checked whole against the schema below before anything is stored, and every problem is
+reported at once, located by the part and question numbers printed on the form, so an
+administrator can fix a file in one pass. The format is in docs/definition-files.md; the
+choice of a schema in this module over a library is docs/decisions/0330.
 """
 
-from dataclasses import dataclass
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from consortia.models import Commissioner, User
@@ -20,13 +27,28 @@ from .sanitise import clean_html
 from .selectors import parts_with_questions
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
-SIGNATORY_ROLES = {choice.value for choice in User.Role} - {User.Role.SITE_ADMIN}
+SIGNATORY_ROLES = tuple(role for role in User.Role.values if role != User.Role.SITE_ADMIN)
+MAX_FILE_BYTES = 1_000_000
+# The deepest real file nests about eight levels (template, parts, part, questions, question,
+# columns, column, options); anything far deeper is a mistake or an attack on the parser.
+MAX_DEPTH = 32
+FILE = "File"
+TEMPLATE = "Template"
 
 
 @dataclass(frozen=True)
 class Problem:
     location: str
     message: str
+
+    def __post_init__(self):
+        # Messages quote the file; a control character or lone surrogate quoted back would
+        # break the page or the terminal that shows it.
+        for name in ("location", "message"):
+            shown = _BAD_CHARACTER.sub(
+                lambda bad: f"\\u{ord(bad.group()):04x}", getattr(self, name)
+            )
+            object.__setattr__(self, name, shown)
 
     def __str__(self):
         return f"{self.location}: {self.message}"
@@ -38,150 +60,745 @@ class DefinitionError(Exception):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-def _require(data: dict, field: str, where: str, problems: list[Problem]) -> str:
-    value = data.get(field)
-    if value in (None, ""):
-        problems.append(Problem(where, f"'{field}' is missing"))
-        return ""
-    return value
+# --- Reading ------------------------------------------------------------------------------------
+
+_UNRESOLVED_TAGS = {
+    # Numbers and dates stay text exactly as written ("1.10" never becomes 1.1, "010" never
+    # 8); the checks below read dates. Merge keys and '=' values have no use in a definition.
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:value",
+}
+
+
+_ALLOWED_TAGS = {
+    None,
+    "!",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class _DefinitionLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, stricter: refuses aliases (so no billion-laughs expansion),
+    nesting deeper than MAX_DEPTH (so no RecursionError), a field given twice, and tags such as
+    !!float or !!timestamp (whose constructors raise ValueError or worse on a bad value)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in _UNRESOLVED_TAGS]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed: write the value out", event.start_mark
+            )
+        if getattr(event, "tag", None) not in _ALLOWED_TAGS:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the tag {event.tag} is not allowed: write the value as text",
+                event.start_mark,
+            )
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        first_lines: dict[str, int] = {}
+        for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in first_lines:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"{_quoted(key_node.value)} is given twice (first on line "
+                    f"{first_lines[key_node.value]}); keep one",
+                    key_node.start_mark,
+                )
+            first_lines[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        return Problem(
+            f"line {line}, column {column}",
+            f"character U+{error.character:04X} is not allowed in a YAML file",
+        )
+    mark = getattr(error, "problem_mark", None)
+    if mark is None:
+        return Problem(FILE, f"is not valid YAML: {error}")
+    message = error.problem or "is not valid YAML"
+    if error.context:
+        context_mark = error.context_mark
+        message += f" ({error.context}"
+        if context_mark is not None:
+            message += f" starting on line {context_mark.line + 1}"
+        message += ")"
+    return Problem(f"line {mark.line + 1}, column {mark.column + 1}", message)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
+
+
+def too_large(size: int) -> Problem:
+    return Problem(
+        FILE, f"is {_size(size)}; a definition file may be at most {_size(MAX_FILE_BYTES)}"
+    )
+
+
+def parse(raw: bytes) -> dict:
+    """The mapping a definition file holds, or a DefinitionError that says where it is wrong."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise DefinitionError([too_large(len(raw))])
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise DefinitionError(
+            [
+                Problem(
+                    f"line {line}",
+                    f"byte {error.start + 1} (0x{raw[error.start]:02X}) is not UTF-8 text: "
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from error
+    try:
+        data = yaml.load(text, Loader=_DefinitionLoader)  # noqa: S506 (a safe loader, stricter)
+    except yaml.YAMLError as error:
+        raise DefinitionError([_yaml_problem(error, text)]) from error
+    if not isinstance(data, dict):
+        raise DefinitionError(
+            [
+                Problem(
+                    FILE,
+                    f"must be a mapping of template fields ({', '.join(TEMPLATE_FIELDS)}), "
+                    f"not {_describe(data)}",
+                )
+            ]
+        )
+    return data
+
+
+def read_upload(upload) -> bytes:
+    """An uploaded file's bytes, refused by its size before it is read."""
+    if upload.size > MAX_FILE_BYTES:
+        raise DefinitionError([too_large(upload.size)])
+    return upload.read(MAX_FILE_BYTES + 1)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, refused by its size before it is read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DefinitionError([too_large(size)])
+        with path.open("rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise DefinitionError([Problem(FILE, f"cannot be read: {error.strerror}")]) from error
+
+
+# --- The schema -----------------------------------------------------------------------------------
+
+
+class Type(StrEnum):
+    TEXT = "text"
+    KEY = "key"  # letters, digits, '-' and '_': stable identifiers
+    FLAG = "flag"
+    DATE = "date"
+    TEXTS = "list of texts"
+    ITEMS = "list of mappings"
+
+
+@dataclass(frozen=True)
+class Field:
+    type: Type = Type.TEXT
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    plural: str = ""  # how the message names the choices: "the kinds are: ..."
+    hint: str = ""  # added to the message when the field is missing
+
+
+def _model_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+TEMPLATE_FIELDS = {
+    "slug": Field(
+        Type.KEY,
+        required=True,
+        max_length=_model_length(PlanTemplate, "slug"),
+        hint="give the template's own slug, such as daccom-locality-plan-2006 "
+        "(the file's name is not used)",
+    ),
+    "family": Field(Type.KEY, required=True, max_length=_model_length(PlanTemplate, "family")),
+    "issuer": Field(Type.KEY, required=True, max_length=_model_length(Commissioner, "slug")),
+    "name": Field(required=True, max_length=_model_length(PlanTemplate, "name")),
+    "version_label": Field(required=True, max_length=_model_length(PlanTemplate, "version_label")),
+    "version_date": Field(Type.DATE),
+    "status": Field(choices=tuple(PlanTemplate.Status.values), plural="statuses"),
+    "return_instructions": Field(),
+    "signatories": Field(Type.ITEMS),
+    "parts": Field(Type.ITEMS, required=True, hint="list at least one part"),
+}
+SIGNATORY_FIELDS = {
+    "role": Field(required=True, choices=SIGNATORY_ROLES, plural="roles"),
+    "title": Field(required=True),
+}
+PART_FIELDS = {
+    "key": Field(Type.KEY, required=True, max_length=_model_length(TemplatePart, "key")),
+    "number": Field(max_length=_model_length(TemplatePart, "number")),
+    "title": Field(required=True, max_length=_model_length(TemplatePart, "title")),
+    "guidance": Field(),
+    "questions": Field(Type.ITEMS),
+}
+QUESTION_FIELDS = {
+    "key": Field(Type.KEY, required=True, max_length=_model_length(TemplateQuestion, "key")),
+    "number": Field(max_length=_model_length(TemplateQuestion, "number")),
+    "title": Field(required=True),
+    "completed_by": Field(
+        required=True, choices=tuple(CompletedBy.values), plural="completed_by values"
+    ),
+    "required": Field(Type.FLAG),
+    "note_ref": Field(max_length=_model_length(TemplateQuestion, "note_ref")),
+    "note": Field(),
+    "prompts": Field(Type.TEXTS),
+    "kind": Field(required=True, choices=tuple(QuestionKind.values), plural="kinds"),
+    "columns": Field(Type.ITEMS),
+    "prefill": Field(choices=tuple(Prefill.values), plural="prefills"),
+}
+COLUMN_FIELDS = {
+    "key": Field(Type.KEY, required=True),
+    "label": Field(required=True),
+    # Typed columns (issue 13); checked in depth by the table kind.
+    "type": Field(),
+    "options": Field(Type.TEXTS),
+    "total": Field(),
+    "compute": Field(),
+    "width": Field(),
+    "required": Field(Type.FLAG),
+}
+
+NUMBER_LENGTH = _model_length(TemplateQuestion, "number")
+_KEY_PATTERN = re.compile(r"[-a-zA-Z0-9_]+", re.ASCII)
+_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# NUL, the other C0 controls but tab and line breaks, and lone surrogates: a database refuses
+# the first and the last, and none belongs in a form's text.
+_BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _quoted(value) -> str:
+    text = str(value)
+    return f"'{text[:40]}...'" if len(text) > 40 else f"'{text}'"
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        return f"{word} (YAML reads yes/no/on/off/true/false as true or false: quote the text)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple | set):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {_quoted(value)}"
+    if isinstance(value, int | float):
+        return f"the number {value!r} (write it in quotes)"
+    return f"a value of type {type(value).__name__}"
+
+
+def _text_problem(name: str, value, spec: Field, *, label: str = "") -> str | None:
+    label = label or f"'{name}'"
+    if not isinstance(value, str):
+        return f"{label} must be text, not {_describe(value)}"
+    if bad := _BAD_CHARACTER.search(value):
+        code = ord(bad.group())
+        what = "a lone surrogate" if code >= 0xD800 else "the control character"
+        return f"{label} holds {what} U+{code:04X} at character {bad.start() + 1}; remove it"
+    if spec.max_length and len(value) > spec.max_length:
+        return f"{label} is {len(value)} characters long; at most {spec.max_length} fit"
+    if spec.choices and value not in spec.choices:
+        close = difflib.get_close_matches(value, spec.choices, n=1)
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        return (
+            f"unknown {name} {_quoted(value)}{suggestion}; the {spec.plural} are: "
+            f"{', '.join(spec.choices)}"
+        )
+    if spec.type is Type.KEY and not _KEY_PATTERN.fullmatch(value):
+        example = f", such as {_quoted(slugify(value))}" if slugify(value) else ""
+        return f"{label} {_quoted(value)} may hold only letters, digits, '-' and '_'{example}"
+    if spec.type is Type.DATE:
+        if not _DATE_PATTERN.fullmatch(value):
+            return f"{label} {_quoted(value)} must be a date written YYYY-MM-DD, such as 2006-05-01"
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"{label} {value} is not a date in the calendar"
+    return None
+
+
+def _field_problems(name: str, value, spec: Field) -> list[str]:
+    if spec.type is Type.FLAG:
+        return [] if isinstance(value, bool) else [f"'{name}' must be true or false"]
+    if spec.type in (Type.TEXTS, Type.ITEMS):
+        if not isinstance(value, list):
+            return [f"'{name}' must be a {spec.type}, one '- ' line each, not {_describe(value)}"]
+        if spec.type is Type.TEXTS:
+            return [
+                problem
+                for position, item in enumerate(value, start=1)
+                if (
+                    problem := _text_problem(name, item, Field(), label=f"'{name}' item {position}")
+                )
+            ]
+        return []
+    problem = _text_problem(name, value, spec)
+    return [problem] if problem else []
+
+
+def _absent(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _check_fields(
+    data, fields: dict[str, Field], level: str, where: str, problems: list[Problem]
+) -> bool:
+    """Report what is wrong with one mapping of the file; False when it is not a mapping."""
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(where, f"must be a mapping of {level} fields, not {_describe(data)}")
+        )
+        return False
+    for name in data:
+        if name not in fields:
+            close = difflib.get_close_matches(str(name), fields, n=1)
+            suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown field {_quoted(name)}{suggestion}; the fields of a {level} are: "
+                    f"{', '.join(fields)}",
+                )
+            )
+    for name, spec in fields.items():
+        value = data.get(name)
+        if _absent(value):
+            if spec.required:
+                hint = f": {spec.hint}" if spec.hint else ""
+                problems.append(Problem(where, f"'{name}' is missing{hint}"))
+            continue
+        problems.extend(Problem(where, message) for message in _field_problems(name, value, spec))
+    return True
+
+
+def _text(data, name: str) -> str:
+    """A field's value where it is text, to name or compare things by; "" otherwise."""
+    value = data.get(name) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _items(data: dict, name: str) -> list:
+    value = data.get(name)
+    return value if isinstance(value, list) else []
+
+
+def _label(noun: str, position: int, data, *, ambiguous_numbers: set[str] = frozenset()) -> str:
+    """How a message names a part or question: by its printed number, then by its key."""
+    number, key = _text(data, "number"), _text(data, "key")
+    if number and len(number) <= NUMBER_LENGTH and not _BAD_CHARACTER.search(number):
+        return f"{noun} {number} ('{key}')" if number in ambiguous_numbers else f"{noun} {number}"
+    if key:
+        return f"{noun} {_quoted(key)}"
+    return f"{noun} at position {position}"
+
+
+def _note_duplicate(seen: dict, value: str, noun: str, where: str, problems: list[Problem]):
+    if not value:
+        return
+    if value in seen:
+        problems.append(Problem(where, f"duplicate {noun} {_quoted(value)} (also {seen[value]})"))
+    else:
+        seen[value] = where
+
+
+def _check_issuer(data: dict, problems: list[Problem]) -> None:
+    issuer = _text(data, "issuer")
+    if not _KEY_PATTERN.fullmatch(issuer) or Commissioner.objects.filter(slug=issuer).exists():
+        return
+    slugs = list(Commissioner.objects.order_by("slug").values_list("slug", flat=True)[:21])
+    listed = ", ".join(slugs[:20]) + (", ..." if len(slugs) > 20 else "")
+    problems.append(
+        Problem(
+            TEMPLATE,
+            f"issuer '{issuer}' is not a known PCT; "
+            + (f"the PCTs are: {listed}" if listed else "there are no PCTs yet: add its PCT first"),
+        )
+    )
+
+
+def _check_question(question: dict, where: str, problems: list[Problem]) -> None:
+    kind = _text(question, "kind")
+    columns = _items(question, "columns")
+    if kind == QuestionKind.TABLE and _absent(question.get("columns")):
+        problems.append(Problem(where, "a table needs 'columns', a list of {key, label}"))
+    if kind in QuestionKind.values and kind != QuestionKind.TABLE:
+        problems.extend(
+            Problem(where, f"'{name}' is only for kind 'table'")
+            for name in ("columns", "prefill")
+            if not _absent(question.get(name))
+        )
+    column_keys: dict[str, str] = {}
+    for position, column in enumerate(columns, start=1):
+        column_where = f"{where}, column {position}"
+        if _check_fields(column, COLUMN_FIELDS, "column", column_where, problems):
+            _note_duplicate(column_keys, _text(column, "key"), "column key", column_where, problems)
 
 
 def check(data) -> list[Problem]:
+    """Every problem of a definition, each located by the numbers printed on the form."""
     problems: list[Problem] = []
-    if not isinstance(data, dict):
-        return [Problem("file", "is not a mapping of template fields")]
-    for field in ("family", "issuer", "name", "version_label"):
-        _require(data, field, "template", problems)
-    if data.get("status", "draft") not in PlanTemplate.Status.values:
-        problems.append(Problem("template", f"unknown status '{data.get('status')}'"))
-    if data.get("issuer") and not Commissioner.objects.filter(slug=data["issuer"]).exists():
-        problems.append(Problem("template", f"issuer '{data['issuer']}' is not a known PCT"))
-    for index, signatory in enumerate(data.get("signatories") or []):
-        if signatory.get("role") not in SIGNATORY_ROLES:
-            problems.append(
-                Problem(f"signatories[{index}]", f"unknown role '{signatory.get('role')}'")
-            )
-    parts = data.get("parts")
-    if not isinstance(parts, list) or not parts:
-        problems.append(Problem("template", "'parts' must list at least one part"))
+    if not _check_fields(data, TEMPLATE_FIELDS, "template", TEMPLATE, problems):
         return problems
-    part_keys: set[str] = set()
-    question_keys: set[str] = set()
-    for part_index, part in enumerate(parts):
-        where = f"parts[{part_index}]"
-        key = _require(part, "key", where, problems)
-        _require(part, "title", f"{where} ({key or 'no key'})", problems)
-        if key in part_keys:
-            problems.append(Problem(where, f"duplicate part key '{key}'"))
-        part_keys.add(key)
-        for question_index, question in enumerate(part.get("questions") or []):
-            qwhere = f"{where}.questions[{question_index}]"
-            qkey = _require(question, "key", qwhere, problems)
-            label = f"{qwhere} ({qkey or 'no key'})"
-            _require(question, "title", label, problems)
-            if qkey and qkey in question_keys:
-                problems.append(Problem(label, f"duplicate question key '{qkey}'"))
-            question_keys.add(qkey)
-            if question.get("kind") not in QuestionKind.values:
-                problems.append(Problem(label, f"unknown kind '{question.get('kind')}'"))
-            if question.get("completed_by") not in CompletedBy.values:
-                problems.append(
-                    Problem(label, f"unknown completed_by '{question.get('completed_by')}'")
+    _check_issuer(data, problems)
+    roles: dict[str, str] = {}
+    for position, signatory in enumerate(_items(data, "signatories"), start=1):
+        where = f"Signatory {position}"
+        if _check_fields(signatory, SIGNATORY_FIELDS, "signatory", where, problems):
+            _note_duplicate(roles, _text(signatory, "role"), "signatory role", where, problems)
+    parts = _items(data, "parts")
+    questions = [
+        question
+        for part in parts
+        if isinstance(part, dict)
+        for question in _items(part, "questions")
+    ]
+    numbers = Counter(_text(question, "number") for question in questions)
+    ambiguous = {number for number, count in numbers.items() if count > 1}
+    part_keys: dict[str, str] = {}
+    question_keys: dict[str, str] = {}
+    for part_position, part in enumerate(parts, start=1):
+        where = _label("Part", part_position, part)
+        if not _check_fields(part, PART_FIELDS, "part", where, problems):
+            continue
+        _note_duplicate(part_keys, _text(part, "key"), "part key", where, problems)
+        for position, question in enumerate(_items(part, "questions"), start=1):
+            label = _label("question", position, question, ambiguous_numbers=ambiguous)
+            question_where = f"{where}, {label}"
+            if _check_fields(question, QUESTION_FIELDS, "question", question_where, problems):
+                _note_duplicate(
+                    question_keys, _text(question, "key"), "question key", question_where, problems
                 )
-            if question.get("kind") == QuestionKind.TABLE and not question.get("columns"):
-                problems.append(Problem(label, "a table needs 'columns'"))
-            if question.get("prefill") and question["prefill"] not in Prefill.values:
-                problems.append(Problem(label, f"unknown prefill '{question['prefill']}'"))
+                _check_question(question, question_where, problems)
     return problems
 
 
-def _as_date(value) -> date | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+# --- Storing --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def store(data: dict, *, slug: str) -> PlanTemplate:
-    """Store a checked definition. A published template is never rewritten."""
+def _or(data: dict, name: str, default):
+    value = data.get(name)
+    return default if _absent(value) else value
+
+
+def _canonical(data: dict) -> dict:
+    """A checked definition with every default filled in and its HTML cleaned, as stored."""
+    return {
+        "slug": data["slug"],
+        "family": data["family"],
+        "issuer": data["issuer"],
+        "name": data["name"],
+        "version_label": data["version_label"],
+        "version_date": _or(data, "version_date", None),
+        "status": _or(data, "status", PlanTemplate.Status.DRAFT),
+        "return_instructions": clean_html(_or(data, "return_instructions", "")),
+        "signatories": [dict(signatory) for signatory in _or(data, "signatories", [])],
+        "parts": [
+            {
+                "key": part["key"],
+                "number": _or(part, "number", ""),
+                "title": part["title"],
+                "guidance": clean_html(_or(part, "guidance", "")),
+                "questions": [
+                    {
+                        "key": question["key"],
+                        "number": _or(question, "number", ""),
+                        "title": question["title"],
+                        "completed_by": question["completed_by"],
+                        "required": _or(question, "required", True),
+                        "kind": question["kind"],
+                        "note_ref": _or(question, "note_ref", ""),
+                        "note": clean_html(_or(question, "note", "")),
+                        "prompts": list(_or(question, "prompts", [])),
+                        "columns": [dict(column) for column in _or(question, "columns", [])],
+                        "prefill": _or(question, "prefill", ""),
+                    }
+                    for question in _or(part, "questions", [])
+                ],
+            }
+            for part in data["parts"]
+        ],
+    }
+
+
+class Outcome(StrEnum):
+    CREATE = "create"
+    REPLACE_DRAFT = "replace_draft"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a checked definition will do, before anything is stored."""
+
+    definition: dict
+    outcome: Outcome
+    existing: PlanTemplate | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.definition['name']} [{self.definition['version_label']}]"
+
+    @property
+    def summary(self) -> str:
+        """What importing will do."""
+        slug = self.definition["slug"]
+        return {
+            Outcome.CREATE: f"Importing this file creates {self.title}, slug '{slug}'.",
+            Outcome.REPLACE_DRAFT: f"Importing this file replaces the draft {self.title}, "
+            f"slug '{slug}'.",
+            Outcome.UNCHANGED: f"{self.title}, slug '{slug}', is already imported as this file "
+            "says: importing it changes nothing.",
+        }[self.outcome]
+
+    @property
+    def result(self) -> str:
+        """What importing did."""
+        return {
+            Outcome.CREATE: f"created {self.title}",
+            Outcome.REPLACE_DRAFT: f"replaced the draft {self.title}",
+            Outcome.UNCHANGED: f"{self.title} was already imported as the file says; "
+            "nothing changed",
+        }[self.outcome]
+
+    @property
+    def parts(self) -> list[dict]:
+        return [
+            {"number": part["number"], "title": part["title"], "questions": len(part["questions"])}
+            for part in self.definition["parts"]
+        ]
+
+    @property
+    def kinds(self) -> list[tuple[str, int]]:
+        used = Counter(
+            question["kind"] for part in self.definition["parts"] for question in part["questions"]
+        )
+        return [(QuestionKind(kind).label, count) for kind, count in used.items()]
+
+    @property
+    def signatories(self) -> list[dict]:
+        roles = dict(User.Role.choices)
+        return [
+            {"title": signatory["title"], "role": roles[signatory["role"]]}
+            for signatory in self.definition["signatories"]
+        ]
+
+
+def _frozen(template: PlanTemplate) -> bool:
+    return template.status != PlanTemplate.Status.DRAFT or template.plans.exists()
+
+
+def _without_status(definition: dict) -> dict:
+    return {name: value for name, value in definition.items() if name != "status"}
+
+
+def _differences(old: dict, new: dict) -> list[str]:
+    fields = [
+        name for name in new if name not in ("parts", "status") and old.get(name) != new[name]
+    ]
+    old_parts = {part["key"]: part for part in old["parts"]}
+    new_keys = {part["key"] for part in new["parts"]}
+    parts = [
+        _label("Part", position, part)
+        for position, part in enumerate(new["parts"], start=1)
+        if old_parts.get(part["key"]) != part
+    ]
+    removed = [f"Part '{key}' removed" for key in old_parts if key not in new_keys]
+    return fields + parts + removed or ["the order of the parts"]
+
+
+def _frozen_problem(existing: PlanTemplate, old: dict, new: dict) -> Problem:
+    used = existing.plans.count()
+    usage = f" and used by {used} plan{'s' if used != 1 else ''}" if used else ""
+    return Problem(
+        TEMPLATE,
+        f"version {existing.version_label} is {existing.get_status_display().lower()}{usage}: "
+        f"give this file a new version (a new slug and version_label) to change it; "
+        f"it differs in: {', '.join(_differences(old, new))}",
+    )
+
+
+def preview(data: dict) -> ImportPreview:
+    """What storing ``data`` will do, or a DefinitionError listing every problem. Reads only."""
     problems = check(data)
     if problems:
         raise DefinitionError(problems)
-    existing = PlanTemplate.objects.filter(slug=slug).first()
-    if existing is not None:
-        if existing.status != PlanTemplate.Status.DRAFT:
-            return existing
-        existing.delete()
+    definition = _canonical(data)
+    existing = PlanTemplate.objects.filter(slug=definition["slug"]).first()
+    namesake = (
+        PlanTemplate.objects.filter(
+            family=definition["family"], version_label=definition["version_label"]
+        )
+        .exclude(slug=definition["slug"])
+        .first()
+    )
+    if namesake is not None:
+        raise DefinitionError(
+            [
+                Problem(
+                    TEMPLATE,
+                    f"family '{namesake.family}' already has version '{namesake.version_label}' "
+                    f"as template '{namesake.slug}': give this file a new version_label, or "
+                    f"slug '{namesake.slug}' to update that version",
+                )
+            ]
+        )
+    warnings = []
+    if definition["status"] == PlanTemplate.Status.DRAFT:
+        warnings.append(
+            "It is imported as a draft: consortia can start plans on it once an administrator "
+            "publishes it on its template page."
+        )
+    if existing is None:
+        return ImportPreview(definition, Outcome.CREATE, warnings=warnings)
+    stored = _canonical(export(existing))
+    if _frozen(existing):
+        if _without_status(stored) != _without_status(definition):
+            raise DefinitionError([_frozen_problem(existing, stored, definition)])
+        if stored["status"] != definition["status"]:
+            warnings = [
+                f"The file says status '{definition['status']}'; the template stays "
+                f"'{existing.status}' (change it on the template page)."
+            ]
+        return ImportPreview(definition, Outcome.UNCHANGED, existing, warnings)
+    outcome = Outcome.UNCHANGED if stored == definition else Outcome.REPLACE_DRAFT
+    return ImportPreview(definition, outcome, existing, warnings)
+
+
+def _create(definition: dict) -> PlanTemplate:
     template = PlanTemplate.objects.create(
-        slug=slug,
-        family=data["family"],
-        issuer=Commissioner.objects.get(slug=data["issuer"]),
-        name=data["name"],
-        version_label=str(data["version_label"]),
-        version_date=_as_date(data.get("version_date")),
-        status=data.get("status", PlanTemplate.Status.DRAFT),
-        return_instructions=clean_html(data.get("return_instructions") or ""),
-        signatories=list(data.get("signatories") or []),
+        slug=definition["slug"],
+        family=definition["family"],
+        issuer=Commissioner.objects.get(slug=definition["issuer"]),
+        name=definition["name"],
+        version_label=definition["version_label"],
+        version_date=date.fromisoformat(definition["version_date"])
+        if definition["version_date"]
+        else None,
+        status=definition["status"],
+        return_instructions=definition["return_instructions"],
+        signatories=definition["signatories"],
     )
     question_position = 0
-    for part_position, part_data in enumerate(data["parts"]):
+    for part_position, part_data in enumerate(definition["parts"]):
         part = TemplatePart.objects.create(
             template=template,
-            key=part_data["key"],
-            number=str(part_data.get("number") or ""),
-            title=part_data["title"],
-            guidance=clean_html(part_data.get("guidance") or ""),
             position=part_position,
+            **{name: part_data[name] for name in ("key", "number", "title", "guidance")},
         )
         questions = []
-        for question in part_data.get("questions") or []:
+        for question in part_data["questions"]:
             question_position += 1
             questions.append(
                 TemplateQuestion(
-                    template=template,
-                    part=part,
-                    key=question["key"],
-                    number=str(question.get("number") or ""),
-                    title=question["title"],
-                    completed_by=question["completed_by"],
-                    required=question.get("required", True),
-                    note_ref=str(question.get("note_ref") or ""),
-                    note=clean_html(question.get("note") or ""),
-                    prompts=list(question.get("prompts") or []),
-                    kind=question["kind"],
-                    columns=list(question.get("columns") or []),
-                    prefill=question.get("prefill") or "",
-                    position=question_position,
+                    template=template, part=part, position=question_position, **question
                 )
             )
         TemplateQuestion.objects.bulk_create(questions)
     return template
 
 
-def parse(text: str, *, name: str) -> dict:
+def store_previewed(previewed: ImportPreview) -> PlanTemplate:
+    """Do what the preview said. A published or used version is never rewritten."""
+    if previewed.outcome is Outcome.UNCHANGED:
+        return previewed.existing
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise DefinitionError([Problem(name, f"is not valid YAML: {error}")]) from error
+        with transaction.atomic():
+            if previewed.outcome is Outcome.REPLACE_DRAFT:
+                previewed.existing.delete()
+            return _create(previewed.definition)
+    except (IntegrityError, ProtectedError) as error:
+        raise DefinitionError(
+            [
+                Problem(
+                    TEMPLATE,
+                    "the templates changed while this file was imported (another import or a "
+                    "new plan): import it again to see what it will do now",
+                )
+            ]
+        ) from error
+
+
+def store(data: dict) -> PlanTemplate:
+    """Check and store a definition, or refuse it whole with every problem listed."""
+    return store_previewed(preview(data))
+
+
+def preview_file(path: Path) -> ImportPreview:
+    return preview(parse(read_file(path)))
 
 
 def load_file(path: Path) -> PlanTemplate:
-    return store(parse(path.read_text(encoding="utf-8"), name=path.name), slug=path.stem)
+    return store_previewed(preview_file(path))
+
+
+def load_all() -> list[PlanTemplate]:
+    return [load_file(path) for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
 
 
 def new_draft_version(template: PlanTemplate, *, version_label: str) -> PlanTemplate:
     """A draft copy of a template, to edit into its next version; the original never changes."""
     data = export(template)
-    data.update(version_label=version_label, status=PlanTemplate.Status.DRAFT, version_date=None)
-    return store(data, slug=f"{template.family}-{slugify(version_label)}"[:50])
+    data.update(
+        slug=f"{template.family}-{slugify(version_label)}"[:50],
+        version_label=version_label,
+        status=PlanTemplate.Status.DRAFT,
+        version_date=None,
+    )
+    return store(data)
+
+
+# --- Writing --------------------------------------------------------------------------------------
 
 
 def dump(template: PlanTemplate) -> str:
     return yaml.safe_dump(export(template), sort_keys=False, allow_unicode=True, width=100)
-
-
-def load_all() -> list[PlanTemplate]:
-    return [load_file(path) for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
 
 
 def question_summary(question: TemplateQuestion) -> dict:
@@ -203,9 +820,9 @@ def export(template: PlanTemplate) -> dict:
         questions = []
         for question in part.questions.all():
             item = question_summary(question)
-            for field in ("note_ref", "note", "prompts", "columns", "prefill"):
-                if getattr(question, field):
-                    item[field] = getattr(question, field)
+            for name in ("note_ref", "note", "prompts", "columns", "prefill"):
+                if getattr(question, name):
+                    item[name] = getattr(question, name)
             questions.append(item)
         parts.append(
             {
@@ -217,6 +834,7 @@ def export(template: PlanTemplate) -> dict:
             }
         )
     return {
+        "slug": template.slug,
         "family": template.family,
         "issuer": template.issuer.slug,
         "name": template.name,

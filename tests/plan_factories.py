@@ -8,7 +8,8 @@ from tests.factories import CommissionerFactory, ConsortiumFactory
 
 
 def template_definition(*, questions: int = 10, issuer: str, family: str = "test-form") -> dict:
-    """A published form with a practices table, a PCT question and ``questions`` in all."""
+    """A published form with a practices table, a PCT question and ``questions`` in all, its
+    slug made of the family and the version."""
     items = [
         {
             "key": "practices",
@@ -39,6 +40,7 @@ def template_definition(*, questions: int = 10, issuer: str, family: str = "test
         for n in range(1, questions - 1)
     ]
     return {
+        "slug": f"{family}-v{questions}",
         "family": family,
         "issuer": issuer,
         "name": "Test commissioning plan",
@@ -74,8 +76,7 @@ def plan_with_questions(*, questions: int = 10, consortium=None, user=None) -> P
             questions=questions,
             issuer=consortium.commissioner.slug,
             family=f"test-form-{consortium.pk}",
-        ),
-        slug=f"test-form-{questions}-{consortium.pk}",
+        )
     )
     return services.plan_create(
         consortium=consortium, template=template, period="2006/07", title="Test plan", user=user

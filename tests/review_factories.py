@@ -28,7 +28,7 @@ def three_signatory_plan(*, consortium=None, questions: int = 5, answered: bool 
         questions=questions, issuer=consortium.commissioner.slug, family=f"review-{consortium.pk}"
     )
     definition["signatories"] = [dict(block) for block in SIGNATORIES]
-    template = template_files.store(definition, slug=f"review-{consortium.pk}-{questions}")
+    template = template_files.store(definition)
     plan = plan_services.plan_create(
         consortium=consortium, template=template, period="2006/07", title="Review test plan"
     )

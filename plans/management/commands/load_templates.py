@@ -19,13 +19,16 @@ class Command(BaseCommand):
         failed = False
         for path in paths:
             try:
-                template = template_files.load_file(path)
+                previewed = template_files.preview_file(path)
+                template_files.store_previewed(previewed)
             except template_files.DefinitionError as error:
                 failed = True
                 self.stderr.write(f"{path}: refused")
                 for problem in error.problems:
                     self.stderr.write(f"  {problem}")
             else:
-                self.stdout.write(f"{path}: {template} ({template.get_status_display()})")
+                self.stdout.write(f"{path}: {previewed.result}")
+                for warning in previewed.warnings:
+                    self.stdout.write(f"  warning: {warning}")
         if failed:
             raise CommandError("Some definition files were refused; nothing from them was stored.")

@@ -1,3 +1,6 @@
+import html
+from io import StringIO
+
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -5,11 +8,20 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from consortia.models import User
+from plans import template_files
+from plans.admin import PENDING_IMPORT
 from plans.models import PlanTemplate
 from tests.factories import CommissionerFactory, UserFactory
+from tests.malformed_definitions import (
+    ISSUER,
+    cases,
+    lettered_definition,
+    published_with_a_plan,
+)
 from tests.plan_factories import plan_with_questions, template_definition
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+MALFORMED = [pytest.param(case, id=case.id) for case in cases()]
 
 
 @pytest.fixture
@@ -19,21 +31,91 @@ def admin_client(client):
 
 
 def upload(admin_client, data, name="new-form.yaml"):
-    text = yaml.safe_dump(data) if isinstance(data, dict) else data
+    content = yaml.safe_dump(data).encode() if isinstance(data, dict) else data
     return admin_client.post(
-        reverse("admin:plans_plantemplate_import"),
-        {"file": SimpleUploadedFile(name, text.encode())},
+        reverse("admin:plans_plantemplate_import"), {"file": SimpleUploadedFile(name, content)}
     )
 
 
-def test_an_administrator_imports_a_definition_file(admin_client):
-    pct = CommissionerFactory()
+def confirm(admin_client, button="import", token=None):
+    token = token or admin_client.session[PENDING_IMPORT]["token"]
+    return admin_client.post(
+        reverse("admin:plans_plantemplate_import_confirm"), {"token": token, button: "1"}
+    )
 
-    response = upload(admin_client, template_definition(issuer=pct.slug))
 
-    template = PlanTemplate.objects.get(slug="new-form")
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_an_upload_shows_what_it_will_create_and_stores_nothing_until_confirmed(admin_client):
+    CommissionerFactory(slug=ISSUER)
+
+    preview = upload(admin_client, lettered_definition(), name="whatever it is called.yaml")
+
+    shown = page_text(preview)
+    assert preview.status_code == 200
+    assert (
+        "Importing this file creates Test commissioning plan [v5], slug 'northbrook-plan-v5'"
+        in (shown)
+    )
+    assert "<td>B</td><td>Part two</td><td>3</td>" in shown
+    assert '<th scope="row">Table</th><td>1</td>' in shown
+    assert '<th scope="row">Chair</th><td>Consortium executive chair</td>' in shown
+    assert not PlanTemplate.objects.exists()
+
+    response = confirm(admin_client)
+
+    template = PlanTemplate.objects.get(slug="northbrook-plan-v5")
     assert response.status_code == 302
-    assert template.questions.count() == 11
+    assert response.url == reverse("admin:plans_plantemplate_change", args=[template.pk])
+    assert template.questions.count() == 6
+    assert PENDING_IMPORT not in admin_client.session
+
+
+def test_cancelling_a_preview_stores_nothing_and_forgets_the_upload(admin_client):
+    CommissionerFactory(slug=ISSUER)
+    upload(admin_client, lettered_definition())
+
+    response = confirm(admin_client, button="cancel")
+
+    assert response.status_code == 302
+    assert not PlanTemplate.objects.exists()
+    assert PENDING_IMPORT not in admin_client.session
+
+
+def test_a_stale_preview_cannot_be_imported(admin_client):
+    CommissionerFactory(slug=ISSUER)
+    upload(admin_client, lettered_definition())
+
+    response = confirm(admin_client, token="forged")
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:plans_plantemplate_import")
+    assert not PlanTemplate.objects.exists()
+
+
+def test_confirming_checks_the_file_again_against_what_was_stored_since(admin_client):
+    CommissionerFactory(slug=ISSUER)
+    upload(admin_client, lettered_definition())
+    template_files.store({**lettered_definition(), "slug": "imported-meanwhile"})
+
+    response = confirm(admin_client)
+
+    assert response.status_code == 200
+    assert "already has version 'v5' as template 'imported-meanwhile'" in page_text(response)
+    assert not PlanTemplate.objects.filter(slug="northbrook-plan-v5").exists()
+
+
+def test_an_unchanged_published_version_previews_as_nothing_to_do(admin_client):
+    published_with_a_plan()
+
+    preview = upload(admin_client, lettered_definition())
+
+    shown = page_text(preview)
+    assert "is already imported as this file says: importing it changes nothing" in shown
+    assert 'value="Import"' not in shown
+    assert PlanTemplate.objects.count() == 1
 
 
 def test_a_bad_file_is_refused_whole_listing_every_problem(admin_client):
@@ -42,24 +124,54 @@ def test_a_bad_file_is_refused_whole_listing_every_problem(admin_client):
     data["parts"][0]["questions"][0]["kind"] = "spreadsheet"
     del data["parts"][1]["title"]
 
-    page = upload(admin_client, data).content.decode()
+    page = page_text(upload(admin_client, data))
 
     assert "The file was refused" in page
-    assert "unknown kind &#x27;spreadsheet&#x27;" in page
-    assert "parts[1] (two): &#x27;title&#x27; is missing" in page
+    assert "Part 1, question 1.1: unknown kind 'spreadsheet'; the kinds are: rich_text" in page
+    assert "Part 2: 'title' is missing" in page
     assert not PlanTemplate.objects.exists()
 
 
-def test_a_file_that_is_not_yaml_is_refused(admin_client):
-    page = upload(admin_client, "parts: [unclosed").content.decode()
+@pytest.mark.parametrize("case", MALFORMED)
+def test_the_admin_refuses_each_malformed_file_with_a_located_message(admin_client, case):
+    CommissionerFactory(slug=ISSUER)
+    if case.published_first:
+        published_with_a_plan()
+    stored = list(PlanTemplate.objects.values_list("slug", "name"))
 
-    assert "is not valid YAML" in page
+    response = admin_client.post(
+        reverse("admin:plans_plantemplate_import"),
+        {"file": SimpleUploadedFile(case.file_name, case.content)},
+    )
+
+    assert response.status_code == 200
+    assert "The file was refused" in page_text(response)
+    assert case.message in page_text(response)
+    assert list(PlanTemplate.objects.values_list("slug", "name")) == stored
+    assert PENDING_IMPORT not in admin_client.session
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_load_templates_refuses_each_malformed_file_with_the_same_message(tmp_path, case):
+    CommissionerFactory(slug=ISSUER)
+    if case.published_first:
+        published_with_a_plan()
+    stored = list(PlanTemplate.objects.values_list("slug", "name"))
+    path = tmp_path / case.file_name
+    path.write_bytes(case.content)
+    errors = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("load_templates", str(path), stderr=errors)
+
+    assert f"{path}: refused" in errors.getvalue()
+    assert case.message in errors.getvalue(), errors.getvalue()
+    assert list(PlanTemplate.objects.values_list("slug", "name")) == stored
 
 
 def test_export_downloads_the_definition_and_copy_makes_a_new_draft(admin_client):
     pct = CommissionerFactory()
-    upload(admin_client, template_definition(issuer=pct.slug))
-    template = PlanTemplate.objects.get()
+    template = template_files.store(template_definition(issuer=pct.slug))
     changelist = reverse("admin:plans_plantemplate_changelist")
 
     exported = admin_client.post(
@@ -75,24 +187,43 @@ def test_export_downloads_the_definition_and_copy_makes_a_new_draft(admin_client
     assert draft.questions.count() == template.questions.count()
 
 
+def test_a_copy_that_cannot_be_made_is_reported_not_raised(admin_client):
+    pct = CommissionerFactory()
+    definition = template_definition(issuer=pct.slug)
+    template = template_files.store({**definition, "version_label": "v" * 90})
+    changelist = reverse("admin:plans_plantemplate_changelist")
+
+    response = admin_client.post(
+        changelist,
+        {"action": "copy_as_new_draft", "_selected_action": [template.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "'version_label' is 103 characters long; at most 100 fit" in page_text(response)
+    assert PlanTemplate.objects.count() == 1
+
+
 def test_people_who_are_not_administrators_cannot_reach_template_admin(client):
     client.force_login(UserFactory(role=User.Role.PCT_LEAD))
 
-    response = client.get(reverse("admin:plans_plantemplate_import"))
+    for name in ("admin:plans_plantemplate_import", "admin:plans_plantemplate_import_confirm"):
+        assert client.get(reverse(name)).status_code == 302
 
-    assert response.status_code == 302
 
-
-def test_load_templates_command_loads_the_seed_forms_and_refuses_bad_files(tmp_path):
+def test_load_templates_loads_the_seed_forms_again_and_again_and_refuses_bad_files(tmp_path):
     for slug in ("dacorum-pct", "west-herts-pct", "banes-pct"):
         CommissionerFactory(slug=slug)
     call_command("load_templates")
+    again = StringIO()
+    call_command("load_templates", stdout=again)
+
     assert PlanTemplate.objects.count() == 4
+    assert again.getvalue().count("nothing changed") == 4
     bad = tmp_path / "bad.yaml"
     bad.write_text("family: x\nparts: []\n")
-
     with pytest.raises(CommandError):
-        call_command("load_templates", str(bad))
+        call_command("load_templates", str(bad), stderr=StringIO())
 
 
 def test_administrators_can_read_plans_and_answers_in_the_admin(admin_client):

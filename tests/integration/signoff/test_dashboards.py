@@ -178,7 +178,7 @@ def populate(commissioner, *, consortia: int, plans_each: int, statuses=tuple(St
         questions=10, issuer=commissioner.slug, family=f"budget-{commissioner.pk}"
     )
     definition["signatories"] = [dict(block) for block in SIGNATORIES]
-    template = template_files.store(definition, slug=f"budget-{commissioner.pk}")
+    template = template_files.store(definition)
     questions = list(template.questions.exclude(kind=QuestionKind.SIGNOFF))
     chair_of = {}
     groups = Consortium.objects.bulk_create(

@@ -204,11 +204,11 @@ def test_moving_to_a_newer_form_maps_answers_by_key_and_lists_the_rest(plan, edi
     data = template_definition(
         questions=10, issuer=plan.consortium.commissioner.slug, family=plan.template.family
     )
-    data["version_label"] = "v11"
+    data.update(slug="newer", version_label="v11")
     two = data["parts"][1]["questions"]
     two[0]["number"] = "2.2"
     two[1]["key"] = "brand-new"
-    newer = template_files.store(data, slug="newer")
+    newer = template_files.store(data)
 
     preview = services.plan_migration_preview(plan=plan, target=newer)
     assert [a.question.key for a in preview.unmapped] == ["question-2"]

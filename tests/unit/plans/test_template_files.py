@@ -1,9 +1,11 @@
 import copy
+from datetime import date
 
 import pytest
+import yaml
 
 from plans import template_files
-from plans.models import PlanTemplate, TemplateQuestion
+from plans.models import PlanTemplate, QuestionKind, TemplateQuestion
 from tests.factories import CommissionerFactory
 from tests.plan_factories import template_definition
 
@@ -64,7 +66,7 @@ def test_banes_pathway_table_has_the_documents_columns(demo_pcts):
     ]
 
 
-def test_a_bad_definition_is_refused_whole_with_every_problem_located():
+def test_a_bad_definition_is_refused_whole_with_every_problem_located_by_its_number():
     pct = CommissionerFactory()
     data = template_definition(issuer=pct.slug)
     data["parts"][1]["questions"][0]["kind"] = "essay"
@@ -72,36 +74,170 @@ def test_a_bad_definition_is_refused_whole_with_every_problem_located():
     del data["parts"][0]["questions"][1]["title"]
 
     with pytest.raises(template_files.DefinitionError) as refusal:
-        template_files.store(data, slug="broken")
+        template_files.store(data)
 
-    messages = [str(problem) for problem in refusal.value.problems]
-    assert "parts[1].questions[0] (question-1): unknown kind 'essay'" in messages
-    assert "parts[1].questions[2] (question-3): duplicate question key 'question-3'" in messages
-    assert "parts[0].questions[1] (fair-shares): 'title' is missing" in messages
-    assert not PlanTemplate.objects.filter(slug="broken").exists()
+    assert [str(problem) for problem in refusal.value.problems] == [
+        "Part 1, question 1.2: 'title' is missing",
+        "Part 2, question 2.1: unknown kind 'essay'; the kinds are: "
+        + ", ".join(QuestionKind.values),
+        "Part 2, question 2.3: duplicate question key 'question-3' (also Part 2, question 2.2)",
+    ]
+    assert not PlanTemplate.objects.exists()
 
 
-def test_a_published_template_is_never_rewritten_by_loading_again():
+def test_numbers_and_versions_are_kept_exactly_as_written_quoted_or_not():
+    pct = CommissionerFactory()
+    text = yaml.safe_dump(template_definition(issuer=pct.slug), sort_keys=False)
+    text = text.replace("version_label: v10", "version_label: 2.0")
+    text = text.replace("number: '2.1'", "number: 2.10").replace("number: '2.2'", "number: 010")
+
+    template = template_files.store(template_files.parse(text.encode()))
+
+    numbers = dict(template.questions.values_list("key", "number"))
+    assert template.version_label == "2.0"
+    assert numbers["question-1"] == "2.10"
+    assert numbers["question-2"] == "010"
+
+
+def test_an_unquoted_iso_date_is_read_as_that_date():
+    pct = CommissionerFactory()
+    text = yaml.safe_dump(template_definition(issuer=pct.slug), sort_keys=False)
+
+    template = template_files.store(
+        template_files.parse(f"version_date: 2006-05-01\n{text}".encode())
+    )
+
+    assert template.version_date == date(2006, 5, 1)
+
+
+def test_the_slug_comes_from_the_file_not_its_name(tmp_path):
+    pct = CommissionerFactory()
+    path = tmp_path / "Some other name.yaml"
+    path.write_text(yaml.safe_dump(template_definition(issuer=pct.slug)))
+
+    template = template_files.load_file(path)
+
+    assert template.slug == "test-form-v10"
+
+
+def test_a_file_too_large_is_refused_by_its_size_without_being_read(tmp_path):
+    sparse = tmp_path / "huge.yaml"
+    with sparse.open("wb") as stream:
+        stream.truncate(10**10)  # 10 GB of nothing: reading it would exhaust memory
+
+    with pytest.raises(template_files.DefinitionError) as refusal:
+        template_files.read_file(sparse)
+
+    assert str(refusal.value) == "File: is 10000.0 MB; a definition file may be at most 1.0 MB"
+
+
+def test_an_upload_too_large_is_refused_by_its_size_without_being_read():
+    class Upload:
+        size = 5_000_000
+
+        def read(self, *args):
+            raise AssertionError("read")
+
+    with pytest.raises(template_files.DefinitionError, match=r"is 5\.0 MB"):
+        template_files.read_upload(Upload())
+
+
+def test_a_preview_says_what_will_be_created_and_stores_nothing():
+    pct = CommissionerFactory()
+    data = {**template_definition(questions=5, issuer=pct.slug), "status": "draft"}
+
+    preview = template_files.preview(data)
+
+    assert preview.outcome == template_files.Outcome.CREATE
+    assert preview.parts == [
+        {"number": "1", "title": "Part one", "questions": 2},
+        {"number": "2", "title": "Part two", "questions": 3},
+        {"number": "3", "title": "Sign-off", "questions": 1},
+    ]
+    assert preview.kinds == [("Table", 1), ("Text", 4), ("Sign-off", 1)]
+    assert preview.signatories == [{"title": "Chair", "role": "Consortium executive chair"}]
+    assert preview.warnings[0].startswith("It is imported as a draft")
+    assert not PlanTemplate.objects.exists()
+
+
+def test_a_changed_file_for_a_published_version_is_refused_and_the_template_kept():
     pct = CommissionerFactory()
     data = template_definition(issuer=pct.slug)
-    template = template_files.store(data, slug="form")
+    template_files.store(data)
     changed = copy.deepcopy(data)
     changed["name"] = "Renamed"
+    changed["parts"][1]["questions"][0]["title"] = "Reworded"
 
-    again = template_files.store(changed, slug="form")
+    with pytest.raises(template_files.DefinitionError) as refusal:
+        template_files.store(changed)
 
-    assert again.pk == template.pk
-    assert PlanTemplate.objects.get(slug="form").name == "Test commissioning plan"
+    assert str(refusal.value) == (
+        "Template: version v10 is published: give this file a new version (a new slug and "
+        "version_label) to change it; it differs in: name, Part 2"
+    )
+    assert PlanTemplate.objects.get().name == "Test commissioning plan"
+
+
+def test_the_same_file_again_changes_nothing_and_says_so():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    template = template_files.store(data)
+
+    preview = template_files.preview(copy.deepcopy(data))
+
+    assert preview.outcome == template_files.Outcome.UNCHANGED
+    assert preview.result == (
+        "Test commissioning plan [v10] was already imported as the file says; nothing changed"
+    )
+    assert template_files.store_previewed(preview) == template
+    assert PlanTemplate.objects.count() == 1
+
+
+def test_a_retired_version_loaded_again_stays_retired_with_a_warning():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    template = template_files.store(data)
+    PlanTemplate.objects.filter(pk=template.pk).update(status=PlanTemplate.Status.RETIRED)
+
+    preview = template_files.preview(data)
+
+    assert preview.outcome == template_files.Outcome.UNCHANGED
+    assert preview.warnings == [
+        "The file says status 'published'; the template stays 'retired' (change it on the "
+        "template page)."
+    ]
+
+
+def test_a_changed_draft_replaces_the_draft():
+    pct = CommissionerFactory()
+    data = {**template_definition(issuer=pct.slug), "status": "draft"}
+    template_files.store(data)
+
+    preview = template_files.preview({**data, "name": "Second draft"})
+    replaced = template_files.store_previewed(preview)
+
+    assert preview.outcome == template_files.Outcome.REPLACE_DRAFT
+    assert PlanTemplate.objects.get() == replaced
+    assert replaced.name == "Second draft"
 
 
 def test_export_gives_back_a_definition_that_loads_as_the_same_form():
     pct = CommissionerFactory()
-    template = template_files.store(template_definition(issuer=pct.slug), slug="form")
+    template = template_files.store(template_definition(issuer=pct.slug))
 
     exported = template_files.export(template)
-    exported["version_label"] = "copy"
-    copy_template = template_files.store(exported, slug="form-copy")
+    exported.update(slug="form-copy", version_label="copy")
+    copy_template = template_files.store(exported)
 
     assert list(copy_template.questions.values_list("key", "number", "kind")) == list(
         template.questions.values_list("key", "number", "kind")
     )
+
+
+def test_a_downloaded_demo_form_imports_as_unchanged(demo_pcts):
+    for template in template_files.load_all():
+        dumped = template_files.dump(template).encode()
+
+        assert template_files.preview(template_files.parse(dumped)).outcome == (
+            template_files.Outcome.UNCHANGED
+        )

@@ -1,0 +1,376 @@
+"""Malformed plan template definition files, each with the located message it must be refused
+with, fed to both the admin import page and the load_templates command."""
+
+import copy
+from dataclasses import dataclass
+
+import yaml
+
+from plans import services, template_files
+from tests.factories import CommissionerFactory, ConsortiumFactory
+from tests.plan_factories import template_definition
+
+ISSUER = "northbrook-pct"
+QUESTION_B1 = ("parts", 1, "questions", 0)
+QUESTION_A1 = ("parts", 0, "questions", 0)
+
+
+def lettered_definition() -> dict:
+    """A valid published form lettered like a second PCT's (parts A-C, questions A1, B2 ...)."""
+    data = template_definition(questions=5, issuer=ISSUER, family="northbrook-plan")
+    for part, letter in zip(data["parts"], "ABC", strict=True):
+        part["number"] = letter
+        for position, question in enumerate(part["questions"], start=1):
+            question["number"] = f"{letter}{position}"
+    return data
+
+
+def published_with_a_plan() -> None:
+    """The lettered form imported, published, and used by one plan."""
+    pct = CommissionerFactory(slug=ISSUER)
+    template = template_files.store(lettered_definition())
+    services.plan_create(
+        consortium=ConsortiumFactory(commissioner=pct),
+        template=template,
+        period="2007/08",
+        title="Northbrook plan",
+    )
+
+
+def text(data: dict) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def changed(*edits: tuple) -> bytes:
+    """The lettered form with each ``(path..., value)`` set, or deleted where value is DELETE."""
+    data = copy.deepcopy(lettered_definition())
+    for *path, value in edits:
+        *parents, last = path
+        target = data
+        for step in parents:
+            target = target[step]
+        if value is DELETE:
+            del target[last]
+        else:
+            target[last] = value
+    return text(data).encode()
+
+
+def replaced(old: str, new: str) -> bytes:
+    """The lettered form's text with one passage replaced, for what YAML itself must refuse."""
+    original = text(lettered_definition())
+    assert old in original
+    return original.replace(old, new, 1).encode()
+
+
+DELETE = object()
+BILLION_LAUGHS = b"""\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+@dataclass(frozen=True)
+class Malformed:
+    id: str
+    content: bytes
+    message: str  # the refusal's text must hold this, location first
+    file_name: str = "northbrook.yaml"
+    published_first: bool = False  # the lettered form is imported and used by a plan first
+
+
+def cases() -> list[Malformed]:
+    valid = text(lettered_definition())
+    return [
+        # Dates
+        Malformed(
+            "date-not-iso",
+            changed(("version_date", "01/05/2007")),
+            "Template: 'version_date' '01/05/2007' must be a date written YYYY-MM-DD",
+        ),
+        Malformed(
+            "date-not-in-the-calendar",
+            changed(("version_date", "2007-02-30")),
+            "Template: 'version_date' 2007-02-30 is not a date in the calendar",
+        ),
+        # Lengths against the model fields
+        Malformed(
+            "question-number-too-long",
+            changed((*QUESTION_B1, "number", "B1" + "0" * 25)),
+            "Part B, question 'question-1': 'number' is 27 characters long; at most 20 fit",
+        ),
+        Malformed(
+            "part-title-too-long",
+            changed(("parts", 1, "title", "T" * 301)),
+            "Part B: 'title' is 301 characters long; at most 300 fit",
+        ),
+        Malformed(
+            "name-too-long",
+            changed(("name", "N" * 201)),
+            "Template: 'name' is 201 characters long; at most 200 fit",
+        ),
+        Malformed(
+            "slug-too-long",
+            changed(("slug", "s" * 51)),
+            "Template: 'slug' is 51 characters long; at most 50 fit",
+        ),
+        # Allowed values
+        Malformed(
+            "unknown-kind",
+            changed((*QUESTION_B1, "kind", "number")),
+            "Part B, question B1: unknown kind 'number'; the kinds are: rich_text, table,",
+        ),
+        Malformed(
+            "unknown-completed-by",
+            changed((*QUESTION_B1, "completed_by", "practice")),
+            "Part B, question B1: unknown completed_by 'practice'; the completed_by values "
+            "are: consortium, pct, both",
+        ),
+        Malformed(
+            "unknown-status",
+            changed(("status", "live")),
+            "Template: unknown status 'live'; the statuses are: draft, published, retired",
+        ),
+        Malformed(
+            "unknown-issuer",
+            changed(("issuer", "nowhere-pct")),
+            "Template: issuer 'nowhere-pct' is not a known PCT; the PCTs are: ",
+        ),
+        Malformed(
+            "unknown-signatory-role",
+            changed(("signatories", 0, "role", "chair")),
+            "Signatory 1: unknown role 'chair'; the roles are: consortium_editor,",
+        ),
+        Malformed(
+            "unknown-prefill",
+            changed((*QUESTION_A1, "prefill", "doctors")),
+            "Part A, question A1: unknown prefill 'doctors' (did you mean 'directors'?); the "
+            "prefills are: practices,",
+        ),
+        # Unknown fields and missing keys
+        Malformed(
+            "unknown-template-field",
+            changed(("colour", "blue")),
+            "Template: unknown field 'colour'; the fields of a template are: slug, family,",
+        ),
+        Malformed(
+            "misspelt-question-field",
+            replaced("    title: Question 2\n", "    titel: Question 2\n"),
+            "Part B, question B2: unknown field 'titel' (did you mean 'title'?)",
+        ),
+        Malformed(
+            "question-without-key",
+            changed((*QUESTION_B1, "key", DELETE)),
+            "Part B, question B1: 'key' is missing",
+        ),
+        Malformed(
+            "column-without-key",
+            changed((*QUESTION_A1, "columns", 1, "key", DELETE)),
+            "Part A, question A1, column 2: 'key' is missing",
+        ),
+        Malformed(
+            "file-name-with-spaces-and-no-slug",
+            changed(("slug", DELETE)),
+            "Template: 'slug' is missing: give the template's own slug",
+            file_name="Northbrook plan 2007 (final).yaml",
+        ),
+        # Duplicate keys
+        Malformed(
+            "duplicate-column-key",
+            changed((*QUESTION_A1, "columns", 1, "key", "name")),
+            "Part A, question A1, column 2: duplicate column key 'name' "
+            "(also Part A, question A1, column 1)",
+        ),
+        Malformed(
+            "duplicate-signatory-role",
+            changed(
+                (
+                    "signatories",
+                    [
+                        {"role": "consortium_executive_chair", "title": "Chair"},
+                        {"role": "consortium_executive_chair", "title": "Chair again"},
+                    ],
+                )
+            ),
+            "Signatory 2: duplicate signatory role 'consortium_executive_chair' (also Signatory 1)",
+        ),
+        Malformed(
+            "duplicate-part-key",
+            changed(("parts", 1, "key", "one")),
+            "Part B: duplicate part key 'one' (also Part A)",
+        ),
+        Malformed(
+            "duplicate-question-key",
+            changed((*QUESTION_B1, "key", "practices")),
+            "Part B, question B1: duplicate question key 'practices' (also Part A, question A1)",
+        ),
+        Malformed(
+            "field-given-twice",
+            (valid + "name: Another name\n").encode(),
+            f"line {valid.count(chr(10)) + 1}, column 1: 'name' is given twice (first on line 4)",
+        ),
+        # Types
+        Malformed(
+            "prompts-as-text",
+            changed((*QUESTION_B1, "prompts", "Describe your plans")),
+            "Part B, question B1: 'prompts' must be a list of texts, one '- ' line each, not "
+            "the text 'Describe your plans'",
+        ),
+        Malformed(
+            "prompt-that-is-a-mapping",
+            changed((*QUESTION_B1, "prompts", ["One", {"two": "three"}])),
+            "Part B, question B1: 'prompts' item 2 must be text, not a mapping",
+        ),
+        Malformed(
+            "title-as-a-list",
+            changed((*QUESTION_B1, "title", ["Question", "one"])),
+            "Part B, question B1: 'title' must be text, not a list",
+        ),
+        Malformed(
+            "title-read-as-false",
+            replaced("    title: Question 2\n", "    title: no\n"),
+            "Part B, question B2: 'title' must be text, not false (YAML reads yes/no/on/off/"
+            "true/false as true or false: quote the text)",
+        ),
+        Malformed(
+            "required-not-true-or-false",
+            changed((*QUESTION_B1, "required", "sometimes")),
+            "Part B, question B1: 'required' must be true or false",
+        ),
+        Malformed(
+            "number-tagged-as-a-float",
+            replaced("number: B1\n", "number: !!float 1.10\n"),
+            "column 13: the tag tag:yaml.org,2002:float is not allowed: write the value as text",
+        ),
+        Malformed(
+            "date-tagged-as-a-timestamp-that-is-not-one",
+            (valid + "version_date: !!timestamp someday\n").encode(),
+            "column 15: the tag tag:yaml.org,2002:timestamp is not allowed",
+        ),
+        Malformed(
+            "parts-as-a-mapping",
+            changed(("parts", {"one": "Part one"})),
+            "Template: 'parts' must be a list of mappings, one '- ' line each, not a mapping",
+        ),
+        Malformed(
+            "part-as-text",
+            changed(("parts", 1, "Part B")),
+            "Part at position 2: must be a mapping of part fields, not the text 'Part B'",
+        ),
+        Malformed(
+            "table-without-columns",
+            changed((*QUESTION_A1, "columns", DELETE)),
+            "Part A, question A1: a table needs 'columns', a list of {key, label}",
+        ),
+        Malformed(
+            "columns-on-a-text-question",
+            changed((*QUESTION_B1, "columns", [{"key": "a", "label": "A"}])),
+            "Part B, question B1: 'columns' is only for kind 'table'",
+        ),
+        Malformed(
+            "part-key-with-spaces",
+            changed(("parts", 1, "key", "part two")),
+            "Part B: 'key' 'part two' may hold only letters, digits, '-' and '_', such as "
+            "'part-two'",
+        ),
+        Malformed(
+            "escaped-nul-character",
+            changed((*QUESTION_B1, "title", "Question\x00one")),
+            "Part B, question B1: 'title' holds the control character U+0000 at character 9",
+        ),
+        Malformed(
+            "escaped-lone-surrogate",
+            replaced("title: Question 1\n", 'title: "Question \\ud800"\n'),
+            "Part B, question B1: 'title' holds a lone surrogate U+D800 at character 10",
+        ),
+        Malformed(
+            "key-quoting-a-lone-surrogate-back",
+            replaced("- key: question-1\n    number: B1\n", '- key: "\\ud800"\n    number: ""\n'),
+            "Part B, question '\\ud800': 'key' holds a lone surrogate U+D800 at character 1",
+        ),
+        Malformed(
+            "unknown-field-with-a-nul-in-its-name",
+            (valid + '"col\\0our": blue\n').encode(),
+            "Template: unknown field 'col\\u0000our'",
+        ),
+        # YAML itself
+        Malformed(
+            "unclosed-bracket",
+            b"slug: x\nparts: [unclosed\n",
+            "line 3, column 1: expected ',' or ']', but got '<stream end>' (while parsing a "
+            "flow sequence starting on line 2)",
+        ),
+        Malformed(
+            "bad-indentation",
+            b"slug: x\n  family: y\n",
+            "line 2, column 9: mapping values are not allowed here",
+        ),
+        Malformed(
+            "two-documents",
+            (valid + "---\n" + valid).encode(),
+            "but found another document",
+        ),
+        Malformed(
+            "python-object-tag",
+            (valid + "extra: !!python/object/apply:os.system [echo hello]\n").encode(),
+            "the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed",
+        ),
+        Malformed(
+            "billion-laughs",
+            BILLION_LAUGHS,
+            "line 2, column 8: aliases (*name) are not allowed: write the value out",
+        ),
+        Malformed(
+            "five-thousand-nested-brackets",
+            b"parts: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+            "line 1, column 39: nested more than 32 levels deep",
+        ),
+        Malformed(
+            "five-megabytes",
+            (valid + "# padding\n" * 500_000).encode(),
+            "File: is 5.0 MB; a definition file may be at most 1.0 MB",
+        ),
+        Malformed(
+            "control-character",
+            replaced("title: Question 1\n", "title: Question\x07 1\n"),
+            "character U+0007 is not allowed in a YAML file",
+        ),
+        Malformed(
+            "not-utf-8",
+            valid.replace("Question 1", "Qu\u00e9stion 1").encode("latin-1"),
+            "is not UTF-8 text: save the file as UTF-8",
+        ),
+        # Not a template at all
+        Malformed(
+            "top-level-list",
+            b"- slug: northbrook-plan\n- family: northbrook-plan\n",
+            "File: must be a mapping of template fields (slug, family, issuer, name, "
+            "version_label, version_date, status, return_instructions, signatories, parts), "
+            "not a list",
+        ),
+        Malformed("top-level-text", b"A plan template\n", "File: must be a mapping"),
+        Malformed("empty-file", b"", "File: must be a mapping of template fields"),
+        # What is already stored
+        Malformed(
+            "changed-published-version",
+            changed(("name", "Northbrook plan, revised")),
+            "Template: version v5 is published and used by 1 plan: give this file a new version "
+            "(a new slug and version_label) to change it; it differs in: name",
+            published_first=True,
+        ),
+        Malformed(
+            "same-family-and-version-other-slug",
+            changed(("slug", "northbrook-plan-copy")),
+            "Template: family 'northbrook-plan' already has version 'v5' as template "
+            "'northbrook-plan-v5': give this file a new version_label, or slug "
+            "'northbrook-plan-v5' to update that version",
+            published_first=True,
+        ),
+    ]
