@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from consortia.models import User
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 from plans.workflow import TRANSITIONS, Action
 
-from . import selectors
-from .models import PlanEvent
+from .. import selectors
 
 PAGE_SIZE = 50
 Kind = PlanEvent.Kind
@@ -102,7 +101,7 @@ def activity_page(plan: Plan, user, page_number) -> tuple[Page, list[ActivityLin
     events = selectors.events_visible_to(
         user,
         PlanEvent.objects.filter(plan=plan)
-        .select_related("actor", "question", "about_comment")
+        .select_related("actor", "question", "comment_link__comment")
         .order_by("-created_at", "-pk"),
     )
     page = Paginator(events, PAGE_SIZE).get_page(page_number)
