@@ -22,7 +22,7 @@ from consortia.permissions import Perm, allowed
 from plans.models import Plan, PlanEvent
 
 from .models import Notification
-from .presenters import when
+from .presenters import question_label, when
 
 
 class Reason(enum.StrEnum):
@@ -83,12 +83,6 @@ def event_link(event: PlanEvent) -> str:
     return site_url(reverse("plan_detail", kwargs={"plan_id": event.plan_id}))
 
 
-def _question_label(question) -> str:
-    if question is None:
-        return "the form's guidance"
-    return f"{question.number} {question.title}".strip() if question.number else question.title
-
-
 @dataclass
 class Told:
     """One notification as an email or a digest shows it."""
@@ -110,7 +104,7 @@ def told(notification: Notification) -> Told:
     actor = event.actor.full_name if event.actor else "The service"
     template = HEADLINES.get(reason, "{kind}")
     headline = template.format(
-        actor=actor, question=_question_label(event.question), kind=event.get_kind_display()
+        actor=actor, question=question_label(event.question), kind=event.get_kind_display()
     ).replace("the PCT", f"the {settings.COMMISSIONER_WORD}")
     comment = strip_tags(event.comment).strip()
     return Told(

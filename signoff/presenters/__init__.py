@@ -9,3 +9,10 @@ from django.utils.timezone import localtime
 def when(moment) -> str:
     """A moment as every page and email says it: "3 July 2007 at 14:02" (pbc/formats)."""
     return date_format(localtime(moment), "DATETIME_FORMAT")
+
+
+def question_label(question) -> str:
+    """What an event or comment is on: "4.2 Savings", or the form's guidance when no question."""
+    if question is None:
+        return "the form's guidance"
+    return f"{question.number} {question.title}".strip() if question.number else question.title
