@@ -1,16 +1,14 @@
-"""The header's links to the user's own organisation page."""
+"""The header's links to the user's own organisation page (pbc.navigation puts each app's
+links in the menu)."""
 
 from django.conf import settings
 from django.urls import reverse
-
-from pbc import navigation
 
 from .models import User
 from .permissions import Perm, allowed
 
 
-@navigation.register
-def organisation_links(request) -> list[navigation.NavigationItem]:
+def items(request) -> list[dict]:
     user = request.user
     if user.role in User.CONSORTIUM_ROLES and user.consortium_id:
         return [

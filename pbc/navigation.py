@@ -1,22 +1,21 @@
-"""The header's menu: each app adds its entries; the context processor marks the current one."""
-
-from collections.abc import Callable
+"""The header's menu: each app's own entries, in a fixed order; the current one is marked."""
 
 from django.http import HttpRequest
 
+from consortia import navigation as consortia_navigation
+from plans import navigation as plans_navigation
+from signoff import navigation as signoff_navigation
+
 NavigationItem = dict[str, str | bool]
-_providers: list[Callable[[HttpRequest], list[NavigationItem]]] = []
-
-
-def register(provider: Callable[[HttpRequest], list[NavigationItem]]):
-    _providers.append(provider)
-    return provider
 
 
 def items_for(request: HttpRequest) -> list[NavigationItem]:
-    items: list[NavigationItem] = [{"text": "Home", "href": "/"}]
-    for provider in _providers:
-        items.extend(provider(request))
+    items: list[NavigationItem] = [
+        {"text": "Home", "href": "/"},
+        *consortia_navigation.items(request),
+        *plans_navigation.items(request),
+        *signoff_navigation.items(request),
+    ]
     for item in items:
         href = str(item["href"])
         item["current"] = request.path == href or (href != "/" and request.path.startswith(href))

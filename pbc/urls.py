@@ -39,6 +39,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The plan's pages show plans and review side by side, so they are composed here.
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/parts/<slug:part_key>/", views.part_detail, name="part_detail"),
     path("", include("consortia.urls")),
     path("", include("plans.urls")),
     path("", include("signoff.urls")),

@@ -1,10 +1,16 @@
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from signoff import dashboards
+from plans import pages as plan_pages
+from plans.selectors import plans_visible_to
+from signoff import selectors as review_selectors
+from signoff.presenters.comments import comment_threads
+from signoff.presenters.dashboards import home as dashboards_home
+from signoff.presenters.documents import documents_panel
+from signoff.presenters.review import review_panel
 
 from . import health
 
@@ -12,10 +18,54 @@ from . import health
 @login_required
 def home(request):
     """The signed-in person's dashboard: their plans by state and what waits on them."""
-    page = dashboards.home(
+    page = dashboards_home(
         request.user, state=request.GET.get("state", ""), page_number=request.GET.get("page")
     )
     return render(request, "pbc/home.html", {"home": page})
+
+
+# --- The plan's pages: the plan as plans shows it, with review beside it (docs/decisions/0312) ---
+
+
+def _plan(request, plan_id: int):
+    return get_object_or_404(plans_visible_to(request.user), pk=plan_id)
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    """The plan's contents, with its review and sign-off panel, its PDFs and open comments."""
+    plan = _plan(request, plan_id)
+    return render(
+        request,
+        "pbc/plan_detail.html",
+        {
+            **plan_pages.plan_contents(request.user, plan),
+            "review": review_panel(plan, request.user),
+            "open_comments": review_selectors.open_thread_counts(plan, request.user),
+            "documents_panel": documents_panel(plan, request.user),
+        },
+    )
+
+
+@login_required
+def part_detail(request, plan_id: int, part_key: str):
+    """One part's questions, each with its comment threads."""
+    plan = _plan(request, plan_id)
+    page = plan_pages.part_page(request.user, plan, part_key)
+    if page is None:
+        raise Http404("No such part")
+    return render(
+        request,
+        "pbc/part_detail.html",
+        {
+            "plan": plan,
+            "part": page.part,
+            "questions": page.questions,
+            "previous_part": page.previous_part,
+            "next_part": page.next_part,
+            "comment_threads": comment_threads(plan, request.user, page.answers, page.part),
+        },
+    )
 
 
 @require_GET

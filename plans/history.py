@@ -230,7 +230,7 @@ def revision_who(revision) -> str:
 
 
 def revision_when(revision) -> str:
-    return date_format(localtime(revision.history_date), "j F Y \\a\\t H:i")
+    return date_format(localtime(revision.history_date), "DATETIME_FORMAT")
 
 
 def revision_what(revision) -> str:

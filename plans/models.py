@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -211,3 +212,63 @@ class PlanSnapshot(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AppendOnly(models.Model):
+    """Rows that record what happened: written once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(f"{type(self).__name__} records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{type(self).__name__} records cannot be deleted.")
+
+
+class PlanEvent(AppendOnly):
+    """One thing that happened to a plan: a transition, comment, signature, export ...
+
+    The plan's activity feed and its audit trail are this table, read in order. Every app that
+    acts on a plan appends here through ``plans.events.event_record``; what an event is about
+    in an app above plans (the comment of a comment event) is linked from that app's side, so
+    the log points at nothing outside plans (docs/decisions/0311).
+    """
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", "Status changed"
+        COMMENT = "comment", "Comment"
+        REPLY = "reply", "Reply"
+        COMMENT_RESOLVED = "comment_resolved", "Comment resolved"
+        COMMENT_REOPENED = "comment_reopened", "Comment reopened"
+        SNAPSHOT = "snapshot", "Named draft saved"
+        RESTORE = "restore", "Earlier revision restored"
+        SIGNATURE = "signature", "Signed"
+        SIGNATURES_VOIDED = "signatures_voided", "Signatures voided"
+        PDF_READY = "pdf_ready", "Signed PDF ready"
+        EXPORT = "export", "Signed PDF downloaded"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    action = models.CharField(max_length=32, blank=True, help_text="The workflow action taken.")
+    from_status = models.CharField(max_length=32, choices=Plan.Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Plan.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    question = models.ForeignKey(
+        TemplateQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(blank=True, help_text="What the actor wrote with the action.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "-created_at"], name="plan_event_recent")]
+
+    def __str__(self):
+        return f"{self.plan}: {self.get_kind_display()} by {self.actor}"

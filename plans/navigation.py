@@ -1,8 +1,7 @@
+"""The header's link to the plans (pbc.navigation puts each app's links in the menu)."""
+
 from django.urls import reverse
 
-from pbc import navigation
 
-
-@navigation.register
-def plans_menu(request):
+def items(request) -> list[dict]:
     return [{"text": "Plans", "href": reverse("plan_list")}]

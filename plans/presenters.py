@@ -40,7 +40,7 @@ def last_changed(answer: Answer | None) -> str:
     if answer is None or answer.updated_at is None:
         return ""
     who = answer.updated_by.full_name if answer.updated_by else "Someone"
-    when = date_format(localtime(answer.updated_at), "j F Y \\a\\t H:i")
+    when = date_format(localtime(answer.updated_at), "DATETIME_FORMAT")
     return f"Last changed by {who} on {when}"
 
 

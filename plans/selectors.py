@@ -5,6 +5,8 @@ from django.db.models import Prefetch, QuerySet
 from consortia.selectors import consortia_visible_to
 
 from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
+from .presenters import completed_by_label
+from .workflow import TRANSITIONS, Action
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
@@ -43,8 +45,6 @@ def answers_by_question(plan: Plan, *, part: TemplatePart | None = None) -> dict
 
 def missing_required(plan: Plan) -> list[tuple[TemplateQuestion, str]]:
     """Required questions still empty, each with who completes it, in form order."""
-    from .presenters import completed_by_label
-
     answers = answers_by_question(plan)
     missing = []
     for question in plan.template.questions.select_related("part").order_by("position"):
@@ -54,3 +54,11 @@ def missing_required(plan: Plan) -> list[tuple[TemplateQuestion, str]]:
         if answer is None or answer.is_empty:
             missing.append((question, completed_by_label(question, plan)))
     return missing
+
+
+def missing_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, str]]:
+    """Required questions still empty that stop ``action``, each with who completes it."""
+    owners = TRANSITIONS[action].needs_answers_from
+    if not owners:
+        return []
+    return [(q, who) for q, who in missing_required(plan) if q.completed_by in owners]

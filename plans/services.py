@@ -14,9 +14,11 @@ from consortia.permissions import Perm, allowed
 
 from . import history, structured
 from .errors import AnswerInvalid, StaleAnswer
+from .events import event_record
 from .models import (
     Answer,
     Plan,
+    PlanEvent,
     PlanSnapshot,
     PlanTemplate,
     Prefill,
@@ -232,13 +234,6 @@ def plan_migrate(*, plan: Plan, target: PlanTemplate, user) -> MigrationPreview:
 SNAPSHOT_NAME_MAX = 200
 
 
-def _record_event(*, plan: Plan, kind: str, user, question=None, comment: str = "") -> None:
-    # signoff builds on plans, so its event log is reached at call time, not import time.
-    from signoff.services import event_record
-
-    event_record(plan=plan, kind=kind, actor=user, question=question, comment=comment)
-
-
 def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) -> Answer:
     """Put an earlier revision's text, table and figures back, recorded as a new revision.
 
@@ -248,7 +243,7 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
     revision = history.revision_of(answer, history_id)
     if revision is None:
         raise AnswerInvalid("That revision is not one of this answer's: reload the history.")
-    when = date_format(localtime(revision.history_date), "j F Y \\a\\t H:i")
+    when = date_format(localtime(revision.history_date), "DATETIME_FORMAT")
     reason = f"restored revision from {when}"
     with transaction.atomic():
         saved = answer_save(
@@ -262,8 +257,12 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
         latest = history.answer_revisions(saved).first()
         latest.history_change_reason = reason
         latest.save(update_fields=["history_change_reason"])
-        _record_event(
-            plan=saved.plan, kind="restore", user=user, question=saved.question, comment=reason
+        event_record(
+            plan=saved.plan,
+            kind=PlanEvent.Kind.RESTORE,
+            actor=user,
+            question=saved.question,
+            comment=reason,
         )
     return saved
 
@@ -308,5 +307,5 @@ def snapshot_create(*, plan: Plan, user, name: str = "") -> PlanSnapshot:
                 f"This plan already has a named draft called “{name}”. Choose another name.",
                 field="name",
             ) from clash
-        _record_event(plan=plan, kind="snapshot", user=user, comment=name)
+        event_record(plan=plan, kind=PlanEvent.Kind.SNAPSHOT, actor=user, comment=name)
     return snapshot

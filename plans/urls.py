@@ -2,11 +2,10 @@ from django.urls import path
 
 from . import views
 
+# The plan's page and its parts' pages show review beside the plan: pbc composes them (pbc/urls.py).
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
-    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
-    path("plans/<int:plan_id>/parts/<slug:part_key>/", views.part_detail, name="part_detail"),
     path(
         "plans/<int:plan_id>/questions/<slug:question_key>/",
         views.answer_edit,

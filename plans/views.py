@@ -7,20 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from consortia.permissions import Perm, allowed
-from signoff import actions as review_actions
-from signoff import documents
-from signoff import presenters as comment_presenters
-from signoff import selectors as signoff_selectors
 
 from . import diffs, exports, history, presenters, selectors, services, structured
 from .forms import AnswerForm, PlanCreateForm, rows_from_post
 from .models import Answer, Plan
-from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
+from .workflow import may_edit_answer
 
 
 def _plan(request, plan_id: int) -> Plan:
@@ -56,81 +52,6 @@ def plan_create(request):
     return render(request, "plans/plan_create.html", {"form": form})
 
 
-@login_required
-def plan_detail(request, plan_id: int):
-    plan = _plan(request, plan_id)
-    parts = selectors.parts_with_questions(plan.template)
-    tasks = presenters.task_list(plan, parts, selectors.answers_by_question(plan))
-    review = review_actions.review_panel(
-        plan, request.user, signatures=signoff_selectors.live_signatures(plan)
-    )
-    return render(
-        request,
-        "plans/plan_detail.html",
-        {
-            "plan": plan,
-            "tasks": tasks,
-            # Moving to a newer form is offered only while the consortium may change the plan.
-            "newer_versions": (
-                selectors.newer_versions(plan)
-                if plan.status in CONSORTIUM_EDITS_IN
-                and allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan)
-                else []
-            ),
-            "review": review,
-            "open_comments": signoff_selectors.open_thread_counts(plan, request.user),
-            "documents_panel": documents.documents_panel(plan, request.user),
-        },
-    )
-
-
-def _question_rows(request, plan, part, answers, *, bound_form=None):
-    rows = []
-    for question in part.questions.all():
-        answer = answers.get(question.pk)
-        row = presenters.question_row(question, answer, plan)
-        if answer is not None:
-            row.edit = may_edit_answer(request.user, plan, question)
-            if row.edit:
-                row.form = (
-                    bound_form
-                    if bound_form is not None and bound_form.question.pk == question.pk
-                    else AnswerForm(
-                        question=question,
-                        initial={"base_version": answer.version, "text": answer.text},
-                    )
-                )
-        rows.append(row)
-    return rows
-
-
-@login_required
-def part_detail(request, plan_id: int, part_key: str):
-    plan = _plan(request, plan_id)
-    parts = selectors.parts_with_questions(plan.template)
-    part = next((p for p in parts if p.key == part_key), None)
-    if part is None:
-        raise Http404("No such part")
-    answers = selectors.answers_by_question(plan, part=part)
-    index = parts.index(part)
-    return render(
-        request,
-        "plans/part_detail.html",
-        {
-            "plan": plan,
-            "part": part,
-            "questions": _with_review_changes(
-                request, plan, _question_rows(request, plan, part, answers), answers
-            ),
-            "previous_part": parts[index - 1] if index > 0 else None,
-            "next_part": parts[index + 1] if index + 1 < len(parts) else None,
-            "comment_threads": comment_presenters.comment_threads(
-                plan, request.user, answers, part
-            ),
-        },
-    )
-
-
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -141,7 +62,7 @@ def _answer_json(answer: Answer) -> dict:
         "text": answer.text,
         "rows": answer.rows,
         "updated_by": answer.updated_by.full_name if answer.updated_by else "",
-        "saved_at": time_format(localtime(answer.updated_at), "H:i") if answer.updated_at else "",
+        "saved_at": time_format(localtime(answer.updated_at)) if answer.updated_at else "",
         "last_changed": presenters.last_changed(answer),
     }
 
@@ -473,22 +394,3 @@ def drafts_compare(request, plan_id: int):
             "changes": changes,
         },
     )
-
-
-def _with_review_changes(request, plan, rows, answers):
-    """Marks each question changed since the signed-in reviewer last sent the plan back or
-    approved it, with the diff from then to now (two queries, however many questions)."""
-    if not allowed(request.user, Perm.REVIEW, plan):
-        return rows
-    from signoff.selectors import last_reviewed_at
-
-    since = last_reviewed_at(plan, request.user)
-    if since is None:
-        return rows
-    questions = {row.question.pk: row.question for row in rows}
-    changes = history.changes_since(plan, since, answers=answers, questions=questions)
-    reviewed = date_format(localtime(since), "j F Y \\a\\t H:i")
-    for row in rows:
-        row.review_change = changes.get(row.question.pk)
-        row.reviewed_at = reviewed
-    return rows

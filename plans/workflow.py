@@ -159,16 +159,6 @@ def may_take(user, plan: Plan, action: Action) -> Decision:
     return Decision(True)
 
 
-def missing_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, str]]:
-    """Required questions still empty that stop ``action``, each with who completes it."""
-    from .selectors import missing_required
-
-    owners = TRANSITIONS[action].needs_answers_from
-    if not owners:
-        return []
-    return [(q, who) for q, who in missing_required(plan) if q.completed_by in owners]
-
-
 def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:
     if not question.answerable:
         return Decision(False, "The sign-off block is completed by signing, not by typing.")

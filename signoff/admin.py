@@ -8,10 +8,11 @@ from django.contrib import admin, messages
 from django.db.models.functions import Length
 
 from consortia.permissions import Perm, allowed
+from plans.models import PlanEvent
 
 from . import services
 from .errors import Refused
-from .models import PlanDocument, PlanEvent, Signature
+from .models import PlanDocument, Signature
 
 
 class ReadOnlyForAdministrators:
@@ -101,6 +102,8 @@ class SignatureAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     date_hierarchy = "signed_at"
 
 
+# The plan's event log is plans' model; it is shown here, read-only, with the records it sits
+# beside (it lists under Plans in the admin).
 @admin.register(PlanEvent)
 class PlanEventAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("created_at", "plan", "kind", "actor", "from_status", "to_status")

@@ -6,4 +6,9 @@ class SignoffConfig(AppConfig):
     verbose_name = "Review and sign-off"
 
     def ready(self):
-        from . import navigation  # noqa: F401  registers the header's email settings link
+        # signoff hears of every event of the plan's log, to tell people of it.
+        from plans.events import event_recorded
+
+        from .notifications import on_event_recorded
+
+        event_recorded.connect(on_event_recorded, dispatch_uid="signoff.notifications")

@@ -9,10 +9,10 @@ from django.db import transaction
 
 from consortia.models import User
 from plans import demo as plans_demo
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 
 from . import passages
-from .models import Comment, PlanEvent
+from .models import Comment, CommentEvent
 
 DEMO_PLAN_FILE = "daccom-2006-07.yaml"
 DEMO_REVIEWER = "lead.dacorum-pct@example.org"  # consortia/demo.py: the Dacorum PCT lead
@@ -74,14 +74,14 @@ def load_comments(plan: Plan, definition: dict, author: User) -> list[Comment]:
             },
         )
         if created:
-            PlanEvent.objects.create(
+            event = PlanEvent.objects.create(
                 plan=plan,
                 kind=PlanEvent.Kind.COMMENT,
                 actor=author,
-                about_comment=comment,
                 question=question,
                 comment=body,
             )
+            CommentEvent.objects.create(event=event, comment=comment)
         loaded.append(comment)
     return loaded
 

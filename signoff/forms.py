@@ -7,7 +7,8 @@ from django.conf import settings
 from consortia.models import User
 
 from .models import Comment
-from .services import MAX_COMMENT_CHARACTERS, MAX_TYPED_NAME_CHARACTERS
+from .services.review import MAX_COMMENT_CHARACTERS
+from .services.signatures import MAX_TYPED_NAME_CHARACTERS
 
 
 class ActionForm(forms.Form):

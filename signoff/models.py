@@ -1,77 +1,11 @@
-"""Everything after authoring: the plan's event log, review comments, notifications,
-signatures and the rendered PDFs."""
+"""Everything after authoring: review comments, notifications, signatures and the rendered
+PDFs. The plan's event log they write to is plans' own (``plans.models.PlanEvent``)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from plans.models import Plan, TemplatePart, TemplateQuestion
-
-
-class AppendOnly(models.Model):
-    """Rows that record what happened: written once, never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(f"{type(self).__name__} records cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(f"{type(self).__name__} records cannot be deleted.")
-
-
-class PlanEvent(AppendOnly):
-    """One thing that happened to a plan: a transition, comment, signature, export ...
-
-    The plan's activity feed and its audit trail are this table, read in order.
-    """
-
-    class Kind(models.TextChoices):
-        TRANSITION = "transition", "Status changed"
-        COMMENT = "comment", "Comment"
-        REPLY = "reply", "Reply"
-        COMMENT_RESOLVED = "comment_resolved", "Comment resolved"
-        COMMENT_REOPENED = "comment_reopened", "Comment reopened"
-        SNAPSHOT = "snapshot", "Named draft saved"
-        RESTORE = "restore", "Earlier revision restored"
-        SIGNATURE = "signature", "Signed"
-        SIGNATURES_VOIDED = "signatures_voided", "Signatures voided"
-        PDF_READY = "pdf_ready", "Signed PDF ready"
-        EXPORT = "export", "Signed PDF downloaded"
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    action = models.CharField(max_length=32, blank=True, help_text="The workflow action taken.")
-    from_status = models.CharField(max_length=32, choices=Plan.Status.choices, blank=True)
-    to_status = models.CharField(max_length=32, choices=Plan.Status.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    question = models.ForeignKey(
-        TemplateQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    comment = models.TextField(blank=True, help_text="What the actor wrote with the action.")
-    about_comment = models.ForeignKey(
-        "Comment",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-        help_text="The comment or reply this event is about; its visibility is the event's.",
-    )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["plan", "-created_at"], name="plan_event_recent")]
-
-    def __str__(self):
-        return f"{self.plan}: {self.get_kind_display()} by {self.actor}"
+from plans.models import Plan, PlanEvent, TemplatePart, TemplateQuestion
 
 
 class Comment(models.Model):
@@ -138,6 +72,23 @@ class Comment(models.Model):
         return f"{self.author}: {self.body[:60]}"
 
 
+class CommentEvent(models.Model):
+    """Which comment or reply an event of the plan's log is about.
+
+    Kept on this side, so the log (plans) points at nothing of signoff's: the event's
+    visibility is its comment's, so feeds and emails leave out the events of PCT-only threads
+    (docs/decisions/0311).
+    """
+
+    event = models.OneToOneField(
+        PlanEvent, on_delete=models.CASCADE, primary_key=True, related_name="comment_link"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="event_links")
+
+    def __str__(self):
+        return f"{self.event} about {self.comment}"
+
+
 class Notification(models.Model):
     """An email owed to one person about one event; sent at once or in their daily digest."""
 
@@ -162,6 +113,19 @@ class Notification(models.Model):
         return f"To {self.recipient}: {self.event}"
 
 
+class SignatureQuerySet(models.QuerySet):
+    """Signatures are never deleted: a voided one stays on record, and only the live ones (not
+    voided) count for the plan's signing (``signoff.signing.SigningState``)."""
+
+    LIVE = Q(voided_at__isnull=True)
+
+    def live(self):
+        return self.filter(self.LIVE)
+
+    def voided(self):
+        return self.exclude(self.LIVE)
+
+
 class Signature(models.Model):
     """One signatory's sign-off, bound to the SHA-256 of the approved plan's content.
 
@@ -181,12 +145,14 @@ class Signature(models.Model):
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_reason = models.TextField(blank=True)
 
+    objects = SignatureQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "position", "signed_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "role"],
-                condition=Q(voided_at__isnull=True),
+                condition=SignatureQuerySet.LIVE,
                 name="one_live_signature_per_role",
             )
         ]

@@ -1,10 +1,8 @@
-"""The header's link to the signed-in person's email settings."""
+"""The header's link to the signed-in person's email settings (pbc.navigation puts each app's
+links in the menu)."""
 
 from django.urls import reverse
 
-from pbc import navigation
 
-
-@navigation.register
-def email_settings_link(request) -> list[navigation.NavigationItem]:
+def items(request) -> list[dict]:
     return [{"text": "Email settings", "href": reverse("notification_settings")}]

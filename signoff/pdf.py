@@ -27,6 +27,8 @@ from plans import presenters, selectors
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html
 
+from .signing import SigningState
+
 # URLs the renderer may fetch are on this origin, which no resolver will ever answer
 # (RFC 2606 reserves .invalid); the fetcher maps its /static/ path onto the static files.
 STATIC_ORIGIN = "https://pbc-plans.invalid"
@@ -301,19 +303,11 @@ def _parts(plan: Plan) -> list[PrintPart]:
     return parts
 
 
-def _ordered(signatures) -> list:
-    return sorted(signatures, key=lambda s: (s.position, s.signed_at))
-
-
-def _signoff(plan: Plan, signatures) -> list[SignOffLine]:
+def _signoff(state: SigningState) -> list[SignOffLine]:
     """One line per signatory the form names, in its order, filled where they have signed."""
-    by_role = {signature.role: signature for signature in _ordered(signatures)}
-    lines = []
-    for slot in plan.template.signatories or []:
-        signature = by_role.pop(slot.get("role", ""), None)
-        lines.append(_signoff_line(slot.get("title", ""), signature))
+    lines = [_signoff_line(block.title, state.signature_for(block)) for block in state.blocks]
     # A signature for a role the form no longer names is still printed, never dropped.
-    lines += [_signoff_line(s.title, s) for s in by_role.values()]
+    lines += [_signoff_line(s.title, s) for s in state.unnamed_signatures]
     return lines
 
 
@@ -324,12 +318,12 @@ def _signoff_line(title: str, signature) -> SignOffLine:
         title=signature.title or title,
         name=signature.user.full_name or signature.typed_name,
         typed_name=signature.typed_name,
-        date=date_format(signature.signed_at.astimezone(UK), "j F Y"),
+        date=date_format(signature.signed_at.astimezone(UK), "DATE_FORMAT"),
         signed=True,
     )
 
 
-def _trail(signatures) -> list[TrailLine]:
+def _trail(state: SigningState) -> list[TrailLine]:
     return [
         TrailLine(
             name=s.user.full_name,
@@ -342,7 +336,7 @@ def _trail(signatures) -> list[TrailLine]:
             user_agent=s.user_agent or "Not recorded",
             content_sha256=s.content_sha256,
         )
-        for s in _ordered(signatures)
+        for s in state.signatures
     ]
 
 
@@ -352,6 +346,7 @@ def plan_html(
     """The whole document as HTML, ready for weasyprint with ``BASE_URL`` and the fetcher."""
     # A draft is not signed, whatever has been signed so far: its sign-off block is blank.
     signatures = [] if draft else list(signatures)
+    signing = SigningState.of(plan, signatures=signatures)
     parts = _parts(plan)
     has_signoff_question = any(q.is_signoff for part in parts for q in part.questions)
     created = (
@@ -367,10 +362,12 @@ def plan_html(
         "commissioner_word": settings.COMMISSIONER_WORD,
         "template": plan.template,
         "parts": parts,
-        "signoff_lines": _signoff(plan, signatures),
+        "signoff_lines": _signoff(signing),
         "separate_signoff": not has_signoff_question,
-        "trail": [] if draft else _trail(signatures),
-        "last_signed": date_format(max(s.signed_at for s in signatures).astimezone(UK), "j F Y")
+        "trail": [] if draft else _trail(signing),
+        "last_signed": date_format(
+            max(s.signed_at for s in signatures).astimezone(UK), "DATE_FORMAT"
+        )
         if signatures
         else "",
         "content_sha256": content_sha256,

@@ -1,38 +1,20 @@
 """Reads of review records, scoped through the plans the user may see."""
 
-from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Length
 
 from consortia.models import User
-from plans.models import Plan, TemplatePart
+from plans.models import Plan, PlanEvent, TemplatePart
 from plans.selectors import plans_visible_to
-from plans.workflow import Action
 
-from .models import Comment, PlanDocument, PlanEvent, Signature
-
-REVIEW_ACTIONS = (Action.REQUEST_CHANGES, Action.APPROVE)
-
-
-def last_reviewed_at(plan: Plan, user) -> datetime | None:
-    """When ``user`` last sent the plan back or approved it."""
-    return (
-        PlanEvent.objects.filter(
-            plan=plan, actor=user, kind=PlanEvent.Kind.TRANSITION, action__in=REVIEW_ACTIONS
-        )
-        .values_list("created_at", flat=True)
-        .first()
-    )
-
-
-def live_signatures(plan: Plan) -> list[Signature]:
-    return list(plan.signatures.filter(voided_at__isnull=True).select_related("user"))
-
+from .models import Comment, PlanDocument
 
 # --- Review comments ------------------------------------------------------------------------
 # A thread is a top-level Comment; its replies share its visibility. PCT-only threads, and the
-# events about them (PlanEvent.about_comment), are never shown to consortium people.
+# events about them (CommentEvent), are never shown to consortium people.
 
 COMMENT_EVENT_KINDS = (
     PlanEvent.Kind.COMMENT,
@@ -103,40 +85,54 @@ def open_thread_counts(plan: Plan, user) -> OpenThreads:
     return counts
 
 
+def comment_of(event: PlanEvent) -> Comment | None:
+    """The comment or reply an event is about, if it is about one."""
+    try:
+        return event.comment_link.comment
+    except ObjectDoesNotExist:
+        return None
+
+
 def event_is_internal(event: PlanEvent) -> bool:
     """Whether the event is about a PCT-only comment thread."""
-    return (
-        event.about_comment_id is not None
-        and event.about_comment.visibility == Comment.Visibility.INTERNAL
-    )
+    comment = comment_of(event)
+    return comment is not None and comment.visibility == Comment.Visibility.INTERNAL
 
 
 def events_visible_to(user, events: QuerySet[PlanEvent]) -> QuerySet[PlanEvent]:
     """``events`` without those about PCT-only comments, unless the user is PCT."""
     if sees_internal_comments(user):
         return events
-    return events.exclude(about_comment__visibility=Comment.Visibility.INTERNAL)
+    return events.exclude(comment_link__comment__visibility=Comment.Visibility.INTERNAL)
 
 
-def latest_events(plan: Plan, kinds, *, count: int) -> list[PlanEvent]:
-    """The plan's ``count`` newest events of ``kinds``, with their actors."""
-    return list(PlanEvent.objects.filter(plan=plan, kind__in=kinds).select_related("actor")[:count])
+# --- PDFs ----------------------------------------------------------------------------------------
 
 
-def last_transition(plan: Plan) -> PlanEvent | None:
-    events = latest_events(plan, [PlanEvent.Kind.TRANSITION], count=1)
-    return events[0] if events else None
+def plan_revision(plan: Plan) -> int:
+    """The plan's revision number, printed on drafts: how many saves its answers have had.
+
+    Every accepted save (autosaves and restores included) adds one to one answer's version, so
+    the sum rises with every change and two prints share it only if nothing was saved between.
+    """
+    return plan.answers.aggregate(total=Sum("version"))["total"] or 0
+
+
+def without_bytes(documents: QuerySet[PlanDocument]) -> QuerySet[PlanDocument]:
+    """Documents with their file's size, never the file itself."""
+    return documents.defer("pdf").annotate(pdf_size=Length("pdf"))
+
+
+def _of_live_signatures(plan: Plan) -> QuerySet[PlanDocument]:
+    live_hashes = plan.signatures.live().values("content_sha256")
+    return plan.documents.filter(kind=PlanDocument.Kind.SIGNED, content_sha256__in=live_hashes)
+
+
+def current_signed(plan: Plan) -> PlanDocument | None:
+    """The signed document of the plan's live signatures, whatever its state (one query)."""
+    return without_bytes(_of_live_signatures(plan)).order_by("-requested_at", "-pk").first()
 
 
 def signed_document(plan: Plan) -> PlanDocument | None:
     """The sealed PDF of the plan's current signatures, once it is ready."""
-    hashes = {s.content_sha256 for s in plan.signatures.filter(voided_at__isnull=True)}
-    return (
-        plan.documents.filter(
-            kind=PlanDocument.Kind.SIGNED,
-            state=PlanDocument.State.READY,
-            content_sha256__in=hashes,
-        )
-        .defer("pdf")
-        .first()
-    )
+    return _of_live_signatures(plan).filter(state=PlanDocument.State.READY).defer("pdf").first()

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from . import seal
 from .models import PlanDocument, Signature
-from .pdf import UK
 
 
 class Outcome(StrEnum):
@@ -90,12 +90,12 @@ def verify_upload(data: bytes) -> VerifyResult:
         period=plan.period,
         form=f"{plan.template.name}, {plan.template.version_label}",
         content_sha256=document.content_sha256,
-        sealed_on=date_format(finished.astimezone(UK), "j F Y") if finished else "",
+        sealed_on=date_format(localtime(finished), "DATE_FORMAT") if finished else "",
         signatories=[
             Signatory(
                 name=s.typed_name,
                 title=s.title,
-                date=date_format(s.signed_at.astimezone(UK), "j F Y, H:i"),
+                date=date_format(localtime(s.signed_at), "DATETIME_FORMAT"),
             )
             for s in signatures
         ],

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consortia.permissions import Perm, allowed
 from plans import exports
 from plans.models import TemplatePart, TemplateQuestion
-from plans.selectors import plans_visible_to
-from plans.workflow import TRANSITIONS, Action, may_take, missing_before
+from plans.selectors import missing_before, plans_visible_to
+from plans.workflow import TRANSITIONS, Action, may_take
 
-from . import actions, activity, documents, presenters, selectors, services
+from . import selectors, services
 from .errors import Refused
 from .forms import (
     MAX_UPLOAD_BYTES,
@@ -30,7 +30,10 @@ from .forms import (
     reply_prefix,
 )
 from .models import PlanDocument
-from .verification import verify_upload
+from .presenters.activity import activity_page
+from .presenters.comments import thread_view
+from .presenters.documents import document_state, download_filename
+from .presenters.review import review_panel
 
 ACTION_VERBS = {
     Action.SUBMIT: services.plan_submit,
@@ -141,7 +144,6 @@ def plan_sign(request, plan_id: int):
         else:
             messages.success(request, f"You have signed the plan as {signature.title}.")
             return redirect("plan_detail", plan_id=plan.pk)
-    signatures = selectors.live_signatures(plan)
     decision = may_take(request.user, plan, Action.SIGN)
     return render(
         request,
@@ -150,7 +152,7 @@ def plan_sign(request, plan_id: int):
             "plan": plan,
             "form": form,
             "decision": decision,
-            "panel": actions.review_panel(plan, request.user, signatures=signatures),
+            "panel": review_panel(plan, request.user),
             "content_sha256": exports.content_sha256(plan),
         },
         status=_status(request, decision),
@@ -161,7 +163,7 @@ def plan_sign(request, plan_id: int):
 def plan_activity(request, plan_id: int):
     """What has happened to the plan, newest first, 50 a page."""
     plan = _plan(request, plan_id)
-    page, lines = activity.activity_page(plan, request.user, request.GET.get("page"))
+    page, lines = activity_page(plan, request.user, request.GET.get("page"))
     return render(
         request,
         "signoff/plan_activity.html",
@@ -206,7 +208,7 @@ def notification_settings(request):
 def _document(request, plan_id: int, document_id: int):
     """The plan (404 outside the user's scope) and one of its documents, without the file."""
     plan = _plan(request, plan_id)
-    document = get_object_or_404(documents.without_bytes(plan.documents.all()), pk=document_id)
+    document = get_object_or_404(selectors.without_bytes(plan.documents.all()), pk=document_id)
     document.plan = plan
     return plan, document
 
@@ -229,14 +231,14 @@ def document_detail(request, plan_id: int, document_id: int):
     return render(
         request,
         "signoff/document_detail.html",
-        {"plan": plan, "document": documents.document_state(document, request.user)},
+        {"plan": plan, "document": document_state(document, request.user)},
     )
 
 
 @login_required
 def document_status(request, plan_id: int, document_id: int):
     _plan_found, document = _document(request, plan_id, document_id)
-    response = JsonResponse(documents.document_state(document, request.user).as_json())
+    response = JsonResponse(document_state(document, request.user).as_json())
     response["Cache-Control"] = "no-store"
     return response
 
@@ -260,9 +262,7 @@ def document_download(request, plan_id: int, document_id: int):
                 document=document,
             )
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, documents.download_filename(document)
-    )
+    response["Content-Disposition"] = content_disposition_header(True, download_filename(document))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -274,7 +274,7 @@ def document_retry(request, plan_id: int, document_id: int):
     try:
         services.document_retry(document=document, user=request.user)
     except Refused as refusal:
-        if not documents.may_retry(request.user, document):
+        if not services.may_retry(request.user, document):
             raise PermissionDenied(refusal.message) from None
         messages.error(request, refusal.message)
     else:
@@ -401,7 +401,7 @@ def comment_reply(request, thread_id: int):
             "question": thread.question,
             "part": thread.part or thread.question.part,
             "form": form,
-            "thread": presenters.thread_view(thread, current_text="", may_comment=False),
+            "thread": thread_view(thread, current_text="", may_comment=False),
             "thread_pk": thread.pk,
             "back": _thread_url(thread),
         },
@@ -459,6 +459,9 @@ def _verify(request):
     form = VerifyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "signoff/verify.html", {"form": form}, status=400)
+    # Checking the seal needs pyHanko: loaded by the first check, not with the URLconf.
+    from .verification import verify_upload
+
     result = verify_upload(form.cleaned_data["file"].read())
     return render(
         request,

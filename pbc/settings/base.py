@@ -126,6 +126,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# How every page, email and PDF writes dates and times ("3 July 2007 at 14:02"): pbc/formats.
+# Code asks for them by name (date_format(value, "DATETIME_FORMAT"), |date:"DATE_FORMAT").
+FORMAT_MODULE_PATH = ["pbc.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -208,7 +211,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
-# PDF rendering (signoff/tasks.py): a render is stopped after PDF_RENDER_TIME_LIMIT seconds; one
+# PDF rendering (signoff/rendering.py): a render is stopped after PDF_RENDER_TIME_LIMIT seconds; one
 # still "rendering" after PDF_RENDER_STALE_SECONDS lost its worker and is rendered again; one
 # still queued after PDF_QUEUED_RESEND_SECONDS lost its message and is sent again.
 PDF_RENDER_TIME_LIMIT = env.int("PBC_PDF_RENDER_TIME_LIMIT", default=5 * 60)

@@ -1,4 +1,4 @@
-"""Looks up a question's comments in the part page's presenter (signoff/presenters.py)."""
+"""Looks up a question's comments in the part page's presenter (signoff/presenters/comments.py)."""
 
 from django import template
 

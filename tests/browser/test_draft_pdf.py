@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
-from signoff.documents import plan_revision
+from signoff.selectors import plan_revision
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
 from tests.worker import broker_for_this_process, celery_worker

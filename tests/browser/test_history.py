@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans import services
-from plans.models import Plan
-from signoff.models import PlanEvent
+from plans.models import Plan, PlanEvent
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
 

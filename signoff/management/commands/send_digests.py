@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from signoff import notifications
+from signoff import emails
 
 
 class Command(BaseCommand):
@@ -12,8 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         people = items = 0
-        for user_id in notifications.digest_recipients():
-            sent = notifications.digest_send(user_id=user_id)
+        for user_id in emails.digest_recipients():
+            sent = emails.digest_send(user_id=user_id)
             people += bool(sent)
             items += sent
         self.stdout.write(

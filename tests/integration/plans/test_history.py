@@ -9,8 +9,7 @@ from django.utils import timezone
 from consortia.models import User
 from plans import history, services
 from plans.errors import AnswerInvalid
-from plans.models import Answer, Plan, PlanSnapshot
-from signoff.models import PlanEvent
+from plans.models import Answer, Plan, PlanEvent, PlanSnapshot
 from tests.factories import UserFactory
 from tests.plan_factories import plan_with_questions
 

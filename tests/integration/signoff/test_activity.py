@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.models import User
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 from signoff import services
-from signoff.models import Comment, PlanEvent
+from signoff.models import Comment
 from tests.factories import UserFactory
 from tests.review_factories import person, put_in_state, three_signatory_plan
 

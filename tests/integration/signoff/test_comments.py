@@ -9,11 +9,13 @@ from django.urls import reverse
 
 from consortia.models import User
 from plans import services as plan_services
-from plans.models import Answer
+from plans.models import Answer, PlanEvent
 from signoff import demo as signoff_demo
-from signoff import presenters, services
+from signoff import services
 from signoff.errors import Refused
-from signoff.models import Comment, PlanEvent
+from signoff.models import Comment
+from signoff.presenters.comments import comment_threads
+from signoff.selectors import comment_of
 from tests.plan_factories import demo_daccom_plan_with_comments, plan_with_questions
 from tests.review_factories import person
 
@@ -102,7 +104,7 @@ def test_a_pct_lead_comments_on_a_passage_and_the_editor_sees_it_with_its_quote(
     assert comment.answer_version == answer.version
     assert comment.visibility == Comment.Visibility.SHARED
     event = plan.events.get(kind=Kind.COMMENT)
-    assert (event.actor, event.question, event.comment, event.about_comment) == (
+    assert (event.actor, event.question, event.comment, comment_of(event)) == (
         lead,
         comment.question,
         "Which follow-ups?",
@@ -292,7 +294,7 @@ def test_pct_people_choose_who_sees_their_comment(client, plan, lead):
 
     assert response.status_code == 302
     assert Comment.objects.get().visibility == Comment.Visibility.INTERNAL
-    assert plan.events.get(kind=Kind.COMMENT).about_comment == Comment.objects.get()
+    assert comment_of(plan.events.get(kind=Kind.COMMENT)) == Comment.objects.get()
 
 
 # --- Quotes and outdated passages ---------------------------------------------------------------
@@ -550,7 +552,7 @@ def test_the_presenter_marks_outdated_pct_only_and_permitted_actions(plan, edito
     answer.text = "<p>Rewritten.</p>"
     part = plan.template.parts.get(key="two")
 
-    view = presenters.comment_threads(plan, lead, {answer.question_id: answer}, part)
+    view = comment_threads(plan, lead, {answer.question_id: answer}, part)
 
     block = view.for_question(answer.question_id)
     (shown,) = block.threads
@@ -562,7 +564,4 @@ def test_the_presenter_marks_outdated_pct_only_and_permitted_actions(plan, edito
     )
     assert (shown.may_reply, shown.may_resolve, shown.may_reopen) == (True, True, False)
     assert block.open_count == 1
-    assert (
-        presenters.comment_threads(plan, editor, {}, part).for_question(answer.question_id).threads
-        == []
-    )
+    assert comment_threads(plan, editor, {}, part).for_question(answer.question_id).threads == []

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from consortia.models import Consortium, User
 from plans import template_files
-from plans.models import Answer, Plan, QuestionKind
-from signoff.models import Comment, PlanEvent, Signature
+from plans.models import Answer, Plan, PlanEvent, QuestionKind
+from signoff.models import Comment, Signature
 from tests.factories import CommissionerFactory, UserFactory
 from tests.plan_factories import template_definition
 from tests.review_factories import SIGNATORIES, person, put_in_state, three_signatory_plan

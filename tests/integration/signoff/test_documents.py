@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from consortia.models import User
 from plans.exports import content_sha256
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 from plans.services import answer_save
-from signoff import seal, services, tasks
-from signoff.documents import documents_panel, plan_revision
+from signoff import rendering, seal, services, tasks
 from signoff.errors import Refused
-from signoff.models import PlanDocument, PlanEvent, Signature
+from signoff.models import PlanDocument, Signature
+from signoff.presenters.documents import documents_panel
+from signoff.selectors import plan_revision
 from tests.factories import UserFactory
 from tests.integration.signoff.pdf_helpers import (
     pdf_text,
@@ -66,12 +67,12 @@ def test_of_two_renders_the_first_to_finish_is_kept():
     document = PlanDocument.objects.create(
         plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
     )
-    tasks._claim(document.pk, taking_over=False)
+    rendering.claim(document.pk, taking_over=False)
     # A second delivery of the same task (Redis handing it back) takes over and renders too.
-    tasks._claim(document.pk, taking_over=True)
+    rendering.claim(document.pk, taking_over=True)
 
-    kept = tasks._store(document.pk, b"%PDF first", 1, document.content_sha256, 0)
-    discarded = tasks._store(document.pk, b"%PDF second", 1, document.content_sha256, 0)
+    kept = rendering.store(document.pk, b"%PDF first", 1, document.content_sha256, 0)
+    discarded = rendering.store(document.pk, b"%PDF second", 1, document.content_sha256, 0)
 
     document.refresh_from_db()
     assert kept is not None and discarded is None
@@ -85,7 +86,7 @@ def test_a_render_already_under_way_is_left_to_its_worker():
     document = PlanDocument.objects.create(
         plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
     )
-    tasks._claim(document.pk, taking_over=False)
+    rendering.claim(document.pk, taking_over=False)
 
     outcome = tasks.render_document.delay(document_id=document.pk).get()
 
@@ -500,7 +501,7 @@ def test_the_admin_shows_documents_without_their_file_and_retries_failed_ones(
         )
 
     assert listing.status_code == detail.status_code == 200
-    for name in ("signoff_signature", "signoff_planevent"):
+    for name in ("signoff_signature", "plans_planevent"):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert "Retry rendering" in listing.text
     assert 'name="pdf"' not in detail.text
@@ -576,11 +577,11 @@ def test_signatures_voided_during_the_render_leave_no_signed_pdf():
     document = PlanDocument.objects.create(
         plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
     )
-    tasks._claim(document.pk, taking_over=False)
+    rendering.claim(document.pk, taking_over=False)
     Signature.objects.filter(plan=plan).update(voided_at=timezone.now())
 
-    with pytest.raises(tasks.CannotRender, match="voided"):
-        tasks._store(document.pk, b"%PDF late", 1, document.content_sha256, 0)
+    with pytest.raises(rendering.CannotRender, match="voided"):
+        rendering.store(document.pk, b"%PDF late", 1, document.content_sha256, 0)
 
     document.refresh_from_db()
     assert document.pdf is None

@@ -9,10 +9,10 @@ import pytest
 from consortia import demo as consortia_demo
 from consortia.models import User
 from plans.exports import content_sha256
-from plans.models import Plan, TemplateQuestion
+from plans.models import Plan, PlanEvent, TemplateQuestion
 from plans.selectors import missing_required
 from signoff import seal, services
-from signoff.models import PlanDocument, PlanEvent
+from signoff.models import PlanDocument
 from tests.integration.signoff.pdf_helpers import (
     pdf_text,
 )

@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from consortia.models import User
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 from signoff import services
-from signoff.models import PlanEvent
 from tests.factories import PASSWORD
 from tests.review_factories import person, put_in_state, three_signatory_plan
 

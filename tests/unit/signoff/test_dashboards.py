@@ -3,7 +3,7 @@
 import pytest
 
 from plans.models import Answer
-from signoff.dashboards import answered_answers
+from signoff.presenters.dashboards import answered_answers
 from tests.plan_factories import plan_with_questions
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import pytest
 
 from consortia.models import User
 from plans import services as plan_services
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 from signoff import notifications, services
-from signoff.models import Comment, Notification, PlanEvent
+from signoff.models import Comment, Notification
 from signoff.notifications import Reason
 from tests.factories import PASSWORD, ConsortiumFactory, UserFactory
 from tests.review_factories import person, put_in_state, three_signatory_plan

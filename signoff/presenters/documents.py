@@ -1,34 +1,23 @@
-"""The plan's PDFs as pages show them: their state in words, file names, links, and who may
-do what with them. Reads only; the verbs are in services.py, the rendering in tasks.py."""
+"""The plan's PDFs as pages show them: their state in words, file names and links. Reads
+only; the verbs are signoff/services/documents.py, the rendering signoff/rendering.py."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
-from django.db.models.functions import Length
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 from plans.models import Plan
 
-from .models import PlanDocument, Signature
+from ..models import PlanDocument
+from ..selectors import current_signed
+from ..services.documents import may_retry
+from ..signing import SIGNED_STATUSES
+from . import when
 
 State = PlanDocument.State
 Kind = PlanDocument.Kind
-WORKING = (State.QUEUED, State.RENDERING)
-SIGNED_STATUSES = (Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT)
-
-
-def plan_revision(plan: Plan) -> int:
-    """The plan's revision number, printed on drafts: how many saves its answers have had.
-
-    Every accepted save (autosaves and restores included) adds one to one answer's version, so
-    the sum rises with every change and two prints share it only if nothing was saved between.
-    """
-    return plan.answers.aggregate(total=Sum("version"))["total"] or 0
 
 
 def download_filename(document: PlanDocument) -> str:
@@ -46,37 +35,6 @@ def download_filename(document: PlanDocument) -> str:
     if document.kind == Kind.SIGNED:
         return f"{stem}-signed.pdf"
     return f"{stem}-draft-r{document.revision}.pdf"
-
-
-def may_retry(user, document: PlanDocument) -> bool:
-    """Site administrators retry any failed PDF; the executive chair their plan's signed one.
-    (A failed draft is simply asked for again.)"""
-    if allowed(user, Perm.ADMINISTER):
-        return True
-    return document.kind == Kind.SIGNED and allowed(user, Perm.EXPORT, document.plan)
-
-
-def without_bytes(documents: QuerySet[PlanDocument]) -> QuerySet[PlanDocument]:
-    """Documents with their file's size, never the file itself."""
-    return documents.defer("pdf").annotate(pdf_size=Length("pdf"))
-
-
-def current_signed(plan: Plan) -> PlanDocument | None:
-    """The signed document of the plan's live signatures, whatever its state (one query)."""
-    live_hashes = Signature.objects.filter(plan=plan, voided_at__isnull=True).values(
-        "content_sha256"
-    )
-    return (
-        without_bytes(
-            PlanDocument.objects.filter(plan=plan, kind=Kind.SIGNED, content_sha256__in=live_hashes)
-        )
-        .order_by("-requested_at", "-pk")
-        .first()
-    )
-
-
-def _when(moment) -> str:
-    return date_format(localtime(moment), "j F Y \\a\\t H:i") if moment else ""
 
 
 @dataclass
@@ -163,7 +121,7 @@ def document_state(document: PlanDocument, user) -> DocumentState:
         pages = f"{document.page_count} page{'' if document.page_count == 1 else 's'}"
         state.heading = "Ready to download"
         state.message = (
-            f"{noun[0].upper()}{noun[1:]} is ready: {pages}, made on {_when(document.finished_at)}."
+            f"{noun[0].upper()}{noun[1:]} is ready: {pages}, made on {when(document.finished_at)}."
         )
         state.filename = download_filename(document)
         state.download_url = reverse("document_download", kwargs=arguments)

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from consortia.models import User
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 from plans.workflow import TRANSITIONS, Action
 
-from . import selectors
-from .models import PlanEvent
+from .. import selectors
+from . import question_label
 
 PAGE_SIZE = 50
 Kind = PlanEvent.Kind
@@ -36,13 +36,6 @@ def role_label(role: str) -> str:
     }.get(role, "")
 
 
-def _on(event: PlanEvent) -> str:
-    question = event.question
-    if question is None:
-        return "the form's guidance"
-    return f"{question.number} {question.title}".strip() if question.number else question.title
-
-
 def _did(event: PlanEvent) -> str:
     if event.kind in (Kind.TRANSITION, Kind.SIGNATURE) and event.action in Action:
         done = TRANSITIONS[Action(event.action)].done
@@ -58,7 +51,7 @@ def _did(event: PlanEvent) -> str:
         Kind.SIGNATURES_VOIDED: "voided the signatures given",
         Kind.PDF_READY: "made the signed PDF ready",
         Kind.EXPORT: "downloaded the signed PDF",
-    }.get(event.kind, event.get_kind_display().lower()).format(on=_on(event))
+    }.get(event.kind, event.get_kind_display().lower()).format(on=question_label(event.question))
 
 
 @dataclass
@@ -102,7 +95,7 @@ def activity_page(plan: Plan, user, page_number) -> tuple[Page, list[ActivityLin
     events = selectors.events_visible_to(
         user,
         PlanEvent.objects.filter(plan=plan)
-        .select_related("actor", "question", "about_comment")
+        .select_related("actor", "question", "comment_link__comment")
         .order_by("-created_at", "-pk"),
     )
     page = Paginator(events, PAGE_SIZE).get_page(page_number)

@@ -1,21 +1,16 @@
 """What the part page shows of review comments, worked out here so templates only lay it out."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 from plans.models import Answer, Plan, TemplatePart
 
-from . import passages, selectors
-from .forms import CommentForm, ReplyForm, comment_prefix, reply_prefix
-from .models import Comment
-
-
-def _when(moment: datetime) -> str:
-    return date_format(localtime(moment), "j F Y \\a\\t H:i")
+from .. import passages, selectors
+from ..forms import CommentForm, ReplyForm, comment_prefix, reply_prefix
+from ..models import Comment
+from . import when
 
 
 def _organisation(user) -> str:
@@ -45,7 +40,7 @@ class CommentView:
             author=comment.author.full_name or comment.author.email,
             role=comment.author.get_role_display(),
             organisation=_organisation(comment.author),
-            when=_when(comment.created_at),
+            when=when(comment.created_at),
             when_iso=localtime(comment.created_at).isoformat(timespec="minutes"),
             body=comment.body,
         )
@@ -108,7 +103,7 @@ def thread_view(thread: Comment, *, current_text: str, may_comment: bool) -> Thr
     resolved_text = ""
     if resolved:
         who = thread.resolved_by.full_name if thread.resolved_by else "Someone"
-        resolved_text = f"Resolved by {who} on {_when(thread.resolved_at)}"
+        resolved_text = f"Resolved by {who} on {when(thread.resolved_at)}"
     return ThreadView(
         comment=CommentView.of(thread),
         quote=thread.quote,

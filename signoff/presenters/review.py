@@ -2,15 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
-
-from plans.models import Plan
+from plans.events import latest_events
+from plans.models import Plan, PlanEvent
 from plans.workflow import TRANSITIONS, Action, may_take
 
-from . import selectors
-from .models import PlanEvent
-from .services import signatories
+from ..signing import SIGNED_STATUSES, SIGNING_STATUSES, SigningState
+from . import when
 
 # Signing has its own page and record submission needs the PDF: both are offered separately.
 BUTTON_ACTIONS = (
@@ -50,10 +47,6 @@ class ReviewPanel:
     may_record_submission: bool = False
 
 
-def _when(moment) -> str:
-    return date_format(localtime(moment), "j F Y \\a\\t H:i")
-
-
 def _notice(plan: Plan, events: list[PlanEvent]) -> tuple[str, str, str]:
     """The last thing the reviewers said, while it still matters."""
     latest = next((e for e in events if e.kind != PlanEvent.Kind.SIGNATURES_VOIDED), None)
@@ -67,14 +60,14 @@ def _notice(plan: Plan, events: list[PlanEvent]) -> tuple[str, str, str]:
         body = latest.comment
         if voided is not None and voided.created_at >= latest.created_at:
             body = f"{body}\n\nSignatures given before are void. {voided.comment}"
-        return heading, body, f"{latest.actor} on {_when(latest.created_at)}"
+        return heading, body, f"{latest.actor} on {when(latest.created_at)}"
     if plan.status == Plan.Status.APPROVED and latest is not None and latest.comment:
-        return "Approved", latest.comment, f"{latest.actor} on {_when(latest.created_at)}"
+        return "Approved", latest.comment, f"{latest.actor} on {when(latest.created_at)}"
     return "", "", ""
 
 
-def review_panel(plan: Plan, user, *, signatures) -> ReviewPanel:
-    events = selectors.latest_events(
+def review_panel(plan: Plan, user) -> ReviewPanel:
+    events = latest_events(
         plan, [PlanEvent.Kind.TRANSITION, PlanEvent.Kind.SIGNATURES_VOIDED], count=2
     )
     heading, notice, notice_by = _notice(plan, events)
@@ -88,29 +81,23 @@ def review_panel(plan: Plan, user, *, signatures) -> ReviewPanel:
         notice=notice,
         notice_by=notice_by,
     )
-    if plan.status in (
-        Plan.Status.APPROVED,
-        Plan.Status.SIGNING,
-        Plan.Status.SIGNED,
-        Plan.Status.SUBMITTED_TO_PCT,
-    ):
-        by_role = {s.role: s for s in signatures}
-        blocks = signatories(plan)
-        waiting = next((b for b in blocks if b["role"] not in by_role), None)
-        for block in blocks:
-            given = by_role.get(block["role"])
+    if plan.status in SIGNING_STATUSES + SIGNED_STATUSES:
+        signing = SigningState.of(plan)
+        waiting = signing.waiting_for
+        for block in signing.blocks:
+            given = signing.signature_for(block)
             if given is not None:
-                text = f"Signed by {given.typed_name} on {_when(given.signed_at)}"
-            elif waiting is block:
+                text = f"Signed by {given.typed_name} on {when(given.signed_at)}"
+            elif block in waiting:
                 text = "Waiting to sign"
             else:
-                text = f"Signs after the {waiting['title']}" if waiting else ""
+                text = f"Signs after the {' and the '.join(b.title for b in waiting)}"
             panel.signatories.append(
                 SignatoryRow(
-                    title=block["title"],
+                    title=block.title,
                     signed=given is not None,
                     text=text,
-                    your_turn=waiting is block and user.role == block["role"],
+                    your_turn=block in waiting and user.role == block.role,
                 )
             )
         panel.may_sign = any(row.your_turn for row in panel.signatories) and bool(

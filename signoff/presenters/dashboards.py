@@ -28,6 +28,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
     TextField,
     Value,
@@ -38,15 +39,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
-from plans.models import Answer, Plan, QuestionKind, TemplateQuestion
+from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
 from plans.selectors import plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED
 
-from .models import Comment, PlanEvent, Signature
+from ..models import Comment, Signature
+from ..signing import SIGNING_STATUSES, SignatoryBlock, SigningState
 
 Status = Plan.Status
 Role = User.Role
 GROUP_SIZE = 50
+# Between the roles of one plan's live signatures, in the annotation they come back in.
+ROLE_SEPARATOR = ","
 
 # The PCT's order: what is waiting on the PCT first.
 PCT_STATE_ORDER = (
@@ -59,7 +63,6 @@ PCT_STATE_ORDER = (
     Status.SIGNED,
     Status.SUBMITTED_TO_PCT,
 )
-SIGNING_STATES = (Status.APPROVED, Status.SIGNING)
 SIGNATORY_ROLES = frozenset(
     {Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE}
 )
@@ -163,16 +166,23 @@ def _row(plan: Plan) -> PlanRow:
     )
 
 
-def with_signature_count(plans: QuerySet[Plan]) -> QuerySet[Plan]:
-    live = Signature.objects.filter(plan=OuterRef("pk"), voided_at__isnull=True)
-    return plans.annotate(signature_count=_count(live, "plan"))
+def with_signed_roles(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """Annotates each plan with ``signed_roles``: the roles of its live signatures, joined."""
+    roles = (
+        Signature.objects.live()
+        .filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(roles=StringAgg("role", delimiter=Value(ROLE_SEPARATOR)))
+        .values("roles")
+    )
+    return plans.annotate(signed_roles=Subquery(roles, output_field=TextField()))
 
 
-def _next_signatory(plan: Plan) -> dict | None:
-    """Whose signature the plan waits for: signatures are given in the form's order
-    (``services.signature_add`` refuses any other), so it is the one after those given."""
-    blocks = plan.template.signatories
-    return blocks[plan.signature_count] if plan.signature_count < len(blocks) else None
+def _waiting_for(plan: Plan) -> list[SignatoryBlock]:
+    """Whose signatures the plan waits for (``with_signed_roles``), in the form's order."""
+    roles = plan.signed_roles.split(ROLE_SEPARATOR) if plan.signed_roles else []
+    return SigningState.of_signed_roles(plan, roles).waiting_for
 
 
 # --- The PCT's dashboard -------------------------------------------------------------------------
@@ -241,15 +251,15 @@ def awaiting_signature(user) -> list[PlanRow]:
     """Approved plans whose next signature, in the form's order, is the user's role."""
     if user.role not in SIGNATORY_ROLES:
         return []
-    candidates = with_signature_count(
-        with_progress(plans_visible_to(user).filter(status__in=SIGNING_STATES), open_threads=Q())
+    candidates = with_signed_roles(
+        with_progress(plans_visible_to(user).filter(status__in=SIGNING_STATUSES), open_threads=Q())
     ).order_by("waiting_since", "pk")
     rows = []
     for plan in candidates:
-        waiting = _next_signatory(plan)
-        if waiting is not None and waiting["role"] == user.role:
+        mine = next((b for b in _waiting_for(plan) if b.role == user.role), None)
+        if mine is not None:
             row = _row(plan)
-            row.next_step = f"Sign as {waiting['title']}"
+            row.next_step = f"Sign as {mine.title}"
             rows.append(row)
     return rows[:GROUP_SIZE]
 
@@ -283,13 +293,14 @@ def _consortium_next_step(row: PlanRow, user) -> str:
         return f"Nothing: the plan is waiting for the {pct} to start its review."
     if plan.status == Status.IN_REVIEW:
         return f"Nothing: the {pct} is reviewing the plan."
-    if plan.status in SIGNING_STATES:
-        waiting = _next_signatory(plan)
-        if waiting is None:
+    if plan.status in SIGNING_STATUSES:
+        waiting = _waiting_for(plan)
+        if not waiting:
             return ""
-        if waiting["role"] == user.role:
-            return f"Sign the plan as {waiting['title']}."
-        return f"Nothing: waiting for the {waiting['title']} to sign."
+        mine = next((b for b in waiting if b.role == user.role), None)
+        if mine is not None:
+            return f"Sign the plan as {mine.title}."
+        return f"Nothing: waiting for the {' and the '.join(b.title for b in waiting)} to sign."
     if plan.status == Status.SIGNED:
         if chair:
             return f"Download the signed PDF and record its submission to the {pct}."
@@ -299,7 +310,7 @@ def _consortium_next_step(row: PlanRow, user) -> str:
 
 def consortium_dashboard(user) -> list[PlanRow]:
     """The consortium's plans, newest year first, with what each needs from the user."""
-    plans = with_signature_count(
+    plans = with_signed_roles(
         with_progress(plans_visible_to(user), open_threads=_consortium_threads())
     ).order_by("-period", "-created_at", "-pk")[:GROUP_SIZE]
     rows = []

@@ -1,0 +1,99 @@
+"""Signing: each signatory signs the approved plan in the form's order, bound to its content."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from plans import exports
+from plans.models import Plan, PlanEvent
+from plans.workflow import Action, may_take
+
+from ..errors import Refused
+from ..models import Signature
+from ..signing import SigningState
+from .documents import signed_pdf_request
+from .review import plan_locked, take_transition, what_happened
+
+MAX_TYPED_NAME_CHARACTERS = 200
+
+
+def signature_add(
+    *,
+    plan: Plan,
+    user,
+    password: str,
+    typed_name: str,
+    confirmed: bool,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Signs the approved plan as the user's role, bound to the SHA-256 of its content.
+
+    Refused, with the reason, when it is not the user's turn, they have signed already, their
+    role is not asked to sign, the password is wrong or they did not confirm.
+    """
+    typed_name = (typed_name or "").strip()
+    if not confirmed:
+        raise Refused("Confirm that you are signing the plan as it stands.")
+    if not typed_name:
+        raise Refused("Type your full name as your signature.")
+    if len(typed_name) > MAX_TYPED_NAME_CHARACTERS:
+        raise Refused(f"A name can have at most {MAX_TYPED_NAME_CHARACTERS} characters.")
+    # Checked before the plan is locked: hashing a password is slow, and needs no lock.
+    if not user.check_password(password or ""):
+        raise Refused("That is not your password. Enter the password you sign in with.")
+    with transaction.atomic():
+        locked = plan_locked(plan)
+        decision = may_take(user, locked, Action.SIGN)
+        if not decision:
+            raise Refused(decision.reason + what_happened(locked))
+        state = SigningState.of(locked)
+        mine = state.block_for(user.role)
+        if mine is None:
+            raise Refused(
+                f"This form does not ask for a signature from a {user.get_role_display()}."
+            )
+        given = state.signature_for(mine)
+        if given is not None:
+            when = date_format(localtime(given.signed_at), "DATETIME_FORMAT")
+            who = "You" if given.user_id == user.pk else given.typed_name
+            raise Refused(f"{who} signed as {given.title} on {when}. Each signature is given once.")
+        if not state.may_sign_now(mine):
+            waiting = state.waiting_for
+            before = " and the ".join(block.title for block in waiting)
+            raise Refused(
+                f"The {before} {'signs' if len(waiting) == 1 else 'sign'} before you: the "
+                "form's signatures are given in its order. You will be told when it is your turn."
+            )
+        content_hash = exports.content_sha256(locked)
+        if not state.hashes_consistent(content_hash):
+            raise Refused(
+                "The plan's content is not what the earlier signatories signed. Ask the PCT "
+                "lead to reopen it for changes and approve it again."
+            )
+        signature = Signature.objects.create(
+            plan=locked,
+            role=mine.role,
+            title=mine.title,
+            position=mine.position,
+            user=user,
+            typed_name=typed_name,
+            signed_at=timezone.now(),
+            ip_address=ip_address,
+            user_agent=(user_agent or "")[:500],
+            content_sha256=content_hash,
+        )
+        last = state.completed_by(mine)
+        take_transition(
+            plan=locked,
+            user=user,
+            action=Action.SIGN,
+            comment=f"Signed as {mine.title} ({typed_name}).",
+            ip_address=ip_address,
+            target=Plan.Status.SIGNED if last else Plan.Status.SIGNING,
+            event_kind=PlanEvent.Kind.SIGNATURE,
+        )
+        if last:
+            signed_pdf_request(plan=locked, content_sha256=content_hash)
+    return signature
