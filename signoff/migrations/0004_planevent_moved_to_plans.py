@@ -21,7 +21,7 @@ def content_type_to_signoff(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("plans", "0003_planevent"),
+        ("plans", "0004_planevent"),
         ("signoff", "0003_comment_event"),
     ]
 

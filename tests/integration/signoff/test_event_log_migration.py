@@ -1,4 +1,4 @@
-"""The event log moves from signoff to plans (signoff 0003/0004, plans 0003) with every row, its
+"""The event log moves from signoff to plans (signoff 0003/0004, plans 0004) with every row, its
 id, its comment and its notifications kept, both ways."""
 
 import pytest

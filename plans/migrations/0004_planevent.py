@@ -33,7 +33,7 @@ KINDS = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0002_plansnapshot"),
+        ("plans", "0003_template_slug_written_in_the_file"),
         ("signoff", "0003_comment_event"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
