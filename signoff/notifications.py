@@ -24,12 +24,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
 from django.utils.timezone import localtime
 
 from consortia.models import User
 from consortia.permissions import Perm, allowed
 from plans.models import Answer, Plan
+from plans.sanitise import html_to_text
 from plans.workflow import CONSORTIUM_OWNED, PCT_OWNED, Action
 
 from .models import Comment, Notification, PlanEvent, Signature
@@ -317,7 +317,7 @@ def told(notification: Notification) -> Told:
     headline = template.format(
         actor=actor, question=_question_label(event.question), kind=event.get_kind_display()
     ).replace("the PCT", f"the {settings.COMMISSIONER_WORD}")
-    comment = strip_tags(event.comment).strip()
+    comment = html_to_text(event.comment)
     return Told(
         reason=str(notification.reason).replace("PCT", settings.COMMISSIONER_WORD),
         headline=headline,
