@@ -9,26 +9,23 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from consortia.services import MAX_IMPORT_BYTES
-from signoff.forms import MAX_UPLOAD_BYTES
+from signoff.forms import MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL
 
 MB = 1024 * 1024
 # Room for the form's other fields and the multipart boundaries around the file.
 ENVELOPE_BYTES = 64 * 1024
 # The most a page takes when it names no limit of its own (the admin's template import, or a
 # form of text): above Django's limit for form fields, which answers in its own words.
-DEFAULT_LIMIT = 5 * MB
+DEFAULT_LIMIT = (5 * MB, "5 MB")
+# Each page that takes a file, with its limit in bytes and as its page states it.
 LIMITS = {
-    "verify": MAX_UPLOAD_BYTES,
-    "admin:consortia_consortium_import_practices": MAX_IMPORT_BYTES,
+    "verify": (MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL),
+    "admin:consortia_consortium_import_practices": (MAX_IMPORT_BYTES, "1 MB"),
 }
-SMALLEST_LIMIT = min(LIMITS.values())
+SMALLEST_LIMIT = min(limit for limit, _label in LIMITS.values())
 
 
-def _label(limit: int) -> str:
-    return f"{limit / MB:.0f} MB" if limit >= MB else f"{limit // 1024} KB"
-
-
-def limit_for(path: str) -> int:
+def limit_for(path: str) -> tuple[int, str]:
     try:
         name = resolve(path).view_name
     except Resolver404:
@@ -50,12 +47,12 @@ class RequestSizeMiddleware:
     def __call__(self, request):
         length = declared_length(request)
         if length > SMALLEST_LIMIT + ENVELOPE_BYTES:
-            limit = limit_for(request.path_info)
+            limit, label = limit_for(request.path_info)
             if length > limit + ENVELOPE_BYTES:
                 return render(
                     request,
                     "pbc/too_large.html",
-                    {"limit": _label(limit), "back": request.path},
+                    {"limit": label, "back": request.path},
                     status=413,
                 )
         return self.get_response(request)
