@@ -6,5 +6,7 @@ class PbcConfig(AppConfig):
     verbose_name = "PBC Plans"
 
     def ready(self):
-        # Signal receivers: what sign-in records in the session, and the unlock email.
+        # Signal receivers (what sign-in records in the session, the unlock email) and the
+        # header's link to the sign-in security page.
+        from . import two_factor  # noqa: F401
         from .security import lockout, second_factor  # noqa: F401

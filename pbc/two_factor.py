@@ -20,9 +20,16 @@ from django_otp import login as otp_login
 
 from consortia import credentials
 
+from . import navigation
 from .forms import CodeForm
 from .security import lockout
 from .security.second_factor import EXPECTED_KEY
+
+
+@navigation.register
+def sign_in_security_link(request) -> list[navigation.NavigationItem]:
+    return [{"text": "Sign-in security", "href": reverse("account_security")}]
+
 
 PENDING_KEY = "pbc_authenticator_pending"
 NEW_CODES_KEY = "pbc_new_recovery_codes"
@@ -51,6 +58,18 @@ def _status(form) -> int:
     return 400 if form.errors else 200
 
 
+def _code_checked(request, form, check):
+    """Runs ``check`` on the typed code: (its result, None), or (None, the page to answer with)
+    when the account is now locked, or (None, None) with the reason on the code field."""
+    try:
+        return check(form.cleaned_data["code"]), None
+    except credentials.NotConfirmed as refusal:
+        if refusal.locked:
+            return None, locked_out(request)
+        form.add_error("code", refusal.message)
+        return None, None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
@@ -59,15 +78,14 @@ def two_factor_verify(request):
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            device = credentials.identity_confirm(
-                request=request, user=user, code=form.cleaned_data["code"]
-            )
-        except credentials.NotConfirmed as refusal:
-            if refusal.locked:
-                return locked_out(request)
-            form.add_error("code", refusal.message)
-        else:
+        device, refused = _code_checked(
+            request,
+            form,
+            lambda code: credentials.identity_confirm(request=request, user=user, code=code),
+        )
+        if refused:
+            return refused
+        if device:
             otp_login(request, device)
             return redirect(_next(request))
     context = {
@@ -103,15 +121,16 @@ def two_factor_set_up(request):
         request.session[PENDING_KEY] = device.pk
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            codes = credentials.authenticator_confirm(
-                request=request, user=user, device=device, code=form.cleaned_data["code"]
-            )
-        except credentials.NotConfirmed as refusal:
-            if refusal.locked:
-                return locked_out(request)
-            form.add_error("code", refusal.message)
-        else:
+        codes, refused = _code_checked(
+            request,
+            form,
+            lambda code: credentials.authenticator_confirm(
+                request=request, user=user, device=device, code=code
+            ),
+        )
+        if refused:
+            return refused
+        if codes:
             otp_login(request, device)
             request.session.pop(PENDING_KEY, None)
             request.session[EXPECTED_KEY] = True
