@@ -1,16 +1,28 @@
 """Loads the demo organisations, people and log-ins; safe to run again (nothing is duplicated)."""
 
+from base64 import b32encode
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .credentials import AUTHENTICATOR_NAME, second_factor_required
 from .models import Commissioner, Consortium, Person, PersonRole, Practice, User
 
 DEMO_FILE = Path(__file__).parent / "demo" / "organisations.yaml"
 # Printed by `make run`; demo accounts exist only where the demo loader was run.
 DEMO_PASSWORD = "plans-demo-2026"  # noqa: S105
+# The demo's signatories, reviewers and administrator share one authenticator key, printed with
+# the log-ins: add it to an authenticator app once, or print the current code with
+# `manage.py demo_code` (docs/decisions/0340-two-factor-for-signatories.md).
+DEMO_TOTP_KEY = "7062632d706c616e732d64656d6f2d746f747021"
+
+
+def demo_authenticator_key() -> str:
+    """DEMO_TOTP_KEY as an authenticator app asks for it (base 32)."""
+    return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,10 @@ def _demo_user(email, *, full_name, role, commissioner=None, consortium=None) ->
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    if second_factor_required(user) and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(
+            user=user, name=AUTHENTICATOR_NAME, key=DEMO_TOTP_KEY, confirmed=True
+        )
     return user
 
 

@@ -37,6 +37,21 @@ def _read_rows(raw: bytes) -> list[dict[str, str]]:
         raise PracticeImportError(
             [ImportProblem(0, "The file is not UTF-8 text: save it from Excel as CSV UTF-8.")]
         ) from error
+    # No database stores the null character; a file holding one is not a spreadsheet's CSV.
+    unstorable = sorted(
+        {number for number, row in enumerate(text.splitlines(), 1) if "\x00" in row}
+    )
+    if unstorable:
+        raise PracticeImportError(
+            [
+                ImportProblem(
+                    number,
+                    "The line holds a null character, which cannot be stored: save the file "
+                    "again from your spreadsheet as CSV UTF-8.",
+                )
+                for number in unstorable
+            ]
+        )
     reader = csv.DictReader(io.StringIO(text))
     header = [column.strip().lower() for column in (reader.fieldnames or [])]
     missing = [column for column in CSV_COLUMNS if column not in header]

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PbcConfig(AppConfig):
     name = "pbc"
     verbose_name = "PBC Plans"
+
+    def ready(self):
+        # Signal receivers (what sign-in records in the session, the unlock email) and the
+        # header's link to the sign-in security page.
+        from . import two_factor  # noqa: F401
+        from .security import lockout, second_factor  # noqa: F401

@@ -32,3 +32,22 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
 
 class NewPasswordForm(auth_forms.SetPasswordForm):
     pass
+
+
+class CodeForm(forms.Form):
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery "
+        "codes.",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )

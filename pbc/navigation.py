@@ -1,6 +1,7 @@
 """The header's menu: each app's own entries, in a fixed order; the current one is marked."""
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from consortia import navigation as consortia_navigation
 from plans import navigation as plans_navigation
@@ -15,6 +16,7 @@ def items_for(request: HttpRequest) -> list[NavigationItem]:
         *consortia_navigation.items(request),
         *plans_navigation.items(request),
         *signoff_navigation.items(request),
+        {"text": "Sign-in security", "href": reverse("account_security")},
     ]
     for item in items:
         href = str(item["href"])

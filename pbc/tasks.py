@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -22,3 +23,18 @@ def send_password_reset_email(*, user_id: int, domain: str, use_https: bool) -> 
     subject = render_to_string("registration/password_reset_subject.txt", context).strip()
     body = render_to_string("registration/password_reset_email.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_unlock_email(*, user_id: int, link: str, address: str) -> None:
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    context = {
+        "user": user,
+        "link": link,
+        "address": address,
+        "minutes": settings.PBC_UNLOCK_LINK_MINUTES,
+    }
+    body = render_to_string("registration/unlock_email.txt", context)
+    send_mail("Signing in to your PBC Plans account is locked", body, None, [user.email])

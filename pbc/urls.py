@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import forms, views
+from . import forms, oidc, two_factor, views
 
+handler400 = "pbc.views.bad_request"
 handler403 = "pbc.views.permission_denied"
 handler404 = "pbc.views.page_not_found"
 handler500 = "pbc.views.server_error"
@@ -19,6 +20,22 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/code/", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("sign-in/single-sign-on/", oidc.sign_in, name="oidc_authentication_init"),
+    path("sign-in/single-sign-on/callback/", oidc.callback, name="oidc_authentication_callback"),
+    path("unlock/<str:token>/", two_factor.account_unlock, name="account_unlock"),
+    path("account/security/", two_factor.account_security, name="account_security"),
+    path(
+        "account/security/authenticator/",
+        two_factor.two_factor_set_up,
+        name="two_factor_set_up",
+    ),
+    path(
+        "account/security/recovery-codes/",
+        two_factor.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("account/security/passkeys/", include("django_otp_webauthn.urls")),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetRequestForm),

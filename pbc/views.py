@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -74,6 +75,24 @@ def healthz(request):
     checks = health.report()
     healthy = all(value in (health.OK, health.EAGER) for value in checks.values())
     return JsonResponse({"healthy": healthy, **checks}, status=200 if healthy else 503)
+
+
+def bad_request(request, exception):
+    """Django's refusals of a request it cannot read, in words; a form too large says so."""
+    if isinstance(exception, RequestDataTooBig):
+        context = {
+            "heading": "What you sent is too large",
+            "explanation": "Nothing was saved. Shorten the text or send fewer rows at a time.",
+        }
+        return render(request, "400.html", context, status=413)
+    if isinstance(exception, TooManyFieldsSent):
+        context = {
+            "heading": "What you sent has too many fields",
+            "explanation": "Nothing was saved. Send fewer rows at a time.",
+        }
+    else:
+        context = {}
+    return render(request, "400.html", context, status=400)
 
 
 def page_not_found(request, exception):

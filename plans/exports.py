@@ -7,11 +7,11 @@ import re
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from . import selectors, structured
 from .kinds.base import Field
 from .models import Plan
+from .sanitise import html_to_text
 from .template_files import question_summary
 
 
@@ -127,6 +127,6 @@ _NUMBERED_HEADING = re.compile(r"<h[2-4]>\s*(\d+(?:\.\d+)*)\s+(.*?)</h[2-4]>", r
 def guidance_sections(guidance: str) -> list[dict]:
     """Numbered sections the form prints as guidance (DacCom 1.1-1.3), with their numbers."""
     return [
-        {"number": number, "title": strip_tags(title).strip()}
+        {"number": number, "title": html_to_text(title)}
         for number, title in _NUMBERED_HEADING.findall(guidance)
     ]

@@ -5,6 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from consortia.models import Commissioner, Consortium
 
+from .sanitise import clean_cell
+
 
 class CompletedBy(models.TextChoices):
     CONSORTIUM = "consortium", "Consortium"
@@ -184,9 +186,9 @@ class Answer(models.Model):
 
 
 def _has_words(html: str) -> bool:
-    from django.utils.html import strip_tags
-
-    return bool(strip_tags(html or "").strip())
+    # Read as the dashboards' SQL reads it (signoff/dashboards.HAS_WORDS): anything outside the
+    # tags counts, an entity such as &nbsp; too.
+    return bool(clean_cell(html))
 
 
 class PlanSnapshot(models.Model):

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from consortia.models import User
 from consortia.permissions import Perm, allowed
 from plans.models import Plan, PlanEvent
+from plans.sanitise import html_to_text
 
 from .models import Notification
 from .presenters import question_label, when
@@ -106,7 +106,7 @@ def told(notification: Notification) -> Told:
     headline = template.format(
         actor=actor, question=question_label(event.question), kind=event.get_kind_display()
     ).replace("the PCT", f"the {settings.COMMISSIONER_WORD}")
-    comment = strip_tags(event.comment).strip()
+    comment = html_to_text(event.comment)
     return Told(
         reason=str(notification.reason).replace("PCT", settings.COMMISSIONER_WORD),
         headline=headline,

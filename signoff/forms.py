@@ -49,6 +49,13 @@ class SignatureForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password"},
     )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code your app shows now, or one of your recovery codes.",
+        required=False,  # the service says so on the page when it is missing
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
     confirmed = forms.BooleanField(
         label="I have read the plan and sign it as it stands",
         error_messages={"required": "Confirm that you are signing the plan as it stands"},

@@ -8,7 +8,7 @@ make no difference.
 import html
 import re
 
-from django.utils.html import strip_tags
+from plans.sanitise import html_to_text
 
 # Tags that break the text into separate lines on screen; other tags (emphasis, links) sit
 # inside a line, so removing them must not add a space.
@@ -40,7 +40,7 @@ def normalise(text: str) -> str:
 
 def visible_text(markup: str) -> str:
     """The words of sanitised HTML as a reader sees them, normalised."""
-    return normalise(html.unescape(strip_tags(_BLOCK_TAG.sub(" ", markup or ""))))
+    return normalise(html_to_text(_BLOCK_TAG.sub(" ", markup or "")))
 
 
 def answer_text(answer) -> str:

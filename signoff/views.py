@@ -134,6 +134,8 @@ def plan_sign(request, plan_id: int):
                 plan=plan,
                 user=request.user,
                 password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                request=request,
                 typed_name=form.cleaned_data["typed_name"],
                 confirmed=form.cleaned_data["confirmed"],
                 ip_address=client_address(request),

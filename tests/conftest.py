@@ -1,7 +1,24 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from tests import services
+from tests.two_factor import SecondFactorClient
+
+
+@pytest.fixture
+def client():
+    """Django's test client; its force_login also completes the second factor where the
+    user's role requires one."""
+    return SecondFactorClient()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and once-per-lockout marks start afresh in each test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ variables documented in README.md and uses ``pbc.settings.production``.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "pbc",
     "consortia",
     "plans",
@@ -52,11 +57,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First, so everything after it (the lockout, rate limits, the signature record) sees the
+    # client's own address rather than the proxy's.
+    "pbc.security.client_address.TrustedProxyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a request body (the CSRF check reads it after every middleware has
+    # been called): too large is refused unread, then text that no database can store is
+    # refused before any view sees it.
+    "pbc.security.uploads.RequestSizeMiddleware",
+    "pbc.security.text_boundary.UnstorableTextMiddleware",
+    "pbc.security.rate_limits.RateLimitMiddleware",
+    "pbc.security.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -116,11 +131,48 @@ CSRF_COOKIE_HTTPONLY = True
 AXES_FAILURE_LIMIT = env.int("PBC_SIGN_IN_ATTEMPTS", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("PBC_LOCKOUT_MINUTES", default=30))
 # Per account and address: a whole practice shares one address, so the address alone would
-# lock out colleagues, and the account alone would let anyone lock a user out from anywhere.
+# lock out colleagues, and the account alone would let anyone lock a user out from anywhere
+# (docs/decisions/0341-lockout-keyed-on-account-and-client-address.md).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "pbc.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "pbc.security.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+# Behind a TLS proxy every request comes from the proxy. The client's address is read from the
+# header the proxies add, counting this many trusted proxies from the right; 0 (direct, the
+# default) ignores the header, which a client could otherwise forge.
+PBC_TRUSTED_PROXY_COUNT = env.int("PBC_TRUSTED_PROXY_COUNT", default=0)
+PBC_TRUSTED_PROXY_HEADER = env.str("PBC_TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
+# A locked-out user is emailed a link that unlocks their account; it works once, for this long.
+PBC_UNLOCK_LINK_MINUTES = env.int("PBC_UNLOCK_LINK_MINUTES", default=60)
+
+# Two-factor authentication (docs/decisions/0340-two-factor-for-signatories.md): an authenticator
+# app (TOTP), recovery codes, or a passkey; required for the roles that sign, approve or
+# administer, offered to editors.
+OTP_TOTP_ISSUER = SERVICE_NAME
+OTP_WEBAUTHN_RP_NAME = SERVICE_NAME
+# Passkeys belong to the service's host name (browsers refuse an IP address: on your machine,
+# open http://localhost:8000 to add one).
+_site = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = "localhost" if _site.hostname == "127.0.0.1" else _site.hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [f"https://{_site.netloc}"]
+    if _site.scheme == "https"
+    else [f"http://localhost:{_site.port or 80}"]
+)
+# A passkey is a second factor here, never a way in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+# Requests per client address (per user for comments) in a window; over it, a 429 page
+# (docs/decisions/0342-rate-limits.md). The counters live in the cache, Redis in production.
+PBC_RATE_LIMITS = {
+    "sign_in": env.str("PBC_RATE_SIGN_IN", default="30/10m"),
+    "password_reset": env.str("PBC_RATE_PASSWORD_RESET", default="10/h"),
+    "verify": env.str("PBC_RATE_VERIFY", default="20/10m"),
+    "comment": env.str("PBC_RATE_COMMENT", default="60/10m"),
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -261,3 +313,18 @@ CRISPY_CLASS_CONVERTERS = {
     "fileinput": "nhsuk-file-upload",
     "clearablefileinput": "nhsuk-file-upload",
 }
+
+# Single sign-on by OpenID Connect (docs/decisions/0343-optional-oidc-sign-in.md): on only when
+# the identity provider's client ID is given. Users are matched by email and never created.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.insert(1, "pbc.oidc.MatchByEmailBackend")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_CREATE_USER = False
+    OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your organisation's account")

@@ -21,6 +21,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+# Rate-limit counters and the unlock emails' once-per-lockout marks are shared by every web
+# process: Redis, the broker's server unless PBC_CACHE_URL names another.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("PBC_CACHE_URL", default=CELERY_BROKER_URL),
+        "KEY_PREFIX": "pbc",
+    }
+}
 
 # Production sends real email: EMAIL_URL names the SMTP server (no console fallback).
 MAILERS = {"default": _mailer(env.str("EMAIL_URL"), "")}

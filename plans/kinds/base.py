@@ -17,11 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.html import strip_tags
-
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
-from ..sanitise import clean_cell, clean_html
+from ..sanitise import clean_cell, clean_html, html_to_text
 
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
 MAX_ROWS = 200
@@ -58,7 +56,7 @@ def rich_to_plain(value: str) -> str:
     """Stored HTML as the plain text shown in a text area: one paragraph a line."""
     value = re.sub(r"(?i)<br\s*/?>", "\n", value or "")
     value = re.sub(r"(?i)</(p|li|h[2-4])>", "\n", value)
-    return html.unescape(strip_tags(value)).strip()
+    return html_to_text(value)
 
 
 def plain_to_rich(value: str) -> str:

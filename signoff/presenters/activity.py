@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from consortia.models import User
 from plans.models import Plan, PlanEvent
+from plans.sanitise import html_to_text
 from plans.workflow import TRANSITIONS, Action
 
 from .. import selectors
@@ -83,7 +83,7 @@ def line(event: PlanEvent) -> ActivityLine:
         role=role_label(actor.role) if actor else "",
         did=_did(event),
         at=event.created_at,
-        comment=strip_tags(event.comment).strip(),
+        comment=html_to_text(event.comment),
         status_change=status_change,
         internal=selectors.event_is_internal(event),
         link=link,

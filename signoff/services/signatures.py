@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
+from consortia import credentials
 from plans import exports
 from plans.models import Plan, PlanEvent
 from plans.workflow import Action, may_take
@@ -25,13 +26,16 @@ def signature_add(
     password: str,
     typed_name: str,
     confirmed: bool,
+    code: str = "",
+    request=None,
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Signature:
     """Signs the approved plan as the user's role, bound to the SHA-256 of its content.
 
     Refused, with the reason, when it is not the user's turn, they have signed already, their
-    role is not asked to sign, the password is wrong or they did not confirm.
+    role is not asked to sign, the password or the second-factor code is wrong (each counts
+    towards the sign-in lockout of ``request``'s address) or they did not confirm.
     """
     typed_name = (typed_name or "").strip()
     if not confirmed:
@@ -41,8 +45,15 @@ def signature_add(
     if len(typed_name) > MAX_TYPED_NAME_CHARACTERS:
         raise Refused(f"A name can have at most {MAX_TYPED_NAME_CHARACTERS} characters.")
     # Checked before the plan is locked: hashing a password is slow, and needs no lock.
-    if not user.check_password(password or ""):
-        raise Refused("That is not your password. Enter the password you sign in with.")
+    try:
+        credentials.identity_confirm(
+            request=request,
+            user=user,
+            password=password or "",
+            code=code if credentials.second_factor_expected(user) else None,
+        )
+    except credentials.NotConfirmed as refusal:
+        raise Refused(refusal.message) from None
     with transaction.atomic():
         locked = plan_locked(plan)
         decision = may_take(user, locked, Action.SIGN)

@@ -13,7 +13,7 @@ from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans.models import Plan
 from signoff import services
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, current_code, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,11 +36,12 @@ def approved_demo_plan() -> Plan:
     return plan
 
 
-def sign(page, live_server, plan, title: str) -> None:
+def sign(page, live_server, plan, title: str, email: str) -> None:
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     page.get_by_role("link", name="Sign the plan").click()
     assert_accessible(page)
     page.get_by_label("Your password").fill(DEMO_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(current_code(email))
     page.get_by_label("I have read the plan and sign it as it stands").check()
     page.get_by_role("button", name="Sign the plan").click()
     expect(page.get_by_text(f"You have signed the plan as {title}")).to_be_visible()
@@ -52,7 +53,7 @@ def test_three_signatories_sign_and_the_chair_downloads_the_sealed_pdf(new_page,
     for email, title in SIGNATORIES:
         page = pages[email] = new_page()
         sign_in(page, live_server, email, DEMO_PASSWORD)
-        sign(page, live_server, plan, title)
+        sign(page, live_server, plan, title, email)
     chair = pages[SIGNATORIES[0][0]]
 
     chair.goto(f"{live_server.url}/plans/{plan.pk}/")

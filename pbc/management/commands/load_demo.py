@@ -25,6 +25,11 @@ class Command(BaseCommand):
             loader()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000"))
         self.stdout.write(f"Every demo log-in uses the password: {consortia_demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            "All but the editors also give a code from an authenticator app: add the key "
+            f"{consortia_demo.demo_authenticator_key()} to one, or run "
+            "`python manage.py demo_code` for the current code."
+        )
         width = max(len(login.email) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.email.ljust(width)}  {login.role}, {login.organisation}")

@@ -115,3 +115,32 @@ def test_only_site_administrators_reach_the_import(client):
     client.force_login(UserFactory(role=User.Role.PCT_LEAD, commissioner=consortium.commissioner))
 
     assert client.get(import_url(consortium)).status_code == 302
+
+
+def test_a_null_character_in_the_file_is_refused_on_its_line_and_changes_nothing(
+    admin_client_signed_in,
+):
+    consortium = ConsortiumFactory()
+    with_nul = b"name,code,list_size\nHigh Street Surgery,A12345,7200\nMill\x00 Lane,A12346,\n"
+
+    response = admin_client_signed_in.post(
+        import_url(consortium), {"file": SimpleUploadedFile("practices.csv", with_nul)}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Line 3: The line holds a null character" in html
+    assert not consortium.practices.exists()
+
+
+def test_a_file_over_the_limit_is_refused_unread_with_the_limit_named(admin_client_signed_in):
+    consortium = ConsortiumFactory()
+    huge = GOOD + b"Filler Surgery,A19999,1\n" * 60_000
+
+    response = admin_client_signed_in.post(
+        import_url(consortium), {"file": SimpleUploadedFile("practices.csv", huge)}
+    )
+
+    assert response.status_code == 413
+    assert "The selected file must be smaller than 1 MB" in response.content.decode()
+    assert not consortium.practices.exists()

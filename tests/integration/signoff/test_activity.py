@@ -110,3 +110,18 @@ def test_the_feed_shows_fifty_a_page_for_a_fixed_number_of_queries(client):
     assert page.count("<li>") == 50
     assert "Event number 129" in page and "Event number 79" not in page
     assert "Event number 0" in last_page and "Event number 30" not in last_page
+
+
+HOSTILE_MARKUP = '<![><img src="]><img src=x onerror=alert(1)//">'
+
+
+def test_a_comment_that_is_malformed_markup_still_shows_in_the_feed(client):
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    lead = person(Role.PCT_LEAD, plan)
+    asked = plan.template.questions.get(key="question-2")
+    services.comment_add(plan=plan, user=lead, body=f"Odd {HOSTILE_MARKUP} text", question=asked)
+
+    page = feed(client, plan, lead)
+
+    assert "commented on" in page
+    assert "onerror=alert(1)" not in page

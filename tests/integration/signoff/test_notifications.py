@@ -263,3 +263,27 @@ def test_a_real_worker_on_redis_emails_the_pct_lead_when_a_plan_is_submitted(cli
     assert "DacCom plan 2006/07: submitted by Pat Manager" in message
     assert f"https://x.org/plans/{plan.pk}/" in message
     assert Notification.objects.get(recipient=lead).emailed_at is not None
+
+
+HOSTILE_MARKUP = '<![><img src="]><img src=x onerror=alert(1)//">'
+
+
+def test_a_comment_that_is_malformed_markup_is_still_emailed_and_digested(
+    django_capture_on_commit_callbacks,
+):
+    plan, lead = in_review()
+    at_once = person(Role.CONSORTIUM_EDITOR, plan)
+    daily = person(Role.CONSORTIUM_EDITOR, plan, notify=DAILY)
+    asked = plan.template.questions.get(key="question-2")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_add(
+            plan=plan, user=lead, body=f"Before {HOSTILE_MARKUP} after", question=asked
+        )
+    tasks.send_daily_digests()
+
+    by_recipient = {email.to[0]: email for email in mail.outbox}
+    for reader in (at_once, daily):
+        body = by_recipient[reader.email].body
+        assert "Before" in body
+        assert "onerror" not in body

@@ -8,6 +8,7 @@ from plans.models import Plan, PlanEvent
 from signoff import services
 from tests.factories import PASSWORD
 from tests.review_factories import person, put_in_state, three_signatory_plan
+from tests.two_factor import recovery_code
 
 Role = User.Role
 Status = Plan.Status
@@ -92,7 +93,13 @@ def test_signing_with_a_wrong_password_keeps_the_typed_name_and_says_why(client)
     url = reverse("plan_sign", args=[plan.pk])
 
     response = client.post(
-        url, {"typed_name": "Dr Alice Chair", "password": "nope", "confirmed": "on"}
+        url,
+        {
+            "typed_name": "Dr Alice Chair",
+            "password": "nope",
+            "code": recovery_code(chair),
+            "confirmed": "on",
+        },
     )
     page = response.content.decode()
 
@@ -110,7 +117,12 @@ def test_signing_records_who_where_and_what_was_signed(client):
     page = client.get(reverse("plan_sign", args=[plan.pk])).content.decode()
     response = client.post(
         reverse("plan_sign", args=[plan.pk]),
-        {"typed_name": "Dr Alice Chair", "password": PASSWORD, "confirmed": "on"},
+        {
+            "typed_name": "Dr Alice Chair",
+            "password": PASSWORD,
+            "code": recovery_code(chair),
+            "confirmed": "on",
+        },
         HTTP_USER_AGENT="Test browser 1.0",
         REMOTE_ADDR="192.0.2.10",
         follow=True,

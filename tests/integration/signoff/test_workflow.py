@@ -16,6 +16,7 @@ from signoff.errors import Refused
 from signoff.models import Signature
 from tests.factories import PASSWORD, UserFactory
 from tests.review_factories import SIGNATORIES, person, put_in_state, three_signatory_plan
+from tests.two_factor import recovery_code
 
 Role = User.Role
 Status = Plan.Status
@@ -45,7 +46,12 @@ ALLOWED = {
 def take(action: Action, plan: Plan, user: User) -> None:
     if action == Action.SIGN:
         services.signature_add(
-            plan=plan, user=user, password=PASSWORD, typed_name=user.full_name, confirmed=True
+            plan=plan,
+            user=user,
+            password=PASSWORD,
+            code=recovery_code(user),
+            typed_name=user.full_name,
+            confirmed=True,
         )
         return
     verb = {
@@ -201,7 +207,12 @@ class TestSigning:
 
         with pytest.raises(Refused, match="not your password"):
             services.signature_add(
-                plan=plan, user=chair, password="wrong", typed_name="A Chair", confirmed=True
+                plan=plan,
+                user=chair,
+                password="wrong",
+                code=recovery_code(chair),
+                typed_name="A Chair",
+                confirmed=True,
             )
         assert not plan.signatures.exists()
 

@@ -10,6 +10,7 @@ from signoff.models import Comment, Notification
 from signoff.notifications import Reason
 from tests.factories import PASSWORD, ConsortiumFactory, UserFactory
 from tests.review_factories import person, put_in_state, three_signatory_plan
+from tests.two_factor import recovery_code
 
 Role = User.Role
 Status = Plan.Status
@@ -49,7 +50,12 @@ class Cast:
 
 def sign(plan, user):
     services.signature_add(
-        plan=plan, user=user, password=PASSWORD, typed_name=user.full_name, confirmed=True
+        plan=plan,
+        user=user,
+        password=PASSWORD,
+        code=recovery_code(user),
+        typed_name=user.full_name,
+        confirmed=True,
     )
 
 

@@ -1,0 +1,78 @@
+"""Text no database can store is refused where it enters: before any view or form sees it.
+
+PostgreSQL refuses the null character (U+0000) in text, and no encoding holds a UTF-16
+surrogate on its own (JSON can spell one, "\\ud800"). Either would otherwise reach a model
+through a path without Django's form validators and fail as a server error. Form fields,
+query strings, uploaded file names and JSON bodies are checked; an uploaded file's content is
+checked by whatever reads it as text (the practice CSV import).
+"""
+
+import json
+import re
+
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _holds_unstorable(value) -> bool:
+    if isinstance(value, str):
+        return bool(UNSTORABLE.search(value))
+    if isinstance(value, dict):
+        return any(_holds_unstorable(key) or _holds_unstorable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_unstorable(item) for item in value)
+    return False
+
+
+def _shown(name: str) -> str:
+    return UNSTORABLE.sub("\ufffd", name)
+
+
+def unstorable_fields(request) -> list[str]:
+    """The names of the fields (or JSON keys) whose text holds a character no database stores."""
+    found = []
+    for data in (request.GET, request.POST):
+        for name, values in data.lists():
+            if _holds_unstorable(name) or any(_holds_unstorable(value) for value in values):
+                found.append(_shown(name))
+    for name, uploads in request.FILES.lists():
+        if any(_holds_unstorable(upload.name or "") for upload in uploads):
+            found.append(_shown(name))
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"null")
+        except ValueError:
+            body = None  # the view says what is wrong with it
+        if isinstance(body, dict):
+            found.extend(
+                _shown(key)
+                for key, value in body.items()
+                if _holds_unstorable(key) or _holds_unstorable(value)
+            )
+        elif _holds_unstorable(body):
+            found.append("the JSON body")
+    return found
+
+
+class UnstorableTextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            fields = unstorable_fields(request)
+        except MultiPartParserError:
+            return render(
+                request,
+                "400.html",
+                {
+                    "explanation": "The file upload was cut short or malformed. Choose the file "
+                    "again and send the form again."
+                },
+                status=400,
+            )
+        if fields:
+            return render(request, "pbc/unstorable_text.html", {"fields": fields}, status=400)
+        return self.get_response(request)

@@ -1,0 +1,74 @@
+"""What no database can store, and what is too large, is refused where it enters, in words."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from consortia.models import User
+from plans.models import Plan
+from signoff.models import Comment
+from tests.review_factories import person, put_in_state, three_signatory_plan
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+PREFIX = "comment-q-question-2"
+
+
+@pytest.fixture
+def reviewing(client):
+    plan = put_in_state(three_signatory_plan(), Plan.Status.IN_REVIEW)
+    client.force_login(person(User.Role.PCT_LEAD, plan))
+    return plan
+
+
+def comment(client, plan, body: str):
+    return client.post(
+        reverse("comment_add", args=[plan.pk]),
+        {"question": "question-2", f"{PREFIX}-body": body, f"{PREFIX}-quote": ""},
+    )
+
+
+def test_a_null_character_in_a_form_post_is_refused_naming_the_field(client, reviewing):
+    response = comment(client, reviewing, "Fine\x00 words")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"“{PREFIX}-body” holds a character that cannot be stored" in page
+    assert "There is a problem" in page
+    assert not Comment.objects.exists()
+
+
+def test_a_null_character_in_the_query_string_is_refused(client, reviewing):
+    response = client.get(reverse("plan_activity", args=[reviewing.pk]), {"page": "1\x00"})
+
+    assert response.status_code == 400
+
+
+def test_a_lone_surrogate_in_a_json_body_is_refused(client, reviewing):
+    body = json.dumps({"text": "half a pair: \ud800"})
+
+    response = client.post("/sign-in/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "“text” holds a character that cannot be stored" in response.content.decode()
+
+
+def test_a_form_over_djangos_size_limit_is_answered_in_words(client, reviewing, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+
+    response = comment(client, reviewing, "x" * 2_000)
+
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_request_over_the_general_cap_is_refused_before_it_is_read(client, reviewing):
+    response = client.post(
+        reverse("comment_add", args=[reviewing.pk]),
+        {"question": "question-2"},
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+
+    assert response.status_code == 413
+    assert "The file is too large" in response.content.decode()
