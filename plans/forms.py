@@ -1,6 +1,7 @@
 from django import forms
 from django_prose_editor.fields import ProseEditorFormField
 
+from .headings import renumbered
 from .models import QuestionKind, TemplateQuestion
 from .sanitise import MAX_ANSWER_CHARACTERS
 
@@ -58,6 +59,10 @@ class AnswerForm(forms.Form):
                 },
             )
             self.fields["text"].widget.attrs["class"] = "app-answer-text"
+            if self.initial.get("text"):
+                # The editor offers h3 and h4 under the question's h2: text written with other
+                # levels opens with the same outline, shifted to fit (saved so if edited).
+                self.initial["text"] = renumbered(self.initial["text"], 3)
 
 
 def rows_from_post(question: TemplateQuestion, post, *, prefix: str) -> tuple[list[dict], str]:

@@ -14,6 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WCAG_22_AA_AND_BEST_PRACTICE = [*WCAG_22_AA, "best-practice"]
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -61,10 +62,10 @@ def page(new_page):
     return new_page()
 
 
-def axe_violations(page) -> list[str]:
+def axe_violations(page, tags=WCAG_22_AA) -> list[str]:
     results = Axe().run(
         page,
-        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
+        options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]},
     )
     return [
         f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes: "
@@ -73,9 +74,9 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-def assert_accessible(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"axe found WCAG 2.2 AA violations on {page.url}:\n" + "\n".join(
+def assert_accessible(page, tags=WCAG_22_AA) -> None:
+    violations = axe_violations(page, tags)
+    assert violations == [], f"axe found violations of {tags} on {page.url}:\n" + "\n".join(
         violations
     )
 
