@@ -12,7 +12,7 @@ from django.utils.timezone import localtime
 from consortia.models import Consortium, PersonRole
 from consortia.permissions import Perm, allowed
 
-from . import history, structured
+from . import history, selectors, structured
 from .errors import AnswerInvalid, StaleAnswer
 from .events import event_record
 from .models import (
@@ -129,7 +129,7 @@ def answer_save(
     with transaction.atomic():
         current = (
             Answer.objects.select_for_update()
-            .select_related("plan", "question", "plan__consortium")
+            .select_related("plan", "question", "plan__consortium__commissioner")
             .get(pk=answer.pk)
         )
         decision = may_edit_answer(user, current.plan, current.question)
@@ -142,7 +142,9 @@ def answer_save(
         if rows is not None and current.question.kind == QuestionKind.TABLE:
             current.rows = _clean_rows(current.question, rows)
         if data is not None and current.question.kind in structured.KINDS:
-            current.data = structured.KINDS[current.question.kind].clean(data, plan=current.plan)
+            current.data = structured.KINDS[current.question.kind].clean(
+                data, context=selectors.kind_context(current.plan)
+            )
         now = timezone.now()
         current.version += 1
         current.autosaved = autosave

@@ -134,7 +134,9 @@ def _render_question(
     request, plan, answer, form, *, rows=None, data=None, conflict=None, status=200
 ):
     question = answer.question
-    row = presenters.question_row(question, answer, plan, data=data)
+    row = presenters.question_row(
+        question, answer, plan, data=data, context=selectors.kind_context(plan)
+    )
     row.edit = may_edit_answer(request.user, plan, question)
     row.form = form
     if rows is not None:

@@ -271,6 +271,7 @@ def _answer_html(row: presenters.QuestionRow) -> str:
 
 def _parts(plan: Plan) -> list[PrintPart]:
     answers = selectors.answers_by_question(plan)
+    context = selectors.kind_context(plan)
     parts = []
     for part in selectors.parts_with_questions(plan.template):
         printed = PrintPart(
@@ -283,7 +284,9 @@ def _parts(plan: Plan) -> list[PrintPart]:
             is_signoff = question.kind == QuestionKind.SIGNOFF
             answer_html = ""
             if not is_signoff:
-                row = presenters.question_row(question, answers.get(question.pk), plan)
+                row = presenters.question_row(
+                    question, answers.get(question.pk), plan, context=context
+                )
                 answer_html = _answer_html(row)
             printed.questions.append(
                 PrintQuestion(
