@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from consortia.permissions import Perm, allowed
 
-from . import diffs, exports, history, presenters, selectors, services, structured
+from . import content, diffs, exports, history, presenters, selectors, services, structured
 from .forms import AnswerForm, PlanCreateForm, rows_from_post
 from .models import Answer, Plan
 from .workflow import may_edit_answer
@@ -138,7 +138,7 @@ def _render_question(
     row.edit = may_edit_answer(request.user, plan, question)
     row.form = form
     if rows is not None:
-        row.table_rows = rows
+        row.table_rows = content.table_rows(question, rows, plan_id=plan.pk)
     if conflict is not None:
         # Their newer version becomes the base: saving now keeps the editor's text on purpose.
         form.data = form.data.copy()
@@ -151,6 +151,9 @@ def _render_question(
             "part": question.part,
             "row": row,
             "conflict": conflict,
+            "conflict_rows": content.table_rows(question, conflict.rows, plan_id=plan.pk)
+            if conflict is not None
+            else (),
         },
         status=status,
     )
