@@ -43,13 +43,29 @@ class Field:
     label_suffix: str = ""
 
 
-def text(value) -> str:
-    """Plain text, tags stripped; kept unescaped because templates escape it when shown."""
-    return html.unescape(clean_cell(value))[:MAX_TEXT] if value not in (None, "") else ""
+def within_limit(value: str, *, field: str) -> str:
+    """``value`` if it fits, else a refusal on its field: a long text is never cut (a cut
+    drops the rest while the save says it succeeded, and can break the markup in half)."""
+    if len(value) > MAX_TEXT:
+        raise AnswerInvalid(
+            f"This text is {len(value):,} characters long; the most it can hold is "
+            f"{MAX_TEXT:,}. Shorten it or move detail into an appendix.",
+            field=field,
+        )
+    return value
 
 
-def rich(value) -> str:
-    return clean_html(str(value or ""))[:MAX_TEXT]
+def text(value, *, field: str = "") -> str:
+    """Plain text, tags stripped; kept unescaped because templates escape it when shown.
+    The limit is checked on what was typed, before cleaning."""
+    if value in (None, ""):
+        return ""
+    return html.unescape(clean_cell(within_limit(str(value), field=field)))
+
+
+def rich(value, *, field: str = "") -> str:
+    """Sanitised HTML; the limit is checked on what was typed, before cleaning."""
+    return clean_html(within_limit(str(value or ""), field=field))
 
 
 def rich_to_plain(value: str) -> str:

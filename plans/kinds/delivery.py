@@ -86,9 +86,9 @@ class BusinessCasesKind(Kind):
             raise AnswerInvalid("The business cases could not be read: reload the page.")
         cleaned = []
         for i, case in enumerate(cases):
-            item = {"project": text(case.get("project"))}
+            item = {"project": text(case.get("project"), field=f"c{i}-project")}
             for key in TEXT_KEYS:
-                item[key] = rich(case.get(key))
+                item[key] = rich(case.get(key), field=f"c{i}-{key}")
             low = whole(case.get("patients_min"), field=f"c{i}-patients_min", label="The minimum")
             high = whole(case.get("patients_max"), field=f"c{i}-patients_max", label="The maximum")
             if low is not None and high is not None and low > high:
@@ -287,7 +287,7 @@ class MilestonesKind(Kind):
                     f"{long_date(period[1])}.",
                     field=f"m{i}-due",
                 )
-            item = text(milestone.get("item"))
+            item = text(milestone.get("item"), field=f"m{i}-item")
             if not item:
                 raise AnswerInvalid("Enter what will be delivered.", field=f"m{i}-item")
             status = milestone.get("status") or "not_started"
@@ -305,7 +305,7 @@ class MilestonesKind(Kind):
                     "key": key,
                     "due": due.isoformat() if due else None,
                     "item": item,
-                    "owner": text(milestone.get("owner")),
+                    "owner": text(milestone.get("owner"), field=f"m{i}-owner"),
                     "status": status,
                 }
             )
@@ -444,7 +444,7 @@ class SuccessCriteriaKind(Kind):
             known = {m.get("key") for m in context.sibling("milestones").get("milestones", [])}
         cleaned = []
         for i, criterion in enumerate(criteria):
-            words = text(criterion.get("text"))
+            words = text(criterion.get("text"), field=f"c{i}-text")
             if not words:
                 raise AnswerInvalid("Enter the success criterion.", field=f"c{i}-text")
             linked = [text(k) for k in criterion.get("milestones") or [] if text(k)]
@@ -455,7 +455,7 @@ class SuccessCriteriaKind(Kind):
                 )
             cleaned.append(
                 {
-                    "letter": text(criterion.get("letter")),
+                    "letter": text(criterion.get("letter"), field=f"c{i}-letter"),
                     "text": words,
                     "milestones": list(dict.fromkeys(linked)),
                 }

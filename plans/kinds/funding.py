@@ -111,7 +111,7 @@ class HoursKind(Kind):
             if blank(line, LINE_KEYS):
                 cleaned.append(dict.fromkeys(LINE_KEYS, ""))
                 continue
-            item = {"activity": text(line.get("activity"))}
+            item = {"activity": text(line.get("activity"), field=f"l{i}-activity")}
             hours = decimal(line.get("hours"), field=f"l{i}-hours", label="The hours")
             meetings = whole(line.get("meetings"), field=f"l{i}-meetings", label="Meetings")
             each = decimal(line.get("hours_each"), field=f"l{i}-hours_each", label="Hours each")
@@ -433,8 +433,8 @@ class OutcomeFrameworkKind(Kind):
                 area.get("weighting_percent"), field=f"a{i}-weighting_percent", label="A weighting"
             )
             item = {
-                "number": text(area.get("number")),
-                "area": text(area.get("area")),
+                "number": text(area.get("number"), field=f"a{i}-number"),
+                "area": text(area.get("area"), field=f"a{i}-area"),
                 "weighting_percent": stored(weighting) if weighting is not None else "",
                 "outcomes": [],
             }
@@ -452,7 +452,7 @@ class OutcomeFrameworkKind(Kind):
                     field=f"{where}-weighting_percent",
                     label="A weighting",
                 )
-                words = text(outcome.get("outcome"))
+                words = text(outcome.get("outcome"), field=f"{where}-outcome")
                 if not words:
                     raise AnswerInvalid("Enter the outcome.", field=f"{where}-outcome")
                 if outcome_weighting is None:
@@ -464,7 +464,7 @@ class OutcomeFrameworkKind(Kind):
                     {
                         "number": number,
                         "outcome": words,
-                        "monitoring": text(outcome.get("monitoring")),
+                        "monitoring": text(outcome.get("monitoring"), field=f"{where}-monitoring"),
                         "weighting_percent": stored(outcome_weighting),
                     }
                 )

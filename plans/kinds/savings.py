@@ -176,7 +176,8 @@ class ProjectsKind(Kind):
                 if not isinstance(target, dict):
                     raise AnswerInvalid("A target could not be read: reload the page.")
                 where = f"p{i}-t{j}"
-                code, title = text(target.get("code")), text(target.get("title"))
+                code = text(target.get("code"), field=f"{where}-code")
+                title = text(target.get("title"), field=f"{where}-title")
                 amount = decimal(
                     target.get("planned_saving"),
                     field=f"{where}-planned_saving",
@@ -202,8 +203,8 @@ class ProjectsKind(Kind):
                     )
                 targets.append({"code": code, "title": title, "planned_saving": stored(amount)})
             item = {
-                "number": text(project.get("number")),
-                "title": text(project.get("title")),
+                "number": text(project.get("number"), field=f"p{i}-number"),
+                "title": text(project.get("title"), field=f"p{i}-title"),
                 "leads": _leads(project.get("leads")),
                 "targets": targets,
             }

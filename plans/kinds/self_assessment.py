@@ -154,7 +154,7 @@ class SelfAssessmentKind(Kind):
                     f"Choose a rating from the list ({', '.join(scale)}).",
                     field=f"{input_key(key)}-rating",
                 )
-            action = rich(value.get("action"))
+            action = rich(value.get("action"), field=f"{input_key(key)}-action")
             if rating or action:
                 cleaned[key] = {"rating": rating, "action": action}
         comments = {

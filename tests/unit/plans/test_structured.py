@@ -330,3 +330,30 @@ def test_a_rating_off_the_scale_is_refused_on_its_target():
         KINDS["self_assessment"].clean(
             {"framework": "dacorum-pbc-framework", "ratings": {"9.9.9": {"rating": "OK"}}}
         )
+
+
+# ---- Long text (issue 15, defect 6) -----------------------------------------------------------
+
+
+def test_a_business_case_text_over_the_limit_is_refused_on_its_field_not_cut():
+    long_text = "<p>" + "x" * 20_500 + "</p>"
+    case = {"project": "Outpatients", "outline": long_text}
+
+    refused = refusal("business_cases", {"cases": [case]})
+
+    assert refused.field == "c0-outline"
+    assert "20,000" in refused.message
+    shown = KINDS["business_cases"].present({"cases": [case]}, context=daccom_plan())
+    assert shown["cases"][0]["fields"]["outline"].error == refused.message
+
+
+def test_text_just_within_the_limit_is_kept_whole():
+    words = "y" * 19_990
+    cleaned = KINDS["business_cases"].clean({"cases": [{"project": "P", "outline": words}]})
+    assert cleaned["cases"][0]["outline"] == words
+
+
+def test_a_long_target_title_is_refused_on_its_field():
+    data = {"projects": [{"title": "P", "targets": [
+        {"code": "1.1", "title": "t" * 20_001, "planned_saving": "5"}]}]}  # fmt: skip
+    assert refusal("projects", data).field == "p0-t0-title"
