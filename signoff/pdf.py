@@ -395,7 +395,10 @@ def write_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Rendere
     document = weasyprint.HTML(
         string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
     ).render(presentational_hints=False)
-    return RenderedPdf(pdf=document.write_pdf(), page_count=len(document.pages))
+    # Tagged (PDF/UA-1): a structure tree of headings and tables, the title shown, the language set.
+    return RenderedPdf(
+        pdf=document.write_pdf(pdf_variant="pdf/ua-1"), page_count=len(document.pages)
+    )
 
 
 def render_plan_pdf(
