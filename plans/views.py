@@ -87,13 +87,14 @@ def answer_edit(request, plan_id: int, question_key: str):
     rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
     data = None
     kind = structured.KINDS.get(question.kind)
-    if kind is not None:
-        data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return _render_question(request, plan, answer, form, rows=rows, status=400)
     try:
+        # Reading the figures may already refuse them (a framework that does not exist).
+        if kind is not None:
+            data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
         saved = services.answer_save(
             answer=answer,
             user=request.user,
