@@ -98,8 +98,6 @@ def answer_edit(request, plan_id: int, question_key: str):
     rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
     data = None
     kind = structured.KINDS.get(question.kind)
-    if kind is not None:
-        data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -107,6 +105,9 @@ def answer_edit(request, plan_id: int, question_key: str):
     inputs_before = _input_names(answer, answer.rows, answer.data, plan) if row_action else []
     revision_before = history.answer_revisions(answer).first() if row_action else None
     try:
+        # Reading the figures may already refuse them (a framework that does not exist).
+        if kind is not None:
+            data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
         saved = services.answer_save(
             answer=answer,
             user=request.user,
