@@ -22,3 +22,10 @@ function landingFocus() {
 }
 
 landingFocus();
+// Going to a fragment that cannot take focus moves focus to the page itself once the page has
+// loaded: place it again after that, unless the person has already moved on.
+window.addEventListener("load", () => {
+  setTimeout(() => {
+    if (document.activeElement === document.body) landingFocus();
+  }, 0);
+});

@@ -152,7 +152,7 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
         page.keyboard.press("Enter")
     new_code = f"{PREFIX}-p0-t{targets}-code"
     assert page.url.endswith(f"/parts/{PART}/#{new_code}")
-    assert focused(page)["id"] == new_code
+    expect(page.locator(f"#{new_code}")).to_be_focused()
     accessible(page)
     page.keyboard.type("1.42")
     saved_by_enter(page, PROJECTS, status=400)  # refused with its reason, the row kept
@@ -175,7 +175,7 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
     assert remove["text"] == f"Remove target {targets + 1} of project 1"
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert focused(page)["id"] == f"{PREFIX}-p0-t{targets - 1}-code"  # the one before it
+    expect(page.locator(f"#{PREFIX}-p0-t{targets - 1}-code")).to_be_focused()  # the one before
     assert projects_of(plan) == projects
     banner = page.locator(".app-message")
     expect(banner).to_contain_text("a row was removed")
@@ -202,11 +202,13 @@ def test_a_pct_lead_quotes_a_passage_of_a_read_only_answer_with_the_keyboard(pag
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
     accessible(page)
 
-    now = tab_to(page, by_text("Quote a passage from 4.3 Referral management"), what="Quote")
+    now = tab_to(
+        page, lambda f: f["text"].startswith("Quote a passage from 4.3 "), what="Quote on 4.3"
+    )
     assert now["section"] == "question-referral-management"
     page.keyboard.press("Enter")
     quote = focused(page)
-    assert quote["label"] == "Quote the passage you mean"
+    assert quote["label"].startswith("Quote the passage you mean")
     assert quote["section"] == "question-referral-management"
     page.keyboard.press("Control+Home")
     for _ in passage:
@@ -216,15 +218,15 @@ def test_a_pct_lead_quotes_a_passage_of_a_read_only_answer_with_the_keyboard(pag
     assert page.evaluate("document.activeElement.value") == passage
 
     page.keyboard.press("Shift+Tab")
-    assert focused(page)["label"] == "Your comment"
+    assert focused(page)["label"].startswith("Your comment")
     page.keyboard.type("Who signs off a changed pathway?")
     tab_to(page, by_text("Add comment"), what="Add comment")
     accessible(page)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
+    expect(page.locator(".app-message")).to_be_focused()
     landed = focused(page)
-    assert "app-message" in landed["classes"]
     assert "Your comment has been added." in landed["text"]
     comment = Comment.objects.get(body__contains="Who signs off a changed pathway?")
     assert comment.quote == passage
@@ -254,8 +256,8 @@ def test_the_three_signatories_sign_with_the_keyboard(new_page, live_server):
         with page.expect_navigation():
             page.keyboard.press("Enter")
 
+        expect(page.locator(".app-message")).to_be_focused()
         landed = focused(page)
-        assert "app-message" in landed["classes"], f"focus is on {landed}"
         assert f"You have signed the plan as {title}" in landed["text"]
         assert page.title().startswith(f"You have signed the plan as {title}.")
         accessible(page)
