@@ -102,8 +102,10 @@ def answer_edit(request, plan_id: int, question_key: str):
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return _render_question(request, plan, answer, form, rows=rows, status=400)
-    inputs_before = _input_names(answer, answer.rows, answer.data, plan) if row_action else []
-    revision_before = history.answer_revisions(answer).first() if row_action else None
+    # Before a row button's change: where it leaves the person is worked out from both sides.
+    pressed = bool(request.POST.get("row-action"))
+    inputs_before = _input_names(answer, answer.rows, answer.data, plan) if pressed else []
+    revision_before = history.answer_revisions(answer).first() if pressed else None
     try:
         # Reading the figures may already refuse them (a framework that does not exist).
         if kind is not None:
