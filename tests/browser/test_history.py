@@ -50,14 +50,14 @@ def test_history_compare_restore_and_named_drafts(new_page, live_server):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Restore the version from")
     assert_accessible(page)
     page.get_by_role("button", name="Restore this version").click()
-    expect(page.get_by_role("status").first).to_contain_text("is back")
+    expect(page.get_by_role("alert").first).to_contain_text("is back")
     assert "every month" in plan.answers.get(question__key=KEY).text
 
     page.goto(f"{live_server.url}/plans/{plan.pk}/drafts/")
     assert_accessible(page)
     page.get_by_label("Name this draft (optional)").fill("Draft for the board")
     page.get_by_role("button", name="Save the plan as it is now as a named draft").click()
-    expect(page.get_by_role("status").first).to_contain_text("Draft for the board")
+    expect(page.get_by_role("alert").first).to_contain_text("Draft for the board")
     page.get_by_role("button", name="Show changes").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Changes from Draft version 1")
     expect(page.locator("ins", has_text="New Surgery")).to_be_visible()

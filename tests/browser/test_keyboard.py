@@ -28,6 +28,9 @@ PROJECTS = "services-to-be-commissioned"
 PREFIX = f"q-{PROJECTS}"
 # Screenshots to look at, never committed.
 SHOTS = Path(tempfile.gettempdir()) / "pbc-keyboard-screenshots"
+# Pages are used once their document is read: images and fonts may still be on their way on a
+# busy machine (signing the last signature also renders the PDF in the same process).
+LOADED = "domcontentloaded"
 
 FOCUSED = """() => {
   const e = document.activeElement;
@@ -81,15 +84,17 @@ def sign_in(page, live_server, email: str) -> None:
     page.keyboard.type(email)
     tab_to(page, by_label("Password"), what="the password")
     page.keyboard.type(DEMO_PASSWORD)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until=LOADED):
         page.keyboard.press("Enter")
     if "/sign-in/code/" in page.url:
         accessible(page)
         tab_to(page, by_label("Code"), what="the code")
         page.keyboard.type(current_code(email))
-        with page.expect_navigation():
+        with page.expect_navigation(wait_until=LOADED):
             page.keyboard.press("Enter")
     assert "/sign-in/" not in page.url
+    assert focused(page)["tag"] == "body", "a page without a message starts at the top"
+    accessible(page)
 
 
 def saved_by_enter(page, question_key: str, *, status: int = 200) -> None:
@@ -148,7 +153,7 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
     targets = len(projects[0][2])
     add = tab_to(page, by_text("Add a target to project 1"), what="Add a target to project 1")
     assert add["tag"] == "button"
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until=LOADED):
         page.keyboard.press("Enter")
     new_code = f"{PREFIX}-p0-t{targets}-code"
     assert page.url.endswith(f"/parts/{PART}/#{new_code}")
@@ -173,7 +178,7 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
     page.keyboard.press("Tab")
     remove = focused(page)
     assert remove["text"] == f"Remove target {targets + 1} of project 1"
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until=LOADED):
         page.keyboard.press("Enter")
     expect(page.locator(f"#{PREFIX}-p0-t{targets - 1}-code")).to_be_focused()  # the one before
     assert projects_of(plan) == projects
@@ -222,7 +227,7 @@ def test_a_pct_lead_quotes_a_passage_of_a_read_only_answer_with_the_keyboard(pag
     page.keyboard.type("Who signs off a changed pathway?")
     tab_to(page, by_text("Add comment"), what="Add comment")
     accessible(page)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until=LOADED):
         page.keyboard.press("Enter")
 
     expect(page.locator(".app-message")).to_be_focused()
@@ -243,7 +248,7 @@ def test_the_three_signatories_sign_with_the_keyboard(new_page, live_server):
         accessible(page)
         link = tab_to(page, by_text("Sign the plan"), what="Sign the plan")
         assert link["tag"] == "a"
-        with page.expect_navigation():
+        with page.expect_navigation(wait_until=LOADED):
             page.keyboard.press("Enter")
         accessible(page)
         tab_to(page, by_label("Your password"), what="the password")
@@ -253,7 +258,7 @@ def test_the_three_signatories_sign_with_the_keyboard(new_page, live_server):
         tab_to(page, by_label("I have read the plan"), what="the declaration")
         page.keyboard.press("Space")
         tab_to(page, by_text("Sign the plan"), what="the Sign the plan button")
-        with page.expect_navigation():
+        with page.expect_navigation(wait_until=LOADED):
             page.keyboard.press("Enter")
 
         expect(page.locator(".app-message")).to_be_focused()
