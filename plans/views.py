@@ -25,7 +25,7 @@ from . import (
     services,
     structured,
 )
-from .forms import AnswerForm, PlanCreateForm, rows_from_post
+from .forms import AnswerForm, PlanCreateForm
 from .models import Answer, Plan
 from .workflow import may_edit_answer
 
@@ -95,11 +95,16 @@ def answer_edit(request, plan_id: int, question_key: str):
         )
         return _render_question(request, plan, answer, form)
     form = AnswerForm(request.POST, question=question)
-    rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
-    data = None
+    rows, data, row_action = None, None, ""
+    if question.kind == "table":
+        rows, row_action = structured.EVERY_KIND["table"].value_from_post(
+            request.POST, prefix=form.prefix, question=question
+        )
     kind = structured.KINDS.get(question.kind)
     if kind is not None:
-        data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
+        data, row_action = kind.value_from_post(
+            request.POST, prefix=form.prefix, current=answer.data
+        )
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
