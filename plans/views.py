@@ -101,17 +101,20 @@ def answer_edit(request, plan_id: int, question_key: str):
             request.POST, prefix=form.prefix, question=question
         )
     kind = structured.KINDS.get(question.kind)
-    if kind is not None:
-        data, row_action = kind.value_from_post(
-            request.POST, prefix=form.prefix, current=answer.data
-        )
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return _render_question(request, plan, answer, form, rows=rows, status=400)
-    inputs_before = _input_names(answer, answer.rows, answer.data, plan) if row_action else []
-    revision_before = history.answer_revisions(answer).first() if row_action else None
+    inputs_before, revision_before = [], None
     try:
+        # Reading the figures may already refuse them (a framework that does not exist).
+        if kind is not None:
+            data, row_action = kind.value_from_post(
+                request.POST, prefix=form.prefix, current=answer.data
+            )
+        if row_action:
+            inputs_before = _input_names(answer, answer.rows, answer.data, plan)
+            revision_before = history.answer_revisions(answer).first()
         saved = services.answer_save(
             answer=answer,
             user=request.user,

@@ -25,6 +25,8 @@ from ..sanitise import clean_cell, clean_html, html_to_text
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
 MAX_ROWS = 200
 MAX_TEXT = 20_000
+MAX_DECIMAL_PLACES = 6
+SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
 
 
 @dataclass
@@ -104,8 +106,14 @@ def decimal(value, *, field: str, label: str, allow_negative: bool = False) -> D
         raise AnswerInvalid(f"{label} must be a number, like 1500 or 1.25.", field=field)
     if number < 0 and not allow_negative:
         raise AnswerInvalid(f"{label} cannot be negative.", field=field)
-    if abs(number) >= Decimal("1e12"):
+    # Measured without arithmetic: abs() of "1e999999999" overflows the decimal context.
+    if number.adjusted() >= 12:
         raise AnswerInvalid(f"{label} is too large.", field=field)
+    # "1e-999999999" would be written out as a billion digits when stored.
+    if number != number.quantize(SMALLEST_STEP):
+        raise AnswerInvalid(
+            f"{label} can have at most {MAX_DECIMAL_PLACES} decimal places.", field=field
+        )
     return number
 
 

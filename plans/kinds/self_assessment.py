@@ -10,6 +10,7 @@ docs/decisions/0201-self-assessment-as-a-question-kind.md.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,8 @@ from .base import (
 from .rows import place_error
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "definitions" / "frameworks"
+# Checked before the file system sees the name: one too long for it raises instead of missing.
+FRAMEWORK_SLUG = re.compile(r"[a-z0-9][-a-z0-9]{0,99}", re.ASCII)
 RATING_TAGS = {
     "OK": "nhsuk-tag--green",
     "Low": "nhsuk-tag--blue",
@@ -41,10 +44,10 @@ RATING_TAGS = {
 
 @cache
 def load_framework(slug: str) -> dict:
-    path = FRAMEWORKS_DIR / f"{slug}.yaml"
-    if "/" in slug or not path.is_file():
-        raise AnswerInvalid(f"There is no PBC Framework called '{slug}'.")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not FRAMEWORK_SLUG.fullmatch(slug) or not (FRAMEWORKS_DIR / f"{slug}.yaml").is_file():
+        shown = slug if len(slug) <= 100 else f"{slug[:100]}…"
+        raise AnswerInvalid(f"There is no PBC Framework called '{shown}'.")
+    return yaml.safe_load((FRAMEWORKS_DIR / f"{slug}.yaml").read_text(encoding="utf-8"))
 
 
 @cache
