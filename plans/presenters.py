@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from . import structured
+from . import content, structured
 from .models import Answer, CompletedBy, Plan, TemplatePart, TemplateQuestion
 from .workflow import Decision
 
@@ -88,7 +88,9 @@ def question_row(question, answer, plan, *, data: dict | None = None) -> Questio
         state=state,
         tag_class=STATE_TAG_CLASSES[state],
         last_changed=last_changed(answer),
-        table_rows=answer.rows if answer is not None else [],
+        table_rows=content.table_rows(
+            question, answer.rows if answer is not None else [], plan_id=plan.pk
+        ),
         structured_template=structured_template,
         structured=structured_context,
     )
