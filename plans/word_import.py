@@ -25,9 +25,12 @@ from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 
-from . import services
+from . import finance, services
+from .content import table_rows as aligned
 from .errors import AnswerInvalid, StaleAnswer
+from .kinds.savings import plan_savings
 from .models import Answer, Plan, QuestionKind, TemplateQuestion
+from .presenters import answer_state
 from .sanitise import clean_cell, clean_html, html_to_text
 from .structured import KINDS
 from .word_files import Block, Deadline, WordRefused, blocks_of, docx_html, refuse_by_name
@@ -752,10 +755,100 @@ def word_import_apply(
     return result
 
 
-__all__ = [
-    "Preview",
-    "WordRefused",
-    "proposals",
-    "word_import_apply",
-    "word_import_preview",
-]
+# --- what the preview page shows ----------------------------------------------------------------
+
+
+def default_choices(plan: Plan, preview: Preview, user) -> dict[int, str]:
+    """Sure and probable matches the user may write are ticked; the rest are left to them."""
+    questions = {q.key: q for q in plan.template.questions.all()}
+    choices = {}
+    for piece in preview.pieces:
+        question = questions.get(piece.key)
+        ticked = (
+            question is not None
+            and piece.confidence in (HIGH, MEDIUM)
+            and bool(may_edit_answer(user, plan, question))
+        )
+        choices[piece.id] = piece.key if ticked else ""
+    return choices
+
+
+@dataclass
+class PieceRow:
+    piece: Piece
+    chosen: str
+    confidence_label: str
+    tag_class: str
+
+    @property
+    def html(self) -> str:
+        """The piece's text as the page shows it, through the allowlist again."""
+        return clean_html(self.piece.html)
+
+
+@dataclass
+class QuestionPreview:
+    question: TemplateQuestion | None
+    pieces: list[PieceRow]
+    existing: str = ""
+    may_edit: bool = True
+    reason: str = ""
+    proposal: Proposal | None = None
+    columns: list[dict] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+
+
+_TAGS = {HIGH: "nhsuk-tag--green", MEDIUM: "nhsuk-tag--yellow", LOW: "nhsuk-tag--orange"}
+
+
+def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
+    """One row per question that receives or was matched with text, in form order, then the
+    text that matched nothing (``question`` None)."""
+    questions = list(plan.template.questions.order_by("position"))
+    answers = {a.question_id: a for a in plan.answers.all()}
+    by_key: dict[str, list[PieceRow]] = {}
+    for piece in preview.pieces:
+        chosen = choices.get(piece.id, "")
+        row = PieceRow(
+            piece=piece,
+            chosen=chosen,
+            confidence_label=CONFIDENCE_LABELS.get(piece.confidence, "No match"),
+            tag_class=_TAGS.get(piece.confidence, "nhsuk-tag--grey"),
+        )
+        by_key.setdefault(chosen or piece.key, []).append(row)
+    written = {p.question.key: p for p in proposals(plan, preview, choices)}
+    rows = []
+    for question in questions:
+        if question.key not in by_key:
+            continue
+        decision = may_edit_answer(user, plan, question)
+        item = QuestionPreview(
+            question=question,
+            pieces=by_key[question.key],
+            existing=answer_state(answers.get(question.pk)),
+            may_edit=bool(decision),
+            reason=decision.reason,
+            proposal=written.get(question.key),
+        )
+        proposal = item.proposal
+        if proposal is not None and proposal.rows is not None:
+            item.columns = question.columns
+            item.table = [list(r.values) for r in aligned(question, proposal.rows, plan_id=plan.pk)]
+        if proposal is not None and proposal.data and question.kind == QuestionKind.PROJECTS:
+            totals = plan_savings(proposal.data, None)
+            item.projects = [
+                f"{p.get('number')} {p.get('title')}: "
+                + (
+                    ", ".join(
+                        f"{t['code']} {finance.format_money(Decimal(t['planned_saving']))}"
+                        for t in p["targets"]
+                    )
+                    or "no targets"
+                )
+                for p in proposal.data["projects"]
+            ] + [f"Total planned savings: {finance.format_money(totals.total)}"]
+        rows.append(item)
+    if "" in by_key:
+        rows.append(QuestionPreview(question=None, pieces=by_key[""]))
+    return rows
