@@ -452,6 +452,7 @@ _TARGET_LINE = re.compile(
     + r")?\s*\.?$",
     re.I,
 )
+_IDENTIFIED_LINE = re.compile(r"(?i)<p>\s*Total Identified Savings:\s*£[\d,.]+\s*</p>")
 _IDENTIFIED = re.compile(r"total identified savings[^£]{0,60}" + _MONEY, re.I)
 
 
@@ -550,7 +551,7 @@ def projects_from_table(table: list[list[str]]) -> dict:
 
 
 def identified_from_text(markup: str) -> dict:
-    found = _IDENTIFIED.search(" ".join(html_to_text(markup).split()))
+    found = _IDENTIFIED.search(" ".join(html_to_text(re.sub(r"<[^>]+>", " ", markup)).split()))
     if not found:
         return {}
     value = money(found.group(1), found.group(2))
@@ -600,6 +601,8 @@ def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
         proposal.data = data or None
     elif question.kind == QuestionKind.SAVINGS_TARGET:
         proposal.data = identified_from_text(markup) or None
+        # The figure as the Word export prints it is the figure, not part of the answer.
+        markup = _IDENTIFIED_LINE.sub("", markup)
         markup += "".join(table_as_html(t) for t in tables)
     else:
         if tables:

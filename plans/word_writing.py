@@ -7,6 +7,8 @@ templates draw (tables, definition lists) are written; anything else is read for
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
@@ -62,13 +64,70 @@ def add_hyperlink(paragraph, url: str, text: str):
     return link
 
 
+def _add_level(part, number_id: str, level: int) -> None:
+    """Word's default list definitions have one level; a nested item needs its own."""
+    numbering = part.numbering_part.element
+    num = next(
+        (n for n in numbering.iterchildren(qn("w:num")) if n.get(qn("w:numId")) == number_id), None
+    )
+    if num is None:
+        return
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a
+        for a in numbering.iterchildren(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )
+    levels = {lvl.get(qn("w:ilvl")): lvl for lvl in abstract.iterchildren(qn("w:lvl"))}
+    if str(level) in levels or "0" not in levels:
+        return
+    copy = deepcopy(levels["0"])
+    copy.set(qn("w:ilvl"), str(level))
+    for style in copy.findall(qn("w:pStyle")):  # the style names level 0 only
+        copy.remove(style)
+    indent = copy.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+    if indent is not None:
+        indent.set(qn("w:left"), str(360 * (level + 1)))
+    max(levels.values(), key=lambda lvl: int(lvl.get(qn("w:ilvl")))).addnext(copy)
+
+
+def _nest(paragraph, style: str, depth: int) -> None:
+    """Put a list item at ``depth`` of its style's list, as Word's "Increase indent" does."""
+    numbering = paragraph.part.document.styles[style].element.find(qn("w:pPr"))
+    numbering = numbering.find(qn("w:numPr")) if numbering is not None else None
+    number_id = numbering.find(qn("w:numId")) if numbering is not None else None
+    if number_id is None:
+        return
+    _add_level(paragraph.part, number_id.get(qn("w:val")), depth - 1)
+    properties = paragraph._p.get_or_add_pPr()
+    numbered = OxmlElement("w:numPr")
+    level = OxmlElement("w:ilvl")
+    level.set(qn("w:val"), str(depth - 1))
+    numbered.append(level)
+    which = OxmlElement("w:numId")
+    which.set(qn("w:val"), number_id.get(qn("w:val")))
+    numbered.append(which)
+    properties.append(numbered)
+    paragraph.paragraph_format.left_indent = Pt(18 * depth)
+
+
 class HtmlWriter:
     """Writes HTML into a python-docx container (the document, or a table cell)."""
 
-    def __init__(self, container, *, table_style: str = ANSWER_TABLE_STYLE):
+    def __init__(
+        self, container, *, table_style: str = ANSWER_TABLE_STYLE, paragraph_style: str = ""
+    ):
         self.container = container
         self.table_style = table_style
-        self.runs: list = []  # every run written, so a comment can be anchored to them
+        # The form's own words and computed figures: every paragraph in one style (which the
+        # import leaves out), lists drawn with their bullets as text.
+        self.paragraph_style = paragraph_style
+        self.paragraphs: list = []  # every paragraph written, so a comment can find its passage
+
+    def _add_paragraph(self, style: str | None = None):
+        paragraph = self.container.add_paragraph(style=self.paragraph_style or style or None)
+        self.paragraphs.append(paragraph)
+        return paragraph
 
     def write(self, markup: str) -> None:
         if not (markup or "").strip():
@@ -96,7 +155,7 @@ class HtmlWriter:
     def _loose(self, items) -> None:
         if not items:
             return
-        paragraph = self.container.add_paragraph()
+        paragraph = self._add_paragraph()
         for item in items:
             if isinstance(item, str):
                 self._run(paragraph, item, {})
@@ -113,9 +172,12 @@ class HtmlWriter:
             self._paragraph(element, style=ANSWER_HEADINGS[tag])
         elif tag in ("ul", "ol"):
             style = "List Number" if tag == "ol" else "List Bullet"
-            for item in element:
-                if getattr(item, "tag", "") == "li":
-                    self._list_item(item, style=style, depth=min(depth + 1, MAX_LIST_DEPTH))
+            items = [item for item in element if getattr(item, "tag", "") == "li"]
+            for number, item in enumerate(items, start=1):
+                marker = f"{number}. " if tag == "ol" else "\u2022 "
+                self._list_item(
+                    item, style=style, depth=min(depth + 1, MAX_LIST_DEPTH), marker=marker
+                )
         elif tag == "blockquote":
             for child in element:
                 self._paragraph(child, style="Quote") if child.tag == "p" else self._block(
@@ -127,7 +189,7 @@ class HtmlWriter:
             self._table(element)
         elif tag == "dl":
             for child in element:
-                paragraph = self.container.add_paragraph()
+                paragraph = self._add_paragraph()
                 bold = {"bold": True} if child.tag == "dt" else {}
                 self._run(paragraph, child.text_content(), bold)
         elif tag in ("caption",):
@@ -135,9 +197,13 @@ class HtmlWriter:
         else:
             self._blocks(element, list_style=list_style, depth=depth)
 
-    def _list_item(self, item, *, style: str, depth: int) -> None:
-        name = style if depth == 1 else f"{style} {depth}"
-        paragraph = self.container.add_paragraph(style=name)
+    def _list_item(self, item, *, style: str, depth: int, marker: str) -> None:
+        paragraph = self._add_paragraph(style=style)
+        if self.paragraph_style:
+            paragraph.paragraph_format.left_indent = Pt(18 * depth)
+            self._run(paragraph, marker, {})
+        elif depth > 1:
+            _nest(paragraph, style, depth)
         nested = []
         if item.text:
             self._run(paragraph, item.text, {})
@@ -152,16 +218,12 @@ class HtmlWriter:
             if child.tail:
                 self._run(paragraph, child.tail, {})
         for child in nested:
-            child_style = "List Number" if child.tag == "ol" else "List Bullet"
-            for sub in child:
-                if getattr(sub, "tag", "") == "li":
-                    self._list_item(sub, style=child_style, depth=min(depth + 1, MAX_LIST_DEPTH))
+            self._block(child, list_style=style, depth=depth)
 
     def _paragraph(self, element, *, style) -> None:
-        paragraph = (
-            self.container.add_paragraph(style=style) if style else (self.container.add_paragraph())
-        )
-        self._inline_children(paragraph, element, {})
+        paragraph = self._add_paragraph(style=style)
+        heading = bool(self.paragraph_style) and element.tag in ANSWER_HEADINGS
+        self._inline_children(paragraph, element, {"bold": True} if heading else {})
 
     def _table(self, element) -> None:
         rows = [[cell for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")]
@@ -191,9 +253,7 @@ class HtmlWriter:
     def _inline(self, paragraph, element, format_: dict) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "br":
-            run = paragraph.add_run()
-            run.add_break()
-            self.runs.append(run)
+            paragraph.add_run().add_break()
             return
         if tag == "a" and element.get("href", "").startswith(("http://", "https://", "mailto:")):
             add_hyperlink(paragraph, element.get("href"), element.text_content())
@@ -215,10 +275,11 @@ class HtmlWriter:
         run.bold = format_.get("bold") or None
         run.italic = format_.get("italic") or None
         run.underline = format_.get("underline") or None
-        self.runs.append(run)
 
 
-def write_html(container, markup: str, *, table_style: str = ANSWER_TABLE_STYLE) -> HtmlWriter:
-    writer = HtmlWriter(container, table_style=table_style)
+def write_html(
+    container, markup: str, *, table_style: str = ANSWER_TABLE_STYLE, paragraph_style: str = ""
+) -> HtmlWriter:
+    writer = HtmlWriter(container, table_style=table_style, paragraph_style=paragraph_style)
     writer.write(markup)
     return writer
