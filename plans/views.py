@@ -98,8 +98,6 @@ def answer_edit(request, plan_id: int, question_key: str):
     rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
     data = None
     kind = structured.KINDS.get(question.kind)
-    if kind is not None:
-        data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -107,6 +105,9 @@ def answer_edit(request, plan_id: int, question_key: str):
     inputs_before = _input_names(answer, answer.rows, answer.data, plan) if row_action else []
     revision_before = history.answer_revisions(answer).first() if row_action else None
     try:
+        # Reading the figures may already refuse them (a framework that does not exist).
+        if kind is not None:
+            data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
         saved = services.answer_save(
             answer=answer,
             user=request.user,
@@ -151,7 +152,9 @@ def _input_names(answer: Answer, rows, data, plan) -> list[str]:
     if question.kind == "table":
         return row_focus.table_input_names(rows or [], question.columns or [])
     kind = structured.KINDS.get(question.kind)
-    return row_focus.input_names(kind.present(data or {}, plan=plan)) if kind else []
+    if kind is None:
+        return []
+    return row_focus.input_names(kind.present(data or {}, context=selectors.kind_context(plan)))
 
 
 def _after_row_action(request, plan, saved, action, *, prefix, inputs_before, revision_before):
@@ -184,7 +187,9 @@ def _render_question(
     request, plan, answer, form, *, rows=None, data=None, conflict=None, status=200
 ):
     question = answer.question
-    row = presenters.question_row(question, answer, plan, data=data)
+    row = presenters.question_row(
+        question, answer, plan, data=data, context=selectors.kind_context(plan)
+    )
     row.edit = may_edit_answer(request.user, plan, question)
     row.form = form
     if rows is not None:

@@ -27,8 +27,7 @@ from docx.shared import Pt, RGBColor
 
 from plans import finance, presenters, selectors
 from plans.content import table_rows
-from plans.kinds.base import sibling_data
-from plans.kinds.savings import identified_savings, plan_savings, share_summary
+from plans.kinds.savings import identified_savings, savings_figures, share_summary
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html, html_to_text
 from plans.word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
@@ -117,7 +116,7 @@ def _table(document, question, rows, *, plan: Plan) -> None:
 PROJECT_HEADINGS = ("Project", "Project title", "Leads", "Target", "Target title", "Planned saving")
 
 
-def _projects(document, data: dict, *, plan: Plan) -> None:
+def _projects(document, data: dict, *, context) -> None:
     projects = (data or {}).get("projects") or []
     lines = []
     for project in projects:
@@ -144,11 +143,10 @@ def _projects(document, data: dict, *, plan: Plan) -> None:
     for r, line in enumerate(lines, start=1):
         for c, value in enumerate(line):
             table.cell(r, c).text = value
-    identified = identified_savings(sibling_data(plan, "savings_target"))
-    totals = plan_savings(data, identified)
+    figures = savings_figures(data, identified_savings(context.sibling("savings_target")))
     document.add_paragraph(style=FIGURES_STYLE).add_run(
-        f"Total planned savings: {finance.format_money(totals.total)} "
-        f"({share_summary(totals)}), computed from the targets above."
+        f"Total planned savings: {finance.format_money(figures['total'])} "
+        f"({share_summary(figures)}), computed from the targets above."
     )
 
 
@@ -166,20 +164,20 @@ def _figures(document, row) -> None:
     )
 
 
-def _answer(document, question, answer, *, plan: Plan) -> list:
+def _answer(document, question, answer, *, plan: Plan, context) -> list:
     """Writes one answer; returns the paragraphs its text was written in."""
     written = []
     if question.kind == QuestionKind.TABLE:
         _table(document, question, answer.rows if answer else [], plan=plan)
     elif question.kind == QuestionKind.PROJECTS:
-        _projects(document, answer.data if answer else {}, plan=plan)
+        _projects(document, answer.data if answer else {}, context=context)
     elif question.kind == QuestionKind.SAVINGS_TARGET:
         identified = identified_savings(answer.data if answer else {})
         if identified:
             # Written as text, so the import reads the figure back from it.
             document.add_paragraph(f"Total Identified Savings: {finance.format_money(identified)}")
     else:
-        row = presenters.question_row(question, answer, plan)
+        row = presenters.question_row(question, answer, plan, context=context)
         if row.structured_template:
             _figures(document, row)
     if answer is not None and answer.text and question.has_text:
@@ -289,6 +287,7 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
         _draft_header(document, plan)
     _cover(document, plan, draft=draft, signing=signing)
     answers = selectors.answers_by_question(plan)
+    context = selectors.kind_context(plan)
     anchors: dict[tuple[str, int], Anchor] = {}
     has_signoff = False
     for part in selectors.parts_with_questions(plan.template):
@@ -320,7 +319,9 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
                 _form_text(document, str(prompt), bold=True)
             if question.note:
                 write_html(document, clean_html(question.note), paragraph_style=FORM_TEXT_STYLE)
-            written = _answer(document, question, answers.get(question.pk), plan=plan)
+            written = _answer(
+                document, question, answers.get(question.pk), plan=plan, context=context
+            )
             anchors[("question", question.pk)] = Anchor(written, question_heading)
     if not has_signoff:
         document.add_heading("Sign-off", level=1)

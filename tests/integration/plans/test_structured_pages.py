@@ -140,6 +140,21 @@ def test_a_negative_saving_is_refused_on_its_field_and_nothing_else_is_lost(clie
     assert saved.data["projects"][0]["targets"][1]["planned_saving"] == "335000"
 
 
+def test_a_title_over_the_limit_is_refused_on_its_field_and_nothing_is_cut(client, daccom):
+    post = form_post(client, daccom, PROJECTS)
+    prefix = f"q-{PROJECTS}"
+    post[f"{prefix}-p0-title"] = ["x" * 20_001]
+
+    response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="{prefix}-p0-title-error"' in page
+    assert "This text is 20,001 characters long; the most it can hold is 20,000." in page
+    saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
+    assert saved.data["projects"][0]["title"] != "x" * 20_000
+
+
 def test_adding_a_target_changes_the_totals_on_4_2_and_4_4(client, daccom):
     url = reverse("answer_edit", args=[daccom.pk, PROJECTS])
     prefix = f"q-{PROJECTS}"

@@ -8,7 +8,7 @@ import pytest
 
 from plans import services, word_import
 from plans.demo import read_demo_plan
-from plans.kinds.savings import plan_savings, share_summary
+from plans.kinds.savings import savings_figures, share_summary
 from plans.models import Answer, PlanSnapshot
 from plans.sanitise import html_to_text
 from tests.factories import UserFactory
@@ -77,7 +77,7 @@ def test_the_4_2_projects_become_projects_with_their_savings_totalling_2_68m(fre
         "Reducing A&E Attendances",
     ]
     assert proposals["financial-targets"].data == {"total_identified_savings": "6106000"}
-    totals = plan_savings(proposals["services-to-be-commissioned"].data, Decimal("6106000"))
+    totals = savings_figures(proposals["services-to-be-commissioned"].data, Decimal("6106000"))
     assert share_summary(totals) == "£2.68m (44%) of £6.106m"
 
 

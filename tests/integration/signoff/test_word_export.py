@@ -134,11 +134,12 @@ def test_review_comments_become_word_comments_on_their_passages_when_asked():
 
 def _anchored_text(document, comment_id) -> str:
     body = document.element.body
-    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-    for paragraph in body.iter("{%s}p" % ns["w"]):
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    ns = {"w": w}
+    for paragraph in body.iter(f"{{{w}}}p"):
         starts = paragraph.findall(f".//w:commentRangeStart[@w:id='{comment_id}']", ns)
         if starts:
-            return "".join(t.text or "" for t in paragraph.iter("{%s}t" % ns["w"]))
+            return "".join(t.text or "" for t in paragraph.iter(f"{{{w}}}t"))
     return ""
 
 
