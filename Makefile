@@ -25,8 +25,11 @@ run: install
 	$(BIN)/python manage.py make_seal_certificate --if-missing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Parallel on every core by default (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

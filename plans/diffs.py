@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from .content import aligned_rows, columns_of
+
 SAME, ADDED, REMOVED, CHANGED = "same", "ins", "del", "changed"
 
 # Rich text: tags that end a paragraph of visible text.
@@ -311,30 +313,19 @@ def diff_text(old_html: str, new_html: str, *, context: int = PARAGRAPHS_OF_CONT
 # --- Tables ------------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
-
-
-def diff_rows(old_rows: list[dict], new_rows: list[dict], columns: list[dict]) -> TableDiff:
+def diff_rows(
+    old_rows: list[dict], new_rows: list[dict], columns: list[dict], *, source: str = "A diff"
+) -> TableDiff:
     """Row by row: rows matched by their first column, changed cells marked.
 
-    ``columns`` is the question's [{key, label}]; keys found only in the rows (an answer
-    carried from an older form) are shown after them, labelled by their key.
+    ``columns`` is the question's [{key, label}]: every row is read in its order, a missing
+    cell blank, a key with no column left out (and logged with ``source``), as everywhere
+    else a table is shown (plans/content.py).
     """
-    old_rows, new_rows = list(old_rows or []), list(new_rows or [])
-    keys = [column["key"] for column in columns]
-    labels = [column.get("label") or column["key"] for column in columns]
-    for row in old_rows + new_rows:
-        for key in row:
-            if key not in keys:
-                keys.append(key)
-                labels.append(key.replace("_", " ").capitalize())
-
-    def values(row: dict) -> tuple[str, ...]:
-        return tuple(_cell(row.get(key)) for key in keys)
-
-    old_values = [values(row) for row in old_rows]
-    new_values = [values(row) for row in new_rows]
+    ordered = columns_of(columns)
+    labels = [column.label for column in ordered]
+    old_values = [row.values for row in aligned_rows(ordered, old_rows, source=source)]
+    new_values = [row.values for row in aligned_rows(ordered, new_rows, source=source)]
     # Rows are matched on their first column: the practice, the person, the activity.
     old_keys = [row[0].strip().lower() if row else "" for row in old_values]
     new_keys = [row[0].strip().lower() if row else "" for row in new_values]
@@ -508,13 +499,16 @@ def _normalise_html(html: str) -> str:
     return re.sub(r"\s+", " ", html or "").strip()
 
 
-def diff_answers(old: Content, new: Content, *, columns: list[dict] | None = None) -> AnswerDiff:
-    """Everything that differs between two versions of one answer."""
+def diff_answers(
+    old: Content, new: Content, *, columns: list[dict] | None = None, source: str = "A diff"
+) -> AnswerDiff:
+    """Everything that differs between two versions of one answer (``source`` names it in
+    the log when a table row holds a cell with no column)."""
     result = AnswerDiff()
     if old.text or new.text:
         result.text = diff_text(old.text, new.text)
     if old.rows or new.rows:
-        result.table = diff_rows(old.rows, new.rows, columns or [])
+        result.table = diff_rows(old.rows, new.rows, columns or [], source=source)
     if old.data or new.data:
         result.data = diff_data(old.data, new.data)
     return result

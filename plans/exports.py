@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import selectors, structured
+from . import content, selectors, structured
 from .kinds.base import Field
 from .models import Plan
 from .sanitise import html_to_text
@@ -17,6 +17,7 @@ from .template_files import question_summary
 
 def plan_record(plan: Plan) -> dict:
     answers = selectors.answers_by_question(plan)
+    context = selectors.kind_context(plan)
     parts = []
     for part in selectors.parts_with_questions(plan.template):
         questions = []
@@ -24,9 +25,11 @@ def plan_record(plan: Plan) -> dict:
             answer = answers.get(question.pk)
             item = question_summary(question)
             if answer is not None:
+                rows = content.table_rows(question, answer.rows, plan_id=plan.pk)
                 item["answer"] = {
                     "text": answer.text,
-                    "rows": answer.rows,
+                    "rows": [row.as_dict() for row in rows],
+                    "cells": [list(row.values) for row in rows],
                     "data": answer.data,
                     "version": answer.version,
                     "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
@@ -34,7 +37,7 @@ def plan_record(plan: Plan) -> dict:
                 }
             kind = structured.KINDS.get(question.kind)
             if kind is not None:
-                item["figures"] = jsonable(kind.present(answer.data if answer else {}, plan=plan))
+                item["figures"] = jsonable(kind.present(kind.value_of(answer), context=context))
             questions.append(item)
         parts.append(
             {
@@ -66,8 +69,9 @@ def plan_record(plan: Plan) -> dict:
     }
 
 
-# Who saved an answer when, and the plan's status, change nothing that is signed.
-_NOT_CONTENT = ("version", "updated_at", "updated_by")
+# Who saved an answer when, and the plan's status, change nothing that is signed; the ordered
+# cells repeat the rows, which the first signatures hashed alone.
+_NOT_CONTENT = ("version", "updated_at", "updated_by", "cells")
 
 
 def canonical_content(plan: Plan) -> dict:

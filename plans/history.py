@@ -154,7 +154,12 @@ def changes_since(
         result[answer.question_id] = Change(
             answer=answer,
             before=before,
-            diff=diffs.diff_answers(before, now, columns=questions[answer.question_id].columns),
+            diff=diffs.diff_answers(
+                before,
+                now,
+                columns=questions[answer.question_id].columns,
+                source=f"Plan {plan.pk}, table {questions[answer.question_id].key}",
+            ),
         )
     return result
 
@@ -214,7 +219,10 @@ def compare_contents(plan: Plan, old: dict[str, dict], new: dict[str, dict]) -> 
                 title=question.title if question else f"No longer on the form: {key}",
                 part=question.part if question else None,
                 diff=diffs.diff_answers(
-                    before, after, columns=question.columns if question else []
+                    before,
+                    after,
+                    columns=question.columns if question else [],
+                    source=f"Plan {plan.pk}, table {key}",
                 ),
             )
         )
@@ -301,7 +309,10 @@ def compare_revisions(answer: Answer, from_id, to_id) -> Comparison | None:
     if old is not None and (old.history_date, old.history_id) > (new.history_date, new.history_id):
         old, new = new, old
     diff = diffs.diff_answers(
-        diffs.Content.of(old), diffs.Content.of(new), columns=answer.question.columns
+        diffs.Content.of(old),
+        diffs.Content.of(new),
+        columns=answer.question.columns,
+        source=f"Plan {answer.plan_id}, table {answer.question.key}",
     )
     return Comparison(
         old=revision_rows([old])[0] if old is not None else None,

@@ -1,11 +1,15 @@
-"""The structured question kinds (projects, funding, hours ...): how each reads its figures
-from a form post, checks them, and presents them with everything computed by plans/finance.py.
+"""The question kinds: how each reads its value from a form post, checks it, computes its
+figures (domain values, by plans/finance.py) and presents them.
 
-Each kind registers a ``StructuredKind`` in ``KINDS``. The answer form, the save service, the
-part page, the JSON export and the PDF all go through this registry, so a kind is defined once.
+Every kind is in ``EVERY_KIND``; the structured ones (projects, funding, hours ...), whose
+value is kept in ``answer.data``, are also in ``KINDS``. The answer form, the save service,
+the part page, the JSON export and the PDF all go through these registries, so a kind is
+defined once.
 """
 
 from typing import Protocol
+
+from .kinds.base import Kind, KindContext
 
 
 class StructuredKind(Protocol):
@@ -14,12 +18,16 @@ class StructuredKind(Protocol):
     def from_post(self, post, *, prefix: str, current: dict) -> tuple[dict, str]:
         """The figures as the editor left them, and any row action they pressed."""
 
-    def clean(self, data: dict, *, plan=None) -> dict:
+    def clean(self, data: dict, *, context: KindContext) -> dict:
         """Checked, normalised figures; raises AnswerInvalid with a message for the field.
-        ``plan`` (when given) lets a kind check against the plan: its year, its milestones."""
+        ``context`` lets a kind check against the plan: its year, its milestones."""
 
-    def present(self, data: dict, *, plan) -> dict:
-        """The context the kind's template needs, every figure computed."""
+    def figures(self, value: dict, *, context: KindContext) -> dict:
+        """What the kind computes from its stored value, as domain values (Decimal, date,
+        int, stored text): never display strings, CSS classes or locale formatting."""
+
+    def present(self, data: dict, *, context: KindContext) -> dict:
+        """The context the kind's template needs, built from the figures."""
 
 
 def _registry() -> dict[str, StructuredKind]:
@@ -48,3 +56,14 @@ def _registry() -> dict[str, StructuredKind]:
 
 
 KINDS: dict[str, StructuredKind] = _registry()
+
+
+def _every_kind() -> dict[str, Kind]:
+    from .kinds.rich_text import RichTextKind
+    from .kinds.signoff import SignoffKind
+    from .kinds.table import TableKind
+
+    return {"rich_text": RichTextKind(), "table": TableKind(), "signoff": SignoffKind(), **KINDS}
+
+
+EVERY_KIND: dict[str, Kind] = _every_kind()

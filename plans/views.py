@@ -8,12 +8,23 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import time_format
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from consortia.permissions import Perm, allowed
 
-from . import diffs, exports, history, presenters, selectors, services, structured
+from . import (
+    content,
+    diffs,
+    exports,
+    history,
+    presenters,
+    row_focus,
+    selectors,
+    services,
+    structured,
+)
 from .forms import AnswerForm, PlanCreateForm, rows_from_post
 from .models import Answer, Plan
 from .workflow import may_edit_answer
@@ -87,13 +98,16 @@ def answer_edit(request, plan_id: int, question_key: str):
     rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
     data = None
     kind = structured.KINDS.get(question.kind)
-    if kind is not None:
-        data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return _render_question(request, plan, answer, form, rows=rows, status=400)
+    inputs_before = _input_names(answer, answer.rows, answer.data, plan) if row_action else []
+    revision_before = history.answer_revisions(answer).first() if row_action else None
     try:
+        # Reading the figures may already refuse them (a framework that does not exist).
+        if kind is not None:
+            data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
         saved = services.answer_save(
             answer=answer,
             user=request.user,
@@ -123,22 +137,63 @@ def answer_edit(request, plan_id: int, question_key: str):
     if _wants_json(request):
         return JsonResponse(_answer_json(saved))
     if row_action:
-        return redirect(reverse("answer_edit", args=[plan.pk, question.key]))
+        return _after_row_action(
+            request, plan, saved, row_action, prefix=form.prefix,
+            inputs_before=inputs_before, revision_before=revision_before,
+        )  # fmt: skip
     messages.success(request, f"{question.number} {question.title}: saved.".strip())
     return redirect(
         reverse("part_detail", args=[plan.pk, question.part.key]) + f"#question-{question.key}"
     )
 
 
+def _input_names(answer: Answer, rows, data, plan) -> list[str]:
+    question = answer.question
+    if question.kind == "table":
+        return row_focus.table_input_names(rows or [], question.columns or [])
+    kind = structured.KINDS.get(question.kind)
+    if kind is None:
+        return []
+    return row_focus.input_names(kind.present(data or {}, context=selectors.kind_context(plan)))
+
+
+def _after_row_action(request, plan, saved, action, *, prefix, inputs_before, revision_before):
+    """Back to the part page at the row the button changed, the new or neighbouring input
+    named in the fragment (the browser scrolls there; answers.mjs moves focus into it). A
+    removal says so and offers the version before it back."""
+    question = saved.question
+    name = row_focus.landing(
+        action,
+        before=inputs_before,
+        after=_input_names(saved, saved.rows, saved.data, plan),
+    )
+    fragment = f"{prefix}-{name}" if name else f"question-{question.key}"
+    if action.startswith("remove-") and revision_before is not None:
+        undo = reverse("answer_restore", args=[plan.pk, question.key, revision_before.history_id])
+        messages.success(
+            request,
+            format_html(
+                '{} {}: a row was removed. <a href="{}">Undo: put the removed row back</a>',
+                question.number,
+                question.title,
+                undo,
+            ),
+        )
+    part = reverse("part_detail", args=[plan.pk, question.part.key])
+    return redirect(f"{part}#{fragment}")
+
+
 def _render_question(
     request, plan, answer, form, *, rows=None, data=None, conflict=None, status=200
 ):
     question = answer.question
-    row = presenters.question_row(question, answer, plan, data=data)
+    row = presenters.question_row(
+        question, answer, plan, data=data, context=selectors.kind_context(plan)
+    )
     row.edit = may_edit_answer(request.user, plan, question)
     row.form = form
     if rows is not None:
-        row.table_rows = rows
+        row.table_rows = content.table_rows(question, rows, plan_id=plan.pk)
     if conflict is not None:
         # Their newer version becomes the base: saving now keeps the editor's text on purpose.
         form.data = form.data.copy()
@@ -151,6 +206,9 @@ def _render_question(
             "part": question.part,
             "row": row,
             "conflict": conflict,
+            "conflict_rows": content.table_rows(question, conflict.rows, plan_id=plan.pk)
+            if conflict is not None
+            else (),
         },
         status=status,
     )

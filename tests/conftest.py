@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -39,19 +42,48 @@ def _services_for_markers(request):
         )
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _seal_certificate():
-    """A development seal key and certificate for the run, in the folder pbc.settings.test
-    names; removed at the end when this run made the folder."""
-    import os
-    import shutil
+# Hang guards on top of the default in pyproject.toml (timeout, 180 s): a browser journey or a
+# real Celery worker may legitimately take longer, a hang of any test still fails with its name.
+BROWSER_TIMEOUT_SECONDS = 300
+REAL_WORKER_TIMEOUT_SECONDS = 600
 
+
+def pytest_configure(config):
+    """Makes the run's development seal key and certificate once, in the controlling process;
+    xdist workers (and any Celery worker a test starts) inherit its paths from the environment
+    pbc.settings.test set up."""
+    if hasattr(config, "workerinput"):
+        return
     from signoff import seal
 
     if not (seal.key_path().is_file() and seal.certificate_path().is_file()):
         seal.make_development_certificate(
             key_file=seal.key_path(), certificate_file=seal.certificate_path(), force=True
         )
-    yield
+
+
+def pytest_unconfigure(config):
+    """Removes the seal folder when this process made it (see pbc.settings.test)."""
     if os.environ.get("PBC_TEST_SEAL_DIR_OWNER") == str(os.getpid()):
         shutil.rmtree(os.environ["PBC_TEST_SEAL_DIR"], ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("timeout"):
+            continue
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.timeout(REAL_WORKER_TIMEOUT_SECONDS))
+        elif item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_SECONDS))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Tests that start a real Celery worker take turns on the run's one Redis queue, across
+    xdist workers and runs side by side. The lock is taken outside pytest-timeout's timer: the
+    wait is bounded by the holder's own timeout and does not count against the waiting test."""
+    if not item.get_closest_marker("redis"):
+        return (yield)
+    with services.REDIS_QUEUE_LOCK:
+        return (yield)

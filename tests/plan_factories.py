@@ -83,6 +83,43 @@ def plan_with_questions(*, questions: int = 10, consortium=None, user=None) -> P
     )
 
 
+STRUCTURED_KINDS = [
+    "projects", "savings_target", "business_cases", "milestones", "success_criteria", "hours",
+    "des_funding", "outcome_framework", "freed_up_resources", "self_assessment",
+]  # fmt: skip
+
+
+def plan_with_every_kind(*, consortium=None) -> Plan:
+    """A draft whose first part holds a question of every kind (a two-column table, two rich
+    texts, each structured kind), the self-assessment rated against Dacorum's framework."""
+    consortium = consortium or ConsortiumFactory(commissioner=CommissionerFactory())
+    definition = template_definition(
+        questions=4, issuer=consortium.commissioner.slug, family=f"every-kind-{consortium.pk}"
+    )
+    questions = definition["parts"][0]["questions"]
+    questions += [
+        {
+            "key": kind.replace("_", "-"),
+            "number": f"1.{number}",
+            "title": kind.replace("_", " ").capitalize(),
+            "completed_by": "both",
+            "kind": kind,
+            "required": False,
+        }
+        for number, kind in enumerate(STRUCTURED_KINDS, start=3)
+    ]
+    plan = services.plan_create(
+        consortium=consortium,
+        template=template_files.store(definition),
+        period="2006/07",
+        title="Every kind",
+    )
+    plan.answers.filter(question__kind="self_assessment").update(
+        data={"framework": "dacorum-pbc-framework"}
+    )
+    return plan
+
+
 def demo_daccom_plan() -> Plan:
     consortia_demo.load_organisations()
     plans_demo.load_plans()

@@ -4,13 +4,16 @@ Outside CI a missing service skips the test with the reason in the summary; with
 same absence is a failure, because CI must prove the product on the real components.
 """
 
+import hashlib
 import os
 import shutil
 import socket
+import tempfile
 from functools import cache
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 CHROMIUM = Path(os.environ.get("PBC_CHROMIUM", "/usr/bin/chromium"))
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -43,3 +46,12 @@ def redis_available() -> bool:
 
 def chromium_available() -> bool:
     return CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is not None
+
+
+# Held while a test uses the Redis database of TEST_REDIS_URL as its Celery queue
+# (tests/worker.py flushes it and starts workers on it): by one test at a time, across xdist
+# workers and runs side by side on the machine.
+REDIS_QUEUE_LOCK = FileLock(
+    Path(tempfile.gettempdir())
+    / f"pbc-test-redis-{hashlib.sha256(REDIS_URL.encode()).hexdigest()[:16]}.lock"
+)

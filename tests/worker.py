@@ -28,6 +28,9 @@ def database_url() -> str:
 def broker_for_this_process():
     """Send this process's tasks to Redis instead of running them eagerly."""
     assert app.conf.broker_url == services.REDIS_URL, "pbc.settings.test names the broker"
+    assert services.REDIS_QUEUE_LOCK.is_locked, (
+        "Mark the test `redis`: tests/conftest.py then gives it the Redis queue to itself"
+    )
     app.conf.task_always_eager = False
     try:
         with app.connection_for_write() as conn, conn.channel() as channel:

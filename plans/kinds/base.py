@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from ..errors import AnswerInvalid
@@ -24,6 +24,8 @@ from ..sanitise import clean_cell, clean_html, html_to_text
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
 MAX_ROWS = 200
 MAX_TEXT = 20_000
+MAX_DECIMAL_PLACES = 6
+SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
 
 
 @dataclass
@@ -43,13 +45,29 @@ class Field:
     label_suffix: str = ""
 
 
-def text(value) -> str:
-    """Plain text, tags stripped; kept unescaped because templates escape it when shown."""
-    return html.unescape(clean_cell(value))[:MAX_TEXT] if value not in (None, "") else ""
+def within_limit(value: str, *, field: str) -> str:
+    """``value`` if it fits, else a refusal on its field: a long text is never cut (a cut
+    drops the rest while the save says it succeeded, and can break the markup in half)."""
+    if len(value) > MAX_TEXT:
+        raise AnswerInvalid(
+            f"This text is {len(value):,} characters long; the most it can hold is "
+            f"{MAX_TEXT:,}. Shorten it or move detail into an appendix.",
+            field=field,
+        )
+    return value
 
 
-def rich(value) -> str:
-    return clean_html(str(value or ""))[:MAX_TEXT]
+def text(value, *, field: str = "") -> str:
+    """Plain text, tags stripped; kept unescaped because templates escape it when shown.
+    The limit is checked on what was typed, before cleaning."""
+    if value in (None, ""):
+        return ""
+    return html.unescape(clean_cell(within_limit(str(value), field=field)))
+
+
+def rich(value, *, field: str = "") -> str:
+    """Sanitised HTML; the limit is checked on what was typed, before cleaning."""
+    return clean_html(within_limit(str(value or ""), field=field))
 
 
 def rich_to_plain(value: str) -> str:
@@ -87,8 +105,14 @@ def decimal(value, *, field: str, label: str, allow_negative: bool = False) -> D
         raise AnswerInvalid(f"{label} must be a number, like 1500 or 1.25.", field=field)
     if number < 0 and not allow_negative:
         raise AnswerInvalid(f"{label} cannot be negative.", field=field)
-    if abs(number) >= Decimal("1e12"):
+    # Measured without arithmetic: abs() of "1e999999999" overflows the decimal context.
+    if number.adjusted() >= 12:
         raise AnswerInvalid(f"{label} is too large.", field=field)
+    # "1e-999999999" would be written out as a billion digits when stored.
+    if number != number.quantize(SMALLEST_STEP):
+        raise AnswerInvalid(
+            f"{label} can have at most {MAX_DECIMAL_PLACES} decimal places.", field=field
+        )
     return number
 
 
@@ -188,17 +212,50 @@ def apply_row_action(post, rows: list[dict], spec: Rows) -> tuple[list[dict], st
     return rows, str(post.get(ACTION, ""))
 
 
+@dataclass(frozen=True)
+class KindContext:
+    """What a kind may know of the plan around its answer, passed in explicitly (built once
+    per plan by ``plans.selectors.kind_context``): the plan year, the consortium's declared
+    population and commissioner, and the stored values of the plan's structured answers by
+    kind (4.4 reads 4.2, 7.3 reads 6.2). ``siblings`` is None outside a plan: then a kind
+    makes no check against its siblings."""
+
+    period: str = ""
+    declared_population: int | None = None
+    commissioner: str = ""
+    siblings: Mapping[str, dict] | None = None
+
+    def sibling(self, kind: str) -> dict:
+        return (self.siblings or {}).get(kind) or {}
+
+    def with_sibling(self, kind: str, value: dict) -> KindContext:
+        """This context with one answer's value replaced (a save, a demo load)."""
+        return replace(self, siblings={**(self.siblings or {}), kind: value})
+
+
+NO_PLAN = KindContext()
+
+
 class Kind:
-    """Base for the kinds: ``present`` runs ``clean`` so posted figures show their refusal."""
+    """Base for the kinds. ``figures`` gives what a kind computes from its stored value as
+    domain values (Decimal, date, int, stored text), for the plan's content, the JSON export
+    and the signed hash; ``present`` builds the screen from those figures."""
 
     template_name = ""
 
-    def checked(self, data, *, plan=None):
+    def value_of(self, answer) -> dict:
+        """The part of an answer this kind stores its value in."""
+        return (answer.data if answer is not None else None) or {}
+
+    def checked(self, data, *, context: KindContext):
         """(cleaned data or None, the refusal or None)."""
         try:
-            return self.clean(data or {}, plan=plan), None
+            return self.clean(data or {}, context=context), None
         except AnswerInvalid as invalid:
             return None, invalid
+
+    def figures(self, value, *, context: KindContext) -> dict:
+        return {}
 
 
 def place_error(fields, invalid: AnswerInvalid | None) -> str:
@@ -210,33 +267,3 @@ def place_error(fields, invalid: AnswerInvalid | None) -> str:
             item.error = invalid.message
             return ""
     return invalid.message
-
-
-def sibling_data(plan, kind: str) -> dict:
-    """The saved figures of another structured question of the same plan (4.4 reads 4.2).
-
-    One query per plan object and request, however many kinds ask: every structured answer's
-    figures are read together and kept on the plan object.
-    """
-    cache = getattr(plan, "_structured_figures", None)
-    if cache is None:
-        if plan is None or getattr(plan, "pk", None) is None:
-            return {}
-        from ..models import Answer
-        from ..structured import KINDS
-
-        cache = {}
-        rows = (
-            Answer.objects.filter(plan=plan, question__kind__in=list(KINDS))
-            .order_by("question__position")
-            .values_list("question__kind", "data")
-        )
-        for kind_name, data in rows:
-            cache.setdefault(kind_name, data or {})
-        plan._structured_figures = cache
-    return cache.get(kind, {})
-
-
-def forget_siblings(plan) -> None:
-    if plan is not None and hasattr(plan, "_structured_figures"):
-        del plan._structured_figures

@@ -11,8 +11,10 @@ from django.utils.formats import date_format
 
 from ..errors import AnswerInvalid
 from .base import (
+    NO_PLAN,
     Field,
     Kind,
+    KindContext,
     Rows,
     apply_row_action,
     blank,
@@ -23,7 +25,6 @@ from .base import (
     rich,
     rich_to_plain,
     shown,
-    sibling_data,
     text,
     whole,
 )
@@ -52,6 +53,15 @@ CASE_ROWS = Rows(
 )
 
 
+def patients_display(case: dict) -> str:
+    low, high = case["patients_min"], case["patients_max"]
+    if low is not None and high is not None:
+        return f"{low:,} to {high:,} patients"
+    if low is not None:
+        return f"At least {low:,} patients"
+    return f"Up to {high:,} patients" if high is not None else ""
+
+
 class BusinessCasesKind(Kind):
     template_name = "plans/structured/business_cases.html"
 
@@ -70,15 +80,15 @@ class BusinessCasesKind(Kind):
         cases, pressed = apply_row_action(post, cases, CASE_ROWS)
         return {"cases": cases}, pressed
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         cases = data.get("cases", [])
         if not isinstance(cases, list) or len(cases) > 50:
             raise AnswerInvalid("The business cases could not be read: reload the page.")
         cleaned = []
         for i, case in enumerate(cases):
-            item = {"project": text(case.get("project"))}
+            item = {"project": text(case.get("project"), field=f"c{i}-project")}
             for key in TEXT_KEYS:
-                item[key] = rich(case.get(key))
+                item[key] = rich(case.get(key), field=f"c{i}-{key}")
             low = whole(case.get("patients_min"), field=f"c{i}-patients_min", label="The minimum")
             high = whole(case.get("patients_max"), field=f"c{i}-patients_max", label="The maximum")
             if low is not None and high is not None and low > high:
@@ -94,9 +104,23 @@ class BusinessCasesKind(Kind):
             cleaned.append(item)
         return {"cases": cleaned}
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        """Each case's project and its range of patients (the texts are the stored answer)."""
+        return {
+            "cases": [
+                {
+                    "project": case.get("project", ""),
+                    "patients_min": case.get("patients_min"),
+                    "patients_max": case.get("patients_max"),
+                }
+                for case in value.get("cases") or []
+            ]
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = cleaned if cleaned is not None else (data or {})
+        computed = self.figures(cleaned, context=context) if cleaned is not None else None
         all_fields, cases = [], []
         for i, case in enumerate(source.get("cases") or []):
             which = f"business case {i + 1}"
@@ -142,14 +166,9 @@ class BusinessCasesKind(Kind):
                     }
                 )
             all_fields += fields.values()
-            low, high = case.get("patients_min"), case.get("patients_max")
             patients = ""
-            if cleaned is not None and low is not None and high is not None:
-                patients = f"{low:,} to {high:,} patients"
-            elif cleaned is not None and (low is not None or high is not None):
-                patients = (
-                    f"At least {low:,} patients" if low is not None else f"Up to {high:,} patients"
-                )
+            if computed is not None:
+                patients = patients_display(computed["cases"][i])
             cases.append(
                 {
                     "index": i,
@@ -253,11 +272,11 @@ class MilestonesKind(Kind):
         milestones, pressed = apply_row_action(post, milestones, MILESTONE_ROWS)
         return {"milestones": milestones}, pressed
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         milestones = data.get("milestones", [])
         if not isinstance(milestones, list) or len(milestones) > 200:
             raise AnswerInvalid("The milestones could not be read: reload the page.")
-        period = plan_period(plan.period) if plan is not None else None
+        period = plan_period(context.period)
         used = {str(m.get("key")) for m in milestones if isinstance(m, dict) and m.get("key")}
         cleaned = []
         for i, milestone in enumerate(milestones):
@@ -268,7 +287,7 @@ class MilestonesKind(Kind):
                     f"{long_date(period[1])}.",
                     field=f"m{i}-due",
                 )
-            item = text(milestone.get("item"))
+            item = text(milestone.get("item"), field=f"m{i}-item")
             if not item:
                 raise AnswerInvalid("Enter what will be delivered.", field=f"m{i}-item")
             status = milestone.get("status") or "not_started"
@@ -286,7 +305,7 @@ class MilestonesKind(Kind):
                     "key": key,
                     "due": due.isoformat() if due else None,
                     "item": item,
-                    "owner": text(milestone.get("owner")),
+                    "owner": text(milestone.get("owner"), field=f"m{i}-owner"),
                     "status": status,
                 }
             )
@@ -294,10 +313,34 @@ class MilestonesKind(Kind):
             raise AnswerInvalid("Two milestones have the same key: reload the page.")
         return {"milestones": cleaned}
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        """Each milestone with its date as a date, how many are at each status, and the plan
+        year the dates fall in."""
+        milestones = [
+            {
+                "key": milestone["key"],
+                "due": date.fromisoformat(milestone["due"]) if milestone.get("due") else None,
+                "item": milestone["item"],
+                "owner": milestone.get("owner", ""),
+                "status": milestone["status"],
+            }
+            for milestone in value.get("milestones") or []
+        ]
+        period = plan_period(context.period)
+        return {
+            "milestones": milestones,
+            "status_counts": {
+                status: sum(1 for m in milestones if m["status"] == status)
+                for status, _, _ in STATUSES
+            },
+            "period_start": period[0] if period else None,
+            "period_end": period[1] if period else None,
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = cleaned if cleaned is not None else (data or {})
-        period = plan_period(getattr(plan, "period", ""))
+        computed = self.figures(cleaned or {}, context=context)
         all_fields, milestones = [], []
         for i, milestone in enumerate(source.get("milestones") or []):
             which = f"milestone {i + 1}"
@@ -353,12 +396,11 @@ class MilestonesKind(Kind):
             (label, sum(1 for m in milestones if m["value"].get("status") == value))
             for value, label, _ in STATUSES
         ]
+        start, end = computed["period_start"], computed["period_end"]
         return {
             "milestones": milestones,
             "status_counts": counts,
-            "period_display": (
-                f"{long_date(period[0])} to {long_date(period[1])}" if period else ""
-            ),
+            "period_display": f"{long_date(start)} to {long_date(end)}" if start else "",
             "error": place_error(all_fields, invalid),
         }
 
@@ -393,18 +435,16 @@ class SuccessCriteriaKind(Kind):
         criteria, pressed = apply_row_action(post, criteria, CRITERION_ROWS)
         return {"criteria": criteria}, pressed
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         criteria = data.get("criteria", [])
         if not isinstance(criteria, list) or len(criteria) > 50:
             raise AnswerInvalid("The success criteria could not be read: reload the page.")
         known = None
-        if plan is not None and (
-            getattr(plan, "pk", None) is not None or hasattr(plan, "_structured_figures")
-        ):
-            known = {m.get("key") for m in sibling_data(plan, "milestones").get("milestones", [])}
+        if context.siblings is not None:
+            known = {m.get("key") for m in context.sibling("milestones").get("milestones", [])}
         cleaned = []
         for i, criterion in enumerate(criteria):
-            words = text(criterion.get("text"))
+            words = text(criterion.get("text"), field=f"c{i}-text")
             if not words:
                 raise AnswerInvalid("Enter the success criterion.", field=f"c{i}-text")
             linked = [text(k) for k in criterion.get("milestones") or [] if text(k)]
@@ -415,19 +455,38 @@ class SuccessCriteriaKind(Kind):
                 )
             cleaned.append(
                 {
-                    "letter": text(criterion.get("letter")),
+                    "letter": text(criterion.get("letter"), field=f"c{i}-letter"),
                     "text": words,
                     "milestones": list(dict.fromkeys(linked)),
                 }
             )
         return {"criteria": cleaned}
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        """Each criterion with the milestones that evidence it (date as a date, status)."""
+        milestones = MilestonesKind().figures(context.sibling("milestones"), context=context)
+        by_key = {m["key"]: m for m in milestones["milestones"]}
+        return {
+            "criteria": [
+                {
+                    "letter": criterion.get("letter", ""),
+                    "text": criterion["text"],
+                    "milestones": [
+                        {key: by_key[linked][key] for key in ("key", "item", "due", "status")}
+                        for linked in criterion.get("milestones") or []
+                        if linked in by_key
+                    ],
+                }
+                for criterion in value.get("criteria") or []
+            ]
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = cleaned if cleaned is not None else (data or {})
-        milestones = sibling_data(plan, "milestones").get("milestones", [])
-        by_key = {m.get("key"): m for m in milestones}
-        choices = [(m.get("key"), m.get("item", "")) for m in milestones]
+        milestones = MilestonesKind().figures(context.sibling("milestones"), context=context)
+        by_key = {m["key"]: m for m in milestones["milestones"]}
+        choices = [(m["key"], m["item"]) for m in milestones["milestones"]]
         all_fields, criteria = [], []
         for i, criterion in enumerate(source.get("criteria") or []):
             which = f"criterion {i + 1}"
@@ -455,18 +514,17 @@ class SuccessCriteriaKind(Kind):
                 milestone = by_key.get(key)
                 if milestone is None:
                     continue
-                due = milestone.get("due")
                 linked.append(
                     {
-                        "item": milestone.get("item", ""),
-                        "due_display": long_date(date.fromisoformat(due)) if due else "",
-                        "status_label": STATUS_LABELS.get(milestone.get("status"), ""),
-                        "status_tag": STATUS_TAGS.get(milestone.get("status"), "nhsuk-tag--grey"),
+                        "item": milestone["item"],
+                        "due_display": long_date(milestone["due"]) if milestone["due"] else "",
+                        "status_label": STATUS_LABELS.get(milestone["status"], ""),
+                        "status_tag": STATUS_TAGS.get(milestone["status"], "nhsuk-tag--grey"),
                     }
                 )
             criteria.append({"index": i, "fields": fields, "value": criterion, "linked": linked})
         return {
             "criteria": criteria,
-            "has_milestones": bool(milestones),
+            "has_milestones": bool(by_key),
             "error": place_error(all_fields, invalid),
         }

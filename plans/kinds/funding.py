@@ -10,8 +10,10 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from .base import (
+    NO_PLAN,
     Field,
     Kind,
+    KindContext,
     Rows,
     apply_row_action,
     blank,
@@ -99,7 +101,7 @@ class HoursKind(Kind):
         data = {"funded_hours": post.get(f"{p}funded_hours", ""), "lines": lines}
         return data, pressed
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         funded = decimal(data.get("funded_hours"), field="funded_hours", label="Funded hours")
         lines = data.get("lines", [])
         if not isinstance(lines, list) or len(lines) > 200:
@@ -109,7 +111,7 @@ class HoursKind(Kind):
             if blank(line, LINE_KEYS):
                 cleaned.append(dict.fromkeys(LINE_KEYS, ""))
                 continue
-            item = {"activity": text(line.get("activity"))}
+            item = {"activity": text(line.get("activity"), field=f"l{i}-activity")}
             hours = decimal(line.get("hours"), field=f"l{i}-hours", label="The hours")
             meetings = whole(line.get("meetings"), field=f"l{i}-meetings", label="Meetings")
             each = decimal(line.get("hours_each"), field=f"l{i}-hours_each", label="Hours each")
@@ -139,16 +141,34 @@ class HoursKind(Kind):
             result["funded_hours"] = stored(funded)
         return result
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        """Hours per line (None for a line left blank), their total, the hours funded and
+        what is left to allocate (negative when over-allocated)."""
+        funded = value.get("funded_hours")
+        lines = value.get("lines") or []
+        allocation = finance.allocate_hours(
+            lines=[_hours_line(line) for line in lines if line.get("activity")],
+            funded_hours=Decimal(funded) if funded not in (None, "") else None,
+        )
+        totals = iter(allocation.lines)
+        return {
+            "lines": [
+                {
+                    "activity": line.get("activity", ""),
+                    "hours": next(totals).hours if line.get("activity") else None,
+                }
+                for line in lines
+            ],
+            "total": allocation.total,
+            "funded_hours": allocation.funded_hours,
+            "unallocated": allocation.unallocated,
+            "over_allocated": allocation.over_allocated,
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = cleaned if cleaned is not None else (data or {})
-        allocation = None
-        if cleaned is not None:
-            funded = cleaned.get("funded_hours")
-            allocation = finance.allocate_hours(
-                lines=[_hours_line(line) for line in cleaned["lines"] if line.get("activity")],
-                funded_hours=Decimal(funded) if funded not in (None, "") else None,
-            )
+        allocation = self.figures(cleaned, context=context) if cleaned is not None else None
         funded_field = Field(
             "funded_hours",
             "Hours the funding buys",
@@ -159,7 +179,6 @@ class HoursKind(Kind):
             hint="For example 1000 (DacCom: about 1,000 hours of GP and practice manager time).",
         )
         all_fields, lines = [funded_field], []
-        totals = iter(allocation.lines) if allocation else iter(())
         for i, line in enumerate(source.get("lines") or []):
             which = f"line {i + 1}"
             fields = {
@@ -198,8 +217,7 @@ class HoursKind(Kind):
             all_fields += fields.values()
             hours_display = working = ""
             if allocation is not None and line.get("activity"):
-                hours = next(totals).hours
-                hours_display = format_hours(hours)
+                hours_display = format_hours(allocation["lines"][i]["hours"])
                 if line.get("hours") in (None, ""):
                     each = format_hours(Decimal(line["hours_each"]))
                     working = (
@@ -222,20 +240,15 @@ class HoursKind(Kind):
             "error": place_error(all_fields, invalid),
         }
         if allocation is not None:
+            funded, unallocated = allocation["funded_hours"], allocation["unallocated"]
             figures.update(
-                total=allocation.total,
-                total_display=format_hours(allocation.total),
-                funded_display=(
-                    format_hours(allocation.funded_hours)
-                    if allocation.funded_hours is not None
-                    else ""
-                ),
+                total=allocation["total"],
+                total_display=format_hours(allocation["total"]),
+                funded_display=format_hours(funded) if funded is not None else "",
                 unallocated_display=(
-                    format_hours(abs(allocation.unallocated))
-                    if allocation.unallocated is not None
-                    else ""
+                    format_hours(abs(unallocated)) if unallocated is not None else ""
                 ),
-                over_allocated=allocation.over_allocated,
+                over_allocated=allocation["over_allocated"],
             )
         return figures
 
@@ -256,7 +269,7 @@ class DesFundingKind(Kind):
             return current or {}, ""
         return {key: post.get(f"{p}{key}", "") for key in DES_KEYS}, ""
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         if blank(data, DES_KEYS):
             return {}
         population = whole(data.get("population"), field="population", label="The population")
@@ -292,10 +305,29 @@ class DesFundingKind(Kind):
             "practices_share_percent": stored(share),
         }
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        """The funding for the declared population and its split, or {} before it is given."""
+        if not value:
+            return {}
+        result = finance.des_funding(
+            population=value["population"],
+            rate_per_patient=Decimal(value["rate_per_patient"]),
+            practices_share_percent=Decimal(value["practices_share_percent"]),
+        )
+        return {
+            "population": result.population,
+            "rate_per_patient": result.rate_per_patient,
+            "total": result.total,
+            "practices_share_percent": result.split.practices_share_percent,
+            "to_practices": result.to_practices,
+            "pct_share_percent": finance.HUNDRED - result.split.practices_share_percent,
+            "held_by_pct": result.held_by_pct,
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = data or {}
-        declared = getattr(getattr(plan, "consortium", None), "declared_population", None)
+        declared = context.declared_population
         fields = {
             "population": Field(
                 "population",
@@ -330,25 +362,20 @@ class DesFundingKind(Kind):
             "error": place_error(fields.values(), invalid),
             "computed": False,
         }
-        if cleaned:
-            result = finance.des_funding(
-                population=cleaned["population"],
-                rate_per_patient=Decimal(cleaned["rate_per_patient"]),
-                practices_share_percent=Decimal(cleaned["practices_share_percent"]),
-            )
-            pct_share = finance.HUNDRED - result.split.practices_share_percent
+        result = self.figures(cleaned, context=context) if cleaned else {}
+        if result:
             figures.update(
                 computed=True,
-                population_display=f"{result.population:,}",
-                rate_display=finance.format_money(result.rate_per_patient, pence=True),
-                total_display=finance.format_money(result.total),
-                total_compact=finance.format_compact_money(result.total),
-                practices_display=finance.format_money(result.to_practices),
-                practices_compact=finance.format_compact_money(result.to_practices),
-                practices_share=finance.format_percentage(result.split.practices_share_percent),
-                pct_display=finance.format_money(result.held_by_pct),
-                pct_compact=finance.format_compact_money(result.held_by_pct),
-                pct_share=finance.format_percentage(pct_share),
+                population_display=f"{result['population']:,}",
+                rate_display=finance.format_money(result["rate_per_patient"], pence=True),
+                total_display=finance.format_money(result["total"]),
+                total_compact=finance.format_compact_money(result["total"]),
+                practices_display=finance.format_money(result["to_practices"]),
+                practices_compact=finance.format_compact_money(result["to_practices"]),
+                practices_share=finance.format_percentage(result["practices_share_percent"]),
+                pct_display=finance.format_money(result["held_by_pct"]),
+                pct_compact=finance.format_compact_money(result["held_by_pct"]),
+                pct_share=finance.format_percentage(result["pct_share_percent"]),
             )
         return figures
 
@@ -391,7 +418,7 @@ class OutcomeFrameworkKind(Kind):
         data = {"rate_per_patient": post.get(f"{p}rate_per_patient", ""), "areas": areas}
         return data, pressed
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         rate = decimal(
             data.get("rate_per_patient"),
             field="rate_per_patient",
@@ -406,8 +433,8 @@ class OutcomeFrameworkKind(Kind):
                 area.get("weighting_percent"), field=f"a{i}-weighting_percent", label="A weighting"
             )
             item = {
-                "number": text(area.get("number")),
-                "area": text(area.get("area")),
+                "number": text(area.get("number"), field=f"a{i}-number"),
+                "area": text(area.get("area"), field=f"a{i}-area"),
                 "weighting_percent": stored(weighting) if weighting is not None else "",
                 "outcomes": [],
             }
@@ -425,7 +452,7 @@ class OutcomeFrameworkKind(Kind):
                     field=f"{where}-weighting_percent",
                     label="A weighting",
                 )
-                words = text(outcome.get("outcome"))
+                words = text(outcome.get("outcome"), field=f"{where}-outcome")
                 if not words:
                     raise AnswerInvalid("Enter the outcome.", field=f"{where}-outcome")
                 if outcome_weighting is None:
@@ -437,7 +464,7 @@ class OutcomeFrameworkKind(Kind):
                     {
                         "number": number,
                         "outcome": words,
-                        "monitoring": text(outcome.get("monitoring")),
+                        "monitoring": text(outcome.get("monitoring"), field=f"{where}-monitoring"),
                         "weighting_percent": stored(outcome_weighting),
                     }
                 )
@@ -465,9 +492,43 @@ class OutcomeFrameworkKind(Kind):
             result["rate_per_patient"] = stored(rate)
         return result
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        """Each area's and outcome's weighting, their total, and the incentive pot for the
+        consortium's declared population at the rate given."""
+        areas = [
+            {
+                "number": area["number"],
+                "area": area["area"],
+                "weighting_percent": Decimal(area["weighting_percent"]),
+                "outcomes": [
+                    {
+                        "number": outcome["number"],
+                        "outcome": outcome["outcome"],
+                        "weighting_percent": Decimal(outcome["weighting_percent"]),
+                    }
+                    for outcome in area.get("outcomes") or []
+                ],
+            }
+            for area in value.get("areas") or []
+        ]
+        rate = value.get("rate_per_patient")
+        rate = Decimal(rate) if rate else None
+        declared = context.declared_population
+        pot = None
+        if rate is not None and declared:
+            pot = finance.incentive_pot(registered_patients=declared, rate_per_patient=rate)
+        return {
+            "areas": areas,
+            "total_weighting": sum((a["weighting_percent"] for a in areas), Decimal(0)),
+            "rate_per_patient": rate,
+            "registered_patients": declared if pot is not None else None,
+            "incentive_pot": pot,
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = cleaned if cleaned is not None else (data or {})
+        computed = self.figures(cleaned, context=context) if cleaned is not None else None
         rate_field = Field(
             "rate_per_patient",
             "Incentive per registered patient, in pounds",
@@ -479,7 +540,6 @@ class OutcomeFrameworkKind(Kind):
         )
         total_field = Field("weightings-total", "Total weighting")
         all_fields, areas = [rate_field, total_field], []
-        total = Decimal(0)
         for i, area in enumerate(source.get("areas") or []):
             which = f"area {i + 1}"
             fields = {
@@ -526,9 +586,9 @@ class OutcomeFrameworkKind(Kind):
                 }
                 all_fields += outcome_fields.values()
                 shown_weighting = ""
-                if cleaned is not None:
+                if computed is not None:
                     shown_weighting = finance.format_percentage(
-                        Decimal(outcome["weighting_percent"]), places=1
+                        computed["areas"][i]["outcomes"][j]["weighting_percent"], places=1
                     ).replace(".0%", "%")
                 outcomes.append(
                     {
@@ -540,9 +600,10 @@ class OutcomeFrameworkKind(Kind):
                 )
             all_fields += fields.values()
             weighting_display = ""
-            if cleaned is not None:
-                total += Decimal(area["weighting_percent"])
-                weighting_display = finance.format_percentage(Decimal(area["weighting_percent"]))
+            if computed is not None:
+                weighting_display = finance.format_percentage(
+                    computed["areas"][i]["weighting_percent"]
+                )
             areas.append(
                 {
                     "index": i,
@@ -556,24 +617,22 @@ class OutcomeFrameworkKind(Kind):
             "areas": areas,
             "rate_field": rate_field,
             "total_field": total_field,
-            "computed": cleaned is not None,
+            "computed": computed is not None,
             "error": place_error(all_fields, invalid),
         }
-        if cleaned is not None:
-            figures["total_display"] = finance.format_percentage(total)
+        if computed is not None:
+            figures["total_display"] = finance.format_percentage(computed["total_weighting"])
             figures["sum_display"] = " + ".join(a["weighting_display"] for a in areas)
-            if cleaned.get("rate_per_patient"):
-                rate = Decimal(cleaned["rate_per_patient"])
+            rate = computed["rate_per_patient"]
+            if rate is not None:
                 figures["rate_display"] = (
                     f"{finance.round_money(rate * 100, places=0):f}p"
                     if rate < 1
                     else finance.format_money(rate, pence=True)
                 )
-                declared = getattr(getattr(plan, "consortium", None), "declared_population", None)
-                if declared:
-                    pot = finance.incentive_pot(registered_patients=declared, rate_per_patient=rate)
-                    figures["population_display"] = f"{declared:,}"
-                    figures["pot_display"] = finance.format_money(pot)
+            if computed["incentive_pot"] is not None:
+                figures["population_display"] = f"{computed['registered_patients']:,}"
+                figures["pot_display"] = finance.format_money(computed["incentive_pot"])
         return figures
 
 
@@ -616,7 +675,7 @@ class FreedUpResourcesKind(Kind):
         }
         return data, pressed
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         share = decimal(
             data.get("practices_share_percent"),
             field="practices_share_percent",
@@ -663,9 +722,56 @@ class FreedUpResourcesKind(Kind):
             result["investment_to_recover"] = stored(investment)
         return result
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        """The scale, and with the practices' share: how each step's resources are split
+        (returned to the scheme, to practices, to the PCT), and two worked examples, between
+        two steps (on the straight line) and beyond the last."""
+        scale = _scale(value.get("scale") or [])
+        share = value.get("practices_share_percent")
+        share = Decimal(share) if share not in (None, "") else None
+        investment = value.get("investment_to_recover")
+        result = {
+            "scale": [{"freed_up": row.freed_up, "returned": row.returned} for row in scale],
+            "practices_share_percent": share,
+            "pct_share_percent": finance.HUNDRED - share if share is not None else None,
+            "investment_to_recover": Decimal(investment) if investment else None,
+            "splits": [],
+            "examples": [],
+        }
+        if share is None:
+            return result
+
+        def split(amount, **extra):
+            parts = finance.freed_up_resources_split(
+                amount=amount, scale=scale, practices_share_percent=share
+            )
+            return {
+                "freed_up": parts.freed_up,
+                "returned": parts.returned_to_scheme,
+                "practices": parts.to_practices,
+                "pct": parts.to_pct,
+                **extra,
+            }
+
+        result["splits"] = [split(row.freed_up) for row in scale]
+        if len(scale) >= 2:
+            # Between two rows: the first pair whose returns differ shows the straight line.
+            for lower, upper in zip(
+                [finance.ScaleRow(Decimal(0), Decimal(0)), *scale], scale, strict=False
+            ):
+                if lower.returned != upper.returned:
+                    middle = (lower.freed_up + upper.freed_up) / 2
+                    result["examples"].append(split(middle, position="between_steps"))
+                    break
+            step = scale[-1].freed_up - scale[-2].freed_up
+            result["examples"].append(split(scale[-1].freed_up + step, position="beyond_last_step"))
+        return result
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = cleaned if cleaned is not None else (data or {})
+        computed = self.figures(cleaned, context=context) if cleaned is not None else None
+        share = computed["practices_share_percent"] if computed is not None else None
         share_field = Field(
             "practices_share_percent",
             "Share of the rest paid to practices, per cent",
@@ -684,24 +790,16 @@ class FreedUpResourcesKind(Kind):
             hidden_label=False,
         )
         all_fields, rows = [share_field, investment_field], []
-        scale = _scale(cleaned["scale"]) if cleaned is not None else []
-        share = (
-            Decimal(cleaned["practices_share_percent"])
-            if cleaned and cleaned.get("practices_share_percent")
-            else None
-        )
+        notes = {"between_steps": "between two steps", "beyond_last_step": "beyond the last step"}
 
-        def split_row(amount, **extra):
-            result = finance.freed_up_resources_split(
-                amount=amount, scale=scale, practices_share_percent=share
-            )
-            return {
-                "freed_up": finance.format_money(result.freed_up),
-                "returned": finance.format_money(result.returned_to_scheme),
-                "practices": finance.format_money(result.to_practices),
-                "pct": finance.format_money(result.to_pct),
-                **extra,
+        def split_display(split):
+            shown_split = {
+                key: finance.format_money(split[key])
+                for key in ("freed_up", "returned", "practices", "pct")
             }
+            if "position" in split:
+                shown_split["note"] = notes[split["position"]]
+            return shown_split
 
         for i, row in enumerate(source.get("scale") or []):
             which = f"step {i + 1}"
@@ -722,8 +820,8 @@ class FreedUpResourcesKind(Kind):
                 ),
             }
             all_fields += fields.values()
-            computed = split_row(Decimal(row["freed_up"])) if share is not None else {}
-            rows.append({"index": i, "fields": fields, "value": row, "split": computed})
+            split = split_display(computed["splits"][i]) if share is not None else {}
+            rows.append({"index": i, "fields": fields, "value": row, "split": split})
         figures = {
             "rows": rows,
             "share_field": share_field,
@@ -733,24 +831,12 @@ class FreedUpResourcesKind(Kind):
         }
         if share is not None:
             figures["share_display"] = finance.format_percentage(share)
-            figures["pct_share_display"] = finance.format_percentage(finance.HUNDRED - share)
-            examples = []
-            if len(scale) >= 2:
-                # Between two rows: the first pair whose returns differ shows the straight line.
-                for lower, upper in zip(
-                    [finance.ScaleRow(Decimal(0), Decimal(0)), *scale], scale, strict=False
-                ):
-                    if lower.returned != upper.returned:
-                        middle = (lower.freed_up + upper.freed_up) / 2
-                        examples.append(split_row(middle, note="between two steps"))
-                        break
-                step = scale[-1].freed_up - scale[-2].freed_up
-                examples.append(split_row(scale[-1].freed_up + step, note="beyond the last step"))
-            figures["examples"] = examples
-            if cleaned.get("investment_to_recover"):
+            figures["pct_share_display"] = finance.format_percentage(computed["pct_share_percent"])
+            figures["examples"] = [split_display(example) for example in computed["examples"]]
+            if computed["investment_to_recover"] is not None:
                 figures["investment_display"] = finance.format_money(
-                    Decimal(cleaned["investment_to_recover"])
+                    computed["investment_to_recover"]
                 )
-            if scale:
-                figures["last_display"] = finance.format_money(scale[-1].freed_up)
+            if computed["scale"]:
+                figures["last_display"] = finance.format_money(computed["scale"][-1]["freed_up"])
         return figures

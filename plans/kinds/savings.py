@@ -9,8 +9,10 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from .base import (
+    NO_PLAN,
     Field,
     Kind,
+    KindContext,
     Rows,
     apply_row_action,
     blank,
@@ -19,7 +21,6 @@ from .base import (
     decimal,
     place_error,
     shown,
-    sibling_data,
     stored,
     text,
 )
@@ -74,13 +75,65 @@ def identified_savings(data: dict) -> Decimal | None:
     return number if number > 0 else None
 
 
-def share_summary(totals: finance.SavingsTotals) -> str:
+def share_summary(figures: dict) -> str:
     """ "£2.68m (44%) of £6.106m", or the total alone without the PCT's figure."""
-    total = finance.format_compact_money(totals.total)
-    if totals.share_percent is None:
+    total = finance.format_compact_money(figures["total"])
+    if figures["share_percent"] is None:
         return total
-    identified = finance.format_compact_money(totals.total_identified_savings, millions_places=3)
-    return f"{total} ({finance.format_percentage(totals.share_percent)}) of {identified}"
+    identified = finance.format_compact_money(
+        figures["total_identified_savings"], millions_places=3
+    )
+    return f"{total} ({finance.format_percentage(figures['share_percent'])}) of {identified}"
+
+
+def savings_figures(projects_data: dict, identified: Decimal | None) -> dict:
+    """The plan's savings as domain values: each project's targets and total, the plan's
+    total, and its share of the PCT's Total Identified Savings (None without that figure)."""
+    totals = plan_savings(projects_data, identified)
+    projects = []
+    for project, computed in zip(projects_data.get("projects") or [], totals.projects, strict=True):
+        projects.append(
+            {
+                "number": project.get("number", ""),
+                "title": project.get("title", ""),
+                "leads": list(project.get("leads") or []),
+                "targets": [
+                    {
+                        "code": target.get("code", ""),
+                        "title": target.get("title", ""),
+                        "planned_saving": (
+                            Decimal(target["planned_saving"])
+                            if target.get("planned_saving") not in (None, "")
+                            else None
+                        ),
+                    }
+                    for target in project.get("targets") or []
+                ],
+                "total": computed.total,
+            }
+        )
+    return {
+        "projects": projects,
+        "total": totals.total,
+        "target_count": sum(len(p.targets) for p in totals.projects),
+        "total_identified_savings": identified,
+        "share_percent": totals.share_percent,
+    }
+
+
+def savings_display(figures: dict) -> dict:
+    """The plan's total and share as the savings templates show them."""
+    return {
+        "total": figures["total"],
+        "total_display": finance.format_money(figures["total"]),
+        "total_compact": finance.format_compact_money(figures["total"]),
+        "share_display": (
+            finance.format_percentage(figures["share_percent"])
+            if figures["share_percent"] is not None
+            else ""
+        ),
+        "summary": share_summary(figures),
+    }
 
 
 class ProjectsKind(Kind):
@@ -107,7 +160,7 @@ class ProjectsKind(Kind):
         projects, pressed = apply_row_action(post, projects, PROJECT_ROWS)
         return {"projects": projects}, pressed
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         projects = data.get("projects", [])
         if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
             raise AnswerInvalid("The projects could not be read: reload the page and try again.")
@@ -123,7 +176,8 @@ class ProjectsKind(Kind):
                 if not isinstance(target, dict):
                     raise AnswerInvalid("A target could not be read: reload the page.")
                 where = f"p{i}-t{j}"
-                code, title = text(target.get("code")), text(target.get("title"))
+                code = text(target.get("code"), field=f"{where}-code")
+                title = text(target.get("title"), field=f"{where}-title")
                 amount = decimal(
                     target.get("planned_saving"),
                     field=f"{where}-planned_saving",
@@ -149,8 +203,8 @@ class ProjectsKind(Kind):
                     )
                 targets.append({"code": code, "title": title, "planned_saving": stored(amount)})
             item = {
-                "number": text(project.get("number")),
-                "title": text(project.get("title")),
+                "number": text(project.get("number"), field=f"p{i}-number"),
+                "title": text(project.get("title"), field=f"p{i}-title"),
                 "leads": _leads(project.get("leads")),
                 "targets": targets,
             }
@@ -161,11 +215,14 @@ class ProjectsKind(Kind):
             cleaned.append(item)
         return {"projects": cleaned}
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        identified = identified_savings(context.sibling("savings_target"))
+        return savings_figures(value, identified)
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         source = cleaned if cleaned is not None else (data or {})
-        identified = identified_savings(sibling_data(plan, "savings_target"))
-        totals = plan_savings(cleaned, identified) if cleaned is not None else None
+        computed = self.figures(cleaned, context=context) if cleaned is not None else None
         all_fields: list[Field] = []
         projects = []
         for i, project in enumerate(source.get("projects") or []):
@@ -216,12 +273,13 @@ class ProjectsKind(Kind):
                 }
                 all_fields += target_fields.values()
                 amount = ""
-                if cleaned is not None and target.get("planned_saving") not in (None, ""):
-                    amount = finance.format_money(Decimal(target["planned_saving"]))
+                if computed is not None:
+                    saving = computed["projects"][i]["targets"][j]["planned_saving"]
+                    amount = finance.format_money(saving) if saving is not None else ""
                 targets.append(
                     {"index": j, "fields": target_fields, "value": target, "amount": amount}
                 )
-            total = totals.projects[i].total if totals is not None else None
+            total = computed["projects"][i]["total"] if computed is not None else None
             projects.append(
                 {
                     "index": i,
@@ -233,29 +291,19 @@ class ProjectsKind(Kind):
                 }
             )
         error = place_error(all_fields, invalid)
-        figures = {
+        identified = computed["total_identified_savings"] if computed is not None else None
+        screen = {
             "projects": projects,
-            "computed": totals is not None,
+            "computed": computed is not None,
             "error": error,
             "invalid": invalid is not None,
             "identified_display": (
                 finance.format_compact_money(identified, millions_places=3) if identified else ""
             ),
         }
-        if totals is not None:
-            figures.update(
-                total=totals.total,
-                total_display=finance.format_money(totals.total),
-                total_compact=finance.format_compact_money(totals.total),
-                share_display=(
-                    finance.format_percentage(totals.share_percent)
-                    if totals.share_percent is not None
-                    else ""
-                ),
-                summary=share_summary(totals),
-                target_count=sum(len(p.targets) for p in totals.projects),
-            )
-        return figures
+        if computed is not None:
+            screen.update(savings_display(computed), target_count=computed["target_count"])
+        return screen
 
 
 class SavingsTargetKind(Kind):
@@ -267,7 +315,7 @@ class SavingsTargetKind(Kind):
             return current or {}, ""
         return {"total_identified_savings": post.get(name, "")}, ""
 
-    def clean(self, data, *, plan=None):
+    def clean(self, data, *, context: KindContext = NO_PLAN):
         amount = decimal(
             data.get("total_identified_savings"),
             field="total_identified_savings",
@@ -282,8 +330,24 @@ class SavingsTargetKind(Kind):
             )
         return {"total_identified_savings": stored(amount)}
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
+    def figures(self, value, *, context: KindContext) -> dict:
+        identified = identified_savings(value)
+        projects = context.sibling("projects")
+        result = {
+            "total_identified_savings": identified,
+            "total": None,
+            "share_percent": None,
+        }
+        if projects.get("projects"):
+            try:
+                totals = savings_figures(projects, identified)
+            except (finance.FinanceInputError, KeyError, ArithmeticError):
+                return result
+            result.update(total=totals["total"], share_percent=totals["share_percent"])
+        return result
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
         field = Field(
             "total_identified_savings",
             "Total Identified Savings in pounds",
@@ -294,30 +358,14 @@ class SavingsTargetKind(Kind):
             hidden_label=False,
         )
         error = place_error([field], invalid)
-        identified = identified_savings(cleaned) if cleaned is not None else None
-        figures = {"field": field, "error": error, "identified": identified, "computed": False}
+        computed = self.figures(cleaned, context=context) if cleaned is not None else None
+        identified = computed["total_identified_savings"] if computed is not None else None
+        screen = {"field": field, "error": error, "identified": identified, "computed": False}
         if identified is not None:
-            figures["identified_display"] = finance.format_money(identified)
-            figures["identified_compact"] = finance.format_compact_money(
+            screen["identified_display"] = finance.format_money(identified)
+            screen["identified_compact"] = finance.format_compact_money(
                 identified, millions_places=3
             )
-        projects = sibling_data(plan, "projects")
-        if not projects.get("projects"):
-            return figures
-        try:
-            totals = plan_savings(projects, identified)
-        except (finance.FinanceInputError, KeyError, ArithmeticError):
-            return figures
-        figures.update(
-            computed=True,
-            total=totals.total,
-            total_display=finance.format_money(totals.total),
-            total_compact=finance.format_compact_money(totals.total),
-            share_display=(
-                finance.format_percentage(totals.share_percent)
-                if totals.share_percent is not None
-                else ""
-            ),
-            summary=share_summary(totals),
-        )
-        return figures
+        if computed is not None and computed["total"] is not None:
+            screen.update(savings_display(computed), computed=True)
+        return screen

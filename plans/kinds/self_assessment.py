@@ -10,6 +10,7 @@ docs/decisions/0201-self-assessment-as-a-question-kind.md.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -18,9 +19,20 @@ import yaml
 
 from .. import finance
 from ..errors import AnswerInvalid
-from .base import Field, Kind, place_error, plain_to_rich, rich, rich_to_plain
+from .base import (
+    NO_PLAN,
+    Field,
+    Kind,
+    KindContext,
+    place_error,
+    plain_to_rich,
+    rich,
+    rich_to_plain,
+)
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "definitions" / "frameworks"
+# Checked before the file system sees the name: one too long for it raises instead of missing.
+FRAMEWORK_SLUG = re.compile(r"[a-z0-9][-a-z0-9]{0,99}", re.ASCII)
 RATING_TAGS = {
     "OK": "nhsuk-tag--green",
     "Low": "nhsuk-tag--blue",
@@ -32,10 +44,10 @@ RATING_TAGS = {
 
 @cache
 def load_framework(slug: str) -> dict:
-    path = FRAMEWORKS_DIR / f"{slug}.yaml"
-    if "/" in slug or not path.is_file():
-        raise AnswerInvalid(f"There is no PBC Framework called '{slug}'.")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not FRAMEWORK_SLUG.fullmatch(slug) or not (FRAMEWORKS_DIR / f"{slug}.yaml").is_file():
+        shown = slug if len(slug) <= 100 else f"{slug[:100]}…"
+        raise AnswerInvalid(f"There is no PBC Framework called '{shown}'.")
+    return yaml.safe_load((FRAMEWORKS_DIR / f"{slug}.yaml").read_text(encoding="utf-8"))
 
 
 @cache
@@ -97,11 +109,10 @@ def template_definition(slug: str) -> dict:
 class SelfAssessmentKind(Kind):
     template_name = "plans/structured/self_assessment.html"
 
-    def _slug(self, data, plan) -> str:
+    def _slug(self, data, context: KindContext) -> str:
         slug = (data or {}).get("framework") or ""
-        if not slug and plan is not None:
-            commissioner = getattr(getattr(plan, "consortium", None), "commissioner", None)
-            slug = framework_for_issuer(getattr(commissioner, "slug", "")) if commissioner else ""
+        if not slug and context.commissioner:
+            slug = framework_for_issuer(context.commissioner)
         return slug
 
     def from_post(self, post, *, prefix, current):
@@ -123,8 +134,8 @@ class SelfAssessmentKind(Kind):
         }
         return data, ""
 
-    def clean(self, data, *, plan=None):
-        slug = self._slug(data, plan)
+    def clean(self, data, *, context: KindContext = NO_PLAN):
+        slug = self._slug(data, context)
         if not slug:
             if data.get("ratings"):
                 raise AnswerInvalid("Choose the framework these ratings are against.")
@@ -146,7 +157,7 @@ class SelfAssessmentKind(Kind):
                     f"Choose a rating from the list ({', '.join(scale)}).",
                     field=f"{input_key(key)}-rating",
                 )
-            action = rich(value.get("action"))
+            action = rich(value.get("action"), field=f"{input_key(key)}-action")
             if rating or action:
                 cleaned[key] = {"rating": rating, "action": action}
         comments = {
@@ -159,24 +170,55 @@ class SelfAssessmentKind(Kind):
             result["funding_comments"] = comments
         return result
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
-        source = cleaned if cleaned is not None else (data or {})
-        slug = self._slug(source, plan)
-        if not slug:
-            return {"framework": None, "error": invalid.message if invalid else ""}
-        framework = load_framework(slug)
+    def _summary(self, framework: dict, ratings: dict) -> finance.SelfAssessmentSummary:
         scale = rating_scale(framework)
-        ratings = source.get("ratings") or {}
-        summary = finance.summarise_self_assessment(
+        return finance.summarise_self_assessment(
             target_levels=target_levels(framework),
             ratings={
                 k: v.get("rating") or None for k, v in ratings.items() if v.get("rating") in scale
             },
             rating_scale=scale,
         )
+
+    def figures(self, value, *, context: KindContext) -> dict:
+        """The ratings counted per level and in all, and each level's funding for the
+        consortium's declared population (None where the level brings none)."""
+        slug = self._slug(value, context)
+        if not slug:
+            return {}
+        framework = load_framework(slug)
+        summary = self._summary(framework, value.get("ratings") or {})
+        return {
+            "framework": slug,
+            "levels": [
+                {
+                    "number": level["number"],
+                    "counts": dict(summary.level(level["number"]).counts),
+                    "rated": summary.level(level["number"]).rated,
+                    "unrated": summary.level(level["number"]).unrated,
+                    "total": summary.level(level["number"]).total,
+                    "funding": level_funding(framework, level, context.declared_population),
+                }
+                for level in framework["levels"]
+            ],
+            "totals": dict(summary.totals),
+            "rated": summary.rated,
+            "unrated": summary.unrated,
+            "total": summary.total,
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
+        source = cleaned if cleaned is not None else (data or {})
+        slug = self._slug(source, context)
+        if not slug:
+            return {"framework": None, "error": invalid.message if invalid else ""}
+        framework = load_framework(slug)
+        scale = rating_scale(framework)
+        ratings = source.get("ratings") or {}
+        summary = self._summary(framework, ratings)
         objectives = {o["number"]: o for o in framework["objectives"]}
-        population = getattr(getattr(plan, "consortium", None), "declared_population", None)
+        population = context.declared_population
         assumptions = framework.get("funding_assumptions") or {}
         comments = source.get("funding_comments") or {}
         all_fields, levels = [], []
@@ -214,23 +256,9 @@ class SelfAssessmentKind(Kind):
                 )
             counts = summary.level(level["number"])
             funding = None
-            spec = level.get("funding") or {}
-            if population and (
-                spec.get("gp_sessions_per_100k_per_week")
-                or spec.get("staff_hours_per_100k_per_week")
-            ):
-                result = finance.framework_level_funding(
-                    population=population,
-                    gp_sessions_per_100k_per_week=Decimal(
-                        str(spec.get("gp_sessions_per_100k_per_week") or 0)
-                    ),
-                    staff_hours_per_100k_per_week=Decimal(
-                        str(spec.get("staff_hours_per_100k_per_week") or 0)
-                    ),
-                    gp_session_rate=Decimal(str(assumptions.get("gp_session_rate", "0"))),
-                    staff_hourly_rate=Decimal(str(spec.get("staff_hourly_rate") or 0)),
-                    weeks_per_year=Decimal(str(assumptions.get("weeks_per_year", 52))),
-                )
+            total = level_funding(framework, level, population)
+            if total is not None:
+                spec = level.get("funding") or {}
                 funding = {
                     "sessions": spec.get("gp_sessions_per_100k_per_week") or 0,
                     "hours": spec.get("staff_hours_per_100k_per_week") or 0,
@@ -241,8 +269,8 @@ class SelfAssessmentKind(Kind):
                         Decimal(str(assumptions.get("gp_session_rate", "0")))
                     ),
                     "weeks": assumptions.get("weeks_per_year"),
-                    "total_display": finance.format_money(result.total),
-                    "total_compact": finance.format_compact_money(result.total),
+                    "total_display": finance.format_money(total),
+                    "total_compact": finance.format_compact_money(total),
                 }
             levels.append(
                 {
@@ -273,3 +301,21 @@ class SelfAssessmentKind(Kind):
             "population_display": f"{population:,}" if population else "",
             "error": place_error(all_fields, invalid),
         }
+
+
+def level_funding(framework: dict, level: dict, population: int | None) -> Decimal | None:
+    """A year's funding at ``level`` for ``population``, or None where it brings none."""
+    spec = level.get("funding") or {}
+    if not population or not (
+        spec.get("gp_sessions_per_100k_per_week") or spec.get("staff_hours_per_100k_per_week")
+    ):
+        return None
+    assumptions = framework.get("funding_assumptions") or {}
+    return finance.framework_level_funding(
+        population=population,
+        gp_sessions_per_100k_per_week=Decimal(str(spec.get("gp_sessions_per_100k_per_week") or 0)),
+        staff_hours_per_100k_per_week=Decimal(str(spec.get("staff_hours_per_100k_per_week") or 0)),
+        gp_session_rate=Decimal(str(assumptions.get("gp_session_rate", "0"))),
+        staff_hourly_rate=Decimal(str(spec.get("staff_hourly_rate") or 0)),
+        weeks_per_year=Decimal(str(assumptions.get("weeks_per_year", 52))),
+    ).total

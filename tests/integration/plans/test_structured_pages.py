@@ -140,6 +140,21 @@ def test_a_negative_saving_is_refused_on_its_field_and_nothing_else_is_lost(clie
     assert saved.data["projects"][0]["targets"][1]["planned_saving"] == "335000"
 
 
+def test_a_title_over_the_limit_is_refused_on_its_field_and_nothing_is_cut(client, daccom):
+    post = form_post(client, daccom, PROJECTS)
+    prefix = f"q-{PROJECTS}"
+    post[f"{prefix}-p0-title"] = ["x" * 20_001]
+
+    response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="{prefix}-p0-title-error"' in page
+    assert "This text is 20,001 characters long; the most it can hold is 20,000." in page
+    saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
+    assert saved.data["projects"][0]["title"] != "x" * 20_000
+
+
 def test_adding_a_target_changes_the_totals_on_4_2_and_4_4(client, daccom):
     url = reverse("answer_edit", args=[daccom.pk, PROJECTS])
     prefix = f"q-{PROJECTS}"
@@ -252,3 +267,40 @@ def test_query_count_is_the_same_with_100_projects_of_10_targets(client, daccom)
 
     assert many == three
     assert "£1m (16%) of £6.106m" in client.get(url).content.decode()
+
+
+def test_enter_in_any_field_saves_because_the_first_submit_button_is_save(client, daccom):
+    page = client.get(reverse("answer_edit", args=[daccom.pk, PROJECTS])).content.decode()
+    form = page[page.index('class="app-answer-form"') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert 'type="submit"' in first_button
+    assert "row-action" not in first_button
+
+
+def test_adding_a_target_lands_on_the_new_targets_number_on_the_part_page(client, daccom):
+    post = form_post(client, daccom, PROJECTS)
+    response = client.post(
+        reverse("answer_edit", args=[daccom.pk, PROJECTS]), {**post, "row-action": "add-target-1"}
+    )
+    part = reverse("part_detail", args=[daccom.pk, "commissioning-objectives"])
+    assert response.headers["Location"] == f"{part}#q-{PROJECTS}-p1-t1-code"
+    assert f'id="q-{PROJECTS}-p1-t1-code"' in part_page(client, daccom, "commissioning-objectives")
+
+
+def test_removing_a_target_lands_on_its_neighbour_and_offers_the_version_before(client, daccom):
+    post = form_post(client, daccom, PROJECTS)
+    targets = int(post[f"q-{PROJECTS}-p0-targets"][0])
+    last = targets - 1
+    response = client.post(
+        reverse("answer_edit", args=[daccom.pk, PROJECTS]),
+        {**post, "row-action": f"remove-target-0-{last}"},
+        follow=True,
+    )
+    url, _ = response.redirect_chain[-1]
+    assert url.endswith(f"#q-{PROJECTS}-p0-t{last - 1}-code")  # the one before the last
+    page = response.content.decode()
+    assert "a row was removed" in page
+    undo = page[page.index("Undo: put the removed row back") - 200 :]
+    assert f"/questions/{PROJECTS}/history/" in undo
+    saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
+    assert len(saved.data["projects"][0]["targets"]) == targets - 1

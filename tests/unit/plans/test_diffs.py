@@ -119,11 +119,14 @@ def test_a_renamed_row_in_place_is_one_changed_row():
     assert [row.state for row in result.rows] == [CHANGED]
 
 
-def test_columns_only_in_the_rows_are_shown_after_the_questions_columns():
-    result = diffs.diff_rows([], [{"name": "Abbey", "list_size": "6000"}], COLUMNS)
+def test_cells_follow_the_questions_columns_a_missing_one_blank_an_unknown_one_logged(caplog):
+    row = {"list_size": "6000", "name": "Abbey"}
 
-    assert result.columns == ["Practice", "Code", "List size"]
-    assert [cell.new for cell in result.rows[0].cells] == ["Abbey", "", "6000"]
+    result = diffs.diff_rows([], [row], COLUMNS, source="Plan 7, table practices")
+
+    assert result.columns == ["Practice", "Code"]
+    assert [cell.new for cell in result.rows[0].cells] == ["Abbey", ""]
+    assert "Plan 7, table practices: cells with no column ignored: list_size" in caplog.text
 
 
 # --- Structured figures ------------------------------------------------------------------

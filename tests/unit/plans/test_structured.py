@@ -1,13 +1,12 @@
 """Every figure of the seeds README, reproduced from the demo files through the structured
 kinds' own clean() and present(), and the bad input each kind refuses on its field."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.http import QueryDict
 
 from plans.demo import read_demo_plan
 from plans.errors import AnswerInvalid
+from plans.kinds.base import KindContext
 from plans.structured import KINDS
 
 DACCOM = read_demo_plan("daccom-2006-07.yaml")["structured"]
@@ -18,15 +17,9 @@ ASSESSMENT = read_demo_plan("daccom-self-assessment.yaml")
 
 def plan(period="2006/07", population=150000, pct="dacorum-pct", **siblings):
     """A plan as the kinds see it, with its other answers' figures already read."""
-    fake = SimpleNamespace(
-        pk=None,
-        period=period,
-        consortium=SimpleNamespace(
-            declared_population=population, commissioner=SimpleNamespace(slug=pct)
-        ),
+    return KindContext(
+        period=period, declared_population=population, commissioner=pct, siblings=siblings
     )
-    fake._structured_figures = siblings
-    return fake
 
 
 def daccom_plan():
@@ -39,12 +32,12 @@ def daccom_plan():
 
 def figures(kind, data, on=None):
     on = on or daccom_plan()
-    return KINDS[kind].present(KINDS[kind].clean(data, plan=on), plan=on)
+    return KINDS[kind].present(KINDS[kind].clean(data, context=on), context=on)
 
 
 def refusal(kind, data, on=None) -> AnswerInvalid:
     with pytest.raises(AnswerInvalid) as refused:
-        KINDS[kind].clean(data, plan=on or daccom_plan())
+        KINDS[kind].clean(data, context=on or daccom_plan())
     return refused.value
 
 
@@ -96,7 +89,7 @@ def test_a_negative_saving_is_refused_on_its_field():
         "p0-t2-planned_saving",
         "The planned saving cannot be negative.",
     )
-    shown = KINDS["projects"].present(data, plan=daccom_plan())
+    shown = KINDS["projects"].present(data, context=daccom_plan())
     field = shown["projects"][0]["targets"][2]["fields"]["planned_saving"]
     assert (field.value, field.error) == ("-68000", "The planned saving cannot be negative.")
     assert shown["computed"] is False
@@ -213,7 +206,7 @@ def test_a_milestone_date_outside_the_plan_year_is_refused():
     assert "1 April 2006 to 31 March 2007" in refused.message
     inside = KINDS["milestones"].clean(
         {"milestones": [{"item": "x", "due": {"day": "31", "month": "3", "year": "2007"}}]},
-        plan=daccom_plan(),
+        context=daccom_plan(),
     )
     assert inside["milestones"][0]["due"] == "2007-03-31"
     assert inside["milestones"][0]["key"] == "m1"
@@ -337,3 +330,30 @@ def test_a_rating_off_the_scale_is_refused_on_its_target():
         KINDS["self_assessment"].clean(
             {"framework": "dacorum-pbc-framework", "ratings": {"9.9.9": {"rating": "OK"}}}
         )
+
+
+# ---- Long text (issue 15, defect 6) -----------------------------------------------------------
+
+
+def test_a_business_case_text_over_the_limit_is_refused_on_its_field_not_cut():
+    long_text = "<p>" + "x" * 20_500 + "</p>"
+    case = {"project": "Outpatients", "outline": long_text}
+
+    refused = refusal("business_cases", {"cases": [case]})
+
+    assert refused.field == "c0-outline"
+    assert "20,000" in refused.message
+    shown = KINDS["business_cases"].present({"cases": [case]}, context=daccom_plan())
+    assert shown["cases"][0]["fields"]["outline"].error == refused.message
+
+
+def test_text_just_within_the_limit_is_kept_whole():
+    words = "y" * 19_990
+    cleaned = KINDS["business_cases"].clean({"cases": [{"project": "P", "outline": words}]})
+    assert cleaned["cases"][0]["outline"] == words
+
+
+def test_a_long_target_title_is_refused_on_its_field():
+    data = {"projects": [{"title": "P", "targets": [
+        {"code": "1.1", "title": "t" * 20_001, "planned_saving": "5"}]}]}  # fmt: skip
+    assert refusal("projects", data).field == "p0-t0-title"

@@ -14,6 +14,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from consortia.models import User
+from plans.audit import audit_chain_head
 from plans.exports import content_sha256
 from plans.models import QuestionKind
 from signoff import pdf
@@ -162,6 +163,9 @@ def test_signed_pdf_prints_the_questions_signatories_hash_and_certificate(daccom
     assert "2006-07-15 09:30:00 UTC" in certificate
     assert "15 July 2006, 10:30:00 BST" in certificate
     assert digest in certificate
+    length, head = audit_chain_head(daccom)
+    assert f"Audit chain links {length}\nAudit chain head {head}\n" in certificate
+    assert length == 3, "the three signatures are linked"
     assert "DRAFT" not in text
 
 
@@ -183,6 +187,7 @@ def test_a_draft_is_watermarked_with_date_and_revision_and_left_unsigned():
     assert "Not signed" in text
     assert "S. Person 1" not in text
     assert "Certificate of completion" not in text
+    assert "Audit chain" not in text
 
 
 def test_the_pdf_uses_the_bundled_fonts_only(daccom):

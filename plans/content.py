@@ -1,0 +1,94 @@
+"""One read model of a plan's content: what the pages' read-only views, the JSON export, the
+PDF, the diffs and the signed hash all read (docs/decisions/0380).
+
+A table's stored rows are JSON objects, and PostgreSQL's ``jsonb`` does not keep their keys in
+the order they were written (it orders them by length, then bytes), so nothing may print a
+row in its own key order. Every reader goes through ``table_rows``: each row's cells in the
+question's column order, a missing cell blank in its column, and a key the question has no
+column for left out and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .models import TemplateQuestion
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    column: Column
+    value: str
+
+    @property
+    def key(self) -> str:
+        return self.column.key
+
+    @property
+    def label(self) -> str:
+        return self.column.label
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One stored row, its cells in the question's column order."""
+
+    cells: tuple[Cell, ...]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(cell.value for cell in self.cells)
+
+    def get(self, key: str, default: str = "") -> str:
+        """The cell under column ``key`` (the table editor fills its inputs by key)."""
+        return next((cell.value for cell in self.cells if cell.key == key), default)
+
+    def as_dict(self) -> dict[str, str]:
+        """The row as an object whose keys follow the column order."""
+        return {cell.key: cell.value for cell in self.cells}
+
+
+def columns_of(columns: list[dict]) -> tuple[Column, ...]:
+    """A question's ``columns`` ([{key, label}]) as Columns, in order."""
+    return tuple(
+        Column(key=str(column["key"]), label=str(column.get("label") or column["key"]))
+        for column in columns or []
+    )
+
+
+def _cell_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def aligned_rows(columns: tuple[Column, ...], rows, *, source: str) -> tuple[TableRow, ...]:
+    """``rows`` (row objects, stored or posted) with their cells in ``columns``' order: a
+    missing cell is blank, a key with no column is left out and logged with ``source``."""
+    keys = {column.key for column in columns}
+    aligned, unknown = [], set()
+    for row in rows or []:
+        if not isinstance(row, dict):
+            unknown.add(f"(a {type(row).__name__} where a row belongs)")
+            continue
+        unknown.update(str(key) for key in row if key not in keys)
+        aligned.append(
+            TableRow(tuple(Cell(column, _cell_text(row.get(column.key))) for column in columns))
+        )
+    if unknown:
+        logger.warning("%s: cells with no column ignored: %s", source, ", ".join(sorted(unknown)))
+    return tuple(aligned)
+
+
+def table_rows(question: TemplateQuestion, rows, *, plan_id: int | None) -> tuple[TableRow, ...]:
+    """A table question's rows aligned with its columns."""
+    return aligned_rows(
+        columns_of(question.columns), rows, source=f"Plan {plan_id}, table {question.key}"
+    )

@@ -1,0 +1,29 @@
+from decimal import Decimal
+
+import pytest
+
+from plans.errors import AnswerInvalid
+from plans.kinds.base import decimal, stored
+
+
+@pytest.mark.parametrize("typed", ["1e999999999", "-1e999999999", "1e12", "9" * 400])
+def test_a_number_beyond_the_decimal_context_is_refused_as_too_large_not_raised(typed):
+    with pytest.raises(AnswerInvalid, match="Saving is too large"):
+        decimal(typed, field="saving", label="Saving", allow_negative=True)
+
+
+@pytest.mark.parametrize("typed", ["1e-999999999", "1e-400", "0.0000001"])
+def test_a_number_with_more_than_six_decimal_places_is_refused_on_its_field(typed):
+    with pytest.raises(AnswerInvalid, match="at most 6 decimal places") as refused:
+        decimal(typed, field="rate", label="Rate")
+
+    assert refused.value.field == "rate"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("999999999999.999999", "999999999999.999999"), ("1.000000000", "1"), ("0E-999999999", "0")],
+)
+def test_the_largest_and_most_precise_numbers_allowed_are_stored_as_typed(typed, kept):
+    assert stored(decimal(typed, field="f", label="F")) == kept
+    assert Decimal(kept) == Decimal(typed)
