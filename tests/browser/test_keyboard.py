@@ -132,6 +132,8 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
 
     now = tab_to(page, lambda f: "ProseMirror" in f["classes"], what="the 4.1 editing area")
     assert now["section"] == "question-access-and-quality-targets"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    assert outline == "rgb(255, 235, 59)", "the editing area shows the NHS.UK focus style"
     page.keyboard.press("Control+End")
     page.keyboard.type(" Typed from the keyboard.")
     page.keyboard.press("Enter")  # a new paragraph in rich text, never a submission
@@ -206,6 +208,13 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
     )
     assert min(widths) >= 120, f"fields too narrow at 320 px: {sorted(widths)[:5]}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    toolbars = page.evaluate(
+        """() => [...document.querySelectorAll(".prose-menubar")]
+            .map((bar) => getComputedStyle(bar).position)"""
+    )
+    assert toolbars and set(toolbars) <= {"static"}, "a toolbar never floats over the text"
+    page.set_viewport_size({"width": 640, "height": 900})  # 200% zoom of a 1280 px window
+    assert page.evaluate("document.documentElement.scrollWidth") <= 640
 
 
 def test_a_pct_lead_quotes_a_passage_of_a_read_only_answer_with_the_keyboard(page, live_server):
