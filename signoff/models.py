@@ -135,7 +135,11 @@ class Signature(AuditChained):
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signatures")
-    role = models.CharField(max_length=32, help_text="The signatory role in the template.")
+    role = models.CharField(
+        max_length=200,
+        help_text="The signatory's key in the form's sign-off block: its side and position "
+        "(signoff.signing.signatory_key).",
+    )
     title = models.CharField(max_length=200, help_text="As the form prints it.")
     position = models.PositiveIntegerField(help_text="Order in the form's sign-off block.")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
