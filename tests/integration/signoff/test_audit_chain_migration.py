@@ -12,7 +12,12 @@ from plans.models import AuditChain, PlanEvent
 from signoff import services
 from signoff.models import PlanDocument, Signature
 from signoff.signing import signatory_key
-from tests.review_factories import SIGNATORIES, SIGNATORY_ROLES, person, three_signatory_plan
+from tests.review_factories import (
+    SIGNATORIES,
+    SIGNATORY_ROLES,
+    person,
+    three_signatory_plan,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +39,7 @@ def links() -> list[tuple[str, int, int | None]]:
 def test_existing_rows_are_chained_in_the_order_they_happened_and_unchained_back():
     plan = three_signatory_plan()
     services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
-    signatories = zip(SIGNATORIES, SIGNATORY_ROLES, strict=True)
-    for position, (block, role) in enumerate(signatories, start=1):
+    for position, (block, role) in enumerate(zip(SIGNATORIES, SIGNATORY_ROLES, strict=True), 1):
         Signature.objects.create(
             plan=plan,
             role=signatory_key(block),
