@@ -2,7 +2,8 @@
 clicks): an editor writes 4.1 and adds a target to 4.2, pressing Enter in every kind of field
 on the way and losing no row; a PCT lead comments on a passage of an answer it cannot edit;
 the three signatories sign. After every action the test checks where focus is, and axe (with
-its best-practice rules) checks every page the journeys visit."""
+its best-practice rules) checks every page the journeys visit. Without JavaScript, Enter still
+saves and a row button still lands on its row."""
 
 import re
 import tempfile
@@ -285,3 +286,37 @@ def test_the_three_signatories_sign_with_the_keyboard(new_page, live_server):
         accessible(page)
     plan.refresh_from_db()
     assert plan.signatures.count() == 3
+
+
+def test_without_javascript_enter_saves_and_a_row_button_lands_on_its_row(chromium, live_server):
+    plan = demo_daccom_plan()
+    projects = projects_of(plan)
+    context = chromium.new_context(java_script_enabled=False, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/sign-in/")
+        tab_to(page, by_label("Email address"), what="the email address")
+        page.keyboard.type(EDITOR)
+        tab_to(page, by_label("Password"), what="the password")
+        page.keyboard.type(DEMO_PASSWORD)
+        with page.expect_navigation(wait_until=LOADED):
+            page.keyboard.press("Enter")
+        page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
+
+        tab_to(page, by_id(f"{PREFIX}-projects[0].targets[0].title"), what="a target's title")
+        with page.expect_navigation(wait_until=LOADED):
+            page.keyboard.press("Enter")
+        assert page.url.endswith(f"/parts/{PART}/#question-{PROJECTS}")
+        expect(page.locator(".app-message")).to_contain_text("saved")
+        assert page.title().startswith("4.2 Services to be commissioned: saved.")
+        assert projects_of(plan) == projects
+
+        tab_to(page, by_text("Add a target to project 1"), what="Add a target to project 1")
+        with page.expect_navigation(wait_until=LOADED):
+            page.keyboard.press("Enter")
+        new_code = f"{PREFIX}-projects[0].targets[{len(projects[0][2])}].code"
+        assert page.url.endswith(f"#{new_code}")
+        expect(by_id_attribute(page, new_code)).to_be_focused()  # the fragment's input
+    finally:
+        context.close()
