@@ -97,7 +97,13 @@ def answer_edit(request, plan_id: int, question_key: str):
     form = AnswerForm(request.POST, question=question)
     rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
     data = None
+    unreadable = None
     kind = structured.KINDS.get(question.kind)
+    if kind is not None:
+        try:
+            data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
+        except services.AnswerInvalid as invalid:  # a framework that does not exist
+            unreadable = invalid
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -105,9 +111,8 @@ def answer_edit(request, plan_id: int, question_key: str):
     inputs_before = _input_names(answer, answer.rows, answer.data, plan) if row_action else []
     revision_before = history.answer_revisions(answer).first() if row_action else None
     try:
-        # Reading the figures may already refuse them (a framework that does not exist).
-        if kind is not None:
-            data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
+        if unreadable is not None:
+            raise unreadable
         saved = services.answer_save(
             answer=answer,
             user=request.user,
