@@ -12,7 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from consortia.admin import AdministeredByRole
 
 from . import template_files
-from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
+from .audit import audit_chain_verify
+from .models import Answer, AuditChain, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 
 PENDING_IMPORT = "plans.pending_template_import"
 
@@ -175,3 +176,29 @@ class AnswerAdmin(PlanAdmin):
     list_display = ("plan", "question", "version", "updated_at", "updated_by")
     list_filter = ()
     readonly_fields = ("plan", "question", "version", "updated_at", "updated_by")
+
+
+@admin.register(AuditChain)
+class AuditChainAdmin(AdministeredByRole, admin.ModelAdmin):
+    """Each plan's audit chain, verified as the page is shown: every link recomputed from the
+    stored rows, the first one that does not hold named (docs/decisions/0370)."""
+
+    list_display = ("plan", "length", "head_sha256", "verification")
+    list_select_related = ("plan",)
+    fields = ("plan", "length", "head_sha256", "updated_at", "verification")
+    readonly_fields = fields
+    list_per_page = 25
+
+    @admin.display(description="Verification")
+    def verification(self, chain: AuditChain) -> str:
+        check = audit_chain_verify(chain.plan_id)
+        return "Intact" if check.intact else f"Broken at {check.broken}"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

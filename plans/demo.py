@@ -12,8 +12,7 @@ from django.db import transaction
 
 from consortia.models import Consortium
 
-from . import template_files
-from .kinds.base import forget_siblings
+from . import selectors, template_files
 from .kinds.self_assessment import template_definition as self_assessment_template
 from .models import Plan, PlanTemplate
 from .sanitise import clean_cell, clean_html
@@ -64,11 +63,14 @@ def load_demo_plan(data: dict) -> Plan:
         if key in structured:
             # Through the kind's own checks, so the demo proves its figures are valid.
             kind = KINDS.get(answer.question.kind)
-            answer.data = kind.clean(structured[key], plan=plan) if kind else structured[key]
+            answer.data = (
+                kind.clean(structured[key], context=selectors.kind_context(plan))
+                if kind
+                else structured[key]
+            )
         answer.version += 1
         answer._change_reason = DEMO_CHANGE_REASON
         answer.save()
-        forget_siblings(plan)
     return plan
 
 
@@ -92,7 +94,7 @@ def load_self_assessment(data: dict) -> Plan:
             "ratings": data.get("ratings") or {},
             "funding_comments": data.get("funding_comments") or {},
         },
-        plan=plan,
+        context=selectors.kind_context(plan),
     )
     answer.version += 1
     answer._change_reason = DEMO_CHANGE_REASON

@@ -17,6 +17,7 @@ from .template_files import question_summary
 
 def plan_record(plan: Plan) -> dict:
     answers = selectors.answers_by_question(plan)
+    context = selectors.kind_context(plan)
     parts = []
     for part in selectors.parts_with_questions(plan.template):
         questions = []
@@ -36,7 +37,7 @@ def plan_record(plan: Plan) -> dict:
                 }
             kind = structured.KINDS.get(question.kind)
             if kind is not None:
-                item["figures"] = jsonable(kind.present(answer.data if answer else {}, plan=plan))
+                item["figures"] = jsonable(kind.present(kind.value_of(answer), context=context))
             questions.append(item)
         parts.append(
             {

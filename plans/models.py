@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from consortia.models import Commissioner, Consortium
 
+from .chain import GENESIS, link_sha256
 from .sanitise import clean_cell
 
 
@@ -55,7 +57,17 @@ class PlanTemplate(models.Model):
     version_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     return_instructions = models.TextField(blank=True)
-    signatories = models.JSONField(default=list, help_text="[{role, title}] in signing order.")
+    signatories = models.JSONField(
+        default=list,
+        help_text="The sign-off block: [{title, side, body, position, step}] in signing order "
+        "(docs/definition-files.md).",
+    )
+    approved_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The body whose approval the form asks for, where it names one (a clinical "
+        "governance sub-committee); with no signatories, the plan ends at that approval.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -231,7 +243,85 @@ class AppendOnly(models.Model):
         raise ValidationError(f"{type(self).__name__} records cannot be deleted.")
 
 
-class PlanEvent(AppendOnly):
+class AuditChain(models.Model):
+    """The head of one plan's audit chain: how many links it has and the newest link's hash.
+
+    Appending locks this row, so two writers to the same plan take turns and every link
+    follows the one before it (docs/decisions/0370).
+    """
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, primary_key=True, related_name="audit_chain"
+    )
+    length = models.PositiveIntegerField(default=0)
+    head_sha256 = models.CharField(max_length=64, default=GENESIS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Audit chain of {self.plan}"
+
+
+class AuditChained(models.Model):
+    """A row that joins its plan's audit chain once it is due (at once, unless
+    ``audit_is_due`` says otherwise). The link hash covers the row's ``AUDIT_FIELDS``, an
+    explicit list of its stored fields (by column name), and nothing else (plans/chain.py).
+
+    The hook is on ``save`` so no path that records a row can leave it out of the chain.
+    """
+
+    AUDIT_FIELDS: tuple[str, ...] = ()
+
+    audit_seq = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Place in the plan's audit chain."
+    )
+    audit_previous_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    audit_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if self.audit_seq is None and self.audit_is_due():
+                audit_chain_append(self)
+
+    @classmethod
+    def audit_due(cls) -> Q:
+        """Which rows must be in the chain."""
+        return Q()
+
+    def audit_is_due(self) -> bool:
+        return True
+
+    @classmethod
+    def audit_unexplained(cls, plan_id: int) -> tuple[int, str] | None:
+        """A row of the plan whose state since it was chained is not explained by a later link
+        (its pk and why), for rows that may legitimately change after joining."""
+        return None
+
+
+def audit_chain_append(record: AuditChained) -> None:
+    """Makes ``record`` (saved) the newest link of its plan's chain."""
+    model = type(record)
+    with transaction.atomic():
+        chain, _ = AuditChain.objects.select_for_update().get_or_create(plan_id=record.plan_id)
+        # Hashed as stored, so the verifier reading the row back computes the same value.
+        stored = model.objects.filter(pk=record.pk).values(*model.AUDIT_FIELDS).get()
+        seq = chain.length + 1
+        previous = chain.head_sha256
+        digest = link_sha256(
+            record=model._meta.label_lower, pk=record.pk, seq=seq, previous=previous, fields=stored
+        )
+        model.objects.filter(pk=record.pk).update(
+            audit_seq=seq, audit_previous_sha256=previous, audit_sha256=digest
+        )
+        chain.length, chain.head_sha256 = seq, digest
+        chain.save(update_fields=["length", "head_sha256", "updated_at"])
+    record.audit_seq, record.audit_previous_sha256, record.audit_sha256 = seq, previous, digest
+
+
+class PlanEvent(AppendOnly, AuditChained):
     """One thing that happened to a plan: a transition, comment, signature, export ...
 
     The plan's activity feed and its audit trail are this table, read in order. Every app that
@@ -267,6 +357,19 @@ class PlanEvent(AppendOnly):
     comment = models.TextField(blank=True, help_text="What the actor wrote with the action.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    AUDIT_FIELDS = (
+        "plan_id",
+        "kind",
+        "action",
+        "from_status",
+        "to_status",
+        "actor_id",
+        "question_id",
+        "comment",
+        "ip_address",
+        "created_at",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -19,9 +19,18 @@ from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
 def plan_contents(user, plan: Plan) -> dict:
     """The plan page's own part: its task list, and the newer forms it may move to."""
     parts = selectors.parts_with_questions(plan.template)
+    writing = plan.status in CONSORTIUM_EDITS_IN and allowed(
+        user, Perm.EDIT_CONSORTIUM_SECTIONS, plan
+    )
     return {
         "plan": plan,
-        "tasks": presenters.task_list(plan, parts, selectors.answers_by_question(plan)),
+        "may_import_word": writing,
+        "tasks": presenters.task_list(
+            plan,
+            parts,
+            selectors.answers_by_question(plan),
+            context=selectors.kind_context(plan),
+        ),
         # Moving to a newer form is offered only while the consortium may change the plan.
         "newer_versions": (
             selectors.newer_versions(plan)
@@ -62,9 +71,10 @@ def part_page(user, plan: Plan, part_key: str) -> PartPage | None:
 
 def _question_rows(user, plan, part, answers):
     rows = []
+    context = selectors.kind_context(plan)
     for question in part.questions.all():
         answer = answers.get(question.pk)
-        row = presenters.question_row(question, answer, plan)
+        row = presenters.question_row(question, answer, plan, context=context)
         if answer is not None:
             row.edit = may_edit_answer(user, plan, question)
             if row.edit:

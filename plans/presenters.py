@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from . import content, structured
+from .kinds.base import KindContext
 from .models import Answer, CompletedBy, Plan, TemplatePart, TemplateQuestion
 from .workflow import Decision
 
@@ -72,15 +73,18 @@ class PartRow:
         return NOT_STARTED if states == {NOT_STARTED} else IN_PROGRESS
 
 
-def question_row(question, answer, plan, *, data: dict | None = None) -> QuestionRow:
-    """One question as a page shows it; ``data`` is figures the editor posted but not saved."""
+def question_row(
+    question, answer, plan, *, context: KindContext, data: dict | None = None
+) -> QuestionRow:
+    """One question as a page shows it; ``data`` is figures the editor posted but not saved,
+    ``context`` what its kind may know of the plan (plans.selectors.kind_context)."""
     state = answer_state(answer)
     kind = structured.KINDS.get(question.kind)
     structured_template, structured_context = "", {}
     if kind is not None:
         structured_template = kind.template_name
-        figures = data if data is not None else (answer.data if answer is not None else {})
-        structured_context = kind.present(figures, plan=plan)
+        figures = data if data is not None else kind.value_of(answer)
+        structured_context = kind.present(figures, context=context)
     return QuestionRow(
         question=question,
         answer=answer,
@@ -117,13 +121,15 @@ class TaskList:
         return len(self.answerable)
 
 
-def task_list(plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer]) -> TaskList:
+def task_list(
+    plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer], *, context: KindContext
+) -> TaskList:
     return TaskList(
         parts=[
             PartRow(
                 part=part,
                 questions=[
-                    question_row(question, answers.get(question.pk), plan)
+                    question_row(question, answers.get(question.pk), plan, context=context)
                     for question in part.questions.all()
                 ],
             )

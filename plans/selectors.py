@@ -4,8 +4,10 @@ from django.db.models import Prefetch, QuerySet
 
 from consortia.selectors import consortia_visible_to
 
+from .kinds.base import KindContext
 from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 from .presenters import completed_by_label
+from .structured import KINDS
 from .workflow import TRANSITIONS, Action
 
 
@@ -62,3 +64,23 @@ def missing_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, s
     if not owners:
         return []
     return [(q, who) for q, who in missing_required(plan) if q.completed_by in owners]
+
+
+def kind_context(plan: Plan) -> KindContext:
+    """What the plan's kinds may know of it (its year, population, commissioner, and every
+    structured answer's stored value by kind, the first in form order), in one query."""
+    siblings: dict[str, dict] = {}
+    rows = (
+        Answer.objects.filter(plan=plan, question__kind__in=list(KINDS))
+        .order_by("question__position")
+        .values_list("question__kind", "data")
+    )
+    for kind, data in rows:
+        siblings.setdefault(kind, data or {})
+    consortium = plan.consortium
+    return KindContext(
+        period=plan.period,
+        declared_population=consortium.declared_population,
+        commissioner=consortium.commissioner.slug,
+        siblings=siblings,
+    )

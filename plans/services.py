@@ -12,7 +12,7 @@ from django.utils.timezone import localtime
 from consortia.models import Consortium, PersonRole
 from consortia.permissions import Perm, allowed
 
-from . import history, structured
+from . import history, selectors, structured
 from .errors import AnswerInvalid, StaleAnswer
 from .events import event_record
 from .models import (
@@ -33,6 +33,7 @@ AUTOSAVE_COALESCE_WINDOW = timedelta(minutes=10)
 AUTOSAVE = "autosave"
 SAVE = "save"
 MAX_TABLE_ROWS = 500
+MAX_CELL_CHARACTERS = 2000
 
 
 def _prefill_rows(question: TemplateQuestion, consortium: Consortium) -> list[dict]:
@@ -99,10 +100,13 @@ def _clean_rows(question: TemplateQuestion, rows) -> list[dict]:
     for row in rows:
         if not isinstance(row, dict):
             raise AnswerInvalid("The table could not be read: reload the page and try again.")
-        values = {key: clean_cell(row.get(key, "")) for key in keys}
-        if any(len(value) > 2000 for value in values.values()):
-            raise AnswerInvalid("A table cell can hold at most 2,000 characters.")
-        cleaned.append(values)
+        # The limit is checked on what was typed, before cleaning: a long cell is refused,
+        # never cut.
+        if any(len(str(row.get(key) or "")) > MAX_CELL_CHARACTERS for key in keys):
+            raise AnswerInvalid(
+                f"A table cell can hold at most {MAX_CELL_CHARACTERS:,} characters."
+            )
+        cleaned.append({key: clean_cell(row.get(key, "")) for key in keys})
     return cleaned
 
 
@@ -129,7 +133,7 @@ def answer_save(
     with transaction.atomic():
         current = (
             Answer.objects.select_for_update()
-            .select_related("plan", "question", "plan__consortium")
+            .select_related("plan", "question", "plan__consortium__commissioner")
             .get(pk=answer.pk)
         )
         decision = may_edit_answer(user, current.plan, current.question)
@@ -142,7 +146,9 @@ def answer_save(
         if rows is not None and current.question.kind == QuestionKind.TABLE:
             current.rows = _clean_rows(current.question, rows)
         if data is not None and current.question.kind in structured.KINDS:
-            current.data = structured.KINDS[current.question.kind].clean(data, plan=current.plan)
+            current.data = structured.KINDS[current.question.kind].clean(
+                data, context=selectors.kind_context(current.plan)
+            )
         now = timezone.now()
         current.version += 1
         current.autosaved = autosave

@@ -12,7 +12,7 @@ from plans.models import PlanEvent
 
 from . import services
 from .errors import Refused
-from .models import PlanDocument, Signature
+from .models import PlanDocument, SealCertificate, Signature
 
 
 class ReadOnlyForAdministrators:
@@ -100,6 +100,20 @@ class SignatureAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     search_fields = ("plan__title", "typed_name", "user__email", "content_sha256")
     list_select_related = ("plan", "user")
     date_hierarchy = "signed_at"
+
+
+@admin.register(SealCertificate)
+class SealCertificateAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+    """The seal certificates on record: rotated with ``manage.py rotate_seal_certificate``."""
+
+    list_display = (
+        "subject",
+        "fingerprint_sha256",
+        "not_valid_after",
+        "recorded_at",
+        "replaced_at",
+    )
+    exclude = ("pem",)
 
 
 # The plan's event log is plans' model; it is shown here, read-only, with the records it sits

@@ -73,7 +73,8 @@ class CommentForm(forms.Form):
         label="Quote the passage you mean",
         required=False,
         help_text="Copy the words exactly as they appear above, or leave this empty to comment "
-        "on the whole answer.",
+        "on the whole answer. From the keyboard, the Quote a passage button puts the whole text "
+        "here: delete the words your comment is not about.",
         widget=forms.Textarea(attrs={"rows": 2, "class": "nhsuk-textarea app-comment-quote-input"}),
     )
     visibility = forms.ChoiceField(

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from plans.models import Plan, PlanEvent, TemplatePart, TemplateQuestion
+from plans.models import AuditChained, Plan, PlanEvent, TemplatePart, TemplateQuestion
 
 
 class Comment(models.Model):
@@ -126,14 +126,20 @@ class SignatureQuerySet(models.QuerySet):
         return self.exclude(self.LIVE)
 
 
-class Signature(models.Model):
+class Signature(AuditChained):
     """One signatory's sign-off, bound to the SHA-256 of the approved plan's content.
 
-    Signatures are never deleted: reopening the plan voids them, and the record stays.
+    Signatures are never deleted: reopening the plan voids them, and the record stays. Each
+    joins the plan's audit chain when it is given, covering what was signed; its voiding is
+    the chain's "signatures voided" event (docs/decisions/0370).
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signatures")
-    role = models.CharField(max_length=32, help_text="The signatory role in the template.")
+    role = models.CharField(
+        max_length=200,
+        help_text="The signatory's key in the form's sign-off block: its side and position "
+        "(signoff.signing.signatory_key).",
+    )
     title = models.CharField(max_length=200, help_text="As the form prints it.")
     position = models.PositiveIntegerField(help_text="Order in the form's sign-off block.")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -146,6 +152,19 @@ class Signature(models.Model):
     voided_reason = models.TextField(blank=True)
 
     objects = SignatureQuerySet.as_manager()
+
+    AUDIT_FIELDS = (
+        "plan_id",
+        "role",
+        "title",
+        "position",
+        "user_id",
+        "typed_name",
+        "signed_at",
+        "ip_address",
+        "user_agent",
+        "content_sha256",
+    )
 
     class Meta:
         ordering = ["plan", "position", "signed_at"]
@@ -160,9 +179,28 @@ class Signature(models.Model):
     def __str__(self):
         return f"{self.typed_name} ({self.title})"
 
+    @classmethod
+    def audit_unexplained(cls, plan_id: int) -> tuple[int, str] | None:
+        """Reopening voids every live signature and records "signatures voided" in the chain,
+        so a signature is void exactly when such an event follows its link."""
+        voidings = PlanEvent.objects.filter(
+            plan_id=plan_id, kind=PlanEvent.Kind.SIGNATURES_VOIDED, audit_seq__isnull=False
+        ).values_list("audit_seq", flat=True)
+        last_voiding = max(voidings, default=0)
+        rows = cls.objects.filter(plan_id=plan_id, audit_seq__isnull=False).order_by("audit_seq")
+        for pk, seq, voided_at in rows.values_list("pk", "audit_seq", "voided_at"):
+            if voided_at is None and seq < last_voiding:
+                return pk, "it is shown as live, but the plan was reopened after it was given"
+            if voided_at is not None and seq > last_voiding:
+                return pk, "it is shown as void, but no reopening after it voided it"
+        return None
 
-class PlanDocument(models.Model):
+
+class PlanDocument(AuditChained):
     """A PDF of a plan, signed or draft, and where its rendering has got to.
+
+    A document joins the plan's audit chain when it is ready (its file never changes after),
+    with the file's bytes hashed into its link.
 
     The PDF is kept in the database, so the web and worker containers share no disk and the
     file lands in the same transaction that marks it ready. One signed document per content
@@ -198,6 +236,20 @@ class PlanDocument(models.Model):
     file_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
 
+    AUDIT_FIELDS = (
+        "plan_id",
+        "kind",
+        "state",
+        "content_sha256",
+        "revision",
+        "requested_by_id",
+        "requested_at",
+        "finished_at",
+        "pdf",
+        "file_sha256",
+        "page_count",
+    )
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
@@ -210,3 +262,34 @@ class PlanDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} PDF of {self.plan} ({self.get_state_display()})"
+
+    @classmethod
+    def audit_due(cls) -> Q:
+        return Q(state=cls.State.READY)
+
+    def audit_is_due(self) -> bool:
+        return self.state == self.State.READY
+
+
+class SealCertificate(models.Model):
+    """A certificate the service has sealed PDFs with: the current one and every one it
+    replaced, so a PDF sealed before a rotation still verifies as sealed and the verification
+    page can say which certificate sealed it. Only the public certificate is kept here; the
+    key stays in the deployment's key file (docs/decisions/0371)."""
+
+    fingerprint_sha256 = models.CharField(max_length=64, unique=True)
+    subject = models.CharField(max_length=500)
+    serial_number = models.CharField(max_length=100)
+    not_valid_before = models.DateTimeField()
+    not_valid_after = models.DateTimeField()
+    pem = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a newer certificate took over sealing."
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.subject} ({self.fingerprint_sha256[:16]}…)"

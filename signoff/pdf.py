@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
 from plans import presenters, selectors
+from plans.audit import audit_chain_head
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html
 
@@ -271,6 +272,7 @@ def _answer_html(row: presenters.QuestionRow) -> str:
 
 def _parts(plan: Plan) -> list[PrintPart]:
     answers = selectors.answers_by_question(plan)
+    context = selectors.kind_context(plan)
     parts = []
     for part in selectors.parts_with_questions(plan.template):
         printed = PrintPart(
@@ -283,7 +285,9 @@ def _parts(plan: Plan) -> list[PrintPart]:
             is_signoff = question.kind == QuestionKind.SIGNOFF
             answer_html = ""
             if not is_signoff:
-                row = presenters.question_row(question, answers.get(question.pk), plan)
+                row = presenters.question_row(
+                    question, answers.get(question.pk), plan, context=context
+                )
                 answer_html = _answer_html(row)
             printed.questions.append(
                 PrintQuestion(
@@ -306,7 +310,7 @@ def _parts(plan: Plan) -> list[PrintPart]:
 def _signoff(state: SigningState) -> list[SignOffLine]:
     """One line per signatory the form names, in its order, filled where they have signed."""
     lines = [_signoff_line(block.title, state.signature_for(block)) for block in state.blocks]
-    # A signature for a role the form no longer names is still printed, never dropped.
+    # A signature for a signatory the form no longer names is still printed, never dropped.
     lines += [_signoff_line(s.title, s) for s in state.unnamed_signatures]
     return lines
 
@@ -365,6 +369,9 @@ def plan_html(
         "signoff_lines": _signoff(signing),
         "separate_signoff": not has_signoff_question,
         "trail": [] if draft else _trail(signing),
+        # The certificate prints the audit chain's head as it stands when the file is made,
+        # so the chain can later be checked against the paper (docs/decisions/0370).
+        "audit_chain": None if draft else audit_chain_head(plan),
         "last_signed": date_format(
             max(s.signed_at for s in signatures).astimezone(UK), "DATE_FORMAT"
         )
@@ -392,7 +399,10 @@ def write_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Rendere
     document = weasyprint.HTML(
         string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
     ).render(presentational_hints=False)
-    return RenderedPdf(pdf=document.write_pdf(), page_count=len(document.pages))
+    # Tagged (PDF/UA-1): a structure tree of headings and tables, the title shown, the language set.
+    return RenderedPdf(
+        pdf=document.write_pdf(pdf_variant="pdf/ua-1"), page_count=len(document.pages)
+    )
 
 
 def render_plan_pdf(

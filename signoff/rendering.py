@@ -111,7 +111,7 @@ def signed_content(plan: Plan, document: PlanDocument) -> list[Signature]:
     if not state.is_complete:
         raise CannotRender(
             "Not every signatory has signed: waiting for "
-            + ", ".join(block.title or block.role for block in state.open_blocks)
+            + ", ".join(block.title for block in state.open_blocks)
             + "."
         )
     current = exports.content_sha256(plan)
@@ -126,12 +126,15 @@ def signed_content(plan: Plan, document: PlanDocument) -> list[Signature]:
 def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
     """The finished file, its page count and the content hash and revision it shows."""
     from . import pdf, seal
+    from .seal_certificates import seal_certificate_current
 
     plan = Plan.objects.select_related("consortium__commissioner", "template").get(
         pk=document.plan_id
     )
     if document.kind == Kind.SIGNED:
         signatures = signed_content(plan, document)
+        # On record before it seals anything, so its PDFs verify after it is replaced.
+        seal_certificate_current()
         rendered = pdf.render_plan_pdf(
             plan=plan, signatures=signatures, content_sha256=document.content_sha256
         )

@@ -98,7 +98,8 @@ def sha256(data: bytes) -> str:
 class Verification:
     """What the file's seal says. ``ours`` means signed with this deployment's certificate;
     ``intact`` that the signed bytes are unchanged and the signature is mathematically valid;
-    ``whole_file`` that nothing was appended after signing."""
+    ``whole_file`` that nothing was appended after signing. The signer's subject, SHA-256
+    fingerprint and validity are the certificate's that made the signature."""
 
     readable: bool
     sealed: bool = False
@@ -107,6 +108,9 @@ class Verification:
     trusted: bool = False
     whole_file: bool = False
     signer_subject: str = ""
+    signer_fingerprint: str = ""
+    signer_valid_from: datetime | None = None
+    signer_valid_until: datetime | None = None
     signed_at: datetime | None = None
     problem: str = ""
 
@@ -122,12 +126,20 @@ def our_certificate() -> asn1_x509.Certificate | None:
     return load_cert_from_pemder(str(path))
 
 
-def _same_certificate(a: asn1_x509.Certificate, b: asn1_x509.Certificate | None) -> bool:
-    return b is not None and a.sha256 == b.sha256
+def fingerprint(certificate: asn1_x509.Certificate) -> str:
+    """The certificate's SHA-256 fingerprint, in lowercase hex."""
+    return certificate.sha256.hex()
 
 
-def verify_pdf(data: bytes) -> Verification:
-    """Check the seal of an uploaded PDF against this deployment's certificate.
+def _among(certificate: asn1_x509.Certificate, known: list[asn1_x509.Certificate]):
+    """The certificate of ``known`` that is ``certificate``, or None."""
+    return next((each for each in known if each.sha256 == certificate.sha256), None)
+
+
+def verify_pdf(data: bytes, *, known: list[asn1_x509.Certificate] | None = None) -> Verification:
+    """Check the seal of an uploaded PDF against this deployment's certificates: ``known``
+    (the current one and those it replaced, signoff/seal_certificates.py), by default the
+    current one alone.
 
     A file we sealed and someone then changed must still be recognised as ours, wherever
     the change falls: in the signed bytes (the digest no longer matches), in the signature
@@ -137,8 +149,10 @@ def verify_pdf(data: bytes) -> Verification:
     twice there (in the certificate and in the signer's identifier), so one changed byte
     cannot hide it.
     """
-    ours = our_certificate()
-    marked = _bears_our_serial(data, ours)
+    if known is None:
+        current = our_certificate()
+        known = [current] if current is not None else []
+    marked = any(_bears_serial(data, each) for each in known)
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -164,16 +178,23 @@ def verify_pdf(data: bytes) -> Verification:
             ours=marked,
             problem=f"The signature could not be read ({type(error).__name__}).",
         )
+    sealer = _among(signer_cert, known)
+    validity = signer_cert["tbs_certificate"]["validity"]
     found = Verification(
         readable=True,
         sealed=True,
-        ours=marked or _same_certificate(signer_cert, ours),
+        ours=marked or sealer is not None,
         signer_subject=signer_cert.subject.human_friendly,
+        signer_fingerprint=fingerprint(signer_cert),
+        signer_valid_from=validity["not_before"].native,
+        signer_valid_until=validity["not_after"].native,
     )
-    if not _same_certificate(signer_cert, ours):
+    if sealer is None:
         return replace(found, problem="The signature is not made with this service's seal.")
+    # Trusting the one certificate that made the signature: a PDF sealed before a rotation
+    # is checked against the certificate of its day, on record.
     context = ValidationContext(
-        trust_roots=[ours], allow_fetching=False, revocation_mode="soft-fail"
+        trust_roots=[sealer], allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
         status = _run(async_validate_pdf_signature, signature, context)
@@ -190,18 +211,24 @@ def verify_pdf(data: bytes) -> Verification:
     )
 
 
-def _bears_our_serial(data: bytes, ours: asn1_x509.Certificate | None) -> bool:
-    if ours is None:
-        return False
-    serial = ours["tbs_certificate"]["serial_number"].dump().hex()
+def _bears_serial(data: bytes, certificate: asn1_x509.Certificate) -> bool:
+    serial = certificate["tbs_certificate"]["serial_number"].dump().hex()
     return serial.upper().encode() in data or serial.lower().encode() in data
 
 
 # --- the development certificate -------------------------------------------------------------
 
 
-def make_development_certificate(*, key_file: Path, certificate_file: Path, force: bool = False):
-    """A self-signed key and certificate for sealing in development and tests."""
+def make_development_certificate(
+    *,
+    key_file: Path,
+    certificate_file: Path,
+    force: bool = False,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+):
+    """A self-signed key and certificate for sealing in development and tests, valid from a
+    day ago for five years unless told otherwise."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -224,8 +251,8 @@ def make_development_certificate(*, key_file: Path, certificate_file: Path, forc
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=5 * 365))
+        .not_valid_before(not_before or now - timedelta(days=1))
+        .not_valid_after(not_after or now + timedelta(days=5 * 365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(

@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from . import seal
-from .models import PlanDocument, Signature
+from .models import PlanDocument, SealCertificate, Signature
+from .seal_certificates import seal_certificate_of, seal_certificates_known
 
 
 class Outcome(StrEnum):
@@ -46,6 +47,8 @@ class VerifyResult:
     sealed_on: str = ""
     signatories: list[Signatory] = field(default_factory=list)
     superseded: bool = False
+    # The certificate on record that made the seal (current or replaced), if it is ours.
+    certificate: SealCertificate | None = None
 
     @property
     def seal_intact(self) -> bool:
@@ -67,11 +70,14 @@ def verify_upload(data: bytes) -> VerifyResult:
     """What a person who uploads ``data`` may be told about it. Only what the signed plan
     itself shows: the plan, its consortium and period, who signed as what and when."""
     digest = hashlib.sha256(data).hexdigest()
-    checked = seal.verify_pdf(data)
+    checked = seal.verify_pdf(data, known=seal_certificates_known())
+    certificate = seal_certificate_of(checked.signer_fingerprint) if checked.ours else None
     document = _issued(digest)
     if document is None:
         outcome = Outcome.ALTERED if checked.ours else Outcome.UNKNOWN
-        return VerifyResult(outcome=outcome, file_sha256=digest, seal=checked)
+        return VerifyResult(
+            outcome=outcome, file_sha256=digest, seal=checked, certificate=certificate
+        )
     plan = document.plan
     finished = document.finished_at
     signed = Signature.objects.filter(plan=plan, content_sha256=document.content_sha256)
@@ -100,4 +106,5 @@ def verify_upload(data: bytes) -> VerifyResult:
             for s in signatures
         ],
         superseded=any(s.voided_at is not None for s in signatures),
+        certificate=certificate,
     )

@@ -1,20 +1,21 @@
-"""What every structured kind shares: reading numbers typed into a form, fields for templates,
-row actions, and turning a refusal from plans/finance.py into one shown beside its field.
+"""What every kind shares: the protocol (``Kind``: value_from_post, clean, figures, present),
+the plan around an answer (``KindContext``), reading numbers and text typed into a form, and
+the input a template draws (``Field``). Lists and tables are plans/kinds/rows.py.
 
 Figures are stored in ``answer.data`` as JSON: money, rates and percentages as decimal strings
 ("153000", "1.90", "75"), whole numbers as ints, so nothing is ever a float.
 
-Field names: a kind names each input by a short path ("p0-t1-planned_saving" = project 1,
-target 2, planned saving) and the template puts the form's prefix in front. A refusal
-(``AnswerInvalid``) carries the same path in ``field``, so the message lands on that input.
+Field names: every input is named by its path in the answer's value
+("projects[0].targets[1].planned_saving"), after the answer form's prefix; a refusal
+(``AnswerInvalid``) carries the same path in ``field``, and so does plans/finance.py.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from ..errors import AnswerInvalid
@@ -45,13 +46,29 @@ class Field:
     label_suffix: str = ""
 
 
-def text(value) -> str:
-    """Plain text, tags stripped; kept unescaped because templates escape it when shown."""
-    return html.unescape(clean_cell(value))[:MAX_TEXT] if value not in (None, "") else ""
+def within_limit(value: str, *, field: str) -> str:
+    """``value`` if it fits, else a refusal on its field: a long text is never cut (a cut
+    drops the rest while the save says it succeeded, and can break the markup in half)."""
+    if len(value) > MAX_TEXT:
+        raise AnswerInvalid(
+            f"This text is {len(value):,} characters long; the most it can hold is "
+            f"{MAX_TEXT:,}. Shorten it or move detail into an appendix.",
+            field=field,
+        )
+    return value
 
 
-def rich(value) -> str:
-    return clean_html(str(value or ""))[:MAX_TEXT]
+def text(value, *, field: str = "") -> str:
+    """Plain text, tags stripped; kept unescaped because templates escape it when shown.
+    The limit is checked on what was typed, before cleaning."""
+    if value in (None, ""):
+        return ""
+    return html.unescape(clean_cell(within_limit(str(value), field=field)))
+
+
+def rich(value, *, field: str = "") -> str:
+    """Sanitised HTML; the limit is checked on what was typed, before cleaning."""
+    return clean_html(within_limit(str(value or ""), field=field))
 
 
 def rich_to_plain(value: str) -> str:
@@ -143,108 +160,57 @@ def action(post) -> tuple[str, list[int]]:
     return "-".join(parts), numbers
 
 
-def refused(error: FinanceInputError, fields: dict[str, str]) -> AnswerInvalid:
-    """A finance refusal as an answer refusal on the matching input (``fields`` maps the
-    finance function's field names to this kind's input names)."""
-    return AnswerInvalid(error.message, field=fields.get(error.field or "", error.field or ""))
+def refused(error: FinanceInputError) -> AnswerInvalid:
+    """A finance refusal as an answer refusal: plans/finance.py names the field by the same
+    path the input has (plans/kinds/rows.py), so the message lands on it as it is."""
+    return AnswerInvalid(error.message, field=error.field or "")
 
 
 def blank(mapping: dict, keys) -> bool:
     return all(mapping.get(key) in (None, "", [], {}) for key in keys)
 
 
-def blank_in(keys) -> Callable[[dict], bool]:
-    return lambda row: blank(row, keys)
-
-
 @dataclass(frozen=True)
-class Rows:
-    """A list the editor adds rows to and removes rows from, with buttons named
-    ``add-<noun>`` and ``remove-<noun>-<index>``; rows may hold sub-rows under ``children_key``
-    (a project's targets, an outcome area's outcomes)."""
+class KindContext:
+    """What a kind may know of the plan around its answer, passed in explicitly (built once
+    per plan by ``plans.selectors.kind_context``): the plan year, the consortium's declared
+    population and commissioner, and the stored values of the plan's structured answers by
+    kind (4.4 reads 4.2, 7.3 reads 6.2). ``siblings`` is None outside a plan: then a kind
+    makes no check against its siblings."""
 
-    noun: str
-    new: Callable[[], dict]
-    is_empty: Callable[[dict], bool]
-    children: Rows | None = None
-    children_key: str = ""
+    period: str = ""
+    declared_population: int | None = None
+    commissioner: str = ""
+    siblings: Mapping[str, dict] | None = None
+
+    def sibling(self, kind: str) -> dict:
+        return (self.siblings or {}).get(kind) or {}
+
+    def with_sibling(self, kind: str, value: dict) -> KindContext:
+        """This context with one answer's value replaced (a save, a demo load)."""
+        return replace(self, siblings={**(self.siblings or {}), kind: value})
 
 
-def apply_row_action(post, rows: list[dict], spec: Rows) -> tuple[list[dict], str]:
-    """Apply the add or remove button the editor pressed and return the rows with that
-    button's action; on a plain Save, drop rows (and sub-rows) left empty and return ""."""
-    name, numbers = action(post)
-    child = spec.children
-    here = bool(numbers) and numbers[0] < len(rows)
-    if name == f"add-{spec.noun}":
-        rows.append(spec.new())
-    elif name == f"remove-{spec.noun}" and here:
-        rows.pop(numbers[0])
-    elif child is not None and name == f"add-{child.noun}" and here:
-        rows[numbers[0]][spec.children_key].append(child.new())
-    elif child is not None and name == f"remove-{child.noun}" and here and len(numbers) == 2:
-        siblings = rows[numbers[0]][spec.children_key]
-        if numbers[1] < len(siblings):
-            siblings.pop(numbers[1])
-    else:
-        if child is not None:
-            for row in rows:
-                row[spec.children_key] = [
-                    item for item in row[spec.children_key] if not child.is_empty(item)
-                ]
-        return [row for row in rows if not spec.is_empty(row)], ""
-    return rows, str(post.get(ACTION, ""))
+NO_PLAN = KindContext()
 
 
 class Kind:
-    """Base for the kinds: ``present`` runs ``clean`` so posted figures show their refusal."""
+    """Base for the kinds. ``figures`` gives what a kind computes from its stored value as
+    domain values (Decimal, date, int, stored text), for the plan's content, the JSON export
+    and the signed hash; ``present`` builds the screen from those figures."""
 
     template_name = ""
 
-    def checked(self, data, *, plan=None):
+    def value_of(self, answer) -> dict:
+        """The part of an answer this kind stores its value in."""
+        return (answer.data if answer is not None else None) or {}
+
+    def checked(self, data, *, context: KindContext):
         """(cleaned data or None, the refusal or None)."""
         try:
-            return self.clean(data or {}, plan=plan), None
+            return self.clean(data or {}, context=context), None
         except AnswerInvalid as invalid:
             return None, invalid
 
-
-def place_error(fields, invalid: AnswerInvalid | None) -> str:
-    """Put the refusal on its field; return it if no field took it (shown for the whole)."""
-    if invalid is None:
-        return ""
-    for item in fields:
-        if item.name == invalid.field:
-            item.error = invalid.message
-            return ""
-    return invalid.message
-
-
-def sibling_data(plan, kind: str) -> dict:
-    """The saved figures of another structured question of the same plan (4.4 reads 4.2).
-
-    One query per plan object and request, however many kinds ask: every structured answer's
-    figures are read together and kept on the plan object.
-    """
-    cache = getattr(plan, "_structured_figures", None)
-    if cache is None:
-        if plan is None or getattr(plan, "pk", None) is None:
-            return {}
-        from ..models import Answer
-        from ..structured import KINDS
-
-        cache = {}
-        rows = (
-            Answer.objects.filter(plan=plan, question__kind__in=list(KINDS))
-            .order_by("question__position")
-            .values_list("question__kind", "data")
-        )
-        for kind_name, data in rows:
-            cache.setdefault(kind_name, data or {})
-        plan._structured_figures = cache
-    return cache.get(kind, {})
-
-
-def forget_siblings(plan) -> None:
-    if plan is not None and hasattr(plan, "_structured_figures"):
-        del plan._structured_figures
+    def figures(self, value, *, context: KindContext) -> dict:
+        return {}

@@ -19,7 +19,16 @@ import yaml
 
 from .. import finance
 from ..errors import AnswerInvalid
-from .base import Field, Kind, place_error, plain_to_rich, rich, rich_to_plain
+from .base import (
+    NO_PLAN,
+    Field,
+    Kind,
+    KindContext,
+    plain_to_rich,
+    rich,
+    rich_to_plain,
+)
+from .rows import place_error
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "definitions" / "frameworks"
 # Checked before the file system sees the name: one too long for it raises instead of missing.
@@ -58,7 +67,8 @@ def rating_scale(framework: dict) -> list[str]:
 
 
 def input_key(target_key: str) -> str:
-    return "t" + target_key.replace(".", "-")
+    """The path of a target's rating in the answer, as plans/finance.py names it."""
+    return f"ratings.{target_key}"
 
 
 def template_definition(slug: str) -> dict:
@@ -100,14 +110,13 @@ def template_definition(slug: str) -> dict:
 class SelfAssessmentKind(Kind):
     template_name = "plans/structured/self_assessment.html"
 
-    def _slug(self, data, plan) -> str:
+    def _slug(self, data, context: KindContext) -> str:
         slug = (data or {}).get("framework") or ""
-        if not slug and plan is not None:
-            commissioner = getattr(getattr(plan, "consortium", None), "commissioner", None)
-            slug = framework_for_issuer(getattr(commissioner, "slug", "")) if commissioner else ""
+        if not slug and context.commissioner:
+            slug = framework_for_issuer(context.commissioner)
         return slug
 
-    def from_post(self, post, *, prefix, current):
+    def value_from_post(self, post, *, prefix, current):
         p = f"{prefix}-"
         slug = post.get(f"{p}framework", "") or (current or {}).get("framework", "")
         if not slug:
@@ -116,7 +125,7 @@ class SelfAssessmentKind(Kind):
         ratings = {}
         for key in target_levels(framework):
             name = f"{p}{input_key(key)}"
-            rating, action = post.get(f"{name}-rating", ""), post.get(f"{name}-action", "")
+            rating, action = post.get(f"{name}.rating", ""), post.get(f"{name}.action", "")
             if rating or action.strip():
                 ratings[key] = {"rating": rating, "action": plain_to_rich(action)}
         data = {
@@ -126,8 +135,8 @@ class SelfAssessmentKind(Kind):
         }
         return data, ""
 
-    def clean(self, data, *, plan=None):
-        slug = self._slug(data, plan)
+    def clean(self, data, *, context: KindContext = NO_PLAN):
+        slug = self._slug(data, context)
         if not slug:
             if data.get("ratings"):
                 raise AnswerInvalid("Choose the framework these ratings are against.")
@@ -147,9 +156,9 @@ class SelfAssessmentKind(Kind):
             if rating and rating not in scale:
                 raise AnswerInvalid(
                     f"Choose a rating from the list ({', '.join(scale)}).",
-                    field=f"{input_key(key)}-rating",
+                    field=f"{input_key(key)}.rating",
                 )
-            action = rich(value.get("action"))
+            action = rich(value.get("action"), field=f"{input_key(key)}.action")
             if rating or action:
                 cleaned[key] = {"rating": rating, "action": action}
         comments = {
@@ -162,24 +171,55 @@ class SelfAssessmentKind(Kind):
             result["funding_comments"] = comments
         return result
 
-    def present(self, data, *, plan):
-        cleaned, invalid = self.checked(data, plan=plan)
-        source = cleaned if cleaned is not None else (data or {})
-        slug = self._slug(source, plan)
-        if not slug:
-            return {"framework": None, "error": invalid.message if invalid else ""}
-        framework = load_framework(slug)
+    def _summary(self, framework: dict, ratings: dict) -> finance.SelfAssessmentSummary:
         scale = rating_scale(framework)
-        ratings = source.get("ratings") or {}
-        summary = finance.summarise_self_assessment(
+        return finance.summarise_self_assessment(
             target_levels=target_levels(framework),
             ratings={
                 k: v.get("rating") or None for k, v in ratings.items() if v.get("rating") in scale
             },
             rating_scale=scale,
         )
+
+    def figures(self, value, *, context: KindContext) -> dict:
+        """The ratings counted per level and in all, and each level's funding for the
+        consortium's declared population (None where the level brings none)."""
+        slug = self._slug(value, context)
+        if not slug:
+            return {}
+        framework = load_framework(slug)
+        summary = self._summary(framework, value.get("ratings") or {})
+        return {
+            "framework": slug,
+            "levels": [
+                {
+                    "number": level["number"],
+                    "counts": dict(summary.level(level["number"]).counts),
+                    "rated": summary.level(level["number"]).rated,
+                    "unrated": summary.level(level["number"]).unrated,
+                    "total": summary.level(level["number"]).total,
+                    "funding": level_funding(framework, level, context.declared_population),
+                }
+                for level in framework["levels"]
+            ],
+            "totals": dict(summary.totals),
+            "rated": summary.rated,
+            "unrated": summary.unrated,
+            "total": summary.total,
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
+        source = cleaned if cleaned is not None else (data or {})
+        slug = self._slug(source, context)
+        if not slug:
+            return {"framework": None, "error": invalid.message if invalid else ""}
+        framework = load_framework(slug)
+        scale = rating_scale(framework)
+        ratings = source.get("ratings") or {}
+        summary = self._summary(framework, ratings)
         objectives = {o["number"]: o for o in framework["objectives"]}
-        population = getattr(getattr(plan, "consortium", None), "declared_population", None)
+        population = context.declared_population
         assumptions = framework.get("funding_assumptions") or {}
         comments = source.get("funding_comments") or {}
         all_fields, levels = [], []
@@ -191,14 +231,14 @@ class SelfAssessmentKind(Kind):
                 name = input_key(target["key"])
                 fields = {
                     "rating": Field(
-                        f"{name}-rating",
+                        f"{name}.rating",
                         f"Rating for target {target['key']}",
                         rating.get("rating", ""),
                         input="select",
                         choices=choices,
                     ),
                     "action": Field(
-                        f"{name}-action",
+                        f"{name}.action",
                         f"Action or evidence for target {target['key']}",
                         rich_to_plain(rating.get("action", "")),
                         input="textarea",
@@ -217,23 +257,9 @@ class SelfAssessmentKind(Kind):
                 )
             counts = summary.level(level["number"])
             funding = None
-            spec = level.get("funding") or {}
-            if population and (
-                spec.get("gp_sessions_per_100k_per_week")
-                or spec.get("staff_hours_per_100k_per_week")
-            ):
-                result = finance.framework_level_funding(
-                    population=population,
-                    gp_sessions_per_100k_per_week=Decimal(
-                        str(spec.get("gp_sessions_per_100k_per_week") or 0)
-                    ),
-                    staff_hours_per_100k_per_week=Decimal(
-                        str(spec.get("staff_hours_per_100k_per_week") or 0)
-                    ),
-                    gp_session_rate=Decimal(str(assumptions.get("gp_session_rate", "0"))),
-                    staff_hourly_rate=Decimal(str(spec.get("staff_hourly_rate") or 0)),
-                    weeks_per_year=Decimal(str(assumptions.get("weeks_per_year", 52))),
-                )
+            total = level_funding(framework, level, population)
+            if total is not None:
+                spec = level.get("funding") or {}
                 funding = {
                     "sessions": spec.get("gp_sessions_per_100k_per_week") or 0,
                     "hours": spec.get("staff_hours_per_100k_per_week") or 0,
@@ -244,8 +270,8 @@ class SelfAssessmentKind(Kind):
                         Decimal(str(assumptions.get("gp_session_rate", "0")))
                     ),
                     "weeks": assumptions.get("weeks_per_year"),
-                    "total_display": finance.format_money(result.total),
-                    "total_compact": finance.format_compact_money(result.total),
+                    "total_display": finance.format_money(total),
+                    "total_compact": finance.format_compact_money(total),
                 }
             levels.append(
                 {
@@ -276,3 +302,21 @@ class SelfAssessmentKind(Kind):
             "population_display": f"{population:,}" if population else "",
             "error": place_error(all_fields, invalid),
         }
+
+
+def level_funding(framework: dict, level: dict, population: int | None) -> Decimal | None:
+    """A year's funding at ``level`` for ``population``, or None where it brings none."""
+    spec = level.get("funding") or {}
+    if not population or not (
+        spec.get("gp_sessions_per_100k_per_week") or spec.get("staff_hours_per_100k_per_week")
+    ):
+        return None
+    assumptions = framework.get("funding_assumptions") or {}
+    return finance.framework_level_funding(
+        population=population,
+        gp_sessions_per_100k_per_week=Decimal(str(spec.get("gp_sessions_per_100k_per_week") or 0)),
+        staff_hours_per_100k_per_week=Decimal(str(spec.get("staff_hours_per_100k_per_week") or 0)),
+        gp_session_rate=Decimal(str(assumptions.get("gp_session_rate", "0"))),
+        staff_hourly_rate=Decimal(str(spec.get("staff_hourly_rate") or 0)),
+        weeks_per_year=Decimal(str(assumptions.get("weeks_per_year", 52))),
+    ).total

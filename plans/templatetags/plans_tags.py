@@ -1,4 +1,7 @@
+import re
+
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -23,3 +26,22 @@ def static_url(path: str) -> str:
     from django.templatetags.static import static
 
     return static(path)
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
+
+
+@register.filter(is_safe=True)
+def headings_from(html: str, top: int) -> str:
+    """Stored (already sanitised) HTML with its headings renumbered to start at ``top`` and
+    skip no level, so guidance written with h4s sits under the page's h1 as h2s."""
+    html = str(html or "")
+    levels = sorted({int(level) for _, level in _HEADING_TAG.findall(html)})
+    if not levels:
+        return mark_safe(html)  # noqa: S308 - sanitised when stored, only headings rewritten
+    renumbered = {level: min(int(top) + rank, 6) for rank, level in enumerate(levels)}
+
+    def renumber(match: re.Match) -> str:
+        return f"<{match.group(1)}h{renumbered[int(match.group(2))]}"
+
+    return mark_safe(_HEADING_TAG.sub(renumber, html))  # noqa: S308 - as above

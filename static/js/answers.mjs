@@ -97,6 +97,7 @@ function setup(form) {
     conflictBox.innerHTML = "";
     const heading = document.createElement("h3");
     heading.className = "nhsuk-heading-s";
+    heading.id = `${form.dataset.question}-conflict-heading`;
     heading.textContent = `${theirs.updated_by || "Someone"} saved a newer version at ${theirs.saved_at}`;
     const intro = document.createElement("p");
     intro.textContent = "Your text is still in the box above and has not been saved. Their saved version is below. Keep yours, or copy what you need from theirs into yours first.";
@@ -124,6 +125,8 @@ function setup(form) {
       window.location.reload();
     });
     conflictBox.className = "app-conflict nhsuk-warning-callout";
+    conflictBox.setAttribute("role", "alert");
+    conflictBox.setAttribute("aria-labelledby", heading.id);
     conflictBox.append(heading, intro, their, keep, reload);
     conflictBox.hidden = false;
     conflictBox.focus();

@@ -74,6 +74,56 @@ function onSelection() {
   button.hidden = false;
 }
 
+// --- Quote a passage from the keyboard -------------------------------------------------------
+// Text that cannot be edited cannot be selected from the keyboard, so each comment block also
+// gets a "Quote a passage" button: it puts the whole text into the quote field, where the
+// keyboard can select and delete what the comment is not about.
+
+function regionFor(block) {
+  let before = block.previousElementSibling;
+  while (before && before.matches(".app-quote-button")) before = before.previousElementSibling;
+  if (before && before.matches(".app-guidance")) return before;
+  const section = block.closest("section.app-question");
+  return section && section.querySelector(".app-answer-readonly, .ProseMirror");
+}
+
+function plainText(region) {
+  const copy = region.cloneNode(true);
+  copy.querySelectorAll(".nhsuk-u-visually-hidden").forEach((hidden) => hidden.remove());
+  copy.querySelectorAll("p, li, h2, h3, h4, td, th, tr, blockquote").forEach((part) => part.append(" "));
+  return copy.textContent.replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
+}
+
+function addQuotePassage(block) {
+  const form = block.querySelector("form[data-comment-form]");
+  // An editable answer's editing area may appear after this runs: look for it on the press.
+  if (!form || !(regionFor(block) || block.closest("section.app-question"))) return;
+  const section = block.closest("section.app-question");
+  const heading = section ? section.querySelector("h2") : null;
+  const what = heading ? heading.textContent.trim() : "the guidance";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small app-quote-passage";
+  button.textContent = "Quote a passage";
+  const hidden = document.createElement("span");
+  hidden.className = "nhsuk-u-visually-hidden";
+  hidden.textContent = ` from ${what}`;
+  button.append(hidden);
+  button.addEventListener("click", () => {
+    const quote = form.querySelector("textarea[name$='-quote']");
+    const region = regionFor(block);
+    if (region) quote.value = plainText(region);
+    const details = form.closest("details");
+    if (details) details.open = true;
+    quote.focus();
+    quote.setSelectionRange(0, 0);
+  });
+  const place = block.querySelector(".app-comment-new");
+  if (place) place.before(button);
+}
+
+document.querySelectorAll("[data-comment-block]").forEach(addQuotePassage);
+
 let pending = null;
 document.addEventListener("selectionchange", () => {
   clearTimeout(pending);

@@ -14,12 +14,15 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from consortia.models import User
+from plans.audit import audit_chain_head
 from plans.exports import content_sha256
 from plans.models import QuestionKind
 from signoff import pdf
 from signoff.models import Signature
+from signoff.signing import signatory_key
 from tests import plan_factories
 from tests.factories import UserFactory
+from tests.review_factories import SIGNATORIES
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +43,7 @@ def sign_all(plan, *, when=datetime(2006, 7, 14, 9, 30, tzinfo=UTC)) -> list[Sig
         signatures.append(
             Signature.objects.create(
                 plan=plan,
-                role=block["role"],
+                role=signatory_key(block),
                 title=block["title"],
                 position=position,
                 user=user,
@@ -160,14 +163,15 @@ def test_signed_pdf_prints_the_questions_signatories_hash_and_certificate(daccom
     assert "2006-07-15 09:30:00 UTC" in certificate
     assert "15 July 2006, 10:30:00 BST" in certificate
     assert digest in certificate
+    length, head = audit_chain_head(daccom)
+    assert f"Audit chain links {length}\nAudit chain head {head}\n" in certificate
+    assert length == 3, "the three signatures are linked"
     assert "DRAFT" not in text
 
 
 def test_a_draft_is_watermarked_with_date_and_revision_and_left_unsigned():
     plan = plan_factories.plan_with_questions(questions=5)
-    plan.template.signatories = [
-        {"role": "consortium_executive_chair", "title": "Consortium Executive Chair"}
-    ]
+    plan.template.signatories = SIGNATORIES[:1]
     plan.template.save()
     signatures = sign_all(plan)
     mark = pdf.DraftMark(generated_at=datetime(2007, 1, 9, 16, 5, tzinfo=UTC), revision=17)
@@ -183,6 +187,7 @@ def test_a_draft_is_watermarked_with_date_and_revision_and_left_unsigned():
     assert "Not signed" in text
     assert "S. Person 1" not in text
     assert "Certificate of completion" not in text
+    assert "Audit chain" not in text
 
 
 def test_the_pdf_uses_the_bundled_fonts_only(daccom):
