@@ -73,6 +73,17 @@ class UnstorableTextMiddleware:
                 },
                 status=400,
             )
+        except RecursionError:
+            # No view could read it either: Python's JSON reader gives up on deep nesting.
+            return render(
+                request,
+                "400.html",
+                {
+                    "explanation": "The request's JSON is nested too deeply to read. Nothing "
+                    "was saved."
+                },
+                status=400,
+            )
         if fields:
             return render(request, "pbc/unstorable_text.html", {"fields": fields}, status=400)
         return self.get_response(request)

@@ -2,6 +2,8 @@
 
 from django import template
 
+from plans.sanitise import html_to_text
+
 register = template.Library()
 
 _ERROR_MODIFIERS = {
@@ -38,3 +40,10 @@ def nhsuk_error_class(field) -> str:
 @register.filter
 def widget_type(field) -> str:
     return field.field.widget.__class__.__name__
+
+
+@register.filter
+def as_text(value) -> str:
+    """A message (which may hold an undo link, or words a user typed) as the page title's
+    plain text. Django's ``striptags`` raises on some malformed markup (``<![>``)."""
+    return html_to_text(str(value))

@@ -76,7 +76,3 @@ MALFORMED = [
     Payload("csv-formula", '=HYPERLINK("http://x","y"),+1,-1,@SUM(A1)'),
     Payload("quotes-and-separators", 'a,"b""c",\'d\'\t;|\\'),
 ]
-
-
-def every_payload() -> list[Payload]:
-    return dompurify() + MALFORMED

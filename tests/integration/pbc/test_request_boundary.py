@@ -53,6 +53,16 @@ def test_a_lone_surrogate_in_a_json_body_is_refused(client, reviewing):
     assert "“text” holds a character that cannot be stored" in response.content.decode()
 
 
+@pytest.mark.parametrize("nested", ["[" * 5000 + "]" * 5000, '{"a":' * 5000 + "1" + "}" * 5000])
+def test_a_json_body_nested_too_deeply_to_read_is_refused_in_words(client, nested):
+    url = reverse("otp_webauthn:credential-authentication-begin")
+
+    response = client.post(url, nested, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "nested too deeply to read" in response.content.decode()
+
+
 def test_a_form_over_djangos_size_limit_is_answered_in_words(client, reviewing, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
 

@@ -51,12 +51,12 @@ def test_the_refusal_of_an_unknown_framework_is_shown_on_the_answer_page(client,
 def test_a_number_beyond_decimal_arithmetic_is_refused_on_its_field(client, plan, typed, message):
     fields = {
         "projects": "1",
-        "p0-number": "1",
-        "p0-title": "Falls",
-        "p0-targets": "1",
-        "p0-t0-code": "A",
-        "p0-t0-title": "Fewer falls",
-        "p0-t0-planned_saving": typed,
+        "projects[0].number": "1",
+        "projects[0].title": "Falls",
+        "projects[0].targets": "1",
+        "projects[0].targets[0].code": "A",
+        "projects[0].targets[0].title": "Fewer falls",
+        "projects[0].targets[0].planned_saving": typed,
     }
 
     response = post(client, plan, "projects", fields)
