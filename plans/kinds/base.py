@@ -182,6 +182,8 @@ class KindContext:
     declared_population: int | None = None
     commissioner: str = ""
     siblings: Mapping[str, dict] | None = None
+    #: the consortium's practices by name, the choices of a table's practice column
+    practices: tuple[str, ...] = ()
 
     def sibling(self, kind: str) -> dict:
         return (self.siblings or {}).get(kind) or {}
