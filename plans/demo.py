@@ -15,9 +15,9 @@ from consortia.models import Consortium
 from . import selectors, template_files
 from .kinds.self_assessment import template_definition as self_assessment_template
 from .models import Plan, PlanTemplate
-from .sanitise import clean_cell, clean_html
+from .sanitise import clean_html
 from .services import plan_create
-from .structured import KINDS
+from .structured import KINDS, kind_for
 
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_PLANS = (
@@ -56,10 +56,11 @@ def load_demo_plan(data: dict) -> Plan:
         if "text" in content:
             answer.text = clean_html(content["text"])
         if "rows" in content:
-            columns = [column["key"] for column in answer.question.columns]
-            answer.rows = [
-                {k: clean_cell(row.get(k, "")) for k in columns} for row in content["rows"]
-            ]
+            # Through the table's own checks: typed cells kept canonical, totals and
+            # computed cells worked out as on any save.
+            answer.rows = kind_for(answer.question).clean(
+                content["rows"], context=selectors.kind_context(plan)
+            )
         if key in structured:
             # Through the kind's own checks, so the demo proves its figures are valid.
             kind = KINDS.get(answer.question.kind)

@@ -79,7 +79,11 @@ def question_row(
     """One question as a page shows it; ``data`` is figures the editor posted but not saved,
     ``context`` what its kind may know of the plan (plans.selectors.kind_context)."""
     state = answer_state(answer)
-    kind = structured.KINDS.get(question.kind)
+    kind = (
+        structured.kind_for(question)
+        if question.kind in structured.KINDS or question.kind == "table"
+        else None
+    )
     structured_template, structured_context = "", {}
     if kind is not None:
         structured_template = kind.template_name

@@ -67,8 +67,9 @@ def missing_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, s
 
 
 def kind_context(plan: Plan) -> KindContext:
-    """What the plan's kinds may know of it (its year, population, commissioner, and every
-    structured answer's stored value by kind, the first in form order), in one query."""
+    """What the plan's kinds may know of it (its year, population, commissioner, practices,
+    and every structured answer's stored value by kind, the first in form order), in two
+    queries."""
     siblings: dict[str, dict] = {}
     rows = (
         Answer.objects.filter(plan=plan, question__kind__in=list(KINDS))
@@ -83,4 +84,5 @@ def kind_context(plan: Plan) -> KindContext:
         declared_population=consortium.declared_population,
         commissioner=consortium.commissioner.slug,
         siblings=siblings,
+        practices=tuple(consortium.practices.order_by("name").values_list("name", flat=True)),
     )

@@ -25,15 +25,13 @@ from .models import (
     QuestionKind,
     TemplateQuestion,
 )
-from .sanitise import MAX_ANSWER_CHARACTERS, clean_cell, clean_html
+from .sanitise import MAX_ANSWER_CHARACTERS, clean_html
 from .workflow import may_edit_answer
 
 # Autosaves by one person within this window become one revision (see docs/decisions).
 AUTOSAVE_COALESCE_WINDOW = timedelta(minutes=10)
 AUTOSAVE = "autosave"
 SAVE = "save"
-MAX_TABLE_ROWS = 500
-MAX_CELL_CHARACTERS = 2000
 
 
 def _prefill_rows(question: TemplateQuestion, consortium: Consortium) -> list[dict]:
@@ -90,26 +88,6 @@ def plan_create(
     return plan
 
 
-def _clean_rows(question: TemplateQuestion, rows) -> list[dict]:
-    if not isinstance(rows, list):
-        raise AnswerInvalid("The table could not be read: reload the page and try again.")
-    if len(rows) > MAX_TABLE_ROWS:
-        raise AnswerInvalid(f"A table can have at most {MAX_TABLE_ROWS} rows.")
-    keys = [column["key"] for column in question.columns]
-    cleaned = []
-    for row in rows:
-        if not isinstance(row, dict):
-            raise AnswerInvalid("The table could not be read: reload the page and try again.")
-        # The limit is checked on what was typed, before cleaning: a long cell is refused,
-        # never cut.
-        if any(len(str(row.get(key) or "")) > MAX_CELL_CHARACTERS for key in keys):
-            raise AnswerInvalid(
-                f"A table cell can hold at most {MAX_CELL_CHARACTERS:,} characters."
-            )
-        cleaned.append({key: clean_cell(row.get(key, "")) for key in keys})
-    return cleaned
-
-
 def answer_save(
     *,
     answer: Answer,
@@ -144,7 +122,9 @@ def answer_save(
         if text is not None and current.question.has_text:
             current.text = clean_html(text)
         if rows is not None and current.question.kind == QuestionKind.TABLE:
-            current.rows = _clean_rows(current.question, rows)
+            current.rows = structured.kind_for(current.question).clean(
+                rows, context=selectors.kind_context(current.plan)
+            )
         if data is not None and current.question.kind in structured.KINDS:
             current.data = structured.KINDS[current.question.kind].clean(
                 data, context=selectors.kind_context(current.plan)

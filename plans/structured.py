@@ -62,3 +62,10 @@ EVERY_KIND: dict[str, Kind] = {
     "signoff": SignoffKind(),
     **KINDS,
 }
+
+
+def kind_for(question) -> Kind:
+    """The kind of one question: a table's is built for its columns."""
+    if question.kind == "table":
+        return TableKind(question.columns)
+    return EVERY_KIND[question.kind]

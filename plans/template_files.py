@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from consortia import selectors as organisation_selectors
 from consortia.models import Commissioner, Position
 
+from .kinds.table import COLUMN_TYPES, NUMERIC, TOTALS, formula_problem
 from .models import CompletedBy, PlanTemplate, Prefill, QuestionKind, TemplatePart, TemplateQuestion
 from .sanitise import clean_html
 from .selectors import parts_with_questions
@@ -300,11 +301,11 @@ QUESTION_FIELDS = {
 COLUMN_FIELDS = {
     "key": Field(Type.KEY, required=True),
     "label": Field(required=True),
-    # Typed columns (issue 13); checked in depth by the table kind.
-    "type": Field(),
+    # Typed columns (issue 13.2, docs/decisions/0301): the table kind reads them.
+    "type": Field(choices=tuple(COLUMN_TYPES), plural="column types"),
     "options": Field(Type.TEXTS),
-    "total": Field(),
-    "compute": Field(),
+    "total": Field(choices=TOTALS, plural="totals"),
+    "formula": Field(),
     "width": Field(),
     "required": Field(Type.FLAG),
 }
@@ -484,6 +485,38 @@ def _check_question(question: dict, where: str, problems: list[Problem]) -> None
         column_where = f"{where}, column {position}"
         if _check_fields(column, COLUMN_FIELDS, "column", column_where, problems):
             _note_duplicate(column_keys, _text(column, "key"), "column key", column_where, problems)
+            problems.extend(
+                Problem(column_where, message)
+                for message in _column_problems(column, [_text(c, "key") for c in columns])
+            )
+
+
+def _column_problems(column: dict, keys: list[str]) -> list[str]:
+    """What a typed column asks that cannot be: options on a column that is not a choice, a
+    sum of text, a formula over columns the table does not have."""
+    kind = _text(column, "type") or "text"
+    problems = []
+    if kind == "choice" and _absent(column.get("options")):
+        problems.append("a 'choice' column needs 'options', the choices listed")
+    if kind != "choice" and not _absent(column.get("options")):
+        problems.append(f"'options' are only for a 'choice' column, and this one is '{kind}'")
+    total = _text(column, "total")
+    if total == "sum" and kind not in NUMERIC and _absent(column.get("formula")):
+        problems.append(
+            f"only a number can be summed ({', '.join(NUMERIC)}), and this column is '{kind}'"
+        )
+    if total == "count_yes" and kind != "yes_no":
+        problems.append(f"'count_yes' is only for a 'yes_no' column, and this one is '{kind}'")
+    formula = column.get("formula")
+    if not _absent(formula):
+        if not isinstance(formula, str):
+            problems.append("'formula' must be text, like 'likelihood * impact'")
+        else:
+            own = _text(column, "key")
+            problem = formula_problem(formula, [key for key in keys if key and key != own])
+            if problem:
+                problems.append(problem)
+    return problems
 
 
 def signatory_label(signatory: dict) -> str:

@@ -97,8 +97,8 @@ def answer_edit(request, plan_id: int, question_key: str):
     form = AnswerForm(request.POST, question=question)
     rows, data, row_action = None, None, ""
     if question.kind == "table":
-        rows, row_action = structured.EVERY_KIND["table"].value_from_post(
-            request.POST, prefix=form.prefix, question=question
+        rows, row_action = structured.kind_for(question).value_from_post(
+            request.POST, prefix=form.prefix, context=selectors.kind_context(plan)
         )
     kind = structured.KINDS.get(question.kind)
     if not form.is_valid():
@@ -194,6 +194,8 @@ def _render_question(
     request, plan, answer, form, *, rows=None, data=None, conflict=None, status=200
 ):
     question = answer.question
+    if rows is not None:
+        data = rows  # a table's value is its rows
     row = presenters.question_row(
         question, answer, plan, data=data, context=selectors.kind_context(plan)
     )

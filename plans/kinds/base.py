@@ -182,6 +182,8 @@ class KindContext:
     declared_population: int | None = None
     commissioner: str = ""
     siblings: Mapping[str, dict] | None = None
+    #: the consortium's practices by name, the choices of a table's practice column
+    practices: tuple[str, ...] = ()
 
     def sibling(self, kind: str) -> dict:
         return (self.siblings or {}).get(kind) or {}
@@ -214,3 +216,11 @@ class Kind:
 
     def figures(self, value, *, context: KindContext) -> dict:
         return {}
+
+    def for_screen(self, data, *, context: KindContext) -> tuple[dict, dict | None, object]:
+        """(the value to draw, its figures or None while it is refused, the refusal or None):
+        what ``present`` starts from, posted figures showing their refusal."""
+        cleaned, invalid = self.checked(data, context=context)
+        if cleaned is None:
+            return data or {}, None, invalid
+        return cleaned, self.figures(cleaned, context=context), invalid

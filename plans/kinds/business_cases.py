@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Kind, KindContext
-from .rows import RICH, WHOLE, Column, RowSpec
+from .base import NO_PLAN, KindContext
+from .rows import RICH, WHOLE, Column, ListKind, RowSpec
 
 #: The form's ten questions (the third is the patient numbers, with a minimum and a maximum).
 CASE_QUESTIONS = (
@@ -47,14 +47,9 @@ def patients_display(case: dict) -> str:
     return f"Up to {high:,} patients" if high is not None else ""
 
 
-class BusinessCasesKind(Kind):
+class BusinessCasesKind(ListKind):
     template_name = "plans/structured/business_cases.html"
-
-    def value_from_post(self, post, *, prefix, current):
-        if not rows.posted(post, prefix=prefix, spec=CASES):
-            return current or {}, ""
-        cases, pressed = rows.apply_action(post, rows.read(post, prefix=prefix, spec=CASES), CASES)
-        return {"cases": cases}, pressed
+    spec = CASES
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         cases = rows.clean(data, CASES, what="business cases")
@@ -81,9 +76,7 @@ class BusinessCasesKind(Kind):
         }
 
     def present(self, data, *, context: KindContext):
-        cleaned, invalid = self.checked(data, context=context)
-        source = cleaned if cleaned is not None else (data or {})
-        computed = self.figures(cleaned, context=context) if cleaned is not None else None
+        source, computed, invalid = self.for_screen(data, context=context)
         cases = rows.draw(source.get("cases") or [], CASES)
         for case in cases:
             case.extra = {

@@ -7,10 +7,22 @@ from decimal import Decimal
 
 from .. import finance
 from ..errors import AnswerInvalid
-from .base import NO_PLAN, Field, Kind, KindContext, blank, decimal, refused, shown, stored, whole
-from .rows import place_error
+from .base import NO_PLAN, Kind, KindContext, blank, decimal, refused, stored, whole
+from .rows import MONEY, PERCENT, WHOLE, Column, place_error, scalar_field
 
-DES_KEYS = ("population", "rate_per_patient", "practices_share_percent")
+INPUTS = (
+    Column("population", "Declared population", WHOLE, width="10", visible_label=True),
+    Column(
+        "rate_per_patient", "Payment per patient, in pounds", MONEY, width="5",
+        visible_label=True, hint="Aspiration and reward payments together, like 1.90.",
+    ),
+    Column(
+        "practices_share_percent", "Share paid direct to practices, per cent", PERCENT,
+        width="3", visible_label=True,
+        hint="The rest is held by the PCT for invoices the consortium approves.",
+    ),
+)  # fmt: skip
+DES_KEYS = tuple(column.key for column in INPUTS)
 
 
 class DesFundingKind(Kind):
@@ -78,37 +90,10 @@ class DesFundingKind(Kind):
 
     def present(self, data, *, context: KindContext):
         cleaned, invalid = self.checked(data, context=context)
-        source = data or {}
         declared = context.declared_population
-        fields = {
-            "population": Field(
-                "population",
-                "Declared population",
-                shown(source.get("population")),
-                input="number",
-                width="10",
-                hidden_label=False,
-                hint=f"The consortium's declared population is {declared:,}." if declared else "",
-            ),
-            "rate_per_patient": Field(
-                "rate_per_patient",
-                "Payment per patient, in pounds",
-                shown(source.get("rate_per_patient")),
-                input="money",
-                width="5",
-                hidden_label=False,
-                hint="Aspiration and reward payments together, like 1.90.",
-            ),
-            "practices_share_percent": Field(
-                "practices_share_percent",
-                "Share paid direct to practices, per cent",
-                shown(source.get("practices_share_percent")),
-                input="percent",
-                width="3",
-                hidden_label=False,
-                hint="The rest is held by the PCT for invoices the consortium approves.",
-            ),
-        }
+        fields = {column.key: scalar_field(data or {}, column) for column in INPUTS}
+        if declared:
+            fields["population"].hint = f"The consortium's declared population is {declared:,}."
         figures = {
             "fields": fields,
             "error": place_error(fields.values(), invalid),

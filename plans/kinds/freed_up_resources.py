@@ -8,8 +8,8 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Field, Kind, KindContext, decimal, refused, shown, stored
-from .rows import MONEY, Column, RowSpec
+from .base import NO_PLAN, KindContext, refused
+from .rows import MONEY, PERCENT, Column, ListKind, RowSpec
 
 SCALE = RowSpec(
     name="scale",
@@ -37,29 +37,25 @@ def _scale(steps) -> list[finance.ScaleRow]:
     ]
 
 
-class FreedUpResourcesKind(Kind):
+class FreedUpResourcesKind(ListKind):
     template_name = "plans/structured/freed_up_resources.html"
-
-    def value_from_post(self, post, *, prefix, current):
-        if not rows.posted(post, prefix=prefix, spec=SCALE):
-            return current or {}, ""
-        steps, pressed = rows.apply_action(post, rows.read(post, prefix=prefix, spec=SCALE), SCALE)
-        data = {
-            "practices_share_percent": post.get(f"{prefix}-practices_share_percent", ""),
-            "investment_to_recover": post.get(f"{prefix}-investment_to_recover", ""),
-            "scale": steps,
-        }
-        return data, pressed
+    spec = SCALE
+    scalars = (
+        Column(
+            "practices_share_percent", "Share of the rest paid to practices, per cent", PERCENT,
+            width="3", visible_label=True, hint="The PCT receives the rest.",
+            said="The practices' share",
+        ),
+        Column(
+            "investment_to_recover", "Investment the scale repays, in pounds", MONEY,
+            width="10", visible_label=True, said="The investment",
+        ),
+    )  # fmt: skip
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
-        share = decimal(
-            data.get("practices_share_percent"),
-            field="practices_share_percent",
-            label="The practices' share",
-        )
-        investment = decimal(
-            data.get("investment_to_recover"), field="investment_to_recover", label="The investment"
-        )
+        scalars = self.clean_scalars(data)
+        share = rows.amount(scalars, "practices_share_percent")
+        investment = rows.amount(scalars, "investment_to_recover")
         steps = rows.clean(data, SCALE, what="steps of the scale")
         for i, step in enumerate(steps):
             if step["freed_up"] == "":
@@ -81,12 +77,7 @@ class FreedUpResourcesKind(Kind):
                 finance.split_payment(amount=Decimal(0), practices_share_percent=share)
         except finance.FinanceInputError as error:
             raise refused(error) from None
-        result = {"scale": steps}
-        if share is not None:
-            result["practices_share_percent"] = stored(share)
-        if investment is not None:
-            result["investment_to_recover"] = stored(investment)
-        return result
+        return {"scale": steps, **scalars}
 
     def figures(self, value, *, context: KindContext) -> dict:
         """The scale, and with the practices' share: how each step's resources are split
@@ -134,27 +125,9 @@ class FreedUpResourcesKind(Kind):
         return result
 
     def present(self, data, *, context: KindContext):
-        cleaned, invalid = self.checked(data, context=context)
-        source = cleaned if cleaned is not None else (data or {})
-        computed = self.figures(cleaned, context=context) if cleaned is not None else None
+        source, computed, invalid = self.for_screen(data, context=context)
         share = computed["practices_share_percent"] if computed is not None else None
-        share_field = Field(
-            "practices_share_percent",
-            "Share of the rest paid to practices, per cent",
-            shown(source.get("practices_share_percent")),
-            input="percent",
-            width="3",
-            hidden_label=False,
-            hint="The PCT receives the rest.",
-        )
-        investment_field = Field(
-            "investment_to_recover",
-            "Investment the scale repays, in pounds",
-            shown(source.get("investment_to_recover")),
-            input="money",
-            width="10",
-            hidden_label=False,
-        )
+        share_field, investment_field = self.scalar_fields(source)
         notes = {"between_steps": "between two steps", "beyond_last_step": "beyond the last step"}
 
         def split_display(split):

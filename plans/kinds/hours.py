@@ -8,8 +8,8 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Field, Kind, KindContext, decimal, refused, shown, stored
-from .rows import NUMBER, WHOLE, Column, RowSpec
+from .base import NO_PLAN, KindContext, refused
+from .rows import NUMBER, WHOLE, Column, ListKind, RowSpec
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 LINES = RowSpec(
@@ -40,17 +40,18 @@ def _hours_line(line: dict) -> finance.HoursLine:
     )
 
 
-class HoursKind(Kind):
+class HoursKind(ListKind):
     template_name = "plans/structured/hours.html"
-
-    def value_from_post(self, post, *, prefix, current):
-        if not rows.posted(post, prefix=prefix, spec=LINES):
-            return current or {}, ""
-        lines, pressed = rows.apply_action(post, rows.read(post, prefix=prefix, spec=LINES), LINES)
-        return {"funded_hours": post.get(f"{prefix}-funded_hours", ""), "lines": lines}, pressed
+    spec = LINES
+    scalars = (
+        Column(
+            "funded_hours", "Hours the funding buys", NUMBER, width="5", visible_label=True,
+            said="Funded hours",
+            hint="For example 1000 (DacCom: about 1,000 hours of GP and practice manager time).",
+        ),
+    )  # fmt: skip
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
-        funded = decimal(data.get("funded_hours"), field="funded_hours", label="Funded hours")
         cleaned = []
         for i, line in enumerate(rows.clean(data, LINES, what="hours")):
             if LINES.empty(line):
@@ -68,10 +69,7 @@ class HoursKind(Kind):
                 cleaned.append(
                     {key: line[key] for key in ("activity", "meetings", "hours_each", "attendees")}
                 )
-        result = {"lines": cleaned}
-        if funded is not None:
-            result["funded_hours"] = stored(funded)
-        return result
+        return {"lines": cleaned, **self.clean_scalars(data)}
 
     def figures(self, value, *, context: KindContext) -> dict:
         """Hours per line (None for a line left blank), their total, the hours funded and
@@ -98,18 +96,8 @@ class HoursKind(Kind):
         }
 
     def present(self, data, *, context: KindContext):
-        cleaned, invalid = self.checked(data, context=context)
-        source = cleaned if cleaned is not None else (data or {})
-        computed = self.figures(cleaned, context=context) if cleaned is not None else None
-        funded_field = Field(
-            "funded_hours",
-            "Hours the funding buys",
-            shown(source.get("funded_hours")),
-            input="number",
-            width="5",
-            hidden_label=False,
-            hint="For example 1000 (DacCom: about 1,000 hours of GP and practice manager time).",
-        )
+        source, computed, invalid = self.for_screen(data, context=context)
+        (funded_field,) = self.scalar_fields(source)
         lines = rows.draw(source.get("lines") or [], LINES)
         for line in lines:
             hours = computed["lines"][line.index]["hours"] if computed is not None else None

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Kind, KindContext
-from .rows import CHOICE, DATE, LONG_TEXT, Column, RowSpec
+from .base import NO_PLAN, KindContext
+from .rows import CHOICE, DATE, LONG_TEXT, Column, ListKind, RowSpec
 
 STATUSES = (
     ("not_started", "Not started", "nhsuk-tag--grey"),
@@ -54,15 +54,9 @@ def long_date(value: date) -> str:
     return date_format(value, "j F Y")
 
 
-class MilestonesKind(Kind):
+class MilestonesKind(ListKind):
     template_name = "plans/structured/milestones.html"
-
-    def value_from_post(self, post, *, prefix, current):
-        if not rows.posted(post, prefix=prefix, spec=MILESTONES):
-            return current or {}, ""
-        milestones = rows.read(post, prefix=prefix, spec=MILESTONES)
-        milestones, pressed = rows.apply_action(post, milestones, MILESTONES)
-        return {"milestones": milestones}, pressed
+    spec = MILESTONES
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         milestones = rows.clean(data, MILESTONES, what="milestones")

@@ -9,52 +9,41 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Field, Kind, KindContext, decimal, refused, shown, stored
-from .rows import LONG_TEXT, PERCENT, Column, RowSpec
+from .base import NO_PLAN, Field, KindContext, refused
+from .rows import LONG_TEXT, MONEY, PERCENT, Column, ListKind, RowSpec
 
 WEIGHTING = Column(
     "weighting_percent", "Weighting, per cent", PERCENT, width="3", said="A weighting"
 )
-AREAS = RowSpec(
-    name="areas",
-    noun="area",
-    max_rows=50,
-    columns=(Column("number", "Number", width="3"), Column("area", "Outcome area"), WEIGHTING),
-    children=RowSpec(
-        name="outcomes",
-        noun="outcome",
-        max_rows=50,
-        columns=(
-            Column("number", "Number", width="3"),
-            Column("outcome", "Outcome", LONG_TEXT),
-            Column("monitoring", "Monitoring evidence"),
-            WEIGHTING,
-        ),
+NUMBER = Column("number", "Number", width="3")
+OUTCOMES = RowSpec(
+    name="outcomes", noun="outcome", max_rows=50,
+    columns=(
+        NUMBER, Column("outcome", "Outcome", LONG_TEXT),
+        Column("monitoring", "Monitoring evidence"), WEIGHTING,
     ),
-)
+)  # fmt: skip
+AREAS = RowSpec(
+    name="areas", noun="area", max_rows=50, children=OUTCOMES,
+    columns=(NUMBER, Column("area", "Outcome area"), WEIGHTING),
+)  # fmt: skip
 
 
 def _percent_shown(value: Decimal) -> str:
     return finance.format_percentage(value, places=1).replace(".0%", "%")
 
 
-class OutcomeFrameworkKind(Kind):
+class OutcomeFrameworkKind(ListKind):
     template_name = "plans/structured/outcome_framework.html"
-
-    def value_from_post(self, post, *, prefix, current):
-        if not rows.posted(post, prefix=prefix, spec=AREAS):
-            return current or {}, ""
-        areas, pressed = rows.apply_action(post, rows.read(post, prefix=prefix, spec=AREAS), AREAS)
-        return {"rate_per_patient": post.get(f"{prefix}-rate_per_patient", ""), "areas": areas}, (
-            pressed
-        )
+    spec = AREAS
+    scalars = (
+        Column(
+            "rate_per_patient", "Incentive per registered patient, in pounds", MONEY, width="5",
+            visible_label=True, hint="For example 0.95 for 95p.", said="The incentive per patient",
+        ),
+    )  # fmt: skip
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
-        rate = decimal(
-            data.get("rate_per_patient"),
-            field="rate_per_patient",
-            label="The incentive per patient",
-        )
         areas = rows.clean(data, AREAS, what="outcome areas")
         finance_areas = []
         for i, area in enumerate(areas):
@@ -93,10 +82,7 @@ class OutcomeFrameworkKind(Kind):
                 finance.validate_outcome_weightings(areas=finance_areas)
             except finance.FinanceInputError as error:
                 raise refused(error) from None
-        result = {"areas": areas}
-        if rate is not None:
-            result["rate_per_patient"] = stored(rate)
-        return result
+        return {"areas": areas, **self.clean_scalars(data)}
 
     def figures(self, value, *, context: KindContext) -> dict:
         """Each area's and outcome's weighting, their total, and the incentive pot for the
@@ -132,18 +118,8 @@ class OutcomeFrameworkKind(Kind):
         }
 
     def present(self, data, *, context: KindContext):
-        cleaned, invalid = self.checked(data, context=context)
-        source = cleaned if cleaned is not None else (data or {})
-        computed = self.figures(cleaned, context=context) if cleaned is not None else None
-        rate_field = Field(
-            "rate_per_patient",
-            "Incentive per registered patient, in pounds",
-            shown(source.get("rate_per_patient")),
-            input="money",
-            width="5",
-            hidden_label=False,
-            hint="For example 0.95 for 95p.",
-        )
+        source, computed, invalid = self.for_screen(data, context=context)
+        (rate_field,) = self.scalar_fields(source)
         total_field = Field("areas", "Total weighting")
         areas = rows.draw(source.get("areas") or [], AREAS)
         for area in areas:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Kind, KindContext
-from .rows import MONEY, NAMES, Column, RowSpec
+from .base import NO_PLAN, KindContext
+from .rows import MONEY, NAMES, Column, ListKind, RowSpec
 from .savings_target import identified_savings, savings_display, savings_figures
 
 MAX_TARGETS = 5000
@@ -36,15 +36,9 @@ PROJECTS = RowSpec(
 )  # fmt: skip
 
 
-class ProjectsKind(Kind):
+class ProjectsKind(ListKind):
     template_name = "plans/structured/projects.html"
-
-    def value_from_post(self, post, *, prefix, current):
-        if not rows.posted(post, prefix=prefix, spec=PROJECTS):
-            return current or {}, ""
-        projects = rows.read(post, prefix=prefix, spec=PROJECTS)
-        projects, pressed = rows.apply_action(post, projects, PROJECTS)
-        return {"projects": projects}, pressed
+    spec = PROJECTS
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         listed = rows.rows_of(data, PROJECTS, what="projects")
@@ -82,9 +76,7 @@ class ProjectsKind(Kind):
         return savings_figures(value, identified)
 
     def present(self, data, *, context: KindContext):
-        cleaned, invalid = self.checked(data, context=context)
-        source = cleaned if cleaned is not None else (data or {})
-        computed = self.figures(cleaned, context=context) if cleaned is not None else None
+        source, computed, invalid = self.for_screen(data, context=context)
         projects = rows.draw(source.get("projects") or [], PROJECTS)
         for project in projects:
             figures = computed["projects"][project.index] if computed is not None else None

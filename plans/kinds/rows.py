@@ -21,6 +21,7 @@ from .base import (
     ACTION,
     MAX_ROWS,
     Field,
+    Kind,
     action,
     count,
     decimal,
@@ -349,6 +350,20 @@ def cell_field(value, column: Column, *, name: str, which: str) -> Field:
     )
 
 
+def scalar_field(value: dict, column: Column) -> Field:
+    """An input outside any row (a rate, a share), its label shown in full."""
+    return Field(
+        column.key,
+        column.label,
+        input_value(value.get(column.key), column),
+        input=column.input,
+        width=column.width,
+        hint=column.hint,
+        choices=list(column.choices),
+        hidden_label=False,
+    )
+
+
 @dataclass
 class DrawnRow:
     """A row as a template draws it: its inputs by column key, its value, its sub-rows."""
@@ -418,3 +433,27 @@ def place_error(fields, invalid: AnswerInvalid | None) -> str:
         return invalid.message
     chosen.error = invalid.message
     return ""
+
+
+class ListKind(Kind):
+    """A kind whose value is a list of rows (``spec``) and a few inputs outside it
+    (``scalars``): reading the post and the row buttons are the same for all of them."""
+
+    spec: RowSpec
+    scalars: tuple[Column, ...] = ()
+
+    def value_from_post(self, post, *, prefix, current):
+        if not posted(post, prefix=prefix, spec=self.spec):
+            return current or {}, ""
+        listed, pressed = apply_action(post, read(post, prefix=prefix, spec=self.spec), self.spec)
+        value = {column.key: post.get(f"{prefix}-{column.key}", "") for column in self.scalars}
+        value[self.spec.name] = listed
+        return value, pressed
+
+    def clean_scalars(self, value: dict) -> dict:
+        """The inputs outside the rows, cleaned by type; those left blank are left out."""
+        cleaned = {c.key: clean_cell(value.get(c.key), c, field=c.key) for c in self.scalars}
+        return {key: item for key, item in cleaned.items() if item not in (None, "")}
+
+    def scalar_fields(self, value: dict) -> list[Field]:
+        return [scalar_field(value, column) for column in self.scalars]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Kind, KindContext
+from .base import NO_PLAN, KindContext
 from .milestones import STATUS_LABELS, STATUS_TAGS, MilestonesKind, long_date
-from .rows import CHOICES, LONG_TEXT, Column, RowSpec
+from .rows import CHOICES, LONG_TEXT, Column, ListKind, RowSpec
 
 CRITERIA = RowSpec(
     name="criteria",
@@ -25,15 +25,9 @@ def _milestones(context: KindContext) -> dict:
     return MilestonesKind().figures(context.sibling("milestones"), context=context)
 
 
-class SuccessCriteriaKind(Kind):
+class SuccessCriteriaKind(ListKind):
     template_name = "plans/structured/success_criteria.html"
-
-    def value_from_post(self, post, *, prefix, current):
-        if not rows.posted(post, prefix=prefix, spec=CRITERIA):
-            return current or {}, ""
-        criteria = rows.read(post, prefix=prefix, spec=CRITERIA)
-        criteria, pressed = rows.apply_action(post, criteria, CRITERIA)
-        return {"criteria": criteria}, pressed
+    spec = CRITERIA
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         criteria = rows.clean(data, CRITERIA, what="success criteria")

@@ -1,37 +1,265 @@
-"""A table with named columns (practices, directors, leads ...): its value is the answer's
-rows, each a mapping of column key to cell. The question's columns are its row spec, so the
-table is read, changed by its row buttons and drawn by the same code as every list
-(plans/kinds/rows.py)."""
+"""A table with named, typed columns (practices, directors, leads, a budget ...): its value is
+the answer's rows, each a mapping of column key to its cell's canonical text. The question's
+columns are its row spec, so the table is read, changed by its row buttons, checked and drawn
+by the same code as every list (plans/kinds/rows.py). See docs/decisions/0301.
+
+A column may declare a ``type`` (text, long_text, whole, money, percent, date, yes_no, choice
+with ``options``, practice), a ``total`` (sum, count, count_yes) and a ``formula``: an
+expression over the row's other columns ("likelihood * impact"), worked out on every save by
+simpleeval with exact decimals (never ``eval``); a computed cell is never typed.
+"""
 
 from __future__ import annotations
 
+import ast
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from simpleeval import InvalidExpression, SimpleEval
+
+from .. import finance
+from ..errors import AnswerInvalid
 from . import rows
-from .base import Kind, KindContext
-from .rows import Column, RowSpec
+from .base import Kind, KindContext, stored
+from .milestones import long_date
+from .rows import CHOICE, DATE, LONG_TEXT, MONEY, PERCENT, TEXT, WHOLE, Column, RowSpec
 
 MAX_TABLE_ROWS = 500
+MAX_CELL_CHARACTERS = 2000
+#: a column's ``type:`` in a definition file, and the cell type it is checked as
+COLUMN_TYPES = {
+    "text": TEXT,
+    "long_text": LONG_TEXT,
+    "whole": WHOLE,
+    "money": MONEY,
+    "percent": PERCENT,
+    "date": DATE,
+    "yes_no": CHOICE,
+    "choice": CHOICE,
+    "practice": CHOICE,
+}
+NUMERIC = ("whole", "money", "percent")
+TOTALS = ("sum", "count", "count_yes")
+YES_NO = (("yes", "Yes"), ("no", "No"))
+NOT_GIVEN = ("", "Not given")
 
 
-def table_spec(question) -> RowSpec:
+class FormulaError(ValueError):
+    """A formula that cannot be worked out; the message names what is wrong."""
+
+
+class _DecimalEval(SimpleEval):
+    """simpleeval with exact decimals: numbers written in a formula are Decimals, not floats."""
+
+    def _eval_constant(self, node):
+        if isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            return Decimal(str(node.value))
+        return super()._eval_constant(node)
+
+
+def evaluate(formula: str, names: dict[str, Decimal]) -> Decimal:
+    """``formula`` worked out over ``names``; FormulaError says why it cannot be."""
+    evaluator = _DecimalEval(names=names, functions={})
+    try:
+        result = evaluator.eval(formula)
+    except ZeroDivisionError:
+        raise FormulaError("it divides by zero") from None
+    except InvalidExpression as error:
+        raise FormulaError(str(error)) from None
+    except (SyntaxError, TypeError, ValueError, ArithmeticError, InvalidOperation) as error:
+        raise FormulaError(f"it cannot be worked out ({error.__class__.__name__})") from None
+    if isinstance(result, bool) or not isinstance(result, int | Decimal):
+        raise FormulaError("it does not give a number")
+    return Decimal(result)
+
+
+def formula_problem(formula: str, keys: list[str]) -> str:
+    """Why ``formula`` cannot serve a column of a table with ``keys``; "" when it can."""
+    try:
+        tree = ast.parse(formula, mode="eval")
+    except SyntaxError:
+        return f"the formula {formula!r} is not an expression, like 'likelihood * impact'"
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    unknown = sorted(used - set(keys))
+    if unknown:
+        return (
+            f"the formula {formula!r} uses {', '.join(unknown)}, which is not a column of "
+            f"this table; the columns are: {', '.join(keys)}"
+        )
+    try:
+        evaluate(formula, dict.fromkeys(used, Decimal(1)))
+    except FormulaError as error:
+        if "divides by zero" not in str(error):
+            return f"the formula {formula!r} cannot be used: {error}"
+    return ""
+
+
+def _column(column: dict, practices) -> Column:
+    kind = column.get("type") or "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    if kind == "yes_no":
+        choices = (NOT_GIVEN, *YES_NO)
+    elif kind == "choice":
+        choices = (NOT_GIVEN, *((option, option) for option in column.get("options") or []))
+    elif kind == "practice":
+        choices = (NOT_GIVEN, *((name, name) for name in practices))
+    return Column(
+        column["key"],
+        column["label"],
+        COLUMN_TYPES.get(kind, TEXT),
+        choices=choices,
+        drawn=not column.get("formula"),
+    )
+
+
+def table_spec(columns: list[dict], practices=()) -> RowSpec:
     """The row spec of a table question: one column per column of the question."""
     return RowSpec(
         name="rows",
         noun="row",
         max_rows=MAX_TABLE_ROWS,
-        columns=tuple(Column(column["key"], column["label"]) for column in question.columns),
+        columns=tuple(_column(column, practices) for column in columns),
         # A table keeps a row left blank until the editor removes it.
         is_empty=lambda row: False,
     )
 
 
+def _number(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
 class TableKind(Kind):
+    """One table question's kind: built for its columns (``kind_for`` in plans.structured)."""
+
+    template_name = ""
+
+    def __init__(self, columns: list[dict] | None = None):
+        self.columns = list(columns or [])
+
+    def spec(self, context: KindContext) -> RowSpec:
+        return table_spec(self.columns, context.practices)
+
     def value_of(self, answer) -> list[dict]:
         return (answer.rows if answer is not None else None) or []
 
-    def value_from_post(self, post, *, prefix: str, question) -> tuple[list[dict], str]:
+    def value_from_post(self, post, *, prefix: str, context: KindContext):
         """The table as the editor left it, after any add, remove or move button pressed."""
-        spec = table_spec(question)
+        spec = self.spec(context)
         return rows.apply_action(post, rows.read(post, prefix=prefix, spec=spec), spec)
 
+    def clean(self, value, *, context: KindContext) -> list[dict]:
+        """Every cell checked by its column's type and kept as canonical text ("12000",
+        "2007-03-31", "yes"); computed cells worked out again from the row."""
+        if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+            raise AnswerInvalid("The table could not be read: reload the page and try again.")
+        if len(value) > MAX_TABLE_ROWS:
+            raise AnswerInvalid(f"A table can have at most {MAX_TABLE_ROWS} rows.")
+        spec = self.spec(context)
+        cleaned = []
+        for i, row in enumerate(value):
+            item = {}
+            for column, source in zip(spec.columns, self.columns, strict=True):
+                typed = row.get(column.key)
+                field = f"rows[{i}].{column.key}"
+                # The limit is checked on what was typed, before cleaning: refused, never cut.
+                if column.type in (TEXT, LONG_TEXT) and len(str(typed or "")) > MAX_CELL_CHARACTERS:
+                    raise AnswerInvalid(
+                        f"A table cell can hold at most {MAX_CELL_CHARACTERS:,} characters.",
+                        field=field,
+                    )
+                if source.get("formula"):
+                    continue
+                cell = rows.clean_cell(typed, column, field=field)
+                item[column.key] = "" if cell is None else str(cell)
+            for source in self.columns:
+                if source.get("formula"):
+                    item[source["key"]] = self._computed(item, source, field=f"rows[{i}]")
+            cleaned.append({column["key"]: item[column["key"]] for column in self.columns})
+        return cleaned
+
+    def _computed(self, row: dict, column: dict, *, field: str) -> str:
+        used = {
+            node.id for node in ast.walk(ast.parse(column["formula"], mode="eval"))
+            if isinstance(node, ast.Name)
+        }  # fmt: skip
+        names = {}
+        for key in used:
+            try:
+                number = _number(row.get(key))
+            except InvalidOperation:
+                number = None
+            if number is None:
+                return ""  # worked out once every number it uses is given
+            names[key] = number
+        try:
+            return stored(evaluate(column["formula"], names))
+        except FormulaError as error:
+            raise AnswerInvalid(
+                f"{column['label']} cannot be worked out: {error}.", field=field
+            ) from None
+
     def figures(self, value, *, context: KindContext) -> dict:
-        return {"row_count": len(value or [])}
+        """The number of rows, and each column's declared total: a sum as a Decimal, a count
+        of cells given, or a count of "yes"."""
+        totals = {}
+        for column in self.columns:
+            total = column.get("total")
+            cells = [row.get(column["key"], "") for row in value or []]
+            if total == "sum":
+                totals[column["key"]] = sum(
+                    (_number(cell) for cell in cells if cell not in (None, "")), Decimal(0)
+                )
+            elif total == "count":
+                totals[column["key"]] = sum(1 for cell in cells if cell not in (None, ""))
+            elif total == "count_yes":
+                totals[column["key"]] = sum(1 for cell in cells if cell == "yes")
+        return {"row_count": len(value or []), "totals": totals}
+
+    def checked(self, data, *, context: KindContext):
+        try:
+            return self.clean(data or [], context=context), None
+        except AnswerInvalid as invalid:
+            return None, invalid
+
+    def present(self, value, *, context: KindContext):
+        """The editor's inputs (a refusal on its cell) and the totals row, formatted."""
+        source, computed, invalid = self.for_screen(value or [], context=context)
+        drawn = rows.draw(source, self.spec(context))
+        totals = computed["totals"] if computed is not None else {}
+        return {
+            "rows": drawn,
+            "error": rows.place_error(rows.all_fields(drawn), invalid),
+            "totals": [
+                shown_total(totals[c["key"]], c) if c["key"] in totals else "" for c in self.columns
+            ],
+            "has_totals": bool(totals),
+        }
+
+
+def shown_cell(value, column: dict) -> str:
+    """A stored cell as the page and the PDF print it: "£12,000", "75%", "31 March 2007",
+    "Yes"; text as it is."""
+    kind = column.get("type") or "text"
+    if value in (None, ""):
+        return ""
+    try:
+        if kind == "money":
+            return finance.format_money(Decimal(value))
+        if kind == "percent":
+            return finance.format_percentage(Decimal(value), places=2).replace(".00%", "%")
+        if kind == "whole" or (column.get("formula") and kind in ("text", "whole")):
+            number = Decimal(value)
+            return f"{number:,f}"
+        if kind == "date":
+            return long_date(date.fromisoformat(value))
+        if kind == "yes_no":
+            return dict(YES_NO).get(value, value)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return str(value)
+
+
+def shown_total(total, column: dict) -> str:
+    if column.get("total") == "sum":
+        return shown_cell(stored(total), {**column, "type": column.get("type") or "whole"})
+    return f"{total:,}"

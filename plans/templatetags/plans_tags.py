@@ -11,6 +11,15 @@ def cell(row: dict, key: str) -> str:
     return row.get(key, "")
 
 
+@register.filter
+def typed(table_cell, question) -> str:
+    """A stored table cell as printed under its column's type ("£12,000", "Yes")."""
+    from plans.kinds.table import shown_cell
+
+    column = next((c for c in question.columns if c["key"] == table_cell.key), {})
+    return shown_cell(table_cell.value, column)
+
+
 @register.simple_tag(takes_context=True)
 def editor_media(context):
     """The rich-text editor's assets, its import map carrying this response's CSP nonce."""

@@ -155,6 +155,28 @@ def test_a_title_over_the_limit_is_refused_on_its_field_and_nothing_is_cut(clien
     assert saved.data["projects"][0]["title"] != "x" * 20_000
 
 
+def test_red_house_population_by_surgery_totals_18600_and_a_bad_cell_is_refused_on_it(client):
+    load_organisations()
+    load_plans()
+    client.force_login(User.objects.get(email="editor.red-house@example.org"))
+    plan = Plan.objects.get(consortium__slug="red-house")
+    key = "surgery-populations"
+
+    page = part_page(client, plan, "introduction")
+    assert 'value="12000"' in page and 'value="3600"' in page
+    assert "<strong>18,600</strong>" in page
+
+    post = form_post(client, plan, key)
+    post[f"q-{key}-rows[1].list_size"] = ["3,600.5"]
+    response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
+
+    assert response.status_code == 400
+    assert f'id="q-{key}-rows[1].list_size-error"' in response.content.decode()
+    assert "must be a whole number" in response.content.decode()
+    saved = Answer.objects.get(plan=plan, question__key=key)
+    assert [row["list_size"] for row in saved.rows] == ["12000", "3600", "3000"]
+
+
 def test_adding_a_target_changes_the_totals_on_4_2_and_4_4(client, daccom):
     url = reverse("answer_edit", args=[daccom.pk, PROJECTS])
     prefix = f"q-{PROJECTS}"

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -225,10 +224,3 @@ def test_moving_to_a_newer_form_maps_answers_by_key_and_lists_the_rest(plan, edi
     assert moved.text == "<p>Kept</p>"
     kept = plan.answers.get(question__key="question-2")
     assert kept.text == "<p>Dropped question</p>"
-
-
-def test_a_table_cell_over_the_limit_is_refused_before_cleaning_not_cut():
-    question = SimpleNamespace(columns=[{"key": "name", "label": "Name"}])
-    # 2,002 characters typed, of which cleaning would leave fewer than 2,000.
-    with pytest.raises(AnswerInvalid, match="at most 2,000 characters"):
-        services._clean_rows(question, [{"name": "<b>" + "x" * 1995 + "</b>"}])

@@ -264,3 +264,48 @@ def test_a_downloaded_demo_form_imports_as_unchanged(demo_pcts):
         assert template_files.preview(template_files.parse(dumped)).outcome == (
             template_files.Outcome.UNCHANGED
         )
+
+
+def test_typed_columns_are_read_and_bad_ones_refused_with_located_messages():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    question = data["parts"][0]["questions"][0]
+    question.update(kind="table", columns=[
+        {"key": "risk", "label": "Risk", "type": "choice"},
+        {"key": "likelihood", "label": "Likelihood", "type": "number"},
+        {"key": "impact", "label": "Impact", "type": "whole", "options": ["1", "2"]},
+        {"key": "score", "label": "Score", "type": "whole", "formula": "likelihood * size"},
+        {"key": "name", "label": "Name", "total": "sum"},
+        {"key": "agreed", "label": "Agreed", "type": "yes_no", "total": "average"},
+    ])  # fmt: skip
+
+    with pytest.raises(template_files.DefinitionError) as refusal:
+        template_files.store(data)
+
+    problems = [str(problem) for problem in refusal.value.problems]
+    assert (
+        problems[0]
+        == "Part 1, question 1.1, column 1: a 'choice' column needs 'options', the choices listed"
+    )
+    assert problems[1].startswith("Part 1, question 1.1, column 2: unknown type 'number'")
+    assert "'options' are only for a 'choice' column" in problems[2]
+    assert "uses size, which is not a column of this table" in problems[3]
+    assert "only a number can be summed" in problems[4]
+    assert problems[5].startswith("Part 1, question 1.1, column 6: unknown total 'average'")
+
+
+def test_good_typed_columns_are_stored_as_written():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    columns = [
+        {"key": "likelihood", "label": "Likelihood", "type": "whole"},
+        {"key": "impact", "label": "Impact", "type": "whole"},
+        {"key": "score", "label": "Score", "type": "whole", "formula": "likelihood * impact",
+         "total": "sum"},
+        {"key": "rag", "label": "RAG", "type": "choice", "options": ["Red", "Green"]},
+    ]  # fmt: skip
+    data["parts"][0]["questions"][0].update(kind="table", columns=columns)
+
+    template = template_files.store(data)
+
+    assert template.questions.get(kind="table").columns == columns

@@ -1,0 +1,147 @@
+"""Typed table columns (issue 13.2): each cell checked by its column's type with the message on
+the cell, kept canonical, shown formatted; totals and computed columns (simpleeval, exact
+decimals, never eval) worked out on save."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from plans.errors import AnswerInvalid
+from plans.kinds.base import KindContext
+from plans.kinds.table import TableKind, formula_problem, shown_cell
+from plans.structured import kind_for
+
+CONTEXT = KindContext(practices=("Radlett Surgery", "Shenley Surgery"))
+RISKS = [
+    {"key": "risk", "label": "Risk"},
+    {"key": "likelihood", "label": "Likelihood", "type": "whole"},
+    {"key": "impact", "label": "Impact", "type": "whole"},
+    {"key": "score", "label": "Score", "type": "whole", "formula": "likelihood * impact",
+     "total": "sum"},
+    {"key": "budget", "label": "Budget", "type": "money", "total": "sum"},
+    {"key": "share", "label": "Share", "type": "percent"},
+    {"key": "due", "label": "Due", "type": "date"},
+    {"key": "agreed", "label": "Agreed", "type": "yes_no", "total": "count_yes"},
+    {"key": "rag", "label": "RAG", "type": "choice", "options": ["Red", "Amber", "Green"]},
+    {"key": "practice", "label": "Practice", "type": "practice"},
+]  # fmt: skip
+
+
+def clean(rows, columns=RISKS):
+    return TableKind(columns).clean(rows, context=CONTEXT)
+
+
+def refusal(rows, columns=RISKS) -> AnswerInvalid:
+    with pytest.raises(AnswerInvalid) as refused:
+        clean(rows, columns)
+    return refused.value
+
+
+def test_cells_are_kept_canonical_and_the_computed_column_is_worked_out():
+    row = {"risk": "Late data", "likelihood": "3", "impact": "4", "score": "999",
+           "budget": "£5,000,000", "share": "75%", "due": {"day": "31", "month": "3",
+           "year": "2007"}, "agreed": "yes", "rag": "Amber",
+           "practice": "Shenley Surgery"}  # fmt: skip
+
+    (cleaned,) = clean([row])
+
+    assert cleaned == {
+        "risk": "Late data", "likelihood": "3", "impact": "4", "score": "12",
+        "budget": "5000000", "share": "75", "due": "2007-03-31", "agreed": "yes",
+        "rag": "Amber", "practice": "Shenley Surgery",
+    }  # fmt: skip
+    assert list(cleaned) == [column["key"] for column in RISKS]
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "message"),
+    [
+        ("likelihood", "three", "must be a number"),
+        ("likelihood", "2.5", "must be a whole number"),
+        ("budget", "-5", "cannot be negative"),
+        ("due", {"day": "31", "month": "2", "year": "2007"}, "Enter a real date"),
+        ("agreed", "maybe", "Choose from the list"),
+        ("rag", "Purple", "Choose from the list"),
+        ("practice", "Elsewhere Surgery", "Choose from the list"),
+    ],
+)
+def test_a_bad_cell_is_refused_on_that_cell(key, typed, message):
+    refused = refusal([{"risk": "A"}, {"risk": "B", key: typed}])
+
+    assert refused.field == f"rows[1].{key}"
+    assert message in refused.message
+
+
+def test_a_refused_cell_shows_its_message_beside_it_and_keeps_what_was_typed():
+    rows = [{"risk": "A", "budget": "lots"}]
+    shown = TableKind(RISKS).present(rows, context=CONTEXT)
+
+    field = shown["rows"][0].fields["budget"]
+    assert (field.value, field.name) == ("lots", "rows[0].budget")
+    assert "must be a number" in field.error
+    assert shown["error"] == ""
+    assert "score" not in shown["rows"][0].fields  # computed: never an input
+
+
+def test_column_totals_sum_count_and_count_yes():
+    rows = clean([
+        {"risk": "A", "likelihood": "5", "impact": "1", "budget": "5000000", "agreed": "yes"},
+        {"risk": "B", "likelihood": "2", "impact": "3", "budget": "2000000", "agreed": "no"},
+        {"risk": "C", "budget": "1000000", "agreed": "yes"},
+    ])  # fmt: skip
+
+    totals = TableKind(RISKS).figures(rows, context=CONTEXT)["totals"]
+
+    assert totals == {"score": Decimal(11), "budget": Decimal(8000000), "agreed": 2}
+    shown = TableKind(RISKS).present(rows, context=CONTEXT)
+    assert shown["totals"][3:5] == ["11", "£8,000,000"]
+    assert shown["totals"][7] == "2"
+
+
+def test_red_house_population_totals_18600():
+    population = {"key": "population", "label": "Population", "type": "whole", "total": "sum"}
+    columns = [{"key": "surgery", "label": "Surgery"}, population]
+    rows = clean(
+        [{"surgery": "Radlett", "population": "12,000"}, {"surgery": "Shenley",
+         "population": "3600"}, {"surgery": "Park Street", "population": "3000"}],
+        columns,
+    )  # fmt: skip
+
+    assert TableKind(columns).figures(rows, context=CONTEXT)["totals"] == {
+        "population": Decimal(18600)
+    }
+
+
+def test_a_formula_is_exact_decimal_and_never_python():
+    columns = [{"key": "a", "label": "A", "type": "money"},
+               {"key": "half", "label": "Half", "type": "money", "formula": "a * 0.1"}]  # fmt: skip
+    assert clean([{"a": "0.3"}], columns)[0]["half"] == "0.03"
+    assert formula_problem("__import__('os').system('true')", ["a"])
+    assert "not a column" in formula_problem("a * b", ["a"])
+    assert formula_problem("a *", ["a"])
+    assert formula_problem("a * 2", ["a"]) == ""
+
+
+def test_cells_are_shown_formatted_by_type():
+    assert shown_cell("5000000", {"type": "money"}) == "£5,000,000"
+    assert shown_cell("75", {"type": "percent"}) == "75%"
+    assert shown_cell("2007-03-31", {"type": "date"}) == "31 March 2007"
+    assert shown_cell("yes", {"type": "yes_no"}) == "Yes"
+    assert shown_cell("12000", {"type": "whole"}) == "12,000"
+    assert shown_cell("plain", {}) == "plain"
+
+
+def test_an_untyped_table_cleans_as_before_and_keeps_blank_rows():
+    question = SimpleNamespace(kind="table", columns=[{"key": "name", "label": "Name"}])
+    assert kind_for(question).clean([{"name": "<b>A</b>"}, {}], context=CONTEXT) == [
+        {"name": "A"},
+        {"name": ""},
+    ]
+
+
+def test_a_table_cell_over_the_limit_is_refused_before_cleaning_not_cut():
+    question = SimpleNamespace(kind="table", columns=[{"key": "name", "label": "Name"}])
+    # 2,002 characters typed, of which cleaning would leave fewer than 2,000.
+    with pytest.raises(AnswerInvalid, match="at most 2,000 characters"):
+        kind_for(question).clean([{"name": "<b>" + "x" * 1995 + "</b>"}], context=CONTEXT)
