@@ -151,8 +151,8 @@ def cases() -> list[Malformed]:
         Malformed(
             "signatory-role-of-the-old-format",
             changed(("signatories", [{"role": "consortium_executive_chair", "title": "Chair"}])),
-            "Signatory 1 ('Chair'): unknown field 'role'; the fields of a signatory are: title, "
-            "side, body, position, step",
+            "Signatory 1 ('Chair'): unknown field 'role'; the fields of a signatory are: key, "
+            "title, side, body, position, step",
         ),
         Malformed(
             "signatory-step-not-a-number",

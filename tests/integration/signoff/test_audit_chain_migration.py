@@ -11,7 +11,7 @@ from plans.audit import audit_chain_verify
 from plans.models import AuditChain, PlanEvent
 from signoff import services
 from signoff.models import PlanDocument, Signature
-from tests.review_factories import SIGNATORIES, person, three_signatory_plan
+from tests.review_factories import SIGNATORIES, SIGNATORY_ROLES, person, three_signatory_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -33,13 +33,14 @@ def links() -> list[tuple[str, int, int | None]]:
 def test_existing_rows_are_chained_in_the_order_they_happened_and_unchained_back():
     plan = three_signatory_plan()
     services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
-    for position, block in enumerate(SIGNATORIES, start=1):
+    # Filed under the roles' names, as the signatures given before positions are (plans 0007).
+    for position, (block, role) in enumerate(zip(SIGNATORIES, SIGNATORY_ROLES, strict=True), 1):
         Signature.objects.create(
             plan=plan,
-            role=block["role"],
+            role=role,
             title=block["title"],
             position=position,
-            user=person(block["role"], plan),
+            user=person(role, plan),
             typed_name=block["title"],
             signed_at=timezone.now(),
             content_sha256="c" * 64,

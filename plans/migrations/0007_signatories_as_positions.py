@@ -1,5 +1,7 @@
 """Each stored sign-off block names positions instead of access roles (docs/definition-files.md):
-{role, title} becomes {title, side, body, position, step}, one step each, as signed before.
+{role, title} becomes {key, title, side, body, position, step}, one step each, as signed before.
+The key is the role's name, so the signatures already given (filed under it, and covered by the
+audit chain) stay as they are.
 
 The demo Red House form had been given a three-signature block, and a sign-off part to print it,
 that its document does not have (the plan asks its clinical governance sub-committee to approve
@@ -10,7 +12,7 @@ the form ends at the sub-committee's approval, as its definition file now says.
 from django.db import migrations, transaction
 from django.db.models import ProtectedError
 
-# role: (side, body, position); kept in step with consortia 0004 and signoff 0006.
+# role: (side, body, position); kept in step with consortia 0004.
 ROLE_POSITIONS = {
     "consortium_executive_chair": ("consortium", "", "Executive Chair"),
     "pec_committee_chair": ("pct", "Joint PEC Commissioning Committee", "Chair"),
@@ -91,6 +93,7 @@ def forward(apps, schema_editor):
                 side, body, position = ROLE_POSITIONS[item["role"]]
                 signatories.append(
                     {
+                        "key": item["role"],
                         "title": item["title"],
                         "side": side,
                         "body": body,
@@ -112,7 +115,8 @@ def backward(apps, schema_editor):
         else:
             roles = []
             for item in template.signatories:
-                role = POSITION_ROLES.get((item["side"], item["body"], item["position"]))
+                role = item["key"] if item["key"] in ROLE_POSITIONS else None
+                role = role or POSITION_ROLES.get((item["side"], item["body"], item["position"]))
                 if role is None:
                     raise RuntimeError(
                         f"Template {template.slug} is signed by {item['position']}, which no "
@@ -124,6 +128,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0005_template_approved_by")]
+    dependencies = [("plans", "0006_template_approved_by")]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("signoff", "0004_planevent_moved_to_plans"),
+        ("signoff", "0007_seal_certificate"),
     ]
 
     operations = [
@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
             model_name="signature",
             name="role",
             field=models.CharField(
-                help_text="The signatory's key in the form's sign-off block: its side and position (signoff.signing.signatory_key).",
+                help_text="The signatory's key in the form's sign-off block (its `key`).",
                 max_length=200,
             ),
         ),
