@@ -19,8 +19,12 @@ from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
 def plan_contents(user, plan: Plan) -> dict:
     """The plan page's own part: its task list, and the newer forms it may move to."""
     parts = selectors.parts_with_questions(plan.template)
+    writing = plan.status in CONSORTIUM_EDITS_IN and allowed(
+        user, Perm.EDIT_CONSORTIUM_SECTIONS, plan
+    )
     return {
         "plan": plan,
+        "may_import_word": writing,
         "tasks": presenters.task_list(
             plan,
             parts,

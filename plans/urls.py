@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, word_views
 
 # The plan's page and its parts' pages show review beside the plan: pbc composes them (pbc/urls.py).
 urlpatterns = [
@@ -27,4 +27,14 @@ urlpatterns = [
     ),
     path("plans/<int:plan_id>/drafts/", views.plan_drafts, name="plan_drafts"),
     path("plans/<int:plan_id>/drafts/compare/", views.drafts_compare, name="drafts_compare"),
+    path(
+        "plans/<int:plan_id>/import-word/",
+        word_views.word_import_upload,
+        name="plan_word_import",
+    ),
+    path(
+        "plans/<int:plan_id>/import-word/<str:token>/",
+        word_views.word_import_preview,
+        name="plan_word_preview",
+    ),
 ]

@@ -178,6 +178,22 @@ class Signature(AuditChained):
     def __str__(self):
         return f"{self.typed_name} ({self.title})"
 
+    @classmethod
+    def audit_unexplained(cls, plan_id: int) -> tuple[int, str] | None:
+        """Reopening voids every live signature and records "signatures voided" in the chain,
+        so a signature is void exactly when such an event follows its link."""
+        voidings = PlanEvent.objects.filter(
+            plan_id=plan_id, kind=PlanEvent.Kind.SIGNATURES_VOIDED, audit_seq__isnull=False
+        ).values_list("audit_seq", flat=True)
+        last_voiding = max(voidings, default=0)
+        rows = cls.objects.filter(plan_id=plan_id, audit_seq__isnull=False).order_by("audit_seq")
+        for pk, seq, voided_at in rows.values_list("pk", "audit_seq", "voided_at"):
+            if voided_at is None and seq < last_voiding:
+                return pk, "it is shown as live, but the plan was reopened after it was given"
+            if voided_at is not None and seq > last_voiding:
+                return pk, "it is shown as void, but no reopening after it voided it"
+        return None
+
 
 class PlanDocument(AuditChained):
     """A PDF of a plan, signed or draft, and where its rendering has got to.

@@ -7,6 +7,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/sign/", views.plan_sign, name="plan_sign"),
     path("plans/<int:plan_id>/activity/", views.plan_activity, name="plan_activity"),
     path("plans/<int:plan_id>/draft-pdf/", views.plan_draft_pdf, name="plan_draft_pdf"),
+    path("plans/<int:plan_id>/plan.docx", views.plan_word_export, name="plan_word_export"),
     path(
         "plans/<int:plan_id>/documents/<int:document_id>/",
         views.document_detail,

@@ -16,7 +16,7 @@ from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import missing_before, plans_visible_to
 from plans.workflow import TRANSITIONS, Action, may_take
 
-from . import selectors, services
+from . import selectors, services, word_export
 from .errors import Refused
 from .forms import (
     MAX_UPLOAD_BYTES,
@@ -228,6 +228,20 @@ def plan_draft_pdf(request, plan_id: int):
     except Refused as refusal:
         raise PermissionDenied(refusal.message) from None
     return redirect("document_detail", plan_id=plan.pk, document_id=document.pk)
+
+
+@login_required
+def plan_word_export(request, plan_id: int):
+    """The plan as a Word document, with the review comments the reader may see if asked."""
+    plan = _plan(request, plan_id)
+    data = word_export.plan_docx(
+        plan=plan, user=request.user, with_comments=request.GET.get("comments") == "1"
+    )
+    response = HttpResponse(data, content_type=word_export.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, word_export.docx_filename(plan)
+    )
+    return response
 
 
 @login_required

@@ -7,7 +7,7 @@ others can be appointed on the organisation page (a position has one holder at a
 
 from django.db import migrations
 
-# (role, side, body, name): kept in step with plans 0007.
+# (role, side, body, name): kept in step with plans 0006 and signoff 0006.
 ROLE_POSITIONS = (
     ("consortium_executive_chair", "consortium", "", "Executive Chair"),
     ("pec_committee_chair", "pct", "Joint PEC Commissioning Committee", "Chair"),

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from consortia.services import MAX_IMPORT_BYTES
+from plans.word_files import MAX_WORD_BYTES, MAX_WORD_LABEL
 from signoff.forms import MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL
 
 MB = 1024 * 1024
@@ -21,6 +22,7 @@ DEFAULT_LIMIT = (5 * MB, "5 MB")
 LIMITS = {
     "verify": (MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL),
     "admin:consortia_consortium_import_practices": (MAX_IMPORT_BYTES, "1 MB"),
+    "plan_word_import": (MAX_WORD_BYTES, MAX_WORD_LABEL),
 }
 SMALLEST_LIMIT = min(limit for limit, _label in LIMITS.values())
 

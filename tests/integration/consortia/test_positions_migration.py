@@ -1,5 +1,5 @@
-"""The signatory roles become positions (consortia 0004, plans 0007) and back: who signs and the
-stored sign-off blocks, with Red House's invented block; signatures given are never rewritten."""
+"""The signatory roles become positions (consortia 0004, plans 0006, signoff 0006) and back: who
+signs, the stored sign-off blocks and the signatures given, with Red House's invented block."""
 
 import pytest
 from django.db import connection
@@ -16,10 +16,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BEFORE_POSITIONS = [
     ("consortia", "0002_user_notify"),
-    ("plans", "0005_audit_chain"),
-    ("signoff", "0007_seal_certificate"),
+    ("plans", "0004_planevent"),
+    ("signoff", "0004_planevent_moved_to_plans"),
 ]
-ROLES = ["consortium_executive_chair", "pec_committee_chair", "pct_chief_executive"]
 RED_HOUSE = template_files.DEFINITIONS_DIR / "red-house-plan.yaml"
 
 
@@ -34,15 +33,7 @@ def latest() -> list:
 
 
 def test_the_signatory_roles_become_positions_and_back_with_the_signatures_given():
-    # A form migrated from roles: its signatories keep the roles' names as keys, and the chair's
-    # signature is filed under one.
-    plan = three_signatory_plan()
-    plan.template.signatories = [
-        {**block, "key": role} for block, role in zip(SIGNATORIES, ROLES, strict=True)
-    ]
-    plan.template.save(update_fields=["signatories"])
-    plan = put_in_state(plan, "signing")
-    plan.signatures.update(role=ROLES[0])
+    plan = put_in_state(three_signatory_plan(), "signing")  # the chair has signed
     chair = plan.signatures.get().user
     pec, chief = (
         person(User.Role.PEC_COMMITTEE_CHAIR, plan),
@@ -75,11 +66,8 @@ def test_the_signatory_roles_become_positions_and_back_with_the_signatures_given
         migrate(latest())
 
     plan.template.refresh_from_db()
-    assert plan.template.signatories == [
-        {**block, "key": role} for block, role in zip(SIGNATORIES, ROLES, strict=True)
-    ]
-    signature = plan.signatures.get()
-    assert signature.role == "consortium_executive_chair", "signatures are never rewritten"
+    assert plan.template.signatories == SIGNATORIES
+    assert plan.signatures.get().role == "consortium-executive-chair"
     holders = {
         (a.position.consortium_id, a.position.body, a.position.name): a.user
         for a in Appointment.objects.select_related("position", "user")

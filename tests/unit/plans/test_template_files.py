@@ -30,7 +30,7 @@ def test_all_four_seed_forms_load(demo_pcts):
     assert templates["daccom-locality-plan-v2"].version_label == "May 2006 Version 2.0"
     assert templates["daccom-locality-plan-2006"].signatories == [
         {
-            "key": "consortium_executive_chair",
+            "key": "consortium-executive-chair",
             "title": "DacCom Executive Chair",
             "side": "consortium",
             "body": "",
@@ -38,7 +38,7 @@ def test_all_four_seed_forms_load(demo_pcts):
             "step": 1,
         },
         {
-            "key": "pec_committee_chair",
+            "key": "pct-joint-pec-commissioning-committee-chair",
             "title": "Joint PEC Commissioning Committee Chair",
             "side": "pct",
             "body": "Joint PEC Commissioning Committee",
@@ -46,7 +46,7 @@ def test_all_four_seed_forms_load(demo_pcts):
             "step": 2,
         },
         {
-            "key": "pct_chief_executive",
+            "key": "pct-chief-executive",
             "title": "PCT Chief Executive",
             "side": "pct",
             "body": "",

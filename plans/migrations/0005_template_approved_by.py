@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0005_audit_chain"),
+        ("plans", "0004_planevent"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("signoff", "0007_seal_certificate"),
+        ("signoff", "0004_planevent_moved_to_plans"),
     ]
 
     operations = [

@@ -1,0 +1,323 @@
+"""Reading an uploaded Word file safely: what is refused, and the document as blocks of HTML.
+
+A .docx is a zip of XML parts. Everything is checked before mammoth reads it: the name and the
+first bytes (old .doc, .odt, password-protected files, which are OLE containers), the zip's
+directory (entry count, uncompressed size, compression ratio: zip bombs), macros, DTDs in the
+XML (entity expansion) and relationships to anything outside the file (linked images,
+templates, objects), which are never fetched: the file is refused and says which link.
+Hyperlinks are kept as links. See docs/decisions/0411-word-files-refused-before-reading.md.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from dataclasses import dataclass, field
+
+import mammoth
+from lxml import etree
+from lxml import html as lxml_html
+
+from .sanitise import clean_html
+
+MB = 1024 * 1024
+MAX_WORD_BYTES = 5 * MB  # the default upload cap of docs/decisions/0344
+MAX_WORD_LABEL = "5 MB"
+MAX_ENTRIES = 2_000
+MAX_UNCOMPRESSED_BYTES = 60 * MB
+MAX_RATIO = 200  # XML compresses 10-30 times; a bomb thousands of times
+MAX_BLOCKS = 20_000
+# Reading and matching stop with a refusal after this many seconds of work.
+TIME_LIMIT_SECONDS = 20
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARKER = "EncryptionInfo".encode("utf-16-le")
+ODT_MIME = b"application/vnd.oasis.opendocument"
+MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData")
+EXTERNAL_TARGET = re.compile(rb"<Relationship\b[^>]*TargetMode=\"External\"[^>]*>", re.S)
+RELATIONSHIP_TYPE = re.compile(rb"Type=\"([^\"]*)\"")
+RELATIONSHIP_TARGET = re.compile(rb"Target=\"([^\"]*)\"")
+DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+
+# The exported .docx prints the form's own words (guidance, prompts, who completes each
+# question, computed figures) in these styles, so importing it again leaves them out.
+FORM_TEXT_STYLE = "PBC Form Text"
+FIGURES_STYLE = "PBC Figures"
+FIGURES_TABLE_STYLE = "PBC Figures Table"
+STYLE_MAP = "\n".join(
+    [
+        f"p[style-name='{FORM_TEXT_STYLE}'] => !",
+        f"p[style-name='{FIGURES_STYLE}'] => !",
+        f"table[style-name='{FIGURES_TABLE_STYLE}'] => !",
+        "p[style-name='Title'] => h1:fresh",
+        "p[style-name='Subtitle'] => h2:fresh",
+    ]
+)
+
+
+class WordRefused(Exception):
+    """The file cannot be read; ``message`` says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Deadline:
+    def __init__(self, seconds: float = TIME_LIMIT_SECONDS):
+        self.until = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.until:
+            raise WordRefused(
+                "This document took too long to read. Split it into smaller documents, or "
+                "remove pictures and very long tables, and upload it again."
+            )
+
+
+def refuse_by_name(name: str) -> None:
+    lowered = (name or "").lower()
+    if lowered.endswith(".doc"):
+        raise WordRefused(
+            "This is an old Word document (.doc), which cannot be read here. Open it in Word, "
+            "choose File > Save As > Word Document (.docx), and upload the .docx."
+        )
+    if lowered.endswith((".odt", ".ott", ".fodt")):
+        raise WordRefused(
+            "This is an OpenDocument text file (.odt), which cannot be read here. Open it in "
+            "LibreOffice or Word and save it as a Word Document (.docx), then upload that."
+        )
+    if lowered.endswith((".docm", ".dotm")):
+        raise WordRefused(
+            "This Word file can hold macros (.docm), which are not accepted. Save it as a Word "
+            "Document (.docx), which holds no macros, and upload that."
+        )
+    if not lowered.endswith((".docx", ".dotx")):
+        raise WordRefused("Choose a Word document (.docx).")
+
+
+def _check_container(data: bytes) -> zipfile.ZipFile:
+    if len(data) > MAX_WORD_BYTES:
+        raise WordRefused(f"The file must be smaller than {MAX_WORD_LABEL}.")
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_MARKER in data:
+            raise WordRefused(
+                "This document is protected with a password, so it cannot be read. Open it in "
+                "Word, remove the password (File > Info > Protect Document), save it and "
+                "upload it again."
+            )
+        raise WordRefused(
+            "This is an old Word document (.doc) under a .docx name. Open it in Word, choose "
+            "File > Save As > Word Document (.docx), and upload the .docx."
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise WordRefused(
+            "This file is damaged or is not a Word document, so it cannot be read. Open it in "
+            "Word, save it again as a Word Document (.docx), and upload that."
+        ) from None
+    if len(entries) > MAX_ENTRIES:
+        raise WordRefused("This file holds far more parts than any Word document; it was not read.")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if total > MAX_UNCOMPRESSED_BYTES or (entry.file_size > MB and ratio > MAX_RATIO):
+            raise WordRefused(
+                "This file expands to far more than any Word document (it may be a 'zip "
+                "bomb'); it was not read."
+            )
+    return archive
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return archive.read(name)
+    except KeyError:
+        return b""
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError):
+        raise WordRefused(
+            "This file is damaged, so it cannot be read. Open it in Word, save it again as a "
+            "Word Document (.docx), and upload that."
+        ) from None
+
+
+def check_docx(data: bytes) -> zipfile.ZipFile:
+    """The file as a zip that is safe to hand to mammoth, or ``WordRefused`` saying why not."""
+    archive = _check_container(data)
+    names = set(archive.namelist())
+    content_types = _read(archive, "[Content_Types].xml")
+    if _read(archive, "mimetype").startswith(ODT_MIME):
+        raise WordRefused(
+            "This is an OpenDocument text file (.odt) under a .docx name. Open it in LibreOffice "
+            "or Word, save it as a Word Document (.docx), and upload that."
+        )
+    if not content_types or "word/document.xml" not in names:
+        raise WordRefused(
+            "This file is not a Word document, so it cannot be read. Save it from Word as a "
+            "Word Document (.docx) and upload that."
+        )
+    if any(marker.encode() in content_types for marker in MACRO_TYPES) or any(
+        name.lower().endswith("vbaproject.bin") for name in names
+    ):
+        raise WordRefused(
+            "This Word file contains macros, which are not accepted. Save it as a Word "
+            "Document (.docx), which holds no macros, and upload that."
+        )
+    for name in names:
+        if not name.endswith((".xml", ".rels")):
+            continue
+        part = _read(archive, name)
+        if DTD.search(part[:4096]) or DTD.search(part):
+            raise WordRefused(
+                f"This file's part {name} declares its own XML entities, which no Word document "
+                "needs; it was not read."
+            )
+        if name.endswith(".rels"):
+            for relationship in EXTERNAL_TARGET.findall(part):
+                kind = RELATIONSHIP_TYPE.search(relationship)
+                if kind and kind.group(1).endswith("/hyperlink"):
+                    continue  # a link the reader may follow; kept as a link, never fetched
+                target = RELATIONSHIP_TARGET.search(relationship)
+                shown = target.group(1).decode("utf-8", "replace")[:200] if target else ""
+                raise WordRefused(
+                    f"This document links to something outside itself ({shown}), such as a "
+                    "linked picture or template. Nothing outside the file is fetched: insert the "
+                    "picture into the document or remove the link, save, and upload it again."
+                )
+    return archive
+
+
+@dataclass
+class Block:
+    """One paragraph, heading, list or table of the document, in reading order."""
+
+    kind: str  # heading | text | table
+    text: str
+    html: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+    position: int = 0
+    #: for an item of a list: the list's tag and which list, so items join up again
+    list_tag: str = ""
+    list_id: int = 0
+
+
+def docx_html(data: bytes, *, deadline: Deadline) -> str:
+    check_docx(data)
+    deadline.check()
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(data),
+            style_map=STYLE_MAP,
+            convert_image=mammoth.images.img_element(lambda image: {}),
+        )
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError, AttributeError) as error:
+        raise WordRefused(
+            "This file is damaged, so it cannot be read. Open it in Word, save it again as a "
+            "Word Document (.docx), and upload that."
+        ) from error
+    deadline.check()
+    return result.value
+
+
+def text_of(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _cell_rows(table) -> list[list]:
+    rows = []
+    for row in table.iterchildren():
+        if row.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(_cell_rows(row))
+        elif row.tag == "tr":
+            rows.append([cell for cell in row.iterchildren() if cell.tag in ("td", "th")])
+    return rows
+
+
+def _is_layout(cells: list[list], is_heading, is_data_header) -> bool:
+    """A table used to lay out the form (a question in one cell, its answer in the next)
+    rather than to hold rows of data (whose first row names a table question's columns)."""
+    texts = [[text_of(cell) for cell in row] for row in cells]
+    if texts and all(len(row) == 2 for row in texts):
+        labels = [row[0] for row in texts if row[0]]
+        if not any(row[1] for row in texts):
+            return True  # labels with blanks to fill in: "Name:", "Date:", "SIGNATURE:"
+        if labels and sum(1 for label in labels if is_heading(label)) * 2 >= len(labels):
+            return True  # a label beside its answer: "Name | DacCom PbC Limited"
+    if texts and is_data_header(texts[0]):
+        return False
+    for row in cells:
+        for cell in row:
+            if cell.find(".//table") is not None or cell.find(".//h1") is not None:
+                return True
+            words = text_of(cell)
+            if len(words) > 300 or is_heading(words):
+                return True
+    return False
+
+
+def blocks_of(markup: str, *, is_heading, is_data_header, deadline: Deadline) -> list[Block]:
+    """The document's blocks; tables that lay out the form are read cell by cell."""
+    if not markup.strip():
+        return []
+    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    blocks: list[Block] = []
+
+    def visit(element) -> None:
+        if len(blocks) > MAX_BLOCKS:
+            raise WordRefused(
+                f"This document has more than {MAX_BLOCKS:,} paragraphs, far more than a plan; "
+                "split it and upload the parts one at a time."
+            )
+        if len(blocks) % 500 == 0:
+            deadline.check()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "table":
+            cells = _cell_rows(element)
+            if _is_layout(cells, is_heading, is_data_header):
+                for row in cells:
+                    for cell in row:
+                        for child in cell.iterchildren():
+                            visit(child)
+                return
+            rows = [[text_of(cell) for cell in row] for row in cells]
+            rows = [row for row in rows if any(row)]
+            if rows:
+                blocks.append(
+                    Block("table", " | ".join(rows[0]), rows=rows, position=len(blocks) + 1)
+                )
+            return
+        if tag in ("ul", "ol"):
+            list_id = id(element)
+            for item in element.iterchildren():
+                words = text_of(item)
+                if item.tag != "li" or not words:
+                    continue
+                markup = etree.tostring(item, encoding="unicode", method="html", with_tail=False)
+                blocks.append(
+                    Block(
+                        "item",
+                        words,
+                        clean_html(f"<{tag}>{markup}</{tag}>")[4:-5],
+                        position=len(blocks) + 1,
+                        list_tag=tag,
+                        list_id=list_id,
+                    )
+                )
+            return
+        words = text_of(element)
+        if not words:
+            return
+        markup = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            blocks.append(Block("heading", words, markup, position=len(blocks) + 1))
+        else:
+            blocks.append(Block("text", words, clean_html(markup), position=len(blocks) + 1))
+
+    for child in root.iterchildren():
+        visit(child)
+    return blocks

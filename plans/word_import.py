@@ -1,0 +1,857 @@
+"""A filled form read from Word: which text answers which question of the plan's form.
+
+``word_import_preview`` reads the file (plans/word_files.py) and finds the form in it: part and
+question headings by number and by title (a renumbered question is found by its title), with
+"(For completion by ...)", "(To be completed by ...)" and explanatory-note markers ignored. The
+form's own words (part guidance, prompts, return instructions, the sign-off block) are
+recognised and left out. Everything else becomes a *piece*: the text or table found under a
+question, or text that matched nothing, kept and listed. Nothing is written: the preview is
+plain JSON the caller keeps (the session) until the editor applies it with ``word_import_apply``
+(docs/decisions/0410-word-import-preview-and-apply.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from consortia.permissions import Perm, allowed
+
+from . import finance, services
+from .content import table_rows as aligned
+from .errors import AnswerInvalid, StaleAnswer
+from .kinds.savings_target import plan_savings
+from .models import Answer, Plan, QuestionKind, TemplateQuestion
+from .presenters import answer_state
+from .sanitise import clean_cell, clean_html, html_to_text
+from .structured import KINDS
+from .word_files import Block, Deadline, WordRefused, blocks_of, docx_html, refuse_by_name
+from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
+
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+CONFIDENCE_LABELS = {HIGH: "Sure", MEDIUM: "Probably", LOW: "Unsure"}
+HEADING_MAX_CHARACTERS = 400
+
+# Curly quotes and en/em dashes read as their plain forms.
+_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d\u2013\u2014", "''\"\"--")
+_COMPLETION = re.compile(r"\(\s*(?:for completion by|to be completed by)[^)]*\)", re.I)
+_NOTE_MARK = re.compile(
+    r"\(\s*\d{1,2}\s*\)\s*(?:see explanatory notes?)?|see explanatory notes?", re.I
+)
+_NUMBER = re.compile(r"^\s*(?:section\s+)?(\d{1,2}(?:\.\d{1,2})?)\s*[.):]?\s+(?=\S)", re.I)
+# "1." on its own line, its title on the next ("INTRODUCTION"), as Word's numbering exports.
+_NUMBER_ALONE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})?\.\s*$")
+
+
+def normalised(text: str) -> str:
+    text = html.unescape(text or "").translate(_QUOTES).lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^\w£%]+", " ", text).split())
+
+
+def similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def heading_parts(text: str) -> tuple[str, str]:
+    """("4.2", "services to be commissioned") from a heading as the form prints it."""
+    text = _NOTE_MARK.sub(" ", _COMPLETION.sub(" ", text))
+    match = _NUMBER.match(text)
+    number = match.group(1) if match else ""
+    title = text[match.end() :] if match else text
+    return number, normalised(title)
+
+
+@dataclass
+class FormIndex:
+    """The plan's form, ready to be looked for in a document."""
+
+    questions: list[TemplateQuestion]
+    parts: list
+    titles: dict[int, str] = field(default_factory=dict)
+    tokens: dict[int, set[str]] = field(default_factory=dict)
+    prompts: dict[int, list[str]] = field(default_factory=dict)
+    form_text: set[str] = field(default_factory=set)
+    part_titles: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, template) -> FormIndex:
+        parts = list(template.parts.order_by("position"))
+        questions = list(template.questions.select_related("part").order_by("position"))
+        index = cls(questions=questions, parts=parts)
+        for question in questions:
+            title = normalised(question.title)
+            index.titles[question.pk] = title
+            index.tokens[question.pk] = set(title.split())
+            index.prompts[question.pk] = [normalised(p) for p in question.prompts or []]
+            index.form_text.update(index.prompts[question.pk])
+            index.form_text.update(_paragraphs(question.note))
+        for part in parts:
+            index.part_titles[part.key] = normalised(part.title)
+            index.form_text.update(_paragraphs(part.guidance))
+        index.form_text.update(_paragraphs(template.return_instructions))
+        index.form_text.update(normalised(s.get("title", "")) for s in template.signatories or [])
+        index.form_text.update({"name", "date", "signature", "name date", ""})
+        index.form_text.discard("")
+        return index
+
+    def is_heading(self, text: str) -> bool:
+        return self.question_for(text)[0] is not None or self.part_for(text) is not None
+
+    def is_data_header(self, header: list[str]) -> bool:
+        return _table_question(header, self) is not None
+
+    def part_for(self, text: str):
+        if len(text) > 120:
+            return None
+        number, title = heading_parts(text)
+        for part in self.parts:
+            target = self.part_titles[part.key]
+            if title == target or (
+                number == part.number and similarity(title, target) >= 0.8 and title
+            ):
+                return part
+        return None
+
+    def question_for(self, text: str, part=None) -> tuple[TemplateQuestion | None, str]:
+        """The question a heading names and how sure that is, or (None, ""). A question with
+        a title of a word or two ("Name") is looked for only in its own part, when known."""
+        if len(text) > HEADING_MAX_CHARACTERS:
+            return None, ""
+        number, title = heading_parts(text)
+        if not title:
+            return None, ""
+        words = set(title.split())
+        best, best_score, best_confidence = None, 0.0, ""
+        for question in self.questions:
+            target = self.titles[question.pk]
+            same_number = bool(number) and number == question.number
+            if len(self.tokens[question.pk]) < 3:
+                # "Name" and "Directors": only the whole text, never a fragment.
+                if part is not None and question.part_id != part.pk and not same_number:
+                    continue
+                score = 1.0 if title == target else 0.0
+            elif not same_number and len(words & self.tokens[question.pk]) * 2 < len(
+                self.tokens[question.pk]
+            ):
+                continue
+            else:
+                score = similarity(title, target)
+                if target in title or (len(words) >= 3 and title in target):
+                    score = max(score, 0.8)
+            if (same_number and score >= 0.75) or score >= 0.9:
+                confidence = HIGH
+            elif score >= 0.75 or (same_number and score >= 0.45):
+                confidence = MEDIUM
+            else:
+                continue
+            rank = score + (0.2 if same_number else 0)
+            if rank > best_score:
+                best, best_score, best_confidence = question, rank, confidence
+        return best, best_confidence
+
+    def is_form_text(self, text: str) -> bool:
+        words = normalised(text)
+        if words in self.form_text:
+            return True
+        if len(words) < 25:
+            return False
+        if len(words) < 300 and any(
+            len(known) >= 25 and known in words and len(known) >= 0.6 * len(words)
+            for known in self.form_text
+        ):
+            return True  # "2.3 DacCom Leads - " and the prompt printed after it
+        return any(
+            abs(len(words) - len(known)) < 0.2 * len(words) and similarity(words, known) >= 0.9
+            for known in self.form_text
+        )
+
+
+def _paragraphs(markup: str) -> set[str]:
+    """The separate paragraphs, list items and headings of a piece of the form's HTML."""
+    found = set()
+    for chunk in re.split(r"(?i)</?(?:p|li|h[1-6]|ul|ol|br)\b[^>]*>", markup or ""):
+        text = html_to_text(chunk)
+        # "Section 1 - DacCom Details; Section 2 - ..." lists the form's own subheadings.
+        for words in [text, *text.split(";")]:
+            if normalised(words):
+                found.add(normalised(words))
+                found.add(heading_parts(words)[1])
+    return found
+
+
+# --- pieces -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Piece:
+    """Text or a table found in the document, and the question it looks like it answers."""
+
+    id: int
+    key: str = ""
+    confidence: str = ""
+    heading: str = ""
+    position: int = 0
+    html: str = ""
+    table: list[list[str]] = field(default_factory=list)
+    reason: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "confidence": self.confidence,
+            "heading": self.heading,
+            "position": self.position,
+            "html": self.html,
+            "table": self.table,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Piece:
+        return cls(
+            id=int(data["id"]),
+            key=str(data.get("key") or ""),
+            confidence=str(data.get("confidence") or ""),
+            heading=str(data.get("heading") or ""),
+            position=int(data.get("position") or 0),
+            html=str(data.get("html") or ""),
+            table=[[str(cell) for cell in row] for row in data.get("table") or []],
+            reason=str(data.get("reason") or ""),
+        )
+
+    @property
+    def text(self) -> str:
+        if self.table:
+            return " | ".join(" ".join(row) for row in self.table)
+        return html_to_text(self.html)
+
+
+def _answer_html(block: Block) -> str:
+    if block.kind == "heading":
+        level = block.html[2:3] if block.html.startswith("<h") else "1"
+        tag = {"4": "h2", "5": "h3", "6": "h4"}.get(level, "h4")
+        return f"<{tag}>{html.escape(block.text, quote=False)}</{tag}>"
+    return block.html
+
+
+def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
+    pieces: list[Piece] = []
+    form_text_count = 0
+    question: TemplateQuestion | None = None
+    confidence = ""
+    heading = ""
+    current: Piece | None = None
+    pending_number = ""
+
+    part = None
+    list_of: dict[int, int] = {}  # piece id: the Word list its html ends in
+
+    def start(key: str, how_sure: str, where: str, position: int) -> Piece:
+        piece = Piece(id=len(pieces) + 1, key=key, confidence=how_sure, heading=where)
+        piece.position = position
+        pieces.append(piece)
+        return piece
+
+    def append(piece: Piece, block: Block) -> None:
+        if block.kind != "item":
+            piece.html += _answer_html(block)
+            list_of.pop(piece.id, None)
+            return
+        close = f"</{block.list_tag}>"
+        if list_of.get(piece.id) == block.list_id and piece.html.endswith(close):
+            piece.html = piece.html[: -len(close)] + block.html + close
+        else:
+            piece.html += f"<{block.list_tag}>{block.html}{close}"
+        list_of[piece.id] = block.list_id
+
+    for block in blocks:
+        if block.position % 200 == 0:
+            deadline.check()
+        if block.kind != "table":
+            label = f"{pending_number} {block.text}" if pending_number else block.text
+            pending_number = ""
+            if _NUMBER_ALONE.match(block.text):
+                pending_number = block.text.strip().rstrip(".")
+                continue
+            found, how_sure = index.question_for(label, part)
+            if found is not None:
+                question, confidence, heading = found, how_sure, block.text
+                part = found.part
+                current = None
+                continue
+            found_part = index.part_for(label)
+            if found_part is not None:
+                part, confidence, heading, current = found_part, "", block.text, None
+                # The sign-off part is the sign-off block: its lines are the form's.
+                question = next(
+                    (q for q in index.questions if q.part_id == part.pk and not q.answerable),
+                    None,
+                )
+                continue
+            if question is not None and not question.answerable and index.is_form_text(block.text):
+                form_text_count += 1  # the sign-off block: signatures are not imported
+                continue
+            if index.is_form_text(block.text):
+                is_prompt = question is not None and normalised(block.text) in index.prompts.get(
+                    question.pk, []
+                )
+                if is_prompt and len(index.prompts[question.pk]) > 1:
+                    # Several prompts in one answer box: keep each as the heading of its part
+                    # of the answer, as the plan pages do.
+                    if current is None or current.table:
+                        current = start(question.key, confidence, heading, block.position)
+                    current.html += f"<h4>{html.escape(block.text, quote=False)}</h4>"
+                else:
+                    form_text_count += 1
+                continue
+        if block.kind == "table":
+            owner = question
+            how_sure = confidence
+            if owner is None or owner.kind not in (QuestionKind.TABLE, QuestionKind.PROJECTS):
+                better = _table_question(block.rows[0], index)
+                if better is not None:
+                    owner, how_sure = better, MEDIUM
+            piece = start(owner.key if owner else "", how_sure, heading, block.position)
+            piece.table = block.rows
+            if owner is None:
+                piece.reason = "No question heading before this table."
+            current = None
+            continue
+        if current is None:
+            owner = question if question is not None and question.answerable else None
+            current = start(
+                owner.key if owner else "", confidence if owner else "", heading, block.position
+            )
+            if owner is None:
+                current.reason = "Not under any question of the form."
+        append(current, block)
+    return pieces, form_text_count
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+PROJECT_COLUMNS = {
+    "number": ("project number", "project no", "project"),
+    "title": ("project title", "project name"),
+    "leads": ("leads", "lead", "project leads"),
+    "code": ("target", "target number", "target no", "code"),
+    "target_title": ("target title", "target name", "description"),
+    "planned_saving": ("planned saving", "saving", "savings", "planned saving £"),
+}
+
+
+def _column_for(header: str, columns: list[dict]) -> str:
+    wanted = normalised(header)
+    if not wanted:
+        return ""
+    best, best_score = "", 0.0
+    for column in columns:
+        label = normalised(column.get("label", "")) or normalised(column.get("key", ""))
+        score = similarity(wanted, label)
+        if label and (label in wanted.split() or wanted in label.split()):
+            score = max(score, 0.8)
+        if score > best_score:
+            best, best_score = column["key"], score
+    return best if best_score >= 0.75 else ""
+
+
+def _header_matches(header: list[str], columns: list[dict]) -> int:
+    return sum(1 for cell in header if _column_for(cell, columns))
+
+
+def _table_question(header: list[str], index: FormIndex) -> TemplateQuestion | None:
+    scored = [
+        (_header_matches(header, q.columns), q)
+        for q in index.questions
+        if q.kind == QuestionKind.TABLE and q.columns
+    ]
+    scored = [(n, q) for n, q in scored if n and n * 2 >= len([c for c in header if c])]
+    if not scored:
+        return None
+    return max(scored, key=lambda item: item[0])[1]
+
+
+def table_rows(question: TemplateQuestion, table: list[list[str]]) -> tuple[list[dict], str]:
+    """A Word table as the question's rows, columns matched by their headings (the first row);
+    a table without headings fills the columns in order. Returns the rows and a note."""
+    columns = question.columns or []
+    header = table[0] if table else []
+    mapping = {i: _column_for(cell, columns) for i, cell in enumerate(header)}
+    note = ""
+    if any(mapping.values()):
+        body = table[1:]
+        ignored = [header[i] for i, key in mapping.items() if not key and header[i]]
+        if ignored:
+            note = "Columns left out: " + ", ".join(ignored) + "."
+    else:
+        filled = [
+            i for i in range(max((len(r) for r in table), default=0)) if any(
+                i < len(r) and r[i] and not r[i].rstrip(".").isdigit() for r in table
+            )
+        ]  # fmt: skip
+        mapping = {i: columns[n]["key"] for n, i in enumerate(filled) if n < len(columns)}
+        body = table
+    rows = []
+    for line in body:
+        row = {column["key"]: "" for column in columns}
+        for i, key in mapping.items():
+            if key and i < len(line):
+                row[key] = clean_cell(line[i])
+        if any(row.values()):
+            rows.append(row)
+    return rows, note
+
+
+_SEPARATOR = re.compile(r"\s+[\u2013\u2014-]\s+|:\s+")
+
+
+def lines_as_rows(question: TemplateQuestion, markup: str) -> list[dict]:
+    """Lines of text ("Dr Gerry Bulger - CAS / Referrals Management") as table rows."""
+    keys = [column["key"] for column in question.columns or []]
+    lines = re.split(r"(?i)</?(?:p|li|br|h[1-6])\b[^>]*>", markup or "")
+    rows = []
+    for line in lines:
+        words = html_to_text(line)
+        if not words or not keys:
+            continue
+        cells = _SEPARATOR.split(words, maxsplit=len(keys) - 1)
+        rows.append(
+            {key: clean_cell(cells[i]) if i < len(cells) else "" for i, key in enumerate(keys)}
+        )
+    return rows
+
+
+def table_as_html(table: list[list[str]]) -> str:
+    return "".join(
+        "<p>" + html.escape(" \u2013 ".join(cell for cell in row if cell), quote=False) + "</p>"
+        for row in table
+        if any(row)
+    )
+
+
+# --- structured answers -----------------------------------------------------------------------
+
+_MONEY = r"£\s*([\d,]+(?:\.\d+)?)\s*(m|k|million|thousand)?\b"
+_PROJECT_LINE = re.compile(r"^project\s+(\d+)\s*[:.\u2013-]\s*(.+?)[:.]?\s*$", re.I)
+_TARGET_LINE = re.compile(
+    r"^target\s+(\d+(?:\.\d+)*)\s*[\u2013\u2014:-]\s*(.+?)(?::?\s*(?:planned\s+)?saving(?:s)?\s+of\s+"
+    + _MONEY
+    + r")?\s*\.?$",
+    re.I,
+)
+_IDENTIFIED_LINE = re.compile(r"(?i)<p>\s*Total Identified Savings:\s*£[\d,.]+\s*</p>")
+_IDENTIFIED = re.compile(r"total identified savings[^£]{0,60}" + _MONEY, re.I)
+
+
+def money(amount: str, unit: str | None) -> Decimal | None:
+    try:
+        value = Decimal(amount.replace(",", ""))
+    except InvalidOperation:
+        return None
+    scale = {"m": 1_000_000, "million": 1_000_000, "k": 1_000, "thousand": 1_000}
+    return value * scale.get((unit or "").lower(), 1)
+
+
+def _stored(number: Decimal) -> str:
+    text = f"{number.normalize():f}"
+    return text
+
+
+def projects_from_text(markup: str) -> dict:
+    """Projects and their targets from lines like "Project 1: Improving Outpatient Efficiency"
+    and "Target 1.1 - Clinical Assessment Service: saving of £153k"; a project listed twice
+    (once outlined, once with savings) is one project."""
+    projects: dict[str, dict] = {}
+    current = None
+    for line in re.split(r"(?i)</?(?:p|li|br|h[1-6])\b[^>]*>", markup or ""):
+        words = " ".join(html_to_text(line).split())
+        project = _PROJECT_LINE.match(words)
+        if project:
+            number = project.group(1)
+            current = projects.setdefault(
+                number,
+                {"number": number, "title": project.group(2).strip(), "leads": [], "targets": []},
+            )
+            continue
+        target = _TARGET_LINE.match(words)
+        if target and current is not None:
+            code, title = target.group(1), target.group(2).strip().rstrip(":").strip()
+            amount = money(target.group(3), target.group(4)) if target.group(3) else None
+            existing = next((t for t in current["targets"] if t["code"] == code), None)
+            if existing is None:
+                existing = {"code": code, "title": title, "planned_saving": ""}
+                current["targets"].append(existing)
+            if amount is not None:
+                existing["planned_saving"] = _stored(amount)
+    found = list(projects.values())
+    for project in found:
+        project["targets"] = [t for t in project["targets"] if t["planned_saving"]] or []
+    return {"projects": found} if any(p["targets"] for p in found) else {}
+
+
+def projects_from_table(table: list[list[str]]) -> dict:
+    """A projects table: one row per target, the project's number and title repeated or left
+    blank under the first; "Total" rows are computed and skipped."""
+    if len(table) < 2:
+        return {}
+    header = [normalised(cell) for cell in table[0]]
+    mapping = {}
+    for i, cell in enumerate(header):
+        for key, names in PROJECT_COLUMNS.items():
+            if cell in names and key not in mapping.values():
+                mapping[i] = key
+                break
+    if "code" not in mapping.values() or "planned_saving" not in mapping.values():
+        return {}
+    projects: list[dict] = []
+    for line in table[1:]:
+        row = {key: (line[i] if i < len(line) else "").strip() for i, key in mapping.items()}
+        if normalised(" ".join(line)).startswith("total"):
+            continue
+        number, title = row.get("number", ""), row.get("title", "")
+        combined = re.match(r"^(\d+)[.:]?\s+(.+)$", number)
+        if combined and not title:
+            number, title = combined.group(1), combined.group(2)
+        if number or title:
+            projects.append(
+                {
+                    "number": number,
+                    "title": title,
+                    "leads": [n.strip() for n in row.get("leads", "").split(",") if n.strip()],
+                    "targets": [],
+                }
+            )
+        if not projects or not row.get("code"):
+            continue
+        amount = re.search(_MONEY, row.get("planned_saving", "")) or re.search(
+            r"([\d,]+(?:\.\d+)?)()", row.get("planned_saving", "")
+        )
+        value = money(amount.group(1), amount.group(2)) if amount else None
+        projects[-1]["targets"].append(
+            {
+                "code": row["code"],
+                "title": row.get("target_title", ""),
+                "planned_saving": _stored(value) if value is not None else "",
+            }
+        )
+    return {"projects": projects} if projects else {}
+
+
+def identified_from_text(markup: str) -> dict:
+    found = _IDENTIFIED.search(" ".join(html_to_text(re.sub(r"<[^>]+>", " ", markup)).split()))
+    if not found:
+        return {}
+    value = money(found.group(1), found.group(2))
+    return {"total_identified_savings": _stored(value)} if value else {}
+
+
+# --- what each question would receive ----------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """What applying would write to one question."""
+
+    question: TemplateQuestion
+    pieces: list[Piece]
+    text: str | None = None
+    rows: list[dict] | None = None
+    data: dict | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
+    proposal = Proposal(question=question, pieces=pieces)
+    tables = [piece.table for piece in pieces if piece.table]
+    markup = "".join(piece.html for piece in pieces if not piece.table)
+    if question.kind == QuestionKind.TABLE:
+        rows: list[dict] = []
+        for table in tables:
+            found, note = table_rows(question, table)
+            rows += found
+            if note:
+                proposal.notes.append(note)
+        if markup:
+            rows += lines_as_rows(question, markup)
+        proposal.rows = rows
+        return proposal
+    if question.kind == QuestionKind.PROJECTS:
+        data = {}
+        for table in tables:
+            data = projects_from_table(table) or data
+        if not data:
+            data = projects_from_text(markup)
+        else:
+            markup += ""
+        if not data:
+            markup += "".join(table_as_html(t) for t in tables)
+        proposal.data = data or None
+    elif question.kind == QuestionKind.SAVINGS_TARGET:
+        proposal.data = identified_from_text(markup) or None
+        # The figure as the Word export prints it is the figure, not part of the answer.
+        markup = _IDENTIFIED_LINE.sub("", markup)
+        markup += "".join(table_as_html(t) for t in tables)
+    else:
+        if tables:
+            proposal.notes.append("A table under a text answer is kept as one line per row.")
+        markup += "".join(table_as_html(t) for t in tables)
+    if question.has_text:
+        proposal.text = clean_html(markup)
+    if proposal.data is not None:
+        try:
+            proposal.data = KINDS[question.kind].clean(proposal.data)
+        except AnswerInvalid as invalid:
+            proposal.notes.append(f"The figures found could not be used: {invalid.message}")
+            proposal.data = None
+    return proposal
+
+
+# --- the preview ------------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    filename: str
+    pieces: list[Piece]
+    form_text_count: int
+    versions: dict[str, int]
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "pieces": [piece.as_json() for piece in self.pieces],
+            "form_text_count": self.form_text_count,
+            "versions": self.versions,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Preview:
+        return cls(
+            filename=str(data.get("filename") or ""),
+            pieces=[Piece.from_json(item) for item in data.get("pieces") or []],
+            form_text_count=int(data.get("form_text_count") or 0),
+            versions={str(k): int(v) for k, v in (data.get("versions") or {}).items()},
+        )
+
+
+def _may_import(user, plan: Plan) -> None:
+    if not allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, plan):
+        raise PermissionDenied("Only the consortium's editors and chair can import into its plan.")
+    if plan.status not in CONSORTIUM_EDITS_IN:
+        raise PermissionDenied(
+            f"The plan is {plan.get_status_display().lower()}: a Word file can be imported only "
+            "while the consortium is writing it."
+        )
+
+
+def word_import_preview(*, plan: Plan, user, filename: str, data: bytes) -> Preview:
+    """Read ``data`` (a .docx) and say what it would write to ``plan``; nothing is written.
+
+    Raises ``WordRefused`` with a message for a file that cannot be read safely.
+    """
+    _may_import(user, plan)
+    refuse_by_name(filename)
+    deadline = Deadline()
+    index = FormIndex.of(plan.template)
+    markup = docx_html(data, deadline=deadline)
+    blocks = blocks_of(
+        markup,
+        is_heading=index.is_heading,
+        is_data_header=index.is_data_header,
+        deadline=deadline,
+    )
+    pieces, form_text_count = _split_pieces(blocks, index, deadline)
+    if not pieces:
+        raise WordRefused("No text was found in this document.")
+    versions = {
+        key: version for key, version in plan.answers.values_list("question__key", "version")
+    }
+    return Preview(
+        filename=filename, pieces=pieces, form_text_count=form_text_count, versions=versions
+    )
+
+
+def proposals(plan: Plan, preview: Preview, choices: dict[int, str] | None = None):
+    """What applying would write, question by question in form order, with the pieces chosen
+    for each (``choices`` maps a piece to a question key, "" to leave it out)."""
+    questions = {q.key: q for q in plan.template.questions.order_by("position")}
+    chosen: dict[str, list[Piece]] = {}
+    for piece in preview.pieces:
+        key = piece.key if choices is None else choices.get(piece.id, "")
+        if key in questions and questions[key].answerable:
+            chosen.setdefault(key, []).append(piece)
+    return [proposal_for(questions[key], chosen[key]) for key in questions if key in chosen]
+
+
+@dataclass
+class ApplyResult:
+    snapshot_name: str
+    saved: list[TemplateQuestion] = field(default_factory=list)
+    conflicts: list[TemplateQuestion] = field(default_factory=list)
+    refused: list[tuple[TemplateQuestion, str]] = field(default_factory=list)
+
+
+def _snapshot_name(plan: Plan, filename: str) -> str:
+    when = date_format(localtime(timezone.now()), "j F Y H:i")
+    base = f"Before importing {filename[:120]} ({when})"
+    taken = {name.lower() for name in plan.snapshots.values_list("name", flat=True)}
+    name, number = base, 2
+    while name.lower() in taken:
+        name, number = f"{base} {number}", number + 1
+    return name
+
+
+def word_import_apply(
+    *, plan: Plan, user, preview: Preview, choices: dict[int, str]
+) -> ApplyResult:
+    """Name a draft of the plan as it is, then save each chosen answer as an ordinary save.
+
+    An answer someone saved after the preview was made is not overwritten: it is listed as a
+    conflict. Questions the user may not edit are listed with the reason.
+    """
+    _may_import(user, plan)
+    plan_proposals = proposals(plan, preview, choices)
+    if not plan_proposals:
+        raise AnswerInvalid("Choose at least one piece of text to import.")
+    snapshot = services.snapshot_create(
+        plan=plan, user=user, name=_snapshot_name(plan, preview.filename)
+    )
+    result = ApplyResult(snapshot_name=snapshot.name)
+    answers = {a.question.key: a for a in plan.answers.select_related("question")}
+    for proposal in plan_proposals:
+        question = proposal.question
+        answer = answers.get(question.key)
+        if answer is None:
+            answer = Answer.objects.create(plan=plan, question=question)
+        decision = may_edit_answer(user, plan, question)
+        if not decision:
+            result.refused.append((question, decision.reason))
+            continue
+        try:
+            services.answer_save(
+                answer=answer,
+                user=user,
+                base_version=preview.versions.get(question.key, answer.version),
+                text=proposal.text,
+                rows=proposal.rows,
+                data=proposal.data,
+            )
+        except StaleAnswer:
+            result.conflicts.append(question)
+        except AnswerInvalid as invalid:
+            result.refused.append((question, invalid.message))
+        else:
+            result.saved.append(question)
+    return result
+
+
+# --- what the preview page shows ----------------------------------------------------------------
+
+
+def default_choices(plan: Plan, preview: Preview, user) -> dict[int, str]:
+    """Sure and probable matches the user may write are ticked; the rest are left to them."""
+    questions = {q.key: q for q in plan.template.questions.all()}
+    choices = {}
+    for piece in preview.pieces:
+        question = questions.get(piece.key)
+        ticked = (
+            question is not None
+            and piece.confidence in (HIGH, MEDIUM)
+            and bool(may_edit_answer(user, plan, question))
+        )
+        choices[piece.id] = piece.key if ticked else ""
+    return choices
+
+
+@dataclass
+class PieceRow:
+    piece: Piece
+    chosen: str
+    confidence_label: str
+    tag_class: str
+
+    @property
+    def html(self) -> str:
+        """The piece's text as the page shows it, through the allowlist again."""
+        return clean_html(self.piece.html)
+
+
+@dataclass
+class QuestionPreview:
+    question: TemplateQuestion | None
+    pieces: list[PieceRow]
+    existing: str = ""
+    may_edit: bool = True
+    reason: str = ""
+    proposal: Proposal | None = None
+    columns: list[dict] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
+
+
+_TAGS = {HIGH: "nhsuk-tag--green", MEDIUM: "nhsuk-tag--yellow", LOW: "nhsuk-tag--orange"}
+
+
+def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
+    """One row per question that receives or was matched with text, in form order, then the
+    text that matched nothing (``question`` None)."""
+    questions = list(plan.template.questions.order_by("position"))
+    answers = {a.question_id: a for a in plan.answers.all()}
+    by_key: dict[str, list[PieceRow]] = {}
+    for piece in preview.pieces:
+        chosen = choices.get(piece.id, "")
+        row = PieceRow(
+            piece=piece,
+            chosen=chosen,
+            confidence_label=CONFIDENCE_LABELS.get(piece.confidence, "No match"),
+            tag_class=_TAGS.get(piece.confidence, "nhsuk-tag--grey"),
+        )
+        by_key.setdefault(chosen or piece.key, []).append(row)
+    written = {p.question.key: p for p in proposals(plan, preview, choices)}
+    rows = []
+    for question in questions:
+        if question.key not in by_key:
+            continue
+        decision = may_edit_answer(user, plan, question)
+        item = QuestionPreview(
+            question=question,
+            pieces=by_key[question.key],
+            existing=answer_state(answers.get(question.pk)),
+            may_edit=bool(decision),
+            reason=decision.reason,
+            proposal=written.get(question.key),
+        )
+        proposal = item.proposal
+        if proposal is not None and proposal.rows is not None:
+            item.columns = question.columns
+            item.table = [list(r.values) for r in aligned(question, proposal.rows, plan_id=plan.pk)]
+        if proposal is not None and proposal.data and question.kind == QuestionKind.PROJECTS:
+            totals = plan_savings(proposal.data, None)
+            item.projects = [
+                f"{p.get('number')} {p.get('title')}: "
+                + (
+                    ", ".join(
+                        f"{t['code']} {finance.format_money(Decimal(t['planned_saving']))}"
+                        for t in p["targets"]
+                    )
+                    or "no targets"
+                )
+                for p in proposal.data["projects"]
+            ] + [f"Total planned savings: {finance.format_money(totals.total)}"]
+        rows.append(item)
+    if "" in by_key:
+        rows.append(QuestionPreview(question=None, pieces=by_key[""]))
+    return rows

@@ -1,0 +1,285 @@
+"""Stored answer HTML written into a Word document with python-docx: paragraphs, headings,
+bold/italic/underline, links, bullet and numbered lists (nested), block quotes and tables.
+
+Only the elements the answer allowlist keeps (plans/sanitise.py) and those the kinds' read-only
+templates draw (tables, definition lists) are written; anything else is read for its text.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from lxml import html as lxml_html
+
+from .word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
+
+# Answer headings sit below the form's own (Heading 1 parts, Heading 2 questions), so a
+# document read back finds the form's headings and keeps the answer's as the answer's.
+ANSWER_HEADINGS = {"h1": "Heading 4", "h2": "Heading 4", "h3": "Heading 5", "h4": "Heading 6"}
+ANSWER_TABLE_STYLE = "Table Grid"
+INLINE = {"strong", "b", "em", "i", "u", "a", "span", "br", "sup", "sub", "code"}
+MAX_LIST_DEPTH = 3
+
+
+def ensure_styles(document) -> None:
+    """The form-text and figures styles the import recognises and leaves out."""
+    styles = document.styles
+    names = {style.name for style in styles}
+    if FORM_TEXT_STYLE not in names:
+        style = styles.add_style(FORM_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.color.rgb = RGBColor(0x42, 0x54, 0x62)
+        style.font.size = Pt(10)
+    if FIGURES_STYLE not in names:
+        style = styles.add_style(FIGURES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.bold = True
+    if FIGURES_TABLE_STYLE not in names:
+        style = styles.add_style(FIGURES_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+        style.base_style = styles[ANSWER_TABLE_STYLE]
+
+
+def add_hyperlink(paragraph, url: str, text: str):
+    part = paragraph.part
+    relationship = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.append(underline)
+    run.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    text_element.set(qn("xml:space"), "preserve")
+    run.append(text_element)
+    link.append(run)
+    paragraph._p.append(link)
+    return link
+
+
+def _add_level(part, number_id: str, level: int) -> None:
+    """Word's default list definitions have one level; a nested item needs its own."""
+    numbering = part.numbering_part.element
+    num = next(
+        (n for n in numbering.iterchildren(qn("w:num")) if n.get(qn("w:numId")) == number_id), None
+    )
+    if num is None:
+        return
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a
+        for a in numbering.iterchildren(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == abstract_id
+    )
+    levels = {lvl.get(qn("w:ilvl")): lvl for lvl in abstract.iterchildren(qn("w:lvl"))}
+    if str(level) in levels or "0" not in levels:
+        return
+    copy = deepcopy(levels["0"])
+    copy.set(qn("w:ilvl"), str(level))
+    for style in copy.findall(qn("w:pStyle")):  # the style names level 0 only
+        copy.remove(style)
+    indent = copy.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+    if indent is not None:
+        indent.set(qn("w:left"), str(360 * (level + 1)))
+    max(levels.values(), key=lambda lvl: int(lvl.get(qn("w:ilvl")))).addnext(copy)
+
+
+def _nest(paragraph, style: str, depth: int) -> None:
+    """Put a list item at ``depth`` of its style's list, as Word's "Increase indent" does."""
+    numbering = paragraph.part.document.styles[style].element.find(qn("w:pPr"))
+    numbering = numbering.find(qn("w:numPr")) if numbering is not None else None
+    number_id = numbering.find(qn("w:numId")) if numbering is not None else None
+    if number_id is None:
+        return
+    _add_level(paragraph.part, number_id.get(qn("w:val")), depth - 1)
+    properties = paragraph._p.get_or_add_pPr()
+    numbered = OxmlElement("w:numPr")
+    level = OxmlElement("w:ilvl")
+    level.set(qn("w:val"), str(depth - 1))
+    numbered.append(level)
+    which = OxmlElement("w:numId")
+    which.set(qn("w:val"), number_id.get(qn("w:val")))
+    numbered.append(which)
+    properties.append(numbered)
+    paragraph.paragraph_format.left_indent = Pt(18 * depth)
+
+
+class HtmlWriter:
+    """Writes HTML into a python-docx container (the document, or a table cell)."""
+
+    def __init__(
+        self, container, *, table_style: str = ANSWER_TABLE_STYLE, paragraph_style: str = ""
+    ):
+        self.container = container
+        self.table_style = table_style
+        # The form's own words and computed figures: every paragraph in one style (which the
+        # import leaves out), lists drawn with their bullets as text.
+        self.paragraph_style = paragraph_style
+        self.paragraphs: list = []  # every paragraph written, so a comment can find its passage
+
+    def _add_paragraph(self, style: str | None = None):
+        paragraph = self.container.add_paragraph(style=self.paragraph_style or style or None)
+        self.paragraphs.append(paragraph)
+        return paragraph
+
+    def write(self, markup: str) -> None:
+        if not (markup or "").strip():
+            return
+        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+        self._blocks(root, list_style="", depth=0)
+
+    # blocks
+    def _blocks(self, element, *, list_style: str, depth: int) -> None:
+        loose = []
+        if element.text and element.text.strip():
+            loose.append(element.text)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in INLINE or not tag:
+                loose.append(child)
+                continue
+            self._loose(loose)
+            loose = []
+            self._block(child, list_style=list_style, depth=depth)
+            if child.tail and child.tail.strip():
+                loose.append(child.tail)
+        self._loose(loose)
+
+    def _loose(self, items) -> None:
+        if not items:
+            return
+        paragraph = self._add_paragraph()
+        for item in items:
+            if isinstance(item, str):
+                self._run(paragraph, item, {})
+            else:
+                self._inline(paragraph, item, {})
+                if item.tail:
+                    self._run(paragraph, item.tail, {})
+
+    def _block(self, element, *, list_style: str, depth: int) -> None:
+        tag = element.tag
+        if tag == "p":
+            self._paragraph(element, style=None)
+        elif tag in ANSWER_HEADINGS:
+            self._paragraph(element, style=ANSWER_HEADINGS[tag])
+        elif tag in ("ul", "ol"):
+            style = "List Number" if tag == "ol" else "List Bullet"
+            items = [item for item in element if getattr(item, "tag", "") == "li"]
+            for number, item in enumerate(items, start=1):
+                marker = f"{number}. " if tag == "ol" else "\u2022 "
+                self._list_item(
+                    item, style=style, depth=min(depth + 1, MAX_LIST_DEPTH), marker=marker
+                )
+        elif tag == "blockquote":
+            for child in element:
+                self._paragraph(child, style="Quote") if child.tag == "p" else self._block(
+                    child, list_style=list_style, depth=depth
+                )
+            if element.text and element.text.strip():
+                self._paragraph(element, style="Quote")
+        elif tag == "table":
+            self._table(element)
+        elif tag == "dl":
+            for child in element:
+                paragraph = self._add_paragraph()
+                bold = {"bold": True} if child.tag == "dt" else {}
+                self._run(paragraph, child.text_content(), bold)
+        elif tag in ("caption",):
+            return
+        else:
+            self._blocks(element, list_style=list_style, depth=depth)
+
+    def _list_item(self, item, *, style: str, depth: int, marker: str) -> None:
+        paragraph = self._add_paragraph(style=style)
+        if self.paragraph_style:
+            paragraph.paragraph_format.left_indent = Pt(18 * depth)
+            self._run(paragraph, marker, {})
+        elif depth > 1:
+            _nest(paragraph, style, depth)
+        nested = []
+        if item.text:
+            self._run(paragraph, item.text, {})
+        for child in item:
+            if child.tag in ("ul", "ol"):
+                nested.append(child)
+                continue
+            if child.tag == "p":
+                self._inline_children(paragraph, child, {})
+            else:
+                self._inline(paragraph, child, {})
+            if child.tail:
+                self._run(paragraph, child.tail, {})
+        for child in nested:
+            self._block(child, list_style=style, depth=depth)
+
+    def _paragraph(self, element, *, style) -> None:
+        paragraph = self._add_paragraph(style=style)
+        heading = bool(self.paragraph_style) and element.tag in ANSWER_HEADINGS
+        self._inline_children(paragraph, element, {"bold": True} if heading else {})
+
+    def _table(self, element) -> None:
+        rows = [[cell for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")]
+        rows = [row for row in rows if row]
+        if not rows:
+            return
+        width = max(len(row) for row in rows)
+        table = self.container.add_table(rows=len(rows), cols=width)
+        table.style = self.table_style
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                target = table.cell(r, c)
+                target.text = " ".join(cell.text_content().split())
+                if cell.tag == "th":
+                    for run in target.paragraphs[0].runs:
+                        run.bold = True
+
+    # inline
+    def _inline_children(self, paragraph, element, format_: dict) -> None:
+        if element.text:
+            self._run(paragraph, element.text, format_)
+        for child in element:
+            self._inline(paragraph, child, format_)
+            if child.tail:
+                self._run(paragraph, child.tail, format_)
+
+    def _inline(self, paragraph, element, format_: dict) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "br":
+            paragraph.add_run().add_break()
+            return
+        if tag == "a" and element.get("href", "").startswith(("http://", "https://", "mailto:")):
+            add_hyperlink(paragraph, element.get("href"), element.text_content())
+            return
+        inner = dict(format_)
+        if tag in ("strong", "b"):
+            inner["bold"] = True
+        elif tag in ("em", "i"):
+            inner["italic"] = True
+        elif tag == "u":
+            inner["underline"] = True
+        self._inline_children(paragraph, element, inner)
+
+    def _run(self, paragraph, text: str, format_: dict) -> None:
+        text = " ".join(text.split("\n")) if "\n" in text else text
+        if not text:
+            return
+        run = paragraph.add_run(text)
+        run.bold = format_.get("bold") or None
+        run.italic = format_.get("italic") or None
+        run.underline = format_.get("underline") or None
+
+
+def write_html(
+    container, markup: str, *, table_style: str = ANSWER_TABLE_STYLE, paragraph_style: str = ""
+) -> HtmlWriter:
+    writer = HtmlWriter(container, table_style=table_style, paragraph_style=paragraph_style)
+    writer.write(markup)
+    return writer

@@ -1,0 +1,175 @@
+"""Importing a filled form from Word: the DacCom 2006/07 plan (seed 004) into a fresh plan."""
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from plans import services, word_import
+from plans.demo import read_demo_plan
+from plans.kinds.savings_target import savings_figures, share_summary
+from plans.models import Answer, PlanSnapshot
+from plans.sanitise import html_to_text
+from tests.factories import UserFactory
+from tests.plan_factories import demo_daccom_plan
+from tests.word_documents import COMMENTS_004, daccom_2006_07_docx
+
+pytestmark = pytest.mark.django_db
+
+
+def words(markup: str) -> str:
+    """The answer's words, whitespace normalised (a tag counts as a space)."""
+    return " ".join(html_to_text(re.sub(r"<[^>]+>", " ", markup or "")).split())
+
+
+def rows_of(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if v} for row in rows]
+
+
+@pytest.fixture
+def fresh_plan():
+    demo = demo_daccom_plan()
+    editor = UserFactory(consortium=demo.consortium)
+    plan = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2007/08", title="Imported"
+    )
+    return plan, editor
+
+
+def _preview(plan, editor):
+    data = daccom_2006_07_docx(plan.template)
+    return word_import.word_import_preview(
+        plan=plan, user=editor, filename="DacCom plan 2006-07.docx", data=data
+    )
+
+
+def test_daccom_2006_07_lands_on_the_right_questions_with_the_right_text(fresh_plan):
+    plan, editor = fresh_plan
+    preview = _preview(plan, editor)
+    proposals = {p.question.key: p for p in word_import.proposals(plan, preview)}
+    demo = read_demo_plan("daccom-2006-07.yaml")["answers"]
+    right, wrong = [], []
+    for key, expected in demo.items():
+        proposal = proposals.get(key)
+        if proposal is None:
+            wrong.append((key, "missing"))
+        elif "rows" in expected:
+            ok = rows_of(proposal.rows or []) == rows_of(expected["rows"])
+            (right if ok else wrong).append((key, proposal.rows))
+        else:
+            ok = words(proposal.text or "") == words(expected["text"])
+            (right if ok else wrong).append((key, words(proposal.text or "")[:300]))
+    assert len(right) / len(demo) >= 0.95, wrong
+
+
+def test_the_4_2_projects_become_projects_with_their_savings_totalling_2_68m(fresh_plan):
+    plan, editor = fresh_plan
+    proposals = {p.question.key: p for p in word_import.proposals(plan, _preview(plan, editor))}
+    projects = proposals["services-to-be-commissioned"].data["projects"]
+    savings = {t["code"]: t["planned_saving"] for p in projects for t in p["targets"]}
+    assert savings == {
+        "1.1": "153000", "1.3": "335000", "1.5": "68000", "1.7": "625000", "1.8": "91000",
+        "1.9": "15000", "2.1": "499000", "2.3": "34000", "8.1": "856000",
+    }  # fmt: skip
+    assert [p["title"] for p in projects][:2] == [
+        "Improving Outpatient Efficiency",
+        "Reducing A&E Attendances",
+    ]
+    assert proposals["financial-targets"].data == {"total_identified_savings": "6106000"}
+    totals = savings_figures(proposals["services-to-be-commissioned"].data, Decimal("6106000"))
+    assert share_summary(totals) == "£2.68m (44%) of £6.106m"
+
+
+def test_nothing_is_written_until_the_preview_is_applied(fresh_plan):
+    plan, editor = fresh_plan
+    before = list(Answer.objects.filter(plan=plan).values_list("pk", "version", "text", "rows"))
+    history_before = Answer.history.filter(plan=plan).count()
+    preview = _preview(plan, editor)
+    word_import.proposals(plan, preview)
+    assert (
+        list(Answer.objects.filter(plan=plan).values_list("pk", "version", "text", "rows"))
+        == before
+    )
+    assert Answer.history.filter(plan=plan).count() == history_before
+    assert not PlanSnapshot.objects.filter(plan=plan).exists()
+
+
+def test_applying_names_a_draft_first_then_saves_each_answer_as_an_ordinary_save(fresh_plan):
+    plan, editor = fresh_plan
+    services.answer_save(
+        answer=plan.answers.get(question__key="risks"),
+        user=editor,
+        base_version=0,
+        text="<p>Risks typed before the import.</p>",
+    )
+    preview = _preview(plan, editor)
+    choices = {piece.id: piece.key for piece in preview.pieces}
+    result = word_import.word_import_apply(plan=plan, user=editor, preview=preview, choices=choices)
+    snapshot = PlanSnapshot.objects.get(plan=plan)
+    assert snapshot.name == result.snapshot_name
+    assert snapshot.name.startswith("Before importing DacCom plan 2006-07.docx")
+    assert "Risks typed before the import." in snapshot.answers["risks"]["text"]
+    risks = plan.answers.get(question__key="risks")
+    assert risks.version == 2
+    assert "difficult for DacCom in isolation" in risks.text
+    assert risks.history.first().history_change_reason == services.SAVE
+    assert risks.history.first().history_user == editor
+    projects = plan.answers.get(question__key="services-to-be-commissioned")
+    assert len(projects.data["projects"]) == 5
+    # The PCT's own questions are not the consortium's to write: listed, not written.
+    refused = {question.key for question, _reason in result.refused}
+    assert refused == {"pct-support-team", "fair-shares-weighting"}
+    assert plan.answers.get(question__key="fair-shares-weighting").text == ""
+    assert len(result.saved) == len({p.key for p in preview.pieces if p.key}) - 2
+
+
+def test_an_answer_saved_after_the_preview_is_kept_and_listed_as_a_conflict(fresh_plan):
+    plan, editor = fresh_plan
+    preview = _preview(plan, editor)
+    colleague = UserFactory(consortium=plan.consortium)
+    services.answer_save(
+        answer=plan.answers.get(question__key="risks"),
+        user=colleague,
+        base_version=0,
+        text="<p>A colleague's risks.</p>",
+    )
+    result = word_import.word_import_apply(
+        plan=plan,
+        user=editor,
+        preview=preview,
+        choices={piece.id: piece.key for piece in preview.pieces},
+    )
+    assert [q.key for q in result.conflicts] == ["risks"]
+    assert plan.answers.get(question__key="risks").text == "<p>A colleague's risks.</p>"
+
+
+def test_a_piece_can_be_sent_to_another_question_or_left_out(fresh_plan):
+    plan, editor = fresh_plan
+    preview = _preview(plan, editor)
+    risks = next(p for p in preview.pieces if p.key == "risks")
+    choices = {risks.id: "locally-agreed-initiatives"}
+    word_import.word_import_apply(plan=plan, user=editor, preview=preview, choices=choices)
+    assert "difficult for DacCom in isolation" in (
+        plan.answers.get(question__key="locally-agreed-initiatives").text
+    )
+    assert plan.answers.get(question__key="risks").text == ""
+    assert plan.answers.get(question__key="training-needs").text == ""
+
+
+def test_text_that_matches_no_question_is_listed_not_dropped(fresh_plan):
+    plan, editor = fresh_plan
+    preview = _preview(plan, editor)
+    unmatched = " ".join(piece.text for piece in preview.pieces if not piece.key)
+    for comment in COMMENTS_004:
+        assert comment in unmatched
+    # The form's own words (guidance, prompts, sign-off block) are recognised, not answers.
+    assert preview.form_text_count > 20
+    assert "Purpose of this document" not in " ".join(p.text for p in preview.pieces)
+
+
+def test_a_preview_survives_a_trip_through_json(fresh_plan):
+    plan, editor = fresh_plan
+    preview = _preview(plan, editor)
+    again = word_import.Preview.from_json(json.loads(json.dumps(preview.as_json())))
+    assert again.as_json() == preview.as_json()

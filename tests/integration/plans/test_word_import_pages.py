@@ -1,0 +1,104 @@
+"""The import pages: upload, the preview (nothing written), apply, and refusals in words."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from consortia.models import User
+from plans.models import PlanSnapshot
+from plans.word_views import SESSION_KEY
+from tests.factories import UserFactory
+from tests.plan_factories import demo_daccom_plan
+from tests.word_documents import daccom_2006_07_docx, macro_docx, old_word_doc
+
+pytestmark = pytest.mark.django_db
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def plan_and_editor(client):
+    demo = demo_daccom_plan()
+    from plans import services
+
+    plan = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2007/08", title="Imported"
+    )
+    editor = UserFactory(consortium=demo.consortium)
+    client.force_login(editor)
+    return plan, editor
+
+
+def upload(client, plan, name, data, content_type=DOCX):
+    return client.post(
+        reverse("plan_word_import", args=[plan.pk]),
+        {"file": SimpleUploadedFile(name, data, content_type=content_type)},
+    )
+
+
+def test_upload_shows_a_preview_and_writes_nothing_until_applied(client, plan_and_editor):
+    plan, _editor = plan_and_editor
+    response = upload(client, plan, "daccom.docx", daccom_2006_07_docx(plan.template))
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Check what was found in daccom.docx" in page
+    assert "4.2 Services to be commissioned" in page
+    assert "Text that matched no question" in page
+    assert "Total planned savings: £2,676,000" in page
+    assert plan.answers.filter(version__gt=0).count() == 0
+    assert not PlanSnapshot.objects.filter(plan=plan).exists()
+
+    ticked = [p["id"] for p in _pieces(client) if p["key"]]
+    form = {"action": "apply", "apply": [str(i) for i in ticked]}
+    form.update({f"target-{p['id']}": p["key"] for p in _pieces(client)})
+    done = client.post(response["Location"], form)
+    assert done.status_code == 200
+    assert "Answers imported" in done.content.decode()
+    assert PlanSnapshot.objects.filter(plan=plan).count() == 1
+    assert "difficult for DacCom" in plan.answers.get(question__key="risks").text
+    # Applied once: the pending import is gone, and posting again says so.
+    again = client.post(response["Location"], form)
+    assert again.status_code == 302
+
+
+def _pieces(client):
+    import json
+
+    pending = client.session[SESSION_KEY]
+    return json.loads(next(iter(pending.values()))["preview"])["pieces"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("plan.doc", old_word_doc(), "save as &gt; word document (.docx)"),
+        ("plan.odt", b"PK\x03\x04", "opendocument text file (.odt)"),
+        ("plan.docm", macro_docx(), "macros (.docm)"),
+        ("plan.docx", macro_docx(), "contains macros"),
+        ("plan.docx", b"not a zip at all", "damaged or is not a word document"),
+    ],
+)
+def test_unreadable_files_are_refused_with_what_to_do(client, plan_and_editor, name, data, message):
+    plan, _editor = plan_and_editor
+    response = upload(client, plan, name, data)
+    assert response.status_code == 400
+    assert message in response.content.decode().lower()
+
+
+def test_only_the_consortiums_editors_may_import(client, plan_and_editor):
+    plan, _editor = plan_and_editor
+    lead = UserFactory(
+        role=User.Role.PCT_LEAD, consortium=None, commissioner=plan.consortium.commissioner
+    )
+    client.force_login(lead)
+    assert client.get(reverse("plan_word_import", args=[plan.pk])).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(reverse("plan_word_import", args=[plan.pk])).status_code == 404
+
+
+def test_a_stale_or_forged_token_is_refused_with_a_message(client, plan_and_editor):
+    plan, _editor = plan_and_editor
+    response = client.get(reverse("plan_word_preview", args=[plan.pk, "forged"]), follow=True)
+    assert "no longer waiting" in response.content.decode()

@@ -1,0 +1,155 @@
+"""The plan as a Word document: it opens, mirrors the form, and imports back to the same answers."""
+
+import io
+import re
+
+import docx
+import pytest
+from django.urls import reverse
+
+from consortia.models import User
+from plans import services, word_import
+from plans.models import Plan
+from plans.sanitise import html_to_text
+from signoff.word_export import plan_docx
+from tests.factories import UserFactory
+from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
+from tests.review_factories import put_in_state, three_signatory_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def words(markup: str) -> str:
+    return " ".join(html_to_text(re.sub(r"<[^>]+>", " ", markup or "")).split())
+
+
+def cells(rows) -> list[dict]:
+    return [{k: v for k, v in row.items() if v} for row in rows or []]
+
+
+def opened(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def all_text(document) -> str:
+    text = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        text += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(text)
+
+
+def test_the_demo_plan_exported_and_imported_into_an_empty_plan_gives_every_answer_back():
+    demo = demo_daccom_plan()
+    editor = UserFactory(consortium=demo.consortium)
+    exported = plan_docx(plan=demo, user=editor)
+    empty = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2008/09", title="Empty"
+    )
+    preview = word_import.word_import_preview(
+        plan=empty, user=editor, filename="export.docx", data=exported
+    )
+    found = {p.question.key: p for p in word_import.proposals(empty, preview)}
+    checked = 0
+    for answer in demo.answers.select_related("question"):
+        question = answer.question
+        if answer.is_empty:
+            continue
+        proposal = found.get(question.key)
+        assert proposal is not None, question.key
+        if question.kind == "table":
+            assert cells(proposal.rows) == cells(answer.rows), question.key
+        if question.has_text:
+            assert words(proposal.text) == words(answer.text), question.key
+        if question.kind in ("projects", "savings_target"):
+            assert proposal.data == answer.data, question.key
+        checked += 1
+    assert checked >= 37
+    # Nothing but the answers comes back: the form's words and figures are left out.
+    assert [p for p in preview.pieces if not p.key] == []
+
+
+def test_the_export_opens_and_mirrors_the_form_with_draft_on_a_draft():
+    plan = demo_daccom_plan()
+    document = opened(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
+    text = all_text(document)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "4. Commissioning Objectives" in headings
+    assert "4.2 Services to be commissioned" in headings
+    assert "7.1 How will overall accountability and governance be addressed?" in headings
+    assert "For completion by DacCom and the PCT" in text  # who completes each question
+    assert "Please specify what the evidence base is for each of the proposed changes:" in text
+    assert "DRAFT" in document.sections[0].header.paragraphs[0].text
+    assert "DRAFT" in text
+    # Computed figures, from the plan's data: 4.2's total and share, 6.1's hours, 5.4's DES.
+    assert "£2.68m (44%) of £6.106m" in text
+    assert "£2,676,000" in text
+    assert "Total Identified Savings: £6,106,000" in text
+    # Tables in the question's column order, whatever order the stored row's keys are in.
+    directors = next(
+        t
+        for t in document.tables
+        if t.cell(0, 0).text == "Name" and t.cell(1, 0).text == "Mr Mark Jones"
+    )
+    assert [c.text for c in directors.rows[0].cells] == ["Name", "Discipline"]
+    assert [c.text for c in directors.rows[1].cells] == ["Mr Mark Jones", "Company Secretary"]
+    # Formatting kept: the answers' lists are Word lists.
+    assert any(p.style.name == "List Bullet" for p in document.paragraphs)
+    # The sign-off block names the three signatories, unsigned on a draft.
+    for title in (
+        "DacCom Executive Chair",
+        "Joint PEC Commissioning Committee Chair",
+        "PCT Chief Executive",
+    ):
+        assert title in text
+    assert "Not signed" in text
+
+
+def test_a_signed_plan_prints_its_signatures_and_no_draft_mark():
+    plan = put_in_state(three_signatory_plan(), Plan.Status.SIGNED)
+    reader = UserFactory(consortium=plan.consortium)
+    document = opened(plan_docx(plan=plan, user=reader))
+    text = all_text(document)
+    assert "DRAFT" not in text
+    assert document.sections[0].header.paragraphs[0].text == ""
+    for signature in plan.signatures.all():
+        assert signature.typed_name in text
+    assert "Not signed" not in text
+
+
+def test_review_comments_become_word_comments_on_their_passages_when_asked():
+    plan = demo_daccom_plan_with_comments()
+    lead = UserFactory(
+        role=User.Role.PCT_LEAD, consortium=None, commissioner=plan.consortium.commissioner
+    )
+    without = opened(plan_docx(plan=plan, user=lead))
+    assert len(list(without.comments)) == 0
+    document = opened(plan_docx(plan=plan, user=lead, with_comments=True))
+    comments = {c.text: c for c in document.comments}
+    assert "YES strongly agree with this." in comments
+    # Anchored to the passage it quotes, not to the whole question.
+    anchored = _anchored_text(document, comments["YES strongly agree with this."].comment_id)
+    assert "District Nursing and Health Visiting services" in anchored
+    assert "On agreement of this plan" not in anchored
+
+
+def _anchored_text(document, comment_id) -> str:
+    body = document.element.body
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    ns = {"w": w}
+    for paragraph in body.iter(f"{{{w}}}p"):
+        starts = paragraph.findall(f".//w:commentRangeStart[@w:id='{comment_id}']", ns)
+        if starts:
+            return "".join(t.text or "" for t in paragraph.iter(f"{{{w}}}t"))
+    return ""
+
+
+def test_the_download_is_a_docx_for_anyone_who_may_see_the_plan(client):
+    plan = demo_daccom_plan()
+    client.force_login(UserFactory(consortium=plan.consortium))
+    response = client.get(reverse("plan_word_export", args=[plan.pk]), {"comments": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    assert opened(response.content).paragraphs
+    client.force_login(UserFactory())
+    assert client.get(reverse("plan_word_export", args=[plan.pk])).status_code == 404
