@@ -501,7 +501,7 @@ def signatory_key(signatory: dict) -> str:
     if given := _text(signatory, "key"):
         return given
     parts = (_text(signatory, "side"), _text(signatory, "body"), _text(signatory, "position"))
-    return slugify(" ".join(part for part in parts if part))
+    return slugify(" ".join(part for part in parts if part))[: SIGNATORY_FIELDS["key"].max_length]
 
 
 def _check_signatories(data: dict, problems: list[Problem]) -> None:
@@ -527,6 +527,10 @@ def _check_signatories(data: dict, problems: list[Problem]) -> None:
                 seen, signatory_label(signatory).casefold(), "signatory", where, problems
             )
             _note_duplicate(keys, signatory_key(signatory), "signatory key", where, problems)
+            if signatory_key(signatory) == _text(signatory, "side"):
+                problems.append(
+                    Problem(where, "give it a 'key' of letters and digits: its position has none")
+                )
         given = signatory.get("step")
         if _absent(given) or not isinstance(given, str):
             step += 1

@@ -175,6 +175,11 @@ def cases() -> list[Malformed]:
             "(signing with the one before) or 2",
         ),
         Malformed(
+            "signatory-position-without-letters",
+            changed(("signatories", 0, "position", "—")),
+            "Signatory 1 ('Chair'): give it a 'key' of letters and digits: its position has none",
+        ),
+        Malformed(
             "nine-signatories",
             changed(
                 (

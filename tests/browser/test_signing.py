@@ -76,7 +76,7 @@ def test_three_signatories_sign_and_the_chair_downloads_the_sealed_pdf(new_page,
     plan.refresh_from_db()
     assert plan.status == Plan.Status.SUBMITTED_TO_PCT
     text = "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
-    signature = plan.signatures.get(role="pct_chief_executive")
+    signature = plan.signatures.get(role="pct-chief-executive")
     for _email, title in SIGNATORIES:
         assert title in text
     assert signature.content_sha256 in text.replace("\n", "").replace(" ", "")
