@@ -270,6 +270,9 @@ TEMPLATE_FIELDS = {
     "parts": Field(Type.ITEMS, required=True, hint="list at least one part"),
 }
 SIGNATORY_FIELDS = {
+    # What the signatures given for this signatory are filed under; made from side, body and
+    # position when not given ("pct-director-of-finance").
+    "key": Field(Type.KEY, max_length=_model_length(Position, "name")),
     "title": Field(required=True, max_length=_model_length(Position, "name")),
     "side": Field(required=True, choices=SIGNATORY_SIDES, plural="sides"),
     "body": Field(max_length=_model_length(Position, "body")),
@@ -526,6 +529,14 @@ def signatory_label(signatory: dict) -> str:
     return " ".join(part for part in (side, body, _text(signatory, "position")) if part)
 
 
+def signatory_key(signatory: dict) -> str:
+    """The signatory's key as written, or made from its side, body and position."""
+    if given := _text(signatory, "key"):
+        return given
+    parts = (_text(signatory, "side"), _text(signatory, "body"), _text(signatory, "position"))
+    return slugify(" ".join(part for part in parts if part))[: SIGNATORY_FIELDS["key"].max_length]
+
+
 def _check_signatories(data: dict, problems: list[Problem]) -> None:
     signatories = _items(data, "signatories")
     if len(signatories) > MAX_SIGNATORIES:
@@ -537,6 +548,7 @@ def _check_signatories(data: dict, problems: list[Problem]) -> None:
             )
         )
     seen: dict[str, str] = {}
+    keys: dict[str, str] = {}
     step = 0
     for position, signatory in enumerate(signatories, start=1):
         title = _text(signatory, "title")
@@ -547,6 +559,11 @@ def _check_signatories(data: dict, problems: list[Problem]) -> None:
             _note_duplicate(
                 seen, signatory_label(signatory).casefold(), "signatory", where, problems
             )
+            _note_duplicate(keys, signatory_key(signatory), "signatory key", where, problems)
+            if signatory_key(signatory) == _text(signatory, "side"):
+                problems.append(
+                    Problem(where, "give it a 'key' of letters and digits: its position has none")
+                )
         given = signatory.get("step")
         if _absent(given) or not isinstance(given, str):
             step += 1
@@ -663,6 +680,7 @@ def _canonical_signatories(signatories: list[dict]) -> list[dict]:
         step = step + 1 if _absent(given) else int(given)
         canonical.append(
             {
+                "key": signatory_key(signatory),
                 "title": signatory["title"],
                 "side": signatory["side"],
                 "body": _or(signatory, "body", ""),

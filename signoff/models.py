@@ -137,8 +137,7 @@ class Signature(AuditChained):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signatures")
     role = models.CharField(
         max_length=200,
-        help_text="The signatory's key in the form's sign-off block: its side and position "
-        "(signoff.signing.signatory_key).",
+        help_text="The signatory's key in the form's sign-off block (its `key`).",
     )
     title = models.CharField(max_length=200, help_text="As the form prints it.")
     position = models.PositiveIntegerField(help_text="Order in the form's sign-off block.")

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
-from django.utils.text import slugify
 
 from consortia import selectors as organisation_selectors
 from consortia.models import Position, User
@@ -26,19 +25,11 @@ SIGNING_STATUSES = (Plan.Status.APPROVED, Plan.Status.SIGNING)
 SIGNED_STATUSES = (Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT)
 
 
-def signatory_key(item: dict) -> str:
-    """What identifies a signatory of the form's block, and the signatures given for it: its
-    side and position ("pct-director-of-finance"), unique in the block (the import checks)."""
-    return slugify(
-        " ".join(part for part in (item["side"], item["body"], item["position"]) if part)
-    )
-
-
 @dataclass(frozen=True)
 class SignatoryBlock:
     """One signatory of the form's sign-off block: who signs, as the form prints it."""
 
-    key: str
+    key: str  # what its signatures are filed under (Signature.role)
     title: str
     side: str  # "consortium" or "pct": whose position it is
     body: str  # the committee or board the position belongs to, if any
@@ -52,11 +43,22 @@ class SignatoryBlock:
         side = "PCT" if self.side == "pct" else "consortium"
         return " ".join(part for part in (side, self.body, self.position_name) if part)
 
+    def signed_by(self, position: Position, plan: Plan) -> bool:
+        """Whether ``position`` is the one that signs this block for ``plan`` (names compared
+        ignoring case, as positions are unique ignoring case)."""
+        consortium_id = plan.consortium_id if self.side == "consortium" else None
+        return (
+            position.commissioner_id == plan.consortium.commissioner_id
+            and position.consortium_id == consortium_id
+            and position.body.casefold() == self.body.casefold()
+            and position.name.casefold() == self.position_name.casefold()
+        )
+
 
 def _blocks(plan: Plan) -> tuple[SignatoryBlock, ...]:
     return tuple(
         SignatoryBlock(
-            key=signatory_key(item),
+            key=item["key"],
             title=item["title"],
             side=item["side"],
             body=item["body"],
@@ -173,21 +175,8 @@ def blocks_held_by(
     (``positions``: what ``positions_held_by`` gave, for a list of plans)."""
     if positions is None:
         positions = positions_held_by(user)
-    commissioner_id = plan.consortium.commissioner_id
-    held = {
-        (
-            "consortium" if position.consortium_id else "pct",
-            position.body.casefold(),
-            position.name.casefold(),
-        )
-        for position in positions
-        if position.commissioner_id == commissioner_id
-        and position.consortium_id in (None, plan.consortium_id)
-    }
     return [
-        block
-        for block in blocks
-        if (block.side, block.body.casefold(), block.position_name.casefold()) in held
+        block for block in blocks if any(block.signed_by(position, plan) for position in positions)
     ]
 
 
@@ -219,19 +208,11 @@ class Holders:
     def unheld(self, plan: Plan, blocks: Iterable[SignatoryBlock]) -> list[str]:
         """A sentence for each of ``blocks`` whose position no one holds: the plan cannot go
         on until someone is assigned."""
-        held = {
-            (a.position.consortium_id, a.position.body.casefold(), a.position.name.casefold())
-            for a in self._of(plan.consortium.commissioner_id)
-        }
+        held = [appointment.position for appointment in self._of(plan.consortium.commissioner_id)]
         return [
             f"No one holds {block.label} at {organisation_of(plan, block)}: assign someone."
             for block in blocks
-            if (
-                plan.consortium_id if block.side == "consortium" else None,
-                block.body.casefold(),
-                block.position_name.casefold(),
-            )
-            not in held
+            if not any(block.signed_by(position, plan) for position in held)
         ]
 
 

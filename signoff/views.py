@@ -34,6 +34,7 @@ from .presenters.activity import activity_page
 from .presenters.comments import thread_view
 from .presenters.documents import document_state, download_filename
 from .presenters.review import review_panel
+from .signing import approval_ends
 
 ACTION_VERBS = {
     Action.SUBMIT: services.plan_submit,
@@ -103,7 +104,10 @@ def plan_action(request, plan_id: int, action: str):
         except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, DONE_MESSAGES[action])
+            done = DONE_MESSAGES[action]
+            if action == Action.APPROVE and not plan.template.signatories:
+                done = f"The plan is approved. Its content is frozen: {approval_ends(plan)}"
+            messages.success(request, done)
             return redirect("plan_detail", plan_id=plan.pk)
     return render(
         request,

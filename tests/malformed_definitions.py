@@ -151,8 +151,8 @@ def cases() -> list[Malformed]:
         Malformed(
             "signatory-role-of-the-old-format",
             changed(("signatories", [{"role": "consortium_executive_chair", "title": "Chair"}])),
-            "Signatory 1 ('Chair'): unknown field 'role'; the fields of a signatory are: title, "
-            "side, body, position, step",
+            "Signatory 1 ('Chair'): unknown field 'role'; the fields of a signatory are: key, "
+            "title, side, body, position, step",
         ),
         Malformed(
             "signatory-step-not-a-number",
@@ -173,6 +173,11 @@ def cases() -> list[Malformed]:
             "Signatory 2 ('Chief'): 'step' 3 does not follow on: steps go 1, 2, 3 in the order "
             "of the block, and several signatories of one step sign in any order; write 1 "
             "(signing with the one before) or 2",
+        ),
+        Malformed(
+            "signatory-position-without-letters",
+            changed(("signatories", 0, "position", "—")),
+            "Signatory 1 ('Chair'): give it a 'key' of letters and digits: its position has none",
         ),
         Malformed(
             "nine-signatories",

@@ -10,7 +10,6 @@ from plans.exports import content_sha256
 from plans.models import Plan
 from signoff import pdf, seal
 from signoff.models import PlanDocument, Signature
-from signoff.signing import signatory_key
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import template_definition
 
@@ -18,6 +17,7 @@ Role = User.Role
 Status = Plan.Status
 SIGNATORIES = [
     {
+        "key": "consortium-executive-chair",
         "title": "Consortium Executive Chair",
         "side": "consortium",
         "body": "",
@@ -25,6 +25,7 @@ SIGNATORIES = [
         "step": 1,
     },
     {
+        "key": "pct-joint-pec-commissioning-committee-chair",
         "title": "Joint PEC Commissioning Committee Chair",
         "side": "pct",
         "body": "Joint PEC Commissioning Committee",
@@ -32,6 +33,7 @@ SIGNATORIES = [
         "step": 2,
     },
     {
+        "key": "pct-chief-executive",
         "title": "PCT Chief Executive",
         "side": "pct",
         "body": "",
@@ -79,7 +81,7 @@ def person(role: str, plan: Plan, **kwargs) -> User:
 def signature_for(plan: Plan, block: dict, position: int, user: User) -> Signature:
     return Signature.objects.create(
         plan=plan,
-        role=signatory_key(block),
+        role=block["key"],
         title=block["title"],
         position=position,
         user=user,

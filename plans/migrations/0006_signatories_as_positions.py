@@ -1,5 +1,7 @@
 """Each stored sign-off block names positions instead of access roles (docs/definition-files.md):
-{role, title} becomes {title, side, body, position, step}, one step each, as signed before.
+{role, title} becomes {key, title, side, body, position, step}, one step each, as signed before;
+signoff 0006 files the signatures already given under the new keys, before the audit chain
+(plans 0007, signoff 0007) hashes them.
 
 The demo Red House form had been given a three-signature block, and a sign-off part to print it,
 that its document does not have (the plan asks its clinical governance sub-committee to approve
@@ -10,15 +12,25 @@ the form ends at the sub-committee's approval, as its definition file now says.
 from django.db import migrations, transaction
 from django.db.models import ProtectedError
 
-# role: (side, body, position); kept in step with consortia 0004 and signoff 0006.
+# role: (side, body, position, key); kept in step with consortia 0004 and signoff 0006.
 ROLE_POSITIONS = {
-    "consortium_executive_chair": ("consortium", "", "Executive Chair"),
-    "pec_committee_chair": ("pct", "Joint PEC Commissioning Committee", "Chair"),
-    "pct_chief_executive": ("pct", "", "Chief Executive"),
-    "consortium_editor": ("consortium", "", "Practice Manager"),
-    "pct_lead": ("pct", "", "Lead"),
+    "consortium_executive_chair": (
+        "consortium",
+        "",
+        "Executive Chair",
+        "consortium-executive-chair",
+    ),
+    "pec_committee_chair": (
+        "pct",
+        "Joint PEC Commissioning Committee",
+        "Chair",
+        "pct-joint-pec-commissioning-committee-chair",
+    ),
+    "pct_chief_executive": ("pct", "", "Chief Executive", "pct-chief-executive"),
+    "consortium_editor": ("consortium", "", "Practice Manager", "consortium-practice-manager"),
+    "pct_lead": ("pct", "", "Lead", "pct-lead"),
 }
-POSITION_ROLES = {position: role for role, position in ROLE_POSITIONS.items()}
+KEY_ROLES = {key: role for role, (*_, key) in ROLE_POSITIONS.items()}
 RED_HOUSE = "red-house-plan"
 RED_HOUSE_APPROVER = "clinical governance sub-committee"
 INVENTED_FOR_RED_HOUSE = [
@@ -88,9 +100,10 @@ def forward(apps, schema_editor):
         else:
             signatories = []
             for step, item in enumerate(template.signatories, start=1):
-                side, body, position = ROLE_POSITIONS[item["role"]]
+                side, body, position, key = ROLE_POSITIONS[item["role"]]
                 signatories.append(
                     {
+                        "key": key,
                         "title": item["title"],
                         "side": side,
                         "body": body,
@@ -112,7 +125,7 @@ def backward(apps, schema_editor):
         else:
             roles = []
             for item in template.signatories:
-                role = POSITION_ROLES.get((item["side"], item["body"], item["position"]))
+                role = KEY_ROLES.get(item["key"])
                 if role is None:
                     raise RuntimeError(
                         f"Template {template.slug} is signed by {item['position']}, which no "

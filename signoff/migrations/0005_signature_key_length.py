@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
             model_name="signature",
             name="role",
             field=models.CharField(
-                help_text="The signatory's key in the form's sign-off block: its side and position (signoff.signing.signatory_key).",
+                help_text="The signatory's key in the form's sign-off block (its `key`).",
                 max_length=200,
             ),
         ),

@@ -97,7 +97,8 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
         mine = blocks_held_by(user, plan, waiting)
         panel.unheld = unheld(plan, waiting)
         if not signing.blocks:
-            panel.complete = approval_ends(plan).capitalize()
+            ends = approval_ends(plan)
+            panel.complete = ends[0].upper() + ends[1:]
         for block in signing.blocks:
             given = signing.signature_for(block)
             if given is not None:

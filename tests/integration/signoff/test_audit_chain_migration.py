@@ -11,7 +11,6 @@ from plans.audit import audit_chain_verify
 from plans.models import AuditChain, PlanEvent
 from signoff import services
 from signoff.models import PlanDocument, Signature
-from signoff.signing import signatory_key
 from tests.review_factories import (
     SIGNATORIES,
     SIGNATORY_ROLES,
@@ -42,7 +41,7 @@ def test_existing_rows_are_chained_in_the_order_they_happened_and_unchained_back
     for position, (block, role) in enumerate(zip(SIGNATORIES, SIGNATORY_ROLES, strict=True), 1):
         Signature.objects.create(
             plan=plan,
-            role=signatory_key(block),
+            role=block["key"],
             title=block["title"],
             position=position,
             user=person(role, plan),

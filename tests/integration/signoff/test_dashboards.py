@@ -13,7 +13,6 @@ from consortia.models import Consortium, User
 from plans import template_files
 from plans.models import Answer, Plan, PlanEvent, QuestionKind
 from signoff.models import Comment, Signature
-from signoff.signing import signatory_key
 from tests.factories import CommissionerFactory, UserFactory
 from tests.plan_factories import template_definition
 from tests.review_factories import SIGNATORIES, person, put_in_state, three_signatory_plan
@@ -225,7 +224,7 @@ def populate(commissioner, *, consortia: int, plans_each: int, statuses=tuple(St
     Signature.objects.bulk_create(
         Signature(
             plan=plan,
-            role=signatory_key(SIGNATORIES[0]),
+            role=SIGNATORIES[0]["key"],
             title=SIGNATORIES[0]["title"],
             position=1,
             user=chair_of[plan.consortium_id],

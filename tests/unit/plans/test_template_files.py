@@ -30,6 +30,7 @@ def test_all_four_seed_forms_load(demo_pcts):
     assert templates["daccom-locality-plan-v2"].version_label == "May 2006 Version 2.0"
     assert templates["daccom-locality-plan-2006"].signatories == [
         {
+            "key": "consortium-executive-chair",
             "title": "DacCom Executive Chair",
             "side": "consortium",
             "body": "",
@@ -37,6 +38,7 @@ def test_all_four_seed_forms_load(demo_pcts):
             "step": 1,
         },
         {
+            "key": "pct-joint-pec-commissioning-committee-chair",
             "title": "Joint PEC Commissioning Committee Chair",
             "side": "pct",
             "body": "Joint PEC Commissioning Committee",
@@ -44,6 +46,7 @@ def test_all_four_seed_forms_load(demo_pcts):
             "step": 2,
         },
         {
+            "key": "pct-chief-executive",
             "title": "PCT Chief Executive",
             "side": "pct",
             "body": "",

@@ -19,7 +19,6 @@ from plans.exports import content_sha256
 from plans.models import QuestionKind
 from signoff import pdf
 from signoff.models import Signature
-from signoff.signing import signatory_key
 from tests import plan_factories
 from tests.factories import UserFactory
 from tests.review_factories import SIGNATORIES
@@ -43,7 +42,7 @@ def sign_all(plan, *, when=datetime(2006, 7, 14, 9, 30, tzinfo=UTC)) -> list[Sig
         signatures.append(
             Signature.objects.create(
                 plan=plan,
-                role=signatory_key(block),
+                role=block["key"],
                 title=block["title"],
                 position=position,
                 user=user,

@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 from plans.models import Plan, PlanTemplate
 from signoff.models import Signature
-from signoff.signing import SigningState, signatory_key
+from signoff.signing import SigningState
 from tests.review_factories import SIGNATORIES
 
-CHAIR, PEC, CHIEF = (signatory_key(block) for block in SIGNATORIES)
+CHAIR, PEC, CHIEF = (block["key"] for block in SIGNATORIES)
 SIGNED_AT = datetime(2007, 7, 3, 14, 2, tzinfo=UTC)
 
 
