@@ -29,8 +29,13 @@ MAX_ENTRIES = 2_000
 MAX_UNCOMPRESSED_BYTES = 60 * MB
 MAX_RATIO = 200  # XML compresses 10-30 times; a bomb thousands of times
 MAX_BLOCKS = 20_000
-# Reading and matching stop with a refusal after this many seconds of work.
-TIME_LIMIT_SECONDS = 20
+# The document's own text: a long plan is a few megabytes of XML at most.
+MAX_DOCUMENT_XML_BYTES = 20 * MB
+# Reading and matching stop with a refusal after this many seconds of work. The paragraph and
+# size caps, checked before mammoth starts, are what bound its work; the time limit catches
+# the rest (a loaded machine reads 10,000 paragraphs in about ten seconds).
+TIME_LIMIT_SECONDS = 45
+PARAGRAPH = re.compile(rb"<w:p[ >]")
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARKER = "EncryptionInfo".encode("utf-16-le")
@@ -146,6 +151,13 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
         ) from None
 
 
+def _size(archive: zipfile.ZipFile, name: str) -> int:
+    try:
+        return archive.getinfo(name).file_size
+    except KeyError:
+        return 0
+
+
 def check_docx(data: bytes) -> zipfile.ZipFile:
     """The file as a zip that is safe to hand to mammoth, or ``WordRefused`` saying why not."""
     archive = _check_container(data)
@@ -168,6 +180,22 @@ def check_docx(data: bytes) -> zipfile.ZipFile:
             "This Word file contains macros, which are not accepted. Save it as a Word "
             "Document (.docx), which holds no macros, and upload that."
         )
+    document = (
+        _read(archive, "word/document.xml")
+        if _size(archive, "word/document.xml") <= (MAX_DOCUMENT_XML_BYTES)
+        else None
+    )
+    if document is None:
+        raise WordRefused(
+            "This document holds far more text than a plan; split it and upload the parts one "
+            "at a time."
+        )
+    paragraphs = len(PARAGRAPH.findall(document))
+    if paragraphs > MAX_BLOCKS:
+        raise WordRefused(
+            f"This document has {paragraphs:,} paragraphs, more than the {MAX_BLOCKS:,} a plan "
+            "can have; split it and upload the parts one at a time."
+        )
     for name in names:
         if not name.endswith((".xml", ".rels")):
             continue
@@ -180,7 +208,7 @@ def check_docx(data: bytes) -> zipfile.ZipFile:
         if name.endswith(".rels"):
             for relationship in EXTERNAL_TARGET.findall(part):
                 kind = RELATIONSHIP_TYPE.search(relationship)
-                if kind and kind.group(1).endswith("/hyperlink"):
+                if kind and kind.group(1).endswith(b"/hyperlink"):
                     continue  # a link the reader may follow; kept as a link, never fetched
                 target = RELATIONSHIP_TARGET.search(relationship)
                 shown = target.group(1).decode("utf-8", "replace")[:200] if target else ""

@@ -83,7 +83,13 @@ class FormIndex:
     tokens: dict[int, set[str]] = field(default_factory=dict)
     prompts: dict[int, list[str]] = field(default_factory=dict)
     form_text: set[str] = field(default_factory=set)
+    _form_words: dict[str, set[str]] | None = None
     part_titles: dict[str, str] = field(default_factory=dict)
+    # Which questions share a word, a number or a whole title with a heading: only those are
+    # compared, so a long document costs little more per paragraph than a short one.
+    by_token: dict[str, set[int]] = field(default_factory=dict)
+    by_number: dict[str, set[int]] = field(default_factory=dict)
+    by_title: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, template) -> FormIndex:
@@ -93,7 +99,7 @@ class FormIndex:
         for question in questions:
             title = normalised(question.title)
             index.titles[question.pk] = title
-            index.tokens[question.pk] = set(title.split())
+            index.tokens[question.pk] = _significant(title) or set(title.split())
             index.prompts[question.pk] = [normalised(p) for p in question.prompts or []]
             index.form_text.update(index.prompts[question.pk])
             index.form_text.update(_paragraphs(question.note))
@@ -104,7 +110,25 @@ class FormIndex:
         index.form_text.update(normalised(s.get("title", "")) for s in template.signatories or [])
         index.form_text.update({"name", "date", "signature", "name date", ""})
         index.form_text.discard("")
+        for i, question in enumerate(questions):
+            for token in index.tokens[question.pk]:
+                index.by_token.setdefault(token, set()).add(i)
+            index.by_number.setdefault(question.number, set()).add(i)
+            index.by_title.setdefault(index.titles[question.pk], set()).add(i)
         return index
+
+    def _candidates(self, number: str, title: str, words: set[str]) -> list[int]:
+        shared: dict[int, int] = {}
+        for token in words:
+            for i in self.by_token.get(token, ()):
+                shared[i] = shared.get(i, 0) + 1
+        found = {
+            i for i, count in shared.items() if count * 2 >= len(self.tokens[self.questions[i].pk])
+        }
+        found |= self.by_title.get(title, set())
+        if number:
+            found |= self.by_number.get(number, set())
+        return sorted(found)
 
     def is_heading(self, text: str) -> bool:
         return self.question_for(text)[0] is not None or self.part_for(text) is not None
@@ -132,14 +156,15 @@ class FormIndex:
         number, title = heading_parts(text)
         if not title:
             return None, ""
-        words = set(title.split())
+        words = _significant(title)
         best, best_score, best_confidence = None, 0.0, ""
-        for question in self.questions:
+        for i in self._candidates(number, title, words):
+            question = self.questions[i]
             target = self.titles[question.pk]
             same_number = bool(number) and number == question.number
-            if len(self.tokens[question.pk]) < 3:
+            if len(target.split()) < 3:
                 # "Name" and "Directors": only the whole text, never a fragment.
-                if part is not None and question.part_id != part.pk and not same_number:
+                if part is not None and question.part_id != part.id and not same_number:
                     continue
                 score = 1.0 if title == target else 0.0
             elif not same_number and len(words & self.tokens[question.pk]) * 2 < len(
@@ -167,15 +192,69 @@ class FormIndex:
             return True
         if len(words) < 25:
             return False
-        if len(words) < 300 and any(
-            len(known) >= 25 and known in words and len(known) >= 0.6 * len(words)
-            for known in self.form_text
+        if self._form_words is None:
+            self._form_words = {}
+            for known in self.form_text:
+                for token in _significant(known):
+                    self._form_words.setdefault(token, set()).add(known)
+        significant = _significant(words)
+        candidates: dict[str, int] = {}
+        for token in significant:
+            for known in self._form_words.get(token, ()):
+                candidates[known] = candidates.get(known, 0) + 1
+        if (
+            _NUMBER.match(text)
+            and len(words) < 300
+            and any(
+                len(known) >= 25 and known in words and len(known) >= 0.6 * len(words)
+                for known in candidates
+            )
         ):
             return True  # "2.3 DacCom Leads - " and the prompt printed after it
         return any(
-            abs(len(words) - len(known)) < 0.2 * len(words) and similarity(words, known) >= 0.9
-            for known in self.form_text
+            abs(len(words) - len(known)) < 0.2 * len(words)
+            and shared >= 0.8 * len(_significant(known))
+            and similarity(words, known) >= 0.9
+            for known, shared in candidates.items()
         )
+
+
+# Words too common to tell two passages apart.
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "this",
+        "to",
+        "what",
+        "which",
+        "will",
+        "with",
+    ]
+)
+
+
+def _significant(words: str) -> set[str]:
+    return set(words.split()) - _COMMON
 
 
 def _paragraphs(markup: str) -> set[str]:

@@ -9,7 +9,16 @@ from plans.models import PlanSnapshot
 from plans.word_views import SESSION_KEY
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan
-from tests.word_documents import daccom_2006_07_docx, macro_docx, old_word_doc
+from tests.word_documents import (
+    daccom_2006_07_docx,
+    entity_docx,
+    linked_image_docx,
+    macro_docx,
+    many_paragraphs_docx,
+    old_word_doc,
+    password_protected_docx,
+    zip_bomb_docx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +111,22 @@ def test_a_stale_or_forged_token_is_refused_with_a_message(client, plan_and_edit
     plan, _editor = plan_and_editor
     response = client.get(reverse("plan_word_preview", args=[plan.pk, "forged"]), follow=True)
     assert "no longer waiting" in response.content.decode()
+
+
+def test_hostile_uploads_are_refused_or_read_safely_never_a_server_error(client, plan_and_editor):
+    plan, _editor = plan_and_editor
+    for name, data in (
+        ("linked.docx", linked_image_docx()),
+        ("bomb.docx", zip_bomb_docx()),
+        ("entities.docx", entity_docx()),
+        ("locked.docx", password_protected_docx()),
+    ):
+        response = upload(client, plan, name, data)
+        assert response.status_code == 400, name
+        assert "There is a problem" in response.content.decode()
+    long = upload(client, plan, "long.docx", many_paragraphs_docx(10_000))
+    assert long.status_code == 302
+    page = client.get(long["Location"])
+    assert page.status_code == 200
+    assert "Text that matched no question" in page.content.decode()
+    assert plan.answers.filter(version__gt=0).count() == 0
