@@ -7,10 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=pbc.settings.production
 
-# weasyprint's libraries and the fonts the PDFs use (Liberation Sans stands in for Arial).
+# weasyprint's libraries and the fonts the PDFs use (Liberation Sans stands in for Arial);
+# pg_dump and pg_restore for `manage.py backup` and `restore` (bookworm's 15, as compose's db).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-liberation \
+       libharfbuzz-subset0 fonts-liberation postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 NHSUK_FRONTEND_VERSION := 10.6.1
 
-.PHONY: install run test lint vendor-nhsuk
+.PHONY: install run test lint bench bench-smoke vendor-nhsuk
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -30,6 +30,14 @@ TEST_WORKERS ?= auto
 
 test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+
+# The production setup on this machine against a bare page (benchmarks/run.py; needs
+# PostgreSQL and Redis as the tests do). bench-smoke runs every part for a moment (CI).
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+bench-smoke: install
+	$(BIN)/python benchmarks/run.py --smoke
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,10 +9,20 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import date_format
 
 from . import services
-from .forms import PracticeForm, PracticeImportForm, UserAddForm, UserEditForm
-from .models import Commissioner, Consortium, Person, PersonRole, Practice, User
+from .forms import PositionForm, PracticeForm, PracticeImportForm, UserAddForm, UserEditForm
+from .models import (
+    Appointment,
+    Commissioner,
+    Consortium,
+    Person,
+    PersonRole,
+    Position,
+    Practice,
+    User,
+)
 from .permissions import Perm, allowed
 
 
@@ -179,3 +189,48 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
     search_fields = ("email", "full_name")
     ordering = ("email",)
     filter_horizontal = ()
+
+
+class AppointmentInline(AdministeredByRole, admin.TabularInline):
+    """Who has held the position: read here, changed only through "Assign a holder" above,
+    which ends the holder before on the new holder's first day."""
+
+    model = Appointment
+    fields = ("user", "started_on", "ended_on")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Position)
+class PositionAdmin(AdministeredByRole, admin.ModelAdmin):
+    form = PositionForm
+    fieldsets = (
+        (None, {"fields": ("commissioner", "consortium", "body", "name")}),
+        ("Assign a holder", {"fields": ("new_holder", "holder_from")}),
+    )
+    list_display = ("name", "body", "commissioner", "consortium")
+    list_filter = ("commissioner", "consortium")
+    list_select_related = ("commissioner", "consortium")
+    search_fields = ("name", "body")
+    inlines = (AppointmentInline,)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        holder = form.cleaned_data.get("new_holder")
+        if holder is None:
+            return
+        started_on = form.cleaned_data["holder_from"]
+        try:
+            services.position_assign(position=obj, user=holder, started_on=started_on)
+        except services.PositionRefused as refusal:
+            messages.error(request, f"{obj.label} was saved, but not its new holder: {refusal}")
+        else:
+            when = date_format(started_on, "DATE_FORMAT")
+            messages.success(request, f"{holder} holds {obj.label} from {when}.")

@@ -24,6 +24,7 @@ SECOND_FACTOR_ROLES = frozenset(
         Role.PCT_LEAD,
         Role.PEC_COMMITTEE_CHAIR,
         Role.PCT_CHIEF_EXECUTIVE,
+        Role.PCT_OFFICER,
         Role.SITE_ADMIN,
     }
 )

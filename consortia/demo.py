@@ -6,8 +6,10 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import services
 from .credentials import AUTHENTICATOR_NAME, second_factor_required
 from .models import Commissioner, Consortium, Person, PersonRole, Practice, User
 
@@ -23,6 +25,31 @@ DEMO_TOTP_KEY = "7062632d706c616e732d64656d6f2d746f747021"
 def demo_authenticator_key() -> str:
     """DEMO_TOTP_KEY as an authenticator app asks for it (base 32)."""
     return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+
+
+# The positions the demo's signatory log-ins hold (body, name): the ones the forms' sign-off
+# blocks name, as migration 0004 made them from the signatory roles, and a Director of Finance
+# for the PCT officer.
+SIGNATORY_POSITIONS = {
+    User.Role.CONSORTIUM_EXECUTIVE_CHAIR: ("", "Executive Chair"),
+    User.Role.PEC_COMMITTEE_CHAIR: ("Joint PEC Commissioning Committee", "Chair"),
+    User.Role.PCT_CHIEF_EXECUTIVE: ("", "Chief Executive"),
+    User.Role.PCT_OFFICER: ("", "Director of Finance"),
+}
+
+
+def appoint_by_role(user: User) -> None:
+    """Gives ``user`` the position their signatory role stands for, unless someone holds it."""
+    if user.role not in SIGNATORY_POSITIONS:
+        return
+    body, name = SIGNATORY_POSITIONS[user.role]
+    position = services.position_get_or_create(
+        commissioner=user.commissioner, consortium=user.consortium, body=body, name=name
+    )
+    if not position.appointments.filter(ended_on__isnull=True).exists():
+        services.position_assign(
+            position=position, user=user, started_on=timezone.localdate(user.date_joined)
+        )
 
 
 @dataclass(frozen=True)
@@ -67,6 +94,7 @@ def _demo_user(email, *, full_name, role, commissioner=None, consortium=None) ->
         TOTPDevice.objects.create(
             user=user, name=AUTHENTICATOR_NAME, key=DEMO_TOTP_KEY, confirmed=True
         )
+    appoint_by_role(user)
     return user
 
 
@@ -110,6 +138,11 @@ def load_organisations() -> list[DemoLogin]:
                 "chief-executive",
                 User.Role.PCT_CHIEF_EXECUTIVE,
                 f"{commissioner.name} Chief Executive (demo)",
+            ),
+            (
+                "finance",
+                User.Role.PCT_OFFICER,
+                f"{commissioner.name} Director of Finance (demo)",
             ),
         ):
             email = f"{prefix}.{commissioner.slug}@example.org"

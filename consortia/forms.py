@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import Practice, User
+from .models import Position, Practice, User
 from .services import MAX_IMPORT_BYTES
 
 PRACTICE_ERRORS = {
@@ -43,3 +43,54 @@ class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class HolderForm(forms.Form):
+    """Who holds a position from which day; the holder before stops that day."""
+
+    new_holder = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        label="New holder",
+        help_text="Someone of this PCT or consortium. The holder before stops on the day the new "
+        "one starts; signatures already given stay.",
+    )
+    holder_from = forms.DateField(
+        required=False, label="Holds it from", help_text="For example, 1/4/2007."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_holder") and not cleaned.get("holder_from"):
+            self.add_error("holder_from", "Give the day the new holder starts.")
+        return cleaned
+
+
+class PositionForm(HolderForm, forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ("commissioner", "consortium", "body", "name")
+
+
+class AssignPositionForm(forms.Form):
+    """The organisation page's form: someone holds a position (new or existing) from a day."""
+
+    position = forms.CharField(
+        label="Position",
+        max_length=200,
+        help_text="As the plan form prints it, for example Director of Finance.",
+    )
+    body = forms.CharField(
+        label="Committee or board (if any)",
+        max_length=200,
+        required=False,
+        help_text="For example Professional Executive Committee, for its chair.",
+    )
+    holder = forms.ModelChoiceField(queryset=User.objects.none(), label="Who holds it")
+    started_on = forms.DateField(
+        label="From", help_text="For example, 1/4/2007. The holder before stops that day."
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = people

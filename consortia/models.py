@@ -192,11 +192,12 @@ class User(AbstractUser):
         PCT_LEAD = "pct_lead", "PCT lead (reviewer)"
         PEC_COMMITTEE_CHAIR = "pec_committee_chair", "Joint PEC Commissioning Committee Chair"
         PCT_CHIEF_EXECUTIVE = "pct_chief_executive", "PCT chief executive"
+        PCT_OFFICER = "pct_officer", "PCT officer (signs for a position they hold)"
         SITE_ADMIN = "site_admin", "Site administrator"
 
     CONSORTIUM_ROLES = frozenset({Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR})
     COMMISSIONER_ROLES = frozenset(
-        {Role.PCT_LEAD, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE}
+        {Role.PCT_LEAD, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE, Role.PCT_OFFICER}
     )
 
     username = None
@@ -255,3 +256,99 @@ class User(AbstractUser):
                 raise ValidationError({"consortium": "PCT staff do not belong to a consortium."})
         # The access role alone opens the admin (docs/decisions/0102-admin-access-follows-role.md).
         self.is_staff = self.role == self.Role.SITE_ADMIN
+
+
+class Position(models.Model):
+    """A post whose holder signs plans for a PCT or a consortium, such as "Director of Finance".
+
+    A form's sign-off block names positions, not people: whoever holds the position when the
+    plan reaches it signs. ``body`` names a committee or board of the organisation whose post it
+    is ("Joint PEC Commissioning Committee"); empty for the organisation's own posts.
+    """
+
+    commissioner = models.ForeignKey(
+        Commissioner, on_delete=models.PROTECT, related_name="positions"
+    )
+    consortium = models.ForeignKey(
+        Consortium,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="Empty for the PCT's own positions.",
+    )
+    body = models.CharField(
+        max_length=200, blank=True, help_text="The committee or board the post belongs to, if any."
+    )
+    name = models.CharField(max_length=200, help_text="As the form prints it: Director of Finance.")
+
+    class Meta:
+        ordering = ["commissioner", "consortium", "body", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "commissioner",
+                Lower("body"),
+                Lower("name"),
+                condition=models.Q(consortium__isnull=True),
+                name="one_pct_position_of_a_name",
+            ),
+            models.UniqueConstraint(
+                "consortium",
+                Lower("body"),
+                Lower("name"),
+                condition=models.Q(consortium__isnull=False),
+                name="one_consortium_position_of_a_name",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} at {self.organisation}"
+
+    @property
+    def organisation(self) -> Commissioner | Consortium:
+        return self.consortium or self.commissioner
+
+    @property
+    def label(self) -> str:
+        return f"{self.body} {self.name}" if self.body else self.name
+
+    def clean(self):
+        if (
+            self.consortium_id
+            and self.commissioner_id
+            and self.consortium.commissioner_id != self.commissioner_id
+        ):
+            raise ValidationError(
+                {"consortium": f"{self.consortium} belongs to {self.consortium.commissioner}."}
+            )
+
+
+class Appointment(models.Model):
+    """Someone holding a position from a date, until the next holder starts.
+
+    Appointments are never deleted when a holder leaves: the position's history says who held it
+    when each plan was signed.
+    """
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="appointments")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="appointments")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["position"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_appointment_per_position",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="appointment_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} as {self.position.label} from {self.started_on}"

@@ -10,6 +10,7 @@ import enum
 
 import rules
 
+from . import selectors
 from .models import Commissioner, Consortium, User
 
 Role = User.Role
@@ -25,6 +26,7 @@ class Perm(enum.StrEnum):
     APPROVE = "consortia.approve"
     SIGN = "consortia.sign"
     EXPORT = "consortia.export"
+    ASSIGN_POSITIONS = "consortia.assign_positions"
     ADMINISTER = "consortia.administer"
 
 
@@ -67,12 +69,24 @@ is_consortium_editor = has_role(Role.CONSORTIUM_EDITOR)
 is_consortium_chair = has_role(Role.CONSORTIUM_EXECUTIVE_CHAIR)
 is_consortium_member = has_role(Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR)
 is_pct_lead = has_role(Role.PCT_LEAD)
-is_pct_signatory = has_role(Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE)
-is_pct_member = has_role(Role.PCT_LEAD, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE)
+is_pct_member = has_role(*User.COMMISSIONER_ROLES)
 is_site_admin = has_role(Role.SITE_ADMIN)
 
 consortium_member_here = is_consortium_member & in_own_consortium
 pct_member_here = is_pct_member & in_own_commissioner
+
+
+@rules.predicate
+def holds_a_position_here(user, obj):
+    """Signing follows the positions a person holds, not their access role: the form names the
+    positions that sign (a PCT's Director of Finance, the consortium's chair)."""
+    consortium = consortium_of(obj)
+    if consortium is None:
+        return False
+    return selectors.holds_a_position(
+        user, commissioner_id=consortium.commissioner_id, consortium_id=consortium.pk
+    )
+
 
 RULES = {
     Perm.VIEW: consortium_member_here | pct_member_here | is_site_admin,
@@ -82,8 +96,12 @@ RULES = {
     Perm.SUBMIT: consortium_member_here,
     Perm.REVIEW: is_pct_lead & in_own_commissioner,
     Perm.APPROVE: is_pct_lead & in_own_commissioner,
-    Perm.SIGN: (is_consortium_chair & in_own_consortium) | (is_pct_signatory & in_own_commissioner),
+    Perm.SIGN: (consortium_member_here | pct_member_here) & holds_a_position_here,
     Perm.EXPORT: is_consortium_chair & in_own_consortium,
+    # The PCT's lead assigns its positions and its consortia's; a consortium's chair its own.
+    Perm.ASSIGN_POSITIONS: (is_pct_lead & in_own_commissioner)
+    | (is_consortium_chair & in_own_consortium)
+    | is_site_admin,
     Perm.ADMINISTER: is_site_admin,
 }
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from .models import Commissioner, Consortium, PersonRole, Practice
 from .permissions import Perm, allowed
@@ -187,3 +188,47 @@ def commissioner_page(
         support_heading=f"{settings.COMMISSIONER_WORD} support team",
         support_team=[PersonRow(role.person.name, role.detail) for role in support_team],
     )
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    label: str
+    holder: str
+    since: str
+    before: str  # earlier holders, newest first
+
+
+@dataclass
+class PositionsSection:
+    """The positions that sign plans for an organisation, who holds them, and the form to
+    assign someone where the user may."""
+
+    rows: list[PositionRow]
+    action_url: str = ""
+    form: object = None
+
+
+def _when(day) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def positions_section(*, organisation, positions, user, form=None) -> PositionsSection:
+    rows = [
+        PositionRow(
+            label=position.label,
+            holder=str(position.holder.user) if position.holder else "No one: assign someone",
+            since=_when(position.holder.started_on) if position.holder else "",
+            before="; ".join(
+                f"{a.user} ({_when(a.started_on)} to {_when(a.ended_on)})" for a in position.past
+            ),
+        )
+        for position in positions
+    ]
+    section = PositionsSection(rows=rows)
+    if allowed(user, Perm.ASSIGN_POSITIONS, organisation):
+        name = "consortia:consortium_positions"
+        if isinstance(organisation, Commissioner):
+            name = "consortia:commissioner_positions"
+        section.action_url = reverse(name, kwargs={"slug": organisation.slug})
+        section.form = form
+    return section

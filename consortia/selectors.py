@@ -1,9 +1,12 @@
 """Every read that is scoped to what a user may see starts here."""
 
-from django.db.models import Count, QuerySet, Sum
-from django.shortcuts import get_object_or_404
+from datetime import date
 
-from .models import Commissioner, Consortium, PersonRole, Practice, User
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Appointment, Commissioner, Consortium, PersonRole, Position, Practice, User
 
 
 def consortia_visible_to(user) -> QuerySet[Consortium]:
@@ -80,3 +83,102 @@ def support_team_of(commissioner: Commissioner) -> QuerySet[PersonRole]:
         .select_related("person")
         .order_by(*_REGISTRY_ORDER)
     )
+
+
+# --- Positions ------------------------------------------------------------------------------------
+
+
+def held_on(day: date | None = None) -> Q:
+    """The appointments in force on ``day`` (today by default), as a filter on Appointment."""
+    day = day or timezone.localdate()
+    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+def positions_here(*, commissioner_id: int, consortium_id: int | None) -> Q:
+    """The positions that sign for a plan of ``consortium_id``: its own and its PCT's."""
+    return Q(commissioner_id=commissioner_id) & (
+        Q(consortium__isnull=True) | Q(consortium_id=consortium_id)
+    )
+
+
+def position_named(
+    *, commissioner_id: int, consortium_id: int | None, body: str, name: str
+) -> Position | None:
+    """The PCT's (``consortium_id`` None) or the consortium's position of that name, if any."""
+    positions = Position.objects.filter(
+        commissioner_id=commissioner_id, body__iexact=body, name__iexact=name
+    )
+    if consortium_id is None:
+        return positions.filter(consortium__isnull=True).first()
+    return positions.filter(consortium_id=consortium_id).first()
+
+
+def holder_of(position: Position | None, *, day: date | None = None) -> User | None:
+    if position is None:
+        return None
+    appointment = (
+        position.appointments.filter(held_on(day), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return appointment.user if appointment else None
+
+
+def positions_held_by(user) -> QuerySet[Position]:
+    """The positions ``user`` holds today."""
+    return Position.objects.filter(
+        pk__in=Appointment.objects.filter(held_on(), user=user).values("position")
+    )
+
+
+def appointments_held(*, commissioner_id: int) -> QuerySet[Appointment]:
+    """Who holds the PCT's and its consortia's positions today (active people only)."""
+    return Appointment.objects.filter(
+        held_on(), user__is_active=True, position__commissioner_id=commissioner_id
+    ).select_related("position")
+
+
+def holds_a_position(user, *, commissioner_id: int, consortium_id: int | None) -> bool:
+    """Whether ``user`` holds today a position that signs for a plan of ``consortium_id``."""
+    return (
+        positions_held_by(user)
+        .filter(positions_here(commissioner_id=commissioner_id, consortium_id=consortium_id))
+        .exists()
+    )
+
+
+def positions_of(organisation: Commissioner | Consortium) -> list[Position]:
+    """An organisation's positions, each with ``holder`` (or None) and ``past`` appointments."""
+    if isinstance(organisation, Consortium):
+        positions = Position.objects.filter(consortium=organisation)
+    else:
+        positions = Position.objects.filter(commissioner=organisation, consortium__isnull=True)
+    positions = list(
+        positions.prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.select_related("user"),
+            )
+        )
+    )
+    today = timezone.localdate()
+    for position in positions:
+        appointments = list(position.appointments.all())
+        position.holder = next(
+            (
+                a
+                for a in appointments
+                if a.started_on <= today and (a.ended_on is None or a.ended_on > today)
+            ),
+            None,
+        )
+        position.past = [a for a in appointments if a.ended_on is not None and a.ended_on <= today]
+    return positions
+
+
+def people_who_may_hold(organisation: Commissioner | Consortium) -> QuerySet[User]:
+    """The active people a position of ``organisation`` may be given to."""
+    users = User.objects.filter(is_active=True)
+    if isinstance(organisation, Consortium):
+        return users.filter(consortium=organisation)
+    return users.filter(commissioner=organisation, role__in=User.COMMISSIONER_ROLES)

@@ -3,11 +3,13 @@
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Consortium, Practice
+from . import selectors
+from .models import Appointment, Commissioner, Consortium, Position, Practice, User
 
 CSV_COLUMNS = ("name", "code", "list_size")
 MAX_IMPORT_BYTES = 1_000_000
@@ -118,3 +120,115 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
         for practice in practices:
             practice.save()
     return practices
+
+
+# --- Positions ------------------------------------------------------------------------------------
+
+
+class PositionRefused(Exception):
+    """An appointment that cannot be made, with the reason to show."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def position_get_or_create(
+    *, commissioner: Commissioner, consortium: Consortium | None = None, body: str = "", name: str
+) -> Position:
+    """The organisation's position of that name (ignoring case), created if it is new."""
+    name, body = name.strip(), body.strip()
+    if not name:
+        raise PositionRefused("Give the position's name, as the form prints it.")
+    if consortium is not None and consortium.commissioner_id != commissioner.pk:
+        raise PositionRefused(f"{consortium} belongs to {consortium.commissioner}.")
+    found = selectors.position_named(
+        commissioner_id=commissioner.pk,
+        consortium_id=consortium.pk if consortium else None,
+        body=body,
+        name=name,
+    )
+    if found is not None:
+        return found
+    return Position.objects.create(
+        commissioner=commissioner, consortium=consortium, body=body, name=name
+    )
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _may_hold(position: Position, user: User) -> str:
+    """Why ``user`` cannot hold ``position``, or ""."""
+    if not user.is_active:
+        return f"{user} cannot sign in any more: choose someone whose account is active."
+    if position.consortium_id is not None:
+        if user.consortium_id != position.consortium_id:
+            return f"{user} does not work for {position.consortium}: choose one of its people."
+    elif (
+        user.role not in User.COMMISSIONER_ROLES or user.commissioner_id != position.commissioner_id
+    ):
+        return f"{user} is not on the staff of {position.commissioner}: choose one of its people."
+    return ""
+
+
+def position_assign(*, position: Position, user: User, started_on: date) -> Appointment:
+    """``user`` holds ``position`` from ``started_on``; the holder before them stops that day.
+
+    Nothing signed before changes: a signature records who signed, not who holds the post now.
+    """
+    with transaction.atomic():
+        locked = Position.objects.select_for_update().get(pk=position.pk)
+        if problem := _may_hold(locked, user):
+            raise PositionRefused(problem)
+        current = locked.appointments.filter(ended_on__isnull=True).first()
+        if current is not None:
+            if current.user_id == user.pk:
+                raise PositionRefused(
+                    f"{user} holds {locked.label} already, since {_day(current.started_on)}."
+                )
+            if started_on < current.started_on:
+                raise PositionRefused(
+                    f"{current.user} holds {locked.label} from {_day(current.started_on)}: "
+                    "the next holder starts on that day or later."
+                )
+            current.ended_on = started_on
+            current.save(update_fields=["ended_on"])
+        return Appointment.objects.create(position=locked, user=user, started_on=started_on)
+
+
+def position_vacate(*, position: Position, ended_on: date) -> None:
+    """The holder leaves on ``ended_on`` and no one takes over yet."""
+    with transaction.atomic():
+        current = position.appointments.select_for_update().filter(ended_on__isnull=True).first()
+        if current is None:
+            raise PositionRefused(f"No one holds {position.label}.")
+        if ended_on < current.started_on:
+            raise PositionRefused(
+                f"{current.user} started on {_day(current.started_on)}: "
+                "the appointment cannot end before it starts."
+            )
+        current.ended_on = ended_on
+        current.save(update_fields=["ended_on"])
+
+
+def position_fill(
+    *,
+    organisation: Commissioner | Consortium,
+    body: str,
+    name: str,
+    user: User,
+    started_on: date,
+) -> Appointment:
+    """``user`` holds the organisation's position of that name from ``started_on``; the
+    position is made if it is new."""
+    if isinstance(organisation, Consortium):
+        commissioner, consortium = organisation.commissioner, organisation
+    else:
+        commissioner, consortium = organisation, None
+    with transaction.atomic():
+        position = position_get_or_create(
+            commissioner=commissioner, consortium=consortium, body=body, name=name
+        )
+        return position_assign(position=position, user=user, started_on=started_on)

@@ -93,6 +93,12 @@ def audit_chain_verify(plan: Plan | int) -> ChainCheck:
             reason = "its stored content no longer matches its hash (the row was changed)"
             return _check(plan_id, BrokenLink(record, seq, reason))
         previous = digest
+    for model in chained_models():
+        unexplained = model.audit_unexplained(plan_id)
+        if unexplained is not None:
+            pk, reason = unexplained
+            seq = model.objects.filter(pk=pk).values_list("audit_seq", flat=True).first()
+            return _check(plan_id, BrokenLink(_name(model, pk), seq, reason))
     length, head = audit_chain_head(plan_id)
     if (length, head) != (len(links), previous):
         broken = BrokenLink(

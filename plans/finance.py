@@ -11,7 +11,9 @@ happens in one place, :func:`round_money`, used only for display by :func:`round
 :func:`format_money`, :func:`format_compact_money` and :func:`format_percentage`.
 
 Bad input raises :class:`FinanceInputError` (a ``ValueError``) whose message is written to be
-shown to the user next to the field named by its ``field`` attribute. Passing a float, or any
+shown to the user next to the field named by its ``field`` attribute: the field's path in the
+answer ("projects[0].targets[1].planned_saving", "lines[2].hours"), the same name the input
+has on the page (plans/kinds/rows.py), so nothing translates it. Passing a float, or any
 other non-exact number, is a programming error and raises ``TypeError``.
 
 The figures the functions are tested against come from the seed documents (see
@@ -291,12 +293,12 @@ def savings_totals(
     for p, project in enumerate(projects):
         total = ZERO
         for t, target in enumerate(project.targets):
-            field = f"projects[{p}].targets[{t}].amount"
+            field = f"projects[{p}].targets[{t}].planned_saving"
             amount = _money(target.amount, field=field, label="A planned saving")
             if target.key in seen:
                 raise FinanceInputError(
                     f"Target {target.key} is listed more than once.",
-                    field=f"projects[{p}].targets[{t}].key",
+                    field=f"projects[{p}].targets[{t}].code",
                 )
             seen.add(target.key)
             total += amount
@@ -443,24 +445,24 @@ def validate_outcome_weightings(*, areas: Sequence[OutcomeArea]) -> Decimal:
     keys: set[str] = set()
     total = ZERO
     for a, area in enumerate(areas):
-        field = f"areas[{a}].weighting"
+        field = f"areas[{a}].weighting_percent"
         weighting = _percent(area.weighting, field=field, label="A weighting")
         if area.key in keys:
             raise FinanceInputError(
-                f"Outcome area {area.key} is listed more than once.", field=f"areas[{a}].key"
+                f"Outcome area {area.key} is listed more than once.", field=f"areas[{a}].number"
             )
         keys.add(area.key)
         if area.outcomes:
             outcomes_total = ZERO
             for o, outcome in enumerate(area.outcomes):
-                outcome_field = f"areas[{a}].outcomes[{o}].weighting"
+                outcome_field = f"areas[{a}].outcomes[{o}].weighting_percent"
                 outcomes_total += _percent(
                     outcome.weighting, field=outcome_field, label="A weighting"
                 )
                 if outcome.key in keys:
                     raise FinanceInputError(
                         f"Outcome {outcome.key} is listed more than once.",
-                        field=f"areas[{a}].outcomes[{o}].key",
+                        field=f"areas[{a}].outcomes[{o}].number",
                     )
                 keys.add(outcome.key)
             if outcomes_total != weighting:
@@ -558,12 +560,12 @@ def validate_sliding_scale(*, scale: Sequence[ScaleRow]) -> tuple[ScaleRow, ...]
     previous: ScaleRow | None = None
     for i, row in enumerate(rows):
         freed_up = _money(row.freed_up, field=f"scale[{i}].freed_up", label="A freed-up amount")
-        returned = _money(row.returned, field=f"scale[{i}].returned", label="A return")
+        returned = _money(row.returned, field=f"scale[{i}].returned_to_scheme", label="A return")
         if returned > freed_up:
             raise FinanceInputError(
                 f"The return ({format_money(returned)}) cannot be more than the resources "
                 f"freed up ({format_money(freed_up)}).",
-                field=f"scale[{i}].returned",
+                field=f"scale[{i}].returned_to_scheme",
             )
         if previous is not None:
             if freed_up <= previous.freed_up:
@@ -575,12 +577,12 @@ def validate_sliding_scale(*, scale: Sequence[ScaleRow]) -> tuple[ScaleRow, ...]
             if returned < previous.returned:
                 raise FinanceInputError(
                     "A return cannot be smaller than the return on the row before.",
-                    field=f"scale[{i}].returned",
+                    field=f"scale[{i}].returned_to_scheme",
                 )
             if returned - previous.returned > freed_up - previous.freed_up:
                 raise FinanceInputError(
                     "Between two rows the return cannot rise by more than the resources freed up.",
-                    field=f"scale[{i}].returned",
+                    field=f"scale[{i}].returned_to_scheme",
                 )
         previous = row
     return rows

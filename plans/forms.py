@@ -1,7 +1,7 @@
 from django import forms
 from django_prose_editor.fields import ProseEditorFormField
 
-from .models import QuestionKind, TemplateQuestion
+from .models import TemplateQuestion
 from .sanitise import MAX_ANSWER_CHARACTERS
 
 # The editor offers exactly what the server keeps (plans/sanitise.py).
@@ -16,7 +16,6 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "History": True,
 }
-ROW_ACTIONS = ("add-row", "remove-row", "move-up", "move-down")
 
 
 class PlanCreateForm(forms.Form):
@@ -58,29 +57,3 @@ class AnswerForm(forms.Form):
                 },
             )
             self.fields["text"].widget.attrs["class"] = "app-answer-text"
-
-
-def rows_from_post(question: TemplateQuestion, post, *, prefix: str) -> tuple[list[dict], str]:
-    """The table as the editor left it, after any add, remove or move button they pressed."""
-    if question.kind != QuestionKind.TABLE:
-        return [], ""
-    keys = [column["key"] for column in question.columns]
-    try:
-        count = min(int(post.get(f"{prefix}-rows", "0")), 500)
-    except ValueError:
-        count = 0
-    rows = [
-        {key: post.get(f"{prefix}-{index}-{key}", "") for key in keys} for index in range(count)
-    ]
-    action = post.get("row-action", "")
-    name, _, index_text = action.rpartition("-") if action[-1:].isdigit() else (action, "", "")
-    index = int(index_text) if index_text.isdigit() else -1
-    if action == "add-row":
-        rows.append(dict.fromkeys(keys, ""))
-    elif name == "remove-row" and 0 <= index < len(rows):
-        rows.pop(index)
-    elif name == "move-up" and 0 < index < len(rows):
-        rows[index - 1], rows[index] = rows[index], rows[index - 1]
-    elif name == "move-down" and 0 <= index < len(rows) - 1:
-        rows[index + 1], rows[index] = rows[index], rows[index + 1]
-    return rows, action

@@ -57,7 +57,17 @@ class PlanTemplate(models.Model):
     version_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     return_instructions = models.TextField(blank=True)
-    signatories = models.JSONField(default=list, help_text="[{role, title}] in signing order.")
+    signatories = models.JSONField(
+        default=list,
+        help_text="The sign-off block: [{title, side, body, position, step}] in signing order "
+        "(docs/definition-files.md).",
+    )
+    approved_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The body whose approval the form asks for, where it names one (a clinical "
+        "governance sub-committee); with no signatories, the plan ends at that approval.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -283,6 +293,12 @@ class AuditChained(models.Model):
 
     def audit_is_due(self) -> bool:
         return True
+
+    @classmethod
+    def audit_unexplained(cls, plan_id: int) -> tuple[int, str] | None:
+        """A row of the plan whose state since it was chained is not explained by a later link
+        (its pk and why), for rows that may legitimately change after joining."""
+        return None
 
 
 def audit_chain_append(record: AuditChained) -> None:

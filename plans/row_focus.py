@@ -3,8 +3,9 @@ project): the new row's first field, or the field now in the removed row's place
 row's first field. Worked out from the inputs the editor draws before and after the action, so
 every table and structured kind, now and later, gets it without code of its own.
 
-Input names follow one convention (plans/kinds/base.py): a path of segments such as
-"p0-t1-planned_saving" or, in a plain table, "2-name"; the numbers in the path say which row.
+Input names follow one convention (plans/kinds/rows.py): a field path such as
+"projects[0].targets[1].planned_saving" or, in a plain table, "rows[2].name"; the numbers in
+brackets say which row.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import fields, is_dataclass
 
 from .kinds.base import Field
 
-_NUMBERED = re.compile(r"^[a-z]*(\d+)$")
+_INDEX = re.compile(r"\[(\d+)\]")
 
 
 def input_names(figures) -> list[str]:
@@ -48,16 +49,11 @@ def input_names(figures) -> list[str]:
 
 def table_input_names(rows: list[dict], columns: list[dict]) -> list[str]:
     """The inputs of a plain table editor (templates/plans/_table_editor.html)."""
-    return [f"{index}-{column['key']}" for index in range(len(rows)) for column in columns]
+    return [f"rows[{index}].{column['key']}" for index in range(len(rows)) for column in columns]
 
 
 def _numbers(name: str) -> tuple[int, ...]:
-    found = []
-    for segment in name.split("-"):
-        match = _NUMBERED.match(segment)
-        if match:
-            found.append(int(match.group(1)))
-    return tuple(found)
+    return tuple(int(number) for number in _INDEX.findall(name))
 
 
 def _first_at(names: Iterable[str], numbers: tuple[int, ...]) -> str:

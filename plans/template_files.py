@@ -20,14 +20,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
-from consortia.models import Commissioner, User
+from consortia import selectors as organisation_selectors
+from consortia.models import Commissioner, Position
 
 from .models import CompletedBy, PlanTemplate, Prefill, QuestionKind, TemplatePart, TemplateQuestion
 from .sanitise import clean_html
 from .selectors import parts_with_questions
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
-SIGNATORY_ROLES = tuple(role for role in User.Role.values if role != User.Role.SITE_ADMIN)
+SIGNATORY_SIDES = ("consortium", "pct")
+MAX_SIGNATORIES = 8
 MAX_FILE_BYTES = 1_000_000
 # The deepest real file nests about eight levels (template, parts, part, questions, question,
 # columns, column, options); anything far deeper is a mistake or an attack on the parser.
@@ -262,12 +264,16 @@ TEMPLATE_FIELDS = {
     "version_date": Field(Type.DATE),
     "status": Field(choices=tuple(PlanTemplate.Status.values), plural="statuses"),
     "return_instructions": Field(),
+    "approved_by": Field(max_length=_model_length(PlanTemplate, "approved_by")),
     "signatories": Field(Type.ITEMS),
     "parts": Field(Type.ITEMS, required=True, hint="list at least one part"),
 }
 SIGNATORY_FIELDS = {
-    "role": Field(required=True, choices=SIGNATORY_ROLES, plural="roles"),
-    "title": Field(required=True),
+    "title": Field(required=True, max_length=_model_length(Position, "name")),
+    "side": Field(required=True, choices=SIGNATORY_SIDES, plural="sides"),
+    "body": Field(max_length=_model_length(Position, "body")),
+    "position": Field(required=True, max_length=_model_length(Position, "name")),
+    "step": Field(),
 }
 PART_FIELDS = {
     "key": Field(Type.KEY, required=True, max_length=_model_length(TemplatePart, "key")),
@@ -480,17 +486,64 @@ def _check_question(question: dict, where: str, problems: list[Problem]) -> None
             _note_duplicate(column_keys, _text(column, "key"), "column key", column_where, problems)
 
 
+def signatory_label(signatory: dict) -> str:
+    """How messages and pages name the position that signs: "PCT Director of Finance"."""
+    side = "PCT" if signatory.get("side") == "pct" else "consortium"
+    body = _text(signatory, "body")
+    return " ".join(part for part in (side, body, _text(signatory, "position")) if part)
+
+
+def _check_signatories(data: dict, problems: list[Problem]) -> None:
+    signatories = _items(data, "signatories")
+    if len(signatories) > MAX_SIGNATORIES:
+        problems.append(
+            Problem(
+                TEMPLATE,
+                f"'signatories' lists {len(signatories)}; a sign-off block has at most "
+                f"{MAX_SIGNATORIES}",
+            )
+        )
+    seen: dict[str, str] = {}
+    step = 0
+    for position, signatory in enumerate(signatories, start=1):
+        title = _text(signatory, "title")
+        where = f"Signatory {position}" + (f" ({_quoted(title)})" if title else "")
+        if not _check_fields(signatory, SIGNATORY_FIELDS, "signatory", where, problems):
+            continue
+        if _text(signatory, "side") in SIGNATORY_SIDES and _text(signatory, "position"):
+            _note_duplicate(
+                seen, signatory_label(signatory).casefold(), "signatory", where, problems
+            )
+        given = signatory.get("step")
+        if _absent(given) or not isinstance(given, str):
+            step += 1
+            continue
+        if not given.isascii() or not given.isdigit():
+            problems.append(
+                Problem(where, f"'step' {_quoted(given)} must be a whole number, such as 1 or 2")
+            )
+            continue
+        if int(given) not in (step, step + 1) or int(given) == 0:
+            expected = "1" if step == 0 else f"{step} (signing with the one before) or {step + 1}"
+            problems.append(
+                Problem(
+                    where,
+                    f"'step' {given} does not follow on: steps go 1, 2, 3 in the order of the "
+                    f"block, and several signatories of one step sign in any order; write "
+                    f"{expected}",
+                )
+            )
+            continue
+        step = int(given)
+
+
 def check(data) -> list[Problem]:
     """Every problem of a definition, each located by the numbers printed on the form."""
     problems: list[Problem] = []
     if not _check_fields(data, TEMPLATE_FIELDS, "template", TEMPLATE, problems):
         return problems
     _check_issuer(data, problems)
-    roles: dict[str, str] = {}
-    for position, signatory in enumerate(_items(data, "signatories"), start=1):
-        where = f"Signatory {position}"
-        if _check_fields(signatory, SIGNATORY_FIELDS, "signatory", where, problems):
-            _note_duplicate(roles, _text(signatory, "role"), "signatory role", where, problems)
+    _check_signatories(data, problems)
     parts = _items(data, "parts")
     questions = [
         question
@@ -537,7 +590,8 @@ def _canonical(data: dict) -> dict:
         "version_date": _or(data, "version_date", None),
         "status": _or(data, "status", PlanTemplate.Status.DRAFT),
         "return_instructions": clean_html(_or(data, "return_instructions", "")),
-        "signatories": [dict(signatory) for signatory in _or(data, "signatories", [])],
+        "approved_by": _or(data, "approved_by", ""),
+        "signatories": _canonical_signatories(_or(data, "signatories", [])),
         "parts": [
             {
                 "key": part["key"],
@@ -564,6 +618,26 @@ def _canonical(data: dict) -> dict:
             for part in data["parts"]
         ],
     }
+
+
+def _canonical_signatories(signatories: list[dict]) -> list[dict]:
+    """Each signatory with its body and step written out: a signatory without a step signs after
+    the one before it. Steps are stored as numbers; a file writes them as text."""
+    canonical = []
+    step = 0
+    for signatory in signatories:
+        given = signatory.get("step")
+        step = step + 1 if _absent(given) else int(given)
+        canonical.append(
+            {
+                "title": signatory["title"],
+                "side": signatory["side"],
+                "body": _or(signatory, "body", ""),
+                "position": signatory["position"],
+                "step": step,
+            }
+        )
+    return canonical
 
 
 class Outcome(StrEnum):
@@ -623,9 +697,12 @@ class ImportPreview:
 
     @property
     def signatories(self) -> list[dict]:
-        roles = dict(User.Role.choices)
         return [
-            {"title": signatory["title"], "role": roles[signatory["role"]]}
+            {
+                "title": signatory["title"],
+                "position": signatory_label(signatory),
+                "step": signatory["step"],
+            }
             for signatory in self.definition["signatories"]
         ]
 
@@ -695,6 +772,7 @@ def preview(data: dict) -> ImportPreview:
             "It is imported as a draft: consortia can start plans on it once an administrator "
             "publishes it on its template page."
         )
+    warnings += _unheld_positions(definition)
     if existing is None:
         return ImportPreview(definition, Outcome.CREATE, warnings=warnings)
     stored = _canonical(export(existing))
@@ -711,6 +789,31 @@ def preview(data: dict) -> ImportPreview:
     return ImportPreview(definition, outcome, existing, warnings)
 
 
+def _unheld_positions(definition: dict) -> list[str]:
+    """A warning for each position the form's signatories name that no one holds: plans on the
+    form would wait at that signature until someone is assigned."""
+    issuer = Commissioner.objects.get(slug=definition["issuer"])
+    organisations = {
+        "pct": [(issuer, None)],
+        "consortium": [(consortium, consortium.pk) for consortium in issuer.consortia.all()],
+    }
+    warnings = []
+    for signatory in definition["signatories"]:
+        for organisation, consortium_id in organisations[signatory["side"]]:
+            position = organisation_selectors.position_named(
+                commissioner_id=issuer.pk,
+                consortium_id=consortium_id,
+                body=signatory["body"],
+                name=signatory["position"],
+            )
+            if organisation_selectors.holder_of(position) is None:
+                warnings.append(
+                    f"No one holds {signatory_label(signatory)} at {organisation}: assign "
+                    "someone on its organisation page before plans on this form reach signing."
+                )
+    return warnings
+
+
 def _create(definition: dict) -> PlanTemplate:
     template = PlanTemplate.objects.create(
         slug=definition["slug"],
@@ -724,6 +827,7 @@ def _create(definition: dict) -> PlanTemplate:
         status=definition["status"],
         return_instructions=definition["return_instructions"],
         signatories=definition["signatories"],
+        approved_by=definition["approved_by"],
     )
     question_position = 0
     for part_position, part_data in enumerate(definition["parts"]):
@@ -842,6 +946,10 @@ def export(template: PlanTemplate) -> dict:
         "version_date": template.version_date.isoformat() if template.version_date else None,
         "status": template.status,
         "return_instructions": template.return_instructions,
-        "signatories": template.signatories,
+        "approved_by": template.approved_by,
+        # A file writes numbers as text: steps are stored as numbers.
+        "signatories": [
+            {**signatory, "step": str(signatory["step"])} for signatory in template.signatories
+        ],
         "parts": parts,
     }

@@ -25,7 +25,7 @@ from . import (
     services,
     structured,
 )
-from .forms import AnswerForm, PlanCreateForm, rows_from_post
+from .forms import AnswerForm, PlanCreateForm
 from .models import Answer, Plan
 from .workflow import may_edit_answer
 
@@ -95,19 +95,26 @@ def answer_edit(request, plan_id: int, question_key: str):
         )
         return _render_question(request, plan, answer, form)
     form = AnswerForm(request.POST, question=question)
-    rows, row_action = rows_from_post(question, request.POST, prefix=form.prefix)
-    data = None
+    rows, data, row_action = None, None, ""
+    if question.kind == "table":
+        rows, row_action = structured.EVERY_KIND["table"].value_from_post(
+            request.POST, prefix=form.prefix, question=question
+        )
     kind = structured.KINDS.get(question.kind)
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return _render_question(request, plan, answer, form, rows=rows, status=400)
-    inputs_before = _input_names(answer, answer.rows, answer.data, plan) if row_action else []
-    revision_before = history.answer_revisions(answer).first() if row_action else None
+    inputs_before, revision_before = [], None
     try:
         # Reading the figures may already refuse them (a framework that does not exist).
         if kind is not None:
-            data, row_action = kind.from_post(request.POST, prefix=form.prefix, current=answer.data)
+            data, row_action = kind.value_from_post(
+                request.POST, prefix=form.prefix, current=answer.data
+            )
+        if row_action:
+            inputs_before = _input_names(answer, answer.rows, answer.data, plan)
+            revision_before = history.answer_revisions(answer).first()
         saved = services.answer_save(
             answer=answer,
             user=request.user,

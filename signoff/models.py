@@ -135,7 +135,11 @@ class Signature(AuditChained):
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signatures")
-    role = models.CharField(max_length=32, help_text="The signatory role in the template.")
+    role = models.CharField(
+        max_length=200,
+        help_text="The signatory's key in the form's sign-off block: its side and position "
+        "(signoff.signing.signatory_key).",
+    )
     title = models.CharField(max_length=200, help_text="As the form prints it.")
     position = models.PositiveIntegerField(help_text="Order in the form's sign-off block.")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -174,6 +178,22 @@ class Signature(AuditChained):
 
     def __str__(self):
         return f"{self.typed_name} ({self.title})"
+
+    @classmethod
+    def audit_unexplained(cls, plan_id: int) -> tuple[int, str] | None:
+        """Reopening voids every live signature and records "signatures voided" in the chain,
+        so a signature is void exactly when such an event follows its link."""
+        voidings = PlanEvent.objects.filter(
+            plan_id=plan_id, kind=PlanEvent.Kind.SIGNATURES_VOIDED, audit_seq__isnull=False
+        ).values_list("audit_seq", flat=True)
+        last_voiding = max(voidings, default=0)
+        rows = cls.objects.filter(plan_id=plan_id, audit_seq__isnull=False).order_by("audit_seq")
+        for pk, seq, voided_at in rows.values_list("pk", "audit_seq", "voided_at"):
+            if voided_at is None and seq < last_voiding:
+                return pk, "it is shown as live, but the plan was reopened after it was given"
+            if voided_at is not None and seq > last_voiding:
+                return pk, "it is shown as void, but no reopening after it voided it"
+        return None
 
 
 class PlanDocument(AuditChained):

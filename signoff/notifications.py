@@ -24,7 +24,7 @@ from plans.workflow import CONSORTIUM_OWNED, PCT_OWNED, Action
 from .emails import Reason
 from .models import Comment, Notification, Signature
 from .selectors import comment_of
-from .signing import SigningState
+from .signing import SigningState, holder_of
 from .tasks import send_notification_email
 
 Role = User.Role
@@ -46,20 +46,13 @@ def consortium_people(plan: Plan, *, roles=User.CONSORTIUM_ROLES) -> QuerySet[Us
     return _active().filter(role__in=roles, consortium_id=plan.consortium_id)
 
 
-def holders_of(plan: Plan, role: str) -> QuerySet[User]:
-    """The people who hold a signatory role for this plan: in its consortium or its PCT."""
-    if role in User.CONSORTIUM_ROLES:
-        return consortium_people(plan, roles=[role])
-    if role in User.COMMISSIONER_ROLES:
-        return _active().filter(role=role, commissioner_id=plan.consortium.commissioner_id)
-    return _active().none()
-
-
 def signature_requests(plan: Plan) -> dict[User, Reason]:
-    """The holders of the roles whose turn it is to sign, in the form's order."""
+    """The holders of the positions whose turn it is to sign, in the form's order."""
     told: dict[User, Reason] = {}
     for block in SigningState.of(plan).waiting_for:
-        told.update(dict.fromkeys(holders_of(plan, block.role), Reason.SIGNATURE_REQUESTED))
+        holder = holder_of(plan, block)
+        if holder is not None:
+            told[holder] = Reason.SIGNATURE_REQUESTED
     return told
 
 

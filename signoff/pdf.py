@@ -310,7 +310,7 @@ def _parts(plan: Plan) -> list[PrintPart]:
 def _signoff(state: SigningState) -> list[SignOffLine]:
     """One line per signatory the form names, in its order, filled where they have signed."""
     lines = [_signoff_line(block.title, state.signature_for(block)) for block in state.blocks]
-    # A signature for a role the form no longer names is still printed, never dropped.
+    # A signature for a signatory the form no longer names is still printed, never dropped.
     lines += [_signoff_line(s.title, s) for s in state.unnamed_signatures]
     return lines
 

@@ -111,7 +111,7 @@ def signed_content(plan: Plan, document: PlanDocument) -> list[Signature]:
     if not state.is_complete:
         raise CannotRender(
             "Not every signatory has signed: waiting for "
-            + ", ".join(block.title or block.role for block in state.open_blocks)
+            + ", ".join(block.title for block in state.open_blocks)
             + "."
         )
     current = exports.content_sha256(plan)

@@ -219,8 +219,16 @@ def _bears_serial(data: bytes, certificate: asn1_x509.Certificate) -> bool:
 # --- the development certificate -------------------------------------------------------------
 
 
-def make_development_certificate(*, key_file: Path, certificate_file: Path, force: bool = False):
-    """A self-signed key and certificate for sealing in development and tests."""
+def make_development_certificate(
+    *,
+    key_file: Path,
+    certificate_file: Path,
+    force: bool = False,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+):
+    """A self-signed key and certificate for sealing in development and tests, valid from a
+    day ago for five years unless told otherwise."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -243,8 +251,8 @@ def make_development_certificate(*, key_file: Path, certificate_file: Path, forc
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=5 * 365))
+        .not_valid_before(not_before or now - timedelta(days=1))
+        .not_valid_after(not_after or now + timedelta(days=5 * 365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(

@@ -1,17 +1,22 @@
 """Where a plan's signing stands: the one reading of the form's sign-off block against the
 live signatures, for every page, email, check and render that needs it.
 
-The form lists its signatories in signing order. The order is kept as *steps*: a signatory
-waits until every signatory of the steps before theirs has signed. Today every signatory is a
-step of its own; a form whose step holds several signatories, who sign in any order, needs
-only ``_blocks`` to read the steps from the template, not a change in the callers, which ask
-``waiting_for`` (the blocks open in the current step) rather than for one next signatory.
+The form lists its signatories in signing order, grouped in *steps*: a signatory waits until
+every signatory of the steps before theirs has signed, and the signatories of one step sign in
+any order. Each signatory is a position (the PCT's Director of Finance, the consortium's
+chair): whoever holds it when the plan reaches it signs. Callers ask ``waiting_for`` (the blocks
+open in the current step) rather than for one next signatory.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.conf import settings
+from django.utils.text import slugify
+
+from consortia import selectors as organisation_selectors
+from consortia.models import Position, User
 from plans.models import Plan
 
 from .models import Signature
@@ -21,20 +26,43 @@ SIGNING_STATUSES = (Plan.Status.APPROVED, Plan.Status.SIGNING)
 SIGNED_STATUSES = (Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT)
 
 
+def signatory_key(item: dict) -> str:
+    """What identifies a signatory of the form's block, and the signatures given for it: its
+    side and position ("pct-director-of-finance"), unique in the block (the import checks)."""
+    return slugify(
+        " ".join(part for part in (item["side"], item["body"], item["position"]) if part)
+    )
+
+
 @dataclass(frozen=True)
 class SignatoryBlock:
     """One signatory of the form's sign-off block: who signs, as the form prints it."""
 
-    role: str
+    key: str
     title: str
+    side: str  # "consortium" or "pct": whose position it is
+    body: str  # the committee or board the position belongs to, if any
+    position_name: str  # "Director of Finance"
     position: int  # in the form's block, from 1
     step: int  # signatories sign after every earlier step is complete
+
+    @property
+    def label(self) -> str:
+        """The position that signs, with its side: "PCT Director of Finance"."""
+        side = "PCT" if self.side == "pct" else "consortium"
+        return " ".join(part for part in (side, self.body, self.position_name) if part)
 
 
 def _blocks(plan: Plan) -> tuple[SignatoryBlock, ...]:
     return tuple(
         SignatoryBlock(
-            role=item["role"], title=item.get("title", ""), position=position, step=position
+            key=signatory_key(item),
+            title=item["title"],
+            side=item["side"],
+            body=item["body"],
+            position_name=item["position"],
+            position=position,
+            step=item["step"],
         )
         for position, item in enumerate(plan.template.signatories or [], start=1)
     )
@@ -43,8 +71,8 @@ def _blocks(plan: Plan) -> tuple[SignatoryBlock, ...]:
 @dataclass(frozen=True)
 class SigningState:
     blocks: tuple[SignatoryBlock, ...]
-    signatures: tuple[Signature, ...]  # live, in the form's order; empty when built from roles
-    signed_roles: frozenset[str]
+    signatures: tuple[Signature, ...]  # live, in the form's order; empty when built from keys
+    signed_keys: frozenset[str]
 
     @classmethod
     def of(cls, plan: Plan, *, signatures: Iterable[Signature] | None = None) -> "SigningState":
@@ -55,21 +83,21 @@ class SigningState:
         return cls(_blocks(plan), ordered, frozenset(s.role for s in ordered))
 
     @classmethod
-    def of_signed_roles(cls, plan: Plan, roles: Iterable[str]) -> "SigningState":
-        """The state from the roles that have signed alone, as a list of plans annotates them
-        (no query); it knows who has signed, not their signatures."""
-        return cls(_blocks(plan), (), frozenset(roles))
+    def of_signed_keys(cls, plan: Plan, keys: Iterable[str]) -> "SigningState":
+        """The state from the signatory keys that have signed alone, as a list of plans
+        annotates them (no query); it knows who has signed, not their signatures."""
+        return cls(_blocks(plan), (), frozenset(keys))
 
     # --- who has signed, who signs next ---
 
-    def block_for(self, role: str) -> SignatoryBlock | None:
-        return next((block for block in self.blocks if block.role == role), None)
+    def block_for(self, key: str) -> SignatoryBlock | None:
+        return next((block for block in self.blocks if block.key == key), None)
 
     def signature_for(self, block: SignatoryBlock) -> Signature | None:
-        return next((s for s in self.signatures if s.role == block.role), None)
+        return next((s for s in self.signatures if s.role == block.key), None)
 
     def is_signed(self, block: SignatoryBlock) -> bool:
-        return block.role in self.signed_roles
+        return block.key in self.signed_keys
 
     @property
     def open_blocks(self) -> list[SignatoryBlock]:
@@ -96,7 +124,7 @@ class SigningState:
     @property
     def unnamed_signatures(self) -> list[Signature]:
         """Live signatures of roles the form no longer names: printed, never dropped."""
-        named = {block.role for block in self.blocks}
+        named = {block.key for block in self.blocks}
         return [s for s in self.signatures if s.role not in named]
 
     # --- what was signed ---
@@ -112,3 +140,107 @@ class SigningState:
         if content_sha256 is not None:
             return hashes <= {content_sha256}
         return len(hashes) <= 1
+
+
+# --- Who holds the positions that sign ------------------------------------------------------------
+
+
+def _position_of(plan: Plan, block: SignatoryBlock) -> Position | None:
+    return organisation_selectors.position_named(
+        commissioner_id=plan.consortium.commissioner_id,
+        consortium_id=plan.consortium_id if block.side == "consortium" else None,
+        body=block.body,
+        name=block.position_name,
+    )
+
+
+def holder_of(plan: Plan, block: SignatoryBlock) -> User | None:
+    """Who holds the position that signs ``block`` for this plan today, if anyone."""
+    return organisation_selectors.holder_of(_position_of(plan, block))
+
+
+def positions_held_by(user) -> list[Position]:
+    """Every position ``user`` holds today (one query), to match against plans' blocks."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(organisation_selectors.positions_held_by(user))
+
+
+def blocks_held_by(
+    user, plan: Plan, blocks: Iterable[SignatoryBlock], *, positions: list[Position] | None = None
+) -> list[SignatoryBlock]:
+    """The blocks whose positions ``user`` holds today for this plan, in the form's order
+    (``positions``: what ``positions_held_by`` gave, for a list of plans)."""
+    if positions is None:
+        positions = positions_held_by(user)
+    commissioner_id = plan.consortium.commissioner_id
+    held = {
+        (
+            "consortium" if position.consortium_id else "pct",
+            position.body.casefold(),
+            position.name.casefold(),
+        )
+        for position in positions
+        if position.commissioner_id == commissioner_id
+        and position.consortium_id in (None, plan.consortium_id)
+    }
+    return [
+        block
+        for block in blocks
+        if (block.side, block.body.casefold(), block.position_name.casefold()) in held
+    ]
+
+
+def organisation_of(plan: Plan, block: SignatoryBlock):
+    """The PCT or the consortium whose position signs ``block``."""
+    return plan.consortium if block.side == "consortium" else plan.consortium.commissioner
+
+
+class Holders:
+    """Who holds which of a PCT's and its consortia's positions today: read once per PCT, so a
+    list of plans costs one query per PCT, not one per plan."""
+
+    def __init__(self):
+        self._appointments: dict[int, list] = {}
+
+    def _of(self, commissioner_id: int) -> list:
+        if commissioner_id not in self._appointments:
+            self._appointments[commissioner_id] = list(
+                organisation_selectors.appointments_held(commissioner_id=commissioner_id)
+            )
+        return self._appointments[commissioner_id]
+
+    def positions_of(self, user) -> list[Position]:
+        """The positions ``user`` holds today in their own PCT and its consortia."""
+        if not getattr(user, "commissioner_id", None):
+            return []
+        return [a.position for a in self._of(user.commissioner_id) if a.user_id == user.pk]
+
+    def unheld(self, plan: Plan, blocks: Iterable[SignatoryBlock]) -> list[str]:
+        """A sentence for each of ``blocks`` whose position no one holds: the plan cannot go
+        on until someone is assigned."""
+        held = {
+            (a.position.consortium_id, a.position.body.casefold(), a.position.name.casefold())
+            for a in self._of(plan.consortium.commissioner_id)
+        }
+        return [
+            f"No one holds {block.label} at {organisation_of(plan, block)}: assign someone."
+            for block in blocks
+            if (
+                plan.consortium_id if block.side == "consortium" else None,
+                block.body.casefold(),
+                block.position_name.casefold(),
+            )
+            not in held
+        ]
+
+
+def unheld(plan: Plan, blocks: Iterable[SignatoryBlock]) -> list[str]:
+    return Holders().unheld(plan, blocks)
+
+
+def approval_ends(plan: Plan) -> str:
+    """What approval means for a form with no sign-off block: the plan is complete."""
+    by = plan.template.approved_by or settings.COMMISSIONER_WORD
+    by = f"by the {by}"
+    return f"the plan is approved {by}, and its form asks for no signatures."

@@ -144,9 +144,48 @@ def cases() -> list[Malformed]:
             "Template: issuer 'nowhere-pct' is not a known PCT; the PCTs are: ",
         ),
         Malformed(
-            "unknown-signatory-role",
-            changed(("signatories", 0, "role", "chair")),
-            "Signatory 1: unknown role 'chair'; the roles are: consortium_editor,",
+            "unknown-signatory-side",
+            changed(("signatories", 0, "side", "practice")),
+            "Signatory 1 ('Chair'): unknown side 'practice'; the sides are: consortium, pct",
+        ),
+        Malformed(
+            "signatory-role-of-the-old-format",
+            changed(("signatories", [{"role": "consortium_executive_chair", "title": "Chair"}])),
+            "Signatory 1 ('Chair'): unknown field 'role'; the fields of a signatory are: title, "
+            "side, body, position, step",
+        ),
+        Malformed(
+            "signatory-step-not-a-number",
+            changed(("signatories", 0, "step", "first")),
+            "Signatory 1 ('Chair'): 'step' 'first' must be a whole number, such as 1 or 2",
+        ),
+        Malformed(
+            "signatory-step-skipped",
+            changed(
+                (
+                    "signatories",
+                    [
+                        {"title": "Chair", "side": "consortium", "position": "Chair", "step": "1"},
+                        {"title": "Chief", "side": "pct", "position": "Chief", "step": "3"},
+                    ],
+                )
+            ),
+            "Signatory 2 ('Chief'): 'step' 3 does not follow on: steps go 1, 2, 3 in the order "
+            "of the block, and several signatories of one step sign in any order; write 1 "
+            "(signing with the one before) or 2",
+        ),
+        Malformed(
+            "nine-signatories",
+            changed(
+                (
+                    "signatories",
+                    [
+                        {"title": f"Member {n}", "side": "pct", "position": f"Member {n}"}
+                        for n in range(1, 10)
+                    ],
+                )
+            ),
+            "Template: 'signatories' lists 9; a sign-off block has at most 8",
         ),
         Malformed(
             "unknown-prefill",
@@ -189,17 +228,22 @@ def cases() -> list[Malformed]:
             "(also Part A, question A1, column 1)",
         ),
         Malformed(
-            "duplicate-signatory-role",
+            "duplicate-signatory-position",
             changed(
                 (
                     "signatories",
                     [
-                        {"role": "consortium_executive_chair", "title": "Chair"},
-                        {"role": "consortium_executive_chair", "title": "Chair again"},
+                        {
+                            "title": "Director of Finance",
+                            "side": "pct",
+                            "position": "Director of Finance",
+                        },
+                        {"title": "Finance", "side": "pct", "position": "director of finance"},
                     ],
                 )
             ),
-            "Signatory 2: duplicate signatory role 'consortium_executive_chair' (also Signatory 1)",
+            "Signatory 2 ('Finance'): duplicate signatory 'pct director of finance' (also "
+            "Signatory 1 ('Director of Finance'))",
         ),
         Malformed(
             "duplicate-part-key",
@@ -352,7 +396,8 @@ def cases() -> list[Malformed]:
             "top-level-list",
             b"- slug: northbrook-plan\n- family: northbrook-plan\n",
             "File: must be a mapping of template fields (slug, family, issuer, name, "
-            "version_label, version_date, status, return_instructions, signatories, parts), "
+            "version_label, version_date, status, return_instructions, approved_by, signatories, "
+            "parts), "
             "not a list",
         ),
         Malformed("top-level-text", b"A plan template\n", "File: must be a mapping"),

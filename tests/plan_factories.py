@@ -46,7 +46,7 @@ def template_definition(*, questions: int = 10, issuer: str, family: str = "test
         "name": "Test commissioning plan",
         "version_label": f"v{questions}",
         "status": "published",
-        "signatories": [{"role": "consortium_executive_chair", "title": "Chair"}],
+        "signatories": [{"title": "Chair", "side": "consortium", "position": "Executive Chair"}],
         "parts": [
             {"key": "one", "number": "1", "title": "Part one", "questions": items[:2]},
             {"key": "two", "number": "2", "title": "Part two", "questions": items[2:]},

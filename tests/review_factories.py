@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from consortia.demo import appoint_by_role
 from consortia.models import User
 from plans import services as plan_services
 from plans import template_files
@@ -9,15 +10,40 @@ from plans.exports import content_sha256
 from plans.models import Plan
 from signoff import pdf, seal
 from signoff.models import PlanDocument, Signature
+from signoff.signing import signatory_key
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import template_definition
 
 Role = User.Role
 Status = Plan.Status
 SIGNATORIES = [
-    {"role": Role.CONSORTIUM_EXECUTIVE_CHAIR, "title": "Consortium Executive Chair"},
-    {"role": Role.PEC_COMMITTEE_CHAIR, "title": "Joint PEC Commissioning Committee Chair"},
-    {"role": Role.PCT_CHIEF_EXECUTIVE, "title": "PCT Chief Executive"},
+    {
+        "title": "Consortium Executive Chair",
+        "side": "consortium",
+        "body": "",
+        "position": "Executive Chair",
+        "step": 1,
+    },
+    {
+        "title": "Joint PEC Commissioning Committee Chair",
+        "side": "pct",
+        "body": "Joint PEC Commissioning Committee",
+        "position": "Chair",
+        "step": 2,
+    },
+    {
+        "title": "PCT Chief Executive",
+        "side": "pct",
+        "body": "",
+        "position": "Chief Executive",
+        "step": 3,
+    },
+]
+# Who holds each of SIGNATORIES' positions, by the access role that stands for it.
+SIGNATORY_ROLES = [
+    Role.CONSORTIUM_EXECUTIVE_CHAIR,
+    Role.PEC_COMMITTEE_CHAIR,
+    Role.PCT_CHIEF_EXECUTIVE,
 ]
 
 
@@ -27,7 +53,7 @@ def three_signatory_plan(*, consortium=None, questions: int = 5, answered: bool 
     definition = template_definition(
         questions=questions, issuer=consortium.commissioner.slug, family=f"review-{consortium.pk}"
     )
-    definition["signatories"] = [dict(block) for block in SIGNATORIES]
+    definition["signatories"] = [{**block, "step": str(block["step"])} for block in SIGNATORIES]
     template = template_files.store(definition)
     plan = plan_services.plan_create(
         consortium=consortium, template=template, period="2006/07", title="Review test plan"
@@ -38,18 +64,22 @@ def three_signatory_plan(*, consortium=None, questions: int = 5, answered: bool 
 
 
 def person(role: str, plan: Plan, **kwargs) -> User:
-    """Someone holding ``role`` in the plan's consortium or its PCT."""
+    """Someone holding ``role`` in the plan's consortium or its PCT; the first signatory of a
+    role there holds the position the role stands for (consortia.demo.SIGNATORY_POSITIONS)."""
     if role in User.CONSORTIUM_ROLES:
-        return UserFactory(role=role, consortium=plan.consortium, **kwargs)
-    if role in User.COMMISSIONER_ROLES:
-        return UserFactory(role=role, commissioner=plan.consortium.commissioner, **kwargs)
-    return UserFactory(role=role, **kwargs)
+        user = UserFactory(role=role, consortium=plan.consortium, **kwargs)
+    elif role in User.COMMISSIONER_ROLES:
+        user = UserFactory(role=role, commissioner=plan.consortium.commissioner, **kwargs)
+    else:
+        return UserFactory(role=role, **kwargs)
+    appoint_by_role(user)
+    return user
 
 
 def signature_for(plan: Plan, block: dict, position: int, user: User) -> Signature:
     return Signature.objects.create(
         plan=plan,
-        role=block["role"],
+        role=signatory_key(block),
         title=block["title"],
         position=position,
         user=user,
@@ -64,8 +94,10 @@ def put_in_state(plan: Plan, status: str) -> Plan:
     plan.status = status
     plan.save(update_fields=["status"])
     signed = {Status.SIGNING: 1, Status.SIGNED: 3, Status.SUBMITTED_TO_PCT: 3}.get(status, 0)
-    for position, block in enumerate(SIGNATORIES[:signed], start=1):
-        signature_for(plan, block, position, person(block["role"], plan))
+    for position, (block, role) in enumerate(
+        zip(SIGNATORIES[:signed], SIGNATORY_ROLES, strict=False), start=1
+    ):
+        signature_for(plan, block, position, person(role, plan))
     if signed == 3:
         PlanDocument.objects.create(
             plan=plan,
@@ -81,8 +113,10 @@ def issued_pdf(plan: Plan, *, names: list[str] | None = None) -> bytes:
     """The plan signed by all three, rendered, sealed and stored as the service does."""
     names = names or [None] * len(SIGNATORIES)
     signatures = [
-        signature_for(plan, block, position, person(block["role"], plan, **named(name)))
-        for position, (block, name) in enumerate(zip(SIGNATORIES, names, strict=True), start=1)
+        signature_for(plan, block, position, person(role, plan, **named(name)))
+        for position, (block, role, name) in enumerate(
+            zip(SIGNATORIES, SIGNATORY_ROLES, names, strict=True), start=1
+        )
     ]
     digest = content_sha256(plan)
     rendered = pdf.render_plan_pdf(plan=plan, signatures=signatures, content_sha256=digest)

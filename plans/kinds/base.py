@@ -1,19 +1,20 @@
-"""What every structured kind shares: reading numbers typed into a form, fields for templates,
-row actions, and turning a refusal from plans/finance.py into one shown beside its field.
+"""What every kind shares: the protocol (``Kind``: value_from_post, clean, figures, present),
+the plan around an answer (``KindContext``), reading numbers and text typed into a form, and
+the input a template draws (``Field``). Lists and tables are plans/kinds/rows.py.
 
 Figures are stored in ``answer.data`` as JSON: money, rates and percentages as decimal strings
 ("153000", "1.90", "75"), whole numbers as ints, so nothing is ever a float.
 
-Field names: a kind names each input by a short path ("p0-t1-planned_saving" = project 1,
-target 2, planned saving) and the template puts the form's prefix in front. A refusal
-(``AnswerInvalid``) carries the same path in ``field``, so the message lands on that input.
+Field names: every input is named by its path in the answer's value
+("projects[0].targets[1].planned_saving"), after the answer form's prefix; a refusal
+(``AnswerInvalid``) carries the same path in ``field``, and so does plans/finance.py.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
@@ -159,57 +160,14 @@ def action(post) -> tuple[str, list[int]]:
     return "-".join(parts), numbers
 
 
-def refused(error: FinanceInputError, fields: dict[str, str]) -> AnswerInvalid:
-    """A finance refusal as an answer refusal on the matching input (``fields`` maps the
-    finance function's field names to this kind's input names)."""
-    return AnswerInvalid(error.message, field=fields.get(error.field or "", error.field or ""))
+def refused(error: FinanceInputError) -> AnswerInvalid:
+    """A finance refusal as an answer refusal: plans/finance.py names the field by the same
+    path the input has (plans/kinds/rows.py), so the message lands on it as it is."""
+    return AnswerInvalid(error.message, field=error.field or "")
 
 
 def blank(mapping: dict, keys) -> bool:
     return all(mapping.get(key) in (None, "", [], {}) for key in keys)
-
-
-def blank_in(keys) -> Callable[[dict], bool]:
-    return lambda row: blank(row, keys)
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A list the editor adds rows to and removes rows from, with buttons named
-    ``add-<noun>`` and ``remove-<noun>-<index>``; rows may hold sub-rows under ``children_key``
-    (a project's targets, an outcome area's outcomes)."""
-
-    noun: str
-    new: Callable[[], dict]
-    is_empty: Callable[[dict], bool]
-    children: Rows | None = None
-    children_key: str = ""
-
-
-def apply_row_action(post, rows: list[dict], spec: Rows) -> tuple[list[dict], str]:
-    """Apply the add or remove button the editor pressed and return the rows with that
-    button's action; on a plain Save, drop rows (and sub-rows) left empty and return ""."""
-    name, numbers = action(post)
-    child = spec.children
-    here = bool(numbers) and numbers[0] < len(rows)
-    if name == f"add-{spec.noun}":
-        rows.append(spec.new())
-    elif name == f"remove-{spec.noun}" and here:
-        rows.pop(numbers[0])
-    elif child is not None and name == f"add-{child.noun}" and here:
-        rows[numbers[0]][spec.children_key].append(child.new())
-    elif child is not None and name == f"remove-{child.noun}" and here and len(numbers) == 2:
-        siblings = rows[numbers[0]][spec.children_key]
-        if numbers[1] < len(siblings):
-            siblings.pop(numbers[1])
-    else:
-        if child is not None:
-            for row in rows:
-                row[spec.children_key] = [
-                    item for item in row[spec.children_key] if not child.is_empty(item)
-                ]
-        return [row for row in rows if not spec.is_empty(row)], ""
-    return rows, str(post.get(ACTION, ""))
 
 
 @dataclass(frozen=True)
@@ -256,14 +214,3 @@ class Kind:
 
     def figures(self, value, *, context: KindContext) -> dict:
         return {}
-
-
-def place_error(fields, invalid: AnswerInvalid | None) -> str:
-    """Put the refusal on its field; return it if no field took it (shown for the whole)."""
-    if invalid is None:
-        return ""
-    for item in fields:
-        if item.name == invalid.field:
-            item.error = invalid.message
-            return ""
-    return invalid.message

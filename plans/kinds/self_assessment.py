@@ -24,11 +24,11 @@ from .base import (
     Field,
     Kind,
     KindContext,
-    place_error,
     plain_to_rich,
     rich,
     rich_to_plain,
 )
+from .rows import place_error
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "definitions" / "frameworks"
 # Checked before the file system sees the name: one too long for it raises instead of missing.
@@ -67,7 +67,8 @@ def rating_scale(framework: dict) -> list[str]:
 
 
 def input_key(target_key: str) -> str:
-    return "t" + target_key.replace(".", "-")
+    """The path of a target's rating in the answer, as plans/finance.py names it."""
+    return f"ratings.{target_key}"
 
 
 def template_definition(slug: str) -> dict:
@@ -115,7 +116,7 @@ class SelfAssessmentKind(Kind):
             slug = framework_for_issuer(context.commissioner)
         return slug
 
-    def from_post(self, post, *, prefix, current):
+    def value_from_post(self, post, *, prefix, current):
         p = f"{prefix}-"
         slug = post.get(f"{p}framework", "") or (current or {}).get("framework", "")
         if not slug:
@@ -124,7 +125,7 @@ class SelfAssessmentKind(Kind):
         ratings = {}
         for key in target_levels(framework):
             name = f"{p}{input_key(key)}"
-            rating, action = post.get(f"{name}-rating", ""), post.get(f"{name}-action", "")
+            rating, action = post.get(f"{name}.rating", ""), post.get(f"{name}.action", "")
             if rating or action.strip():
                 ratings[key] = {"rating": rating, "action": plain_to_rich(action)}
         data = {
@@ -155,9 +156,9 @@ class SelfAssessmentKind(Kind):
             if rating and rating not in scale:
                 raise AnswerInvalid(
                     f"Choose a rating from the list ({', '.join(scale)}).",
-                    field=f"{input_key(key)}-rating",
+                    field=f"{input_key(key)}.rating",
                 )
-            action = rich(value.get("action"), field=f"{input_key(key)}-action")
+            action = rich(value.get("action"), field=f"{input_key(key)}.action")
             if rating or action:
                 cleaned[key] = {"rating": rating, "action": action}
         comments = {
@@ -230,14 +231,14 @@ class SelfAssessmentKind(Kind):
                 name = input_key(target["key"])
                 fields = {
                     "rating": Field(
-                        f"{name}-rating",
+                        f"{name}.rating",
                         f"Rating for target {target['key']}",
                         rating.get("rating", ""),
                         input="select",
                         choices=choices,
                     ),
                     "action": Field(
-                        f"{name}-action",
+                        f"{name}.action",
                         f"Action or evidence for target {target['key']}",
                         rich_to_plain(rating.get("action", "")),
                         input="textarea",

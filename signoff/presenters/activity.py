@@ -32,6 +32,7 @@ def role_label(role: str) -> str:
         Role.PCT_LEAD: f"{pct} lead",
         Role.PEC_COMMITTEE_CHAIR: "PEC commissioning committee chair",
         Role.PCT_CHIEF_EXECUTIVE: f"{pct} chief executive",
+        Role.PCT_OFFICER: f"{pct} officer",
         Role.SITE_ADMIN: "site administrator",
     }.get(role, "")
 

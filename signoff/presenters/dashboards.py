@@ -44,13 +44,20 @@ from plans.selectors import plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED
 
 from ..models import Comment, Signature
-from ..signing import SIGNING_STATUSES, SignatoryBlock, SigningState
+from ..signing import (
+    SIGNING_STATUSES,
+    Holders,
+    SignatoryBlock,
+    SigningState,
+    approval_ends,
+    blocks_held_by,
+)
 
 Status = Plan.Status
 Role = User.Role
 GROUP_SIZE = 50
-# Between the roles of one plan's live signatures, in the annotation they come back in.
-ROLE_SEPARATOR = ","
+# Between the signatory keys of one plan's live signatures, in the annotation they come back in.
+KEY_SEPARATOR = ","
 
 # The PCT's order: what is waiting on the PCT first.
 PCT_STATE_ORDER = (
@@ -63,10 +70,6 @@ PCT_STATE_ORDER = (
     Status.SIGNED,
     Status.SUBMITTED_TO_PCT,
 )
-SIGNATORY_ROLES = frozenset(
-    {Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PEC_COMMITTEE_CHAIR, Role.PCT_CHIEF_EXECUTIVE}
-)
-
 # An answer with words: a character that is neither a tag nor space, outside the tags.
 HAS_WORDS = r"(^|>)[^<]*[^<\s]"
 # A table with a cell holding something: a key whose string value is not empty.
@@ -151,9 +154,11 @@ class PlanRow:
     completion: str
     percent: int
     next_step: str = ""
+    # Positions the plan waits for that no one holds: it cannot go on until someone is assigned.
+    unheld: list[str] = field(default_factory=list)
 
 
-def _row(plan: Plan) -> PlanRow:
+def _row(plan: Plan, holders: Holders | None = None) -> PlanRow:
     completion, percent = _completion(plan.answered_count, plan.required_count)
     return PlanRow(
         plan=plan,
@@ -163,26 +168,30 @@ def _row(plan: Plan) -> PlanRow:
         open_threads=plan.open_threads,
         completion=completion,
         percent=percent,
+        unheld=(holders or Holders()).unheld(plan, _waiting_for(plan))
+        if plan.status in SIGNING_STATUSES
+        else [],
     )
 
 
-def with_signed_roles(plans: QuerySet[Plan]) -> QuerySet[Plan]:
-    """Annotates each plan with ``signed_roles``: the roles of its live signatures, joined."""
-    roles = (
+def with_signed_keys(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """Annotates each plan with ``signed_keys``: the signatory keys of its live signatures,
+    joined."""
+    keys = (
         Signature.objects.live()
         .filter(plan=OuterRef("pk"))
         .order_by()
         .values("plan")
-        .annotate(roles=StringAgg("role", delimiter=Value(ROLE_SEPARATOR)))
-        .values("roles")
+        .annotate(keys=StringAgg("role", delimiter=Value(KEY_SEPARATOR)))
+        .values("keys")
     )
-    return plans.annotate(signed_roles=Subquery(roles, output_field=TextField()))
+    return plans.annotate(signed_keys=Subquery(keys, output_field=TextField()))
 
 
 def _waiting_for(plan: Plan) -> list[SignatoryBlock]:
-    """Whose signatures the plan waits for (``with_signed_roles``), in the form's order."""
-    roles = plan.signed_roles.split(ROLE_SEPARATOR) if plan.signed_roles else []
-    return SigningState.of_signed_roles(plan, roles).waiting_for
+    """Whose signatures the plan waits for (``with_signed_keys``), in the form's order."""
+    keys = plan.signed_keys.split(KEY_SEPARATOR) if plan.signed_keys else []
+    return SigningState.of_signed_keys(plan, keys).waiting_for
 
 
 # --- The PCT's dashboard -------------------------------------------------------------------------
@@ -206,11 +215,14 @@ class PctDashboard:
     awaiting_signature: list[PlanRow] = field(default_factory=list)
 
 
-def pct_dashboard(user, *, state: str = "", page_number=None) -> PctDashboard:
+def pct_dashboard(
+    user, *, state: str = "", page_number=None, holders: Holders | None = None
+) -> PctDashboard:
     """The plans of the PCT's consortia by state; with ``state``, all of one state by pages."""
     plans = plans_visible_to(user).order_by()
     counts = dict(plans.values_list("status").annotate(n=Count("pk")).order_by())
-    progress = with_progress(plans, open_threads=Q())  # shared and PCT-only threads
+    # Shared and PCT-only threads.
+    progress = with_signed_keys(with_progress(plans, open_threads=Q()))
     groups = [
         StateGroup(status=status, label=Status(status).label, count=counts[status])
         for status in PCT_STATE_ORDER
@@ -222,7 +234,8 @@ def pct_dashboard(user, *, state: str = "", page_number=None) -> PctDashboard:
         one_state = progress.filter(status=state).order_by("waiting_since", "pk")
         dashboard.page = Paginator(one_state, GROUP_SIZE).get_page(page_number)
         group = next(g for g in groups if g.status == state)
-        group.rows = [_row(plan) for plan in dashboard.page.object_list]
+        holders = holders or Holders()
+        group.rows = [_row(plan, holders) for plan in dashboard.page.object_list]
         dashboard.groups = [group]
     elif groups:
         ranked = plans.annotate(
@@ -235,8 +248,9 @@ def pct_dashboard(user, *, state: str = "", page_number=None) -> PctDashboard:
         ).filter(rank__lte=GROUP_SIZE)
         first = progress.filter(pk__in=ranked.values("pk")).order_by("waiting_since", "pk")
         by_status: dict[str, list[PlanRow]] = {}
+        holders = holders or Holders()
         for plan in first:
-            by_status.setdefault(plan.status, []).append(_row(plan))
+            by_status.setdefault(plan.status, []).append(_row(plan, holders))
         for group in groups:
             group.rows = by_status.get(group.status, [])
             if group.count > len(group.rows):
@@ -247,18 +261,20 @@ def pct_dashboard(user, *, state: str = "", page_number=None) -> PctDashboard:
 # --- Signatures waiting --------------------------------------------------------------------------
 
 
-def awaiting_signature(user) -> list[PlanRow]:
-    """Approved plans whose next signature, in the form's order, is the user's role."""
-    if user.role not in SIGNATORY_ROLES:
+def awaiting_signature(user, holders: Holders | None = None) -> list[PlanRow]:
+    """Approved plans whose next signature, in the form's order, is a position the user holds."""
+    holders = holders or Holders()
+    positions = holders.positions_of(user)
+    if not positions:
         return []
-    candidates = with_signed_roles(
+    candidates = with_signed_keys(
         with_progress(plans_visible_to(user).filter(status__in=SIGNING_STATUSES), open_threads=Q())
     ).order_by("waiting_since", "pk")
     rows = []
     for plan in candidates:
-        mine = next((b for b in _waiting_for(plan) if b.role == user.role), None)
+        mine = next(iter(blocks_held_by(user, plan, _waiting_for(plan), positions=positions)), None)
         if mine is not None:
-            row = _row(plan)
+            row = _row(plan, holders)
             row.next_step = f"Sign as {mine.title}"
             rows.append(row)
     return rows[:GROUP_SIZE]
@@ -272,7 +288,7 @@ def _consortium_threads() -> Q:
     return Q(visibility=Comment.Visibility.SHARED, question__completed_by__in=CONSORTIUM_OWNED)
 
 
-def _consortium_next_step(row: PlanRow, user) -> str:
+def _consortium_next_step(row: PlanRow, user, positions: list) -> str:
     plan = row.plan
     pct = settings.COMMISSIONER_WORD
     chair = user.role == Role.CONSORTIUM_EXECUTIVE_CHAIR
@@ -296,8 +312,8 @@ def _consortium_next_step(row: PlanRow, user) -> str:
     if plan.status in SIGNING_STATUSES:
         waiting = _waiting_for(plan)
         if not waiting:
-            return ""
-        mine = next((b for b in waiting if b.role == user.role), None)
+            return f"Nothing: {approval_ends(plan)}"
+        mine = next(iter(blocks_held_by(user, plan, waiting, positions=positions)), None)
         if mine is not None:
             return f"Sign the plan as {mine.title}."
         return f"Nothing: waiting for the {' and the '.join(b.title for b in waiting)} to sign."
@@ -308,15 +324,17 @@ def _consortium_next_step(row: PlanRow, user) -> str:
     return "Nothing: the plan has been submitted."
 
 
-def consortium_dashboard(user) -> list[PlanRow]:
+def consortium_dashboard(user, holders: Holders | None = None) -> list[PlanRow]:
     """The consortium's plans, newest year first, with what each needs from the user."""
-    plans = with_signed_roles(
+    plans = with_signed_keys(
         with_progress(plans_visible_to(user), open_threads=_consortium_threads())
     ).order_by("-period", "-created_at", "-pk")[:GROUP_SIZE]
     rows = []
+    holders = holders or Holders()
+    positions = holders.positions_of(user)
     for plan in plans:
-        row = _row(plan)
-        row.next_step = _consortium_next_step(row, user)
+        row = _row(plan, holders)
+        row.next_step = _consortium_next_step(row, user, positions)
         rows.append(row)
     return rows
 
@@ -333,9 +351,11 @@ class Home:
 
 def home(user, *, state: str = "", page_number=None) -> Home:
     """What the signed-in person's home page shows, by their role."""
-    page = Home(awaiting_signature=awaiting_signature(user))
+    # Who holds which position is read once for the page (docs/decisions/0360).
+    holders = Holders()
+    page = Home(awaiting_signature=awaiting_signature(user, holders))
     if user.role in User.COMMISSIONER_ROLES or user.role == Role.SITE_ADMIN:
-        page.pct = pct_dashboard(user, state=state, page_number=page_number)
+        page.pct = pct_dashboard(user, state=state, page_number=page_number, holders=holders)
     elif user.role in User.CONSORTIUM_ROLES:
-        page.consortium_plans = consortium_dashboard(user)
+        page.consortium_plans = consortium_dashboard(user, holders)
     return page

@@ -6,7 +6,14 @@ from plans.events import latest_events
 from plans.models import Plan, PlanEvent
 from plans.workflow import TRANSITIONS, Action, may_take
 
-from ..signing import SIGNED_STATUSES, SIGNING_STATUSES, SigningState
+from ..signing import (
+    SIGNED_STATUSES,
+    SIGNING_STATUSES,
+    SigningState,
+    approval_ends,
+    blocks_held_by,
+    unheld,
+)
 from . import when
 
 # Signing has its own page and record submission needs the PDF: both are offered separately.
@@ -45,6 +52,9 @@ class ReviewPanel:
     signatories: list[SignatoryRow] = field(default_factory=list)
     may_sign: bool = False
     may_record_submission: bool = False
+    # Waiting positions no one holds, and what approval means when the form has no signatories.
+    unheld: list[str] = field(default_factory=list)
+    complete: str = ""
 
 
 def _notice(plan: Plan, events: list[PlanEvent]) -> tuple[str, str, str]:
@@ -84,6 +94,10 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
     if plan.status in SIGNING_STATUSES + SIGNED_STATUSES:
         signing = SigningState.of(plan)
         waiting = signing.waiting_for
+        mine = blocks_held_by(user, plan, waiting)
+        panel.unheld = unheld(plan, waiting)
+        if not signing.blocks:
+            panel.complete = approval_ends(plan).capitalize()
         for block in signing.blocks:
             given = signing.signature_for(block)
             if given is not None:
@@ -97,7 +111,7 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
                     title=block.title,
                     signed=given is not None,
                     text=text,
-                    your_turn=block in waiting and user.role == block.role,
+                    your_turn=block in mine,
                 )
             )
         panel.may_sign = any(row.your_turn for row in panel.signatories) and bool(

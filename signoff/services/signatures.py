@@ -12,7 +12,7 @@ from plans.workflow import Action, may_take
 
 from ..errors import Refused
 from ..models import Signature
-from ..signing import SigningState
+from ..signing import SigningState, blocks_held_by
 from .documents import signed_pdf_request
 from .review import plan_locked, take_transition, what_happened
 
@@ -31,11 +31,12 @@ def signature_add(
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Signature:
-    """Signs the approved plan as the user's role, bound to the SHA-256 of its content.
+    """Signs the approved plan for the position the user holds, bound to the SHA-256 of its
+    content.
 
-    Refused, with the reason, when it is not the user's turn, they have signed already, their
-    role is not asked to sign, the password or the second-factor code is wrong (each counts
-    towards the sign-in lockout of ``request``'s address) or they did not confirm.
+    Refused, with the reason, when it is not the user's turn, they have signed already, they
+    hold no position the form asks to sign, the password or the second-factor code is wrong
+    (each counts towards the sign-in lockout of ``request``'s address) or they did not confirm.
     """
     typed_name = (typed_name or "").strip()
     if not confirmed:
@@ -60,11 +61,17 @@ def signature_add(
         if not decision:
             raise Refused(decision.reason + what_happened(locked))
         state = SigningState.of(locked)
-        mine = state.block_for(user.role)
-        if mine is None:
+        held = blocks_held_by(user, locked, state.blocks)
+        if not held:
             raise Refused(
-                f"This form does not ask for a signature from a {user.get_role_display()}."
+                "This form does not ask for a signature from a position you hold; it asks for: "
+                + "; ".join(block.label for block in state.blocks)
+                + "."
             )
+        # Someone who holds two of the form's positions signs the one whose turn it is first.
+        mine = next((block for block in held if state.may_sign_now(block)), None) or next(
+            (block for block in held if not state.is_signed(block)), held[0]
+        )
         given = state.signature_for(mine)
         if given is not None:
             when = date_format(localtime(given.signed_at), "DATETIME_FORMAT")
@@ -85,7 +92,7 @@ def signature_add(
             )
         signature = Signature.objects.create(
             plan=locked,
-            role=mine.role,
+            role=mine.key,
             title=mine.title,
             position=mine.position,
             user=user,

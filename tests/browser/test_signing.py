@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans.models import Plan
-from signoff import services
+from signoff import seal, services
 from tests.browser.conftest import assert_accessible, current_code, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
 
@@ -76,12 +76,13 @@ def test_three_signatories_sign_and_the_chair_downloads_the_sealed_pdf(new_page,
     plan.refresh_from_db()
     assert plan.status == Plan.Status.SUBMITTED_TO_PCT
     text = "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
-    signature = plan.signatures.get(role="pct_chief_executive")
+    signature = plan.signatures.get(role="pct-chief-executive")
     for _email, title in SIGNATORIES:
         assert title in text
     assert signature.content_sha256 in text.replace("\n", "").replace(" ", "")
     for number in ("4.2", "5.3", "9.3"):
         assert number in text
+    assert "Audit chain head" in text
     subprocess.run(
         ["pdftoppm", "-png", "-r", "60", str(pdf_path), str(ARTIFACTS / "signed-journey")],
         check=True,
@@ -93,6 +94,9 @@ def test_three_signatories_sign_and_the_chair_downloads_the_sealed_pdf(new_page,
         "This is a plan this service sealed"
     )
     expect(anyone.get_by_text(signature.typed_name).first).to_be_visible()
+    expect(anyone.locator("#seal-certificate")).to_contain_text(
+        seal.fingerprint(seal.our_certificate())
+    )
     assert_accessible(anyone)
     screenshot(anyone, "verify-sealed")
     altered = bytearray(pdf_path.read_bytes())

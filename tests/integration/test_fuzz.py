@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consortia.models import User
-from plans.kinds.delivery import TEXT_KEYS
+from plans.kinds.business_cases import CASE_QUESTIONS
 from plans.models import Answer, Plan, PlanTemplate
 from signoff.models import Comment, Signature
 from tests.factories import PASSWORD, CommissionerFactory, ConsortiumFactory, UserFactory
@@ -136,7 +136,7 @@ def html_in_data(kind: str, data: dict):
     """The rich text inside structured figures (the parts pages print unescaped)."""
     if kind == "business_cases":
         for i, case in enumerate(data.get("cases") or []):
-            for key in TEXT_KEYS:
+            for key, _ in CASE_QUESTIONS:
                 yield f"case {i} {key}", case.get(key)
     if kind == "self_assessment":
         for key, rating in (data.get("ratings") or {}).items():

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         broken = 0
         for each in plans.iterator():
             check = audit_chain_verify(each)
-            if check.intact:
+            if check.intact and not check.length:
+                self.stdout.write(f"Plan {each.pk} ({each}): nothing recorded yet")
+            elif check.intact:
                 self.stdout.write(
                     f"Plan {each.pk} ({each}): {check.length} links, intact, "
                     f"head {check.head_sha256}"

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from consortia.models import Commissioner, Consortium, Person, Practice, User
+from consortia.models import Commissioner, Consortium, Person, Position, Practice, User
 from tests.factories import (
     CommissionerFactory,
     ConsortiumFactory,
@@ -222,3 +222,41 @@ def test_the_admin_lists_every_organisation_model_for_site_administrators(admin_
 
     for name in ("Commissioners", "Consortia", "Practices", "People", "Users"):
         assert name in page
+
+
+def test_site_administrator_adds_a_position_with_its_holder_and_then_a_successor(admin_client):
+    pct = CommissionerFactory()
+    first = UserFactory(role=User.Role.PCT_OFFICER, commissioner=pct, full_name="Frank First")
+    second = UserFactory(role=User.Role.PCT_OFFICER, commissioner=pct, full_name="Sue Second")
+    fields = {
+        "commissioner": pct.pk,
+        "consortium": "",
+        "body": "",
+        "name": "Director of Finance",
+        "appointments-TOTAL_FORMS": "0",
+        "appointments-INITIAL_FORMS": "0",
+    }
+
+    added = admin_client.post(
+        reverse("admin:consortia_position_add"),
+        {**fields, "new_holder": first.pk, "holder_from": "2007-04-01"},
+    )
+    position = Position.objects.get(commissioner=pct)
+    changed = admin_client.post(
+        reverse("admin:consortia_position_change", args=[position.pk]),
+        {
+            **fields,
+            "appointments-TOTAL_FORMS": "1",
+            "appointments-INITIAL_FORMS": "1",
+            "appointments-0-id": position.appointments.get().pk,
+            "appointments-0-position": position.pk,
+            "new_holder": second.pk,
+            "holder_from": "2007-10-01",
+        },
+    )
+
+    assert added.status_code == changed.status_code == 302
+    assert [(a.user, a.ended_on is None) for a in position.appointments.order_by("started_on")] == [
+        (first, False),
+        (second, True),
+    ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from consortia.demo import appoint_by_role
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
 from plans.models import Plan
@@ -42,6 +43,7 @@ MATRIX = [
     (Role.CONSORTIUM_EDITOR,          Perm.APPROVE,                  CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.SIGN,                     CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ADMINISTER,               CONSORTIUM, N, N, N),
 
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.VIEW,                     CONSORTIUM, Y, N, N),
@@ -54,6 +56,8 @@ MATRIX = [
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.APPROVE,                  CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.SIGN,                     CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.EXPORT,                   CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         PCT,        N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ADMINISTER,               CONSORTIUM, N, N, N),
 
     (Role.PCT_LEAD,                   Perm.VIEW,                     CONSORTIUM, Y, Y, N),
@@ -66,6 +70,8 @@ MATRIX = [
     (Role.PCT_LEAD,                   Perm.APPROVE,                  CONSORTIUM, Y, Y, N),
     (Role.PCT_LEAD,                   Perm.SIGN,                     CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         PCT,        Y, Y, N),
     (Role.PCT_LEAD,                   Perm.ADMINISTER,               CONSORTIUM, N, N, N),
 
     (Role.PEC_COMMITTEE_CHAIR,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
@@ -78,6 +84,7 @@ MATRIX = [
     (Role.PEC_COMMITTEE_CHAIR,        Perm.APPROVE,                  CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.SIGN,                     CONSORTIUM, Y, Y, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
 
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
@@ -90,7 +97,23 @@ MATRIX = [
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.APPROVE,                  CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.SIGN,                     CONSORTIUM, Y, Y, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+
+    # A PCT officer (a Director of Finance) sees the PCT's plans and signs where they hold a
+    # position the form names; signing follows positions held (docs/decisions/0360).
+    (Role.PCT_OFFICER,                Perm.VIEW,                     CONSORTIUM, Y, Y, N),
+    (Role.PCT_OFFICER,                Perm.VIEW,                     PCT,        Y, Y, N),
+    (Role.PCT_OFFICER,                Perm.EDIT_CONSORTIUM_SECTIONS, CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.EDIT_PCT_SECTIONS,        CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.COMMENT,                  CONSORTIUM, Y, Y, N),
+    (Role.PCT_OFFICER,                Perm.SUBMIT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.REVIEW,                   CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.APPROVE,                  CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.SIGN,                     CONSORTIUM, Y, Y, N),
+    (Role.PCT_OFFICER,                Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.ADMINISTER,               CONSORTIUM, N, N, N),
 
     # The site administrator sees everything and runs the admin, but takes no part in a plan.
     (Role.SITE_ADMIN,                 Perm.VIEW,                     CONSORTIUM, Y, Y, Y),
@@ -103,6 +126,7 @@ MATRIX = [
     (Role.SITE_ADMIN,                 Perm.APPROVE,                  CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.SIGN,                     CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.EXPORT,                   CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.ADMINISTER,               CONSORTIUM, Y, Y, Y),
 ]
 # fmt: on
@@ -134,10 +158,16 @@ def world() -> World:
 
 
 def user_in(world: World, role: str) -> User:
+    """Someone of ``role`` in the own consortium or PCT, holding the position their role
+    stands for where it has one (signing follows the positions held)."""
     if role in User.CONSORTIUM_ROLES:
-        return UserFactory(role=role, consortium=world.own)
+        user = UserFactory(role=role, consortium=world.own)
+        appoint_by_role(user)
+        return user
     if role in User.COMMISSIONER_ROLES:
-        return UserFactory(role=role, commissioner=world.own.commissioner)
+        user = UserFactory(role=role, commissioner=world.own.commissioner)
+        appoint_by_role(user)
+        return user
     # Made as `createsuperuser` and the demo make one, so the superuser flag is covered too.
     return UserFactory(role=role, is_superuser=True)
 

@@ -111,6 +111,32 @@ def test_a_signature_whose_signed_hash_is_changed_is_named():
 
 
 @pytest.mark.django_db
+def test_a_voided_signature_made_live_again_in_the_database_is_named():
+    plan = put_in_state(three_signatory_plan(), Status.SIGNING)
+    services.plan_reopen(
+        plan=plan, user=person(User.Role.PCT_LEAD, plan), reason="The savings figure is wrong."
+    )
+    voided = Signature.objects.get(plan=plan)
+    assert voided.voided_at is not None and audit_chain_verify(plan).intact
+
+    raw_update(Signature, voided.pk, "voided_at", None)
+    broken = audit_chain_verify(plan).broken
+
+    assert broken.record == f"signoff.signature #{voided.pk}"
+    assert broken.reason == "it is shown as live, but the plan was reopened after it was given"
+
+
+@pytest.mark.django_db
+def test_a_live_signature_marked_void_in_the_database_is_named():
+    plan = reviewed_and_signed_plan()
+    signature = Signature.objects.filter(plan=plan).last()
+
+    raw_update(Signature, signature.pk, "voided_at", signature.signed_at)
+
+    assert audit_chain_verify(plan).broken.record == f"signoff.signature #{signature.pk}"
+
+
+@pytest.mark.django_db
 def test_the_pdf_bytes_replaced_in_the_database_are_named():
     plan = reviewed_and_signed_plan()
     document = PlanDocument.objects.get(plan=plan)

@@ -122,15 +122,15 @@ def test_the_json_export_carries_every_computed_figure(client, daccom):
 def test_a_negative_saving_is_refused_on_its_field_and_nothing_else_is_lost(client, daccom):
     post = form_post(client, daccom, PROJECTS)
     prefix = f"q-{PROJECTS}"
-    post[f"{prefix}-p0-t1-planned_saving"] = ["-335000"]
-    post[f"{prefix}-p1-title"] = ["Reducing A&E attendances (renamed)"]
+    post[f"{prefix}-projects[0].targets[1].planned_saving"] = ["-335000"]
+    post[f"{prefix}-projects[1].title"] = ["Reducing A&E attendances (renamed)"]
     post[f"{prefix}-text"] = ["<p>Our own narrative, still here.</p>"]
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
 
     page = response.content.decode()
     assert response.status_code == 400
-    error = f'id="{prefix}-p0-t1-planned_saving-error"'
+    error = f'id="{prefix}-projects[0].targets[1].planned_saving-error"'
     assert error in page
     assert "The planned saving cannot be negative." in page
     assert 'value="-335000"' in page
@@ -143,13 +143,13 @@ def test_a_negative_saving_is_refused_on_its_field_and_nothing_else_is_lost(clie
 def test_a_title_over_the_limit_is_refused_on_its_field_and_nothing_is_cut(client, daccom):
     post = form_post(client, daccom, PROJECTS)
     prefix = f"q-{PROJECTS}"
-    post[f"{prefix}-p0-title"] = ["x" * 20_001]
+    post[f"{prefix}-projects[0].title"] = ["x" * 20_001]
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert f'id="{prefix}-p0-title-error"' in page
+    assert f'id="{prefix}-projects[0].title-error"' in page
     assert "This text is 20,001 characters long; the most it can hold is 20,000." in page
     saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
     assert saved.data["projects"][0]["title"] != "x" * 20_000
@@ -163,10 +163,10 @@ def test_adding_a_target_changes_the_totals_on_4_2_and_4_4(client, daccom):
     assert response.status_code == 302
 
     post = form_post(client, daccom, PROJECTS)
-    assert post[f"{prefix}-p1-targets"] == ["2"]
-    post[f"{prefix}-p1-t1-code"] = ["2.2"]
-    post[f"{prefix}-p1-t1-title"] = ["Minor injuries"]
-    post[f"{prefix}-p1-t1-planned_saving"] = ["£1,000,000"]
+    assert post[f"{prefix}-projects[1].targets"] == ["2"]
+    post[f"{prefix}-projects[1].targets[1].code"] = ["2.2"]
+    post[f"{prefix}-projects[1].targets[1].title"] = ["Minor injuries"]
+    post[f"{prefix}-projects[1].targets[1].planned_saving"] = ["£1,000,000"]
     assert client.post(url, post).status_code == 302
 
     page = part_page(client, daccom, "commissioning-objectives")
@@ -178,17 +178,17 @@ def test_a_milestone_outside_the_plan_year_is_refused_on_the_date(client, daccom
     key = "contract-monitoring"
     prefix = f"q-{key}"
     post = form_post(client, daccom, key)
-    post.update({f"{prefix}-m0-due-day": ["1"], f"{prefix}-m0-due-month": ["4"],
-                 f"{prefix}-m0-due-year": ["2007"]})  # fmt: skip
+    due = f"{prefix}-milestones[0].due"
+    post.update({f"{due}-day": ["1"], f"{due}-month": ["4"], f"{due}-year": ["2007"]})
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, key]), post)
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert f'id="{prefix}-m0-due-error"' in page
+    assert f'id="{prefix}-milestones[0].due-error"' in page
     assert "within the plan&#x27;s year, 1 April 2006 to 31 March 2007" in page
 
-    post[f"{prefix}-m0-due-year"] = ["2006"]
+    post[f"{prefix}-milestones[0].due-year"] = ["2006"]
     assert client.post(reverse("answer_edit", args=[daccom.pk, key]), post).status_code == 302
     assert Answer.objects.get(plan=daccom, question__key=key).data["milestones"][0]["due"] == (
         "2006-04-01"
@@ -214,8 +214,8 @@ def test_banes_weightings_not_totalling_100_are_refused(client):
     plan = Plan.objects.get(consortium__slug="banes")
     key = "incentive-outcome-framework"
     post = form_post(client, plan, key)
-    post[f"q-{key}-a0-weighting_percent"] = ["6"]
-    post[f"q-{key}-a0-o0-weighting_percent"] = ["2"]
+    post[f"q-{key}-areas[0].weighting_percent"] = ["6"]
+    post[f"q-{key}-areas[0].outcomes[0].weighting_percent"] = ["2"]
 
     response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
 
@@ -283,13 +283,15 @@ def test_adding_a_target_lands_on_the_new_targets_number_on_the_part_page(client
         reverse("answer_edit", args=[daccom.pk, PROJECTS]), {**post, "row-action": "add-target-1"}
     )
     part = reverse("part_detail", args=[daccom.pk, "commissioning-objectives"])
-    assert response.headers["Location"] == f"{part}#q-{PROJECTS}-p1-t1-code"
-    assert f'id="q-{PROJECTS}-p1-t1-code"' in part_page(client, daccom, "commissioning-objectives")
+    assert response.headers["Location"] == f"{part}#q-{PROJECTS}-projects[1].targets[1].code"
+    assert f'id="q-{PROJECTS}-projects[1].targets[1].code"' in part_page(
+        client, daccom, "commissioning-objectives"
+    )
 
 
 def test_removing_a_target_lands_on_its_neighbour_and_offers_the_version_before(client, daccom):
     post = form_post(client, daccom, PROJECTS)
-    targets = int(post[f"q-{PROJECTS}-p0-targets"][0])
+    targets = int(post[f"q-{PROJECTS}-projects[0].targets"][0])
     last = targets - 1
     response = client.post(
         reverse("answer_edit", args=[daccom.pk, PROJECTS]),
@@ -297,7 +299,9 @@ def test_removing_a_target_lands_on_its_neighbour_and_offers_the_version_before(
         follow=True,
     )
     url, _ = response.redirect_chain[-1]
-    assert url.endswith(f"#q-{PROJECTS}-p0-t{last - 1}-code")  # the one before the last
+    assert url.endswith(
+        f"#q-{PROJECTS}-projects[0].targets[{last - 1}].code"
+    )  # the one before the last
     page = response.content.decode()
     assert "a row was removed" in page
     undo = page[page.index("Undo: put the removed row back") - 200 :]

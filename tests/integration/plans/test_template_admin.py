@@ -61,7 +61,7 @@ def test_an_upload_shows_what_it_will_create_and_stores_nothing_until_confirmed(
     )
     assert "<td>B</td><td>Part two</td><td>3</td>" in shown
     assert '<th scope="row">Table</th><td>1</td>' in shown
-    assert '<th scope="row">Chair</th><td>Consortium executive chair</td>' in shown
+    assert '<th scope="row">Chair</th><td>consortium Executive Chair, step 1</td>' in shown
     assert not PlanTemplate.objects.exists()
 
     response = confirm(admin_client)

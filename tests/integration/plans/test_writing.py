@@ -92,18 +92,22 @@ def test_editing_a_question_you_do_not_own_is_refused_with_the_reason(client, pl
 def test_table_rows_can_be_added_moved_and_removed(client, plan, editor):
     url = answer_url(plan, "practices")
     base = {"q-practices-base_version": 0, "q-practices-rows": 2}
-    rows = {"q-practices-0-name": "A", "q-practices-0-code": "", "q-practices-1-name": "B"}
+    rows = {
+        "q-practices-rows[0].name": "A",
+        "q-practices-rows[0].code": "",
+        "q-practices-rows[1].name": "B",
+    }
 
     client.post(url, {**base, **rows, "row-action": "move-down-0"})
     client.post(url, {"q-practices-base_version": 1, "q-practices-rows": 2,
-                      "q-practices-0-name": "B", "q-practices-1-name": "A",
+                      "q-practices-rows[0].name": "B", "q-practices-rows[1].name": "A",
                       "row-action": "add-row"})  # fmt: skip
 
     answer = plan.answers.get(question__key="practices")
     assert [row["name"] for row in answer.rows] == ["B", "A", ""]
     client.post(url, {"q-practices-base_version": 2, "q-practices-rows": 3,
-                      "q-practices-0-name": "B", "q-practices-1-name": "A",
-                      "q-practices-2-name": "C", "row-action": "remove-row-0"})  # fmt: skip
+                      "q-practices-rows[0].name": "B", "q-practices-rows[1].name": "A",
+                      "q-practices-rows[2].name": "C", "row-action": "remove-row-0"})  # fmt: skip
     answer.refresh_from_db()
     assert [row["name"] for row in answer.rows] == ["A", "C"]
 

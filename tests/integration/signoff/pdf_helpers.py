@@ -10,7 +10,13 @@ from pypdf import PdfReader
 from plans.exports import content_sha256
 from plans.models import Plan
 from signoff.models import PlanDocument
-from tests.review_factories import SIGNATORIES, person, signature_for, three_signatory_plan
+from tests.review_factories import (
+    SIGNATORIES,
+    SIGNATORY_ROLES,
+    person,
+    signature_for,
+    three_signatory_plan,
+)
 
 
 def signed_plan(**kwargs) -> Plan:
@@ -18,8 +24,8 @@ def signed_plan(**kwargs) -> Plan:
     plan = three_signatory_plan(**kwargs)
     plan.status = Plan.Status.SIGNED
     plan.save(update_fields=["status"])
-    for position, block in enumerate(SIGNATORIES, start=1):
-        signature_for(plan, block, position, person(block["role"], plan))
+    for position, (block, role) in enumerate(zip(SIGNATORIES, SIGNATORY_ROLES, strict=True), 1):
+        signature_for(plan, block, position, person(role, plan))
     return plan
 
 

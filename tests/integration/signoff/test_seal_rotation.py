@@ -2,6 +2,7 @@
 verifies as sealed, and the verification page names the certificate that sealed each file."""
 
 import html
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from signoff import seal
 from signoff.models import SealCertificate
+from signoff.seal_certificates import seal_certificate_current
 from signoff.verification import Outcome, verify_upload
 from tests.review_factories import issued_pdf, three_signatory_plan
 
@@ -110,3 +112,29 @@ def test_a_given_pair_is_installed_at_the_configured_paths(own_seal, settings):
     on_record = dict(SealCertificate.objects.values_list("fingerprint_sha256", "replaced_at"))
     assert on_record.keys() == {replaced, current_fingerprint()}
     assert on_record[replaced] is not None and on_record[current_fingerprint()] is None
+
+
+def test_a_replaced_certificate_that_has_since_expired_still_verifies_what_it_sealed(
+    own_seal, settings
+):
+    now = datetime.now(UTC)
+    seal.make_development_certificate(
+        key_file=settings.PDF_SEAL_KEY_PATH,
+        certificate_file=settings.PDF_SEAL_CERT_PATH,
+        force=True,
+        not_before=now - timedelta(days=400),
+        not_after=now - timedelta(days=30),
+    )
+    # Sealed while the certificate was in use; it was replaced before it expired.
+    seal_certificate_current()
+    before = issued_pdf(three_signatory_plan())
+    call_command("rotate_seal_certificate", stdout=StringIO())
+    SealCertificate.objects.filter(replaced_at__isnull=False).update(
+        replaced_at=now - timedelta(days=60)
+    )
+
+    checked = verify_upload(before)
+
+    assert checked.outcome == Outcome.SEALED
+    assert checked.seal.valid, checked.seal.problem
+    assert checked.seal.signer_valid_until < now

@@ -1,12 +1,14 @@
 """Every (state, action, role): allowed ones succeed, all others are refused with a reason."""
 
 import threading
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 
-from consortia.models import User
+from consortia.models import Position, User
+from consortia.services import position_assign
 from plans import services as plan_services
 from plans.errors import AnswerInvalid
 from plans.models import Plan, PlanEvent
@@ -15,7 +17,13 @@ from signoff import services
 from signoff.errors import Refused
 from signoff.models import Signature
 from tests.factories import PASSWORD, UserFactory
-from tests.review_factories import SIGNATORIES, person, put_in_state, three_signatory_plan
+from tests.review_factories import (
+    SIGNATORIES,
+    SIGNATORY_ROLES,
+    person,
+    put_in_state,
+    three_signatory_plan,
+)
 from tests.two_factor import recovery_code
 
 Role = User.Role
@@ -183,7 +191,7 @@ class TestSigning:
         self, django_capture_on_commit_callbacks
     ):
         plan = put_in_state(three_signatory_plan(), Status.APPROVED)
-        chair, pec, ceo = (person(block["role"], plan) for block in SIGNATORIES)
+        chair, pec, ceo = (person(role, plan) for role in SIGNATORY_ROLES)
 
         with pytest.raises(Refused, match="signs before you"):
             take(Action.SIGN, plan, ceo)
@@ -224,8 +232,14 @@ class TestSigning:
         with pytest.raises(Refused, match="You signed as Consortium Executive Chair"):
             take(Action.SIGN, plan, chair)
         other_chair = person(CHAIR, plan)
+        with pytest.raises(Refused, match="cannot sign"):
+            take(Action.SIGN, plan, other_chair)  # holds no position yet
+        # The chair's successor takes over the position: the chair's signature stands.
+        chair_position = Position.objects.get(consortium=plan.consortium, name="Executive Chair")
+        position_assign(position=chair_position, user=other_chair, started_on=date.today())
         with pytest.raises(Refused, match="Each signature is given once"):
             take(Action.SIGN, plan, other_chair)
+        assert plan.signatures.live().get().user == chair
         pec = person(PEC, plan)
         with pytest.raises(Refused, match="Confirm"):
             services.signature_add(

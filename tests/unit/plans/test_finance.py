@@ -227,7 +227,7 @@ def test_negative_saving_is_refused():
     with pytest.raises(FinanceInputError, match="cannot be negative") as refused:
         savings_totals(projects=[project])
 
-    assert refused.value.field == "projects[0].targets[0].amount"
+    assert refused.value.field == "projects[0].targets[0].planned_saving"
 
 
 def test_target_listed_twice_is_refused():

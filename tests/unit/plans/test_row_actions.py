@@ -1,8 +1,8 @@
 from django.http import QueryDict
 
-from plans.kinds.base import apply_row_action
-from plans.kinds.funding import AREA_ROWS
-from plans.kinds.savings import PROJECT_ROWS
+from plans.kinds.outcome_framework import AREAS as AREA_ROWS
+from plans.kinds.projects import PROJECTS as PROJECT_ROWS
+from plans.kinds.rows import apply_action as apply_row_action
 
 
 def post(action: str = "") -> QueryDict:

@@ -28,11 +28,32 @@ def test_all_four_seed_forms_load(demo_pcts):
         "banes-plan",
     }
     assert templates["daccom-locality-plan-v2"].version_label == "May 2006 Version 2.0"
-    assert [s["role"] for s in templates["daccom-locality-plan-2006"].signatories] == [
-        "consortium_executive_chair",
-        "pec_committee_chair",
-        "pct_chief_executive",
+    assert templates["daccom-locality-plan-2006"].signatories == [
+        {
+            "title": "DacCom Executive Chair",
+            "side": "consortium",
+            "body": "",
+            "position": "Executive Chair",
+            "step": 1,
+        },
+        {
+            "title": "Joint PEC Commissioning Committee Chair",
+            "side": "pct",
+            "body": "Joint PEC Commissioning Committee",
+            "position": "Chair",
+            "step": 2,
+        },
+        {
+            "title": "PCT Chief Executive",
+            "side": "pct",
+            "body": "",
+            "position": "Chief Executive",
+            "step": 3,
+        },
     ]
+    red_house = templates["red-house-plan"]
+    assert red_house.signatories == [], "the document asks for approval, not signatures"
+    assert red_house.approved_by == "clinical governance sub-committee"
 
 
 def test_later_daccom_form_renumbers_7_x_but_keeps_the_keys(demo_pcts):
@@ -155,7 +176,9 @@ def test_a_preview_says_what_will_be_created_and_stores_nothing():
         {"number": "3", "title": "Sign-off", "questions": 1},
     ]
     assert preview.kinds == [("Table", 1), ("Text", 4), ("Sign-off", 1)]
-    assert preview.signatories == [{"title": "Chair", "role": "Consortium executive chair"}]
+    assert preview.signatories == [
+        {"title": "Chair", "position": "consortium Executive Chair", "step": 1}
+    ]
     assert preview.warnings[0].startswith("It is imported as a draft")
     assert not PlanTemplate.objects.exists()
 

@@ -19,8 +19,10 @@ from plans.exports import content_sha256
 from plans.models import QuestionKind
 from signoff import pdf
 from signoff.models import Signature
+from signoff.signing import signatory_key
 from tests import plan_factories
 from tests.factories import UserFactory
+from tests.review_factories import SIGNATORIES
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def sign_all(plan, *, when=datetime(2006, 7, 14, 9, 30, tzinfo=UTC)) -> list[Sig
         signatures.append(
             Signature.objects.create(
                 plan=plan,
-                role=block["role"],
+                role=signatory_key(block),
                 title=block["title"],
                 position=position,
                 user=user,
@@ -169,9 +171,7 @@ def test_signed_pdf_prints_the_questions_signatories_hash_and_certificate(daccom
 
 def test_a_draft_is_watermarked_with_date_and_revision_and_left_unsigned():
     plan = plan_factories.plan_with_questions(questions=5)
-    plan.template.signatories = [
-        {"role": "consortium_executive_chair", "title": "Consortium Executive Chair"}
-    ]
+    plan.template.signatories = SIGNATORIES[:1]
     plan.template.save()
     signatures = sign_all(plan)
     mark = pdf.DraftMark(generated_at=datetime(2007, 1, 9, 16, 5, tzinfo=UTC), revision=17)

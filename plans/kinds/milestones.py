@@ -1,0 +1,142 @@
+"""Deliverables and milestones (DacCom 6.2: "by [date] we will deliver [item]"), each with an
+owner and a status, dated within the plan's year."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.utils.formats import date_format
+
+from ..errors import AnswerInvalid
+from . import rows
+from .base import NO_PLAN, Kind, KindContext
+from .rows import CHOICE, DATE, LONG_TEXT, Column, RowSpec
+
+STATUSES = (
+    ("not_started", "Not started", "nhsuk-tag--grey"),
+    ("on_track", "On track", "nhsuk-tag--green"),
+    ("at_risk", "At risk", "nhsuk-tag--orange"),
+    ("done", "Done", ""),
+)
+STATUS_LABELS = {value: label for value, label, _ in STATUSES}
+STATUS_TAGS = {value: tag for value, _, tag in STATUSES}
+MILESTONES = RowSpec(
+    name="milestones",
+    noun="milestone",
+    columns=(
+        Column("key", "Key", drawn=False),
+        Column("due", "Date", DATE),
+        Column("item", "We will deliver", LONG_TEXT),
+        Column("owner", "Owner"),
+        Column(
+            "status", "Status", CHOICE, default="not_started",
+            choices=tuple((value, label) for value, label, _ in STATUSES),
+        ),
+    ),
+)  # fmt: skip
+_PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
+_KEY = re.compile(r"[a-z0-9-]{1,20}")
+
+
+def plan_period(period: str) -> tuple[date, date] | None:
+    """The financial year a plan covers: "2006/07" is 1 April 2006 to 31 March 2007."""
+    match = _PERIOD.match(period or "")
+    if not match:
+        return None
+    start = int(match.group(1))
+    if (start + 1) % 100 != int(match.group(2)):
+        return None
+    return date(start, 4, 1), date(start + 1, 3, 31)
+
+
+def long_date(value: date) -> str:
+    return date_format(value, "j F Y")
+
+
+class MilestonesKind(Kind):
+    template_name = "plans/structured/milestones.html"
+
+    def value_from_post(self, post, *, prefix, current):
+        if not rows.posted(post, prefix=prefix, spec=MILESTONES):
+            return current or {}, ""
+        milestones = rows.read(post, prefix=prefix, spec=MILESTONES)
+        milestones, pressed = rows.apply_action(post, milestones, MILESTONES)
+        return {"milestones": milestones}, pressed
+
+    def clean(self, data, *, context: KindContext = NO_PLAN):
+        milestones = rows.clean(data, MILESTONES, what="milestones")
+        period = plan_period(context.period)
+        used = {m["key"] for m in milestones if _KEY.fullmatch(m["key"] or "")}
+        for i, milestone in enumerate(milestones):
+            due = date.fromisoformat(milestone["due"]) if milestone["due"] else None
+            if due is not None and period is not None and not period[0] <= due <= period[1]:
+                raise AnswerInvalid(
+                    f"The date must be within the plan's year, {long_date(period[0])} to "
+                    f"{long_date(period[1])}.",
+                    field=f"milestones[{i}].due",
+                )
+            if not milestone["item"]:
+                raise AnswerInvalid("Enter what will be delivered.", field=f"milestones[{i}].item")
+            if not _KEY.fullmatch(milestone["key"] or ""):
+                number = 1
+                while f"m{number}" in used:
+                    number += 1
+                milestone["key"] = f"m{number}"
+                used.add(milestone["key"])
+        if len({m["key"] for m in milestones}) != len(milestones):
+            raise AnswerInvalid("Two milestones have the same key: reload the page.")
+        return {"milestones": milestones}
+
+    def figures(self, value, *, context: KindContext) -> dict:
+        """Each milestone with its date as a date, how many are at each status, and the plan
+        year the dates fall in."""
+        milestones = [
+            {
+                "key": milestone["key"],
+                "due": date.fromisoformat(milestone["due"]) if milestone.get("due") else None,
+                "item": milestone["item"],
+                "owner": milestone.get("owner", ""),
+                "status": milestone["status"],
+            }
+            for milestone in value.get("milestones") or []
+        ]
+        period = plan_period(context.period)
+        return {
+            "milestones": milestones,
+            "status_counts": {
+                status: sum(1 for m in milestones if m["status"] == status)
+                for status, _, _ in STATUSES
+            },
+            "period_start": period[0] if period else None,
+            "period_end": period[1] if period else None,
+        }
+
+    def present(self, data, *, context: KindContext):
+        cleaned, invalid = self.checked(data, context=context)
+        source = cleaned if cleaned is not None else (data or {})
+        computed = self.figures(cleaned or {}, context=context)
+        milestones = rows.draw(source.get("milestones") or [], MILESTONES)
+        for milestone in milestones:
+            due = computed["milestones"][milestone.index]["due"] if cleaned is not None else None
+            status = milestone.value.get("status") or "not_started"
+            milestone.extra = {
+                "key": milestone.value.get("key", ""),
+                "due_display": long_date(due) if due else "",
+                "sentence": f"By {long_date(due)} we will deliver"
+                if due
+                else "We will deliver (no date set)",
+                "status_label": STATUS_LABELS.get(status, status),
+                "status_tag": STATUS_TAGS.get(status, "nhsuk-tag--grey"),
+            }
+        counts = [
+            (label, sum(1 for m in milestones if m.value.get("status") == value))
+            for value, label, _ in STATUSES
+        ]
+        start, end = computed["period_start"], computed["period_end"]
+        return {
+            "milestones": milestones,
+            "status_counts": counts,
+            "period_display": f"{long_date(start)} to {long_date(end)}" if start else "",
+            "error": rows.place_error(rows.all_fields(milestones), invalid),
+        }

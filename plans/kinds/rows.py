@@ -1,0 +1,420 @@
+"""The one list-and-table implementation every kind with rows uses: a declarative row spec
+(columns with a type and a label, optionally a list of sub-rows) drives reading the rows from
+a post, the row buttons (add, remove, move), cleaning each cell by its type, the inputs a
+template draws, and where a refusal is shown.
+
+One name per field, from the post to plans/finance.py: a field path such as
+``projects[0].targets[1].planned_saving``. It is the input's name (after the answer form's
+prefix, as in any Django form), the ``field`` of an ``AnswerInvalid`` and of a
+``FinanceInputError``, and the key the message is placed by. Nothing translates names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..errors import AnswerInvalid
+from .base import (
+    ACTION,
+    MAX_ROWS,
+    Field,
+    action,
+    count,
+    decimal,
+    plain_to_rich,
+    rich,
+    rich_to_plain,
+    shown,
+    stored,
+    text,
+    whole,
+)
+
+#: Cell types: how a cell is read from the post, cleaned, stored and drawn.
+TEXT, LONG_TEXT, WHOLE, MONEY, PERCENT, NUMBER, DATE, CHOICE, CHOICES, RICH, NAMES = (
+    "text", "long_text", "whole", "money", "percent", "number", "date", "choice", "choices",
+    "rich", "names",
+)  # fmt: skip
+INPUTS = {
+    TEXT: "text",
+    LONG_TEXT: "textarea",
+    WHOLE: "number",
+    MONEY: "money",
+    PERCENT: "percent",
+    NUMBER: "number",
+    DATE: "date",
+    CHOICE: "select",
+    CHOICES: "checkboxes",
+    RICH: "textarea",
+    NAMES: "text",
+}
+DATE_PARTS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    type: str = TEXT
+    width: str = ""
+    hint: str = ""
+    #: (value, label) pairs of a choice column; for a CHOICES column the kind fills them in
+    choices: tuple[tuple[str, str], ...] = ()
+    #: drawn with its label visible, the row named after it for screen readers
+    visible_label: bool = False
+    default: object = ""
+    #: how a message names the cell ("The planned saving must be a number"); else the label
+    said: str = ""
+    #: False for a cell the template keeps in a hidden input of its own (a milestone's key)
+    drawn: bool = True
+
+    @property
+    def input(self) -> str:
+        return INPUTS[self.type]
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A list of rows under ``name`` in the answer's value, each a row of ``columns`` and,
+    with ``children``, a list of sub-rows (a project's targets, an area's outcomes)."""
+
+    name: str
+    noun: str
+    columns: tuple[Column, ...]
+    children: RowSpec | None = None
+    max_rows: int = MAX_ROWS
+    #: a row that counts as empty (dropped on Save); by default every cell blank
+    is_empty: Callable[[dict], bool] | None = None
+    #: how labels name a row ("business case 2"); by default the noun
+    called: str = ""
+
+    def new(self) -> dict:
+        row = {column.key: _blank(column) for column in self.columns}
+        if self.children is not None:
+            row[self.children.name] = []
+        return row
+
+    def empty(self, row: dict) -> bool:
+        if self.is_empty is not None:
+            return self.is_empty(row)
+        children = row.get(self.children.name) if self.children is not None else None
+        return not children and all(
+            column.type == CHOICE or blank_cell(row.get(column.key)) for column in self.columns
+        )
+
+
+def blank_cell(value) -> bool:
+    if isinstance(value, dict):
+        return not any(str(item or "").strip() for item in value.values())
+    return value in (None, "", [])
+
+
+def _blank(column: Column):
+    if column.type == CHOICES:
+        return []
+    if column.type == DATE:
+        return dict.fromkeys(DATE_PARTS, "")
+    return column.default
+
+
+def path(*parts) -> str:
+    """``path("projects", 0, "targets", 1, "planned_saving")`` is
+    "projects[0].targets[1].planned_saving"."""
+    text_path = ""
+    for part in parts:
+        if isinstance(part, int):
+            text_path += f"[{part}]"
+        else:
+            text_path += f".{part}" if text_path else part
+    return text_path
+
+
+# --- Reading a post ---------------------------------------------------------------------------
+
+
+def _getlist(post, name: str) -> list[str]:
+    if hasattr(post, "getlist"):
+        return post.getlist(name)
+    value = post.get(name, [])
+    return value if isinstance(value, list) else [value]
+
+
+def read_cell(post, name: str, column: Column):
+    """One cell as the editor left it, from the input(s) named ``name``."""
+    if column.type == CHOICES:
+        return [value for value in _getlist(post, name) if value]
+    if column.type == DATE:
+        return {part: post.get(f"{name}-{part}", "") for part in DATE_PARTS}
+    value = post.get(name, "")
+    if column.type == RICH:
+        return plain_to_rich(value)
+    if column.type == NAMES:
+        return names(value)
+    if column.type == CHOICE and not value:
+        return column.default
+    return value
+
+
+def read(post, *, prefix: str, spec: RowSpec, within: str = "") -> list[dict]:
+    """The rows of ``spec`` as posted (the count of rows is a hidden input named by the
+    list's path), sub-rows included."""
+    here = path(within, spec.name) if within else spec.name
+    rows = []
+    for i in range(count(post, f"{prefix}-{here}", limit=spec.max_rows)):
+        at = path(here, i)
+        row = {c.key: read_cell(post, f"{prefix}-{path(at, c.key)}", c) for c in spec.columns}
+        if spec.children is not None:
+            row[spec.children.name] = read(post, prefix=prefix, spec=spec.children, within=at)
+        rows.append(row)
+    return rows
+
+
+def posted(post, *, prefix: str, spec: RowSpec) -> bool:
+    return f"{prefix}-{spec.name}" in post
+
+
+# --- Row buttons --------------------------------------------------------------------------------
+
+
+def apply_action(post, rows: list[dict], spec: RowSpec) -> tuple[list[dict], str]:
+    """Apply the row button pressed (``add-<noun>``, ``remove-<noun>-<i>``, ``move-up-<i>``,
+    ``move-down-<i>``; a sub-row's carry its row's index first) and return the rows with the
+    button's value; on a plain Save, drop rows and sub-rows left empty and return ""."""
+    name, numbers = action(post)
+    child = spec.children
+    here = bool(numbers) and numbers[0] < len(rows)
+    if name == f"add-{spec.noun}":
+        rows.append(spec.new())
+    elif name == f"remove-{spec.noun}" and here:
+        rows.pop(numbers[0])
+    elif name == "move-up" and here and numbers[0] > 0:
+        i = numbers[0]
+        rows[i - 1], rows[i] = rows[i], rows[i - 1]
+    elif name == "move-down" and here and numbers[0] < len(rows) - 1:
+        i = numbers[0]
+        rows[i + 1], rows[i] = rows[i], rows[i + 1]
+    elif child is not None and name == f"add-{child.noun}" and here:
+        rows[numbers[0]][child.name].append(child.new())
+    elif child is not None and name == f"remove-{child.noun}" and here and len(numbers) == 2:
+        siblings = rows[numbers[0]][child.name]
+        if numbers[1] < len(siblings):
+            siblings.pop(numbers[1])
+    else:
+        if child is not None:
+            for row in rows:
+                row[child.name] = [item for item in row[child.name] if not child.empty(item)]
+        return [row for row in rows if not spec.empty(row)], ""
+    return rows, str(post.get(ACTION, ""))
+
+
+# --- Cleaning -----------------------------------------------------------------------------------
+
+
+def names(value) -> list[str]:
+    """A list of names typed with commas between them ("Dr A, Dr B")."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return [text(name) for name in (value or []) if text(name)]
+
+
+def parse_date(value, *, field: str) -> date | None:
+    """A date typed in three boxes ({"day", "month", "year"}) or stored as ISO text."""
+    if value in (None, "", {}):
+        return None
+    if isinstance(value, date):
+        return value
+    real = AnswerInvalid("Enter a real date, like 31 3 2007.", field=field)
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise real from None
+    if not isinstance(value, dict):
+        raise real
+    parts = [str(value.get(k, "") or "").strip() for k in DATE_PARTS]
+    if not any(parts):
+        return None
+    if not all(parts):
+        missing = next(k for k, v in zip(DATE_PARTS, parts, strict=True) if not v)
+        raise AnswerInvalid(f"The date must include a {missing}.", field=field)
+    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        raise real
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise real from None
+
+
+def clean_cell(value, column: Column, *, field: str):
+    """A cell checked and in its stored form: text stripped of tags, amounts as decimal
+    strings, whole numbers as ints, dates as ISO text; blank as "" (None for numbers)."""
+    label = column.said or column.label
+    if column.type in (TEXT, LONG_TEXT):
+        return text(value, field=field)
+    if column.type == RICH:
+        return rich(value, field=field)
+    if column.type == NAMES:
+        return names(value)
+    if column.type in (MONEY, PERCENT, NUMBER):
+        number = decimal(value, field=field, label=label)
+        return stored(number) if number is not None else ""
+    if column.type == WHOLE:
+        return whole(value, field=field, label=label)
+    if column.type == DATE:
+        day = parse_date(value, field=field)
+        return day.isoformat() if day else None
+    if column.type == CHOICE:
+        value = value or column.default
+        if value not in {choice for choice, _ in column.choices}:
+            raise AnswerInvalid("Choose from the list.", field=field)
+        return value
+    if column.type == CHOICES:
+        return list(dict.fromkeys(text(item) for item in value or [] if text(item)))
+    raise ValueError(f"unknown column type {column.type!r}")
+
+
+def rows_of(value: dict, spec: RowSpec, *, what: str) -> list[dict]:
+    """The list under ``spec.name``, refused whole if it is not a list of rows."""
+    rows = value.get(spec.name, [])
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise AnswerInvalid(f"The {what} could not be read: reload the page and try again.")
+    if len(rows) > spec.max_rows:
+        raise AnswerInvalid(f"There can be at most {spec.max_rows:,} {what}.")
+    return rows
+
+
+def clean(value: dict, spec: RowSpec, *, what: str, within: str = "") -> list[dict]:
+    """Every row's cells cleaned by type, sub-rows included (the kind then checks its rules)."""
+    cleaned = []
+    for i, row in enumerate(rows_of(value, spec, what=what)):
+        at = path(within, spec.name, i) if within else path(spec.name, i)
+        item = {c.key: clean_cell(row.get(c.key), c, field=path(at, c.key)) for c in spec.columns}
+        if spec.children is not None:
+            item[spec.children.name] = clean(row, spec.children, what=what, within=at)
+        cleaned.append(item)
+    return cleaned
+
+
+def amount(row: dict, key: str) -> Decimal | None:
+    """A stored amount of a cleaned row as a Decimal (None when blank)."""
+    value = row.get(key)
+    return None if value in (None, "") else Decimal(str(value))
+
+
+# --- Drawing and refusals -----------------------------------------------------------------------
+
+
+def input_value(value, column: Column):
+    """A stored or posted cell as its input shows it."""
+    if column.type == RICH:
+        return rich_to_plain(value or "")
+    if column.type == NAMES:
+        return ", ".join(value or []) if isinstance(value, list) else shown(value)
+    if column.type == CHOICES:
+        return list(value or [])
+    if column.type == DATE:
+        if isinstance(value, str) and value:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                return {}
+            return {"day": day.day, "month": day.month, "year": day.year}
+        return dict(value or {})
+    if column.type == CHOICE:
+        return value or column.default
+    return shown(value)
+
+
+def cell_field(value, column: Column, *, name: str, which: str) -> Field:
+    """The input of one cell; ``which`` names its row for screen readers ("project 2")."""
+    if "{which}" in column.label:
+        label, suffix = column.label.format(which=which), ""
+    elif column.visible_label:
+        label, suffix = column.label, f", {which}"
+    else:
+        label, suffix = f"{column.label}, {which}", ""
+    return Field(
+        name,
+        label,
+        input_value(value, column),
+        input=column.input,
+        width=column.width,
+        hint=column.hint,
+        choices=list(column.choices),
+        hidden_label=not column.visible_label,
+        label_suffix=suffix,
+    )
+
+
+@dataclass
+class DrawnRow:
+    """A row as a template draws it: its inputs by column key, its value, its sub-rows."""
+
+    index: int
+    path: str
+    fields: dict[str, Field]
+    value: dict
+    children: list[DrawnRow] = field(default_factory=list)
+    #: what the kind computed for this row, for display
+    extra: dict = field(default_factory=dict)
+
+    def __getitem__(self, key):
+        """Templates and older callers read a drawn row like a dict."""
+        if key in ("index", "path", "fields", "value", "children"):
+            return getattr(self, key)
+        return self.extra[key]
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+def draw(rows: list[dict], spec: RowSpec, *, within: str = "", parent: str = "") -> list[DrawnRow]:
+    """The inputs of every row and sub-row, named by path, labelled "Title, target 2 of
+    project 1"."""
+    drawn = []
+    for i, row in enumerate(rows):
+        at = path(within, spec.name, i) if within else path(spec.name, i)
+        which = f"{spec.called or spec.noun} {i + 1}" + (f" of {parent}" if parent else "")
+        fields = {
+            c.key: cell_field(row.get(c.key), c, name=path(at, c.key), which=which)
+            for c in spec.columns
+            if c.drawn
+        }
+        item = DrawnRow(index=i, path=at, fields=fields, value=row)
+        if spec.children is not None:
+            item.children = draw(
+                row.get(spec.children.name) or [], spec.children, within=at, parent=which
+            )
+        drawn.append(item)
+    return drawn
+
+
+def all_fields(drawn: list[DrawnRow]):
+    for row in drawn:
+        yield from row.fields.values()
+        yield from all_fields(row.children)
+
+
+def place_error(fields, invalid: AnswerInvalid | None) -> str:
+    """Put the refusal on the input its path names, or on the first input of the row or list
+    it names ("lines[0]"); return it if no input took it (shown for the whole answer)."""
+    if invalid is None:
+        return ""
+    fields = list(fields)
+    target = invalid.field or ""
+    exact = next((item for item in fields if item.name == target), None)
+    within = next(
+        (item for item in fields if target and item.name.startswith((f"{target}.", f"{target}["))),
+        None,
+    )
+    chosen = exact or within
+    if chosen is None:
+        return invalid.message
+    chosen.error = invalid.message
+    return ""

@@ -1,0 +1,110 @@
+"""The second PCT's four signatories sign by keyboard alone (no mouse): the consortium's chair,
+then the Director of Finance and the Chief Executive, then the PEC chair; each page axe clean.
+The signed PDF's pages are saved as images under artifacts/pdf/ to be looked at."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from plans import services as plan_services
+from plans.models import Plan
+from signoff import services
+from signoff.models import PlanDocument
+from tests.browser.conftest import assert_accessible, current_code
+from tests.factories import PASSWORD
+from tests.integration.signoff.pdf_helpers import pdf_text
+from tests.northbrook import NAMES, TITLES, appoint_finance, imported, organisation, written_plan
+from tests.two_factor import authenticator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
+# The form's steps, with the middle step signed Chief Executive first.
+ORDER = ("chair", "chief", "finance", "pec")
+FOCUSED_NAME = """() => {
+    const element = document.activeElement;
+    if (!element) return "";
+    const label = element.labels && element.labels.length ? element.labels[0].innerText : "";
+    return (label || element.getAttribute("aria-label") || element.innerText || element.value
+        || "").trim();
+}"""
+
+
+def tab_to(page, name: str, *, limit: int = 250) -> None:
+    """Presses Tab until the focused element's label or text starts with ``name``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_NAME).startswith(name):
+            return
+    raise AssertionError(f"Tab never reached {name!r} on {page.url}")
+
+
+def sign_in_by_keyboard(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/sign-in/")
+    tab_to(page, "Email address")
+    page.keyboard.type(user.email)
+    tab_to(page, "Password")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "Code")
+    page.keyboard.type(current_code(user.email))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def sign_by_keyboard(page, live_server, plan: Plan, user, title: str) -> None:
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    tab_to(page, "Sign the plan")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign the plan")
+    assert_accessible(page)
+    tab_to(page, "Your password")
+    page.keyboard.type(PASSWORD)
+    tab_to(page, "Code from your authenticator app")
+    page.keyboard.type(current_code(user.email))
+    tab_to(page, "I have read the plan")
+    page.keyboard.press("Space")
+    tab_to(page, "Sign the plan")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text(f"You have signed the plan as {title}")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_four_signatories_of_a_second_pcts_form_sign_by_keyboard_alone(new_page, live_server):
+    northbrook = organisation()
+    appoint_finance(northbrook)
+    plan = written_plan(northbrook, imported())
+    services.plan_submit(plan=plan, user=northbrook.editor)
+    services.plan_start_review(plan=plan, user=northbrook.lead)
+    assessment = plan.answers.get(question__key="pct-assessment")
+    plan_services.answer_save(
+        answer=assessment, user=northbrook.lead, base_version=assessment.version, text="<p>Ok.</p>"
+    )
+    services.plan_approve(plan=plan, user=northbrook.lead)
+
+    for key in ORDER:
+        user = northbrook.signatories[key]
+        authenticator(user)
+        page = new_page()
+        sign_in_by_keyboard(page, live_server, user)
+        sign_by_keyboard(page, live_server, plan, user, TITLES[key])
+
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.SIGNED
+    document = PlanDocument.objects.get(plan=plan, kind=PlanDocument.Kind.SIGNED)
+    assert document.state == PlanDocument.State.READY, document.failure_reason
+    text = pdf_text(document.pdf)
+    for key in ORDER:
+        assert TITLES[key] in text and NAMES[key] in text, key
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf_path = ARTIFACTS / "northbrook-signed.pdf"
+    pdf_path.write_bytes(bytes(document.pdf))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf_path), str(ARTIFACTS / "northbrook-signed")],
+        check=True,
+    )

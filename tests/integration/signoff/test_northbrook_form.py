@@ -1,0 +1,129 @@
+"""A second PCT's form, not DacCom's, from import to the sealed PDF and /verify/: four
+signatories in three steps, the middle one signed in either order, each refused out of turn.
+The signed PDF is saved under artifacts/pdf/ to be looked at."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plans import services as plan_services
+from plans import template_files
+from plans.exports import content_sha256
+from plans.models import Plan
+from signoff import services
+from signoff.errors import Refused
+from signoff.models import PlanDocument
+from tests.factories import PASSWORD
+from tests.integration.signoff.pdf_helpers import pdf_text
+from tests.northbrook import (
+    FORM,
+    NAMES,
+    TITLES,
+    appoint_finance,
+    imported,
+    organisation,
+    written_plan,
+)
+from tests.two_factor import SecondFactorClient, recovery_code
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+Status = Plan.Status
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "pdf"
+NO_FINANCE = "No one holds PCT Director of Finance at Northbrook PCT: assign someone"
+
+
+def sign(plan, user):
+    return services.signature_add(
+        plan=plan,
+        user=user,
+        password=PASSWORD,
+        code=recovery_code(user),
+        typed_name=user.full_name,
+        confirmed=True,
+    )
+
+
+def home_page(user) -> str:
+    client = SecondFactorClient()
+    client.force_login(user)
+    return client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("middle", [("finance", "chief"), ("chief", "finance")], ids="-then-".join)
+def test_the_northbrook_form_goes_from_import_to_four_signatures_the_pdf_and_verify(
+    middle, django_capture_on_commit_callbacks, client
+):
+    northbrook = organisation()
+    signatories = northbrook.signatories
+
+    preview = template_files.preview_file(FORM)
+    assert any(warning.startswith(NO_FINANCE) for warning in preview.warnings), preview.warnings
+    assert [(s["position"], s["step"]) for s in preview.signatories] == [
+        ("consortium Chair", 1),
+        ("PCT Director of Finance", 2),
+        ("PCT Chief Executive", 2),
+        ("PCT Professional Executive Committee Chair", 3),
+    ]
+    template = imported()
+    assert [part.number for part in template.parts.all()] == list("ABCDEF")
+    assert template.questions.filter(number="B1a").exists()
+
+    plan = written_plan(northbrook, template)
+    services.plan_submit(plan=plan, user=northbrook.editor)
+    services.plan_start_review(plan=plan, user=northbrook.lead)
+    assessment = plan.answers.get(question__key="pct-assessment")
+    plan_services.answer_save(
+        answer=assessment, user=northbrook.lead, base_version=assessment.version, text="<p>Ok.</p>"
+    )
+    services.plan_approve(plan=plan, user=northbrook.lead)
+
+    # Out of turn: only the consortium's chair signs first.
+    for key in ("chief", "pec"):
+        with pytest.raises(Refused, match="signs before you"):
+            sign(plan, signatories[key])
+    sign(plan, signatories["chair"])
+    assert NO_FINANCE in home_page(northbrook.lead), "the PCT is told what the plan waits for"
+    with pytest.raises(Refused, match="cannot sign the plan"):
+        sign(plan, signatories["finance"])
+    appoint_finance(northbrook)
+    assert NO_FINANCE not in home_page(northbrook.lead)
+
+    first, second = (signatories[key] for key in middle)
+    sign(plan, first)
+    with pytest.raises(Refused, match=f"The {TITLES[middle[1]]} signs before you"):
+        sign(plan, signatories["pec"])
+    with pytest.raises(Refused, match="Each signature is given once"):
+        sign(plan, first)
+    sign(plan, second)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(plan, signatories["pec"])
+
+    plan.refresh_from_db()
+    assert plan.status == Status.SIGNED
+    signatures = list(plan.signatures.live().order_by("signed_at"))
+    assert [s.title for s in signatures] == [
+        TITLES["chair"],
+        TITLES[middle[0]],
+        TITLES[middle[1]],
+        TITLES["pec"],
+    ]
+    assert {s.content_sha256 for s in signatures} == {content_sha256(plan)}
+    document = PlanDocument.objects.get(plan=plan, kind=PlanDocument.Kind.SIGNED)
+    assert document.state == PlanDocument.State.READY, document.failure_reason
+    text = pdf_text(document.pdf)
+    for key in TITLES:
+        assert TITLES[key] in text and NAMES[key] in text, key
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"northbrook-{'-then-'.join(middle)}.pdf").write_bytes(bytes(document.pdf))
+
+    response = client.post(
+        "/verify/",
+        {"file": SimpleUploadedFile("plan.pdf", bytes(document.pdf), "application/pdf")},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This is a plan this service sealed" in page
+    for key in TITLES:
+        assert TITLES[key] in page and NAMES[key] in page, key
