@@ -177,8 +177,10 @@ class FormIndex:
                     score = max(score, 0.8)
             if (same_number and score >= 0.75) or score >= 0.9:
                 confidence = HIGH
-            elif score >= 0.75 or (same_number and score >= 0.45):
+            elif score >= 0.75 or (same_number and score >= 0.6):
                 confidence = MEDIUM
+            elif same_number and score >= 0.4:
+                confidence = LOW  # the number alone: shown, not ticked
             else:
                 continue
             rank = score + (0.2 if same_number else 0)
@@ -318,6 +320,22 @@ class Piece:
         return html_to_text(self.html)
 
 
+_COMPLETION_LINE = re.compile(r"\((?:for completion by|to be completed by)", re.I)
+_DOTTED_NUMBER = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s+\S")
+
+
+def _looks_like_a_heading(block: Block) -> bool:
+    """A heading of the form's kind: Word's Heading 1-3, or a short numbered line ("7.1 How
+    will ...") or one that says who completes it. Answers' own headings are Heading 4-6."""
+    if block.kind == "heading":
+        return block.html[:3] in ("<h1", "<h2", "<h3")
+    return (
+        block.kind == "text"
+        and len(block.text) < 300
+        and bool(_DOTTED_NUMBER.match(block.text) or _COMPLETION_LINE.search(block.text))
+    )
+
+
 def _answer_html(block: Block) -> str:
     if block.kind == "heading":
         level = block.html[2:3] if block.html.startswith("<h") else "1"
@@ -382,6 +400,14 @@ def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
                 continue
             if question is not None and not question.answerable and index.is_form_text(block.text):
                 form_text_count += 1  # the sign-off block: signatures are not imported
+                continue
+            if _looks_like_a_heading(block) and not index.is_form_text(block.text):
+                # A question this form does not have (a newer form's 7.1): its text is kept
+                # apart and listed, never added to the answer above it.
+                question, confidence, heading = None, "", block.text
+                current = start("", "", heading, block.position)
+                current.reason = "Under a heading that is not a question of this form."
+                current.html = f"<h4>{html.escape(block.text, quote=False)}</h4>"
                 continue
             if index.is_form_text(block.text):
                 is_prompt = question is not None and normalised(block.text) in index.prompts.get(
@@ -765,11 +791,15 @@ def word_import_preview(*, plan: Plan, user, filename: str, data: bytes) -> Prev
 
 def proposals(plan: Plan, preview: Preview, choices: dict[int, str] | None = None):
     """What applying would write, question by question in form order, with the pieces chosen
-    for each (``choices`` maps a piece to a question key, "" to leave it out)."""
+    for each (``choices`` maps a piece to a question key, "" to leave it out; without it, the
+    sure and probable matches)."""
     questions = {q.key: q for q in plan.template.questions.order_by("position")}
     chosen: dict[str, list[Piece]] = {}
     for piece in preview.pieces:
-        key = piece.key if choices is None else choices.get(piece.id, "")
+        if choices is None:
+            key = piece.key if piece.confidence in (HIGH, MEDIUM) else ""
+        else:
+            key = choices.get(piece.id, "")
         if key in questions and questions[key].answerable:
             chosen.setdefault(key, []).append(piece)
     return [proposal_for(questions[key], chosen[key]) for key in questions if key in chosen]
