@@ -13,6 +13,7 @@ from consortia.models import User
 from plans import services, word_import
 from plans.models import Plan
 from plans.sanitise import html_to_text
+from signoff.models import Comment
 from signoff.word_export import plan_docx
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
@@ -201,3 +202,25 @@ def test_the_export_laid_out_by_libreoffice_reads_as_the_form(tmp_path):
     assert -1 not in positions and positions == sorted(positions)
     assert "£2.68m (44%) of £6.106m" in text
     assert "PCT Chief Executive" in text
+
+
+def test_pct_only_comments_reach_the_word_copy_of_pct_people_only():
+    plan = demo_daccom_plan_with_comments()
+    lead = UserFactory(
+        role=User.Role.PCT_LEAD, consortium=None, commissioner=plan.consortium.commissioner
+    )
+    Comment.objects.create(
+        plan=plan,
+        question=plan.template.questions.get(key="risks"),
+        author=lead,
+        body="PCT only: check the risk register.",
+        visibility=Comment.Visibility.INTERNAL,
+    )
+    editor = UserFactory(consortium=plan.consortium)
+    for_pct = {c.text for c in opened(plan_docx(plan=plan, user=lead, with_comments=True)).comments}
+    for_editor = {
+        c.text for c in opened(plan_docx(plan=plan, user=editor, with_comments=True)).comments
+    }
+    assert "PCT only: check the risk register." in for_pct
+    assert "PCT only: check the risk register." not in for_editor
+    assert "YES strongly agree with this." in for_editor
