@@ -11,10 +11,12 @@ Hyperlinks are kept as links. See docs/decisions/0411-word-files-refused-before-
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 import zipfile
 from dataclasses import dataclass, field
+from xml.parsers.expat import ExpatError
 
 import mammoth
 from lxml import etree
@@ -60,6 +62,23 @@ STYLE_MAP = "\n".join(
         "p[style-name='Subtitle'] => h2:fresh",
     ]
 )
+
+
+# What mammoth and the XML parsers under it raise for a damaged document.
+READ_ERRORS = (
+    ExpatError,
+    etree.LxmlError,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    RecursionError,
+    UnicodeError,
+    EOFError,
+)
+logger = logging.getLogger(__name__)
 
 
 class WordRefused(Exception):
@@ -243,7 +262,10 @@ def docx_html(data: bytes, *, deadline: Deadline) -> str:
             style_map=STYLE_MAP,
             convert_image=mammoth.images.img_element(lambda image: {}),
         )
-    except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError, AttributeError) as error:
+    except READ_ERRORS as error:
+        # A file can be damaged in any of its parts; mammoth reports it in the exception of
+        # whichever parser met it. Logged, and told to the editor in words.
+        logger.info("Word file not readable: %s: %s", type(error).__name__, error)
         raise WordRefused(
             "This file is damaged, so it cannot be read. Open it in Word, save it again as a "
             "Word Document (.docx), and upload that."

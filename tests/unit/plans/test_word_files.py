@@ -25,6 +25,7 @@ from tests.word_documents import (
     odt_file,
     old_word_doc,
     password_protected_docx,
+    rewrite_parts,
     simple_docx,
     zip_bomb_docx,
 )
@@ -132,3 +133,17 @@ def test_a_hyperlink_is_kept_as_a_link_and_not_followed(no_network):
 
 def test_more_paragraphs_than_a_plan_can_have_are_refused_before_reading():
     assert "more than the 20,000 a plan can have" in refusal(many_paragraphs_docx(20_001))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<w:document><unclosed",
+        b"\xff\xfe not XML at all",
+        b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+        b'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>a\x01b</w:t></w:r></w:p>'
+        b"</w:body></w:document>",
+    ],
+)
+def test_a_document_whose_text_is_not_well_formed_xml_is_refused_as_damaged(body):
+    assert "damaged" in refusal(rewrite_parts(simple_docx("x"), {"word/document.xml": body}))
