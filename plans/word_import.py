@@ -772,12 +772,18 @@ def word_import_preview(*, plan: Plan, user, filename: str, data: bytes) -> Prev
     deadline = Deadline()
     index = FormIndex.of(plan.template)
     markup = docx_html(data, deadline=deadline)
-    blocks = blocks_of(
-        markup,
-        is_heading=index.is_heading,
-        is_data_header=index.is_data_header,
-        deadline=deadline,
-    )
+    try:
+        blocks = blocks_of(
+            markup,
+            is_heading=index.is_heading,
+            is_data_header=index.is_data_header,
+            deadline=deadline,
+        )
+    except RecursionError:
+        raise WordRefused(
+            "This document's tables are nested too deeply to read. Take the text out of the "
+            "inner tables, save, and upload it again."
+        ) from None
     pieces, form_text_count = _split_pieces(blocks, index, deadline)
     if not pieces:
         raise WordRefused("No text was found in this document.")
