@@ -655,6 +655,20 @@ def projects_from_table(table: list[list[str]]) -> dict:
     return {"projects": projects} if projects else {}
 
 
+_CRITERION_LINE = re.compile(r"^([a-z])\)\s+(.+)$")
+
+
+def criteria_from_text(markup: str) -> dict:
+    """Success criteria from lettered lines ("a) A defined and documented referral management
+    system is in place."); the milestones that evidence each are chosen on the page."""
+    criteria = []
+    for line in re.split(r"(?i)</?(?:p|li|br|h[1-6])\b[^>]*>", markup or ""):
+        found = _CRITERION_LINE.match(" ".join(html_to_text(line).split()))
+        if found:
+            criteria.append({"letter": found.group(1), "text": found.group(2), "milestones": []})
+    return {"criteria": criteria} if criteria else {}
+
+
 def identified_from_text(markup: str) -> dict:
     found = _IDENTIFIED.search(" ".join(html_to_text(re.sub(r"<[^>]+>", " ", markup)).split()))
     if not found:
@@ -704,6 +718,9 @@ def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
         if not data:
             markup += "".join(table_as_html(t) for t in tables)
         proposal.data = data or None
+    elif question.kind == QuestionKind.SUCCESS_CRITERIA:
+        proposal.data = criteria_from_text(markup) or None
+        markup += "".join(table_as_html(t) for t in tables)
     elif question.kind == QuestionKind.SAVINGS_TARGET:
         proposal.data = identified_from_text(markup) or None
         # The figure as the Word export prints it is the figure, not part of the answer.

@@ -77,6 +77,9 @@ def test_the_4_2_projects_become_projects_with_their_savings_totalling_2_68m(fre
         "Reducing A&E Attendances",
     ]
     assert proposals["financial-targets"].data == {"total_identified_savings": "6106000"}
+    criteria = proposals["measuring-quality-of-care"].data["criteria"]
+    assert [c["letter"] for c in criteria] == ["a", "b", "c", "d"]
+    assert criteria[3]["text"] == "An agreed business plan is in place for 2007/8 and beyond."
     totals = savings_figures(proposals["services-to-be-commissioned"].data, Decimal("6106000"))
     assert share_summary(totals) == "£2.68m (44%) of £6.106m"
 
