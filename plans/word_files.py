@@ -11,10 +11,12 @@ Hyperlinks are kept as links. See docs/decisions/0411-word-files-refused-before-
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 import zipfile
 from dataclasses import dataclass, field
+from xml.parsers.expat import ExpatError
 
 import mammoth
 from lxml import etree
@@ -29,8 +31,13 @@ MAX_ENTRIES = 2_000
 MAX_UNCOMPRESSED_BYTES = 60 * MB
 MAX_RATIO = 200  # XML compresses 10-30 times; a bomb thousands of times
 MAX_BLOCKS = 20_000
-# Reading and matching stop with a refusal after this many seconds of work.
-TIME_LIMIT_SECONDS = 20
+# The document's own text: a long plan is a few megabytes of XML at most.
+MAX_DOCUMENT_XML_BYTES = 20 * MB
+# Reading and matching stop with a refusal after this many seconds of work. The paragraph and
+# size caps, checked before mammoth starts, are what bound its work; the time limit catches
+# the rest (a loaded machine reads 10,000 paragraphs in about ten seconds).
+TIME_LIMIT_SECONDS = 45
+PARAGRAPH = re.compile(rb"<w:p[ >]")
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARKER = "EncryptionInfo".encode("utf-16-le")
@@ -55,6 +62,23 @@ STYLE_MAP = "\n".join(
         "p[style-name='Subtitle'] => h2:fresh",
     ]
 )
+
+
+# What mammoth and the XML parsers under it raise for a damaged document.
+READ_ERRORS = (
+    ExpatError,
+    etree.LxmlError,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    RecursionError,
+    UnicodeError,
+    EOFError,
+)
+logger = logging.getLogger(__name__)
 
 
 class WordRefused(Exception):
@@ -146,6 +170,13 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
         ) from None
 
 
+def _size(archive: zipfile.ZipFile, name: str) -> int:
+    try:
+        return archive.getinfo(name).file_size
+    except KeyError:
+        return 0
+
+
 def check_docx(data: bytes) -> zipfile.ZipFile:
     """The file as a zip that is safe to hand to mammoth, or ``WordRefused`` saying why not."""
     archive = _check_container(data)
@@ -168,6 +199,22 @@ def check_docx(data: bytes) -> zipfile.ZipFile:
             "This Word file contains macros, which are not accepted. Save it as a Word "
             "Document (.docx), which holds no macros, and upload that."
         )
+    document = (
+        _read(archive, "word/document.xml")
+        if _size(archive, "word/document.xml") <= (MAX_DOCUMENT_XML_BYTES)
+        else None
+    )
+    if document is None:
+        raise WordRefused(
+            "This document holds far more text than a plan; split it and upload the parts one "
+            "at a time."
+        )
+    paragraphs = len(PARAGRAPH.findall(document))
+    if paragraphs > MAX_BLOCKS:
+        raise WordRefused(
+            f"This document has {paragraphs:,} paragraphs, more than the {MAX_BLOCKS:,} a plan "
+            "can have; split it and upload the parts one at a time."
+        )
     for name in names:
         if not name.endswith((".xml", ".rels")):
             continue
@@ -180,7 +227,7 @@ def check_docx(data: bytes) -> zipfile.ZipFile:
         if name.endswith(".rels"):
             for relationship in EXTERNAL_TARGET.findall(part):
                 kind = RELATIONSHIP_TYPE.search(relationship)
-                if kind and kind.group(1).endswith("/hyperlink"):
+                if kind and kind.group(1).endswith(b"/hyperlink"):
                     continue  # a link the reader may follow; kept as a link, never fetched
                 target = RELATIONSHIP_TARGET.search(relationship)
                 shown = target.group(1).decode("utf-8", "replace")[:200] if target else ""
@@ -215,7 +262,10 @@ def docx_html(data: bytes, *, deadline: Deadline) -> str:
             style_map=STYLE_MAP,
             convert_image=mammoth.images.img_element(lambda image: {}),
         )
-    except (KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError, AttributeError) as error:
+    except READ_ERRORS as error:
+        # A file can be damaged in any of its parts; mammoth reports it in the exception of
+        # whichever parser met it. Logged, and told to the editor in words.
+        logger.info("Word file not readable: %s: %s", type(error).__name__, error)
         raise WordRefused(
             "This file is damaged, so it cannot be read. Open it in Word, save it again as a "
             "Word Document (.docx), and upload that."

@@ -83,7 +83,13 @@ class FormIndex:
     tokens: dict[int, set[str]] = field(default_factory=dict)
     prompts: dict[int, list[str]] = field(default_factory=dict)
     form_text: set[str] = field(default_factory=set)
+    _form_words: dict[str, set[str]] | None = None
     part_titles: dict[str, str] = field(default_factory=dict)
+    # Which questions share a word, a number or a whole title with a heading: only those are
+    # compared, so a long document costs little more per paragraph than a short one.
+    by_token: dict[str, set[int]] = field(default_factory=dict)
+    by_number: dict[str, set[int]] = field(default_factory=dict)
+    by_title: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, template) -> FormIndex:
@@ -93,7 +99,7 @@ class FormIndex:
         for question in questions:
             title = normalised(question.title)
             index.titles[question.pk] = title
-            index.tokens[question.pk] = set(title.split())
+            index.tokens[question.pk] = _significant(title) or set(title.split())
             index.prompts[question.pk] = [normalised(p) for p in question.prompts or []]
             index.form_text.update(index.prompts[question.pk])
             index.form_text.update(_paragraphs(question.note))
@@ -104,7 +110,25 @@ class FormIndex:
         index.form_text.update(normalised(s.get("title", "")) for s in template.signatories or [])
         index.form_text.update({"name", "date", "signature", "name date", ""})
         index.form_text.discard("")
+        for i, question in enumerate(questions):
+            for token in index.tokens[question.pk]:
+                index.by_token.setdefault(token, set()).add(i)
+            index.by_number.setdefault(question.number, set()).add(i)
+            index.by_title.setdefault(index.titles[question.pk], set()).add(i)
         return index
+
+    def _candidates(self, number: str, title: str, words: set[str]) -> list[int]:
+        shared: dict[int, int] = {}
+        for token in words:
+            for i in self.by_token.get(token, ()):
+                shared[i] = shared.get(i, 0) + 1
+        found = {
+            i for i, count in shared.items() if count * 2 >= len(self.tokens[self.questions[i].pk])
+        }
+        found |= self.by_title.get(title, set())
+        if number:
+            found |= self.by_number.get(number, set())
+        return sorted(found)
 
     def is_heading(self, text: str) -> bool:
         return self.question_for(text)[0] is not None or self.part_for(text) is not None
@@ -132,14 +156,15 @@ class FormIndex:
         number, title = heading_parts(text)
         if not title:
             return None, ""
-        words = set(title.split())
+        words = _significant(title)
         best, best_score, best_confidence = None, 0.0, ""
-        for question in self.questions:
+        for i in self._candidates(number, title, words):
+            question = self.questions[i]
             target = self.titles[question.pk]
             same_number = bool(number) and number == question.number
-            if len(self.tokens[question.pk]) < 3:
+            if len(target.split()) < 3:
                 # "Name" and "Directors": only the whole text, never a fragment.
-                if part is not None and question.part_id != part.pk and not same_number:
+                if part is not None and question.part_id != part.id and not same_number:
                     continue
                 score = 1.0 if title == target else 0.0
             elif not same_number and len(words & self.tokens[question.pk]) * 2 < len(
@@ -152,8 +177,10 @@ class FormIndex:
                     score = max(score, 0.8)
             if (same_number and score >= 0.75) or score >= 0.9:
                 confidence = HIGH
-            elif score >= 0.75 or (same_number and score >= 0.45):
+            elif score >= 0.75 or (same_number and score >= 0.6):
                 confidence = MEDIUM
+            elif same_number and score >= 0.4:
+                confidence = LOW  # the number alone: shown, not ticked
             else:
                 continue
             rank = score + (0.2 if same_number else 0)
@@ -167,15 +194,69 @@ class FormIndex:
             return True
         if len(words) < 25:
             return False
-        if len(words) < 300 and any(
-            len(known) >= 25 and known in words and len(known) >= 0.6 * len(words)
-            for known in self.form_text
+        if self._form_words is None:
+            self._form_words = {}
+            for known in self.form_text:
+                for token in _significant(known):
+                    self._form_words.setdefault(token, set()).add(known)
+        significant = _significant(words)
+        candidates: dict[str, int] = {}
+        for token in significant:
+            for known in self._form_words.get(token, ()):
+                candidates[known] = candidates.get(known, 0) + 1
+        if (
+            _NUMBER.match(text)
+            and len(words) < 300
+            and any(
+                len(known) >= 25 and known in words and len(known) >= 0.6 * len(words)
+                for known in candidates
+            )
         ):
             return True  # "2.3 DacCom Leads - " and the prompt printed after it
         return any(
-            abs(len(words) - len(known)) < 0.2 * len(words) and similarity(words, known) >= 0.9
-            for known in self.form_text
+            abs(len(words) - len(known)) < 0.2 * len(words)
+            and shared >= 0.8 * len(_significant(known))
+            and similarity(words, known) >= 0.9
+            for known, shared in candidates.items()
         )
+
+
+# Words too common to tell two passages apart.
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "this",
+        "to",
+        "what",
+        "which",
+        "will",
+        "with",
+    ]
+)
+
+
+def _significant(words: str) -> set[str]:
+    return set(words.split()) - _COMMON
 
 
 def _paragraphs(markup: str) -> set[str]:
@@ -237,6 +318,22 @@ class Piece:
         if self.table:
             return " | ".join(" ".join(row) for row in self.table)
         return html_to_text(self.html)
+
+
+_COMPLETION_LINE = re.compile(r"\((?:for completion by|to be completed by)", re.I)
+_DOTTED_NUMBER = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s+\S")
+
+
+def _looks_like_a_heading(block: Block) -> bool:
+    """A heading of the form's kind: Word's Heading 1-3, or a short numbered line ("7.1 How
+    will ...") or one that says who completes it. Answers' own headings are Heading 4-6."""
+    if block.kind == "heading":
+        return block.html[:3] in ("<h1", "<h2", "<h3")
+    return (
+        block.kind == "text"
+        and len(block.text) < 300
+        and bool(_DOTTED_NUMBER.match(block.text) or _COMPLETION_LINE.search(block.text))
+    )
 
 
 def _answer_html(block: Block) -> str:
@@ -303,6 +400,14 @@ def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
                 continue
             if question is not None and not question.answerable and index.is_form_text(block.text):
                 form_text_count += 1  # the sign-off block: signatures are not imported
+                continue
+            if _looks_like_a_heading(block) and not index.is_form_text(block.text):
+                # A question this form does not have (a newer form's 7.1): its text is kept
+                # apart and listed, never added to the answer above it.
+                question, confidence, heading = None, "", block.text
+                current = start("", "", heading, block.position)
+                current.reason = "Under a heading that is not a question of this form."
+                current.html = f"<h4>{html.escape(block.text, quote=False)}</h4>"
                 continue
             if index.is_form_text(block.text):
                 is_prompt = question is not None and normalised(block.text) in index.prompts.get(
@@ -550,6 +655,20 @@ def projects_from_table(table: list[list[str]]) -> dict:
     return {"projects": projects} if projects else {}
 
 
+_CRITERION_LINE = re.compile(r"^([a-z])\)\s+(.+)$")
+
+
+def criteria_from_text(markup: str) -> dict:
+    """Success criteria from lettered lines ("a) A defined and documented referral management
+    system is in place."); the milestones that evidence each are chosen on the page."""
+    criteria = []
+    for line in re.split(r"(?i)</?(?:p|li|br|h[1-6])\b[^>]*>", markup or ""):
+        found = _CRITERION_LINE.match(" ".join(html_to_text(line).split()))
+        if found:
+            criteria.append({"letter": found.group(1), "text": found.group(2), "milestones": []})
+    return {"criteria": criteria} if criteria else {}
+
+
 def identified_from_text(markup: str) -> dict:
     found = _IDENTIFIED.search(" ".join(html_to_text(re.sub(r"<[^>]+>", " ", markup)).split()))
     if not found:
@@ -599,6 +718,9 @@ def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
         if not data:
             markup += "".join(table_as_html(t) for t in tables)
         proposal.data = data or None
+    elif question.kind == QuestionKind.SUCCESS_CRITERIA:
+        proposal.data = criteria_from_text(markup) or None
+        markup += "".join(table_as_html(t) for t in tables)
     elif question.kind == QuestionKind.SAVINGS_TARGET:
         proposal.data = identified_from_text(markup) or None
         # The figure as the Word export prints it is the figure, not part of the answer.
@@ -667,12 +789,18 @@ def word_import_preview(*, plan: Plan, user, filename: str, data: bytes) -> Prev
     deadline = Deadline()
     index = FormIndex.of(plan.template)
     markup = docx_html(data, deadline=deadline)
-    blocks = blocks_of(
-        markup,
-        is_heading=index.is_heading,
-        is_data_header=index.is_data_header,
-        deadline=deadline,
-    )
+    try:
+        blocks = blocks_of(
+            markup,
+            is_heading=index.is_heading,
+            is_data_header=index.is_data_header,
+            deadline=deadline,
+        )
+    except RecursionError:
+        raise WordRefused(
+            "This document's tables are nested too deeply to read. Take the text out of the "
+            "inner tables, save, and upload it again."
+        ) from None
     pieces, form_text_count = _split_pieces(blocks, index, deadline)
     if not pieces:
         raise WordRefused("No text was found in this document.")
@@ -686,11 +814,15 @@ def word_import_preview(*, plan: Plan, user, filename: str, data: bytes) -> Prev
 
 def proposals(plan: Plan, preview: Preview, choices: dict[int, str] | None = None):
     """What applying would write, question by question in form order, with the pieces chosen
-    for each (``choices`` maps a piece to a question key, "" to leave it out)."""
+    for each (``choices`` maps a piece to a question key, "" to leave it out; without it, the
+    sure and probable matches)."""
     questions = {q.key: q for q in plan.template.questions.order_by("position")}
     chosen: dict[str, list[Piece]] = {}
     for piece in preview.pieces:
-        key = piece.key if choices is None else choices.get(piece.id, "")
+        if choices is None:
+            key = piece.key if piece.confidence in (HIGH, MEDIUM) else ""
+        else:
+            key = choices.get(piece.id, "")
         if key in questions and questions[key].answerable:
             chosen.setdefault(key, []).append(piece)
     return [proposal_for(questions[key], chosen[key]) for key in questions if key in chosen]

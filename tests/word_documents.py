@@ -168,7 +168,7 @@ def simple_docx(*paragraphs: str) -> bytes:
     return _save(document)
 
 
-def _rewrite(
+def rewrite_parts(
     data: bytes, changes: dict[str, bytes], extra: dict[str, bytes] | None = None
 ) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -192,7 +192,7 @@ def linked_image_docx() -> bytes:
         'relationships/image" Target="http://attacker.invalid/track.png" TargetMode="External"/>'
         "</Relationships>",
     )
-    return _rewrite(data, {"word/_rels/document.xml.rels": rels.encode()})
+    return rewrite_parts(data, {"word/_rels/document.xml.rels": rels.encode()})
 
 
 def macro_docx() -> bytes:
@@ -203,7 +203,7 @@ def macro_docx() -> bytes:
         "wordprocessingml.document.main+xml",
         "word.document.macroEnabled.main+xml",
     )
-    return _rewrite(
+    return rewrite_parts(
         data, {"[Content_Types].xml": types.encode()}, {"word/vbaProject.bin": b"\x00" * 64}
     )
 
@@ -233,7 +233,7 @@ def entity_docx() -> bytes:
         '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><w:document',
         1,
     )
-    return _rewrite(data, {"word/document.xml": body.encode()})
+    return rewrite_parts(data, {"word/document.xml": body.encode()})
 
 
 def password_protected_docx() -> bytes:

@@ -12,7 +12,7 @@ from plans.kinds.savings_target import savings_figures, share_summary
 from plans.models import Answer, PlanSnapshot
 from plans.sanitise import html_to_text
 from tests.factories import UserFactory
-from tests.plan_factories import demo_daccom_plan
+from tests.plan_factories import demo_daccom_plan, demo_template
 from tests.word_documents import COMMENTS_004, daccom_2006_07_docx
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,9 @@ def test_the_4_2_projects_become_projects_with_their_savings_totalling_2_68m(fre
         "Reducing A&E Attendances",
     ]
     assert proposals["financial-targets"].data == {"total_identified_savings": "6106000"}
+    criteria = proposals["measuring-quality-of-care"].data["criteria"]
+    assert [c["letter"] for c in criteria] == ["a", "b", "c", "d"]
+    assert criteria[3]["text"] == "An agreed business plan is in place for 2007/8 and beyond."
     totals = savings_figures(proposals["services-to-be-commissioned"].data, Decimal("6106000"))
     assert share_summary(totals) == "£2.68m (44%) of £6.106m"
 
@@ -173,3 +176,28 @@ def test_a_preview_survives_a_trip_through_json(fresh_plan):
     preview = _preview(plan, editor)
     again = word_import.Preview.from_json(json.loads(json.dumps(preview.as_json())))
     assert again.as_json() == preview.as_json()
+
+
+def test_the_later_plan_imported_onto_the_older_form_matches_renumbered_questions_by_title():
+    demo = demo_daccom_plan()
+    older = demo_template("daccom-locality-plan-v2")
+    editor = UserFactory(consortium=demo.consortium)
+    plan = services.plan_create(
+        consortium=demo.consortium, template=older, period="2006/07", title="On Version 2.0"
+    )
+    preview = word_import.word_import_preview(
+        plan=plan, user=editor, filename="004.docx", data=daccom_2006_07_docx(demo.template)
+    )
+    found = {p.question.key: p for p in word_import.proposals(plan, preview)}
+    answers = read_demo_plan("daccom-2006-07.yaml")["answers"]
+    # 004's 7.2 is Version 2.0's 7.1, and so on down to 7.9 / 7.8.
+    for key in ("quality-of-patient-care", "management-structure", "workforce-skills"):
+        assert words(found[key].text) == words(answers[key]["text"]), key
+    numbers = {p.key: p for p in preview.pieces}
+    assert numbers["quality-of-patient-care"].heading.startswith("7.2 ")
+    # 004's new 7.1 has no place on the older form: its number alone points at Version 2.0's
+    # 7.1, so it is shown as unsure and not ticked, and never added to 6.2 above it.
+    governance = [p for p in preview.pieces if "Governance Framework" in p.text]
+    assert [p.confidence for p in governance] == [word_import.LOW]
+    assert word_import.default_choices(plan, preview, editor)[governance[0].id] == ""
+    assert "Governance Framework" not in found["contract-monitoring"].text

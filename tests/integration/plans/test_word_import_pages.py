@@ -9,7 +9,16 @@ from plans.models import PlanSnapshot
 from plans.word_views import SESSION_KEY
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan
-from tests.word_documents import daccom_2006_07_docx, macro_docx, old_word_doc
+from tests.word_documents import (
+    daccom_2006_07_docx,
+    entity_docx,
+    linked_image_docx,
+    macro_docx,
+    many_paragraphs_docx,
+    old_word_doc,
+    password_protected_docx,
+    zip_bomb_docx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +111,57 @@ def test_a_stale_or_forged_token_is_refused_with_a_message(client, plan_and_edit
     plan, _editor = plan_and_editor
     response = client.get(reverse("plan_word_preview", args=[plan.pk, "forged"]), follow=True)
     assert "no longer waiting" in response.content.decode()
+
+
+def test_hostile_uploads_are_refused_or_read_safely_never_a_server_error(client, plan_and_editor):
+    plan, _editor = plan_and_editor
+    for name, data in (
+        ("linked.docx", linked_image_docx()),
+        ("bomb.docx", zip_bomb_docx()),
+        ("entities.docx", entity_docx()),
+        ("locked.docx", password_protected_docx()),
+    ):
+        response = upload(client, plan, name, data)
+        assert response.status_code == 400, name
+        assert "There is a problem" in response.content.decode()
+    long = upload(client, plan, "long.docx", many_paragraphs_docx(10_000))
+    assert long.status_code == 302
+    page = client.get(long["Location"])
+    assert page.status_code == 200
+    assert "Text that matched no question" in page.content.decode()
+    assert plan.answers.filter(version__gt=0).count() == 0
+
+
+def test_updating_the_preview_moves_a_piece_to_the_chosen_question_and_writes_nothing(
+    client, plan_and_editor
+):
+    plan, _editor = plan_and_editor
+    response = upload(client, plan, "daccom.docx", daccom_2006_07_docx(plan.template))
+    pieces = _pieces(client)
+    risks = next(p for p in pieces if p["key"] == "risks")
+    form = {"action": "refresh", "apply": [str(risks["id"])]}
+    form[f"target-{risks['id']}"] = "locally-agreed-initiatives"
+    page = client.post(response["Location"], form)
+    assert page.status_code == 200
+    html = page.content.decode()
+    card = html[html.index(">4.5 Locally Agreed Initiatives</h2>") :]
+    card = card[: card.index("</section>")]
+    assert "difficult for DacCom in isolation" in card
+    assert plan.answers.filter(version__gt=0).count() == 0
+
+
+def test_the_plan_page_offers_the_import_to_its_editors_and_the_word_copy_to_all(
+    client, plan_and_editor
+):
+    plan, _editor = plan_and_editor
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert reverse("plan_word_import", args=[plan.pk]) in page
+    assert reverse("plan_word_export", args=[plan.pk]) in page
+    client.force_login(
+        UserFactory(
+            role=User.Role.PCT_LEAD, consortium=None, commissioner=plan.consortium.commissioner
+        )
+    )
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert reverse("plan_word_import", args=[plan.pk]) not in page
+    assert reverse("plan_word_export", args=[plan.pk]) in page

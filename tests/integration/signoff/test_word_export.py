@@ -2,6 +2,8 @@
 
 import io
 import re
+import shutil
+import subprocess
 
 import docx
 import pytest
@@ -11,6 +13,7 @@ from consortia.models import User
 from plans import services, word_import
 from plans.models import Plan
 from plans.sanitise import html_to_text
+from signoff.models import Comment
 from signoff.word_export import plan_docx
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
@@ -153,3 +156,71 @@ def test_the_download_is_a_docx_for_anyone_who_may_see_the_plan(client):
     assert opened(response.content).paragraphs
     client.force_login(UserFactory())
     assert client.get(reverse("plan_word_export", args=[plan.pk])).status_code == 404
+
+
+def test_the_export_laid_out_by_libreoffice_reads_as_the_form(tmp_path):
+    """Where LibreOffice is installed, the .docx is laid out into pages as Word would, and the
+    pages carry the form's headings in order, the figures and the DRAFT mark."""
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    if not soffice or not pdftotext:
+        pytest.skip("LibreOffice (soffice) and pdftotext are not installed here")
+    plan = demo_daccom_plan()
+    source = tmp_path / "daccom.docx"
+    source.write_bytes(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pages = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "daccom.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\f")
+    assert len(pages) > 10
+    assert "DacCom Practice Based Commissioning Plan 2006/07" in pages[0]
+    assert "DRAFT" in pages[0]
+    text = " ".join(" ".join(pages).split())
+    headings = [
+        "4.1 Access and Quality Targets",
+        "4.2 Services to be commissioned",
+        "9.3 Reinvestment Proposals",
+        "10 Plan sign-off",
+    ]
+    positions = [text.find(heading) for heading in headings]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "£2.68m (44%) of £6.106m" in text
+    assert "PCT Chief Executive" in text
+
+
+def test_pct_only_comments_reach_the_word_copy_of_pct_people_only():
+    plan = demo_daccom_plan_with_comments()
+    lead = UserFactory(
+        role=User.Role.PCT_LEAD, consortium=None, commissioner=plan.consortium.commissioner
+    )
+    Comment.objects.create(
+        plan=plan,
+        question=plan.template.questions.get(key="risks"),
+        author=lead,
+        body="PCT only: check the risk register.",
+        visibility=Comment.Visibility.INTERNAL,
+    )
+    editor = UserFactory(consortium=plan.consortium)
+    for_pct = {c.text for c in opened(plan_docx(plan=plan, user=lead, with_comments=True)).comments}
+    for_editor = {
+        c.text for c in opened(plan_docx(plan=plan, user=editor, with_comments=True)).comments
+    }
+    assert "PCT only: check the risk register." in for_pct
+    assert "PCT only: check the risk register." not in for_editor
+    assert "YES strongly agree with this." in for_editor

@@ -1,0 +1,54 @@
+"""An editor imports DacCom's 2006/07 plan from Word into a new plan: upload, check the
+preview, import; the pages pass axe and the answers are saved after a named draft."""
+
+import pytest
+from django.urls import reverse
+
+from consortia.demo import DEMO_PASSWORD, load_organisations
+from plans import services
+from plans.demo import load_plans
+from plans.models import Plan, PlanSnapshot
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.word_documents import daccom_2006_07_docx
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_daccom_editor_imports_a_plan_from_word_after_checking_the_preview(
+    live_server, page, tmp_path
+):
+    load_organisations()
+    load_plans()
+    demo = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
+    plan = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2007/08", title="From Word"
+    )
+    document = tmp_path / "DacCom plan 2006-07.docx"
+    document.write_bytes(daccom_2006_07_docx(plan.template))
+    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+
+    page.goto(live_server.url + reverse("plan_detail", args=[plan.pk]))
+    page.get_by_role("link", name="Import answers from a Word document").click()
+    assert_accessible(page)
+    page.get_by_label("Upload the Word document").set_input_files(str(document))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Read the document").click()
+
+    assert "Check what was found" in page.locator("h1").inner_text()
+    card = page.locator(
+        "section", has=page.get_by_role("heading", name="4.2 Services to be commissioned")
+    )
+    assert "Total planned savings: £2,676,000" in card.inner_text()
+    assert card.get_by_role("checkbox").first.is_checked()
+    assert_accessible(page)
+    screenshot(page, "word-import-preview")
+    assert not PlanSnapshot.objects.filter(plan=plan).exists()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import the ticked text").click()
+    assert "Answers imported" in page.locator("h1").inner_text()
+    assert_accessible(page)
+    screenshot(page, "word-import-done")
+    assert PlanSnapshot.objects.filter(plan=plan).count() == 1
+    risks = plan.answers.get(question__key="risks")
+    assert "difficult for DacCom in isolation" in risks.text

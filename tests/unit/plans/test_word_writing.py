@@ -1,0 +1,43 @@
+"""Answer HTML written into Word keeps its formatting, read back the same by mammoth."""
+
+import io
+
+import docx
+import mammoth
+
+from plans.word_files import FORM_TEXT_STYLE, STYLE_MAP
+from plans.word_writing import ensure_styles, write_html
+
+
+def read_back(markup: str, **options) -> str:
+    document = docx.Document()
+    ensure_styles(document)
+    write_html(document, markup, **options)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return mammoth.convert_to_html(io.BytesIO(buffer.getvalue()), style_map=STYLE_MAP).value
+
+
+def test_emphasis_links_and_nested_lists_survive_the_trip_through_word():
+    markup = (
+        "<p>Plain, <strong>bold</strong>, <em>italic</em>, <u>underlined</u> and "
+        '<a href="https://example.org/plan">a link</a>.</p>'
+        "<ul><li>One<ul><li>Nested</li></ul></li><li>Two</li></ul>"
+        "<ol><li>First</li><li>Second</li></ol>"
+    )
+    html = read_back(markup)
+    assert "<strong>bold</strong>" in html
+    assert "<em>italic</em>" in html
+    assert '<a href="https://example.org/plan">a link</a>' in html
+    assert "<ul><li>One<ul><li>Nested</li></ul></li><li>Two</li></ul>" in html
+    assert "<ol><li>First</li><li>Second</li></ol>" in html
+
+
+def test_an_answers_headings_sit_below_the_forms_own():
+    assert read_back("<h2>Part</h2><h4>Prompt</h4>") == "<h4>Part</h4><h6>Prompt</h6>"
+
+
+def test_the_forms_own_words_are_left_out_when_read_back():
+    assert (
+        read_back("<p>Guidance</p><ul><li>A point</li></ul>", paragraph_style=FORM_TEXT_STYLE) == ""
+    )
