@@ -1,6 +1,6 @@
-"""Where a page's time goes: pyinstrument over the part page, task list and dashboard.
+"""Where a page's time goes: pyinstrument over the part page, task list, dashboard or an autosave.
 
-    .venv/bin/python benchmarks/profile_pages.py [--page part|tasks|dashboard] [--runs 20]
+    .venv/bin/python benchmarks/profile_pages.py [--page part|tasks|dashboard|autosave] [--runs 20]
 
 Loads the demo into a throwaway SQLite database (as pdf_render.py does) and requests the page
 through Django's test client as the demo's DacCom editor (the dashboard as the PCT lead),
@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--page", choices=["part", "tasks", "dashboard"], default="part")
+    pages = ["part", "tasks", "dashboard", "autosave"]
+    parser.add_argument("--page", choices=pages, default="part")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pbc-profile-") as folder:
@@ -63,13 +64,31 @@ def main() -> None:
                     for key in plan.template.parts.values_list("key", flat=True)
                 }
                 path = f"/plans/{plan.pk}/parts/{max(sizes, key=sizes.get)}/"
-            response = client.get(path)
+            request = client.get
+            if args.page == "autosave":
+                answer = plan.answers.filter(question__kind="rich_text").first()
+                path = f"/plans/{plan.pk}/questions/{answer.question.key}/"
+                prefix = f"q-{answer.question.key}"
+
+                def request(path):
+                    answer.refresh_from_db()
+                    return client.post(
+                        path,
+                        {
+                            f"{prefix}-base_version": answer.version,
+                            f"{prefix}-text": f"<p>Saved at {time.perf_counter()}</p>",
+                            "autosave": "1",
+                        },
+                        headers={"accept": "application/json"},
+                    )
+
+            response = request(path)
             assert response.status_code == 200, response.status_code
             profiler = Profiler(interval=0.0005)
             started = time.perf_counter()
             with profiler:
                 for _ in range(args.runs):
-                    client.get(path)
+                    request(path)
             took = (time.perf_counter() - started) / args.runs
         print(f"{path}: {len(response.content):,} bytes, {took * 1000:.0f} ms a request")
         print(profiler.output_text(unicode=False, color=False, show_all=False))
