@@ -28,7 +28,7 @@ from consortia.permissions import Perm, allowed
 from . import finance, services
 from .content import table_rows as aligned
 from .errors import AnswerInvalid, StaleAnswer
-from .kinds.savings import plan_savings
+from .kinds.savings_target import plan_savings
 from .models import Answer, Plan, QuestionKind, TemplateQuestion
 from .presenters import answer_state
 from .sanitise import clean_cell, clean_html, html_to_text

@@ -27,7 +27,7 @@ from docx.shared import Pt, RGBColor
 
 from plans import finance, presenters, selectors
 from plans.content import table_rows
-from plans.kinds.savings import identified_savings, savings_figures, share_summary
+from plans.kinds.savings_target import identified_savings, savings_figures, share_summary
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html, html_to_text
 from plans.word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE

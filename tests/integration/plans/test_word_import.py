@@ -8,7 +8,7 @@ import pytest
 
 from plans import services, word_import
 from plans.demo import read_demo_plan
-from plans.kinds.savings import savings_figures, share_summary
+from plans.kinds.savings_target import savings_figures, share_summary
 from plans.models import Answer, PlanSnapshot
 from plans.sanitise import html_to_text
 from tests.factories import UserFactory

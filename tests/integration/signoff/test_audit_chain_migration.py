@@ -1,4 +1,4 @@
-"""signoff 0006 chains the events, signatures and ready PDFs recorded before the chain existed,
+"""signoff 0008 chains the events, signatures and ready PDFs recorded before the chain existed,
 in the order they happened, and takes the links off again when reversed."""
 
 import pytest
@@ -11,11 +11,17 @@ from plans.audit import audit_chain_verify
 from plans.models import AuditChain, PlanEvent
 from signoff import services
 from signoff.models import PlanDocument, Signature
-from tests.review_factories import SIGNATORIES, person, three_signatory_plan
+from signoff.signing import signatory_key
+from tests.review_factories import (
+    SIGNATORIES,
+    SIGNATORY_ROLES,
+    person,
+    three_signatory_plan,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-BEFORE_THE_CHAIN = [("plans", "0005_audit_chain"), ("signoff", "0005_audit_chain")]
+BEFORE_THE_CHAIN = [("plans", "0007_audit_chain"), ("signoff", "0007_audit_chain")]
 
 
 def migrate(targets) -> None:
@@ -33,13 +39,13 @@ def links() -> list[tuple[str, int, int | None]]:
 def test_existing_rows_are_chained_in_the_order_they_happened_and_unchained_back():
     plan = three_signatory_plan()
     services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
-    for position, block in enumerate(SIGNATORIES, start=1):
+    for position, (block, role) in enumerate(zip(SIGNATORIES, SIGNATORY_ROLES, strict=True), 1):
         Signature.objects.create(
             plan=plan,
-            role=block["role"],
+            role=signatory_key(block),
             title=block["title"],
             position=position,
-            user=person(block["role"], plan),
+            user=person(role, plan),
             typed_name=block["title"],
             signed_at=timezone.now(),
             content_sha256="c" * 64,

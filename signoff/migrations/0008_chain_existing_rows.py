@@ -59,8 +59,8 @@ def unchain(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0005_audit_chain"),
-        ("signoff", "0005_audit_chain"),
+        ("plans", "0007_audit_chain"),
+        ("signoff", "0007_audit_chain"),
     ]
 
     operations = [migrations.RunPython(chain_existing_rows, unchain)]

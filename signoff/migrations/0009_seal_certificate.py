@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("signoff", "0006_chain_existing_rows"),
+        ("signoff", "0008_chain_existing_rows"),
     ]
 
     operations = [

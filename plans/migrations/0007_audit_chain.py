@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0004_planevent"),
+        ("plans", "0006_signatories_as_positions"),
     ]
 
     operations = [

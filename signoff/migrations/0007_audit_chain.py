@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("signoff", "0004_planevent_moved_to_plans"),
+        ("signoff", "0006_signatures_keyed_by_position"),
     ]
 
     operations = [
