@@ -4,7 +4,6 @@ The plan's history page and an answer's revisions filter the history by plan or 
 order by (history_date, history_id) descending; without these, a plan with 100,000 revisions
 sorts them all for each page. simple-history builds the historical model itself (no Meta of
 ours to declare indexes on), so the indexes are made here in SQL both databases read alike.
-Also joins the two lines of migrations that arrived side by side.
 """
 
 from django.db import migrations
@@ -16,10 +15,7 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("plans", "0005_audit_chain"),
-        ("plans", "0006_signatories_as_positions"),
-    ]
+    dependencies = [("plans", "0007_audit_chain")]
 
     operations = [
         migrations.RunSQL(
