@@ -17,7 +17,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -250,39 +250,33 @@ def _unpack(archive: Path, into: Path) -> dict:
     return manifest
 
 
-def _create_empty_database(database: dict, name: str) -> None:
-    """Creates ``name``, or accepts it if it exists with no tables; refuses otherwise."""
+def server_connection(database_name: str):
+    """A psycopg2 connection to ``database_name`` on the configured server, in autocommit
+    (CREATE and DROP DATABASE cannot run in a transaction)."""
+    database = connections["default"].settings_dict
     connection = psycopg2.connect(
-        dbname="postgres",
+        dbname=database_name,
         user=database["USER"] or None,
         password=database["PASSWORD"] or None,
         host=database["HOST"] or None,
         port=database["PORT"] or None,
     )
     connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                return
-    finally:
-        connection.close()
-    target = psycopg2.connect(
-        dbname=name,
-        user=database["USER"] or None,
-        password=database["PASSWORD"] or None,
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-    )
-    try:
-        with target.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
-            )
-            tables = cursor.fetchone()[0]
-    finally:
-        target.close()
+    return connection
+
+
+def _create_empty_database(name: str) -> None:
+    """Creates ``name``, or accepts it if it exists with no tables; refuses otherwise."""
+    with closing(server_connection("postgres")) as server, server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            return
+    with closing(server_connection(name)) as target, target.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        )
+        tables = cursor.fetchone()[0]
     if tables:
         raise BackupError(
             f"The database {name} already has {tables} tables: restore only into an empty "
@@ -326,7 +320,7 @@ def _place_media(unpacked: Path) -> int:
 
 
 @contextmanager
-def _using_database(name: str):
+def using_database(name: str):
     """Points the default connection at ``name`` for the checks, then back."""
     connection = connections["default"]
     previous = connection.settings_dict["NAME"]
@@ -349,7 +343,7 @@ def restore(archive: Path, *, into: str | None = None, replace_seal: bool = Fals
     with tempfile.TemporaryDirectory(prefix="pbc-restore-") as work:
         unpacked = Path(work)
         manifest = _unpack(archive, unpacked)
-        _create_empty_database(database, name)
+        _create_empty_database(name)
         _place_seal(unpacked, replace_seal=replace_seal)
         _run(
             [
@@ -364,7 +358,7 @@ def restore(archive: Path, *, into: str | None = None, replace_seal: bool = Fals
             "pg_restore",
         )
         media_files = _place_media(unpacked)
-    with _using_database(name):
+    with using_database(name):
         return _check(name, manifest, media_files)
 
 

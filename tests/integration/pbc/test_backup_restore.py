@@ -3,16 +3,15 @@ a fresh database, and find everything there, the PDFs still verifying as sealed 
 chain intact."""
 
 import os
+from contextlib import closing
 from io import StringIO
 
-import psycopg2
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connections
 
 from consortia.models import User
-from pbc.backup import _using_database
+from pbc.backup import server_connection, using_database
 from plans import services as plan_services
 from plans.models import Answer, AuditChain, Plan, PlanEvent
 from signoff import services
@@ -67,18 +66,8 @@ def a_deployment() -> list[Plan]:
 def scratch_database():
     name = f"pbc_restore_drill_{os.getpid()}"
     yield name
-    database = connections["default"].settings_dict
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=database["USER"] or None,
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-        password=database["PASSWORD"] or None,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
+    with closing(server_connection("postgres")) as server, server.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
 
 
 def test_a_backup_restores_into_a_fresh_database_with_everything_intact_and_verifying(
@@ -101,7 +90,7 @@ def test_a_backup_restores_into_a_fresh_database_with_everything_intact_and_veri
     restored = StringIO()
     call_command("restore", str(archive), into=scratch_database, stdout=restored)
     print(made.getvalue(), restored.getvalue(), sep="\n")
-    with _using_database(scratch_database):
+    with using_database(scratch_database):
         after = everything()
 
     assert archive.stat().st_mode & 0o077 == 0, "the archive holds the seal key"
