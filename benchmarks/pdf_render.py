@@ -51,6 +51,7 @@ def signed_demo_plan():
     from plans.exports import content_sha256
     from plans.models import Plan
     from signoff.models import Signature
+    from signoff.signing import signatory_key
 
     consortia_demo.load_organisations()
     plans_demo.load_plans()
@@ -63,7 +64,7 @@ def signed_demo_plan():
     signatures = [
         Signature.objects.create(
             plan=plan,
-            role=block["role"],
+            role=signatory_key(block),
             title=block["title"],
             position=position,
             user=user,
@@ -134,6 +135,7 @@ def main() -> None:
     print(f"weasyprint alone:      {alone_time:.3f} s")
     print(f"ratio (product/alone): {product_time / alone_time:.2f}")
     print(f"seal_pdf:              {seal_time:.3f} s")
+    print(f"ratio (render + seal)/alone: {(product_time + seal_time) / alone_time:.2f}")
     print(f"pages: {rendered.page_count}; PDF {len(rendered.pdf):,} bytes, sealed {len(sealed):,}")
     print(
         f"peak resident memory (ru_maxrss): {rss_peak / 1024:.0f} MiB "

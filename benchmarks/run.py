@@ -242,12 +242,19 @@ class Sample:
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0
     seconds: float = 0.0
+    worker_cpu: float = 0.0  # CPU seconds the gunicorn workers spent meanwhile
 
     def add(self, other: "Sample") -> None:
         self.latencies += other.latencies
         self.statuses += other.statuses
         self.errors += other.errors
         self.seconds += other.seconds
+        self.worker_cpu += other.worker_cpu
+
+    @property
+    def worker_ms(self) -> float:
+        """Worker CPU time per request: unlike req/s, barely moved by other load on the machine."""
+        return self.worker_cpu * 1000 / len(self.latencies) if self.latencies else 0.0
 
     @property
     def rate(self) -> float:
@@ -259,15 +266,29 @@ class Sample:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(share) - 1]
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User and system CPU time of gunicorn's workers so far, from /proc (Linux)."""
+    ticks = 0
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        # After the command name: state, ppid, ... utime (14th field) and stime (15th).
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class Site:
-    def __init__(self, http, port: int):
+    def __init__(self, http, port: int, master_pid: int):
         self.http = http
+        self.master_pid = master_pid
         self.base = f"http://127.0.0.1:{port}"
         # gunicorn sees what a TLS proxy in front of it would send.
         self.origin = f"https://127.0.0.1:{port}"
 
     def headers(self, visitor: Visitor, **extra) -> dict[str, str]:
         return {"Cookie": visitor.cookie, "X-Forwarded-Proto": "https", **extra}
+
+    def worker_cpu(self) -> float:
+        return workers_cpu_seconds(self.master_pid)
 
     async def get(self, visitor: Visitor, path: str) -> tuple[int, bytes]:
         async with self.http.get(
@@ -298,7 +319,7 @@ class Site:
             return response.status, {"bytes": len(body)}
 
 
-async def hammer(request, *, concurrency: int, seconds: float, ok=(200,)) -> Sample:
+async def hammer(site, request, *, concurrency: int, seconds: float, ok=(200,)) -> Sample:
     """``concurrency`` clients sending ``request(slot)`` back to back for ``seconds``."""
     sample = Sample()
     deadline = time.perf_counter() + seconds
@@ -316,9 +337,10 @@ async def hammer(request, *, concurrency: int, seconds: float, ok=(200,)) -> Sam
             if status not in ok:
                 sample.errors += 1
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), site.worker_cpu()
     await asyncio.gather(*(client(slot) for slot in range(concurrency)))
     sample.seconds = time.perf_counter() - started
+    sample.worker_cpu = site.worker_cpu() - cpu
     return sample
 
 
@@ -355,6 +377,7 @@ async def pages_against_bare(site: Site, cast: Cast, *, rounds: int, seconds: fl
         for _ in range(rounds):
             app.add(
                 await hammer(
+                    site,
                     lambda _slot, v=visitor, p=path: status_of(site.get(v, p)),
                     concurrency=clients,
                     seconds=seconds,
@@ -362,6 +385,7 @@ async def pages_against_bare(site: Site, cast: Cast, *, rounds: int, seconds: fl
             )
             plain.add(
                 await hammer(
+                    site,
                     lambda _slot, v=visitor, p=bare: status_of(site.get(v, p)),
                     concurrency=clients,
                     seconds=seconds,
@@ -384,9 +408,10 @@ async def pages_against_bare(site: Site, cast: Cast, *, rounds: int, seconds: fl
     size = len(json.dumps(body).encode())
     app, plain = Sample(), Sample()
     for _ in range(rounds):
-        app.add(await hammer(save, concurrency=len(writers), seconds=seconds))
+        app.add(await hammer(site, save, concurrency=len(writers), seconds=seconds))
         plain.add(
             await hammer(
+                site,
                 lambda slot: save(slot, f"/benchmark/bare/{size}/"),
                 concurrency=len(writers),
                 seconds=seconds,
@@ -463,9 +488,10 @@ async def editors_saving(site: Site, editors: list[Visitor], *, per_answer: int,
             tick += SAVE_EVERY_SECONDS
             await asyncio.sleep(max(0.0, tick - time.perf_counter()))
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), site.worker_cpu()
     await asyncio.gather(*(editor(n, v) for n, v in enumerate(visitors)))
     sample.seconds = time.perf_counter() - started
+    sample.worker_cpu = site.worker_cpu() - cpu
 
     lost = 0
     async for answer in Answer.objects.filter(pk__in=answer_ids).only("pk", "version", "text"):
@@ -485,34 +511,39 @@ def ms(seconds: float) -> str:
 
 def print_pages(rows) -> None:
     print("\nPages against a bare page of the same size (same middleware, signed in)")
+    print("(cpu ms: the gunicorn workers' CPU time per request; cpu bare/app: its inverse ratio)")
     print(
-        f"{'page':<22}{'bytes':>9}  {'app req/s':>9} {'p50 ms':>7} {'p95 ms':>7}  "
-        f"{'bare req/s':>10} {'p50 ms':>7} {'p95 ms':>7}  {'app/bare':>8}  errors"
+        f"{'page':<22}{'bytes':>8}  {'app req/s':>9} {'p50 ms':>6} {'p95 ms':>6} {'cpu ms':>6}  "
+        f"{'bare req/s':>10} {'p50 ms':>6} {'p95 ms':>6} {'cpu ms':>6}  "
+        f"{'app/bare':>8} {'cpu bare/app':>12}  errors"
     )
     for name, size, app, bare in rows:
         ratio = app.rate / bare.rate if bare.rate else 0.0
+        cpu_ratio = bare.worker_ms / app.worker_ms if app.worker_ms else 0.0
         print(
-            f"{name:<22}{size:>9,}  {app.rate:>9,.1f} {ms(app.percentile(50)):>7} "
-            f"{ms(app.percentile(95)):>7}  {bare.rate:>10,.1f} {ms(bare.percentile(50)):>7} "
-            f"{ms(bare.percentile(95)):>7}  {ratio:>8.3f}  {app.errors + bare.errors}"
+            f"{name:<22}{size:>8,}  {app.rate:>9,.1f} {ms(app.percentile(50)):>6} "
+            f"{ms(app.percentile(95)):>6} {app.worker_ms:>6.1f}  {bare.rate:>10,.1f} "
+            f"{ms(bare.percentile(50)):>6} {ms(bare.percentile(95)):>6} {bare.worker_ms:>6.1f}  "
+            f"{ratio:>8.3f} {cpu_ratio:>12.3f}  {app.errors + bare.errors}"
         )
 
 
 def print_editors(results: list[EditorsResult]) -> None:
     print(f"\nEditors autosaving every {SAVE_EVERY_SECONDS:.0f} s")
     print(
-        f"{'editors':>7} {'answers':>7}  {'saves/s':>7} {'p50 ms':>7} {'p95 ms':>7}  "
-        f"{'errors':>6} {'conflicts':>9} {'lost':>5}"
+        f"{'editors':>7} {'answers':>7}  {'saves/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'cpu ms':>6}  {'errors':>6} {'conflicts':>9} {'lost':>5}"
     )
     for r in results:
         s = r.sample
         print(
             f"{r.editors:>7} {r.answers:>7}  {s.rate:>7,.1f} {ms(s.percentile(50)):>7} "
-            f"{ms(s.percentile(95)):>7}  {s.errors:>6} {r.conflicts:>9} {r.lost:>5}"
+            f"{ms(s.percentile(95)):>7} {s.worker_ms:>6.1f}  {s.errors:>6} {r.conflicts:>9} "
+            f"{r.lost:>5}"
         )
 
 
-async def measure(port: int, cast: Cast, args) -> None:
+async def measure(port: int, master_pid: int, cast: Cast, args) -> None:
     import aiohttp
 
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
@@ -520,7 +551,7 @@ async def measure(port: int, cast: Cast, args) -> None:
     async with aiohttp.ClientSession(
         connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
     ) as http:
-        site = Site(http, port)
+        site = Site(http, port, master_pid)
         rows = await pages_against_bare(
             site, cast, rounds=args.rounds, seconds=args.seconds, clients=args.clients
         )
@@ -572,7 +603,7 @@ def main() -> None:
             server, ready = start_gunicorn(env, port)
             workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
             print(f"gunicorn ({workers} workers) answered {ready:.1f} s after start")
-            asyncio.run(measure(port, the_cast, args))
+            asyncio.run(measure(port, server.pid, the_cast, args))
         finally:
             if server is not None:
                 server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown

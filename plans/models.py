@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -7,7 +9,6 @@ from simple_history.models import HistoricalRecords
 from consortia.models import Commissioner, Consortium
 
 from .chain import GENESIS, link_sha256
-from .sanitise import clean_cell
 
 
 class CompletedBy(models.TextChoices):
@@ -197,10 +198,16 @@ class Answer(models.Model):
         )
 
 
+# An answer with words: a character that is neither a tag nor space, outside the tags (an
+# entity such as &nbsp; counts). One pattern for Python and for the dashboards' SQL
+# (signoff/presenters/dashboards.py), so both call the same answers empty; a regular expression
+# over the stored, already sanitised HTML rather than parsing it again on every page.
+HAS_WORDS = r"(^|>)[^<]*[^<\s]"
+_HAS_WORDS = re.compile(HAS_WORDS)
+
+
 def _has_words(html: str) -> bool:
-    # Read as the dashboards' SQL reads it (signoff/dashboards.HAS_WORDS): anything outside the
-    # tags counts, an entity such as &nbsp; too.
-    return bool(clean_cell(html))
+    return _HAS_WORDS.search(html or "") is not None
 
 
 class PlanSnapshot(models.Model):

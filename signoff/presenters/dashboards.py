@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
-from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
+from plans.models import HAS_WORDS, Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
 from plans.selectors import plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED
 
@@ -70,8 +70,6 @@ PCT_STATE_ORDER = (
     Status.SIGNED,
     Status.SUBMITTED_TO_PCT,
 )
-# An answer with words: a character that is neither a tag nor space, outside the tags.
-HAS_WORDS = r"(^|>)[^<]*[^<\s]"
 # A table with a cell holding something: a key whose string value is not empty.
 HAS_CELL = r"\":\s*\"[^\"]"
 

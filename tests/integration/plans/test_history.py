@@ -489,3 +489,14 @@ def test_the_reviewers_part_page_costs_the_same_queries_for_one_or_many_changes(
     assert few_count == many_count
     html = page(client, "part_detail", many.pk, "two")
     assert html.count("Changed since your last review") == 38
+
+
+@pytest.mark.postgres
+def test_the_history_is_indexed_newest_first_by_plan_and_by_answer():
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "plans_historicalanswer")
+
+    columns = {name: index["columns"] for name, index in indexes.items() if index["index"]}
+    assert columns["plans_histanswer_plan_newest"] == ["plan_id", "history_date", "history_id"]
+    assert columns["plans_histanswer_answer_newest"] == ["id", "history_date", "history_id"]
+    assert indexes["plans_histanswer_plan_newest"]["orders"] == ["ASC", "DESC", "DESC"]
