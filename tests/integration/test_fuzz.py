@@ -30,7 +30,12 @@ from tests.plan_factories import STRUCTURED_KINDS, plan_with_every_kind, templat
 from tests.review_factories import person, put_in_state, three_signatory_plan
 from tests.two_factor import SecondFactorClient, recovery_code
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.fuzz]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db,
+    pytest.mark.fuzz,
+    pytest.mark.timeout(900),
+]
 
 DOMPURIFY = dompurify()
 # Each target takes the payloads in four runs, so no one case runs long on a busy machine.
