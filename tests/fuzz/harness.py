@@ -5,6 +5,7 @@ What was stored must be within the project's allowlist (plans.sanitise), and the
 show it must still render, with no markup the page would not have had without it.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -95,8 +96,9 @@ def outside_html_allowlist(value: str) -> bool:
 
 
 def outside_text_allowlist(value: str) -> bool:
-    """Table cells are stored as plain text: no tags at all."""
-    return clean_cell(value) != value
+    """Table cells are stored as plain text, unescaped (templates escape it when shown): no
+    tags at all, so stripping tags again changes nothing. A lone "<!--" or "a < b" is text."""
+    return html.unescape(clean_cell(value)) != value
 
 
 @dataclass

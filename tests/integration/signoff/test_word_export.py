@@ -18,6 +18,7 @@ from signoff.word_export import plan_docx
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
 from tests.review_factories import put_in_state, three_signatory_plan
+from tests.services import require
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,7 @@ def test_the_export_laid_out_by_libreoffice_reads_as_the_form(tmp_path):
     """Where LibreOffice is installed, the .docx is laid out into pages as Word would, and the
     pages carry the form's headings in order, the figures and the DRAFT mark."""
     soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
-    if not soffice or not pdftotext:
-        pytest.skip("LibreOffice (soffice) and pdftotext are not installed here")
+    require(bool(soffice and pdftotext), "LibreOffice (soffice) and pdftotext lay out the .docx")
     plan = demo_daccom_plan()
     source = tmp_path / "daccom.docx"
     source.write_bytes(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
