@@ -257,17 +257,22 @@ def test_banes_weightings_are_5_5_20_40_30_totalling_100():
     assert shown["rate_display"] == "95p"
 
 
-def test_weightings_not_totalling_100_are_refused():
-    data = KINDS["outcome_framework"].clean(BANES["incentive-outcome-framework"])
+def test_weightings_not_totalling_100_are_kept_with_a_warning_on_the_total():
+    kind = KINDS["outcome_framework"]
+    data = kind.clean(BANES["incentive-outcome-framework"])
     data["areas"][4]["weighting_percent"] = "35"
     data["areas"][4]["outcomes"][2]["weighting_percent"] = "20"
 
-    refused = refusal("outcome_framework", data)
+    kept = kind.clean(data)
+    (warning,) = kind.warnings(kept, context=KindContext())
 
-    assert refused.field == "areas"
-    assert refused.message == "The weightings add up to 105%; they must add up to exactly 100%."
+    assert kept["areas"][4]["weighting_percent"] == "35"
+    assert warning.field == "areas"
+    assert warning.message == "The weightings add up to 105%; they must add up to exactly 100%."
     data["areas"][4]["outcomes"][2]["weighting_percent"] = "15"
-    assert refusal("outcome_framework", data).field == "areas[4].weighting_percent"
+    fields = [w.field for w in kind.warnings(kind.clean(data), context=KindContext())]
+    assert fields == ["areas[4].weighting_percent", "areas"]
+    assert kind.warnings(kind.clean(BANES["incentive-outcome-framework"]), context=KindContext()) == []
 
 
 def test_banes_freed_up_scale_reproduces_every_row_of_the_table():
