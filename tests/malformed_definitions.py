@@ -401,9 +401,8 @@ def cases() -> list[Malformed]:
             "top-level-list",
             b"- slug: northbrook-plan\n- family: northbrook-plan\n",
             "File: must be a mapping of template fields (slug, family, issuer, name, "
-            "version_label, version_date, status, return_instructions, approved_by, signatories, "
-            "parts), "
-            "not a list",
+            "version_label, version_date, status, return_instructions, approved_by, parties, "
+            "signatories, parts), not a list",
         ),
         Malformed("top-level-text", b"A plan template\n", "File: must be a mapping"),
         Malformed("empty-file", b"", "File: must be a mapping of template fields"),
