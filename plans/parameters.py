@@ -60,6 +60,10 @@ def _value_problems(name: str, value, spec: Parameter) -> list[str]:
             return [f"{label} is {number:f}%; a share is at most 100%"]
         if spec.type == WHOLE_PARAMETER and number != number.to_integral_value():
             return [f"{label} must be a whole number, not {value}"]
+        if spec.minimum and number < Decimal(spec.minimum):
+            return [f"{label} is {value}; it must be at least {spec.minimum}"]
+        if spec.maximum and number > Decimal(spec.maximum):
+            return [f"{label} is {value}; it can be at most {spec.maximum}"]
         return []
     if spec.type == CHOICE_PARAMETER:
         if value not in spec.choices:

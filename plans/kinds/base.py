@@ -212,6 +212,9 @@ class Parameter:
     type: str
     description: str
     choices: tuple[str, ...] = ()
+    #: the smallest and largest figure allowed, as text ("1", "53"); "" for no bound
+    minimum: str = ""
+    maximum: str = ""
     #: for ``labels``: the label names and what each is shown for
     labels: Mapping[str, str] = field(default_factory=dict)
 

@@ -27,6 +27,7 @@ from .base import (
 from .rows import MONEY, PERCENT, WHOLE, Column, place_error, scalar_field
 
 LABELS = {
+    "population": "Declared population",
     "caption": "Payment per patient",
     "total": "The payment for the population",
     "to_practices": "Paid direct to the practices",
@@ -52,6 +53,7 @@ class DesFundingKind(Kind):
             LABELS_PARAMETER,
             "what the calculator calls its lines",
             labels={
+                "population": "the population's input",
                 "caption": "the table's caption",
                 "total": "the whole payment",
                 "to_practices": "the first part (the practices' share)",
@@ -68,7 +70,7 @@ class DesFundingKind(Kind):
     def inputs(self) -> tuple[Column, ...]:
         """The population, and the rate and share where the template does not set them."""
         columns = [
-            Column("population", "Declared population", WHOLE, width="10", visible_label=True)
+            Column("population", self.label("population"), WHOLE, width="10", visible_label=True)
         ]
         if self.fixed("rate_per_patient") is None:
             columns.append(

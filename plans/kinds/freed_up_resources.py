@@ -118,16 +118,16 @@ class FreedUpResourcesKind(ListKind):
         for i, step in enumerate(steps):
             if step["freed_up"] == "":
                 raise AnswerInvalid(
-                    "Enter the resources freed up, like 300000.", field=f"scale[{i}].freed_up"
+                    "Enter the resources freed up, in pounds.", field=f"scale[{i}].freed_up"
                 )
             if step["returned_to_scheme"] == "":
                 raise AnswerInvalid(
-                    "Enter the return to the scheme, like 20000 (or 0).",
+                    "Enter the return to the scheme in pounds (0 for none).",
                     field=f"scale[{i}].returned_to_scheme",
                 )
         if share is None and (steps or investment is not None):
             raise AnswerInvalid(
-                "Enter the share paid to practices, like 70.", field="practices_share_percent"
+                "Enter the per cent of the rest paid to practices.", field="practices_share_percent"
             )
         try:
             finance.validate_sliding_scale(scale=_scale(steps))
