@@ -3,6 +3,8 @@ outcome framework at 90% is saved with a warning beside it, the readiness check 
 submitting is refused naming the question until the weightings total 100%."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.demo import load_organisations
@@ -95,3 +97,16 @@ def test_at_100_percent_the_plan_is_ready_and_submitted(client, banes):
     assert response.status_code == 302
     banes.refresh_from_db()
     assert banes.status == Plan.Status.SUBMITTED
+
+
+def test_the_readiness_check_costs_the_same_queries_however_many_figures_it_checks(client, banes):
+    daccom = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
+    save_area_6_outcome_2(client, banes, "5")
+    client.force_login(User.objects.get(email="admin@example.org"))
+
+    def queries(plan) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("plan_ready", args=[plan.pk])).status_code == 200
+        return len(captured)
+
+    assert queries(banes) == queries(daccom)
