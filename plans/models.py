@@ -26,7 +26,7 @@ class QuestionKind(models.TextChoices):
     MILESTONES = "milestones", "Deliverables and milestones"
     SUCCESS_CRITERIA = "success_criteria", "Success criteria"
     HOURS = "hours", "Hours allocation"
-    DES_FUNDING = "des_funding", "DES funding"
+    DES_FUNDING = "des_funding", "Payment per patient"
     OUTCOME_FRAMEWORK = "outcome_framework", "Incentive outcome framework"
     FREED_UP_RESOURCES = "freed_up_resources", "Freed-up resources"
     SELF_ASSESSMENT = "self_assessment", "Framework self-assessment"
