@@ -8,9 +8,8 @@ from plans.models import Plan, PlanEvent
 from signoff import notifications, services
 from signoff.models import Comment, Notification
 from signoff.notifications import Reason
-from tests.factories import PASSWORD, ConsortiumFactory, UserFactory
-from tests.review_factories import person, put_in_state, three_signatory_plan
-from tests.two_factor import recovery_code
+from tests.factories import ConsortiumFactory, UserFactory
+from tests.review_factories import person, put_in_state, sign, three_signatory_plan
 
 Role = User.Role
 Status = Plan.Status
@@ -46,17 +45,6 @@ class Cast:
         if kind:
             rows = rows.filter(event__kind=kind)
         return {n.recipient: n.reason for n in rows}
-
-
-def sign(plan, user):
-    services.signature_add(
-        plan=plan,
-        user=user,
-        password=PASSWORD,
-        code=recovery_code(user),
-        typed_name=user.full_name,
-        confirmed=True,
-    )
 
 
 def test_a_submission_is_told_to_the_pcts_leads_only():
