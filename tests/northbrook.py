@@ -129,3 +129,8 @@ def approved(northbrook: Northbrook, plan: Plan) -> Plan:
         answer=assessment, user=northbrook.lead, base_version=assessment.version, text="<p>Ok.</p>"
     )
     return review_services.plan_approve(plan=plan, user=northbrook.lead)
+
+
+def approved_plan(northbrook: Northbrook) -> Plan:
+    """A plan on the imported form, written, reviewed and approved."""
+    return approved(northbrook, written_plan(northbrook, imported()))

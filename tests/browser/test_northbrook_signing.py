@@ -13,15 +13,7 @@ from signoff.models import PlanDocument
 from tests.browser.conftest import assert_accessible, current_code
 from tests.factories import PASSWORD
 from tests.integration.signoff.pdf_helpers import pdf_text
-from tests.northbrook import (
-    NAMES,
-    TITLES,
-    appoint_finance,
-    approved,
-    imported,
-    organisation,
-    written_plan,
-)
+from tests.northbrook import NAMES, TITLES, appoint_finance, approved_plan, organisation
 from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,8 +76,7 @@ def sign_by_keyboard(page, live_server, plan: Plan, user, title: str) -> None:
 def test_four_signatories_of_a_second_pcts_form_sign_by_keyboard_alone(new_page, live_server):
     northbrook = organisation()
     appoint_finance(northbrook)
-    plan = written_plan(northbrook, imported())
-    approved(northbrook, plan)
+    plan = approved_plan(northbrook)
 
     for key in ORDER:
         user = northbrook.signatories[key]
