@@ -36,15 +36,7 @@ from .presenters.documents import document_state, download_filename
 from .presenters.review import review_panel
 from .signing import approval_ends
 
-ACTION_VERBS = {
-    Action.SUBMIT: services.plan_submit,
-    Action.WITHDRAW: services.plan_withdraw,
-    Action.START_REVIEW: services.plan_start_review,
-    Action.REQUEST_CHANGES: services.plan_request_changes,
-    Action.APPROVE: services.plan_approve,
-    Action.REOPEN: services.plan_reopen,
-    Action.RECORD_SUBMISSION: services.plan_record_submission,
-}
+ACTION_VERBS = services.review.VERBS
 # The name each verb gives the text typed with the action.
 COMMENT_ARGUMENT = {
     Action.REQUEST_CHANGES: "summary",

@@ -170,3 +170,15 @@ def plan_record_submission(*, plan: Plan, user, ip_address: str | None = None) -
     return take_transition(
         plan=plan, user=user, action=Action.RECORD_SUBMISSION, ip_address=ip_address
     )
+
+
+# The verb for each transition a person takes with the plan's action form (signing has its own).
+VERBS = {
+    Action.SUBMIT: plan_submit,
+    Action.WITHDRAW: plan_withdraw,
+    Action.START_REVIEW: plan_start_review,
+    Action.REQUEST_CHANGES: plan_request_changes,
+    Action.APPROVE: plan_approve,
+    Action.REOPEN: plan_reopen,
+    Action.RECORD_SUBMISSION: plan_record_submission,
+}
