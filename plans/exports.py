@@ -42,7 +42,7 @@ def _record(content: PlanContent, *, computed: bool) -> dict:
                     "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
                     "updated_by": answer.updated_by.email if answer.updated_by else None,
                 }
-            kind = structured.KINDS.get(question.kind)
+            kind = structured.structured_kind(question)
             if kind is not None:
                 item["figures"] = jsonable(
                     kind.present(kind.value_of(answer), context=content.context)
