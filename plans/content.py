@@ -102,8 +102,8 @@ def table_rows(question: TemplateQuestion, rows, *, plan_id: int | None) -> tupl
 @dataclass(frozen=True)
 class QuestionContent:
     """One question with what is stored for it: the answer (None when never saved), its table
-    rows aligned with the columns, and a structured kind's figures as domain values (None for
-    a question with no structured kind, or a stored value its kind refuses today)."""
+    rows aligned with the columns, and what a table's or structured kind's ``figures`` computes
+    as domain values (None for rich text, or a stored value its kind refuses today)."""
 
     question: TemplateQuestion
     answer: Answer | None
@@ -181,8 +181,8 @@ def _question_content(
     from . import structured
 
     figures = None
-    kind = structured.KINDS.get(question.kind)
-    if kind is not None:
+    if question.kind in structured.KINDS or question.kind == "table":
+        kind = structured.kind_for(question)
         _value, figures, _invalid = kind.for_screen(kind.value_of(answer), context=context)
     return QuestionContent(
         question=question,

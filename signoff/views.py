@@ -11,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
-from plans import exports
 from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import missing_before, plans_visible_to, unresolved_before
 from plans.workflow import TRANSITIONS, Action, may_take
@@ -34,7 +33,7 @@ from .presenters.activity import activity_page
 from .presenters.comments import thread_view
 from .presenters.documents import document_state, download_filename
 from .presenters.review import review_panel
-from .signing import approval_ends
+from .signing import SigningState, approval_ends
 
 ACTION_VERBS = services.review.VERBS
 # The name each verb gives the text typed with the action.
@@ -153,7 +152,7 @@ def plan_sign(request, plan_id: int):
             "form": form,
             "decision": decision,
             "panel": review_panel(plan, request.user),
-            "content_sha256": exports.content_sha256(plan),
+            "content_sha256": SigningState.of(plan).content_sha256(plan),
         },
         status=_status(request, decision),
     )

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import template_files
-from plans.exports import content_sha256
 from plans.models import Plan
+from signoff.canonical import content_sha256
 from signoff.errors import Refused
 from signoff.models import PlanDocument
 from tests.integration.signoff.pdf_helpers import pdf_text

@@ -1,0 +1,29 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """Signatures record the canonical content version they hash: those given before version 2
+    hash version 1; new ones default to 2 (signoff/canonical.py)."""
+
+    dependencies = [("signoff", "0009_seal_certificate")]
+
+    operations = [
+        migrations.AddField(
+            model_name="signature",
+            name="canonical_version",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                help_text="The version of the plan's canonical content that content_sha256 is "
+                "of (signoff/canonical.py); signatures given before version 2 are of version 1.",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="signature",
+            name="canonical_version",
+            field=models.PositiveSmallIntegerField(
+                default=2,
+                help_text="The version of the plan's canonical content that content_sha256 is "
+                "of (signoff/canonical.py); signatures given before version 2 are of version 1.",
+            ),
+        ),
+    ]
