@@ -1,5 +1,14 @@
 from django.db import migrations, models
 
+HELP = (
+    "The version of the plan's canonical content that content_sha256 is of "
+    "(signoff/canonical.py); signatures given before version 2 are of version 1."
+)
+
+
+def version_field(default: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(default=default, help_text=HELP)
+
 
 class Migration(migrations.Migration):
     """Signatures record the canonical content version they hash: those given before version 2
@@ -9,21 +18,9 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="signature",
-            name="canonical_version",
-            field=models.PositiveSmallIntegerField(
-                default=1,
-                help_text="The version of the plan's canonical content that content_sha256 is "
-                "of (signoff/canonical.py); signatures given before version 2 are of version 1.",
-            ),
+            model_name="signature", name="canonical_version", field=version_field(1)
         ),
         migrations.AlterField(
-            model_name="signature",
-            name="canonical_version",
-            field=models.PositiveSmallIntegerField(
-                default=2,
-                help_text="The version of the plan's canonical content that content_sha256 is "
-                "of (signoff/canonical.py); signatures given before version 2 are of version 1.",
-            ),
+            model_name="signature", name="canonical_version", field=version_field(2)
         ),
     ]

@@ -37,48 +37,41 @@ def csv(*lines: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def imported(answer, *lines: str):
+    return rows_from_csv(answer.question, csv(*lines), context=NO_PLAN)
+
+
 def test_columns_are_matched_by_heading_or_key_in_any_order(table):
     answer, _ = table
 
-    imported = rows_from_csv(
-        answer.question,
-        csv("pbc lead,LIST_SIZE,Practice,Joined", "yes,12000,Red House,31/03/2007"),
-        context=NO_PLAN,
-    )
+    found = imported(answer, "pbc lead,LIST_SIZE,Practice,Joined", "yes,12000,Red House,31/03/2007")
 
-    assert imported.rows == [
+    assert found.rows == [
         {"name": "Red House", "list_size": "12000", "joined": "2007-03-31", "lead": "yes"}
     ]
-    assert list(imported.rows[0]) == [column["key"] for column in COLUMNS]
+    assert list(found.rows[0]) == [column["key"] for column in COLUMNS]
 
 
 def test_unknown_columns_are_ignored_and_reported(table):
     answer, _ = table
 
-    imported = rows_from_csv(
-        answer.question,
-        csv("Practice,Fax number,Registered population", "A,0123,5"),
-        context=NO_PLAN,
-    )
+    found = imported(answer, "Practice,Fax number,Registered population", "A,0123,5")
 
-    assert imported.ignored == ("Fax number",)
-    assert imported.rows[0]["list_size"] == "5"
+    assert found.ignored == ("Fax number",)
+    assert found.rows[0]["list_size"] == "5"
 
 
 def test_each_bad_cell_is_reported_by_its_row_and_column_heading(table):
     answer, _ = table
 
     with pytest.raises(TableImportRefused) as refused:
-        rows_from_csv(
-            answer.question,
-            csv(
-                "Practice,Registered population,Joined",
-                "A,100,1/4/2006",
-                "B,200,",
-                "C,lots,",
-                "D,40,31/02/2007",
-            ),
-            context=NO_PLAN,
+        imported(
+            answer,
+            "Practice,Registered population,Joined",
+            "A,100,1/4/2006",
+            "B,200,",
+            "C,lots,",
+            "D,40,31/02/2007",
         )
 
     messages = refused.value.messages
@@ -92,7 +85,7 @@ def test_a_file_with_no_heading_of_the_table_is_refused_naming_its_columns(table
     answer, _ = table
 
     with pytest.raises(TableImportRefused) as refused:
-        rows_from_csv(answer.question, csv("Fax,Phone", "1,2"), context=NO_PLAN)
+        imported(answer, "Fax,Phone", "1,2")
 
     assert "Practice, Registered population, Joined, PBC lead" in refused.value.messages[0]
 
@@ -101,7 +94,7 @@ def test_a_row_with_more_cells_than_headings_is_refused_not_cut(table):
     answer, _ = table
 
     with pytest.raises(TableImportRefused) as refused:
-        rows_from_csv(answer.question, csv("Practice", "A,extra"), context=NO_PLAN)
+        imported(answer, "Practice", "A,extra")
 
     assert refused.value.messages == ["Row 1 has 2 cells but the first line names 1 columns."]
 
