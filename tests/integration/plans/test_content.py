@@ -1,6 +1,7 @@
 """The plan's content read model: built in a fixed number of queries, the one thing the JSON
 export, the PDF and the signed hash read."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -43,7 +44,7 @@ def test_plan_content_lists_every_question_in_form_order():
 def test_structured_figures_in_plan_content_are_domain_values_not_display_strings():
     plan = plan_with_every_kind()
     plan.answers.filter(question__kind="savings_target").update(
-        data={"pbc_budget": "6106000", "target_percent": "5"}
+        data={"total_identified_savings": "6106000.00"}
     )
 
     content = PlanContent.of(plan)
@@ -64,3 +65,19 @@ def test_the_json_export_and_the_hash_read_the_content_they_are_given():
         exports.content_sha256(plan, content=content)
 
     assert len(captured) == 0
+
+
+def test_the_json_export_gives_computed_figures_as_plain_decimal_strings():
+    plan = plan_with_every_kind()
+    plan.answers.filter(question__kind="savings_target").update(
+        data={"total_identified_savings": "6106000.00"}
+    )
+
+    record = exports.plan_record(plan)
+
+    question = next(
+        q for p in record["parts"] for q in p["questions"] if q["kind"] == "savings_target"
+    )
+    computed = json.dumps(question["computed"])
+    assert "6106000" in computed
+    assert "£" not in computed
