@@ -12,6 +12,7 @@ from plans.errors import AnswerInvalid
 from plans.models import Answer, Plan, PlanEvent, PlanSnapshot
 from tests.factories import UserFactory
 from tests.plan_factories import plan_with_questions
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 HistoricalAnswer = Answer.history.model
@@ -444,12 +445,6 @@ def _bulk_revisions(answer, user, count):
     )
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_history_pages_cost_the_same_queries_for_10_or_10000_revisions(
     client, plan, editor, django_assert_max_num_queries
 ):
@@ -461,7 +456,7 @@ def test_history_pages_cost_the_same_queries_for_10_or_10000_revisions(
     for name in ("plan_history", "question_history"):
         for label, target in (("small", plan), ("large", large)):
             args = [target.pk] if name == "plan_history" else [target.pk, "question-1"]
-            counts[name, label] = _queries(client, reverse(name, args=args) + "?page=2")
+            counts[name, label] = page_queries(client, reverse(name, args=args) + "?page=2")
 
     assert counts["plan_history", "small"] == counts["plan_history", "large"]
     assert counts["question_history", "small"] == counts["question_history", "large"]
@@ -483,8 +478,8 @@ def test_the_reviewers_part_page_costs_the_same_queries_for_one_or_many_changes(
             save(answer_of(target, key), editor, text="<p>After</p>")
     client.force_login(lead)
 
-    few_count = _queries(client, reverse("part_detail", args=[few.pk, "two"]))
-    many_count = _queries(client, reverse("part_detail", args=[many.pk, "two"]))
+    few_count = page_queries(client, reverse("part_detail", args=[few.pk, "two"]))
+    many_count = page_queries(client, reverse("part_detail", args=[many.pk, "two"]))
 
     assert few_count == many_count
     html = page(client, "part_detail", many.pk, "two")

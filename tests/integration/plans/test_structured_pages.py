@@ -5,14 +5,13 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.demo import load_organisations
 from consortia.models import User
 from plans.demo import load_plans
 from plans.models import Answer, Plan
+from tests.queries import page_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -261,16 +260,10 @@ def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):
     assert "£90k a year" in page and "£180k a year" in page
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_query_count_is_the_same_with_100_projects_of_10_targets(client, daccom):
     url = reverse("part_detail", args=[daccom.pk, "commissioning-objectives"])
     client.get(url)
-    three = _queries(client, url)
+    three = page_queries(client, url)
 
     projects = [
         {
@@ -285,7 +278,7 @@ def test_query_count_is_the_same_with_100_projects_of_10_targets(client, daccom)
         for p in range(1, 101)
     ]
     Answer.objects.filter(plan=daccom, question__key=PROJECTS).update(data={"projects": projects})
-    many = _queries(client, url)
+    many = page_queries(client, url)
 
     assert many == three
     assert "£1m (16%) of £6.106m" in client.get(url).content.decode()

@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.models import User
@@ -17,6 +15,7 @@ from signoff.models import Comment
 from signoff.presenters.comments import comment_threads
 from signoff.selectors import comment_of
 from tests.plan_factories import demo_daccom_plan_with_comments, plan_with_questions
+from tests.queries import page_queries
 from tests.review_factories import person
 
 Role = User.Role
@@ -449,12 +448,6 @@ def _threads(plan, lead, editor, count: int) -> None:
             )
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_the_part_page_reads_the_same_number_of_queries_for_1_or_50_threads(
     client, plan, editor, lead
 ):
@@ -464,10 +457,10 @@ def test_the_part_page_reads_the_same_number_of_queries_for_1_or_50_threads(
     _threads(plan, lead, editor, 1)
     _threads(other, other_lead, other_editor, 50)
     client.force_login(lead)
-    one = _queries(client, part_url(plan))
+    one = page_queries(client, part_url(plan))
     client.force_login(other_lead)
-    _queries(client, part_url(other))  # warm the same caches as the first page
-    fifty = _queries(client, part_url(other))
+    page_queries(client, part_url(other))  # warm the same caches as the first page
+    fifty = page_queries(client, part_url(other))
 
     page = client.get(part_url(other)).content.decode()
     assert page.count('class="app-comment-thread') == 50
