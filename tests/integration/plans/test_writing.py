@@ -171,3 +171,14 @@ def test_page_queries_do_not_grow_with_questions_or_revisions(client, page):
 
     assert small_count == large_count
     assert large_count <= 25
+
+
+def test_the_new_plan_page_asks_for_the_form_and_shows_what_is_missing(client, plan, editor):
+    page = client.get(reverse("plan_create")).content.decode()
+    refused = client.post(reverse("plan_create"), {"title": ""})
+
+    assert "<h1>Start a new plan</h1>" in page
+    assert "filled in from your consortium's records" in page
+    assert ">Create the plan</button>" in page
+    assert refused.status_code == 200
+    assert "There is a problem" in refused.content.decode()
