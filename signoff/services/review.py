@@ -13,7 +13,7 @@ from django.utils.timezone import localtime
 
 from plans.events import event_record, last_transition
 from plans.models import Plan, PlanEvent
-from plans.selectors import missing_before
+from plans.selectors import missing_before, unresolved_before
 from plans.workflow import TRANSITIONS, Action, may_take
 
 from ..errors import Refused
@@ -77,6 +77,13 @@ def take_transition(
             "still empty: "
             + "; ".join(f"{q.number or q.title} ({who})" for q, who in missing)
             + "."
+        )
+    unresolved = unresolved_before(locked, action)
+    if unresolved:
+        raise Refused(
+            f"{len(unresolved)} answer{'s do' if len(unresolved) != 1 else ' does'} not add up "
+            "and must be fixed first: "
+            + "; ".join(f"{q.number} {q.title}: {warning}".strip() for q, warning, _ in unresolved)
         )
     from_status = locked.status
     locked.status = target or transition.target
