@@ -85,6 +85,15 @@ def part_page(client, plan, part_key) -> str:
     return response.content.decode()
 
 
+def refused_on(response, field: str, message: str) -> str:
+    """The answer's form came back refused (400) with ``message`` at ``field``; its page."""
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in page
+    assert message in page
+    return page
+
+
 def test_daccom_part_pages_show_the_computed_figures(client, daccom):
     objectives = part_page(client, daccom, "commissioning-objectives")
     # Computed on 4.2 and again on 4.4 (the typed narrative says "£2.68m (44%) to a ...").
@@ -127,11 +136,11 @@ def test_a_negative_saving_is_refused_on_its_field_and_nothing_else_is_lost(clie
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    error = f'id="{prefix}-projects[0].targets[1].planned_saving-error"'
-    assert error in page
-    assert "The planned saving cannot be negative." in page
+    page = refused_on(
+        response,
+        f"{prefix}-projects[0].targets[1].planned_saving",
+        "The planned saving cannot be negative.",
+    )
     assert 'value="-335000"' in page
     assert "Reducing A&amp;E attendances (renamed)" in page
     assert "Our own narrative, still here." in page
@@ -146,10 +155,11 @@ def test_a_title_over_the_limit_is_refused_on_its_field_and_nothing_is_cut(clien
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert f'id="{prefix}-projects[0].title-error"' in page
-    assert "This text is 20,001 characters long; the most it can hold is 20,000." in page
+    refused_on(
+        response,
+        f"{prefix}-projects[0].title",
+        "This text is 20,001 characters long; the most it can hold is 20,000.",
+    )
     saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
     assert saved.data["projects"][0]["title"] != "x" * 20_000
 
@@ -169,9 +179,7 @@ def test_red_house_population_by_surgery_totals_18600_and_a_bad_cell_is_refused_
     post[f"q-{key}-rows[1].list_size"] = ["3,600.5"]
     response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
 
-    assert response.status_code == 400
-    assert f'id="q-{key}-rows[1].list_size-error"' in response.content.decode()
-    assert "must be a whole number" in response.content.decode()
+    refused_on(response, f"q-{key}-rows[1].list_size", "must be a whole number")
     saved = Answer.objects.get(plan=plan, question__key=key)
     assert [row["list_size"] for row in saved.rows] == ["12000", "3600", "3000"]
 
@@ -204,10 +212,11 @@ def test_a_milestone_outside_the_plan_year_is_refused_on_the_date(client, daccom
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, key]), post)
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert f'id="{prefix}-milestones[0].due-error"' in page
-    assert "within the plan&#x27;s year, 1 April 2006 to 31 March 2007" in page
+    refused_on(
+        response,
+        f"{prefix}-milestones[0].due",
+        "within the plan&#x27;s year, 1 April 2006 to 31 March 2007",
+    )
 
     post[f"{prefix}-milestones[0].due-year"] = ["2006"]
     assert client.post(reverse("answer_edit", args=[daccom.pk, key]), post).status_code == 302
@@ -223,9 +232,7 @@ def test_zero_population_is_refused_on_the_population(client, daccom):
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, key]), post)
 
-    assert response.status_code == 400
-    assert f'id="q-{key}-population-error"' in response.content.decode()
-    assert "The population must be at least 1." in response.content.decode()
+    refused_on(response, f"q-{key}-population", "The population must be at least 1.")
 
 
 def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):
