@@ -315,3 +315,58 @@ def test_a_pct_lead_cannot_reach_another_pcts_people(client, lead):
 def test_an_unreadable_link_is_refused_not_an_error():
     for token in ("nonsense", "a:b:c", "%00", "x" * 3000):
         assert Client().get(f"/join/{token}/").status_code in (404, 410)
+
+
+PEOPLE_PAGE_QUERY_BUDGET = 14
+
+
+def _queries(client, url: str, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(PEOPLE_PAGE_QUERY_BUDGET) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _grow(consortium, chair, count: int) -> None:
+    """``count`` more editors (one holding a position) and invitations."""
+    for number in range(count):
+        appoint_by_role(UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium))
+        UserFactory(consortium=consortium)
+        services.invitation_send(
+            actor=chair,
+            organisation=consortium,
+            email=f"guest{number}.{consortium.slug}@example.org",
+            full_name=f"Guest {number}",
+            role=Role.CONSORTIUM_EDITOR,
+            client_address="192.0.2.1",
+            link_for=str,
+        )
+
+
+def test_the_people_page_queries_do_not_grow_with_people_and_invitations(
+    client, chair, django_assert_max_num_queries
+):
+    client.force_login(chair)
+    url = people_url(chair.consortium)
+    small = _queries(client, url, django_assert_max_num_queries)
+
+    _grow(chair.consortium, chair, 30)
+
+    assert _queries(client, url, django_assert_max_num_queries) == small
+
+
+def test_a_person_page_has_a_fixed_query_count(
+    client, lead, consortium, django_assert_max_num_queries
+):
+    editor = UserFactory(consortium=consortium)
+    client.force_login(lead)
+    url = reverse("consortia:person", args=[editor.pk])
+
+    first = _queries(client, url, django_assert_max_num_queries)
+    services.user_change_role(
+        actor=lead, person=editor, role=Role.CONSORTIUM_EXECUTIVE_CHAIR, client_address=None
+    )
+    services.user_change_role(
+        actor=lead, person=editor, role=Role.CONSORTIUM_EDITOR, client_address=None
+    )
+
+    assert _queries(client, url, django_assert_max_num_queries) == first
