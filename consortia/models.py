@@ -258,7 +258,15 @@ class User(AbstractUser):
         self.is_staff = self.role == self.Role.SITE_ADMIN
 
 
-class Position(models.Model):
+class OfAnOrganisation:
+    """A record of a PCT (``consortium`` empty) or of one of its consortia."""
+
+    @property
+    def organisation(self) -> Commissioner | Consortium:
+        return self.consortium or self.commissioner
+
+
+class Position(OfAnOrganisation, models.Model):
     """A post whose holder signs plans for a PCT or a consortium, such as "Director of Finance".
 
     A form's sign-off block names positions, not people: whoever holds the position when the
@@ -303,10 +311,6 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.label} at {self.organisation}"
-
-    @property
-    def organisation(self) -> Commissioner | Consortium:
-        return self.consortium or self.commissioner
 
     @property
     def label(self) -> str:
@@ -354,7 +358,7 @@ class Appointment(models.Model):
         return f"{self.user} as {self.position.label} from {self.started_on}"
 
 
-class Invitation(models.Model):
+class Invitation(OfAnOrganisation, models.Model):
     """An email asking someone to join a PCT or a consortium with a role.
 
     The link carries a signed reference to the invitation and its ``nonce``; resending gives a new
@@ -399,10 +403,6 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.full_name} <{self.email}> to {self.organisation}"
-
-    @property
-    def organisation(self) -> Commissioner | Consortium:
-        return self.consortium or self.commissioner
 
     def status_at(self, now) -> "Invitation.Status":
         if self.accepted_at is not None:

@@ -256,6 +256,7 @@ def position_fill(
 INVITATION_DAYS = 7
 INVITATION_SALT = "consortia.invitation"
 Role = User.Role
+Action = PeopleEvent.Action
 
 
 class PeopleRefused(Exception):
@@ -273,16 +274,17 @@ def _organisation_parts(organisation: Commissioner | Consortium):
 
 
 def _record(
-    *,
     action: str,
-    actor: User | None,
     organisation: Commissioner | Consortium,
-    client_address: str | None,
     detail: str,
+    *,
+    by: tuple[User | None, str | None],
     subject: User | None = None,
     invitation: Invitation | None = None,
     position: Position | None = None,
 ) -> PeopleEvent:
+    """An audit event: ``by`` is who did it and the address they did it from."""
+    actor, client_address = by
     commissioner_id, consortium_id = _organisation_parts(organisation)
     return PeopleEvent.objects.create(
         at=timezone.now(),
@@ -333,6 +335,15 @@ def _refuse_unless_grants(*, actor: User, organisation, role: str) -> None:
         raise PeopleRefused(f"You may not give the role {label} in {organisation}.")
 
 
+def _email(*, to: list[str], subject: str, template: str, context: dict) -> None:
+    send_mail(
+        subject=subject,
+        message=render_to_string(template, context),
+        from_email=None,
+        recipient_list=to,
+    )
+
+
 def invitation_token(invitation: Invitation) -> str:
     """The link's token: Django's signing of the invitation and its nonce, with a timestamp."""
     return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
@@ -340,14 +351,11 @@ def invitation_token(invitation: Invitation) -> str:
 
 def _send_invitation(invitation: Invitation, link_for: Callable[[str], str]) -> None:
     link = link_for(invitation_token(invitation))
-    send_mail(
+    _email(
+        to=[invitation.email],
         subject=f"You are invited to PBC Plans for {invitation.organisation}",
-        message=render_to_string(
-            "consortia/invitation_email.txt",
-            {"invitation": invitation, "link": link, "days": INVITATION_DAYS},
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
+        template="consortia/invitation_email.txt",
+        context={"invitation": invitation, "link": link, "days": INVITATION_DAYS},
     )
 
 
@@ -363,6 +371,7 @@ def invitation_send(
 ) -> Invitation:
     """Invites someone to ``organisation`` with ``role``; the email's link works once, for
     INVITATION_DAYS days."""
+    by = (actor, client_address)
     _refuse_unless_grants(actor=actor, organisation=organisation, role=role)
     email, full_name = email.strip().lower(), full_name.strip()
     if not full_name:
@@ -393,14 +402,8 @@ def invitation_send(
             sent_at=now,
             expires_at=now + timedelta(days=INVITATION_DAYS),
         )
-        _record(
-            action=PeopleEvent.Action.INVITED,
-            actor=actor,
-            organisation=organisation,
-            client_address=client_address,
-            invitation=invitation,
-            detail=f"Invited {full_name} <{email}> as {invitation.get_role_display()}.",
-        )
+        detail = f"Invited {full_name} <{email}> as {invitation.get_role_display()}."
+        _record(Action.INVITED, organisation, detail, by=by, invitation=invitation)
     _send_invitation(invitation, link_for)
     return invitation
 
@@ -420,6 +423,7 @@ def invitation_resend(
     link_for: Callable[[str], str],
 ) -> Invitation:
     """Sends a new link for another INVITATION_DAYS days; the earlier link stops working."""
+    by = (actor, client_address)
     _refuse_unless_grants(actor=actor, organisation=invitation.organisation, role=invitation.role)
     now = timezone.now()
     with transaction.atomic():
@@ -429,13 +433,9 @@ def invitation_resend(
         invitation.sent_at = now
         invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
         invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
+        detail = f"Sent the invitation to {invitation.email} again."
         _record(
-            action=PeopleEvent.Action.INVITATION_RESENT,
-            actor=actor,
-            organisation=invitation.organisation,
-            client_address=client_address,
-            invitation=invitation,
-            detail=f"Sent the invitation to {invitation.email} again.",
+            Action.INVITATION_RESENT, invitation.organisation, detail, by=by, invitation=invitation
         )
     _send_invitation(invitation, link_for)
     return invitation
@@ -444,19 +444,16 @@ def invitation_resend(
 def invitation_revoke(
     *, actor: User, invitation: Invitation, client_address: str | None
 ) -> Invitation:
+    by = (actor, client_address)
     _refuse_unless_grants(actor=actor, organisation=invitation.organisation, role=invitation.role)
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         _refuse_unless_open(invitation)
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        detail = f"Revoked the invitation to {invitation.email}."
         _record(
-            action=PeopleEvent.Action.INVITATION_REVOKED,
-            actor=actor,
-            organisation=invitation.organisation,
-            client_address=client_address,
-            invitation=invitation,
-            detail=f"Revoked the invitation to {invitation.email}.",
+            Action.INVITATION_REVOKED, invitation.organisation, detail, by=by, invitation=invitation
         )
     return invitation
 
@@ -527,21 +524,21 @@ def invitation_accept(*, token: str, password: str, client_address: str | None) 
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        detail = f"{user} joined as {user.get_role_display()}, invited by {invitation.invited_by}."
         _record(
-            action=PeopleEvent.Action.JOINED,
-            actor=user,
-            organisation=invitation.organisation,
-            client_address=client_address,
+            Action.JOINED,
+            invitation.organisation,
+            detail,
+            by=(user, client_address),
             subject=user,
             invitation=invitation,
-            detail=f"{user} joined as {user.get_role_display()}, invited by "
-            f"{invitation.invited_by}.",
         )
     return user
 
 
 def user_change_role(*, actor: User, person: User, role: str, client_address: str | None) -> User:
     """Gives ``person`` another role of their organisation; their positions stay theirs."""
+    by = (actor, client_address)
     _refuse_unless_manages(actor=actor, person=person)
     organisation = selectors.organisation_of(person)
     _refuse_unless_grants(actor=actor, organisation=organisation, role=role)
@@ -551,14 +548,8 @@ def user_change_role(*, actor: User, person: User, role: str, client_address: st
         before = person.get_role_display()
         person.role = role
         person.save(update_fields=["role"])
-        _record(
-            action=PeopleEvent.Action.ROLE_CHANGED,
-            actor=actor,
-            organisation=organisation,
-            client_address=client_address,
-            subject=person,
-            detail=f"{person}: {before} to {person.get_role_display()}.",
-        )
+        detail = f"{person}: {before} to {person.get_role_display()}."
+        _record(Action.ROLE_CHANGED, organisation, detail, by=by, subject=person)
     return person
 
 
@@ -569,6 +560,7 @@ def user_deactivate(*, actor: User, person: User, client_address: str | None) ->
     Nothing they wrote, commented or signed changes: those records keep their name and the
     title they signed as (docs/decisions/0452-leavers-are-deactivated-never-deleted.md).
     """
+    by = (actor, client_address)
     _refuse_unless_manages(actor=actor, person=person)
     if not person.is_active:
         raise PeopleRefused(f"{person} has left already.")
@@ -580,14 +572,8 @@ def user_deactivate(*, actor: User, person: User, client_address: str | None) ->
         # A new password hash ends every session: Django checks the session's hash of it.
         person.set_unusable_password()
         person.save(update_fields=["is_active", "password"])
-        _record(
-            action=PeopleEvent.Action.DEACTIVATED,
-            actor=actor,
-            organisation=organisation,
-            client_address=client_address,
-            subject=person,
-            detail=f"{person} ({person.get_role_display()}) left.",
-        )
+        detail = f"{person} ({person.get_role_display()}) left."
+        _record(Action.DEACTIVATED, organisation, detail, by=by, subject=person)
         vacated = []
         for appointment in (
             Appointment.objects.select_for_update(of=("self",))
@@ -598,26 +584,23 @@ def user_deactivate(*, actor: User, person: User, client_address: str | None) ->
             appointment.ended_on = max(today, appointment.started_on)
             appointment.save(update_fields=["ended_on"])
             vacated.append(appointment.position)
+            detail = f"{appointment.position.label} needs a new holder: {person} left."
             _record(
-                action=PeopleEvent.Action.POSITION_VACATED,
-                actor=actor,
-                organisation=appointment.position.organisation,
-                client_address=client_address,
+                Action.POSITION_VACATED,
+                appointment.position.organisation,
+                detail,
+                by=by,
                 subject=person,
                 position=appointment.position,
-                detail=f"{appointment.position.label} needs a new holder: {person} left.",
             )
     if vacated:
         managers = selectors.people_who_manage(organisation).exclude(pk=actor.pk)
         recipients = [actor.email, *managers.values_list("email", flat=True)]
-        send_mail(
+        _email(
+            to=recipients,
             subject=f"Positions to hand over: {person} has left {organisation}",
-            message=render_to_string(
-                "consortia/positions_vacated_email.txt",
-                {"person": person, "organisation": organisation, "positions": vacated},
-            ),
-            from_email=None,
-            recipient_list=recipients,
+            template="consortia/positions_vacated_email.txt",
+            context={"person": person, "organisation": organisation, "positions": vacated},
         )
     return vacated
 
@@ -633,26 +616,24 @@ def position_hand_over(
     client_address: str | None,
 ) -> Appointment:
     """position_fill, recorded as a people event, with a notice to the new holder."""
+    by = (actor, client_address)
     with transaction.atomic():
         appointment = position_fill(
             organisation=organisation, body=body, name=name, user=user, started_on=started_on
         )
+        detail = f"{user} holds {appointment.position.label} from {_day(started_on)}."
         _record(
-            action=PeopleEvent.Action.POSITION_ASSIGNED,
-            actor=actor,
-            organisation=organisation,
-            client_address=client_address,
+            Action.POSITION_ASSIGNED,
+            organisation,
+            detail,
+            by=by,
             subject=user,
             position=appointment.position,
-            detail=f"{user} holds {appointment.position.label} from {_day(started_on)}.",
         )
-    send_mail(
+    _email(
+        to=[user.email],
         subject=f"You hold {appointment.position.label} at {organisation}",
-        message=render_to_string(
-            "consortia/position_handed_over_email.txt",
-            {"appointment": appointment, "organisation": organisation, "day": _day(started_on)},
-        ),
-        from_email=None,
-        recipient_list=[user.email],
+        template="consortia/position_handed_over_email.txt",
+        context={"appointment": appointment, "organisation": organisation, "day": _day(started_on)},
     )
     return appointment
