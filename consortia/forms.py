@@ -124,12 +124,14 @@ class AcceptInvitationForm(forms.Form):
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
+        max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 8 characters, not all digits, and not a common password.",
     )
     password2 = forms.CharField(
         label="Type the password again",
         strip=False,
+        max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

@@ -370,3 +370,28 @@ def test_a_person_page_has_a_fixed_query_count(
     )
 
     assert _queries(client, url, django_assert_max_num_queries) == first
+
+
+HOSTILE = ["\x00", "a" * 5000, "<script>alert(1)</script>", " ", "é" * 201]
+
+
+def test_hostile_input_to_the_people_forms_is_refused_without_a_server_error(client, chair):
+    editor = UserFactory(consortium=chair.consortium)
+    client.force_login(chair)
+    invite(client, chair.consortium)
+    link = link_in_last_email()
+
+    for number, value in enumerate(HOSTILE):
+        for field in ("full_name", "email", "role"):
+            email = f"pat.{number}.{field}@example.org"
+            data = {"full_name": "Pat", "email": email, "role": Role.CONSORTIUM_EDITOR}
+            data[field] = value
+            assert client.post(people_url(chair.consortium), data).status_code in (302, 400)
+        response = client.post(reverse("consortia:person", args=[editor.pk]), {"role": value})
+        assert response.status_code == 400
+        # A password of 201 letters is a good one: the account is made and the link is used.
+        assert accept(link, value).status_code in (302, 400, 410)
+
+    names = Invitation.objects.values_list("full_name", flat=True)
+    assert all("\x00" not in name for name in names)
+    assert "<script>alert" not in client.get(people_url(chair.consortium)).content.decode()
