@@ -17,6 +17,8 @@ from .models import (
     Appointment,
     Commissioner,
     Consortium,
+    Invitation,
+    PeopleEvent,
     Person,
     PersonRole,
     Position,
@@ -189,6 +191,51 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
     search_fields = ("email", "full_name")
     ordering = ("email",)
     filter_horizontal = ()
+
+    def save_model(self, request, obj, form, change):
+        # Unticking "active" is a leaver: the service ends their sessions, leaves their positions
+        # vacant and records it (docs/decisions/0452), as the organisation's own pages do.
+        leaving = change and "is_active" in form.changed_data and not obj.is_active
+        if leaving:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if leaving:
+            try:
+                services.user_deactivate(
+                    actor=request.user, person=obj, client_address=request.META.get("REMOTE_ADDR")
+                )
+            except services.PeopleRefused as refusal:
+                messages.error(request, f"{obj} was saved but is still active: {refusal}")
+
+
+class ReadOnlyRecord(AdministeredByRole):
+    """Shown to the site administrator, changed only by the services that make them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyRecord, admin.ModelAdmin):
+    list_display = ("email", "full_name", "role", "commissioner", "consortium", "sent_at")
+    list_filter = ("role", "commissioner")
+    list_select_related = ("commissioner", "consortium")
+    search_fields = ("email", "full_name")
+    exclude = ("nonce",)
+
+
+@admin.register(PeopleEvent)
+class PeopleEventAdmin(ReadOnlyRecord, admin.ModelAdmin):
+    list_display = ("at", "action", "actor", "subject", "commissioner", "consortium")
+    list_filter = ("action", "commissioner")
+    list_select_related = ("actor", "subject", "commissioner", "consortium")
+    search_fields = ("detail",)
 
 
 class AppointmentInline(AdministeredByRole, admin.TabularInline):

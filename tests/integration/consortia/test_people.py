@@ -395,3 +395,26 @@ def test_hostile_input_to_the_people_forms_is_refused_without_a_server_error(cli
     names = Invitation.objects.values_list("full_name", flat=True)
     assert all("\x00" not in name for name in names)
     assert "<script>alert" not in client.get(people_url(chair.consortium)).content.decode()
+
+
+def test_unticking_active_in_the_admin_is_a_leaver_too(client, consortium):
+    chair = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium)
+    appoint_by_role(chair)
+    client.force_login(UserFactory(role=Role.SITE_ADMIN))
+
+    response = client.post(
+        reverse("admin:consortia_user_change", args=[chair.pk]),
+        {
+            "email": chair.email,
+            "full_name": chair.full_name,
+            "role": chair.role,
+            "commissioner": consortium.commissioner_id,
+            "consortium": consortium.pk,
+        },
+    )
+
+    chair.refresh_from_db()
+    assert response.status_code == 302
+    assert not chair.is_active and not chair.has_usable_password()
+    assert not Appointment.objects.filter(user=chair, ended_on__isnull=True).exists()
+    assert PeopleEvent.objects.filter(action=PeopleEvent.Action.DEACTIVATED, subject=chair).exists()
