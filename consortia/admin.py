@@ -275,9 +275,14 @@ class PositionAdmin(AdministeredByRole, admin.ModelAdmin):
             return
         started_on = form.cleaned_data["holder_from"]
         try:
-            services.position_assign(position=obj, user=holder, started_on=started_on)
+            appointment = services.position_assign(position=obj, user=holder, started_on=started_on)
         except services.PositionRefused as refusal:
             messages.error(request, f"{obj.label} was saved, but not its new holder: {refusal}")
         else:
+            services.position_handed_over(
+                actor=request.user,
+                appointment=appointment,
+                client_address=request.META.get("REMOTE_ADDR"),
+            )
             when = date_format(started_on, "DATE_FORMAT")
             messages.success(request, f"{holder} holds {obj.label} from {when}.")

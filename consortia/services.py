@@ -605,6 +605,26 @@ def user_deactivate(*, actor: User, person: User, client_address: str | None) ->
     return vacated
 
 
+def position_handed_over(*, actor: User, appointment: Appointment, client_address: str | None):
+    """Records an appointment just made as a people event and tells the new holder."""
+    position, user = appointment.position, appointment.user
+    day = _day(appointment.started_on)
+    _record(
+        Action.POSITION_ASSIGNED,
+        position.organisation,
+        f"{user} holds {position.label} from {day}.",
+        by=(actor, client_address),
+        subject=user,
+        position=position,
+    )
+    _email(
+        to=[user.email],
+        subject=f"You hold {position.label} at {position.organisation}",
+        template="consortia/position_handed_over_email.txt",
+        context={"appointment": appointment, "organisation": position.organisation, "day": day},
+    )
+
+
 def position_hand_over(
     *,
     actor: User,
@@ -615,25 +635,11 @@ def position_hand_over(
     started_on: date,
     client_address: str | None,
 ) -> Appointment:
-    """position_fill, recorded as a people event, with a notice to the new holder."""
-    by = (actor, client_address)
+    """position_fill by someone running the organisation's people: recorded, and the new
+    holder told."""
     with transaction.atomic():
         appointment = position_fill(
             organisation=organisation, body=body, name=name, user=user, started_on=started_on
         )
-        detail = f"{user} holds {appointment.position.label} from {_day(started_on)}."
-        _record(
-            Action.POSITION_ASSIGNED,
-            organisation,
-            detail,
-            by=by,
-            subject=user,
-            position=appointment.position,
-        )
-    _email(
-        to=[user.email],
-        subject=f"You hold {appointment.position.label} at {organisation}",
-        template="consortia/position_handed_over_email.txt",
-        context={"appointment": appointment, "organisation": organisation, "day": _day(started_on)},
-    )
+        position_handed_over(actor=actor, appointment=appointment, client_address=client_address)
     return appointment

@@ -418,3 +418,19 @@ def test_unticking_active_in_the_admin_is_a_leaver_too(client, consortium):
     assert not chair.is_active and not chair.has_usable_password()
     assert not Appointment.objects.filter(user=chair, ended_on__isnull=True).exists()
     assert PeopleEvent.objects.filter(action=PeopleEvent.Action.DEACTIVATED, subject=chair).exists()
+
+
+def test_handing_a_position_over_is_recorded_and_the_new_holder_told(client, lead, consortium):
+    editor = UserFactory(consortium=consortium)
+    client.force_login(lead)
+
+    response = client.post(
+        reverse("consortia:consortium_positions", args=[consortium.slug]),
+        {"position": "Executive Chair", "body": "", "holder": editor.pk, "started_on": "1/4/2007"},
+    )
+
+    event = PeopleEvent.objects.get(action=PeopleEvent.Action.POSITION_ASSIGNED)
+    assert response.status_code == 302
+    assert (event.actor, event.subject, event.position.label) == (lead, editor, "Executive Chair")
+    assert mail.outbox[-1].to == [editor.email]
+    assert "You hold Executive Chair" in mail.outbox[-1].subject
