@@ -214,11 +214,7 @@ class ReadOnlyRecord(AdministeredByRole):
     def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    has_change_permission = has_delete_permission = has_add_permission
 
 
 @admin.register(Invitation)

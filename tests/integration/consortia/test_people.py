@@ -434,3 +434,30 @@ def test_handing_a_position_over_is_recorded_and_the_new_holder_told(client, lea
     assert (event.actor, event.subject, event.position.label) == (lead, editor, "Executive Chair")
     assert mail.outbox[-1].to == [editor.email]
     assert "You hold Executive Chair" in mail.outbox[-1].subject
+
+
+def test_the_site_administrator_reads_invitations_and_people_events_but_cannot_change_them(
+    client, chair
+):
+    services.invitation_send(
+        actor=chair,
+        organisation=chair.consortium,
+        email="read.only@example.org",
+        full_name="Read Only",
+        role=Role.CONSORTIUM_EDITOR,
+        client_address=None,
+        link_for=str,
+    )
+    client.force_login(UserFactory(role=Role.SITE_ADMIN))
+    invitation, event = Invitation.objects.get(), PeopleEvent.objects.get()
+
+    assert client.get(reverse("admin:consortia_invitation_changelist")).status_code == 200
+    assert client.get(reverse("admin:consortia_peopleevent_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:consortia_invitation_change", args=[invitation.pk])).status_code
+        == 200
+    )
+    assert (
+        client.post(reverse("admin:consortia_peopleevent_delete", args=[event.pk])).status_code
+        == 403
+    )
