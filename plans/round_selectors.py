@@ -1,0 +1,101 @@
+"""Reads of planning rounds, always through the user's scope."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from consortia.models import Consortium, User
+
+from .models import Answer, Plan, PlanningRound, PlanTemplate
+
+#: plans past these states are with the PCT: not late whatever the date
+WRITING = (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
+#: a deadline this close is shown as near
+NEAR_DAYS = 7
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline as a person reads it."""
+
+    days: int  # days left; negative when past
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def near(self) -> bool:
+        return 0 <= self.days <= NEAR_DAYS
+
+    @property
+    def text(self) -> str:
+        if self.days == 0:
+            return "Due today"
+        if self.days > 0:
+            return f"Due in {self.days} day{'s' if self.days != 1 else ''}"
+        late = -self.days
+        return f"{late} day{'s' if late != 1 else ''} overdue"
+
+
+def due(deadline: date, *, on: date | None = None) -> Due:
+    return Due(days=(deadline - (on or today())).days)
+
+
+def rounds_visible_to(user) -> QuerySet[PlanningRound]:
+    """A PCT's people see its rounds; a consortium's people the rounds it takes part in."""
+    rounds = PlanningRound.objects.select_related("commissioner", "template")
+    if user.role in User.COMMISSIONER_ROLES and user.commissioner_id:
+        return rounds.filter(commissioner_id=user.commissioner_id)
+    if user.role in User.CONSORTIUM_ROLES and user.consortium_id:
+        return rounds.filter(consortia=user.consortium_id)
+    return rounds.none()
+
+
+def consortium_rounds(user) -> list[tuple[PlanningRound, Plan | None, Due]]:
+    """The rounds the user's consortium takes part in, newest year first, each with the
+    consortium's plan in it when started: two queries."""
+    if user.role not in User.CONSORTIUM_ROLES or not user.consortium_id:
+        return []
+    plans = Plan.objects.filter(consortium_id=user.consortium_id)
+    rounds = rounds_visible_to(user).prefetch_related(
+        Prefetch("plans", queryset=plans, to_attr="own_plans")
+    )
+    return [
+        (r, r.own_plans[0] if r.own_plans else None, due(r.deadline))
+        for r in rounds.order_by("-period")
+    ]
+
+
+def round_consortia(planning_round: PlanningRound) -> QuerySet[Consortium]:
+    return planning_round.consortia.order_by("name")
+
+
+def templates_for_round(user) -> QuerySet[PlanTemplate]:
+    return PlanTemplate.objects.filter(
+        status=PlanTemplate.Status.PUBLISHED, issuer_id=user.commissioner_id
+    ).order_by("family", "-version_date", "version_label")
+
+
+def earlier_plans(consortium: Consortium, period: str) -> QuerySet[Plan]:
+    """The consortium's plans of earlier years to start from, newest year first."""
+    return (
+        Plan.objects.filter(consortium=consortium, period__lt=period)
+        .select_related("template")
+        .order_by("-period", "-created_at")
+    )
+
+
+def carried_to_check(plan: Plan) -> QuerySet[Answer]:
+    """Answers copied from last year and not yet edited or confirmed, in form order."""
+    return (
+        plan.answers.filter(carried_forward=True)
+        .select_related("question", "question__part")
+        .order_by("question__position")
+    )
