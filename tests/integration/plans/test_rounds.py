@@ -66,7 +66,7 @@ class TestStartingNextYearsPlanFromThisYears:
         )
 
         answers = {a.question.key: a for a in plan.answers.select_related("question")}
-        for key, (old_number, new_number) in MOVED.items():
+        for key, (_, new_number) in MOVED.items():
             assert answers[key].question.number == new_number
             assert answers[key].text == f"<p>Last year's {key}.</p>"
             assert answers[key].carried_forward
@@ -109,7 +109,7 @@ class TestStartingNextYearsPlanFromThisYears:
     def test_a_plan_of_the_same_form_carries_every_answer_written(self):
         planning_round, daccom = daccom_round()
         source = demo_daccom_plan()
-        plan, report = rounds.round_plan_start(
+        _, report = rounds.round_plan_start(
             planning_round=planning_round,
             consortium=daccom,
             user=UserFactory(consortium=daccom),
