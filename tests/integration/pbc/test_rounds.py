@@ -1,0 +1,183 @@
+"""The planning round pages: opening a round, the PCT's round dashboard, a consortium starting
+its plan in the round and checking what was carried forward."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from consortia.models import User
+from plans import rounds
+from plans.models import Plan, PlanningRound
+from tests.factories import ConsortiumFactory, UserFactory
+from tests.plan_factories import plan_with_questions
+
+pytestmark = pytest.mark.django_db
+
+
+def pct_lead(commissioner) -> User:
+    return UserFactory(role=User.Role.PCT_LEAD, consortium=None, commissioner=commissioner)
+
+
+def open_round(*, consortia: int = 3, days_left: int = 10, period: str = "2007/08"):
+    """A round of a PCT with a form of its own (not DacCom), ``consortia`` taking part, the
+    first with last year's plan."""
+    last_year = plan_with_questions()
+    commissioner = last_year.consortium.commissioner
+    others = ConsortiumFactory.create_batch(consortia - 1, commissioner=commissioner)
+    lead = pct_lead(commissioner)
+    planning_round = rounds.round_open(
+        commissioner=commissioner,
+        period=period,
+        template=last_year.template,
+        deadline=timezone.localdate() + timedelta(days=days_left),
+        consortia=[last_year.consortium, *others],
+        user=lead,
+    )
+    return planning_round, lead, last_year
+
+
+def page(client, user, name, **kwargs) -> str:
+    client.force_login(user)
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestOpeningARoundPage:
+    def test_the_pct_lead_opens_a_round_for_the_consortia_chosen(self, client):
+        last_year = plan_with_questions()
+        commissioner = last_year.consortium.commissioner
+        lead = pct_lead(commissioner)
+        client.force_login(lead)
+        response = client.post(
+            reverse("round_open"),
+            {
+                "period": "2007/08",
+                "template": last_year.template.pk,
+                "deadline": "2007-03-31",
+                "interim_dates": "2007-02-01 First draft",
+                "consortia": [last_year.consortium.pk],
+            },
+        )
+        planning_round = PlanningRound.objects.get()
+        assert response.status_code == 302
+        assert response.url == reverse("round_detail", kwargs={"round_id": planning_round.pk})
+        assert planning_round.interim_dates == [{"label": "First draft", "date": "2007-02-01"}]
+
+    def test_mistakes_are_shown_beside_their_field_and_nothing_is_opened(self, client):
+        last_year = plan_with_questions()
+        client.force_login(pct_lead(last_year.consortium.commissioner))
+        response = client.post(
+            reverse("round_open"),
+            {
+                "period": "2007/09",
+                "template": last_year.template.pk,
+                "deadline": "soon",
+                "interim_dates": "February First draft",
+                "consortia": [last_year.consortium.pk],
+            },
+        )
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Enter the deadline as a date" in content
+        assert "Line 1 does not start with a date" in content
+        assert not PlanningRound.objects.exists()
+
+    def test_a_consortium_editor_is_refused(self, client):
+        client.force_login(UserFactory())
+        assert client.get(reverse("round_open")).status_code == 403
+
+
+class TestRoundDashboard:
+    def test_every_consortium_with_its_plan_progress_and_days_to_the_deadline(self, client):
+        planning_round, lead, last_year = open_round(days_left=-3)
+        editor = UserFactory(consortium=last_year.consortium)
+        rounds.round_plan_start(
+            planning_round=planning_round, consortium=last_year.consortium, user=editor
+        )
+        content = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert "Consortia in the round (3)" in content
+        assert content.count("3 days overdue") == 3
+        assert "nhsuk-tag--red" in content
+        assert content.count("Not started") == 2
+        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</td>", content)
+
+    def test_a_plan_with_the_pct_is_not_late(self, client):
+        planning_round, lead, last_year = open_round(consortia=1, days_left=-1)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=last_year.consortium,
+            user=UserFactory(consortium=last_year.consortium),
+        )
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUBMITTED)
+        content = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert "With the PCT" in content and "overdue" not in content
+
+    def test_another_pct_cannot_see_the_round(self, client):
+        planning_round, _, _ = open_round(consortia=1)
+        stranger = UserFactory(role=User.Role.PCT_LEAD, consortium=None)
+        client.force_login(stranger)
+        url = reverse("round_detail", kwargs={"round_id": planning_round.pk})
+        assert client.get(url).status_code == 404
+
+    def test_the_query_count_is_the_same_for_3_and_for_60_consortia(self, client):
+        def queries(consortia: int, period: str) -> int:
+            planning_round, lead, _ = open_round(consortia=consortia, period=period)
+            for consortium in planning_round.consortia.all()[:2]:
+                rounds.round_plan_start(
+                    planning_round=planning_round,
+                    consortium=consortium,
+                    user=UserFactory(consortium=consortium),
+                )
+            url = reverse("round_detail", kwargs={"round_id": planning_round.pk})
+            page(client, lead, "round_detail", round_id=planning_round.pk)
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            return len(captured)
+
+        assert queries(3, "2007/08") == queries(60, "2008/09")
+
+
+class TestTheConsortiumsSide:
+    def test_home_shows_the_round_with_its_deadline_and_a_way_to_start(self, client):
+        planning_round, _, last_year = open_round(days_left=5)
+        content = page(client, UserFactory(consortium=last_year.consortium), "home")
+        assert "wants the 2007/08 plan by" in content
+        assert "Due in 5 days" in content and "nhsuk-tag--orange" in content
+        assert reverse("round_start", kwargs={"round_id": planning_round.pk}) in content
+
+    def test_starting_from_last_year_lists_what_to_check(self, client):
+        planning_round, _, last_year = open_round()
+        editor = UserFactory(consortium=last_year.consortium)
+        last_year.answers.filter(question__key="question-1").update(text="<p>Kept.</p>")
+        client.force_login(editor)
+        start = reverse("round_start", kwargs={"round_id": planning_round.pk})
+        assert "Start your 2007/08 plan" in client.get(start).content.decode()
+
+        response = client.post(start, {"source": last_year.pk})
+
+        plan = Plan.objects.get(planning_round=planning_round)
+        assert response.url == reverse("plan_carried", kwargs={"plan_id": plan.pk})
+        content = page(client, editor, "plan_carried", plan_id=plan.pk)
+        assert "Answers to check (1)" in content
+        confirm = reverse(
+            "answer_confirm_carried", kwargs={"plan_id": plan.pk, "question_key": "question-1"}
+        )
+        assert client.post(confirm).status_code == 302
+        assert "Answers to check (0)" in page(client, editor, "plan_carried", plan_id=plan.pk)
+        # Started once: the start page now leads to the plan.
+        assert client.get(start).url == reverse("plan_detail", kwargs={"plan_id": plan.pk})
+
+    def test_a_source_that_is_not_listed_is_refused_with_a_message(self, client):
+        planning_round, _, last_year = open_round()
+        client.force_login(UserFactory(consortium=last_year.consortium))
+        start = reverse("round_start", kwargs={"round_id": planning_round.pk})
+        response = client.post(start, {"source": "999999"})
+        assert response.status_code == 200
+        assert "Choose one of the plans listed" in response.content.decode()
+        assert not Plan.objects.filter(planning_round=planning_round).exists()
