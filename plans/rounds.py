@@ -6,17 +6,28 @@ Services: views, the admin and the beat call these verbs.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
 
-from consortia.models import Commissioner, Consortium
+from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
 
-from . import selectors, structured
+from . import round_selectors, selectors, structured
 from .errors import AnswerInvalid
-from .models import Answer, Plan, PlanningRound, PlanTemplate, QuestionKind, TemplateQuestion
+from .models import (
+    Answer,
+    Plan,
+    PlanningRound,
+    PlanTemplate,
+    QuestionKind,
+    RoundReminder,
+    TemplateQuestion,
+)
 from .services import plan_create
 from .workflow import may_edit_answer
 
@@ -207,3 +218,53 @@ def answer_confirm_carried(*, answer: Answer, user) -> Answer:
     Answer.objects.filter(pk=answer.pk).update(carried_forward=False)
     answer.carried_forward = False
     return answer
+
+
+# --- Deadline reminders ---------------------------------------------------------------------
+
+#: days before the deadline a reminder goes out: two weeks, one week, two days and on the day
+REMINDER_DAYS = (14, 7, 2, 0)
+
+
+def reminder_recipients(planning_round: PlanningRound) -> QuerySet[User]:
+    """The consortium people whose plan in the round is still being written (or not started):
+    the people with unfinished work. Nobody else hears."""
+    finished = planning_round.plans.exclude(status__in=round_selectors.WRITING).values("consortium")
+    return (
+        User.objects.filter(
+            is_active=True,
+            role__in=User.CONSORTIUM_ROLES,
+            consortium__in=planning_round.consortia.exclude(pk__in=finished),
+        )
+        .select_related("consortium")
+        .order_by("pk")
+    )
+
+
+def round_reminders_send(*, on: date) -> int:
+    """Send the reminders due ``on`` (14, 7, 2 and 0 days before each deadline), each person
+    once whatever the number of runs: the row is recorded first, its unique key refusing a
+    second. Returns how many went out."""
+    deadlines = [on + timedelta(days=days) for days in REMINDER_DAYS]
+    sent = 0
+    for planning_round in PlanningRound.objects.filter(deadline__in=deadlines).select_related(
+        "commissioner", "template"
+    ):
+        days = (planning_round.deadline - on).days
+        for user in reminder_recipients(planning_round):
+            with transaction.atomic():
+                _, created = RoundReminder.objects.get_or_create(
+                    planning_round=planning_round, user=user, days_before=days
+                )
+                if not created:
+                    continue
+                due = round_selectors.due(planning_round.deadline, on=on)
+                context = {"round": planning_round, "user": user, "due": due}
+                send_mail(
+                    f"{planning_round.period} plan: {due.text.lower()}",
+                    render_to_string("plans/email/round_reminder.txt", context),
+                    None,
+                    [user.email],
+                )
+            sent += 1
+    return sent

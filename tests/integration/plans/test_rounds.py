@@ -1,12 +1,12 @@
 """The planning year on PostgreSQL: a PCT's round and next year's plan from this year's."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from consortia.models import Commissioner, Consortium, User
-from plans import rounds, services
+from plans import round_selectors, rounds, services, tasks
 from plans.errors import AnswerInvalid
 from plans.models import Answer, Plan
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
@@ -192,3 +192,43 @@ class TestOpeningARound:
     def test_an_interim_date_after_the_deadline_is_refused(self):
         with pytest.raises(AnswerInvalid, match="after the deadline"):
             daccom_round(interim_dates=[{"date": date(2007, 5, 1), "label": "Late"}])
+
+
+class TestDeadlineReminders:
+    def test_each_person_with_unfinished_work_hears_14_7_2_and_0_days_before_once(
+        self, mailoutbox, monkeypatch
+    ):
+        planning_round, daccom = daccom_round()
+        writing = ConsortiumFactory(commissioner=daccom.commissioner)
+        finished = ConsortiumFactory(commissioner=daccom.commissioner)
+        planning_round.consortia.add(writing, finished)
+        editor = UserFactory(consortium=daccom)
+        chair = UserFactory(consortium=daccom, role=User.Role.CONSORTIUM_EXECUTIVE_CHAIR)
+        other_editor = UserFactory(consortium=writing)
+        UserFactory(consortium=daccom, is_active=False)
+        UserFactory(consortium=finished)
+        pct_lead(daccom.commissioner)
+        rounds.round_plan_start(planning_round=planning_round, consortium=daccom, user=editor)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=finished,
+            user=UserFactory(consortium=finished),
+        )
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUBMITTED)
+        days_sent = []
+        for days_before in range(20, -3, -1):
+            today = planning_round.deadline - timedelta(days=days_before)
+            monkeypatch.setattr(round_selectors, "today", lambda today=today: today)
+            before = len(mailoutbox)
+            tasks.send_round_reminders()
+            tasks.send_round_reminders()  # the beat running twice
+            if len(mailoutbox) > before:
+                days_sent.append(days_before)
+
+        assert days_sent == [14, 7, 2, 0]
+        recipients = sorted(message.to[0] for message in mailoutbox)
+        writers = User.objects.filter(consortium__in=[daccom, writing], is_active=True)
+        assert {editor.email, chair.email, other_editor.email} <= {u.email for u in writers}
+        assert recipients == sorted([user.email for user in writers] * 4)
+        assert mailoutbox[-1].subject == "2007/08 plan: due today"
+        assert "DacCom" in mailoutbox[0].body or writing.name in mailoutbox[0].body
