@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.models import Consortium, User
 from consortia.permissions import Perm, allowed
-from plans import round_selectors, rounds
+from plans import history, round_selectors, rounds
 from plans.errors import AnswerInvalid
 from plans.models import Plan, PlanningRound
 from plans.round_forms import RoundOpenForm
@@ -211,3 +211,33 @@ def answer_confirm_carried(request, plan_id: int, question_key: str):
     rounds.answer_confirm_carried(answer=answer, user=request.user)
     messages.success(request, f"{answer.question.number or 'The answer'} is confirmed.")
     return redirect("plan_carried", plan_id=plan.pk)
+
+
+@login_required
+def plan_compare_years(request, plan_id: int):
+    """This year's plan beside the one it started from, question by question, matched by the
+    question's stable key: word differences, table rows and figures."""
+    plan = _plan(request, plan_id)
+    if plan.carried_from_id is None:
+        raise Http404("Not started from an earlier plan")
+    source = get_object_or_404(plans_visible_to(request.user), pk=plan.carried_from_id)
+    changes = history.compare_contents(
+        plan, history.current_content(source), history.current_content(plan)
+    )
+    last_numbers = dict(source.template.questions.values_list("key", "number"))
+    changed = {change.key for change in changes}
+    unchanged = [
+        question
+        for question in plan.template.questions.order_by("position")
+        if question.answerable and question.key not in changed
+    ]
+    return render(
+        request,
+        "pbc/plan_compare_years.html",
+        {
+            "plan": plan,
+            "source": source,
+            "changes": [(change, last_numbers.get(change.key)) for change in changes],
+            "unchanged": unchanged,
+        },
+    )

@@ -65,6 +65,9 @@ urlpatterns = [
     path("rounds/<int:round_id>/start/", rounds.round_start, name="round_start"),
     path("plans/<int:plan_id>/carried-forward/", rounds.plan_carried, name="plan_carried"),
     path(
+        "plans/<int:plan_id>/compare-years/", rounds.plan_compare_years, name="plan_compare_years"
+    ),
+    path(
         "plans/<int:plan_id>/carried-forward/<slug:question_key>/confirm/",
         rounds.answer_confirm_carried,
         name="answer_confirm_carried",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
-from plans import rounds
+from plans import rounds, services
 from plans.models import Plan, PlanningRound
 from tests.factories import ConsortiumFactory, UserFactory
 from tests.plan_factories import plan_with_questions
@@ -181,3 +181,34 @@ class TestTheConsortiumsSide:
         assert response.status_code == 200
         assert "Choose one of the plans listed" in response.content.decode()
         assert not Plan.objects.filter(planning_round=planning_round).exists()
+
+
+class TestCompareYears:
+    def test_daccoms_2007_08_plan_beside_2006_07_shows_4_2_of_both_years(self, client):
+        from tests.integration.plans.test_rounds import daccom_round, draft_on_the_earlier_form
+
+        planning_round, daccom = daccom_round()
+        source = draft_on_the_earlier_form()
+        editor = UserFactory(consortium=daccom)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
+        )
+        answer = plan.answers.get(question__key="services-to-be-commissioned")
+        services.answer_save(
+            answer=answer,
+            user=editor,
+            base_version=answer.version,
+            text="<p>Targets for 2007/08: cut outpatient follow-ups by a tenth.</p>",
+        )
+
+        content = page(client, editor, "plan_compare_years", plan_id=plan.pk)
+
+        assert "2007/08 compared with 2006/07" in content
+        section = content.split('id="change-services-to-be-commissioned"')[1].split("</section>")[0]
+        assert "4.2 Services to be commissioned" in content
+        assert "cut outpatient follow-ups by a tenth" in section  # this year's, added
+        assert "app-diff__removed" in section  # last year's words, shown as removed
+        # The moved questions are the same answer under their new number.
+        assert "7.9 " in content.split("The same as 2006/07")[1]
+        # Last year's answers the form dropped come last, named by their key.
+        assert "No longer on the form: business-cases" in content
