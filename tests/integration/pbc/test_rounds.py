@@ -173,6 +173,24 @@ class TestTheConsortiumsSide:
         # Started once: the start page now leads to the plan.
         assert client.get(start).url == reverse("plan_detail", kwargs={"plan_id": plan.pk})
 
+    def test_the_task_list_counts_the_answers_to_check_and_marks_each(self, client):
+        planning_round, _, last_year = open_round()
+        editor = UserFactory(consortium=last_year.consortium)
+        last_year.answers.filter(question__key__in=["question-1", "question-2"]).update(
+            text="<p>Kept.</p>"
+        )
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=last_year.consortium,
+            user=editor,
+            carry_from=last_year,
+        )
+        content = page(client, editor, "plan_detail", plan_id=plan.pk)
+        assert "2 answers carried forward from last year to check" in content
+        assert content.count("carried forward: check it") == 2
+        part = page(client, editor, "part_detail", plan_id=plan.pk, part_key="two")
+        assert "Carried forward: check it" in part
+
     def test_a_source_that_is_not_listed_is_refused_with_a_message(self, client):
         planning_round, _, last_year = open_round()
         client.force_login(UserFactory(consortium=last_year.consortium))
