@@ -26,7 +26,7 @@ def home(request):
     return render(
         request,
         "pbc/home.html",
-        {"home": page, "rounds": round_selectors.consortium_rounds(request.user)},
+        {"home": page, "rounds": round_selectors.home_rounds(request.user)},
     )
 
 

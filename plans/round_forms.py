@@ -2,6 +2,8 @@ from datetime import date
 
 from django import forms
 
+LABEL_MAX = 200
+
 
 class RoundOpenForm(forms.Form):
     period = forms.CharField(max_length=20, label="Plan year", help_text="For example, 2007/08")
@@ -43,7 +45,12 @@ class RoundOpenForm(forms.Form):
                 raise forms.ValidationError(
                     f"Line {number} does not start with a date such as 2007-02-01."
                 ) from None
-            if not label.strip():
+            label = " ".join(label.split())
+            if not label:
                 raise forms.ValidationError(f"Line {number} needs what is due after the date.")
-            dates.append({"date": day, "label": label.strip()[:200]})
+            if len(label) > LABEL_MAX:
+                raise forms.ValidationError(
+                    f"Line {number}: say what is due in at most {LABEL_MAX} characters."
+                )
+            dates.append({"date": day, "label": label})
         return dates

@@ -58,9 +58,12 @@ def rounds_visible_to(user) -> QuerySet[PlanningRound]:
     return rounds.none()
 
 
-def consortium_rounds(user) -> list[tuple[PlanningRound, Plan | None, Due]]:
-    """The rounds the user's consortium takes part in, newest year first, each with the
-    consortium's plan in it when started: two queries."""
+def home_rounds(user) -> list[tuple[PlanningRound, Plan | None, Due]]:
+    """The rounds on the user's home page, newest year first: for a PCT lead, who runs them,
+    the PCT's own (one query); for a consortium's people those it takes part in, each with
+    the consortium's plan in it when started (two queries). Those who only sign see none."""
+    if user.role == User.Role.PCT_LEAD:
+        return [(r, None, due(r.deadline)) for r in rounds_visible_to(user).order_by("-period")]
     if user.role not in User.CONSORTIUM_ROLES or not user.consortium_id:
         return []
     plans = Plan.objects.filter(consortium_id=user.consortium_id)

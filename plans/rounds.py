@@ -46,12 +46,6 @@ def period_valid(period: str) -> str:
     return period
 
 
-def period_before(period: str) -> str:
-    """The year before ``period``: 2006/07 for 2007/08."""
-    first = int(period_valid(period)[:4]) - 1
-    return f"{first}/{(first + 1) % 100:02d}"
-
-
 @transaction.atomic
 def round_open(
     *,

@@ -88,6 +88,22 @@ class TestOpeningARoundPage:
         assert "Line 1 does not start with a date" in content
         assert not PlanningRound.objects.exists()
 
+    def test_a_long_interim_label_is_refused_not_cut(self, client):
+        last_year = plan_with_questions()
+        client.force_login(pct_lead(last_year.consortium.commissioner))
+        response = client.post(
+            reverse("round_open"),
+            {
+                "period": "2007/08",
+                "template": last_year.template.pk,
+                "deadline": "2007-03-31",
+                "interim_dates": "2007-02-01 " + "x" * 201,
+                "consortia": [last_year.consortium.pk],
+            },
+        )
+        assert "at most 200 characters" in response.content.decode()
+        assert not PlanningRound.objects.exists()
+
     def test_a_consortium_editor_is_refused(self, client):
         client.force_login(UserFactory())
         assert client.get(reverse("round_open")).status_code == 403
@@ -106,6 +122,12 @@ class TestRoundDashboard:
         assert "nhsuk-tag--red" in content
         assert content.count("Not started") == 2
         assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</td>", content)
+
+    def test_the_pct_home_page_links_to_its_rounds(self, client):
+        planning_round, lead, _ = open_round(days_left=20)
+        content = page(client, lead, "home")
+        assert reverse("round_detail", kwargs={"round_id": planning_round.pk}) in content
+        assert "(due in 20 days)" in content
 
     def test_a_plan_with_the_pct_is_not_late(self, client):
         planning_round, lead, last_year = open_round(consortia=1, days_left=-1)
