@@ -14,13 +14,9 @@ from consortia.models import User
 from plans import rounds, services
 from plans.models import Plan, PlanningRound
 from tests.factories import ConsortiumFactory, UserFactory
-from tests.plan_factories import plan_with_questions
+from tests.plan_factories import daccom_2007_08_from_2006_07, pct_lead, plan_with_questions
 
 pytestmark = pytest.mark.django_db
-
-
-def pct_lead(commissioner) -> User:
-    return UserFactory(role=User.Role.PCT_LEAD, consortium=None, commissioner=commissioner)
 
 
 def open_round(*, consortia: int = 3, days_left: int = 10, period: str = "2007/08"):
@@ -41,6 +37,19 @@ def open_round(*, consortia: int = 3, days_left: int = 10, period: str = "2007/0
     return planning_round, lead, last_year
 
 
+def post_round(client, last_year: Plan, **fields):
+    """The PCT lead's "Open a planning round" form, sent with ``fields`` over good answers."""
+    client.force_login(pct_lead(last_year.consortium.commissioner))
+    answers = {
+        "period": "2007/08",
+        "template": last_year.template.pk,
+        "deadline": "2007-03-31",
+        "interim_dates": "2007-02-01 First draft",
+        "consortia": [last_year.consortium.pk],
+    }
+    return client.post(reverse("round_open"), answers | fields)
+
+
 def page(client, user, name, **kwargs) -> str:
     client.force_login(user)
     response = client.get(reverse(name, kwargs=kwargs))
@@ -50,37 +59,15 @@ def page(client, user, name, **kwargs) -> str:
 
 class TestOpeningARoundPage:
     def test_the_pct_lead_opens_a_round_for_the_consortia_chosen(self, client):
-        last_year = plan_with_questions()
-        commissioner = last_year.consortium.commissioner
-        lead = pct_lead(commissioner)
-        client.force_login(lead)
-        response = client.post(
-            reverse("round_open"),
-            {
-                "period": "2007/08",
-                "template": last_year.template.pk,
-                "deadline": "2007-03-31",
-                "interim_dates": "2007-02-01 First draft",
-                "consortia": [last_year.consortium.pk],
-            },
-        )
+        response = post_round(client, plan_with_questions())
         planning_round = PlanningRound.objects.get()
         assert response.status_code == 302
         assert response.url == reverse("round_detail", kwargs={"round_id": planning_round.pk})
         assert planning_round.interim_dates == [{"label": "First draft", "date": "2007-02-01"}]
 
     def test_mistakes_are_shown_beside_their_field_and_nothing_is_opened(self, client):
-        last_year = plan_with_questions()
-        client.force_login(pct_lead(last_year.consortium.commissioner))
-        response = client.post(
-            reverse("round_open"),
-            {
-                "period": "2007/09",
-                "template": last_year.template.pk,
-                "deadline": "soon",
-                "interim_dates": "February First draft",
-                "consortia": [last_year.consortium.pk],
-            },
+        response = post_round(
+            client, plan_with_questions(), deadline="soon", interim_dates="February First draft"
         )
         content = response.content.decode()
         assert response.status_code == 200
@@ -89,17 +76,8 @@ class TestOpeningARoundPage:
         assert not PlanningRound.objects.exists()
 
     def test_a_long_interim_label_is_refused_not_cut(self, client):
-        last_year = plan_with_questions()
-        client.force_login(pct_lead(last_year.consortium.commissioner))
-        response = client.post(
-            reverse("round_open"),
-            {
-                "period": "2007/08",
-                "template": last_year.template.pk,
-                "deadline": "2007-03-31",
-                "interim_dates": "2007-02-01 " + "x" * 201,
-                "consortia": [last_year.consortium.pk],
-            },
+        response = post_round(
+            client, plan_with_questions(), interim_dates="2007-02-01 " + "x" * 201
         )
         assert "at most 200 characters" in response.content.decode()
         assert not PlanningRound.objects.exists()
@@ -225,14 +203,7 @@ class TestTheConsortiumsSide:
 
 class TestCompareYears:
     def test_daccoms_2007_08_plan_beside_2006_07_shows_4_2_of_both_years(self, client):
-        from tests.integration.plans.test_rounds import daccom_round, draft_on_the_earlier_form
-
-        planning_round, daccom = daccom_round()
-        source = draft_on_the_earlier_form()
-        editor = UserFactory(consortium=daccom)
-        plan, _ = rounds.round_plan_start(
-            planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
-        )
+        plan, _, editor = daccom_2007_08_from_2006_07()
         answer = plan.answers.get(question__key="services-to-be-commissioned")
         services.answer_save(
             answer=answer,

@@ -5,65 +5,27 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from consortia.models import Commissioner, Consortium, User
+from consortia.models import Consortium, User
 from plans import round_selectors, rounds, services, tasks
 from plans.errors import AnswerInvalid
-from plans.models import Answer, Plan
+from plans.models import Plan
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
-from tests.plan_factories import demo_daccom_plan, demo_template, plan_with_questions
+from tests.plan_factories import (
+    MOVED,
+    daccom_2007_08_from_2006_07,
+    daccom_round,
+    demo_daccom_plan,
+    pct_lead,
+    plan_with_questions,
+)
 
 pytestmark = pytest.mark.django_db
-
-# The keys the later DacCom form renumbers 7.1-7.8 to 7.2-7.9.
-MOVED = {
-    "quality-of-patient-care": ("7.1", "7.2"),
-    "measuring-quality-of-care": ("7.2", "7.3"),
-    "management-structure": ("7.3", "7.4"),
-    "quality-requirements-and-nhs-targets": ("7.4", "7.5"),
-    "stakeholder-involvement": ("7.5", "7.6"),
-    "patient-and-carer-involvement": ("7.6", "7.7"),
-    "risks": ("7.7", "7.8"),
-    "workforce-skills": ("7.8", "7.9"),
-}
-
-
-def pct_lead(commissioner: Commissioner) -> User:
-    return UserFactory(role=User.Role.PCT_LEAD, consortium=None, commissioner=commissioner)
-
-
-def daccom_round(**overrides):
-    demo_daccom_plan()
-    daccom = Consortium.objects.get(slug="daccom")
-    arguments = {
-        "commissioner": daccom.commissioner,
-        "period": "2007/08",
-        "template": demo_template("daccom-locality-plan-2006"),
-        "deadline": date(2007, 3, 31),
-        "consortia": [daccom],
-        "user": pct_lead(daccom.commissioner),
-    } | overrides
-    return rounds.round_open(**arguments), daccom
-
-
-def draft_on_the_earlier_form() -> Plan:
-    """The demo 2006/07 draft on the May 2006 v2.0 form, its part 7 written for the test."""
-    draft = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-v2")
-    for key in MOVED:
-        Answer.objects.filter(plan=draft, question__key=key).update(
-            text=f"<p>Last year's {key}.</p>"
-        )
-    return draft
 
 
 class TestStartingNextYearsPlanFromThisYears:
     def test_answers_follow_their_key_to_the_new_number_and_are_marked_to_check(self):
-        planning_round, daccom = daccom_round()
-        source = draft_on_the_earlier_form()
-        editor = UserFactory(consortium=daccom)
-
-        plan, report = rounds.round_plan_start(
-            planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
-        )
+        plan, report, _ = daccom_2007_08_from_2006_07()
+        source, planning_round = plan.carried_from, plan.planning_round
 
         answers = {a.question.key: a for a in plan.answers.select_related("question")}
         for key, (_, new_number) in MOVED.items():
@@ -88,12 +50,7 @@ class TestStartingNextYearsPlanFromThisYears:
         assert plan.period == "2007/08"
 
     def test_an_edit_or_a_confirmation_clears_the_mark(self):
-        planning_round, daccom = daccom_round()
-        source = draft_on_the_earlier_form()
-        editor = UserFactory(consortium=daccom)
-        plan, _ = rounds.round_plan_start(
-            planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
-        )
+        plan, _, editor = daccom_2007_08_from_2006_07()
         risks = plan.answers.get(question__key="risks")
         workforce = plan.answers.get(question__key="workforce-skills")
 
