@@ -238,6 +238,7 @@ def plan_compare_years(request, plan_id: int):
             "plan": plan,
             "source": source,
             "changes": [(change, last_numbers.get(change.key)) for change in changes],
+            "figures": round_selectors.figures_by_year(plan, source),
             "unchanged": unchanged,
         },
     )

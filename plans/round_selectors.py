@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from consortia.models import Consortium, User
 
+from . import diffs, selectors, structured
 from .models import Answer, Plan, PlanningRound, PlanTemplate
 
 #: plans past these states are with the PCT: not late whatever the date
@@ -102,3 +103,49 @@ def carried_to_check(plan: Plan) -> QuerySet[Answer]:
         .select_related("question", "question__part")
         .order_by("question__position")
     )
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    question: str  # "5.4 Resource Identification"
+    label: str  # "total", or a path through the figures such as "Project 1, Target 1.3"
+    last_year: str
+    this_year: str
+
+    @property
+    def changed(self) -> bool:
+        return self.last_year != self.this_year
+
+
+def _worked_figures(plan: Plan) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """{question key: (its heading, [(label, value)])}: the figures each structured answer
+    works out (savings, funding, hours ...), as the plan's own form checks them."""
+    context = selectors.kind_context(plan)
+    result = {}
+    answers = (
+        plan.answers.filter(question__kind__in=list(structured.KINDS))
+        .exclude(data={})
+        .select_related("question")
+        .order_by("question__position")
+    )
+    for answer in answers:
+        kind = structured.kind_for(answer.question)
+        _, figures, _ = kind.for_screen(answer.data, context=context)
+        heading = f"{answer.question.number} {answer.question.title}".strip()
+        result[answer.question.key] = (heading, diffs.flatten(figures or {}))
+    return result
+
+
+def figures_by_year(plan: Plan, source: Plan) -> list[FigureRow]:
+    """Last year's figures against this year's, question by question (matched by stable key)
+    and figure by figure, in this year's order: a figure only one year has is blank in the
+    other."""
+    last, this = _worked_figures(source), _worked_figures(plan)
+    rows = []
+    for key in [*this, *(k for k in last if k not in this)]:
+        heading = (this.get(key) or last[key])[0]
+        old = dict(last.get(key, ("", []))[1])
+        new = dict(this.get(key, ("", []))[1])
+        for label in [*new, *(k for k in old if k not in new)]:
+            rows.append(FigureRow(heading, label, old.get(label, ""), new.get(label, "")))
+    return rows

@@ -11,10 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
-from plans import rounds, services
-from plans.models import Plan, PlanningRound
+from plans import round_selectors, rounds, services
+from plans.models import Answer, Plan, PlanningRound
 from tests.factories import ConsortiumFactory, UserFactory
-from tests.plan_factories import daccom_2007_08_from_2006_07, pct_lead, plan_with_questions
+from tests.plan_factories import (
+    daccom_2007_08_from_2006_07,
+    daccom_round,
+    demo_daccom_plan,
+    pct_lead,
+    plan_with_questions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +229,25 @@ class TestCompareYears:
         assert "7.9 " in content.split("The same as 2006/07")[1]
         # Last year's answers the form dropped come last, named by their key.
         assert "No longer on the form: business-cases" in content
+
+    def test_the_figures_of_both_years_side_by_side(self, client):
+        planning_round, daccom = daccom_round()
+        source = demo_daccom_plan()
+        editor = UserFactory(consortium=daccom)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
+        )
+        Answer.objects.filter(plan=plan, question__kind="hours").update(data={})
+
+        figures = round_selectors.figures_by_year(plan, source)
+        content = page(client, editor, "plan_compare_years", plan_id=plan.pk)
+
+        assert "The figures: 2006/07 against 2007/08" in content
+        questions = {row.question.split()[0] for row in figures}
+        assert {"4.2", "4.4", "5.4", "6.1"} <= questions  # targets, savings, funding, hours
+        hours = [row for row in figures if row.question.startswith("6.1")]
+        assert hours and all(row.last_year and not row.this_year for row in hours)
+        same = [row for row in figures if not row.question.startswith("6.1")]
+        # Only the milestones' plan year moves with the year; every other figure is kept.
+        changed = [(row.label, row.this_year) for row in same if row.changed]
+        assert same and changed == [("Period start", "2007-04-01"), ("Period end", "2008-03-31")]
