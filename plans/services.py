@@ -133,6 +133,7 @@ def answer_save(
         now = timezone.now()
         current.version += 1
         current.autosaved = autosave
+        current.carried_forward = False  # edited: no longer last year's words unchecked
         current.updated_at = now
         current.updated_by = user
         latest = current.history.first() if autosave else None
