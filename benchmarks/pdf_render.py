@@ -51,7 +51,7 @@ def signed_demo_plan():
     from plans.exports import content_sha256
     from plans.models import Plan
     from signoff.models import Signature
-    from signoff.signing import signatory_key
+    from signoff.signing import SigningState
 
     consortia_demo.load_organisations()
     plans_demo.load_plans()
@@ -59,13 +59,14 @@ def signed_demo_plan():
         consortium__slug="daccom", template__slug="daccom-locality-plan-2006"
     )
     digest = content_sha256(plan)
-    users = list(User.objects.order_by("pk")[: len(plan.template.signatories)])
+    blocks = SigningState.of(plan).blocks
+    users = list(User.objects.order_by("pk")[: len(blocks)])
     signed_at = datetime(2006, 7, 14, 9, 30, tzinfo=UTC)
     signatures = [
         Signature.objects.create(
             plan=plan,
-            role=signatory_key(block),
-            title=block["title"],
+            role=block.key,
+            title=block.title,
             position=position,
             user=user,
             typed_name=user.full_name,
@@ -74,9 +75,7 @@ def signed_demo_plan():
             user_agent="Mozilla/5.0 (benchmark)",
             content_sha256=digest,
         )
-        for position, (block, user) in enumerate(
-            zip(plan.template.signatories, users, strict=True), start=1
-        )
+        for position, (block, user) in enumerate(zip(blocks, users, strict=True), start=1)
     ]
     return plan, signatures, digest
 

@@ -58,6 +58,8 @@ class QuestionRow:
     table_rows: list = field(default_factory=list)
     structured_template: str = ""
     structured: dict = field(default_factory=dict)
+    #: the cache key of its block (plans.fragments); "" renders it afresh
+    fragment_key: str = ""
 
 
 @dataclass
