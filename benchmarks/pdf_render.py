@@ -50,8 +50,12 @@ def signed_demo_plan():
     from plans import demo as plans_demo
     from plans.exports import content_sha256
     from plans.models import Plan
+    from plans.template_files import signatory_key
     from signoff.models import Signature
+<<<<<<< HEAD
     from signoff.signing import SigningState
+=======
+>>>>>>> main
 
     consortia_demo.load_organisations()
     plans_demo.load_plans()

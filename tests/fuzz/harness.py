@@ -5,7 +5,6 @@ What was stored must be within the project's allowlist (plans.sanitise), and the
 show it must still render, with no markup the page would not have had without it.
 """
 
-import html
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,7 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
-from plans.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_cell, clean_html
+from plans.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, SURROGATES, clean_html
 
 from .payloads import Payload
 
@@ -96,9 +95,10 @@ def outside_html_allowlist(value: str) -> bool:
 
 
 def outside_text_allowlist(value: str) -> bool:
-    """Table cells are stored as plain text, unescaped (templates escape it when shown): no
-    tags at all, so stripping tags again changes nothing. A lone "<!--" or "a < b" is text."""
-    return html.unescape(clean_cell(value)) != value
+    """Table cells are plain text, stored unescaped and escaped wherever shown, so "<style>"
+    or "a < b" in a cell is only text (the page checks prove it never becomes markup). What
+    the text boundary refuses must never be stored: NUL and lone surrogates."""
+    return "\x00" in value or bool(SURROGATES.search(value))
 
 
 @dataclass

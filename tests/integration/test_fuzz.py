@@ -2,12 +2,12 @@
 to every form and JSON endpoint, as each role.
 
 For every target: no post answers 5xx; what is stored is within the allowlist of
-plans/sanitise.py (rich text a fixed point of ``clean_html``, table cells of ``clean_cell``);
-the pages that show it answer 200 and carry no markup beyond what the product writes itself
-and the allowlist admits, and no script URL. The role whose post reaches storage posts every
-payload; the other roles share the payloads between them, so payloads also come from people
-who should be refused. The terminal summary prints the totals (tests/integration/conftest.py).
-See docs/decisions/0345-fuzz-test-in-ci.md.
+plans/sanitise.py (rich text a fixed point of ``clean_html``; table cells plain text, without
+NUL or lone surrogates); the pages that show it answer 200 and carry no markup beyond what the
+product writes itself and the allowlist admits, and no script URL. The role whose post reaches
+storage posts every payload; the other roles share the payloads between them, so payloads also
+come from people who should be refused. The terminal summary prints the totals
+(tests/integration/conftest.py). See docs/decisions/0345-fuzz-test-in-ci.md.
 """
 
 import csv
