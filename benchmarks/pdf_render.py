@@ -52,10 +52,6 @@ def signed_demo_plan():
     from plans.models import Plan
     from plans.template_files import signatory_key
     from signoff.models import Signature
-<<<<<<< HEAD
-    from signoff.signing import SigningState
-=======
->>>>>>> main
 
     consortia_demo.load_organisations()
     plans_demo.load_plans()
@@ -63,14 +59,13 @@ def signed_demo_plan():
         consortium__slug="daccom", template__slug="daccom-locality-plan-2006"
     )
     digest = content_sha256(plan)
-    blocks = SigningState.of(plan).blocks
-    users = list(User.objects.order_by("pk")[: len(blocks)])
+    users = list(User.objects.order_by("pk")[: len(plan.template.signatories)])
     signed_at = datetime(2006, 7, 14, 9, 30, tzinfo=UTC)
     signatures = [
         Signature.objects.create(
             plan=plan,
-            role=block.key,
-            title=block.title,
+            role=signatory_key(block),
+            title=block["title"],
             position=position,
             user=user,
             typed_name=user.full_name,
@@ -79,7 +74,9 @@ def signed_demo_plan():
             user_agent="Mozilla/5.0 (benchmark)",
             content_sha256=digest,
         )
-        for position, (block, user) in enumerate(zip(blocks, users, strict=True), start=1)
+        for position, (block, user) in enumerate(
+            zip(plan.template.signatories, users, strict=True), start=1
+        )
     ]
     return plan, signatures, digest
 
