@@ -64,6 +64,8 @@ class QuestionRow:
     table_rows: list = field(default_factory=list)
     structured_template: str = ""
     structured: dict = field(default_factory=dict)
+    #: the cache key of its block (plans.fragments); "" renders it afresh
+    fragment_key: str = ""
     #: what is inconsistent in the saved answer (kept as a draft; stops submission)
     warnings: list = field(default_factory=list)
 
