@@ -461,3 +461,20 @@ def test_the_site_administrator_reads_invitations_and_people_events_but_cannot_c
         client.post(reverse("admin:consortia_peopleevent_delete", args=[event.pk])).status_code
         == 403
     )
+
+
+def test_a_pct_lead_invites_a_pct_officer_to_the_pct_and_the_pct_page_lists_them(client, lead):
+    client.force_login(lead)
+
+    response = invite(client, lead.commissioner, email="officer@example.org", role=Role.PCT_OFFICER)
+    accept(link_in_last_email())
+
+    officer = User.objects.get(email="officer@example.org")
+    assert response.status_code == 302
+    assert (officer.role, officer.commissioner, officer.consortium) == (
+        Role.PCT_OFFICER,
+        lead.commissioner,
+        None,
+    )
+    page = client.get(people_url(lead.commissioner)).content.decode()
+    assert "officer@example.org" in page and "Accepted" in page
