@@ -80,3 +80,18 @@ class UserFactory(DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def invitation_sent(*, by: User, organisation, email: str, role: str = User.Role.CONSORTIUM_EDITOR):
+    """An invitation ``by`` sent through the service (its email goes to the test outbox)."""
+    from consortia import services
+
+    return services.invitation_send(
+        actor=by,
+        organisation=organisation,
+        email=email,
+        full_name=email.split("@")[0].replace(".", " ").title(),
+        role=role,
+        client_address=None,
+        link_for=str,
+    )
