@@ -1,6 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from consortia import services
 from consortia.models import Commissioner, Consortium, Person, PersonRole, Practice, User
 
 PASSWORD = "a-Test-passw0rd"
@@ -84,8 +85,6 @@ class UserFactory(DjangoModelFactory):
 
 def invitation_sent(*, by: User, organisation, email: str, role: str = User.Role.CONSORTIUM_EDITOR):
     """An invitation ``by`` sent through the service (its email goes to the test outbox)."""
-    from consortia import services
-
     return services.invitation_send(
         actor=by,
         organisation=organisation,
