@@ -53,15 +53,13 @@ def is_late(monitoring_return: MonitoringReturn, *, today: date) -> bool:
 
 def returns_to_do(user, *, today: date) -> list[MonitoringReturn]:
     """Returns in the user's scope waiting for the consortium or the PCT, the oldest due first,
-    each marked ``late`` when the consortium has not submitted it by its due date."""
+    late ones (``is_late``) first."""
     waiting = list(
         returns_visible_to(user)
         .exclude(status=Status.ACCEPTED)
         .order_by("due_on", "plan__consortium__name", "pk")
     )
-    for item in waiting:
-        item.late = is_late(item, today=today)
-    return waiting
+    return sorted(waiting, key=lambda item: not is_late(item, today=today))
 
 
 @dataclass
@@ -132,18 +130,12 @@ def reward_pot(plan: Plan) -> Decimal | None:
     return funding.get("held_by_pct")
 
 
-def delivery(plan: Plan, *, accepted_only: bool = True) -> Delivery:
-    """Planned against actual and forecast savings per target and in total, the milestones'
-    RAG and the criteria met, from the plan's latest accepted return."""
-    returns = plan.monitoring_returns.filter(
-        Q(status=Status.ACCEPTED) if accepted_only else ~Q(status=Status.OPEN)
-    )
-    latest = (
-        returns.order_by("-period_end", "-pk")
-        .prefetch_related(Prefetch("lines", queryset=ReturnLine.objects.order_by("position")))
-        .first()
-    )
-    result = Delivery(source=latest, reward_pot=reward_pot(plan))
+_LINES = Prefetch("lines", queryset=ReturnLine.objects.order_by("position"))
+
+
+def delivery_from(latest: MonitoringReturn | None, *, pot: Decimal | None = None) -> Delivery:
+    """The delivery a return reports (its lines prefetched in order)."""
+    result = Delivery(source=latest, reward_pot=pot)
     if latest is None:
         return result
     for line in latest.lines.all():
@@ -162,6 +154,37 @@ def delivery(plan: Plan, *, accepted_only: bool = True) -> Delivery:
         else:
             result.criteria.append(line)
     return result
+
+
+def delivery(plan: Plan) -> Delivery:
+    """Planned against actual and forecast savings per target and in total, the milestones'
+    RAG, the criteria met and the reward they release, from the plan's latest accepted
+    return."""
+    latest = (
+        plan.monitoring_returns.filter(status=Status.ACCEPTED)
+        .order_by("-period_end", "-pk")
+        .prefetch_related(_LINES)
+        .first()
+    )
+    return delivery_from(latest, pot=reward_pot(plan))
+
+
+def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
+    """Every signed plan in the user's scope with the delivery its latest accepted return
+    reports, in three queries however many plans."""
+    plans = list(
+        plans_visible_to(user)
+        .filter(status__in=(Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT))
+        .order_by("consortium__name", "period", "pk")
+    )
+    latest: dict[int, MonitoringReturn] = {}
+    for item in (
+        MonitoringReturn.objects.filter(plan__in=plans, status=Status.ACCEPTED)
+        .order_by("plan_id", "-period_end", "-pk")
+        .prefetch_related(_LINES)
+    ):
+        latest.setdefault(item.plan_id, item)
+    return [(plan, delivery_from(latest.get(plan.pk))) for plan in plans]
 
 
 def share_of(part: Decimal, whole: Decimal) -> Decimal:

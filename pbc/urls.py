@@ -62,5 +62,6 @@ urlpatterns = [
     path("", include("consortia.urls")),
     path("", include("plans.urls")),
     path("", include("signoff.urls")),
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
