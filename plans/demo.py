@@ -17,7 +17,7 @@ from .kinds.self_assessment import template_definition as self_assessment_templa
 from .models import Plan, PlanTemplate
 from .sanitise import clean_html
 from .services import plan_create
-from .structured import KINDS, kind_for
+from .structured import KINDS, kind_for, structured_kind
 
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_PLANS = (
@@ -63,7 +63,7 @@ def load_demo_plan(data: dict) -> Plan:
             )
         if key in structured:
             # Through the kind's own checks, so the demo proves its figures are valid.
-            kind = KINDS.get(answer.question.kind)
+            kind = structured_kind(answer.question)
             answer.data = (
                 kind.clean(structured[key], context=selectors.kind_context(plan))
                 if kind

@@ -35,7 +35,7 @@ def plan_record(plan: Plan) -> dict:
                     "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
                     "updated_by": answer.updated_by.email if answer.updated_by else None,
                 }
-            kind = structured.KINDS.get(question.kind)
+            kind = structured.structured_kind(question)
             if kind is not None:
                 item["figures"] = jsonable(kind.present(kind.value_of(answer), context=context))
             questions.append(item)

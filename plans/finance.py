@@ -59,6 +59,7 @@ __all__ = [
     "incentive_pot",
     "line_hours",
     "outcome_payment",
+    "outcome_weighting_mismatches",
     "percentage_of",
     "round_money",
     "round_pounds",
@@ -436,14 +437,17 @@ class OutcomePayment:
     withheld: Decimal
 
 
-def validate_outcome_weightings(*, areas: Sequence[OutcomeArea]) -> Decimal:
-    """Check an outcome framework and return its total weighting (always 100).
+def outcome_weighting_mismatches(*, areas: Sequence[OutcomeArea]) -> list[FinanceInputError]:
+    """What does not add up in an outcome framework: an area whose outcomes do not add up to
+    its weighting, and areas that do not add up to exactly 100% (BANES: 5 + 5 + 20 + 40 + 30).
+    A draft may be saved with these (each is shown as a warning); a plan is not submitted.
 
-    Refuses: a negative weighting; keys used twice; an area whose outcomes do not add up to the
-    area's weighting; areas that do not add up to exactly 100% (BANES: 5 + 5 + 20 + 40 + 30).
+    Raises (never returns) what cannot be read at all: a weighting that is negative or over
+    100%, keys used twice.
     """
     keys: set[str] = set()
     total = ZERO
+    mismatches: list[FinanceInputError] = []
     for a, area in enumerate(areas):
         field = f"areas[{a}].weighting_percent"
         weighting = _percent(area.weighting, field=field, label="A weighting")
@@ -466,18 +470,34 @@ def validate_outcome_weightings(*, areas: Sequence[OutcomeArea]) -> Decimal:
                     )
                 keys.add(outcome.key)
             if outcomes_total != weighting:
-                raise FinanceInputError(
-                    f"The outcomes of area {area.key} add up to {outcomes_total:f}%, "
-                    f"but the area's weighting is {weighting:f}%.",
-                    field=field,
+                mismatches.append(
+                    FinanceInputError(
+                        f"The outcomes of area {area.key} add up to {outcomes_total:f}%, "
+                        f"but the area's weighting is {weighting:f}%.",
+                        field=field,
+                    )
                 )
         total += weighting
     if total != HUNDRED:
-        raise FinanceInputError(
-            f"The weightings add up to {total:f}%; they must add up to exactly 100%.",
-            field="areas",
+        mismatches.append(
+            FinanceInputError(
+                f"The weightings add up to {total:f}%; they must add up to exactly 100%.",
+                field="areas",
+            )
         )
-    return total
+    return mismatches
+
+
+def validate_outcome_weightings(*, areas: Sequence[OutcomeArea]) -> Decimal:
+    """Check an outcome framework and return its total weighting (always 100).
+
+    Refuses: a negative weighting; keys used twice; an area whose outcomes do not add up to the
+    area's weighting; areas that do not add up to exactly 100% (BANES: 5 + 5 + 20 + 40 + 30).
+    """
+    mismatches = outcome_weighting_mismatches(areas=areas)
+    if mismatches:
+        raise mismatches[0]
+    return HUNDRED
 
 
 def outcome_payment(

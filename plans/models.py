@@ -26,7 +26,7 @@ class QuestionKind(models.TextChoices):
     MILESTONES = "milestones", "Deliverables and milestones"
     SUCCESS_CRITERIA = "success_criteria", "Success criteria"
     HOURS = "hours", "Hours allocation"
-    DES_FUNDING = "des_funding", "DES funding"
+    DES_FUNDING = "des_funding", "Payment per patient"
     OUTCOME_FRAMEWORK = "outcome_framework", "Incentive outcome framework"
     FREED_UP_RESOURCES = "freed_up_resources", "Freed-up resources"
     SELF_ASSESSMENT = "self_assessment", "Framework self-assessment"
@@ -62,6 +62,12 @@ class PlanTemplate(models.Model):
         default=list,
         help_text="The sign-off block: [{title, side, body, position, step}] in signing order "
         "(docs/definition-files.md).",
+    )
+    parties = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The parties the form names beyond the consortium and the PCT: [{key, label, "
+        "edited_by}], edited_by one of consortium, pct, both (docs/decisions/0403).",
     )
     approved_by = models.CharField(
         max_length=200,
@@ -105,7 +111,14 @@ class TemplateQuestion(models.Model):
     key = models.SlugField(max_length=100, help_text="Stable across versions of the form.")
     number = models.CharField(max_length=20, blank=True)
     title = models.TextField()
+    #: who may edit the answer; a party the template names is mapped to one of these
     completed_by = models.CharField(max_length=16, choices=CompletedBy.choices)
+    party = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The template's party that completes it (its `parties`), when not one of "
+        "the built-in consortium, pct or both.",
+    )
     required = models.BooleanField(default=True)
     note_ref = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
@@ -113,6 +126,12 @@ class TemplateQuestion(models.Model):
     kind = models.CharField(max_length=32, choices=QuestionKind.choices)
     columns = models.JSONField(default=list, blank=True, help_text="[{key, label}] for tables.")
     prefill = models.CharField(max_length=32, choices=Prefill.choices, blank=True)
+    parameters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The kind's settings from the template: rates, shares, scales and labels "
+        "(docs/decisions/0400).",
+    )
     position = models.PositiveIntegerField()
 
     class Meta:

@@ -22,6 +22,12 @@ STATE_TAG_CLASSES = {
 
 
 def completed_by_label(question: TemplateQuestion, plan: Plan) -> str:
+    """Who completes a question, as the form says it: one of the template's own parties
+    ("each practice", "PCT finance") or the consortium, the PCT or both, by name."""
+    if question.party:
+        for party in plan.template.parties or []:
+            if party.get("key") == question.party:
+                return party.get("label") or question.party
     pct = settings.COMMISSIONER_WORD
     consortium = plan.consortium.name
     return {
@@ -58,6 +64,8 @@ class QuestionRow:
     table_rows: list = field(default_factory=list)
     structured_template: str = ""
     structured: dict = field(default_factory=dict)
+    #: what is inconsistent in the saved answer (kept as a draft; stops submission)
+    warnings: list = field(default_factory=list)
 
 
 @dataclass
@@ -84,11 +92,13 @@ def question_row(
         if question.kind in structured.KINDS or question.kind == "table"
         else None
     )
-    structured_template, structured_context = "", {}
+    structured_template, structured_context, warnings = "", {}, []
     if kind is not None:
         structured_template = kind.template_name
         figures = data if data is not None else kind.value_of(answer)
         structured_context = kind.present(figures, context=context)
+        if question.kind in structured.KINDS and answer is not None and answer.data:
+            warnings = kind.warnings(answer.data, context=context)
     return QuestionRow(
         question=question,
         answer=answer,
@@ -101,6 +111,7 @@ def question_row(
         ),
         structured_template=structured_template,
         structured=structured_context,
+        warnings=warnings,
     )
 
 

@@ -7,7 +7,7 @@ from consortia.selectors import consortia_visible_to
 from .kinds.base import KindContext
 from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 from .presenters import completed_by_label
-from .structured import KINDS
+from .structured import KINDS, kind_for
 from .workflow import TRANSITIONS, Action
 
 
@@ -64,6 +64,38 @@ def missing_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, s
     if not owners:
         return []
     return [(q, who) for q, who in missing_required(plan) if q.completed_by in owners]
+
+
+def unresolved_answers(plan: Plan) -> list[tuple[TemplateQuestion, str, str]]:
+    """Saved answers that do not add up (weightings not totalling 100%), each with the
+    warning and who completes it, in form order: a draft keeps them, submission waits for
+    them to be fixed (docs/decisions/0401)."""
+    answers = (
+        plan.answers.filter(question__kind__in=list(KINDS))
+        .select_related("question", "question__part")
+        .order_by("question__position")
+    )
+    context = None
+    unresolved = []
+    for answer in answers:
+        if not answer.data:
+            continue
+        if context is None:
+            context = kind_context(plan)
+        for warning in kind_for(answer.question).warnings(answer.data, context=context):
+            unresolved.append(
+                (answer.question, warning.message, completed_by_label(answer.question, plan))
+            )
+    return unresolved
+
+
+def unresolved_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, str, str]]:
+    """Answers that do not add up and stop ``action``, the same questions as for missing
+    answers: those completed by whoever must answer before it."""
+    owners = TRANSITIONS[action].needs_answers_from
+    if not owners:
+        return []
+    return [item for item in unresolved_answers(plan) if item[0].completed_by in owners]
 
 
 def kind_context(plan: Plan) -> KindContext:

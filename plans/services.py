@@ -126,7 +126,7 @@ def answer_save(
                 rows, context=selectors.kind_context(current.plan)
             )
         if data is not None and current.question.kind in structured.KINDS:
-            current.data = structured.KINDS[current.question.kind].clean(
+            current.data = structured.kind_for(current.question).clean(
                 data, context=selectors.kind_context(current.plan)
             )
         now = timezone.now()

@@ -65,7 +65,16 @@ EVERY_KIND: dict[str, Kind] = {
 
 
 def kind_for(question) -> Kind:
-    """The kind of one question: a table's is built for its columns."""
+    """The kind of one question: a table's is built for its columns, a structured kind set up
+    with the rates and labels its template gives (docs/decisions/0400)."""
     if question.kind == "table":
         return TableKind(question.columns)
-    return EVERY_KIND[question.kind]
+    return EVERY_KIND[question.kind].configured(getattr(question, "parameters", None))
+
+
+def structured_kind(question) -> StructuredKind | None:
+    """The structured kind of one question, set up by its template, or None for text,
+    tables and the sign-off block."""
+    if question.kind not in KINDS:
+        return None
+    return kind_for(question)

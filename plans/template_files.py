@@ -25,6 +25,7 @@ from consortia.models import Commissioner, Position
 
 from .kinds.table import COLUMN_TYPES, NUMERIC, TOTALS, formula_problem
 from .models import CompletedBy, PlanTemplate, Prefill, QuestionKind, TemplatePart, TemplateQuestion
+from .parameters import parameter_problems
 from .sanitise import clean_html
 from .selectors import parts_with_questions
 
@@ -234,6 +235,7 @@ class Type(StrEnum):
     DATE = "date"
     TEXTS = "list of texts"
     ITEMS = "list of mappings"
+    MAPPING = "mapping"
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,7 @@ TEMPLATE_FIELDS = {
     "status": Field(choices=tuple(PlanTemplate.Status.values), plural="statuses"),
     "return_instructions": Field(),
     "approved_by": Field(max_length=_model_length(PlanTemplate, "approved_by")),
+    "parties": Field(Type.ITEMS),
     "signatories": Field(Type.ITEMS),
     "parts": Field(Type.ITEMS, required=True, hint="list at least one part"),
 }
@@ -279,6 +282,13 @@ SIGNATORY_FIELDS = {
     "position": Field(required=True, max_length=_model_length(Position, "name")),
     "step": Field(),
 }
+BUILT_IN_PARTIES = tuple(CompletedBy.values)
+# A party the form names (a practice, "PCT finance"), mapped to who may edit its answers.
+PARTY_FIELDS = {
+    "key": Field(Type.KEY, required=True, max_length=_model_length(TemplateQuestion, "party")),
+    "label": Field(required=True, max_length=200),
+    "edited_by": Field(required=True, choices=BUILT_IN_PARTIES, plural="editors"),
+}
 PART_FIELDS = {
     "key": Field(Type.KEY, required=True, max_length=_model_length(TemplatePart, "key")),
     "number": Field(max_length=_model_length(TemplatePart, "number")),
@@ -290,9 +300,8 @@ QUESTION_FIELDS = {
     "key": Field(Type.KEY, required=True, max_length=_model_length(TemplateQuestion, "key")),
     "number": Field(max_length=_model_length(TemplateQuestion, "number")),
     "title": Field(required=True),
-    "completed_by": Field(
-        required=True, choices=tuple(CompletedBy.values), plural="completed_by values"
-    ),
+    # One of BUILT_IN_PARTIES or a key of the template's parties (checked with them).
+    "completed_by": Field(required=True, max_length=_model_length(TemplateQuestion, "party")),
     "required": Field(Type.FLAG),
     "note_ref": Field(max_length=_model_length(TemplateQuestion, "note_ref")),
     "note": Field(),
@@ -300,6 +309,8 @@ QUESTION_FIELDS = {
     "kind": Field(required=True, choices=tuple(QuestionKind.values), plural="kinds"),
     "columns": Field(Type.ITEMS),
     "prefill": Field(choices=tuple(Prefill.values), plural="prefills"),
+    # The kind's rates, shares, scales and labels (plans/parameters.py, docs/decisions/0400).
+    "parameters": Field(Type.MAPPING),
 }
 COLUMN_FIELDS = {
     "key": Field(Type.KEY, required=True),
@@ -376,6 +387,10 @@ def _text_problem(name: str, value, spec: Field, *, label: str = "") -> str | No
 def _field_problems(name: str, value, spec: Field) -> list[str]:
     if spec.type is Type.FLAG:
         return [] if isinstance(value, bool) else [f"'{name}' must be true or false"]
+    if spec.type is Type.MAPPING:
+        if isinstance(value, dict):
+            return []
+        return [f"'{name}' must be a mapping, one 'name: value' line each, not {_describe(value)}"]
     if spec.type in (Type.TEXTS, Type.ITEMS):
         if not isinstance(value, list):
             return [f"'{name}' must be a {spec.type}, one '- ' line each, not {_describe(value)}"]
@@ -472,9 +487,27 @@ def _check_issuer(data: dict, problems: list[Problem]) -> None:
     )
 
 
-def _check_question(question: dict, where: str, problems: list[Problem]) -> None:
+def _check_question(
+    question: dict, where: str, problems: list[Problem], *, parties: tuple[str, ...] = ()
+) -> None:
     kind = _text(question, "kind")
     columns = _items(question, "columns")
+    completed_by = _text(question, "completed_by")
+    known = (*BUILT_IN_PARTIES, *parties)
+    if completed_by and completed_by not in known:
+        close = difflib.get_close_matches(completed_by, known, n=1)
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(
+            Problem(
+                where,
+                f"unknown completed_by {_quoted(completed_by)}{suggestion}; the completed_by "
+                f"values are: {', '.join(known)}; or name it under the template's 'parties' "
+                "with who edits it",
+            )
+        )
+    parameters = question.get("parameters")
+    if isinstance(parameters, dict) and kind in QuestionKind.values:
+        problems.extend(Problem(where, message) for message in parameter_problems(kind, parameters))
     if kind == QuestionKind.TABLE and _absent(question.get("columns")):
         problems.append(Problem(where, "a table needs 'columns', a list of {key, label}"))
     if kind in QuestionKind.values and kind != QuestionKind.TABLE:
@@ -587,12 +620,34 @@ def _check_signatories(data: dict, problems: list[Problem]) -> None:
         step = int(given)
 
 
+def _check_parties(data: dict, problems: list[Problem]) -> tuple[str, ...]:
+    """The keys of the parties the template names, each checked."""
+    keys: dict[str, str] = {}
+    for position, party in enumerate(_items(data, "parties"), start=1):
+        label = _text(party, "label")
+        where = f"Party {position}" + (f" ({_quoted(label)})" if label else "")
+        if not _check_fields(party, PARTY_FIELDS, "party", where, problems):
+            continue
+        key = _text(party, "key")
+        if key in BUILT_IN_PARTIES:
+            problems.append(
+                Problem(
+                    where,
+                    f"'{key}' is built in (consortium, pct, both): give the party a key of its own",
+                )
+            )
+            continue
+        _note_duplicate(keys, key, "party key", where, problems)
+    return tuple(keys)
+
+
 def check(data) -> list[Problem]:
     """Every problem of a definition, each located by the numbers printed on the form."""
     problems: list[Problem] = []
     if not _check_fields(data, TEMPLATE_FIELDS, "template", TEMPLATE, problems):
         return problems
     _check_issuer(data, problems)
+    parties = _check_parties(data, problems)
     _check_signatories(data, problems)
     parts = _items(data, "parts")
     questions = [
@@ -617,7 +672,7 @@ def check(data) -> list[Problem]:
                 _note_duplicate(
                     question_keys, _text(question, "key"), "question key", question_where, problems
                 )
-                _check_question(question, question_where, problems)
+                _check_question(question, question_where, problems, parties=parties)
     return problems
 
 
@@ -641,6 +696,9 @@ def _canonical(data: dict) -> dict:
         "status": _or(data, "status", PlanTemplate.Status.DRAFT),
         "return_instructions": clean_html(_or(data, "return_instructions", "")),
         "approved_by": _or(data, "approved_by", ""),
+        "parties": [
+            {name: party[name] for name in PARTY_FIELDS} for party in _or(data, "parties", [])
+        ],
         "signatories": _canonical_signatories(_or(data, "signatories", [])),
         "parts": [
             {
@@ -653,7 +711,7 @@ def _canonical(data: dict) -> dict:
                         "key": question["key"],
                         "number": _or(question, "number", ""),
                         "title": question["title"],
-                        "completed_by": question["completed_by"],
+                        **_completed_by(question["completed_by"], _or(data, "parties", [])),
                         "required": _or(question, "required", True),
                         "kind": question["kind"],
                         "note_ref": _or(question, "note_ref", ""),
@@ -661,6 +719,7 @@ def _canonical(data: dict) -> dict:
                         "prompts": list(_or(question, "prompts", [])),
                         "columns": [dict(column) for column in _or(question, "columns", [])],
                         "prefill": _or(question, "prefill", ""),
+                        "parameters": dict(_or(question, "parameters", {})),
                     }
                     for question in _or(part, "questions", [])
                 ],
@@ -668,6 +727,15 @@ def _canonical(data: dict) -> dict:
             for part in data["parts"]
         ],
     }
+
+
+def _completed_by(name: str, parties: list[dict]) -> dict:
+    """Who edits a question (``completed_by`` as stored) and the party the form names, when
+    it is one of the template's own (docs/decisions/0403)."""
+    if name in BUILT_IN_PARTIES:
+        return {"completed_by": name, "party": ""}
+    party = next(party for party in parties if party["key"] == name)
+    return {"completed_by": party["edited_by"], "party": name}
 
 
 def _canonical_signatories(signatories: list[dict]) -> list[dict]:
@@ -877,6 +945,7 @@ def _create(definition: dict) -> PlanTemplate:
         else None,
         status=definition["status"],
         return_instructions=definition["return_instructions"],
+        parties=definition["parties"],
         signatories=definition["signatories"],
         approved_by=definition["approved_by"],
     )
@@ -962,7 +1031,7 @@ def question_summary(question: TemplateQuestion) -> dict:
         "key": question.key,
         "number": question.number,
         "title": question.title,
-        "completed_by": question.completed_by,
+        "completed_by": question.party or question.completed_by,
         "required": question.required,
         "kind": question.kind,
     }
@@ -975,7 +1044,7 @@ def export(template: PlanTemplate) -> dict:
         questions = []
         for question in part.questions.all():
             item = question_summary(question)
-            for name in ("note_ref", "note", "prompts", "columns", "prefill"):
+            for name in ("note_ref", "note", "prompts", "columns", "prefill", "parameters"):
                 if getattr(question, name):
                     item[name] = getattr(question, name)
             questions.append(item)
@@ -998,6 +1067,7 @@ def export(template: PlanTemplate) -> dict:
         "status": template.status,
         "return_instructions": template.return_instructions,
         "approved_by": template.approved_by,
+        "parties": template.parties,
         # A file writes numbers as text: steps are stored as numbers.
         "signatories": [
             {**signatory, "step": str(signatory["step"])} for signatory in template.signatories

@@ -100,7 +100,7 @@ def answer_edit(request, plan_id: int, question_key: str):
         rows, row_action = structured.kind_for(question).value_from_post(
             request.POST, prefix=form.prefix, context=selectors.kind_context(plan)
         )
-    kind = structured.KINDS.get(question.kind)
+    kind = structured.structured_kind(question)
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -158,7 +158,7 @@ def _input_names(answer: Answer, rows, data, plan) -> list[str]:
     question = answer.question
     if question.kind == "table":
         return row_focus.table_input_names(rows or [], question.columns or [])
-    kind = structured.KINDS.get(question.kind)
+    kind = structured.structured_kind(question)
     if kind is None:
         return []
     return row_focus.input_names(kind.present(data or {}, context=selectors.kind_context(plan)))
@@ -227,7 +227,12 @@ def _render_question(
 def plan_ready(request, plan_id: int):
     plan = _plan(request, plan_id)
     missing = selectors.missing_required(plan)
-    return render(request, "plans/plan_ready.html", {"plan": plan, "missing": missing})
+    unresolved = selectors.unresolved_answers(plan)
+    return render(
+        request,
+        "plans/plan_ready.html",
+        {"plan": plan, "missing": missing, "unresolved": unresolved},
+    )
 
 
 @login_required

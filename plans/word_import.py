@@ -32,7 +32,7 @@ from .kinds.savings_target import plan_savings
 from .models import Answer, Plan, QuestionKind, TemplateQuestion
 from .presenters import answer_state
 from .sanitise import clean_cell, clean_html, html_to_text
-from .structured import KINDS
+from .structured import kind_for
 from .word_files import Block, Deadline, WordRefused, blocks_of, docx_html, refuse_by_name
 from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
 
@@ -734,7 +734,7 @@ def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
         proposal.text = clean_html(markup)
     if proposal.data is not None:
         try:
-            proposal.data = KINDS[question.kind].clean(proposal.data)
+            proposal.data = kind_for(question).clean(proposal.data)
         except AnswerInvalid as invalid:
             proposal.notes.append(f"The figures found could not be used: {invalid.message}")
             proposal.data = None

@@ -184,5 +184,8 @@ def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:
         return Decision(
             False, "PCT-completed questions can be changed while the plan is in review."
         )
-    owner = question.get_completed_by_display()
-    return Decision(False, f"This question is completed by the {owner.lower()}.")
+    owner = f"the {question.get_completed_by_display().lower()}"
+    if question.party:
+        labels = {party["key"]: party["label"] for party in plan.template.parties or []}
+        owner = labels.get(question.party, owner)
+    return Decision(False, f"This question is completed by {owner}.")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consortia.permissions import Perm, allowed
 from plans import exports
 from plans.models import TemplatePart, TemplateQuestion
-from plans.selectors import missing_before, plans_visible_to
+from plans.selectors import missing_before, plans_visible_to, unresolved_before
 from plans.workflow import TRANSITIONS, Action, may_take
 
 from . import selectors, services, word_export
@@ -36,15 +36,7 @@ from .presenters.documents import document_state, download_filename
 from .presenters.review import review_panel
 from .signing import approval_ends
 
-ACTION_VERBS = {
-    Action.SUBMIT: services.plan_submit,
-    Action.WITHDRAW: services.plan_withdraw,
-    Action.START_REVIEW: services.plan_start_review,
-    Action.REQUEST_CHANGES: services.plan_request_changes,
-    Action.APPROVE: services.plan_approve,
-    Action.REOPEN: services.plan_reopen,
-    Action.RECORD_SUBMISSION: services.plan_record_submission,
-}
+ACTION_VERBS = services.review.VERBS
 # The name each verb gives the text typed with the action.
 COMMENT_ARGUMENT = {
     Action.REQUEST_CHANGES: "summary",
@@ -95,6 +87,7 @@ def plan_action(request, plan_id: int, action: str):
     form = ActionForm(request.POST if request.method == "POST" else None, transition=transition)
     decision = may_take(request.user, plan, action)
     missing = missing_before(plan, action) if decision else []
+    unresolved = unresolved_before(plan, action) if decision else []
     if request.method == "POST" and form.is_valid():
         arguments = {"plan": plan, "user": request.user, "ip_address": client_address(request)}
         if action in COMMENT_ARGUMENT:
@@ -118,6 +111,7 @@ def plan_action(request, plan_id: int, action: str):
             "form": form,
             "decision": decision,
             "missing": missing,
+            "unresolved": unresolved,
         },
         status=_status(request, decision),
     )

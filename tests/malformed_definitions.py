@@ -63,6 +63,11 @@ def replaced(old: str, new: str) -> bytes:
     return original.replace(old, new, 1).encode()
 
 
+def as_kind(kind: str, parameters) -> bytes:
+    """The lettered form with question B1 of ``kind``, given ``parameters``."""
+    return changed((*QUESTION_B1, "kind", kind), (*QUESTION_B1, "parameters", parameters))
+
+
 DELETE = object()
 BILLION_LAUGHS = b"""\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -396,14 +401,103 @@ def cases() -> list[Malformed]:
             valid.replace("Question 1", "Qu\u00e9stion 1").encode("latin-1"),
             "is not UTF-8 text: save the file as UTF-8",
         ),
+        # Rates, labels and parties (docs/decisions/0400, 0403)
+        Malformed(
+            "parameter-unknown",
+            as_kind("des_funding", {"rate": "1.50"}),
+            "Part B, question B1: unknown parameter 'rate'; the parameters of kind "
+            "'des_funding' are: rate_per_patient (the payment per patient, in pounds)",
+        ),
+        Malformed(
+            "parameter-rate-not-a-number",
+            as_kind("des_funding", {"rate_per_patient": "£1.50"}),
+            "Part B, question B1: parameter 'rate_per_patient' '£1.50' is not a number; "
+            'write it like "1.50"',
+        ),
+        Malformed(
+            "parameter-share-over-100",
+            as_kind("des_funding", {"practices_share_percent": "160"}),
+            "Part B, question B1: parameter 'practices_share_percent' is 160%; a share is at "
+            "most 100%",
+        ),
+        Malformed(
+            "parameter-unknown-label",
+            as_kind("des_funding", {"labels": {"reward": "Reward payment"}}),
+            "Part B, question B1: unknown label 'reward'; the labels are: population (the "
+            "population's input)",
+        ),
+        Malformed(
+            "parameters-on-a-text-question",
+            changed((*QUESTION_B1, "parameters", {"rate_per_patient": "1.50"})),
+            "Part B, question B1: 'parameters' are not used by kind 'rich_text'",
+        ),
+        Malformed(
+            "parameters-not-a-mapping",
+            as_kind("des_funding", "1.50"),
+            "Part B, question B1: 'parameters' must be a mapping, one 'name: value' line each",
+        ),
+        Malformed(
+            "parameter-scale-not-increasing",
+            as_kind(
+                "freed_up_resources",
+                {
+                    "scale": [
+                        {"freed_up": "300000", "returned": "20000"},
+                        {"freed_up": "200000", "returned": "0"},
+                    ]
+                },
+            ),
+            "Part B, question B1: parameter 'scale', row 2: The rows must be in increasing "
+            "order of resources freed up",
+        ),
+        Malformed(
+            "parameter-scale-row-missing-its-return",
+            as_kind("freed_up_resources", {"scale": [{"freed_up": "100000"}]}),
+            "Part B, question B1: parameter 'scale', row 1: 'returned' is missing",
+        ),
+        Malformed(
+            "parameter-case-question-twice",
+            as_kind(
+                "business_cases",
+                {"questions": [{"key": "need", "label": "Need"}, {"key": "need", "label": "Cost"}]},
+            ),
+            "Part B, question B1: parameter 'questions', row 2: key 'need' is used twice",
+        ),
+        Malformed(
+            "parameter-window-not-a-choice",
+            as_kind("milestones", {"window": "calendar_year"}),
+            "Part B, question B1: parameter 'window' is 'calendar_year'; the choices are: "
+            "plan_year, any",
+        ),
+        Malformed(
+            "party-with-a-built-in-key",
+            changed(("parties", [{"key": "pct", "label": "The PCT", "edited_by": "pct"}])),
+            "Party 1 ('The PCT'): 'pct' is built in (consortium, pct, both): give the party a "
+            "key of its own",
+        ),
+        Malformed(
+            "party-edited-by-nobody-known",
+            changed(
+                ("parties", [{"key": "practice", "label": "Each practice", "edited_by": "gp"}])
+            ),
+            "Party 1 ('Each practice'): unknown edited_by 'gp'",
+        ),
+        Malformed(
+            "party-named-but-not-defined",
+            changed(
+                ("parties", [{"key": "practice", "label": "Each practice", "edited_by": "both"}]),
+                (*QUESTION_B1, "completed_by", "treasurer"),
+            ),
+            "Part B, question B1: unknown completed_by 'treasurer'; the completed_by values "
+            "are: consortium, pct, both, practice",
+        ),
         # Not a template at all
         Malformed(
             "top-level-list",
             b"- slug: northbrook-plan\n- family: northbrook-plan\n",
             "File: must be a mapping of template fields (slug, family, issuer, name, "
-            "version_label, version_date, status, return_instructions, approved_by, signatories, "
-            "parts), "
-            "not a list",
+            "version_label, version_date, status, return_instructions, approved_by, parties, "
+            "signatories, parts), not a list",
         ),
         Malformed("top-level-text", b"A plan template\n", "File: must be a mapping"),
         Malformed("empty-file", b"", "File: must be a mapping of template fields"),

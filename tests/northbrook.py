@@ -11,6 +11,7 @@ from consortia.models import Commissioner, Consortium, User
 from plans import services as plan_services
 from plans import template_files
 from plans.models import Plan, PlanTemplate
+from signoff import services as review_services
 from tests.factories import CommissionerFactory, ConsortiumFactory, PracticeFactory, UserFactory
 
 FORM = template_files.DEFINITIONS_DIR / "examples" / "northbrook-pct-plan.yaml"
@@ -117,3 +118,19 @@ def written_plan(northbrook: Northbrook, template: PlanTemplate) -> Plan:
                 answer=answer, user=northbrook.editor, base_version=answer.version, text=TEXT
             )
     return plan
+
+
+def approved(northbrook: Northbrook, plan: Plan) -> Plan:
+    """``plan`` submitted, reviewed with the PCT's assessment written, and approved."""
+    review_services.plan_submit(plan=plan, user=northbrook.editor)
+    review_services.plan_start_review(plan=plan, user=northbrook.lead)
+    assessment = plan.answers.get(question__key="pct-assessment")
+    plan_services.answer_save(
+        answer=assessment, user=northbrook.lead, base_version=assessment.version, text="<p>Ok.</p>"
+    )
+    return review_services.plan_approve(plan=plan, user=northbrook.lead)
+
+
+def approved_plan(northbrook: Northbrook) -> Plan:
+    """A plan on the imported form, written, reviewed and approved."""
+    return approved(northbrook, written_plan(northbrook, imported()))

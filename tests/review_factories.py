@@ -8,10 +8,11 @@ from plans import services as plan_services
 from plans import template_files
 from plans.exports import content_sha256
 from plans.models import Plan
-from signoff import pdf, seal
+from signoff import pdf, seal, services
 from signoff.models import PlanDocument, Signature
-from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+from tests.factories import PASSWORD, CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import template_definition
+from tests.two_factor import recovery_code
 
 Role = User.Role
 Status = Plan.Status
@@ -63,6 +64,20 @@ def three_signatory_plan(*, consortium=None, questions: int = 5, answered: bool 
     if answered:
         plan.answers.update(text="<p>Answered.</p>", version=1)
     return plan
+
+
+def sign(plan: Plan, user: User, *, password: str = PASSWORD, **extra) -> Signature:
+    """``user`` signs ``plan`` as a person would: password, a recovery code, their name typed and
+    the confirmation ticked (``extra`` adds the request's address and agent)."""
+    return services.signature_add(
+        plan=plan,
+        user=user,
+        password=password,
+        code=recovery_code(user),
+        typed_name=user.full_name,
+        confirmed=True,
+        **extra,
+    )
 
 
 def person(role: str, plan: Plan, **kwargs) -> User:

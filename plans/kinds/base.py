@@ -12,6 +12,7 @@ Field names: every input is named by its path in the answer's value
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Mapping
@@ -195,6 +196,37 @@ class KindContext:
 
 NO_PLAN = KindContext()
 
+#: How a template's ``parameters`` give a figure or a label (plans/template_files.py checks them).
+MONEY_PARAMETER, PERCENT_PARAMETER, WHOLE_PARAMETER, CHOICE_PARAMETER = (
+    "money", "percent", "whole", "choice",
+)  # fmt: skip
+LABELS_PARAMETER, SCALE_PARAMETER, QUESTIONS_PARAMETER = "labels", "scale", "questions"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One setting a template may give a kind: a figure the calculator uses instead of asking
+    for it (a rate per patient, a share), the labels it shows, a list of rows (a sliding
+    scale, the business-case questions) or a choice (``choices``)."""
+
+    type: str
+    description: str
+    choices: tuple[str, ...] = ()
+    #: the smallest and largest figure allowed, as text ("1", "53"); "" for no bound
+    minimum: str = ""
+    maximum: str = ""
+    #: for ``labels``: the label names and what each is shown for
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnswerWarning:
+    """What is inconsistent in an answer that may be saved as a draft but not submitted
+    (weightings that do not add up to 100%), placed on ``field`` like a refusal."""
+
+    message: str
+    field: str = ""
+
 
 class Kind:
     """Base for the kinds. ``figures`` gives what a kind computes from its stored value as
@@ -202,6 +234,48 @@ class Kind:
     and the signed hash; ``present`` builds the screen from those figures."""
 
     template_name = ""
+    #: the settings a template may give this kind (docs/decisions/0400): name -> Parameter
+    PARAMETERS: Mapping[str, Parameter] = {}
+    #: the labels the kind shows unless the template names them its own way
+    LABELS: Mapping[str, str] = {}
+    #: this question's settings, as its template gives them (``configured``)
+    parameters: Mapping = {}
+
+    def configured(self, parameters: Mapping | None) -> Kind:
+        """This kind as one question of a template sets it up: its rates and labels."""
+        if not parameters:
+            return self
+        kind = copy.copy(self)
+        kind.parameters = dict(parameters)
+        return kind
+
+    def label(self, name: str) -> str:
+        """A label the kind shows, the template's own when it gives one."""
+        return (self.parameters.get("labels") or {}).get(name) or self.LABELS[name]
+
+    def labels(self) -> dict[str, str]:
+        return {name: self.label(name) for name in self.LABELS}
+
+    def fixed(self, name: str) -> Decimal | None:
+        """A figure the template sets (a rate, a share), or None where the answer gives it."""
+        value = self.parameters.get(name)
+        return Decimal(str(value)) if value not in (None, "") else None
+
+    def settled(self, name: str, given: Decimal | None, *, shown: str) -> Decimal | None:
+        """The figure ``name``: the template's where it sets one (a different figure typed in
+        is refused, never replaced silently), else what the answer gives."""
+        fixed = self.fixed(name)
+        if fixed is None:
+            return given
+        if given is not None and given != fixed:
+            raise AnswerInvalid(
+                f"The form sets this at {shown}: it cannot be changed in a plan.", field=name
+            )
+        return fixed
+
+    def warnings(self, value, *, context: KindContext) -> list[AnswerWarning]:
+        """What is inconsistent in a saved value: kept as a draft, it blocks submission."""
+        return []
 
     def value_of(self, answer) -> dict:
         """The part of an answer this kind stores its value in."""

@@ -1,14 +1,17 @@
-"""Business cases (DacCom Appendices 1-3): the form's ten questions for each proposed service
-change, with the estimated number of patients as a minimum and a maximum."""
+"""Business cases (DacCom Appendices 1-3): the form's questions for each proposed service
+change, with the estimated number of patients as a minimum and a maximum. The questions are
+the template's ``questions`` parameter; a template that lists none gets the ten of the
+DacCom form, the first that had this appendix (docs/decisions/0402)."""
 
 from __future__ import annotations
 
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, KindContext
+from .base import NO_PLAN, QUESTIONS_PARAMETER, KindContext, Parameter
 from .rows import RICH, WHOLE, Column, ListKind, RowSpec
 
-#: The form's ten questions (the third is the patient numbers, with a minimum and a maximum).
+#: The questions of a template that lists none (the third is the patient numbers, with a
+#: minimum and a maximum). A question keyed "patients_note" is where the range is asked.
 CASE_QUESTIONS = (
     ("outline", "Outline of the proposed service change"),
     ("benefit", "Benefit to patients"),
@@ -21,21 +24,35 @@ CASE_QUESTIONS = (
     ("priorities", "Links to and impact on local and national priorities"),
     ("risks", "Assessment of risks, including other local providers of a similar service"),
 )
-CASES = RowSpec(
-    name="cases",
-    noun="case",
-    called="business case",
-    max_rows=50,
-    columns=(
-        Column("project", "Project", visible_label=True),
-        *(
-            Column(key, f"{number}. {label}", RICH, visible_label=True)
-            for number, (key, label) in enumerate(CASE_QUESTIONS, start=1)
+PATIENTS_QUESTION = "patients_note"
+
+
+def cases_spec(questions) -> RowSpec:
+    """The rows of business cases asking ``questions``, (key, label) pairs."""
+    return RowSpec(
+        name="cases",
+        noun="case",
+        called="business case",
+        max_rows=50,
+        columns=(
+            Column("project", "Project", visible_label=True),
+            *(
+                Column(key, f"{number}. {label}", RICH, visible_label=True)
+                for number, (key, label) in enumerate(questions, start=1)
+            ),
+            Column(
+                "patients_min", "Minimum number of patients", WHOLE, width="10",
+                said="The minimum",
+            ),
+            Column(
+                "patients_max", "Maximum number of patients", WHOLE, width="10",
+                said="The maximum",
+            ),
         ),
-        Column("patients_min", "Minimum number of patients", WHOLE, width="10", said="The minimum"),
-        Column("patients_max", "Maximum number of patients", WHOLE, width="10", said="The maximum"),
-    ),
-)
+    )  # fmt: skip
+
+
+CASES = cases_spec(CASE_QUESTIONS)
 
 
 def patients_display(case: dict) -> str:
@@ -49,10 +66,27 @@ def patients_display(case: dict) -> str:
 
 class BusinessCasesKind(ListKind):
     template_name = "plans/structured/business_cases.html"
-    spec = CASES
+    PARAMETERS = {
+        "questions": Parameter(
+            QUESTIONS_PARAMETER,
+            "the questions asked of each business case: rows of {key, label}; the one keyed "
+            f"'{PATIENTS_QUESTION}' also asks for the number of patients",
+        ),
+    }
+
+    @property
+    def questions(self) -> tuple[tuple[str, str], ...]:
+        given = self.parameters.get("questions")
+        if not given:
+            return CASE_QUESTIONS
+        return tuple((row["key"], row["label"]) for row in given)
+
+    @property
+    def spec(self) -> RowSpec:
+        return CASES if self.questions == CASE_QUESTIONS else cases_spec(self.questions)
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
-        cases = rows.clean(data, CASES, what="business cases")
+        cases = rows.clean(data, self.spec, what="business cases")
         for i, case in enumerate(cases):
             low, high = case["patients_min"], case["patients_max"]
             if low is not None and high is not None and low > high:
@@ -60,7 +94,7 @@ class BusinessCasesKind(ListKind):
                     f"The minimum ({low:,}) cannot be more than the maximum ({high:,}).",
                     field=f"cases[{i}].patients_min",
                 )
-            if not case["project"] and not CASES.empty(case):
+            if not case["project"] and not self.spec.empty(case):
                 raise AnswerInvalid(
                     "Enter the project this business case is for.", field=f"cases[{i}].project"
                 )
@@ -77,7 +111,10 @@ class BusinessCasesKind(ListKind):
 
     def present(self, data, *, context: KindContext):
         source, computed, invalid = self.for_screen(data, context=context)
-        cases = rows.draw(source.get("cases") or [], CASES)
+        cases = rows.draw(source.get("cases") or [], self.spec)
+        keys = [key for key, _ in self.questions]
+        # The range of patients is asked with its question, or after the last.
+        patients_after = PATIENTS_QUESTION if PATIENTS_QUESTION in keys else keys[-1]
         for case in cases:
             case.extra = {
                 "questions": [
@@ -87,8 +124,9 @@ class BusinessCasesKind(ListKind):
                         "key": key,
                         "html": case.value.get(key) or "",
                         "field": case.fields[key],
+                        "patients": key == patients_after,
                     }
-                    for number, (key, label) in enumerate(CASE_QUESTIONS, start=1)
+                    for number, (key, label) in enumerate(self.questions, start=1)
                 ],
                 "patients": (
                     patients_display(computed["cases"][case.index]) if computed is not None else ""

@@ -1,5 +1,8 @@
-"""The DES funding (DacCom 5.4): the declared population times the payment per patient, split
-between the practices and a budget the PCT holds for invoices the consortium approves."""
+"""A payment per patient (DacCom 5.4's DES funding, Northbrook's management allowance): the
+declared population times the payment per patient, split in two (to the practices and a budget
+the PCT holds; or at the start of the year and on delivery). The rate, the split and every
+label come from the template's parameters where it gives them (docs/decisions/0400); where it
+does not, the plan gives the rate and the split."""
 
 from __future__ import annotations
 
@@ -7,31 +10,88 @@ from decimal import Decimal
 
 from .. import finance
 from ..errors import AnswerInvalid
-from .base import NO_PLAN, Kind, KindContext, blank, decimal, refused, stored, whole
+from .base import (
+    LABELS_PARAMETER,
+    MONEY_PARAMETER,
+    NO_PLAN,
+    PERCENT_PARAMETER,
+    Kind,
+    KindContext,
+    Parameter,
+    blank,
+    decimal,
+    refused,
+    stored,
+    whole,
+)
 from .rows import MONEY, PERCENT, WHOLE, Column, place_error, scalar_field
 
-INPUTS = (
-    Column("population", "Declared population", WHOLE, width="10", visible_label=True),
-    Column(
-        "rate_per_patient", "Payment per patient, in pounds", MONEY, width="5",
-        visible_label=True, hint="Aspiration and reward payments together, like 1.90.",
-    ),
-    Column(
-        "practices_share_percent", "Share paid direct to practices, per cent", PERCENT,
-        width="3", visible_label=True,
-        hint="The rest is held by the PCT for invoices the consortium approves.",
-    ),
-)  # fmt: skip
-DES_KEYS = tuple(column.key for column in INPUTS)
+LABELS = {
+    "population": "Declared population",
+    "caption": "Payment per patient",
+    "total": "The payment for the population",
+    "to_practices": "Paid direct to the practices",
+    "held_by_pct": "Held by the PCT",
+    "note": "",
+    "rate": "Payment per patient, in pounds",
+    "rate_hint": "",
+    "share": "Share paid direct to practices, per cent",
+    "share_hint": "The PCT holds the rest.",
+}
+DES_KEYS = ("population", "rate_per_patient", "practices_share_percent")
 
 
 class DesFundingKind(Kind):
     template_name = "plans/structured/des_funding.html"
+    LABELS = LABELS
+    PARAMETERS = {
+        "rate_per_patient": Parameter(MONEY_PARAMETER, "the payment per patient, in pounds"),
+        "practices_share_percent": Parameter(
+            PERCENT_PARAMETER, "the per cent of the payment in the first part (to practices)"
+        ),
+        "labels": Parameter(
+            LABELS_PARAMETER,
+            "what the calculator calls its lines",
+            labels={
+                "population": "the population's input",
+                "caption": "the table's caption",
+                "total": "the whole payment",
+                "to_practices": "the first part (the practices' share)",
+                "held_by_pct": "the second part (the rest)",
+                "note": "a sentence under the table",
+                "rate": "the rate's input",
+                "rate_hint": "the hint under the rate's input",
+                "share": "the share's input",
+                "share_hint": "the hint under the share's input",
+            },
+        ),
+    }
+
+    def inputs(self) -> tuple[Column, ...]:
+        """The population, and the rate and share where the template does not set them."""
+        columns = [
+            Column("population", self.label("population"), WHOLE, width="10", visible_label=True)
+        ]
+        if self.fixed("rate_per_patient") is None:
+            columns.append(
+                Column(
+                    "rate_per_patient", self.label("rate"), MONEY, width="5",
+                    visible_label=True, hint=self.label("rate_hint"),
+                )
+            )  # fmt: skip
+        if self.fixed("practices_share_percent") is None:
+            columns.append(
+                Column(
+                    "practices_share_percent", self.label("share"), PERCENT, width="3",
+                    visible_label=True, hint=self.label("share_hint"),
+                )
+            )  # fmt: skip
+        return tuple(columns)
 
     def value_from_post(self, post, *, prefix, current):
         if f"{prefix}-population" not in post:
             return current or {}, ""
-        return {key: post.get(f"{prefix}-{key}", "") for key in DES_KEYS}, ""
+        return {column.key: post.get(f"{prefix}-{column.key}", "") for column in self.inputs()}, ""
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         if blank(data, DES_KEYS):
@@ -45,17 +105,23 @@ class DesFundingKind(Kind):
             field="practices_share_percent",
             label="The practices' share",
         )
+        rate = self.settled(
+            "rate_per_patient", rate, shown=f"{self._fixed_money('rate_per_patient')} a patient"
+        )
+        share = self.settled(
+            "practices_share_percent", share, shown=self._fixed_percent("practices_share_percent")
+        )
         if population is None:
             raise AnswerInvalid("Enter the declared population.", field="population")
         if population == 0:
             raise AnswerInvalid("The population must be at least 1.", field="population")
         if rate is None:
             raise AnswerInvalid(
-                "Enter the payment per patient, like 1.90.", field="rate_per_patient"
+                "Enter the payment per patient in pounds and pence.", field="rate_per_patient"
             )
         if share is None:
             raise AnswerInvalid(
-                "Enter the share paid to practices, like 75.", field="practices_share_percent"
+                "Enter the per cent paid direct to practices.", field="practices_share_percent"
             )
         try:
             finance.des_funding(
@@ -68,6 +134,14 @@ class DesFundingKind(Kind):
             "rate_per_patient": stored(rate),
             "practices_share_percent": stored(share),
         }
+
+    def _fixed_money(self, name: str) -> str:
+        fixed = self.fixed(name)
+        return finance.format_money(fixed, pence=True) if fixed is not None else ""
+
+    def _fixed_percent(self, name: str) -> str:
+        fixed = self.fixed(name)
+        return finance.format_percentage(fixed, places=2).replace(".00%", "%") if fixed else ""
 
     def figures(self, value, *, context: KindContext) -> dict:
         """The funding for the declared population and its split, or {} before it is given."""
@@ -91,13 +165,25 @@ class DesFundingKind(Kind):
     def present(self, data, *, context: KindContext):
         cleaned, invalid = self.checked(data, context=context)
         declared = context.declared_population
-        fields = {column.key: scalar_field(data or {}, column) for column in INPUTS}
+        fields = {column.key: scalar_field(data or {}, column) for column in self.inputs()}
         if declared:
             fields["population"].hint = f"The consortium's declared population is {declared:,}."
         figures = {
             "fields": fields,
             "error": place_error(fields.values(), invalid),
             "computed": False,
+            "labels": self.labels(),
+            "set_by_form": [
+                shown
+                for shown in (
+                    self._fixed_money("rate_per_patient")
+                    and f"{self._fixed_money('rate_per_patient')} a patient",
+                    self._fixed_percent("practices_share_percent")
+                    and f"{self._fixed_percent('practices_share_percent')} "
+                    f"{self.label('to_practices').lower()}",
+                )
+                if shown
+            ],
         }
         result = self.figures(cleaned, context=context) if cleaned else {}
         if result:

@@ -1,5 +1,7 @@
 """Freed-up resources (BANES Appendix 2): a sliding scale first returns part of the investment
-to the PBC and incentive scheme; the rest is split between the practices and the PCT (70/30)."""
+to the PBC and incentive scheme; the rest is split between the practices and the PCT. The
+scale, the share and the investment are the template's parameters where it gives them (BANES's
+in plans/definitions/banes-plan.yaml, docs/decisions/0400), else the plan's answer."""
 
 from __future__ import annotations
 
@@ -8,7 +10,15 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, KindContext, refused
+from .base import (
+    MONEY_PARAMETER,
+    NO_PLAN,
+    PERCENT_PARAMETER,
+    SCALE_PARAMETER,
+    KindContext,
+    Parameter,
+    refused,
+)
 from .rows import MONEY, PERCENT, Column, ListKind, RowSpec
 
 SCALE = RowSpec(
@@ -37,22 +47,70 @@ def _scale(steps) -> list[finance.ScaleRow]:
     ]
 
 
+SHARE = Column(
+    "practices_share_percent", "Share of the rest paid to practices, per cent", PERCENT,
+    width="3", visible_label=True, hint="The PCT receives the rest.",
+    said="The practices' share",
+)  # fmt: skip
+INVESTMENT = Column(
+    "investment_to_recover", "Investment the scale repays, in pounds", MONEY,
+    width="10", visible_label=True, said="The investment",
+)  # fmt: skip
+
+
 class FreedUpResourcesKind(ListKind):
     template_name = "plans/structured/freed_up_resources.html"
     spec = SCALE
-    scalars = (
-        Column(
-            "practices_share_percent", "Share of the rest paid to practices, per cent", PERCENT,
-            width="3", visible_label=True, hint="The PCT receives the rest.",
-            said="The practices' share",
+    PARAMETERS = {
+        "scale": Parameter(
+            SCALE_PARAMETER,
+            "the sliding scale: rows of {freed_up, returned} in pounds, in increasing order",
         ),
-        Column(
-            "investment_to_recover", "Investment the scale repays, in pounds", MONEY,
-            width="10", visible_label=True, said="The investment",
+        "practices_share_percent": Parameter(
+            PERCENT_PARAMETER, "the per cent of what the scale leaves paid to practices"
         ),
-    )  # fmt: skip
+        "investment_to_recover": Parameter(
+            MONEY_PARAMETER, "the investment the scale repays, in pounds"
+        ),
+    }
+
+    @property
+    def scalars(self) -> tuple[Column, ...]:
+        return tuple(
+            column for column in (SHARE, INVESTMENT) if not self.parameters.get(column.key)
+        )
+
+    def template_scale(self) -> list[dict] | None:
+        """The template's sliding scale as an answer stores one, or None if it sets none."""
+        scale = self.parameters.get("scale")
+        if not scale:
+            return None
+        return [
+            {"freed_up": str(row["freed_up"]), "returned_to_scheme": str(row["returned"])}
+            for row in scale
+        ]
+
+    def with_template(self, value: dict) -> dict:
+        """A value with the figures the template sets put in: what the plan works from."""
+        value = dict(value or {})
+        scale = self.template_scale()
+        if scale is not None:
+            value["scale"] = scale
+        for column in (SHARE, INVESTMENT):
+            if self.parameters.get(column.key):
+                value[column.key] = str(self.parameters[column.key])
+        return value
+
+    def value_from_post(self, post, *, prefix, current):
+        if self.template_scale() is None:
+            return super().value_from_post(post, prefix=prefix, current=current)
+        value = dict(current or {})
+        value.update({c.key: post.get(f"{prefix}-{c.key}", "") for c in self.scalars})
+        return value, ""
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
+        if self.parameters:
+            data = self._as_template_sets(data or {})
         scalars = self.clean_scalars(data)
         share = rows.amount(scalars, "practices_share_percent")
         investment = rows.amount(scalars, "investment_to_recover")
@@ -60,16 +118,16 @@ class FreedUpResourcesKind(ListKind):
         for i, step in enumerate(steps):
             if step["freed_up"] == "":
                 raise AnswerInvalid(
-                    "Enter the resources freed up, like 300000.", field=f"scale[{i}].freed_up"
+                    "Enter the resources freed up, in pounds.", field=f"scale[{i}].freed_up"
                 )
             if step["returned_to_scheme"] == "":
                 raise AnswerInvalid(
-                    "Enter the return to the scheme, like 20000 (or 0).",
+                    "Enter the return to the scheme in pounds (0 for none).",
                     field=f"scale[{i}].returned_to_scheme",
                 )
         if share is None and (steps or investment is not None):
             raise AnswerInvalid(
-                "Enter the share paid to practices, like 70.", field="practices_share_percent"
+                "Enter the per cent of the rest paid to practices.", field="practices_share_percent"
             )
         try:
             finance.validate_sliding_scale(scale=_scale(steps))
@@ -77,12 +135,54 @@ class FreedUpResourcesKind(ListKind):
                 finance.split_payment(amount=Decimal(0), practices_share_percent=share)
         except finance.FinanceInputError as error:
             raise refused(error) from None
-        return {"scale": steps, **scalars}
+        cleaned = {"scale": steps, **scalars}
+        # The template's figures are not kept in the answer: the page and the figures put
+        # them back (``with_template``), and an answer gives nothing of its own until typed.
+        fixed = self.with_template({})
+        return {key: value for key, value in cleaned.items() if key not in fixed}
+
+    def clean_scalars(self, value: dict) -> dict:
+        columns = (SHARE, INVESTMENT)
+        cleaned = {c.key: rows.clean_cell(value.get(c.key), c, field=c.key) for c in columns}
+        return {key: item for key, item in cleaned.items() if item not in (None, "")}
+
+    def _as_template_sets(self, data: dict) -> dict:
+        """The posted value with the template's figures; a different figure is refused."""
+        fixed = self.with_template({})
+        for key, value in fixed.items():
+            given = data.get(key)
+            if given in (None, "", []):
+                continue
+            if key == "scale":
+                given_rows = [
+                    (str(row.get("freed_up")), str(row.get("returned_to_scheme")))
+                    for row in rows.rows_of(data, SCALE, what="steps of the scale")
+                ]
+                same = [
+                    (Decimal(a), Decimal(b)) for a, b in given_rows if a not in ("", "None")
+                ] == [(Decimal(r["freed_up"]), Decimal(r["returned_to_scheme"])) for r in value]
+            else:
+                cleaned = self._clean_one(key, given)
+                same = cleaned is not None and Decimal(cleaned) == Decimal(value)
+            if not same:
+                raise AnswerInvalid(
+                    "The form sets the sliding scale, the practices' share and the investment: "
+                    "they cannot be changed in a plan.",
+                    field=key,
+                )
+        return {**data, **fixed}
+
+    @staticmethod
+    def _clean_one(key: str, given) -> str | None:
+        column = SHARE if key == SHARE.key else INVESTMENT
+        cleaned = rows.clean_cell(given, column, field=key)
+        return cleaned or None
 
     def figures(self, value, *, context: KindContext) -> dict:
         """The scale, and with the practices' share: how each step's resources are split
         (returned to the scheme, to practices, to the PCT), and two worked examples, between
         two steps (on the straight line) and beyond the last."""
+        value = self.with_template(value)
         scale = _scale(value.get("scale") or [])
         share = value.get("practices_share_percent")
         share = Decimal(share) if share not in (None, "") else None
@@ -126,8 +226,11 @@ class FreedUpResourcesKind(ListKind):
 
     def present(self, data, *, context: KindContext):
         source, computed, invalid = self.for_screen(data, context=context)
+        source = self.with_template(source)
         share = computed["practices_share_percent"] if computed is not None else None
-        share_field, investment_field = self.scalar_fields(source)
+        fields = {field.name: field for field in self.scalar_fields(source)}
+        share_field = fields.get(SHARE.key)
+        investment_field = fields.get(INVESTMENT.key)
         notes = {"between_steps": "between two steps", "beyond_last_step": "beyond the last step"}
 
         def split_display(split):
@@ -147,10 +250,9 @@ class FreedUpResourcesKind(ListKind):
             "rows": steps,
             "share_field": share_field,
             "investment_field": investment_field,
+            "scale_set_by_form": self.template_scale() is not None,
             "computed": share is not None,
-            "error": rows.place_error(
-                [share_field, investment_field, *rows.all_fields(steps)], invalid
-            ),
+            "error": rows.place_error([*fields.values(), *rows.all_fields(steps)], invalid),
         }
         if share is not None:
             figures["share_display"] = finance.format_percentage(share)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, KindContext, refused
+from .base import LABELS_PARAMETER, NO_PLAN, KindContext, Parameter, refused
 from .rows import NUMBER, WHOLE, Column, ListKind, RowSpec
 
 TIMES = "\N{MULTIPLICATION SIGN}"
@@ -43,13 +43,29 @@ def _hours_line(line: dict) -> finance.HoursLine:
 class HoursKind(ListKind):
     template_name = "plans/structured/hours.html"
     spec = LINES
-    scalars = (
-        Column(
-            "funded_hours", "Hours the funding buys", NUMBER, width="5", visible_label=True,
-            said="Funded hours",
-            hint="For example 1000 (DacCom: about 1,000 hours of GP and practice manager time).",
+    LABELS = {
+        "funded": "Hours the funding buys",
+        "funded_hint": "The hours of clinicians' and managers' time the funding pays for.",
+    }
+    PARAMETERS = {
+        "labels": Parameter(
+            LABELS_PARAMETER,
+            "what the allocation calls its inputs",
+            labels={
+                "funded": "the funded hours' input",
+                "funded_hint": "the hint under the funded hours' input",
+            },
         ),
-    )  # fmt: skip
+    }
+
+    @property
+    def scalars(self) -> tuple[Column, ...]:
+        return (
+            Column(
+                "funded_hours", self.label("funded"), NUMBER, width="5", visible_label=True,
+                said="Funded hours", hint=self.label("funded_hint"),
+            ),
+        )  # fmt: skip
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         cleaned = []

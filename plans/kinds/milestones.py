@@ -1,5 +1,6 @@
 """Deliverables and milestones (DacCom 6.2: "by [date] we will deliver [item]"), each with an
-owner and a status, dated within the plan's year."""
+owner and a status, dated within the plan's year unless the template's ``window`` parameter
+says "any" (a form whose milestones run beyond the year, docs/decisions/0400)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.formats import date_format
 
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, KindContext
+from .base import CHOICE_PARAMETER, NO_PLAN, KindContext, Parameter
 from .rows import CHOICE, DATE, LONG_TEXT, Column, ListKind, RowSpec
 
 STATUSES = (
@@ -35,6 +36,7 @@ MILESTONES = RowSpec(
         ),
     ),
 )  # fmt: skip
+PLAN_YEAR, ANY_DATE = "plan_year", "any"
 _PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
 _KEY = re.compile(r"[a-z0-9-]{1,20}")
 
@@ -57,10 +59,23 @@ def long_date(value: date) -> str:
 class MilestonesKind(ListKind):
     template_name = "plans/structured/milestones.html"
     spec = MILESTONES
+    PARAMETERS = {
+        "window": Parameter(
+            CHOICE_PARAMETER,
+            "when the dates may fall: plan_year (the plan's financial year, the default) or any",
+            choices=(PLAN_YEAR, ANY_DATE),
+        ),
+    }
+
+    def window(self, context: KindContext) -> tuple[date, date] | None:
+        """The dates a milestone may fall between, or None where any date will do."""
+        if self.parameters.get("window") == ANY_DATE:
+            return None
+        return plan_period(context.period)
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         milestones = rows.clean(data, MILESTONES, what="milestones")
-        period = plan_period(context.period)
+        period = self.window(context)
         used = {m["key"] for m in milestones if _KEY.fullmatch(m["key"] or "")}
         for i, milestone in enumerate(milestones):
             due = date.fromisoformat(milestone["due"]) if milestone["due"] else None
@@ -95,7 +110,7 @@ class MilestonesKind(ListKind):
             }
             for milestone in value.get("milestones") or []
         ]
-        period = plan_period(context.period)
+        period = self.window(context)
         return {
             "milestones": milestones,
             "status_counts": {

@@ -1,6 +1,10 @@
 """The incentive outcome framework (BANES Appendix 1): outcome areas and their outcomes, each
 with monitoring evidence and a weighting; the weightings add up to 100%, and the incentive pot
-is the declared population at the rate per registered patient (BANES: 95p)."""
+is the declared population at the rate per registered patient, which the template sets (its
+``rate_per_patient`` parameter) or the plan gives.
+
+Weightings that do not add up are saved with a warning beside them: a draft may be incomplete,
+a submitted plan may not (docs/decisions/0401)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,18 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
-from .base import NO_PLAN, Field, KindContext, refused
+from .base import (
+    LABELS_PARAMETER,
+    MONEY_PARAMETER,
+    NO_PLAN,
+    AnswerWarning,
+    Field,
+    KindContext,
+    Parameter,
+    decimal,
+    refused,
+    stored,
+)
 from .rows import LONG_TEXT, MONEY, PERCENT, Column, ListKind, RowSpec
 
 WEIGHTING = Column(
@@ -33,19 +48,68 @@ def _percent_shown(value: Decimal) -> str:
     return finance.format_percentage(value, places=1).replace(".0%", "%")
 
 
+def _finance_areas(areas: list[dict]) -> list[finance.OutcomeArea]:
+    return [
+        finance.OutcomeArea(
+            key=f"area {area['number'] or i + 1}",
+            title=area["area"],
+            weighting=Decimal(area["weighting_percent"]),
+            outcomes=tuple(
+                finance.Outcome(
+                    key=outcome["number"] or f"{i + 1}.{j + 1}",
+                    weighting=Decimal(outcome["weighting_percent"]),
+                    title=outcome["outcome"],
+                )
+                for j, outcome in enumerate(area.get("outcomes") or [])
+            ),
+        )
+        for i, area in enumerate(areas)
+    ]
+
+
 class OutcomeFrameworkKind(ListKind):
     template_name = "plans/structured/outcome_framework.html"
     spec = AREAS
-    scalars = (
-        Column(
-            "rate_per_patient", "Incentive per registered patient, in pounds", MONEY, width="5",
-            visible_label=True, hint="For example 0.95 for 95p.", said="The incentive per patient",
+    LABELS = {
+        "rate": "Incentive per registered patient, in pounds",
+        "rate_hint": "In pounds and pence: 0.50 for 50p.",
+    }
+    PARAMETERS = {
+        "rate_per_patient": Parameter(
+            MONEY_PARAMETER, "the incentive per registered patient, in pounds"
         ),
-    )  # fmt: skip
+        "labels": Parameter(
+            LABELS_PARAMETER,
+            "what the framework calls its inputs",
+            labels={"rate": "the rate's input", "rate_hint": "the hint under the rate's input"},
+        ),
+    }
+
+    @property
+    def scalars(self) -> tuple[Column, ...]:
+        if self.fixed("rate_per_patient") is not None:
+            return ()
+        return (
+            Column(
+                "rate_per_patient", self.label("rate"), MONEY, width="5", visible_label=True,
+                hint=self.label("rate_hint"), said="The incentive per patient",
+            ),
+        )  # fmt: skip
+
+    def _rate(self, data) -> dict:
+        """The rate per patient: the template's, or the one typed in."""
+        given = decimal(
+            data.get("rate_per_patient"),
+            field="rate_per_patient",
+            label="The incentive per patient",
+        )
+        fixed = self.fixed("rate_per_patient")
+        shown = f"{finance.format_money(fixed, pence=True)} a patient" if fixed is not None else ""
+        rate = self.settled("rate_per_patient", given, shown=shown)
+        return {"rate_per_patient": stored(rate)} if rate is not None else {}
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         areas = rows.clean(data, AREAS, what="outcome areas")
-        finance_areas = []
         for i, area in enumerate(areas):
             if not area["area"]:
                 raise AnswerInvalid("Enter the outcome area.", field=f"areas[{i}].area")
@@ -53,7 +117,6 @@ class OutcomeFrameworkKind(ListKind):
                 raise AnswerInvalid(
                     "Enter the area's weighting, like 20.", field=f"areas[{i}].weighting_percent"
                 )
-            finance_outcomes = []
             for j, outcome in enumerate(area["outcomes"]):
                 at = f"areas[{i}].outcomes[{j}]"
                 if not outcome["outcome"]:
@@ -62,27 +125,23 @@ class OutcomeFrameworkKind(ListKind):
                     raise AnswerInvalid(
                         "Enter the outcome's weighting, like 5.", field=f"{at}.weighting_percent"
                     )
-                finance_outcomes.append(
-                    finance.Outcome(
-                        key=outcome["number"] or f"{i + 1}.{j + 1}",
-                        weighting=Decimal(outcome["weighting_percent"]),
-                        title=outcome["outcome"],
-                    )
-                )
-            finance_areas.append(
-                finance.OutcomeArea(
-                    key=f"area {area['number'] or i + 1}",
-                    title=area["area"],
-                    weighting=Decimal(area["weighting_percent"]),
-                    outcomes=tuple(finance_outcomes),
-                )
-            )
-        if finance_areas:
-            try:
-                finance.validate_outcome_weightings(areas=finance_areas)
-            except finance.FinanceInputError as error:
-                raise refused(error) from None
-        return {"areas": areas, **self.clean_scalars(data)}
+        try:
+            # Refuses what cannot be read; totals that do not add up are warnings.
+            finance.outcome_weighting_mismatches(areas=_finance_areas(areas))
+        except finance.FinanceInputError as error:
+            raise refused(error) from None
+        return {"areas": areas, **self._rate(data)}
+
+    def warnings(self, value, *, context: KindContext) -> list[AnswerWarning]:
+        """Weightings that do not add up to 100%, or outcomes that do not add up to their
+        area's weighting: saved in a draft, they stop the plan being submitted."""
+        areas = value.get("areas") or []
+        if not areas:
+            return []
+        return [
+            AnswerWarning(error.message, field=error.field or "")
+            for error in finance.outcome_weighting_mismatches(areas=_finance_areas(areas))
+        ]
 
     def figures(self, value, *, context: KindContext) -> dict:
         """Each area's and outcome's weighting, their total, and the incentive pot for the
@@ -103,7 +162,7 @@ class OutcomeFrameworkKind(ListKind):
             }
             for area in value.get("areas") or []
         ]
-        rate = value.get("rate_per_patient")
+        rate = value.get("rate_per_patient") or self.fixed("rate_per_patient")
         rate = Decimal(rate) if rate else None
         declared = context.declared_population
         pot = None
@@ -119,7 +178,7 @@ class OutcomeFrameworkKind(ListKind):
 
     def present(self, data, *, context: KindContext):
         source, computed, invalid = self.for_screen(data, context=context)
-        (rate_field,) = self.scalar_fields(source)
+        rate_fields = self.scalar_fields(source)
         total_field = Field("areas", "Total weighting")
         areas = rows.draw(source.get("areas") or [], AREAS)
         for area in areas:
@@ -139,10 +198,12 @@ class OutcomeFrameworkKind(ListKind):
                 }
         screen = {
             "areas": areas,
-            "rate_field": rate_field,
+            "rate_field": rate_fields[0] if rate_fields else None,
             "total_field": total_field,
             "computed": computed is not None,
-            "error": rows.place_error([rate_field, total_field, *rows.all_fields(areas)], invalid),
+            "error": rows.place_error(
+                [*rate_fields, total_field, *rows.all_fields(areas)], invalid
+            ),
         }
         if computed is not None:
             screen["total_display"] = finance.format_percentage(computed["total_weighting"])

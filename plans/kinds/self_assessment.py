@@ -20,10 +20,13 @@ import yaml
 from .. import finance
 from ..errors import AnswerInvalid
 from .base import (
+    MONEY_PARAMETER,
     NO_PLAN,
+    WHOLE_PARAMETER,
     Field,
     Kind,
     KindContext,
+    Parameter,
     plain_to_rich,
     rich,
     rich_to_plain,
@@ -109,6 +112,17 @@ def template_definition(slug: str) -> dict:
 
 class SelfAssessmentKind(Kind):
     template_name = "plans/structured/self_assessment.html"
+    PARAMETERS = {
+        "gp_session_rate": Parameter(
+            MONEY_PARAMETER, "pounds a GP session, instead of the framework file's"
+        ),
+        "weeks_per_year": Parameter(
+            WHOLE_PARAMETER,
+            "the weeks a year is funded for, instead of the framework file's",
+            minimum="1",
+            maximum="53",
+        ),
+    }
 
     def _slug(self, data, context: KindContext) -> str:
         slug = (data or {}).get("framework") or ""
@@ -198,7 +212,9 @@ class SelfAssessmentKind(Kind):
                     "rated": summary.level(level["number"]).rated,
                     "unrated": summary.level(level["number"]).unrated,
                     "total": summary.level(level["number"]).total,
-                    "funding": level_funding(framework, level, context.declared_population),
+                    "funding": level_funding(
+                        framework, level, context.declared_population, self.parameters
+                    ),
                 }
                 for level in framework["levels"]
             ],
@@ -220,7 +236,7 @@ class SelfAssessmentKind(Kind):
         summary = self._summary(framework, ratings)
         objectives = {o["number"]: o for o in framework["objectives"]}
         population = context.declared_population
-        assumptions = framework.get("funding_assumptions") or {}
+        assumptions = funding_assumptions(framework, self.parameters)
         comments = source.get("funding_comments") or {}
         all_fields, levels = [], []
         choices = [("", "Not rated"), *[(r, r) for r in scale]]
@@ -257,7 +273,7 @@ class SelfAssessmentKind(Kind):
                 )
             counts = summary.level(level["number"])
             funding = None
-            total = level_funding(framework, level, population)
+            total = level_funding(framework, level, population, self.parameters)
             if total is not None:
                 spec = level.get("funding") or {}
                 funding = {
@@ -304,14 +320,26 @@ class SelfAssessmentKind(Kind):
         }
 
 
-def level_funding(framework: dict, level: dict, population: int | None) -> Decimal | None:
+def funding_assumptions(framework: dict, parameters) -> dict:
+    """The GP session rate and the weeks in a year: the framework file's, unless the plan's
+    template sets its own (its ``gp_session_rate`` and ``weeks_per_year`` parameters)."""
+    assumptions = dict(framework.get("funding_assumptions") or {})
+    for name in ("gp_session_rate", "weeks_per_year"):
+        if parameters.get(name):
+            assumptions[name] = parameters[name]
+    return assumptions
+
+
+def level_funding(
+    framework: dict, level: dict, population: int | None, parameters=None
+) -> Decimal | None:
     """A year's funding at ``level`` for ``population``, or None where it brings none."""
     spec = level.get("funding") or {}
     if not population or not (
         spec.get("gp_sessions_per_100k_per_week") or spec.get("staff_hours_per_100k_per_week")
     ):
         return None
-    assumptions = framework.get("funding_assumptions") or {}
+    assumptions = funding_assumptions(framework, parameters or {})
     return finance.framework_level_funding(
         population=population,
         gp_sessions_per_100k_per_week=Decimal(str(spec.get("gp_sessions_per_100k_per_week") or 0)),

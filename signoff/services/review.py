@@ -13,7 +13,7 @@ from django.utils.timezone import localtime
 
 from plans.events import event_record, last_transition
 from plans.models import Plan, PlanEvent
-from plans.selectors import missing_before
+from plans.selectors import missing_before, unresolved_before
 from plans.workflow import TRANSITIONS, Action, may_take
 
 from ..errors import Refused
@@ -77,6 +77,13 @@ def take_transition(
             "still empty: "
             + "; ".join(f"{q.number or q.title} ({who})" for q, who in missing)
             + "."
+        )
+    unresolved = unresolved_before(locked, action)
+    if unresolved:
+        raise Refused(
+            f"{len(unresolved)} answer{'s do' if len(unresolved) != 1 else ' does'} not add up "
+            "and must be fixed first: "
+            + "; ".join(f"{q.number} {q.title}: {warning}".strip() for q, warning, _ in unresolved)
         )
     from_status = locked.status
     locked.status = target or transition.target
@@ -163,3 +170,15 @@ def plan_record_submission(*, plan: Plan, user, ip_address: str | None = None) -
     return take_transition(
         plan=plan, user=user, action=Action.RECORD_SUBMISSION, ip_address=ip_address
     )
+
+
+# The verb for each transition a person takes with the plan's action form (signing has its own).
+VERBS = {
+    Action.SUBMIT: plan_submit,
+    Action.WITHDRAW: plan_withdraw,
+    Action.START_REVIEW: plan_start_review,
+    Action.REQUEST_CHANGES: plan_request_changes,
+    Action.APPROVE: plan_approve,
+    Action.REOPEN: plan_reopen,
+    Action.RECORD_SUBMISSION: plan_record_submission,
+}

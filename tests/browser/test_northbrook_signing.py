@@ -8,14 +8,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from plans import services as plan_services
 from plans.models import Plan
-from signoff import services
 from signoff.models import PlanDocument
 from tests.browser.conftest import assert_accessible, current_code
 from tests.factories import PASSWORD
 from tests.integration.signoff.pdf_helpers import pdf_text
-from tests.northbrook import NAMES, TITLES, appoint_finance, imported, organisation, written_plan
+from tests.northbrook import NAMES, TITLES, appoint_finance, approved_plan, organisation
 from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,14 +76,7 @@ def sign_by_keyboard(page, live_server, plan: Plan, user, title: str) -> None:
 def test_four_signatories_of_a_second_pcts_form_sign_by_keyboard_alone(new_page, live_server):
     northbrook = organisation()
     appoint_finance(northbrook)
-    plan = written_plan(northbrook, imported())
-    services.plan_submit(plan=plan, user=northbrook.editor)
-    services.plan_start_review(plan=plan, user=northbrook.lead)
-    assessment = plan.answers.get(question__key="pct-assessment")
-    plan_services.answer_save(
-        answer=assessment, user=northbrook.lead, base_version=assessment.version, text="<p>Ok.</p>"
-    )
-    services.plan_approve(plan=plan, user=northbrook.lead)
+    plan = approved_plan(northbrook)
 
     for key in ORDER:
         user = northbrook.signatories[key]

@@ -229,24 +229,6 @@ def test_zero_population_is_refused_on_the_population(client, daccom):
     assert "The population must be at least 1." in response.content.decode()
 
 
-def test_banes_weightings_not_totalling_100_are_refused(client):
-    load_organisations()
-    load_plans()
-    client.force_login(User.objects.get(email="editor.banes@example.org"))
-    plan = Plan.objects.get(consortium__slug="banes")
-    key = "incentive-outcome-framework"
-    post = form_post(client, plan, key)
-    post[f"q-{key}-areas[0].weighting_percent"] = ["6"]
-    post[f"q-{key}-areas[0].outcomes[0].weighting_percent"] = ["2"]
-
-    response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
-
-    assert response.status_code == 400
-    assert "The weightings add up to 101%; they must add up to exactly 100%." in (
-        response.content.decode()
-    )
-
-
 def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):
     plan = Plan.objects.get(consortium__slug="daccom", template__family__endswith="self-assessment")
     page = part_page(client, plan, "self-assessment")

@@ -8,41 +8,29 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans import services as plan_services
 from plans import template_files
 from plans.exports import content_sha256
 from plans.models import Plan
-from signoff import services
 from signoff.errors import Refused
 from signoff.models import PlanDocument
-from tests.factories import PASSWORD
 from tests.integration.signoff.pdf_helpers import pdf_text
 from tests.northbrook import (
     FORM,
     NAMES,
     TITLES,
     appoint_finance,
+    approved,
     imported,
     organisation,
     written_plan,
 )
-from tests.two_factor import SecondFactorClient, recovery_code
+from tests.review_factories import sign
+from tests.two_factor import SecondFactorClient
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = Plan.Status
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "pdf"
 NO_FINANCE = "No one holds PCT Director of Finance at Northbrook PCT: assign someone"
-
-
-def sign(plan, user):
-    return services.signature_add(
-        plan=plan,
-        user=user,
-        password=PASSWORD,
-        code=recovery_code(user),
-        typed_name=user.full_name,
-        confirmed=True,
-    )
 
 
 def home_page(user) -> str:
@@ -71,13 +59,7 @@ def test_the_northbrook_form_goes_from_import_to_four_signatures_the_pdf_and_ver
     assert template.questions.filter(number="B1a").exists()
 
     plan = written_plan(northbrook, template)
-    services.plan_submit(plan=plan, user=northbrook.editor)
-    services.plan_start_review(plan=plan, user=northbrook.lead)
-    assessment = plan.answers.get(question__key="pct-assessment")
-    plan_services.answer_save(
-        answer=assessment, user=northbrook.lead, base_version=assessment.version, text="<p>Ok.</p>"
-    )
-    services.plan_approve(plan=plan, user=northbrook.lead)
+    approved(northbrook, plan)
 
     # Out of turn: only the consortium's chair signs first.
     for key in ("chief", "pec"):

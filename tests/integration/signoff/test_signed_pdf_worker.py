@@ -17,7 +17,7 @@ from tests.integration.signoff.pdf_helpers import (
     pdf_text,
 )
 from tests.plan_factories import demo_daccom_plan
-from tests.two_factor import recovery_code
+from tests.review_factories import sign
 from tests.worker import broker_for_this_process, celery_worker, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -57,16 +57,7 @@ def test_the_signed_demo_plan_gets_a_sealed_pdf_from_a_real_worker():
 
     with broker_for_this_process(), celery_worker() as worker:
         for user in signatories:
-            services.signature_add(
-                plan=plan,
-                user=user,
-                password=PASSWORD,
-                code=recovery_code(user),
-                typed_name=user.full_name,
-                confirmed=True,
-                ip_address="192.0.2.10",
-                user_agent="pytest",
-            )
+            sign(plan, user, password=PASSWORD, ip_address="192.0.2.10", user_agent="pytest")
         signed_at = time.monotonic()
 
         def the_pdf_is_ready():

@@ -22,9 +22,9 @@ from tests.review_factories import (
     SIGNATORY_ROLES,
     person,
     put_in_state,
+    sign,
     three_signatory_plan,
 )
-from tests.two_factor import recovery_code
 
 Role = User.Role
 Status = Plan.Status
@@ -53,24 +53,9 @@ ALLOWED = {
 
 def take(action: Action, plan: Plan, user: User) -> None:
     if action == Action.SIGN:
-        services.signature_add(
-            plan=plan,
-            user=user,
-            password=PASSWORD,
-            code=recovery_code(user),
-            typed_name=user.full_name,
-            confirmed=True,
-        )
+        sign(plan, user)
         return
-    verb = {
-        Action.SUBMIT: services.plan_submit,
-        Action.WITHDRAW: services.plan_withdraw,
-        Action.START_REVIEW: services.plan_start_review,
-        Action.REQUEST_CHANGES: services.plan_request_changes,
-        Action.APPROVE: services.plan_approve,
-        Action.REOPEN: services.plan_reopen,
-        Action.RECORD_SUBMISSION: services.plan_record_submission,
-    }[action]
+    verb = services.review.VERBS[action]
     words = {Action.REQUEST_CHANGES: "summary", Action.REOPEN: "reason"}
     extra = {words[action]: "Please look again at 4.2."} if action in words else {}
     verb(plan=plan, user=user, **extra)
@@ -214,14 +199,7 @@ class TestSigning:
         chair = person(CHAIR, plan)
 
         with pytest.raises(Refused, match="not your password"):
-            services.signature_add(
-                plan=plan,
-                user=chair,
-                password="wrong",
-                code=recovery_code(chair),
-                typed_name="A Chair",
-                confirmed=True,
-            )
+            sign(plan, chair, password="wrong")
         assert not plan.signatures.exists()
 
     def test_signing_twice_or_without_confirming_or_a_name_is_refused(self):
@@ -324,7 +302,7 @@ def test_concurrent_sign_requests_by_one_signatory_give_exactly_one_signature():
     start = threading.Barrier(5)
     outcomes = []
 
-    def sign():
+    def sign_at_once():
         start.wait()
         try:
             take(Action.SIGN, Plan.objects.get(pk=plan.pk), chair)
@@ -334,7 +312,7 @@ def test_concurrent_sign_requests_by_one_signatory_give_exactly_one_signature():
         finally:
             close_old_connections()
 
-    threads = [threading.Thread(target=sign) for _ in range(5)]
+    threads = [threading.Thread(target=sign_at_once) for _ in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:

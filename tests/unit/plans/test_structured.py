@@ -257,17 +257,23 @@ def test_banes_weightings_are_5_5_20_40_30_totalling_100():
     assert shown["rate_display"] == "95p"
 
 
-def test_weightings_not_totalling_100_are_refused():
-    data = KINDS["outcome_framework"].clean(BANES["incentive-outcome-framework"])
+def test_weightings_not_totalling_100_are_kept_with_a_warning_on_the_total():
+    kind = KINDS["outcome_framework"]
+    data = kind.clean(BANES["incentive-outcome-framework"])
     data["areas"][4]["weighting_percent"] = "35"
     data["areas"][4]["outcomes"][2]["weighting_percent"] = "20"
 
-    refused = refusal("outcome_framework", data)
+    kept = kind.clean(data)
+    (warning,) = kind.warnings(kept, context=KindContext())
 
-    assert refused.field == "areas"
-    assert refused.message == "The weightings add up to 105%; they must add up to exactly 100%."
+    assert kept["areas"][4]["weighting_percent"] == "35"
+    assert warning.field == "areas"
+    assert warning.message == "The weightings add up to 105%; they must add up to exactly 100%."
     data["areas"][4]["outcomes"][2]["weighting_percent"] = "15"
-    assert refusal("outcome_framework", data).field == "areas[4].weighting_percent"
+    fields = [w.field for w in kind.warnings(kind.clean(data), context=KindContext())]
+    assert fields == ["areas[4].weighting_percent", "areas"]
+    as_printed = kind.clean(BANES["incentive-outcome-framework"])
+    assert kind.warnings(as_printed, context=KindContext()) == []
 
 
 def test_banes_freed_up_scale_reproduces_every_row_of_the_table():
@@ -360,3 +366,73 @@ def test_a_long_target_title_is_refused_on_its_field():
     data = {"projects": [{"title": "P", "targets": [
         {"code": "1.1", "title": "t" * 20_001, "planned_saving": "5"}]}]}  # fmt: skip
     assert refusal("projects", data).field == "projects[0].targets[0].title"
+
+
+# ---- Settings from the template (issue 13.3, docs/decisions/0400-0402) -----------------------
+
+
+def test_a_form_whose_milestones_run_beyond_the_year_sets_the_window_to_any():
+    data = {"milestones": [{"item": "New clinic", "due": {"day": "1", "month": "9",
+                                                          "year": "2009"}}]}  # fmt: skip
+    anywhere = KINDS["milestones"].configured({"window": "any"})
+
+    kept = anywhere.clean(data, context=daccom_plan())
+
+    assert kept["milestones"][0]["due"] == "2009-09-01"
+    assert refusal("milestones", data).field == "milestones[0].due"
+
+
+def test_the_business_case_questions_are_the_templates_with_the_patients_after_the_last():
+    own = KINDS["business_cases"].configured(
+        {"questions": [{"key": "need", "label": "Local need"}, {"key": "cost", "label": "Cost"}]}
+    )
+    case = {"project": "Falls service", "need": "<p>Many falls.</p>", "patients_min": "40"}
+
+    shown = own.present(own.clean({"cases": [case]}), context=daccom_plan())
+
+    questions = shown["cases"][0]["questions"]
+    assert [(q["number"], q["label"], q["patients"]) for q in questions] == [
+        (1, "Local need", False),
+        (2, "Cost", True),
+    ]
+    assert shown["cases"][0]["patients"] == "At least 40 patients"
+    assert "outline" not in shown["cases"][0]["fields"]
+
+
+def test_the_incentive_rate_a_template_sets_is_used_and_not_asked_for():
+    fixed = KINDS["outcome_framework"].configured({"rate_per_patient": "0.95"})
+    framework = {key: value for key, value in BANES["incentive-outcome-framework"].items()}
+    del framework["rate_per_patient"]
+
+    cleaned = fixed.clean(framework, context=daccom_plan())
+    shown = fixed.present(cleaned, context=daccom_plan())
+
+    assert cleaned["rate_per_patient"] == "0.95"
+    assert shown["rate_field"] is None
+    assert shown["rate_display"] == "95p"
+    assert shown["pot_display"] == "£142,500"
+
+
+def test_a_calculators_labels_are_the_templates_and_the_defaults_name_no_one():
+    own = KINDS["hours"].configured({"labels": {"funded": "Sessions the allowance buys"}})
+
+    (funded,) = own.scalar_fields({})
+    (default,) = KINDS["hours"].scalar_fields({})
+
+    assert funded.label == "Sessions the allowance buys"
+    assert "DacCom" not in default.hint
+    assert "DES" not in " ".join(KINDS["des_funding"].labels().values())
+
+
+def test_a_template_may_fund_the_framework_levels_over_its_own_weeks():
+    data = {"framework": "dacorum-pbc-framework", "ratings": {}}
+    own = KINDS["self_assessment"].configured({"weeks_per_year": "52"})
+
+    shown = own.present(own.clean(data, context=daccom_plan()), context=daccom_plan())
+    default = figures("self_assessment", data)
+
+    def level_2(screen):
+        return next(level for level in screen["levels"] if level["number"] == 2)["funding"]
+
+    assert level_2(default)["total_display"] == "£90,000"
+    assert (level_2(shown)["total_display"], level_2(shown)["weeks"]) == ("£93,600", "52")

@@ -8,6 +8,7 @@ from plans import template_files
 from plans.models import PlanTemplate, QuestionKind, TemplateQuestion
 from tests.factories import CommissionerFactory
 from tests.plan_factories import template_definition
+from tests.review_factories import SIGNATORIES
 
 pytestmark = pytest.mark.django_db
 
@@ -28,31 +29,10 @@ def test_all_four_seed_forms_load(demo_pcts):
         "banes-plan",
     }
     assert templates["daccom-locality-plan-v2"].version_label == "May 2006 Version 2.0"
+    daccom_chair, *pct_signatories = SIGNATORIES
     assert templates["daccom-locality-plan-2006"].signatories == [
-        {
-            "key": "consortium-executive-chair",
-            "title": "DacCom Executive Chair",
-            "side": "consortium",
-            "body": "",
-            "position": "Executive Chair",
-            "step": 1,
-        },
-        {
-            "key": "pct-joint-pec-commissioning-committee-chair",
-            "title": "Joint PEC Commissioning Committee Chair",
-            "side": "pct",
-            "body": "Joint PEC Commissioning Committee",
-            "position": "Chair",
-            "step": 2,
-        },
-        {
-            "key": "pct-chief-executive",
-            "title": "PCT Chief Executive",
-            "side": "pct",
-            "body": "",
-            "position": "Chief Executive",
-            "step": 3,
-        },
+        {**daccom_chair, "title": "DacCom Executive Chair"},
+        *pct_signatories,
     ]
     red_house = templates["red-house-plan"]
     assert red_house.signatories == [], "the document asks for approval, not signatures"

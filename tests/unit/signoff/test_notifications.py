@@ -8,9 +8,8 @@ from plans.models import Plan, PlanEvent
 from signoff import notifications, services
 from signoff.models import Comment, Notification
 from signoff.notifications import Reason
-from tests.factories import PASSWORD, ConsortiumFactory, UserFactory
-from tests.review_factories import person, put_in_state, three_signatory_plan
-from tests.two_factor import recovery_code
+from tests.factories import ConsortiumFactory, UserFactory
+from tests.review_factories import person, put_in_state, sign, three_signatory_plan
 
 Role = User.Role
 Status = Plan.Status
@@ -47,16 +46,15 @@ class Cast:
             rows = rows.filter(event__kind=kind)
         return {n.recipient: n.reason for n in rows}
 
-
-def sign(plan, user):
-    services.signature_add(
-        plan=plan,
-        user=user,
-        password=PASSWORD,
-        code=recovery_code(user),
-        typed_name=user.full_name,
-        confirmed=True,
-    )
+    def lead_asks(self, body: str, **extra) -> Comment:
+        """The PCT's lead starts a thread on question 2 (``extra``: its visibility)."""
+        return services.comment_add(
+            plan=self.plan,
+            user=self.lead,
+            body=body,
+            question=self.plan.template.questions.get(key="question-2"),
+            **extra,
+        )
 
 
 def test_a_submission_is_told_to_the_pcts_leads_only():
@@ -158,9 +156,7 @@ def test_a_comment_on_a_consortium_question_goes_to_those_who_wrote_its_answer()
 def test_a_comment_on_an_answer_nobody_wrote_goes_to_the_consortiums_editors():
     cast = Cast(Status.IN_REVIEW)
 
-    services.comment_add(
-        plan=cast.plan, user=cast.lead, body="Empty?", question=question(cast.plan, "question-2")
-    )
+    cast.lead_asks("Empty?")
 
     assert cast.told() == dict.fromkeys([cast.editor, cast.editor2], Reason.COMMENT)
 
@@ -181,58 +177,35 @@ def test_a_comment_on_a_pct_question_goes_to_the_other_pct_leads():
 def test_a_pct_only_comment_is_never_told_to_the_consortium():
     cast = Cast(Status.IN_REVIEW)
 
-    services.comment_add(
-        plan=cast.plan,
-        user=cast.lead,
-        body="Between us: check their list sizes.",
-        question=question(cast.plan, "question-2"),
-        visibility=Comment.Visibility.INTERNAL,
-    )
+    cast.lead_asks("Between us: check their list sizes.", visibility=Comment.Visibility.INTERNAL)
 
     assert cast.told() == {cast.lead2: Reason.COMMENT}
 
 
-def test_a_reply_goes_to_everyone_who_wrote_in_the_thread_but_the_replier():
+@pytest.mark.parametrize(
+    ("extra", "first_replier", "replier", "told"),
+    [
+        ({}, "editor", "chair", ["lead", "editor"]),
+        ({"visibility": Comment.Visibility.INTERNAL}, "pec", "lead2", ["lead", "pec"]),
+    ],
+    ids=["everyone-who-wrote-but-the-replier", "a-pct-only-thread-to-pct-people-only"],
+)
+def test_a_reply_goes_to_everyone_who_wrote_in_the_thread_but_the_replier(
+    extra, first_replier, replier, told
+):
     cast = Cast(Status.IN_REVIEW)
-    thread = services.comment_add(
-        plan=cast.plan,
-        user=cast.lead,
-        body="Which year?",
-        question=question(cast.plan, "question-2"),
-    )
-    services.comment_reply(thread=thread, user=cast.editor, body="2005/06.")
+    thread = cast.lead_asks("Which year?", **extra)
+    services.comment_reply(thread=thread, user=getattr(cast, first_replier), body="2005/06.")
     Notification.objects.all().delete()
 
-    services.comment_reply(thread=thread, user=cast.chair, body="Confirmed.")
+    services.comment_reply(thread=thread, user=getattr(cast, replier), body="Confirmed.")
 
-    assert cast.told() == dict.fromkeys([cast.lead, cast.editor], Reason.REPLY)
-
-
-def test_a_reply_in_a_pct_only_thread_goes_to_pct_people_only():
-    cast = Cast(Status.IN_REVIEW)
-    thread = services.comment_add(
-        plan=cast.plan,
-        user=cast.lead,
-        body="Between us.",
-        question=question(cast.plan, "question-2"),
-        visibility=Comment.Visibility.INTERNAL,
-    )
-    services.comment_reply(thread=thread, user=cast.pec, body="Agreed.")
-    Notification.objects.all().delete()
-
-    services.comment_reply(thread=thread, user=cast.lead2, body="Noted.")
-
-    assert cast.told() == dict.fromkeys([cast.lead, cast.pec], Reason.REPLY)
+    assert cast.told() == dict.fromkeys([getattr(cast, name) for name in told], Reason.REPLY)
 
 
 def test_notify_comment_may_be_called_again_for_the_same_event_without_duplicates():
     cast = Cast(Status.IN_REVIEW)
-    thread = services.comment_add(
-        plan=cast.plan,
-        user=cast.lead,
-        body="Which year?",
-        question=question(cast.plan, "question-2"),
-    )
+    thread = cast.lead_asks("Which year?")
     event = PlanEvent.objects.get(plan=cast.plan, kind=PlanEvent.Kind.COMMENT)
 
     notifications.notify_comment(event, thread)
