@@ -10,6 +10,16 @@ Kind = ReturnLine.Kind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _date(label: str, *, required: str = "", initial=None) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=bool(required),
+        initial=initial,
+        widget=DATE,
+        error_messages={"required": required, "invalid": "Enter a real date."},
+    )
+
+
 class OpenReturnForm(forms.Form):
     label = forms.CharField(
         label="Period",
@@ -17,22 +27,8 @@ class OpenReturnForm(forms.Form):
         max_length=MAX_LABEL_CHARACTERS,
         error_messages={"required": "Enter the period the return covers, like Q1 2006/07."},
     )
-    period_end = forms.DateField(
-        label="The period ends on",
-        widget=DATE,
-        error_messages={
-            "required": "Enter the date the period ends.",
-            "invalid": "Enter a real date.",
-        },
-    )
-    due_on = forms.DateField(
-        label="The return is due on",
-        widget=DATE,
-        error_messages={
-            "required": "Enter the date the return is due.",
-            "invalid": "Enter a real date.",
-        },
-    )
+    period_end = _date("The period ends on", required="Enter the date the period ends.")
+    due_on = _date("The return is due on", required="Enter the date the return is due.")
 
 
 def _choices(statuses: dict[str, str]) -> list[tuple[str, str]]:
@@ -80,13 +76,7 @@ class ReturnForm(forms.Form):
                 label="Status", required=False, choices=_choices(statuses), initial=line.status
             )
             if line.kind == Kind.MILESTONE:
-                self.fields[f"{p}-done_on"] = forms.DateField(
-                    label="Date done",
-                    required=False,
-                    widget=DATE,
-                    initial=line.done_on,
-                    error_messages={"invalid": "Enter a real date."},
-                )
+                self.fields[f"{p}-done_on"] = _date("Date done", initial=line.done_on)
                 self.fields[f"{p}-note"] = _note("Note", line.note)
             else:
                 self.fields[f"{p}-note"] = _note("Evidence", line.note)

@@ -141,6 +141,16 @@ def _locked(monitoring_return: MonitoringReturn) -> MonitoringReturn:
     )
 
 
+def _locked_for_consortium(monitoring_return: MonitoringReturn, user, *, doing: str):
+    """The return locked for the consortium's change, refused when it is not theirs to make."""
+    locked = _locked(monitoring_return)
+    if not allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, locked):
+        raise Refused(f"Only the consortium's people can {doing} its monitoring return.")
+    if locked.status not in EDITABLE:
+        raise Refused(f"The return is {locked.get_status_display().lower()}: it cannot change.")
+    return locked
+
+
 def _apply(line: ReturnLine, typed: LineInput) -> None:
     name = f"{line.get_kind_display()} {line.reference}"
     if line.kind == Kind.TARGET:
@@ -175,11 +185,7 @@ def return_save(
     """Records what the consortium typed: each line by its id, and the commentary. Every line
     is checked before any is saved."""
     with transaction.atomic():
-        locked = _locked(monitoring_return)
-        if not allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, locked):
-            raise Refused("Only the consortium's people can fill its monitoring return.")
-        if locked.status not in EDITABLE:
-            raise Refused(f"The return is {locked.get_status_display().lower()}: it cannot change.")
+        locked = _locked_for_consortium(monitoring_return, user, doing="fill")
         known = {line.pk: line for line in locked.lines.all()}
         unknown = set(lines) - set(known)
         if unknown:
@@ -208,11 +214,7 @@ def missing_in(monitoring_return: MonitoringReturn) -> list[ReturnLine]:
 
 def return_submit(*, monitoring_return: MonitoringReturn, user) -> MonitoringReturn:
     with transaction.atomic():
-        locked = _locked(monitoring_return)
-        if not allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, locked):
-            raise Refused("Only the consortium's people can submit its monitoring return.")
-        if locked.status not in EDITABLE:
-            raise Refused(f"The return is {locked.get_status_display().lower()} already.")
+        locked = _locked_for_consortium(monitoring_return, user, doing="submit")
         missing = missing_in(locked)
         if missing:
             raise Refused(

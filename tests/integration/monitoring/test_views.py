@@ -14,18 +14,10 @@ from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
 from plans.exports import content_sha256
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
-from tests.integration.monitoring.conftest import demo_user
+from tests.monitoring_factories import editor_of, lead_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = MonitoringReturn.Status
-
-
-def lead_of(plan):
-    return demo_user("lead", plan.consortium.commissioner.slug)
-
-
-def editor_of(plan):
-    return demo_user("editor", plan.consortium.slug)
 
 
 def open_q1(plan) -> MonitoringReturn:
