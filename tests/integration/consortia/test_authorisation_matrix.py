@@ -206,7 +206,11 @@ def consortium_and_plan_pages(client, consortium: Consortium) -> bool:
     plan_page = _status(
         client, reverse("plan_detail", args=[plan.pk]), allowed_status=200, refused=(404,)
     )
-    return consortium_page(client, consortium) and plan_page
+    # In-year monitoring's page of the plan is scoped exactly like the plan's own page.
+    monitoring_page = _status(
+        client, reverse("monitoring:plan", args=[plan.pk]), allowed_status=200, refused=(404,)
+    )
+    return consortium_page(client, consortium) and plan_page and monitoring_page
 
 
 def action_page(action: str, state: str) -> Probe:
