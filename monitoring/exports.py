@@ -1,4 +1,4 @@
-"""Figures out as CSV: per plan (its latest accepted return) and per PCT (one row per
+"""Figures out as CSV and Excel: per plan (its latest accepted return) and per PCT (one row per
 consortium and target). Numbers are written as plain numbers; text that a spreadsheet would
 run as a formula is escaped (docs/decisions/0443)."""
 
@@ -7,6 +7,12 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .services import CRITERION_STATUSES, MILESTONE_STATUSES
+
+STATUS_WORDS = {**MILESTONE_STATUSES, **CRITERION_STATUSES}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,6 +38,34 @@ def csv_bytes(header: list[str], rows: list[list]) -> bytes:
     writer.writerows([cell(value) for value in row] for row in rows)
     # A byte order mark so that Excel reads the pound signs and names as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+MONEY_FORMAT = "£#,##0.00"
+DATE_FORMAT = "d mmmm yyyy"
+
+
+def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
+    """One sheet: the header in bold, money and dates as typed numbers and dates, and every
+    text cell written as text, so that nothing typed into the service runs as a formula."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for heading in sheet[1]:
+        heading.font = Font(bold=True)
+    for values in rows:
+        sheet.append([None if value is None else value for value in values])
+        for written in sheet[sheet.max_row]:
+            if isinstance(written.value, str):
+                written.data_type = "s"
+            elif isinstance(written.value, Decimal):
+                written.number_format = MONEY_FORMAT
+            elif isinstance(written.value, date):
+                written.number_format = DATE_FORMAT
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 PLAN_HEADER = [
@@ -67,7 +101,7 @@ def plan_rows(delivery) -> list[list]:
                 line.text,
                 line.planned_on,
                 line.planned_saving,
-                line.status,
+                STATUS_WORDS.get(line.status, line.status),
                 line.done_on,
                 line.actual_to_date,
                 line.forecast_for_year,

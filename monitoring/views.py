@@ -23,12 +23,6 @@ def _plan(request, plan_id: int):
     return get_object_or_404(plans_visible_to(request.user), pk=plan_id)
 
 
-def _csv(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 @require_GET
 def to_do(request):
@@ -161,21 +155,35 @@ def return_detail(request, return_id: int):
     return redirect("monitoring:return", return_id=item.pk)
 
 
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", lambda title, header, rows: exports.csv_bytes(header, rows)),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.xlsx_bytes,
+    ),
+}
+
+
+def _download(fmt: str, title: str, header: list[str], rows: list[list], name: str):
+    content_type, write = FORMATS[fmt]
+    response = HttpResponse(write(title, header, rows), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
+    return response
+
+
 @login_required
 @require_GET
-def plan_figures_csv(request, plan_id: int):
+def plan_figures(request, plan_id: int, fmt: str):
     """The plan's latest accepted return, one row a line."""
     plan = _plan(request, plan_id)
     rows = exports.plan_rows(selectors.delivery(plan))
-    return _csv(
-        exports.csv_bytes(exports.PLAN_HEADER, rows),
-        f"{plan.consortium.slug}-{plan.period.replace('/', '-')}-delivery.csv",
-    )
+    name = f"{plan.consortium.slug}-{plan.period.replace('/', '-')}-delivery"
+    return _download(fmt, "Delivery", exports.PLAN_HEADER, rows, name)
 
 
 @login_required
 @require_GET
-def round_figures_csv(request):
+def round_figures(request, fmt: str):
     """Every signed plan in the user's scope, one row per consortium and target."""
     rows = exports.round_rows(selectors.deliveries_visible_to(request.user))
-    return _csv(exports.csv_bytes(exports.ROUND_HEADER, rows), "delivery.csv")
+    return _download(fmt, "Delivery", exports.ROUND_HEADER, rows, "delivery")

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
@@ -103,14 +104,30 @@ def test_the_pct_opens_a_return_the_consortium_fills_it_and_the_dashboard_shows_
     assert "Planned against actual savings by target" in dashboard
     assert "1 of 4 criteria met in full" in dashboard
 
-    rows = csv_rows(client.get(reverse("monitoring:plan_csv", args=[plan.pk])))
+    rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
     target = next(row for row in rows if row[1] == "1.1")
     assert target[4:5] + target[7:10] == ["153000.00", "40000.00", "150000.00", "-3000.00"]
     assert target[10] == '\'=HYPERLINK("x")'
-    everyone = csv_rows(client.get(reverse("monitoring:round_csv")))
+    everyone = csv_rows(client.get(reverse("monitoring:round_figures", args=["csv"])))
     assert sum(1 for row in everyone[1:] if row[0] == plan.consortium.name) == len(
         [t for t in item.lines.all() if t.kind == ReturnLine.Kind.TARGET]
     )
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "xlsx"])).content)
+    )
+    cells = {row[1].value: row for row in book.active.iter_rows(min_row=2)}
+    first = cells["1.1"]
+    assert [first[i].value for i in (4, 7, 8, 9)] == [153000, 40000, 150000, -3000]
+    assert all(first[i].data_type == "n" for i in (4, 7, 8, 9))
+    assert first[10].value == '=HYPERLINK("x")' and first[10].data_type == "s"
+    assert cells["6.2a"][6].value.date() == date(2006, 6, 20)
+    planned = sum(row[4].value for row in cells.values() if row[0].value == "Savings target")
+    assert planned == 2676000  # the pages' £2,676,000 (£2.68m)
+    per_pct = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:round_figures", args=["xlsx"])).content)
+    ).active
+    assert sum(row[5].value for row in per_pct.iter_rows(min_row=2)) == 2676000
+
     plan.refresh_from_db()
     assert content_sha256(plan) == signed_hash
 
@@ -124,7 +141,7 @@ def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
 
     for url in (
         reverse("monitoring:plan", args=[plan.pk]),
-        reverse("monitoring:plan_csv", args=[plan.pk]),
+        reverse("monitoring:plan_figures", args=[plan.pk, "csv"]),
         reverse("monitoring:return", args=[item.pk]),
     ):
         assert client.get(url).status_code == 404, url
@@ -132,7 +149,7 @@ def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
         client.post(reverse("monitoring:return", args=[item.pk]), {"action": "save"}).status_code
         == 404
     )
-    assert csv_rows(client.get(reverse("monitoring:round_csv")))[1:] == []
+    assert csv_rows(client.get(reverse("monitoring:round_figures", args=["csv"])))[1:] == []
     assert "Q1 2006/07" not in client.get(reverse("monitoring:to_do")).content.decode()
 
 
