@@ -1,7 +1,7 @@
 """The money, hours and counts in a PBC plan, as pure functions on ``decimal.Decimal``.
 
 Nothing here imports Django, and nothing touches a float: amounts are ``Decimal`` (or ``int``)
-in pounds, percentages are ``Decimal`` numbers of per cent (``Decimal("75")`` for 75%).
+in pounds, percentages are ``Decimal`` numbers of per cent (``Decimal("60")`` for 60%).
 Every rate, share, weighting and scale is an argument, because in the product each one is a
 setting of the plan template or of the PCT, never a constant of the code.
 
@@ -16,10 +16,12 @@ answer ("projects[0].targets[1].planned_saving", "lines[2].hours"), the same nam
 has on the page (plans/kinds/rows.py), so nothing translates it. Passing a float, or any
 other non-exact number, is a programming error and raises ``TypeError``.
 
-The figures the functions are tested against come from the seed documents (see
-``/work/shared/seeds/README.md``): DacCom's plan (savings, DES funding split, hours), the BANES
-plan (95p incentive, outcome framework weightings, freed-up resources sliding scale) and DacCom's
-self-assessment against the PCT's PBC Framework (funding per level, rating counts).
+The figures the functions are tested against (tests/unit/plans/test_finance.py) come from the
+seed documents (see ``/work/shared/seeds/README.md``): DacCom's plan (savings, DES funding
+split, hours), the BANES plan (incentive, outcome framework weightings, freed-up resources
+sliding scale) and DacCom's self-assessment against the PCT's PBC Framework (funding per level,
+rating counts). The rates themselves are in the definition files (plans/definitions/), never
+here (docs/decisions/0400).
 """
 
 from __future__ import annotations
@@ -182,7 +184,7 @@ def _sign(amount: Decimal) -> str:
 
 
 def format_money(amount: Decimal, *, pence: bool | None = None) -> str:
-    """``amount`` in full: "£285,000", "£213,750", "£0.95", "£1,234.50".
+    """``amount`` in full: "£15,000", "£9,000", "£0.50", "£1,234.50".
 
     ``pence``: True always shows pence, False rounds to whole pounds, None (default) shows
     pence only when the amount, rounded to the penny, has some.
@@ -338,9 +340,9 @@ class PaymentSplit:
 def split_payment(*, amount: Decimal, practices_share_percent: Decimal) -> PaymentSplit:
     """Split a payment between the practices and a budget held by the PCT.
 
-    DacCom 5.4 splits both the aspiration payment and the reward payment this way (75% to
-    practices, 25% held by the PCT). The PCT's part is the amount less the practices' part, so
-    the two always add up to the amount exactly.
+    DacCom 5.4 splits both the aspiration payment and the reward payment this way; a
+    management allowance may split its instalments the same way. The PCT's part is the amount
+    less the practices' part, so the two always add up to the amount exactly.
     """
     amount = _money(amount, field="amount", label="The payment")
     share = _percent(
@@ -358,7 +360,7 @@ def split_payment(*, amount: Decimal, practices_share_percent: Decimal) -> Payme
 
 
 def funding_for_population(*, population: int, rate_per_patient: Decimal) -> Decimal:
-    """Population x rate per patient: 150,000 x £1.90 = £285,000."""
+    """Population x rate per patient."""
     population = _population(population, field="population")
     rate = _money(rate_per_patient, field="rate_per_patient", label="The rate per patient")
     return population * rate
@@ -383,11 +385,9 @@ class DesFunding:
 def des_funding(
     *, population: int, rate_per_patient: Decimal, practices_share_percent: Decimal
 ) -> DesFunding:
-    """The PBC DES funding for a declared population and its split.
-
-    DacCom: 150,000 patients x £1.90 = £285,000 (aspiration and reward payments together);
-    75% to practices = £213,750 ("£214k"), 25% held by the PCT = £71,250 ("£71k").
-    """
+    """A payment per patient for a declared population (DacCom 5.4's DES funding, aspiration
+    and reward payments together) and its split; the rate and the share are the template's
+    (plans/definitions/daccom-*.yaml)."""
     total = funding_for_population(population=population, rate_per_patient=rate_per_patient)
     return DesFunding(
         population=population,
@@ -398,7 +398,7 @@ def des_funding(
 
 
 def incentive_pot(*, registered_patients: int, rate_per_patient: Decimal) -> Decimal:
-    """A practice's incentive pot: registered list x rate per patient (BANES: 95p a patient)."""
+    """A practice's incentive pot: registered list x rate per patient (BANES Appendix 1)."""
     return funding_for_population(population=registered_patients, rate_per_patient=rate_per_patient)
 
 
@@ -549,7 +549,7 @@ def outcome_payment(
 @dataclass(frozen=True)
 class ScaleRow:
     """A row of the sliding scale: when ``freed_up`` is freed up, ``returned`` goes back to fund
-    the PBC and practice incentive scheme (BANES: £300,000 freed up returns £20,000)."""
+    the PBC and practice incentive scheme (BANES Appendix 2)."""
 
     freed_up: Decimal
     returned: Decimal
@@ -611,20 +611,19 @@ def validate_sliding_scale(*, scale: Sequence[ScaleRow]) -> tuple[ScaleRow, ...]
 def scheme_return(*, amount: Decimal, scale: Sequence[ScaleRow]) -> Decimal:
     """What the sliding scale returns to the PBC and incentive scheme for ``amount`` freed up.
 
-    * On a row: that row's return (BANES £300,000 returns £20,000).
-    * Between two rows: linear interpolation between them (BANES £250,000 returns £10,000;
-      £650,000 returns £125,000). Reason: the document calls the table a "sliding scale" and
-      gives it in £100,000 steps as a schedule, not as bands; and a step function (the return
-      of the highest row not above the amount) would make practices worse off for freeing up
-      more: £299,999 would leave them 70% of £299,999 = £209,999, but £300,000 only £196,000.
+    * On a row: that row's return.
+    * Between two rows: linear interpolation between them. Reason: BANES calls its table a
+      "sliding scale" and prints it in even steps as a schedule, not as bands; and a step
+      function (the return of the highest row not above the amount) would leave practices
+      worse off for freeing up a little more, just at a row, than just below it (the worked
+      figures are in plans/definitions/banes-plan.yaml and tests/unit/plans/test_finance.py).
       Interpolation keeps every part rising with the amount, which is what a finance lead would
       expect of a sliding scale.
-    * Below the first row: linear from £0 at £0 to the first row (BANES: £0, as its first row
-      returns £0), for the same reason, no cliff edge.
+    * Below the first row: linear from £0 at £0 to the first row, for the same reason, no
+      cliff edge.
     * Beyond the last row: the last row's return, unchanged; the rest is split between
-      practices and PCT. BANES: "Further freed up resources to be allocated at 70% to
-      practices, 30% to PCT", the £400,000 returned at £1.2m being all of the part 1 and 2
-      investment (approx £400K), which is the most the scale exists to fund.
+      practices and PCT. BANES says further freed-up resources are shared at its split, the
+      last row returning all of the investment the scale exists to repay.
     """
     rows = validate_sliding_scale(scale=scale)
     amount = _money(amount, field="amount", label="The resources freed up")
@@ -655,12 +654,11 @@ def freed_up_resources_split(
     """Split freed-up resources into (return to the scheme, to practices, to PCT).
 
     First the sliding scale's return (see :func:`scheme_return` for between and beyond the
-    rows), then the remainder split by the practices' share, the PCT taking the rest. BANES:
-    £300,000 freed up gives £20,000 to the scheme, £196,000 (70% of £280,000) to practices and
-    £84,000 to the PCT. The three parts always add up to the amount exactly.
+    rows), then the remainder split by the practices' share, the PCT taking the rest. The
+    three parts always add up to the amount exactly.
 
     ``minimum_practices_share_percent`` / ``maximum_practices_share_percent``: optional bounds
-    the share must respect (the national guidance: practices may use "a minimum of 70%").
+    the share must respect (the national guidance sets a minimum share for practices).
     """
     share = _percent(
         practices_share_percent, field="practices_share_percent", label="The practices' share"
@@ -819,12 +817,9 @@ def framework_level_funding(
     GP sessions and practice-staff hours are set per 100,000 population per week; cost =
     (sessions x session rate + hours x hourly rate) x population / 100,000 x weeks per year.
 
-    The PCT's framework (seed 003) gives Level 2 as 3 GP sessions and 10 staff hours at £30 an
-    hour per 100,000 per week, Level 3 as 6 sessions and 20 hours, and "approximately £90k"
-    and "approximately £180k" for DacCom's 150,000. It states neither the GP session rate nor
-    the weeks in a year. £300 a session over 50 weeks reproduces both figures exactly
-    (Level 2: (4.5 x £300 + 15 x £30) x 50 = £90,000; Level 3: £180,000), and no other
-    round rate does (52 weeks would need £284.62 a session), so those are the demo settings.
+    Every figure is the framework file's (plans/definitions/frameworks/), or the template's
+    where it sets the session rate or the weeks; that file explains the demo's choice of a
+    session rate and weeks the seed document does not state.
     """
     population = _population(population, field="population")
     sessions = _hours(

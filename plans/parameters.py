@@ -34,7 +34,7 @@ def _quoted(value) -> str:
 
 
 def _number(value, *, label: str) -> tuple[Decimal | None, str | None]:
-    """A figure written in the file ("1.90", "75") as a Decimal, or why it cannot be one."""
+    """A figure written in the file ("1.50", "60") as a Decimal, or why it cannot be one."""
     if not isinstance(value, str):
         return None, f'{label} must be a number written as text, like "1.50"'
     try:

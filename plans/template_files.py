@@ -815,6 +815,28 @@ class ImportPreview:
         return [(QuestionKind(kind).label, count) for kind, count in used.items()]
 
     @property
+    def settings(self) -> list[dict]:
+        """Each question's parameters as the preview lists them: figures as written, lists
+        and labels by what they hold (docs/decisions/0400)."""
+
+        def shown(name, value) -> str:
+            if isinstance(value, dict):
+                return f"{name}: {', '.join(str(key) for key in value)}"
+            if isinstance(value, list):
+                return f"{name}: {len(value)} row{'s' if len(value) != 1 else ''}"
+            return f"{name}: {value}"
+
+        return [
+            {
+                "question": f"{question['number']} {question['title']}".strip(),
+                "settings": "; ".join(shown(n, v) for n, v in question["parameters"].items()),
+            }
+            for part in self.definition["parts"]
+            for question in part["questions"]
+            if question["parameters"]
+        ]
+
+    @property
     def signatories(self) -> list[dict]:
         return [
             {

@@ -3,7 +3,7 @@ the plan around an answer (``KindContext``), reading numbers and text typed into
 the input a template draws (``Field``). Lists and tables are plans/kinds/rows.py.
 
 Figures are stored in ``answer.data`` as JSON: money, rates and percentages as decimal strings
-("153000", "1.90", "75"), whole numbers as ints, so nothing is ever a float.
+("153000", "1.50", "60"), whole numbers as ints, so nothing is ever a float.
 
 Field names: every input is named by its path in the answer's value
 ("projects[0].targets[1].planned_saving"), after the answer form's prefix; a refusal

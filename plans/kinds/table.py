@@ -237,7 +237,7 @@ class TableKind(Kind):
 
 
 def shown_cell(value, column: dict) -> str:
-    """A stored cell as the page and the PDF print it: "£12,000", "75%", "31 March 2007",
+    """A stored cell as the page and the PDF print it: "£12,000", "60%", "31 March 2007",
     "Yes"; text as it is."""
     kind = column.get("type") or "text"
     if value in (None, ""):

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consortia.demo import load_organisations
+from consortia.models import User
 from plans import services, template_files
 from plans.demo import load_plans
 from plans.errors import AnswerInvalid
@@ -18,6 +20,7 @@ from plans.models import Plan, PlanTemplate
 from plans.selectors import kind_context
 from plans.structured import kind_for
 from plans.workflow import may_edit_answer
+from tests.factories import UserFactory
 from tests.northbrook import FORM, imported, organisation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -169,3 +172,22 @@ def test_parties_the_form_names_say_who_completes_and_map_to_who_edits(client):
     written = template_files.export(template)
     assert written["parts"][2]["questions"][0]["completed_by"] == "practice"
     assert template_files.preview(written).outcome is template_files.Outcome.UNCHANGED
+
+
+def test_the_import_preview_lists_the_rates_the_form_sets(client):
+    organisation()
+    client.force_login(UserFactory(role=User.Role.SITE_ADMIN))
+
+    preview = client.post(
+        reverse("admin:plans_plantemplate_import"),
+        {"file": SimpleUploadedFile("northbrook.yaml", FORM.read_bytes())},
+    )
+
+    shown = preview.content.decode()
+    assert "Rates and settings the form sets" in shown
+    assert (
+        '<th scope="row">C3 The management allowance and when it is paid</th><td>'
+        "rate_per_patient: 1.50; practices_share_percent: 60; labels: population, caption, "
+        "total, to_practices, held_by_pct, note</td>"
+    ) in shown
+    assert '<th scope="row">Payment per patient</th><td>1</td>' in shown

@@ -1,0 +1,49 @@
+"""A BANES editor saves weightings totalling 90%: the draft keeps them with a warning beside
+the question, the readiness check and the submit page list it, and every page passes axe
+(issue 13.4, docs/decisions/0401)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from consortia.demo import DEMO_PASSWORD, load_organisations
+from plans.demo import load_plans
+from plans.models import Plan
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+KEY = "incentive-outcome-framework"
+AT_90 = "The weightings add up to 90%; they must add up to exactly 100%."
+
+
+def test_weightings_at_90_percent_are_kept_flagged_and_stop_submission(live_server, page):
+    load_organisations()
+    load_plans()
+    plan = Plan.objects.get(consortium__slug="banes")
+    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    part = live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"])
+
+    page.goto(part)
+    question = page.locator(f"#question-{KEY}")
+    question.locator(f'input[name="q-{KEY}-areas[4].outcomes[1].weighting_percent"]').fill("5")
+    question.locator(f'input[name="q-{KEY}-areas[4].weighting_percent"]').fill("20")
+    question.locator(".app-answer-actions button").click()
+    question.locator(".app-save-status").filter(has_text=re.compile("Saved at")).wait_for()
+
+    page.goto(part)
+    warning = page.locator(f"#question-{KEY}-warnings")
+    assert AT_90 in warning.inner_text()
+    assert_accessible(page)
+    screenshot(page, "weightings-at-90-banes")
+
+    page.goto(live_server.url + reverse("plan_ready", args=[plan.pk]))
+    fixes = page.get_by_role("table", name="Answers to fix before submitting")
+    assert AT_90 in fixes.inner_text()
+    assert_accessible(page)
+
+    page.goto(live_server.url + reverse("plan_action", args=[plan.pk, "submit"]))
+    main = page.locator("main").inner_text()
+    assert "1 answer does not add up" in main and AT_90 in main
+    assert_accessible(page)
