@@ -109,3 +109,12 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name the token",
+        help_text="Say what will use it, like Finance spreadsheet.",
+        max_length=MAX_LABEL_CHARACTERS,
+        error_messages={"required": "Name the token, like Finance spreadsheet."},
+    )

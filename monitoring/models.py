@@ -90,3 +90,23 @@ class ReturnLine(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.text[:40]}"
+
+
+class ApiToken(models.Model):
+    """A person's key to the read-only API: only its SHA-256 is kept, shown once when made.
+    Revoking it keeps the record (docs/decisions/0444)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to tell it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -2,6 +2,8 @@
 or sends it back; the consortium (its editors and chair) fills it and submits it. Each refuses,
 with the reason in the user's words, what the rules do not allow; none writes to the plan."""
 
+import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +18,7 @@ from plans.exports import content_sha256
 from plans.models import Plan
 from signoff.errors import Refused
 
-from .models import MonitoringReturn, ReturnLine
+from .models import ApiToken, MonitoringReturn, ReturnLine
 from .signed_lines import signed_lines
 
 Status = MonitoringReturn.Status
@@ -264,3 +266,33 @@ def return_send_back(
     if not comment:
         raise Refused("Say what the consortium should change.")
     return _review(monitoring_return, user, to=Status.SENT_BACK, comment=comment)
+
+
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new API token for ``user``, and its key, which is shown this once and never kept."""
+    name = (name or "").strip()
+    if not name:
+        raise Refused("Name the token, like Finance spreadsheet.")
+    if len(name) > MAX_LABEL_CHARACTERS:
+        raise Refused(f"A token's name can have at most {MAX_LABEL_CHARACTERS} characters.")
+    if not (user.consortium_id or user.commissioner_id):
+        raise Refused("Only people of a consortium or a PCT can have API tokens.")
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, key_sha256=token_hash(key), prefix=key[:8]
+    )
+    return token, key
+
+
+def token_revoke(*, token_id: int, user) -> ApiToken:
+    """Revokes one of the user's own tokens; a revoked token opens nothing."""
+    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at=None).first()
+    if token is None:
+        raise Refused("That token is revoked already, or is not yours.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token

@@ -19,6 +19,7 @@ register_converter(FormatConverter, "fmt")
 
 app_name = "monitoring"
 urlpatterns = [
+    path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("monitoring/", views.to_do, name="to_do"),
     path("monitoring/delivery.<fmt:fmt>", views.round_figures, name="round_figures"),
     path("monitoring/returns/<int:return_id>/", views.return_detail, name="return"),

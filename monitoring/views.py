@@ -15,7 +15,7 @@ from plans.selectors import plans_visible_to
 from signoff.errors import Refused
 
 from . import exports, presenters, selectors, services
-from .forms import OpenReturnForm, ReturnForm, ReviewForm
+from .forms import OpenReturnForm, ReturnForm, ReviewForm, TokenForm
 from .models import MonitoringReturn
 
 
@@ -187,3 +187,39 @@ def round_figures(request, fmt: str):
     """Every signed plan in the user's scope, one row per consortium and target."""
     rows = exports.round_rows(selectors.deliveries_visible_to(request.user))
     return _download(fmt, "Delivery", exports.ROUND_HEADER, rows, "delivery")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The person's API tokens: make one (its key shown once) or revoke one."""
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    key = ""
+    refusal = ""
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                token_id = request.POST.get("revoke", "")
+                if not token_id.isdigit():
+                    raise Refused("Choose a token to revoke.")
+                revoked = services.token_revoke(token_id=int(token_id), user=request.user)
+                messages.success(request, f"Token {revoked.name} revoked.")
+                return redirect("monitoring:api_tokens")
+            if form.is_valid():
+                _token, key = services.token_create(
+                    user=request.user, name=form.cleaned_data["name"]
+                )
+                form = TokenForm()
+        except Refused as error:
+            refusal = error.message
+    return render(
+        request,
+        "monitoring/api_tokens.html",
+        {
+            "form": form,
+            "key": key,
+            "refusal": refusal,
+            "tokens": list(request.user.api_tokens.all()),
+        },
+        status=400 if request.method == "POST" and not key else 200,
+    )
