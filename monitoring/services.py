@@ -279,8 +279,6 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
         raise Refused("Name the token, like Finance spreadsheet.")
     if len(name) > MAX_LABEL_CHARACTERS:
         raise Refused(f"A token's name can have at most {MAX_LABEL_CHARACTERS} characters.")
-    if not (user.consortium_id or user.commissioner_id):
-        raise Refused("Only people of a consortium or a PCT can have API tokens.")
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, key_sha256=token_hash(key), prefix=key[:8]
