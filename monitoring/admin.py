@@ -3,23 +3,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.admin import ReadOnlyInline
 from signoff.admin import ReadOnlyForAdministrators
 
 from .models import MonitoringReturn, ReturnLine
 
 
-class LineInline(admin.TabularInline):
+class LineInline(ReadOnlyInline):
     model = ReturnLine
-    extra = 0
-    can_delete = False
     fields = ("reference", "kind", "status", "actual_to_date", "forecast_for_year", "done_on")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonitoringReturn)

@@ -48,6 +48,14 @@ class PlanOut(Schema):
     consortium: str
     template: str
 
+    @staticmethod
+    def resolve_consortium(plan) -> str:
+        return plan.consortium.slug
+
+    @staticmethod
+    def resolve_template(plan) -> str:
+        return plan.template.slug
+
 
 class LineOut(Schema):
     kind: str
@@ -76,17 +84,6 @@ class ReturnOut(Schema):
     lines: list[LineOut]
 
 
-def _plan_out(plan) -> dict:
-    return {
-        "id": plan.pk,
-        "title": plan.title,
-        "period": plan.period,
-        "status": plan.status,
-        "consortium": plan.consortium.slug,
-        "template": plan.template.slug,
-    }
-
-
 def _plan(request, plan_id: int):
     return get_object_or_404(plans_visible_to(request.auth), pk=plan_id)
 
@@ -94,12 +91,12 @@ def _plan(request, plan_id: int):
 @api.get("/plans", response=list[PlanOut], summary="Plans in your scope")
 @paginate(PageNumberPagination, page_size=50)
 def plan_list(request):
-    return [_plan_out(plan) for plan in plans_visible_to(request.auth).order_by("pk")]
+    return plans_visible_to(request.auth).order_by("pk")
 
 
 @api.get("/plans/{plan_id}", response=PlanOut, summary="A plan and its status")
 def plan_detail(request, plan_id: int):
-    return _plan_out(_plan(request, plan_id))
+    return _plan(request, plan_id)
 
 
 @api.get(
@@ -128,7 +125,7 @@ def plan_figures(request, plan_id: int):
 @paginate(PageNumberPagination, page_size=50)
 def plan_returns(request, plan_id: int):
     plan = _plan(request, plan_id)
-    return list(
+    return (
         MonitoringReturn.objects.filter(plan=plan)
         .prefetch_related("lines")
         .order_by("period_end", "pk")

@@ -5,6 +5,8 @@ import json
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openapi_spec_validator import validate
 
@@ -14,6 +16,7 @@ from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import editor_of, lead_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+API_LIST_QUERIES = 3
 
 
 def bearer(user) -> dict:
@@ -142,3 +145,16 @@ def test_a_person_makes_and_revokes_a_token_on_their_page(client, monitored):
     assert token.revoked_at is not None
     page = client.get(reverse("monitoring:api_tokens")).content.decode()
     assert "Revoked" in page and key not in page
+
+
+def test_the_api_docs_and_the_plan_list_keep_to_a_query_budget(client, monitored):
+    plan, _item = monitored
+    headers = bearer(editor_of(plan))
+    assert client.get("/api/v1/docs").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get("/api/v1/plans", **headers)
+    assert listed.status_code == 200
+    # The token with its person, the plans' count, one page of plans.
+    assert len(queries) == API_LIST_QUERIES
