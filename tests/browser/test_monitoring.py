@@ -96,6 +96,14 @@ def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard
     assert_accessible(page)
     screenshot(page, "monitoring-delivery-dashboard")
 
+    page.goto(f"{live_server.url}/monitoring/")
+    page.get_by_role("link", name="make an API token").click()
+    page.get_by_label("Name the token").fill("Finance spreadsheet")
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.locator("#new-token")).not_to_be_empty()
+    assert_accessible(page)
+    screenshot(page, "monitoring-api-tokens")
+
     plan.refresh_from_db()
     assert content_sha256(plan) == signed_hash
     assert not plan.signatures.exclude(voided_at=None).exists()
