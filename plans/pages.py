@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 
-from . import history, presenters, selectors
+from . import fragments, history, presenters, selectors
 from .events import last_reviewed_at
 from .forms import AnswerForm
 from .models import Answer, Plan, TemplatePart
@@ -72,6 +72,7 @@ def part_page(user, plan: Plan, part_key: str) -> PartPage | None:
 def _question_rows(user, plan, part, answers):
     rows = []
     context = selectors.kind_context(plan)
+    context_digest = fragments.context_digest(context)
     for question in part.questions.all():
         answer = answers.get(question.pk)
         row = presenters.question_row(question, answer, plan, context=context)
@@ -82,6 +83,7 @@ def _question_rows(user, plan, part, answers):
                     question=question,
                     initial={"base_version": answer.version, "text": answer.text},
                 )
+        row.fragment_key = fragments.question_key(row, plan, context=context_digest)
         rows.append(row)
     return rows
 

@@ -64,6 +64,8 @@ class QuestionRow:
     table_rows: list = field(default_factory=list)
     structured_template: str = ""
     structured: dict = field(default_factory=dict)
+    #: the cache key of its block (plans.fragments); "" renders it afresh
+    fragment_key: str = ""
     #: what is inconsistent in the saved answer (kept as a draft; stops submission)
     warnings: list = field(default_factory=list)
 
@@ -134,6 +136,11 @@ class TaskList:
     @property
     def total(self) -> int:
         return len(self.answerable)
+
+    @property
+    def carried_count(self) -> int:
+        """Answers copied from last year's plan and not yet edited or confirmed."""
+        return sum(1 for row in self.answerable if row.answer and row.answer.carried_forward)
 
 
 def task_list(

@@ -41,3 +41,58 @@ def static_url(path: str) -> str:
 def headings_from(html: str, top: int) -> str:
     """Stored (already sanitised) HTML with its headings in order under the page's own."""
     return mark_safe(renumbered(str(html or ""), int(top)))  # noqa: S308 - sanitised when stored
+
+
+# --- Cached question blocks (plans.fragments, docs/decisions/0420) ---
+
+
+class CachedFragmentNode(template.Node):
+    def __init__(self, key, nodelist):
+        self.key = key
+        self.nodelist = nodelist
+
+    def render(self, context):
+        from django.core.cache import cache
+
+        from plans.fragments import CSRF_HOLE, FRAGMENT_SECONDS
+
+        key = self.key.resolve(context)
+        if not key:
+            return self.nodelist.render(context)
+        html = cache.get(key)
+        if html is None:
+            with context.push(csrf_hole=True):
+                html = str(self.nodelist.render(context))
+            cache.set(key, html, FRAGMENT_SECONDS)
+        # The hole comes before anything of the answer's, and the answer's HTML is sanitised
+        # (no comments survive), so only the hole is filled.
+        return mark_safe(html.replace(CSRF_HOLE, csrf_input(context), 1))  # noqa: S308
+
+
+@register.tag
+def cached_fragment(parser, token):
+    """``{% cached_fragment key %}...{% endcached_fragment %}``: the block from the cache under
+    ``key`` (plans.fragments.question_key), rendered and kept there when missing; an empty key
+    renders it afresh. Inside, ``{% csrf_field %}`` leaves a hole this fills per response."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("cached_fragment takes one key")
+    nodelist = parser.parse(("endcached_fragment",))
+    parser.delete_first_token()
+    return CachedFragmentNode(parser.compile_filter(bits[1]), nodelist)
+
+
+def csrf_input(context) -> str:
+    from django.template.defaulttags import CsrfTokenNode
+
+    return CsrfTokenNode().render(context)
+
+
+@register.simple_tag(takes_context=True)
+def csrf_field(context):
+    """The CSRF input, or inside a cached fragment the hole its response fills."""
+    from plans.fragments import CSRF_HOLE
+
+    if context.get("csrf_hole"):
+        return mark_safe(CSRF_HOLE)  # noqa: S308 - a constant
+    return mark_safe(csrf_input(context))  # noqa: S308 - Django's own input

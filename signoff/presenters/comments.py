@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
+from plans.fragments import fragment_key
 from plans.models import Answer, Plan, TemplatePart
 
 from .. import passages, selectors
@@ -79,6 +81,9 @@ class CommentBlock:
     target_key: str
     threads: list[ThreadView] = field(default_factory=list)
     form: CommentForm | None = None
+    #: the cache key of the form's markup (plans.fragments): the same for every reader with
+    #: the same choices, with the CSRF token left out
+    form_key: str = ""
 
     @property
     def open_count(self) -> int:
@@ -171,6 +176,18 @@ def comment_threads(
         if block is None:
             continue
         block.threads.append(thread_view(thread, current_text=texts[key], may_comment=may_comment))
+    for block in [*blocks.values(), guidance]:
+        if block is not None and block.form is not None:
+            block.form_key = fragment_key(
+                "comment-form",
+                [
+                    plan.pk,
+                    block.target,
+                    block.target_key,
+                    may_keep_internal,
+                    settings.COMMISSIONER_WORD,
+                ],
+            )
     for block in [*blocks.values(), guidance]:
         if block is not None:
             block.threads.sort(key=lambda thread: thread.resolved)

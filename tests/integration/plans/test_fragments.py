@@ -1,0 +1,159 @@
+"""The part page's cached blocks (plans.fragments, docs/decisions/0420): whatever changes shows
+at once, nothing of one reader reaches another, and two web processes share one cache."""
+
+import re
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import override_settings
+from django.urls import reverse
+
+from consortia.models import User
+from plans import services
+from plans.models import Answer, TemplateQuestion
+from signoff import services as review_services
+from tests import services as test_services
+from tests.plan_factories import plan_with_questions
+from tests.review_factories import person
+from tests.two_factor import SecondFactorClient
+
+Role = User.Role
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def plan():
+    return plan_with_questions(questions=4)
+
+
+@pytest.fixture
+def editor(plan):
+    return person(Role.CONSORTIUM_EDITOR, plan)
+
+
+def signed_in(user) -> SecondFactorClient:
+    client = SecondFactorClient()
+    client.force_login(user)
+    return client
+
+
+def part_page(client, plan) -> str:
+    response = client.get(reverse("part_detail", args=[plan.pk, first_question(plan).part.key]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def first_question(plan) -> TemplateQuestion:
+    """The first rich-text question (its part has three with the fair-shares one's PCT part)."""
+    return plan.template.questions.get(key="question-1")
+
+
+def save(plan, user, text):
+    answer = Answer.objects.get(plan=plan, question=first_question(plan))
+    return services.answer_save(
+        answer=answer, user=user, text=text, base_version=answer.version, autosave=True
+    )
+
+
+def answer_forms(page: str) -> list[str]:
+    return re.findall(r'<form class="app-answer-form".*?</form>', page, re.S)
+
+
+def test_an_edit_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    part_page(client, plan)
+
+    save(plan, editor, "<p>Freshly written words</p>")
+
+    assert "Freshly written words" in part_page(client, plan)
+
+
+def test_a_comment_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    part_page(client, plan)
+
+    review_services.comment_add(
+        plan=plan, user=editor, body="A comment made just now", question=first_question(plan)
+    )
+
+    assert "A comment made just now" in part_page(client, plan)
+
+
+def test_a_permission_change_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    assert answer_forms(part_page(client, plan))
+
+    editor.role = Role.PCT_LEAD
+    editor.commissioner = plan.consortium.commissioner
+    editor.consortium = None
+    editor.save()
+    client.force_login(editor)  # a lead gives the second factor
+
+    assert answer_forms(part_page(client, plan)) == []
+
+
+def test_a_template_change_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    part_page(client, plan)
+
+    TemplateQuestion.objects.filter(pk=first_question(plan).pk).update(
+        note="<p>A note added to the draft form</p>", note_ref="N1"
+    )
+
+    assert "A note added to the draft form" in part_page(client, plan)
+
+
+def test_each_reader_gets_their_own_csrf_token_in_a_cached_block(plan, editor):
+    other = person(Role.CONSORTIUM_EDITOR, plan)
+    first, second = signed_in(editor), signed_in(other)
+    part_page(first, plan)
+
+    page = part_page(second, plan)
+
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert tokens
+    secret = second.cookies["csrftoken"].value
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+
+
+def test_a_readers_choices_never_reach_another(plan, editor):
+    lead = person(Role.PCT_LEAD, plan)
+    part_page(signed_in(lead), plan)  # the lead may keep a comment internal
+
+    page = part_page(signed_in(editor), plan)
+
+    assert "only: the consortium does not see it" not in page
+    assert "only: the consortium does not see it" in part_page(signed_in(lead), plan)
+
+
+def test_a_reviewers_page_is_not_the_editors(plan, editor):
+    part_page(signed_in(editor), plan)
+
+    page = part_page(signed_in(person(Role.PCT_LEAD, plan)), plan)
+
+    assert answer_forms(page) == []
+
+
+@pytest.mark.redis
+def test_an_edit_through_one_process_shows_at_once_through_another(plan, editor):
+    """Two clients on one Redis cache stand in for two web processes (as production runs:
+    pbc/settings/production.py keeps the cache in Redis)."""
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": test_services.REDIS_URL,
+            "KEY_PREFIX": f"test-fragments-{plan.pk}",
+        }
+    }
+    with override_settings(CACHES=caches):
+        reader, writer = signed_in(editor), signed_in(editor)
+        part_page(reader, plan)
+        key = first_question(plan).key
+        response = writer.post(
+            reverse("answer_edit", args=[plan.pk, key]),
+            {f"q-{key}-base_version": 0, f"q-{key}-text": "<p>Saved through the other</p>"},
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.status_code == 200
+
+        assert "Saved through the other" in part_page(reader, plan)
