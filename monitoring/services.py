@@ -14,9 +14,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from consortia.permissions import Perm, allowed
-from plans.exports import content_sha256
 from plans.models import Plan
 from signoff.errors import Refused
+from signoff.signing import SigningState
 
 from .models import ApiToken, MonitoringReturn, ReturnLine
 from .signed_lines import signed_lines
@@ -50,10 +50,16 @@ class LineInput:
 
 
 def _signed_hash(plan: Plan) -> str:
-    hashes = set(plan.signatures.live().values_list("content_sha256", flat=True))
+    """The one content hash the plan's live signatures bind, checked against its content now
+    in the canonical version they were given in (signoff.signing)."""
+    state = SigningState.of(plan)
+    hashes = state.signed_hashes
     if len(hashes) != 1:
         raise Refused("The plan has no complete set of live signatures to monitor against.")
-    return hashes.pop()
+    signed = next(iter(hashes))
+    if state.content_sha256(plan) != signed:
+        raise Refused("The plan's content no longer matches its signatures: ask for help.")
+    return signed
 
 
 def return_open(
@@ -76,8 +82,6 @@ def return_open(
     if due_on < period_end:
         raise Refused("The return cannot be due before its period ends.")
     signed = _signed_hash(plan)
-    if content_sha256(plan) != signed:
-        raise Refused("The plan's content no longer matches its signatures: ask for help.")
     lines = signed_lines(plan)
     try:
         with transaction.atomic():

@@ -2,13 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-<<<<<<< HEAD
 from monitoring.api import api
 
-from . import forms, oidc, two_factor, views
-=======
 from . import forms, oidc, rounds, two_factor, views
->>>>>>> main
 
 handler400 = "pbc.views.bad_request"
 handler403 = "pbc.views.permission_denied"

@@ -11,7 +11,7 @@ from consortia.demo import DEMO_PASSWORD
 from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
-from plans.exports import content_sha256
+from signoff.canonical import content_sha256
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.monitoring_factories import editor_of, lead_of, signed
 from tests.plan_factories import demo_daccom_plan

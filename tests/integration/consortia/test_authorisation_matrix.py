@@ -14,11 +14,8 @@ from django.urls import reverse
 from consortia.demo import appoint_by_role
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
-<<<<<<< HEAD
-from monitoring.services import token_create
-=======
 from consortia.presenters import people_url
->>>>>>> main
+from monitoring.services import token_create
 from plans.models import Plan
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.review_factories import put_in_state, three_signatory_plan

@@ -7,8 +7,8 @@ import pytest
 
 from monitoring import selectors, services
 from monitoring.models import MonitoringReturn
-from plans.exports import content_sha256
 from plans.models import Plan
+from signoff.canonical import content_sha256
 from tests.northbrook import appoint_finance, approved_plan, organisation
 from tests.review_factories import sign
 

@@ -6,7 +6,7 @@ import pytest
 from monitoring import selectors, services
 from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
-from plans.exports import content_sha256
+from signoff.canonical import content_sha256
 from signoff.errors import Refused
 from tests.monitoring_factories import editor_of, lead_of
 

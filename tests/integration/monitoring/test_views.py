@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
-from plans.exports import content_sha256
+from signoff.canonical import content_sha256
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import editor_of, lead_of
 

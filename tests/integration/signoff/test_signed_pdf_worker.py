@@ -7,17 +7,9 @@ import time
 import pytest
 
 from consortia import demo as consortia_demo
-<<<<<<< HEAD
-from plans.exports import content_sha256
 from plans.models import Plan, PlanEvent, TemplateQuestion
 from signoff import seal
-=======
-from consortia.models import User
-from plans.models import Plan, PlanEvent, TemplateQuestion
-from plans.selectors import missing_required
-from signoff import seal, services
 from signoff.canonical import content_sha256
->>>>>>> main
 from signoff.models import PlanDocument
 from tests.integration.signoff.pdf_helpers import (
     pdf_text,
