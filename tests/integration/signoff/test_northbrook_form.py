@@ -9,9 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import template_files
+from plans.errors import AnswerInvalid
 from plans.models import Plan
+from plans.services import answer_save
 from signoff.canonical import content_sha256
 from signoff.errors import Refused
+from tests.integration.signoff.pdf_helpers import pdf_text
 from tests.northbrook import (
     FORM,
     NAMES,
@@ -30,6 +33,31 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = Plan.Status
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "pdf"
 NO_FINANCE = "No one holds PCT Director of Finance at Northbrook PCT: assign someone"
+
+
+def budget_and_risks_written(plan: Plan, editor) -> None:
+    """C1 with money in each practice's row, its Total typed wrong on purpose, and D1 with a
+    risk: the form computes each row's total, the column totals and the score."""
+    budget = plan.answers.get(question__key="practice-budgets")
+    answer_save(answer=budget, user=editor, base_version=budget.version, rows=[
+        {"name": "Mill Lane Surgery", "prescribing": "5000000", "secondary_care": "2000000",
+         "community": "1000000", "total": "9000000"},
+        {"name": "Quay Street Practice", "prescribing": "1000000", "secondary_care": "500000",
+         "community": "250000", "total": ""},
+    ])  # fmt: skip
+    risks = plan.answers.get(question__key="risk-register")
+    answer_save(answer=risks, user=editor, base_version=risks.version, rows=[
+        {"risk": "Activity rises", "likelihood": "4", "impact": "5", "score": "",
+         "owner": "Chair", "mitigation": "Monthly review"},
+    ])  # fmt: skip
+    budget.refresh_from_db()
+    risks.refresh_from_db()
+    assert [row["total"] for row in budget.rows] == ["8000000", "1750000"]
+    assert risks.rows[0]["score"] == "20"
+    with pytest.raises(AnswerInvalid, match=r"Likelihood \(1-5\) must be a number"):
+        answer_save(answer=risks, user=editor, base_version=risks.version, rows=[
+            {"risk": "Activity rises", "likelihood": "four", "impact": "5"},
+        ])  # fmt: skip
 
 
 def home_page(user) -> str:
@@ -58,6 +86,7 @@ def test_the_northbrook_form_goes_from_import_to_four_signatures_the_pdf_and_ver
     assert template.questions.filter(number="B1a").exists()
 
     plan = written_plan(northbrook, template)
+    budget_and_risks_written(plan, northbrook.editor)
     approved(northbrook, plan)
 
     # Out of turn: only the consortium's chair signs first.
@@ -92,6 +121,11 @@ def test_the_northbrook_form_goes_from_import_to_four_signatures_the_pdf_and_ver
     ]
     assert {s.content_sha256 for s in signatures} == {content_sha256(plan)}
     pdf = signed_pdf(plan)
+    text = " ".join(pdf_text(pdf).split())
+    # The budget's computed totals and the risk score, worked out by the form, not typed.
+    for figure in ("8,000,000", "1,750,000", "9,750,000", "Total"):
+        assert figure in text, figure
+    assert "Mill Lane Surgery 5,000,000" in text or "Mill Lane Surgery £5,000,000" in text
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"northbrook-{'-then-'.join(middle)}.pdf").write_bytes(pdf)
 
