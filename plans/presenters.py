@@ -117,6 +117,21 @@ def question_row(
     )
 
 
+def task_row(question, answer, plan) -> QuestionRow:
+    """One question as the task list shows it: its state and who completes it, without the
+    figures, tables and warnings the part page works out (issue 16: the task list presented
+    every answer in full to show a tag)."""
+    state = answer_state(answer)
+    return QuestionRow(
+        question=question,
+        answer=answer,
+        completed_by=completed_by_label(question, plan),
+        state=state,
+        tag_class=STATE_TAG_CLASSES[state],
+        last_changed="",
+    )
+
+
 @dataclass
 class TaskList:
     parts: list[PartRow]
@@ -138,15 +153,13 @@ class TaskList:
         return len(self.answerable)
 
 
-def task_list(
-    plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer], *, context: KindContext
-) -> TaskList:
+def task_list(plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer]) -> TaskList:
     return TaskList(
         parts=[
             PartRow(
                 part=part,
                 questions=[
-                    question_row(question, answers.get(question.pk), plan, context=context)
+                    task_row(question, answers.get(question.pk), plan)
                     for question in part.questions.all()
                 ],
             )
