@@ -17,6 +17,8 @@ from .models import (
     Appointment,
     Commissioner,
     Consortium,
+    Invitation,
+    PeopleEvent,
     Person,
     PersonRole,
     Position,
@@ -190,6 +192,47 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
     ordering = ("email",)
     filter_horizontal = ()
 
+    def save_model(self, request, obj, form, change):
+        # Unticking "active" is a leaver: the service ends their sessions, leaves their positions
+        # vacant and records it (docs/decisions/0452), as the organisation's own pages do.
+        leaving = change and "is_active" in form.changed_data and not obj.is_active
+        if leaving:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if leaving:
+            try:
+                services.user_deactivate(
+                    actor=request.user, person=obj, client_address=request.META.get("REMOTE_ADDR")
+                )
+            except services.PeopleRefused as refusal:
+                messages.error(request, f"{obj} was saved but is still active: {refusal}")
+
+
+class ReadOnlyRecord(AdministeredByRole):
+    """Shown to the site administrator, changed only by the services that make them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyRecord, admin.ModelAdmin):
+    list_display = ("email", "full_name", "role", "commissioner", "consortium", "sent_at")
+    list_filter = ("role", "commissioner")
+    list_select_related = ("commissioner", "consortium")
+    search_fields = ("email", "full_name")
+    exclude = ("nonce",)
+
+
+@admin.register(PeopleEvent)
+class PeopleEventAdmin(ReadOnlyRecord, admin.ModelAdmin):
+    list_display = ("at", "action", "actor", "subject", "commissioner", "consortium")
+    list_filter = ("action", "commissioner")
+    list_select_related = ("actor", "subject", "commissioner", "consortium")
+    search_fields = ("detail",)
+
 
 class AppointmentInline(AdministeredByRole, admin.TabularInline):
     """Who has held the position: read here, changed only through "Assign a holder" above,
@@ -228,9 +271,14 @@ class PositionAdmin(AdministeredByRole, admin.ModelAdmin):
             return
         started_on = form.cleaned_data["holder_from"]
         try:
-            services.position_assign(position=obj, user=holder, started_on=started_on)
+            appointment = services.position_assign(position=obj, user=holder, started_on=started_on)
         except services.PositionRefused as refusal:
             messages.error(request, f"{obj.label} was saved, but not its new holder: {refusal}")
         else:
+            services.position_handed_over(
+                actor=request.user,
+                appointment=appointment,
+                client_address=request.META.get("REMOTE_ADDR"),
+            )
             when = date_format(started_on, "DATE_FORMAT")
             messages.success(request, f"{holder} holds {obj.label} from {when}.")

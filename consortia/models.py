@@ -258,7 +258,15 @@ class User(AbstractUser):
         self.is_staff = self.role == self.Role.SITE_ADMIN
 
 
-class Position(models.Model):
+class OfAnOrganisation:
+    """A record of a PCT (``consortium`` empty) or of one of its consortia."""
+
+    @property
+    def organisation(self) -> Commissioner | Consortium:
+        return self.consortium or self.commissioner
+
+
+class Position(OfAnOrganisation, models.Model):
     """A post whose holder signs plans for a PCT or a consortium, such as "Director of Finance".
 
     A form's sign-off block names positions, not people: whoever holds the position when the
@@ -305,10 +313,6 @@ class Position(models.Model):
         return f"{self.label} at {self.organisation}"
 
     @property
-    def organisation(self) -> Commissioner | Consortium:
-        return self.consortium or self.commissioner
-
-    @property
     def label(self) -> str:
         return f"{self.body} {self.name}" if self.body else self.name
 
@@ -352,3 +356,101 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.user} as {self.position.label} from {self.started_on}"
+
+
+class Invitation(OfAnOrganisation, models.Model):
+    """An email asking someone to join a PCT or a consortium with a role.
+
+    The link carries a signed reference to the invitation and its ``nonce``; resending gives a new
+    nonce, so only the latest link works, and accepting or revoking ends it
+    (docs/decisions/0450-invitations-are-signed-single-use-links.md).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    email = models.EmailField("email address")
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=32, choices=User.Role.choices)
+    commissioner = models.ForeignKey(
+        Commissioner, on_delete=models.PROTECT, related_name="invitations"
+    )
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    nonce = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}> to {self.organisation}"
+
+    def status_at(self, now) -> "Invitation.Status":
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if now >= self.expires_at:
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+
+class PeopleEvent(models.Model):
+    """One change to people, roles or positions: who did it, what, when and from where.
+
+    Rows are only ever added (docs/decisions/0453-people-changes-are-audit-events.md).
+    """
+
+    class Action(models.TextChoices):
+        INVITED = "invited", "Invited"
+        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        JOINED = "joined", "Joined"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        DEACTIVATED = "deactivated", "Deactivated"
+        POSITION_ASSIGNED = "position_assigned", "Position handed over"
+        POSITION_VACATED = "position_vacated", "Position left vacant"
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    subject = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="people_events"
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    commissioner = models.ForeignKey(Commissioner, on_delete=models.PROTECT, related_name="+")
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.TextField(blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.detail}"

@@ -6,6 +6,13 @@ from django.urls import reverse
 
 from .models import User
 from .permissions import Perm, allowed
+from .presenters import people_url
+
+
+def _people(user, organisation) -> list[dict]:
+    if not allowed(user, Perm.MANAGE_PEOPLE, organisation):
+        return []
+    return [{"text": "People", "href": people_url(organisation)}]
 
 
 def items(request) -> list[dict]:
@@ -15,14 +22,16 @@ def items(request) -> list[dict]:
             {
                 "text": "Your consortium",
                 "href": reverse("consortia:consortium", kwargs={"slug": user.consortium.slug}),
-            }
+            },
+            *_people(user, user.consortium),
         ]
     if user.role in User.COMMISSIONER_ROLES and user.commissioner_id:
         return [
             {
                 "text": f"Your {settings.COMMISSIONER_WORD}",
                 "href": reverse("consortia:commissioner", kwargs={"slug": user.commissioner.slug}),
-            }
+            },
+            *_people(user, user.commissioner),
         ]
     if allowed(user, Perm.ADMINISTER):
         return [{"text": "Administration", "href": reverse("admin:index")}]

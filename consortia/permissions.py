@@ -28,6 +28,7 @@ class Perm(enum.StrEnum):
     EXPORT = "consortia.export"
     ASSIGN_POSITIONS = "consortia.assign_positions"
     ADMINISTER = "consortia.administer"
+    MANAGE_PEOPLE = "consortia.manage_people"
 
 
 def consortium_of(obj) -> Consortium | None:
@@ -103,6 +104,11 @@ RULES = {
     | (is_consortium_chair & in_own_consortium)
     | is_site_admin,
     Perm.ADMINISTER: is_site_admin,
+    # The PCT's lead runs the people of the PCT and its consortia; a consortium's chair its own
+    # (which roles each may give is services.roles_grantable; docs/decisions/0451).
+    Perm.MANAGE_PEOPLE: (is_pct_lead & in_own_commissioner)
+    | (is_consortium_chair & in_own_consortium)
+    | is_site_admin,
 }
 
 for _perm, _predicate in RULES.items():

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Commissioner, Consortium, PersonRole, Practice
+from .models import Commissioner, Consortium, Invitation, PersonRole, Practice
 from .permissions import Perm, allowed
 
 Kind = PersonRole.Kind
@@ -206,6 +207,7 @@ class PositionsSection:
     rows: list[PositionRow]
     action_url: str = ""
     form: object = None
+    people_url: str = ""
 
 
 def _when(day) -> str:
@@ -231,4 +233,138 @@ def positions_section(*, organisation, positions, user, form=None) -> PositionsS
             name = "consortia:commissioner_positions"
         section.action_url = reverse(name, kwargs={"slug": organisation.slug})
         section.form = form
+    if allowed(user, Perm.MANAGE_PEOPLE, organisation):
+        section.people_url = people_url(organisation)
     return section
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+def people_url(organisation) -> str:
+    name = "consortia:consortium_people"
+    if isinstance(organisation, Commissioner):
+        name = "consortia:commissioner_people"
+    return reverse(name, kwargs={"slug": organisation.slug})
+
+
+def organisation_url(organisation) -> str:
+    name = "consortia:consortium"
+    if isinstance(organisation, Commissioner):
+        name = "consortia:commissioner"
+    return reverse(name, kwargs={"slug": organisation.slug})
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    name: str
+    email: str
+    role: str
+    positions: str
+    active: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    pk: int
+    name: str
+    email: str
+    role: str
+    status: str
+    status_label: str
+    sent: str
+    expires: str
+    invited_by: str
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class EventRow:
+    when: str
+    who: str
+    what: str
+    detail: str
+    client_address: str
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    organisation: object
+    organisation_url: str
+    people: list[AccountRow]
+    invitations: list[InvitationRow]
+    events: list[EventRow]
+
+
+def _moment(value) -> str:
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def event_rows(events) -> list[EventRow]:
+    return [
+        EventRow(
+            when=_moment(event.at),
+            who=str(event.actor) if event.actor else "",
+            what=event.get_action_display(),
+            detail=event.detail,
+            client_address=event.client_address or "",
+        )
+        for event in events
+    ]
+
+
+def people_page(*, organisation, people, invitations, events, now) -> PeoplePage:
+    return PeoplePage(
+        organisation=organisation,
+        organisation_url=organisation_url(organisation),
+        people=[
+            AccountRow(
+                name=str(person),
+                email=person.email,
+                role=person.get_role_display(),
+                positions="; ".join(a.position.label for a in person.held_now),
+                active=person.is_active,
+                url=reverse("consortia:person", kwargs={"pk": person.pk}),
+            )
+            for person in people
+        ],
+        invitations=[
+            InvitationRow(
+                pk=invitation.pk,
+                name=invitation.full_name,
+                email=invitation.email,
+                role=invitation.get_role_display(),
+                status=(status := invitation.status_at(now)).value,
+                status_label=status.label,
+                sent=_moment(invitation.sent_at),
+                expires=_moment(invitation.expires_at),
+                invited_by=str(invitation.invited_by),
+                is_open=status in (Invitation.Status.PENDING, Invitation.Status.EXPIRED),
+            )
+            for invitation in invitations
+        ],
+        events=event_rows(events),
+    )
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    person: object
+    organisation: str
+    people_url: str
+    positions: list[str]
+    events: list[EventRow]
+    refusal: str
+
+
+def person_page(*, person, positions, events, refusal) -> PersonPage:
+    organisation = person.consortium if person.consortium_id else person.commissioner
+    return PersonPage(
+        person=person,
+        organisation=str(organisation or ""),
+        people_url=people_url(organisation) if organisation else "",
+        positions=[position.label for position in positions],
+        events=event_rows(events),
+        refusal=refusal,
+    )

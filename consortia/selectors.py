@@ -6,7 +6,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Appointment, Commissioner, Consortium, PersonRole, Position, Practice, User
+from .models import (
+    Appointment,
+    Commissioner,
+    Consortium,
+    Invitation,
+    PeopleEvent,
+    PersonRole,
+    Position,
+    Practice,
+    User,
+)
 
 
 def consortia_visible_to(user) -> QuerySet[Consortium]:
@@ -182,3 +192,87 @@ def people_who_may_hold(organisation: Commissioner | Consortium) -> QuerySet[Use
     if isinstance(organisation, Consortium):
         return users.filter(consortium=organisation)
     return users.filter(commissioner=organisation, role__in=User.COMMISSIONER_ROLES)
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+def _organisation_filter(organisation: Commissioner | Consortium) -> Q:
+    if isinstance(organisation, Consortium):
+        return Q(consortium=organisation)
+    return Q(commissioner=organisation, consortium__isnull=True)
+
+
+def people_who_manage(organisation: Commissioner | Consortium) -> QuerySet[User]:
+    """Who runs the people of ``organisation``: its chair (for a consortium) and its PCT's leads."""
+    users = User.objects.filter(is_active=True)
+    if isinstance(organisation, Consortium):
+        return users.filter(
+            Q(role=User.Role.PCT_LEAD, commissioner_id=organisation.commissioner_id)
+            | Q(role=User.Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=organisation)
+        )
+    return users.filter(role=User.Role.PCT_LEAD, commissioner=organisation)
+
+
+def people_of(organisation: Commissioner | Consortium) -> QuerySet[User]:
+    """An organisation's accounts, those who left last, each with the positions held today."""
+    return (
+        User.objects.filter(_organisation_filter(organisation))
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.filter(held_on()).select_related("position"),
+                to_attr="held_now",
+            )
+        )
+        .order_by("-is_active", "full_name", "pk")
+    )
+
+
+def invitations_of(organisation: Commissioner | Consortium) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(_organisation_filter(organisation)).select_related(
+        "invited_by", "commissioner", "consortium"
+    )
+
+
+def people_events_of(organisation: Commissioner | Consortium) -> QuerySet[PeopleEvent]:
+    return PeopleEvent.objects.filter(_organisation_filter(organisation)).select_related(
+        "actor", "subject"
+    )
+
+
+def _managed_scope(user) -> Q | None:
+    """The accounts and invitations whose organisation ``user`` may run people of (None: none)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role == User.Role.SITE_ADMIN:
+        return Q()
+    if user.role == User.Role.PCT_LEAD:
+        return Q(commissioner_id=user.commissioner_id)
+    if user.role == User.Role.CONSORTIUM_EXECUTIVE_CHAIR:
+        return Q(consortium_id=user.consortium_id)
+    return None
+
+
+def person_for(user, *, pk: int) -> User:
+    """An account in the organisations ``user`` runs people of; 404 for anyone else's."""
+    scope = _managed_scope(user)
+    users = User.objects.select_related("commissioner", "consortium")
+    return get_object_or_404(users.filter(scope) if scope is not None else users.none(), pk=pk)
+
+
+def invitation_for(user, *, pk: int) -> Invitation:
+    scope = _managed_scope(user)
+    invitations = Invitation.objects.select_related("commissioner", "consortium")
+    return get_object_or_404(
+        invitations.filter(scope) if scope is not None else invitations.none(), pk=pk
+    )
+
+
+def people_events_of_person(person: User) -> QuerySet[PeopleEvent]:
+    return PeopleEvent.objects.filter(subject=person).select_related("actor")
+
+
+def organisation_of(person: User) -> Commissioner | Consortium | None:
+    """The consortium someone works for, else their PCT (None for a site administrator)."""
+    return person.consortium if person.consortium_id else person.commissioner

@@ -2,14 +2,31 @@
 
 import csv
 import io
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.contrib.auth import password_validation
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from . import selectors
-from .models import Appointment, Commissioner, Consortium, Position, Practice, User
+from .models import (
+    Appointment,
+    Commissioner,
+    Consortium,
+    Invitation,
+    PeopleEvent,
+    Position,
+    Practice,
+    User,
+)
+from .permissions import Perm, allowed
 
 CSV_COLUMNS = ("name", "code", "list_size")
 MAX_IMPORT_BYTES = 1_000_000
@@ -232,3 +249,397 @@ def position_fill(
             commissioner=commissioner, consortium=consortium, body=body, name=name
         )
         return position_assign(position=position, user=user, started_on=started_on)
+
+
+# --- People: invitations, roles, leavers ----------------------------------------------------------
+
+INVITATION_DAYS = 7
+INVITATION_SALT = "consortia.invitation"
+Role = User.Role
+Action = PeopleEvent.Action
+
+
+class PeopleRefused(Exception):
+    """A change to people that cannot be made, with the reason to show."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _organisation_parts(organisation: Commissioner | Consortium):
+    if isinstance(organisation, Consortium):
+        return organisation.commissioner_id, organisation.pk
+    return organisation.pk, None
+
+
+def _record(
+    action: str,
+    organisation: Commissioner | Consortium,
+    detail: str,
+    *,
+    by: tuple[User | None, str | None],
+    subject: User | None = None,
+    invitation: Invitation | None = None,
+    position: Position | None = None,
+) -> PeopleEvent:
+    """An audit event: ``by`` is who did it and the address they did it from."""
+    actor, client_address = by
+    commissioner_id, consortium_id = _organisation_parts(organisation)
+    return PeopleEvent.objects.create(
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        subject=subject,
+        invitation=invitation,
+        position=position,
+        commissioner_id=commissioner_id,
+        consortium_id=consortium_id,
+        detail=detail,
+        client_address=client_address or None,
+    )
+
+
+def roles_grantable(*, actor: User, organisation: Commissioner | Consortium) -> frozenset[str]:
+    """The roles ``actor`` may give in ``organisation``: none outside their scope; a consortium's
+    chair only its editors; a PCT's lead the PCT's roles and its consortia's."""
+    if not allowed(actor, Perm.MANAGE_PEOPLE, organisation):
+        return frozenset()
+    if isinstance(organisation, Consortium):
+        if actor.role == Role.CONSORTIUM_EXECUTIVE_CHAIR:
+            return frozenset({Role.CONSORTIUM_EDITOR})
+        return User.CONSORTIUM_ROLES
+    return User.COMMISSIONER_ROLES
+
+
+def why_not_manage(*, actor: User, person: User) -> str:
+    """Why ``actor`` may not change ``person``'s role or account, or ""."""
+    if person.pk == actor.pk:
+        return "You cannot change your own role or account: ask whoever runs your organisation."
+    organisation = selectors.organisation_of(person)
+    if organisation is None:
+        return "Site administrators are managed in the site administration."
+    if person.role not in roles_grantable(actor=actor, organisation=organisation):
+        return f"You may not manage a {person.get_role_display()} of {organisation}."
+    return ""
+
+
+def _refuse_unless_manages(*, actor: User, person: User) -> None:
+    if problem := why_not_manage(actor=actor, person=person):
+        raise PeopleRefused(problem)
+
+
+def _refuse_unless_grants(*, actor: User, organisation, role: str) -> None:
+    if role not in roles_grantable(actor=actor, organisation=organisation):
+        label = Role(role).label if role in Role.values else role
+        raise PeopleRefused(f"You may not give the role {label} in {organisation}.")
+
+
+def _email(*, to: list[str], subject: str, template: str, context: dict) -> None:
+    send_mail(
+        subject=subject,
+        message=render_to_string(template, context),
+        from_email=None,
+        recipient_list=to,
+    )
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The link's token: Django's signing of the invitation and its nonce, with a timestamp."""
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
+
+
+def _send_invitation(invitation: Invitation, link_for: Callable[[str], str]) -> None:
+    link = link_for(invitation_token(invitation))
+    _email(
+        to=[invitation.email],
+        subject=f"You are invited to PBC Plans for {invitation.organisation}",
+        template="consortia/invitation_email.txt",
+        context={"invitation": invitation, "link": link, "days": INVITATION_DAYS},
+    )
+
+
+def invitation_send(
+    *,
+    actor: User,
+    organisation: Commissioner | Consortium,
+    email: str,
+    full_name: str,
+    role: str,
+    client_address: str | None,
+    link_for: Callable[[str], str],
+) -> Invitation:
+    """Invites someone to ``organisation`` with ``role``; the email's link works once, for
+    INVITATION_DAYS days."""
+    by = (actor, client_address)
+    _refuse_unless_grants(actor=actor, organisation=organisation, role=role)
+    email, full_name = email.strip().lower(), full_name.strip()
+    if not full_name:
+        raise PeopleRefused("Give the person's full name.")
+    if User.objects.filter(email__iexact=email).exists():
+        raise PeopleRefused(f"{email} already has an account: change their role instead.")
+    now = timezone.now()
+    commissioner_id, consortium_id = _organisation_parts(organisation)
+    with transaction.atomic():
+        for open_one in Invitation.objects.select_for_update().filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ):
+            if open_one.status_at(now) == Invitation.Status.PENDING:
+                raise PeopleRefused(
+                    f"{email} has an invitation to {open_one.organisation} waiting: send that "
+                    "one again, or revoke it first."
+                )
+            open_one.revoked_at = now
+            open_one.save(update_fields=["revoked_at"])
+        invitation = Invitation.objects.create(
+            email=email,
+            full_name=full_name,
+            role=role,
+            commissioner_id=commissioner_id,
+            consortium_id=consortium_id,
+            invited_by=actor,
+            nonce=secrets.token_urlsafe(24),
+            sent_at=now,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+        detail = f"Invited {full_name} <{email}> as {invitation.get_role_display()}."
+        _record(Action.INVITED, organisation, detail, by=by, invitation=invitation)
+    _send_invitation(invitation, link_for)
+    return invitation
+
+
+def _refuse_unless_open(invitation: Invitation) -> None:
+    if invitation.accepted_at is not None:
+        raise PeopleRefused(f"{invitation.full_name} has accepted this invitation already.")
+    if invitation.revoked_at is not None:
+        raise PeopleRefused("This invitation was revoked.")
+
+
+def invitation_resend(
+    *,
+    actor: User,
+    invitation: Invitation,
+    client_address: str | None,
+    link_for: Callable[[str], str],
+) -> Invitation:
+    """Sends a new link for another INVITATION_DAYS days; the earlier link stops working."""
+    by = (actor, client_address)
+    _refuse_unless_grants(actor=actor, organisation=invitation.organisation, role=invitation.role)
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _refuse_unless_open(invitation)
+        invitation.nonce = secrets.token_urlsafe(24)
+        invitation.sent_at = now
+        invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
+        invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
+        detail = f"Sent the invitation to {invitation.email} again."
+        _record(
+            Action.INVITATION_RESENT, invitation.organisation, detail, by=by, invitation=invitation
+        )
+    _send_invitation(invitation, link_for)
+    return invitation
+
+
+def invitation_revoke(
+    *, actor: User, invitation: Invitation, client_address: str | None
+) -> Invitation:
+    by = (actor, client_address)
+    _refuse_unless_grants(actor=actor, organisation=invitation.organisation, role=invitation.role)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _refuse_unless_open(invitation)
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        detail = f"Revoked the invitation to {invitation.email}."
+        _record(
+            Action.INVITATION_REVOKED, invitation.organisation, detail, by=by, invitation=invitation
+        )
+    return invitation
+
+
+LINK_REFUSED = {
+    "unreadable": "This link is not a PBC Plans invitation, or it was copied incompletely.",
+    "expired": f"This invitation has expired: invitations last {INVITATION_DAYS} days. Ask "
+    "whoever invited you to send it again.",
+    "replaced": "A newer invitation was sent to you: use the link in the latest email.",
+    "accepted": "This invitation has been used already: sign in with your email address and "
+    "password.",
+    "revoked": "This invitation was withdrawn. Ask whoever invited you if you should have access.",
+}
+
+
+class InvitationRefused(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+        self.message = LINK_REFUSED[reason]
+        super().__init__(self.message)
+
+
+def invitation_from_token(token: str, *, for_update: bool = False) -> Invitation:
+    """The open invitation the link stands for, or InvitationRefused saying why not."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=timedelta(days=INVITATION_DAYS))
+    except signing.SignatureExpired as error:
+        raise InvitationRefused("expired") from error
+    except signing.BadSignature as error:
+        raise InvitationRefused("unreadable") from error
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        raise InvitationRefused("unreadable")
+    invitations = Invitation.objects.select_related("commissioner", "consortium")
+    if for_update:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(pk=data["i"]).first()
+    if invitation is None:
+        raise InvitationRefused("unreadable")
+    if invitation.accepted_at is not None:
+        raise InvitationRefused("accepted")
+    if invitation.revoked_at is not None:
+        raise InvitationRefused("revoked")
+    if data.get("n") != invitation.nonce:
+        raise InvitationRefused("replaced")
+    if invitation.status_at(timezone.now()) == Invitation.Status.EXPIRED:
+        raise InvitationRefused("expired")
+    return invitation
+
+
+def invitation_accept(*, token: str, password: str, client_address: str | None) -> User:
+    """The invitee's account, made with the invitation's role and organisation and their
+    password; the link works no more."""
+    with transaction.atomic():
+        invitation = invitation_from_token(token, for_update=True)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationRefused("accepted")
+        user = User(
+            email=invitation.email,
+            full_name=invitation.full_name,
+            role=invitation.role,
+            commissioner_id=invitation.commissioner_id,
+            consortium_id=invitation.consortium_id,
+        )
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        detail = f"{user} joined as {user.get_role_display()}, invited by {invitation.invited_by}."
+        _record(
+            Action.JOINED,
+            invitation.organisation,
+            detail,
+            by=(user, client_address),
+            subject=user,
+            invitation=invitation,
+        )
+    return user
+
+
+def user_change_role(*, actor: User, person: User, role: str, client_address: str | None) -> User:
+    """Gives ``person`` another role of their organisation; their positions stay theirs."""
+    by = (actor, client_address)
+    _refuse_unless_manages(actor=actor, person=person)
+    organisation = selectors.organisation_of(person)
+    _refuse_unless_grants(actor=actor, organisation=organisation, role=role)
+    if role == person.role:
+        raise PeopleRefused(f"{person} is {person.get_role_display()} already.")
+    with transaction.atomic():
+        before = person.get_role_display()
+        person.role = role
+        person.save(update_fields=["role"])
+        detail = f"{person}: {before} to {person.get_role_display()}."
+        _record(Action.ROLE_CHANGED, organisation, detail, by=by, subject=person)
+    return person
+
+
+def user_deactivate(*, actor: User, person: User, client_address: str | None) -> list[Position]:
+    """``person`` leaves: they cannot sign in from now, their open sessions end at their next
+    request, and the positions they held are left vacant for someone else to take over.
+
+    Nothing they wrote, commented or signed changes: those records keep their name and the
+    title they signed as (docs/decisions/0452-leavers-are-deactivated-never-deleted.md).
+    """
+    by = (actor, client_address)
+    _refuse_unless_manages(actor=actor, person=person)
+    if not person.is_active:
+        raise PeopleRefused(f"{person} has left already.")
+    organisation = selectors.organisation_of(person)
+    today = timezone.localdate()
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        person.is_active = False
+        # A new password hash ends every session: Django checks the session's hash of it.
+        person.set_unusable_password()
+        person.save(update_fields=["is_active", "password"])
+        detail = f"{person} ({person.get_role_display()}) left."
+        _record(Action.DEACTIVATED, organisation, detail, by=by, subject=person)
+        vacated = []
+        for appointment in (
+            Appointment.objects.select_for_update(of=("self",))
+            .filter(user=person, ended_on__isnull=True)
+            .select_related("position")
+            .order_by("pk")
+        ):
+            appointment.ended_on = max(today, appointment.started_on)
+            appointment.save(update_fields=["ended_on"])
+            vacated.append(appointment.position)
+            detail = f"{appointment.position.label} needs a new holder: {person} left."
+            _record(
+                Action.POSITION_VACATED,
+                appointment.position.organisation,
+                detail,
+                by=by,
+                subject=person,
+                position=appointment.position,
+            )
+    if vacated:
+        managers = selectors.people_who_manage(organisation).exclude(pk=actor.pk)
+        recipients = [actor.email, *managers.values_list("email", flat=True)]
+        _email(
+            to=recipients,
+            subject=f"Positions to hand over: {person} has left {organisation}",
+            template="consortia/positions_vacated_email.txt",
+            context={"person": person, "organisation": organisation, "positions": vacated},
+        )
+    return vacated
+
+
+def position_handed_over(*, actor: User, appointment: Appointment, client_address: str | None):
+    """Records an appointment just made as a people event and tells the new holder."""
+    position, user = appointment.position, appointment.user
+    day = _day(appointment.started_on)
+    _record(
+        Action.POSITION_ASSIGNED,
+        position.organisation,
+        f"{user} holds {position.label} from {day}.",
+        by=(actor, client_address),
+        subject=user,
+        position=position,
+    )
+    _email(
+        to=[user.email],
+        subject=f"You hold {position.label} at {position.organisation}",
+        template="consortia/position_handed_over_email.txt",
+        context={"appointment": appointment, "organisation": position.organisation, "day": day},
+    )
+
+
+def position_hand_over(
+    *,
+    actor: User,
+    organisation: Commissioner | Consortium,
+    body: str,
+    name: str,
+    user: User,
+    started_on: date,
+    client_address: str | None,
+) -> Appointment:
+    """position_fill by someone running the organisation's people: recorded, and the new
+    holder told."""
+    with transaction.atomic():
+        appointment = position_fill(
+            organisation=organisation, body=body, name=name, user=user, started_on=started_on
+        )
+        position_handed_over(actor=actor, appointment=appointment, client_address=client_address)
+    return appointment

@@ -1,14 +1,17 @@
 """The organisation pages. Everything is read through the user's scope: outside it is a 404."""
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import presenters, selectors, services
-from .forms import AssignPositionForm
+from . import credentials, presenters, selectors, services
+from .forms import AcceptInvitationForm, AssignPositionForm, InviteForm, RoleForm
 from .permissions import Perm, allowed
 
 
@@ -76,7 +79,9 @@ def _assign(request, organisation, page):
     form = AssignPositionForm(request.POST, people=selectors.people_who_may_hold(organisation))
     if form.is_valid():
         try:
-            appointment = services.position_fill(
+            appointment = services.position_hand_over(
+                actor=request.user,
+                client_address=request.META.get("REMOTE_ADDR"),
                 organisation=organisation,
                 body=form.cleaned_data["body"],
                 name=form.cleaned_data["position"],
@@ -105,3 +110,211 @@ def consortium_positions(request, slug: str):
 @login_required
 def commissioner_positions(request, slug: str):
     return _assign(request, selectors.commissioner_for(request.user, slug=slug), _commissioner_page)
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+def _client(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _link_for(request):
+    return lambda token: request.build_absolute_uri(
+        reverse("consortia:invitation_accept", kwargs={"token": token})
+    )
+
+
+def _people_url(organisation) -> str:
+    return presenters.people_url(organisation)
+
+
+def _people(request, organisation):
+    if not allowed(request.user, Perm.MANAGE_PEOPLE, organisation):
+        raise PermissionDenied("Only those who run this organisation's people may see them.")
+    roles = services.roles_grantable(actor=request.user, organisation=organisation)
+    form = InviteForm(request.POST or None, roles=roles)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                invitation = services.invitation_send(
+                    actor=request.user,
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    role=form.cleaned_data["role"],
+                    client_address=_client(request),
+                    link_for=_link_for(request),
+                )
+            except services.PeopleRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(request, f"We have emailed an invitation to {invitation.email}.")
+                return redirect(f"{_people_url(organisation)}#invitations")
+        status = 400
+    page = presenters.people_page(
+        organisation=organisation,
+        people=selectors.people_of(organisation),
+        invitations=selectors.invitations_of(organisation),
+        events=selectors.people_events_of(organisation)[:20],
+        now=timezone.now(),
+    )
+    return render(request, "consortia/people.html", {"page": page, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def consortium_people(request, slug: str):
+    return _people(request, _consortium(request, slug))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commissioner_people(request, slug: str):
+    return _people(request, selectors.commissioner_for(request.user, slug=slug))
+
+
+def _person_page(request, person, form, status=200):
+    refusal = services.why_not_manage(actor=request.user, person=person)
+    page = presenters.person_page(
+        person=person,
+        positions=selectors.positions_held_by(person),
+        events=selectors.people_events_of_person(person)[:20],
+        refusal=refusal,
+    )
+    return render(request, "consortia/person.html", {"page": page, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_detail(request, pk: int):
+    person = selectors.person_for(request.user, pk=pk)
+    organisation = selectors.organisation_of(person)
+    roles = (
+        services.roles_grantable(actor=request.user, organisation=organisation)
+        if organisation is not None
+        else frozenset()
+    )
+    form = RoleForm(request.POST or None, roles=roles, initial={"role": person.role})
+    if request.method == "POST":
+        if problem := services.why_not_manage(actor=request.user, person=person):
+            raise PermissionDenied(problem)
+        if form.is_valid():
+            try:
+                services.user_change_role(
+                    actor=request.user,
+                    person=person,
+                    role=form.cleaned_data["role"],
+                    client_address=_client(request),
+                )
+            except services.PeopleRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(request, f"{person} is now {person.get_role_display()}.")
+                return redirect("consortia:person", pk=person.pk)
+        return _person_page(request, person, form, status=400)
+    return _person_page(request, person, form)
+
+
+@require_POST
+@login_required
+def person_deactivate(request, pk: int):
+    person = selectors.person_for(request.user, pk=pk)
+    if problem := services.why_not_manage(actor=request.user, person=person):
+        raise PermissionDenied(problem)
+    try:
+        vacated = services.user_deactivate(
+            actor=request.user, person=person, client_address=_client(request)
+        )
+    except services.PeopleRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("consortia:person", pk=person.pk)
+    text = f"{person} can no longer sign in."
+    if vacated:
+        text += " Positions to hand over: " + ", ".join(p.label for p in vacated) + "."
+    messages.success(request, text)
+    return redirect(_people_url(selectors.organisation_of(person)))
+
+
+def _invitation_action(request, pk: int, act) -> object:
+    invitation = selectors.invitation_for(request.user, pk=pk)
+    if invitation.role not in services.roles_grantable(
+        actor=request.user, organisation=invitation.organisation
+    ):
+        raise PermissionDenied("You may not manage this invitation.")
+    try:
+        text = act(invitation)
+    except services.PeopleRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, text)
+    return redirect(f"{_people_url(invitation.organisation)}#invitations")
+
+
+@require_POST
+@login_required
+def invitation_resend(request, pk: int):
+    def act(invitation):
+        services.invitation_resend(
+            actor=request.user,
+            invitation=invitation,
+            client_address=_client(request),
+            link_for=_link_for(request),
+        )
+        return f"We have emailed a new link to {invitation.email}; the earlier one stops working."
+
+    return _invitation_action(request, pk, act)
+
+
+@require_POST
+@login_required
+def invitation_revoke(request, pk: int):
+    def act(invitation):
+        services.invitation_revoke(
+            actor=request.user, invitation=invitation, client_address=_client(request)
+        )
+        return f"The invitation to {invitation.email} is revoked: its link no longer works."
+
+    return _invitation_action(request, pk, act)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationRefused as refusal:
+        return render(
+            request, "consortia/invitation_refused.html", {"refusal": refusal}, status=410
+        )
+    form = AcceptInvitationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.invitation_accept(
+                    token=token,
+                    password=form.cleaned_data["password1"],
+                    client_address=_client(request),
+                )
+            except services.InvitationRefused as refusal:
+                return render(
+                    request, "consortia/invitation_refused.html", {"refusal": refusal}, status=410
+                )
+            except ValidationError as error:
+                form.add_error("password1", error)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome, {user}. Your account is ready.")
+                return redirect("home")
+        status = 400
+    return render(
+        request,
+        "consortia/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "second_factor": invitation.role in credentials.SECOND_FACTOR_ROLES,
+        },
+        status=status,
+    )

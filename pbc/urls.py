@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import forms, oidc, two_factor, views
+from . import forms, oidc, rounds, two_factor, views
 
 handler400 = "pbc.views.bad_request"
 handler403 = "pbc.views.permission_denied"
@@ -59,6 +59,19 @@ urlpatterns = [
     # The plan's pages show plans and review side by side, so they are composed here.
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/parts/<slug:part_key>/", views.part_detail, name="part_detail"),
+    path("rounds/", rounds.round_list, name="round_list"),
+    path("rounds/new/", rounds.round_open, name="round_open"),
+    path("rounds/<int:round_id>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:round_id>/start/", rounds.round_start, name="round_start"),
+    path("plans/<int:plan_id>/carried-forward/", rounds.plan_carried, name="plan_carried"),
+    path(
+        "plans/<int:plan_id>/compare-years/", rounds.plan_compare_years, name="plan_compare_years"
+    ),
+    path(
+        "plans/<int:plan_id>/carried-forward/<slug:question_key>/confirm/",
+        rounds.answer_confirm_carried,
+        name="answer_confirm_carried",
+    ),
     path("", include("consortia.urls")),
     path("", include("plans.urls")),
     path("", include("signoff.urls")),

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from plans import pages as plan_pages
+from plans import round_selectors
 from plans.selectors import plans_visible_to
 from signoff import selectors as review_selectors
 from signoff.presenters.comments import comment_threads
@@ -22,7 +23,11 @@ def home(request):
     page = dashboards_home(
         request.user, state=request.GET.get("state", ""), page_number=request.GET.get("page")
     )
-    return render(request, "pbc/home.html", {"home": page})
+    return render(
+        request,
+        "pbc/home.html",
+        {"home": page, "rounds": round_selectors.home_rounds(request.user)},
+    )
 
 
 # --- The plan's pages: the plan as plans shows it, with review beside it (docs/decisions/0312) ---

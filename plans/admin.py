@@ -178,8 +178,22 @@ class AnswerAdmin(PlanAdmin):
     readonly_fields = ("plan", "question", "version", "updated_at", "updated_by")
 
 
+class ReadOnlyForAdministrators(AdministeredByRole):
+    """Visible to the site administrator role; nobody adds, changes or deletes (the plan's
+    records: its audit chain here, signatures and documents in signoff)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditChain)
-class AuditChainAdmin(AdministeredByRole, admin.ModelAdmin):
+class AuditChainAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     """Each plan's audit chain, verified as the page is shown: every link recomputed from the
     stored rows, the first one that does not hold named (docs/decisions/0370)."""
 
@@ -193,12 +207,3 @@ class AuditChainAdmin(AdministeredByRole, admin.ModelAdmin):
     def verification(self, chain: AuditChain) -> str:
         check = audit_chain_verify(chain.plan_id)
         return "Intact" if check.intact else f"Broken at {check.broken}"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,9 +11,11 @@ column for left out and logged.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from .models import TemplateQuestion
+from .kinds.base import KindContext
+from .models import Answer, Plan, TemplatePart, TemplateQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -91,4 +93,100 @@ def table_rows(question: TemplateQuestion, rows, *, plan_id: int | None) -> tupl
     """A table question's rows aligned with its columns."""
     return aligned_rows(
         columns_of(question.columns), rows, source=f"Plan {plan_id}, table {question.key}"
+    )
+
+
+# --- the plan's content ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionContent:
+    """One question with what is stored for it: the answer (None when never saved), its table
+    rows aligned with the columns, and what a table's or structured kind's ``figures`` computes
+    as domain values (None for rich text, or a stored value its kind refuses today)."""
+
+    question: TemplateQuestion
+    answer: Answer | None
+    rows: tuple[TableRow, ...]
+    figures: dict | None
+
+    @property
+    def text(self) -> str:
+        return self.answer.text if self.answer is not None else ""
+
+    @property
+    def data(self) -> dict:
+        return (self.answer.data if self.answer is not None else None) or {}
+
+
+@dataclass(frozen=True)
+class PartContent:
+    part: TemplatePart
+    questions: tuple[QuestionContent, ...]
+
+
+@dataclass(frozen=True)
+class PlanContent:
+    """A plan's content read once: parts and questions in form order, each answer's stored
+    value, tables as ordered cells, structured figures as domain values. Built by ``of`` in a
+    fixed number of queries, whatever the form's size (docs/decisions/0380)."""
+
+    plan: Plan
+    parts: tuple[PartContent, ...]
+    answers: Mapping[int, Answer]  # by question id
+    context: KindContext
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanContent:
+        """Four queries: parts, their questions, the answers (with who saved them) and the
+        consortium's practices; three more for the plan's form, consortium and PCT unless the
+        plan came with them (``select_related``)."""
+        from . import selectors, structured
+
+        template = plan.template
+        plan.consortium.commissioner  # noqa: B018 - loaded now, so later reads cost nothing
+        parts = selectors.parts_with_questions(template)
+        answers = selectors.answers_by_question(plan)
+        ordered = [question for part in parts for question in part.questions.all()]
+        siblings: dict[str, dict] = {}
+        for question in ordered:
+            answer = answers.get(question.pk)
+            if question.kind in structured.KINDS and answer is not None:
+                siblings.setdefault(question.kind, answer.data or {})
+        context = selectors.kind_context(plan, siblings=siblings)
+        return cls(
+            plan=plan,
+            parts=tuple(
+                PartContent(
+                    part=part,
+                    questions=tuple(
+                        _question_content(plan, question, answers.get(question.pk), context)
+                        for question in part.questions.all()
+                    ),
+                )
+                for part in parts
+            ),
+            answers=answers,
+            context=context,
+        )
+
+    def questions(self) -> Iterator[QuestionContent]:
+        for part in self.parts:
+            yield from part.questions
+
+
+def _question_content(
+    plan: Plan, question: TemplateQuestion, answer: Answer | None, context: KindContext
+) -> QuestionContent:
+    from . import structured
+
+    figures = None
+    if question.kind in structured.KINDS or question.kind == "table":
+        kind = structured.kind_for(question)
+        _value, figures, _invalid = kind.for_screen(kind.value_of(answer), context=context)
+    return QuestionContent(
+        question=question,
+        answer=answer,
+        rows=table_rows(question, answer.rows if answer is not None else [], plan_id=plan.pk),
+        figures=figures,
     )

@@ -8,24 +8,31 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import content, selectors, structured
+from . import structured
+from .content import PlanContent
 from .kinds.base import Field
 from .models import Plan
 from .sanitise import html_to_text
 from .template_files import question_summary
 
 
-def plan_record(plan: Plan) -> dict:
-    answers = selectors.answers_by_question(plan)
-    context = selectors.kind_context(plan)
+def plan_record(plan: Plan, *, content: PlanContent | None = None) -> dict:
+    """The JSON export: every part and question in form order, each answer as stored, its
+    table rows in column order, and a structured kind's figures both as the page shows them
+    (``figures``) and as the computed domain values (``computed``, decimals as strings)."""
+    return _record(content or PlanContent.of(plan), computed=True)
+
+
+def _record(content: PlanContent, *, computed: bool) -> dict:
+    plan = content.plan
     parts = []
-    for part in selectors.parts_with_questions(plan.template):
+    for part in content.parts:
         questions = []
-        for question in part.questions.all():
-            answer = answers.get(question.pk)
+        for item_content in part.questions:
+            question, answer = item_content.question, item_content.answer
             item = question_summary(question)
             if answer is not None:
-                rows = content.table_rows(question, answer.rows, plan_id=plan.pk)
+                rows = item_content.rows
                 item["answer"] = {
                     "text": answer.text,
                     "rows": [row.as_dict() for row in rows],
@@ -37,15 +44,19 @@ def plan_record(plan: Plan) -> dict:
                 }
             kind = structured.structured_kind(question)
             if kind is not None:
-                item["figures"] = jsonable(kind.present(kind.value_of(answer), context=context))
+                item["figures"] = jsonable(
+                    kind.present(kind.value_of(answer), context=content.context)
+                )
+                if computed:
+                    item["computed"] = jsonable(item_content.figures)
             questions.append(item)
         parts.append(
             {
-                "key": part.key,
-                "number": part.number,
-                "title": part.title,
-                "guidance_sections": guidance_sections(part.guidance),
-                "guidance": part.guidance,
+                "key": part.part.key,
+                "number": part.part.number,
+                "title": part.part.title,
+                "guidance_sections": guidance_sections(part.part.guidance),
+                "guidance": part.part.guidance,
                 "questions": questions,
             }
         )
@@ -74,10 +85,12 @@ def plan_record(plan: Plan) -> dict:
 _NOT_CONTENT = ("version", "updated_at", "updated_by", "cells")
 
 
-def canonical_content(plan: Plan) -> dict:
-    """What signatories sign: every answer, table, structured figure and computed figure, in
-    form order, without the plan's status, export time or who last saved what."""
-    record = plan_record(plan)
+def canonical_content(plan: Plan, *, content: PlanContent | None = None) -> dict:
+    """Canonical content version 1, kept only so signatures given before version 2 still
+    verify (signoff/canonical.py): every answer, table and structured figure as the page
+    presented it, in form order, without the plan's status, export time or who last saved
+    what. Never change what it returns."""
+    record = _record(content or PlanContent.of(plan), computed=False)
     del record["exported_at"]
     del record["plan"]["status"]
     for part in record["parts"]:
@@ -93,8 +106,9 @@ def canonical_bytes(content: dict) -> bytes:
     )
 
 
-def content_sha256(plan: Plan) -> str:
-    return hashlib.sha256(canonical_bytes(canonical_content(plan))).hexdigest()
+def content_sha256(plan: Plan, *, content: PlanContent | None = None) -> str:
+    """The version 1 hash (signoff/canonical.py chooses the version a signature needs)."""
+    return hashlib.sha256(canonical_bytes(canonical_content(plan, content=content))).hexdigest()
 
 
 # Inputs, the framework definition and working state are the page's business, not the record's.

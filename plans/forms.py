@@ -4,6 +4,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from .headings import renumbered
 from .models import TemplateQuestion
 from .sanitise import MAX_ANSWER_CHARACTERS
+from .table_import import MAX_CSV_BYTES
 
 # The editor offers exactly what the server keeps (plans/sanitise.py).
 EDITOR_EXTENSIONS = {
@@ -62,3 +63,32 @@ class AnswerForm(forms.Form):
                 # The editor offers h3 and h4 under the question's h2: text written with other
                 # levels opens with the same outline, shifted to fit (saved so if edited).
                 self.initial["text"] = renumbered(self.initial["text"], 3)
+
+
+class TableImportForm(forms.Form):
+    """A CSV file of a table question's rows (plans/table_import.py)."""
+
+    prefix = "table-import"
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(
+        label="Import rows from a CSV file",
+        help_text=(
+            f"A CSV file of up to {MAX_CSV_BYTES // 1024} KB whose first line names the columns, "
+            "by their headings or keys. Its rows replace the table's rows; nothing changes if "
+            "any cell is refused."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Select the CSV file of the table's rows",
+            "empty": "The selected file is empty",
+            "invalid": "Select the CSV file of the table's rows",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {MAX_CSV_BYTES // 1024} KB"
+            )
+        return upload

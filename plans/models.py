@@ -172,6 +172,17 @@ class Plan(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    planning_round = models.ForeignKey(
+        "PlanningRound", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Last year's plan its answers were carried forward from.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -193,6 +204,10 @@ class Answer(models.Model):
     )
     autosaved = models.BooleanField(
         default=False, help_text="Last saved automatically, not yet saved by its editor."
+    )
+    carried_forward = models.BooleanField(
+        default=False,
+        help_text="Copied from last year's plan and not yet edited or confirmed since.",
     )
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
@@ -403,3 +418,52 @@ class PlanEvent(AppendOnly, AuditChained):
 
     def __str__(self):
         return f"{self.plan}: {self.get_kind_display()} by {self.actor}"
+
+
+class PlanningRound(models.Model):
+    """One year's planning round of a PCT: the form its consortia write on, who takes part and
+    by when (docs/decisions/0430)."""
+
+    commissioner = models.ForeignKey(Commissioner, on_delete=models.PROTECT, related_name="rounds")
+    period = models.CharField(max_length=20, help_text='The plan year, such as "2007/08".')
+    template = models.ForeignKey(PlanTemplate, on_delete=models.PROTECT, related_name="rounds")
+    consortia = models.ManyToManyField(Consortium, related_name="planning_rounds")
+    deadline = models.DateField(help_text="The day plans are due at the PCT.")
+    interim_dates = models.JSONField(
+        default=list, blank=True, help_text="[{label, date}] in date order, dates as YYYY-MM-DD."
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-period", "commissioner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commissioner", "period"], name="one_round_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.commissioner} planning round {self.period}"
+
+
+class RoundReminder(models.Model):
+    """A deadline reminder sent: one per round, person and days before, so a second run of the
+    beat sends nothing again."""
+
+    planning_round = models.ForeignKey(
+        PlanningRound, on_delete=models.CASCADE, related_name="reminders"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["planning_round", "user", "days_before"], name="one_reminder_each"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.planning_round}: {self.days_before} days before, to {self.user}"

@@ -2,6 +2,11 @@
 
 from django.urls import reverse
 
+from consortia.models import User
+
 
 def items(request) -> list[dict]:
-    return [{"text": "Plans", "href": reverse("plan_list")}]
+    links = [{"text": "Plans", "href": reverse("plan_list")}]
+    if getattr(request.user, "role", "") in User.COMMISSIONER_ROLES:
+        links.append({"text": "Planning rounds", "href": reverse("round_list")})
+    return links

@@ -152,6 +152,11 @@ class TaskList:
     def total(self) -> int:
         return len(self.answerable)
 
+    @property
+    def carried_count(self) -> int:
+        """Answers copied from last year's plan and not yet edited or confirmed."""
+        return sum(1 for row in self.answerable if row.answer and row.answer.carried_forward)
+
 
 def task_list(plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer]) -> TaskList:
     return TaskList(

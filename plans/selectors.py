@@ -98,18 +98,19 @@ def unresolved_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion
     return [item for item in unresolved_answers(plan) if item[0].completed_by in owners]
 
 
-def kind_context(plan: Plan) -> KindContext:
+def kind_context(plan: Plan, *, siblings: dict[str, dict] | None = None) -> KindContext:
     """What the plan's kinds may know of it (its year, population, commissioner, practices,
     and every structured answer's stored value by kind, the first in form order), in two
-    queries."""
-    siblings: dict[str, dict] = {}
-    rows = (
-        Answer.objects.filter(plan=plan, question__kind__in=list(KINDS))
-        .order_by("question__position")
-        .values_list("question__kind", "data")
-    )
-    for kind, data in rows:
-        siblings.setdefault(kind, data or {})
+    queries, or one when the caller has read the stored values already (``siblings``)."""
+    if siblings is None:
+        siblings = {}
+        rows = (
+            Answer.objects.filter(plan=plan, question__kind__in=list(KINDS))
+            .order_by("question__position")
+            .values_list("question__kind", "data")
+        )
+        for kind, data in rows:
+            siblings.setdefault(kind, data or {})
     consortium = plan.consortium
     return KindContext(
         period=plan.period,

@@ -26,6 +26,7 @@ from .models import (
     TemplateQuestion,
 )
 from .sanitise import MAX_ANSWER_CHARACTERS, clean_html
+from .table_import import TableImportRefused, rows_from_csv
 from .workflow import may_edit_answer
 
 # Autosaves by one person within this window become one revision (see docs/decisions).
@@ -132,6 +133,7 @@ def answer_save(
         now = timezone.now()
         current.version += 1
         current.autosaved = autosave
+        current.carried_forward = False  # edited: no longer last year's words unchecked
         current.updated_at = now
         current.updated_by = user
         latest = current.history.first() if autosave else None
@@ -155,6 +157,23 @@ def answer_save(
             current._history_user = user
             current.save()
     return current
+
+
+def table_rows_import(
+    *, answer: Answer, user, base_version: int, data: bytes
+) -> tuple[Answer, tuple[str, ...]]:
+    """Replace a table question's rows with those of the CSV file ``data`` (plans/
+    table_import.py), saved as the editor's save is; returns the answer and the file's headings
+    that were ignored. Raises TableImportRefused listing every bad cell, and nothing is saved;
+    PermissionDenied or StaleAnswer as ``answer_save`` does."""
+    decision = may_edit_answer(user, answer.plan, answer.question)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    if answer.question.kind != QuestionKind.TABLE:
+        raise TableImportRefused(["Only a table's rows can be imported from a CSV file."])
+    imported = rows_from_csv(answer.question, data, context=selectors.kind_context(answer.plan))
+    saved = answer_save(answer=answer, user=user, base_version=base_version, rows=imported.rows)
+    return saved, imported.ignored
 
 
 @dataclass

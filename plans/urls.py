@@ -11,6 +11,11 @@ urlpatterns = [
         views.answer_edit,
         name="answer_edit",
     ),
+    path(
+        "plans/<int:plan_id>/questions/<slug:question_key>/import-csv/",
+        views.table_import,
+        name="table_import",
+    ),
     path("plans/<int:plan_id>/ready/", views.plan_ready, name="plan_ready"),
     path("plans/<int:plan_id>/export.json", views.plan_export_json, name="plan_export_json"),
     path("plans/<int:plan_id>/move/<int:template_id>/", views.plan_move, name="plan_move"),

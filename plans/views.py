@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.formats import time_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
 
@@ -25,8 +25,9 @@ from . import (
     services,
     structured,
 )
-from .forms import AnswerForm, PlanCreateForm
+from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .models import Answer, Plan
+from .table_import import MAX_CSV_BYTES, TableImportRefused
 from .workflow import may_edit_answer
 
 
@@ -154,6 +155,55 @@ def answer_edit(request, plan_id: int, question_key: str):
     )
 
 
+@login_required
+@require_POST
+def table_import(request, plan_id: int, question_key: str):
+    """Replace a table's rows with a CSV file's: back to the part page saying how many rows
+    and which headings were ignored, or the question again with every bad cell listed."""
+    plan = _plan(request, plan_id)
+    answer = get_object_or_404(
+        Answer.objects.select_related("question", "question__part", "updated_by"),
+        plan=plan,
+        question__key=question_key,
+        question__kind="table",
+    )
+    question = answer.question
+    import_form = TableImportForm(request.POST, request.FILES)
+    form = AnswerForm(question=question, initial={"base_version": answer.version})
+    if not import_form.is_valid():
+        return _render_question(request, plan, answer, form, import_form=import_form, status=400)
+    try:
+        saved, ignored = services.table_rows_import(
+            answer=answer,
+            user=request.user,
+            base_version=import_form.cleaned_data["base_version"],
+            data=import_form.cleaned_data["file"].read(MAX_CSV_BYTES + 1),
+        )
+    except TableImportRefused as refused:
+        for message in refused.messages:
+            import_form.add_error("file", message)
+        return _render_question(request, plan, answer, form, import_form=import_form, status=400)
+    except services.StaleAnswer as stale:
+        import_form.add_error(
+            "file",
+            f"{stale.current.updated_by.full_name if stale.current.updated_by else 'Someone'} "
+            "saved this table while you were choosing the file: look at their rows, then import "
+            "again.",
+        )
+        return _render_question(
+            request, plan, stale.current, form, import_form=import_form, status=409
+        )
+    count = len(saved.rows)
+    rows_word = "row" if count == 1 else "rows"
+    message = f"{question.number} {question.title}: {count} {rows_word} imported."
+    if ignored:
+        message += f" Columns ignored: {', '.join(ignored)}."
+    messages.success(request, message.strip())
+    return redirect(
+        reverse("part_detail", args=[plan.pk, question.part.key]) + f"#question-{question.key}"
+    )
+
+
 def _input_names(answer: Answer, rows, data, plan) -> list[str]:
     question = answer.question
     if question.kind == "table":
@@ -191,7 +241,16 @@ def _after_row_action(request, plan, saved, action, *, prefix, inputs_before, re
 
 
 def _render_question(
-    request, plan, answer, form, *, rows=None, data=None, conflict=None, status=200
+    request,
+    plan,
+    answer,
+    form,
+    *,
+    rows=None,
+    data=None,
+    conflict=None,
+    import_form=None,
+    status=200,
 ):
     question = answer.question
     if rows is not None:
@@ -218,6 +277,12 @@ def _render_question(
             "conflict_rows": content.table_rows(question, conflict.rows, plan_id=plan.pk)
             if conflict is not None
             else (),
+            "import_form": import_form
+            or (
+                TableImportForm(initial={"base_version": answer.version})
+                if question.kind == "table"
+                else None
+            ),
         },
         status=status,
     )

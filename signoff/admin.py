@@ -7,31 +7,12 @@ never shown; a failed one can be sent to be made again.
 from django.contrib import admin, messages
 from django.db.models.functions import Length
 
-from consortia.permissions import Perm, allowed
+from plans.admin import ReadOnlyForAdministrators
 from plans.models import PlanEvent
 
 from . import services
 from .errors import Refused
 from .models import PlanDocument, SealCertificate, Signature
-
-
-class ReadOnlyForAdministrators:
-    """Visible to the site administrator role; nobody adds, changes or deletes."""
-
-    def has_module_permission(self, request):
-        return allowed(request.user, Perm.ADMINISTER)
-
-    def has_view_permission(self, request, obj=None):
-        return allowed(request.user, Perm.ADMINISTER)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanDocument)

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from consortia.models import User
 from plans import demo as plans_demo
+from plans.events import event_record
 from plans.models import Plan, PlanEvent
 
 from . import passages
@@ -74,12 +75,14 @@ def load_comments(plan: Plan, definition: dict, author: User) -> list[Comment]:
             },
         )
         if created:
-            event = PlanEvent.objects.create(
+            # Seeding tells nobody: the event is recorded, not announced.
+            event = event_record(
                 plan=plan,
                 kind=PlanEvent.Kind.COMMENT,
                 actor=author,
                 question=question,
                 comment=body,
+                announce=False,
             )
             CommentEvent.objects.create(event=event, comment=comment)
         loaded.append(comment)

@@ -62,13 +62,18 @@ class SignatureForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label="Your comment",
+def _written(*, label: str, rows: int, required: str) -> forms.CharField:
+    """A comment's or reply's text, kept as typed (not stripped) and required."""
+    return forms.CharField(
+        label=label,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-textarea"}),
-        error_messages={"required": "Enter your comment"},
+        widget=forms.Textarea(attrs={"rows": rows, "class": "nhsuk-textarea"}),
+        error_messages={"required": required},
     )
+
+
+class CommentForm(forms.Form):
+    body = _written(label="Your comment", rows=4, required="Enter your comment")
     quote = forms.CharField(
         label="Quote the passage you mean",
         required=False,
@@ -102,12 +107,7 @@ class CommentForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label="Your reply",
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
-        error_messages={"required": "Enter your reply"},
-    )
+    body = _written(label="Your reply", rows=3, required="Enter your reply")
 
 
 def comment_prefix(*, question=None, part=None) -> str:

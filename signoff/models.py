@@ -147,6 +147,11 @@ class Signature(AuditChained):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     content_sha256 = models.CharField(max_length=64)
+    canonical_version = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="The version of the plan's canonical content that content_sha256 is of "
+        "(signoff/canonical.py); signatures given before version 2 are of version 1.",
+    )
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_reason = models.TextField(blank=True)
 

@@ -23,8 +23,9 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 
-from plans import presenters, selectors
+from plans import presenters
 from plans.audit import audit_chain_head
+from plans.content import PlanContent
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html
 
@@ -270,24 +271,23 @@ def _answer_html(row: presenters.QuestionRow) -> str:
     return printable(body + text)
 
 
-def _parts(plan: Plan) -> list[PrintPart]:
-    answers = selectors.answers_by_question(plan)
-    context = selectors.kind_context(plan)
+def _parts(content: PlanContent) -> list[PrintPart]:
+    plan = content.plan
     parts = []
-    for part in selectors.parts_with_questions(plan.template):
+    for part_content in content.parts:
+        part = part_content.part
         printed = PrintPart(
             key=part.key,
             number=part.number,
             title=part.title,
             guidance_html=printable(clean_html(part.guidance)),
         )
-        for question in part.questions.all():
+        for item in part_content.questions:
+            question = item.question
             is_signoff = question.kind == QuestionKind.SIGNOFF
             answer_html = ""
             if not is_signoff:
-                row = presenters.question_row(
-                    question, answers.get(question.pk), plan, context=context
-                )
+                row = presenters.question_row(question, item.answer, plan, context=content.context)
                 answer_html = _answer_html(row)
             printed.questions.append(
                 PrintQuestion(
@@ -345,13 +345,19 @@ def _trail(state: SigningState) -> list[TrailLine]:
 
 
 def plan_html(
-    *, plan: Plan, signatures, content_sha256: str, draft: DraftMark | None = None
+    *,
+    plan: Plan,
+    signatures,
+    content_sha256: str,
+    draft: DraftMark | None = None,
+    content: PlanContent | None = None,
 ) -> str:
-    """The whole document as HTML, ready for weasyprint with ``BASE_URL`` and the fetcher."""
+    """The whole document as HTML, ready for weasyprint with ``BASE_URL`` and the fetcher:
+    from ``content`` (the one the hash was taken of), or the plan's content read now."""
     # A draft is not signed, whatever has been signed so far: its sign-off block is blank.
     signatures = [] if draft else list(signatures)
     signing = SigningState.of(plan, signatures=signatures)
-    parts = _parts(plan)
+    parts = _parts(content or PlanContent.of(plan))
     has_signoff_question = any(q.is_signoff for part in parts for q in part.questions)
     created = (
         draft.generated_at
@@ -406,10 +412,21 @@ def write_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Rendere
 
 
 def render_plan_pdf(
-    *, plan: Plan, signatures, content_sha256: str, draft: DraftMark | None = None
+    *,
+    plan: Plan,
+    signatures,
+    content_sha256: str,
+    draft: DraftMark | None = None,
+    content: PlanContent | None = None,
 ) -> RenderedPdf:
     """The plan as a PDF: from the live plan, which the caller has checked still hashes to
     ``content_sha256`` (content is frozen once approved). A draft is watermarked and has no
     certificate of completion; a signed plan ends with the sign-off trail."""
-    html = plan_html(plan=plan, signatures=signatures, content_sha256=content_sha256, draft=draft)
+    html = plan_html(
+        plan=plan,
+        signatures=signatures,
+        content_sha256=content_sha256,
+        draft=draft,
+        content=content,
+    )
     return write_pdf(html)

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from plans import exports
+from plans.content import PlanContent
 from plans.events import event_record
 from plans.models import Plan, PlanEvent
 
@@ -92,9 +92,11 @@ def claim(document_id: int, *, taking_over: bool) -> PlanDocument | None:
     return document
 
 
-def signed_content(plan: Plan, document: PlanDocument) -> list[Signature]:
+def signed_content(
+    plan: Plan, document: PlanDocument, *, content: PlanContent | None = None
+) -> list[Signature]:
     """The live signatures of exactly the content this document is for, in the form's order;
-    ``CannotRender`` when the plan has moved on since."""
+    ``CannotRender`` when the plan (or ``content``, read of it) has moved on since."""
     if plan.status not in SIGNED_STATUSES:
         raise CannotRender(
             f"The plan is {plan.get_status_display().lower()}, not signed: a signed PDF is made "
@@ -114,7 +116,7 @@ def signed_content(plan: Plan, document: PlanDocument) -> list[Signature]:
             + ", ".join(block.title for block in state.open_blocks)
             + "."
         )
-    current = exports.content_sha256(plan)
+    current = state.content_sha256(plan, content=content)
     if current != document.content_sha256:
         raise CannotRender(
             f"The plan's content (SHA-256 {current[:12]}…) is no longer what was signed "
@@ -132,11 +134,15 @@ def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
         pk=document.plan_id
     )
     if document.kind == Kind.SIGNED:
-        signatures = signed_content(plan, document)
+        content = PlanContent.of(plan)
+        signatures = signed_content(plan, document, content=content)
         # On record before it seals anything, so its PDFs verify after it is replaced.
         seal_certificate_current()
         rendered = pdf.render_plan_pdf(
-            plan=plan, signatures=signatures, content_sha256=document.content_sha256
+            plan=plan,
+            signatures=signatures,
+            content=content,
+            content_sha256=document.content_sha256,
         )
         sealed = seal.seal_pdf(
             rendered.pdf,
@@ -148,11 +154,14 @@ def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
         )
         return sealed, rendered.page_count, document.content_sha256, document.revision
     # A draft shows the plan as it is when printed, and says which revision that is.
-    content_sha256 = exports.content_sha256(plan)
+    state = SigningState.of(plan)
+    content = PlanContent.of(plan)
+    content_sha256 = state.content_sha256(plan, content=content)
     revision = plan_revision(plan)
     rendered = pdf.render_plan_pdf(
         plan=plan,
-        signatures=SigningState.of(plan).signatures,
+        signatures=state.signatures,
+        content=content,
         content_sha256=content_sha256,
         draft=pdf.DraftMark(generated_at=timezone.now(), revision=revision),
     )

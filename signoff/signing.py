@@ -18,6 +18,7 @@ from consortia import selectors as organisation_selectors
 from consortia.models import Position, User
 from plans.models import Plan
 
+from . import canonical
 from .models import Signature
 
 # The plan is in the signatories' hands, and it has every signature.
@@ -134,6 +135,17 @@ class SigningState:
     @property
     def signed_hashes(self) -> set[str]:
         return {s.content_sha256 for s in self.signatures}
+
+    @property
+    def canonical_version(self) -> int:
+        """The canonical content version the next signature hashes: the one the live
+        signatures hashed (a signing begun under version 1 ends under it), else the current."""
+        versions = {s.canonical_version for s in self.signatures}
+        return versions.pop() if len(versions) == 1 else canonical.CURRENT
+
+    def content_sha256(self, plan: Plan, *, content=None) -> str:
+        """The plan's content hash now, in the version its signatures hash."""
+        return canonical.content_sha256(plan, version=self.canonical_version, content=content)
 
     def hashes_consistent(self, content_sha256: str | None = None) -> bool:
         """Whether every live signature is of the same content, and of ``content_sha256`` when

@@ -11,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
-from plans import exports
 from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import missing_before, plans_visible_to, unresolved_before
 from plans.workflow import TRANSITIONS, Action, may_take
@@ -34,7 +33,7 @@ from .presenters.activity import activity_page
 from .presenters.comments import thread_view
 from .presenters.documents import document_state, download_filename
 from .presenters.review import review_panel
-from .signing import approval_ends
+from .signing import SigningState, approval_ends
 
 ACTION_VERBS = services.review.VERBS
 # The name each verb gives the text typed with the action.
@@ -153,7 +152,7 @@ def plan_sign(request, plan_id: int):
             "form": form,
             "decision": decision,
             "panel": review_panel(plan, request.user),
-            "content_sha256": exports.content_sha256(plan),
+            "content_sha256": SigningState.of(plan).content_sha256(plan),
         },
         status=_status(request, decision),
     )
@@ -333,6 +332,20 @@ def _refusal_on(form, refusal: Refused) -> None:
     form.add_error(field if field in form.fields else None, refusal.message)
 
 
+def _written(request, form, write, *, done: str) -> bool:
+    """Whether the posted comment or reply was valid and ``write(cleaned_data)`` stored it (then
+    ``done`` is the message); a refusal goes on the form, to be shown again with its errors."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except Refused as refusal:
+        _refusal_on(form, refusal)
+        return False
+    messages.success(request, done)
+    return True
+
+
 @login_required
 @require_POST
 def comment_add(request, plan_id: int):
@@ -344,23 +357,22 @@ def comment_add(request, plan_id: int):
         prefix=comment_prefix(question=question, part=part),
         may_keep_internal=_may_comment(request, plan),
     )
-    if form.is_valid():
-        try:
-            services.comment_add(
-                plan=plan,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                question=question,
-                part=part,
-                quote=form.cleaned_data.get("quote", ""),
-                visibility=form.chosen_visibility,
-                ip_address=client_address(request),
-            )
-        except Refused as refusal:
-            _refusal_on(form, refusal)
-        else:
-            messages.success(request, "Your comment has been added.")
-            return redirect(_comments_url(plan, question=question, part=part))
+
+    def write(data):
+        services.comment_add(
+            plan=plan,
+            user=request.user,
+            body=data["body"],
+            question=question,
+            part=part,
+            quote=data.get("quote", ""),
+            visibility=form.chosen_visibility,
+            ip_address=client_address(request),
+        )
+
+    back = _comments_url(plan, question=question, part=part)
+    if _written(request, form, write, done="Your comment has been added."):
+        return redirect(back)
     return render(
         request,
         "signoff/comment_form.html",
@@ -371,7 +383,7 @@ def comment_add(request, plan_id: int):
             "form": form,
             "target": "question" if question is not None else "part",
             "target_key": question.key if question is not None else part.key,
-            "back": _comments_url(plan, question=question, part=part),
+            "back": back,
         },
         status=400,
     )
@@ -394,19 +406,14 @@ def _thread_url(thread) -> str:
 def comment_reply(request, thread_id: int):
     thread = _thread(request, thread_id)
     form = ReplyForm(request.POST, prefix=reply_prefix(thread))
-    if form.is_valid():
-        try:
-            services.comment_reply(
-                thread=thread,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                ip_address=client_address(request),
-            )
-        except Refused as refusal:
-            _refusal_on(form, refusal)
-        else:
-            messages.success(request, "Your reply has been added.")
-            return redirect(_thread_url(thread))
+
+    def write(data):
+        services.comment_reply(
+            thread=thread, user=request.user, body=data["body"], ip_address=client_address(request)
+        )
+
+    if _written(request, form, write, done="Your reply has been added."):
+        return redirect(_thread_url(thread))
     return render(
         request,
         "signoff/comment_form.html",

@@ -12,7 +12,9 @@ from plans import services as plan_services
 from plans import template_files
 from plans.models import Plan, PlanTemplate
 from signoff import services as review_services
+from signoff.models import PlanDocument
 from tests.factories import CommissionerFactory, ConsortiumFactory, PracticeFactory, UserFactory
+from tests.integration.signoff.pdf_helpers import pdf_text
 
 FORM = template_files.DEFINITIONS_DIR / "examples" / "northbrook-pct-plan.yaml"
 TEXT = "<p>Written for the Northbrook form.</p>"
@@ -134,3 +136,13 @@ def approved(northbrook: Northbrook, plan: Plan) -> Plan:
 def approved_plan(northbrook: Northbrook) -> Plan:
     """A plan on the imported form, written, reviewed and approved."""
     return approved(northbrook, written_plan(northbrook, imported()))
+
+
+def signed_pdf(plan: Plan) -> bytes:
+    """The signed plan's PDF, made, with every signatory's title and name in its text."""
+    document = PlanDocument.objects.get(plan=plan, kind=PlanDocument.Kind.SIGNED)
+    assert document.state == PlanDocument.State.READY, document.failure_reason
+    text = pdf_text(document.pdf)
+    for key in TITLES:
+        assert TITLES[key] in text and NAMES[key] in text, key
+    return bytes(document.pdf)

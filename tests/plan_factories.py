@@ -1,10 +1,13 @@
 """Plans built from small generated templates, or from the demo files."""
 
+from datetime import date
+
 from consortia import demo as consortia_demo
+from consortia.models import Consortium, User
 from plans import demo as plans_demo
-from plans import services, template_files
-from plans.models import Plan, PlanTemplate
-from tests.factories import CommissionerFactory, ConsortiumFactory
+from plans import rounds, services, template_files
+from plans.models import Answer, Plan, PlanTemplate
+from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 
 
 def template_definition(*, questions: int = 10, issuer: str, family: str = "test-form") -> dict:
@@ -137,3 +140,59 @@ def demo_daccom_plan_with_comments() -> Plan:
     plan = demo_daccom_plan()
     signoff_demo.load_demo_comments()
     return plan
+
+
+# --- The planning year (plans/rounds.py) ---------------------------------------------------
+
+# The keys the later DacCom form renumbers 7.1-7.8 to 7.2-7.9.
+MOVED = {
+    "quality-of-patient-care": ("7.1", "7.2"),
+    "measuring-quality-of-care": ("7.2", "7.3"),
+    "management-structure": ("7.3", "7.4"),
+    "quality-requirements-and-nhs-targets": ("7.4", "7.5"),
+    "stakeholder-involvement": ("7.5", "7.6"),
+    "patient-and-carer-involvement": ("7.6", "7.7"),
+    "risks": ("7.7", "7.8"),
+    "workforce-skills": ("7.8", "7.9"),
+}
+
+
+def pct_lead(commissioner) -> User:
+    return UserFactory(role=User.Role.PCT_LEAD, consortium=None, commissioner=commissioner)
+
+
+def daccom_round(**overrides):
+    """Dacorum's 2007/08 round on the later DacCom form, DacCom taking part."""
+    demo_daccom_plan()
+    daccom = Consortium.objects.get(slug="daccom")
+    arguments = {
+        "commissioner": daccom.commissioner,
+        "period": "2007/08",
+        "template": demo_template("daccom-locality-plan-2006"),
+        "deadline": date(2007, 3, 31),
+        "consortia": [daccom],
+        "user": pct_lead(daccom.commissioner),
+    } | overrides
+    return rounds.round_open(**arguments), daccom
+
+
+def draft_on_the_earlier_form() -> Plan:
+    """The demo 2006/07 draft on the May 2006 v2.0 form, its part 7 written for the test."""
+    draft = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-v2")
+    for key in MOVED:
+        Answer.objects.filter(plan=draft, question__key=key).update(
+            text=f"<p>Last year's {key}.</p>"
+        )
+    return draft
+
+
+def daccom_2007_08_from_2006_07():
+    """DacCom's 2007/08 plan started from its 2006/07 draft on the earlier form: the plan, what
+    carrying did, and the editor who started it."""
+    planning_round, daccom = daccom_round()
+    source = draft_on_the_earlier_form()
+    editor = UserFactory(consortium=daccom)
+    plan, report = rounds.round_plan_start(
+        planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
+    )
+    return plan, report, editor

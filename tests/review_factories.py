@@ -6,9 +6,9 @@ from consortia.demo import appoint_by_role
 from consortia.models import User
 from plans import services as plan_services
 from plans import template_files
-from plans.exports import content_sha256
 from plans.models import Plan
 from signoff import pdf, seal, services
+from signoff.canonical import content_sha256
 from signoff.models import PlanDocument, Signature
 from tests.factories import PASSWORD, CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import template_definition

@@ -83,24 +83,15 @@ def daccom_2006_07_docx(template) -> bytes:
         document, ["No.", "Practice"], [[str(n), name] for n, name in enumerate(practices, 1)]
     )
     document.add_paragraph(f"Section 2 {DASH} DacCom Organisation")
-    document.add_paragraph("2.1   Directors")
-    _rows_table(
-        document,
-        ["", "Name", "Discipline"],
-        [
-            [str(n), r["name"], r["discipline"]]
-            for n, r in enumerate(answers["directors"]["rows"], 1)
-        ],
-    )
-    document.add_paragraph("2.2   Executive Committee")
-    _rows_table(
-        document,
-        ["", "Name", "Discipline"],
-        [
-            [str(n), r["name"], r["discipline"]]
-            for n, r in enumerate(answers["executive-committee"]["rows"], 1)
-        ],
-    )
+    boards = {"2.1   Directors": "directors", "2.2   Executive Committee": "executive-committee"}
+    for heading, key in boards.items():
+        document.add_paragraph(heading)
+        rows = answers[key]["rows"]
+        _rows_table(
+            document,
+            ["", "Name", "Discipline"],
+            [[str(n), r["name"], r["discipline"]] for n, r in enumerate(rows, 1)],
+        )
     document.add_paragraph(
         f"2.3   DacCom Leads {DASH} Please identify a lead(s) for DacCom for the following areas:"
     )
@@ -181,30 +172,33 @@ def rewrite_parts(
     return buffer.getvalue()
 
 
+def edited_docx(text: str, part: str, old: str, new: str, *, count=-1, extra=None) -> bytes:
+    """A document of one paragraph, ``text``, with ``old`` replaced by ``new`` in its ``part``
+    (``count`` times at most) and the ``extra`` parts added."""
+    data = simple_docx(text)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(part).decode()
+    return rewrite_parts(data, {part: xml.replace(old, new, count).encode()}, extra)
+
+
 def linked_image_docx() -> bytes:
     """A picture linked (not embedded) from a web address: Word would fetch it on opening."""
-    data = simple_docx("A plan with a linked picture.")
-    source = zipfile.ZipFile(io.BytesIO(data))
-    rels = source.read("word/_rels/document.xml.rels").decode()
-    rels = rels.replace(
+    return edited_docx(
+        "A plan with a linked picture.",
+        "word/_rels/document.xml.rels",
         "</Relationships>",
         '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         'relationships/image" Target="http://attacker.invalid/track.png" TargetMode="External"/>'
         "</Relationships>",
     )
-    return rewrite_parts(data, {"word/_rels/document.xml.rels": rels.encode()})
 
 
 def macro_docx() -> bytes:
-    data = simple_docx("A plan with macros.")
-    source = zipfile.ZipFile(io.BytesIO(data))
-    types = source.read("[Content_Types].xml").decode()
-    types = types.replace(
+    return edited_docx(
+        "A plan with macros.",
+        "[Content_Types].xml",
         "wordprocessingml.document.main+xml",
         "word.document.macroEnabled.main+xml",
-    )
-    return rewrite_parts(
-        data, {"[Content_Types].xml": types.encode()}, {"word/vbaProject.bin": b"\x00" * 64}
+        extra={"word/vbaProject.bin": b"\x00" * 64},
     )
 
 
@@ -225,15 +219,13 @@ def many_paragraphs_docx(count: int = 10_000) -> bytes:
 
 
 def entity_docx() -> bytes:
-    data = simple_docx("Entities.")
-    source = zipfile.ZipFile(io.BytesIO(data))
-    body = source.read("word/document.xml").decode()
-    body = body.replace(
+    return edited_docx(
+        "Entities.",
+        "word/document.xml",
         "<w:document",
         '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><w:document',
-        1,
+        count=1,
     )
-    return rewrite_parts(data, {"word/document.xml": body.encode()})
 
 
 def password_protected_docx() -> bytes:

@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signoff.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "round-reminders": {
+        "task": "plans.tasks.send_round_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 # PDF rendering (signoff/rendering.py): a render is stopped after PDF_RENDER_TIME_LIMIT seconds; one
 # still "rendering" after PDF_RENDER_STALE_SECONDS lost its worker and is rendered again; one

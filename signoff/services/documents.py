@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from consortia.permissions import Perm, allowed
-from plans import exports
 from plans.events import event_record
 from plans.models import Plan, PlanEvent
 
@@ -16,6 +15,7 @@ from ..errors import Refused
 from ..models import PlanDocument
 from ..rendering import signed_document_for
 from ..selectors import plan_revision, signed_document
+from ..signing import SigningState
 from ..tasks import render_document
 
 DRAFT_REUSE_MINUTES = 10
@@ -37,7 +37,7 @@ def draft_pdf_request(*, plan: Plan, user) -> PlanDocument:
     """
     if not allowed(user, Perm.VIEW, plan):
         raise Refused("You cannot see this plan, so you cannot print it.")
-    content_hash = exports.content_sha256(plan)
+    content_hash = SigningState.of(plan).content_sha256(plan)
     revision = plan_revision(plan)
     with transaction.atomic():
         # Two clicks at once make one draft: the second waits here and then finds the first.

@@ -6,7 +6,6 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from consortia import credentials
-from plans import exports
 from plans.models import Plan, PlanEvent
 from plans.workflow import Action, may_take
 
@@ -84,7 +83,7 @@ def signature_add(
                 f"The {before} {'signs' if len(waiting) == 1 else 'sign'} before you: the "
                 "form's signatures are given in its order. You will be told when it is your turn."
             )
-        content_hash = exports.content_sha256(locked)
+        content_hash = state.content_sha256(locked)
         if not state.hashes_consistent(content_hash):
             raise Refused(
                 "The plan's content is not what the earlier signatories signed. Ask the PCT "
@@ -101,6 +100,7 @@ def signature_add(
             ip_address=ip_address,
             user_agent=(user_agent or "")[:500],
             content_sha256=content_hash,
+            canonical_version=state.canonical_version,
         )
         last = state.completed_by(mine)
         take_transition(

@@ -16,11 +16,17 @@ EDITOR = "editor.daccom@example.org"
 PASSAGE = "help the PCT deliver its Financial Recovery Plan"
 
 
+def part_page(new_page, live_server, email: str, plan, part_key: str):
+    """A new browser page signed in as ``email`` (a demo user) on the plan's part."""
+    page = new_page()
+    sign_in(page, live_server, email, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{part_key}/")
+    return page
+
+
 def test_a_pct_lead_comments_on_a_passage_of_4_2_and_the_editor_sees_it(new_page, live_server):
     plan = demo_daccom_plan_with_comments()
-    lead = new_page()
-    sign_in(lead, live_server, LEAD, DEMO_PASSWORD)
-    lead.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    lead = part_page(new_page, live_server, LEAD, plan, "commissioning-objectives")
     section = lead.locator("#question-services-to-be-commissioned")
     expect(
         section.locator(".app-comment-thread", has_text="YES strongly agree with this.")
@@ -50,9 +56,7 @@ def test_a_pct_lead_comments_on_a_passage_of_4_2_and_the_editor_sees_it(new_page
     assert_accessible(lead)
     screenshot(lead, "comments-lead-on-4-2")
 
-    editor = new_page()
-    sign_in(editor, live_server, EDITOR, DEMO_PASSWORD)
-    editor.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    editor = part_page(new_page, live_server, EDITOR, plan, "commissioning-objectives")
     thread = editor.locator(f"#comment-{comment.pk}")
     expect(thread).to_contain_text("Which of the FRP's savings lines")
     expect(thread).to_contain_text("John Phipps")
@@ -71,9 +75,7 @@ def test_a_pct_lead_comments_on_a_passage_of_4_2_and_the_editor_sees_it(new_page
 
 def test_the_demo_plan_shows_the_reviewers_seed_comments_on_their_passages(new_page, live_server):
     plan = demo_daccom_plan_with_comments()
-    editor = new_page()
-    sign_in(editor, live_server, EDITOR, DEMO_PASSWORD)
-    editor.goto(f"{live_server.url}/plans/{plan.pk}/parts/introduction/")
+    editor = part_page(new_page, live_server, EDITOR, plan, "introduction")
 
     comments = editor.locator("#comments-introduction")
     expect(comments.locator(".app-comment-thread")).to_have_count(4)
@@ -91,9 +93,7 @@ def test_a_quote_typed_by_hand_that_is_not_in_the_answer_is_refused_and_nothing_
     new_page, live_server
 ):
     plan = demo_daccom_plan_with_comments()
-    lead = new_page()
-    sign_in(lead, live_server, LEAD, DEMO_PASSWORD)
-    lead.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    lead = part_page(new_page, live_server, LEAD, plan, "commissioning-objectives")
     section = lead.locator("#question-financial-targets")
     section.locator("summary", has_text="Comment on this question").click()
     form = section.locator("form[data-comment-form]")

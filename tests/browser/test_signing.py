@@ -43,7 +43,9 @@ def sign(page, live_server, plan, title: str, email: str) -> None:
     page.get_by_label("Your password").fill(DEMO_PASSWORD)
     page.get_by_label("Code from your authenticator app").fill(current_code(email))
     page.get_by_label("I have read the plan and sign it as it stands").check()
-    page.get_by_role("button", name="Sign the plan").click()
+    # The last signature renders and seals the PDF in the same process (Celery eager): on a
+    # loaded two-core machine that takes longer than a page's usual wait.
+    page.get_by_role("button", name="Sign the plan").click(timeout=90_000)
     expect(page.get_by_text(f"You have signed the plan as {title}")).to_be_visible()
 
 

@@ -194,12 +194,18 @@ def test_people_added_on_the_consortium_page_join_its_pct(admin_client):
     assert (person.consortium, person.commissioner) == (consortium, consortium.commissioner)
 
 
+def deletion_tried(admin_client, url) -> str:
+    """The admin's delete page at ``url``, then its "Yes, I'm sure" posted: the page as shown."""
+    page = admin_client.get(url).content.decode()
+    admin_client.post(url, {"post": "yes"})
+    return page
+
+
 def test_deleting_a_consortium_with_practices_is_refused_plainly(admin_client):
     practice = PracticeFactory(name="Still Here Surgery")
     url = reverse("admin:consortia_consortium_delete", args=[practice.consortium.pk])
 
-    page = admin_client.get(url).content.decode()
-    admin_client.post(url, {"post": "yes"})
+    page = deletion_tried(admin_client, url)
 
     assert "Cannot delete consortium" in page
     assert "Still Here Surgery" in page
@@ -210,8 +216,7 @@ def test_deleting_a_pct_with_consortia_is_refused_plainly(admin_client):
     consortium = ConsortiumFactory(name="Dependent Consortium")
     url = reverse("admin:consortia_commissioner_delete", args=[consortium.commissioner.pk])
 
-    page = admin_client.get(url).content.decode()
-    admin_client.post(url, {"post": "yes"})
+    page = deletion_tried(admin_client, url)
 
     assert "Dependent Consortium" in page
     assert Commissioner.objects.filter(pk=consortium.commissioner.pk).exists()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from consortia.demo import appoint_by_role
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
+from consortia.presenters import people_url
 from plans.models import Plan
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.review_factories import put_in_state, three_signatory_plan
@@ -45,6 +46,8 @@ MATRIX = [
     (Role.CONSORTIUM_EDITOR,          Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
 
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.VIEW,                     CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.VIEW,                     PCT,        N, N, N),
@@ -59,6 +62,8 @@ MATRIX = [
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         PCT,        N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
 
     (Role.PCT_LEAD,                   Perm.VIEW,                     CONSORTIUM, Y, Y, N),
     (Role.PCT_LEAD,                   Perm.VIEW,                     PCT,        Y, Y, N),
@@ -73,6 +78,8 @@ MATRIX = [
     (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, N),
     (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         PCT,        Y, Y, N),
     (Role.PCT_LEAD,                   Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.MANAGE_PEOPLE,            PCT,        Y, Y, N),
 
     (Role.PEC_COMMITTEE_CHAIR,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.VIEW,                     PCT,        Y, Y, N),
@@ -86,6 +93,8 @@ MATRIX = [
     (Role.PEC_COMMITTEE_CHAIR,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
 
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.VIEW,                     PCT,        Y, Y, N),
@@ -99,6 +108,8 @@ MATRIX = [
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
 
     # A PCT officer (a Director of Finance) sees the PCT's plans and signs where they hold a
     # position the form names; signing follows positions held (docs/decisions/0360).
@@ -114,6 +125,8 @@ MATRIX = [
     (Role.PCT_OFFICER,                Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.ADMINISTER,               CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
 
     # The site administrator sees everything and runs the admin, but takes no part in a plan.
     (Role.SITE_ADMIN,                 Perm.VIEW,                     CONSORTIUM, Y, Y, Y),
@@ -128,6 +141,8 @@ MATRIX = [
     (Role.SITE_ADMIN,                 Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.ADMINISTER,               CONSORTIUM, Y, Y, Y),
+    (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, Y),
+    (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            PCT,        Y, Y, Y),
 ]
 # fmt: on
 
@@ -235,6 +250,10 @@ def comment_post(client, consortium: Consortium) -> bool:
     return status == 302
 
 
+def people_page(client, organisation: Consortium | Commissioner) -> bool:
+    return _status(client, people_url(organisation), allowed_status=200, refused=(403, 404))
+
+
 # Every action with a screen, keyed by the capability it needs.
 HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
     (Perm.VIEW, CONSORTIUM): consortium_and_plan_pages,
@@ -246,6 +265,10 @@ HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
     (Perm.SIGN, CONSORTIUM): action_page("sign", Plan.Status.APPROVED),
     (Perm.EXPORT, CONSORTIUM): action_page("record_submission", Plan.Status.SIGNED),
     (Perm.ADMINISTER, CONSORTIUM): admin_pages,
+    # The people pages: 404 outside the user's scope, 403 inside it for those who may not
+    # (each people action, by role and scope: tests/integration/consortia/test_people_matrix.py).
+    (Perm.MANAGE_PEOPLE, CONSORTIUM): people_page,
+    (Perm.MANAGE_PEOPLE, PCT): people_page,
 }
 
 

@@ -16,7 +16,7 @@ from plans.audit import audit_chain_head, audit_chain_verify
 from plans.events import event_record
 from plans.models import Plan, PlanEvent
 from signoff import services
-from signoff.models import PlanDocument, Signature
+from signoff.models import CommentEvent, Notification, PlanDocument, Signature
 from tests.factories import UserFactory
 from tests.review_factories import person, put_in_state, three_signatory_plan
 
@@ -50,6 +50,12 @@ def raw_update(model, pk: int, column: str, value) -> None:
             f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s",  # noqa: S608
             [value, pk],
         )
+
+
+def raw_delete(model, pk: int, column: str = "id") -> None:
+    """Removes stored rows as someone with the database's password could, past the models."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {column} = %s", [pk])  # noqa: S608
 
 
 @pytest.mark.django_db
@@ -154,10 +160,9 @@ def test_a_removed_row_breaks_the_chain_at_the_row_after_it():
         Signature.objects.get(plan=plan, audit_seq=3),
     )
 
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM signoff_commentevent WHERE event_id = %s", [comment_event.pk])
-        cursor.execute("DELETE FROM signoff_notification WHERE event_id = %s", [comment_event.pk])
-        cursor.execute("DELETE FROM plans_planevent WHERE id = %s", [comment_event.pk])
+    raw_delete(CommentEvent, comment_event.pk, column="event_id")
+    raw_delete(Notification, comment_event.pk, column="event_id")
+    raw_delete(PlanEvent, comment_event.pk)
     broken = audit_chain_verify(plan).broken
 
     assert broken.record == f"signoff.signature #{first_signature.pk}"
@@ -169,8 +174,7 @@ def test_removing_the_newest_row_is_caught_by_the_chain_head():
     plan = reviewed_and_signed_plan()
     document = PlanDocument.objects.get(plan=plan)
 
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM signoff_plandocument WHERE id = %s", [document.pk])
+    raw_delete(PlanDocument, document.pk)
     broken = audit_chain_verify(plan).broken
 
     assert broken.record == f"plans.auditchain #{plan.pk}"

@@ -12,6 +12,7 @@ from plans.errors import AnswerInvalid
 from plans.models import Answer, Plan, PlanEvent, PlanSnapshot
 from tests.factories import UserFactory
 from tests.plan_factories import plan_with_questions
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 HistoricalAnswer = Answer.history.model
@@ -52,6 +53,20 @@ def page(client, name, *args, **params):
     response = client.get(reverse(name, args=args), params)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
+
+
+def saved_twice(plan, editor, first: str = "<p>One</p>", second: str = "<p>Two</p>"):
+    """question-1 saved by ``editor`` as ``first`` then ``second``: the answer, and the revision
+    holding ``first``."""
+    answer = save(save(answer_of(plan), editor, text=first), editor, text=second)
+    return answer, history.answer_revisions(answer)[1]
+
+
+def restore_confirmed(client, plan, revision, *, base_version: int):
+    """The restore page for ``revision`` of question-1, and the response to confirming it."""
+    confirm = page(client, "answer_restore", plan.pk, "question-1", revision.history_id)
+    url = reverse("answer_restore", args=[plan.pk, "question-1", revision.history_id])
+    return confirm, client.post(url, {"base_version": base_version})
 
 
 # --- History pages -----------------------------------------------------------------------
@@ -175,15 +190,11 @@ def test_history_and_drafts_pages_of_another_consortiums_plan_are_404(client, pl
 
 
 def test_restoring_puts_the_old_text_back_as_a_new_revision(client, plan, editor):
-    answer = save(answer_of(plan), editor, text="<p>The good version</p>")
-    answer = save(answer, editor, text="<p>A worse version</p>")
-    good = history.answer_revisions(answer)[1]
+    answer, good = saved_twice(plan, editor, "<p>The good version</p>", "<p>A worse version</p>")
     revisions_before = history.answer_revisions(answer).count()
     client.force_login(editor)
-    url = reverse("answer_restore", args=[plan.pk, "question-1", good.history_id])
 
-    confirm = page(client, "answer_restore", plan.pk, "question-1", good.history_id)
-    response = client.post(url, {"base_version": answer.version})
+    confirm, response = restore_confirmed(client, plan, good, base_version=answer.version)
 
     assert "Restore this version" in confirm
     assert "added: </span>The good version" in confirm
@@ -200,10 +211,8 @@ def test_restoring_puts_the_old_text_back_as_a_new_revision(client, plan, editor
 
 
 def test_restoring_from_an_old_version_number_is_refused_and_changes_nothing(client, plan, editor):
-    answer = save(answer_of(plan), editor, text="<p>One</p>")
-    answer = save(answer, editor, text="<p>Two</p>")
+    answer, first = saved_twice(plan, editor)
     client.force_login(editor)
-    first = history.answer_revisions(answer)[1]
 
     response = client.post(
         reverse("answer_restore", args=[plan.pk, "question-1", first.history_id]),
@@ -217,16 +226,12 @@ def test_restoring_from_an_old_version_number_is_refused_and_changes_nothing(cli
 
 @pytest.mark.parametrize("status", [Plan.Status.APPROVED, Plan.Status.SIGNED])
 def test_restoring_is_refused_while_the_plan_is_frozen(client, plan, editor, status):
-    answer = save(answer_of(plan), editor, text="<p>One</p>")
-    answer = save(answer, editor, text="<p>Two</p>")
+    answer, first = saved_twice(plan, editor)
     Plan.objects.filter(pk=plan.pk).update(status=status)
-    first = history.answer_revisions(answer)[1]
     count = history.answer_revisions(answer).count()
     client.force_login(editor)
-    url = reverse("answer_restore", args=[plan.pk, "question-1", first.history_id])
 
-    confirm = page(client, "answer_restore", plan.pk, "question-1", first.history_id)
-    response = client.post(url, {"base_version": answer.version})
+    confirm, response = restore_confirmed(client, plan, first, base_version=answer.version)
 
     assert "frozen for signature" in confirm and 'type="submit"' not in confirm.split("<h1")[1]
     assert response.status_code == 403
@@ -235,10 +240,8 @@ def test_restoring_is_refused_while_the_plan_is_frozen(client, plan, editor, sta
 
 
 def test_a_pct_lead_cannot_restore_a_consortium_answer(plan, editor, lead):
-    answer = save(answer_of(plan), editor, text="<p>One</p>")
-    answer = save(answer, editor, text="<p>Two</p>")
+    answer, first = saved_twice(plan, editor)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
-    first = history.answer_revisions(answer)[1]
 
     with pytest.raises(services.PermissionDenied, match="completed by the consortium"):
         services.answer_restore(
@@ -444,12 +447,6 @@ def _bulk_revisions(answer, user, count):
     )
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_history_pages_cost_the_same_queries_for_10_or_10000_revisions(
     client, plan, editor, django_assert_max_num_queries
 ):
@@ -461,7 +458,7 @@ def test_history_pages_cost_the_same_queries_for_10_or_10000_revisions(
     for name in ("plan_history", "question_history"):
         for label, target in (("small", plan), ("large", large)):
             args = [target.pk] if name == "plan_history" else [target.pk, "question-1"]
-            counts[name, label] = _queries(client, reverse(name, args=args) + "?page=2")
+            counts[name, label] = page_queries(client, reverse(name, args=args) + "?page=2")
 
     assert counts["plan_history", "small"] == counts["plan_history", "large"]
     assert counts["question_history", "small"] == counts["question_history", "large"]
@@ -483,8 +480,8 @@ def test_the_reviewers_part_page_costs_the_same_queries_for_one_or_many_changes(
             save(answer_of(target, key), editor, text="<p>After</p>")
     client.force_login(lead)
 
-    few_count = _queries(client, reverse("part_detail", args=[few.pk, "two"]))
-    many_count = _queries(client, reverse("part_detail", args=[many.pk, "two"]))
+    few_count = page_queries(client, reverse("part_detail", args=[few.pk, "two"]))
+    many_count = page_queries(client, reverse("part_detail", args=[many.pk, "two"]))
 
     assert few_count == many_count
     html = page(client, "part_detail", many.pk, "two")

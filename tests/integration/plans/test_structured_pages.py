@@ -5,14 +5,13 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.demo import load_organisations
 from consortia.models import User
 from plans.demo import load_plans
 from plans.models import Answer, Plan
+from tests.queries import page_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -86,6 +85,15 @@ def part_page(client, plan, part_key) -> str:
     return response.content.decode()
 
 
+def refused_on(response, field: str, message: str) -> str:
+    """The answer's form came back refused (400) with ``message`` at ``field``; its page."""
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in page
+    assert message in page
+    return page
+
+
 def test_daccom_part_pages_show_the_computed_figures(client, daccom):
     objectives = part_page(client, daccom, "commissioning-objectives")
     # Computed on 4.2 and again on 4.4 (the typed narrative says "£2.68m (44%) to a ...").
@@ -128,11 +136,11 @@ def test_a_negative_saving_is_refused_on_its_field_and_nothing_else_is_lost(clie
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    error = f'id="{prefix}-projects[0].targets[1].planned_saving-error"'
-    assert error in page
-    assert "The planned saving cannot be negative." in page
+    page = refused_on(
+        response,
+        f"{prefix}-projects[0].targets[1].planned_saving",
+        "The planned saving cannot be negative.",
+    )
     assert 'value="-335000"' in page
     assert "Reducing A&amp;E attendances (renamed)" in page
     assert "Our own narrative, still here." in page
@@ -147,10 +155,11 @@ def test_a_title_over_the_limit_is_refused_on_its_field_and_nothing_is_cut(clien
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert f'id="{prefix}-projects[0].title-error"' in page
-    assert "This text is 20,001 characters long; the most it can hold is 20,000." in page
+    refused_on(
+        response,
+        f"{prefix}-projects[0].title",
+        "This text is 20,001 characters long; the most it can hold is 20,000.",
+    )
     saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
     assert saved.data["projects"][0]["title"] != "x" * 20_000
 
@@ -170,9 +179,7 @@ def test_red_house_population_by_surgery_totals_18600_and_a_bad_cell_is_refused_
     post[f"q-{key}-rows[1].list_size"] = ["3,600.5"]
     response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
 
-    assert response.status_code == 400
-    assert f'id="q-{key}-rows[1].list_size-error"' in response.content.decode()
-    assert "must be a whole number" in response.content.decode()
+    refused_on(response, f"q-{key}-rows[1].list_size", "must be a whole number")
     saved = Answer.objects.get(plan=plan, question__key=key)
     assert [row["list_size"] for row in saved.rows] == ["12000", "3600", "3000"]
 
@@ -205,10 +212,11 @@ def test_a_milestone_outside_the_plan_year_is_refused_on_the_date(client, daccom
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, key]), post)
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert f'id="{prefix}-milestones[0].due-error"' in page
-    assert "within the plan&#x27;s year, 1 April 2006 to 31 March 2007" in page
+    refused_on(
+        response,
+        f"{prefix}-milestones[0].due",
+        "within the plan&#x27;s year, 1 April 2006 to 31 March 2007",
+    )
 
     post[f"{prefix}-milestones[0].due-year"] = ["2006"]
     assert client.post(reverse("answer_edit", args=[daccom.pk, key]), post).status_code == 302
@@ -224,9 +232,7 @@ def test_zero_population_is_refused_on_the_population(client, daccom):
 
     response = client.post(reverse("answer_edit", args=[daccom.pk, key]), post)
 
-    assert response.status_code == 400
-    assert f'id="q-{key}-population-error"' in response.content.decode()
-    assert "The population must be at least 1." in response.content.decode()
+    refused_on(response, f"q-{key}-population", "The population must be at least 1.")
 
 
 def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):
@@ -243,16 +249,10 @@ def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):
     assert "£90k a year" in page and "£180k a year" in page
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_query_count_is_the_same_with_100_projects_of_10_targets(client, daccom):
     url = reverse("part_detail", args=[daccom.pk, "commissioning-objectives"])
     client.get(url)
-    three = _queries(client, url)
+    three = page_queries(client, url)
 
     projects = [
         {
@@ -267,7 +267,7 @@ def test_query_count_is_the_same_with_100_projects_of_10_targets(client, daccom)
         for p in range(1, 101)
     ]
     Answer.objects.filter(plan=daccom, question__key=PROJECTS).update(data={"projects": projects})
-    many = _queries(client, url)
+    many = page_queries(client, url)
 
     assert many == three
     assert "£1m (16%) of £6.106m" in client.get(url).content.decode()

@@ -48,6 +48,13 @@ def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
 
+@pytest.fixture
+def uploaded(admin_client):
+    """The lettered definition uploaded by the site administrator, waiting to be confirmed."""
+    CommissionerFactory(slug=ISSUER)
+    return upload(admin_client, lettered_definition())
+
+
 def test_an_upload_shows_what_it_will_create_and_stores_nothing_until_confirmed(admin_client):
     CommissionerFactory(slug=ISSUER)
 
@@ -73,9 +80,7 @@ def test_an_upload_shows_what_it_will_create_and_stores_nothing_until_confirmed(
     assert PENDING_IMPORT not in admin_client.session
 
 
-def test_cancelling_a_preview_stores_nothing_and_forgets_the_upload(admin_client):
-    CommissionerFactory(slug=ISSUER)
-    upload(admin_client, lettered_definition())
+def test_cancelling_a_preview_stores_nothing_and_forgets_the_upload(admin_client, uploaded):
 
     response = confirm(admin_client, button="cancel")
 
@@ -84,9 +89,7 @@ def test_cancelling_a_preview_stores_nothing_and_forgets_the_upload(admin_client
     assert PENDING_IMPORT not in admin_client.session
 
 
-def test_a_stale_preview_cannot_be_imported(admin_client):
-    CommissionerFactory(slug=ISSUER)
-    upload(admin_client, lettered_definition())
+def test_a_stale_preview_cannot_be_imported(admin_client, uploaded):
 
     response = confirm(admin_client, token="forged")
 
@@ -95,9 +98,7 @@ def test_a_stale_preview_cannot_be_imported(admin_client):
     assert not PlanTemplate.objects.exists()
 
 
-def test_confirming_checks_the_file_again_against_what_was_stored_since(admin_client):
-    CommissionerFactory(slug=ISSUER)
-    upload(admin_client, lettered_definition())
+def test_confirming_checks_the_file_again_against_what_was_stored_since(admin_client, uploaded):
     template_files.store({**lettered_definition(), "slug": "imported-meanwhile"})
 
     response = confirm(admin_client)
@@ -132,12 +133,22 @@ def test_a_bad_file_is_refused_whole_listing_every_problem(admin_client):
     assert not PlanTemplate.objects.exists()
 
 
-@pytest.mark.parametrize("case", MALFORMED)
-def test_the_admin_refuses_each_malformed_file_with_a_located_message(admin_client, case):
+def stored_templates() -> list:
+    return list(PlanTemplate.objects.values_list("slug", "name"))
+
+
+def stored_before(case) -> list:
+    """The issuer, and a published template with a plan where ``case`` needs one: the templates
+    stored before the malformed file comes."""
     CommissionerFactory(slug=ISSUER)
     if case.published_first:
         published_with_a_plan()
-    stored = list(PlanTemplate.objects.values_list("slug", "name"))
+    return stored_templates()
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_the_admin_refuses_each_malformed_file_with_a_located_message(admin_client, case):
+    stored = stored_before(case)
 
     response = admin_client.post(
         reverse("admin:plans_plantemplate_import"),
@@ -147,16 +158,13 @@ def test_the_admin_refuses_each_malformed_file_with_a_located_message(admin_clie
     assert response.status_code == 200
     assert "The file was refused" in page_text(response)
     assert case.message in page_text(response)
-    assert list(PlanTemplate.objects.values_list("slug", "name")) == stored
+    assert stored_templates() == stored
     assert PENDING_IMPORT not in admin_client.session
 
 
 @pytest.mark.parametrize("case", MALFORMED)
 def test_load_templates_refuses_each_malformed_file_with_the_same_message(tmp_path, case):
-    CommissionerFactory(slug=ISSUER)
-    if case.published_first:
-        published_with_a_plan()
-    stored = list(PlanTemplate.objects.values_list("slug", "name"))
+    stored = stored_before(case)
     path = tmp_path / case.file_name
     path.write_bytes(case.content)
     errors = StringIO()
@@ -166,7 +174,7 @@ def test_load_templates_refuses_each_malformed_file_with_the_same_message(tmp_pa
 
     assert f"{path}: refused" in errors.getvalue()
     assert case.message in errors.getvalue(), errors.getvalue()
-    assert list(PlanTemplate.objects.values_list("slug", "name")) == stored
+    assert stored_templates() == stored
 
 
 def test_export_downloads_the_definition_and_copy_makes_a_new_draft(admin_client):

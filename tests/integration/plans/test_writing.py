@@ -1,14 +1,13 @@
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.models import User
 from plans import services
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
+from tests.queries import page_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -150,12 +149,6 @@ def test_demo_daccom_export_has_every_question_number_from_1_1_to_10(client):
     assert services_answer["completed_by"] == "consortium"
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("page", ["plan_detail", "part_detail"])
 def test_page_queries_do_not_grow_with_questions_or_revisions(client, page):
     small = plan_with_questions(questions=10)
@@ -174,7 +167,18 @@ def test_page_queries_do_not_grow_with_questions_or_revisions(client, page):
         args = [plan.pk] if page == "plan_detail" else [plan.pk, "two"]
         return reverse(page, args=args)
 
-    small_count, large_count = _queries(client, url(small)), _queries(client, url(large))
+    small_count, large_count = page_queries(client, url(small)), page_queries(client, url(large))
 
     assert small_count == large_count
     assert large_count <= 25
+
+
+def test_the_new_plan_page_asks_for_the_form_and_shows_what_is_missing(client, plan, editor):
+    page = client.get(reverse("plan_create")).content.decode()
+    refused = client.post(reverse("plan_create"), {"title": ""})
+
+    assert "<h1>Start a new plan</h1>" in page
+    assert "filled in from your consortium's records" in page
+    assert ">Create the plan</button>" in page
+    assert refused.status_code == 200
+    assert "There is a problem" in refused.content.decode()

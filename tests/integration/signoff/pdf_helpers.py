@@ -7,8 +7,8 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from plans.exports import content_sha256
 from plans.models import Plan
+from signoff.canonical import content_sha256
 from signoff.models import PlanDocument
 from tests.review_factories import (
     SIGNATORIES,

@@ -28,10 +28,12 @@ def migrate(targets) -> None:
 
 
 def links() -> list[tuple[str, int, int | None]]:
+    # Only the columns the chain has had since 0007: later migrations add columns that are
+    # not there while migrated back.
     return sorted(
-        [("event", e.pk, e.audit_seq) for e in PlanEvent.objects.all()]
-        + [("signature", s.pk, s.audit_seq) for s in Signature.objects.all()]
-        + [("pdf", d.pk, d.audit_seq) for d in PlanDocument.objects.all()]
+        (name, pk, seq)
+        for name, model in (("event", PlanEvent), ("signature", Signature), ("pdf", PlanDocument))
+        for pk, seq in model.objects.values_list("pk", "audit_seq")
     )
 
 

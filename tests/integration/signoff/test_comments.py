@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.models import User
@@ -17,6 +15,7 @@ from signoff.models import Comment
 from signoff.presenters.comments import comment_threads
 from signoff.selectors import comment_of
 from tests.plan_factories import demo_daccom_plan_with_comments, plan_with_questions
+from tests.queries import page_queries
 from tests.review_factories import person
 
 Role = User.Role
@@ -49,6 +48,13 @@ def answered(plan, editor, key="question-1", text=ANSWER) -> Answer:
 
 def question(plan, key="question-1"):
     return plan.template.questions.get(key=key)
+
+
+def new_thread(plan, user, body: str, key: str = "question-1", **extra) -> Comment:
+    """``user`` starts a thread on question ``key`` (``extra``: its quote or visibility)."""
+    return services.comment_add(
+        plan=plan, user=user, body=body, question=question(plan, key), **extra
+    )
 
 
 def part_url(plan, part="two"):
@@ -119,7 +125,7 @@ def test_a_pct_lead_comments_on_a_passage_and_the_editor_sees_it_with_its_quote(
 
 def test_replies_resolve_and_reopen_each_recorded_for_the_question(client, plan, editor, lead):
     answered(plan, editor)
-    thread = services.comment_add(plan=plan, user=lead, body="Evidence?", question=question(plan))
+    thread = new_thread(plan, lead, "Evidence?")
     client.force_login(editor)
 
     replied = client.post(
@@ -152,7 +158,7 @@ def test_replies_resolve_and_reopen_each_recorded_for_the_question(client, plan,
 def test_a_resolved_thread_shows_who_resolved_it_and_offers_reopen_not_reply(
     client, plan, editor, lead
 ):
-    thread = services.comment_add(plan=plan, user=lead, body="Typo.", question=question(plan))
+    thread = new_thread(plan, lead, "Typo.")
     services.comment_resolve(thread=thread, user=editor)
 
     html = thread_html(part_page(client, lead, plan), thread)
@@ -194,11 +200,11 @@ def test_people_without_the_comment_permission_are_refused(plan, editor):
     admin = person(Role.SITE_ADMIN, plan)
     elsewhere = plan_with_questions(questions=4)
     outsider = person(Role.CONSORTIUM_EDITOR, elsewhere)
-    thread = services.comment_add(plan=plan, user=editor, body="Check.", question=question(plan))
+    thread = new_thread(plan, editor, "Check.")
 
     for user in (admin, outsider):
         with pytest.raises(Refused, match="can comment on this plan"):
-            services.comment_add(plan=plan, user=user, body="Hello", question=question(plan))
+            new_thread(plan, user, "Hello")
         with pytest.raises(Refused, match="can comment on this plan"):
             services.comment_reply(thread=thread, user=user, body="Hello")
         with pytest.raises(Refused, match="can comment on this plan"):
@@ -207,7 +213,7 @@ def test_people_without_the_comment_permission_are_refused(plan, editor):
 
 
 def test_comments_on_a_plan_outside_the_users_scope_are_404(client, plan, editor):
-    thread = services.comment_add(plan=plan, user=editor, body="Ours.", question=question(plan))
+    thread = new_thread(plan, editor, "Ours.")
     outsider = person(Role.PCT_LEAD, plan_with_questions(questions=4))
     client.force_login(outsider)
 
@@ -223,7 +229,7 @@ def test_comments_on_a_plan_outside_the_users_scope_are_404(client, plan, editor
 
 
 def test_the_site_administrator_reads_comments_but_may_not_write_them(client, plan, editor):
-    services.comment_add(plan=plan, user=editor, body="Visible to all.", question=question(plan))
+    new_thread(plan, editor, "Visible to all.")
     admin = person(Role.SITE_ADMIN, plan)
 
     page = part_page(client, admin, plan)
@@ -235,13 +241,9 @@ def test_the_site_administrator_reads_comments_but_may_not_write_them(client, pl
 
 
 def test_pct_only_threads_are_never_shown_to_the_consortium(client, plan, editor, lead):
-    shared = services.comment_add(plan=plan, user=lead, body="For all.", question=question(plan))
-    internal = services.comment_add(
-        plan=plan,
-        user=lead,
-        body="Between us: the figures look thin.",
-        question=question(plan),
-        visibility=Comment.Visibility.INTERNAL,
+    shared = new_thread(plan, lead, "For all.")
+    internal = new_thread(
+        plan, lead, "Between us: the figures look thin.", visibility=Comment.Visibility.INTERNAL
     )
     services.comment_reply(thread=internal, user=lead, body="Agreed, ask finance.")
     chief = person(Role.PCT_CHIEF_EXECUTIVE, plan)
@@ -270,13 +272,7 @@ def test_pct_only_threads_are_never_shown_to_the_consortium(client, plan, editor
 
 def test_consortium_people_cannot_keep_a_comment_from_the_consortium(client, plan, editor):
     with pytest.raises(Refused, match="Only PCT staff"):
-        services.comment_add(
-            plan=plan,
-            user=editor,
-            body="Secret?",
-            question=question(plan),
-            visibility=Comment.Visibility.INTERNAL,
-        )
+        new_thread(plan, editor, "Secret?", visibility=Comment.Visibility.INTERNAL)
     client.force_login(editor)
 
     post_comment(client, plan, "question-1", body="Posted.", visibility="internal")
@@ -328,12 +324,8 @@ def test_quotes_are_matched_as_the_reader_sees_the_text(plan, editor, lead):
         "<ul><li>One</li><li>Two</li></ul>",
     )
 
-    comment = services.comment_add(
-        plan=plan,
-        user=lead,
-        body="Fine.",
-        question=question(plan),
-        quote=' The PCT\'s "plan" is ours too & more. One\nTwo ',
+    comment = new_thread(
+        plan, lead, "Fine.", quote=' The PCT\'s "plan" is ours too & more. One\nTwo '
     )
 
     assert comment.quote == 'The PCT\'s "plan" is ours too & more. One Two'
@@ -348,12 +340,8 @@ def test_a_quote_from_a_table_answer_is_found_in_its_cells(plan, editor, lead):
         rows=[{"name": "Boxwell Road Surgery", "code": "E82001"}],
     )
 
-    comment = services.comment_add(
-        plan=plan,
-        user=lead,
-        body="Is this the main site?",
-        question=question(plan, "practices"),
-        quote="Boxwell Road Surgery",
+    comment = new_thread(
+        plan, lead, "Is this the main site?", "practices", quote="Boxwell Road Surgery"
     )
 
     assert comment.quote == "Boxwell Road Surgery"
@@ -363,9 +351,7 @@ def test_a_comment_is_outdated_when_its_passage_changes_and_keeps_its_original_q
     client, plan, editor, lead
 ):
     answer = answered(plan, editor)
-    thread = services.comment_add(
-        plan=plan, user=lead, body="Why 10%?", question=question(plan), quote="by 10%"
-    )
+    thread = new_thread(plan, lead, "Why 10%?", quote="by 10%")
     before = thread_html(part_page(client, editor, plan), thread)
 
     plan_services.answer_save(
@@ -404,7 +390,7 @@ def test_an_over_long_comment_is_refused_with_the_text_kept(client, plan, lead):
 
 
 def test_an_empty_reply_is_refused_on_its_own_page_with_the_thread_shown(client, plan, lead):
-    thread = services.comment_add(plan=plan, user=lead, body="First.", question=question(plan))
+    thread = new_thread(plan, lead, "First.")
     client.force_login(lead)
 
     response = client.post(
@@ -420,7 +406,7 @@ def test_an_empty_reply_is_refused_on_its_own_page_with_the_thread_shown(client,
 
 def test_html_in_a_comment_is_shown_as_text_with_its_line_breaks(client, plan, editor, lead):
     body = '<script>alert("x")</script><img src=x onerror=alert(1)>\nSecond line'
-    thread = services.comment_add(plan=plan, user=lead, body=body, question=question(plan))
+    thread = new_thread(plan, lead, body)
 
     html = thread_html(part_page(client, editor, plan), thread)
 
@@ -449,12 +435,6 @@ def _threads(plan, lead, editor, count: int) -> None:
             )
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_the_part_page_reads_the_same_number_of_queries_for_1_or_50_threads(
     client, plan, editor, lead
 ):
@@ -464,10 +444,10 @@ def test_the_part_page_reads_the_same_number_of_queries_for_1_or_50_threads(
     _threads(plan, lead, editor, 1)
     _threads(other, other_lead, other_editor, 50)
     client.force_login(lead)
-    one = _queries(client, part_url(plan))
+    one = page_queries(client, part_url(plan))
     client.force_login(other_lead)
-    _queries(client, part_url(other))  # warm the same caches as the first page
-    fifty = _queries(client, part_url(other))
+    page_queries(client, part_url(other))  # warm the same caches as the first page
+    fifty = page_queries(client, part_url(other))
 
     page = client.get(part_url(other)).content.decode()
     assert page.count('class="app-comment-thread') == 50
@@ -477,8 +457,8 @@ def test_the_part_page_reads_the_same_number_of_queries_for_1_or_50_threads(
 
 def test_the_task_list_counts_open_comments_per_question(client, plan, editor, lead):
     for body in ("One", "Two"):
-        services.comment_add(plan=plan, user=lead, body=body, question=question(plan))
-    done = services.comment_add(plan=plan, user=lead, body="Done", question=question(plan))
+        new_thread(plan, lead, body)
+    done = new_thread(plan, lead, "Done")
     services.comment_resolve(thread=done, user=lead)
     client.force_login(editor)
 
@@ -541,13 +521,8 @@ def test_a_seed_comment_whose_quote_is_not_in_the_text_stops_the_load(client):
 
 def test_the_presenter_marks_outdated_pct_only_and_permitted_actions(plan, editor, lead):
     answer = answered(plan, editor)
-    thread = services.comment_add(
-        plan=plan,
-        user=lead,
-        body="Internal.",
-        question=question(plan),
-        quote="through the CAS",
-        visibility=Comment.Visibility.INTERNAL,
+    thread = new_thread(
+        plan, lead, "Internal.", quote="through the CAS", visibility=Comment.Visibility.INTERNAL
     )
     answer.text = "<p>Rewritten.</p>"
     part = plan.template.parts.get(key="two")

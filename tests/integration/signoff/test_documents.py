@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
-from plans.exports import content_sha256
 from plans.models import Plan, PlanEvent
 from plans.services import answer_save
 from signoff import rendering, seal, services, tasks
+from signoff.canonical import content_sha256
 from signoff.errors import Refused
 from signoff.models import PlanDocument, Signature
 from signoff.presenters.documents import documents_panel

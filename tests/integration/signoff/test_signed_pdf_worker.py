@@ -8,10 +8,10 @@ import pytest
 
 from consortia import demo as consortia_demo
 from consortia.models import User
-from plans.exports import content_sha256
 from plans.models import Plan, PlanEvent, TemplateQuestion
 from plans.selectors import missing_required
 from signoff import seal, services
+from signoff.canonical import content_sha256
 from signoff.models import PlanDocument
 from tests.integration.signoff.pdf_helpers import (
     pdf_text,

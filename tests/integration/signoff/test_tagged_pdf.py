@@ -9,8 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from plans.exports import content_sha256
 from signoff import seal, services
+from signoff.canonical import content_sha256
 from tests.integration.signoff.pdf_helpers import signed_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

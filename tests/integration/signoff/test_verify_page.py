@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from plans.exports import content_sha256
+from signoff.canonical import content_sha256
 from tests.review_factories import SIGNATORIES, issued_pdf, three_signatory_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

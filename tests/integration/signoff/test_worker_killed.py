@@ -8,9 +8,9 @@ import time
 import pytest
 from django.db import transaction
 
-from plans.exports import content_sha256
 from plans.models import PlanEvent
 from signoff import seal, services
+from signoff.canonical import content_sha256
 from signoff.models import PlanDocument
 from tests.integration.signoff.pdf_helpers import (
     signed_documents,

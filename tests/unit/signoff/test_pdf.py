@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from consortia.models import User
 from plans.audit import audit_chain_head
-from plans.exports import content_sha256
 from plans.models import QuestionKind
 from signoff import pdf
+from signoff.canonical import content_sha256
 from signoff.models import Signature
 from tests import plan_factories
 from tests.factories import UserFactory

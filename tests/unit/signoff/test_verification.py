@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import weasyprint
 
-from plans.exports import content_sha256
+from signoff.canonical import content_sha256
 from signoff.models import PlanDocument
 from signoff.verification import Outcome, verify_upload
 from tests.review_factories import SIGNATORIES, issued_pdf, three_signatory_plan

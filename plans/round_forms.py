@@ -1,0 +1,56 @@
+from datetime import date
+
+from django import forms
+
+LABEL_MAX = 200
+
+
+class RoundOpenForm(forms.Form):
+    period = forms.CharField(max_length=20, label="Plan year", help_text="For example, 2007/08")
+    template = forms.ModelChoiceField(
+        queryset=None, label="Form", empty_label=None, help_text="The version the plans use."
+    )
+    deadline = forms.DateField(
+        label="Submission deadline",
+        help_text="For example, 2007-03-31",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the deadline as a date, such as 2007-03-31"},
+    )
+    interim_dates = forms.CharField(
+        required=False,
+        label="Interim dates (optional)",
+        help_text="One a line: the date, then what is due. For example, 2007-02-01 First draft",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consortia = forms.ModelMultipleChoiceField(
+        queryset=None, label="Consortia taking part", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, templates, consortia, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["consortia"].queryset = consortia
+        self.fields["consortia"].initial = list(consortia)
+
+    def clean_interim_dates(self) -> list[dict]:
+        dates = []
+        for number, line in enumerate(self.cleaned_data["interim_dates"].splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            when, _, label = line.partition(" ")
+            try:
+                day = date.fromisoformat(when)
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Line {number} does not start with a date such as 2007-02-01."
+                ) from None
+            label = " ".join(label.split())
+            if not label:
+                raise forms.ValidationError(f"Line {number} needs what is due after the date.")
+            if len(label) > LABEL_MAX:
+                raise forms.ValidationError(
+                    f"Line {number}: say what is due in at most {LABEL_MAX} characters."
+                )
+            dates.append({"date": day, "label": label})
+        return dates

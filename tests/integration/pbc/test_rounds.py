@@ -1,0 +1,253 @@
+"""The planning round pages: opening a round, the PCT's round dashboard, a consortium starting
+its plan in the round and checking what was carried forward."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from consortia.models import User
+from plans import round_selectors, rounds, services
+from plans.models import Answer, Plan, PlanningRound
+from tests.factories import ConsortiumFactory, UserFactory
+from tests.plan_factories import (
+    daccom_2007_08_from_2006_07,
+    daccom_round,
+    demo_daccom_plan,
+    pct_lead,
+    plan_with_questions,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def open_round(*, consortia: int = 3, days_left: int = 10, period: str = "2007/08"):
+    """A round of a PCT with a form of its own (not DacCom), ``consortia`` taking part, the
+    first with last year's plan."""
+    last_year = plan_with_questions()
+    commissioner = last_year.consortium.commissioner
+    others = ConsortiumFactory.create_batch(consortia - 1, commissioner=commissioner)
+    lead = pct_lead(commissioner)
+    planning_round = rounds.round_open(
+        commissioner=commissioner,
+        period=period,
+        template=last_year.template,
+        deadline=timezone.localdate() + timedelta(days=days_left),
+        consortia=[last_year.consortium, *others],
+        user=lead,
+    )
+    return planning_round, lead, last_year
+
+
+def post_round(client, last_year: Plan, **fields):
+    """The PCT lead's "Open a planning round" form, sent with ``fields`` over good answers."""
+    client.force_login(pct_lead(last_year.consortium.commissioner))
+    answers = {
+        "period": "2007/08",
+        "template": last_year.template.pk,
+        "deadline": "2007-03-31",
+        "interim_dates": "2007-02-01 First draft",
+        "consortia": [last_year.consortium.pk],
+    }
+    return client.post(reverse("round_open"), answers | fields)
+
+
+def page(client, user, name, **kwargs) -> str:
+    client.force_login(user)
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestOpeningARoundPage:
+    def test_the_pct_lead_opens_a_round_for_the_consortia_chosen(self, client):
+        response = post_round(client, plan_with_questions())
+        planning_round = PlanningRound.objects.get()
+        assert response.status_code == 302
+        assert response.url == reverse("round_detail", kwargs={"round_id": planning_round.pk})
+        assert planning_round.interim_dates == [{"label": "First draft", "date": "2007-02-01"}]
+
+    def test_mistakes_are_shown_beside_their_field_and_nothing_is_opened(self, client):
+        response = post_round(
+            client, plan_with_questions(), deadline="soon", interim_dates="February First draft"
+        )
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Enter the deadline as a date" in content
+        assert "Line 1 does not start with a date" in content
+        assert not PlanningRound.objects.exists()
+
+    def test_a_long_interim_label_is_refused_not_cut(self, client):
+        response = post_round(
+            client, plan_with_questions(), interim_dates="2007-02-01 " + "x" * 201
+        )
+        assert "at most 200 characters" in response.content.decode()
+        assert not PlanningRound.objects.exists()
+
+    def test_a_consortium_editor_is_refused(self, client):
+        client.force_login(UserFactory())
+        assert client.get(reverse("round_open")).status_code == 403
+
+
+class TestRoundDashboard:
+    def test_every_consortium_with_its_plan_progress_and_days_to_the_deadline(self, client):
+        planning_round, lead, last_year = open_round(days_left=-3)
+        editor = UserFactory(consortium=last_year.consortium)
+        rounds.round_plan_start(
+            planning_round=planning_round, consortium=last_year.consortium, user=editor
+        )
+        content = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert "Consortia in the round (3)" in content
+        assert content.count("3 days overdue") == 3
+        assert "nhsuk-tag--red" in content
+        assert content.count("Not started") == 2
+        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</td>", content)
+
+    def test_the_pct_home_page_links_to_its_rounds(self, client):
+        planning_round, lead, _ = open_round(days_left=20)
+        content = page(client, lead, "home")
+        assert reverse("round_detail", kwargs={"round_id": planning_round.pk}) in content
+        assert "(due in 20 days)" in content
+
+    def test_a_plan_with_the_pct_is_not_late(self, client):
+        planning_round, lead, last_year = open_round(consortia=1, days_left=-1)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=last_year.consortium,
+            user=UserFactory(consortium=last_year.consortium),
+        )
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUBMITTED)
+        content = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert "With the PCT" in content and "overdue" not in content
+
+    def test_another_pct_cannot_see_the_round(self, client):
+        planning_round, _, _ = open_round(consortia=1)
+        stranger = UserFactory(role=User.Role.PCT_LEAD, consortium=None)
+        client.force_login(stranger)
+        url = reverse("round_detail", kwargs={"round_id": planning_round.pk})
+        assert client.get(url).status_code == 404
+
+    def test_the_query_count_is_the_same_for_3_and_for_60_consortia(self, client):
+        def queries(consortia: int, period: str) -> int:
+            planning_round, lead, _ = open_round(consortia=consortia, period=period)
+            for consortium in planning_round.consortia.all()[:2]:
+                rounds.round_plan_start(
+                    planning_round=planning_round,
+                    consortium=consortium,
+                    user=UserFactory(consortium=consortium),
+                )
+            url = reverse("round_detail", kwargs={"round_id": planning_round.pk})
+            page(client, lead, "round_detail", round_id=planning_round.pk)
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            return len(captured)
+
+        assert queries(3, "2007/08") == queries(60, "2008/09")
+
+
+class TestTheConsortiumsSide:
+    def test_home_shows_the_round_with_its_deadline_and_a_way_to_start(self, client):
+        planning_round, _, last_year = open_round(days_left=5)
+        content = page(client, UserFactory(consortium=last_year.consortium), "home")
+        assert "wants the 2007/08 plan by" in content
+        assert "Due in 5 days" in content and "nhsuk-tag--orange" in content
+        assert reverse("round_start", kwargs={"round_id": planning_round.pk}) in content
+
+    def test_starting_from_last_year_lists_what_to_check(self, client):
+        planning_round, _, last_year = open_round()
+        editor = UserFactory(consortium=last_year.consortium)
+        last_year.answers.filter(question__key="question-1").update(text="<p>Kept.</p>")
+        client.force_login(editor)
+        start = reverse("round_start", kwargs={"round_id": planning_round.pk})
+        assert "Start your 2007/08 plan" in client.get(start).content.decode()
+
+        response = client.post(start, {"source": last_year.pk})
+
+        plan = Plan.objects.get(planning_round=planning_round)
+        assert response.url == reverse("plan_carried", kwargs={"plan_id": plan.pk})
+        content = page(client, editor, "plan_carried", plan_id=plan.pk)
+        assert "Answers to check (1)" in content
+        confirm = reverse(
+            "answer_confirm_carried", kwargs={"plan_id": plan.pk, "question_key": "question-1"}
+        )
+        assert client.post(confirm).status_code == 302
+        assert "Answers to check (0)" in page(client, editor, "plan_carried", plan_id=plan.pk)
+        # Started once: the start page now leads to the plan.
+        assert client.get(start).url == reverse("plan_detail", kwargs={"plan_id": plan.pk})
+
+    def test_the_task_list_counts_the_answers_to_check_and_marks_each(self, client):
+        planning_round, _, last_year = open_round()
+        editor = UserFactory(consortium=last_year.consortium)
+        last_year.answers.filter(question__key__in=["question-1", "question-2"]).update(
+            text="<p>Kept.</p>"
+        )
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=last_year.consortium,
+            user=editor,
+            carry_from=last_year,
+        )
+        content = page(client, editor, "plan_detail", plan_id=plan.pk)
+        assert "2 answers carried forward from last year to check" in content
+        assert content.count("carried forward: check it") == 2
+        part = page(client, editor, "part_detail", plan_id=plan.pk, part_key="two")
+        assert "Carried forward: check it" in part
+
+    def test_a_source_that_is_not_listed_is_refused_with_a_message(self, client):
+        planning_round, _, last_year = open_round()
+        client.force_login(UserFactory(consortium=last_year.consortium))
+        start = reverse("round_start", kwargs={"round_id": planning_round.pk})
+        response = client.post(start, {"source": "999999"})
+        assert response.status_code == 200
+        assert "Choose one of the plans listed" in response.content.decode()
+        assert not Plan.objects.filter(planning_round=planning_round).exists()
+
+
+class TestCompareYears:
+    def test_daccoms_2007_08_plan_beside_2006_07_shows_4_2_of_both_years(self, client):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        answer = plan.answers.get(question__key="services-to-be-commissioned")
+        services.answer_save(
+            answer=answer,
+            user=editor,
+            base_version=answer.version,
+            text="<p>Targets for 2007/08: cut outpatient follow-ups by a tenth.</p>",
+        )
+
+        content = page(client, editor, "plan_compare_years", plan_id=plan.pk)
+
+        assert "2007/08 compared with 2006/07" in content
+        section = content.split('id="change-services-to-be-commissioned"')[1].split("</section>")[0]
+        assert "4.2 Services to be commissioned" in content
+        assert "cut outpatient follow-ups by a tenth" in section  # this year's, added
+        assert "app-diff__removed" in section  # last year's words, shown as removed
+        # The moved questions are the same answer under their new number.
+        assert "7.9 " in content.split("The same as 2006/07")[1]
+        # Last year's answers the form dropped come last, named by their key.
+        assert "No longer on the form: business-cases" in content
+
+    def test_the_figures_of_both_years_side_by_side(self, client):
+        planning_round, daccom = daccom_round()
+        source = demo_daccom_plan()
+        editor = UserFactory(consortium=daccom)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
+        )
+        Answer.objects.filter(plan=plan, question__kind="hours").update(data={})
+
+        figures = round_selectors.figures_by_year(plan, source)
+        content = page(client, editor, "plan_compare_years", plan_id=plan.pk)
+
+        assert "The figures: 2006/07 against 2007/08" in content
+        questions = {row.question.split()[0] for row in figures}
+        assert {"4.2", "4.4", "5.4", "6.1"} <= questions  # targets, savings, funding, hours
+        hours = [row for row in figures if row.question.startswith("6.1")]
+        assert hours and all(row.last_year and not row.this_year for row in hours)
+        same = [row for row in figures if not row.question.startswith("6.1")]
+        # Only the milestones' plan year moves with the year; every other figure is kept.
+        changed = [(row.label, row.this_year) for row in same if row.changed]
+        assert same and changed == [("Period start", "2007-04-01"), ("Period end", "2008-03-31")]

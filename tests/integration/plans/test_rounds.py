@@ -1,0 +1,191 @@
+"""The planning year on PostgreSQL: a PCT's round and next year's plan from this year's."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from consortia.models import Consortium, User
+from plans import round_selectors, rounds, services, tasks
+from plans.errors import AnswerInvalid
+from plans.models import Plan
+from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+from tests.plan_factories import (
+    MOVED,
+    daccom_2007_08_from_2006_07,
+    daccom_round,
+    demo_daccom_plan,
+    pct_lead,
+    plan_with_questions,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class TestStartingNextYearsPlanFromThisYears:
+    def test_answers_follow_their_key_to_the_new_number_and_are_marked_to_check(self):
+        plan, report, _ = daccom_2007_08_from_2006_07()
+        source, planning_round = plan.carried_from, plan.planning_round
+
+        answers = {a.question.key: a for a in plan.answers.select_related("question")}
+        for key, (_, new_number) in MOVED.items():
+            assert answers[key].question.number == new_number
+            assert answers[key].text == f"<p>Last year's {key}.</p>"
+            assert answers[key].carried_forward
+        assert (
+            answers["services-to-be-commissioned"].text
+            == source.answers.get(question__key="services-to-be-commissioned").text
+        )
+        assert answers["services-to-be-commissioned"].carried_forward
+        # The practices table comes over as last year's rows.
+        assert answers["practices"].rows == source.answers.get(question__key="practices").rows
+        # New in the later form: empty, not carried.
+        assert answers["accountability-and-governance"].is_empty
+        assert not answers["accountability-and-governance"].carried_forward
+        assert "accountability-and-governance" in [q.key for q in report.new_questions]
+        # Dropped by the later form: listed with why, and kept in last year's plan.
+        dropped = {answer.question.key: reason for answer, reason in report.not_carried}
+        assert dropped == {"business-cases": "This year's form no longer asks it."}
+        assert plan.planning_round == planning_round and plan.carried_from == source
+        assert plan.period == "2007/08"
+
+    def test_an_edit_or_a_confirmation_clears_the_mark(self):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        risks = plan.answers.get(question__key="risks")
+        workforce = plan.answers.get(question__key="workforce-skills")
+
+        services.answer_save(
+            answer=risks, user=editor, base_version=risks.version, text="<p>Revised.</p>"
+        )
+        rounds.answer_confirm_carried(answer=workforce, user=editor)
+
+        to_check = plan.answers.filter(carried_forward=True).values_list("question__key", flat=True)
+        assert "risks" not in to_check and "workforce-skills" not in to_check
+        assert "management-structure" in to_check
+
+    def test_a_plan_of_the_same_form_carries_every_answer_written(self):
+        planning_round, daccom = daccom_round()
+        source = demo_daccom_plan()
+        _, report = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=daccom,
+            user=UserFactory(consortium=daccom),
+            carry_from=source,
+        )
+        written = [a for a in source.answers.select_related("question") if not a.is_empty]
+        assert len(report.carried) == len(written)
+        assert report.not_carried == [] and report.new_questions == []
+
+    def test_starting_twice_is_refused(self):
+        planning_round, daccom = daccom_round()
+        editor = UserFactory(consortium=daccom)
+        rounds.round_plan_start(planning_round=planning_round, consortium=daccom, user=editor)
+        with pytest.raises(AnswerInvalid, match="already started"):
+            rounds.round_plan_start(planning_round=planning_round, consortium=daccom, user=editor)
+
+    def test_only_an_earlier_plan_of_the_same_consortium_can_be_the_start(self):
+        planning_round, daccom = daccom_round()
+        elsewhere = plan_with_questions()
+        with pytest.raises(AnswerInvalid, match="earlier plans"):
+            rounds.round_plan_start(
+                planning_round=planning_round,
+                consortium=daccom,
+                user=UserFactory(consortium=daccom),
+                carry_from=elsewhere,
+            )
+
+    def test_a_consortium_outside_the_round_cannot_start_in_it(self):
+        planning_round, daccom = daccom_round()
+        other = ConsortiumFactory(commissioner=daccom.commissioner)
+        with pytest.raises(PermissionDenied):
+            rounds.round_plan_start(
+                planning_round=planning_round, consortium=other, user=UserFactory(consortium=other)
+            )
+
+
+class TestOpeningARound:
+    def test_a_second_pct_opens_its_own_round_on_its_own_form(self):
+        # Not DacCom: a PCT with three consortia and a form of its own.
+        first = plan_with_questions()
+        commissioner = first.consortium.commissioner
+        others = ConsortiumFactory.create_batch(2, commissioner=commissioner)
+        planning_round = rounds.round_open(
+            commissioner=commissioner,
+            period="2008/09",
+            template=first.template,
+            deadline=date(2008, 4, 30),
+            consortia=[first.consortium, *others],
+            interim_dates=[{"date": date(2008, 2, 1), "label": "First draft"}],
+            user=pct_lead(commissioner),
+        )
+        assert planning_round.consortia.count() == 3
+        assert planning_round.interim_dates == [{"label": "First draft", "date": "2008-02-01"}]
+
+    @pytest.mark.parametrize("period", ["2007", "2007/09", "07/08", "2007/08 "])
+    def test_a_year_that_is_not_two_years_in_a_row_is_refused(self, period):
+        if period.strip() == "2007/08":
+            assert rounds.period_valid(period) == "2007/08"
+            return
+        with pytest.raises(AnswerInvalid, match="two years one after the other"):
+            rounds.period_valid(period)
+
+    def test_the_same_year_twice_is_refused(self):
+        daccom_round()
+        with pytest.raises(AnswerInvalid, match="already open"):
+            daccom_round()
+
+    def test_a_consortium_editor_cannot_open_a_round(self):
+        demo_daccom_plan()
+        daccom = Consortium.objects.get(slug="daccom")
+        with pytest.raises(PermissionDenied):
+            daccom_round(user=UserFactory(consortium=daccom))
+
+    def test_consortia_of_another_pct_are_refused(self):
+        demo_daccom_plan()
+        stranger = ConsortiumFactory(commissioner=CommissionerFactory())
+        with pytest.raises(AnswerInvalid, match="of this PCT only"):
+            daccom_round(consortia=[stranger])
+
+    def test_an_interim_date_after_the_deadline_is_refused(self):
+        with pytest.raises(AnswerInvalid, match="after the deadline"):
+            daccom_round(interim_dates=[{"date": date(2007, 5, 1), "label": "Late"}])
+
+
+class TestDeadlineReminders:
+    def test_each_person_with_unfinished_work_hears_14_7_2_and_0_days_before_once(
+        self, mailoutbox, monkeypatch
+    ):
+        planning_round, daccom = daccom_round()
+        writing = ConsortiumFactory(commissioner=daccom.commissioner)
+        finished = ConsortiumFactory(commissioner=daccom.commissioner)
+        planning_round.consortia.add(writing, finished)
+        editor = UserFactory(consortium=daccom)
+        chair = UserFactory(consortium=daccom, role=User.Role.CONSORTIUM_EXECUTIVE_CHAIR)
+        other_editor = UserFactory(consortium=writing)
+        UserFactory(consortium=daccom, is_active=False)
+        UserFactory(consortium=finished)
+        pct_lead(daccom.commissioner)
+        rounds.round_plan_start(planning_round=planning_round, consortium=daccom, user=editor)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=finished,
+            user=UserFactory(consortium=finished),
+        )
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SUBMITTED)
+        days_sent = []
+        for days_before in range(20, -3, -1):
+            today = planning_round.deadline - timedelta(days=days_before)
+            monkeypatch.setattr(round_selectors, "today", lambda today=today: today)
+            before = len(mailoutbox)
+            tasks.send_round_reminders()
+            tasks.send_round_reminders()  # the beat running twice
+            if len(mailoutbox) > before:
+                days_sent.append(days_before)
+
+        assert days_sent == [14, 7, 2, 0]
+        recipients = sorted(message.to[0] for message in mailoutbox)
+        writers = User.objects.filter(consortium__in=[daccom, writing], is_active=True)
+        assert {editor.email, chair.email, other_editor.email} <= {u.email for u in writers}
+        assert recipients == sorted([user.email for user in writers] * 4)
+        assert mailoutbox[-1].subject == "2007/08 plan: due today"
+        assert "DacCom" in mailoutbox[0].body or writing.name in mailoutbox[0].body
