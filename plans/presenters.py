@@ -83,40 +83,6 @@ class PartRow:
         return NOT_STARTED if states == {NOT_STARTED} else IN_PROGRESS
 
 
-def question_row(
-    question, answer, plan, *, context: KindContext, data: dict | None = None
-) -> QuestionRow:
-    """One question as a page shows it; ``data`` is figures the editor posted but not saved,
-    ``context`` what its kind may know of the plan (plans.selectors.kind_context)."""
-    state = answer_state(answer)
-    kind = (
-        structured.kind_for(question)
-        if question.kind in structured.KINDS or question.kind == "table"
-        else None
-    )
-    structured_template, structured_context, warnings = "", {}, []
-    if kind is not None:
-        structured_template = kind.template_name
-        figures = data if data is not None else kind.value_of(answer)
-        structured_context = kind.present(figures, context=context)
-        if question.kind in structured.KINDS and answer is not None and answer.data:
-            warnings = kind.warnings(answer.data, context=context)
-    return QuestionRow(
-        question=question,
-        answer=answer,
-        completed_by=completed_by_label(question, plan),
-        state=state,
-        tag_class=STATE_TAG_CLASSES[state],
-        last_changed=last_changed(answer),
-        table_rows=content.table_rows(
-            question, answer.rows if answer is not None else [], plan_id=plan.pk
-        ),
-        structured_template=structured_template,
-        structured=structured_context,
-        warnings=warnings,
-    )
-
-
 def task_row(question, answer, plan) -> QuestionRow:
     """One question as the task list shows it: its state and who completes it, without the
     figures, tables and warnings the part page works out (issue 16: the task list presented
@@ -130,6 +96,34 @@ def task_row(question, answer, plan) -> QuestionRow:
         tag_class=STATE_TAG_CLASSES[state],
         last_changed="",
     )
+
+
+def question_row(
+    question, answer, plan, *, context: KindContext, data: dict | None = None
+) -> QuestionRow:
+    """One question as a page shows it; ``data`` is figures the editor posted but not saved,
+    ``context`` what its kind may know of the plan (plans.selectors.kind_context)."""
+    kind = (
+        structured.kind_for(question)
+        if question.kind in structured.KINDS or question.kind == "table"
+        else None
+    )
+    structured_template, structured_context, warnings = "", {}, []
+    if kind is not None:
+        structured_template = kind.template_name
+        figures = data if data is not None else kind.value_of(answer)
+        structured_context = kind.present(figures, context=context)
+        if question.kind in structured.KINDS and answer is not None and answer.data:
+            warnings = kind.warnings(answer.data, context=context)
+    row = task_row(question, answer, plan)
+    row.last_changed = last_changed(answer)
+    row.table_rows = content.table_rows(
+        question, answer.rows if answer is not None else [], plan_id=plan.pk
+    )
+    row.structured_template = structured_template
+    row.structured = structured_context
+    row.warnings = warnings
+    return row
 
 
 @dataclass
