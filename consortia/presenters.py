@@ -214,11 +214,21 @@ def _when(day) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
+def _holder_text(position) -> str:
+    if position.holder:
+        return str(position.holder.user)
+    last = position.past[0].user if position.past else None
+    if last is not None and not last.is_active:
+        # Flagged for whoever runs the organisation's people: its holder left (0452).
+        return f"No one since {last} left: assign someone"
+    return "No one: assign someone"
+
+
 def positions_section(*, organisation, positions, user, form=None) -> PositionsSection:
     rows = [
         PositionRow(
             label=position.label,
-            holder=str(position.holder.user) if position.holder else "No one: assign someone",
+            holder=_holder_text(position),
             since=_when(position.holder.started_on) if position.holder else "",
             before="; ".join(
                 f"{a.user} ({_when(a.started_on)} to {_when(a.ended_on)})" for a in position.past

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from consortia import navigation as consortia_navigation
+from monitoring import navigation as monitoring_navigation
 from plans import navigation as plans_navigation
 from signoff import navigation as signoff_navigation
 
@@ -16,6 +17,7 @@ def items_for(request: HttpRequest) -> list[NavigationItem]:
         *consortia_navigation.items(request),
         *plans_navigation.items(request),
         *signoff_navigation.items(request),
+        *monitoring_navigation.items(request),
         {"text": "Sign-in security", "href": reverse("account_security")},
     ]
     for item in items:

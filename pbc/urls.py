@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from monitoring.api import api
+
 from . import forms, oidc, rounds, two_factor, views
 
 handler400 = "pbc.views.bad_request"
@@ -75,5 +77,7 @@ urlpatterns = [
     path("", include("consortia.urls")),
     path("", include("plans.urls")),
     path("", include("signoff.urls")),
+    path("", include("monitoring.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

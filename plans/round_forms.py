@@ -33,24 +33,30 @@ class RoundOpenForm(forms.Form):
         self.fields["consortia"].initial = list(consortia)
 
     def clean_interim_dates(self) -> list[dict]:
-        dates = []
-        for number, line in enumerate(self.cleaned_data["interim_dates"].splitlines(), 1):
-            line = line.strip()
-            if not line:
-                continue
-            when, _, label = line.partition(" ")
-            try:
-                day = date.fromisoformat(when)
-            except ValueError:
-                raise forms.ValidationError(
-                    f"Line {number} does not start with a date such as 2007-02-01."
-                ) from None
-            label = " ".join(label.split())
-            if not label:
-                raise forms.ValidationError(f"Line {number} needs what is due after the date.")
-            if len(label) > LABEL_MAX:
-                raise forms.ValidationError(
-                    f"Line {number}: say what is due in at most {LABEL_MAX} characters."
-                )
-            dates.append({"date": day, "label": label})
-        return dates
+        return interim_dates_from(self.cleaned_data["interim_dates"])
+
+
+def interim_dates_from(text: str) -> list[dict]:
+    """[{date, label}] from the lines "2007-02-01 First draft"; a line that cannot be read is
+    refused with its number."""
+    dates = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        when, _, label = line.partition(" ")
+        try:
+            day = date.fromisoformat(when)
+        except ValueError:
+            raise forms.ValidationError(
+                f"Line {number} does not start with a date such as 2007-02-01."
+            ) from None
+        label = " ".join(label.split())
+        if not label:
+            raise forms.ValidationError(f"Line {number} needs what is due after the date.")
+        if len(label) > LABEL_MAX:
+            raise forms.ValidationError(
+                f"Line {number}: say what is due in at most {LABEL_MAX} characters."
+            )
+        dates.append({"date": day, "label": label})
+    return dates

@@ -1,6 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from consortia import services
 from consortia.models import Commissioner, Consortium, Person, PersonRole, Practice, User
 
 PASSWORD = "a-Test-passw0rd"
@@ -80,3 +81,16 @@ class UserFactory(DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def invitation_sent(*, by: User, organisation, email: str, role: str = User.Role.CONSORTIUM_EDITOR):
+    """An invitation ``by`` sent through the service (its email goes to the test outbox)."""
+    return services.invitation_send(
+        actor=by,
+        organisation=organisation,
+        email=email,
+        full_name=email.split("@")[0].replace(".", " ").title(),
+        role=role,
+        client_address=None,
+        link_for=str,
+    )

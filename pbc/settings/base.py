@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "consortia",
     "plans",
     "signoff",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

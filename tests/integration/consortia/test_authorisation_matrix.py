@@ -15,6 +15,7 @@ from consortia.demo import appoint_by_role
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
 from consortia.presenters import people_url
+from monitoring.services import token_create
 from plans.models import Plan
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.review_factories import put_in_state, three_signatory_plan
@@ -221,7 +222,22 @@ def consortium_and_plan_pages(client, consortium: Consortium) -> bool:
     plan_page = _status(
         client, reverse("plan_detail", args=[plan.pk]), allowed_status=200, refused=(404,)
     )
-    return consortium_page(client, consortium) and plan_page
+    # In-year monitoring's page of the plan is scoped exactly like the plan's own page.
+    monitoring_page = _status(
+        client, reverse("monitoring:plan", args=[plan.pk]), allowed_status=200, refused=(404,)
+    )
+    # And the read API's plan, probed in every scope, not only where the pages allow.
+    api = api_plan(client, plan)
+    return consortium_page(client, consortium) and plan_page and monitoring_page and api
+
+
+def api_plan(client, plan: Plan) -> bool:
+    """The read API's plan, with a token of the signed-in person: scoped like the page."""
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    _token, key = token_create(user=user, name="Matrix probe")
+    status = client.get(f"/api/v1/plans/{plan.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").status_code
+    assert status in (200, 404), f"the API's plan answered {status}"
+    return status == 200
 
 
 def action_page(action: str, state: str) -> Probe:

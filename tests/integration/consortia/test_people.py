@@ -16,7 +16,13 @@ from consortia.presenters import people_url
 from plans.audit import audit_chain_verify
 from signoff.models import Signature
 from signoff.verification import Outcome, verify_upload
-from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+from tests.factories import (
+    CommissionerFactory,
+    ConsortiumFactory,
+    UserFactory,
+    invitation_sent,
+)
+from tests.queries import page_queries
 from tests.review_factories import issued_pdf, three_signatory_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -127,15 +133,7 @@ def test_an_expired_link_is_refused_with_a_clear_page(client, chair):
 
 
 def test_a_link_older_than_seven_days_is_refused_by_its_signature_alone(chair, monkeypatch):
-    invitation = services.invitation_send(
-        actor=chair,
-        organisation=chair.consortium,
-        email="late@example.org",
-        full_name="Late Person",
-        role=Role.CONSORTIUM_EDITOR,
-        client_address=None,
-        link_for=str,
-    )
+    invitation = invitation_sent(by=chair, organisation=chair.consortium, email="late@example.org")
     now = signing.time.time()
     monkeypatch.setattr(signing.time, "time", lambda: now - 8 * 24 * 3600)
     stale = services.invitation_token(invitation)
@@ -282,7 +280,7 @@ def test_a_leavers_positions_are_left_vacant_and_the_managers_told(client, lead,
     assert mail.outbox[-1].to == [lead.email]
     assert held.position.label in mail.outbox[-1].body
     page = client.get(reverse("consortia:consortium", args=[consortium.slug])).content.decode()
-    assert "No one: assign someone" in page
+    assert f"No one since {chair} left: assign someone" in page
 
 
 def test_a_deactivated_signatorys_signatures_still_verify_with_their_name_and_title(lead):
@@ -321,9 +319,8 @@ PEOPLE_PAGE_QUERY_BUDGET = 14
 
 
 def _queries(client, url: str, django_assert_max_num_queries) -> int:
-    with django_assert_max_num_queries(PEOPLE_PAGE_QUERY_BUDGET) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+    with django_assert_max_num_queries(PEOPLE_PAGE_QUERY_BUDGET):
+        return page_queries(client, url)
 
 
 def _grow(consortium, chair, count: int) -> None:
@@ -331,15 +328,7 @@ def _grow(consortium, chair, count: int) -> None:
     for number in range(count):
         appoint_by_role(UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium))
         UserFactory(consortium=consortium)
-        services.invitation_send(
-            actor=chair,
-            organisation=consortium,
-            email=f"guest{number}.{consortium.slug}@example.org",
-            full_name=f"Guest {number}",
-            role=Role.CONSORTIUM_EDITOR,
-            client_address="192.0.2.1",
-            link_for=str,
-        )
+        invitation_sent(by=chair, organisation=consortium, email=f"guest{number}@example.org")
 
 
 def test_the_people_page_queries_do_not_grow_with_people_and_invitations(
@@ -439,15 +428,7 @@ def test_handing_a_position_over_is_recorded_and_the_new_holder_told(client, lea
 def test_the_site_administrator_reads_invitations_and_people_events_but_cannot_change_them(
     client, chair
 ):
-    services.invitation_send(
-        actor=chair,
-        organisation=chair.consortium,
-        email="read.only@example.org",
-        full_name="Read Only",
-        role=Role.CONSORTIUM_EDITOR,
-        client_address=None,
-        link_for=str,
-    )
+    invitation_sent(by=chair, organisation=chair.consortium, email="read.only@example.org")
     client.force_login(UserFactory(role=Role.SITE_ADMIN))
     invitation, event = Invitation.objects.get(), PeopleEvent.objects.get()
 
@@ -461,3 +442,20 @@ def test_the_site_administrator_reads_invitations_and_people_events_but_cannot_c
         client.post(reverse("admin:consortia_peopleevent_delete", args=[event.pk])).status_code
         == 403
     )
+
+
+def test_a_pct_lead_invites_a_pct_officer_to_the_pct_and_the_pct_page_lists_them(client, lead):
+    client.force_login(lead)
+
+    response = invite(client, lead.commissioner, email="officer@example.org", role=Role.PCT_OFFICER)
+    accept(link_in_last_email())
+
+    officer = User.objects.get(email="officer@example.org")
+    assert response.status_code == 302
+    assert (officer.role, officer.commissioner, officer.consortium) == (
+        Role.PCT_OFFICER,
+        lead.commissioner,
+        None,
+    )
+    page = client.get(people_url(lead.commissioner)).content.decode()
+    assert "officer@example.org" in page and "Accepted" in page

@@ -10,10 +10,9 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 
-from consortia import services
 from consortia.models import Invitation, User
 from consortia.presenters import people_url
-from tests.factories import UserFactory
+from tests.factories import UserFactory, invitation_sent
 from tests.integration.consortia import test_authorisation_matrix as matrix
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -27,14 +26,8 @@ Y, N = True, False
 
 def _invitation(consortium) -> Invitation:
     inviter = UserFactory(role=Role.SITE_ADMIN)
-    return services.invitation_send(
-        actor=inviter,
-        organisation=consortium,
-        email=f"invited.{consortium.slug}@example.org",
-        full_name="Invited Person",
-        role=Role.CONSORTIUM_EDITOR,
-        client_address=None,
-        link_for=str,
+    return invitation_sent(
+        by=inviter, organisation=consortium, email=f"invited.{consortium.slug}@example.org"
     )
 
 

@@ -7,41 +7,20 @@ import time
 import pytest
 
 from consortia import demo as consortia_demo
-from consortia.models import User
 from plans.models import Plan, PlanEvent, TemplateQuestion
-from plans.selectors import missing_required
-from signoff import seal, services
+from signoff import seal
 from signoff.canonical import content_sha256
 from signoff.models import PlanDocument
 from tests.integration.signoff.pdf_helpers import (
     pdf_text,
 )
 from tests.plan_factories import demo_daccom_plan
-from tests.review_factories import sign
+from tests.review_factories import approve, demo_user, sign
 from tests.worker import broker_for_this_process, celery_worker, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = consortia_demo.DEMO_PASSWORD
-
-
-def demo_user(prefix: str, organisation: str) -> User:
-    return User.objects.get(email=f"{prefix}.{organisation}@example.org")
-
-
-def approve(plan: Plan) -> Plan:
-    """Through the workflow when the demo answers allow it, else straight to approved."""
-    pct = plan.consortium.commissioner.slug
-    lead = demo_user("lead", pct)
-    if plan.status == Plan.Status.DRAFT and not missing_required(plan):
-        services.plan_submit(plan=plan, user=demo_user("editor", plan.consortium.slug))
-        services.plan_start_review(plan=plan, user=lead)
-        services.plan_approve(plan=plan, user=lead)
-    else:
-        plan.status = Plan.Status.APPROVED
-        plan.save(update_fields=["status"])
-    plan.refresh_from_db()
-    return plan
 
 
 def test_the_signed_demo_plan_gets_a_sealed_pdf_from_a_real_worker():

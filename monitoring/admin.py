@@ -1,0 +1,23 @@
+"""Returns in the admin, to read: they change only through the monitoring services."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.admin import ReadOnlyInline
+from signoff.admin import ReadOnlyForAdministrators
+
+from .models import MonitoringReturn, ReturnLine
+
+
+class LineInline(ReadOnlyInline):
+    model = ReturnLine
+    fields = ("reference", "kind", "status", "actual_to_date", "forecast_for_year", "done_on")
+    readonly_fields = fields
+
+
+@admin.register(MonitoringReturn)
+class MonitoringReturnAdmin(ReadOnlyForAdministrators, SimpleHistoryAdmin):
+    list_display = ("plan", "label", "status", "due_on")
+    list_filter = ("status",)
+    list_select_related = ("plan",)
+    inlines = (LineInline,)

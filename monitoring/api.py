@@ -1,0 +1,140 @@
+"""The read-only API (django-ninja): plans, their status, content (the JSON export's record),
+figures and monitoring returns, scoped exactly like the pages. A bearer token per person,
+revocable; GET only; lists paginated (docs/decisions/0444)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBearer
+
+from plans.exports import plan_record
+from plans.selectors import plans_visible_to
+
+from .models import ApiToken, MonitoringReturn
+from .selectors import returns_visible_to
+from .services import token_hash
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        found = (
+            ApiToken.objects.filter(key_sha256=token_hash(token), revoked_at=None)
+            .select_related("user")
+            .first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        return found.user
+
+
+api = NinjaAPI(
+    title="PBC Plans",
+    version="1",
+    description="Read-only: plans, their content and figures, and in-year monitoring returns.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    period: str
+    status: str
+    consortium: str
+    template: str
+
+    @staticmethod
+    def resolve_consortium(plan) -> str:
+        return plan.consortium.slug
+
+    @staticmethod
+    def resolve_template(plan) -> str:
+        return plan.template.slug
+
+
+class LineOut(Schema):
+    kind: str
+    key: str
+    reference: str
+    text: str
+    planned_on: date | None
+    planned_saving: Decimal | None
+    status: str
+    note: str
+    done_on: date | None
+    actual_to_date: Decimal | None
+    forecast_for_year: Decimal | None
+
+
+class ReturnOut(Schema):
+    id: int
+    plan_id: int
+    label: str
+    period_end: date
+    due_on: date
+    status: str
+    content_sha256: str
+    commentary: str
+    review_comment: str
+    lines: list[LineOut]
+
+
+def _plan(request, plan_id: int):
+    return get_object_or_404(plans_visible_to(request.auth), pk=plan_id)
+
+
+@api.get("/plans", response=list[PlanOut], summary="Plans in your scope")
+@paginate(PageNumberPagination, page_size=50)
+def plan_list(request):
+    return plans_visible_to(request.auth).order_by("pk")
+
+
+@api.get("/plans/{plan_id}", response=PlanOut, summary="A plan and its status")
+def plan_detail(request, plan_id: int):
+    return _plan(request, plan_id)
+
+
+@api.get(
+    "/plans/{plan_id}/content", response=dict, summary="The plan's content, as its JSON export"
+)
+def plan_content(request, plan_id: int):
+    return plan_record(_plan(request, plan_id))
+
+
+@api.get(
+    "/plans/{plan_id}/figures",
+    response=dict,
+    summary="The figures of the plan's structured answers, by question key",
+)
+def plan_figures(request, plan_id: int):
+    record = plan_record(_plan(request, plan_id))
+    return {
+        question["key"]: question["figures"]
+        for part in record["parts"]
+        for question in part["questions"]
+        if "figures" in question
+    }
+
+
+@api.get("/plans/{plan_id}/returns", response=list[ReturnOut], summary="The plan's returns")
+@paginate(PageNumberPagination, page_size=50)
+def plan_returns(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    return (
+        MonitoringReturn.objects.filter(plan=plan)
+        .prefetch_related("lines")
+        .order_by("period_end", "pk")
+    )
+
+
+@api.get("/returns/{return_id}", response=ReturnOut, summary="A monitoring return")
+def return_detail(request, return_id: int):
+    found = returns_visible_to(request.auth).prefetch_related("lines").filter(pk=return_id).first()
+    if found is None:
+        raise Http404("No such return")
+    return found

@@ -1,0 +1,141 @@
+"""What the monitoring pages show, built from the selectors' figures: money formatted, the
+milestones' RAG tags, and the savings chart drawn as SVG on the server (docs/decisions/0441)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from plans.finance import format_compact_money, format_money
+
+from .models import MonitoringReturn
+from .selectors import RAG, Delivery, is_late
+from .services import CRITERION_STATUSES, MILESTONE_STATUSES
+
+Status = MonitoringReturn.Status
+STATUS_TAGS = {
+    Status.OPEN: "nhsuk-tag--blue",
+    Status.SUBMITTED: "nhsuk-tag--purple",
+    Status.ACCEPTED: "nhsuk-tag--green",
+    Status.SENT_BACK: "nhsuk-tag--orange",
+}
+RAG_TAGS = {"green": "nhsuk-tag--green", "amber": "nhsuk-tag--yellow", "red": "nhsuk-tag--red"}
+RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+
+# The chart's geometry, in SVG user units.
+CHART_WIDTH = 640
+LABEL_WIDTH = 60
+BAR_HEIGHT = 12
+ROW_HEIGHT = 36
+TOP = 30
+
+
+def money(amount: Decimal | None) -> str:
+    return "" if amount is None else format_money(amount, pence=False)
+
+
+def line_status(line) -> str:
+    return {**MILESTONE_STATUSES, **CRITERION_STATUSES}.get(line.status, "Not given")
+
+
+def rag_of(line) -> str:
+    return RAG.get(line.status, "amber")
+
+
+@dataclass(frozen=True)
+class Bar:
+    y: int
+    width: int
+    css: str
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    reference: str
+    label_y: int
+    planned: Bar
+    actual: Bar
+
+
+def savings_chart(delivery: Delivery) -> dict:
+    """Bars of planned against actual savings per target, scaled to the largest figure."""
+    largest = max(
+        [t.planned for t in delivery.targets] + [t.actual or Decimal(0) for t in delivery.targets],
+        default=Decimal(0),
+    )
+    span = CHART_WIDTH - LABEL_WIDTH - 10
+
+    def width(amount: Decimal | None) -> int:
+        if not amount or not largest:
+            return 0
+        return max(1, int(amount * span / largest))
+
+    rows = []
+    for i, target in enumerate(delivery.targets):
+        top = TOP + i * ROW_HEIGHT
+        rows.append(
+            ChartRow(
+                reference=target.reference,
+                label_y=top + BAR_HEIGHT + 4,
+                planned=Bar(top, width(target.planned), "planned"),
+                actual=Bar(top + BAR_HEIGHT + 2, width(target.actual), "actual"),
+            )
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": TOP + len(rows) * ROW_HEIGHT + 10,
+        "label_width": LABEL_WIDTH,
+        "rows": rows,
+        "summary": (
+            f"Planned savings {format_compact_money(delivery.planned_total)}, actual to date "
+            f"{format_compact_money(delivery.actual_total)}, forecast for the year "
+            f"{format_compact_money(delivery.forecast_total)}, across "
+            f"{len(delivery.targets)} targets."
+        ),
+    }
+
+
+def delivery_screen(delivery: Delivery) -> dict:
+    """The plan's delivery dashboard."""
+    return {
+        "delivery": delivery,
+        "chart": savings_chart(delivery),
+        "targets": [
+            {
+                "reference": t.reference,
+                "text": t.text,
+                "planned": money(t.planned),
+                "actual": money(t.actual),
+                "forecast": money(t.forecast),
+                "variance": money(t.variance),
+                "short": t.variance is not None and t.variance < 0,
+            }
+            for t in delivery.targets
+        ],
+        "totals": {
+            "planned": money(delivery.planned_total),
+            "actual": money(delivery.actual_total),
+            "forecast": money(delivery.forecast_total),
+            "variance": money(delivery.variance_total),
+            "planned_compact": format_compact_money(delivery.planned_total),
+        },
+        "milestones": [
+            {
+                "line": line,
+                "status": line_status(line),
+                "rag": RAG_WORDS[rag_of(line)],
+                "tag": RAG_TAGS[rag_of(line)],
+            }
+            for line in delivery.milestones
+        ],
+        "rag_counts": delivery.rag_counts,
+        "criteria": [{"line": line, "status": line_status(line)} for line in delivery.criteria],
+        "reward_pot": money(delivery.reward_pot),
+        "reward_released": money(delivery.reward_released),
+    }
+
+
+def marked(items: list[MonitoringReturn], *, today) -> list[MonitoringReturn]:
+    """Each return with its status tag and whether it is late."""
+    for item in items:
+        item.tag = STATUS_TAGS[item.status]
+        item.late = is_late(item, today=today)
+    return items

@@ -1,0 +1,197 @@
+"""Reads of monitoring returns, always through the user's scope (plans.selectors), and the
+delivery figures computed from them with Decimal."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from plans.finance import HUNDRED
+from plans.models import Plan
+from plans.selectors import kind_context, plans_visible_to
+from plans.structured import KINDS
+
+from .models import MonitoringReturn, ReturnLine
+
+Status = MonitoringReturn.Status
+Kind = ReturnLine.Kind
+ZERO = Decimal("0")
+RAG = {
+    "done": "green",
+    "on_track": "green",
+    "at_risk": "amber",
+    "not_started": "amber",
+    "missed": "red",
+}
+
+
+def returns_visible_to(user) -> QuerySet[MonitoringReturn]:
+    return MonitoringReturn.objects.filter(plan__in=plans_visible_to(user)).select_related(
+        "plan", "plan__consortium", "plan__consortium__commissioner"
+    )
+
+
+def return_visible_to(user, return_id: int) -> MonitoringReturn | None:
+    return (
+        returns_visible_to(user)
+        .prefetch_related(Prefetch("lines", queryset=ReturnLine.objects.order_by("position")))
+        .filter(pk=return_id)
+        .first()
+    )
+
+
+def plan_returns(plan: Plan) -> list[MonitoringReturn]:
+    return list(plan.monitoring_returns.order_by("period_end", "pk"))
+
+
+def is_late(monitoring_return: MonitoringReturn, *, today: date) -> bool:
+    return monitoring_return.status in (Status.OPEN, Status.SENT_BACK) and (
+        monitoring_return.due_on < today
+    )
+
+
+def returns_to_do(user, *, today: date) -> list[MonitoringReturn]:
+    """Returns in the user's scope waiting for the consortium or the PCT, the oldest due first,
+    late ones (``is_late``) first."""
+    waiting = list(
+        returns_visible_to(user)
+        .exclude(status=Status.ACCEPTED)
+        .order_by("due_on", "plan__consortium__name", "pk")
+    )
+    return sorted(waiting, key=lambda item: not is_late(item, today=today))
+
+
+@dataclass
+class TargetDelivery:
+    reference: str
+    text: str
+    planned: Decimal
+    actual: Decimal | None
+    forecast: Decimal | None
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Forecast for the year against the planned saving (negative: short of plan)."""
+        return None if self.forecast is None else self.forecast - self.planned
+
+
+@dataclass
+class Delivery:
+    """The plan's delivery as its latest accepted return reports it."""
+
+    source: MonitoringReturn | None
+    targets: list[TargetDelivery] = field(default_factory=list)
+    milestones: list[ReturnLine] = field(default_factory=list)
+    criteria: list[ReturnLine] = field(default_factory=list)
+    reward_pot: Decimal | None = None
+
+    @property
+    def planned_total(self) -> Decimal:
+        return sum((t.planned for t in self.targets), ZERO)
+
+    @property
+    def actual_total(self) -> Decimal:
+        return sum((t.actual or ZERO for t in self.targets), ZERO)
+
+    @property
+    def forecast_total(self) -> Decimal:
+        return sum((t.forecast or ZERO for t in self.targets), ZERO)
+
+    @property
+    def variance_total(self) -> Decimal:
+        return self.forecast_total - self.planned_total
+
+    @property
+    def rag_counts(self) -> dict[str, int]:
+        counts = {"green": 0, "amber": 0, "red": 0}
+        for line in self.milestones:
+            counts[RAG.get(line.status, "amber")] += 1
+        return counts
+
+    @property
+    def criteria_met(self) -> int:
+        return sum(1 for line in self.criteria if line.status == "met")
+
+    @property
+    def reward_released(self) -> Decimal | None:
+        """The reward share held back by the PCT, released in proportion to the criteria met
+        in full (docs/decisions/0442): None when the plan states no DES funding."""
+        if self.reward_pot is None or not self.criteria:
+            return None
+        return (self.reward_pot * self.criteria_met / len(self.criteria)).quantize(Decimal("0.01"))
+
+
+def reward_pot(plan: Plan) -> Decimal | None:
+    """The DES reward the PCT holds back (funding less the practices' share), as the signed
+    plan's own rates give it."""
+    context = kind_context(plan)
+    funding = KINDS["des_funding"].figures(context.sibling("des_funding"), context=context)
+    return funding.get("held_by_pct")
+
+
+_LINES = Prefetch("lines", queryset=ReturnLine.objects.order_by("position"))
+
+
+def delivery_from(latest: MonitoringReturn | None, *, pot: Decimal | None = None) -> Delivery:
+    """The delivery a return reports (its lines prefetched in order)."""
+    result = Delivery(source=latest, reward_pot=pot)
+    if latest is None:
+        return result
+    for line in latest.lines.all():
+        if line.kind == Kind.TARGET:
+            result.targets.append(
+                TargetDelivery(
+                    line.reference,
+                    line.text,
+                    line.planned_saving or ZERO,
+                    line.actual_to_date,
+                    line.forecast_for_year,
+                )
+            )
+        elif line.kind == Kind.MILESTONE:
+            result.milestones.append(line)
+        else:
+            result.criteria.append(line)
+    return result
+
+
+def delivery(plan: Plan) -> Delivery:
+    """Planned against actual and forecast savings per target and in total, the milestones'
+    RAG, the criteria met and the reward they release, from the plan's latest accepted
+    return."""
+    latest = (
+        plan.monitoring_returns.filter(status=Status.ACCEPTED)
+        .order_by("-period_end", "-pk")
+        .prefetch_related(_LINES)
+        .first()
+    )
+    return delivery_from(latest, pot=reward_pot(plan))
+
+
+def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
+    """Every signed plan in the user's scope with the delivery its latest accepted return
+    reports, in three queries however many plans."""
+    plans = list(
+        plans_visible_to(user)
+        .filter(status__in=(Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT))
+        .order_by("consortium__name", "period", "pk")
+    )
+    latest: dict[int, MonitoringReturn] = {}
+    for item in (
+        MonitoringReturn.objects.filter(plan__in=plans, status=Status.ACCEPTED)
+        .order_by("plan_id", "-period_end", "-pk")
+        .prefetch_related(_LINES)
+    ):
+        latest.setdefault(item.plan_id, item)
+    return [(plan, delivery_from(latest.get(plan.pk))) for plan in plans]
+
+
+def share_of(part: Decimal, whole: Decimal) -> Decimal:
+    return ZERO if not whole else (part * HUNDRED / whole)
+
+
+def status_counts(returns: QuerySet[MonitoringReturn]) -> dict[str, int]:
+    return returns.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in Status.values}
+    )

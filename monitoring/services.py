@@ -1,0 +1,300 @@
+"""The verbs of in-year monitoring. The PCT lead opens a return for a signed plan and accepts it
+or sends it back; the consortium (its editors and chair) fills it and submits it. Each refuses,
+with the reason in the user's words, what the rules do not allow; none writes to the plan."""
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from consortia.permissions import Perm, allowed
+from plans.models import Plan
+from signoff.errors import Refused
+from signoff.signing import SigningState
+
+from .models import ApiToken, MonitoringReturn, ReturnLine
+from .signed_lines import signed_lines
+
+Status = MonitoringReturn.Status
+Kind = ReturnLine.Kind
+MONITORED = frozenset({Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT})
+EDITABLE = frozenset({Status.OPEN, Status.SENT_BACK})
+MILESTONE_STATUSES = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "missed": "Missed",
+    "done": "Done",
+}
+CRITERION_STATUSES = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met"}
+MAX_LABEL_CHARACTERS = 100
+MAX_TEXT_CHARACTERS = 10_000
+MAX_MONEY = Decimal("999999999999.99")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """What was typed for one line, as typed: the service checks and converts it."""
+
+    status: str = ""
+    note: str = ""
+    done_on: date | None = None
+    actual_to_date: str = ""
+    forecast_for_year: str = ""
+
+
+def _signed_hash(plan: Plan) -> str:
+    """The one content hash the plan's live signatures bind, checked against its content now
+    in the canonical version they were given in (signoff.signing)."""
+    state = SigningState.of(plan)
+    hashes = state.signed_hashes
+    if len(hashes) != 1:
+        raise Refused("The plan has no complete set of live signatures to monitor against.")
+    signed = next(iter(hashes))
+    if state.content_sha256(plan) != signed:
+        raise Refused("The plan's content no longer matches its signatures: ask for help.")
+    return signed
+
+
+def return_open(
+    *, plan: Plan, user, label: str, period_end: date, due_on: date
+) -> MonitoringReturn:
+    """Opens a return for ``label`` (such as "Q1 2006/07") on a signed plan, its lines copied
+    from the signed content, bound to the hash the signatures bind."""
+    if not allowed(user, Perm.REVIEW, plan):
+        raise Refused("Only the PCT's lead can open a monitoring return.")
+    if plan.status not in MONITORED:
+        raise Refused(
+            f"The plan is {plan.get_status_display().lower()}: returns are opened for signed "
+            "plans only."
+        )
+    label = (label or "").strip()
+    if not label:
+        raise Refused("Enter the period the return covers, like Q1 2006/07.")
+    if len(label) > MAX_LABEL_CHARACTERS:
+        raise Refused(f"The period can have at most {MAX_LABEL_CHARACTERS} characters.")
+    if due_on < period_end:
+        raise Refused("The return cannot be due before its period ends.")
+    signed = _signed_hash(plan)
+    lines = signed_lines(plan)
+    try:
+        with transaction.atomic():
+            opened = MonitoringReturn.objects.create(
+                plan=plan,
+                label=label,
+                period_end=period_end,
+                due_on=due_on,
+                content_sha256=signed,
+                opened_at=timezone.now(),
+                opened_by=user,
+            )
+            bulk_create_with_history(
+                [
+                    ReturnLine(
+                        monitoring_return=opened,
+                        kind=line.kind,
+                        key=line.key,
+                        reference=line.reference,
+                        text=line.text,
+                        position=position,
+                        planned_on=line.planned_on,
+                        planned_saving=line.planned_saving,
+                    )
+                    for position, line in enumerate(lines)
+                ],
+                ReturnLine,
+            )
+    except IntegrityError:
+        raise Refused(f"This plan already has a return for {label}.") from None
+    return opened
+
+
+def _money(value: str, *, what: str) -> Decimal | None:
+    text = (value or "").strip().replace(",", "").removeprefix("£")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise Refused(f"{what} must be an amount in pounds, like 40000.") from None
+    if not amount.is_finite() or amount < 0:
+        raise Refused(f"{what} must be an amount in pounds of £0 or more.")
+    if amount > MAX_MONEY:
+        raise Refused(f"{what} is more than this service can record.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise Refused(f"{what} can have at most two decimal places (pence).")
+    return amount
+
+
+def _text(value: str, *, what: str) -> str:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise Refused(f"{what} can have at most {MAX_TEXT_CHARACTERS:,} characters.")
+    return text
+
+
+def _locked(monitoring_return: MonitoringReturn) -> MonitoringReturn:
+    return (
+        MonitoringReturn.objects.select_for_update(of=("self",))
+        .select_related("plan", "plan__consortium")
+        .get(pk=monitoring_return.pk)
+    )
+
+
+def _locked_for_consortium(monitoring_return: MonitoringReturn, user, *, doing: str):
+    """The return locked for the consortium's change, refused when it is not theirs to make."""
+    locked = _locked(monitoring_return)
+    if not allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, locked):
+        raise Refused(f"Only the consortium's people can {doing} its monitoring return.")
+    if locked.status not in EDITABLE:
+        raise Refused(f"The return is {locked.get_status_display().lower()}: it cannot change.")
+    return locked
+
+
+def _apply(line: ReturnLine, typed: LineInput) -> None:
+    name = f"{line.get_kind_display()} {line.reference}"
+    if line.kind == Kind.TARGET:
+        line.actual_to_date = _money(typed.actual_to_date, what=f"The actual savings of {name}")
+        line.forecast_for_year = _money(
+            typed.forecast_for_year, what=f"The forecast for the year of {name}"
+        )
+        line.note = _text(typed.note, what=f"The note on {name}")
+        return
+    choices = MILESTONE_STATUSES if line.kind == Kind.MILESTONE else CRITERION_STATUSES
+    if typed.status and typed.status not in choices:
+        raise Refused(f"Choose the status of {name} from the list.")
+    line.status = typed.status
+    line.note = _text(
+        typed.note, what=f"The {'evidence' if line.kind == Kind.CRITERION else 'note'} for {name}"
+    )
+    if line.kind == Kind.MILESTONE:
+        if typed.done_on is not None and typed.status != "done":
+            raise Refused(f"Give a date done for {name} only when it is done.")
+        if typed.done_on is not None and typed.done_on > timezone.localdate():
+            raise Refused(f"The date {name} was done cannot be in the future.")
+        line.done_on = typed.done_on
+
+
+def return_save(
+    *,
+    monitoring_return: MonitoringReturn,
+    user,
+    commentary: str,
+    lines: Mapping[int, LineInput],
+) -> MonitoringReturn:
+    """Records what the consortium typed: each line by its id, and the commentary. Every line
+    is checked before any is saved."""
+    with transaction.atomic():
+        locked = _locked_for_consortium(monitoring_return, user, doing="fill")
+        known = {line.pk: line for line in locked.lines.all()}
+        unknown = set(lines) - set(known)
+        if unknown:
+            raise Refused("The return has changed since the page was loaded: reload it.")
+        for line_id, typed in lines.items():
+            _apply(known[line_id], typed)
+        locked.commentary = _text(commentary, what="The commentary")
+        for line_id in lines:
+            # One save a line, not bulk_update, so that each change joins the line's history.
+            known[line_id].save(
+                update_fields=["status", "note", "done_on", "actual_to_date", "forecast_for_year"]
+            )
+        locked.save(update_fields=["commentary"])
+    return locked
+
+
+def missing_in(monitoring_return: MonitoringReturn) -> list[ReturnLine]:
+    """The lines still to fill before the return can be submitted."""
+    return [
+        line
+        for line in monitoring_return.lines.all()
+        if (line.kind == Kind.TARGET and line.actual_to_date is None)
+        or (line.kind != Kind.TARGET and not line.status)
+    ]
+
+
+def return_submit(*, monitoring_return: MonitoringReturn, user) -> MonitoringReturn:
+    with transaction.atomic():
+        locked = _locked_for_consortium(monitoring_return, user, doing="submit")
+        missing = missing_in(locked)
+        if missing:
+            raise Refused(
+                "Not yet: fill in "
+                + ", ".join(
+                    f"{line.get_kind_display().lower()} {line.reference}" for line in missing
+                )
+                + "."
+            )
+        locked.status = Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_at"])
+    return locked
+
+
+def _review(
+    monitoring_return: MonitoringReturn, user, *, to: str, comment: str
+) -> MonitoringReturn:
+    with transaction.atomic():
+        locked = _locked(monitoring_return)
+        if not allowed(user, Perm.REVIEW, locked):
+            raise Refused("Only the PCT's lead can review a monitoring return.")
+        if locked.status != Status.SUBMITTED:
+            raise Refused(
+                f"The return is {locked.get_status_display().lower()}: only a submitted return "
+                "can be reviewed."
+            )
+        locked.status = to
+        locked.review_comment = comment
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "review_comment", "reviewed_at"])
+    return locked
+
+
+def return_accept(
+    *, monitoring_return: MonitoringReturn, user, comment: str = ""
+) -> MonitoringReturn:
+    return _review(
+        monitoring_return, user, to=Status.ACCEPTED, comment=_text(comment, what="The comment")
+    )
+
+
+def return_send_back(
+    *, monitoring_return: MonitoringReturn, user, comment: str
+) -> MonitoringReturn:
+    comment = _text(comment, what="The comment")
+    if not comment:
+        raise Refused("Say what the consortium should change.")
+    return _review(monitoring_return, user, to=Status.SENT_BACK, comment=comment)
+
+
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new API token for ``user``, and its key, which is shown this once and never kept."""
+    name = (name or "").strip()
+    if not name:
+        raise Refused("Name the token, like Finance spreadsheet.")
+    if len(name) > MAX_LABEL_CHARACTERS:
+        raise Refused(f"A token's name can have at most {MAX_LABEL_CHARACTERS} characters.")
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, key_sha256=token_hash(key), prefix=key[:8]
+    )
+    return token, key
+
+
+def token_revoke(*, token_id: int, user) -> ApiToken:
+    """Revokes one of the user's own tokens; a revoked token opens nothing."""
+    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at=None).first()
+    if token is None:
+        raise Refused("That token is revoked already, or is not yours.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token

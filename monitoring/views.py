@@ -1,0 +1,225 @@
+"""Thin views of monitoring: they read through the selectors, act through the services and
+show a refusal's reason on the page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from consortia.permissions import Perm, allowed
+from plans.selectors import plans_visible_to
+from signoff.errors import Refused
+
+from . import exports, presenters, selectors, services
+from .forms import OpenReturnForm, ReturnForm, ReviewForm, TokenForm
+from .models import MonitoringReturn
+
+
+def _plan(request, plan_id: int):
+    return get_object_or_404(plans_visible_to(request.user), pk=plan_id)
+
+
+@login_required
+@require_GET
+def to_do(request):
+    """Returns waiting in the user's scope, late ones marked, and each signed plan's delivery."""
+    today = timezone.localdate()
+    waiting = presenters.marked(selectors.returns_to_do(request.user, today=today), today=today)
+    plans = [
+        {"plan": plan, **presenters.delivery_screen(delivery)}
+        for plan, delivery in selectors.deliveries_visible_to(request.user)
+    ]
+    return render(
+        request,
+        "monitoring/to_do.html",
+        {
+            "waiting": waiting,
+            "late": sum(1 for item in waiting if item.late),
+            "plans": plans,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_monitoring(request, plan_id: int):
+    """The plan's returns and delivery dashboard; the PCT lead opens returns here."""
+    plan = _plan(request, plan_id)
+    may_open = allowed(request.user, Perm.REVIEW, plan) and plan.status in services.MONITORED
+    form = OpenReturnForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_open:
+            raise PermissionDenied("Only the PCT's lead can open a return, on a signed plan.")
+        if form.is_valid():
+            try:
+                opened = services.return_open(plan=plan, user=request.user, **form.cleaned_data)
+            except Refused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(request, f"Return {opened.label} opened.")
+                return redirect("monitoring:return", return_id=opened.pk)
+    returns = presenters.marked(selectors.plan_returns(plan), today=timezone.localdate())
+    return render(
+        request,
+        "monitoring/plan.html",
+        {
+            "plan": plan,
+            "returns": returns,
+            "may_open": may_open,
+            "form": form,
+            **presenters.delivery_screen(selectors.delivery(plan)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _return_page(
+    request, item: MonitoringReturn, form, review_form, *, status: int = 200, refusal: str = ""
+):
+    presenters.marked([item], today=timezone.localdate())
+    lines = list(item.lines.all())
+    may_fill = (
+        allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, item)
+        and item.status in services.EDITABLE
+    )
+    may_review = (
+        allowed(request.user, Perm.REVIEW, item)
+        and item.status == MonitoringReturn.Status.SUBMITTED
+    )
+    return render(
+        request,
+        "monitoring/return.html",
+        {
+            "item": item,
+            "plan": item.plan,
+            "form": form if may_fill else None,
+            "review_form": review_form if may_review else None,
+            "lines": [{"line": line, "status": presenters.line_status(line)} for line in lines],
+            "missing": services.missing_in(item) if may_fill else [],
+            "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_detail(request, return_id: int):
+    """A return: the consortium fills and submits it, the PCT lead accepts or sends it back."""
+    item = selectors.return_visible_to(request.user, return_id)
+    if item is None:
+        raise Http404("No such return")
+    lines = list(item.lines.all())
+    action = request.POST.get("action", "")
+    posted = request.method == "POST"
+    form = ReturnForm(
+        request.POST if posted and action in ("save", "submit") else None, lines=lines
+    )
+    review_form = ReviewForm(request.POST if posted and action in ("accept", "send_back") else None)
+    if not posted:
+        return _return_page(request, item, form, review_form)
+    try:
+        if action in ("save", "submit"):
+            if not form.is_valid():
+                return _return_page(request, item, form, review_form, status=400)
+            services.return_save(
+                monitoring_return=item,
+                user=request.user,
+                commentary=form.cleaned_data["commentary"],
+                lines=form.line_inputs(),
+            )
+            done = "Return saved."
+            if action == "submit":
+                services.return_submit(monitoring_return=item, user=request.user)
+                done = "Return submitted to the PCT."
+        elif action in ("accept", "send_back") and review_form.is_valid():
+            verb = services.return_accept if action == "accept" else services.return_send_back
+            verb(
+                monitoring_return=item,
+                user=request.user,
+                comment=review_form.cleaned_data["comment"],
+            )
+            done = "Return accepted." if action == "accept" else "Return sent back."
+        else:
+            return _return_page(
+                request, item, form, review_form, status=400, refusal="Choose what to do."
+            )
+    except Refused as refusal:
+        item = selectors.return_visible_to(request.user, return_id)
+        return _return_page(request, item, form, review_form, status=400, refusal=refusal.message)
+    messages.success(request, done)
+    return redirect("monitoring:return", return_id=item.pk)
+
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", lambda title, header, rows: exports.csv_bytes(header, rows)),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.xlsx_bytes,
+    ),
+}
+
+
+def _download(fmt: str, title: str, header: list[str], rows: list[list], name: str):
+    content_type, write = FORMATS[fmt]
+    response = HttpResponse(write(title, header, rows), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
+    return response
+
+
+@login_required
+@require_GET
+def plan_figures(request, plan_id: int, fmt: str):
+    """The plan's latest accepted return, one row a line."""
+    plan = _plan(request, plan_id)
+    rows = exports.plan_rows(selectors.delivery(plan))
+    name = f"{plan.consortium.slug}-{plan.period.replace('/', '-')}-delivery"
+    return _download(fmt, "Delivery", exports.PLAN_HEADER, rows, name)
+
+
+@login_required
+@require_GET
+def round_figures(request, fmt: str):
+    """Every signed plan in the user's scope, one row per consortium and target."""
+    rows = exports.round_rows(selectors.deliveries_visible_to(request.user))
+    return _download(fmt, "Delivery", exports.ROUND_HEADER, rows, "delivery")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The person's API tokens: make one (its key shown once) or revoke one."""
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    key = ""
+    refusal = ""
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                token_id = request.POST.get("revoke", "")
+                if not token_id.isdigit():
+                    raise Refused("Choose a token to revoke.")
+                revoked = services.token_revoke(token_id=int(token_id), user=request.user)
+                messages.success(request, f"Token {revoked.name} revoked.")
+                return redirect("monitoring:api_tokens")
+            if form.is_valid():
+                _token, key = services.token_create(
+                    user=request.user, name=form.cleaned_data["name"]
+                )
+                form = TokenForm()
+        except Refused as error:
+            refusal = error.message
+    return render(
+        request,
+        "monitoring/api_tokens.html",
+        {
+            "form": form,
+            "key": key,
+            "refusal": refusal,
+            "tokens": list(request.user.api_tokens.all()),
+        },
+        status=400 if request.method == "POST" and not key else 200,
+    )

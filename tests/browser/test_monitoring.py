@@ -1,0 +1,109 @@
+"""The PCT lead opens a quarterly return on the signed DacCom plan, the practice manager fills
+it, the lead accepts it with the keyboard and reads the delivery dashboard. Every page
+axe-clean; the chart has a text alternative."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from consortia.demo import DEMO_PASSWORD
+from monitoring import services
+from monitoring.models import MonitoringReturn, ReturnLine
+from monitoring.services import LineInput
+from signoff.canonical import content_sha256
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.monitoring_factories import editor_of, lead_of, signed
+from tests.plan_factories import demo_daccom_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def everything_but_the_first_of_each(item: MonitoringReturn, editor) -> None:
+    """What the practice manager saved earlier: every line but target 1.1, milestone 6.2a
+    and criterion (b), which the test fills on the page."""
+    typed = {}
+    for line in item.lines.exclude(reference__in=["1.1", "6.2a", "(b)"]):
+        if line.kind == ReturnLine.Kind.TARGET:
+            typed[line.pk] = LineInput(
+                actual_to_date=f"{line.planned_saving / 4:f}",
+                forecast_for_year=f"{line.planned_saving:f}",
+            )
+        elif line.kind == ReturnLine.Kind.MILESTONE:
+            typed[line.pk] = LineInput(status="at_risk", note="Waiting on the acute trust.")
+        else:
+            typed[line.pk] = LineInput(status="partly_met")
+    services.return_save(monitoring_return=item, user=editor, commentary="", lines=typed)
+
+
+def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard(
+    new_page, live_server
+):
+    plan = signed(demo_daccom_plan())
+    signed_hash = content_sha256(plan)
+    lead, editor = lead_of(plan), editor_of(plan)
+
+    page = new_page()
+    sign_in(page, live_server, lead.email, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.get_by_role("link", name="Monitor the plan's delivery").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Monitoring delivery")
+    assert_accessible(page)
+    page.get_by_text("Open a return").click()
+    page.get_by_label("Period", exact=True).fill("Q1 2006/07")
+    page.get_by_label("The period ends on").fill("2006-06-30")
+    page.get_by_label("The return is due on").fill("2006-07-31")
+    page.get_by_role("button", name="Open the return").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Return for Q1 2006/07")
+    item = MonitoringReturn.objects.get(plan=plan)
+    everything_but_the_first_of_each(item, editor)
+
+    manager = new_page()
+    sign_in(manager, live_server, editor.email, DEMO_PASSWORD)
+    manager.get_by_role("link", name="Monitoring").click()
+    expect(manager.locator("main")).to_contain_text("1 return waiting, 1 late")
+    assert_accessible(manager)
+    manager.get_by_role("link", name="Q1 2006/07").click()
+    target = manager.get_by_role("group", name=re.compile(r"Savings target 1\.1"))
+    target.get_by_label("Actual savings to date, in pounds").fill("40000")
+    target.get_by_label("Forecast savings for the year, in pounds").fill("150000")
+    milestone = manager.get_by_role("group", name=re.compile(r"Milestone 6\.2a"))
+    milestone.get_by_label("Status").select_option("done")
+    milestone.get_by_label("Date done").fill("2006-06-20")
+    criterion = manager.get_by_role("group", name=re.compile(r"Success criterion \(b\)"))
+    criterion.get_by_label("Status").select_option("met")
+    criterion.get_by_label("Evidence").fill("Minutes of the 19 practices' meeting.")
+    assert_accessible(manager)
+    screenshot(manager, "monitoring-return-form")
+    manager.get_by_role("button", name="Submit the return").click()
+    expect(manager.locator("main")).to_contain_text("Return submitted to the PCT.")
+
+    page.reload()
+    page.get_by_label("Comment").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Accept the return")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("Return accepted.")
+    page.get_by_role("link", name="Back to monitoring").click()
+
+    chart = page.get_by_role("img", name="Planned against actual savings by target")
+    expect(chart).to_be_visible()
+    expect(page.locator("#chart-desc")).to_contain_text("Planned savings £2.68m")
+    table = page.get_by_role("table").filter(has_text="The chart's figures, by target")
+    expect(table.get_by_role("row", name=re.compile(r"^1\.1 "))).to_contain_text("£40,000")
+    expect(table).to_contain_text("£2,676,000")
+    expect(page.locator("main")).to_contain_text("1 of 4 criteria met in full")
+    assert_accessible(page)
+    screenshot(page, "monitoring-delivery-dashboard")
+
+    page.goto(f"{live_server.url}/monitoring/")
+    page.get_by_role("link", name="make an API token").click()
+    page.get_by_label("Name the token").fill("Finance spreadsheet")
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.locator("#new-token")).not_to_be_empty()
+    assert_accessible(page)
+    screenshot(page, "monitoring-api-tokens")
+
+    plan.refresh_from_db()
+    assert content_sha256(plan) == signed_hash
+    assert not plan.signatures.exclude(voided_at=None).exists()

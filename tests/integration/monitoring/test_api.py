@@ -1,0 +1,160 @@
+"""The read-only API: a bearer token per person, revocable; every endpoint scoped like the
+pages (404 outside); the OpenAPI schema valid; figures equal to the JSON export's."""
+
+import json
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openapi_spec_validator import validate
+
+from monitoring import services
+from monitoring.api import api
+from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+from tests.monitoring_factories import editor_of, lead_of
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+API_LIST_QUERIES = 3
+
+
+def bearer(user) -> dict:
+    _token, key = services.token_create(user=user, name="Finance spreadsheet")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def endpoints(plan, item) -> list[str]:
+    return [
+        f"/api/v1/plans/{plan.pk}",
+        f"/api/v1/plans/{plan.pk}/content",
+        f"/api/v1/plans/{plan.pk}/figures",
+        f"/api/v1/plans/{plan.pk}/returns",
+        f"/api/v1/returns/{item.pk}",
+    ]
+
+
+@pytest.fixture
+def monitored(signed_daccom):
+    plan = signed_daccom
+    item = services.return_open(
+        plan=plan,
+        user=lead_of(plan),
+        label="Q1 2006/07",
+        period_end=date(2006, 6, 30),
+        due_on=date(2006, 7, 31),
+    )
+    return plan, item
+
+
+def test_each_endpoint_answers_in_scope_and_404_outside_it(client, monitored):
+    plan, item = monitored
+    same_pct = ConsortiumFactory(commissioner=plan.consortium.commissioner)
+    other_pct = ConsortiumFactory(commissioner=CommissionerFactory())
+    inside = [editor_of(plan), lead_of(plan)]
+    outside = [
+        UserFactory(role="consortium_editor", consortium=same_pct),
+        UserFactory(role="pct_lead", commissioner=other_pct.commissioner),
+    ]
+
+    for user in inside:
+        headers = bearer(user)
+        for url in endpoints(plan, item):
+            assert client.get(url, **headers).status_code == 200, (user.role, url)
+        listed = client.get("/api/v1/plans", **headers).json()
+        assert plan.pk in [p["id"] for p in listed["items"]]
+    for user in outside:
+        headers = bearer(user)
+        for url in endpoints(plan, item):
+            assert client.get(url, **headers).status_code == 404, (user.role, url)
+        listed = client.get("/api/v1/plans", **headers).json()
+        assert plan.pk not in [p["id"] for p in listed["items"]]
+
+
+def test_no_token_or_a_revoked_one_opens_nothing_and_nothing_can_be_written(client, monitored):
+    plan, item = monitored
+    editor = editor_of(plan)
+    token, key = services.token_create(user=editor, name="Old laptop")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get(f"/api/v1/plans/{plan.pk}", **headers).status_code == 200
+    assert client.post(f"/api/v1/plans/{plan.pk}", **headers).status_code == 405
+
+    services.token_revoke(token_id=token.pk, user=editor)
+
+    for url in endpoints(plan, item):
+        assert client.get(url, **headers).status_code == 401
+        assert client.get(url).status_code == 401
+        client.force_login(editor)  # a session is not a token
+        assert client.get(url).status_code == 401
+        client.logout()
+
+
+def test_the_figures_and_content_equal_the_json_export_and_returns_carry_decimals(
+    client, monitored
+):
+    plan, item = monitored
+    headers = bearer(editor_of(plan))
+    client.force_login(editor_of(plan))
+    export = json.loads(client.get(reverse("plan_export_json", args=[plan.pk])).content)
+    client.logout()
+
+    figures = client.get(f"/api/v1/plans/{plan.pk}/figures", **headers).json()
+    content = client.get(f"/api/v1/plans/{plan.pk}/content", **headers).json()
+
+    expected = {
+        q["key"]: q["figures"]
+        for part in export["parts"]
+        for q in part["questions"]
+        if "figures" in q
+    }
+    assert figures == expected
+    assert "2676000" in json.dumps(figures)  # the planned savings, £2.68m
+    del content["exported_at"], export["exported_at"]
+    assert content == export
+    returns = client.get(f"/api/v1/plans/{plan.pk}/returns", **headers).json()
+    assert returns["count"] == 1
+    target = next(line for line in returns["items"][0]["lines"] if line["reference"] == "1.1")
+    assert target["planned_saving"] == "153000.00"
+    assert returns["items"][0]["content_sha256"] == item.content_sha256
+
+
+def test_the_openapi_schema_is_valid_and_every_operation_needs_a_token():
+    schema = api.get_openapi_schema()
+
+    validate(json.loads(json.dumps(schema)))
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert len(operations) == 6
+    assert all(op.get("security") for op in operations)
+    assert all(set(path) == {"get"} for path in schema["paths"].values())
+
+
+def test_a_person_makes_and_revokes_a_token_on_their_page(client, monitored):
+    plan, _item = monitored
+    editor = editor_of(plan)
+    client.force_login(editor)
+
+    made = client.post(reverse("monitoring:api_tokens"), {"name": "Finance spreadsheet"})
+    key = made.context["key"]
+    assert made.status_code == 200 and key in made.content.decode()
+    token = editor.api_tokens.get()
+    assert token.key_sha256 != key and key not in token.key_sha256
+    assert client.post(reverse("monitoring:api_tokens"), {"name": ""}).status_code == 400
+    assert client.post(reverse("monitoring:api_tokens"), {"revoke": "x"}).status_code == 400
+    client.post(reverse("monitoring:api_tokens"), {"revoke": str(token.pk)})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    page = client.get(reverse("monitoring:api_tokens")).content.decode()
+    assert "Revoked" in page and key not in page
+
+
+def test_the_api_docs_and_the_plan_list_keep_to_a_query_budget(client, monitored):
+    plan, _item = monitored
+    headers = bearer(editor_of(plan))
+    assert client.get("/api/v1/docs").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get("/api/v1/plans", **headers)
+    assert listed.status_code == 200
+    # The token with its person, the plans' count, one page of plans.
+    assert len(queries) == API_LIST_QUERIES

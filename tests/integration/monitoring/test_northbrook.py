@@ -1,0 +1,54 @@
+"""Monitoring is not DacCom's alone: a plan on the Northbrook PCT's form, which has DES funding
+but no milestones, savings targets or success criteria, gets returns of commentary alone."""
+
+from datetime import date
+
+import pytest
+
+from monitoring import selectors, services
+from monitoring.models import MonitoringReturn
+from plans.models import Plan
+from signoff.canonical import content_sha256
+from tests.northbrook import appoint_finance, approved_plan, organisation
+from tests.review_factories import sign
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def test_a_northbrook_plan_is_monitored_by_commentary_and_its_hash_never_changes(
+    django_capture_on_commit_callbacks,
+):
+    northbrook = organisation()
+    appoint_finance(northbrook)
+    plan = approved_plan(northbrook)
+    with django_capture_on_commit_callbacks(execute=True):
+        for key in ("chair", "finance", "chief", "pec"):
+            sign(plan, northbrook.signatories[key])
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.SIGNED
+    signed_hash = content_sha256(plan)
+
+    q1 = services.return_open(
+        plan=plan,
+        user=northbrook.lead,
+        label="Q1 2007/08",
+        period_end=date(2007, 6, 30),
+        due_on=date(2007, 7, 31),
+    )
+    assert q1.content_sha256 == signed_hash
+    assert not q1.lines.exists()
+    services.return_save(
+        monitoring_return=q1,
+        user=northbrook.editor,
+        commentary="Both practices have started the audit.",
+        lines={},
+    )
+    services.return_submit(monitoring_return=q1, user=northbrook.editor)
+    services.return_accept(monitoring_return=q1, user=northbrook.lead)
+
+    q1.refresh_from_db()
+    assert q1.status == MonitoringReturn.Status.ACCEPTED
+    shown = selectors.delivery(plan)
+    assert shown.source == q1 and shown.targets == [] and shown.reward_released is None
+    plan.refresh_from_db()
+    assert content_sha256(plan) == signed_hash

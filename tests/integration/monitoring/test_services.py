@@ -1,0 +1,174 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from monitoring import selectors, services
+from monitoring.models import MonitoringReturn, ReturnLine
+from monitoring.services import LineInput
+from signoff.canonical import content_sha256
+from signoff.errors import Refused
+from tests.monitoring_factories import editor_of, lead_of
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+Status = MonitoringReturn.Status
+
+
+def open_quarter(plan, label, period_end, due_on):
+    return services.return_open(
+        plan=plan, user=lead_of(plan), label=label, period_end=period_end, due_on=due_on
+    )
+
+
+def filled(monitoring_return, *, overrides=None) -> dict[int, LineInput]:
+    """Every line given a value, target 1.1's and any ``overrides`` (by reference) as given."""
+    overrides = overrides or {}
+    typed = {}
+    for line in monitoring_return.lines.all():
+        if line.reference in overrides:
+            typed[line.pk] = overrides[line.reference]
+        elif line.kind == ReturnLine.Kind.TARGET:
+            typed[line.pk] = LineInput(
+                actual_to_date="0", forecast_for_year=str(line.planned_saving)
+            )
+        elif line.kind == ReturnLine.Kind.MILESTONE:
+            typed[line.pk] = LineInput(status="on_track")
+        else:
+            typed[line.pk] = LineInput(status="not_met")
+    return typed
+
+
+def test_the_daccom_plan_is_monitored_for_two_quarters_and_its_signed_content_never_changes(
+    signed_daccom,
+):
+    plan = signed_daccom
+    signed_hash = content_sha256(plan)
+    signatures = list(plan.signatures.values_list("pk", "content_sha256", "voided_at"))
+    lead, editor = lead_of(plan), editor_of(plan)
+
+    q1 = open_quarter(plan, "Q1 2006/07", date(2006, 6, 30), date(2006, 7, 31))
+    q2 = open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    assert q1.content_sha256 == signed_hash
+    target = q1.lines.get(kind=ReturnLine.Kind.TARGET, reference="1.1")
+    assert target.planned_saving == Decimal("153000.00")
+    assert q1.lines.get(kind=ReturnLine.Kind.MILESTONE, reference="6.2a").key == "m1"
+
+    for quarter in (q1, q2):
+        services.return_save(
+            monitoring_return=quarter,
+            user=editor,
+            commentary="Referral management is live in all 19 practices.",
+            lines=filled(
+                quarter,
+                overrides={
+                    "1.1": LineInput(actual_to_date="40,000", forecast_for_year="£150000"),
+                    "6.2a": LineInput(status="done", done_on=date(2006, 6, 20), note="Live."),
+                    "(b)": LineInput(status="met", note="Minutes of the 19 practices."),
+                },
+            ),
+        )
+        services.return_submit(monitoring_return=quarter, user=editor)
+    services.return_accept(monitoring_return=q1, user=lead)
+    services.return_send_back(monitoring_return=q2, user=lead, comment="Give the Q2 figures.")
+
+    q1.refresh_from_db()
+    q2.refresh_from_db()
+    assert (q1.status, q2.status) == (Status.ACCEPTED, Status.SENT_BACK)
+    assert q2.review_comment == "Give the Q2 figures."
+    line = q1.lines.get(reference="1.1")
+    assert (line.actual_to_date, line.forecast_for_year) == (Decimal("40000"), Decimal("150000"))
+    assert q1.lines.get(reference="6.2a").status == "done"
+    assert q1.lines.get(reference="(b)").status == "met"
+
+    shown = selectors.delivery(plan)
+    assert shown.source == q1
+    first = next(t for t in shown.targets if t.reference == "1.1")
+    assert (first.planned, first.actual, first.variance) == (
+        Decimal("153000.00"),
+        Decimal("40000.00"),
+        Decimal("-3000.00"),
+    )
+    assert shown.planned_total == Decimal("2676000.00")
+    assert shown.criteria_met == 1
+    assert shown.rag_counts == {"green": 4, "amber": 0, "red": 0}
+    # DES funding held back by the PCT as reward, a quarter of it for one criterion of four.
+    assert shown.reward_released == (shown.reward_pot / 4).quantize(Decimal("0.01"))
+
+    plan.refresh_from_db()
+    assert content_sha256(plan) == signed_hash
+    assert plan.status == plan.Status.SIGNED
+    assert list(plan.signatures.values_list("pk", "content_sha256", "voided_at")) == signatures
+    assert q1.history.count() >= 4
+    assert line.history.count() == 2
+
+
+def test_only_the_pct_lead_opens_a_return_and_only_for_a_signed_plan(signed_daccom):
+    plan = signed_daccom
+    with pytest.raises(Refused, match="Only the PCT's lead"):
+        services.return_open(
+            plan=plan,
+            user=editor_of(plan),
+            label="Q1",
+            period_end=date(2006, 6, 30),
+            due_on=date(2006, 7, 31),
+        )
+    open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
+    with pytest.raises(Refused, match="already has a return for Q1"):
+        open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
+    with pytest.raises(Refused, match="cannot be due before"):
+        open_quarter(plan, "Q3", date(2006, 12, 31), date(2006, 12, 1))
+    plan.status = plan.Status.DRAFT
+    plan.save(update_fields=["status"])
+    with pytest.raises(Refused, match="signed plans only"):
+        open_quarter(plan, "Q2", date(2006, 9, 30), date(2006, 10, 31))
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (LineInput(actual_to_date="forty"), "must be an amount in pounds"),
+        (LineInput(actual_to_date="-1"), "£0 or more"),
+        (LineInput(actual_to_date="10.001"), "two decimal places"),
+        (LineInput(actual_to_date="NaN"), "£0 or more"),
+        (LineInput(actual_to_date="1e400"), "more than this service can record"),
+    ],
+)
+def test_a_figure_that_is_not_money_is_refused_and_nothing_is_saved(signed_daccom, typed, message):
+    plan = signed_daccom
+    q1 = open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
+    with pytest.raises(Refused, match=message):
+        services.return_save(
+            monitoring_return=q1,
+            user=editor_of(plan),
+            commentary="Typed.",
+            lines=filled(q1, overrides={"1.1": typed}),
+        )
+    q1.refresh_from_db()
+    assert q1.commentary == ""
+    assert not q1.lines.exclude(status="").exists()
+
+
+def test_a_return_is_submitted_only_when_full_and_not_changed_once_accepted(signed_daccom):
+    plan = signed_daccom
+    editor = editor_of(plan)
+    q1 = open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
+    with pytest.raises(Refused, match=r"Not yet: fill in milestone 6\.2a"):
+        services.return_submit(monitoring_return=q1, user=editor)
+    services.return_save(monitoring_return=q1, user=editor, commentary="", lines=filled(q1))
+    with pytest.raises(Refused, match="only a submitted return"):
+        services.return_accept(monitoring_return=q1, user=lead_of(plan))
+    services.return_submit(monitoring_return=q1, user=editor)
+    with pytest.raises(Refused, match="Say what"):
+        services.return_send_back(monitoring_return=q1, user=lead_of(plan), comment=" ")
+    services.return_accept(monitoring_return=q1, user=lead_of(plan))
+    with pytest.raises(Refused, match="cannot change"):
+        services.return_save(monitoring_return=q1, user=editor, commentary="", lines=filled(q1))
+    q2 = open_quarter(plan, "Q2", date(2006, 9, 30), date(2006, 10, 31))
+    with pytest.raises(Refused, match="Choose the status"):
+        services.return_save(
+            monitoring_return=q2,
+            user=editor,
+            commentary="",
+            lines=filled(q2, overrides={"6.2a": LineInput(status="finished")}),
+        )

@@ -1,0 +1,249 @@
+"""The monitoring pages: the main journey through the client, scope, refusals on the page, the
+CSV figures and the pages' query budgets."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from monitoring import services
+from monitoring.models import MonitoringReturn, ReturnLine
+from signoff.canonical import content_sha256
+from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
+from tests.monitoring_factories import editor_of, lead_of
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+Status = MonitoringReturn.Status
+
+
+def open_q1(plan) -> MonitoringReturn:
+    return services.return_open(
+        plan=plan,
+        user=lead_of(plan),
+        label="Q1 2006/07",
+        period_end=date(2006, 6, 30),
+        due_on=date(2006, 7, 31),
+    )
+
+
+def posted_return(item: MonitoringReturn, *, action: str, **overrides) -> dict:
+    """The return form as a person would send it, every line filled, ``overrides`` by field."""
+    data = {"action": action, "commentary": "On track overall."}
+    for line in item.lines.all():
+        p = f"line-{line.pk}"
+        if line.kind == ReturnLine.Kind.TARGET:
+            data[f"{p}-actual"] = "0"
+            data[f"{p}-forecast"] = f"{line.planned_saving:f}"
+            data[f"{p}-note"] = ""
+        else:
+            data[f"{p}-status"] = (
+                "on_track" if line.kind == ReturnLine.Kind.MILESTONE else "not_met"
+            )
+            data[f"{p}-note"] = ""
+    by_reference = {line.reference: f"line-{line.pk}" for line in item.lines.all()}
+    for key, value in overrides.items():
+        reference, name = key.split("__")
+        data[f"{by_reference[reference]}-{name}"] = value
+    return data
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_pct_opens_a_return_the_consortium_fills_it_and_the_dashboard_shows_it(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    signed_hash = content_sha256(plan)
+    lead, editor = lead_of(plan), editor_of(plan)
+
+    client.force_login(lead)
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert reverse("monitoring:plan", args=[plan.pk]) in page
+    response = client.post(
+        reverse("monitoring:plan", args=[plan.pk]),
+        {"label": "Q1 2006/07", "period_end": "2006-06-30", "due_on": "2006-07-31"},
+    )
+    item = MonitoringReturn.objects.get(plan=plan)
+    assert response.url == reverse("monitoring:return", args=[item.pk])
+
+    client.force_login(editor)
+    form = client.get(response.url).content.decode()
+    assert "Savings target 1.1" in form and "Submit the return" in form
+    submitted = client.post(
+        response.url,
+        posted_return(
+            item,
+            action="submit",
+            **{
+                "1.1__actual": "40000",
+                "1.1__forecast": "150000",
+                "1.1__note": '=HYPERLINK("x")',
+                "6.2a__status": "done",
+                "6.2a__done_on": "2006-06-20",
+                "(b)__status": "met",
+            },
+        ),
+    )
+    assert submitted.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.SUBMITTED
+
+    client.force_login(lead)
+    client.post(response.url, {"action": "accept", "comment": ""})
+    item.refresh_from_db()
+    assert item.status == Status.ACCEPTED
+    dashboard = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    assert "£2,676,000" in dashboard and "£40,000" in dashboard and "£153,000" in dashboard
+    assert "Planned against actual savings by target" in dashboard
+    assert "1 of 4 criteria met in full" in dashboard
+
+    rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
+    target = next(row for row in rows if row[1] == "1.1")
+    assert target[4:5] + target[7:10] == ["153000.00", "40000.00", "150000.00", "-3000.00"]
+    assert target[10] == '\'=HYPERLINK("x")'
+    everyone = csv_rows(client.get(reverse("monitoring:round_figures", args=["csv"])))
+    assert sum(1 for row in everyone[1:] if row[0] == plan.consortium.name) == len(
+        [t for t in item.lines.all() if t.kind == ReturnLine.Kind.TARGET]
+    )
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "xlsx"])).content)
+    )
+    cells = {row[1].value: row for row in book.active.iter_rows(min_row=2)}
+    first = cells["1.1"]
+    assert [first[i].value for i in (4, 7, 8, 9)] == [153000, 40000, 150000, -3000]
+    assert all(first[i].data_type == "n" for i in (4, 7, 8, 9))
+    assert first[10].value == '=HYPERLINK("x")' and first[10].data_type == "s"
+    assert cells["6.2a"][6].value.date() == date(2006, 6, 20)
+    planned = sum(row[4].value for row in cells.values() if row[0].value == "Savings target")
+    assert planned == 2676000  # the pages' £2,676,000 (£2.68m)
+    per_pct = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:round_figures", args=["xlsx"])).content)
+    ).active
+    assert sum(row[5].value for row in per_pct.iter_rows(min_row=2)) == 2676000
+
+    plan.refresh_from_db()
+    assert content_sha256(plan) == signed_hash
+
+
+def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
+    plan = signed_daccom
+    item = open_q1(plan)
+    elsewhere = ConsortiumFactory(commissioner=CommissionerFactory())
+    outsider = UserFactory(role="consortium_editor", consortium=elsewhere)
+    client.force_login(outsider)
+
+    for url in (
+        reverse("monitoring:plan", args=[plan.pk]),
+        reverse("monitoring:plan_figures", args=[plan.pk, "csv"]),
+        reverse("monitoring:return", args=[item.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert (
+        client.post(reverse("monitoring:return", args=[item.pk]), {"action": "save"}).status_code
+        == 404
+    )
+    assert csv_rows(client.get(reverse("monitoring:round_figures", args=["csv"])))[1:] == []
+    assert "Q1 2006/07" not in client.get(reverse("monitoring:to_do")).content.decode()
+
+
+def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, signed_daccom):
+    plan = signed_daccom
+    item = open_q1(plan)
+    client.force_login(editor_of(plan))
+
+    response = client.post(
+        reverse("monitoring:return", args=[item.pk]),
+        posted_return(item, action="save", **{"1.1__actual": "forty thousand"}),
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "must be an amount in pounds" in page and 'value="forty thousand"' in page
+    assert not item.lines.exclude(actual_to_date=None).exists()
+
+
+def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, signed_daccom):
+    plan = signed_daccom
+    item = open_q1(plan)
+    client.force_login(editor_of(plan))
+    assert (
+        "Open a return"
+        not in client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    )
+    opened = client.post(
+        reverse("monitoring:plan", args=[plan.pk]),
+        {"label": "Q2", "period_end": "2006-09-30", "due_on": "2006-10-31"},
+    )
+    assert opened.status_code == 403
+    refused = client.post(reverse("monitoring:return", args=[item.pk]), {"action": "accept"})
+    assert refused.status_code == 400
+    client.force_login(lead_of(plan))
+    assert (
+        "Submit the return"
+        not in client.get(reverse("monitoring:return", args=[item.pk])).content.decode()
+    )
+    filled = client.post(
+        reverse("monitoring:return", args=[item.pk]), posted_return(item, action="save")
+    )
+    assert filled.status_code == 400
+    assert "Only the consortium" in filled.content.decode()
+    assert (
+        client.post(
+            reverse("monitoring:return", args=[item.pk]), {"action": "nonsense"}
+        ).status_code
+        == 400
+    )
+
+
+def test_a_return_not_submitted_by_its_due_date_is_late_on_the_dashboard(client, signed_daccom):
+    plan = signed_daccom
+    open_q1(plan)
+    client.force_login(lead_of(plan))
+    page = client.get(reverse("monitoring:to_do")).content.decode()
+    assert "1 return waiting, 1 late" in page
+    assert "No return accepted yet" in page
+
+
+# Measured with one return, and the same with four: no page's count grows with the returns.
+QUERY_BUDGETS = {"plan": 8, "return": 5, "to_do": 6}
+
+
+def queries_for(client, url) -> int:
+    client.get(url)  # Warms up the session and any cache; then count one request.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_monitoring_pages_keep_to_their_query_budgets_however_many_returns(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    lead = lead_of(plan)
+    first = open_q1(plan)
+    client.force_login(lead)
+    urls = {
+        "plan": reverse("monitoring:plan", args=[plan.pk]),
+        "return": reverse("monitoring:return", args=[first.pk]),
+        "to_do": reverse("monitoring:to_do"),
+    }
+    few = {name: queries_for(client, url) for name, url in urls.items()}
+    for quarter in range(2, 5):
+        services.return_open(
+            plan=plan,
+            user=lead,
+            label=f"Q{quarter} 2006/07",
+            period_end=date(2006, 3 * quarter + 3, 28) if quarter < 4 else date(2007, 3, 31),
+            due_on=date(2007, 4, 30),
+        )
+    many = {name: queries_for(client, url) for name, url in urls.items()}
+
+    assert many == few == QUERY_BUDGETS

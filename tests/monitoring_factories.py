@@ -1,0 +1,30 @@
+"""Plans signed through the workflow, and their people, for tests of in-year monitoring."""
+
+from consortia import demo as consortia_demo
+from consortia.models import User
+from plans.models import Plan
+from tests.review_factories import approve, demo_user, sign
+
+
+def signed(plan: Plan) -> Plan:
+    """The plan approved (tests.review_factories.approve) and signed by each of its
+    signatories as a person would sign."""
+    approve(plan)
+    pct = plan.consortium.commissioner.slug
+    for user in (
+        demo_user("chair", plan.consortium.slug),
+        demo_user("pec-chair", pct),
+        demo_user("chief-executive", pct),
+    ):
+        sign(plan, user, password=consortia_demo.DEMO_PASSWORD)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.SIGNED
+    return plan
+
+
+def lead_of(plan: Plan) -> User:
+    return demo_user("lead", plan.consortium.commissioner.slug)
+
+
+def editor_of(plan: Plan) -> User:
+    return demo_user("editor", plan.consortium.slug)

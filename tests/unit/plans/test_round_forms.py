@@ -1,0 +1,29 @@
+"""The interim dates the PCT types when it opens a round, one a line."""
+
+from datetime import date
+
+import pytest
+from django import forms
+
+from plans.round_forms import interim_dates_from
+
+
+def test_interim_dates_are_one_a_line_date_first_blank_lines_ignored():
+    assert interim_dates_from("2007-02-01 First  draft\n\n2007-03-01 Final draft\n") == [
+        {"date": date(2007, 2, 1), "label": "First draft"},
+        {"date": date(2007, 3, 1), "label": "Final draft"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1st February First draft", "Line 1 does not start with a date"),
+        ("2007-02-01", "Line 1 needs what is due"),
+        ("2007-02-01 ok\n2007-02-30 Bad day", "Line 2 does not start with a date"),
+        ("2007-02-01 " + "x" * 201, "at most 200 characters"),
+    ],
+)
+def test_an_interim_line_that_cannot_be_read_is_refused_with_its_line(text, message):
+    with pytest.raises(forms.ValidationError, match=message):
+        interim_dates_from(text)
