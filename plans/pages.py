@@ -25,12 +25,7 @@ def plan_contents(user, plan: Plan) -> dict:
     return {
         "plan": plan,
         "may_import_word": writing,
-        "tasks": presenters.task_list(
-            plan,
-            parts,
-            selectors.answers_by_question(plan),
-            context=selectors.kind_context(plan),
-        ),
+        "tasks": presenters.task_list(plan, parts, selectors.answers_by_question(plan)),
         # Moving to a newer form is offered only while the consortium may change the plan.
         "newer_versions": (
             selectors.newer_versions(plan)

@@ -83,12 +83,26 @@ class PartRow:
         return NOT_STARTED if states == {NOT_STARTED} else IN_PROGRESS
 
 
+def task_row(question, answer, plan) -> QuestionRow:
+    """One question as the task list shows it: its state and who completes it, without the
+    figures, tables and warnings the part page works out (issue 16: the task list presented
+    every answer in full to show a tag)."""
+    state = answer_state(answer)
+    return QuestionRow(
+        question=question,
+        answer=answer,
+        completed_by=completed_by_label(question, plan),
+        state=state,
+        tag_class=STATE_TAG_CLASSES[state],
+        last_changed="",
+    )
+
+
 def question_row(
     question, answer, plan, *, context: KindContext, data: dict | None = None
 ) -> QuestionRow:
     """One question as a page shows it; ``data`` is figures the editor posted but not saved,
     ``context`` what its kind may know of the plan (plans.selectors.kind_context)."""
-    state = answer_state(answer)
     kind = (
         structured.kind_for(question)
         if question.kind in structured.KINDS or question.kind == "table"
@@ -101,20 +115,15 @@ def question_row(
         structured_context = kind.present(figures, context=context)
         if question.kind in structured.KINDS and answer is not None and answer.data:
             warnings = kind.warnings(answer.data, context=context)
-    return QuestionRow(
-        question=question,
-        answer=answer,
-        completed_by=completed_by_label(question, plan),
-        state=state,
-        tag_class=STATE_TAG_CLASSES[state],
-        last_changed=last_changed(answer),
-        table_rows=content.table_rows(
-            question, answer.rows if answer is not None else [], plan_id=plan.pk
-        ),
-        structured_template=structured_template,
-        structured=structured_context,
-        warnings=warnings,
+    row = task_row(question, answer, plan)
+    row.last_changed = last_changed(answer)
+    row.table_rows = content.table_rows(
+        question, answer.rows if answer is not None else [], plan_id=plan.pk
     )
+    row.structured_template = structured_template
+    row.structured = structured_context
+    row.warnings = warnings
+    return row
 
 
 @dataclass
@@ -143,15 +152,13 @@ class TaskList:
         return sum(1 for row in self.answerable if row.answer and row.answer.carried_forward)
 
 
-def task_list(
-    plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer], *, context: KindContext
-) -> TaskList:
+def task_list(plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer]) -> TaskList:
     return TaskList(
         parts=[
             PartRow(
                 part=part,
                 questions=[
-                    question_row(question, answers.get(question.pk), plan, context=context)
+                    task_row(question, answers.get(question.pk), plan)
                     for question in part.questions.all()
                 ],
             )
