@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..errors import AnswerInvalid
 from . import rows
 from .base import NO_PLAN, QUESTIONS_PARAMETER, KindContext, Parameter
-from .rows import RICH, WHOLE, Column, ListKind, RowSpec
+from .rows import RICH, WHOLE, Column, ListKind, RowSpec, figure_column
 
 #: The questions of a template that lists none (the third is the patient numbers, with a
 #: minimum and a maximum). A question keyed "patients_note" is where the range is asked.
@@ -40,13 +40,11 @@ def cases_spec(questions) -> RowSpec:
                 Column(key, f"{number}. {label}", RICH, visible_label=True)
                 for number, (key, label) in enumerate(questions, start=1)
             ),
-            Column(
-                "patients_min", "Minimum number of patients", WHOLE, width="10",
-                said="The minimum",
+            figure_column(
+                "patients_min", "Minimum number of patients", WHOLE, said="The minimum"
             ),
-            Column(
-                "patients_max", "Maximum number of patients", WHOLE, width="10",
-                said="The maximum",
+            figure_column(
+                "patients_max", "Maximum number of patients", WHOLE, said="The maximum"
             ),
         ),
     )  # fmt: skip

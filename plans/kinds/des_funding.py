@@ -72,20 +72,18 @@ class DesFundingKind(Kind):
         columns = [
             Column("population", self.label("population"), WHOLE, width="10", visible_label=True)
         ]
-        if self.fixed("rate_per_patient") is None:
-            columns.append(
-                Column(
-                    "rate_per_patient", self.label("rate"), MONEY, width="5",
-                    visible_label=True, hint=self.label("rate_hint"),
-                )
-            )  # fmt: skip
-        if self.fixed("practices_share_percent") is None:
-            columns.append(
-                Column(
-                    "practices_share_percent", self.label("share"), PERCENT, width="3",
-                    visible_label=True, hint=self.label("share_hint"),
-                )
-            )  # fmt: skip
+        asked = (
+            ("rate_per_patient", "rate", MONEY, "5"),
+            ("practices_share_percent", "share", PERCENT, "3"),
+        )
+        for key, label, kind, width in asked:
+            if self.fixed(key) is None:
+                columns.append(
+                    Column(
+                        key, self.label(label), kind, width=width, visible_label=True,
+                        hint=self.label(f"{label}_hint"),
+                    )
+                )  # fmt: skip
         return tuple(columns)
 
     def value_from_post(self, post, *, prefix, current):

@@ -19,20 +19,18 @@ from .base import (
     Parameter,
     refused,
 )
-from .rows import MONEY, PERCENT, Column, ListKind, RowSpec
+from .rows import MONEY, PERCENT, Column, ListKind, RowSpec, figure_column
 
 SCALE = RowSpec(
     name="scale",
     noun="step",
     max_rows=100,
     columns=(
-        Column(
-            "freed_up", "Resources freed up in pounds", MONEY, width="10",
-            said="The resources freed up",
+        figure_column(
+            "freed_up", "Resources freed up in pounds", MONEY, said="The resources freed up"
         ),
-        Column(
-            "returned_to_scheme", "Returned to the scheme in pounds", MONEY, width="10",
-            said="The return",
+        figure_column(
+            "returned_to_scheme", "Returned to the scheme in pounds", MONEY, said="The return"
         ),
     ),
 )  # fmt: skip

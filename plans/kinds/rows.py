@@ -77,6 +77,12 @@ class Column:
         return INPUTS[self.type]
 
 
+def figure_column(key: str, label: str, type: str, *, said: str) -> Column:
+    """A short number cell (a count of patients, an amount of money), named in messages as
+    ``said``."""
+    return Column(key, label, type, width="10", said=said)
+
+
 @dataclass(frozen=True)
 class RowSpec:
     """A list of rows under ``name`` in the answer's value, each a row of ``columns`` and,
