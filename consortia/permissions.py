@@ -29,6 +29,7 @@ class Perm(enum.StrEnum):
     ASSIGN_POSITIONS = "consortia.assign_positions"
     ADMINISTER = "consortia.administer"
     MANAGE_PEOPLE = "consortia.manage_people"
+    ASSIGN_SECTIONS = "consortia.assign_sections"
 
 
 def consortium_of(obj) -> Consortium | None:
@@ -109,6 +110,8 @@ RULES = {
     Perm.MANAGE_PEOPLE: (is_pct_lead & in_own_commissioner)
     | (is_consortium_chair & in_own_consortium)
     | is_site_admin,
+    # The consortium's chair or an editor gives its parts to its people (docs/decisions/0434).
+    Perm.ASSIGN_SECTIONS: consortium_member_here,
 }
 
 for _perm, _predicate in RULES.items():

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from plans import assignments, round_selectors
 from plans import pages as plan_pages
-from plans import round_selectors
 from plans.selectors import plans_visible_to
 from signoff import selectors as review_selectors
 from signoff.presenters.comments import comment_threads
@@ -26,7 +26,11 @@ def home(request):
     return render(
         request,
         "pbc/home.html",
-        {"home": page, "rounds": round_selectors.home_rounds(request.user)},
+        {
+            "home": page,
+            "rounds": round_selectors.home_rounds(request.user),
+            "tasks": assignments.home_tasks(request.user),
+        },
     )
 
 

@@ -467,3 +467,52 @@ class RoundReminder(models.Model):
 
     def __str__(self):
         return f"{self.planning_round}: {self.days_before} days before, to {self.user}"
+
+
+class Assignment(models.Model):
+    """A part of a plan, or one question, given to a person in the consortium to write by a
+    date. It locks nobody out; reassigning changes the holder of the same row, whose history
+    keeps who held it before (docs/decisions/0434)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments")
+    part = models.ForeignKey(
+        TemplatePart, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    question = models.ForeignKey(
+        TemplateQuestion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    due_on = models.DateField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(cascade_delete_history=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(part__isnull=False, question__isnull=True)
+                | Q(part__isnull=True, question__isnull=False),
+                name="assignment_part_or_question",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "part"], condition=Q(part__isnull=False), name="one_holder_a_part"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "question"],
+                condition=Q(question__isnull=False),
+                name="one_holder_a_question",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.section} to {self.assignee}"
+
+    @property
+    def section(self) -> TemplatePart | TemplateQuestion:
+        return self.part if self.part_id else self.question

@@ -34,13 +34,13 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
-from plans.models import HAS_WORDS, Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
-from plans.selectors import plans_visible_to
+from plans.models import Plan, PlanEvent, QuestionKind, TemplateQuestion
+from plans.selectors import answered_answers, plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED
 
 from ..models import Comment, Signature
@@ -70,21 +70,12 @@ PCT_STATE_ORDER = (
     Status.SIGNED,
     Status.SUBMITTED_TO_PCT,
 )
-# A table with a cell holding something: a key whose string value is not empty.
-HAS_CELL = r"\":\s*\"[^\"]"
 
 
 def _count(queryset: QuerySet, group_by: str) -> Subquery:
     """The number of rows of a correlated ``queryset``, as a subquery (0 when none)."""
     counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def answered_answers() -> QuerySet[Answer]:
-    """Answers that ``Answer.is_empty`` would call not empty, decided in SQL."""
-    return Answer.objects.annotate(rows_text=Cast("rows", TextField())).filter(
-        Q(text__regex=HAS_WORDS) | Q(rows_text__regex=HAS_CELL) | ~Q(data={})
-    )
 
 
 def _required_questions() -> QuerySet[TemplateQuestion]:

@@ -20,7 +20,8 @@ from tests.review_factories import SIGNATORIES, person, put_in_state, three_sign
 Role = User.Role
 Status = Plan.Status
 pytestmark = pytest.mark.django_db
-QUERY_BUDGET = 7  # session, user, the header's organisation link, four of the dashboards
+# session, user, the header's organisation link, four of the dashboards, the tasks
+QUERY_BUDGET = 8
 
 
 def home(client, user, **params) -> str:

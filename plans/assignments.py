@@ -1,0 +1,195 @@
+"""Sections assigned to people: the consortium's chair or an editor gives a part of the plan, or
+one question, to a person of the consortium with a due date (docs/decisions/0434).
+
+Services and the reads that go with them; views, the home page and the reminders call these.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+
+from consortia.models import User
+from consortia.permissions import Perm, allowed
+
+from . import round_selectors
+from .errors import AnswerInvalid
+from .models import Assignment, CompletedBy, Plan, QuestionKind, TemplatePart, TemplateQuestion
+from .selectors import answered_answers
+
+
+def may_assign(user, plan: Plan) -> bool:
+    return plan.status in round_selectors.WRITING and allowed(user, Perm.ASSIGN_SECTIONS, plan)
+
+
+def assignable_people(plan: Plan) -> QuerySet[User]:
+    """Who a section of the plan can be given to: the consortium's active people."""
+    return User.objects.filter(
+        consortium_id=plan.consortium_id, role__in=User.CONSORTIUM_ROLES, is_active=True
+    ).order_by("full_name", "email")
+
+
+def _in_consortium(user: User, plan: Plan) -> bool:
+    return (
+        user.is_active
+        and user.role in User.CONSORTIUM_ROLES
+        and user.consortium_id == plan.consortium_id
+    )
+
+
+def assignment_set(
+    *,
+    plan: Plan,
+    part: TemplatePart | None = None,
+    question: TemplateQuestion | None = None,
+    assignee: User,
+    due_on: date,
+    user,
+) -> Assignment:
+    """Give ``part`` or ``question`` of the plan to ``assignee`` by ``due_on``. A section already
+    held changes hands: the new holder and the one before are both told by email."""
+    if not allowed(user, Perm.ASSIGN_SECTIONS, plan):
+        raise PermissionDenied("Only the consortium's chair or editors can assign its sections.")
+    if plan.status not in round_selectors.WRITING:
+        raise AnswerInvalid("Sections can be assigned only while the plan is being written.")
+    if (part is None) == (question is None):
+        raise AnswerInvalid("Choose a part or a single question.", field="section")
+    section = part if part is not None else question
+    if section.template_id != plan.template_id or (
+        question is not None and question.kind == QuestionKind.SIGNOFF
+    ):
+        raise AnswerInvalid("Choose a part or a question of this plan's form.", field="section")
+    if not _in_consortium(assignee, plan):
+        raise AnswerInvalid(
+            f"{assignee.full_name or assignee.email} is not one of {plan.consortium.name}'s "
+            "people. Choose someone in the consortium.",
+            field="assignee",
+        )
+    if due_on < round_selectors.today():
+        raise AnswerInvalid("Choose a due date from today on.", field="due_on")
+    with transaction.atomic():
+        # One change at a time per plan, so two people assigning the same part make one row.
+        Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)
+        assignment = Assignment.objects.filter(plan=plan, part=part, question=question).first()
+        previous = assignment.assignee if assignment is not None else None
+        if assignment is None:
+            assignment = Assignment(plan=plan, part=part, question=question)
+        assignment.assignee, assignment.due_on, assignment.assigned_by = assignee, due_on, user
+        assignment._change_reason = (
+            f"reassigned from {previous.full_name}"
+            if previous is not None and previous != assignee
+            else "assigned"
+        )
+        assignment._history_user = user
+        assignment.save()
+    _notify(assignment, to=assignee, template="plans/email/assignment_given.txt")
+    if previous is not None and previous != assignee:
+        _notify(assignment, to=previous, template="plans/email/assignment_taken.txt")
+    return assignment
+
+
+def _notify(assignment: Assignment, *, to: User, template: str) -> None:
+    context = {"assignment": assignment, "user": to, "section": section_label(assignment)}
+    subject = f"{assignment.plan.period} plan: {section_label(assignment)}"
+    send_mail(subject, render_to_string(template, context), None, [to.email])
+
+
+def section_label(assignment: Assignment) -> str:
+    """ "Part 4 Delivery" or "Question 4.2 Targets", as a person reads it."""
+    section = assignment.section
+    word = "Part" if assignment.part_id else "Question"
+    return " ".join(bit for bit in (word, section.number, section.title) if bit)
+
+
+# --- Reads ----------------------------------------------------------------------------------
+
+
+def with_done(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Each assignment with ``done``: every question it covers that the consortium answers has
+    an answer (in SQL, so a list of assignments costs one query)."""
+    unanswered = (
+        TemplateQuestion.objects.filter(
+            Q(part_id=OuterRef("part_id")) | Q(pk=OuterRef("question_id"))
+        )
+        .exclude(kind=QuestionKind.SIGNOFF)
+        # The PCT's own questions are not the consortium's work.
+        .exclude(completed_by=CompletedBy.PCT)
+        .exclude(
+            Exists(
+                answered_answers().filter(
+                    plan_id=OuterRef(OuterRef("plan_id")), question=OuterRef("pk")
+                )
+            )
+        )
+    )
+    return assignments.annotate(done=~Exists(unanswered))
+
+
+@dataclass(frozen=True)
+class Task:
+    assignment: Assignment
+    due: round_selectors.Due
+
+    @property
+    def label(self) -> str:
+        return section_label(self.assignment)
+
+    @property
+    def late(self) -> bool:
+        return self.due.overdue and not self.assignment.done
+
+
+@dataclass(frozen=True)
+class HomeTasks:
+    #: the person's own sections, soonest due first
+    mine: list[Task]
+    #: for a chair, sections of the consortium past their date and not done
+    overdue: list[Task]
+
+
+def home_tasks(user) -> HomeTasks:
+    """The home page's "Your tasks" and, for a consortium's chair, its overdue sections: one
+    query whatever the number (none for people outside consortia)."""
+    if user.role not in User.CONSORTIUM_ROLES or not user.consortium_id:
+        return HomeTasks(mine=[], overdue=[])
+    today = round_selectors.today()
+    wanted = Q(assignee=user)
+    if user.role == User.Role.CONSORTIUM_EXECUTIVE_CHAIR:
+        wanted |= Q(plan__consortium_id=user.consortium_id, due_on__lt=today, done=False)
+    assignments = (
+        with_done(
+            Assignment.objects.filter(
+                plan__consortium_id=user.consortium_id,
+                plan__status__in=round_selectors.WRITING,
+            )
+        )
+        .filter(wanted)
+        .select_related("plan", "part", "question__part", "assignee")
+        .order_by("due_on", "pk")
+    )
+    mine, overdue = [], []
+    for assignment in assignments:
+        task = Task(assignment, round_selectors.due(assignment.due_on, on=today))
+        if assignment.assignee_id == user.pk:
+            mine.append(task)
+        if task.late and user.role == User.Role.CONSORTIUM_EXECUTIVE_CHAIR:
+            overdue.append(task)
+    return HomeTasks(mine=mine, overdue=overdue)
+
+
+def holders(plan: Plan) -> dict[tuple[str, int], Assignment]:
+    """Who holds each section of the plan: {("part", id) or ("question", id): assignment}."""
+    return {
+        ("part", a.part_id) if a.part_id else ("question", a.question_id): a
+        for a in plan.assignments.select_related("assignee")
+    }
+
+
+def unfinished_assignees(plan_ids) -> QuerySet[User]:
+    """The people holding a section of these plans that is not yet answered."""
+    open_work = with_done(Assignment.objects.filter(plan_id__in=plan_ids)).filter(done=False)
+    return User.objects.filter(pk__in=open_work.values("assignee_id"), is_active=True)

@@ -1,0 +1,123 @@
+"""Sections assigned to people, on PostgreSQL: who may assign to whom, reassigning, and what
+"Your tasks" and the chair's overdue list read (plans/assignments.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from consortia.models import User
+from plans import assignments, round_selectors, services
+from plans.errors import AnswerInvalid
+from plans.models import Assignment
+from tests.factories import ConsortiumFactory, UserFactory
+from tests.plan_factories import plan_with_questions
+
+pytestmark = pytest.mark.django_db
+
+
+def setup(**plan_kwargs):
+    plan = plan_with_questions(**plan_kwargs)
+    chair = UserFactory(
+        consortium=plan.consortium, role=User.Role.CONSORTIUM_EXECUTIVE_CHAIR, full_name="Chair"
+    )
+    manager = UserFactory(consortium=plan.consortium, full_name="Practice Manager")
+    return plan, chair, manager
+
+
+def soon(days: int = 7):
+    return round_selectors.today() + timedelta(days=days)
+
+
+def assign(plan, user, assignee, *, part=None, question=None, days=7):
+    if part is None and question is None:
+        part = plan.template.parts.first()
+    return assignments.assignment_set(
+        plan=plan, part=part, question=question, assignee=assignee, due_on=soon(days), user=user
+    )
+
+
+def answer_all(plan, part, user):
+    answers = plan.answers.filter(question__part=part).exclude(question__completed_by="pct")
+    for answer in answers:
+        services.answer_save(
+            answer=answer, user=user, base_version=answer.version, text="<p>Written.</p>"
+        )
+
+
+class TestAssigning:
+    def test_the_chair_gives_a_part_to_a_manager_who_is_told_by_email(self, mailoutbox):
+        plan, chair, manager = setup()
+        assignment = assign(plan, chair, manager)
+        assert assignment.assignee == manager and assignment.assigned_by == chair
+        assert [m.to for m in mailoutbox] == [[manager.email]]
+        assert "Your tasks" in mailoutbox[0].body
+
+    def test_an_editor_may_assign_a_single_question(self):
+        plan, _, manager = setup()
+        question = plan.template.questions.first()
+        assignment = assign(plan, manager, manager, question=question)
+        assert assignment.section == question
+
+    def test_reassigning_replaces_the_holder_and_tells_both(self, mailoutbox):
+        plan, chair, manager = setup()
+        other = UserFactory(consortium=plan.consortium, full_name="Other Manager")
+        assign(plan, chair, manager)
+        assign(plan, chair, other, days=10)
+        assert Assignment.objects.get().assignee == other
+        assert Assignment.objects.get().history.count() == 2
+        assert sorted(m.to[0] for m in mailoutbox[1:]) == sorted([other.email, manager.email])
+        assert "no longer one of your tasks" in next(
+            m.body for m in mailoutbox[1:] if m.to == [manager.email]
+        )
+
+    def test_someone_of_another_consortium_is_refused_with_their_name(self):
+        plan, chair, _ = setup()
+        stranger = UserFactory(consortium=ConsortiumFactory(), full_name="Stranger")
+        with pytest.raises(AnswerInvalid, match="Stranger is not one of"):
+            assign(plan, chair, stranger)
+        assert not Assignment.objects.exists()
+
+    def test_a_pct_person_cannot_assign(self):
+        plan, _, manager = setup()
+        lead = UserFactory(
+            role=User.Role.PCT_LEAD, consortium=None, commissioner=plan.consortium.commissioner
+        )
+        with pytest.raises(PermissionDenied):
+            assign(plan, lead, manager)
+
+    def test_a_due_date_in_the_past_is_refused(self):
+        plan, chair, manager = setup()
+        with pytest.raises(AnswerInvalid, match="from today on"):
+            assign(plan, chair, manager, days=-1)
+
+    def test_a_part_of_another_form_is_refused(self):
+        plan, chair, manager = setup()
+        other_part = plan_with_questions().template.parts.first()
+        with pytest.raises(AnswerInvalid, match="this plan's form"):
+            assign(plan, chair, manager, part=other_part)
+
+
+class TestTasks:
+    def test_your_tasks_say_what_which_plan_when_and_whether_answered(self):
+        plan, chair, manager = setup()
+        part = plan.template.parts.all()[1]
+        assign(plan, chair, manager, part=part)
+        [task] = assignments.home_tasks(manager).mine
+        assert task.assignment.plan == plan and not task.assignment.done
+        assert task.due.days == 7 and task.label.startswith("Part")
+        answer_all(plan, part, manager)
+        assert assignments.home_tasks(manager).mine[0].assignment.done
+
+    def test_the_chair_sees_overdue_unanswered_sections_and_not_the_done_ones(self, monkeypatch):
+        plan, chair, manager = setup()
+        first, second = plan.template.parts.all()[:2]
+        assign(plan, chair, manager, part=first, days=1)
+        assign(plan, chair, manager, part=second, days=1)
+        answer_all(plan, second, manager)
+        later = soon(3)
+        monkeypatch.setattr(round_selectors, "today", lambda: later)
+        tasks = assignments.home_tasks(chair)
+        assert [t.assignment.part for t in tasks.overdue] == [first]
+        assert tasks.mine == []
+        assert assignments.home_tasks(manager).overdue == []
