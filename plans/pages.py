@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 
-from . import fragments, history, presenters, selectors
+from . import assignments, fragments, history, presenters, selectors
 from .events import last_reviewed_at
 from .forms import AnswerForm
 from .models import Answer, Plan, TemplatePart
@@ -25,7 +25,10 @@ def plan_contents(user, plan: Plan) -> dict:
     return {
         "plan": plan,
         "may_import_word": writing,
-        "tasks": presenters.task_list(plan, parts, selectors.answers_by_question(plan)),
+        "tasks": presenters.task_list(
+            plan, parts, selectors.answers_by_question(plan), assignments.holders(plan)
+        ),
+        "may_assign": assignments.may_assign(user, plan),
         # Moving to a newer form is offered only while the consortium may change the plan.
         "newer_versions": (
             selectors.newer_versions(plan)

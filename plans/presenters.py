@@ -68,12 +68,16 @@ class QuestionRow:
     fragment_key: str = ""
     #: what is inconsistent in the saved answer (kept as a draft; stops submission)
     warnings: list = field(default_factory=list)
+    #: the assignment of the question to a person, if any (plans.assignments)
+    holder: object = None
 
 
 @dataclass
 class PartRow:
     part: TemplatePart
     questions: list[QuestionRow] = field(default_factory=list)
+    #: the assignment of the whole part to a person, if any
+    holder: object = None
 
     @property
     def state(self) -> str:
@@ -152,16 +156,18 @@ class TaskList:
         return sum(1 for row in self.answerable if row.answer and row.answer.carried_forward)
 
 
-def task_list(plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer]) -> TaskList:
-    return TaskList(
-        parts=[
-            PartRow(
-                part=part,
-                questions=[
-                    task_row(question, answers.get(question.pk), plan)
-                    for question in part.questions.all()
-                ],
-            )
-            for part in parts
-        ]
-    )
+def task_list(
+    plan: Plan, parts: list[TemplatePart], answers: dict[int, Answer], holders: dict | None = None
+) -> TaskList:
+    """The plan's parts and questions with their state; ``holders`` is who holds each section
+    ({("part" or "question", id): assignment}, plans.assignments.holders)."""
+    holders = holders or {}
+    task_list = TaskList(parts=[])
+    for part in parts:
+        row = PartRow(part=part, holder=holders.get(("part", part.pk)))
+        for question in part.questions.all():
+            question_row = task_row(question, answers.get(question.pk), plan)
+            question_row.holder = holders.get(("question", question.pk))
+            row.questions.append(question_row)
+        task_list.parts.append(row)
+    return task_list

@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 
 from plans import round_selectors
+from plans.models import Assignment
+from tests.factories import ConsortiumFactory, UserFactory
 from tests.integration.plans.test_assignments import assign, setup, soon
 from tests.queries import page_queries
 
@@ -51,3 +53,74 @@ class TestHome:
         for question in questions[1:]:
             assign(plan, chair, manager, question=question)
         assert page_queries(client, reverse("home")) == one
+
+
+def post_assign(client, plan, user, **fields):
+    client.force_login(user)
+    part = plan.template.parts.all()[1]
+    answers = {"section": f"part-{part.pk}", "due_on": soon(5).isoformat()}
+    return client.post(reverse("plan_assign", args=[plan.pk]), answers | fields)
+
+
+class TestAssignPage:
+    def test_the_chair_assigns_a_part_and_the_task_list_shows_who_holds_it(self, client):
+        plan, chair, manager = setup()
+        response = post_assign(client, plan, chair, assignee=manager.pk)
+        assert response.status_code == 302
+        assert response.url == reverse("plan_detail", args=[plan.pk])
+        assignment = Assignment.objects.get()
+        assert assignment.assignee == manager and assignment.due_on == soon(5)
+        content = client.get(response.url).content.decode()
+        assert "Assigned to Practice Manager, due" in content
+        assert "Reassign" in content
+
+    def test_a_single_question_shows_its_holder_in_the_task_list(self, client):
+        plan, chair, manager = setup()
+        question = (
+            plan.template.questions.exclude(completed_by="pct").exclude(kind="signoff").last()
+        )
+        post_assign(client, plan, chair, assignee=manager.pk, section=f"question-{question.pk}")
+        content = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+        assert "assigned to Practice Manager, due" in content
+
+    def test_someone_of_another_consortium_is_refused_with_a_clear_message(self, client):
+        plan, chair, _ = setup()
+        stranger = UserFactory(consortium=ConsortiumFactory(), full_name="Stranger")
+        response = post_assign(client, plan, chair, assignee=stranger.pk)
+        assert response.status_code == 200
+        assert "Stranger is not one of" in response.content.decode()
+        assert not Assignment.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"due_on": "soon"}, "Enter the due date as a date"),
+            ({"section": "part-999999"}, "Select a valid choice"),
+            ({"assignee": "999999"}, "Choose a person from the list"),
+            ({"assignee": "x"}, "Select a valid choice"),
+        ],
+    )
+    def test_mistakes_are_shown_beside_their_field(self, client, fields, message):
+        plan, chair, manager = setup()
+        response = post_assign(client, plan, chair, **({"assignee": manager.pk} | fields))
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert not Assignment.objects.exists()
+
+    def test_the_pct_cannot_open_the_assign_page(self, client):
+        plan, _, _ = setup()
+        lead = UserFactory(
+            role="pct_lead", consortium=None, commissioner=plan.consortium.commissioner
+        )
+        client.force_login(lead)
+        assert client.get(reverse("plan_assign", args=[plan.pk])).status_code == 403
+
+    def test_the_assign_page_offers_only_the_consortiums_people(self, client):
+        plan, chair, _ = setup()
+        stranger = UserFactory(consortium=ConsortiumFactory(), full_name="Stranger")
+        client.force_login(chair)
+        url = reverse("plan_assign", args=[plan.pk])
+        part = plan.template.parts.first()
+        content = client.get(url, {"section": f"part-{part.pk}"}).content.decode()
+        assert "Practice Manager" in content and stranger.full_name not in content
+        assert f'value="part-{part.pk}" selected' in content

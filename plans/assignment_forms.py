@@ -1,0 +1,38 @@
+from django import forms
+
+from .models import Plan
+
+
+class PersonChoiceField(forms.TypedChoiceField):
+    """Lists the consortium's people but reads any person's number, so that choosing someone
+    else is refused by the service with their name rather than "not a valid choice"."""
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class AssignForm(forms.Form):
+    section = forms.ChoiceField(label="Part or question")
+    assignee = PersonChoiceField(label="Assign to", coerce=int)
+    due_on = forms.DateField(
+        label="Due date",
+        help_text="For example, 2007-03-01",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the due date as a date, such as 2007-03-01"},
+    )
+
+    def __init__(self, *args, plan: Plan, parts, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for part in parts:
+            label = " ".join(bit for bit in (part.number, part.title) if bit)
+            questions = [
+                (f"question-{q.pk}", " ".join(bit for bit in (q.number, q.title[:100]) if bit))
+                for q in part.questions.all()
+                if q.answerable
+            ]
+            choices.append((label, [(f"part-{part.pk}", f"All of part {label}"), *questions]))
+        self.fields["section"].choices = choices
+        self.fields["assignee"].choices = [("", "Choose a person")] + [
+            (person.pk, person.full_name or person.email) for person in people
+        ]
