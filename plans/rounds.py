@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
 
-from . import round_selectors, selectors, structured
+from . import assignments, round_selectors, selectors, structured
 from .errors import AnswerInvalid
 from .models import (
     Answer,
@@ -222,17 +222,21 @@ REMINDER_DAYS = (14, 7, 2, 0)
 
 def reminder_recipients(planning_round: PlanningRound) -> QuerySet[User]:
     """The consortium people whose plan in the round is still being written (or not started):
-    the people with unfinished work. Nobody else hears."""
+    the people with unfinished work. Where the plan has sections assigned, only the people
+    holding a section not yet answered (docs/decisions/0434). Nobody else hears."""
     finished = planning_round.plans.exclude(status__in=round_selectors.WRITING).values("consortium")
-    return (
-        User.objects.filter(
-            is_active=True,
-            role__in=User.CONSORTIUM_ROLES,
-            consortium__in=planning_round.consortia.exclude(pk__in=finished),
-        )
-        .select_related("consortium")
-        .order_by("pk")
+    assigned = planning_round.plans.filter(
+        status__in=round_selectors.WRITING, assignments__isnull=False
     )
+    writers = User.objects.filter(
+        is_active=True,
+        role__in=User.CONSORTIUM_ROLES,
+        consortium__in=planning_round.consortia.exclude(pk__in=finished).exclude(
+            pk__in=assigned.values("consortium")
+        ),
+    )
+    holders = assignments.unfinished_assignees(assigned.values("pk"))
+    return (writers | holders).select_related("consortium").order_by("pk")
 
 
 def round_reminders_send(*, on: date) -> int:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from consortia.models import User
-from plans import assignments, round_selectors, services
+from plans import assignments, round_selectors, rounds, services, tasks
 from plans.errors import AnswerInvalid
 from plans.models import Assignment
 from tests.factories import ConsortiumFactory, UserFactory
@@ -121,3 +121,47 @@ class TestTasks:
         assert [t.assignment.part for t in tasks.overdue] == [first]
         assert tasks.mine == []
         assert assignments.home_tasks(manager).overdue == []
+
+
+class TestRoundReminders:
+    def test_with_assignments_only_holders_of_unanswered_sections_hear_once_each_day(
+        self, mailoutbox, monkeypatch
+    ):
+        last_year, chair, manager = setup()
+        done_manager = UserFactory(consortium=last_year.consortium, full_name="Done Manager")
+        consortium = last_year.consortium
+        unassigned = ConsortiumFactory(commissioner=consortium.commissioner)
+        other_writer = UserFactory(consortium=unassigned)
+        lead = UserFactory(
+            role=User.Role.PCT_LEAD, consortium=None, commissioner=consortium.commissioner
+        )
+        planning_round = rounds.round_open(
+            commissioner=consortium.commissioner,
+            period="2007/08",
+            template=last_year.template,
+            deadline=soon(30),
+            consortia=[consortium, unassigned],
+            user=lead,
+        )
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=consortium, user=chair
+        )
+        first, second = plan.template.parts.all()[:2]
+        assign(plan, chair, manager, part=first)
+        assign(plan, chair, done_manager, part=second)
+        answer_all(plan, second, done_manager)
+        mailoutbox.clear()
+
+        days_sent = []
+        for days_before in range(16, -2, -1):
+            today = planning_round.deadline - timedelta(days=days_before)
+            monkeypatch.setattr(round_selectors, "today", lambda today=today: today)
+            before = len(mailoutbox)
+            tasks.send_round_reminders()
+            tasks.send_round_reminders()  # the beat running twice
+            if len(mailoutbox) > before:
+                days_sent.append(days_before)
+
+        assert days_sent == [14, 7, 2, 0]
+        recipients = sorted(message.to[0] for message in mailoutbox)
+        assert recipients == sorted([manager.email, other_writer.email] * 4)
