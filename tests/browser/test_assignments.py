@@ -1,0 +1,46 @@
+"""Sections assigned to people in the browser: DacCom's chair assigns part 4 to the practice
+manager with a due date, from the keyboard; the manager finds it under "Your tasks". axe clean."""
+
+import pytest
+from playwright.sync_api import expect
+
+from consortia.demo import DEMO_PASSWORD
+from plans.models import Assignment
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.plan_factories import demo_daccom_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_chair_assigns_part_4_and_the_manager_sees_it_under_your_tasks(new_page, live_server):
+    plan = demo_daccom_plan()
+    part = plan.template.parts.get(number="4")
+    chair = new_page()
+    sign_in(chair, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
+    chair.goto(f"{live_server.url}/plans/{plan.pk}/")
+    chair.get_by_role("link", name="Assign part 4 to someone").click()
+    expect(chair.get_by_role("heading", level=1)).to_have_text("Assign a section")
+    assert_accessible(chair)
+    expect(chair.get_by_label("Part or question")).to_have_value(f"part-{part.pk}")
+    chair.get_by_label("Assign to").select_option(label="DacCom Practice Manager (demo)")
+    chair.get_by_label("Due date").fill("2099-03-01")
+    chair.get_by_role("button", name="Assign").focus()
+    chair.keyboard.press("Enter")
+    expect(chair.locator("main")).to_contain_text("is assigned to DacCom Practice Manager (demo)")
+    expect(chair.locator("main")).to_contain_text(
+        "Assigned to DacCom Practice Manager (demo), due 1 March 2099."
+    )
+    assert_accessible(chair)
+    assert Assignment.objects.get().part == part
+
+    manager = new_page()
+    sign_in(manager, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    tasks = manager.locator("table", has_text="Sections of plans assigned to you")
+    expect(manager.get_by_role("heading", name="Your tasks")).to_be_visible()
+    expect(tasks).to_contain_text(f"Part 4 {part.title}")
+    expect(tasks).to_contain_text("1 March 2099")
+    expect(tasks).to_contain_text(plan.title)
+    assert_accessible(manager)
+    screenshot(manager, "your-tasks")
+    tasks.get_by_role("link", name=f"Part 4 {part.title}").click()
+    expect(manager.get_by_role("heading", level=1)).to_contain_text(part.title)
