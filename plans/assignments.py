@@ -147,38 +147,40 @@ class Task:
 class HomeTasks:
     #: the person's own sections, soonest due first
     mine: list[Task]
-    #: for a chair, sections of the consortium past their date and not done
-    overdue: list[Task]
+    #: for a chair, every section assigned in the consortium's plans being written
+    consortium: list[Task]
+
+    @property
+    def overdue(self) -> list[Task]:
+        """Sections past their date and not yet answered."""
+        return [task for task in self.consortium if task.late]
 
 
 def home_tasks(user) -> HomeTasks:
-    """The home page's "Your tasks" and, for a consortium's chair, its overdue sections: one
-    query whatever the number (none for people outside consortia)."""
+    """The home page's "Your tasks" and, for a consortium's chair, every section assigned in
+    its plans being written, overdue ones apart: one query whatever the number (none for
+    people outside consortia)."""
     if user.role not in User.CONSORTIUM_ROLES or not user.consortium_id:
-        return HomeTasks(mine=[], overdue=[])
+        return HomeTasks(mine=[], consortium=[])
     today = round_selectors.today()
-    wanted = Q(assignee=user)
-    if user.role == User.Role.CONSORTIUM_EXECUTIVE_CHAIR:
-        wanted |= Q(plan__consortium_id=user.consortium_id, due_on__lt=today, done=False)
-    assignments = (
-        with_done(
-            Assignment.objects.filter(
-                plan__consortium_id=user.consortium_id,
-                plan__status__in=round_selectors.WRITING,
-            )
+    chair = user.role == User.Role.CONSORTIUM_EXECUTIVE_CHAIR
+    assignments = with_done(
+        Assignment.objects.filter(
+            plan__consortium_id=user.consortium_id, plan__status__in=round_selectors.WRITING
         )
-        .filter(wanted)
-        .select_related("plan", "part", "question__part", "assignee")
-        .order_by("due_on", "pk")
     )
-    mine, overdue = [], []
-    for assignment in assignments:
-        task = Task(assignment, round_selectors.due(assignment.due_on, on=today))
-        if assignment.assignee_id == user.pk:
-            mine.append(task)
-        if task.late and user.role == User.Role.CONSORTIUM_EXECUTIVE_CHAIR:
-            overdue.append(task)
-    return HomeTasks(mine=mine, overdue=overdue)
+    if not chair:
+        assignments = assignments.filter(assignee=user)
+    tasks = [
+        Task(assignment, round_selectors.due(assignment.due_on, on=today))
+        for assignment in assignments.select_related(
+            "plan", "part", "question__part", "assignee"
+        ).order_by("due_on", "pk")
+    ]
+    return HomeTasks(
+        mine=[task for task in tasks if task.assignment.assignee_id == user.pk],
+        consortium=tasks if chair else [],
+    )
 
 
 def holders(plan: Plan) -> dict[tuple[str, int], Assignment]:

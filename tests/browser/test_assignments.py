@@ -1,5 +1,6 @@
 """Sections assigned to people in the browser: DacCom's chair assigns part 4 to the practice
-manager with a due date, from the keyboard; the manager finds it under "Your tasks". axe clean."""
+manager with a due date, from the keyboard; the manager finds it under "Your tasks" and the
+chair's home page shows it answered. axe clean."""
 
 import pytest
 from playwright.sync_api import expect
@@ -44,3 +45,12 @@ def test_the_chair_assigns_part_4_and_the_manager_sees_it_under_your_tasks(new_p
     screenshot(manager, "your-tasks")
     tasks.get_by_role("link", name=f"Part 4 {part.title}").click()
     expect(manager.get_by_role("heading", level=1)).to_contain_text(part.title)
+
+    # Part 4 of the demo plan is written: the chair's home page shows it answered.
+    chair.goto(f"{live_server.url}/")
+    assigned = chair.locator("table", has_text="assigned to its people")
+    expect(assigned).to_contain_text(f"Part 4 {part.title}")
+    expect(assigned).to_contain_text("DacCom Practice Manager (demo)")
+    expect(assigned).to_contain_text("Answered")
+    expect(assigned).not_to_contain_text("Not answered yet")
+    assert_accessible(chair)

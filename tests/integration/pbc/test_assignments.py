@@ -7,7 +7,7 @@ from django.urls import reverse
 from plans import round_selectors
 from plans.models import Assignment
 from tests.factories import ConsortiumFactory, UserFactory
-from tests.integration.plans.test_assignments import assign, setup, soon
+from tests.integration.plans.test_assignments import answer_all, assign, setup, soon
 from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,16 @@ class TestHome:
         content = home(client, chair)
         assert "Overdue sections" in content and "2 days overdue" in content
         assert "Practice Manager" in content and "nhsuk-tag--red" in content
+
+    def test_the_chair_sees_every_section_assigned_and_which_are_answered(self, client):
+        plan, chair, manager = setup()
+        first, second = plan.template.parts.all()[:2]
+        assign(plan, chair, manager, part=first)
+        assign(plan, chair, manager, part=second)
+        answer_all(plan, second, manager)
+        content = home(client, chair)
+        assert f"Sections assigned in {plan.consortium.name}" in content
+        assert content.count("Not answered yet") == 1 and content.count("Answered<") == 1
 
     def test_the_home_page_costs_the_same_for_one_task_or_many(self, client):
         plan, chair, manager = setup(questions=12)
