@@ -1,11 +1,11 @@
 """Plans built from small generated templates, or from the demo files."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from consortia import demo as consortia_demo
 from consortia.models import Consortium, User
 from plans import demo as plans_demo
-from plans import rounds, services, template_files
+from plans import round_selectors, rounds, services, tasks, template_files
 from plans.models import Answer, Plan, PlanTemplate
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 
@@ -196,3 +196,18 @@ def daccom_2007_08_from_2006_07():
         planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
     )
     return plan, report, editor
+
+
+def reminder_days(planning_round, mailoutbox, monkeypatch, *, days=range(20, -3, -1)) -> list[int]:
+    """Runs the reminder beat twice on each day before the round's deadline, the clock frozen
+    there: the days (before the deadline) on which mail went out."""
+    days_sent = []
+    for days_before in days:
+        today = planning_round.deadline - timedelta(days=days_before)
+        monkeypatch.setattr(round_selectors, "today", lambda today=today: today)
+        before = len(mailoutbox)
+        tasks.send_round_reminders()
+        tasks.send_round_reminders()  # the beat running twice
+        if len(mailoutbox) > before:
+            days_sent.append(days_before)
+    return days_sent

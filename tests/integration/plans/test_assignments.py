@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from consortia.models import User
-from plans import assignments, round_selectors, rounds, services, tasks
+from plans import assignments, round_selectors, rounds, services
 from plans.errors import AnswerInvalid
 from plans.models import Assignment
 from tests.factories import ConsortiumFactory, UserFactory
-from tests.plan_factories import plan_with_questions
+from tests.plan_factories import plan_with_questions, reminder_days
 
 pytestmark = pytest.mark.django_db
 
@@ -152,16 +152,6 @@ class TestRoundReminders:
         answer_all(plan, second, done_manager)
         mailoutbox.clear()
 
-        days_sent = []
-        for days_before in range(16, -2, -1):
-            today = planning_round.deadline - timedelta(days=days_before)
-            monkeypatch.setattr(round_selectors, "today", lambda today=today: today)
-            before = len(mailoutbox)
-            tasks.send_round_reminders()
-            tasks.send_round_reminders()  # the beat running twice
-            if len(mailoutbox) > before:
-                days_sent.append(days_before)
-
-        assert days_sent == [14, 7, 2, 0]
+        assert reminder_days(planning_round, mailoutbox, monkeypatch) == [14, 7, 2, 0]
         recipients = sorted(message.to[0] for message in mailoutbox)
         assert recipients == sorted([manager.email, other_writer.email] * 4)
