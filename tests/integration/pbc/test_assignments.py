@@ -134,3 +134,14 @@ class TestAssignPage:
         content = client.get(url, {"section": f"part-{part.pk}"}).content.decode()
         assert "Practice Manager" in content and stranger.full_name not in content
         assert f'value="part-{part.pk}" selected' in content
+
+
+def test_the_assign_page_costs_the_same_queries_for_a_short_or_a_long_form(client):
+    def queries(questions: int) -> int:
+        plan, chair, _ = setup(questions=questions)
+        client.force_login(chair)
+        url = reverse("plan_assign", args=[plan.pk])
+        page_queries(client, url)
+        return page_queries(client, url)
+
+    assert queries(4) == queries(30)
