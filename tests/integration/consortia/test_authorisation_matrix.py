@@ -46,6 +46,7 @@ MATRIX = [
     (Role.CONSORTIUM_EDITOR,          Perm.SIGN,                     CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.ASSIGN_SECTIONS,          CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -61,6 +62,7 @@ MATRIX = [
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.SIGN,                     CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.EXPORT,                   CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_SECTIONS,          CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         PCT,        N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, N, N),
@@ -77,6 +79,7 @@ MATRIX = [
     (Role.PCT_LEAD,                   Perm.SIGN,                     CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         PCT,        Y, Y, N),
     (Role.PCT_LEAD,                   Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, N),
@@ -93,6 +96,7 @@ MATRIX = [
     (Role.PEC_COMMITTEE_CHAIR,        Perm.SIGN,                     CONSORTIUM, Y, Y, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -108,6 +112,7 @@ MATRIX = [
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.SIGN,                     CONSORTIUM, Y, Y, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -125,6 +130,7 @@ MATRIX = [
     (Role.PCT_OFFICER,                Perm.SIGN,                     CONSORTIUM, Y, Y, N),
     (Role.PCT_OFFICER,                Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -141,6 +147,7 @@ MATRIX = [
     (Role.SITE_ADMIN,                 Perm.SIGN,                     CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, Y),
+    (Role.SITE_ADMIN,                 Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.ADMINISTER,               CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            PCT,        Y, Y, Y),
@@ -256,6 +263,12 @@ def action_page(action: str, state: str) -> Probe:
     return probe
 
 
+def assign_page(client, consortium: Consortium) -> bool:
+    plan = three_signatory_plan(consortium=consortium)
+    url = reverse("plan_assign", args=[plan.pk])
+    return _status(client, url, allowed_status=200, refused=(403, 404))
+
+
 def comment_post(client, consortium: Consortium) -> bool:
     plan = three_signatory_plan(consortium=consortium)
     status = client.post(
@@ -281,6 +294,7 @@ HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
     (Perm.SIGN, CONSORTIUM): action_page("sign", Plan.Status.APPROVED),
     (Perm.EXPORT, CONSORTIUM): action_page("record_submission", Plan.Status.SIGNED),
     (Perm.ADMINISTER, CONSORTIUM): admin_pages,
+    (Perm.ASSIGN_SECTIONS, CONSORTIUM): assign_page,
     # The people pages: 404 outside the user's scope, 403 inside it for those who may not
     # (each people action, by role and scope: tests/integration/consortia/test_people_matrix.py).
     (Perm.MANAGE_PEOPLE, CONSORTIUM): people_page,
