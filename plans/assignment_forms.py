@@ -8,7 +8,8 @@ class PersonChoiceField(forms.TypedChoiceField):
     else is refused by the service with their name rather than "not a valid choice"."""
 
     def valid_value(self, value) -> bool:
-        return str(value).isdigit()
+        # A number the database's keys can hold; anything longer is not a person.
+        return str(value).isdigit() and len(str(value)) <= 18
 
 
 class AssignForm(forms.Form):

@@ -108,6 +108,8 @@ class TestAssignPage:
             ({"section": "part-999999"}, "Select a valid choice"),
             ({"assignee": "999999"}, "Choose a person from the list"),
             ({"assignee": "x"}, "Select a valid choice"),
+            ({"assignee": "9" * 30}, "Select a valid choice"),
+            ({"section": "question-" + "9" * 30}, "Select a valid choice"),
         ],
     )
     def test_mistakes_are_shown_beside_their_field(self, client, fields, message):
