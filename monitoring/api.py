@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
@@ -38,6 +38,20 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
 )
+
+
+PAGE_SIZE = 50
+LAST_PAGE = 100_000
+
+
+class Pages(PageNumberPagination):
+    """django-ninja's page numbers, 50 a page, with the page number bounded so that no offset
+    reaches the database too large for it: a page past the last is empty, a page number past
+    the bound is refused (422) like any other bad parameter."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=LAST_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
 
 class PlanOut(Schema):
@@ -89,7 +103,7 @@ def _plan(request, plan_id: int):
 
 
 @api.get("/plans", response=list[PlanOut], summary="Plans in your scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=PAGE_SIZE)
 def plan_list(request):
     return plans_visible_to(request.auth).order_by("pk")
 
@@ -122,7 +136,7 @@ def plan_figures(request, plan_id: int):
 
 
 @api.get("/plans/{plan_id}/returns", response=list[ReturnOut], summary="The plan's returns")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=PAGE_SIZE)
 def plan_returns(request, plan_id: int):
     plan = _plan(request, plan_id)
     return (

@@ -1,14 +1,18 @@
-"""Figures out as CSV and Excel: per plan (its latest accepted return) and per PCT (one row per
-consortium and target). Numbers are written as plain numbers; text that a spreadsheet would
-run as a formula is escaped (docs/decisions/0443)."""
+"""Figures out as CSV and Excel: per plan (its latest accepted return, and the signed plan's
+funding and hours) and per PCT (one row per consortium and target). Numbers are written as
+plain numbers; text that a spreadsheet would run as a formula is escaped (docs/decisions/0443,
+0446)."""
 
 import csv
 import io
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from plans.structured import kind_for
 
 from .services import CRITERION_STATUSES, MILESTONE_STATUSES
 
@@ -16,11 +20,39 @@ STATUS_WORDS = {**MILESTONE_STATUSES, **CRITERION_STATUSES}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+MONEY_FORMAT = "£#,##0.00"
+DATE_FORMAT = "d mmmm yyyy"
+WHOLE_FORMAT = "#,##0"
+HOURS_FORMAT = "#,##0.##"
+PERCENT_FORMAT = '0.##"%"'
+PENNY = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number that is not money (hours, a per cent, a population): written as a number with
+    its own format in Excel, as a plain number in CSV."""
+
+    value: Decimal | int
+    number_format: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet of a workbook, one block of a CSV file."""
+
+    title: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
 def cell(value) -> str:
     """A value as a CSV cell: Decimal and dates as themselves, text that starts like a formula
     behind an apostrophe so it stays text."""
     if value is None:
         return ""
+    if isinstance(value, Number):
+        return cell(value.value)
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, date):
@@ -31,38 +63,53 @@ def cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+def csv_bytes(tables: list[Table]) -> bytes:
+    """The first table as header and rows; each further table after a blank line, under a
+    line with its title."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([cell(value) for value in row] for row in rows)
+    for i, table in enumerate(tables):
+        if i:
+            writer.writerow([])
+            writer.writerow([cell(table.title)])
+        writer.writerow([cell(heading) for heading in table.header])
+        writer.writerows([cell(value) for value in row] for row in table.rows)
     # A byte order mark so that Excel reads the pound signs and names as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-MONEY_FORMAT = "£#,##0.00"
-DATE_FORMAT = "d mmmm yyyy"
+def _write(written, value) -> None:
+    if isinstance(value, Number):
+        written.value = value.value
+        written.number_format = value.number_format
+    elif isinstance(value, str):
+        written.value = value
+        written.data_type = "s"
+    else:
+        written.value = value
+        if isinstance(value, Decimal):
+            written.number_format = MONEY_FORMAT
+        elif isinstance(value, date):
+            written.number_format = DATE_FORMAT
 
 
-def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
-    """One sheet: the header in bold, money and dates as typed numbers and dates, and every
-    text cell written as text, so that nothing typed into the service runs as a formula."""
+def xlsx_bytes(tables: list[Table]) -> bytes:
+    """A sheet a table: the header in bold, money, other numbers and dates as typed numbers and
+    dates, and every text cell written as text, so that nothing typed into the service runs as
+    a formula."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for heading in sheet[1]:
-        heading.font = Font(bold=True)
-    for values in rows:
-        sheet.append([None if value is None else value for value in values])
-        for written in sheet[sheet.max_row]:
-            if isinstance(written.value, str):
-                written.data_type = "s"
-            elif isinstance(written.value, Decimal):
-                written.number_format = MONEY_FORMAT
-            elif isinstance(written.value, date):
-                written.number_format = DATE_FORMAT
-    sheet.freeze_panes = "A2"
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.title[:31])
+        for column, heading in enumerate(table.header, start=1):
+            written = sheet.cell(row=1, column=column)
+            _write(written, heading)
+            written.font = Font(bold=True)
+        for row, values in enumerate(table.rows, start=2):
+            for column, value in enumerate(values, start=1):
+                if value is not None:
+                    _write(sheet.cell(row=row, column=column), value)
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -141,4 +188,67 @@ def round_rows(deliveries) -> list[list]:
         for plan, delivery in deliveries
         if delivery.source is not None
         for target in delivery.targets
+    ]
+
+
+FUNDING_HEADER = ["Question", "Figure", "Value"]
+HOURS_HEADER = ["Question", "Activity", "Hours"]
+# The DES funding's figures in the order the plan's page shows them, each with the kind's label
+# (the template's own where it names them) and how it is written.
+FUNDING_FIGURES = (
+    ("population", "population", WHOLE_FORMAT),
+    ("rate_per_patient", "rate", None),
+    ("total", "total", None),
+    ("practices_share_percent", "to_practices", PERCENT_FORMAT),
+    ("to_practices", "to_practices", None),
+    ("pct_share_percent", "held_by_pct", PERCENT_FORMAT),
+    ("held_by_pct", "held_by_pct", None),
+)
+
+
+def _funding_rows(number: str, kind, figures: dict) -> list[list]:
+    rows = []
+    for key, label, number_format in FUNDING_FIGURES:
+        value = figures[key]
+        name = kind.label(label)
+        if number_format == PERCENT_FORMAT:
+            name = f"{name}, per cent"
+        rows.append(
+            [number, name, Number(value, number_format) if number_format else value.quantize(PENNY)]
+        )
+    return rows
+
+
+def _hours_rows(number: str, kind, figures: dict) -> list[list]:
+    rows = [
+        [number, line["activity"], Number(line["hours"], HOURS_FORMAT)]
+        for line in figures["lines"]
+        if line["hours"] is not None
+    ]
+    rows.append([number, "Total", Number(figures["total"], HOURS_FORMAT)])
+    if figures["funded_hours"] is not None:
+        rows.append([number, kind.label("funded"), Number(figures["funded_hours"], HOURS_FORMAT)])
+        rows.append([number, "Left to allocate", Number(figures["unallocated"], HOURS_FORMAT)])
+    return rows
+
+
+def plan_tables(delivery, content) -> list[Table]:
+    """The plan's downloads: its delivery (the latest accepted return, one row a line), and
+    the signed plan's DES funding and hours allocation as its pages compute them
+    (``content`` is its plans.content.PlanContent)."""
+    funding: list[list] = []
+    hours: list[list] = []
+    for question in content.questions():
+        kind = question.question.kind
+        if kind not in ("des_funding", "hours") or not question.figures:
+            continue
+        number = question.question.number
+        if kind == "des_funding":
+            funding += _funding_rows(number, kind_for(question.question), question.figures)
+        else:
+            hours += _hours_rows(number, kind_for(question.question), question.figures)
+    return [
+        Table("Delivery", PLAN_HEADER, plan_rows(delivery)),
+        Table("Funding", FUNDING_HEADER, funding),
+        Table("Hours", HOURS_HEADER, hours),
     ]

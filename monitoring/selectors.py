@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from plans.finance import HUNDRED
-from plans.models import Plan
+from plans.kinds.base import NO_PLAN
+from plans.models import Answer, Plan
 from plans.selectors import kind_context, plans_visible_to
 from plans.structured import KINDS
 
@@ -126,8 +127,13 @@ def reward_pot(plan: Plan) -> Decimal | None:
     """The DES reward the PCT holds back (funding less the practices' share), as the signed
     plan's own rates give it."""
     context = kind_context(plan)
-    funding = KINDS["des_funding"].figures(context.sibling("des_funding"), context=context)
-    return funding.get("held_by_pct")
+    return _pot_of(context.sibling("des_funding"))
+
+
+def _pot_of(funding: dict | None) -> Decimal | None:
+    """The PCT's held-back share of a DES funding answer's stored value (its figures need
+    nothing of the plan around it)."""
+    return KINDS["des_funding"].figures(funding or {}, context=NO_PLAN).get("held_by_pct")
 
 
 _LINES = Prefetch("lines", queryset=ReturnLine.objects.order_by("position"))
@@ -171,10 +177,17 @@ def delivery(plan: Plan) -> Delivery:
 
 def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
     """Every signed plan in the user's scope with the delivery its latest accepted return
-    reports, in three queries however many plans."""
+    reports and the reward it releases, in three queries however many plans (the first DES
+    funding answer in form order read with the plans)."""
+    funding = (
+        Answer.objects.filter(plan=OuterRef("pk"), question__kind="des_funding")
+        .order_by("question__position")
+        .values("data")[:1]
+    )
     plans = list(
         plans_visible_to(user)
         .filter(status__in=(Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT))
+        .annotate(des_funding=Subquery(funding))
         .order_by("consortium__name", "period", "pk")
     )
     latest: dict[int, MonitoringReturn] = {}
@@ -184,7 +197,9 @@ def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
         .prefetch_related(_LINES)
     ):
         latest.setdefault(item.plan_id, item)
-    return [(plan, delivery_from(latest.get(plan.pk))) for plan in plans]
+    return [
+        (plan, delivery_from(latest.get(plan.pk), pot=_pot_of(plan.des_funding))) for plan in plans
+    ]
 
 
 def share_of(part: Decimal, whole: Decimal) -> Decimal:

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consortia.permissions import Perm, allowed
+from plans.content import PlanContent
 from plans.selectors import plans_visible_to
 from signoff.errors import Refused
 
@@ -156,7 +157,7 @@ def return_detail(request, return_id: int):
 
 
 FORMATS = {
-    "csv": ("text/csv; charset=utf-8", lambda title, header, rows: exports.csv_bytes(header, rows)),
+    "csv": ("text/csv; charset=utf-8", exports.csv_bytes),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         exports.xlsx_bytes,
@@ -164,9 +165,9 @@ FORMATS = {
 }
 
 
-def _download(fmt: str, title: str, header: list[str], rows: list[list], name: str):
+def _download(fmt: str, tables: list[exports.Table], name: str):
     content_type, write = FORMATS[fmt]
-    response = HttpResponse(write(title, header, rows), content_type=content_type)
+    response = HttpResponse(write(tables), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
     return response
 
@@ -174,11 +175,11 @@ def _download(fmt: str, title: str, header: list[str], rows: list[list], name: s
 @login_required
 @require_GET
 def plan_figures(request, plan_id: int, fmt: str):
-    """The plan's latest accepted return, one row a line."""
+    """The plan's latest accepted return, one row a line, and its funding and hours."""
     plan = _plan(request, plan_id)
-    rows = exports.plan_rows(selectors.delivery(plan))
+    tables = exports.plan_tables(selectors.delivery(plan), PlanContent.of(plan))
     name = f"{plan.consortium.slug}-{plan.period.replace('/', '-')}-delivery"
-    return _download(fmt, "Delivery", exports.PLAN_HEADER, rows, name)
+    return _download(fmt, tables, name)
 
 
 @login_required
@@ -186,7 +187,7 @@ def plan_figures(request, plan_id: int, fmt: str):
 def round_figures(request, fmt: str):
     """Every signed plan in the user's scope, one row per consortium and target."""
     rows = exports.round_rows(selectors.deliveries_visible_to(request.user))
-    return _download(fmt, "Delivery", exports.ROUND_HEADER, rows, "delivery")
+    return _download(fmt, [exports.Table("Delivery", exports.ROUND_HEADER, rows)], "delivery")
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openapi_spec_validator import validate
 
 from monitoring import services
-from monitoring.api import api
+from monitoring.api import LAST_PAGE, api
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import editor_of, lead_of
 
@@ -158,3 +158,30 @@ def test_the_api_docs_and_the_plan_list_keep_to_a_query_budget(client, monitored
     assert listed.status_code == 200
     # The token with its person, the plans' count, one page of plans.
     assert len(queries) == API_LIST_QUERIES
+
+
+def test_the_lists_come_a_page_at_a_time_and_a_bad_page_is_refused_not_a_server_error(
+    client, monitored
+):
+    plan, _first = monitored
+    q2 = {"label": "Q2 2006/07", "period_end": date(2006, 9, 30), "due_on": date(2006, 10, 31)}
+    services.return_open(plan=plan, user=lead_of(plan), **q2)
+    headers = bearer(editor_of(plan))
+    url = f"/api/v1/plans/{plan.pk}/returns"
+
+    pages = [client.get(url, {"page": n, "page_size": 1}, **headers).json() for n in (1, 2, 3)]
+    assert [page["count"] for page in pages] == [2, 2, 2]
+    assert [[item["label"] for item in page["items"]] for page in pages] == [
+        ["Q1 2006/07"], ["Q2 2006/07"], [],
+    ]  # fmt: skip
+    assert client.get(url, **headers).json()["count"] == 2
+
+    plans = client.get("/api/v1/plans", {"page_size": 1}, **headers).json()
+    assert len(plans["items"]) == 1 and plans["count"] >= 1
+    for bad in ({"page": 0}, {"page": "x"}, {"page_size": 0}, {"page_size": "-1"}):
+        assert client.get(url, bad, **headers).status_code == 422
+        assert client.get("/api/v1/plans", bad, **headers).status_code == 422
+    assert client.get(url, {"page_size": 10**6}, **headers).status_code == 200
+    for far, status in ((LAST_PAGE, 200), (LAST_PAGE + 1, 422), (10**20, 422)):
+        assert client.get(url, {"page": far}, **headers).status_code == status
+        assert client.get("/api/v1/plans", {"page": far}, **headers).status_code == status

@@ -4,6 +4,7 @@ but no milestones, savings targets or success criteria, gets returns of commenta
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from monitoring import selectors, services
 from monitoring.models import MonitoringReturn
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 def test_a_northbrook_plan_is_monitored_by_commentary_and_its_hash_never_changes(
-    django_capture_on_commit_callbacks,
+    client, django_capture_on_commit_callbacks
 ):
     northbrook = organisation()
     appoint_finance(northbrook)
@@ -50,5 +51,10 @@ def test_a_northbrook_plan_is_monitored_by_commentary_and_its_hash_never_changes
     assert q1.status == MonitoringReturn.Status.ACCEPTED
     shown = selectors.delivery(plan)
     assert shown.source == q1 and shown.targets == [] and shown.reward_released is None
+    # The PCT's dashboard reads the DES funding as the plan's page does: none given here.
+    everyone = dict(selectors.deliveries_visible_to(northbrook.lead))
+    assert everyone[plan].reward_pot is shown.reward_pot is None
+    client.force_login(northbrook.lead)
+    assert "No DES funding stated" in client.get(reverse("monitoring:to_do")).content.decode()
     plan.refresh_from_db()
     assert content_sha256(plan) == signed_hash

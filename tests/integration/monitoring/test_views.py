@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
+from plans.content import PlanContent
 from signoff.canonical import content_sha256
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import editor_of, lead_of
@@ -103,6 +104,10 @@ def test_the_pct_opens_a_return_the_consortium_fills_it_and_the_dashboard_shows_
     assert "£2,676,000" in dashboard and "£40,000" in dashboard and "£153,000" in dashboard
     assert "Planned against actual savings by target" in dashboard
     assert "1 of 4 criteria met in full" in dashboard
+    assert "£17,813 of the £71,250 reward is due" in dashboard
+    # The PCT-wide dashboard gives each plan the same reward figure.
+    everyone_page = client.get(reverse("monitoring:to_do")).content.decode()
+    assert "Reward due" in everyone_page and "£17,813 of £71,250" in everyone_page
 
     rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
     target = next(row for row in rows if row[1] == "1.1")
@@ -247,3 +252,47 @@ def test_the_monitoring_pages_keep_to_their_query_budgets_however_many_returns(
     many = {name: queries_for(client, url) for name, url in urls.items()}
 
     assert many == few == QUERY_BUDGETS
+
+
+def test_the_plan_downloads_carry_its_funding_and_hours_as_numbers_its_pages_show(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    client.force_login(lead_of(plan))
+    content = PlanContent.of(plan)
+    figures = {q.question.kind: q.figures for q in content.questions() if q.figures}
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "xlsx"])).content)
+    )
+    assert book.sheetnames == ["Delivery", "Funding", "Hours"]
+
+    funding = {row[1].value: row[2] for row in book["Funding"].iter_rows(min_row=2)}
+    assert all(value.data_type == "n" for value in funding.values())
+    assert funding["Declared population"].value == 150000
+    assert funding["Payment per patient, in pounds"].value == 1.9
+    assert funding["Paid direct to the practices, per cent"].value == 75
+    held = funding["Held by the PCT for invoices the consortium approves"]
+    assert held.value == figures["des_funding"]["held_by_pct"] == 71250
+    assert held.number_format == "£#,##0.00"
+    total = "Aspiration and reward payments together"
+    assert funding[total].value == figures["des_funding"]["total"] == 285000
+
+    hours = {row[1].value: row[2] for row in book["Hours"].iter_rows(min_row=2)}
+    assert all(value.data_type == "n" for value in hours.values())
+    assert hours["Improving Outpatient Efficiency"].value == 400
+    assert hours["Total"].value == figures["hours"]["total"] == 1000
+    assert hours["Hours the funding buys"].value == 1000
+    assert hours["Left to allocate"].value == 0
+
+    keys = {q.question.kind: q.question.key for q in content.questions()}
+    shown = {
+        kind: client.get(reverse("answer_edit", args=[plan.pk, keys[kind]])).content.decode()
+        for kind in ("des_funding", "hours")
+    }
+    assert "£285,000" in shown["des_funding"] and "£71,250" in shown["des_funding"]
+    assert "1,000" in shown["hours"]
+
+    rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
+    assert ["Funding"] in rows and ["Hours"] in rows
+    assert ["5.4", total, "285000.00"] in rows and ["5.4", "Declared population", "150000"] in rows
+    assert ["6.1", "Total", "1000.00"] in rows
