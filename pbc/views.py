@@ -73,6 +73,7 @@ def part_detail(request, plan_id: int, part_key: str):
             "questions": page.questions,
             "previous_part": page.previous_part,
             "next_part": page.next_part,
+            "part_holder": assignments.part_holder(plan, page.part),
             "comment_threads": comment_threads(plan, request.user, page.answers, page.part),
         },
     )

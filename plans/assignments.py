@@ -191,6 +191,10 @@ def holders(plan: Plan) -> dict[tuple[str, int], Assignment]:
     }
 
 
+def part_holder(plan: Plan, part: TemplatePart) -> Assignment | None:
+    return plan.assignments.filter(part=part).select_related("assignee").first()
+
+
 def unfinished_assignees(plan_ids) -> QuerySet[User]:
     """The people holding a section of these plans that is not yet answered."""
     open_work = with_done(Assignment.objects.filter(plan_id__in=plan_ids)).filter(done=False)

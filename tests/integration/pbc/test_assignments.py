@@ -83,6 +83,9 @@ class TestAssignPage:
         content = client.get(response.url).content.decode()
         assert "Assigned to Practice Manager, due" in content
         assert "Reassign" in content
+        part = assignment.part
+        part_page = client.get(reverse("part_detail", args=[plan.pk, part.key])).content.decode()
+        assert "Assigned to Practice Manager, due" in part_page
 
     def test_a_single_question_shows_its_holder_in_the_task_list(self, client):
         plan, chair, manager = setup()
