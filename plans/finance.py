@@ -17,7 +17,7 @@ has on the page (plans/kinds/rows.py), so nothing translates it. Passing a float
 other non-exact number, is a programming error and raises ``TypeError``.
 
 The figures the functions are tested against (tests/unit/plans/test_finance.py) come from the
-seed documents (see ``/work/shared/seeds/README.md``): DacCom's plan (savings, DES funding
+seed documents (shared/seeds/README.md): DacCom's plan (savings, DES funding
 split, hours), the BANES plan (incentive, outcome framework weightings, freed-up resources
 sliding scale) and DacCom's self-assessment against the PCT's PBC Framework (funding per level,
 rating counts). The rates themselves are in the definition files (plans/definitions/), never

@@ -1,4 +1,4 @@
-"""plans.finance reproduces every figure of the seed documents (see /work/shared/seeds/README.md)
+"""plans.finance reproduces every figure of the seed documents (shared/seeds/README.md)
 and refuses bad input with a message fit to show the user."""
 
 import ast
