@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assignment_views, views, word_views
+from . import assignment_views, participation_views, views, word_views
 
 # The plan's page and its parts' pages show review beside the plan: pbc composes them (pbc/urls.py).
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
         name="table_import",
     ),
     path("plans/<int:plan_id>/assign/", assignment_views.plan_assign, name="plan_assign"),
+    path(
+        "plans/<int:plan_id>/participation/",
+        participation_views.plan_participation,
+        name="plan_participation",
+    ),
     path("plans/<int:plan_id>/ready/", views.plan_ready, name="plan_ready"),
     path("plans/<int:plan_id>/export.json", views.plan_export_json, name="plan_export_json"),
     path("plans/<int:plan_id>/move/<int:template_id>/", views.plan_move, name="plan_move"),
