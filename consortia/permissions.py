@@ -82,7 +82,8 @@ consortium_member_here = is_consortium_member & in_own_consortium
 @rules.predicate
 def leads_the_practice(user, practice):
     """``practice`` is a Practice or anything with its ``lead_id`` (a page's standing row)."""
-    return practice is not None and practice.lead_id is not None and practice.lead_id == user.pk
+    lead_id = getattr(practice, "lead_id", None)
+    return lead_id is not None and lead_id == user.pk
 
 
 pct_member_here = is_pct_member & in_own_commissioner

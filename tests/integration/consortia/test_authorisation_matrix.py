@@ -31,6 +31,8 @@ CONSORTIUM, PCT = "consortium", "PCT"
 # two are the user's own PCT.
 SCOPES = ("own", "same PCT", "other PCT")
 # Y: allowed; N: refused (the organisation pages answer 404, so their existence does not leak).
+# Confirming participation is the named practice lead's, whatever the role: nobody confirms for
+# a whole consortium (tests/integration/plans/test_participation.py proves the lead's right).
 
 # fmt: off
 MATRIX = [
@@ -47,6 +49,8 @@ MATRIX = [
     (Role.CONSORTIUM_EDITOR,          Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ASSIGN_SECTIONS,          CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.CONFIRM_PARTICIPATION,    CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.RECORD_PARTICIPATION,     CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -63,6 +67,8 @@ MATRIX = [
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.EXPORT,                   CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_SECTIONS,          CONSORTIUM, Y, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.CONFIRM_PARTICIPATION,    CONSORTIUM, N, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.RECORD_PARTICIPATION,     CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ASSIGN_POSITIONS,         PCT,        N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, N, N),
@@ -80,6 +86,8 @@ MATRIX = [
     (Role.PCT_LEAD,                   Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, N),
     (Role.PCT_LEAD,                   Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.CONFIRM_PARTICIPATION,    CONSORTIUM, N, N, N),
+    (Role.PCT_LEAD,                   Perm.RECORD_PARTICIPATION,     CONSORTIUM, Y, Y, N),
     (Role.PCT_LEAD,                   Perm.ASSIGN_POSITIONS,         PCT,        Y, Y, N),
     (Role.PCT_LEAD,                   Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, N),
@@ -97,6 +105,8 @@ MATRIX = [
     (Role.PEC_COMMITTEE_CHAIR,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.CONFIRM_PARTICIPATION,    CONSORTIUM, N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.RECORD_PARTICIPATION,     CONSORTIUM, Y, Y, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -113,6 +123,8 @@ MATRIX = [
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.CONFIRM_PARTICIPATION,    CONSORTIUM, N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.RECORD_PARTICIPATION,     CONSORTIUM, Y, Y, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -131,6 +143,8 @@ MATRIX = [
     (Role.PCT_OFFICER,                Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.ASSIGN_POSITIONS,         CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.CONFIRM_PARTICIPATION,    CONSORTIUM, N, N, N),
+    (Role.PCT_OFFICER,                Perm.RECORD_PARTICIPATION,     CONSORTIUM, Y, Y, N),
     (Role.PCT_OFFICER,                Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
@@ -148,6 +162,8 @@ MATRIX = [
     (Role.SITE_ADMIN,                 Perm.EXPORT,                   CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.ASSIGN_POSITIONS,         CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.ASSIGN_SECTIONS,          CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.CONFIRM_PARTICIPATION,    CONSORTIUM, N, N, N),
+    (Role.SITE_ADMIN,                 Perm.RECORD_PARTICIPATION,     CONSORTIUM, N, N, N),
     (Role.SITE_ADMIN,                 Perm.ADMINISTER,               CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            PCT,        Y, Y, Y),
