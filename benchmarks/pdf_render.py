@@ -3,15 +3,17 @@
     .venv/bin/python benchmarks/pdf_render.py [--runs 5]
 
 Loads the demo data into a throwaway SQLite database, signs the DacCom plan with three
-signatures, builds its HTML once, then times (median of ``--runs``):
+signatures and builds its HTML once. Then, ``--runs`` times, alternating which goes first so
+a machine that slows down or speeds up mid-run weighs on both alike, it times:
 
-- ``render_plan_pdf``: the product's renderer (HTML from the live plan, then weasyprint);
-- weasyprint alone on the same HTML, with the same base URL and static-only fetcher;
-- ``seal_pdf`` on the result.
+- the product: ``render_plan_pdf`` (HTML from the live plan, then weasyprint with PDF/UA
+  tagging) and ``seal_pdf`` on its result;
+- weasyprint alone on the same HTML, with the same base URL and static-only fetcher.
 
-It prints both render times and their ratio (the product's overhead over layout), the page
-count, and peak memory: the process's peak resident set (ru_maxrss) and the peak of Python
-allocations during one render (tracemalloc; weasyprint's C libraries are not counted there).
+Each run gives one ratio, (render + seal) / alone; it prints their median and range, the
+median times, the page count and peak memory: the process's peak resident set (ru_maxrss)
+and the peak of Python allocations during one render and seal (tracemalloc; weasyprint's C
+libraries are not counted there).
 """
 
 import argparse
@@ -23,6 +25,7 @@ import tempfile
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,13 +84,10 @@ def signed_demo_plan():
     return plan, signatures, digest
 
 
-def timed(function, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+def clocked(function) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
 
 
 def main() -> None:
@@ -104,44 +104,65 @@ def main() -> None:
         plan, signatures, digest = signed_demo_plan()
         html = pdf.plan_html(plan=plan, signatures=signatures, content_sha256=digest)
 
-        def product():
+        def render():
             return pdf.render_plan_pdf(plan=plan, signatures=signatures, content_sha256=digest)
+
+        def sealed(rendered):
+            return seal.seal_pdf(rendered.pdf, reason="benchmark", location="benchmark")
 
         def alone():
             return weasyprint.HTML(
                 string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()
             ).write_pdf()
 
-        product()  # warm up: fonts, templates, imports
+        sealed(render())  # warm up: fonts, templates, imports, the seal's key
+        alone()
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        product_time, rendered = timed(product, runs)
-        alone_time, _ = timed(alone, runs)
-        seal_time, sealed = timed(
-            lambda: seal.seal_pdf(rendered.pdf, reason="benchmark", location="benchmark"), runs
-        )
-        html_time, _ = timed(
-            lambda: pdf.plan_html(plan=plan, signatures=signatures, content_sha256=digest), runs
-        )
+        render_times, seal_times, alone_times, ratios = [], [], [], []
+        for run in range(runs):
+            if run % 2:
+                alone_time, _ = clocked(alone)
+            render_time, rendered = clocked(render)
+            seal_time, sealed_pdf = clocked(partial(sealed, rendered))
+            if not run % 2:
+                alone_time, _ = clocked(alone)
+            render_times.append(render_time)
+            seal_times.append(seal_time)
+            alone_times.append(alone_time)
+            ratios.append((render_time + seal_time) / alone_time)
+        build_html = partial(pdf.plan_html, plan=plan, signatures=signatures, content_sha256=digest)
+        html_time = statistics.median(clocked(build_html)[0] for _ in range(runs))
         tracemalloc.start()
-        product()
+        sealed(render())
         _current, python_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
+    render_time, seal_time = statistics.median(render_times), statistics.median(seal_times)
+    alone_time = statistics.median(alone_times)
     print(f"Demo plan: {plan.title} ({plan.template.name}, {plan.template.version_label})")
-    print(f"Runs: {runs} (median)")
+    print(f"Runs: {runs}, product and weasyprint alone alternated (medians)")
     print(f"HTML: {len(html):,} characters, built in {html_time * 1000:.0f} ms")
-    print(f"render_plan_pdf:       {product_time:.3f} s")
-    print(f"weasyprint alone:      {alone_time:.3f} s")
-    print(f"ratio (product/alone): {product_time / alone_time:.2f}")
+    print(f"render_plan_pdf:       {render_time:.3f} s")
     print(f"seal_pdf:              {seal_time:.3f} s")
-    print(f"ratio (render + seal)/alone: {(product_time + seal_time) / alone_time:.2f}")
-    print(f"pages: {rendered.page_count}; PDF {len(rendered.pdf):,} bytes, sealed {len(sealed):,}")
+    print(f"weasyprint alone:      {alone_time:.3f} s")
+    print(f"ratio render/alone:    {render_time / alone_time:.2f}")
+    print(
+        f"ratio (render + seal)/alone: median {statistics.median(ratios):.2f}, "
+        f"range {min(ratios):.2f}-{max(ratios):.2f} "
+        f"({', '.join(f'{ratio:.2f}' for ratio in ratios)})"
+    )
+    print(
+        f"pages: {rendered.page_count}; PDF {len(rendered.pdf):,} bytes, sealed {len(sealed_pdf):,}"
+    )
     print(
         f"peak resident memory (ru_maxrss): {rss_peak / 1024:.0f} MiB "
         f"(after warm-up: {rss_before / 1024:.0f} MiB)"
     )
-    print(f"peak Python allocations in one render (tracemalloc): {python_peak / 2**20:.1f} MiB")
+    print(
+        f"peak Python allocations in one render and seal (tracemalloc): "
+        f"{python_peak / 2**20:.1f} MiB"
+    )
 
 
 if __name__ == "__main__":
