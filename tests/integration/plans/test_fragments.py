@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from consortia.models import User
-from plans import services
+from plans import presenters, services
 from plans.models import Answer, TemplateQuestion
 from signoff import services as review_services
 from tests import services as test_services
@@ -157,3 +157,38 @@ def test_an_edit_through_one_process_shows_at_once_through_another(plan, editor)
         assert response.status_code == 200
 
         assert "Saved through the other" in part_page(reader, plan)
+
+
+def test_a_block_found_in_the_cache_is_shown_without_working_out_its_figures_or_form(
+    plan, editor, monkeypatch
+):
+    client = signed_in(editor)
+    first = part_page(client, plan)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a cached block's figures were worked out again")
+
+    monkeypatch.setattr(presenters, "present_answer", refused)
+    again = part_page(client, plan)
+
+    assert answer_forms(again) and len(answer_forms(again)) == len(answer_forms(first))
+
+
+def test_an_edit_works_out_only_the_changed_blocks_figures_again(plan, editor, monkeypatch):
+    client = signed_in(editor)
+    part_page(client, plan)
+    presented = []
+    present_answer = presenters.present_answer
+    monkeypatch.setattr(
+        presenters,
+        "present_answer",
+        lambda row, *args, **kwargs: (
+            presented.append(row.question.key) or present_answer(row, *args, **kwargs)
+        ),
+    )
+
+    save(plan, editor, "<p>Only this one changed</p>")
+    page = part_page(client, plan)
+
+    assert presented == [first_question(plan).key]
+    assert "Only this one changed" in page
