@@ -67,9 +67,11 @@ class CachedFragmentNode(template.Node):
             with context.push(csrf_hole=True):
                 html = str(self.nodelist.render(context))
             cache.set(key, html, FRAGMENT_SECONDS)
-        # The hole comes before anything of the answer's, and the answer's HTML is sanitised
-        # (no comments survive), so only the hole is filled.
-        return mark_safe(html.replace(CSRF_HOLE, csrf_input(context), 1))  # noqa: S308
+        if context.get("csrf_hole"):
+            return mark_safe(html)  # noqa: S308 - inside a block being cached: holes stay holes
+        # Nothing a person wrote can make a hole: an answer's HTML is sanitised (no HTML
+        # comments survive) and a comment's text is escaped, so only the holes are filled.
+        return mark_safe(html.replace(CSRF_HOLE, csrf_input(context)))  # noqa: S308
 
 
 @register.tag
