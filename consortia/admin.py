@@ -209,7 +209,8 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
 
 
 class ReadOnlyRecord(AdministeredByRole):
-    """Shown to the site administrator, changed only by the services that make them."""
+    """Shown to the site administrator, changed only by the services that make them (people's
+    records here; a plan's audit chain, signatures and documents in plans and signoff)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -234,7 +235,7 @@ class PeopleEventAdmin(ReadOnlyRecord, admin.ModelAdmin):
     search_fields = ("detail",)
 
 
-class AppointmentInline(AdministeredByRole, admin.TabularInline):
+class AppointmentInline(ReadOnlyRecord, admin.TabularInline):
     """Who has held the position: read here, changed only through "Assign a holder" above,
     which ends the holder before on the new holder's first day."""
 
@@ -243,12 +244,6 @@ class AppointmentInline(AdministeredByRole, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Position)

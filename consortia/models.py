@@ -102,7 +102,29 @@ class Practice(models.Model):
             )
 
 
-class Person(models.Model):
+class OfAnOrganisation:
+    """A record of a PCT (``consortium`` empty) or of one of its consortia."""
+
+    @property
+    def organisation(self) -> Commissioner | Consortium:
+        return self.consortium or self.commissioner
+
+    def clean(self):
+        super().clean()
+        if (
+            self.consortium_id
+            and self.commissioner_id
+            and self.consortium.commissioner_id != self.commissioner_id
+        ):
+            raise ValidationError(
+                {
+                    "consortium": f"{self.consortium} belongs to {self.consortium.commissioner}, "
+                    f"not {self.commissioner}: choose a consortium of {self.commissioner}."
+                }
+            )
+
+
+class Person(OfAnOrganisation, models.Model):
     """Someone named in a plan: a director, committee member, lead or member of the PCT team."""
 
     name = models.CharField(max_length=200)
@@ -122,19 +144,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        if (
-            self.consortium_id
-            and self.commissioner_id
-            and self.consortium.commissioner_id != self.commissioner_id
-        ):
-            raise ValidationError(
-                {
-                    "consortium": f"{self.consortium} belongs to {self.consortium.commissioner}, "
-                    f"not {self.commissioner}: choose a consortium of {self.commissioner}."
-                }
-            )
 
 
 class PersonRole(models.Model):
@@ -274,14 +283,6 @@ class User(AbstractUser):
         self.is_staff = self.role == self.Role.SITE_ADMIN
 
 
-class OfAnOrganisation:
-    """A record of a PCT (``consortium`` empty) or of one of its consortia."""
-
-    @property
-    def organisation(self) -> Commissioner | Consortium:
-        return self.consortium or self.commissioner
-
-
 class Position(OfAnOrganisation, models.Model):
     """A post whose holder signs plans for a PCT or a consortium, such as "Director of Finance".
 
@@ -331,16 +332,6 @@ class Position(OfAnOrganisation, models.Model):
     @property
     def label(self) -> str:
         return f"{self.body} {self.name}" if self.body else self.name
-
-    def clean(self):
-        if (
-            self.consortium_id
-            and self.commissioner_id
-            and self.consortium.commissioner_id != self.commissioner_id
-        ):
-            raise ValidationError(
-                {"consortium": f"{self.consortium} belongs to {self.consortium.commissioner}."}
-            )
 
 
 class Appointment(models.Model):

@@ -3,8 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from consortia.admin import ReadOnlyRecord
 from plans.admin import ReadOnlyInline
-from signoff.admin import ReadOnlyForAdministrators
 
 from .models import MonitoringReturn, ReturnLine
 
@@ -16,7 +16,7 @@ class LineInline(ReadOnlyInline):
 
 
 @admin.register(MonitoringReturn)
-class MonitoringReturnAdmin(ReadOnlyForAdministrators, SimpleHistoryAdmin):
+class MonitoringReturnAdmin(ReadOnlyRecord, SimpleHistoryAdmin):
     list_display = ("plan", "label", "status", "due_on")
     list_filter = ("status",)
     list_select_related = ("plan",)

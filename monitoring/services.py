@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from consortia.permissions import Perm, allowed
 from plans.models import Plan
+from plans.workflow import status_refusal
 from signoff.errors import Refused
 from signoff.signing import SigningState
 
@@ -70,10 +71,7 @@ def return_open(
     if not allowed(user, Perm.REVIEW, plan):
         raise Refused("Only the PCT's lead can open a monitoring return.")
     if plan.status not in MONITORED:
-        raise Refused(
-            f"The plan is {plan.get_status_display().lower()}: returns are opened for signed "
-            "plans only."
-        )
+        raise Refused(status_refusal(plan, "returns are opened for signed plans only."))
     label = (label or "").strip()
     if not label:
         raise Refused("Enter the period the return covers, like Q1 2006/07.")

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import views
 
@@ -18,13 +18,15 @@ class FormatConverter:
 register_converter(FormatConverter, "fmt")
 
 app_name = "monitoring"
+plan_urls = [
+    path("", views.plan_monitoring, name="plan"),
+    path("delivery.<fmt:fmt>", views.plan_figures, name="plan_figures"),
+]
+
 urlpatterns = [
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("monitoring/", views.to_do, name="to_do"),
     path("monitoring/delivery.<fmt:fmt>", views.round_figures, name="round_figures"),
     path("monitoring/returns/<int:return_id>/", views.return_detail, name="return"),
-    path("plans/<int:plan_id>/monitoring/", views.plan_monitoring, name="plan"),
-    path(
-        "plans/<int:plan_id>/monitoring/delivery.<fmt:fmt>", views.plan_figures, name="plan_figures"
-    ),
+    path("plans/<int:plan_id>/monitoring/", include(plan_urls)),
 ]

@@ -11,6 +11,50 @@ handler403 = "pbc.views.permission_denied"
 handler404 = "pbc.views.page_not_found"
 handler500 = "pbc.views.server_error"
 
+security_urls = [
+    path("", two_factor.account_security, name="account_security"),
+    path("authenticator/", two_factor.two_factor_set_up, name="two_factor_set_up"),
+    path("recovery-codes/", two_factor.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("passkeys/", include("django_otp_webauthn.urls")),
+]
+
+password_reset_urls = [
+    path(
+        "",
+        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetRequestForm),
+        name="password_reset",
+    ),
+    path("sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.NewPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+]
+
+round_urls = [
+    path("", rounds.round_list, name="round_list"),
+    path("new/", rounds.round_open, name="round_open"),
+    path("<int:round_id>/", rounds.round_detail, name="round_detail"),
+    path("<int:round_id>/start/", rounds.round_start, name="round_start"),
+]
+
+# The plan's pages show plans and review side by side, so they are composed here.
+plan_urls = [
+    path("", views.plan_detail, name="plan_detail"),
+    path("parts/<slug:part_key>/", views.part_detail, name="part_detail"),
+    path("carried-forward/", rounds.plan_carried, name="plan_carried"),
+    path("compare-years/", rounds.plan_compare_years, name="plan_compare_years"),
+    path(
+        "carried-forward/<slug:question_key>/confirm/",
+        rounds.answer_confirm_carried,
+        name="answer_confirm_carried",
+    ),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -26,54 +70,10 @@ urlpatterns = [
     path("sign-in/single-sign-on/", oidc.sign_in, name="oidc_authentication_init"),
     path("sign-in/single-sign-on/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("unlock/<str:token>/", two_factor.account_unlock, name="account_unlock"),
-    path("account/security/", two_factor.account_security, name="account_security"),
-    path(
-        "account/security/authenticator/",
-        two_factor.two_factor_set_up,
-        name="two_factor_set_up",
-    ),
-    path(
-        "account/security/recovery-codes/",
-        two_factor.two_factor_recovery_codes,
-        name="two_factor_recovery_codes",
-    ),
-    path("account/security/passkeys/", include("django_otp_webauthn.urls")),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetRequestForm),
-        name="password_reset",
-    ),
-    path(
-        "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=forms.NewPasswordForm),
-        name="password_reset_confirm",
-    ),
-    path(
-        "password-reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    # The plan's pages show plans and review side by side, so they are composed here.
-    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
-    path("plans/<int:plan_id>/parts/<slug:part_key>/", views.part_detail, name="part_detail"),
-    path("rounds/", rounds.round_list, name="round_list"),
-    path("rounds/new/", rounds.round_open, name="round_open"),
-    path("rounds/<int:round_id>/", rounds.round_detail, name="round_detail"),
-    path("rounds/<int:round_id>/start/", rounds.round_start, name="round_start"),
-    path("plans/<int:plan_id>/carried-forward/", rounds.plan_carried, name="plan_carried"),
-    path(
-        "plans/<int:plan_id>/compare-years/", rounds.plan_compare_years, name="plan_compare_years"
-    ),
-    path(
-        "plans/<int:plan_id>/carried-forward/<slug:question_key>/confirm/",
-        rounds.answer_confirm_carried,
-        name="answer_confirm_carried",
-    ),
+    path("account/security/", include(security_urls)),
+    path("password-reset/", include(password_reset_urls)),
+    path("rounds/", include(round_urls)),
+    path("plans/<int:plan_id>/", include(plan_urls)),
     path("", include("consortia.urls")),
     path("", include("plans.urls")),
     path("", include("signoff.urls")),

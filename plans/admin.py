@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from consortia.admin import AdministeredByRole
+from consortia.admin import AdministeredByRole, ReadOnlyRecord
 
 from . import template_files
 from .audit import audit_chain_verify
@@ -178,22 +178,8 @@ class AnswerAdmin(PlanAdmin):
     readonly_fields = ("plan", "question", "version", "updated_at", "updated_by")
 
 
-class ReadOnlyForAdministrators(AdministeredByRole):
-    """Visible to the site administrator role; nobody adds, changes or deletes (the plan's
-    records: its audit chain here, signatures and documents in signoff)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AuditChain)
-class AuditChainAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+class AuditChainAdmin(ReadOnlyRecord, admin.ModelAdmin):
     """Each plan's audit chain, verified as the page is shown: every link recomputed from the
     stored rows, the first one that does not hold named (docs/decisions/0370)."""
 

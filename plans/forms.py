@@ -65,30 +65,44 @@ class AnswerForm(forms.Form):
                 self.initial["text"] = renumbered(self.initial["text"], 3)
 
 
+class UploadField(forms.FileField):
+    """One file to upload, refused in the user's words when none is chosen, it is empty or it
+    is larger than ``max_bytes`` (``size_label`` says how large, as the user reads it)."""
+
+    def __init__(self, *, what: str, accept: str, max_bytes: int, size_label: str, **kwargs):
+        self.max_bytes, self.size_label = max_bytes, size_label
+        choose = f"Select {what}"
+        super().__init__(
+            widget=forms.FileInput(attrs={"accept": accept}),
+            error_messages={
+                "required": choose,
+                "empty": "The selected file is empty",
+                "invalid": choose,
+            },
+            **kwargs,
+        )
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload.size > self.max_bytes:
+            raise forms.ValidationError(f"The selected file must be smaller than {self.size_label}")
+        return upload
+
+
 class TableImportForm(forms.Form):
     """A CSV file of a table question's rows (plans/table_import.py)."""
 
     prefix = "table-import"
     base_version = forms.IntegerField(widget=forms.HiddenInput)
-    file = forms.FileField(
+    file = UploadField(
         label="Import rows from a CSV file",
         help_text=(
             f"A CSV file of up to {MAX_CSV_BYTES // 1024} KB whose first line names the columns, "
             "by their headings or keys. Its rows replace the table's rows; nothing changes if "
             "any cell is refused."
         ),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-        error_messages={
-            "required": "Select the CSV file of the table's rows",
-            "empty": "The selected file is empty",
-            "invalid": "Select the CSV file of the table's rows",
-        },
+        what="the CSV file of the table's rows",
+        accept=".csv,text/csv",
+        max_bytes=MAX_CSV_BYTES,
+        size_label=f"{MAX_CSV_BYTES // 1024} KB",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {MAX_CSV_BYTES // 1024} KB"
-            )
-        return upload

@@ -34,7 +34,7 @@ from .presenters import answer_state
 from .sanitise import clean_cell, clean_html, html_to_text
 from .structured import kind_for
 from .word_files import Block, Deadline, WordRefused, blocks_of, docx_html, refuse_by_name
-from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
+from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer, status_refusal
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 CONFIDENCE_LABELS = {HIGH: "Sure", MEDIUM: "Probably", LOW: "Unsure"}
@@ -774,8 +774,9 @@ def _may_import(user, plan: Plan) -> None:
         raise PermissionDenied("Only the consortium's editors and chair can import into its plan.")
     if plan.status not in CONSORTIUM_EDITS_IN:
         raise PermissionDenied(
-            f"The plan is {plan.get_status_display().lower()}: a Word file can be imported only "
-            "while the consortium is writing it."
+            status_refusal(
+                plan, "a Word file can be imported only while the consortium is writing it."
+            )
         )
 
 

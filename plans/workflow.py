@@ -144,6 +144,11 @@ class Decision:
         return self.allowed
 
 
+def status_refusal(plan: Plan, why: str) -> str:
+    """A refusal that starts from the plan's state: "The plan is signed: <why>"."""
+    return f"The plan is {plan.get_status_display().lower()}: {why}"
+
+
 def may_take(user, plan: Plan, action: Action) -> Decision:
     """Whether the role and the plan's state allow ``action``; content checks come later."""
     transition = TRANSITIONS[action]
@@ -153,8 +158,7 @@ def may_take(user, plan: Plan, action: Action) -> Decision:
         states = " or ".join(sorted(Status(state).label.lower() for state in transition.sources))
         return Decision(
             False,
-            f"The plan is {plan.get_status_display().lower()}: "
-            f"“{transition.label}” is only possible when it is {states}.",
+            status_refusal(plan, f"“{transition.label}” is only possible when it is {states}."),
         )
     return Decision(True)
 
@@ -167,16 +171,18 @@ def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:
     if plan.status in FROZEN and (consortium_may or pct_may):
         return Decision(
             False,
-            f"The plan is {plan.get_status_display().lower()}: its content is frozen for "
-            "signature. The PCT lead can reopen it for changes.",
+            status_refusal(
+                plan, "its content is frozen for signature. The PCT lead can reopen it for changes."
+            ),
         )
     if consortium_may and question.completed_by in CONSORTIUM_OWNED:
         if plan.status in CONSORTIUM_EDITS_IN:
             return Decision(True)
         return Decision(
             False,
-            f"The plan is {plan.get_status_display().lower()}: the consortium can change it "
-            "again only if the PCT asks for changes.",
+            status_refusal(
+                plan, "the consortium can change it again only if the PCT asks for changes."
+            ),
         )
     if pct_may and question.completed_by in PCT_OWNED:
         if plan.status in PCT_EDITS_IN:

@@ -7,7 +7,7 @@ never shown; a failed one can be sent to be made again.
 from django.contrib import admin, messages
 from django.db.models.functions import Length
 
-from plans.admin import ReadOnlyForAdministrators
+from consortia.admin import ReadOnlyRecord
 from plans.models import PlanEvent
 
 from . import services
@@ -16,7 +16,7 @@ from .models import PlanDocument, SealCertificate, Signature
 
 
 @admin.register(PlanDocument)
-class PlanDocumentAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+class PlanDocumentAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = (
         "plan",
         "kind",
@@ -75,7 +75,7 @@ class PlanDocumentAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("plan", "title", "typed_name", "user", "signed_at", "voided_at")
     list_filter = ("role",)
     search_fields = ("plan__title", "typed_name", "user__email", "content_sha256")
@@ -84,7 +84,7 @@ class SignatureAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
 
 
 @admin.register(SealCertificate)
-class SealCertificateAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+class SealCertificateAdmin(ReadOnlyRecord, admin.ModelAdmin):
     """The seal certificates on record: rotated with ``manage.py rotate_seal_certificate``."""
 
     list_display = (
@@ -100,7 +100,7 @@ class SealCertificateAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
 # The plan's event log is plans' model; it is shown here, read-only, with the records it sits
 # beside (it lists under Plans in the admin).
 @admin.register(PlanEvent)
-class PlanEventAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
+class PlanEventAdmin(ReadOnlyRecord, admin.ModelAdmin):
     list_display = ("created_at", "plan", "kind", "actor", "from_status", "to_status")
     list_filter = ("kind",)
     search_fields = ("plan__title", "actor__email", "comment")

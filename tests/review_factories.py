@@ -107,6 +107,12 @@ def signature_for(plan: Plan, block: dict, position: int, user: User) -> Signatu
     )
 
 
+def plan_document(plan: Plan, *, kind=PlanDocument.Kind.SIGNED, **fields) -> PlanDocument:
+    """A document row of the plan, bound to the plan's content as it stands unless told."""
+    fields.setdefault("content_sha256", content_sha256(plan))
+    return PlanDocument.objects.create(plan=plan, kind=kind, **fields)
+
+
 def put_in_state(plan: Plan, status: str) -> Plan:
     """Sets the status directly, with the signatures and PDF that state implies."""
     plan.status = status
@@ -117,10 +123,8 @@ def put_in_state(plan: Plan, status: str) -> Plan:
     ):
         signature_for(plan, block, position, person(role, plan))
     if signed == 3:
-        PlanDocument.objects.create(
-            plan=plan,
-            kind=PlanDocument.Kind.SIGNED,
-            content_sha256=content_sha256(plan),
+        plan_document(
+            plan,
             state=PlanDocument.State.READY,
             pdf=b"%PDF-1.7 test",
         )
@@ -139,9 +143,8 @@ def issued_pdf(plan: Plan, *, names: list[str] | None = None) -> bytes:
     digest = content_sha256(plan)
     rendered = pdf.render_plan_pdf(plan=plan, signatures=signatures, content_sha256=digest)
     data = seal.seal_pdf(rendered.pdf, reason="Signed plan", location="PBC Plans")
-    PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
+    plan_document(
+        plan,
         content_sha256=digest,
         state=PlanDocument.State.READY,
         pdf=data,

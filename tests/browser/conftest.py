@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests import services
 
@@ -79,6 +80,14 @@ def assert_accessible(page, tags=WCAG_22_AA) -> None:
     assert violations == [], f"axe found violations of {tags} on {page.url}:\n" + "\n".join(
         violations
     )
+
+
+def follow_from_the_plan(page, live_server, plan, link: str, heading: str) -> None:
+    """From the plan's page, follows ``link`` to the page headed ``heading``, which is axe-clean."""
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_accessible(page)
 
 
 def screenshot(page, name: str) -> Path:

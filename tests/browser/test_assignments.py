@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
 from plans.models import Assignment
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,10 +18,7 @@ def test_the_chair_assigns_part_4_and_the_manager_sees_it_under_your_tasks(new_p
     part = plan.template.parts.get(number="4")
     chair = new_page()
     sign_in(chair, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
-    chair.goto(f"{live_server.url}/plans/{plan.pk}/")
-    chair.get_by_role("link", name="Assign part 4 to someone").click()
-    expect(chair.get_by_role("heading", level=1)).to_have_text("Assign a section")
-    assert_accessible(chair)
+    follow_from_the_plan(chair, live_server, plan, "Assign part 4 to someone", "Assign a section")
     expect(chair.get_by_label("Part or question")).to_have_value(f"part-{part.pk}")
     chair.get_by_label("Assign to").select_option(label="DacCom Practice Manager (demo)")
     chair.get_by_label("Due date").fill("2099-03-01")

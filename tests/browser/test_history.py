@@ -8,7 +8,7 @@ from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans import services
 from plans.models import Plan, PlanEvent
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,10 +31,7 @@ def test_history_compare_restore_and_named_drafts(new_page, live_server):
     page = new_page()
     sign_in(page, live_server, editor.email, DEMO_PASSWORD)
 
-    page.goto(f"{live_server.url}/plans/{plan.pk}/")
-    page.get_by_role("link", name="See the plan's history").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("History of the plan")
-    assert_accessible(page)
+    follow_from_the_plan(page, live_server, plan, "See the plan's history", "History of the plan")
     screenshot(page, "history-plan")
 
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")

@@ -12,7 +12,7 @@ from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
 from signoff.canonical import content_sha256
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
 from tests.monitoring_factories import editor_of, lead_of, signed
 from tests.plan_factories import demo_daccom_plan
 
@@ -45,10 +45,9 @@ def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard
 
     page = new_page()
     sign_in(page, live_server, lead.email, DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/plans/{plan.pk}/")
-    page.get_by_role("link", name="Monitor the plan's delivery").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Monitoring delivery")
-    assert_accessible(page)
+    follow_from_the_plan(
+        page, live_server, plan, "Monitor the plan's delivery", "Monitoring delivery"
+    )
     page.get_by_text("Open a return").click()
     page.get_by_label("Period", exact=True).fill("Q1 2006/07")
     page.get_by_label("The period ends on").fill("2006-06-30")

@@ -25,7 +25,7 @@ from tests.integration.signoff.pdf_helpers import (
     signed_documents,
     signed_plan,
 )
-from tests.review_factories import person, three_signatory_plan
+from tests.review_factories import person, plan_document, three_signatory_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,7 @@ def test_running_the_render_again_keeps_one_document_with_the_same_file(
 
 def test_of_two_renders_the_first_to_finish_is_kept():
     plan = signed_plan()
-    document = PlanDocument.objects.create(
-        plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
-    )
+    document = plan_document(plan)
     rendering.claim(document.pk, taking_over=False)
     # A second delivery of the same task (Redis handing it back) takes over and renders too.
     rendering.claim(document.pk, taking_over=True)
@@ -83,9 +81,7 @@ def test_of_two_renders_the_first_to_finish_is_kept():
 
 def test_a_render_already_under_way_is_left_to_its_worker():
     plan = signed_plan()
-    document = PlanDocument.objects.create(
-        plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
-    )
+    document = plan_document(plan)
     rendering.claim(document.pk, taking_over=False)
 
     outcome = tasks.render_document.delay(document_id=document.pk).get()
@@ -135,10 +131,8 @@ def test_the_executive_chair_may_retry_the_signed_pdf_from_its_page(
     client, django_capture_on_commit_callbacks
 ):
     plan = signed_plan()
-    document = PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=content_sha256(plan),
+    document = plan_document(
+        plan,
         state=State.FAILED,
         failure_reason="The PDF seal's key is missing at /nowhere.",
     )
@@ -177,16 +171,14 @@ def test_a_signed_pdf_is_not_made_of_content_that_changed_after_signing(
 
 def test_a_render_whose_worker_died_long_ago_is_rendered_by_the_sweep():
     plan = signed_plan()
-    document = PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=content_sha256(plan),
+    document = plan_document(
+        plan,
         state=State.RENDERING,
         attempts=1,
         started_at=timezone.now() - timedelta(minutes=11),
     )
-    recent = PlanDocument.objects.create(
-        plan=three_signatory_plan(),
+    recent = plan_document(
+        three_signatory_plan(),
         kind=PlanDocument.Kind.DRAFT,
         content_sha256="0" * 64,
         state=State.RENDERING,
@@ -224,20 +216,12 @@ def test_the_sweep_asks_for_the_missing_signed_pdf_of_a_signed_plan_once(
 
 def test_the_sweep_sends_again_a_document_queued_too_long_and_not_a_failed_one():
     plan = signed_plan()
-    stuck = PlanDocument.objects.create(
-        plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
-    )
+    stuck = plan_document(plan)
     PlanDocument.objects.filter(pk=stuck.pk).update(
         requested_at=timezone.now() - timedelta(minutes=11)
     )
     other = signed_plan()
-    failed = PlanDocument.objects.create(
-        plan=other,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=content_sha256(other),
-        state=State.FAILED,
-        failure_reason="Broken.",
-    )
+    failed = plan_document(other, state=State.FAILED, failure_reason="Broken.")
 
     assert tasks.sweep_documents() == {"requested": 0, "resent": 1}
 
@@ -300,10 +284,8 @@ def test_a_draft_is_asked_for_by_post_only_and_only_by_those_who_see_the_plan(cl
 
 def ready_signed(plan) -> PlanDocument:
     data = b"%PDF-1.7 signed"
-    return PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=content_sha256(plan),
+    return plan_document(
+        plan,
         state=State.READY,
         pdf=data,
         file_sha256=hashlib.sha256(data).hexdigest(),
@@ -355,10 +337,9 @@ def test_only_the_executive_chair_records_the_export():
 
 def test_a_draft_downloads_under_its_revision(client):
     plan = three_signatory_plan()
-    document = PlanDocument.objects.create(
-        plan=plan,
+    document = plan_document(
+        plan,
         kind=PlanDocument.Kind.DRAFT,
-        content_sha256=content_sha256(plan),
         revision=123,
         state=State.READY,
         pdf=b"%PDF-1.7 draft",
@@ -390,13 +371,7 @@ def test_documents_outside_the_users_scope_are_not_found(client):
 
 def test_a_document_not_ready_is_not_downloaded_but_its_page_says_where_it_is(client):
     plan = three_signatory_plan()
-    document = PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.DRAFT,
-        content_sha256=content_sha256(plan),
-        revision=4,
-        state=State.RENDERING,
-    )
+    document = plan_document(plan, kind=PlanDocument.Kind.DRAFT, revision=4, state=State.RENDERING)
     client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
 
     download = client.get(reverse("document_download", args=[plan.pk, document.pk]))
@@ -434,9 +409,7 @@ def test_the_progress_page_and_its_status_keep_to_a_query_budget(
     plan = signed_plan()
     document = ready_signed(plan)
     for number in range(extra_documents):
-        PlanDocument.objects.create(
-            plan=plan, kind=PlanDocument.Kind.DRAFT, content_sha256=f"{number:064d}"
-        )
+        plan_document(plan, kind=PlanDocument.Kind.DRAFT, content_sha256=f"{number:064d}")
     client.force_login(person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan))
 
     # Session, user, plan, document (and the navigation's consortium on the page).
@@ -454,10 +427,8 @@ def test_the_plan_page_panel_shows_the_signed_pdf_state_and_offers_a_draft():
     lead = person(Role.PCT_LEAD, plan)
 
     nothing_yet = documents_panel(plan, chair)
-    document = PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=content_sha256(plan),
+    document = plan_document(
+        plan,
         state=State.FAILED,
         failure_reason="The certificate file is missing.",
     )
@@ -482,13 +453,7 @@ def test_the_admin_shows_documents_without_their_file_and_retries_failed_ones(
     client, django_capture_on_commit_callbacks
 ):
     plan = signed_plan()
-    failed = PlanDocument.objects.create(
-        plan=plan,
-        kind=PlanDocument.Kind.SIGNED,
-        content_sha256=content_sha256(plan),
-        state=State.FAILED,
-        failure_reason="Broken.",
-    )
+    failed = plan_document(plan, state=State.FAILED, failure_reason="Broken.")
     admin = UserFactory(role=Role.SITE_ADMIN)
     client.force_login(admin)
 
@@ -539,9 +504,7 @@ def failing_then_rendering(monkeypatch, failures: int):
 
 def test_a_passing_outage_is_retried_and_the_pdf_is_made(monkeypatch):
     plan = signed_plan()
-    document = PlanDocument.objects.create(
-        plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
-    )
+    document = plan_document(plan)
     calls = failing_then_rendering(monkeypatch, failures=2)
 
     tasks.render_document.apply(kwargs={"document_id": document.pk})
@@ -555,9 +518,7 @@ def test_a_passing_outage_is_retried_and_the_pdf_is_made(monkeypatch):
 
 def test_an_outage_longer_than_the_retries_fails_the_document_with_the_reason(monkeypatch):
     plan = signed_plan()
-    document = PlanDocument.objects.create(
-        plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
-    )
+    document = plan_document(plan)
     failing_then_rendering(monkeypatch, failures=100)
 
     result = tasks.render_document.apply(kwargs={"document_id": document.pk})
@@ -574,9 +535,7 @@ def test_an_outage_longer_than_the_retries_fails_the_document_with_the_reason(mo
 
 def test_signatures_voided_during_the_render_leave_no_signed_pdf():
     plan = signed_plan()
-    document = PlanDocument.objects.create(
-        plan=plan, kind=PlanDocument.Kind.SIGNED, content_sha256=content_sha256(plan)
-    )
+    document = plan_document(plan)
     rendering.claim(document.pk, taking_over=False)
     Signature.objects.filter(plan=plan).update(voided_at=timezone.now())
 

@@ -89,49 +89,24 @@ BANES_SCALE = tuple(
 )
 BANES_PRACTICES_SHARE = D(70)
 
+
+def outcome_area(key: str, title: str, weighting: int, *outcomes: tuple[str, int]) -> OutcomeArea:
+    return OutcomeArea(
+        key=key,
+        title=title,
+        weighting=D(weighting),
+        outcomes=tuple(Outcome(key=part, weighting=D(share)) for part, share in outcomes),
+    )
+
+
 # BANES plan (002) Appendix 1: outcome areas and the weightings of their outcomes
 BANES_AREAS = (
-    OutcomeArea(
-        key="1",
-        title="Communication with practices",
-        weighting=D(5),
-        outcomes=(
-            Outcome(key="1.1", weighting=D(1)),
-            Outcome(key="1.2", weighting=D(3)),
-            Outcome(key="1.4", weighting=D(1)),
-        ),
-    ),
-    OutcomeArea(
-        key="2",
-        title="Commissioning Plan",
-        weighting=D(5),
-        outcomes=(Outcome(key="2.1", weighting=D(5)),),
-    ),
-    OutcomeArea(
-        key="4",
-        title="Public and Patient Involvement",
-        weighting=D(20),
-        outcomes=(
-            Outcome(key="4.1", weighting=D(5)),
-            Outcome(key="4.2", weighting=D(10)),
-            Outcome(key="4.3", weighting=D(5)),
-        ),
-    ),
-    OutcomeArea(
-        key="5",
-        title="Develop alternative pathways of care",
-        weighting=D(40),
-        outcomes=(Outcome(key="5.1", weighting=D(20)), Outcome(key="5.2", weighting=D(20))),
-    ),
-    OutcomeArea(
-        key="6",
-        title="Managing demand, activity and budget",
-        weighting=D(30),
-        outcomes=(
-            Outcome(key="6.1", weighting=D(0)),
-            Outcome(key="6.2", weighting=D(15)),
-            Outcome(key="6.3", weighting=D(15)),
-        ),
+    outcome_area("1", "Communication with practices", 5, ("1.1", 1), ("1.2", 3), ("1.4", 1)),
+    outcome_area("2", "Commissioning Plan", 5, ("2.1", 5)),
+    outcome_area("4", "Public and Patient Involvement", 20, ("4.1", 5), ("4.2", 10), ("4.3", 5)),
+    outcome_area("5", "Develop alternative pathways of care", 40, ("5.1", 20), ("5.2", 20)),
+    outcome_area(
+        "6", "Managing demand, activity and budget", 30, ("6.1", 0), ("6.2", 15), ("6.3", 15)
     ),
 )
 BANES_CONSORTIUM_OUTCOMES = ("1.1", "1.2", "1.4", "2.1", "4.1", "4.2", "4.3", "5.1", "5.2")
@@ -168,6 +143,10 @@ def level_funding(sessions, hours, **overrides):
     }
     arguments.update(overrides)
     return framework_level_funding(**arguments)
+
+
+def split_parts(split) -> tuple[D, D, D]:
+    return (split.returned_to_scheme, split.to_practices, split.to_pct)
 
 
 def banes_split(amount):
@@ -359,55 +338,41 @@ def test_banes_weightings_5_5_20_40_30_total_100():
     assert validate_outcome_weightings(areas=BANES_AREAS) == D(100)
 
 
-def test_weightings_short_of_100_are_refused():
-    areas = BANES_AREAS[:-1]  # 70%
-
-    with pytest.raises(FinanceInputError, match="add up to 70%; they must add up to exactly 100%"):
-        validate_outcome_weightings(areas=areas)
-
-
-def test_weightings_over_100_are_refused():
-    areas = (*BANES_AREAS, OutcomeArea(key="7", title="Extra", weighting=D(1)))
-
-    with pytest.raises(FinanceInputError, match="101%"):
-        validate_outcome_weightings(areas=areas)
-
-
-def test_negative_weighting_is_refused():
-    areas = (
-        OutcomeArea(key="1", title="A", weighting=D(110)),
-        OutcomeArea(key="2", title="B", weighting=D(-10)),
-    )
-
-    with pytest.raises(FinanceInputError, match="between 0% and 100%"):
-        validate_outcome_weightings(areas=areas)
-
-
-def test_area_whose_outcomes_do_not_add_up_to_its_weighting_is_refused():
-    areas = (
-        OutcomeArea(
-            key="1",
-            title="A",
-            weighting=D(100),
-            outcomes=(Outcome(key="1.1", weighting=D(60)), Outcome(key="1.2", weighting=D(30))),
+@pytest.mark.parametrize(
+    ("areas", "message"),
+    [
+        pytest.param(
+            BANES_AREAS[:-1],  # 70%
+            "add up to 70%; they must add up to exactly 100%",
+            id="weightings_short_of_100_are_refused",
         ),
-    )
-
-    with pytest.raises(FinanceInputError, match="add up to 90%, but the area's weighting is 100%"):
-        validate_outcome_weightings(areas=areas)
-
-
-def test_outcome_key_used_twice_is_refused():
-    areas = (
-        OutcomeArea(
-            key="1",
-            title="A",
-            weighting=D(100),
-            outcomes=(Outcome(key="1.1", weighting=D(50)), Outcome(key="1.1", weighting=D(50))),
+        pytest.param(
+            (*BANES_AREAS, OutcomeArea(key="7", title="Extra", weighting=D(1))),
+            "101%",
+            id="weightings_over_100_are_refused",
         ),
-    )
-
-    with pytest.raises(FinanceInputError, match="more than once"):
+        pytest.param(
+            (
+                OutcomeArea(key="1", title="A", weighting=D(110)),
+                OutcomeArea(key="2", title="B", weighting=D(-10)),
+            ),
+            "between 0% and 100%",
+            id="negative_weighting_is_refused",
+        ),
+        pytest.param(
+            (outcome_area("1", "A", 100, ("1.1", 60), ("1.2", 30)),),
+            "add up to 90%, but the area's weighting is 100%",
+            id="area_whose_outcomes_do_not_add_up_to_its_weighting_is_refused",
+        ),
+        pytest.param(
+            (outcome_area("1", "A", 100, ("1.1", 50), ("1.1", 50)),),
+            "more than once",
+            id="outcome_key_used_twice_is_refused",
+        ),
+    ],
+)
+def test_inconsistent_outcome_weightings_are_refused(areas, message):
+    with pytest.raises(FinanceInputError, match=message):
         validate_outcome_weightings(areas=areas)
 
 
@@ -481,11 +446,7 @@ def test_payment_against_weightings_not_totalling_100_is_refused():
 def test_banes_sliding_scale_row(freed_up, to_practices, to_pct, returned):
     split = banes_split(freed_up)
 
-    assert (split.returned_to_scheme, split.to_practices, split.to_pct) == (
-        D(returned),
-        D(to_practices),
-        D(to_pct),
-    )
+    assert split_parts(split) == (D(returned), D(to_practices), D(to_pct))
 
 
 def test_between_rows_the_return_is_interpolated_linearly():
@@ -496,11 +457,7 @@ def test_between_rows_the_return_is_interpolated_linearly():
 def test_between_rows_the_remainder_is_split_70_30():
     split = banes_split(250_000)
 
-    assert (split.returned_to_scheme, split.to_practices, split.to_pct) == (
-        D(10_000),
-        D(168_000),
-        D(72_000),
-    )
+    assert split_parts(split) == (D(10_000), D(168_000), D(72_000))
 
 
 def test_practices_never_get_less_for_freeing_up_more():
@@ -513,11 +470,7 @@ def test_practices_never_get_less_for_freeing_up_more():
 def test_below_the_first_row_nothing_is_returned():
     split = banes_split(50_000)
 
-    assert (split.returned_to_scheme, split.to_practices, split.to_pct) == (
-        D(0),
-        D(35_000),
-        D(15_000),
-    )
+    assert split_parts(split) == (D(0), D(35_000), D(15_000))
 
 
 def test_below_the_first_row_the_return_slides_from_zero():
@@ -529,17 +482,13 @@ def test_below_the_first_row_the_return_slides_from_zero():
 def test_beyond_1_2m_the_return_stays_400k_and_the_rest_is_split_70_30():
     split = banes_split(1_500_000)
 
-    assert (split.returned_to_scheme, split.to_practices, split.to_pct) == (
-        D(400_000),
-        D(770_000),
-        D(330_000),
-    )
+    assert split_parts(split) == (D(400_000), D(770_000), D(330_000))
 
 
 def test_nothing_freed_up_splits_nothing():
     split = banes_split(0)
 
-    assert (split.returned_to_scheme, split.to_practices, split.to_pct) == (D(0), D(0), D(0))
+    assert split_parts(split) == (D(0), D(0), D(0))
 
 
 def test_freed_up_parts_add_up_to_the_amount_exactly():
@@ -553,11 +502,7 @@ def test_empty_scale_returns_nothing():
         amount=D(100_000), scale=(), practices_share_percent=BANES_PRACTICES_SHARE
     )
 
-    assert (split.returned_to_scheme, split.to_practices, split.to_pct) == (
-        D(0),
-        D(70_000),
-        D(30_000),
-    )
+    assert split_parts(split) == (D(0), D(70_000), D(30_000))
 
 
 def test_negative_freed_up_amount_is_refused():
@@ -576,75 +521,74 @@ def test_unsorted_scale_is_refused():
     assert refused.value.field == "scale[1].freed_up"
 
 
-def test_scale_with_a_repeated_freed_up_amount_is_refused():
-    scale = (BANES_SCALE[0], BANES_SCALE[0])
-
-    with pytest.raises(FinanceInputError, match="increasing order"):
-        validate_sliding_scale(scale=scale)
-
-
-def test_scale_with_a_falling_return_is_refused():
-    scale = (
-        ScaleRow(freed_up=D(100_000), returned=D(20_000)),
-        ScaleRow(freed_up=D(200_000), returned=D(10_000)),
+def _scale(*rows: tuple[int, int]) -> tuple[ScaleRow, ...]:
+    return tuple(
+        ScaleRow(freed_up=D(freed_up), returned=D(returned)) for freed_up, returned in rows
     )
 
-    with pytest.raises(FinanceInputError, match="smaller than the return on the row before"):
+
+@pytest.mark.parametrize(
+    ("scale", "message"),
+    [
+        pytest.param(
+            (BANES_SCALE[0], BANES_SCALE[0]),
+            "increasing order",
+            id="scale_with_a_repeated_freed_up_amount_is_refused",
+        ),
+        pytest.param(
+            _scale((100_000, 20_000), (200_000, 10_000)),
+            "smaller than the return on the row before",
+            id="scale_with_a_falling_return_is_refused",
+        ),
+        pytest.param(
+            _scale((100_000, 100_001)),
+            "cannot be more than the resources freed up",
+            id="scale_returning_more_than_was_freed_up_is_refused",
+        ),
+        pytest.param(
+            _scale((100_000, 0), (200_000, 150_000)),
+            "cannot rise by more",
+            id="scale_whose_return_rises_faster_than_the_amount_is_refused",
+        ),
+        pytest.param(
+            _scale((-100_000, 0)),
+            "cannot be negative",
+            id="negative_scale_amount_is_refused",
+        ),
+    ],
+)
+def test_inconsistent_sliding_scale_is_refused(scale, message):
+    with pytest.raises(FinanceInputError, match=message):
         validate_sliding_scale(scale=scale)
 
 
-def test_scale_returning_more_than_was_freed_up_is_refused():
-    scale = (ScaleRow(freed_up=D(100_000), returned=D(100_001)),)
-
-    with pytest.raises(FinanceInputError, match="cannot be more than the resources freed up"):
-        validate_sliding_scale(scale=scale)
-
-
-def test_scale_whose_return_rises_faster_than_the_amount_is_refused():
-    scale = (
-        ScaleRow(freed_up=D(100_000), returned=D(0)),
-        ScaleRow(freed_up=D(200_000), returned=D(150_000)),
-    )
-
-    with pytest.raises(FinanceInputError, match="cannot rise by more"):
-        validate_sliding_scale(scale=scale)
-
-
-def test_negative_scale_amount_is_refused():
-    scale = (ScaleRow(freed_up=D(-100_000), returned=D(0)),)
-
-    with pytest.raises(FinanceInputError, match="cannot be negative"):
-        validate_sliding_scale(scale=scale)
-
-
-def test_share_bounds_with_minimum_above_maximum_are_refused():
-    with pytest.raises(FinanceInputError, match=r"minimum share .* cannot be above the maximum"):
+@pytest.mark.parametrize(
+    ("share", "bounds", "message"),
+    [
+        pytest.param(
+            70,
+            {"minimum_practices_share_percent": D(80), "maximum_practices_share_percent": D(60)},
+            r"minimum share .* cannot be above the maximum",
+            id="share_bounds_with_minimum_above_maximum_are_refused",
+        ),
+        pytest.param(
+            60,
+            {"minimum_practices_share_percent": D(70)},
+            "below the minimum of 70%",
+            id="share_below_the_guidance_minimum_of_70_percent_is_refused",
+        ),
+        pytest.param(
+            95,
+            {"maximum_practices_share_percent": D(90)},
+            "above the maximum of 90%",
+            id="share_above_the_maximum_is_refused",
+        ),
+    ],
+)
+def test_practices_share_outside_its_bounds_is_refused(share, bounds, message):
+    with pytest.raises(FinanceInputError, match=message):
         freed_up_resources_split(
-            amount=D(300_000),
-            scale=BANES_SCALE,
-            practices_share_percent=D(70),
-            minimum_practices_share_percent=D(80),
-            maximum_practices_share_percent=D(60),
-        )
-
-
-def test_share_below_the_guidance_minimum_of_70_percent_is_refused():
-    with pytest.raises(FinanceInputError, match="below the minimum of 70%"):
-        freed_up_resources_split(
-            amount=D(300_000),
-            scale=BANES_SCALE,
-            practices_share_percent=D(60),
-            minimum_practices_share_percent=D(70),
-        )
-
-
-def test_share_above_the_maximum_is_refused():
-    with pytest.raises(FinanceInputError, match="above the maximum of 90%"):
-        freed_up_resources_split(
-            amount=D(300_000),
-            scale=BANES_SCALE,
-            practices_share_percent=D(95),
-            maximum_practices_share_percent=D(90),
+            amount=D(300_000), scale=BANES_SCALE, practices_share_percent=D(share), **bounds
         )
 
 
@@ -705,37 +649,39 @@ def test_negative_fixed_hours_are_refused():
     assert refused.value.field == "lines[0].hours"
 
 
-def test_negative_hours_each_are_refused():
-    line = HoursLine(label="X", meetings=16, hours_each=D("-1.25"), attendees=10)
-
-    with pytest.raises(FinanceInputError, match="cannot be negative"):
-        line_hours(line=line)
-
-
-def test_negative_attendees_are_refused():
-    line = HoursLine(label="X", meetings=16, hours_each=D("1.25"), attendees=-10)
-
-    with pytest.raises(FinanceInputError, match="cannot be negative"):
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param(
+            HoursLine(label="X", meetings=16, hours_each=D("-1.25"), attendees=10),
+            "cannot be negative",
+            id="negative_hours_each_are_refused",
+        ),
+        pytest.param(
+            HoursLine(label="X", meetings=16, hours_each=D("1.25"), attendees=-10),
+            "cannot be negative",
+            id="negative_attendees_are_refused",
+        ),
+        pytest.param(
+            HoursLine(label="X", hours=D(10), meetings=1, hours_each=D(1), attendees=1),
+            "not both",
+            id="line_with_both_fixed_hours_and_meetings_is_refused",
+        ),
+        pytest.param(
+            HoursLine(label="X", meetings=16, hours_each=D("1.25")),
+            "all of the meetings",
+            id="line_with_meetings_but_no_attendees_is_refused",
+        ),
+    ],
+)
+def test_inconsistent_hours_line_is_refused(line, message):
+    with pytest.raises(FinanceInputError, match=message):
         line_hours(line=line)
 
 
 def test_negative_funded_hours_are_refused():
     with pytest.raises(FinanceInputError, match="cannot be negative"):
         allocate_hours(lines=DACCOM_HOURS, funded_hours=D(-1))
-
-
-def test_line_with_both_fixed_hours_and_meetings_is_refused():
-    line = HoursLine(label="X", hours=D(10), meetings=1, hours_each=D(1), attendees=1)
-
-    with pytest.raises(FinanceInputError, match="not both"):
-        line_hours(line=line)
-
-
-def test_line_with_meetings_but_no_attendees_is_refused():
-    line = HoursLine(label="X", meetings=16, hours_each=D("1.25"))
-
-    with pytest.raises(FinanceInputError, match="all of the meetings"):
-        line_hours(line=line)
 
 
 # --------------------------------------------------------------------------------------------
