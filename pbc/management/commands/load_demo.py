@@ -37,7 +37,12 @@ class Command(BaseCommand):
 
 def _plan_loaders():
     from plans import demo as plans_demo
+    from plans import participation_demo
     from signoff import demo as signoff_demo
 
     # The reviewers' comments anchor in the plans' text, so they load after the plans.
-    return [plans_demo.load_plans, signoff_demo.load_demo_comments]
+    return [
+        plans_demo.load_plans,
+        participation_demo.load_demo_participation,
+        signoff_demo.load_demo_comments,
+    ]
