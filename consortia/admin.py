@@ -135,10 +135,10 @@ class ConsortiumAdmin(AdministeredByRole, admin.ModelAdmin):
 @admin.register(Practice)
 class PracticeAdmin(AdministeredByRole, admin.ModelAdmin):
     form = PracticeForm
-    fields = ("consortium", "name", "code", "list_size", "sites", "is_demo", "position")
-    list_display = ("name", "code", "consortium", "list_size")
+    fields = ("consortium", "name", "code", "list_size", "lead", "sites", "is_demo", "position")
+    list_display = ("name", "code", "consortium", "list_size", "lead")
     list_filter = ("consortium__commissioner", "consortium")
-    list_select_related = ("consortium",)
+    list_select_related = ("consortium", "lead")
     search_fields = ("name", "code")
 
 

@@ -78,12 +78,28 @@ class Practice(models.Model):
         default=False, help_text="Invented for the demo: the source documents name no practice."
     )
     position = models.PositiveIntegerField(default=0)
+    lead = models.ForeignKey(
+        "User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices_led",
+        verbose_name="practice lead",
+        help_text="The consortium's person who confirms the practice's participation in a plan.",
+    )
 
     class Meta:
         ordering = ["consortium", "position", "name"]
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def clean(self):
+        # Only someone of the practice's own consortium speaks for it (docs/decisions/0435).
+        if self.lead_id and self.lead.consortium_id != self.consortium_id:
+            raise ValidationError(
+                {"lead": "Choose a person of this practice's consortium as its lead."}
+            )
 
 
 class OfAnOrganisation:

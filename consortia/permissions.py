@@ -30,6 +30,8 @@ class Perm(enum.StrEnum):
     ADMINISTER = "consortia.administer"
     MANAGE_PEOPLE = "consortia.manage_people"
     ASSIGN_SECTIONS = "consortia.assign_sections"
+    CONFIRM_PARTICIPATION = "consortia.confirm_participation"
+    RECORD_PARTICIPATION = "consortia.record_participation"
 
 
 def consortium_of(obj) -> Consortium | None:
@@ -75,6 +77,14 @@ is_pct_member = has_role(*User.COMMISSIONER_ROLES)
 is_site_admin = has_role(Role.SITE_ADMIN)
 
 consortium_member_here = is_consortium_member & in_own_consortium
+
+
+@rules.predicate
+def leads_the_practice(user, practice):
+    """``practice`` is a Practice or anything with its ``lead_id`` (a page's standing row)."""
+    return practice is not None and practice.lead_id is not None and practice.lead_id == user.pk
+
+
 pct_member_here = is_pct_member & in_own_commissioner
 
 
@@ -112,6 +122,10 @@ RULES = {
     | is_site_admin,
     # The consortium's chair or an editor gives its parts to its people (docs/decisions/0434).
     Perm.ASSIGN_SECTIONS: consortium_member_here,
+    # A practice's named lead confirms it signed in; the PCT records a practice's letter
+    # (docs/decisions/0435).
+    Perm.CONFIRM_PARTICIPATION: is_consortium_member & leads_the_practice,
+    Perm.RECORD_PARTICIPATION: pct_member_here,
 }
 
 for _perm, _predicate in RULES.items():

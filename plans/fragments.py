@@ -25,6 +25,7 @@ import json
 from functools import cache
 
 from django.conf import settings
+from django.core.cache import caches
 from django.forms.models import model_to_dict
 
 from .kinds.base import KindContext
@@ -64,7 +65,8 @@ def context_digest(context: KindContext) -> str:
 
 def question_key(row, plan, *, context: str) -> str:
     """The cache key of ``row``'s block (plans.presenters.QuestionRow), or "" when it must be
-    rendered afresh."""
+    rendered afresh. It needs only the stored answer and the reader's right to edit it, so a
+    page works out the block's figures and form only when the key is missing."""
     if getattr(row.form, "is_bound", False):
         return ""
     answer = row.answer
@@ -86,6 +88,12 @@ def question_key(row, plan, *, context: str) -> str:
         "last_changed": row.last_changed,
         "context": context,
         "edit": None if row.edit is None else [bool(row.edit), row.edit.reason],
-        "form": row.form is not None,
+        # Its answer form, offered when there is an answer the reader may edit.
+        "form": answer is not None and bool(row.edit),
     }
     return fragment_key("question", shown)
+
+
+def cached_blocks(keys) -> dict[str, str]:
+    """The blocks already in the cache under ``keys`` (one round trip to Redis for a page)."""
+    return caches["default"].get_many([key for key in keys if key])

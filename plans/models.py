@@ -383,6 +383,7 @@ class PlanEvent(AppendOnly, AuditChained):
         SIGNATURES_VOIDED = "signatures_voided", "Signatures voided"
         PDF_READY = "pdf_ready", "Signed PDF ready"
         EXPORT = "export", "Signed PDF downloaded"
+        PARTICIPATION = "participation", "Practice participation"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -516,3 +517,38 @@ class Assignment(models.Model):
     @property
     def section(self) -> TemplatePart | TemplateQuestion:
         return self.part if self.part_id else self.question
+
+
+class Participation(AppendOnly):
+    """A practice confirming, or withdrawing from, its part in a plan: by its lead signing in, or
+    a PCT user recording the practice's letter with its date. Only ever added; the newest
+    record of a practice is where it stands (docs/decisions/0435)."""
+
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Means(models.TextChoices):
+        SIGNED_IN = "signed_in", "by its practice lead, signed in"
+        WRITTEN = "written", "in writing, recorded by the PCT"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="participations")
+    practice = models.ForeignKey(
+        "consortia.Practice", on_delete=models.PROTECT, related_name="participations"
+    )
+    state = models.CharField(max_length=16, choices=State.choices)
+    means = models.CharField(max_length=16, choices=Means.choices)
+    on = models.DateField(help_text="The day the practice confirmed or withdrew.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["plan", "practice", "-recorded_at"], name="participation_latest")
+        ]
+
+    def __str__(self):
+        return f"{self.practice} {self.get_state_display().lower()} on {self.on}"

@@ -68,21 +68,30 @@ def part_page(user, plan: Plan, part_key: str) -> PartPage | None:
 
 
 def _question_rows(user, plan, part, answers):
+    """The part's questions; a block found in the cache is shown as it is, so its figures and
+    answer form are worked out only for the blocks that are missing (plans.fragments)."""
     rows = []
     context = selectors.kind_context(plan)
     context_digest = fragments.context_digest(context)
     for question in part.questions.all():
         answer = answers.get(question.pk)
-        row = presenters.question_row(question, answer, plan, context=context)
+        row = presenters.task_row(question, answer, plan)
+        row.last_changed = presenters.last_changed(answer)
         if answer is not None:
             row.edit = may_edit_answer(user, plan, question)
-            if row.edit:
-                row.form = AnswerForm(
-                    question=question,
-                    initial={"base_version": answer.version, "text": answer.text},
-                )
         row.fragment_key = fragments.question_key(row, plan, context=context_digest)
         rows.append(row)
+    cached = fragments.cached_blocks(row.fragment_key for row in rows)
+    for row in rows:
+        row.fragment_html = cached.get(row.fragment_key)
+        if row.fragment_html is not None:
+            continue
+        presenters.present_answer(row, plan, context=context)
+        if row.edit:
+            row.form = AnswerForm(
+                question=row.question,
+                initial={"base_version": row.answer.version, "text": row.answer.text},
+            )
     return rows
 
 

@@ -66,6 +66,8 @@ class QuestionRow:
     structured: dict = field(default_factory=dict)
     #: the cache key of its block (plans.fragments); "" renders it afresh
     fragment_key: str = ""
+    #: its block as read from the cache under ``fragment_key``, or None to render it
+    fragment_html: str | None = None
     #: what is inconsistent in the saved answer (kept as a draft; stops submission)
     warnings: list = field(default_factory=list)
     #: the assignment of the question to a person, if any (plans.assignments)
@@ -107,27 +109,32 @@ def question_row(
 ) -> QuestionRow:
     """One question as a page shows it; ``data`` is figures the editor posted but not saved,
     ``context`` what its kind may know of the plan (plans.selectors.kind_context)."""
+    row = task_row(question, answer, plan)
+    row.last_changed = last_changed(answer)
+    present_answer(row, plan, context=context, data=data)
+    return row
+
+
+def present_answer(
+    row: QuestionRow, plan: Plan, *, context: KindContext, data: dict | None = None
+) -> None:
+    """Fills in ``row``'s tables, figures and warnings: the costly part of a question's block,
+    which the part page works out only when the block is not already in the cache."""
+    question, answer = row.question, row.answer
     kind = (
         structured.kind_for(question)
         if question.kind in structured.KINDS or question.kind == "table"
         else None
     )
-    structured_template, structured_context, warnings = "", {}, []
     if kind is not None:
-        structured_template = kind.template_name
         figures = data if data is not None else kind.value_of(answer)
-        structured_context = kind.present(figures, context=context)
+        row.structured_template = kind.template_name
+        row.structured = kind.present(figures, context=context)
         if question.kind in structured.KINDS and answer is not None and answer.data:
-            warnings = kind.warnings(answer.data, context=context)
-    row = task_row(question, answer, plan)
-    row.last_changed = last_changed(answer)
+            row.warnings = kind.warnings(answer.data, context=context)
     row.table_rows = content.table_rows(
         question, answer.rows if answer is not None else [], plan_id=plan.pk
     )
-    row.structured_template = structured_template
-    row.structured = structured_context
-    row.warnings = warnings
-    return row
 
 
 @dataclass

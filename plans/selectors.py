@@ -1,12 +1,21 @@
 """Reads of plans, always through the user's scope (consortia.selectors)."""
 
-from django.db.models import Prefetch, Q, QuerySet, TextField
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
 
+from consortia.models import Practice
 from consortia.selectors import consortia_visible_to
 
-from .kinds.base import KindContext
-from .models import HAS_WORDS, Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
+from .kinds.base import KindContext, PracticeStanding
+from .models import (
+    HAS_WORDS,
+    Answer,
+    Participation,
+    Plan,
+    PlanTemplate,
+    TemplatePart,
+    TemplateQuestion,
+)
 from .presenters import completed_by_label
 from .structured import KINDS, kind_for
 from .workflow import TRANSITIONS, Action
@@ -123,10 +132,42 @@ def kind_context(plan: Plan, *, siblings: dict[str, dict] | None = None) -> Kind
         for kind, data in rows:
             siblings.setdefault(kind, data or {})
     consortium = plan.consortium
+    participation = practice_standings(plan)
     return KindContext(
         period=plan.period,
         declared_population=consortium.declared_population,
         commissioner=consortium.commissioner.slug,
         siblings=siblings,
-        practices=tuple(consortium.practices.order_by("name").values_list("name", flat=True)),
+        practices=tuple(sorted(standing.name for standing in participation)),
+        participation=participation,
+    )
+
+
+def practice_standings(plan: Plan) -> tuple[PracticeStanding, ...]:
+    """The consortium's practices in its order, each with its newest participation record in
+    the plan, in one query (docs/decisions/0435)."""
+    newest = Participation.objects.filter(plan_id=plan.pk, practice_id=OuterRef("pk")).order_by(
+        "-recorded_at", "-pk"
+    )
+    rows = Practice.objects.filter(consortium_id=plan.consortium_id).annotate(
+        state=Subquery(newest.values("state")[:1]),
+        means=Subquery(newest.values("means")[:1]),
+        on=Subquery(newest.values("on")[:1]),
+        recorded_by=Subquery(newest.values("recorded_by__full_name")[:1]),
+    )
+    return tuple(
+        PracticeStanding(
+            practice_id=row["pk"],
+            name=row["name"],
+            code=row["code"],
+            list_size=row["list_size"],
+            lead_id=row["lead_id"],
+            state=row["state"] or "",
+            means=row["means"] or "",
+            on=row["on"],
+            recorded_by=row["recorded_by"] or "",
+        )
+        for row in rows.values(
+            "pk", "name", "code", "list_size", "lead_id", "state", "means", "on", "recorded_by"
+        )
     )

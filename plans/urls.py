@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import assignment_views, views, word_views
+from . import assignment_views, participation_views, views, word_views
 
 question_urls = [
     path("", views.answer_edit, name="answer_edit"),
@@ -12,6 +12,7 @@ question_urls = [
 plan_urls = [
     path("questions/<slug:question_key>/", include(question_urls)),
     path("assign/", assignment_views.plan_assign, name="plan_assign"),
+    path("participation/", participation_views.plan_participation, name="plan_participation"),
     path("ready/", views.plan_ready, name="plan_ready"),
     path("export.json", views.plan_export_json, name="plan_export_json"),
     path("move/<int:template_id>/", views.plan_move, name="plan_move"),

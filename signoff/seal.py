@@ -14,17 +14,27 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import cached_property, lru_cache
 from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.conf import settings
-from pyhanko.keys import load_cert_from_pemder
+from pyhanko.keys import (
+    load_cert_from_pemder,
+    load_certs_from_pemder_data,
+    load_private_key_from_pemder_data,
+)
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import SignatureCoverageLevel, async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 FIELD_NAME = "PlanSeal"
 DEVELOPMENT_SUBJECT = "PBC Plans development seal (not for production)"
@@ -42,7 +52,39 @@ def certificate_path() -> Path:
     return Path(settings.PDF_SEAL_CERT_PATH)
 
 
+class _SealSigner(signers.SimpleSigner):
+    """pyHanko's in-memory signer, with the private key parsed once.
+
+    ``SimpleSigner.sign_raw`` parses the key again (and, for RSA, checks it: about 0.17 s for
+    a 3072-bit key) on every call, and a seal signs twice (the size estimate, then the real
+    signature): that was most of the seal's cost. The mechanisms a seal key can have are
+    signed here with the key parsed once; anything else falls back to pyHanko's own code.
+    """
+
+    @cached_property
+    def _private_key(self):
+        # Checked when the signer was loaded (load_private_key_from_pemder_data): not again.
+        return serialization.load_der_private_key(
+            self.signing_key.dump(), password=None, unsafe_skip_rsa_key_validation=True
+        )
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism.signature_algo == "rsassa_pkcs1v15":
+            return self._private_key.sign(data, PKCS1v15(), hash_algorithm)
+        if mechanism.signature_algo == "ecdsa":
+            return self._private_key.sign(data, ECDSA(hash_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 def _signer() -> signers.SimpleSigner:
+    """The signer of the files ``PDF_SEAL_KEY_PATH`` and ``PDF_SEAL_CERT_PATH`` hold now.
+
+    Both files are read on every seal (a few kilobytes); parsing them is cached by their
+    contents, so a rotated key or certificate is used at once, even at the same path and
+    within the file system's timestamp resolution.
+    """
     key, certificate = key_path(), certificate_path()
     for path, what in ((key, "key"), (certificate, "certificate")):
         if not path.is_file():
@@ -52,10 +94,22 @@ def _signer() -> signers.SimpleSigner:
                 "PDF_SEAL_KEY_PATH and PDF_SEAL_CERT_PATH to the deployment's files."
             )
     passphrase = settings.PDF_SEAL_KEY_PASSPHRASE.encode() or None
-    signer = signers.SimpleSigner.load(str(key), str(certificate), key_passphrase=passphrase)
-    if signer is None:
-        raise SealUnavailable(f"The PDF seal's key or certificate could not be read ({key}).")
-    return signer
+    try:
+        return _parsed_signer(key.read_bytes(), certificate.read_bytes(), passphrase)
+    except (ValueError, TypeError) as error:
+        raise SealUnavailable(
+            f"The PDF seal's key or certificate could not be read ({key}): {type(error).__name__}."
+        ) from None
+
+
+@lru_cache(maxsize=4)
+def _parsed_signer(key: bytes, certificate: bytes, passphrase: bytes | None) -> _SealSigner:
+    [signing_certificate] = load_certs_from_pemder_data(certificate)
+    return _SealSigner(
+        signing_cert=signing_certificate,
+        signing_key=load_private_key_from_pemder_data(key, passphrase=passphrase),
+        cert_registry=SimpleCertificateStore(),
+    )
 
 
 def _run(coroutine_function, /, *args, **kwargs):

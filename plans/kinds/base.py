@@ -17,6 +17,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..errors import AnswerInvalid
@@ -172,6 +173,27 @@ def blank(mapping: dict, keys) -> bool:
 
 
 @dataclass(frozen=True)
+class PracticeStanding:
+    """Where one of the consortium's practices stands in the plan: its newest participation
+    record, or none (docs/decisions/0435)."""
+
+    practice_id: int
+    name: str
+    code: str
+    list_size: int | None
+    lead_id: int | None
+    #: "confirmed", "withdrawn", or "" when nothing is recorded
+    state: str = ""
+    means: str = ""
+    on: date | None = None
+    recorded_by: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.state == "confirmed"
+
+
+@dataclass(frozen=True)
 class KindContext:
     """What a kind may know of the plan around its answer, passed in explicitly (built once
     per plan by ``plans.selectors.kind_context``): the plan year, the consortium's declared
@@ -185,6 +207,8 @@ class KindContext:
     siblings: Mapping[str, dict] | None = None
     #: the consortium's practices by name, the choices of a table's practice column
     practices: tuple[str, ...] = ()
+    #: where each practice stands in the plan, in the consortium's order
+    participation: tuple[PracticeStanding, ...] = ()
 
     def sibling(self, kind: str) -> dict:
         return (self.siblings or {}).get(kind) or {}

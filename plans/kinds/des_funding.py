@@ -18,6 +18,7 @@ from .base import (
     Kind,
     KindContext,
     Parameter,
+    PracticeStanding,
     blank,
     decimal,
     refused,
@@ -141,8 +142,31 @@ class DesFundingKind(Kind):
         fixed = self.fixed(name)
         return finance.format_percentage(fixed, places=2).replace(".00%", "%") if fixed else ""
 
+    def payments(self, value, *, context: KindContext) -> list[tuple[PracticeStanding, Decimal]]:
+        """Each practice with what is paid direct to it: its list size times the rate times
+        the practices' share when it has confirmed, else nothing (docs/decisions/0436)."""
+        if not value:
+            return []
+        rate = Decimal(value["rate_per_patient"])
+        share = Decimal(value["practices_share_percent"])
+        return [
+            (
+                standing,
+                finance.des_funding(
+                    population=standing.list_size,
+                    rate_per_patient=rate,
+                    practices_share_percent=share,
+                ).to_practices
+                if standing.confirmed and standing.list_size
+                else finance.ZERO,
+            )
+            for standing in context.participation
+        ]
+
     def figures(self, value, *, context: KindContext) -> dict:
-        """The funding for the declared population and its split, or {} before it is given."""
+        """The funding for the declared population and its split, or {} before it is given;
+        once any practice's participation is recorded, what each confirmed practice is paid
+        too, so a confirmation that moves a figure is in what is signed (decision 0437)."""
         if not value:
             return {}
         result = finance.des_funding(
@@ -150,7 +174,7 @@ class DesFundingKind(Kind):
             rate_per_patient=Decimal(value["rate_per_patient"]),
             practices_share_percent=Decimal(value["practices_share_percent"]),
         )
-        return {
+        return self._confirmed_figures(value, context=context) | {
             "population": result.population,
             "rate_per_patient": result.rate_per_patient,
             "total": result.total,
@@ -158,6 +182,26 @@ class DesFundingKind(Kind):
             "to_practices": result.to_practices,
             "pct_share_percent": finance.HUNDRED - result.split.practices_share_percent,
             "held_by_pct": result.held_by_pct,
+        }
+
+    def _confirmed_figures(self, value, *, context: KindContext) -> dict:
+        if not any(standing.state for standing in context.participation):
+            # A plan with no record hashes as it did before confirmations were counted.
+            return {}
+        payments = self.payments(value, context=context)
+        confirmed = [(standing, amount) for standing, amount in payments if standing.confirmed]
+        return {
+            "confirmed_practices": [
+                {
+                    "code": standing.code,
+                    "list_size": standing.list_size,
+                    "on": standing.on,
+                    "to_practice": amount,
+                }
+                for standing, amount in confirmed
+            ],
+            "confirmed_population": sum(s.list_size or 0 for s, _amount in confirmed),
+            "to_confirmed_practices": sum((amount for _s, amount in confirmed), finance.ZERO),
         }
 
     def present(self, data, *, context: KindContext):
@@ -197,5 +241,38 @@ class DesFundingKind(Kind):
                 pct_display=finance.format_money(result["held_by_pct"]),
                 pct_compact=finance.format_compact_money(result["held_by_pct"]),
                 pct_share=finance.format_percentage(result["pct_share_percent"]),
+                participation=participation_rows(self.payments(cleaned, context=context)),
             )
         return figures
+
+
+def participation_rows(payments: list[tuple[PracticeStanding, Decimal]]) -> dict:
+    """The practices as a page or the PDF lists them: each with its list size, where it
+    stands and what it is paid, and the totals over the confirmed ones."""
+    confirmed = [(standing, amount) for standing, amount in payments if standing.confirmed]
+    return {
+        "rows": [
+            {
+                "name": standing.name,
+                "code": standing.code,
+                "list_size": f"{standing.list_size:,}" if standing.list_size else "Not known",
+                "standing": standing_text(standing),
+                "confirmed": standing.confirmed,
+                "amount": finance.format_money(amount) if standing.confirmed else "",
+            }
+            for standing, amount in payments
+        ],
+        "confirmed_count": len(confirmed),
+        "count": len(payments),
+        "confirmed_population": f"{sum(s.list_size or 0 for s, _a in confirmed):,}",
+        "total": finance.format_money(sum((amount for _s, amount in confirmed), finance.ZERO)),
+    }
+
+
+def standing_text(standing: PracticeStanding) -> str:
+    """ "Confirmed on 3 March 2007 by Dr Ann Lee", "Withdrawn on ...", or "Not confirmed"."""
+    if not standing.state:
+        return "Not confirmed"
+    verb = "Confirmed" if standing.confirmed else "Withdrawn"
+    how = "in writing, recorded by" if standing.means == "written" else "by"
+    return f"{verb} on {standing.on:%-d %B %Y} {how} {standing.recorded_by}"

@@ -47,9 +47,10 @@ def headings_from(html: str, top: int) -> str:
 
 
 class CachedFragmentNode(template.Node):
-    def __init__(self, key, nodelist):
+    def __init__(self, key, nodelist, html=None):
         self.key = key
         self.nodelist = nodelist
+        self.html = html
 
     def render(self, context):
         from django.core.cache import cache
@@ -59,27 +60,34 @@ class CachedFragmentNode(template.Node):
         key = self.key.resolve(context)
         if not key:
             return self.nodelist.render(context)
-        html = cache.get(key)
+        html = self.html.resolve(context) if self.html is not None else None
+        if html is None:
+            html = cache.get(key)
         if html is None:
             with context.push(csrf_hole=True):
                 html = str(self.nodelist.render(context))
             cache.set(key, html, FRAGMENT_SECONDS)
-        # The hole comes before anything of the answer's, and the answer's HTML is sanitised
-        # (no comments survive), so only the hole is filled.
-        return mark_safe(html.replace(CSRF_HOLE, csrf_input(context), 1))  # noqa: S308
+        if context.get("csrf_hole"):
+            return mark_safe(html)  # noqa: S308 - inside a block being cached: holes stay holes
+        # Nothing a person wrote can make a hole: an answer's HTML is sanitised (no HTML
+        # comments survive) and a comment's text is escaped, so only the holes are filled.
+        return mark_safe(html.replace(CSRF_HOLE, csrf_input(context)))  # noqa: S308
 
 
 @register.tag
 def cached_fragment(parser, token):
-    """``{% cached_fragment key %}...{% endcached_fragment %}``: the block from the cache under
-    ``key`` (plans.fragments.question_key), rendered and kept there when missing; an empty key
-    renders it afresh. Inside, ``{% csrf_field %}`` leaves a hole this fills per response."""
+    """``{% cached_fragment key [html] %}...{% endcached_fragment %}``: the block from the cache
+    under ``key`` (plans.fragments.question_key), rendered and kept there when missing; an empty
+    key renders it afresh. ``html`` is the block when the page has already read it from the cache
+    (plans.fragments.cached_blocks). Inside, ``{% csrf_field %}`` leaves a hole this fills per
+    response."""
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("cached_fragment takes one key")
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError("cached_fragment takes a key and the html read")
     nodelist = parser.parse(("endcached_fragment",))
     parser.delete_first_token()
-    return CachedFragmentNode(parser.compile_filter(bits[1]), nodelist)
+    html = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    return CachedFragmentNode(parser.compile_filter(bits[1]), nodelist, html)
 
 
 def csrf_input(context) -> str:

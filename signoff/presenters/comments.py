@@ -1,6 +1,6 @@
 """What the part page shows of review comments, worked out here so templates only lay it out."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.utils.timezone import localtime
@@ -84,6 +84,9 @@ class CommentBlock:
     #: the cache key of the form's markup (plans.fragments): the same for every reader with
     #: the same choices, with the CSRF token left out
     form_key: str = ""
+    #: the cache key of the whole block: a digest of the threads as this reader sees them and
+    #: of what they may do, so a reader is served only markup made of what they may see
+    key: str = ""
 
     @property
     def open_count(self) -> int:
@@ -191,4 +194,36 @@ def comment_threads(
     for block in [*blocks.values(), guidance]:
         if block is not None:
             block.threads.sort(key=lambda thread: thread.resolved)
+            block.key = fragment_key(
+                "comments",
+                [
+                    plan.pk,
+                    block.anchor,
+                    block.label,
+                    block.target,
+                    block.target_key,
+                    block.form_key,
+                    may_comment,
+                    may_keep_internal,
+                    settings.COMMISSIONER_WORD,
+                    [_shown(thread) for thread in block.threads],
+                ],
+            )
     return PartComments(questions=blocks, guidance=guidance)
+
+
+def _shown(thread: ThreadView) -> list:
+    """Everything of a thread its markup shows (the reply form only by whether there is one)."""
+    return [
+        asdict(thread.comment),
+        thread.quote,
+        thread.outdated,
+        thread.internal,
+        thread.resolved,
+        thread.resolved_text,
+        [asdict(reply) for reply in thread.replies],
+        thread.may_reply,
+        thread.may_resolve,
+        thread.may_reopen,
+        thread.reply_form is not None,
+    ]

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from consortia.models import User
-from plans import services
+from plans import presenters, services
 from plans.models import Answer, TemplateQuestion
 from signoff import services as review_services
 from tests import services as test_services
@@ -157,3 +157,84 @@ def test_an_edit_through_one_process_shows_at_once_through_another(plan, editor)
         assert response.status_code == 200
 
         assert "Saved through the other" in part_page(reader, plan)
+
+
+def test_a_block_found_in_the_cache_is_shown_without_working_out_its_figures_or_form(
+    plan, editor, monkeypatch
+):
+    client = signed_in(editor)
+    first = part_page(client, plan)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a cached block's figures were worked out again")
+
+    monkeypatch.setattr(presenters, "present_answer", refused)
+    again = part_page(client, plan)
+
+    assert answer_forms(again) and len(answer_forms(again)) == len(answer_forms(first))
+
+
+def test_an_edit_works_out_only_the_changed_blocks_figures_again(plan, editor, monkeypatch):
+    client = signed_in(editor)
+    part_page(client, plan)
+    presented = []
+    present_answer = presenters.present_answer
+    monkeypatch.setattr(
+        presenters,
+        "present_answer",
+        lambda row, *args, **kwargs: (
+            presented.append(row.question.key) or present_answer(row, *args, **kwargs)
+        ),
+    )
+
+    save(plan, editor, "<p>Only this one changed</p>")
+    page = part_page(client, plan)
+
+    assert presented == [first_question(plan).key]
+    assert "Only this one changed" in page
+
+
+# --- Each question's comment block (signoff.presenters.comments: CommentBlock.key) ---------
+
+
+def comment_on_first_question(plan, user, body, **kwargs):
+    return review_services.comment_add(
+        plan=plan, user=user, body=body, question=first_question(plan), **kwargs
+    )
+
+
+def test_a_pct_only_comment_never_reaches_a_consortium_reader_from_the_cache(plan, editor):
+    lead = person(Role.PCT_LEAD, plan)
+    comment_on_first_question(plan, lead, "Kept inside the PCT", visibility="internal")
+    assert "Kept inside the PCT" in part_page(signed_in(lead), plan)
+
+    page = part_page(signed_in(editor), plan)
+
+    assert "Kept inside the PCT" not in page
+
+
+def test_a_reply_and_a_resolve_show_at_once_in_a_cached_comment_block(plan, editor):
+    client = signed_in(editor)
+    thread = comment_on_first_question(plan, editor, "Is this figure right?")
+    part_page(client, plan)
+
+    review_services.comment_reply(thread=thread, user=editor, body="Checked: it is")
+    assert "Checked: it is" in part_page(client, plan)
+
+    review_services.comment_resolve(thread=thread, user=editor)
+    assert "Resolved by" in part_page(client, plan)
+
+
+def test_every_form_in_a_cached_comment_block_carries_the_readers_own_csrf_token(plan, editor):
+    other = person(Role.CONSORTIUM_EDITOR, plan)
+    comment_on_first_question(plan, editor, "A thread to reply to")
+    first, second = signed_in(editor), signed_in(other)
+    part_page(first, plan)
+
+    page = part_page(second, plan)
+
+    assert "pbc:csrf-token" not in page
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) >= 3  # the answer form, the reply and the resolve forms
+    secret = second.cookies["csrftoken"].value
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}

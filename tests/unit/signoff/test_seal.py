@@ -155,6 +155,44 @@ def test_a_pdf_sealed_with_the_made_certificate_verifies(plain_pdf, tmp_path, se
     assert seal.verify_pdf(seal.seal_pdf(plain_pdf, reason="r", location="l")).valid
 
 
+def test_a_key_replaced_at_the_same_path_seals_the_next_pdf_at_once(plain_pdf, tmp_path, settings):
+    settings.PDF_SEAL_KEY_PATH = tmp_path / "key.pem"
+    settings.PDF_SEAL_CERT_PATH = tmp_path / "certificate.pem"
+    call_command("make_seal_certificate", stdout=StringIO())
+    first = seal.verify_pdf(seal.seal_pdf(plain_pdf, reason="r", location="l"))
+
+    # Rewritten in place within moments: the same paths, and likely the same timestamps.
+    call_command("make_seal_certificate", force=True, stdout=StringIO())
+    second = seal.verify_pdf(seal.seal_pdf(plain_pdf, reason="r", location="l"))
+
+    assert first.valid and second.valid
+    assert second.signer_fingerprint == seal.fingerprint(seal.our_certificate())
+    assert second.signer_fingerprint != first.signer_fingerprint
+
+
+def test_sealing_again_with_the_same_files_reads_the_key_once(plain_pdf, tmp_path, settings):
+    settings.PDF_SEAL_KEY_PATH = tmp_path / "key.pem"
+    settings.PDF_SEAL_CERT_PATH = tmp_path / "certificate.pem"
+    call_command("make_seal_certificate", stdout=StringIO())
+    seal.seal_pdf(plain_pdf, reason="r", location="l")
+    parsed_before = seal._parsed_signer.cache_info().misses
+
+    sealed_again = seal.seal_pdf(plain_pdf, reason="r", location="l")
+
+    assert seal._parsed_signer.cache_info().misses == parsed_before
+    assert seal.verify_pdf(sealed_again).valid
+
+
+def test_a_key_that_is_not_a_key_makes_the_seal_unavailable(plain_pdf, tmp_path, settings):
+    settings.PDF_SEAL_KEY_PATH = tmp_path / "key.pem"
+    settings.PDF_SEAL_CERT_PATH = tmp_path / "certificate.pem"
+    call_command("make_seal_certificate", stdout=StringIO())
+    settings.PDF_SEAL_KEY_PATH.write_bytes(b"-----BEGIN PRIVATE KEY-----\nnot a key\n")
+
+    with pytest.raises(seal.SealUnavailable, match="could not be read"):
+        seal.seal_pdf(plain_pdf, reason="x", location="y")
+
+
 def test_production_refuses_to_start_without_the_seal_paths():
     env = {
         key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PDF_"))

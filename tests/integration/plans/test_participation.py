@@ -1,0 +1,224 @@
+"""Practices confirming participation, on PostgreSQL: the services and who may use them, the
+DES payment following the confirmations on the page and in the PDF, the signed figures, and
+the page's query budget (plans/participation.py, docs/decisions/0435-0438)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from consortia.models import Practice, User
+from plans import participation, round_selectors, selectors
+from plans.errors import AnswerInvalid
+from plans.models import Participation, PlanEvent
+from signoff import pdf
+from signoff.canonical import content_sha256
+from tests.factories import PracticeFactory, UserFactory
+from tests.integration.signoff.pdf_helpers import pdf_text
+from tests.plan_factories import demo_daccom_plan, plan_with_questions
+from tests.queries import page_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def lead_of(practice: Practice, **kwargs) -> User:
+    lead = UserFactory(
+        consortium=practice.consortium, full_name=f"Lead of {practice.name}", **kwargs
+    )
+    practice.lead = lead
+    practice.save(update_fields=["lead"])
+    return lead
+
+
+def pct_user(plan, role=User.Role.PCT_LEAD) -> User:
+    return UserFactory(role=role, commissioner=plan.consortium.commissioner, full_name="PCT Lead")
+
+
+def small_plan(practices: int = 3):
+    plan = plan_with_questions()
+    for position in range(practices):
+        PracticeFactory(
+            consortium=plan.consortium, list_size=1000 * (position + 1), position=position
+        )
+    return plan
+
+
+def standing(plan, practice):
+    return next(s for s in selectors.practice_standings(plan) if s.practice_id == practice.pk)
+
+
+def confirm_first(plan, practices, by):
+    for practice in practices:
+        participation.participation_record_written(
+            plan=plan, practice=practice, confirmed_on=round_selectors.today(), user=by
+        )
+
+
+# --- the services ----------------------------------------------------------------------------
+
+
+def test_a_practice_lead_confirms_and_the_plan_log_records_it():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    lead = lead_of(practice)
+    participation.participation_confirm(plan=plan, practice=practice, user=lead)
+    now = standing(plan, practice)
+    assert (now.state, now.means, now.on) == ("confirmed", "signed_in", round_selectors.today())
+    event = plan.events.get(kind=PlanEvent.Kind.PARTICIPATION)
+    assert event.actor == lead and practice.name in event.comment
+
+
+def test_a_written_confirmation_dated_in_the_future_is_refused_with_the_date():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    tomorrow = round_selectors.today() + timedelta(days=1)
+    with pytest.raises(AnswerInvalid, match="is in the future: enter the date on the practice's"):
+        participation.participation_record_written(
+            plan=plan, practice=practice, confirmed_on=tomorrow, user=pct_user(plan)
+        )
+    assert not Participation.objects.exists()
+
+
+def test_withdrawal_is_a_record_with_its_date_and_reconfirming_adds_another():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    pct = pct_user(plan)
+    letter = round_selectors.today() - timedelta(days=10)
+    participation.participation_record_written(
+        plan=plan, practice=practice, confirmed_on=letter, user=pct
+    )
+    withdrawn = round_selectors.today() - timedelta(days=2)
+    participation.participation_withdraw(
+        plan=plan, practice=practice, withdrawn_on=withdrawn, user=pct
+    )
+    assert (standing(plan, practice).state, standing(plan, practice).on) == ("withdrawn", withdrawn)
+    lead = lead_of(practice)
+    participation.participation_confirm(plan=plan, practice=practice, user=lead)
+    assert standing(plan, practice).confirmed
+    history = list(Participation.objects.filter(plan=plan).values_list("state", "on"))
+    assert history == [
+        ("confirmed", round_selectors.today()),
+        ("withdrawn", withdrawn),
+        ("confirmed", letter),
+    ]
+    with pytest.raises(Exception, match="cannot be deleted"):
+        Participation.objects.first().delete()
+
+
+def test_withdrawing_a_practice_that_never_confirmed_is_refused():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    with pytest.raises(AnswerInvalid, match="has not confirmed"):
+        participation.participation_withdraw(plan=plan, practice=practice, user=lead_of(practice))
+
+
+def test_the_lead_of_another_practice_cannot_confirm():
+    plan = small_plan()
+    mine, other = plan.consortium.practices.all()[:2]
+    lead = lead_of(mine)
+    with pytest.raises(PermissionDenied, match="practice's own lead"):
+        participation.participation_confirm(plan=plan, practice=other, user=lead)
+    with pytest.raises(PermissionDenied):
+        participation.participation_withdraw(plan=plan, practice=other, user=lead)
+
+
+def test_a_consortium_editor_cannot_record_a_written_confirmation():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    editor = UserFactory(consortium=plan.consortium)
+    with pytest.raises(PermissionDenied, match="PCT's staff"):
+        participation.participation_record_written(
+            plan=plan, practice=practice, confirmed_on=round_selectors.today(), user=editor
+        )
+
+
+def test_another_pcts_lead_cannot_record_a_written_confirmation():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    stranger = UserFactory(role=User.Role.PCT_LEAD, full_name="Elsewhere")
+    with pytest.raises(PermissionDenied):
+        participation.participation_record_written(
+            plan=plan, practice=practice, confirmed_on=round_selectors.today(), user=stranger
+        )
+
+
+def test_a_practice_of_another_consortium_is_refused():
+    plan = small_plan()
+    elsewhere = PracticeFactory()
+    with pytest.raises(AnswerInvalid, match="is not one of"):
+        participation.participation_record_written(
+            plan=plan, practice=elsewhere, confirmed_on=round_selectors.today(), user=pct_user(plan)
+        )
+
+
+def test_a_form_without_the_des_question_still_lists_the_practices(client):
+    plan = small_plan()
+    pct = pct_user(plan)
+    first = plan.consortium.practices.first()
+    confirm_first(plan, [first], pct)
+    client.force_login(pct)
+    text = " ".join(client.get(f"/plans/{plan.pk}/participation/").content.decode().split())
+    assert "1 of 3 confirmed" in text
+    assert text.count("Not confirmed") == 2
+    assert "Paid direct" not in text
+
+
+# Session and user, the plan, the DES question, the answers, the practices with their newest
+# records (one query), the messages: none per practice.
+PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("practices", [3, 19])
+def test_the_participation_page_costs_the_same_for_3_or_19_practices(client, practices):
+    plan = small_plan(practices)
+    pct = pct_user(plan)
+    confirm_first(plan, plan.consortium.practices.all()[:2], pct)
+    client.force_login(pct)
+    assert page_queries(client, f"/plans/{plan.pk}/participation/") == PAGE_QUERIES
+
+
+# --- DacCom: 12 of 19 confirmed --------------------------------------------------------------
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def draft_pdf_text(plan) -> str:
+    rendered = pdf.render_plan_pdf(
+        plan=plan,
+        signatures=[],
+        content_sha256="0" * 64,
+        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
+    )
+    return words(pdf_text(rendered.pdf))
+
+
+def test_daccom_pays_its_12_confirmed_practices_and_a_13th_moves_the_total(client):
+    plan = demo_daccom_plan()
+    practices = list(plan.consortium.practices.all())
+    assert len(practices) == 19 and sum(p.list_size for p in practices) == 150_000
+    pct = pct_user(plan)
+    confirm_first(plan, practices[:12], pct)
+    client.force_login(pct)
+    page = words(client.get(f"/plans/{plan.pk}/participation/").content.decode())
+    assert "12 of 19 confirmed, a registered population of 99,000" in page
+    # 99,000 patients x £1.90 x 75%, the template's rate and share.
+    assert "£141,075" in page
+    assert page.count("Not confirmed") == 7
+    des = plan.template.parts.get(questions__kind="des_funding").questions.get(kind="des_funding")
+    question_page = words(client.get(f"/plans/{plan.pk}/questions/{des.key}/").content.decode())
+    assert "12 of 19 confirmed" in question_page and "£141,075" in question_page
+    text = draft_pdf_text(plan)
+    assert "12 of 19 confirmed" in text and "141,075" in text
+    assert text.count("Not confirmed") == 7
+    signed_before = content_sha256(plan)
+
+    lead = lead_of(practices[12])
+    participation.participation_confirm(plan=plan, practice=practices[12], user=lead)
+    page = words(client.get(f"/plans/{plan.pk}/participation/").content.decode())
+    # 104,600 patients: the 13th practice's 5,600 more.
+    assert "13 of 19 confirmed, a registered population of 104,600" in page
+    assert "£149,055" in page
+    assert "13 of 19 confirmed" in draft_pdf_text(plan)
+    assert content_sha256(plan) != signed_before
