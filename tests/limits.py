@@ -47,31 +47,35 @@ class AtTheLimits:
         }
 
 
-def at_the_limits(daccom: Plan, *, revisions: int = REVISIONS) -> AtTheLimits:
-    """Fills ``daccom`` (the demo DacCom plan) and a new plan of its consortium to the limits."""
-    projects = [
+def projects_of(count: int, *, targets_each: int) -> list[dict]:
+    """The projects question's data: ``count`` projects of ``targets_each`` £1,000 targets."""
+    return [
         {
             "number": str(p),
             "title": f"Project {p}",
             "leads": ["Dr A", "Dr B"],
             "targets": [
                 {"code": f"{p}.{t}", "title": f"Target {t}", "planned_saving": "1000"}
-                for t in range(1, TARGETS_PER_PROJECT + 1)
+                for t in range(1, targets_each + 1)
             ],
         }
-        for p in range(1, PROJECTS + 1)
+        for p in range(1, count + 1)
     ]
+
+
+def at_the_limits(daccom: Plan, *, revisions: int = REVISIONS) -> AtTheLimits:
+    """Fills ``daccom`` (the demo DacCom plan) and a new plan of its consortium to the limits."""
     Answer.objects.filter(plan=daccom, question__key=PROJECTS_QUESTION).update(
-        data={"projects": projects}
+        data={"projects": projects_of(PROJECTS, targets_each=TARGETS_PER_PROJECT)}
     )
     wide = plan_with_questions(questions=QUESTIONS, consortium=daccom.consortium)
     editor = person(User.Role.CONSORTIUM_EDITOR, daccom)
     lead = person(User.Role.PCT_LEAD, daccom)
-    _bulk_revisions(wide.answers.get(question__key="question-1"), editor, revisions)
+    bulk_revisions(wide.answers.get(question__key="question-1"), editor, revisions)
     return AtTheLimits(daccom=daccom, wide=wide, editor=editor, lead=lead)
 
 
-def _bulk_revisions(answer: Answer, user: User, count: int) -> None:
+def bulk_revisions(answer: Answer, user: User, count: int) -> None:
     start = timezone.now() - timedelta(days=30)
     Answer.history.model.objects.bulk_create(
         [

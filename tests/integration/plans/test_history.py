@@ -11,6 +11,7 @@ from plans import history, services
 from plans.errors import AnswerInvalid
 from plans.models import Answer, Plan, PlanEvent, PlanSnapshot
 from tests.factories import UserFactory
+from tests.limits import bulk_revisions
 from tests.plan_factories import plan_with_questions
 from tests.queries import page_queries
 
@@ -421,38 +422,12 @@ def test_an_answer_as_of_a_time_is_the_last_revision_saved_by_then(plan, editor)
 # --- Query budgets -----------------------------------------------------------------------
 
 
-def _bulk_revisions(answer, user, count):
-    start = timezone.now() - timedelta(days=30)
-    HistoricalAnswer.objects.bulk_create(
-        [
-            HistoricalAnswer(
-                id=answer.pk,
-                plan_id=answer.plan_id,
-                question_id=answer.question_id,
-                text=f"<p>Revision {n}</p>",
-                rows=[],
-                data={},
-                autosaved=False,
-                version=n,
-                updated_at=start + timedelta(minutes=n),
-                updated_by=user,
-                history_date=start + timedelta(minutes=n),
-                history_type="~",
-                history_change_reason="save",
-                history_user=user,
-            )
-            for n in range(1, count + 1)
-        ],
-        batch_size=2000,
-    )
-
-
 def test_history_pages_cost_the_same_queries_for_10_or_10000_revisions(
     client, plan, editor, django_assert_max_num_queries
 ):
     large = plan_with_questions(questions=10, consortium=plan.consortium)
-    _bulk_revisions(answer_of(plan), editor, 10)
-    _bulk_revisions(answer_of(large), editor, 10_000)
+    bulk_revisions(answer_of(plan), editor, 10)
+    bulk_revisions(answer_of(large), editor, 10_000)
     client.force_login(editor)
     counts = {}
     for name in ("plan_history", "question_history"):

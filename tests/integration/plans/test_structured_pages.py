@@ -11,6 +11,7 @@ from consortia.demo import load_organisations
 from consortia.models import User
 from plans.demo import load_plans
 from plans.models import Answer, Plan
+from tests.limits import projects_of
 from tests.queries import page_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -254,19 +255,9 @@ def test_query_count_is_the_same_with_100_projects_of_10_targets(client, daccom)
     client.get(url)
     three = page_queries(client, url)
 
-    projects = [
-        {
-            "number": str(p),
-            "title": f"Project {p}",
-            "leads": ["Dr A", "Dr B"],
-            "targets": [
-                {"code": f"{p}.{t}", "title": f"Target {t}", "planned_saving": "1000"}
-                for t in range(1, 11)
-            ],
-        }
-        for p in range(1, 101)
-    ]
-    Answer.objects.filter(plan=daccom, question__key=PROJECTS).update(data={"projects": projects})
+    Answer.objects.filter(plan=daccom, question__key=PROJECTS).update(
+        data={"projects": projects_of(100, targets_each=10)}
+    )
     many = page_queries(client, url)
 
     assert many == three

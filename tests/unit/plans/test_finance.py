@@ -69,23 +69,28 @@ DACCOM_PROJECTS = (
 )
 DACCOM_TOTAL_IDENTIFIED_SAVINGS = D(6_106_000)
 
-# BANES plan (002) Appendix 2: (freed up, return to PBC and incentive scheme)
-BANES_SCALE = tuple(
-    ScaleRow(freed_up=D(amount), returned=D(returned))
-    for amount, returned in (
-        (100_000, 0),
-        (200_000, 0),
-        (300_000, 20_000),
-        (400_000, 50_000),
-        (500_000, 80_000),
-        (600_000, 100_000),
-        (700_000, 150_000),
-        (800_000, 200_000),
-        (900_000, 250_000),
-        (1_000_000, 300_000),
-        (1_100_000, 350_000),
-        (1_200_000, 400_000),
+
+def scale_of(*rows: tuple[int, int]) -> tuple[ScaleRow, ...]:
+    """A sliding scale from (freed up, returned) pairs in pounds."""
+    return tuple(
+        ScaleRow(freed_up=D(freed_up), returned=D(returned)) for freed_up, returned in rows
     )
+
+
+# BANES plan (002) Appendix 2: (freed up, return to PBC and incentive scheme)
+BANES_SCALE = scale_of(
+    (100_000, 0),
+    (200_000, 0),
+    (300_000, 20_000),
+    (400_000, 50_000),
+    (500_000, 80_000),
+    (600_000, 100_000),
+    (700_000, 150_000),
+    (800_000, 200_000),
+    (900_000, 250_000),
+    (1_000_000, 300_000),
+    (1_100_000, 350_000),
+    (1_200_000, 400_000),
 )
 BANES_PRACTICES_SHARE = D(70)
 
@@ -474,7 +479,7 @@ def test_below_the_first_row_nothing_is_returned():
 
 
 def test_below_the_first_row_the_return_slides_from_zero():
-    scale = (ScaleRow(freed_up=D(100_000), returned=D(20_000)),)
+    scale = scale_of((100_000, 20_000))
 
     assert scheme_return(amount=D(50_000), scale=scale) == D(10_000)
 
@@ -521,12 +526,6 @@ def test_unsorted_scale_is_refused():
     assert refused.value.field == "scale[1].freed_up"
 
 
-def _scale(*rows: tuple[int, int]) -> tuple[ScaleRow, ...]:
-    return tuple(
-        ScaleRow(freed_up=D(freed_up), returned=D(returned)) for freed_up, returned in rows
-    )
-
-
 @pytest.mark.parametrize(
     ("scale", "message"),
     [
@@ -536,22 +535,22 @@ def _scale(*rows: tuple[int, int]) -> tuple[ScaleRow, ...]:
             id="scale_with_a_repeated_freed_up_amount_is_refused",
         ),
         pytest.param(
-            _scale((100_000, 20_000), (200_000, 10_000)),
+            scale_of((100_000, 20_000), (200_000, 10_000)),
             "smaller than the return on the row before",
             id="scale_with_a_falling_return_is_refused",
         ),
         pytest.param(
-            _scale((100_000, 100_001)),
+            scale_of((100_000, 100_001)),
             "cannot be more than the resources freed up",
             id="scale_returning_more_than_was_freed_up_is_refused",
         ),
         pytest.param(
-            _scale((100_000, 0), (200_000, 150_000)),
+            scale_of((100_000, 0), (200_000, 150_000)),
             "cannot rise by more",
             id="scale_whose_return_rises_faster_than_the_amount_is_refused",
         ),
         pytest.param(
-            _scale((-100_000, 0)),
+            scale_of((-100_000, 0)),
             "cannot be negative",
             id="negative_scale_amount_is_refused",
         ),
