@@ -129,12 +129,16 @@ def participation_page(plan: Plan, user) -> ParticipationPage:
     context = selectors.kind_context(plan)
     standings = context.participation
     # Without the DES question there is nothing to pay: the practices and where they stand.
-    table = participation_rows([(standing, ZERO) for standing in standings]) | {"total": ""}
+    table = participation_rows([(standing, ZERO) for standing in standings], paid="") | {
+        "total": ""
+    }
     if des_question is not None:
         kind = kind_for(des_question)
         value, _invalid = kind.checked(context.sibling(QuestionKind.DES_FUNDING), context=context)
         if value:
-            table = participation_rows(kind.payments(value, context=context))
+            table = participation_rows(
+                kind.payments(value, context=context), paid=kind.label("to_practices")
+            )
     return ParticipationPage(
         plan=plan,
         table=table,

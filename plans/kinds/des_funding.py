@@ -241,14 +241,17 @@ class DesFundingKind(Kind):
                 pct_display=finance.format_money(result["held_by_pct"]),
                 pct_compact=finance.format_compact_money(result["held_by_pct"]),
                 pct_share=finance.format_percentage(result["pct_share_percent"]),
-                participation=participation_rows(self.payments(cleaned, context=context)),
+                participation=participation_rows(
+                    self.payments(cleaned, context=context), paid=self.label("to_practices")
+                ),
             )
         return figures
 
 
-def participation_rows(payments: list[tuple[PracticeStanding, Decimal]]) -> dict:
+def participation_rows(payments: list[tuple[PracticeStanding, Decimal]], *, paid: str) -> dict:
     """The practices as a page or the PDF lists them: each with its list size, where it
-    stands and what it is paid, and the totals over the confirmed ones."""
+    stands and what it is paid (under the form's own word for it, ``paid``), and the totals
+    over the confirmed ones."""
     confirmed = [(standing, amount) for standing, amount in payments if standing.confirmed]
     return {
         "rows": [
@@ -266,6 +269,7 @@ def participation_rows(payments: list[tuple[PracticeStanding, Decimal]]) -> dict
         "count": len(payments),
         "confirmed_population": f"{sum(s.list_size or 0 for s, _a in confirmed):,}",
         "total": finance.format_money(sum((amount for _s, amount in confirmed), finance.ZERO)),
+        "paid": paid,
     }
 
 

@@ -6,15 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils.html import strip_tags
 
 from consortia.models import Practice, User
 from plans import participation, participation_demo, round_selectors, selectors
+from plans import services as plan_services
 from plans.errors import AnswerInvalid
 from plans.models import Participation, PlanEvent
 from signoff import pdf
 from signoff.canonical import content_sha256
 from tests.factories import PracticeFactory, UserFactory
 from tests.integration.signoff.pdf_helpers import pdf_text
+from tests.northbrook import imported, organisation, written_plan
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
 from tests.queries import page_queries
 
@@ -160,7 +163,7 @@ def test_a_form_without_the_des_question_still_lists_the_practices(client):
     text = " ".join(client.get(f"/plans/{plan.pk}/participation/").content.decode().split())
     assert "1 of 3 confirmed" in text
     assert text.count("Not confirmed") == 2
-    assert "Paid direct" not in text
+    assert "Paid" not in text
 
 
 # Session and user, the plan, the DES question, the answers, the practices with their newest
@@ -225,3 +228,29 @@ def test_daccom_pays_its_12_confirmed_practices_and_a_13th_moves_the_total(clien
     assert "£149,055" in page
     assert "13 of 19 confirmed" in draft_pdf_text(plan)
     assert content_sha256(plan) != signed_before
+
+
+# --- Northbrook: a management allowance per patient follows the confirmations too -----------
+
+
+def test_northbrooks_allowance_paid_at_the_start_of_the_year_follows_its_confirmed_practice(
+    client,
+):
+    northbrook = organisation()
+    plan = written_plan(northbrook, imported())
+    allowance = plan.answers.get(question__kind="des_funding")
+    plan_services.answer_save(
+        answer=allowance, user=northbrook.editor, base_version=allowance.version,
+        data={"population": "12000"},
+    )  # fmt: skip
+    mill_lane = plan.consortium.practices.get(code="N81001")
+    pct = pct_user(plan)
+    confirm_first(plan, [mill_lane], pct)
+    client.force_login(pct)
+    html = client.get(f"/plans/{plan.pk}/participation/").content.decode()
+    page = words(strip_tags(html))
+    # 7,200 patients x £1.50 x 60%, the form's own rate and split, under its own words.
+    assert "1 of 2 confirmed, a registered population of 7,200" in page
+    assert "paid at the start of the year: £6,480" in page
+    quay_street = html.split('data-practice="N81002"')[1].split("</tr>")[0]
+    assert "Not confirmed" in quay_street and "Not paid" in quay_street
