@@ -166,6 +166,34 @@ def test_a_form_without_the_des_question_still_lists_the_practices(client):
     assert "Paid" not in text
 
 
+def test_the_page_refuses_a_letter_dated_tomorrow_beside_its_date(client):
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    client.force_login(pct_user(plan))
+    tomorrow = round_selectors.today() + timedelta(days=1)
+    response = client.post(
+        f"/plans/{plan.pk}/participation/",
+        {"written": "1", "practice": practice.pk, "decision": "confirm", "on": tomorrow},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["on"] == [
+        f"The date {tomorrow:%-d %B %Y} is in the future: enter the date on the practice's letter."
+    ]
+    assert not Participation.objects.exists()
+
+
+def test_on_the_page_a_lead_cannot_confirm_another_practice_nor_an_editor_record_a_letter(client):
+    plan = small_plan()
+    mine, other = plan.consortium.practices.all()[:2]
+    client.force_login(lead_of(mine))
+    url = f"/plans/{plan.pk}/participation/"
+    assert client.post(url, {"practice": other.pk, "decision": "confirm"}).status_code == 403
+    written = {"written": "1", "practice": other.pk, "decision": "confirm", "on": "2007-01-01"}
+    assert client.post(url, written).status_code == 403
+    assert client.post(url, {"practice": mine.pk, "decision": "confirm"}).status_code == 302
+    assert [s.state for s in selectors.practice_standings(plan)][:2] == ["confirmed", ""]
+
+
 # Session and user, the plan, the DES question, the answers, the practices with their newest
 # records (one query), the messages: none per practice.
 PAGE_QUERIES = 7
