@@ -1,4 +1,7 @@
+from functools import cache
+
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from ..headings import renumbered
@@ -20,14 +23,22 @@ def typed(table_cell, question) -> str:
     return shown_cell(table_cell.value, column)
 
 
+NONCE_HOLE = "pbc-csp-nonce-hole"
+
+
+@cache
+def _editor_media_markup() -> str:
+    """The editor's assets are the same for every response but for the nonce: rendered once."""
+    from django_prose_editor.widgets import prose_editor_media
+
+    return str(prose_editor_media(preset="configurable").render(attrs={"nonce": NONCE_HOLE}))
+
+
 @register.simple_tag(takes_context=True)
 def editor_media(context):
     """The rich-text editor's assets, its import map carrying this response's CSP nonce."""
-    from django_prose_editor.widgets import prose_editor_media
-
-    return prose_editor_media(preset="configurable").render(
-        attrs={"nonce": str(context.get("csp_nonce", ""))}
-    )
+    nonce = conditional_escape(str(context.get("csp_nonce", "")))
+    return mark_safe(_editor_media_markup().replace(NONCE_HOLE, nonce))  # noqa: S308 - escaped
 
 
 @register.simple_tag

@@ -238,3 +238,18 @@ def test_every_form_in_a_cached_comment_block_carries_the_readers_own_csrf_token
     assert len(tokens) >= 3  # the answer form, the reply and the resolve forms
     secret = second.cookies["csrftoken"].value
     assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+
+
+def test_the_editors_assets_rendered_once_carry_each_responses_own_nonce(plan, editor):
+    client = signed_in(editor)
+
+    nonces = []
+    for _ in range(2):
+        response = client.get(reverse("part_detail", args=[plan.pk, first_question(plan).part.key]))
+        importmap = re.search(
+            r'<script type="importmap" nonce="([^"]+)"', response.content.decode()
+        )
+        assert importmap and importmap.group(1) in response.headers["Content-Security-Policy"]
+        nonces.append(importmap.group(1))
+
+    assert nonces[0] != nonces[1]
