@@ -5,7 +5,7 @@ the page's query budget (plans/participation.py, docs/decisions/0435-0438)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import strip_tags
 
 from consortia.models import Practice, User
@@ -143,6 +143,13 @@ def test_another_pcts_lead_cannot_record_a_written_confirmation():
         participation.participation_record_written(
             plan=plan, practice=practice, confirmed_on=round_selectors.today(), user=stranger
         )
+
+
+def test_a_practice_lead_is_a_person_of_its_own_consortium():
+    practice = PracticeFactory()
+    practice.lead = UserFactory()
+    with pytest.raises(ValidationError, match="a person of this practice's consortium"):
+        practice.full_clean()
 
 
 def test_a_practice_of_another_consortium_is_refused():

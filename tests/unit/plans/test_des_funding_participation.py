@@ -1,0 +1,69 @@
+"""The DES funding kind pays the confirmed practices: list size x rate x share each, from the
+rate and share the form sets; the signed figures carry the confirmations only once any is
+recorded (plans/kinds/des_funding.py, docs/decisions/0436-0437)."""
+
+from datetime import date
+from decimal import Decimal
+
+from plans.kinds.base import KindContext, PracticeStanding
+from plans.kinds.des_funding import DesFundingKind, standing_text
+
+VALUE = {"population": 150000, "rate_per_patient": "1.90", "practices_share_percent": "75"}
+KIND = DesFundingKind().configured({"rate_per_patient": "1.90", "practices_share_percent": "75"})
+
+
+def practice(n: int, list_size: int | None, state: str = "", means: str = "written"):
+    return PracticeStanding(
+        practice_id=n, name=f"Surgery {n}", code=f"E8200{n}", list_size=list_size, lead_id=None,
+        state=state, means=means if state else "", on=date(2007, 3, 1) if state else None,
+        recorded_by="Pat PCT" if state else "",
+    )  # fmt: skip
+
+
+def context(*standings):
+    return KindContext(declared_population=150000, participation=standings)
+
+
+def test_only_confirmed_practices_with_a_list_size_are_paid():
+    payments = KIND.payments(
+        VALUE,
+        context=context(
+            practice(1, 10000, "confirmed"),
+            practice(2, 5000, "withdrawn"),
+            practice(3, 8000),
+            practice(4, None, "confirmed"),
+        ),
+    )
+    assert [amount for _standing, amount in payments] == [
+        Decimal("14250.00"), Decimal(0), Decimal(0), Decimal(0)
+    ]  # fmt: skip
+
+
+def test_a_plan_with_no_record_keeps_the_figures_it_signed_before():
+    unrecorded = KIND.figures(VALUE, context=context(practice(1, 10000), practice(2, 5000)))
+    assert "confirmed_practices" not in unrecorded
+    assert unrecorded == KIND.figures(VALUE, context=KindContext(declared_population=150000))
+
+
+def test_once_recorded_the_figures_carry_the_confirmed_practices_and_their_total():
+    figures = KIND.figures(
+        VALUE, context=context(practice(1, 10000, "confirmed"), practice(2, 5000, "withdrawn"))
+    )
+    assert figures["confirmed_population"] == 10000
+    assert figures["to_confirmed_practices"] == Decimal("14250.00")
+    assert figures["confirmed_practices"] == [
+        {"code": "E82001", "list_size": 10000, "on": date(2007, 3, 1),
+         "to_practice": Decimal("14250.00")},
+    ]  # fmt: skip
+    # The declared population's figures stand beside them, unchanged.
+    assert figures["to_practices"] == Decimal("213750.00")
+
+
+def test_where_a_practice_stands_reads_as_a_sentence():
+    assert standing_text(practice(1, 100)) == "Not confirmed"
+    assert standing_text(practice(1, 100, "confirmed", "signed_in")) == (
+        "Confirmed on 1 March 2007 by Pat PCT"
+    )
+    assert standing_text(practice(1, 100, "withdrawn")) == (
+        "Withdrawn on 1 March 2007 in writing, recorded by Pat PCT"
+    )
