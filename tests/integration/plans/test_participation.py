@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.html import strip_tags
 
 from consortia.models import Practice, User
@@ -248,6 +249,8 @@ def test_daccom_pays_its_12_confirmed_practices_and_a_13th_moves_the_total(clien
     des = plan.template.parts.get(questions__kind="des_funding").questions.get(kind="des_funding")
     question_page = words(client.get(f"/plans/{plan.pk}/questions/{des.key}/").content.decode())
     assert "12 of 19 confirmed" in question_page and "£141,075" in question_page
+    part_url = reverse("part_detail", args=[plan.pk, des.part.key])
+    assert "12 of 19 confirmed" in words(client.get(part_url).content.decode())
     text = draft_pdf_text(plan)
     assert "12 of 19 confirmed" in text and "141,075" in text
     assert text.count("Not confirmed") == 7
@@ -262,6 +265,8 @@ def test_daccom_pays_its_12_confirmed_practices_and_a_13th_moves_the_total(clien
     assert "13 of 19 confirmed, a registered population of 104,600" in page
     assert "£149,055" in page
     assert "13 of 19 confirmed" in draft_pdf_text(plan)
+    # The part page's cached block follows the confirmation too.
+    assert "13 of 19 confirmed" in words(client.get(part_url).content.decode())
     assert content_sha256(plan) != signed_before
 
 
