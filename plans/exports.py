@@ -111,8 +111,10 @@ def content_sha256(plan: Plan, *, content: PlanContent | None = None) -> str:
     return hashlib.sha256(canonical_bytes(canonical_content(plan, content=content))).hexdigest()
 
 
-# Inputs, the framework definition and working state are the page's business, not the record's.
-_NOT_EXPORTED = {"framework", "error", "invalid", "fields", "field", "choices"}
+# Inputs, the framework definition and working state are the page's business, not the record's;
+# so is the practices' participation table, which ``computed`` carries as figures once recorded
+# (and which canonical version 1 never held: docs/decisions/0437).
+_NOT_EXPORTED = {"framework", "error", "invalid", "fields", "field", "choices", "participation"}
 
 
 def jsonable(value):

@@ -5,6 +5,7 @@ recorded (plans/kinds/des_funding.py, docs/decisions/0436-0437)."""
 from datetime import date
 from decimal import Decimal
 
+from plans.exports import jsonable
 from plans.kinds.base import KindContext, PracticeStanding
 from plans.kinds.des_funding import DesFundingKind, standing_text
 
@@ -67,3 +68,11 @@ def test_where_a_practice_stands_reads_as_a_sentence():
     assert standing_text(practice(1, 100, "withdrawn")) == (
         "Withdrawn on 1 March 2007 in writing, recorded by Pat PCT"
     )
+
+
+def test_the_presented_participation_table_is_not_in_the_export_nor_canonical_version_1():
+    presented = KIND.present(
+        {"population": "150000"}, context=context(practice(1, 10000, "confirmed"))
+    )
+    assert presented["participation"]["confirmed_count"] == 1
+    assert "participation" not in jsonable(presented)
