@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -67,6 +68,8 @@ def plan_participation(request, plan_id: int):
 
 
 def _practice(plan, practice_id) -> Practice:
+    if not str(practice_id).isdigit() or len(str(practice_id)) > 18:
+        raise Http404("No such practice.")
     return get_object_or_404(Practice, pk=practice_id, consortium_id=plan.consortium_id)
 
 

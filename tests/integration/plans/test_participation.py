@@ -198,6 +198,7 @@ def test_on_the_page_a_lead_cannot_confirm_another_practice_nor_an_editor_record
     assert client.post(url, {"practice": other.pk, "decision": "confirm"}).status_code == 403
     written = {"written": "1", "practice": other.pk, "decision": "confirm", "on": "2007-01-01"}
     assert client.post(url, written).status_code == 403
+    assert client.post(url, {"practice": "x" * 30, "decision": "confirm"}).status_code == 404
     assert client.post(url, {"practice": mine.pk, "decision": "confirm"}).status_code == 302
     assert [s.state for s in selectors.practice_standings(plan)][:2] == ["confirmed", ""]
 
