@@ -76,6 +76,7 @@ def at_the_limits(daccom: Plan, *, revisions: int = REVISIONS) -> AtTheLimits:
 
 
 def bulk_revisions(answer: Answer, user: User, count: int) -> None:
+    """``count`` saved revisions of ``answer`` in the last month, written in bulk."""
     start = timezone.now() - timedelta(days=30)
     Answer.history.model.objects.bulk_create(
         [
