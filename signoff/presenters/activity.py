@@ -52,6 +52,7 @@ def _did(event: PlanEvent) -> str:
         Kind.SIGNATURES_VOIDED: "voided the signatures given",
         Kind.PDF_READY: "made the signed PDF ready",
         Kind.EXPORT: "downloaded the signed PDF",
+        Kind.PARTICIPATION: "recorded a practice's participation",
     }.get(event.kind, event.get_kind_display().lower()).format(on=question_label(event.question))
 
 

@@ -3,6 +3,7 @@ DES payment following the confirmations on the page and in the PDF, the signed f
 the page's query budget (plans/participation.py, docs/decisions/0435-0438)."""
 
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,6 +71,18 @@ def test_a_practice_lead_confirms_and_the_plan_log_records_it():
     assert (now.state, now.means, now.on) == ("confirmed", "signed_in", round_selectors.today())
     event = plan.events.get(kind=PlanEvent.Kind.PARTICIPATION)
     assert event.actor == lead and practice.name in event.comment
+
+
+def test_the_activity_feed_says_who_recorded_a_practices_participation(client):
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    lead = lead_of(practice)
+    participation.participation_confirm(plan=plan, practice=practice, user=lead)
+    client.force_login(lead)
+    page = client.get(reverse("plan_activity", kwargs={"plan_id": plan.pk}))
+    text = unescape(" ".join(strip_tags(page.content.decode()).split()))
+    assert "recorded a practice's participation" in text
+    assert f"{practice.name} ({practice.code}) confirmed" in text
 
 
 def test_a_written_confirmation_dated_in_the_future_is_refused_with_the_date():
