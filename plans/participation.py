@@ -23,6 +23,7 @@ from .kinds.base import PracticeStanding
 from .kinds.des_funding import participation_rows
 from .models import Participation, Plan, PlanEvent, QuestionKind, TemplateQuestion
 from .structured import kind_for
+from .workflow import FROZEN, status_refusal
 
 State, Means = Participation.State, Participation.Means
 
@@ -72,6 +73,18 @@ def participation_withdraw(
     )
 
 
+def _frozen(plan: Plan) -> str:
+    """Why participation cannot change now: the confirmations are in the figures that are
+    signed, so they freeze with the plan's content (docs/decisions/0437)."""
+    if plan.status not in FROZEN:
+        return ""
+    return status_refusal(
+        plan,
+        "the practices taking part are frozen with its figures. "
+        "The PCT lead can reopen it for changes.",
+    )
+
+
 def _standing(plan: Plan, practice: Practice) -> Participation | None:
     return Participation.objects.filter(plan=plan, practice=practice).first()
 
@@ -89,8 +102,11 @@ def _record(
             field="on",
         )
     with transaction.atomic():
-        # One record at a time per plan, so the newest record is the latest decision.
-        Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)
+        # One record at a time per plan, so the newest record is the latest decision; the
+        # state is read under the lock, so a plan frozen meanwhile refuses the record.
+        locked = Plan.objects.select_for_update(of=("self",)).only("pk", "status").get(pk=plan.pk)
+        if frozen := _frozen(locked):
+            raise AnswerInvalid(frozen)
         record = Participation.objects.create(
             plan=plan, practice=practice, state=state, means=means, on=on, recorded_by=user
         )
@@ -118,6 +134,8 @@ class ParticipationPage:
     #: the practices this user leads, which they may confirm or withdraw
     led: tuple[PracticeStanding, ...]
     may_record: bool
+    #: why nobody may change participation now, or ""
+    frozen: str
 
 
 def participation_page(plan: Plan, user) -> ParticipationPage:
@@ -139,11 +157,15 @@ def participation_page(plan: Plan, user) -> ParticipationPage:
             table = participation_rows(
                 kind.payments(value, context=context), paid=kind.label("to_practices")
             )
+    frozen = _frozen(plan)
     return ParticipationPage(
         plan=plan,
         table=table,
         standings=standings,
         des_question=des_question,
-        led=tuple(s for s in standings if allowed(user, Perm.CONFIRM_PARTICIPATION, s)),
-        may_record=allowed(user, Perm.RECORD_PARTICIPATION, plan),
+        led=()
+        if frozen
+        else tuple(s for s in standings if allowed(user, Perm.CONFIRM_PARTICIPATION, s)),
+        may_record=not frozen and allowed(user, Perm.RECORD_PARTICIPATION, plan),
+        frozen=frozen,
     )

@@ -63,6 +63,10 @@ def plan_participation(request, plan_id: int):
                 _lead_decides(request, plan, page)
                 return redirect("plan_participation", plan_id=plan.pk)
         except AnswerInvalid as refused:
+            if not form.is_bound:
+                # A lead's button posts no form to mark: the refusal is said above the page.
+                messages.error(request, refused.message)
+                return redirect("plan_participation", plan_id=plan.pk)
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)
     return render(request, "plans/participation.html", {"page": page, "plan": plan, "form": form})
 

@@ -73,6 +73,28 @@ def test_a_practice_lead_confirms_and_the_plan_log_records_it():
     assert event.actor == lead and practice.name in event.comment
 
 
+def test_once_the_plan_is_frozen_for_signature_participation_is_refused_and_offered_to_nobody(
+    client,
+):
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    lead = lead_of(practice)
+    plan.status = plan.Status.SIGNING
+    plan.save(update_fields=["status"])
+    with pytest.raises(AnswerInvalid, match="The plan is signing: the practices taking part"):
+        participation.participation_confirm(plan=plan, practice=practice, user=lead)
+    assert not Participation.objects.filter(plan=plan).exists()
+    client.force_login(lead)
+    url = reverse("plan_participation", kwargs={"plan_id": plan.pk})
+    page = unescape(" ".join(strip_tags(client.get(url).content.decode()).split()))
+    assert "frozen with its figures" in page and f"Confirm {practice.name}" not in page
+    # A page opened before the plan froze: the post is refused with the reason, nothing saved.
+    posted = client.post(url, {"practice": practice.pk, "decision": "confirm"}, follow=True)
+    assert posted.redirect_chain == [(url, 302)]
+    assert "frozen with its figures" in unescape(posted.content.decode())
+    assert not Participation.objects.filter(plan=plan).exists()
+
+
 def test_the_activity_feed_says_who_recorded_a_practices_participation(client):
     plan = small_plan()
     practice = plan.consortium.practices.first()
@@ -127,6 +149,16 @@ def test_withdrawing_a_practice_that_never_confirmed_is_refused():
     practice = plan.consortium.practices.first()
     with pytest.raises(AnswerInvalid, match="has not confirmed"):
         participation.participation_withdraw(plan=plan, practice=practice, user=lead_of(practice))
+
+
+def test_on_the_page_a_lead_withdrawing_twice_is_told_why_not_given_an_error_page(client):
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    client.force_login(lead_of(practice))
+    url = reverse("plan_participation", kwargs={"plan_id": plan.pk})
+    posted = client.post(url, {"practice": practice.pk, "decision": "withdraw"}, follow=True)
+    assert posted.redirect_chain == [(url, 302)]
+    assert f"{practice.name} has not confirmed" in unescape(posted.content.decode())
 
 
 def test_the_lead_of_another_practice_cannot_confirm():
