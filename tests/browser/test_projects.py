@@ -76,8 +76,7 @@ def test_daccom_editor_adds_a_target_and_the_totals_follow(live_server, page):
 def test_an_editor_pages_through_45_projects_changes_one_on_page_2_and_the_total_follows(
     live_server, page
 ):
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
     plan.answers.filter(question__key="services-to-be-commissioned").update(
         data={"projects": projects_of(45, targets_each=3)}
