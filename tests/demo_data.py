@@ -1,5 +1,5 @@
 """The demo data (consortia.demo, plans.demo, signoff.demo) for tests, loaded by the real loaders
-once per test process and copied into each later test that wants it (docs/decisions/0322).
+once per test process and copied into each later test that wants it (docs/decisions/0323).
 
 The loaders take seconds (YAML, several hundred saves with their history); the copy is a handful
 of queries. A copy is only made where the loaders would have started from the same place: every
@@ -18,13 +18,15 @@ from plans import demo as plans_demo
 from signoff import demo as signoff_demo
 
 
-def _organisations_and_plans() -> None:
+def organisations_and_plans() -> None:
+    """The loaders behind tests.plan_factories.demo_daccom_plan."""
     consortia_demo.load_organisations()
     plans_demo.load_plans()
 
 
-def _with_comments() -> None:
-    _organisations_and_plans()
+def with_comments() -> None:
+    """The loaders behind tests.plan_factories.demo_daccom_plan_with_comments."""
+    organisations_and_plans()
     signoff_demo.load_demo_comments()
 
 
@@ -114,9 +116,13 @@ def load(loaders: Callable[[], None]) -> None:
         loaders()
 
 
+def has_copy(loaders: Callable[[], None]) -> bool:
+    return loaders in _snapshots
+
+
 def load_organisations_and_plans() -> None:
-    load(_organisations_and_plans)
+    load(organisations_and_plans)
 
 
 def load_with_comments() -> None:
-    load(_with_comments)
+    load(with_comments)
