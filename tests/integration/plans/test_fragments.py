@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from consortia.models import User
 from plans import presenters, services
-from plans.models import Answer, TemplateQuestion
+from plans.models import Answer, PlanTemplate, TemplateQuestion
 from signoff import services as review_services
 from tests import services as test_services
 from tests.plan_factories import plan_with_questions
@@ -92,7 +92,9 @@ def test_a_permission_change_shows_at_once(plan, editor):
     assert answer_forms(part_page(client, plan)) == []
 
 
-def test_a_template_change_shows_at_once(plan, editor):
+def test_a_change_to_a_draft_form_shows_at_once(plan, editor):
+    # A published form never changes (docs/decisions/0331): only a draft's questions do.
+    PlanTemplate.objects.filter(pk=plan.template_id).update(status=PlanTemplate.Status.DRAFT)
     client = signed_in(editor)
     part_page(client, plan)
 
