@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
+from django.template import RequestContext, Template
 from django.test import override_settings
 from django.urls import reverse
 
@@ -255,3 +256,16 @@ def test_the_editors_assets_rendered_once_carry_each_responses_own_nonce(plan, e
         nonces.append(importmap.group(1))
 
     assert nonces[0] != nonces[1]
+
+
+def test_djangos_own_csrf_token_in_a_cached_block_is_each_readers_own(rf):
+    block = Template(
+        "{% load plans_tags %}{% cached_fragment key %}<form>{% csrf_token %}</form>"
+        "{% endcached_fragment %}"
+    )
+
+    for _ in range(2):  # the second is served from the cache
+        request = rf.get("/")
+        html = block.render(RequestContext(request, {"key": "fragment:test:csrf-token"}))
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
