@@ -238,8 +238,8 @@ def _after_row_action(request, plan, saved, action, *, prefix, inputs_before, re
         )
     kind = structured.structured_kind(question)
     page = kind.page_of(name, saved.data) if kind is not None and name else None
-    if page is not None:
-        # The row is on a page of a long list: the question's own page shows it.
+    if page is not None and page > 1:
+        # The row is on a later page of a long list: the question's own page shows it.
         edit = reverse("answer_edit", args=[plan.pk, question.key])
         return redirect(f"{edit}?page={page}#{fragment}")
     part = reverse("part_detail", args=[plan.pk, question.part.key])

@@ -407,3 +407,15 @@ def test_a_tampered_page_start_never_loses_a_saved_project(client, many_projects
 
     titles = [project["title"] for project in saved_projects(many_projects)]
     assert titles[:45] == [f"Project {p}" for p in range(1, 46)]
+
+
+def test_a_row_button_on_the_first_page_lands_back_on_the_part_page_which_shows_it(
+    client, many_projects
+):
+    post = form_post(client, many_projects, PROJECTS)
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+
+    response = client.post(f"{url}?page=1", {**post, "row-action": "add-target-1"})
+
+    part = reverse("part_detail", args=[many_projects.pk, "commissioning-objectives"])
+    assert response.headers["Location"] == f"{part}#q-{PROJECTS}-projects[1].targets[3].code"
