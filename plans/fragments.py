@@ -39,7 +39,7 @@ FRAGMENT_VERSION = "1"
 FRAGMENT_SECONDS = 24 * 60 * 60
 CSRF_HOLE = "<!--pbc:csrf-token-->"
 #: What Django's {% csrf_token %} writes as the token's value inside a block being cached.
-CSRF_TOKEN_HOLE = "pbc-csrf-token-hole"
+CSRF_TOKEN_HOLE = "pbc-csrf-token-hole"  # noqa: S105 - a placeholder, not a secret
 MARKUP_FOLDERS = ("plans", "signoff", "nhsuk", "pbc")
 #: The apps whose code works out what a cached block or page shows.
 CODE_FOLDERS = ("plans", "signoff", "consortia", "pbc")
