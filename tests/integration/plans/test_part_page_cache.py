@@ -325,6 +325,13 @@ def test_a_compiled_query_reads_each_calls_own_rows(plan, editor):
     assert {row[0] for row in versions.rows(plan=other.pk)} == {other.pk}
 
 
+def test_a_compiled_query_refuses_a_parameter_it_would_not_use():
+    everyone = fragments.CompiledQuery(lambda plan: Answer.objects.values_list("pk"))
+
+    with pytest.raises(ValueError, match="every parameter"):
+        everyone.rows(plan=1)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_key_and_the_page_are_read_in_one_snapshot():
     from pbc.part_pages import one_snapshot
