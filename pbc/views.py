@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
 from plans.selectors import plans_visible_to
+from plans.task_list_cache import cached_task_list
 from signoff import selectors as review_selectors
 from signoff.presenters.comments import comment_threads
 from signoff.presenters.dashboards import home as dashboards_home
@@ -45,14 +46,22 @@ def _plan(request, plan_id: int):
 def plan_detail(request, plan_id: int):
     """The plan's contents, with its review and sign-off panel, its PDFs and open comments."""
     plan = _plan(request, plan_id)
+    contents = plan_pages.plan_contents(request.user, plan)
+    open_comments = review_selectors.open_thread_counts(plan, request.user)
     return render(
         request,
         "pbc/plan_detail.html",
         {
-            **plan_pages.plan_contents(request.user, plan),
+            **contents,
             "review": review_panel(plan, request.user),
-            "open_comments": review_selectors.open_thread_counts(plan, request.user),
+            "open_comments": open_comments,
             "documents_panel": documents_panel(plan, request.user),
+            # The task list is cached under all it shows, this reader's part of it included.
+            "task_list": cached_task_list(
+                plan,
+                reader_sees={"may_assign": contents["may_assign"], "open_comments": open_comments},
+                templates=("pbc/plan_detail.html",),
+            ),
         },
     )
 
