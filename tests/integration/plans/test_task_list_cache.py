@@ -79,6 +79,21 @@ def test_an_edit_shows_at_once(plan, editor):
     assert '<p class="nhsuk-body-l" id="progress">1 of ' in page
 
 
+def test_an_edit_through_the_admin_shows_at_once(plan, editor):
+    admin = signed_in(person(Role.SITE_ADMIN, plan, is_staff=True))
+    client = signed_in(editor)
+    assert status_of(task_list(client, plan), "question-1") == "Not started"
+    answer = Answer.objects.get(plan=plan, question__key="question-1")
+
+    response = admin.post(
+        reverse("admin:plans_answer_change", args=[answer.pk]),
+        {"text": "<p>Put right by the administrator.</p>", "rows": "[]", "data": "{}"},
+    )
+
+    assert response.status_code == 302
+    assert status_of(task_list(client, plan), "question-1") == "Completed"
+
+
 def test_a_state_change_shows_at_once(plan, editor):
     chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
     plan.answers.update(text="<p>Answered.</p>", version=1)  # ready to submit
