@@ -45,7 +45,9 @@ def _plan(request, plan_id: int):
 @login_required
 def plan_detail(request, plan_id: int):
     """The plan's contents, with its review and sign-off panel, its PDFs and open comments."""
-    plan = _plan(request, plan_id)
+    plan = get_object_or_404(
+        plans_visible_to(request.user).select_related("template__issuer"), pk=plan_id
+    )
     contents = plan_pages.plan_contents(request.user, plan)
     open_comments = review_selectors.open_thread_counts(plan, request.user)
     return render(
