@@ -272,7 +272,9 @@ def pct_dashboard(
 # answered (a regular expression over every answer's text, the page's costliest query): in its
 # place stand the number of the plan's answers and the sum of their versions, and an answer's
 # version rises with every change to its words, rows or figures (plans.services.answer_save,
-# the carry-forward, the admin's save and restore), so the sum moves whenever a count can.
+# the carry-forward, the admin's save and restore), so the sum moves whenever a count can; and
+# which questions are required is fixed for a form in use (a form a plan uses is never rewritten:
+# plans.template_files.store_previewed), its required count in the key standing for them.
 # "Waiting in this state" changes with the clock alone: an entry expires when the first of its
 # rows would next show another day.
 
