@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
+from plans.consistent_reads import consistent_reads
 from plans.selectors import plans_visible_to
 from plans.task_list_cache import cached_task_list
 from signoff import selectors as review_selectors
@@ -49,23 +50,32 @@ def plan_detail(request, plan_id: int):
         plans_visible_to(request.user).select_related("template__issuer"), pk=plan_id
     )
     contents = plan_pages.plan_contents(request.user, plan)
-    open_comments = review_selectors.open_thread_counts(plan, request.user)
-    return render(
-        request,
-        "pbc/plan_detail.html",
-        {
-            **contents,
-            "review": review_panel(plan, request.user),
-            "open_comments": open_comments,
-            "documents_panel": documents_panel(plan, request.user),
-            # The task list is cached under all it shows, this reader's part of it included.
-            "task_list": cached_task_list(
-                plan,
-                reader_sees={"may_assign": contents["may_assign"], "open_comments": open_comments},
-                templates=("pbc/plan_detail.html",),
-            ),
-        },
-    )
+    context = {
+        **contents,
+        "review": review_panel(plan, request.user),
+        "documents_panel": documents_panel(plan, request.user),
+        **_task_list(request.user, plan, may_assign=contents["may_assign"]),
+    }
+    if context["task_list"].found:
+        return render(request, "pbc/plan_detail.html", context)
+    # A fragment is missing: its key is read again with what the task list shows, from one
+    # snapshot, so what is kept under the key is what it describes (plans.consistent_reads).
+    with consistent_reads():
+        context.update(_task_list(request.user, plan, may_assign=contents["may_assign"]))
+        return render(request, "pbc/plan_detail.html", context)
+
+
+def _task_list(user, plan, *, may_assign: bool) -> dict:
+    """The task list's cached fragments, under all they show, this reader's part included."""
+    open_comments = review_selectors.open_thread_counts(plan, user)
+    return {
+        "open_comments": open_comments,
+        "task_list": cached_task_list(
+            plan,
+            reader_sees={"may_assign": may_assign, "open_comments": open_comments},
+            templates=("pbc/plan_detail.html",),
+        ),
+    }
 
 
 @login_required

@@ -150,6 +150,11 @@ class CachedTaskList:
     progress_html: str | None
     table_html: str | None
 
+    @property
+    def found(self) -> bool:
+        """Both fragments were in the cache: the page renders neither."""
+        return self.progress_html is not None and self.table_html is not None
+
 
 def cached_task_list(
     plan: Plan, *, reader_sees: dict, templates: tuple[str, ...] = ()

@@ -46,6 +46,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from consortia.models import User
+from plans.consistent_reads import consistent_reads
 from plans.fragments import FRAGMENT_SECONDS, fragment_key
 from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
 from plans.selectors import answered_answers, plans_visible_to
@@ -364,14 +365,23 @@ def _seconds_until_a_day_changes(dashboard: PctDashboard, since) -> int:
 def pct_dashboard_html(user, *, state: str = "", page_number=None, holders: Holders) -> str:
     """The PCT's dashboard rendered, from the cache when nothing it shows has changed."""
     key = pct_dashboard_key(user, state=state, page_number=page_number, holders=holders)
-    html = cache.get(key) if key else None
+    if not key:
+        return _rendered(pct_dashboard(user, state=state, page_number=page_number, holders=holders))
+    html = cache.get(key)
     if html is None:
-        started = timezone.now()
-        dashboard = pct_dashboard(user, state=state, page_number=page_number, holders=holders)
-        html = render_to_string("signoff/_pct_dashboard.html", {"dashboard": dashboard})
-        if key:
-            cache.set(key, html, _seconds_until_a_day_changes(dashboard, started))
+        # The key read again with the dashboard, from one snapshot: what is kept under it is
+        # what it describes, whatever is saved meanwhile (plans.consistent_reads).
+        with consistent_reads():
+            key = pct_dashboard_key(user, state=state, page_number=page_number, holders=holders)
+            started = timezone.now()
+            dashboard = pct_dashboard(user, state=state, page_number=page_number, holders=holders)
+            html = _rendered(dashboard)
+        cache.set(key, html, _seconds_until_a_day_changes(dashboard, started))
     return mark_safe(html)  # noqa: S308 - rendered by the template, which escapes
+
+
+def _rendered(dashboard: PctDashboard) -> str:
+    return render_to_string("signoff/_pct_dashboard.html", {"dashboard": dashboard})
 
 
 # --- Signatures waiting --------------------------------------------------------------------------

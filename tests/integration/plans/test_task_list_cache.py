@@ -186,3 +186,24 @@ def test_a_change_through_one_process_shows_at_once_through_another(plan, editor
         assert response.status_code == 200
 
         assert status_of(task_list(reader, plan), "question-1") == "Completed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_task_list_is_read_with_its_key_from_one_snapshot(monkeypatch):
+    """Outside a test's transaction, as a web request runs: the miss is read in one snapshot."""
+    from plans import consistent_reads
+
+    plan = plan_with_questions(questions=4)
+    client = signed_in(person(Role.CONSORTIUM_EDITOR, plan))
+    snapshots = []
+    entered = consistent_reads.consistent_reads
+
+    def counted():
+        snapshots.append(True)
+        return entered()
+
+    monkeypatch.setattr("pbc.views.consistent_reads", counted)
+
+    assert status_of(task_list(client, plan), "question-1") == "Not started"
+    assert status_of(task_list(client, plan), "question-1") == "Not started"
+    assert snapshots == [True], "the miss, not the hit"
