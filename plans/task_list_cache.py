@@ -9,8 +9,8 @@ forget):
   read with one lean query (an edit of the form shows at once),
 - each answer's id, version, last change, autosaved and carried-forward flags: every change to
   an answer's words, rows or figures is a save that raises its version
-  (plans.services.answer_save, the carry-forward in plans.rounds); the one field changed
-  without a save, ``carried_forward``, is itself in the key,
+  (plans.services.answer_save, the carry-forward in plans.rounds, the admin's change and
+  restore); the one field changed without a save, ``carried_forward``, is itself in the key,
 - who holds each part and question, and when it is due,
 - the plan's id, state, form, consortium name, the form's parties and the PCT's word,
 - what the reader is shown differently (``reader_sees``: may they assign, the open comments
@@ -21,7 +21,9 @@ forget):
 Two readers share an entry only when everything the task list shows them is the same, so no
 one can be shown what another reader sees differently. On a hit nothing of the task list is
 built: ``tasks`` is worked out (plans.presenters.task_list, with its parts, answers and
-holders) only when a fragment is missing. In production the cache is Redis, shared by every
+holders) only when a fragment is missing, and then it is read with its key from one snapshot
+(plans.consistent_reads, pbc.views.plan_detail), so what is kept under a key is what the key
+describes. In production the cache is Redis, shared by every
 web process (pbc/settings/production.py), so a change made through one is seen through all.
 """
 

@@ -277,7 +277,8 @@ def pct_dashboard(
 # which questions are required is fixed for a form in use (a form a plan uses is never rewritten:
 # plans.template_files.store_previewed), its required count in the key standing for them.
 # "Waiting in this state" changes with the clock alone: an entry expires when the first of its
-# rows would next show another day.
+# rows would next show another day. On a miss the key is read again with the dashboard, from one
+# snapshot (plans.consistent_reads), so what is kept under a key is what the key describes.
 
 DAY_SECONDS = 24 * 60 * 60
 
