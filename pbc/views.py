@@ -16,7 +16,7 @@ from signoff.presenters.dashboards import home as dashboards_home
 from signoff.presenters.documents import documents_panel
 from signoff.presenters.review import review_panel
 
-from . import health
+from . import health, part_pages
 
 
 @login_required
@@ -80,24 +80,26 @@ def _task_list(user, plan, *, may_assign: bool) -> dict:
 
 @login_required
 def part_detail(request, plan_id: int, part_key: str):
-    """One part's questions, each with its comment threads."""
-    plan = _plan(request, plan_id)
-    page = plan_pages.part_page(request.user, plan, part_key)
-    if page is None:
-        raise Http404("No such part")
-    return render(
-        request,
-        "pbc/part_detail.html",
-        {
-            "plan": plan,
-            "part": page.part,
-            "questions": page.questions,
-            "previous_part": page.previous_part,
-            "next_part": page.next_part,
-            "part_holder": assignments.part_holder(plan, page.part),
-            "comment_threads": comment_threads(plan, request.user, page.answers, page.part),
-        },
-    )
+    """One part's questions, each with its comment threads. The body comes from the cache when
+    nothing it shows has changed for a reader with the same rights (pbc/part_pages.py); only
+    then are the questions, answers and threads read and presented."""
+    with part_pages.one_snapshot():
+        plan = _plan(request, plan_id)
+        part = plan_pages.template_part(plan, part_key)
+        if part is None:
+            raise Http404("No such part")
+        body = part_pages.cached_body(request.user, plan, part)
+        context = {"plan": plan, "part": part, "body": body}
+        if body.html is None:
+            page = plan_pages.part_page(request.user, plan, part_key)
+            context |= {
+                "questions": page.questions,
+                "previous_part": page.previous_part,
+                "next_part": page.next_part,
+                "part_holder": assignments.part_holder(plan, page.part),
+                "comment_threads": comment_threads(plan, request.user, page.answers, page.part),
+            }
+        return render(request, "pbc/part_detail.html", context)
 
 
 @require_GET
