@@ -7,7 +7,9 @@ from django.views.decorators.http import require_GET
 
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
+from plans.consistent_reads import consistent_reads
 from plans.selectors import plans_visible_to
+from plans.task_list_cache import cached_task_list
 from signoff import selectors as review_selectors
 from signoff.presenters.comments import comment_threads
 from signoff.presenters.dashboards import home as dashboards_home
@@ -44,17 +46,36 @@ def _plan(request, plan_id: int):
 @login_required
 def plan_detail(request, plan_id: int):
     """The plan's contents, with its review and sign-off panel, its PDFs and open comments."""
-    plan = _plan(request, plan_id)
-    return render(
-        request,
-        "pbc/plan_detail.html",
-        {
-            **plan_pages.plan_contents(request.user, plan),
-            "review": review_panel(plan, request.user),
-            "open_comments": review_selectors.open_thread_counts(plan, request.user),
-            "documents_panel": documents_panel(plan, request.user),
-        },
+    plan = get_object_or_404(
+        plans_visible_to(request.user).select_related("template__issuer"), pk=plan_id
     )
+    contents = plan_pages.plan_contents(request.user, plan)
+    context = {
+        **contents,
+        "review": review_panel(plan, request.user),
+        "documents_panel": documents_panel(plan, request.user),
+        **_task_list(request.user, plan, may_assign=contents["may_assign"]),
+    }
+    if context["task_list"].found:
+        return render(request, "pbc/plan_detail.html", context)
+    # A fragment is missing: its key is read again with what the task list shows, from one
+    # snapshot, so what is kept under the key is what it describes (plans.consistent_reads).
+    with consistent_reads():
+        context.update(_task_list(request.user, plan, may_assign=contents["may_assign"]))
+        return render(request, "pbc/plan_detail.html", context)
+
+
+def _task_list(user, plan, *, may_assign: bool) -> dict:
+    """The task list's cached fragments, under all they show, this reader's part included."""
+    open_comments = review_selectors.open_thread_counts(plan, user)
+    return {
+        "open_comments": open_comments,
+        "task_list": cached_task_list(
+            plan,
+            reader_sees={"may_assign": may_assign, "open_comments": open_comments},
+            templates=("pbc/plan_detail.html",),
+        ),
+    }
 
 
 @login_required

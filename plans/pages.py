@@ -10,7 +10,7 @@ from django.utils.timezone import localtime
 from consortia.models import Practice
 from consortia.permissions import Perm, allowed
 
-from . import assignments, fragments, history, presenters, selectors
+from . import assignments, fragments, history, presenters, selectors, task_list_cache
 from .events import last_reviewed_at
 from .forms import AnswerForm
 from .models import Answer, Assignment, Participation, Plan, PlanTemplate, TemplatePart
@@ -19,16 +19,14 @@ from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
 
 def plan_contents(user, plan: Plan) -> dict:
     """The plan page's own part: its task list, and the newer forms it may move to."""
-    parts = selectors.parts_with_questions(plan.template)
     writing = plan.status in CONSORTIUM_EDITS_IN and allowed(
         user, Perm.EDIT_CONSORTIUM_SECTIONS, plan
     )
     return {
         "plan": plan,
         "may_import_word": writing,
-        "tasks": presenters.task_list(
-            plan, parts, selectors.answers_by_question(plan), assignments.holders(plan)
-        ),
+        # Worked out only when a fragment of it is not cached (plans.task_list_cache).
+        "tasks": task_list_cache.lazy_task_list(plan),
         "may_assign": assignments.may_assign(user, plan),
         # Moving to a newer form is offered only while the consortium may change the plan.
         "newer_versions": (
