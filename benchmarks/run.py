@@ -18,7 +18,8 @@ the bare page). Then, in one run:
    answer must hold the text of the last one).
 3. benchmarks/pdf_render.py: the signed render against weasyprint alone, and the seal.
 
-``--smoke`` runs each part for a moment (CI checks that the command works, not its figures).
+``--smoke`` runs each part for a moment (CI checks that the command works, not its figures);
+``--parts`` runs only those named (``--parts editors --editors 200 --editor-seconds 10``).
 The load client runs on the same machine as the server: on 2 cores it takes a share of them.
 """
 
@@ -552,10 +553,13 @@ async def measure(port: int, master_pid: int, cast: Cast, args) -> None:
         connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
     ) as http:
         site = Site(http, port, master_pid)
-        rows = await pages_against_bare(
-            site, cast, rounds=args.rounds, seconds=args.seconds, clients=args.clients
-        )
-        print_pages(rows)
+        if "pages" in args.parts:
+            rows = await pages_against_bare(
+                site, cast, rounds=args.rounds, seconds=args.seconds, clients=args.clients
+            )
+            print_pages(rows)
+        if "editors" not in args.parts:
+            return
         results = []
         for per_answer in (1, EDITORS_PER_SHARED_ANSWER):
             for count in args.editors:
@@ -579,6 +583,8 @@ def main() -> None:
     parser.add_argument("--editor-seconds", type=float, default=20.0)
     parser.add_argument("--pdf-runs", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="everything, for a moment")
+    parts = ["pages", "editors", "pdf"]
+    parser.add_argument("--parts", nargs="+", choices=parts, default=parts, help="only these")
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.rounds, args.clients = 0.5, 1, 2
@@ -613,6 +619,8 @@ def main() -> None:
             connections.close_all()
             admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
+    if "pdf" not in args.parts:
+        return
     print("\nSigned PDF render against weasyprint alone (benchmarks/pdf_render.py)")
     sys.stdout.flush()
     subprocess.run(
