@@ -38,11 +38,10 @@ def plans_visible_to(user) -> QuerySet[Plan]:
 
 
 def answers_visible_to(user) -> QuerySet[Answer]:
-    """Answers of the plans the user may see, each with its plan (loaded as
-    ``plans_visible_to`` loads it), question, part and last editor: one query for a page of one
-    answer, where the plan and then its answer would be two."""
+    """Answers of the plans the user may see, each with its plan, the plan's consortium (who
+    may edit it) and its question: one query where the plan and then its answer would be two."""
     return Answer.objects.filter(plan__consortium__in=consortia_visible_to(user)).select_related(
-        "plan__consortium__commissioner", "plan__template", "question__part", "updated_by"
+        "plan__consortium", "question"
     )
 
 
