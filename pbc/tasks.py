@@ -1,4 +1,3 @@
-from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -7,11 +6,17 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from signoff.tasks import email_task
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+
+def _still_active(user_id: int):
+    """The person, or None if they have left since the email was queued: leavers get no mail."""
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+@email_task
 def send_password_reset_email(*, user_id: int, domain: str, use_https: bool) -> None:
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
+    if (user := _still_active(user_id)) is None:
         return
     context = {
         "user": user,
@@ -25,10 +30,9 @@ def send_password_reset_email(*, user_id: int, domain: str, use_https: bool) -> 
     send_mail(subject, body, None, [user.email])
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@email_task
 def send_unlock_email(*, user_id: int, link: str, address: str) -> None:
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
+    if (user := _still_active(user_id)) is None:
         return
     context = {
         "user": user,

@@ -35,10 +35,6 @@ class Cell:
     def key(self) -> str:
         return self.column.key
 
-    @property
-    def label(self) -> str:
-        return self.column.label
-
 
 @dataclass(frozen=True)
 class TableRow:

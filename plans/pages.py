@@ -86,7 +86,7 @@ def _question_rows(user, plan, part, answers):
         row.fragment_html = cached.get(row.fragment_key)
         if row.fragment_html is not None:
             continue
-        presenters.present_answer(row, plan, context=context)
+        presenters.present_answer(row, plan, context=context, page=1)
         if row.edit:
             row.form = AnswerForm(
                 question=row.question,

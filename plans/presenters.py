@@ -105,18 +105,30 @@ def task_row(question, answer, plan) -> QuestionRow:
 
 
 def question_row(
-    question, answer, plan, *, context: KindContext, data: dict | None = None
+    question,
+    answer,
+    plan,
+    *,
+    context: KindContext,
+    data: dict | None = None,
+    page: int | None = None,
 ) -> QuestionRow:
     """One question as a page shows it; ``data`` is figures the editor posted but not saved,
-    ``context`` what its kind may know of the plan (plans.selectors.kind_context)."""
+    ``context`` what its kind may know of the plan (plans.selectors.kind_context), ``page``
+    the page of a long list a web page shows (None: all of it, as the PDF does)."""
     row = task_row(question, answer, plan)
     row.last_changed = last_changed(answer)
-    present_answer(row, plan, context=context, data=data)
+    present_answer(row, plan, context=context, data=data, page=page)
     return row
 
 
 def present_answer(
-    row: QuestionRow, plan: Plan, *, context: KindContext, data: dict | None = None
+    row: QuestionRow,
+    plan: Plan,
+    *,
+    context: KindContext,
+    data: dict | None = None,
+    page: int | None = None,
 ) -> None:
     """Fills in ``row``'s tables, figures and warnings: the costly part of a question's block,
     which the part page works out only when the block is not already in the cache."""
@@ -128,8 +140,9 @@ def present_answer(
     )
     if kind is not None:
         figures = data if data is not None else kind.value_of(answer)
+        shown = kind.on_page(page) if page is not None else kind
         row.structured_template = kind.template_name
-        row.structured = kind.present(figures, context=context)
+        row.structured = shown.present(figures, context=context)
         if question.kind in structured.KINDS and answer is not None and answer.data:
             row.warnings = kind.warnings(answer.data, context=context)
     row.table_rows = content.table_rows(

@@ -238,8 +238,22 @@ def _after_row_action(request, plan, saved, action, *, prefix, inputs_before, re
                 undo,
             ),
         )
+    kind = structured.structured_kind(question)
+    page = kind.page_of(name, saved.data) if kind is not None and name else None
+    if page is not None and page > 1:
+        # The row is on a later page of a long list: the question's own page shows it.
+        edit = reverse("answer_edit", args=[plan.pk, question.key])
+        return redirect(f"{edit}?page={page}#{fragment}")
     part = reverse("part_detail", args=[plan.pk, question.part.key])
     return redirect(f"{part}#{fragment}")
+
+
+def _page_number(request) -> int:
+    """The page of a long list asked for (``?page=``); the first for anything else."""
+    try:
+        return int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
 
 
 def _render_question(
@@ -258,7 +272,12 @@ def _render_question(
     if rows is not None:
         data = rows  # a table's value is its rows
     row = presenters.question_row(
-        question, answer, plan, data=data, context=selectors.kind_context(plan)
+        question,
+        answer,
+        plan,
+        data=data,
+        context=selectors.kind_context(plan),
+        page=_page_number(request),
     )
     row.edit = may_edit_answer(request.user, plan, question)
     row.form = form

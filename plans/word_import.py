@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
@@ -287,18 +287,6 @@ class Piece:
     html: str = ""
     table: list[list[str]] = field(default_factory=list)
     reason: str = ""
-
-    def as_json(self) -> dict:
-        return {
-            "id": self.id,
-            "key": self.key,
-            "confidence": self.confidence,
-            "heading": self.heading,
-            "position": self.position,
-            "html": self.html,
-            "table": self.table,
-            "reason": self.reason,
-        }
 
     @classmethod
     def from_json(cls, data: dict) -> Piece:
@@ -752,12 +740,9 @@ class Preview:
     versions: dict[str, int]
 
     def as_json(self) -> dict:
-        return {
-            "filename": self.filename,
-            "pieces": [piece.as_json() for piece in self.pieces],
-            "form_text_count": self.form_text_count,
-            "versions": self.versions,
-        }
+        """Every field, the pieces too, as the JSON kept in the session between the preview
+        and the import (``from_json`` reads it back)."""
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict) -> Preview:

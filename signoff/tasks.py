@@ -13,6 +13,9 @@ logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
 
+#: An email task: mail-server errors (smtplib's are OSErrors) are retried, waiting longer each time.
+email_task = shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+
 
 class RenderTask(DjangoTask):
     """Keeps the document's state in step with Celery's retries."""
@@ -70,12 +73,9 @@ def sweep_documents() -> dict[str, int]:
     return {"requested": len(found.requested), "resent": len(found.stuck)}
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@email_task
 def send_notification_email(*, notification_id: int) -> None:
-    """Emails one notification, once, however often it runs; mail-server errors are retried.
-
-    (smtplib's errors are OSErrors.)
-    """
+    """Emails one notification, once, however often it runs."""
     emails.notification_email_send(notification_id=notification_id)
 
 
@@ -86,7 +86,7 @@ def send_daily_digests() -> None:
         send_digest.delay(user_id=user_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@email_task
 def send_digest(*, user_id: int) -> None:
     """Emails one person everything they have not been told yet, in one message."""
     emails.digest_send(user_id=user_id)

@@ -280,6 +280,17 @@ class Kind:
     def labels(self) -> dict[str, str]:
         return {name: self.label(name) for name in self.LABELS}
 
+    def on_page(self, number: int) -> Kind:
+        """This kind showing page ``number`` of a long list on a web page. Only a kind whose
+        list can outgrow a page (the projects' 5,000 targets) pages it; the PDF, the exports and
+        every total always take the whole answer."""
+        return self
+
+    def page_of(self, name: str, value: dict) -> int | None:
+        """The page of a paged list on which the input ``name`` is drawn, or None when the
+        whole list is on one page."""
+        return None
+
     def fixed(self, name: str) -> Decimal | None:
         """A figure the template sets (a rate, a share), or None where the answer gives it."""
         value = self.parameters.get(name)

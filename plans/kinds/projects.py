@@ -3,6 +3,10 @@ plan, and the plan's share of the PCT's Total Identified Savings (4.4), never ty
 
 from __future__ import annotations
 
+import copy
+import re
+from dataclasses import dataclass
+
 from .. import finance
 from ..errors import AnswerInvalid
 from . import rows
@@ -11,6 +15,10 @@ from .rows import MONEY, NAMES, Column, ListKind, RowSpec
 from .savings_target import identified_savings, savings_display, savings_figures
 
 MAX_TARGETS = 5000
+#: Projects on one page of the part and question pages: a plan at the limit (500 projects,
+#: 5,000 targets) is 11 MB of inputs on one page. The PDF and every total take all of them.
+PROJECTS_A_PAGE = 20
+_PROJECT_INDEX = re.compile(r"projects\[(\d+)\]")
 PROJECTS = RowSpec(
     name="projects",
     noun="project",
@@ -36,9 +44,69 @@ PROJECTS = RowSpec(
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ProjectsPage:
+    """Which projects a page shows: the ``first`` to the ``last`` (counted from 1) of ``of``."""
+
+    number: int
+    count: int
+    first: int
+    last: int
+    of: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+
+def projects_page(number: int, total: int) -> ProjectsPage:
+    """Page ``number`` of ``total`` projects, a number past either end taken as that end."""
+    count = max(1, -(-total // PROJECTS_A_PAGE))
+    number = min(max(1, number), count)
+    first = (number - 1) * PROJECTS_A_PAGE
+    return ProjectsPage(number, count, first + 1, min(first + PROJECTS_A_PAGE, total), total)
+
+
 class ProjectsKind(ListKind):
     template_name = "plans/structured/projects.html"
     spec = PROJECTS
+    #: the page a web page shows (``on_page``); None shows every project (PDF, exports)
+    page: int | None = None
+
+    def on_page(self, number: int) -> ProjectsKind:
+        kind = copy.copy(self)
+        kind.page = number
+        return kind
+
+    def page_of(self, name: str, value: dict) -> int | None:
+        listed = (value or {}).get(PROJECTS.name) or []
+        found = _PROJECT_INDEX.match(name)
+        if found is None or len(listed) <= PROJECTS_A_PAGE:
+            return None
+        return int(found[1]) // PROJECTS_A_PAGE + 1
+
+    def value_from_post(self, post, *, prefix, current):
+        """A page of projects posts only its own (``projects.start`` says where they begin):
+        the projects on other pages are kept as saved, and row buttons name projects by their
+        place in the whole list."""
+        start_name = f"{prefix}-{PROJECTS.name}.start"
+        if start_name not in post or not rows.posted(post, prefix=prefix, spec=PROJECTS):
+            return super().value_from_post(post, prefix=prefix, current=current)
+        saved = (current or {}).get(PROJECTS.name)
+        saved = [
+            {**project, "targets": list(project.get("targets") or [])}
+            for project in (saved if isinstance(saved, list) else [])
+            if isinstance(project, dict)
+        ]
+        start = rows.count(post, start_name, limit=len(saved))
+        page = rows.read(post, prefix=prefix, spec=PROJECTS, start=start)
+        listed = saved[:start] + page + saved[start + len(page) :]
+        listed, pressed = rows.apply_action(post, listed, PROJECTS)
+        return {PROJECTS.name: listed}, pressed
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         listed = rows.rows_of(data, PROJECTS, what="projects")
@@ -77,7 +145,12 @@ class ProjectsKind(ListKind):
 
     def present(self, data, *, context: KindContext):
         source, computed, invalid = self.for_screen(data, context=context)
-        projects = rows.draw(source.get("projects") or [], PROJECTS)
+        listed = source.get("projects") or []
+        page = None
+        if self.page is not None and len(listed) > PROJECTS_A_PAGE:
+            page = projects_page(self.page, len(listed))
+            listed = listed[page.first - 1 : page.last]
+        projects = rows.draw(listed, PROJECTS, start=page.first - 1 if page else 0)
         for project in projects:
             figures = computed["projects"][project.index] if computed is not None else None
             for target in project.children:
@@ -87,6 +160,7 @@ class ProjectsKind(ListKind):
                 }
             total = figures["total"] if figures else None
             project.extra = {
+                "position": project.index + 1,
                 "targets": project.children,
                 "total": total,
                 "total_display": finance.format_money(total) if total is not None else "",
@@ -97,6 +171,7 @@ class ProjectsKind(ListKind):
             "computed": computed is not None,
             "error": rows.place_error(rows.all_fields(projects), invalid),
             "invalid": invalid is not None,
+            "page": page,
             "identified_display": (
                 finance.format_compact_money(identified, millions_places=3) if identified else ""
             ),

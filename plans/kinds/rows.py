@@ -165,12 +165,12 @@ def read_cell(post, name: str, column: Column):
     return value
 
 
-def read(post, *, prefix: str, spec: RowSpec, within: str = "") -> list[dict]:
+def read(post, *, prefix: str, spec: RowSpec, within: str = "", start: int = 0) -> list[dict]:
     """The rows of ``spec`` as posted (the count of rows is a hidden input named by the
-    list's path), sub-rows included."""
+    list's path), sub-rows included; a page of a long list posts its rows from ``start``."""
     here = path(within, spec.name) if within else spec.name
     rows = []
-    for i in range(count(post, f"{prefix}-{here}", limit=spec.max_rows)):
+    for i in range(start, start + count(post, f"{prefix}-{here}", limit=spec.max_rows)):
         at = path(here, i)
         row = {c.key: read_cell(post, f"{prefix}-{path(at, c.key)}", c) for c in spec.columns}
         if spec.children is not None:
@@ -395,11 +395,13 @@ class DrawnRow:
             return default
 
 
-def draw(rows: list[dict], spec: RowSpec, *, within: str = "", parent: str = "") -> list[DrawnRow]:
+def draw(
+    rows: list[dict], spec: RowSpec, *, within: str = "", parent: str = "", start: int = 0
+) -> list[DrawnRow]:
     """The inputs of every row and sub-row, named by path, labelled "Title, target 2 of
-    project 1"."""
+    project 1"; ``rows`` is a page of the list when it begins at ``start``."""
     drawn = []
-    for i, row in enumerate(rows):
+    for i, row in enumerate(rows, start=start):
         at = path(within, spec.name, i) if within else path(spec.name, i)
         which = f"{spec.called or spec.noun} {i + 1}" + (f" of {parent}" if parent else "")
         fields = {

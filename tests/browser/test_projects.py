@@ -10,6 +10,7 @@ from consortia.demo import DEMO_PASSWORD, load_organisations
 from plans.demo import load_plans
 from plans.models import Plan
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.limits import projects_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,3 +72,35 @@ def test_daccom_editor_adds_a_target_and_the_totals_follow(live_server, page):
     assert summary.locator("tbody tr").nth(2).locator("td").first.inner_text() == "23"
     assert_accessible(page)
     screenshot(page, "self-assessment-daccom")
+
+
+def test_an_editor_pages_through_45_projects_changes_one_on_page_2_and_the_total_follows(
+    live_server, page
+):
+    load_organisations()
+    load_plans()
+    plan = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
+    plan.answers.filter(question__key="services-to-be-commissioned").update(
+        data={"projects": projects_of(45, targets_each=3)}
+    )
+    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "commissioning-objectives"]))
+    projects = page.locator("#question-services-to-be-commissioned")
+    assert "Projects 1 to 20 of 45 (page 1 of 3)" in projects.inner_text()
+    assert "£135,000" in projects.locator("[data-figure=plan-total]").inner_text()
+
+    projects.get_by_role("navigation", name="Pages of projects", exact=True).get_by_role(
+        "link", name="Next page of projects"
+    ).click()
+    page.wait_for_load_state()
+    assert "Projects 21 to 40 of 45 (page 2 of 3)" in page.content()
+    assert_accessible(page)
+    screenshot(page, "projects-page-2-of-3")
+    saving = page.get_by_label("Planned saving in pounds, target 2 of project 30")
+    saving.fill("2500")
+    page.get_by_role("button", name="Save 4.2").click()
+    page.locator(".app-save-status").filter(has_text=re.compile("Saved at")).wait_for()
+
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "commissioning-objectives"]))
+    total = page.locator("#question-services-to-be-commissioned [data-figure=plan-total]")
+    assert "£136,500" in total.inner_text()

@@ -61,8 +61,9 @@ class FormFields(HTMLParser):
             self._in_form = False
 
 
-def form_post(client, plan, key) -> dict:
-    response = client.get(reverse("answer_edit", args=[plan.pk, key]))
+def form_post(client, plan, key, *, page: int | None = None) -> dict:
+    url = reverse("answer_edit", args=[plan.pk, key])
+    response = client.get(f"{url}?page={page}" if page else url)
     assert response.status_code == 200
     parser = FormFields()
     parser.feed(response.content.decode())
@@ -303,3 +304,113 @@ def test_removing_a_target_lands_on_its_neighbour_and_offers_the_version_before(
     assert f"/questions/{PROJECTS}/history/" in undo
     saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
     assert len(saved.data["projects"][0]["targets"]) == targets - 1
+
+
+# --- a long list of projects is paged on the web pages (issue 16), never in the PDF ----------
+
+
+@pytest.fixture
+def many_projects(daccom):
+    """DacCom's projects question holding 45 projects of 3 £1,000 targets: three pages."""
+    Answer.objects.filter(plan=daccom, question__key=PROJECTS).update(
+        data={"projects": projects_of(45, targets_each=3)}
+    )
+    return daccom
+
+
+def saved_projects(plan) -> list[dict]:
+    return Answer.objects.get(plan=plan, question__key=PROJECTS).data["projects"]
+
+
+def test_the_part_page_shows_the_first_20_projects_and_the_totals_of_all_45(client, many_projects):
+    page = part_page(client, many_projects, "commissioning-objectives")
+
+    assert "Projects 1 to 20 of 45 (page 1 of 3)" in page
+    assert f'name="q-{PROJECTS}-projects[19].title"' in page
+    assert f'name="q-{PROJECTS}-projects[20].title"' not in page
+    assert "Project 21" not in page
+    edit = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+    assert f'href="{edit}?page=2#question-{PROJECTS}"' in page
+    # 45 projects x 3 targets x £1,000: the plan's total counts every page.
+    assert 'data-figure="plan-total">£135,000<' in page
+
+
+def test_a_later_page_edits_its_own_projects_and_keeps_every_other_as_saved(client, many_projects):
+    before = saved_projects(many_projects)
+    post = form_post(client, many_projects, PROJECTS, page=3)
+    prefix = f"q-{PROJECTS}"
+    assert post[f"{prefix}-projects.start"] == ["40"]
+    assert post[f"{prefix}-projects"] == ["5"]
+    post[f"{prefix}-projects[42].targets[1].planned_saving"] = ["£2,500"]
+
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+    assert client.post(f"{url}?page=3", post).status_code == 302
+
+    after = saved_projects(many_projects)
+    assert len(after) == 45
+    assert after[42]["targets"][1]["planned_saving"] == "2500"
+    assert after[:42] == before[:42] and after[43:] == before[43:]
+    assert 'data-figure="plan-total">£136,500<' in part_page(
+        client, many_projects, "commissioning-objectives"
+    )
+
+
+def test_a_row_button_on_a_page_names_the_project_by_its_place_in_the_whole_list(
+    client, many_projects
+):
+    post = form_post(client, many_projects, PROJECTS, page=2)
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+
+    response = client.post(f"{url}?page=2", {**post, "row-action": "remove-project-25"})
+
+    assert response.status_code == 302
+    titles = [project["title"] for project in saved_projects(many_projects)]
+    assert len(titles) == 44 and "Project 26" not in titles and "Project 25" in titles
+
+
+def test_adding_a_project_lands_on_the_last_page_where_the_new_project_is(client, many_projects):
+    post = form_post(client, many_projects, PROJECTS)
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+
+    response = client.post(url, {**post, "row-action": "add-project"})
+
+    assert response.headers["Location"] == (f"{url}?page=3#q-{PROJECTS}-projects[45].number")
+    page = client.get(response.headers["Location"]).content.decode()
+    assert f'id="q-{PROJECTS}-projects[45].number"' in page
+    assert "Projects 41 to 46 of 46 (page 3 of 3)" in page
+
+
+@pytest.mark.parametrize("asked", ["0", "-5", "999", "two", "9" * 5000])
+def test_a_page_number_past_either_end_or_not_a_number_shows_a_real_page(
+    client, many_projects, asked
+):
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+    response = client.get(f"{url}?page={asked}")
+
+    assert response.status_code == 200
+    assert "(page 1 of 3)" in response.content.decode() or (
+        "(page 3 of 3)" in response.content.decode()
+    )
+
+
+def test_a_tampered_page_start_never_loses_a_saved_project(client, many_projects):
+    post = form_post(client, many_projects, PROJECTS, page=2)
+    post[f"q-{PROJECTS}-projects.start"] = ["1000"]
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+
+    client.post(f"{url}?page=2", post)
+
+    titles = [project["title"] for project in saved_projects(many_projects)]
+    assert titles[:45] == [f"Project {p}" for p in range(1, 46)]
+
+
+def test_a_row_button_on_the_first_page_lands_back_on_the_part_page_which_shows_it(
+    client, many_projects
+):
+    post = form_post(client, many_projects, PROJECTS)
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+
+    response = client.post(f"{url}?page=1", {**post, "row-action": "add-target-1"})
+
+    part = reverse("part_detail", args=[many_projects.pk, "commissioning-objectives"])
+    assert response.headers["Location"] == f"{part}#q-{PROJECTS}-projects[1].targets[3].code"

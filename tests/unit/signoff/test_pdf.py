@@ -21,6 +21,7 @@ from signoff.canonical import content_sha256
 from signoff.models import Signature
 from tests import plan_factories
 from tests.factories import UserFactory
+from tests.limits import projects_of
 from tests.review_factories import SIGNATORIES
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,17 @@ def test_html_holds_every_question_number_of_the_demo_plan(daccom):
         assert f'<span class="question-number">{number}</span>' in html, number
     for part in daccom.template.parts.all():
         assert f'id="part-{part.key}"' in html
+
+
+def test_html_prints_every_project_however_many_pages_the_web_pages_split_them_into(daccom):
+    daccom.answers.filter(question__key="services-to-be-commissioned").update(
+        data={"projects": projects_of(45, targets_each=3)}
+    )
+
+    html = pdf.plan_html(plan=daccom, signatures=[], content_sha256=content_sha256(daccom))
+
+    assert all(f"Project {p}: Project {p}" in html for p in range(1, 46))
+    assert "Pages of projects" not in html
 
 
 def test_signed_pdf_prints_the_questions_signatories_hash_and_certificate(daccom):
