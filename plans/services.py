@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -185,23 +184,32 @@ def _answer_locked(answer: Answer) -> Answer:
 def _coalesced_into_latest_autosave(current: Answer, user) -> bool:
     """Whether the answer's newest revision was this person's autosave, less than the window
     ago, and now holds this save too (one statement: the revision is found and changed where
-    it is; the answer's lock keeps any other save of it out meanwhile)."""
-    newest = (
-        history.HistoricalAnswer.objects.filter(id=current.pk)
-        .order_by(*history.NEWEST_FIRST)
-        .values("history_id")[:1]
-    )
-    return bool(
-        history.HistoricalAnswer.objects.filter(
-            history_id=Subquery(newest),
-            history_change_reason=AUTOSAVE,
-            history_user_id=user.pk,
-            history_date__gt=current.updated_at - AUTOSAVE_COALESCE_WINDOW,
-        ).update(
-            **{name: getattr(current, name) for name in _SAVED_FIELDS},
-            history_date=current.updated_at,
+    it is; the answer's lock keeps any other save of it out meanwhile).
+
+    Written as SQL: built by the ORM, this one statement cost an autosave more CPU time than
+    every other statement of its transaction together. The values are prepared by the fields
+    themselves, as the ORM would (JSON, times, booleans on either database)."""
+    table, quote = history.HistoricalAnswer._meta, connection.ops.quote_name
+    fields = [table.get_field(name) for name in (*_SAVED_FIELDS, "history_date")]
+    values = [getattr(current, name) for name in _SAVED_FIELDS] + [current.updated_at]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table.db_table)} SET {assignments} WHERE history_id = ("  # noqa: S608 (column names only)
+            f"SELECT history_id FROM {quote(table.db_table)} WHERE id = %s"
+            " ORDER BY history_date DESC, history_id DESC LIMIT 1"
+            ") AND history_change_reason = %s AND history_user_id = %s AND history_date > %s",
+            [
+                *(f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)),
+                current.pk,
+                AUTOSAVE,
+                user.pk,
+                table.get_field("history_date").get_db_prep_value(
+                    current.updated_at - AUTOSAVE_COALESCE_WINDOW, connection
+                ),
+            ],
         )
-    )
+        return cursor.rowcount == 1
 
 
 def table_rows_import(
