@@ -7,14 +7,16 @@ from django.views.decorators.http import require_GET
 
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
+from plans.consistent_reads import consistent_reads
 from plans.selectors import plans_visible_to
+from plans.task_list_cache import cached_task_list
 from signoff import selectors as review_selectors
 from signoff.presenters.comments import comment_threads
 from signoff.presenters.dashboards import home as dashboards_home
 from signoff.presenters.documents import documents_panel
 from signoff.presenters.review import review_panel
 
-from . import health
+from . import health, part_pages
 
 
 @login_required
@@ -44,39 +46,60 @@ def _plan(request, plan_id: int):
 @login_required
 def plan_detail(request, plan_id: int):
     """The plan's contents, with its review and sign-off panel, its PDFs and open comments."""
-    plan = _plan(request, plan_id)
-    return render(
-        request,
-        "pbc/plan_detail.html",
-        {
-            **plan_pages.plan_contents(request.user, plan),
-            "review": review_panel(plan, request.user),
-            "open_comments": review_selectors.open_thread_counts(plan, request.user),
-            "documents_panel": documents_panel(plan, request.user),
-        },
+    plan = get_object_or_404(
+        plans_visible_to(request.user).select_related("template__issuer"), pk=plan_id
     )
+    contents = plan_pages.plan_contents(request.user, plan)
+    context = {
+        **contents,
+        "review": review_panel(plan, request.user),
+        "documents_panel": documents_panel(plan, request.user),
+        **_task_list(request.user, plan, may_assign=contents["may_assign"]),
+    }
+    if context["task_list"].found:
+        return render(request, "pbc/plan_detail.html", context)
+    # A fragment is missing: its key is read again with what the task list shows, from one
+    # snapshot, so what is kept under the key is what it describes (plans.consistent_reads).
+    with consistent_reads():
+        context.update(_task_list(request.user, plan, may_assign=contents["may_assign"]))
+        return render(request, "pbc/plan_detail.html", context)
+
+
+def _task_list(user, plan, *, may_assign: bool) -> dict:
+    """The task list's cached fragments, under all they show, this reader's part included."""
+    open_comments = review_selectors.open_thread_counts(plan, user)
+    return {
+        "open_comments": open_comments,
+        "task_list": cached_task_list(
+            plan,
+            reader_sees={"may_assign": may_assign, "open_comments": open_comments},
+            templates=("pbc/plan_detail.html",),
+        ),
+    }
 
 
 @login_required
 def part_detail(request, plan_id: int, part_key: str):
-    """One part's questions, each with its comment threads."""
-    plan = _plan(request, plan_id)
-    page = plan_pages.part_page(request.user, plan, part_key)
-    if page is None:
-        raise Http404("No such part")
-    return render(
-        request,
-        "pbc/part_detail.html",
-        {
-            "plan": plan,
-            "part": page.part,
-            "questions": page.questions,
-            "previous_part": page.previous_part,
-            "next_part": page.next_part,
-            "part_holder": assignments.part_holder(plan, page.part),
-            "comment_threads": comment_threads(plan, request.user, page.answers, page.part),
-        },
-    )
+    """One part's questions, each with its comment threads. The body comes from the cache when
+    nothing it shows has changed for a reader with the same rights (pbc/part_pages.py); only
+    then are the questions, answers and threads read and presented."""
+    with part_pages.one_snapshot():
+        plan = _plan(request, plan_id)
+        part = plan_pages.template_part(plan, part_key)
+        if part is None:
+            raise Http404("No such part")
+        body = part_pages.cached_body(request.user, plan, part)
+        context = {"plan": plan, "part": part, "body": body}
+        if body.html is None:
+            page = plan_pages.part_page(request.user, plan, part_key)
+            context |= {
+                "questions": page.questions,
+                "previous_part": page.previous_part,
+                "next_part": page.next_part,
+                "part_holder": assignments.part_holder(plan, page.part),
+                "comment_threads": comment_threads(plan, request.user, page.answers, page.part),
+            }
+        return render(request, "pbc/part_detail.html", context)
 
 
 @require_GET

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from consortia.admin import AdministeredByRole, ReadOnlyRecord
@@ -176,6 +177,16 @@ class AnswerAdmin(PlanAdmin):
     list_display = ("plan", "question", "version", "updated_at", "updated_by")
     list_filter = ()
     readonly_fields = ("plan", "question", "version", "updated_at", "updated_by")
+
+    def save_model(self, request, obj, form, change):
+        """A change or restore here is a save like any other: the version rises past the stored
+        one, so a page cached under the answers' versions is never shown stale (docs/decisions/
+        0425) and an editor with the page open is told of the change."""
+        stored = Answer.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+        obj.version = (stored or 0) + 1
+        obj.updated_at = timezone.now()
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AuditChain)

@@ -9,7 +9,8 @@ new key and the old entry is never read again (no invalidation to forget):
 - the plan's id and consortium's name ("For completion by ..."),
 - what the kinds know of the plan (``KindContext``: sibling answers, practices, population),
 - whether the reader may edit it and, if not, why (the only thing of the reader in it),
-- the templates' own source (a deploy that changes markup starts afresh).
+- the templates' own source and the apps' code (a deploy that changes what a page shows
+  starts afresh).
 
 What belongs to one reader never enters the cache: the CSRF token is left as a hole and filled
 per response (``plans_tags.csrf_field``), and a reviewer's "changed since your last review" and
@@ -22,10 +23,13 @@ process is seen at once through any other.
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 
 from .kinds.base import KindContext
@@ -34,7 +38,11 @@ from .kinds.base import KindContext
 FRAGMENT_VERSION = "1"
 FRAGMENT_SECONDS = 24 * 60 * 60
 CSRF_HOLE = "<!--pbc:csrf-token-->"
-MARKUP_FOLDERS = ("plans", "signoff", "nhsuk")
+#: What Django's {% csrf_token %} writes as the token's value inside a block being cached.
+CSRF_TOKEN_HOLE = "pbc-csrf-token-hole"  # noqa: S105 - a placeholder, not a secret
+MARKUP_FOLDERS = ("plans", "signoff", "nhsuk", "pbc")
+#: The apps whose code works out what a cached block or page shows.
+CODE_FOLDERS = ("plans", "signoff", "consortia", "pbc")
 
 
 def _digest(value) -> str:
@@ -44,18 +52,68 @@ def _digest(value) -> str:
 
 @cache
 def _markup_digest() -> str:
-    """The source of every template a cached block may include."""
+    """The source of every template a cached block may include, and of the code that works
+    out what it shows."""
     digest = hashlib.blake2b(FRAGMENT_VERSION.encode(), digest_size=16)
-    for folder in MARKUP_FOLDERS:
-        for path in sorted((settings.BASE_DIR / "templates" / folder).rglob("*.html")):
-            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
-            digest.update(path.read_bytes())
+    paths = [
+        *(sorted((settings.BASE_DIR / "templates" / f).rglob("*.html")) for f in MARKUP_FOLDERS),
+        *(sorted((settings.BASE_DIR / f).rglob("*.py")) for f in CODE_FOLDERS),
+    ]
+    for path in (path for folder in paths for path in folder):
+        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def fragment_key(name: str, shown) -> str:
     """The cache key of a block named ``name`` showing exactly ``shown`` (JSON-able)."""
     return f"fragment:{name}:{_markup_digest()}:{_digest(shown)}"
+
+
+class CompiledQuery:
+    """A read that every page's key makes, its SQL compiled once per process: building and
+    compiling a queryset costs Django about ten times what running it costs (0.9 ms against
+    0.04 ms for a part's comments on SQLite), and a cached page is little more than its key.
+
+    ``build`` takes each parameter by name and returns the queryset; it is called once with
+    stand-ins, whose places in the compiled query's parameters are then filled per call.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._compiled: dict[tuple, tuple[str, list]] = {}
+
+    def _compile(self, names: tuple[str, ...]) -> tuple[str, list]:
+        stand_ins = {name: -(2**40) - number for number, name in enumerate(names)}
+        by_value = {value: name for name, value in stand_ins.items()}
+        sql, params = self.build(**stand_ins).query.sql_with_params()
+        places = [by_value.get(param, _Fixed(param)) for param in params]
+        if set(names) - {place for place in places if isinstance(place, str)}:
+            raise ValueError("every parameter must reach the query's parameters")
+        return sql, places
+
+    def rows(self, **params) -> list[tuple]:
+        names = tuple(sorted(params))
+        compiled_key = (connection.vendor, names)
+        if compiled_key not in self._compiled:
+            self._compiled[compiled_key] = self._compile(names)
+        sql, places = self._compiled[compiled_key]
+        values = [place.value if isinstance(place, _Fixed) else params[place] for place in places]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return cursor.fetchall()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fixed:
+    """A parameter of a compiled query that is the same on every call."""
+
+    value: object
+
+
+def fields_of(instance) -> list:
+    """A row's every stored field, as its object holds it (no query)."""
+    return [getattr(instance, field.attname) for field in instance._meta.concrete_fields]
 
 
 def context_digest(context: KindContext) -> str:

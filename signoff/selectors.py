@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Length
 
 from consortia.models import User
+from plans.fragments import CompiledQuery
 from plans.models import Plan, PlanEvent, TemplatePart
 from plans.selectors import plans_visible_to
 
@@ -60,6 +61,41 @@ def comment_threads(plan: Plan, user, *, part: TemplatePart) -> list[Comment]:
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "pk")
     )
+
+
+_PART_COMMENTS = CompiledQuery(
+    lambda plan, part: (
+        Comment.objects.filter(plan_id=plan)
+        .filter(Q(question__part_id=part) | Q(part_id=part))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "parent_id",
+            "question_id",
+            "part_id",
+            "body",
+            "quote",
+            "visibility",
+            "created_at",
+            "resolved_at",
+            "resolved_by_id",
+            "resolved_by__full_name",
+            "author_id",
+            "author__full_name",
+            "author__email",
+            "author__role",
+            "author__consortium__name",
+            "author__commissioner__name",
+        )
+    )
+)
+
+
+def part_comment_rows(plan: Plan, part: TemplatePart) -> list[tuple]:
+    """Every comment and reply on a part's questions and guidance, PCT-only ones included, as
+    the fields its thread shows (with its author's and resolver's): one query, no objects,
+    compiled once per process (it is read for every part page's key)."""
+    return _PART_COMMENTS.rows(plan=plan.pk, part=part.pk)
 
 
 class OpenThreads(NamedTuple):

@@ -211,6 +211,10 @@ class Holders:
             )
         return self._appointments[commissioner_id]
 
+    def held_in(self, commissioner_id: int) -> list:
+        """Today's appointments in the PCT and its consortia."""
+        return self._of(commissioner_id)
+
     def positions_of(self, user) -> list[Position]:
         """The positions ``user`` holds today in their own PCT and its consortia."""
         if not getattr(user, "commissioner_id", None):

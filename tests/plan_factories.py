@@ -2,11 +2,10 @@
 
 from datetime import date, timedelta
 
-from consortia import demo as consortia_demo
 from consortia.models import Consortium, User
-from plans import demo as plans_demo
 from plans import round_selectors, rounds, services, tasks, template_files
 from plans.models import Answer, Plan, PlanTemplate
+from tests import demo_data
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 
 
@@ -124,8 +123,12 @@ def plan_with_every_kind(*, consortium=None) -> Plan:
 
 
 def demo_daccom_plan() -> Plan:
-    consortia_demo.load_organisations()
-    plans_demo.load_plans()
+    """The demo organisations and plans loaded (tests/demo_data.py), and DacCom's 2006/07 plan."""
+    demo_data.load_organisations_and_plans()
+    return _daccom_plan()
+
+
+def _daccom_plan() -> Plan:
     return Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
 
 
@@ -135,11 +138,8 @@ def demo_template(slug: str) -> PlanTemplate:
 
 def demo_daccom_plan_with_comments() -> Plan:
     """The demo DacCom plan with the reviewers' seed comments on their passages."""
-    from signoff import demo as signoff_demo
-
-    plan = demo_daccom_plan()
-    signoff_demo.load_demo_comments()
-    return plan
+    demo_data.load_with_comments()
+    return _daccom_plan()
 
 
 # --- The planning year (plans/rounds.py) ---------------------------------------------------

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
@@ -132,7 +132,10 @@ def stored(number: Decimal | None) -> str:
     """A Decimal as the string kept in answer.data ("153000", "1.25")."""
     if number is None:
         return ""
-    text_value = f"{number:f}"
+    # Trailing zeros dropped before writing it out: "0E-999999999" is zero, not a billion
+    # digits to strip. The context is wide enough that nothing is rounded.
+    exact = Context(prec=max(len(number.as_tuple().digits), 28), Emax=MAX_EMAX, Emin=MIN_EMIN)
+    text_value = f"{number.normalize(exact):f}"
     if "." in text_value:
         text_value = text_value.rstrip("0").rstrip(".")
     return text_value or "0"

@@ -66,7 +66,7 @@ class CachedFragmentNode(template.Node):
     def render(self, context):
         from django.core.cache import cache
 
-        from plans.fragments import CSRF_HOLE, FRAGMENT_SECONDS
+        from plans.fragments import CSRF_HOLE, CSRF_TOKEN_HOLE, FRAGMENT_SECONDS
 
         key = self.key.resolve(context)
         if not key:
@@ -75,14 +75,18 @@ class CachedFragmentNode(template.Node):
         if html is None:
             html = cache.get(key)
         if html is None:
-            with context.push(csrf_hole=True):
+            # Django's own {% csrf_token %} inside leaves a hole too, never this reader's token.
+            with context.push(csrf_hole=True, csrf_token=CSRF_TOKEN_HOLE):
                 html = str(self.nodelist.render(context))
             cache.set(key, html, FRAGMENT_SECONDS)
         if context.get("csrf_hole"):
             return mark_safe(html)  # noqa: S308 - inside a block being cached: holes stay holes
         # Nothing a person wrote can make a hole: an answer's HTML is sanitised (no HTML
         # comments survive) and a comment's text is escaped, so only the holes are filled.
-        return mark_safe(html.replace(CSRF_HOLE, csrf_input(context)))  # noqa: S308
+        filled = html.replace(CSRF_HOLE, csrf_input(context))
+        if CSRF_TOKEN_HOLE in filled:
+            filled = filled.replace(CSRF_TOKEN_HOLE, conditional_escape(context.get("csrf_token")))
+        return mark_safe(filled)  # noqa: S308
 
 
 @register.tag

@@ -227,3 +227,21 @@ def _shown(thread: ThreadView) -> list:
         thread.may_reopen,
         thread.reply_form is not None,
     ]
+
+
+def part_comments_shown(plan: Plan, user, part: TemplatePart) -> list:
+    """Everything of review that the part page's body shows, read without building threads:
+    part of the key of the whole body's cache (pbc/part_pages.py), so it names every input of
+    ``comment_threads`` and its templates.
+
+    Every comment and reply on the part is named, PCT-only ones too whoever reads: such a
+    comment only changes a consortium reader's key, never adds to their page, because which
+    threads a reader sees follows from their rights, which are in the key.
+    """
+    may_comment = allowed(user, Perm.COMMENT, plan)
+    return [
+        may_comment,
+        selectors.sees_internal_comments(user),
+        settings.COMMISSIONER_WORD,
+        selectors.part_comment_rows(plan, part),
+    ]

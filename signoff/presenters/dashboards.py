@@ -20,7 +20,9 @@ link to all of them, a page at a time.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -30,16 +32,23 @@ from django.db.models import (
     QuerySet,
     StringAgg,
     Subquery,
+    Sum,
     TextField,
     Value,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.forms.models import model_to_dict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from consortia.models import User
-from plans.models import Plan, PlanEvent, QuestionKind, TemplateQuestion
+from plans.consistent_reads import consistent_reads
+from plans.fragments import FRAGMENT_SECONDS, fragment_key
+from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
 from plans.selectors import answered_answers, plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED
 
@@ -93,9 +102,22 @@ def waiting_since():
     return Coalesce(Subquery(last_change), F("created_at"))
 
 
+def _progress_but_answered(*, open_threads: Q) -> dict:
+    """waiting_since, required_count and open_threads: the progress figures read by index, not
+    by scanning every answer's text."""
+    required = _required_questions().filter(template=OuterRef("template"))
+    threads = Comment.objects.filter(
+        open_threads, plan=OuterRef("pk"), parent__isnull=True, resolved_at__isnull=True
+    )
+    return {
+        "waiting_since": waiting_since(),
+        "required_count": _count(required, "template"),
+        "open_threads": _count(threads, "plan"),
+    }
+
+
 def with_progress(plans: QuerySet[Plan], *, open_threads: Q) -> QuerySet[Plan]:
     """Annotates each plan with waiting_since, required_count, answered_count, open_threads."""
-    required = _required_questions().filter(template=OuterRef("template"))
     answered = (
         answered_answers()
         .filter(
@@ -105,14 +127,9 @@ def with_progress(plans: QuerySet[Plan], *, open_threads: Q) -> QuerySet[Plan]:
         )
         .exclude(question__kind=QuestionKind.SIGNOFF)
     )
-    threads = Comment.objects.filter(
-        open_threads, plan=OuterRef("pk"), parent__isnull=True, resolved_at__isnull=True
-    )
     return plans.annotate(
-        waiting_since=waiting_since(),
-        required_count=_count(required, "template"),
+        **_progress_but_answered(open_threads=open_threads),
         answered_count=_count(answered, "plan"),
-        open_threads=_count(threads, "plan"),
     )
 
 
@@ -247,6 +264,127 @@ def pct_dashboard(
     return dashboard
 
 
+# --- The PCT's dashboard, cached under all it shows (docs/decisions/0425) ----------------------
+#
+# The rule: no one is ever shown another reader's dashboard or a stale one. The key is a digest
+# of the reader and of everything the dashboard shows of every plan they can see, read afresh on
+# every request with one query (``_shown_of_plans``), so any change is a new key and an old entry
+# is never read again. The one figure not read as shown is how many required questions are
+# answered (a regular expression over every answer's text, the page's costliest query): in its
+# place stand the number of the plan's answers and the sum of their versions, and an answer's
+# version rises with every change to its words, rows or figures (plans.services.answer_save,
+# the carry-forward, the admin's save and restore), so the sum moves whenever a count can; and
+# which questions are required is fixed for a form in use (a form a plan uses is never rewritten:
+# plans.template_files.store_previewed), its required count in the key standing for them.
+# "Waiting in this state" changes with the clock alone: an entry expires when the first of its
+# rows would next show another day. On a miss the key is read again with the dashboard, from one
+# snapshot (plans.consistent_reads), so what is kept under a key is what the key describes.
+
+DAY_SECONDS = 24 * 60 * 60
+
+
+def _shown_of_plans_query(plans: QuerySet[Plan]) -> QuerySet:
+    """Each plan as the dashboard shows it, but for its answered count (see above)."""
+    answers = Answer.objects.filter(plan=OuterRef("pk"))
+    versions = answers.order_by().values("plan").annotate(sum=Sum("version")).values("sum")[:1]
+    return (
+        with_signed_keys(
+            plans.annotate(
+                **_progress_but_answered(open_threads=Q()),
+                answer_count=_count(answers, "plan"),
+                answer_versions=Coalesce(Subquery(versions, output_field=IntegerField()), Value(0)),
+            )
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "status",
+            "title",
+            "period",
+            "created_at",
+            "template_id",
+            "template__signatories",
+            "consortium_id",
+            "consortium__name",
+            "consortium__commissioner__name",
+            "waiting_since",
+            "required_count",
+            "open_threads",
+            "signed_keys",
+            "answer_count",
+            "answer_versions",
+        )
+    )
+
+
+# The SQL of _shown_of_plans_query for each PCT's people, compiled once a process: it depends on
+# nothing but the PCT (they see its consortia's plans), and building and compiling it cost the
+# worker more than the database takes to run it.
+_SHOWN_OF_PLANS_SQL: dict[int, tuple[str, tuple]] = {}
+
+
+def _shown_of_plans(user) -> list[tuple]:
+    """The plans a PCT's person sees as their dashboard shows them: one query, no answer read."""
+    compiled = _SHOWN_OF_PLANS_SQL.get(user.commissioner_id)
+    if compiled is None:
+        query = _shown_of_plans_query(plans_visible_to(user).order_by()).query
+        compiled = _SHOWN_OF_PLANS_SQL[user.commissioner_id] = query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
+def pct_dashboard_key(user, *, state: str, page_number, holders: Holders) -> str:
+    """The cache key of ``user``'s dashboard, or "" for a reader who is not one of a PCT's
+    people (a site administrator sees every PCT's plans: rendered afresh). ``holders`` is the
+    page's own (already read for the signatures waiting): it decides what is unheld."""
+    if user.role not in User.COMMISSIONER_ROLES or not user.commissioner_id:
+        return ""
+    shown = {
+        "reader": [user.pk, user.role, user.commissioner_id],
+        "page": [state, str(page_number or "")],
+        "plans": _shown_of_plans(user),
+        "holders": [
+            [appointment.pk, appointment.user_id, model_to_dict(appointment.position)]
+            for appointment in holders.held_in(user.commissioner_id)
+        ],
+        "language": get_language(),
+    }
+    return fragment_key("pct-dashboard", shown)
+
+
+def _seconds_until_a_day_changes(dashboard: PctDashboard, since) -> int:
+    """How long, from now, every row's "waiting" as worked out at ``since`` stays true."""
+    sinces = [row.plan.waiting_since for group in dashboard.groups for row in group.rows]
+    left = min(
+        (DAY_SECONDS - (since - when).total_seconds() % DAY_SECONDS for when in sinces),
+        default=FRAGMENT_SECONDS,
+    )
+    return max(0, int(left - (timezone.now() - since).total_seconds()))
+
+
+def pct_dashboard_html(user, *, state: str = "", page_number=None, holders: Holders) -> str:
+    """The PCT's dashboard rendered, from the cache when nothing it shows has changed."""
+    key = pct_dashboard_key(user, state=state, page_number=page_number, holders=holders)
+    if not key:
+        return _rendered(pct_dashboard(user, state=state, page_number=page_number, holders=holders))
+    html = cache.get(key)
+    if html is None:
+        # The key read again with the dashboard, from one snapshot: what is kept under it is
+        # what it describes, whatever is saved meanwhile (plans.consistent_reads).
+        with consistent_reads():
+            key = pct_dashboard_key(user, state=state, page_number=page_number, holders=holders)
+            started = timezone.now()
+            dashboard = pct_dashboard(user, state=state, page_number=page_number, holders=holders)
+            html = _rendered(dashboard)
+        cache.set(key, html, _seconds_until_a_day_changes(dashboard, started))
+    return mark_safe(html)  # noqa: S308 - rendered by the template, which escapes
+
+
+def _rendered(dashboard: PctDashboard) -> str:
+    return render_to_string("signoff/_pct_dashboard.html", {"dashboard": dashboard})
+
+
 # --- Signatures waiting --------------------------------------------------------------------------
 
 
@@ -334,7 +472,8 @@ def consortium_dashboard(user, holders: Holders | None = None) -> list[PlanRow]:
 @dataclass
 class Home:
     awaiting_signature: list[PlanRow]
-    pct: PctDashboard | None = None
+    #: the PCT's dashboard, rendered (pct_dashboard_html)
+    pct_html: str = ""
     consortium_plans: list[PlanRow] | None = None
 
 
@@ -344,7 +483,9 @@ def home(user, *, state: str = "", page_number=None) -> Home:
     holders = Holders()
     page = Home(awaiting_signature=awaiting_signature(user, holders))
     if user.role in User.COMMISSIONER_ROLES or user.role == Role.SITE_ADMIN:
-        page.pct = pct_dashboard(user, state=state, page_number=page_number, holders=holders)
+        page.pct_html = pct_dashboard_html(
+            user, state=state, page_number=page_number, holders=holders
+        )
     elif user.role in User.CONSORTIUM_ROLES:
         page.consortium_plans = consortium_dashboard(user, holders)
     return page

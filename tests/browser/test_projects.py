@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from consortia.demo import DEMO_PASSWORD, load_organisations
-from plans.demo import load_plans
+from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan
+from tests import demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.limits import projects_of
 
@@ -16,8 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_daccom_editor_adds_a_target_and_the_totals_follow(live_server, page):
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
     assessment = Plan.objects.get(
         consortium__slug="daccom", template__family__endswith="self-assessment"
@@ -77,8 +76,7 @@ def test_daccom_editor_adds_a_target_and_the_totals_follow(live_server, page):
 def test_an_editor_pages_through_45_projects_changes_one_on_page_2_and_the_total_follows(
     live_server, page
 ):
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
     plan.answers.filter(question__key="services-to-be-commissioned").update(
         data={"projects": projects_of(45, targets_each=3)}

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from consortia.demo import DEMO_PASSWORD, load_organisations
-from plans.demo import load_plans
+from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan
+from tests import demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,8 +19,7 @@ AT_90 = "The weightings add up to 90%; they must add up to exactly 100%."
 
 
 def test_weightings_at_90_percent_are_kept_flagged_and_stop_submission(live_server, page):
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="banes")
     sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
     part = live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"])

@@ -4,10 +4,10 @@ preview, import; the pages pass axe and the answers are saved after a named draf
 import pytest
 from django.urls import reverse
 
-from consortia.demo import DEMO_PASSWORD, load_organisations
+from consortia.demo import DEMO_PASSWORD
 from plans import services
-from plans.demo import load_plans
 from plans.models import Plan, PlanSnapshot
+from tests import demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.word_documents import daccom_2006_07_docx
 
@@ -17,8 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_daccom_editor_imports_a_plan_from_word_after_checking_the_preview(
     live_server, page, tmp_path
 ):
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     demo = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
     plan = services.plan_create(
         consortium=demo.consortium, template=demo.template, period="2007/08", title="From Word"

@@ -5,12 +5,13 @@ import re
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
+from django.template import RequestContext, Template
 from django.test import override_settings
 from django.urls import reverse
 
 from consortia.models import User
 from plans import presenters, services
-from plans.models import Answer, TemplateQuestion
+from plans.models import Answer, PlanTemplate, TemplateQuestion
 from signoff import services as review_services
 from tests import services as test_services
 from tests.plan_factories import plan_with_questions
@@ -92,7 +93,9 @@ def test_a_permission_change_shows_at_once(plan, editor):
     assert answer_forms(part_page(client, plan)) == []
 
 
-def test_a_template_change_shows_at_once(plan, editor):
+def test_a_change_to_a_draft_form_shows_at_once(plan, editor):
+    # A published form never changes (docs/decisions/0331): only a draft's questions do.
+    PlanTemplate.objects.filter(pk=plan.template_id).update(status=PlanTemplate.Status.DRAFT)
     client = signed_in(editor)
     part_page(client, plan)
 
@@ -253,3 +256,16 @@ def test_the_editors_assets_rendered_once_carry_each_responses_own_nonce(plan, e
         nonces.append(importmap.group(1))
 
     assert nonces[0] != nonces[1]
+
+
+def test_djangos_own_csrf_token_in_a_cached_block_is_each_readers_own(rf):
+    block = Template(
+        "{% load plans_tags %}{% cached_fragment key %}<form>{% csrf_token %}</form>"
+        "{% endcached_fragment %}"
+    )
+
+    for _ in range(2):  # the second is served from the cache
+        request = rf.get("/")
+        html = block.render(RequestContext(request, {"key": "fragment:test:csrf-token"}))
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]

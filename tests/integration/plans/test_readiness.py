@@ -7,11 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consortia.demo import load_organisations
 from consortia.models import User
 from plans import selectors
-from plans.demo import load_plans
 from plans.models import Answer, Plan
+from tests import demo_data
 from tests.integration.plans.test_structured_pages import form_post
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -22,8 +21,7 @@ AT_90 = "The weightings add up to 90%; they must add up to exactly 100%."
 
 @pytest.fixture
 def banes(client):
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     client.force_login(User.objects.get(email="editor.banes@example.org"))
     plan = Plan.objects.get(consortium__slug="banes")
     # Every other required question answered, so only the weightings can stop submission.

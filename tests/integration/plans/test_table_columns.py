@@ -12,11 +12,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from consortia.demo import load_organisations
 from consortia.models import User
-from plans.demo import load_plans
 from plans.models import Answer, Plan, QuestionKind
 from signoff import pdf
+from tests import demo_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -124,8 +123,7 @@ def first_and_last(rows: list) -> list:
 @pytest.fixture
 def demo_tables():
     """(plan, answer) for every demo table with rows, read back from PostgreSQL."""
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     answers = list(
         Answer.objects.filter(question__kind=QuestionKind.TABLE)
         .exclude(rows=[])

@@ -11,15 +11,14 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consortia.demo import load_organisations
 from consortia.models import User
 from plans import services, template_files
-from plans.demo import load_plans
 from plans.errors import AnswerInvalid
 from plans.models import Plan, PlanTemplate
 from plans.selectors import kind_context
 from plans.structured import kind_for
 from plans.workflow import may_edit_answer
+from tests import demo_data
 from tests.factories import UserFactory
 from tests.northbrook import FORM, imported, organisation
 
@@ -120,8 +119,7 @@ def test_a_rate_other_than_the_forms_is_refused_not_replaced():
 
 
 def test_daccom_and_banes_figures_are_their_definition_files_parameters():
-    load_organisations()
-    load_plans()
+    demo_data.load_organisations_and_plans()
     daccom = PlanTemplate.objects.get(slug="daccom-locality-plan-2006")
     des = daccom.questions.get(kind="des_funding")
     assert des.parameters["rate_per_patient"] == "1.90"

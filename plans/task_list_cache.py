@@ -1,0 +1,176 @@
+"""The plan's task list, rendered once and kept in the cache (docs/decisions/0425).
+
+The rule: **no one is ever shown another reader's view or a stale version.** Its cache key is
+a digest of everything the task list shows, read afresh on every request, so a change to any of
+it is a new key and an old entry is simply never read again (nothing to invalidate, nothing to
+forget):
+
+- the form's parts and questions as shown (number, title, key, kind, who completes it, order),
+  read with one lean query (an edit of the form shows at once),
+- each answer's id, version, last change, autosaved and carried-forward flags: every change to
+  an answer's words, rows or figures is a save that raises its version
+  (plans.services.answer_save, the carry-forward in plans.rounds, the admin's change and
+  restore); the one field changed without a save, ``carried_forward``, is itself in the key,
+- who holds each part and question, and when it is due,
+- the plan's id, state, form, consortium name, the form's parties and the PCT's word,
+- what the reader is shown differently (``reader_sees``: may they assign, the open comments
+  they can see), and the active language,
+- the source of the templates it is rendered from (plans/plan_detail.html, and the pbc page
+  that fills its blocks), so a deploy that changes markup starts afresh.
+
+Two readers share an entry only when everything the task list shows them is the same, so no
+one can be shown what another reader sees differently. On a hit nothing of the task list is
+built: ``tasks`` is worked out (plans.presenters.task_list, with its parts, answers and
+holders) only when a fragment is missing, and then it is read with its key from one snapshot
+(plans.consistent_reads, pbc.views.plan_detail), so what is kept under a key is what the key
+describes. In production the cache is Redis, shared by every
+web process (pbc/settings/production.py), so a change made through one is seen through all.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from . import assignments, fragments, presenters, selectors
+from .models import Answer, Assignment, Plan, TemplatePart
+
+#: Raised by hand when the presenters change what the task list shows without a template change.
+TASK_LIST_VERSION = "1"
+PAGE_TEMPLATES = ("plans/plan_detail.html",)
+
+
+def lazy_task_list(plan: Plan) -> presenters.TaskList:
+    """The task list, worked out only if a page renders a fragment that is not cached."""
+    return SimpleLazyObject(
+        lambda: presenters.task_list(
+            plan,
+            selectors.parts_with_questions(plan.template),
+            selectors.answers_by_question(plan),
+            assignments.holders(plan),
+        )
+    )
+
+
+@cache
+def _markup(template_names: tuple[str, ...]) -> str:
+    digest = hashlib.blake2b(TASK_LIST_VERSION.encode(), digest_size=16)
+    for name in template_names:
+        digest.update(name.encode())
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()
+
+
+def _form_query(template_id: int) -> QuerySet:
+    return (
+        TemplatePart.objects.filter(template_id=template_id)
+        .values_list(
+            "pk",
+            "key",
+            "number",
+            "title",
+            "questions__pk",
+            "questions__position",
+            "questions__key",
+            "questions__number",
+            "questions__title",
+            "questions__kind",
+            "questions__party",
+            "questions__completed_by",
+        )
+        .order_by("position", "pk", "questions__position", "questions__pk")
+    )
+
+
+def _answers_query(plan_id: int) -> QuerySet:
+    return (
+        Answer.objects.filter(plan_id=plan_id)
+        .order_by("pk")
+        .values_list("pk", "question_id", "version", "updated_at", "autosaved", "carried_forward")
+    )
+
+
+def _holders_query(plan_id: int) -> QuerySet:
+    return (
+        Assignment.objects.filter(plan_id=plan_id)
+        .order_by("pk")
+        .values_list("pk", "part_id", "question_id", "assignee__full_name", "due_on")
+    )
+
+
+@cache
+def _sql(query) -> str:
+    """``query``'s SQL, compiled once a process: it reads by one id, its only parameter, and
+    building and compiling it cost the worker more than the database takes to run it."""
+    sql, params = query(0).query.sql_with_params()
+    assert params == (0,), f"{query.__name__} reads by more than its id: {params}"
+    return sql
+
+
+def _rows(query, by_id: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(query), [by_id])
+        return cursor.fetchall()
+
+
+def shown(plan: Plan, *, reader_sees: dict, templates: tuple[str, ...] = ()) -> dict:
+    """Everything the task list shows, as plain values: three queries whatever its size."""
+    form = _rows(_form_query, plan.template_id)
+    answers = _rows(_answers_query, plan.pk)
+    holders = _rows(_holders_query, plan.pk)
+    return {
+        "plan": [
+            plan.pk,
+            plan.status,
+            plan.template_id,
+            plan.consortium.name,
+            plan.template.parties,
+            settings.COMMISSIONER_WORD,
+        ],
+        "form": form,
+        "answers": answers,
+        "holders": holders,
+        "reader": reader_sees,
+        "language": translation.get_language(),
+        "markup": _markup(PAGE_TEMPLATES + tuple(templates)),
+    }
+
+
+@dataclass
+class CachedTaskList:
+    """The task list's two cached fragments (its progress and its table) as a page reads them:
+    ``*_html`` is None when missing, and then the template renders it from ``tasks``."""
+
+    progress_key: str
+    table_key: str
+    progress_html: str | None
+    table_html: str | None
+
+    @property
+    def found(self) -> bool:
+        """Both fragments were in the cache: the page renders neither."""
+        return self.progress_html is not None and self.table_html is not None
+
+
+def cached_task_list(
+    plan: Plan, *, reader_sees: dict, templates: tuple[str, ...] = ()
+) -> CachedTaskList:
+    """The keys of the task list's fragments and what the cache holds under them (one round
+    trip); ``reader_sees`` is all the page shows this reader differently inside them, and
+    ``templates`` the pages that fill plans/plan_detail.html's blocks inside them."""
+    what = shown(plan, reader_sees=reader_sees, templates=templates)
+    progress_key = fragments.fragment_key("task-progress", what)
+    table_key = fragments.fragment_key("task-table", what)
+    found = fragments.cached_blocks([progress_key, table_key])
+    return CachedTaskList(
+        progress_key=progress_key,
+        table_key=table_key,
+        progress_html=found.get(progress_key),
+        table_html=found.get(table_key),
+    )

@@ -1,0 +1,209 @@
+"""The plan's task list, cached under everything it shows (plans.task_list_cache,
+docs/decisions/0425): no one is shown another reader's view or a stale version."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from consortia.models import User
+from plans import assignments, presenters, round_selectors, services
+from plans.models import Answer, TemplateQuestion
+from signoff import services as review_services
+from tests import services as test_services
+from tests.plan_factories import plan_with_questions
+from tests.review_factories import person
+from tests.two_factor import SecondFactorClient
+
+Role = User.Role
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def plan():
+    return plan_with_questions(questions=4)
+
+
+@pytest.fixture
+def editor(plan):
+    return person(Role.CONSORTIUM_EDITOR, plan, full_name="Ed Itor")
+
+
+def signed_in(user) -> SecondFactorClient:
+    client = SecondFactorClient()
+    client.force_login(user)
+    return client
+
+
+def task_list(client, plan) -> str:
+    response = client.get(reverse("plan_detail", args=[plan.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def status_of(page: str, key: str) -> str:
+    found = re.search(rf'id="task-{key}-status">\s*(.*?)\s*</div>', page, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def without_tokens(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def save(plan, user, text, key="question-1"):
+    answer = Answer.objects.get(plan=plan, question__key=key)
+    return services.answer_save(answer=answer, user=user, text=text, base_version=answer.version)
+
+
+def test_a_task_list_found_in_the_cache_is_shown_without_working_it_out(plan, editor, monkeypatch):
+    client = signed_in(editor)
+    first = task_list(client, plan)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a cached task list was worked out again")
+
+    monkeypatch.setattr(presenters, "task_list", refused)
+
+    assert without_tokens(task_list(client, plan)) == without_tokens(first)
+
+
+def test_an_edit_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    assert status_of(task_list(client, plan), "question-1") == "Not started"
+
+    save(plan, editor, "<p>Written just now</p>")
+
+    page = task_list(client, plan)
+    assert status_of(page, "question-1") == "Completed"
+    assert '<p class="nhsuk-body-l" id="progress">1 of ' in page
+
+
+def test_an_edit_through_the_admin_shows_at_once(plan, editor):
+    admin = signed_in(person(Role.SITE_ADMIN, plan, is_staff=True))
+    client = signed_in(editor)
+    assert status_of(task_list(client, plan), "question-1") == "Not started"
+    answer = Answer.objects.get(plan=plan, question__key="question-1")
+
+    response = admin.post(
+        reverse("admin:plans_answer_change", args=[answer.pk]),
+        {"text": "<p>Put right by the administrator.</p>", "rows": "[]", "data": "{}"},
+    )
+
+    assert response.status_code == 302
+    assert status_of(task_list(client, plan), "question-1") == "Completed"
+
+
+def test_a_state_change_shows_at_once(plan, editor):
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    plan.answers.update(text="<p>Answered.</p>", version=1)  # ready to submit
+    client = signed_in(chair)
+    assert "to someone</a>" in task_list(client, plan)
+
+    review_services.plan_submit(plan=plan, user=chair)
+
+    assert "to someone</a>" not in task_list(client, plan)
+
+
+def test_an_assignment_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    task_list(client, plan)
+    part = plan.template.parts.first()
+
+    assignments.assignment_set(
+        plan=plan,
+        part=part,
+        question=None,
+        assignee=editor,
+        due_on=round_selectors.today(),
+        user=editor,
+    )
+
+    assert "Assigned to Ed Itor" in task_list(client, plan)
+
+
+def test_a_permission_change_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    assert "to someone</a>" in task_list(client, plan)
+
+    editor.role = Role.PCT_LEAD
+    editor.commissioner = plan.consortium.commissioner
+    editor.consortium = None
+    editor.save()
+    client.force_login(editor)  # a lead gives the second factor
+
+    assert "to someone</a>" not in task_list(client, plan)
+
+
+def test_a_change_to_the_form_shows_at_once(plan, editor):
+    client = signed_in(editor)
+    task_list(client, plan)
+
+    TemplateQuestion.objects.filter(template=plan.template, key="question-1").update(
+        title="A question retitled in the draft form"
+    )
+
+    assert "A question retitled in the draft form" in task_list(client, plan)
+
+
+def test_two_readers_with_different_rights_see_each_their_own_task_list(plan, editor):
+    lead = person(Role.PCT_LEAD, plan)
+    review_services.comment_add(
+        plan=plan,
+        user=lead,
+        body="Kept inside the PCT",
+        question=plan.template.questions.get(key="question-1"),
+        visibility="internal",
+    )
+    as_lead = task_list(signed_in(lead), plan)
+
+    as_editor = task_list(signed_in(editor), plan)
+
+    assert "1 open comment" in as_lead and "to someone</a>" not in as_lead
+    assert "1 open comment" not in as_editor and "to someone</a>" in as_editor
+    assert "1 open comment" in task_list(signed_in(lead), plan)
+
+
+@pytest.mark.redis
+def test_a_change_through_one_process_shows_at_once_through_another(plan, editor):
+    """Two clients on one Redis cache stand in for two web processes (as production runs)."""
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": test_services.REDIS_URL,
+            "KEY_PREFIX": f"test-task-list-{plan.pk}",
+        }
+    }
+    with override_settings(CACHES=caches):
+        reader, writer = signed_in(editor), signed_in(editor)
+        assert status_of(task_list(reader, plan), "question-1") == "Not started"
+        key = "question-1"
+        response = writer.post(
+            reverse("answer_edit", args=[plan.pk, key]),
+            {f"q-{key}-base_version": 0, f"q-{key}-text": "<p>Saved through the other</p>"},
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.status_code == 200
+
+        assert status_of(task_list(reader, plan), "question-1") == "Completed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_task_list_is_read_with_its_key_from_one_snapshot(monkeypatch):
+    """Outside a test's transaction, as a web request runs: the miss is read in one snapshot."""
+    from plans import consistent_reads
+
+    plan = plan_with_questions(questions=4)
+    client = signed_in(person(Role.CONSORTIUM_EDITOR, plan))
+    snapshots = []
+    entered = consistent_reads.consistent_reads
+
+    def counted():
+        snapshots.append(True)
+        return entered()
+
+    monkeypatch.setattr("pbc.views.consistent_reads", counted)
+
+    assert status_of(task_list(client, plan), "question-1") == "Not started"
+    assert status_of(task_list(client, plan), "question-1") == "Not started"
+    assert snapshots == [True], "the miss, not the hit"
