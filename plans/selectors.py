@@ -37,6 +37,14 @@ def plans_visible_to(user) -> QuerySet[Plan]:
     )
 
 
+def answers_visible_to(user) -> QuerySet[Answer]:
+    """Answers of the plans the user may see, each with its plan, the plan's consortium (who
+    may edit it) and its question: one query where the plan and then its answer would be two."""
+    return Answer.objects.filter(plan__consortium__in=consortia_visible_to(user)).select_related(
+        "plan__consortium", "question"
+    )
+
+
 def templates_for_new_plan(user) -> QuerySet[PlanTemplate]:
     """Published forms issued by the PCT of the user's consortium."""
     return PlanTemplate.objects.filter(

@@ -83,13 +83,15 @@ def _answer_json(answer: Answer) -> dict:
 @require_http_methods(["GET", "POST"])
 def answer_edit(request, plan_id: int, question_key: str):
     """Save one answer; on a clash or a refusal, show why and keep what the editor typed."""
-    plan = _plan(request, plan_id)
-    answer = get_object_or_404(
-        Answer.objects.select_related("question", "question__part", "updated_by"),
-        plan=plan,
-        question__key=question_key,
-    )
-    question = answer.question
+    answers = selectors.answers_visible_to(request.user)
+    if not _wants_json(request):
+        # The page names the plan's PCT, form and part, and who saved last; an autosave needs
+        # none of them, and joining them costs it more than anything else it reads.
+        answers = answers.select_related(
+            "plan__consortium__commissioner", "plan__template", "question__part", "updated_by"
+        )
+    answer = get_object_or_404(answers, plan_id=plan_id, question__key=question_key)
+    plan, question = answer.plan, answer.question
     if request.method == "GET":
         form = AnswerForm(
             question=question, initial={"base_version": answer.version, "text": answer.text}

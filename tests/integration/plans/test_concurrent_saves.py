@@ -1,14 +1,17 @@
-"""Parallel clients hammer one answer on PostgreSQL: no save is ever silently lost."""
+"""Parallel clients hammer one answer on PostgreSQL: no save is ever silently lost; and what
+a save in flight holds up, and what it does not."""
 
 import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from consortia.models import User
+from plans import services
+from plans.models import Answer, Plan
 from tests.factories import UserFactory
 from tests.plan_factories import plan_with_questions
 
@@ -88,3 +91,64 @@ def test_twenty_clients_saving_one_answer_lose_nothing():
     assert sorted(accepted) == revisions
     assert len({version for version, _ in accepted}) == counts["accepted"]
     assert answer.text == revisions[-1][1]
+
+
+def in_another_connection(work) -> str:
+    """What ``work()`` gives from another database connection (as another web worker would
+    run it), or the error it raised; a lock it would wait for more than 3 s for is an error."""
+    outcome = []
+
+    def run():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '3s'")
+            outcome.append(work())
+        except OperationalError as error:
+            outcome.append(f"error: {error}")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return outcome[0]
+
+
+def test_a_save_in_flight_does_not_hold_up_saves_of_the_plans_other_answers():
+    plan = plan_with_questions(questions=10)
+    editor, colleague = (
+        UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium) for _ in "ab"
+    )
+    mine, theirs = (plan.answers.get(question__key=key) for key in ("question-1", "question-2"))
+
+    def colleague_autosaves():
+        answer = Answer.objects.select_related("plan__consortium", "question").get(pk=theirs.pk)
+        return services.answer_save(
+            answer=answer, user=colleague, base_version=0, text="<p>Theirs</p>", autosave=True
+        ).text
+
+    with transaction.atomic():  # the first save's locks are held until this block ends
+        services.answer_save(
+            answer=mine, user=editor, base_version=0, text="<p>Mine</p>", autosave=True
+        )
+        assert in_another_connection(colleague_autosaves) == "<p>Theirs</p>"
+
+
+def test_a_change_of_the_plans_state_waits_for_a_save_in_flight():
+    plan = plan_with_questions(questions=10)
+    editor = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+
+    def lock_the_plan_as_a_change_of_state_does():
+        with transaction.atomic():
+            return Plan.objects.select_for_update(of=("self",), nowait=True).get(pk=plan.pk).status
+
+    with transaction.atomic():
+        services.answer_save(
+            answer=plan.answers.get(question__key="question-1"),
+            user=editor,
+            base_version=0,
+            text="<p>Draft</p>",
+            autosave=True,
+        )
+        assert in_another_connection(lock_the_plan_as_a_change_of_state_does).startswith("error")
+    assert in_another_connection(lock_the_plan_as_a_change_of_state_does) == Plan.Status.DRAFT

@@ -7,10 +7,14 @@ from consortia.models import User
 from plans import services
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
-from tests.queries import page_queries
+from tests.queries import page_queries, post_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 JSON = {"HTTP_ACCEPT": "application/json"}
+# The session, the user, the answer with its plan, then in one transaction (its start and end
+# are two more) the answer and plan locked, the revision and the answer written; an autosave
+# that starts a revision first looks for one of the editor's own to join.
+AUTOSAVE_QUERY_BUDGETS = {"coalesced": 8, "new revision": 9}
 
 
 @pytest.fixture
@@ -41,6 +45,21 @@ def test_autosave_answers_with_the_new_version_and_time(client, plan, editor):
     assert response.status_code == 200
     assert response.json()["version"] == 1
     assert response.json()["saved_at"]
+
+
+@pytest.mark.parametrize("revision", AUTOSAVE_QUERY_BUDGETS)
+def test_an_autosave_costs_a_fixed_small_number_of_queries(client, plan, editor, revision):
+    version = 0
+    if revision == "coalesced":
+        post_answer(client, plan, "question-1", text="<p>D</p>", base_version=0, autosave="1")
+        version = 1
+    data = {"q-question-1-base_version": version, "q-question-1-text": "<p>Draft</p>"}
+
+    queries = post_queries(
+        client, answer_url(plan, "question-1"), {**data, "autosave": "1"}, **JSON
+    )
+
+    assert queries <= AUTOSAVE_QUERY_BUDGETS[revision]
 
 
 def test_a_stale_save_answers_409_with_the_current_version_and_text(client, plan, editor):

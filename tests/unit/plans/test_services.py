@@ -155,6 +155,21 @@ def test_autosaves_by_one_person_become_one_revision(plan, editor):
     assert saved.autosaved is True
 
 
+def test_an_autosave_joins_only_the_newest_revision_and_only_its_own(plan, editor):
+    colleague = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+    save(plan, "question-1", editor, "<p>Mine</p>", autosave=True)
+    save(plan, "question-1", colleague, "<p>Theirs</p>", autosave=True)
+
+    saved = save(plan, "question-1", editor, "<p>Mine again</p>", autosave=True)
+
+    assert saved.version == 3
+    assert list(revisions(saved).order_by("history_date").values_list("text", "version")) == [
+        ("<p>Mine</p>", 1),
+        ("<p>Theirs</p>", 2),
+        ("<p>Mine again</p>", 3),
+    ]
+
+
 def test_an_explicit_save_after_autosaves_is_a_revision_of_its_own(plan, editor):
     save(plan, "question-1", editor, "<p>Draft</p>", autosave=True)
 
