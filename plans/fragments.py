@@ -117,8 +117,13 @@ def fields_of(instance) -> list:
 
 
 def context_digest(context: KindContext) -> str:
-    """Once per page: the figures a structured block presents depend on it."""
-    return _digest(dataclasses.asdict(context))
+    """Once per page: the figures a structured block presents depend on it. The same digest as
+    of ``dataclasses.asdict(context)``, without its deep copy of every sibling answer (a
+    plan's 5,000 targets)."""
+    shown = {field.name: getattr(context, field.name) for field in dataclasses.fields(context)}
+    shown["siblings"] = dict(context.siblings) if context.siblings is not None else None
+    shown["participation"] = [dataclasses.asdict(standing) for standing in context.participation]
+    return _digest(shown)
 
 
 def question_key(row, plan, *, context: str) -> str:
