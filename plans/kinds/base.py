@@ -29,6 +29,9 @@ MAX_ROWS = 200
 MAX_TEXT = 20_000
 MAX_DECIMAL_PLACES = 6
 SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
+#: Text the cleaner leaves as it is, once stripped: no markup, references, CR, NUL or BOM
+#: (and no lone surrogates, which the cleaner refuses as before).
+_PLAIN = re.compile(r"[^<&\r\x00\ufeff\ud800-\udfff]*")
 
 
 @dataclass
@@ -65,7 +68,12 @@ def text(value, *, field: str = "") -> str:
     The limit is checked on what was typed, before cleaning."""
     if value in (None, ""):
         return ""
-    return html.unescape(clean_cell(within_limit(str(value), field=field)))
+    value = within_limit(str(value), field=field)
+    if _PLAIN.fullmatch(value) and value == value.strip():
+        # Nothing the cleaner would change (_PLAIN): a stored figure's every text cell is
+        # read again on each page, 5,000 targets at the limit.
+        return value
+    return html.unescape(clean_cell(value))
 
 
 def rich(value, *, field: str = "") -> str:

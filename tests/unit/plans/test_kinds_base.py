@@ -1,9 +1,13 @@
+import html
 from decimal import Decimal
 
+import hypothesis
 import pytest
 
 from plans.errors import AnswerInvalid
+from plans.kinds import base
 from plans.kinds.base import decimal, stored
+from plans.sanitise import clean_cell
 
 
 @pytest.mark.parametrize("typed", ["1e999999999", "-1e999999999", "1e12", "9" * 400])
@@ -27,3 +31,16 @@ def test_a_number_with_more_than_six_decimal_places_is_refused_on_its_field(type
 def test_the_largest_and_most_precise_numbers_allowed_are_stored_as_typed(typed, kept):
     assert stored(decimal(typed, field="f", label="F")) == kept
     assert Decimal(kept) == Decimal(typed)
+
+
+@hypothesis.settings(max_examples=3000, deadline=None)
+@hypothesis.given(
+    hypothesis.strategies.text(
+        alphabet=hypothesis.strategies.characters(exclude_categories=("Cs",)), max_size=60
+    )
+    | hypothesis.strategies.sampled_from(
+        ["a > b", 'say "hi"', "it's", " x", "x\t", "\u00a0x", "a\u2028b", "\ufeffx", "a\x0cb"]
+    )
+)
+def test_plain_text_skips_the_cleaner_only_where_the_cleaner_would_keep_it_as_it_is(typed):
+    assert base.text(typed) == html.unescape(clean_cell(typed))
