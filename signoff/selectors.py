@@ -103,21 +103,32 @@ class OpenThreads(NamedTuple):
     by_part: dict[int, int]
 
 
-def open_thread_counts(plan: Plan, user) -> OpenThreads:
-    """How many open threads the user can see on each question and each part's guidance."""
-    rows = (
-        comments_visible_to(user)
-        .filter(plan=plan, parent__isnull=True, resolved_at__isnull=True)
-        .values("question_id", "part_id")
+_OPEN_THREADS = CompiledQuery(
+    lambda plan: (
+        Comment.objects.filter(plan_id=plan, parent__isnull=True, resolved_at__isnull=True)
+        .values_list("question_id", "part_id", "visibility")
         .annotate(open=Count("pk"))
         .order_by()
     )
+)
+
+
+def open_thread_counts(plan: Plan, user) -> OpenThreads:
+    """How many open threads the user can see on each question and each part's guidance of
+    ``plan``, a plan the user may see (read through ``plans_visible_to``). One query, compiled
+    once per process: the task list reads it for every request's key."""
+    internal = sees_internal_comments(user)
     counts = OpenThreads({}, {})
-    for row in rows:
-        if row["question_id"] is not None:
-            counts.by_question[row["question_id"]] = row["open"]
-        elif row["part_id"] is not None:
-            counts.by_part[row["part_id"]] = row["open"]
+    for question_id, part_id, visibility, open_count in _OPEN_THREADS.rows(plan=plan.pk):
+        if visibility == Comment.Visibility.INTERNAL and not internal:
+            continue
+        if question_id is not None:
+            by, key = counts.by_question, question_id
+        elif part_id is not None:
+            by, key = counts.by_part, part_id
+        else:
+            continue
+        by[key] = by.get(key, 0) + open_count
     return counts
 
 

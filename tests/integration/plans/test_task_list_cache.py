@@ -207,3 +207,16 @@ def test_a_missing_task_list_is_read_with_its_key_from_one_snapshot(monkeypatch)
     assert status_of(task_list(client, plan), "question-1") == "Not started"
     assert status_of(task_list(client, plan), "question-1") == "Not started"
     assert snapshots == [True], "the miss, not the hit"
+
+
+def test_open_comments_count_each_readers_own_threads_on_one_question(plan, editor):
+    lead = person(Role.PCT_LEAD, plan)
+    question = plan.template.questions.get(key="question-1")
+    for visibility in ("internal", "shared"):
+        review_services.comment_add(
+            plan=plan, user=lead, body="A thread", question=question, visibility=visibility
+        )
+
+    assert "2 open comments" in task_list(signed_in(lead), plan)
+    as_editor = task_list(signed_in(editor), plan)
+    assert "1 open comment" in as_editor and "2 open comments" not in as_editor
