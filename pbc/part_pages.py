@@ -14,18 +14,17 @@ of every input of the body (``plans.pages.part_page_shown``,
 Two readers with the same rights on the plan see the same body; any right that differs is a
 different key. A change to any input is a new key, so the next page is rendered afresh and an
 old entry is never read again (entries expire after a day). The key and the body are read in
-one snapshot of the database (``one_snapshot``), so a body stored under a key shows exactly
-what the key names, even when a save lands while the page is being built.
+one snapshot of the database (``plans.consistent_reads``, pbc.views.part_detail), so a body
+stored under a key shows exactly what the key names, even when a save lands while the page is
+being built.
 
 What is one reader's own is never in the body: the CSRF tokens are holes filled per response
 (``{% csrf_field %}``), and the header, menu and messages are rendered around it (base.html).
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from plans import fragments
@@ -55,17 +54,3 @@ def cached_body(user, plan: Plan, part: TemplatePart) -> CachedBody:
         ],
     )
     return CachedBody(key=key, html=fragments.cached_blocks([key]).get(key))
-
-
-@contextmanager
-def one_snapshot():
-    """The page's reads in one transaction that sees one state of the database: PostgreSQL's
-    repeatable read (its default, read committed, lets each query see the latest commits);
-    SQLite's transactions are serialisable. Inside an outer transaction (a test) the outer one
-    stands."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield

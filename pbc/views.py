@@ -83,7 +83,7 @@ def part_detail(request, plan_id: int, part_key: str):
     """One part's questions, each with its comment threads. The body comes from the cache when
     nothing it shows has changed for a reader with the same rights (pbc/part_pages.py); only
     then are the questions, answers and threads read and presented."""
-    with part_pages.one_snapshot():
+    with consistent_reads():
         plan = _plan(request, plan_id)
         part = plan_pages.template_part(plan, part_key)
         if part is None:

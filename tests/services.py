@@ -55,3 +55,19 @@ REDIS_QUEUE_LOCK = FileLock(
     Path(tempfile.gettempdir())
     / f"pbc-test-redis-{hashlib.sha256(REDIS_URL.encode()).hexdigest()[:16]}.lock"
 )
+
+
+def one_redis_cache(prefix: str):
+    """Settings under which every client shares one Redis cache, as production's web processes
+    do (pbc/settings/production.py): two clients stand in for two processes."""
+    from django.test import override_settings
+
+    return override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": prefix,
+            }
+        }
+    )

@@ -50,3 +50,10 @@ class SecondFactorClient(Client):
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
             session.save()
+
+
+def signed_in(user) -> SecondFactorClient:
+    """A client signed in as ``user``, with the second factor where the account needs one."""
+    client = SecondFactorClient()
+    client.force_login(user)
+    return client

@@ -9,15 +9,9 @@ from django.urls import reverse
 from consortia import services
 from consortia.models import Appointment, Position, User
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
-from tests.two_factor import SecondFactorClient
+from tests.two_factor import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> SecondFactorClient:
-    client = SecondFactorClient()
-    client.force_login(user)
-    return client
 
 
 def assign(client, url: str, **fields):

@@ -6,7 +6,6 @@ import re
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
 from django.template import RequestContext, Template
-from django.test import override_settings
 from django.urls import reverse
 
 from consortia.models import User
@@ -16,7 +15,7 @@ from signoff import services as review_services
 from tests import services as test_services
 from tests.plan_factories import plan_with_questions
 from tests.review_factories import person
-from tests.two_factor import SecondFactorClient
+from tests.two_factor import signed_in
 
 Role = User.Role
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -30,12 +29,6 @@ def plan():
 @pytest.fixture
 def editor(plan):
     return person(Role.CONSORTIUM_EDITOR, plan)
-
-
-def signed_in(user) -> SecondFactorClient:
-    client = SecondFactorClient()
-    client.force_login(user)
-    return client
 
 
 def part_page(client, plan) -> str:
@@ -141,14 +134,7 @@ def test_a_reviewers_page_is_not_the_editors(plan, editor):
 def test_an_edit_through_one_process_shows_at_once_through_another(plan, editor):
     """Two clients on one Redis cache stand in for two web processes (as production runs:
     pbc/settings/production.py keeps the cache in Redis)."""
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": test_services.REDIS_URL,
-            "KEY_PREFIX": f"test-fragments-{plan.pk}",
-        }
-    }
-    with override_settings(CACHES=caches):
+    with test_services.one_redis_cache(f"test-fragments-{plan.pk}"):
         reader, writer = signed_in(editor), signed_in(editor)
         part_page(reader, plan)
         key = first_question(plan).key

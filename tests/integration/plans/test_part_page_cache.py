@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 
 from consortia.models import User
@@ -22,7 +21,7 @@ from tests.plan_factories import plan_with_questions
 from tests.queries import page_queries
 from tests.review_factories import person as person_in
 from tests.review_factories import put_in_state
-from tests.two_factor import SecondFactorClient
+from tests.two_factor import signed_in
 
 Role = User.Role
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -47,12 +46,6 @@ def editor(plan):
 @pytest.fixture
 def lead(plan):
     return person_in(Role.PCT_LEAD, plan)
-
-
-def signed_in(user) -> SecondFactorClient:
-    client = SecondFactorClient()
-    client.force_login(user)
-    return client
 
 
 def first_question(plan) -> TemplateQuestion:
@@ -287,14 +280,7 @@ def test_changed_since_your_last_review_is_the_reviewers_own(plan, editor, lead)
 @pytest.mark.redis
 def test_two_web_processes_on_one_redis_cache_show_each_others_changes_at_once(plan, editor):
     """Two clients on one Redis cache stand in for two web processes (as production runs)."""
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": test_services.REDIS_URL,
-            "KEY_PREFIX": f"test-part-page-{plan.pk}",
-        }
-    }
-    with override_settings(CACHES=caches):
+    with test_services.one_redis_cache(f"test-part-page-{plan.pk}"):
         reader, writer = signed_in(editor), signed_in(person_in(Role.CONSORTIUM_EDITOR, plan))
         page(reader, plan)
         page(writer, plan)
@@ -333,9 +319,23 @@ def test_a_compiled_query_refuses_a_parameter_it_would_not_use():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_key_and_the_page_are_read_in_one_snapshot():
-    from pbc.part_pages import one_snapshot
+def test_the_key_and_the_page_are_read_in_one_snapshot(monkeypatch):
+    """Outside a test's transaction, as a web request runs: the key, and on a miss the page,
+    are read inside one snapshot (plans.consistent_reads; its own test checks the isolation)."""
+    from plans import consistent_reads
 
-    with one_snapshot(), connection.cursor() as cursor:
-        cursor.execute("SHOW transaction_isolation")
-        assert cursor.fetchone()[0] == "repeatable read"
+    plan = plan_with_questions(questions=4)
+    client = signed_in(person_in(User.Role.CONSORTIUM_EDITOR, plan))
+    snapshots = []
+    entered = consistent_reads.consistent_reads
+
+    def counted():
+        snapshots.append(connection.in_atomic_block)
+        return entered()
+
+    monkeypatch.setattr("pbc.views.consistent_reads", counted)
+
+    page(client, plan)
+    page(client, plan)
+
+    assert snapshots == [False, False], "each page, miss and hit, from the outermost snapshot"

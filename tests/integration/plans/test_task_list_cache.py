@@ -4,7 +4,6 @@ docs/decisions/0425): no one is shown another reader's view or a stale version."
 import re
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from consortia.models import User
@@ -14,7 +13,7 @@ from signoff import services as review_services
 from tests import services as test_services
 from tests.plan_factories import plan_with_questions
 from tests.review_factories import person
-from tests.two_factor import SecondFactorClient
+from tests.two_factor import signed_in
 
 Role = User.Role
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -28,12 +27,6 @@ def plan():
 @pytest.fixture
 def editor(plan):
     return person(Role.CONSORTIUM_EDITOR, plan, full_name="Ed Itor")
-
-
-def signed_in(user) -> SecondFactorClient:
-    client = SecondFactorClient()
-    client.force_login(user)
-    return client
 
 
 def task_list(client, plan) -> str:
@@ -167,14 +160,7 @@ def test_two_readers_with_different_rights_see_each_their_own_task_list(plan, ed
 @pytest.mark.redis
 def test_a_change_through_one_process_shows_at_once_through_another(plan, editor):
     """Two clients on one Redis cache stand in for two web processes (as production runs)."""
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": test_services.REDIS_URL,
-            "KEY_PREFIX": f"test-task-list-{plan.pk}",
-        }
-    }
-    with override_settings(CACHES=caches):
+    with test_services.one_redis_cache(f"test-task-list-{plan.pk}"):
         reader, writer = signed_in(editor), signed_in(editor)
         assert status_of(task_list(reader, plan), "question-1") == "Not started"
         key = "question-1"

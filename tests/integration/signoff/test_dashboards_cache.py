@@ -6,7 +6,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,17 +17,11 @@ from signoff.presenters import dashboards
 from tests import services as test_services
 from tests.factories import CommissionerFactory
 from tests.review_factories import person, put_in_state, sign, three_signatory_plan
-from tests.two_factor import SecondFactorClient
+from tests.two_factor import signed_in
 
 Role = User.Role
 Status = Plan.Status
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-
-def signed_in(user) -> SecondFactorClient:
-    client = SecondFactorClient()
-    client.force_login(user)
-    return client
 
 
 def dashboard(client) -> str:
@@ -176,14 +169,7 @@ def test_a_days_waiting_changes_when_the_day_does(plan, lead):
 @pytest.mark.redis
 def test_a_change_through_one_process_shows_at_once_through_another(plan, lead, editor):
     """Two clients on one Redis cache stand in for two web processes (as production runs)."""
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": test_services.REDIS_URL,
-            "KEY_PREFIX": f"test-dashboard-{plan.pk}",
-        }
-    }
-    with override_settings(CACHES=caches):
+    with test_services.one_redis_cache(f"test-dashboard-{plan.pk}"):
         reader, writer = signed_in(lead), signed_in(editor)
         assert "0 of 4 (0%)" in row_of(dashboard(reader), plan)
         key = "question-1"
