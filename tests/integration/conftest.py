@@ -1,5 +1,22 @@
 from collections import Counter
 
+import pytest
+
+from consortia.models import User
+from tests.review_factories import person
+
+
+@pytest.fixture
+def editor(plan):
+    """An editor of the consortium of the module's own ``plan``."""
+    return person(User.Role.CONSORTIUM_EDITOR, plan)
+
+
+@pytest.fixture
+def lead(plan):
+    """A lead of the PCT of the module's own ``plan``."""
+    return person(User.Role.PCT_LEAD, plan)
+
 
 def pytest_terminal_summary(terminalreporter):
     """The fuzz test's totals (tests/integration/test_fuzz.py), read from its reports so they

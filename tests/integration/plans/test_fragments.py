@@ -26,11 +26,6 @@ def plan():
     return plan_with_questions(questions=4)
 
 
-@pytest.fixture
-def editor(plan):
-    return person(Role.CONSORTIUM_EDITOR, plan)
-
-
 def part_page(client, plan) -> str:
     response = client.get(reverse("part_detail", args=[plan.pk, first_question(plan).part.key]))
     assert response.status_code == 200

@@ -38,16 +38,6 @@ def plan():
     return plan_with_questions(questions=4)
 
 
-@pytest.fixture
-def editor(plan):
-    return person_in(Role.CONSORTIUM_EDITOR, plan)
-
-
-@pytest.fixture
-def lead(plan):
-    return person_in(Role.PCT_LEAD, plan)
-
-
 def first_question(plan) -> TemplateQuestion:
     return plan.template.questions.get(key="question-1")
 

@@ -30,16 +30,6 @@ def plan():
     return plan_with_questions(questions=10)
 
 
-@pytest.fixture
-def editor(plan):
-    return person(Role.CONSORTIUM_EDITOR, plan)
-
-
-@pytest.fixture
-def lead(plan):
-    return person(Role.PCT_LEAD, plan)
-
-
 def answered(plan, editor, key="question-1", text=ANSWER) -> Answer:
     answer = plan.answers.get(question__key=key)
     return plan_services.answer_save(

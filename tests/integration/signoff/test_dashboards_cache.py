@@ -50,16 +50,6 @@ def plan():
     return three_signatory_plan(answered=False)
 
 
-@pytest.fixture
-def lead(plan):
-    return person(Role.PCT_LEAD, plan)
-
-
-@pytest.fixture
-def editor(plan):
-    return person(Role.CONSORTIUM_EDITOR, plan)
-
-
 def test_a_dashboard_found_in_the_cache_is_shown_without_working_it_out(plan, lead, monkeypatch):
     client = signed_in(lead)
     first = dashboard(client)
