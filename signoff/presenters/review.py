@@ -76,9 +76,16 @@ def _notice(plan: Plan, events: list[PlanEvent]) -> tuple[str, str, str]:
     return "", "", ""
 
 
+#: The states in which the reviewers' last words are shown (``_notice``).
+NOTICE_STATUSES = (Plan.Status.CHANGES_REQUESTED, Plan.Status.APPROVED)
+
+
 def review_panel(plan: Plan, user) -> ReviewPanel:
-    events = latest_events(
-        plan, [PlanEvent.Kind.TRANSITION, PlanEvent.Kind.SIGNATURES_VOIDED], count=2
+    # Read only where they are shown: the task list is the page editors load most.
+    events = (
+        latest_events(plan, [PlanEvent.Kind.TRANSITION, PlanEvent.Kind.SIGNATURES_VOIDED], count=2)
+        if plan.status in NOTICE_STATUSES
+        else []
     )
     heading, notice, notice_by = _notice(plan, events)
     panel = ReviewPanel(

@@ -173,7 +173,7 @@ def test_the_plan_page_query_count_does_not_grow_with_events_and_signatures(
             assert client.get(reverse("plan_detail", args=[plan.pk])).status_code == 200
         return len(captured)
 
-    quiet = put_in_state(three_signatory_plan(), Status.APPROVED)
+    quiet = put_in_state(three_signatory_plan(), Status.SIGNING)
     busy = put_in_state(three_signatory_plan(), Status.SIGNING)
     lead = person(Role.PCT_LEAD, busy)
     for _ in range(30):
@@ -207,3 +207,23 @@ def test_email_settings_posted_with_nothing_chosen_say_what_is_missing(client):
 
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
+
+
+def test_the_plan_page_reads_the_reviewers_last_words_only_in_the_states_that_show_them():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.two_factor import signed_in
+
+    plan = three_signatory_plan()
+    client = signed_in(person(User.Role.CONSORTIUM_EDITOR, plan))
+    url = reverse("plan_detail", args=[plan.pk])
+
+    def events_read() -> bool:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return any("plans_planevent" in query["sql"] for query in captured)
+
+    assert not events_read()  # a draft shows no reviewer's words
+    put_in_state(plan, Plan.Status.CHANGES_REQUESTED)
+    assert events_read()
