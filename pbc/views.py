@@ -73,7 +73,6 @@ def _task_list(user, plan, *, may_assign: bool) -> dict:
         "task_list": cached_task_list(
             plan,
             reader_sees={"may_assign": may_assign, "open_comments": open_comments},
-            templates=("pbc/plan_detail.html",),
         ),
     }
 

@@ -15,8 +15,8 @@ forget):
 - the plan's id, state, form, consortium name, the form's parties and the PCT's word,
 - what the reader is shown differently (``reader_sees``: may they assign, the open comments
   they can see), and the active language,
-- the source of the templates it is rendered from (plans/plan_detail.html, and the pbc page
-  that fills its blocks), so a deploy that changes markup starts afresh.
+- the templates' and the apps' source (``fragments.fragment_key``), so a deploy that changes
+  what the task list shows starts afresh.
 
 Two readers share an entry only when everything the task list shows them is the same, so no
 one can be shown what another reader sees differently. On a hit nothing of the task list is
@@ -27,23 +27,14 @@ describes. In production the cache is Redis, shared by every
 web process (pbc/settings/production.py), so a change made through one is seen through all.
 """
 
-import hashlib
 from dataclasses import dataclass
-from functools import cache
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import QuerySet
-from django.template.loader import get_template
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from . import assignments, fragments, presenters, selectors
 from .models import Answer, Assignment, Plan, TemplatePart
-
-#: Raised by hand when the presenters change what the task list shows without a template change.
-TASK_LIST_VERSION = "1"
-PAGE_TEMPLATES = ("plans/plan_detail.html",)
 
 
 def lazy_task_list(plan: Plan) -> presenters.TaskList:
@@ -58,18 +49,10 @@ def lazy_task_list(plan: Plan) -> presenters.TaskList:
     )
 
 
-@cache
-def _markup(template_names: tuple[str, ...]) -> str:
-    digest = hashlib.blake2b(TASK_LIST_VERSION.encode(), digest_size=16)
-    for name in template_names:
-        digest.update(name.encode())
-        digest.update(get_template(name).template.source.encode())
-    return digest.hexdigest()
-
-
-def _form_query(template_id: int) -> QuerySet:
-    return (
-        TemplatePart.objects.filter(template_id=template_id)
+# The key's three reads, their SQL compiled once a process (fragments.CompiledQuery).
+_FORM = fragments.CompiledQuery(
+    lambda template: (
+        TemplatePart.objects.filter(template_id=template)
         .values_list(
             "pk",
             "key",
@@ -86,44 +69,28 @@ def _form_query(template_id: int) -> QuerySet:
         )
         .order_by("position", "pk", "questions__position", "questions__pk")
     )
-
-
-def _answers_query(plan_id: int) -> QuerySet:
-    return (
-        Answer.objects.filter(plan_id=plan_id)
+)
+_ANSWERS = fragments.CompiledQuery(
+    lambda plan: (
+        Answer.objects.filter(plan_id=plan)
         .order_by("pk")
         .values_list("pk", "question_id", "version", "updated_at", "autosaved", "carried_forward")
     )
-
-
-def _holders_query(plan_id: int) -> QuerySet:
-    return (
-        Assignment.objects.filter(plan_id=plan_id)
+)
+_HOLDERS = fragments.CompiledQuery(
+    lambda plan: (
+        Assignment.objects.filter(plan_id=plan)
         .order_by("pk")
         .values_list("pk", "part_id", "question_id", "assignee__full_name", "due_on")
     )
+)
 
 
-@cache
-def _sql(query) -> str:
-    """``query``'s SQL, compiled once a process: it reads by one id, its only parameter, and
-    building and compiling it cost the worker more than the database takes to run it."""
-    sql, params = query(0).query.sql_with_params()
-    assert params == (0,), f"{query.__name__} reads by more than its id: {params}"
-    return sql
-
-
-def _rows(query, by_id: int) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(query), [by_id])
-        return cursor.fetchall()
-
-
-def shown(plan: Plan, *, reader_sees: dict, templates: tuple[str, ...] = ()) -> dict:
+def shown(plan: Plan, *, reader_sees: dict) -> dict:
     """Everything the task list shows, as plain values: three queries whatever its size."""
-    form = _rows(_form_query, plan.template_id)
-    answers = _rows(_answers_query, plan.pk)
-    holders = _rows(_holders_query, plan.pk)
+    form = _FORM.rows(template=plan.template_id)
+    answers = _ANSWERS.rows(plan=plan.pk)
+    holders = _HOLDERS.rows(plan=plan.pk)
     return {
         "plan": [
             plan.pk,
@@ -138,7 +105,6 @@ def shown(plan: Plan, *, reader_sees: dict, templates: tuple[str, ...] = ()) -> 
         "holders": holders,
         "reader": reader_sees,
         "language": translation.get_language(),
-        "markup": _markup(PAGE_TEMPLATES + tuple(templates)),
     }
 
 
@@ -158,13 +124,10 @@ class CachedTaskList:
         return self.progress_html is not None and self.table_html is not None
 
 
-def cached_task_list(
-    plan: Plan, *, reader_sees: dict, templates: tuple[str, ...] = ()
-) -> CachedTaskList:
+def cached_task_list(plan: Plan, *, reader_sees: dict) -> CachedTaskList:
     """The keys of the task list's fragments and what the cache holds under them (one round
-    trip); ``reader_sees`` is all the page shows this reader differently inside them, and
-    ``templates`` the pages that fill plans/plan_detail.html's blocks inside them."""
-    what = shown(plan, reader_sees=reader_sees, templates=templates)
+    trip); ``reader_sees`` is all the page shows this reader differently inside them."""
+    what = shown(plan, reader_sees=reader_sees)
     progress_key = fragments.fragment_key("task-progress", what)
     table_key = fragments.fragment_key("task-table", what)
     found = fragments.cached_blocks([progress_key, table_key])
