@@ -71,3 +71,14 @@ def one_redis_cache(prefix: str):
             }
         }
     )
+
+
+def save_as_json(client, plan, question_key: str, text: str, *, base_version: int = 0):
+    """``client`` saves an answer's text as the answer form's script does (JSON back)."""
+    from django.urls import reverse
+
+    return client.post(
+        reverse("answer_edit", args=[plan.pk, question_key]),
+        {f"q-{question_key}-base_version": base_version, f"q-{question_key}-text": text},
+        HTTP_ACCEPT="application/json",
+    )

@@ -133,11 +133,7 @@ def test_an_edit_through_one_process_shows_at_once_through_another(plan, editor)
         reader, writer = signed_in(editor), signed_in(editor)
         part_page(reader, plan)
         key = first_question(plan).key
-        response = writer.post(
-            reverse("answer_edit", args=[plan.pk, key]),
-            {f"q-{key}-base_version": 0, f"q-{key}-text": "<p>Saved through the other</p>"},
-            HTTP_ACCEPT="application/json",
-        )
+        response = test_services.save_as_json(writer, plan, key, "<p>Saved through the other</p>")
         assert response.status_code == 200
 
         assert "Saved through the other" in part_page(reader, plan)

@@ -164,11 +164,7 @@ def test_a_change_through_one_process_shows_at_once_through_another(plan, editor
         reader, writer = signed_in(editor), signed_in(editor)
         assert status_of(task_list(reader, plan), "question-1") == "Not started"
         key = "question-1"
-        response = writer.post(
-            reverse("answer_edit", args=[plan.pk, key]),
-            {f"q-{key}-base_version": 0, f"q-{key}-text": "<p>Saved through the other</p>"},
-            HTTP_ACCEPT="application/json",
-        )
+        response = test_services.save_as_json(writer, plan, key, "<p>Saved through the other</p>")
         assert response.status_code == 200
 
         assert status_of(task_list(reader, plan), "question-1") == "Completed"

@@ -163,11 +163,7 @@ def test_a_change_through_one_process_shows_at_once_through_another(plan, lead, 
         reader, writer = signed_in(lead), signed_in(editor)
         assert "0 of 4 (0%)" in row_of(dashboard(reader), plan)
         key = "question-1"
-        response = writer.post(
-            reverse("answer_edit", args=[plan.pk, key]),
-            {f"q-{key}-base_version": 0, f"q-{key}-text": "<p>Saved through the other</p>"},
-            HTTP_ACCEPT="application/json",
-        )
+        response = test_services.save_as_json(writer, plan, key, "<p>Saved through the other</p>")
         assert response.status_code == 200
 
         assert "1 of 4 (25%)" in row_of(dashboard(reader), plan)
