@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 
 from .kinds.base import KindContext
+from .models import Answer
 
 #: Raised by hand when presenters change what a block shows without a template changing.
 FRAGMENT_VERSION = "1"
@@ -109,6 +110,26 @@ class _Fixed:
     """A parameter of a compiled query that is the same on every call."""
 
     value: object
+
+
+#: A plan's answers as the pages' keys name them: by version (every write of an answer's words,
+#: rows or figures raises it), with the flags that change without one and who saved it when.
+ANSWERS_AS_KEYED = CompiledQuery(
+    lambda plan: (
+        Answer.objects.filter(plan_id=plan)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "question_id",
+            "version",
+            "autosaved",
+            "carried_forward",
+            "updated_at",
+            "updated_by_id",
+            "updated_by__full_name",
+        )
+    )
+)
 
 
 def fields_of(instance) -> list:

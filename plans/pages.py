@@ -136,22 +136,6 @@ def _with_review_changes(user, plan, rows, answers):
 
 
 # The reads of the part page's key (part_page_shown), compiled once per process.
-_ANSWERS = fragments.CompiledQuery(
-    lambda plan: (
-        Answer.objects.filter(plan_id=plan)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "question_id",
-            "version",
-            "autosaved",
-            "carried_forward",
-            "updated_at",
-            "updated_by_id",
-            "updated_by__full_name",
-        )
-    )
-)
 _PRACTICES = fragments.CompiledQuery(
     lambda consortium: (
         Practice.objects.filter(consortium_id=consortium)
@@ -206,7 +190,7 @@ def part_page_shown(user, plan: Plan, part: TemplatePart) -> dict:
         "plan": fragments.fields_of(plan),
         "consortium": fragments.fields_of(plan.consortium),
         "commissioner": fragments.fields_of(plan.consortium.commissioner),
-        "answers": _ANSWERS.rows(plan=plan.pk),
+        "answers": fragments.ANSWERS_AS_KEYED.rows(plan=plan.pk),
         "practices": _PRACTICES.rows(consortium=plan.consortium_id),
         "participations": _PARTICIPATIONS.rows(plan=plan.pk),
         "holder": _HOLDER.rows(plan=plan.pk, part=part.pk),

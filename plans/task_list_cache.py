@@ -34,7 +34,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from . import assignments, fragments, presenters, selectors
-from .models import Answer, Assignment, Plan, TemplatePart
+from .models import Assignment, Plan, TemplatePart
 
 
 def lazy_task_list(plan: Plan) -> presenters.TaskList:
@@ -49,7 +49,7 @@ def lazy_task_list(plan: Plan) -> presenters.TaskList:
     )
 
 
-# The key's three reads, their SQL compiled once a process (fragments.CompiledQuery).
+# The key's reads of the form and the holders, their SQL compiled once a process.
 _FORM = fragments.CompiledQuery(
     lambda template: (
         TemplatePart.objects.filter(template_id=template)
@@ -70,13 +70,6 @@ _FORM = fragments.CompiledQuery(
         .order_by("position", "pk", "questions__position", "questions__pk")
     )
 )
-_ANSWERS = fragments.CompiledQuery(
-    lambda plan: (
-        Answer.objects.filter(plan_id=plan)
-        .order_by("pk")
-        .values_list("pk", "question_id", "version", "updated_at", "autosaved", "carried_forward")
-    )
-)
 _HOLDERS = fragments.CompiledQuery(
     lambda plan: (
         Assignment.objects.filter(plan_id=plan)
@@ -89,7 +82,7 @@ _HOLDERS = fragments.CompiledQuery(
 def shown(plan: Plan, *, reader_sees: dict) -> dict:
     """Everything the task list shows, as plain values: three queries whatever its size."""
     form = _FORM.rows(template=plan.template_id)
-    answers = _ANSWERS.rows(plan=plan.pk)
+    answers = fragments.ANSWERS_AS_KEYED.rows(plan=plan.pk)
     holders = _HOLDERS.rows(plan=plan.pk)
     return {
         "plan": [
