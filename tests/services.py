@@ -82,3 +82,23 @@ def save_as_json(client, plan, question_key: str, text: str, *, base_version: in
         {f"q-{question_key}-base_version": base_version, f"q-{question_key}-text": text},
         HTTP_ACCEPT="application/json",
     )
+
+
+def snapshots_taken(monkeypatch, where) -> list[bool]:
+    """Each time the code at ``where`` (a module, or its dotted path) enters
+    ``plans.consistent_reads``, whether a transaction was already open: one entry a snapshot."""
+    from django.db import connection
+
+    from plans.consistent_reads import consistent_reads
+
+    taken: list[bool] = []
+
+    def counted():
+        taken.append(connection.in_atomic_block)
+        return consistent_reads()
+
+    if isinstance(where, str):
+        monkeypatch.setattr(f"{where}.consistent_reads", counted)
+    else:
+        monkeypatch.setattr(where, "consistent_reads", counted)
+    return taken

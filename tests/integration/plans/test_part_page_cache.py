@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 
 from consortia.models import User
@@ -312,18 +311,9 @@ def test_a_compiled_query_refuses_a_parameter_it_would_not_use():
 def test_the_key_and_the_page_are_read_in_one_snapshot(monkeypatch):
     """Outside a test's transaction, as a web request runs: the key, and on a miss the page,
     are read inside one snapshot (plans.consistent_reads; its own test checks the isolation)."""
-    from plans import consistent_reads
-
     plan = plan_with_questions(questions=4)
     client = signed_in(person_in(User.Role.CONSORTIUM_EDITOR, plan))
-    snapshots = []
-    entered = consistent_reads.consistent_reads
-
-    def counted():
-        snapshots.append(connection.in_atomic_block)
-        return entered()
-
-    monkeypatch.setattr("pbc.views.consistent_reads", counted)
+    snapshots = test_services.snapshots_taken(monkeypatch, "pbc.views")
 
     page(client, plan)
     page(client, plan)
