@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from plans.finance import HUNDRED
 from plans.kinds.base import NO_PLAN
 from plans.models import Answer, Plan
 from plans.selectors import kind_context, plans_visible_to
@@ -200,13 +199,3 @@ def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
     return [
         (plan, delivery_from(latest.get(plan.pk), pot=_pot_of(plan.des_funding))) for plan in plans
     ]
-
-
-def share_of(part: Decimal, whole: Decimal) -> Decimal:
-    return ZERO if not whole else (part * HUNDRED / whole)
-
-
-def status_counts(returns: QuerySet[MonitoringReturn]) -> dict[str, int]:
-    return returns.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in Status.values}
-    )

@@ -16,7 +16,7 @@ import copy
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 
@@ -223,10 +223,6 @@ class KindContext:
 
     def sibling(self, kind: str) -> dict:
         return (self.siblings or {}).get(kind) or {}
-
-    def with_sibling(self, kind: str, value: dict) -> KindContext:
-        """This context with one answer's value replaced (a save, a demo load)."""
-        return replace(self, siblings={**(self.siblings or {}), kind: value})
 
 
 NO_PLAN = KindContext()
