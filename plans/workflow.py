@@ -36,6 +36,33 @@ PCT_OWNED = frozenset({CompletedBy.PCT, CompletedBy.BOTH})
 FROZEN = frozenset({Status.APPROVED, Status.SIGNING, Status.SIGNED, Status.SUBMITTED_TO_PCT})
 
 
+@dataclass(frozen=True)
+class EditRight:
+    """A row of the module's second table: whose answers a permission writes, and when."""
+
+    perm: Perm
+    owned: frozenset[str]
+    edits_in: frozenset[str]
+    #: why not, in any other state that is not frozen
+    closed: str
+
+
+EDIT_RIGHTS = (
+    EditRight(
+        Perm.EDIT_CONSORTIUM_SECTIONS,
+        CONSORTIUM_OWNED,
+        CONSORTIUM_EDITS_IN,
+        "the consortium can change it again only if the PCT asks for changes.",
+    ),
+    EditRight(
+        Perm.EDIT_PCT_SECTIONS,
+        PCT_OWNED,
+        PCT_EDITS_IN,
+        "PCT-completed questions can be changed only while it is in review.",
+    ),
+)
+
+
 class Action(enum.StrEnum):
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
@@ -166,30 +193,19 @@ def may_take(user, plan: Plan, action: Action) -> Decision:
 def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:
     if not question.answerable:
         return Decision(False, "The sign-off block is completed by signing, not by typing.")
-    consortium_may = allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, plan)
-    pct_may = allowed(user, Perm.EDIT_PCT_SECTIONS, plan)
-    if plan.status in FROZEN and (consortium_may or pct_may):
+    rights = [right for right in EDIT_RIGHTS if allowed(user, right.perm, plan)]
+    if plan.status in FROZEN and rights:
         return Decision(
             False,
             status_refusal(
                 plan, "its content is frozen for signature. The PCT lead can reopen it for changes."
             ),
         )
-    if consortium_may and question.completed_by in CONSORTIUM_OWNED:
-        if plan.status in CONSORTIUM_EDITS_IN:
-            return Decision(True)
-        return Decision(
-            False,
-            status_refusal(
-                plan, "the consortium can change it again only if the PCT asks for changes."
-            ),
-        )
-    if pct_may and question.completed_by in PCT_OWNED:
-        if plan.status in PCT_EDITS_IN:
-            return Decision(True)
-        return Decision(
-            False, "PCT-completed questions can be changed while the plan is in review."
-        )
+    for right in rights:
+        if question.completed_by in right.owned:
+            if plan.status in right.edits_in:
+                return Decision(True)
+            return Decision(False, status_refusal(plan, right.closed))
     owner = f"the {question.get_completed_by_display().lower()}"
     if question.party:
         labels = {party["key"]: party["label"] for party in plan.template.parties or []}

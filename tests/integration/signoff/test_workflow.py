@@ -146,6 +146,37 @@ def test_consortium_questions_lock_in_review_while_the_pct_completes_its_own():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "role", "key", "refusal"),
+    [
+        (
+            Status.IN_REVIEW,
+            EDITOR,
+            "question-1",
+            "The plan is in review: the consortium can change it again only if the PCT asks "
+            "for changes.",
+        ),
+        (
+            Status.DRAFT,
+            LEAD,
+            "fair-shares",
+            "The plan is draft: PCT-completed questions can be changed only while it is in review.",
+        ),
+    ],
+)
+def test_an_edit_out_of_its_sides_states_is_refused_with_the_plans_state(state, role, key, refusal):
+    plan = put_in_state(three_signatory_plan(), state)
+    answer = plan.answers.get(question__key=key)
+
+    with pytest.raises(plan_services.PermissionDenied) as refused:
+        plan_services.answer_save(
+            answer=answer, user=person(role, plan), base_version=1, text="changed"
+        )
+
+    assert str(refused.value) == refusal
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("state", [Status.APPROVED, Status.SIGNING, Status.SIGNED])
 def test_content_is_frozen_after_approval_for_everyone(state):
     plan = put_in_state(three_signatory_plan(), state)
