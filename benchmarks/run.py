@@ -374,6 +374,16 @@ async def pages_against_bare(site: Site, cast: Cast, *, rounds: int, seconds: fl
         ("PCT lead's dashboard", cast.lead, "/"),
     ]
     writers = cast.editors[:clients]
+
+    async def load(visitor: Visitor, path: str) -> Sample:
+        """``clients`` at once asking ``visitor``'s ``path`` again and again for ``seconds``."""
+        return await hammer(
+            site,
+            lambda _slot: status_of(site.get(visitor, path)),
+            concurrency=clients,
+            seconds=seconds,
+        )
+
     rows = []
     for name, visitor, path in pages:
         status, body = await site.get(visitor, path)
@@ -384,22 +394,8 @@ async def pages_against_bare(site: Site, cast: Cast, *, rounds: int, seconds: fl
         assert status == 200 and len(bare_body) == size, f"bare page: {status}, {len(bare_body)}"
         app, plain = Sample(), Sample()
         for _ in range(rounds):
-            app.add(
-                await hammer(
-                    site,
-                    lambda _slot, v=visitor, p=path: status_of(site.get(v, p)),
-                    concurrency=clients,
-                    seconds=seconds,
-                )
-            )
-            plain.add(
-                await hammer(
-                    site,
-                    lambda _slot, v=visitor, p=bare: status_of(site.get(v, p)),
-                    concurrency=clients,
-                    seconds=seconds,
-                )
-            )
+            app.add(await load(visitor, path))
+            plain.add(await load(visitor, bare))
         rows.append((name, size, app, plain))
 
     async def save(slot: int, path: str = "") -> int:

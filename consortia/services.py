@@ -215,21 +215,6 @@ def position_assign(*, position: Position, user: User, started_on: date) -> Appo
         return Appointment.objects.create(position=locked, user=user, started_on=started_on)
 
 
-def position_vacate(*, position: Position, ended_on: date) -> None:
-    """The holder leaves on ``ended_on`` and no one takes over yet."""
-    with transaction.atomic():
-        current = position.appointments.select_for_update().filter(ended_on__isnull=True).first()
-        if current is None:
-            raise PositionRefused(f"No one holds {position.label}.")
-        if ended_on < current.started_on:
-            raise PositionRefused(
-                f"{current.user} started on {_day(current.started_on)}: "
-                "the appointment cannot end before it starts."
-            )
-        current.ended_on = ended_on
-        current.save(update_fields=["ended_on"])
-
-
 def position_fill(
     *,
     organisation: Commissioner | Consortium,

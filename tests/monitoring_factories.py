@@ -1,7 +1,12 @@
-"""Plans signed through the workflow, and their people, for tests of in-year monitoring."""
+"""Plans signed through the workflow, their people and their returns, for tests of in-year
+monitoring."""
+
+from datetime import date
 
 from consortia import demo as consortia_demo
 from consortia.models import User
+from monitoring import services
+from monitoring.models import MonitoringReturn
 from plans.models import Plan
 from tests.review_factories import approve, demo_user, sign
 
@@ -28,3 +33,15 @@ def lead_of(plan: Plan) -> User:
 
 def editor_of(plan: Plan) -> User:
     return demo_user("editor", plan.consortium.slug)
+
+
+def open_quarter(
+    plan: Plan,
+    label: str = "Q1 2006/07",
+    period_end: date = date(2006, 6, 30),
+    due_on: date = date(2006, 7, 31),
+) -> MonitoringReturn:
+    """The PCT's lead opens the signed plan's return for a quarter (by default DacCom's first)."""
+    return services.return_open(
+        plan=plan, user=lead_of(plan), label=label, period_end=period_end, due_on=due_on
+    )

@@ -93,15 +93,20 @@ def imported() -> PlanTemplate:
     return template_files.load_file(Path(FORM))
 
 
-def written_plan(northbrook: Northbrook, template: PlanTemplate) -> Plan:
-    """A plan on the form with every question of the consortium's answered."""
-    plan = plan_services.plan_create(
+def northbrook_plan(northbrook: Northbrook, template: PlanTemplate) -> Plan:
+    """The consortium's 2007/08 plan on ``template``, as its editor starts it."""
+    return plan_services.plan_create(
         consortium=northbrook.consortium,
         template=template,
         period="2007/08",
         title="Northbrook Health Consortium PBC Plan 2007/08",
         user=northbrook.editor,
     )
+
+
+def written_plan(northbrook: Northbrook, template: PlanTemplate) -> Plan:
+    """A plan on the form with every question of the consortium's answered."""
+    plan = northbrook_plan(northbrook, template)
     for answer in plan.answers.select_related("question"):
         question = answer.question
         if question.completed_by == "pct":

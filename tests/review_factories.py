@@ -10,7 +10,7 @@ from plans.models import Plan
 from plans.selectors import missing_required
 from signoff import pdf, seal, services
 from signoff.canonical import content_sha256
-from signoff.models import PlanDocument, Signature
+from signoff.models import Comment, PlanDocument, Signature
 from tests.factories import PASSWORD, CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import template_definition
 from tests.two_factor import recovery_code
@@ -111,6 +111,17 @@ def plan_document(plan: Plan, *, kind=PlanDocument.Kind.SIGNED, **fields) -> Pla
     """A document row of the plan, bound to the plan's content as it stands unless told."""
     fields.setdefault("content_sha256", content_sha256(plan))
     return PlanDocument.objects.create(plan=plan, kind=kind, **fields)
+
+
+def pct_only_comment(plan: Plan, user: User, body: str, *, question) -> Comment:
+    """A thread ``user`` (PCT staff) starts on ``question`` that the consortium never sees."""
+    return services.comment_add(
+        plan=plan,
+        user=user,
+        body=body,
+        question=question,
+        visibility=Comment.Visibility.INTERNAL,
+    )
 
 
 def put_in_state(plan: Plan, status: str) -> Plan:

@@ -93,3 +93,14 @@ def wait_for(predicate, *, timeout: float = 60, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"Timed out after {timeout}s waiting for {predicate.__doc__ or predicate}")
+
+
+def email_written(outbox: Path) -> str:
+    """The one email the worker writes into ``outbox`` (its DJANGO_EMAIL_FILE_PATH), as text."""
+
+    def an_email_was_written():
+        """the worker to write the email"""
+        return list(outbox.iterdir())
+
+    (email_file,) = wait_for(an_email_was_written)
+    return email_file.read_text()

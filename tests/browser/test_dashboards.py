@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from signoff import services
-from signoff.models import Comment
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
+from tests.review_factories import pct_only_comment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,13 +23,7 @@ def submitted_plan():
     services.plan_start_review(plan=plan, user=lead)
     question = plan.template.questions.filter(required=True).order_by("position").first()
     services.comment_add(plan=plan, user=lead, body="Which year are these for?", question=question)
-    services.comment_add(
-        plan=plan,
-        user=lead,
-        body="Between us: check the list sizes.",
-        question=question,
-        visibility=Comment.Visibility.INTERNAL,
-    )
+    pct_only_comment(plan, lead, "Between us: check the list sizes.", question=question)
     services.plan_request_changes(plan=plan, user=lead, summary="Section 2 needs this year.")
     return plan
 

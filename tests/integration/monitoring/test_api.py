@@ -13,7 +13,7 @@ from openapi_spec_validator import validate
 from monitoring import services
 from monitoring.api import LAST_PAGE, api
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
-from tests.monitoring_factories import editor_of, lead_of
+from tests.monitoring_factories import editor_of, lead_of, open_quarter
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 API_LIST_QUERIES = 3
@@ -36,15 +36,7 @@ def endpoints(plan, item) -> list[str]:
 
 @pytest.fixture
 def monitored(signed_daccom):
-    plan = signed_daccom
-    item = services.return_open(
-        plan=plan,
-        user=lead_of(plan),
-        label="Q1 2006/07",
-        period_end=date(2006, 6, 30),
-        due_on=date(2006, 7, 31),
-    )
-    return plan, item
+    return signed_daccom, open_quarter(signed_daccom)
 
 
 def test_each_endpoint_answers_in_scope_and_404_outside_it(client, monitored):
@@ -164,8 +156,7 @@ def test_the_lists_come_a_page_at_a_time_and_a_bad_page_is_refused_not_a_server_
     client, monitored
 ):
     plan, _first = monitored
-    q2 = {"label": "Q2 2006/07", "period_end": date(2006, 9, 30), "due_on": date(2006, 10, 31)}
-    services.return_open(plan=plan, user=lead_of(plan), **q2)
+    open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
     headers = bearer(editor_of(plan))
     url = f"/api/v1/plans/{plan.pk}/returns"
 

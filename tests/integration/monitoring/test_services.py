@@ -8,17 +8,11 @@ from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
 from signoff.canonical import content_sha256
 from signoff.errors import Refused
-from tests.monitoring_factories import editor_of, lead_of
+from tests.monitoring_factories import editor_of, lead_of, open_quarter
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 Status = MonitoringReturn.Status
-
-
-def open_quarter(plan, label, period_end, due_on):
-    return services.return_open(
-        plan=plan, user=lead_of(plan), label=label, period_end=period_end, due_on=due_on
-    )
 
 
 def filled(monitoring_return, *, overrides=None) -> dict[int, LineInput]:

@@ -11,25 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
 from plans.content import PlanContent
 from signoff.canonical import content_sha256
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
-from tests.monitoring_factories import editor_of, lead_of
+from tests.monitoring_factories import editor_of, lead_of, open_quarter
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = MonitoringReturn.Status
-
-
-def open_q1(plan) -> MonitoringReturn:
-    return services.return_open(
-        plan=plan,
-        user=lead_of(plan),
-        label="Q1 2006/07",
-        period_end=date(2006, 6, 30),
-        due_on=date(2006, 7, 31),
-    )
 
 
 def posted_return(item: MonitoringReturn, *, action: str, **overrides) -> dict:
@@ -139,7 +128,7 @@ def test_the_pct_opens_a_return_the_consortium_fills_it_and_the_dashboard_shows_
 
 def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
     plan = signed_daccom
-    item = open_q1(plan)
+    item = open_quarter(plan)
     elsewhere = ConsortiumFactory(commissioner=CommissionerFactory())
     outsider = UserFactory(role="consortium_editor", consortium=elsewhere)
     client.force_login(outsider)
@@ -160,7 +149,7 @@ def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
 
 def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, signed_daccom):
     plan = signed_daccom
-    item = open_q1(plan)
+    item = open_quarter(plan)
     client.force_login(editor_of(plan))
 
     response = client.post(
@@ -176,7 +165,7 @@ def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, sig
 
 def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, signed_daccom):
     plan = signed_daccom
-    item = open_q1(plan)
+    item = open_quarter(plan)
     client.force_login(editor_of(plan))
     assert (
         "Open a return"
@@ -209,7 +198,7 @@ def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, si
 
 def test_a_return_not_submitted_by_its_due_date_is_late_on_the_dashboard(client, signed_daccom):
     plan = signed_daccom
-    open_q1(plan)
+    open_quarter(plan)
     client.force_login(lead_of(plan))
     page = client.get(reverse("monitoring:to_do")).content.decode()
     assert "1 return waiting, 1 late" in page
@@ -233,7 +222,7 @@ def test_the_monitoring_pages_keep_to_their_query_budgets_however_many_returns(
 ):
     plan = signed_daccom
     lead = lead_of(plan)
-    first = open_q1(plan)
+    first = open_quarter(plan)
     client.force_login(lead)
     urls = {
         "plan": reverse("monitoring:plan", args=[plan.pk]),
@@ -242,10 +231,9 @@ def test_the_monitoring_pages_keep_to_their_query_budgets_however_many_returns(
     }
     few = {name: queries_for(client, url) for name, url in urls.items()}
     for quarter in range(2, 5):
-        services.return_open(
-            plan=plan,
-            user=lead,
-            label=f"Q{quarter} 2006/07",
+        open_quarter(
+            plan,
+            f"Q{quarter} 2006/07",
             period_end=date(2006, 3 * quarter + 3, 28) if quarter < 4 else date(2007, 3, 31),
             due_on=date(2007, 4, 30),
         )

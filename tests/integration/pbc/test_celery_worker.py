@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.worker import broker_for_this_process, celery_worker, wait_for
+from tests.worker import broker_for_this_process, celery_worker, email_written
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -17,15 +17,9 @@ def test_a_real_worker_on_redis_sends_the_password_reset_email(client, tmp_path)
         celery_worker(extra_env={"DJANGO_EMAIL_FILE_PATH": str(outbox)}),
     ):
         response = client.post(reverse("password_reset"), {"email": user.email})
-
-        def an_email_was_written():
-            """the worker to write the email"""
-            return list(outbox.iterdir())
-
-        (email_file,) = wait_for(an_email_was_written)
+        message = email_written(outbox)
 
     assert response.status_code == 302
-    message = email_file.read_text()
     assert "To: reset.me@example.org" in message
     assert "Reset your PBC Plans password" in message
     assert "/password-reset/" in message

@@ -20,21 +20,11 @@ from plans.structured import kind_for
 from plans.workflow import may_edit_answer
 from tests import demo_data
 from tests.factories import UserFactory
-from tests.northbrook import FORM, imported, organisation
+from tests.northbrook import FORM, imported, northbrook_plan, organisation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 ALLOWANCE = "management-allowance-payments"
-
-
-def northbrook_plan(northbrook, template: PlanTemplate) -> Plan:
-    return services.plan_create(
-        consortium=northbrook.consortium,
-        template=template,
-        period="2007/08",
-        title="Northbrook Health Consortium PBC Plan 2007/08",
-        user=northbrook.editor,
-    )
 
 
 def save_figures(plan: Plan, user, key: str, data: dict):

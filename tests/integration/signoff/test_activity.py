@@ -10,7 +10,7 @@ from plans.models import Plan, PlanEvent
 from signoff import services
 from signoff.models import Comment
 from tests.factories import UserFactory
-from tests.review_factories import person, put_in_state, three_signatory_plan
+from tests.review_factories import pct_only_comment, person, put_in_state, three_signatory_plan
 
 Role = User.Role
 Status = Plan.Status
@@ -48,13 +48,7 @@ def test_pct_only_comments_are_left_out_for_the_consortium_and_marked_for_the_pc
     lead = person(Role.PCT_LEAD, plan)
     editor = person(Role.CONSORTIUM_EDITOR, plan)
     asked = plan.template.questions.get(key="question-2")
-    services.comment_add(
-        plan=plan,
-        user=lead,
-        body="Between us: their list sizes look old.",
-        question=asked,
-        visibility=Comment.Visibility.INTERNAL,
-    )
+    pct_only_comment(plan, lead, "Between us: their list sizes look old.", question=asked)
     services.comment_add(plan=plan, user=lead, body="Which year is this?", question=asked)
 
     consortium_sees = feed(client, plan, editor)

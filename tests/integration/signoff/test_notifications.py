@@ -13,7 +13,7 @@ from signoff import services, tasks
 from signoff.models import Notification
 from tests.factories import UserFactory
 from tests.review_factories import person, put_in_state, three_signatory_plan
-from tests.worker import broker_for_this_process, celery_worker, wait_for
+from tests.worker import broker_for_this_process, celery_worker, email_written
 
 Role = User.Role
 Status = Plan.Status
@@ -250,15 +250,9 @@ def test_a_real_worker_on_redis_emails_the_pct_lead_when_a_plan_is_submitted(cli
         ),
     ):
         response = client.post(reverse("plan_action", args=[plan.pk, "submit"]))
-
-        def an_email_was_written():
-            """the worker to write the submission email"""
-            return list(outbox.iterdir())
-
-        (email_file,) = wait_for(an_email_was_written)
+        message = email_written(outbox)
 
     assert response.status_code == 302
-    message = email_file.read_text()
     assert f"To: {lead.email}" in message
     assert "DacCom plan 2006/07: submitted by Pat Manager" in message
     assert f"https://x.org/plans/{plan.pk}/" in message

@@ -49,6 +49,15 @@ def test_production_refuses_the_development_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_seal_paths():
+    result = run_manage(
+        "check", env_overrides={"PDF_SEAL_KEY_PATH": None, "PDF_SEAL_CERT_PATH": None}
+    )
+
+    assert result.returncode != 0
+    assert "PDF_SEAL_KEY_PATH" in result.stderr
+
+
 def test_deploy_check_reports_nothing_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides={})
 

@@ -1,11 +1,7 @@
 """The seal: a PAdES signature with the deployment's certificate, and its check."""
 
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO, StringIO
-from pathlib import Path
 
 import pytest
 import weasyprint
@@ -15,8 +11,6 @@ from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signatu
 from pyhanko_certvalidator import ValidationContext
 
 from signoff import seal
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -191,28 +185,3 @@ def test_a_key_that_is_not_a_key_makes_the_seal_unavailable(plain_pdf, tmp_path,
 
     with pytest.raises(seal.SealUnavailable, match="could not be read"):
         seal.seal_pdf(plain_pdf, reason="x", location="y")
-
-
-def test_production_refuses_to_start_without_the_seal_paths():
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PDF_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="pbc.settings.production",
-        DJANGO_SECRET_KEY="x" * 64,
-        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
-        DATABASE_URL="postgres://pbc:pbc@db.example.org:5432/pbc",
-        CELERY_BROKER_URL="redis://redis.example.org:6379/0",
-    )
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-    assert result.returncode != 0
-    assert "PDF_SEAL_KEY_PATH" in result.stderr
