@@ -204,7 +204,7 @@ def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
 
-def question_label(question: TemplateQuestion, length: int) -> str:
+def _question_label(question: TemplateQuestion, length: int) -> str:
     """The question's number, if it has one, and its title cut to ``length`` characters."""
     title = Truncator(question.title).chars(length)
     return f"{question.number} {title}" if question.number else title
@@ -268,7 +268,7 @@ def history_table(plan: Plan, page, rows) -> Table:
             [
                 Cell(row.when),
                 Cell(row.who),
-                Cell(question_label(question, 80), href=url),
+                Cell(_question_label(question, 80), href=url),
                 Cell(f"{row.what} (version {row.version})"),
                 Cell(
                     "Show changes",
@@ -295,7 +295,7 @@ def history_table(plan: Plan, page, rows) -> Table:
 
 def _question_cell(plan: Plan, question: TemplateQuestion) -> Cell:
     url = reverse("part_detail", args=[plan.pk, question.part.key])
-    return Cell(question_label(question, 100), href=f"{url}#question-{question.key}")
+    return Cell(_question_label(question, 100), href=f"{url}#question-{question.key}")
 
 
 def unresolved_table(plan: Plan, unresolved) -> Table:
