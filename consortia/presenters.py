@@ -10,9 +10,14 @@ from django.utils.formats import date_format
 
 from .models import Commissioner, Consortium, Invitation, PersonRole, Practice
 from .permissions import Perm, allowed
+from .tables import Cell, Heading, Table, Tag
 
 Kind = PersonRole.Kind
 NOT_KNOWN = "Not known"
+DEMO = Tag("Demo", "nhsuk-tag--grey")
+CHAIR = Tag("Chair", "nhsuk-tag--blue")
+ACTIVE = Tag("Active", "nhsuk-tag--green")
+LEFT = Tag("Left", "nhsuk-tag--grey")
 
 
 def _number(value: int | None) -> str:
@@ -98,6 +103,20 @@ class PersonRow:
     is_chair: bool = False
 
 
+def people_table(heading: str, rows: list[PersonRow], detail_label: str, empty: str) -> Table:
+    """People from the registry, under a heading of the page that names them as the caption."""
+    return Table(
+        caption=heading,
+        caption_hidden=True,
+        headings=[Heading("Name"), Heading(detail_label)],
+        rows=[
+            [Cell(row.name, tags=(CHAIR,) if row.is_chair else ()), Cell(row.detail or "Not given")]
+            for row in rows
+        ],
+        empty=empty,
+    )
+
+
 @dataclass(frozen=True)
 class ConsortiumPage:
     consortium: Consortium
@@ -109,6 +128,49 @@ class ConsortiumPage:
     executive: list[PersonRow]
     clinical_leads: list[PersonRow]
     managerial_leads: list[PersonRow]
+
+    @property
+    def practices_table(self) -> Table:
+        return Table(
+            caption=f"Practices of {self.consortium.name}",
+            caption_hidden=True,
+            headings=[
+                Heading("Practice"),
+                Heading("Practice code"),
+                Heading("Registered list size", numeric=True),
+            ],
+            rows=[
+                [
+                    Cell(practice.name, tags=(DEMO,) if practice.is_demo else ()),
+                    Cell(practice.code),
+                    Cell(practice.list_size, numeric=True),
+                ]
+                for practice in self.practices
+            ],
+            empty="No practices are recorded yet.",
+            empty_as_row=True,
+        )
+
+    @property
+    def people_tables(self) -> list[Table]:
+        return [
+            people_table("Directors", self.directors, "Discipline", "No directors are recorded."),
+            people_table(
+                "Executive committee",
+                self.executive,
+                "Discipline",
+                "No executive committee is recorded.",
+            ),
+            people_table(
+                "Clinical leads", self.clinical_leads, "Area", "No clinical leads are recorded."
+            ),
+            people_table(
+                "Managerial leads",
+                self.managerial_leads,
+                "Area",
+                "No managerial leads are recorded.",
+            ),
+        ]
 
 
 def _people(roles: list[PersonRole], kind: str) -> list[PersonRow]:
@@ -168,6 +230,33 @@ class CommissionerPage:
     support_heading: str
     support_team: list[PersonRow]
 
+    @property
+    def consortia_table(self) -> Table:
+        return Table(
+            caption=f"Consortia of {self.commissioner.name}",
+            caption_hidden=True,
+            headings=[
+                Heading("Consortium"),
+                Heading("Practices", numeric=True),
+                Heading("Registered population", numeric=True),
+            ],
+            rows=[
+                [
+                    Cell(row.name, href=row.url),
+                    Cell(str(row.practice_count), numeric=True),
+                    Cell(row.population, numeric=True),
+                ]
+                for row in self.consortia
+            ],
+            empty=f"No consortia are recorded for this {settings.COMMISSIONER_WORD}.",
+        )
+
+    @property
+    def support_table(self) -> Table:
+        return people_table(
+            self.support_heading, self.support_team, "Role", "No support team is recorded."
+        )
+
 
 def commissioner_page(
     *,
@@ -191,20 +280,12 @@ def commissioner_page(
     )
 
 
-@dataclass(frozen=True)
-class PositionRow:
-    label: str
-    holder: str
-    since: str
-    before: str  # earlier holders, newest first
-
-
 @dataclass
 class PositionsSection:
     """The positions that sign plans for an organisation, who holds them, and the form to
     assign someone where the user may."""
 
-    rows: list[PositionRow]
+    table: Table
     action_url: str = ""
     form: object = None
     people_url: str = ""
@@ -226,17 +307,33 @@ def _holder_text(position) -> str:
 
 def positions_section(*, organisation, positions, user, form=None) -> PositionsSection:
     rows = [
-        PositionRow(
-            label=position.label,
-            holder=_holder_text(position),
-            since=_when(position.holder.started_on) if position.holder else "",
-            before="; ".join(
-                f"{a.user} ({_when(a.started_on)} to {_when(a.ended_on)})" for a in position.past
+        [
+            Cell(position.label, header=True),
+            Cell(_holder_text(position)),
+            Cell(_when(position.holder.started_on) if position.holder else ""),
+            # earlier holders, newest first
+            Cell(
+                "; ".join(
+                    f"{a.user} ({_when(a.started_on)} to {_when(a.ended_on)})"
+                    for a in position.past
+                )
             ),
-        )
+        ]
         for position in positions
     ]
-    section = PositionsSection(rows=rows)
+    table = Table(
+        caption="Positions and who holds them",
+        caption_hidden=True,
+        headings=[
+            Heading("Position"),
+            Heading("Held by"),
+            Heading("Since"),
+            Heading("Held before by"),
+        ],
+        rows=rows,
+        empty="No positions are recorded yet.",
+    )
+    section = PositionsSection(table=table)
     if allowed(user, Perm.ASSIGN_POSITIONS, organisation):
         name = "consortia:consortium_positions"
         if isinstance(organisation, Commissioner):
@@ -266,16 +363,6 @@ def organisation_url(organisation) -> str:
 
 
 @dataclass(frozen=True)
-class AccountRow:
-    name: str
-    email: str
-    role: str
-    positions: str
-    active: bool
-    url: str
-
-
-@dataclass(frozen=True)
 class InvitationRow:
     pk: int
     name: str
@@ -290,55 +377,71 @@ class InvitationRow:
 
 
 @dataclass(frozen=True)
-class EventRow:
-    when: str
-    who: str
-    what: str
-    detail: str
-    client_address: str
-
-
-@dataclass(frozen=True)
 class PeoplePage:
     organisation: object
     organisation_url: str
-    people: list[AccountRow]
+    accounts: Table
     invitations: list[InvitationRow]
-    events: list[EventRow]
+    events: Table
 
 
 def _moment(value) -> str:
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def event_rows(events) -> list[EventRow]:
-    return [
-        EventRow(
-            when=_moment(event.at),
-            who=str(event.actor) if event.actor else "",
-            what=event.get_action_display(),
-            detail=event.detail,
-            client_address=event.client_address or "",
-        )
-        for event in events
-    ]
+def events_table(events) -> Table:
+    return Table(
+        caption="Changes to people, roles and positions, newest first",
+        caption_hidden=True,
+        headings=[Heading("When"), Heading("Who"), Heading("What"), Heading("From address")],
+        rows=[
+            [
+                Cell(_moment(event.at)),
+                Cell(str(event.actor) if event.actor else ""),
+                Cell(f"{event.get_action_display()}: {event.detail}"),
+                Cell(event.client_address or ""),
+            ]
+            for event in events
+        ],
+        empty="No changes are recorded yet.",
+    )
+
+
+def _accounts_table(organisation, people) -> Table:
+    return Table(
+        caption=f"Accounts of {organisation}",
+        caption_hidden=True,
+        headings=[
+            Heading("Name"),
+            Heading("Email address"),
+            Heading("Role"),
+            Heading("Positions held"),
+            Heading("Status"),
+        ],
+        rows=[
+            [
+                Cell(
+                    str(person),
+                    href=reverse("consortia:person", kwargs={"pk": person.pk}),
+                    header=True,
+                ),
+                Cell(person.email),
+                Cell(person.get_role_display()),
+                Cell("; ".join(a.position.label for a in person.held_now) or "None"),
+                Cell("", tags=(ACTIVE if person.is_active else LEFT,)),
+            ]
+            for person in people
+        ],
+        empty="No one has an account yet.",
+        empty_as_row=True,
+    )
 
 
 def people_page(*, organisation, people, invitations, events, now) -> PeoplePage:
     return PeoplePage(
         organisation=organisation,
         organisation_url=organisation_url(organisation),
-        people=[
-            AccountRow(
-                name=str(person),
-                email=person.email,
-                role=person.get_role_display(),
-                positions="; ".join(a.position.label for a in person.held_now),
-                active=person.is_active,
-                url=reverse("consortia:person", kwargs={"pk": person.pk}),
-            )
-            for person in people
-        ],
+        accounts=_accounts_table(organisation, people),
         invitations=[
             InvitationRow(
                 pk=invitation.pk,
@@ -354,7 +457,7 @@ def people_page(*, organisation, people, invitations, events, now) -> PeoplePage
             )
             for invitation in invitations
         ],
-        events=event_rows(events),
+        events=events_table(events),
     )
 
 
@@ -364,7 +467,7 @@ class PersonPage:
     organisation: str
     people_url: str
     positions: list[str]
-    events: list[EventRow]
+    events: Table
     refusal: str
 
 
@@ -375,6 +478,6 @@ def person_page(*, person, positions, events, refusal) -> PersonPage:
         organisation=str(organisation or ""),
         people_url=people_url(organisation) if organisation else "",
         positions=[position.label for position in positions],
-        events=event_rows(events),
+        events=events_table(events),
         refusal=refusal,
     )

@@ -4,6 +4,10 @@ milestones' RAG tags, and the savings chart drawn as SVG on the server (docs/dec
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from consortia.tables import Cell, Heading, Table, Tag
 from plans.finance import format_compact_money, format_money
 
 from .models import MonitoringReturn
@@ -19,6 +23,7 @@ STATUS_TAGS = {
 }
 RAG_TAGS = {"green": "nhsuk-tag--green", "amber": "nhsuk-tag--yellow", "red": "nhsuk-tag--red"}
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+LATE = Tag("Late", "nhsuk-tag--red")
 
 # The chart's geometry, in SVG user units.
 CHART_WIDTH = 640
@@ -134,8 +139,38 @@ def delivery_screen(delivery: Delivery) -> dict:
 
 
 def marked(items: list[MonitoringReturn], *, today) -> list[MonitoringReturn]:
-    """Each return with its status tag and whether it is late."""
+    """Each return with whether it is late and its tags: its status, and Late when it is."""
     for item in items:
-        item.tag = STATUS_TAGS[item.status]
         item.late = is_late(item, today=today)
+        status = Tag(item.get_status_display(), STATUS_TAGS[item.status])
+        item.status_tags = (status, LATE) if item.late else (status,)
     return items
+
+
+def _return_row(item: MonitoringReturn, *middle: Cell) -> list[Cell]:
+    """A marked return: its label linked, ``middle``, when it is due and its status."""
+    return [
+        Cell(item.label, href=reverse("monitoring:return", args=[item.pk]), header=True),
+        *middle,
+        Cell(date_format(item.due_on, "j F Y")),
+        Cell("", tags=item.status_tags),
+    ]
+
+
+def waiting_table(items: list[MonitoringReturn]) -> Table:
+    return Table(
+        caption="Returns waiting, late ones first",
+        caption_hidden=True,
+        headings=[Heading("Return"), Heading("Consortium"), Heading("Due"), Heading("Status")],
+        rows=[_return_row(item, Cell(item.plan.consortium.name)) for item in items],
+    )
+
+
+def returns_table(items: list[MonitoringReturn]) -> Table:
+    return Table(
+        caption="The plan's monitoring returns",
+        caption_hidden=True,
+        headings=[Heading("Period"), Heading("Due"), Heading("Status")],
+        rows=[_return_row(item) for item in items],
+        empty="No return has been opened yet.",
+    )

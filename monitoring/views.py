@@ -39,6 +39,7 @@ def to_do(request):
         "monitoring/to_do.html",
         {
             "waiting": waiting,
+            "waiting_table": presenters.waiting_table(waiting),
             "late": sum(1 for item in waiting if item.late),
             "plans": plans,
         },
@@ -69,7 +70,7 @@ def plan_monitoring(request, plan_id: int):
         "monitoring/plan.html",
         {
             "plan": plan,
-            "returns": returns,
+            "returns": presenters.returns_table(returns),
             "may_open": may_open,
             "form": form,
             **presenters.delivery_screen(selectors.delivery(plan)),

@@ -3,8 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.timezone import localtime
+
+from consortia.tables import Cell, Heading, Table, Tag
 
 from . import content, structured
 from .kinds.base import KindContext
@@ -191,3 +195,127 @@ def task_list(
             row.questions.append(question_row)
         task_list.parts.append(row)
     return task_list
+
+
+# --- Tables of plans, drafts, revisions and questions (consortia.tables) ---------------------
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _question_label(question: TemplateQuestion, length: int) -> str:
+    """The question's number, if it has one, and its title cut to ``length`` characters."""
+    title = Truncator(question.title).chars(length)
+    return f"{question.number} {title}" if question.number else title
+
+
+def plans_table(plans) -> Table:
+    return Table(
+        caption="Plans you can see",
+        caption_hidden=True,
+        headings=[Heading("Plan"), Heading("Consortium"), Heading("Year"), Heading("Status")],
+        rows=[
+            [
+                Cell(
+                    plan.title,
+                    href=reverse("plan_detail", args=[plan.pk]),
+                    note=f"{plan.template.name} [{plan.template.version_label}]",
+                ),
+                Cell(plan.consortium.name),
+                Cell(str(plan.period)),
+                Cell("", tags=(Tag(plan.get_status_display()),)),
+            ]
+            for plan in plans
+        ],
+        empty="There are no plans yet.",
+    )
+
+
+def drafts_table(plan: Plan, drafts) -> Table:
+    compare = reverse("drafts_compare", args=[plan.pk])
+    return Table(
+        caption=f"{len(drafts)} named draft{_plural(len(drafts))}",
+        caption_size="m",
+        headings=[Heading("Name"), Heading("Named by"), Heading("When"), Heading("Changes")],
+        rows=[
+            [
+                Cell(draft.name),
+                Cell((draft.created_by.full_name if draft.created_by else "") or "Not recorded"),
+                Cell(date_format(localtime(draft.created_at), "DATETIME_FORMAT")),
+                Cell(
+                    "Compare with the plan now",
+                    href=f"{compare}?from={draft.pk}&to=current",
+                    hidden_suffix=f": {draft.name}",
+                ),
+            ]
+            for draft in drafts
+        ],
+        empty="The plan has no named drafts yet.",
+    )
+
+
+def history_table(plan: Plan, page, rows) -> Table:
+    """A page of the plan's revisions (plans.history.revision_rows), newest first."""
+    count = page.paginator.count
+    of_pages = f" (page {page.number} of {page.paginator.num_pages})"
+    table_rows = []
+    for row in rows:
+        question = row.revision.question
+        url = reverse("question_history", args=[plan.pk, question.key])
+        short = question.number or Truncator(question.title).chars(40)
+        table_rows.append(
+            [
+                Cell(row.when),
+                Cell(row.who),
+                Cell(_question_label(question, 80), href=url),
+                Cell(f"{row.what} (version {row.version})"),
+                Cell(
+                    "Show changes",
+                    href=f"{url}?to={row.history_id}#changes",
+                    hidden_suffix=f" to {short}, version {row.version}",
+                ),
+            ]
+        )
+    return Table(
+        caption=f"{count} change{_plural(count)}{of_pages if page.has_other_pages() else ''}",
+        caption_size="m",
+        css="app-history-table",
+        headings=[
+            Heading("When"),
+            Heading("Who"),
+            Heading("Question"),
+            Heading("What happened"),
+            Heading("Changes"),
+        ],
+        rows=table_rows,
+        empty="Nothing has been recorded for this plan yet.",
+    )
+
+
+def _question_cell(plan: Plan, question: TemplateQuestion) -> Cell:
+    url = reverse("part_detail", args=[plan.pk, question.part.key])
+    return Cell(_question_label(question, 100), href=f"{url}#question-{question.key}")
+
+
+def unresolved_table(plan: Plan, unresolved) -> Table:
+    """Saved answers that do not add up (selectors.unresolved_answers)."""
+    return Table(
+        caption="Answers to fix before submitting",
+        caption_hidden=True,
+        headings=[Heading("Question"), Heading("What to fix"), Heading("Completed by")],
+        rows=[
+            [_question_cell(plan, question), Cell(warning), Cell(owner)]
+            for question, warning, owner in unresolved
+        ],
+    )
+
+
+def missing_table(plan: Plan, missing) -> Table:
+    """Required questions still empty (selectors.missing_required)."""
+    return Table(
+        caption="Required questions still empty",
+        caption_hidden=True,
+        headings=[Heading("Question"), Heading("Completed by")],
+        rows=[[_question_cell(plan, question), Cell(owner)] for question, owner in missing],
+    )

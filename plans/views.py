@@ -39,7 +39,11 @@ def _plan(request, plan_id: int) -> Plan:
 def plan_list(request):
     plans = selectors.plans_visible_to(request.user).order_by("-period", "consortium__name")
     may_start = allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, request.user.consortium)
-    return render(request, "plans/plan_list.html", {"plans": plans, "may_start": may_start})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans_table": presenters.plans_table(plans), "may_start": may_start},
+    )
 
 
 @login_required
@@ -317,7 +321,13 @@ def plan_ready(request, plan_id: int):
     return render(
         request,
         "plans/plan_ready.html",
-        {"plan": plan, "missing": missing, "unresolved": unresolved},
+        {
+            "plan": plan,
+            "missing": missing,
+            "missing_table": presenters.missing_table(plan, missing),
+            "unresolved": unresolved,
+            "unresolved_table": presenters.unresolved_table(plan, unresolved),
+        },
     )
 
 
@@ -466,7 +476,7 @@ def plan_history(request, plan_id: int):
         {
             "plan": plan,
             "page": page,
-            "rows": history.revision_rows(page),
+            "revisions": presenters.history_table(plan, page, history.revision_rows(page)),
             "page_range": page.paginator.get_elided_page_range(page.number),
         },
     )
@@ -505,6 +515,7 @@ def plan_drafts(request, plan_id: int):
         {
             "plan": plan,
             "drafts": drafts,
+            "drafts_table": presenters.drafts_table(plan, drafts),
             "form": form,
             "may_name": may_name,
             "default_name": services.default_snapshot_name({d.name.lower() for d in drafts}),

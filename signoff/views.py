@@ -31,7 +31,7 @@ from .forms import (
 from .models import PlanDocument
 from .presenters.activity import activity_page
 from .presenters.comments import thread_view
-from .presenters.documents import document_state, download_filename
+from .presenters.documents import document_state, download_filename, signatories_table
 from .presenters.review import review_panel
 from .signing import SigningState, approval_ends
 
@@ -487,5 +487,9 @@ def _verify(request):
     return render(
         request,
         "signoff/verify_result.html",
-        {"result": result, "file_name": form.cleaned_data["file"].name},
+        {
+            "result": result,
+            "signatories": signatories_table(result.signatories),
+            "file_name": form.cleaned_data["file"].name,
+        },
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from consortia.permissions import Perm, allowed
+from consortia.tables import Cell, Heading, Table
 from plans.models import Plan
 
 from ..models import PlanDocument
@@ -157,4 +158,18 @@ def documents_panel(plan: Plan, user) -> DocumentsPanel:
         signed_expected=plan.status in SIGNED_STATUSES,
         may_record_export=allowed(user, Perm.EXPORT, plan),
         may_request_draft=allowed(user, Perm.VIEW, plan),
+    )
+
+
+def signatories_table(signatories) -> Table:
+    """Who signed a sealed PDF, as the check of an uploaded file read them from its seal
+    (signoff.verification.Signatory)."""
+    return Table(
+        caption="Who signed the plan, as what and when",
+        caption_hidden=True,
+        headings=[Heading("Name"), Heading("Signed as"), Heading("When (UK time)")],
+        rows=[
+            [Cell(signatory.name), Cell(signatory.title), Cell(signatory.date)]
+            for signatory in signatories
+        ],
     )

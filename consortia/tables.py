@@ -1,0 +1,55 @@
+"""One NHS.UK table for the pages that only show figures, words and links.
+
+A presenter builds a ``Table`` from what its view already read; the template
+``components/table.html`` lays it out with the NHS.UK classes. It lives in consortia, the app
+every other app may import, so that plans, pbc, monitoring and signoff pages use the same one.
+Tables with form controls in their cells, the PDF's tables and the cached fragments keep their
+own markup (docs/decisions/0307).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Tag:
+    """An NHS.UK tag after a cell's text; ``css`` is its colour class, e.g. nhsuk-tag--grey."""
+
+    text: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str = ""
+    #: said to screen readers after the link's text, to tell apart links with the same words
+    hidden_suffix: str = ""
+    numeric: bool = False
+    #: the row's header (``<th scope="row">``)
+    header: bool = False
+    tags: Sequence[Tag] = ()
+    #: a second, smaller line under the text
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headings: Sequence[Heading]
+    rows: Sequence[Sequence[Cell]]
+    #: said instead of the table when there are no rows
+    empty: str = ""
+    caption_hidden: bool = False
+    caption_size: Literal["", "s", "m"] = ""
+    #: keep the headings when there are no rows, with ``empty`` in a row under them
+    empty_as_row: bool = False
+    #: a class of this service's own, after nhsuk-table
+    css: str = ""
