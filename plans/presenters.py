@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -200,10 +201,6 @@ def task_list(
 # --- Tables of plans, drafts, revisions and questions (consortia.tables) ---------------------
 
 
-def _plural(count: int) -> str:
-    return "" if count == 1 else "s"
-
-
 def _question_label(question: TemplateQuestion, length: int) -> str:
     """The question's number, if it has one, and its title cut to ``length`` characters."""
     title = Truncator(question.title).chars(length)
@@ -235,7 +232,7 @@ def plans_table(plans) -> Table:
 def drafts_table(plan: Plan, drafts) -> Table:
     compare = reverse("drafts_compare", args=[plan.pk])
     return Table(
-        caption=f"{len(drafts)} named draft{_plural(len(drafts))}",
+        caption=f"{len(drafts)} named draft{pluralize(len(drafts))}",
         caption_size="m",
         headings=[Heading("Name"), Heading("Named by"), Heading("When"), Heading("Changes")],
         rows=[
@@ -278,7 +275,7 @@ def history_table(plan: Plan, page, rows) -> Table:
             ]
         )
     return Table(
-        caption=f"{count} change{_plural(count)}{of_pages if page.has_other_pages() else ''}",
+        caption=f"{count} change{pluralize(count)}{of_pages if page.has_other_pages() else ''}",
         caption_size="m",
         css="app-history-table",
         headings=[
