@@ -152,7 +152,7 @@ def _return_row(item: MonitoringReturn, *middle: Cell) -> list[Cell]:
     return [
         Cell(item.label, href=reverse("monitoring:return", args=[item.pk]), header=True),
         *middle,
-        Cell(date_format(item.due_on, "j F Y")),
+        Cell(date_format(item.due_on, "DATE_FORMAT")),
         Cell("", tags=item.status_tags),
     ]
 

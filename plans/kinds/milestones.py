@@ -53,7 +53,7 @@ def plan_period(period: str) -> tuple[date, date] | None:
 
 
 def long_date(value: date) -> str:
-    return date_format(value, "j F Y")
+    return date_format(value, "DATE_FORMAT")
 
 
 class MilestonesKind(ListKind):
