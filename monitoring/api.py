@@ -59,16 +59,8 @@ class PlanOut(Schema):
     title: str
     period: str
     status: str
-    consortium: str
-    template: str
-
-    @staticmethod
-    def resolve_consortium(plan) -> str:
-        return plan.consortium.slug
-
-    @staticmethod
-    def resolve_template(plan) -> str:
-        return plan.template.slug
+    consortium: str = Field(alias="consortium.slug")
+    template: str = Field(alias="template.slug")
 
 
 class LineOut(Schema):

@@ -63,6 +63,16 @@ def test_each_endpoint_answers_in_scope_and_404_outside_it(client, monitored):
         assert plan.pk not in [p["id"] for p in listed["items"]]
 
 
+def test_a_plan_names_its_consortium_and_form_by_their_slugs(client, monitored):
+    plan, _item = monitored
+
+    answer = client.get(f"/api/v1/plans/{plan.pk}", **bearer(editor_of(plan))).json()
+
+    assert answer["consortium"] == plan.consortium.slug
+    assert answer["template"] == plan.template.slug
+    assert answer["status"] == plan.status
+
+
 def test_no_token_or_a_revoked_one_opens_nothing_and_nothing_can_be_written(client, monitored):
     plan, item = monitored
     editor = editor_of(plan)
