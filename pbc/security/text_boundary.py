@@ -30,6 +30,16 @@ def _shown(name: str) -> str:
     return UNSTORABLE.sub("\ufffd", name)
 
 
+def field_said(name: str) -> str:
+    """A posted field's name as a person reads it: its last part, in words.
+
+    Forms prefix their fields ("comment-q-2-body") and rows number them ("q-4-lines-0-hours"),
+    so the last part is the one the page's label speaks of: "Body", "Hours", "Full name".
+    """
+    last = re.split(r"[-.]", name)[-1].replace("_", " ").strip()
+    return last[:1].upper() + last[1:] if last else name
+
+
 def unstorable_fields(request) -> list[str]:
     """The names of the fields (or JSON keys) whose text holds a character no database stores."""
     found = []
@@ -85,5 +95,6 @@ class UnstorableTextMiddleware:
                 status=400,
             )
         if fields:
-            return render(request, "pbc/unstorable_text.html", {"fields": fields}, status=400)
+            said = list(dict.fromkeys(field_said(name) for name in fields))
+            return render(request, "pbc/unstorable_text.html", {"fields": said}, status=400)
         return self.get_response(request)
