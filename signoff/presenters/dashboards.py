@@ -469,6 +469,15 @@ def consortium_dashboard(user, holders: Holders | None = None) -> list[PlanRow]:
 
 # --- The home page -------------------------------------------------------------------------------
 
+#: the columns of the consortium's plans on its home page
+CONSORTIUM_PLAN_HEADINGS = (
+    Heading("Plan"),
+    Heading("Status"),
+    Heading("Required questions answered"),
+    Heading("Open comments on your questions"),
+    Heading("What next"),
+)
+
 
 @dataclass
 class Home:
@@ -483,13 +492,7 @@ class Home:
         return Table(
             caption="Your consortium's plans, newest year first",
             caption_hidden=True,
-            headings=[
-                Heading("Plan"),
-                Heading("Status"),
-                Heading("Required questions answered"),
-                Heading("Open comments on your questions"),
-                Heading("What next"),
-            ],
+            headings=CONSORTIUM_PLAN_HEADINGS,
             rows=[
                 [
                     Cell(row.plan.title, href=row.href, after=f"({row.plan.period})"),
