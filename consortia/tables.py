@@ -38,6 +38,12 @@ class Cell:
     tags: Sequence[Tag] = ()
     #: a second, smaller line under the text
     note: str = ""
+    #: the text in bold, e.g. a figure that changed
+    strong: bool = False
+    #: words after the text, outside its link: a plan's year after its linked title
+    after: str = ""
+    #: lines in bold under the rest, not to be missed: a position no one holds
+    warnings: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,11 @@ class Table:
     empty_as_row: bool = False
     #: a class of this service's own, after nhsuk-table
     css: str = ""
+    #: NHS.UK's responsive table: on narrow screens each row stands as a card, each cell
+    #: headed by its column's heading (hidden from screen readers, which read the real one)
+    responsive: bool = False
+
+    @property
+    def labelled_rows(self) -> list[list[tuple[Heading, Cell]]]:
+        """Each row's cells beside their column's heading, for a responsive table to repeat."""
+        return [list(zip(self.headings, row, strict=True)) for row in self.rows]

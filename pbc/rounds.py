@@ -9,13 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.models import Consortium, User
 from consortia.permissions import Perm, allowed
+from consortia.tables import Cell, Heading, Table
 from plans import history, round_selectors, rounds
 from plans.errors import AnswerInvalid
 from plans.models import Plan, PlanningRound
+from plans.presenters import figures_table
 from plans.round_forms import RoundOpenForm
 from plans.selectors import plans_visible_to
 from signoff.presenters.dashboards import with_progress
@@ -59,6 +62,37 @@ def round_rows(planning_round: PlanningRound) -> list[RoundRow]:
         rows.append(row)
     rows.sort(key=lambda row: (not row.late, not row.writing, row.percent, row.consortium.name))
     return rows
+
+
+def _round_cells(row: RoundRow) -> list[Cell]:
+    if row.plan is None:
+        plan, answered = Cell("Not started"), Cell("None")
+    else:
+        plan = Cell(row.plan.get_status_display(), href=reverse("plan_detail", args=[row.plan.pk]))
+        answered = Cell(f"{row.answered} of {row.required} ({row.percent}%)")
+    return [Cell(row.consortium.name), plan, answered, _deadline(row)]
+
+
+def _deadline(row: RoundRow) -> Cell:
+    if not row.writing:
+        return Cell("With the PCT")
+    tag = row.due.tag
+    return Cell("", tags=(tag,)) if tag else Cell(row.due.text)
+
+
+def round_table(rows: list[RoundRow]) -> Table:
+    return Table(
+        caption=f"Consortia in the round ({len(rows)}), late plans first",
+        headings=[
+            Heading("Consortium"),
+            Heading("Plan"),
+            Heading("Required questions answered"),
+            Heading("Deadline"),
+        ],
+        rows=[_round_cells(row) for row in rows],
+        empty="No consortium takes part in the round.",
+        responsive=True,
+    )
 
 
 def _round(request, round_id: int) -> PlanningRound:
@@ -120,7 +154,7 @@ def round_detail(request, round_id: int):
     return render(
         request,
         "pbc/round_detail.html",
-        {"round": planning_round, "rows": round_rows(planning_round)},
+        {"round": planning_round, "consortia": round_table(round_rows(planning_round))},
     )
 
 
@@ -238,7 +272,7 @@ def plan_compare_years(request, plan_id: int):
             "plan": plan,
             "source": source,
             "changes": [(change, last_numbers.get(change.key)) for change in changes],
-            "figures": round_selectors.figures_by_year(plan, source),
+            "figures": figures_table(plan, source, round_selectors.figures_by_year(plan, source)),
             "unchanged": unchanged,
         },
     )

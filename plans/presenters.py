@@ -14,6 +14,7 @@ from consortia.tables import Cell, Heading, Table, Tag
 from . import content, structured
 from .kinds.base import KindContext
 from .models import Answer, CompletedBy, Plan, TemplatePart, TemplateQuestion
+from .round_selectors import FigureRow
 from .workflow import Decision
 
 NOT_STARTED = "Not started"
@@ -315,4 +316,32 @@ def missing_table(plan: Plan, missing) -> Table:
         caption_hidden=True,
         headings=[Heading("Question"), Heading("Completed by")],
         rows=[[_question_cell(plan, question), Cell(owner)] for question, owner in missing],
+    )
+
+
+def figures_table(plan: Plan, source: Plan, figures: list[FigureRow]) -> Table:
+    """Last year's figures beside this year's (round_selectors.figures_by_year): each question
+    named on its first figure only, a figure that changed in bold."""
+    rows = []
+    for before, row in zip([None, *figures], figures, strict=False):
+        named = before is None or before.question != row.question
+        question = Truncator(row.question).words(8, truncate=" …") if named else ""
+        rows.append(
+            [
+                Cell(question),
+                Cell(row.label),
+                Cell(row.last_year or "None", numeric=True),
+                Cell(row.this_year or "None", numeric=True, strong=row.changed),
+            ]
+        )
+    return Table(
+        caption=f"The figures: {source.period} against {plan.period}",
+        headings=[
+            Heading("Question"),
+            Heading("Figure"),
+            Heading(source.period, numeric=True),
+            Heading(plan.period, numeric=True),
+        ],
+        rows=rows,
+        responsive=True,
     )

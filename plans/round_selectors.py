@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from consortia.models import Consortium, User
+from consortia.tables import Tag
 
 from . import diffs, selectors, structured
 from .models import Answer, Plan, PlanningRound, PlanTemplate
@@ -43,6 +44,15 @@ class Due:
             return f"Due in {self.days} day{'s' if self.days != 1 else ''}"
         late = -self.days
         return f"{late} day{'s' if late != 1 else ''} overdue"
+
+    @property
+    def tag(self) -> Tag | None:
+        """Its text as a red tag when past, an orange one when near; None when far off."""
+        if self.overdue:
+            return Tag(self.text, "nhsuk-tag--red")
+        if self.near:
+            return Tag(self.text, "nhsuk-tag--orange")
+        return None
 
 
 def due(deadline: date, *, on: date | None = None) -> Due:

@@ -46,6 +46,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from consortia.models import User
+from consortia.tables import Cell, Heading, Table, Tag
 from plans.consistent_reads import consistent_reads
 from plans.fragments import FRAGMENT_SECONDS, fragment_key
 from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
@@ -468,6 +469,15 @@ def consortium_dashboard(user, holders: Holders | None = None) -> list[PlanRow]:
 
 # --- The home page -------------------------------------------------------------------------------
 
+#: the columns of the consortium's plans on its home page
+CONSORTIUM_PLAN_HEADINGS = (
+    Heading("Plan"),
+    Heading("Status"),
+    Heading("Required questions answered"),
+    Heading("Open comments on your questions"),
+    Heading("What next"),
+)
+
 
 @dataclass
 class Home:
@@ -475,6 +485,26 @@ class Home:
     #: the PCT's dashboard, rendered (pct_dashboard_html)
     pct_html: str = ""
     consortium_plans: list[PlanRow] | None = None
+
+    @property
+    def consortium_table(self) -> Table:
+        """The consortium's plans (consortium_dashboard), newest year first."""
+        return Table(
+            caption="Your consortium's plans, newest year first",
+            caption_hidden=True,
+            headings=CONSORTIUM_PLAN_HEADINGS,
+            rows=[
+                [
+                    Cell(row.plan.title, href=row.href, after=f"({row.plan.period})"),
+                    Cell("", tags=(Tag(row.status),), note=f"for {row.days_waiting.lower()}"),
+                    Cell(row.completion),
+                    Cell(str(row.open_threads)),
+                    Cell(row.next_step, warnings=row.unheld),
+                ]
+                for row in self.consortium_plans or []
+            ],
+            responsive=True,
+        )
 
 
 def home(user, *, state: str = "", page_number=None) -> Home:

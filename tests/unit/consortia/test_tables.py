@@ -1,6 +1,7 @@
 """The one NHS.UK table (consortia.tables, templates/components/table.html) renders what a
 presenter gave it with the NHS.UK classes, and nothing it was not given."""
 
+import pytest
 from django.template.loader import render_to_string
 
 from consortia.tables import Cell, Heading, Table, Tag
@@ -113,3 +114,73 @@ def test_hostile_text_is_escaped_everywhere():
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="&quot;&gt;&lt;script&gt;"' in html
+
+
+def test_a_responsive_table_repeats_each_columns_heading_in_its_cells_hidden_from_readers():
+    row = [Cell("Dale Surgery", header=True), Cell("6,000", numeric=True)]
+
+    html = rendered(practices([row], responsive=True))
+
+    assert '<table class="nhsuk-table-responsive">' in html
+    assert (
+        '<th class="nhsuk-table__cell" scope="row">'
+        '<span class="nhsuk-table-responsive__heading" aria-hidden="true">Practice </span>'
+        "Dale Surgery</th>"
+        '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">'
+        '<span class="nhsuk-table-responsive__heading" aria-hidden="true">List size </span>'
+        "6,000</td>"
+    ) in html
+    # The real headings stay in the head, for screen readers and wide screens.
+    assert 'scope="col">List size</th>' in html
+
+
+def test_a_table_that_is_not_responsive_has_no_repeated_headings():
+    html = rendered(practices([[Cell("Dale Surgery"), Cell("6,000")]]))
+
+    assert '<table class="nhsuk-table">' in html
+    assert "nhsuk-table-responsive" not in html
+
+
+def test_a_responsive_table_keeps_its_own_class_and_its_empty_message():
+    with_class = rendered(practices([[Cell("A"), Cell("1")]], responsive=True, css="app-x"))
+    empty = rendered(practices([], responsive=True, empty="No practices are recorded yet."))
+
+    assert '<table class="nhsuk-table-responsive app-x">' in with_class
+    assert empty == "<p>No practices are recorded yet.</p>"
+
+
+def test_a_row_with_more_or_fewer_cells_than_headings_is_refused():
+    with pytest.raises(ValueError):
+        rendered(practices([[Cell("Dale Surgery")]]))
+
+
+def test_strong_text_is_bold_words_after_follow_the_link_and_warnings_are_bold_lines():
+    row = [
+        Cell("Plan 2007/08", href="/plans/1/", after="(2007/08)"),
+        Cell("Complete it.", strong=True, warnings=("No one holds Chair: assign someone.",)),
+    ]
+
+    html = rendered(practices([row]))
+
+    assert '<a href="/plans/1/">Plan 2007/08</a> (2007/08)</td>' in html
+    assert (
+        "<strong>Complete it.</strong><br><strong>No one holds Chair: assign someone.</strong>"
+    ) in html
+
+
+def test_hostile_headings_are_escaped_where_a_responsive_table_repeats_them():
+    hostile = "<script>alert(1)</script>"
+    table = Table(
+        caption="Figures",
+        headings=[Heading(hostile)],
+        rows=[[Cell(hostile, after=hostile, warnings=(hostile,))]],
+        responsive=True,
+    )
+
+    html = rendered(table)
+
+    assert "<script>" not in html
+    assert (
+        '<span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+        "&lt;script&gt;alert(1)&lt;/script&gt; </span>"
+    ) in html
