@@ -469,15 +469,6 @@ def consortium_dashboard(user, holders: Holders | None = None) -> list[PlanRow]:
 
 # --- The home page -------------------------------------------------------------------------------
 
-#: the columns of the consortium's plans on its home page
-CONSORTIUM_PLAN_HEADINGS = (
-    Heading("Plan"),
-    Heading("Status"),
-    Heading("Required questions answered"),
-    Heading("Open comments on your questions"),
-    Heading("What next"),
-)
-
 
 @dataclass
 class Home:
@@ -492,7 +483,13 @@ class Home:
         return Table(
             caption="Your consortium's plans, newest year first",
             caption_hidden=True,
-            headings=CONSORTIUM_PLAN_HEADINGS,
+            headings=[
+                Heading("Plan"),
+                Heading("Status"),
+                Heading("Required questions answered"),
+                Heading("Open comments on your questions"),
+                Heading("What next"),
+            ],
             rows=[
                 [
                     Cell(row.plan.title, href=row.href, after=f"({row.plan.period})"),
