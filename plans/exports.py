@@ -125,7 +125,11 @@ def jsonable(value):
     if isinstance(value, Decimal):
         return f"{value:f}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return jsonable(dataclasses.asdict(value))
+        # Field by field, not ``asdict``, which copies everything first: what is not exported
+        # is never walked, and may refer back to the row it sits in.
+        return jsonable(
+            {item.name: getattr(value, item.name) for item in dataclasses.fields(value)}
+        )
     if isinstance(value, dict):
         return {
             str(key): jsonable(item)
