@@ -113,8 +113,12 @@ def content_sha256(plan: Plan, *, content: PlanContent | None = None) -> str:
 
 # Inputs, the framework definition and working state are the page's business, not the record's;
 # so is the practices' participation table, which ``computed`` carries as figures once recorded
-# (and which canonical version 1 never held: docs/decisions/0437).
-_NOT_EXPORTED = {"framework", "error", "invalid", "fields", "field", "choices", "participation"}
+# (and which canonical version 1 never held: docs/decisions/0437), and the tables of inputs
+# (plans.kinds.rows.RowsTable), whose worked-out cells repeat figures the rows carry.
+_NOT_EXPORTED = {
+    "framework", "error", "invalid", "fields", "field", "choices", "participation", "table",
+    "worked_out",
+}  # fmt: skip
 
 
 def jsonable(value):
@@ -125,7 +129,11 @@ def jsonable(value):
     if isinstance(value, Decimal):
         return f"{value:f}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return jsonable(dataclasses.asdict(value))
+        # Field by field, not ``asdict``, which copies everything first: what is not exported
+        # is never walked, and may refer back to the row it sits in.
+        return jsonable(
+            {item.name: getattr(value, item.name) for item in dataclasses.fields(value)}
+        )
     if isinstance(value, dict):
         return {
             str(key): jsonable(item)

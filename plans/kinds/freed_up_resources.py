@@ -27,12 +27,16 @@ SCALE = RowSpec(
     max_rows=100,
     columns=(
         figure_column(
-            "freed_up", "Resources freed up in pounds", MONEY, said="The resources freed up"
+            "freed_up", "Resources freed up in pounds", MONEY, said="The resources freed up",
+            heading="Resources freed up",
         ),
         figure_column(
-            "returned_to_scheme", "Returned to the scheme in pounds", MONEY, said="The return"
+            "returned_to_scheme", "Returned to the scheme in pounds", MONEY, said="The return",
+            heading="Returned to the scheme",
         ),
     ),
+    worked_out=("To practices", "To the PCT"),
+    add_words="Add a step",
 )  # fmt: skip
 
 
@@ -243,9 +247,12 @@ class FreedUpResourcesKind(ListKind):
         steps = rows.draw(source.get("scale") or [], SCALE)
         for step in steps:
             split = computed["splits"][step.index] if share is not None else None
-            step.extra = {"split": split_display(split) if split is not None else {}}
+            shown_split = split_display(split) if split is not None else {}
+            step.extra = {"split": shown_split}
+            step.worked_out = (shown_split.get("practices", ""), shown_split.get("pct", ""))
         figures = {
             "rows": steps,
+            "table": rows.RowsTable(SCALE, steps, caption="Steps of the sliding scale"),
             "share_field": share_field,
             "investment_field": investment_field,
             "scale_set_by_form": self.template_scale() is not None,

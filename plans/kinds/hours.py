@@ -18,10 +18,16 @@ LINES = RowSpec(
     columns=(
         Column("activity", "Activity"),
         Column("meetings", "Meetings", WHOLE, width="3"),
-        Column("hours_each", "Hours each meeting", NUMBER, width="3"),
+        Column("hours_each", "Hours each meeting", NUMBER, width="3", heading="Hours each"),
         Column("attendees", "Attendees", WHOLE, width="3"),
         Column("hours", "Or fixed hours", NUMBER, width="4"),
     ),
+    worked_out=("Hours",),
+    add_words="Add a line",
+)
+CAPTION = (
+    f"Hours for each activity: meetings {TIMES} hours each {TIMES} attendees, or a fixed number "
+    "of hours"
 )
 
 
@@ -124,12 +130,12 @@ class HoursKind(ListKind):
                     f"{line.value['meetings']:,} meetings {TIMES} {each} hours {TIMES} "
                     f"{line.value['attendees']:,} attendees"
                 )
-            line.extra = {
-                "hours": format_hours(hours) if hours is not None else "",
-                "working": working,
-            }
+            shown_hours = format_hours(hours) if hours is not None else ""
+            line.extra = {"hours": shown_hours, "working": working}
+            line.worked_out = (shown_hours,)
         screen = {
             "lines": lines,
+            "table": rows.RowsTable(LINES, lines, caption=CAPTION),
             "funded_field": funded_field,
             "computed": computed is not None,
             "error": rows.place_error([funded_field, *rows.all_fields(lines)], invalid),

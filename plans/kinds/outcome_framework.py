@@ -28,8 +28,9 @@ from .base import (
 from .rows import LONG_TEXT, MONEY, PERCENT, Column, ListKind, RowSpec
 
 WEIGHTING = Column(
-    "weighting_percent", "Weighting, per cent", PERCENT, width="3", said="A weighting"
-)
+    "weighting_percent", "Weighting, per cent", PERCENT, width="3", said="A weighting",
+    heading="Weighting",
+)  # fmt: skip
 NUMBER = Column("number", "Number", width="3")
 OUTCOMES = RowSpec(
     name="outcomes", noun="outcome", max_rows=50,
@@ -37,6 +38,7 @@ OUTCOMES = RowSpec(
         NUMBER, Column("outcome", "Outcome", LONG_TEXT),
         Column("monitoring", "Monitoring evidence"), WEIGHTING,
     ),
+    add_words="Add an outcome",
 )  # fmt: skip
 AREAS = RowSpec(
     name="areas", noun="area", max_rows=50, children=OUTCOMES,
@@ -187,6 +189,13 @@ class OutcomeFrameworkKind(ListKind):
                 "outcomes": area.children,
                 "weighting_display": (
                     finance.format_percentage(figures["weighting_percent"]) if figures else ""
+                ),
+                "table": rows.RowsTable(
+                    OUTCOMES,
+                    area.children,
+                    caption=f"Outcomes of area {area.value.get('number') or area.index + 1}",
+                    parent=area,
+                    parent_noun=AREAS.noun,
                 ),
             }
             for outcome in area.children:

@@ -33,13 +33,15 @@ PROJECTS = RowSpec(
         noun="target",
         max_rows=MAX_TARGETS,
         columns=(
-            Column("code", "Number", width="4"),
+            Column("code", "Number", width="4", heading="Target"),
             Column("title", "Title"),
             Column(
                 "planned_saving", "Planned saving in pounds", MONEY, width="10",
-                said="The planned saving",
+                said="The planned saving", heading="Planned saving",
             ),
         ),
+        add_words="Add a target",
+        none_yet="No targets yet.",
     ),
 )  # fmt: skip
 
@@ -159,11 +161,21 @@ class ProjectsKind(ListKind):
                     "amount": finance.format_money(saving) if saving is not None else ""
                 }
             total = figures["total"] if figures else None
+            total_display = finance.format_money(total) if total is not None else ""
             project.extra = {
                 "position": project.index + 1,
                 "targets": project.children,
                 "total": total,
-                "total_display": finance.format_money(total) if total is not None else "",
+                "total_display": total_display,
+                "table": rows.RowsTable(
+                    PROJECTS.children,
+                    project.children,
+                    caption=f"Targets of project {project.index + 1}",
+                    parent=project,
+                    parent_noun=PROJECTS.noun,
+                    total_label="Project total" if computed is not None else "",
+                    total=total_display,
+                ),
             }
         identified = computed["total_identified_savings"] if computed is not None else None
         screen = {

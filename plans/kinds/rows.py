@@ -71,16 +71,18 @@ class Column:
     said: str = ""
     #: False for a cell the template keeps in a hidden input of its own (a milestone's key)
     drawn: bool = True
+    #: its heading over a table of inputs, where shorter than the label ("Hours each")
+    heading: str = ""
 
     @property
     def input(self) -> str:
         return INPUTS[self.type]
 
 
-def figure_column(key: str, label: str, type: str, *, said: str) -> Column:
+def figure_column(key: str, label: str, type: str, *, said: str, heading: str = "") -> Column:
     """A short number cell (a count of patients, an amount of money), named in messages as
     ``said``."""
-    return Column(key, label, type, width="10", said=said)
+    return Column(key, label, type, width="10", said=said, heading=heading)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,19 @@ class RowSpec:
     is_empty: Callable[[dict], bool] | None = None
     #: how labels name a row ("business case 2"); by default the noun
     called: str = ""
+    #: the headings of the cells the kind works out for each row (``DrawnRow.worked_out``),
+    #: drawn after its inputs in a table of inputs
+    worked_out: tuple[str, ...] = ()
+    #: the words of the button that adds a row ("Add a line")
+    add_words: str = ""
+    #: what a table of inputs with no rows says ("No targets yet."); else it is left empty
+    none_yet: str = ""
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The headings of a table of inputs: the drawn columns', then the worked-out cells'."""
+        drawn = tuple(column.heading or column.label for column in self.columns if column.drawn)
+        return drawn + self.worked_out
 
     def new(self) -> dict:
         row = {column.key: _blank(column) for column in self.columns}
@@ -381,10 +396,12 @@ class DrawnRow:
     children: list[DrawnRow] = field(default_factory=list)
     #: what the kind computed for this row, for display
     extra: dict = field(default_factory=dict)
+    #: the texts of the cells headed by its spec's ``worked_out``, as a table of inputs shows them
+    worked_out: tuple[str, ...] = ()
 
     def __getitem__(self, key):
         """Templates and older callers read a drawn row like a dict."""
-        if key in ("index", "path", "fields", "value", "children"):
+        if key in ("index", "path", "fields", "value", "children", "worked_out"):
             return getattr(self, key)
         return self.extra[key]
 
@@ -416,6 +433,28 @@ def draw(
             )
         drawn.append(item)
     return drawn
+
+
+@dataclass(frozen=True)
+class RowsTable:
+    """Drawn rows as a table of inputs to edit (templates/plans/structured/_rows_table.html):
+    the spec's headings over each row's inputs and worked-out cells and a button removing the
+    row, then the spec's button adding one. For rows nested in a ``parent`` row (a project's
+    targets) that button adds to the parent and stands beside the one removing it; ``total``
+    stands under the last column."""
+
+    spec: RowSpec
+    rows: list[DrawnRow]
+    caption: str
+    parent: DrawnRow | None = None
+    parent_noun: str = ""
+    total_label: str = ""
+    total: str = ""
+
+    @property
+    def span(self) -> int:
+        """How many columns the table has: the headings and the removing buttons'."""
+        return len(self.spec.headings) + 1
 
 
 def all_fields(drawn: list[DrawnRow]):

@@ -1,0 +1,87 @@
+"""The one table of inputs of the row kinds (plans.kinds.rows.RowsTable,
+templates/plans/structured/_rows_table.html): headings, worked-out cells and row buttons come
+from the kind's row spec, nested rows name their parent, and the JSON export leaves it out."""
+
+import re
+
+from django.template.loader import render_to_string
+
+from plans.exports import jsonable
+from plans.kinds.base import NO_PLAN
+from plans.kinds.hours import LINES
+from plans.structured import KINDS
+
+
+def editing(kind: str, value: dict) -> str:
+    figures = KINDS[kind].present(value, context=NO_PLAN)
+    html = render_to_string(
+        KINDS[kind].template_name, {"editing": True, "prefix": "q", "figures": figures}
+    )
+    return re.sub(r">\s+<", "><", " ".join(html.split()))
+
+
+def button(html: str, value: str) -> str:
+    """The words of the row button ``value``, those only screen readers hear included."""
+    words = re.search(rf'value="{re.escape(value)}">(.*?)</button>', html)[1]
+    return re.sub(r"<[^>]+>", "", words)
+
+
+def projects(*targets_per_project: int) -> dict:
+    return {
+        "projects": [
+            {
+                "number": str(i + 1),
+                "title": f"Project {i + 1}",
+                "leads": [],
+                "targets": [
+                    {"code": f"{i + 1}.{j + 1}", "title": "Target", "planned_saving": "1000"}
+                    for j in range(targets)
+                ],
+            }
+            for i, targets in enumerate(targets_per_project)
+        ]
+    }
+
+
+def test_the_headings_are_the_columns_short_headings_then_the_worked_out_cells():
+    assert LINES.headings == (
+        "Activity", "Meetings", "Hours each", "Attendees", "Or fixed hours", "Hours",
+    )  # fmt: skip
+
+
+def test_an_hours_line_shows_its_worked_out_hours_after_its_inputs_and_before_remove():
+    html = editing("hours", {"lines": [{"activity": "Meetings", "hours": "12.5"}]})
+
+    assert '<td class="nhsuk-table__cell">12.5</td><td class="nhsuk-table__cell"><button' in html
+    assert button(html, "remove-line-0") == "Remove line 1"
+    assert button(html, "add-line") == "Add a line"
+
+
+def test_a_target_names_its_project_on_remove_and_the_project_takes_the_added_target():
+    html = editing("projects", projects(0, 1))
+
+    assert button(html, "remove-target-1-0") == "Remove target 1 of project 2"
+    assert button(html, "add-target-1") == "Add a target to project 2"
+    assert button(html, "remove-project-1") == "Remove project 2"
+
+
+def test_a_project_without_targets_says_so_across_every_column_and_totals_under_the_last():
+    html = editing("projects", projects(0, 1))
+
+    assert '<td class="nhsuk-table__cell" colspan="4">No targets yet.</td>' in html
+    assert (
+        '<th scope="row" class="nhsuk-table__header" colspan="2">Project total</th>'
+        '<td class="nhsuk-table__cell" colspan="2"><strong>£1,000</strong></td>'
+    ) in html
+
+
+def test_the_json_export_leaves_out_the_tables_of_inputs_and_their_worked_out_cells():
+    presented = jsonable(KINDS["projects"].present(projects(1), context=NO_PLAN))
+    hours = jsonable(
+        KINDS["hours"].present({"lines": [{"activity": "A", "hours": "2"}]}, context=NO_PLAN)
+    )
+
+    assert "table" not in presented["projects"][0]["extra"]
+    assert "table" not in hours
+    assert "worked_out" not in hours["lines"][0]
+    assert hours["lines"][0]["extra"]["hours"] == "2"
