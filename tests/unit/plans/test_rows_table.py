@@ -3,6 +3,7 @@ templates/plans/structured/_rows_table.html): headings, worked-out cells and row
 from the kind's row spec, nested rows name their parent, and the JSON export leaves it out."""
 
 import re
+from types import SimpleNamespace
 
 from django.template.loader import render_to_string
 
@@ -10,6 +11,9 @@ from plans.exports import jsonable
 from plans.kinds.base import NO_PLAN
 from plans.kinds.hours import LINES
 from plans.structured import KINDS
+
+
+QUESTION = SimpleNamespace(key="4-2")
 
 
 def editing(kind: str, value: dict) -> str:
@@ -63,6 +67,19 @@ def test_a_target_names_its_project_on_remove_and_the_project_takes_the_added_ta
     assert button(html, "remove-target-1-0") == "Remove target 1 of project 2"
     assert button(html, "add-target-1") == "Add a target to project 2"
     assert button(html, "remove-project-1") == "Remove project 2"
+
+
+def test_on_a_later_page_of_projects_a_target_names_its_project_by_its_place_in_the_list():
+    figures = KINDS["projects"].on_page(2).present(projects(*[1] * 25), context=NO_PLAN)
+    page_links = {"plan": SimpleNamespace(pk=1), "row": SimpleNamespace(question=QUESTION)}
+    html = render_to_string(
+        "plans/structured/projects.html",
+        {"editing": True, "prefix": "q", "figures": figures, **page_links},
+    )
+    html = re.sub(r">\s+<", "><", " ".join(html.split()))
+
+    assert button(html, "remove-target-20-0") == "Remove target 1 of project 21"
+    assert button(html, "add-target-20") == "Add a target to project 21"
 
 
 def test_a_project_without_targets_says_so_across_every_column_and_totals_under_the_last():
