@@ -12,7 +12,6 @@ from plans.kinds.base import NO_PLAN
 from plans.kinds.hours import LINES
 from plans.structured import KINDS
 
-
 QUESTION = SimpleNamespace(key="4-2")
 
 
