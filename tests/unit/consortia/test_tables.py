@@ -121,7 +121,7 @@ def test_a_responsive_table_repeats_each_columns_heading_in_its_cells_hidden_fro
 
     html = rendered(practices([row], responsive=True))
 
-    assert '<table class="nhsuk-table-responsive">' in html
+    assert '<table class="nhsuk-table nhsuk-table--responsive">' in html
     assert (
         '<th class="nhsuk-table__cell" scope="row">'
         '<span class="nhsuk-table-responsive__heading" aria-hidden="true">Practice </span>'
@@ -138,14 +138,14 @@ def test_a_table_that_is_not_responsive_has_no_repeated_headings():
     html = rendered(practices([[Cell("Dale Surgery"), Cell("6,000")]]))
 
     assert '<table class="nhsuk-table">' in html
-    assert "nhsuk-table-responsive" not in html
+    assert "responsive" not in html
 
 
 def test_a_responsive_table_keeps_its_own_class_and_its_empty_message():
     with_class = rendered(practices([[Cell("A"), Cell("1")]], responsive=True, css="app-x"))
     empty = rendered(practices([], responsive=True, empty="No practices are recorded yet."))
 
-    assert '<table class="nhsuk-table-responsive app-x">' in with_class
+    assert '<table class="nhsuk-table nhsuk-table--responsive app-x">' in with_class
     assert empty == "<p>No practices are recorded yet.</p>"
 
 
