@@ -19,7 +19,6 @@ from django.utils import timezone
 from consortia.models import User
 from consortia.permissions import Perm, allowed
 from plans.models import Plan, PlanEvent
-from plans.sanitise import html_to_text
 
 from .models import Notification
 from .presenters import question_label, when
@@ -106,12 +105,11 @@ def told(notification: Notification) -> Told:
     headline = template.format(
         actor=actor, question=question_label(event.question), kind=event.get_kind_display()
     ).replace("the PCT", f"the {settings.COMMISSIONER_WORD}")
-    comment = html_to_text(event.comment)
     return Told(
         reason=str(notification.reason).replace("PCT", settings.COMMISSIONER_WORD),
         headline=headline,
         comment_label=COMMENT_LABELS.get(reason, "Note"),
-        comment=comment,
+        comment=event.comment,
         when=when(event.created_at),
         link=event_link(event),
     )

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from consortia.models import User
 from plans.models import Plan, PlanEvent
-from plans.sanitise import html_to_text
 from plans.workflow import TRANSITIONS, Action
 
 from .. import selectors
@@ -85,7 +84,7 @@ def line(event: PlanEvent) -> ActivityLine:
         role=role_label(actor.role) if actor else "",
         did=_did(event),
         at=event.created_at,
-        comment=html_to_text(event.comment),
+        comment=event.comment,
         status_change=status_change,
         internal=selectors.event_is_internal(event),
         link=link,
