@@ -18,7 +18,7 @@ class RoundOpenForm(forms.Form):
     )
     interim_dates = forms.CharField(
         required=False,
-        label="Interim dates (optional)",
+        label="Interim dates",
         help_text="One a line: the date, then what is due. For example, 2007-02-01 First draft",
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -29,7 +29,7 @@ class ActionForm(forms.Form):
             field.help_text = transition.needs_comment
             field.error_messages["required"] = transition.needs_comment
         elif transition.action == "approve":
-            field.label = "Note for the consortium (optional)"
+            field.label = "Note for the consortium"
         else:
             del self.fields["comment"]
 

@@ -24,7 +24,7 @@ def test_a_round_opened_started_from_last_year_and_followed(new_page, live_serve
         label="DacCom Locality Commissioning Plan [2006/07 revision]"
     )
     lead.get_by_label("Submission deadline").fill("2099-03-31")
-    lead.get_by_label("Interim dates (optional)").fill("2099-02-01 First draft")
+    lead.get_by_label("Interim dates (optional)", exact=True).fill("2099-02-01 First draft")
     # Submitted from the keyboard.
     lead.get_by_role("button", name="Open the round").focus()
     lead.keyboard.press("Enter")
