@@ -169,7 +169,11 @@ def round_start(request, round_id: int):
     existing = planning_round.plans.filter(consortium=consortium).first()
     if existing is not None:
         return redirect("plan_detail", plan_id=existing.pk)
-    earlier = list(round_selectors.earlier_plans(consortium, planning_round.period))
+    earlier = list(
+        round_selectors.earlier_plans(
+            consortium, planning_round.period, family=planning_round.template.family
+        )
+    )
     error = ""
     if request.method == "POST":
         carry_from = None

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, When
 from django.utils import timezone
 
 from consortia.models import Consortium, User
 from consortia.tables import Tag
 
-from . import diffs, selectors, structured
+from . import diffs, selectors, structured, workflow
 from .models import Answer, Plan, PlanningRound, PlanTemplate
 
 #: plans past these states are with the PCT: not late whatever the date
@@ -97,12 +97,18 @@ def templates_for_round(user) -> QuerySet[PlanTemplate]:
     ).order_by("family", "-version_date", "version_label")
 
 
-def earlier_plans(consortium: Consortium, period: str) -> QuerySet[Plan]:
-    """The consortium's plans of earlier years to start from, newest year first."""
+def earlier_plans(consortium: Consortium, period: str, *, family: str) -> QuerySet[Plan]:
+    """The consortium's plans of earlier years to start from, the likeliest first: those on a
+    version of the round's form (``family``) before those on other forms, then the newest year,
+    then a plan whose content the PCT approved before a draft, then the newest."""
     return (
         Plan.objects.filter(consortium=consortium, period__lt=period)
         .select_related("template")
-        .order_by("-period", "-created_at")
+        .annotate(
+            on_another_form=Case(When(template__family=family, then=0), default=1),
+            not_approved=Case(When(status__in=workflow.FROZEN, then=0), default=1),
+        )
+        .order_by("on_another_form", "-period", "not_approved", "-created_at")
     )
 
 

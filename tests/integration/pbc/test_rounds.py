@@ -19,8 +19,10 @@ from tests.plan_factories import (
     daccom_round,
     demo_daccom_plan,
     pct_lead,
+    plan_with_every_kind,
     plan_with_questions,
 )
+from tests.review_factories import put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +198,27 @@ class TestTheConsortiumsSide:
         assert content.count("carried forward: check it") == 2
         part = page(client, editor, "part_detail", plan_id=plan.pk, part_key="two")
         assert "Carried forward: check it" in part
+
+    def test_the_plan_chosen_first_is_last_years_approved_one_on_the_rounds_form(self, client):
+        planning_round, _, last_year = open_round()
+        put_in_state(last_year, Plan.Status.SIGNED)
+        # Both made after last year's plan, so the newest would come first.
+        other_form = plan_with_every_kind(consortium=last_year.consortium)
+        same_form_draft = services.plan_create(
+            consortium=last_year.consortium,
+            template=last_year.template,
+            period=last_year.period,
+            title="A second go",
+            user=None,
+        )
+        client.force_login(UserFactory(consortium=last_year.consortium))
+
+        content = client.get(reverse("round_start", kwargs={"round_id": planning_round.pk}))
+
+        chosen = re.findall(r'value="(\d*)" checked', content.content.decode())
+        assert chosen == [str(last_year.pk)]
+        listed = re.findall(r'name="source" type="radio" value="(\d+)"', content.content.decode())
+        assert listed == [str(last_year.pk), str(same_form_draft.pk), str(other_form.pk)]
 
     def test_a_source_that_is_not_listed_is_refused_with_a_message(self, client):
         planning_round, _, last_year = open_round()
