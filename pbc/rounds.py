@@ -20,7 +20,7 @@ from plans.errors import AnswerInvalid
 from plans.models import Plan, PlanningRound
 from plans.presenters import figures_table
 from plans.round_forms import RoundOpenForm
-from plans.selectors import plans_visible_to
+from plans.selectors import carried_to_check, plans_visible_to
 from signoff.presenters.dashboards import with_progress
 
 
@@ -232,7 +232,7 @@ def plan_carried(request, plan_id: int):
         {
             "plan": plan,
             "source": source,
-            "to_check": round_selectors.carried_to_check(plan),
+            "to_check": carried_to_check(plan),
             "not_carried": report.not_carried,
             "new_questions": report.new_questions,
         },

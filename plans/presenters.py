@@ -309,10 +309,11 @@ def unresolved_table(plan: Plan, unresolved) -> Table:
     )
 
 
-def missing_table(plan: Plan, missing) -> Table:
-    """Required questions still empty (selectors.missing_required)."""
+def missing_table(plan: Plan, missing, *, caption="Required questions still empty") -> Table:
+    """Questions to see to, with who completes each: required ones still empty
+    (selectors.missing_required), answers carried forward not yet checked."""
     return Table(
-        caption="Required questions still empty",
+        caption=caption,
         caption_hidden=True,
         headings=[Heading("Question"), Heading("Completed by")],
         rows=[[_question_cell(plan, question), Cell(owner)] for question, owner in missing],

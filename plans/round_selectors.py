@@ -10,7 +10,7 @@ from consortia.models import Consortium, User
 from consortia.tables import Tag
 
 from . import diffs, selectors, structured, workflow
-from .models import Answer, Plan, PlanningRound, PlanTemplate
+from .models import Plan, PlanningRound, PlanTemplate
 
 #: plans past these states are with the PCT: not late whatever the date
 WRITING = (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
@@ -109,15 +109,6 @@ def earlier_plans(consortium: Consortium, period: str, *, family: str) -> QueryS
             not_approved=Case(When(status__in=workflow.FROZEN, then=0), default=1),
         )
         .order_by("on_another_form", "-period", "not_approved", "-created_at")
-    )
-
-
-def carried_to_check(plan: Plan) -> QuerySet[Answer]:
-    """Answers copied from last year and not yet edited or confirmed, in form order."""
-    return (
-        plan.answers.filter(carried_forward=True)
-        .select_related("question", "question__part")
-        .order_by("question__position")
     )
 
 

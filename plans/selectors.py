@@ -94,6 +94,27 @@ def missing_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, s
     return [(q, who) for q, who in missing_required(plan) if q.completed_by in owners]
 
 
+def carried_to_check(plan: Plan) -> QuerySet[Answer]:
+    """Answers copied from last year and not yet edited or confirmed, in form order."""
+    return (
+        plan.answers.filter(carried_forward=True)
+        .select_related("question", "question__part")
+        .order_by("question__position")
+    )
+
+
+def unchecked_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, str]]:
+    """Answers carried forward and not yet checked that stop ``action`` (the same questions as
+    for missing answers), each with who completes it: last year's words are not sent on
+    unread (docs/decisions/0431)."""
+    owners = TRANSITIONS[action].needs_answers_from
+    return [
+        (answer.question, completed_by_label(answer.question, plan))
+        for answer in carried_to_check(plan)
+        if answer.question.completed_by in owners
+    ]
+
+
 def unresolved_answers(plan: Plan) -> list[tuple[TemplateQuestion, str, str]]:
     """Saved answers that do not add up (weightings not totalling 100%), each with the
     warning and who completes it, in form order: a draft keeps them, submission waits for

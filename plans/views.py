@@ -28,7 +28,7 @@ from . import (
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .models import Answer, Plan
 from .table_import import MAX_CSV_BYTES, TableImportRefused
-from .workflow import may_edit_answer
+from .workflow import Action, may_edit_answer
 
 
 def _plan(request, plan_id: int) -> Plan:
@@ -318,6 +318,7 @@ def plan_ready(request, plan_id: int):
     plan = _plan(request, plan_id)
     missing = selectors.missing_required(plan)
     unresolved = selectors.unresolved_answers(plan)
+    unchecked = selectors.unchecked_before(plan, Action.SUBMIT)
     return render(
         request,
         "plans/plan_ready.html",
@@ -327,6 +328,10 @@ def plan_ready(request, plan_id: int):
             "missing_table": presenters.missing_table(plan, missing),
             "unresolved": unresolved,
             "unresolved_table": presenters.unresolved_table(plan, unresolved),
+            "unchecked": unchecked,
+            "unchecked_table": presenters.missing_table(
+                plan, unchecked, caption="Answers carried forward, not yet checked"
+            ),
         },
     )
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
 from plans.models import TemplatePart, TemplateQuestion
-from plans.selectors import missing_before, plans_visible_to, unresolved_before
+from plans.selectors import missing_before, plans_visible_to, unchecked_before, unresolved_before
 from plans.workflow import TRANSITIONS, Action, may_take
 
 from . import selectors, services, word_export
@@ -87,6 +87,7 @@ def plan_action(request, plan_id: int, action: str):
     decision = may_take(request.user, plan, action)
     missing = missing_before(plan, action) if decision else []
     unresolved = unresolved_before(plan, action) if decision else []
+    unchecked = unchecked_before(plan, action) if decision else []
     if request.method == "POST" and form.is_valid():
         arguments = {"plan": plan, "user": request.user, "ip_address": client_address(request)}
         if action in COMMENT_ARGUMENT:
@@ -111,6 +112,7 @@ def plan_action(request, plan_id: int, action: str):
             "decision": decision,
             "missing": missing,
             "unresolved": unresolved,
+            "unchecked": unchecked,
         },
         status=_status(request, decision),
     )

@@ -13,7 +13,7 @@ from django.utils.timezone import localtime
 
 from plans.events import event_record, last_transition
 from plans.models import Plan, PlanEvent
-from plans.selectors import missing_before, unresolved_before
+from plans.selectors import missing_before, unchecked_before, unresolved_before
 from plans.workflow import TRANSITIONS, Action, may_take
 
 from ..errors import Refused
@@ -84,6 +84,17 @@ def take_transition(
             f"{len(unresolved)} answer{'s do' if len(unresolved) != 1 else ' does'} not add up "
             "and must be fixed first: "
             + "; ".join(f"{q.number} {q.title}: {warning}".strip() for q, warning, _ in unresolved)
+        )
+    unchecked = unchecked_before(locked, action)
+    if unchecked:
+        carried = "answer carried forward from last year is"
+        if len(unchecked) != 1:
+            carried = "answers carried forward from last year are"
+        raise Refused(
+            f"{len(unchecked)} {carried} not yet checked. Change or confirm each on the "
+            "“Carried forward” page first: "
+            + "; ".join(f"{q.number or q.title} ({who})" for q, who in unchecked)
+            + "."
         )
     from_status = locked.status
     locked.status = target or transition.target

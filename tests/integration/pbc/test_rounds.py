@@ -13,6 +13,8 @@ from django.utils import timezone
 from consortia.models import User
 from plans import round_selectors, rounds, services
 from plans.models import Answer, Plan, PlanningRound
+from signoff import services as review_services
+from signoff.errors import Refused
 from tests.factories import ConsortiumFactory, UserFactory
 from tests.plan_factories import (
     daccom_2007_08_from_2006_07,
@@ -219,6 +221,40 @@ class TestTheConsortiumsSide:
         assert chosen == [str(last_year.pk)]
         listed = re.findall(r'name="source" type="radio" value="(\d+)"', content.content.decode())
         assert listed == [str(last_year.pk), str(same_form_draft.pk), str(other_form.pk)]
+
+    def test_answers_carried_forward_and_unchecked_hold_back_submission_until_checked(self, client):
+        planning_round, _, last_year = open_round()
+        last_year.answers.filter(question__kind="rich_text").update(text="<p>Kept.</p>")
+        last_year.answers.filter(question__key="practices").update(
+            rows=[{"name": "Dale Surgery", "code": "A1"}]
+        )
+        editor = UserFactory(consortium=last_year.consortium, role=User.Role.CONSORTIUM_EDITOR)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=last_year.consortium,
+            user=editor,
+            carry_from=last_year,
+        )
+        # The PCT's own carried answers are the PCT's to check, before it approves.
+        carried = list(
+            plan.answers.filter(carried_forward=True).exclude(question__completed_by="pct")
+        )
+        assert len(carried) == 9
+
+        ready = page(client, editor, "plan_ready", plan_id=plan.pk)
+        submit = page(client, editor, "plan_action", plan_id=plan.pk, action="submit")
+        with pytest.raises(Refused, match=f"{len(carried)} answers carried forward from last"):
+            review_services.plan_submit(plan=plan, user=editor)
+
+        assert f"Not yet: {len(carried)} answers carried forward" in ready
+        assert "Ready" not in ready
+        assert f"{len(carried)} answers carried forward from last year are not yet" in submit
+        assert reverse("plan_carried", kwargs={"plan_id": plan.pk}) in submit
+        for answer in carried:
+            rounds.answer_confirm_carried(answer=answer, user=editor)
+        assert "Ready" in page(client, editor, "plan_ready", plan_id=plan.pk)
+        review_services.plan_submit(plan=plan, user=editor)
+        assert Plan.objects.get(pk=plan.pk).status == Plan.Status.SUBMITTED
 
     def test_a_source_that_is_not_listed_is_refused_with_a_message(self, client):
         planning_round, _, last_year = open_round()
