@@ -201,7 +201,7 @@ def test_every_refused_figure_is_named_at_once_linked_to_its_field_and_marked_be
         box = page.get_element_by_id(fields[reference])
         assert box.get("value") == typed and "nhsuk-input--error" in box.get("class")
     assert len(page.xpath("//span[@class='nhsuk-error-message']")) == 2
-    assert page.get_element_by_id(fields["1.2"]).get("value") == "0"
+    assert page.get_element_by_id(fields["1.3"]).get("value") == "0"
     assert not item.lines.exclude(actual_to_date=None).exists()
 
 
@@ -225,9 +225,9 @@ def test_a_date_the_form_cannot_read_and_a_figure_the_return_refuses_show_togeth
     summary = lxml.html.fromstring(response.content).xpath(
         "//div[@class='nhsuk-error-summary']//li/a/text()"
     )
-    assert summary == [
-        "The actual savings of Savings target 1.1 must be an amount in pounds, like 40000.",
+    assert summary == [  # in the page's order: milestones come before targets
         "Enter a real date.",
+        "The actual savings of Savings target 1.1 must be an amount in pounds, like 40000.",
     ]
 
 
