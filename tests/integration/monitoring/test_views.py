@@ -151,15 +151,20 @@ def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
     assert "Q1 2006/07" not in client.get(reverse("monitoring:to_do")).content.decode()
 
 
-def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, signed_daccom):
-    plan = signed_daccom
+def saved_by_its_editor(client, plan, **typed):
+    """DacCom's first quarter opened, then saved by its editor with every line filled and
+    ``typed`` (by reference, as posted_return takes them): the return and the answer."""
     item = open_quarter(plan)
     client.force_login(editor_of(plan))
-
     response = client.post(
         reverse("monitoring:return", args=[item.pk]),
-        posted_return(item, action="save", **{"1.1__actual": "forty thousand"}),
+        posted_return(item, action="save", **typed),
     )
+    return item, response
+
+
+def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, signed_daccom):
+    item, response = saved_by_its_editor(client, signed_daccom, **{"1.1__actual": "forty thousand"})
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -170,15 +175,10 @@ def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, sig
 def test_every_refused_figure_is_named_at_once_linked_to_its_field_and_marked_beside_it(
     client, signed_daccom
 ):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    client.force_login(editor_of(plan))
-    fields = {line.reference: f"id_line-{line.pk}-actual" for line in item.lines.all()}
-
-    response = client.post(
-        reverse("monitoring:return", args=[item.pk]),
-        posted_return(item, action="save", **{"1.1__actual": "abc", "1.5__actual": "-100"}),
+    item, response = saved_by_its_editor(
+        client, signed_daccom, **{"1.1__actual": "abc", "1.5__actual": "-100"}
     )
+    fields = {line.reference: f"id_line-{line.pk}-actual" for line in item.lines.all()}
 
     assert response.status_code == 400
     page = lxml.html.fromstring(response.content)
@@ -208,17 +208,10 @@ def test_every_refused_figure_is_named_at_once_linked_to_its_field_and_marked_be
 def test_a_date_the_form_cannot_read_and_a_figure_the_return_refuses_show_together(
     client, signed_daccom
 ):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    client.force_login(editor_of(plan))
-
-    response = client.post(
-        reverse("monitoring:return", args=[item.pk]),
-        posted_return(
-            item,
-            action="save",
-            **{"1.1__actual": "abc", "6.2a__status": "done", "6.2a__done_on": "2006-02-30"},
-        ),
+    _item, response = saved_by_its_editor(
+        client,
+        signed_daccom,
+        **{"1.1__actual": "abc", "6.2a__status": "done", "6.2a__done_on": "2006-02-30"},
     )
 
     assert response.status_code == 400
@@ -289,6 +282,7 @@ def test_a_plan_reopened_after_signing_keeps_its_returns_in_view_and_opens_no_ne
 ):
     plan = signed_daccom
     item = accepted_quarter(client, plan)
+    second = open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
     plan_reopen(plan=plan, user=lead_of(plan), reason="The savings figure is wrong.")
 
     page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
@@ -298,16 +292,25 @@ def test_a_plan_reopened_after_signing_keeps_its_returns_in_view_and_opens_no_ne
     assert "Open a return" not in page and item.label in page
     refused = client.post(
         reverse("monitoring:plan", args=[plan.pk]),
-        {"label": "Q2 2006/07", "period_end": "2006-09-30", "due_on": "2006-10-31"},
+        {"label": "Q3 2006/07", "period_end": "2006-12-31", "due_on": "2007-01-31"},
     )
     assert refused.status_code == 403
 
     return_page = client.get(reverse("monitoring:return", args=[item.pk])).content.decode()
-    assert "The plan has been reopened since" in return_page
+    assert "The plan has been reopened for changes since" in return_page
 
     everyone = client.get(reverse("monitoring:to_do")).content.decode()
     assert "No plan you can see is signed yet" not in everyone
     assert "Reopened for changes" in everyone and item.label in everyone
+    # The reward rests on the plan's rates, which are not signed while it is reopened.
+    assert "Worked out once the plan is signed again" in everyone
+
+    # A return opened before the reopening reports on what was done meanwhile: it is filled.
+    client.force_login(editor_of(plan))
+    filled = client.post(
+        reverse("monitoring:return", args=[second.pk]), posted_return(second, action="save")
+    )
+    assert filled.status_code == 302
 
 
 def test_a_plan_never_signed_says_returns_wait_for_its_signatures(client, db):
