@@ -1,13 +1,25 @@
-"""The forms of monitoring. Each only carries what was typed: the services check it again and
-say what is wrong, so nothing typed is lost on a refusal."""
+"""The forms of monitoring. Each only carries what was typed: the services check it and say what
+is wrong, so nothing typed is lost on a refusal. The return's form asks the service's checks
+(services.checked) for every problem at once and puts each beside its field."""
+
+from functools import partial
 
 from django import forms
 
 from .models import ReturnLine
-from .services import CRITERION_STATUSES, MAX_LABEL_CHARACTERS, MILESTONE_STATUSES, LineInput
+from .services import (
+    CRITERION_STATUSES,
+    MAX_LABEL_CHARACTERS,
+    MILESTONE_STATUSES,
+    LineInput,
+    ReturnRefused,
+    checked,
+)
 
 Kind = ReturnLine.Kind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The return form's short names for the LineInput fields it does not name as LineInput does.
+FORM_NAMES = {"actual_to_date": "actual", "forecast_for_year": "forecast"}
 
 
 def _date(label: str, *, required: str = "", initial=None) -> forms.DateField:
@@ -31,6 +43,11 @@ class OpenReturnForm(forms.Form):
     due_on = _date("The return is due on", required="Enter the date the return is due.")
 
 
+def _field_name(line_id: int, field: str) -> str:
+    """The return form's name for a line's LineInput ``field``."""
+    return f"line-{line_id}-{FORM_NAMES.get(field, field)}"
+
+
 def _choices(statuses: dict[str, str]) -> list[tuple[str, str]]:
     return [("", "Choose a status"), *statuses.items()]
 
@@ -46,7 +63,10 @@ def _money(label: str, initial) -> forms.CharField:
         label=label,
         required=False,
         initial="" if initial is None else f"{initial:f}",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
+        # The base class named too: crispy adds it only when no class contains its name.
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "class": "nhsuk-input nhsuk-input--width-10"}
+        ),
     )
 
 
@@ -61,25 +81,25 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = lines
         for line in lines:
-            p = f"line-{line.pk}"
+            name = partial(_field_name, line.pk)
             if line.kind == Kind.TARGET:
-                self.fields[f"{p}-actual"] = _money(
+                self.fields[name("actual_to_date")] = _money(
                     "Actual savings to date, in pounds", line.actual_to_date
                 )
-                self.fields[f"{p}-forecast"] = _money(
+                self.fields[name("forecast_for_year")] = _money(
                     "Forecast savings for the year, in pounds", line.forecast_for_year
                 )
-                self.fields[f"{p}-note"] = _note("Note", line.note)
+                self.fields[name("note")] = _note("Note", line.note)
                 continue
             statuses = MILESTONE_STATUSES if line.kind == Kind.MILESTONE else CRITERION_STATUSES
-            self.fields[f"{p}-status"] = forms.ChoiceField(
+            self.fields[name("status")] = forms.ChoiceField(
                 label="Status", required=False, choices=_choices(statuses), initial=line.status
             )
             if line.kind == Kind.MILESTONE:
-                self.fields[f"{p}-done_on"] = _date("Date done", initial=line.done_on)
-                self.fields[f"{p}-note"] = _note("Note", line.note)
+                self.fields[name("done_on")] = _date("Date done", initial=line.done_on)
+                self.fields[name("note")] = _note("Note", line.note)
             else:
-                self.fields[f"{p}-note"] = _note("Evidence", line.note)
+                self.fields[name("note")] = _note("Evidence", line.note)
 
     def groups(self) -> list[tuple[ReturnLine, list]]:
         """Each line with its bound fields, for a fieldset each."""
@@ -89,17 +109,35 @@ class ReturnForm(forms.Form):
         ]
 
     def line_inputs(self) -> dict[int, LineInput]:
+        """What was typed for each line; a field the form could not read counts as blank."""
         data = self.cleaned_data
-        return {
-            line.pk: LineInput(
-                status=data.get(f"line-{line.pk}-status", ""),
-                note=data.get(f"line-{line.pk}-note", ""),
-                done_on=data.get(f"line-{line.pk}-done_on"),
-                actual_to_date=data.get(f"line-{line.pk}-actual", ""),
-                forecast_for_year=data.get(f"line-{line.pk}-forecast", ""),
+        typed = {}
+        for line in self.lines:
+            name = partial(_field_name, line.pk)
+            typed[line.pk] = LineInput(
+                status=data.get(name("status"), ""),
+                note=data.get(name("note"), ""),
+                done_on=data.get(name("done_on")),
+                actual_to_date=data.get(name("actual_to_date"), ""),
+                forecast_for_year=data.get(name("forecast_for_year"), ""),
             )
-            for line in self.lines
-        }
+        return typed
+
+    def clean(self):
+        """The service's checks of what was typed, run here too so that its refusals show
+        with the form's own (a date it cannot read), all at once."""
+        cleaned = super().clean()
+        try:
+            checked(self.lines, self.line_inputs(), cleaned.get("commentary", ""))
+        except ReturnRefused as refusal:
+            for problem in refusal.problems:
+                self.add_error(
+                    "commentary"
+                    if problem.line_id is None
+                    else _field_name(problem.line_id, problem.field),
+                    problem.message,
+                )
+        return cleaned
 
 
 class ReviewForm(forms.Form):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from plans.kinds.base import NO_PLAN
 from plans.models import Answer, Plan
@@ -13,6 +13,7 @@ from plans.selectors import kind_context, plans_visible_to
 from plans.structured import KINDS
 
 from .models import MonitoringReturn, ReturnLine
+from .services import MONITORED
 
 Status = MonitoringReturn.Status
 Kind = ReturnLine.Kind
@@ -125,13 +126,15 @@ class Delivery:
 def reward_pot(plan: Plan) -> Decimal | None:
     """The DES reward the PCT holds back (funding less the practices' share), as the signed
     plan's own rates give it."""
-    context = kind_context(plan)
-    return _pot_of(context.sibling("des_funding"))
+    return _pot_of(plan, kind_context(plan).sibling("des_funding"))
 
 
-def _pot_of(funding: dict | None) -> Decimal | None:
-    """The PCT's held-back share of a DES funding answer's stored value (its figures need
-    nothing of the plan around it)."""
+def _pot_of(plan: Plan, funding: dict | None) -> Decimal | None:
+    """The PCT's held-back share of the plan's DES funding answer's stored value (its figures
+    need nothing of the plan around it); None while the plan is reopened, its rates no longer
+    the signed ones."""
+    if plan.status not in MONITORED:
+        return None
     return KINDS["des_funding"].figures(funding or {}, context=NO_PLAN).get("held_by_pct")
 
 
@@ -175,9 +178,10 @@ def delivery(plan: Plan) -> Delivery:
 
 
 def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
-    """Every signed plan in the user's scope with the delivery its latest accepted return
-    reports and the reward it releases, in three queries however many plans (the first DES
-    funding answer in form order read with the plans)."""
+    """Every plan in the user's scope that is signed, or was and has returns (reopened since,
+    docs/decisions/0309), with the delivery its latest accepted return reports and the reward
+    it releases, in three queries however many plans (the first DES funding answer in form
+    order read with the plans)."""
     funding = (
         Answer.objects.filter(plan=OuterRef("pk"), question__kind="des_funding")
         .order_by("question__position")
@@ -185,8 +189,11 @@ def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
     )
     plans = list(
         plans_visible_to(user)
-        .filter(status__in=(Plan.Status.SIGNED, Plan.Status.SUBMITTED_TO_PCT))
-        .annotate(des_funding=Subquery(funding))
+        .annotate(
+            des_funding=Subquery(funding),
+            has_returns=Exists(MonitoringReturn.objects.filter(plan=OuterRef("pk"))),
+        )
+        .filter(Q(status__in=MONITORED) | Q(has_returns=True))
         .order_by("consortium__name", "period", "pk")
     )
     latest: dict[int, MonitoringReturn] = {}
@@ -197,5 +204,6 @@ def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
     ):
         latest.setdefault(item.plan_id, item)
     return [
-        (plan, delivery_from(latest.get(plan.pk), pot=_pot_of(plan.des_funding))) for plan in plans
+        (plan, delivery_from(latest.get(plan.pk), pot=_pot_of(plan, plan.des_funding)))
+        for plan in plans
     ]

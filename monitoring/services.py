@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -155,28 +156,96 @@ def _locked_for_consortium(monitoring_return: MonitoringReturn, user, *, doing: 
     return locked
 
 
-def _apply(line: ReturnLine, typed: LineInput) -> None:
-    name = f"{line.get_kind_display()} {line.reference}"
-    if line.kind == Kind.TARGET:
-        line.actual_to_date = _money(typed.actual_to_date, what=f"The actual savings of {name}")
-        line.forecast_for_year = _money(
-            typed.forecast_for_year, what=f"The forecast for the year of {name}"
-        )
-        line.note = _text(typed.note, what=f"The note on {name}")
-        return
-    choices = MILESTONE_STATUSES if line.kind == Kind.MILESTONE else CRITERION_STATUSES
-    if typed.status and typed.status not in choices:
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with what was typed for a return: ``field`` names the LineInput field of
+    line ``line_id``, or is "commentary" (``line_id`` None)."""
+
+    line_id: int | None
+    field: str
+    message: str
+
+
+class ReturnRefused(Refused):
+    """What was typed for a return, refused with every problem at once, each by its field."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(" ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+class _Checks:
+    """Runs each field's check, keeping every refusal with the field it is about, so that one
+    wrong figure does not hide the next."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def run(self, line_id: int | None, field: str, check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except Refused as refusal:
+            self.problems.append(Problem(line_id, field, refusal.message))
+            return None
+
+
+def _status(typed: str, choices: dict[str, str], *, name: str) -> str:
+    if typed and typed not in choices:
         raise Refused(f"Choose the status of {name} from the list.")
-    line.status = typed.status
-    line.note = _text(
-        typed.note, what=f"The {'evidence' if line.kind == Kind.CRITERION else 'note'} for {name}"
-    )
+    return typed
+
+
+def _done_on(typed: LineInput, *, name: str) -> date | None:
+    if typed.done_on is not None and typed.status != "done":
+        raise Refused(f"Give a date done for {name} only when it is done.")
+    if typed.done_on is not None and typed.done_on > timezone.localdate():
+        raise Refused(f"The date {name} was done cannot be in the future.")
+    return typed.done_on
+
+
+def _values(line: ReturnLine, typed: LineInput, checks: _Checks) -> dict:
+    """The line's fields as the typed input gives them, converted."""
+    name = f"{line.get_kind_display()} {line.reference}"
+    check = partial(checks.run, line.pk)
+    if line.kind == Kind.TARGET:
+        return {
+            "actual_to_date": check(
+                "actual_to_date", _money, typed.actual_to_date, what=f"The actual savings of {name}"
+            ),
+            "forecast_for_year": check(
+                "forecast_for_year",
+                _money,
+                typed.forecast_for_year,
+                what=f"The forecast for the year of {name}",
+            ),
+            "note": check("note", _text, typed.note, what=f"The note on {name}"),
+        }
+    choices = MILESTONE_STATUSES if line.kind == Kind.MILESTONE else CRITERION_STATUSES
+    values = {
+        "status": check("status", _status, typed.status, choices, name=name),
+        "note": check(
+            "note",
+            _text,
+            typed.note,
+            what=f"The {'evidence' if line.kind == Kind.CRITERION else 'note'} for {name}",
+        ),
+    }
     if line.kind == Kind.MILESTONE:
-        if typed.done_on is not None and typed.status != "done":
-            raise Refused(f"Give a date done for {name} only when it is done.")
-        if typed.done_on is not None and typed.done_on > timezone.localdate():
-            raise Refused(f"The date {name} was done cannot be in the future.")
-        line.done_on = typed.done_on
+        values["done_on"] = check("done_on", _done_on, typed, name=name)
+    return values
+
+
+def checked(
+    lines: list[ReturnLine], typed: Mapping[int, LineInput], commentary: str
+) -> tuple[dict[int, dict], str]:
+    """Each typed line's fields and the commentary, converted; ReturnRefused names every
+    problem found, in the order of the lines."""
+    checks = _Checks()
+    values = {line.pk: _values(line, typed[line.pk], checks) for line in lines if line.pk in typed}
+    commentary = checks.run(None, "commentary", _text, commentary, what="The commentary")
+    if checks.problems:
+        raise ReturnRefused(checks.problems)
+    return values, commentary
 
 
 def return_save(
@@ -187,21 +256,20 @@ def return_save(
     lines: Mapping[int, LineInput],
 ) -> MonitoringReturn:
     """Records what the consortium typed: each line by its id, and the commentary. Every line
-    is checked before any is saved."""
+    is checked before any is saved, and every problem is refused at once (ReturnRefused)."""
     with transaction.atomic():
         locked = _locked_for_consortium(monitoring_return, user, doing="fill")
         known = {line.pk: line for line in locked.lines.all()}
         unknown = set(lines) - set(known)
         if unknown:
             raise Refused("The return has changed since the page was loaded: reload it.")
-        for line_id, typed in lines.items():
-            _apply(known[line_id], typed)
-        locked.commentary = _text(commentary, what="The commentary")
-        for line_id in lines:
+        values, locked.commentary = checked(list(known.values()), lines, commentary)
+        for line_id, fields in values.items():
+            line = known[line_id]
+            for field, value in fields.items():
+                setattr(line, field, value)
             # One save a line, not bulk_update, so that each change joins the line's history.
-            known[line_id].save(
-                update_fields=["status", "note", "done_on", "actual_to_date", "forecast_for_year"]
-            )
+            line.save(update_fields=list(fields))
         locked.save(update_fields=["commentary"])
     return locked
 

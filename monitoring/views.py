@@ -31,7 +31,11 @@ def to_do(request):
     today = timezone.localdate()
     waiting = presenters.marked(selectors.returns_to_do(request.user, today=today), today=today)
     plans = [
-        {"plan": plan, **presenters.delivery_screen(delivery)}
+        {
+            "plan": plan,
+            "signed": plan.status in services.MONITORED,
+            **presenters.delivery_screen(delivery),
+        }
         for plan, delivery in selectors.deliveries_visible_to(request.user)
     ]
     return render(
@@ -51,7 +55,8 @@ def to_do(request):
 def plan_monitoring(request, plan_id: int):
     """The plan's returns and delivery dashboard; the PCT lead opens returns here."""
     plan = _plan(request, plan_id)
-    may_open = allowed(request.user, Perm.REVIEW, plan) and plan.status in services.MONITORED
+    signed = plan.status in services.MONITORED
+    may_open = allowed(request.user, Perm.REVIEW, plan) and signed
     form = OpenReturnForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not may_open:
@@ -71,6 +76,7 @@ def plan_monitoring(request, plan_id: int):
         {
             "plan": plan,
             "returns": presenters.returns_table(returns),
+            "signed": signed,
             "may_open": may_open,
             "form": form,
             **presenters.delivery_screen(selectors.delivery(plan)),
@@ -98,6 +104,7 @@ def _return_page(
         {
             "item": item,
             "plan": item.plan,
+            "signed": item.plan.status in services.MONITORED,
             "form": form if may_fill else None,
             "review_form": review_form if may_review else None,
             "lines": [{"line": line, "status": presenters.line_status(line)} for line in lines],

@@ -143,6 +143,34 @@ def test_a_figure_that_is_not_money_is_refused_and_nothing_is_saved(signed_dacco
     assert not q1.lines.exclude(status="").exists()
 
 
+def test_every_problem_in_a_return_is_refused_at_once_each_by_its_line_and_field(
+    signed_daccom,
+):
+    plan = signed_daccom
+    q1 = open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
+    lines = {line.reference: line.pk for line in q1.lines.all()}
+    with pytest.raises(services.ReturnRefused) as refused:
+        services.return_save(
+            monitoring_return=q1,
+            user=editor_of(plan),
+            commentary="x" * 10_001,
+            lines=filled(
+                q1,
+                overrides={
+                    "1.1": LineInput(actual_to_date="abc", forecast_for_year="-1"),
+                    "6.2a": LineInput(status="on_track", done_on=date(2006, 6, 1)),
+                },
+            ),
+        )
+    assert [(p.line_id, p.field) for p in refused.value.problems] == [
+        (lines["6.2a"], "done_on"),
+        (lines["1.1"], "actual_to_date"),
+        (lines["1.1"], "forecast_for_year"),
+        (None, "commentary"),
+    ]
+    assert not q1.lines.exclude(status="").exists()
+
+
 def test_a_return_is_submitted_only_when_full_and_not_changed_once_accepted(signed_daccom):
     plan = signed_daccom
     editor = editor_of(plan)

@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import date
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,8 +15,11 @@ from openpyxl import load_workbook
 from monitoring.models import MonitoringReturn, ReturnLine
 from plans.content import PlanContent
 from signoff.canonical import content_sha256
+from signoff.services import plan_reopen
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import editor_of, lead_of, open_quarter
+from tests.plan_factories import demo_daccom_plan
+from tests.review_factories import approve
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = MonitoringReturn.Status
@@ -147,20 +151,77 @@ def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
     assert "Q1 2006/07" not in client.get(reverse("monitoring:to_do")).content.decode()
 
 
-def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, signed_daccom):
-    plan = signed_daccom
+def saved_by_its_editor(client, plan, **typed):
+    """DacCom's first quarter opened, then saved by its editor with every line filled and
+    ``typed`` (by reference, as posted_return takes them): the return and the answer."""
     item = open_quarter(plan)
     client.force_login(editor_of(plan))
-
     response = client.post(
         reverse("monitoring:return", args=[item.pk]),
-        posted_return(item, action="save", **{"1.1__actual": "forty thousand"}),
+        posted_return(item, action="save", **typed),
     )
+    return item, response
+
+
+def test_a_refused_figure_comes_back_on_the_page_with_what_was_typed(client, signed_daccom):
+    item, response = saved_by_its_editor(client, signed_daccom, **{"1.1__actual": "forty thousand"})
 
     assert response.status_code == 400
     page = response.content.decode()
     assert "must be an amount in pounds" in page and 'value="forty thousand"' in page
     assert not item.lines.exclude(actual_to_date=None).exists()
+
+
+def test_every_refused_figure_is_named_at_once_linked_to_its_field_and_marked_beside_it(
+    client, signed_daccom
+):
+    item, response = saved_by_its_editor(
+        client, signed_daccom, **{"1.1__actual": "abc", "1.5__actual": "-100"}
+    )
+    fields = {line.reference: f"id_line-{line.pk}-actual" for line in item.lines.all()}
+
+    assert response.status_code == 400
+    page = lxml.html.fromstring(response.content)
+    summary = page.xpath("//div[@class='nhsuk-error-summary']//li/a")
+    assert [(a.get("href"), a.text_content()) for a in summary] == [
+        (
+            f"#{fields['1.1']}",
+            "The actual savings of Savings target 1.1 must be an amount in pounds, like 40000.",
+        ),
+        (
+            f"#{fields['1.5']}",
+            "The actual savings of Savings target 1.5 must be an amount in pounds of £0 or more.",
+        ),
+    ]
+    for reference, typed in (("1.1", "abc"), ("1.5", "-100")):
+        group = page.get_element_by_id(f"div_{fields[reference]}")
+        assert "nhsuk-form-group--error" in group.get("class")
+        message = group.xpath(".//span[@class='nhsuk-error-message']")[0].text_content()
+        assert f"Savings target {reference}" in message
+        box = page.get_element_by_id(fields[reference])
+        assert box.get("value") == typed and "nhsuk-input--error" in box.get("class")
+    assert len(page.xpath("//span[@class='nhsuk-error-message']")) == 2
+    assert page.get_element_by_id(fields["1.3"]).get("value") == "0"
+    assert not item.lines.exclude(actual_to_date=None).exists()
+
+
+def test_a_date_the_form_cannot_read_and_a_figure_the_return_refuses_show_together(
+    client, signed_daccom
+):
+    _item, response = saved_by_its_editor(
+        client,
+        signed_daccom,
+        **{"1.1__actual": "abc", "6.2a__status": "done", "6.2a__done_on": "2006-02-30"},
+    )
+
+    assert response.status_code == 400
+    summary = lxml.html.fromstring(response.content).xpath(
+        "//div[@class='nhsuk-error-summary']//li/a/text()"
+    )
+    assert summary == [  # in the page's order: milestones come before targets
+        "Enter a real date.",
+        "The actual savings of Savings target 1.1 must be an amount in pounds, like 40000.",
+    ]
 
 
 def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, signed_daccom):
@@ -203,6 +264,73 @@ def test_a_return_not_submitted_by_its_due_date_is_late_on_the_dashboard(client,
     page = client.get(reverse("monitoring:to_do")).content.decode()
     assert "1 return waiting, 1 late" in page
     assert "No return accepted yet" in page
+
+
+def accepted_quarter(client, plan) -> MonitoringReturn:
+    """DacCom's first quarter opened, filled and submitted by its editor, accepted by the lead."""
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    assert client.post(url, posted_return(item, action="submit")).status_code == 302
+    client.force_login(lead_of(plan))
+    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    return item
+
+
+def test_a_plan_reopened_after_signing_keeps_its_returns_in_view_and_opens_no_new_one(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = accepted_quarter(client, plan)
+    second = open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    plan_reopen(plan=plan, user=lead_of(plan), reason="The savings figure is wrong.")
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    assert "The plan and its signatures do not change" not in page
+    assert "The plan was reopened for changes after it was signed" in page
+    assert "No new return can be opened until the plan is signed again" in page
+    assert "Open a return" not in page and item.label in page
+    refused = client.post(
+        reverse("monitoring:plan", args=[plan.pk]),
+        {"label": "Q3 2006/07", "period_end": "2006-12-31", "due_on": "2007-01-31"},
+    )
+    assert refused.status_code == 403
+
+    return_page = client.get(reverse("monitoring:return", args=[item.pk])).content.decode()
+    assert "The plan has been reopened for changes since" in return_page
+
+    everyone = client.get(reverse("monitoring:to_do")).content.decode()
+    assert "No plan you can see is signed yet" not in everyone
+    assert "Reopened for changes" in everyone and item.label in everyone
+    # The reward rests on the plan's rates, which are not signed while it is reopened.
+    assert "Worked out once the plan is signed again" in everyone
+
+    # A return opened before the reopening reports on what was done meanwhile: it is filled.
+    client.force_login(editor_of(plan))
+    filled = client.post(
+        reverse("monitoring:return", args=[second.pk]), posted_return(second, action="save")
+    )
+    assert filled.status_code == 302
+
+
+def test_a_plan_never_signed_says_returns_wait_for_its_signatures(client, db):
+    plan = approve(demo_daccom_plan())
+    client.force_login(lead_of(plan))
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+
+    assert "The plan and its signatures do not change" not in page
+    assert "Returns can be opened once the plan is signed" in page
+
+
+def test_the_reopen_page_tells_the_lead_what_happens_to_monitoring(client, signed_daccom):
+    plan = signed_daccom
+    client.force_login(lead_of(plan))
+
+    page = client.get(reverse("plan_action", args=[plan.pk, "reopen"])).content.decode()
+
+    assert "Monitoring returns already opened stay as they are" in page
+    assert "no new return can be opened until the plan is signed again" in page
 
 
 # Measured with one return, and the same with four: no page's count grows with the returns.
