@@ -6,7 +6,7 @@ class PbcConfig(AppConfig):
     verbose_name = "PBC Plans"
 
     def ready(self):
-        # Signal receivers (what sign-in records in the session, the unlock email) and the
-        # header's link to the sign-in security page.
-        from . import two_factor  # noqa: F401
+        # Signal receivers (what sign-in records in the session, the unlock email), the
+        # header's link to the sign-in security page and the deployment checks.
+        from . import checks, two_factor  # noqa: F401
         from .security import lockout, second_factor  # noqa: F401

@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "DJANGO_ALLOWED_HOSTS": "plans.example.org",
+    "PBC_SITE_URL": "https://plans.example.org",
     "DATABASE_URL": "postgres://pbc:pbc@db.example.org:5432/pbc",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
     "PDF_SEAL_KEY_PATH": "/run/secrets/pdf_seal_key",
@@ -63,3 +64,17 @@ def test_deploy_check_reports_nothing_with_production_variables():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_email_links_would_lead_to_another_host():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={"PBC_SITE_URL": None},
+    )
+
+    assert result.returncode != 0
+    assert "pbc.W001" in result.stderr
+    assert "PBC_SITE_URL is 'http://127.0.0.1:8000'" in result.stderr
