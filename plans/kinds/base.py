@@ -94,8 +94,11 @@ def plain_to_rich(value: str) -> str:
     return "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
 
 
-def decimal(value, *, field: str, label: str, allow_negative: bool = False) -> Decimal | None:
-    """A typed amount ("£1,234.50", "1234.5", 1234) as a Decimal; blank is None."""
+def decimal(
+    value, *, field: str, label: str, allow_negative: bool = False, like: str = "1500 or 1.25"
+) -> Decimal | None:
+    """A typed amount ("£1,234.50", "1234.5", 1234) as a Decimal; blank is None. ``like`` is
+    the example a refusal gives."""
     if value is None:
         return None
     if isinstance(value, bool | float):
@@ -109,11 +112,9 @@ def decimal(value, *, field: str, label: str, allow_negative: bool = False) -> D
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
-            raise AnswerInvalid(
-                f"{label} must be a number, like 1500 or 1.25.", field=field
-            ) from None
+            raise AnswerInvalid(f"{label} must be a number, like {like}.", field=field) from None
     if not number.is_finite():
-        raise AnswerInvalid(f"{label} must be a number, like 1500 or 1.25.", field=field)
+        raise AnswerInvalid(f"{label} must be a number, like {like}.", field=field)
     if number < 0 and not allow_negative:
         raise AnswerInvalid(f"{label} cannot be negative.", field=field)
     # Measured without arithmetic: abs() of "1e999999999" overflows the decimal context.
@@ -128,7 +129,7 @@ def decimal(value, *, field: str, label: str, allow_negative: bool = False) -> D
 
 
 def whole(value, *, field: str, label: str) -> int | None:
-    number = decimal(value, field=field, label=label)
+    number = decimal(value, field=field, label=label, like="1500")
     if number is None:
         return None
     if number != number.to_integral_value():
@@ -140,6 +141,8 @@ def stored(number: Decimal | None) -> str:
     """A Decimal as the string kept in answer.data ("153000", "1.25")."""
     if number is None:
         return ""
+    if number == 0:
+        return "0"  # "-0" is a sign left on nothing
     # Trailing zeros dropped before writing it out: "0E-999999999" is zero, not a billion
     # digits to strip. The context is wide enough that nothing is rounded.
     exact = Context(prec=max(len(number.as_tuple().digits), 28), Emax=MAX_EMAX, Emin=MIN_EMIN)

@@ -33,6 +33,16 @@ def test_the_largest_and_most_precise_numbers_allowed_are_stored_as_typed(typed,
     assert Decimal(kept) == Decimal(typed)
 
 
+@pytest.mark.parametrize("typed", ["-0", "-0.00", "0.0"])
+def test_zero_is_stored_as_zero_whatever_sign_or_places_it_was_typed_with(typed):
+    assert stored(decimal(typed, field="saving", label="Saving")) == "0"
+
+
+def test_a_whole_number_refused_as_unreadable_is_shown_a_whole_example():
+    with pytest.raises(AnswerInvalid, match=r"The population must be a number, like 1500\.$"):
+        base.whole("many", field="population", label="The population")
+
+
 @hypothesis.settings(max_examples=3000, deadline=None)
 @hypothesis.given(
     hypothesis.strategies.text(
