@@ -1,20 +1,34 @@
+import re
 from datetime import date
 
 from django import forms
 
 LABEL_MAX = 200
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class RoundOpenForm(forms.Form):
-    period = forms.CharField(max_length=20, label="Plan year", help_text="For example, 2007/08")
+    period = forms.CharField(
+        max_length=20,
+        label="Plan year",
+        help_text="For example, 2007/08",
+        error_messages={"required": "Enter the plan year, such as 2007/08"},
+    )
     template = forms.ModelChoiceField(
-        queryset=None, label="Form", empty_label=None, help_text="The version the plans use."
+        queryset=None,
+        label="Form",
+        empty_label=None,
+        help_text="The version the plans use.",
+        error_messages={"required": "Choose the form the plans use"},
     )
     deadline = forms.DateField(
         label="Submission deadline",
         help_text="For example, 2007-03-31",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the deadline as a date, such as 2007-03-31"},
+        error_messages={
+            "required": "Enter the submission deadline, such as 2007-03-31",
+            "invalid": "Enter the deadline as a date, such as 2007-03-31",
+        },
     )
     interim_dates = forms.CharField(
         required=False,
@@ -23,7 +37,10 @@ class RoundOpenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     consortia = forms.ModelMultipleChoiceField(
-        queryset=None, label="Consortia taking part", widget=forms.CheckboxSelectMultiple
+        queryset=None,
+        label="Consortia taking part",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one consortium to take part"},
     )
 
     def __init__(self, *args, templates, consortia, **kwargs):
@@ -48,6 +65,10 @@ def interim_dates_from(text: str) -> list[dict]:
         try:
             day = date.fromisoformat(when)
         except ValueError:
+            if _DATE_SHAPE.fullmatch(when):
+                raise forms.ValidationError(
+                    f"Line {number}: {when} is not a date in the calendar."
+                ) from None
             raise forms.ValidationError(
                 f"Line {number} does not start with a date such as 2007-02-01."
             ) from None

@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 from django import forms
 
-from plans.round_forms import interim_dates_from
+from consortia.models import Consortium
+from plans.models import PlanTemplate
+from plans.round_forms import RoundOpenForm, interim_dates_from
 
 
 def test_interim_dates_are_one_a_line_date_first_blank_lines_ignored():
@@ -20,10 +22,24 @@ def test_interim_dates_are_one_a_line_date_first_blank_lines_ignored():
     [
         ("1st February First draft", "Line 1 does not start with a date"),
         ("2007-02-01", "Line 1 needs what is due"),
-        ("2007-02-01 ok\n2007-02-30 Bad day", "Line 2 does not start with a date"),
+        ("2007-02-01 ok\n2007-02-30 Bad day", "Line 2: 2007-02-30 is not a date in the calendar"),
         ("2007-02-01 " + "x" * 201, "at most 200 characters"),
     ],
 )
 def test_an_interim_line_that_cannot_be_read_is_refused_with_its_line(text, message):
     with pytest.raises(forms.ValidationError, match=message):
         interim_dates_from(text)
+
+
+def test_each_empty_field_of_the_round_says_what_to_enter():
+    form = RoundOpenForm(
+        {}, templates=PlanTemplate.objects.none(), consortia=Consortium.objects.none()
+    )
+
+    assert not form.is_valid()
+    assert form.errors == {
+        "period": ["Enter the plan year, such as 2007/08"],
+        "template": ["Choose the form the plans use"],
+        "deadline": ["Enter the submission deadline, such as 2007-03-31"],
+        "consortia": ["Choose at least one consortium to take part"],
+    }
