@@ -104,6 +104,14 @@ class TemplatePart(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}".strip()
 
+    @property
+    def called(self) -> str:
+        """The part as a sentence names it: "part 4", or the number alone where the form
+        writes it in words ("Appendix 1"), or its title where it has no number."""
+        if not self.number:
+            return self.title
+        return f"part {self.number}" if self.number[0].isdigit() else self.number
+
 
 class TemplateQuestion(models.Model):
     template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="questions")
