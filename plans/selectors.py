@@ -115,6 +115,21 @@ def unchecked_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion,
     ]
 
 
+def in_progress(plan: Plan) -> list[tuple[TemplateQuestion, str]]:
+    """Answers saved only as they were typed (autosave) and never saved by pressing Save: the
+    task list calls them in progress. Each with who completes it, in form order."""
+    answers = (
+        plan.answers.filter(autosaved=True)
+        .select_related("question", "question__part")
+        .order_by("question__position")
+    )
+    return [
+        (answer.question, completed_by_label(answer.question, plan))
+        for answer in answers
+        if not answer.is_empty
+    ]
+
+
 def unresolved_answers(plan: Plan) -> list[tuple[TemplateQuestion, str, str]]:
     """Saved answers that do not add up (weightings not totalling 100%), each with the
     warning and who completes it, in form order: a draft keeps them, submission waits for

@@ -319,6 +319,7 @@ def plan_ready(request, plan_id: int):
     missing = selectors.missing_required(plan)
     unresolved = selectors.unresolved_answers(plan)
     unchecked = selectors.unchecked_before(plan, Action.SUBMIT)
+    in_progress = selectors.in_progress(plan)
     return render(
         request,
         "plans/plan_ready.html",
@@ -329,6 +330,10 @@ def plan_ready(request, plan_id: int):
             "unresolved": unresolved,
             "unresolved_table": presenters.unresolved_table(plan, unresolved),
             "unchecked": unchecked,
+            "in_progress": in_progress,
+            "in_progress_table": presenters.missing_table(
+                plan, in_progress, caption="Answers in progress"
+            ),
             "unchecked_table": presenters.missing_table(
                 plan, unchecked, caption="Answers carried forward, not yet checked"
             ),

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.models import User
-from plans import selectors
+from plans import selectors, services
 from plans.models import Answer, Plan
 from tests import demo_data
 from tests.integration.plans.test_structured_pages import form_post
@@ -108,3 +108,20 @@ def test_the_readiness_check_costs_the_same_queries_however_many_figures_it_chec
         return len(captured)
 
     assert queries(banes) == queries(daccom)
+
+
+def test_an_answer_saved_only_as_it_was_typed_is_listed_as_in_progress(client, banes):
+    answer = banes.answers.select_related("question").get(question__key="plan-introduction")
+    services.answer_save(
+        answer=answer,
+        user=User.objects.get(email="editor.banes@example.org"),
+        base_version=answer.version,
+        text="<p>Half a thought</p>",
+        autosave=True,
+    )
+
+    page = client.get(reverse("plan_ready", args=[banes.pk])).content.decode()
+
+    in_progress = page.split('<h2 class="nhsuk-heading-m">Answers in progress</h2>')[1]
+    assert "1 answer was saved as it was typed, but no one has pressed Save on it" in in_progress
+    assert answer.question.title in in_progress
