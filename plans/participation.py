@@ -21,6 +21,7 @@ from .events import event_record
 from .finance import ZERO
 from .kinds.base import PracticeStanding
 from .kinds.des_funding import participation_rows
+from .kinds.milestones import plan_period
 from .models import Participation, Plan, PlanEvent, QuestionKind, TemplateQuestion
 from .structured import kind_for
 from .workflow import FROZEN, status_refusal
@@ -99,6 +100,14 @@ def _record(
     if on > round_selectors.today():
         raise AnswerInvalid(
             f"The date {on:%-d %B %Y} is in the future: enter the date on the practice's letter.",
+            field="on",
+        )
+    year = plan_period(plan.period)
+    # A practice answers for the year ahead during the year before it, never earlier.
+    if year is not None and on < year[0].replace(year=year[0].year - 1):
+        raise AnswerInvalid(
+            f"The date {on:%-d %B %Y} is more than a year before the {plan.period} plan year: "
+            "enter the date on the practice's letter.",
             field="on",
         )
     with transaction.atomic():

@@ -2,7 +2,7 @@
 DES payment following the confirmations on the page and in the PDF, the signed figures, and
 the page's query budget (plans/participation.py, docs/decisions/0435-0438)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -116,6 +116,20 @@ def test_a_written_confirmation_dated_in_the_future_is_refused_with_the_date():
             plan=plan, practice=practice, confirmed_on=tomorrow, user=pct_user(plan)
         )
     assert not Participation.objects.exists()
+
+
+def test_a_written_confirmation_dated_more_than_a_year_before_the_plan_year_is_refused():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    start = int(plan.period[:4])
+    with pytest.raises(AnswerInvalid, match=f"more than a year before the {plan.period} plan"):
+        participation.participation_record_written(
+            plan=plan, practice=practice, confirmed_on=date(1900, 1, 1), user=pct_user(plan)
+        )
+    participation.participation_record_written(
+        plan=plan, practice=practice, confirmed_on=date(start - 1, 4, 1), user=pct_user(plan)
+    )
+    assert Participation.objects.count() == 1
 
 
 def test_withdrawal_is_a_record_with_its_date_and_reconfirming_adds_another():
