@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consortia.permissions import Perm, allowed
 from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import missing_before, plans_visible_to, unresolved_before
-from plans.workflow import TRANSITIONS, Action, may_take
+from plans.workflow import TRANSITIONS, Action, Decision, may_take
 
 from . import selectors, services, word_export
 from .errors import Refused
@@ -119,19 +119,22 @@ def plan_action(request, plan_id: int, action: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_sign(request, plan_id: int):
-    """The signatory re-enters their password, types their name and confirms."""
+    """The signatory re-enters their password, types their name and confirms. Anyone who cannot
+    sign now is told why, and shown no form."""
     plan = _plan(request, plan_id)
-    form = SignatureForm(
-        request.POST if request.method == "POST" else None,
-        initial={"typed_name": request.user.full_name},
-    )
-    if request.method == "POST" and form.is_valid():
+    state = SigningState.of(plan)
+    decision = may_take(request.user, plan, Action.SIGN)
+    if decision:
+        turn = state.turn_of(request.user, plan)
+        decision = Decision(turn.block is not None, turn.reason)
+    form = SignatureForm(request.POST if request.method == "POST" else None, signer=request.user)
+    if request.method == "POST" and decision and form.is_valid():
         try:
             signature = services.signature_add(
                 plan=plan,
                 user=request.user,
                 password=form.cleaned_data["password"],
-                code=form.cleaned_data["code"],
+                code=form.cleaned_data.get("code", ""),
                 request=request,
                 typed_name=form.cleaned_data["typed_name"],
                 confirmed=form.cleaned_data["confirmed"],
@@ -143,7 +146,6 @@ def plan_sign(request, plan_id: int):
         else:
             messages.success(request, f"You have signed the plan as {signature.title}.")
             return redirect("plan_detail", plan_id=plan.pk)
-    decision = may_take(request.user, plan, Action.SIGN)
     return render(
         request,
         "signoff/plan_sign.html",
@@ -152,7 +154,7 @@ def plan_sign(request, plan_id: int):
             "form": form,
             "decision": decision,
             "panel": review_panel(plan, request.user),
-            "content_sha256": SigningState.of(plan).content_sha256(plan),
+            "content_sha256": state.content_sha256(plan),
         },
         status=_status(request, decision),
     )
