@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consortia.permissions import Perm, allowed
 from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import missing_before, plans_visible_to, unresolved_before
-from plans.workflow import TRANSITIONS, Action, Decision, may_take
+from plans.workflow import TRANSITIONS, Action, may_take
 
 from . import selectors, services, word_export
 from .errors import Refused
@@ -124,11 +124,11 @@ def plan_sign(request, plan_id: int):
     plan = _plan(request, plan_id)
     state = SigningState.of(plan)
     decision = may_take(request.user, plan, Action.SIGN)
-    if decision:
-        turn = state.turn_of(request.user, plan)
-        decision = Decision(turn.block is not None, turn.reason)
+    # Refused by their role or the plan's state (403), or allowed but not now: not their turn,
+    # or no position they hold signs this form.
+    why_not = decision.reason if not decision else state.turn_of(request.user, plan).reason
     form = SignatureForm(request.POST if request.method == "POST" else None, signer=request.user)
-    if request.method == "POST" and decision and form.is_valid():
+    if request.method == "POST" and not why_not and form.is_valid():
         try:
             signature = services.signature_add(
                 plan=plan,
@@ -152,7 +152,7 @@ def plan_sign(request, plan_id: int):
         {
             "plan": plan,
             "form": form,
-            "decision": decision,
+            "why_not": why_not,
             "panel": review_panel(plan, request.user),
             "content_sha256": state.content_sha256(plan),
         },
