@@ -207,6 +207,12 @@ class UserManager(BaseUserManager):
         extra_fields.update(is_staff=True, is_superuser=True, role=User.Role.SITE_ADMIN)
         return self.create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, email):
+        """The account an address typed at any sign-in names: addresses are stored lowercased,
+        so ``Editor.Banes@Example.org`` is editor.banes@example.org's (as the lockout counts it,
+        pbc.auth.axes_username)."""
+        return self.get(email=email.lower())
+
 
 class User(AbstractUser):
     """A person who signs in. Their access role and organisation decide what they may do."""

@@ -9,7 +9,8 @@ class SignInForm(auth_forms.AuthenticationForm):
         label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     error_messages = {
-        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "invalid_login": "Enter a correct email address and password. The password is "
+        "case-sensitive.",
         "inactive": "This account has been switched off. Ask your administrator.",
     }
 

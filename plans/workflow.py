@@ -171,9 +171,23 @@ class Decision:
         return self.allowed
 
 
+# Each state in words, of "{plan}": "the plan" opening a sentence, "it" after one.
+STATE_IN_WORDS = {
+    Status.DRAFT: "{plan} is a draft",
+    Status.SUBMITTED: "{plan} has been submitted for review",
+    Status.IN_REVIEW: "{plan} is in review",
+    Status.CHANGES_REQUESTED: "changes have been requested on {plan}",
+    Status.APPROVED: "{plan} is approved",
+    Status.SIGNING: "{plan} is being signed",
+    Status.SIGNED: "{plan} is signed",
+    Status.SUBMITTED_TO_PCT: "{plan} has been submitted to the PCT",
+}
+
+
 def status_refusal(plan: Plan, why: str) -> str:
     """A refusal that starts from the plan's state: "The plan is signed: <why>"."""
-    return f"The plan is {plan.get_status_display().lower()}: {why}"
+    state = STATE_IN_WORDS[plan.status].format(plan="the plan")
+    return f"{state[0].upper()}{state[1:]}: {why}"
 
 
 def may_take(user, plan: Plan, action: Action) -> Decision:
@@ -182,10 +196,13 @@ def may_take(user, plan: Plan, action: Action) -> Decision:
     if not allowed(user, transition.perm, plan):
         return Decision(False, f"Your role cannot {transition.label.lower()}.")
     if plan.status not in transition.sources:
-        states = " or ".join(sorted(Status(state).label.lower() for state in transition.sources))
+        states = " or ".join(
+            STATE_IN_WORDS[state].format(plan="it")
+            for state in Status
+            if state in transition.sources
+        )
         return Decision(
-            False,
-            status_refusal(plan, f"“{transition.label}” is only possible when it is {states}."),
+            False, status_refusal(plan, f"“{transition.label}” is possible only when {states}.")
         )
     return Decision(True)
 

@@ -4,6 +4,7 @@ it again and say what is wrong in the user's words, so nothing is lost on a refu
 from django import forms
 from django.conf import settings
 
+from consortia import credentials
 from consortia.models import User
 
 from .models import Comment
@@ -35,9 +36,12 @@ class ActionForm(forms.Form):
 
 
 class SignatureForm(forms.Form):
+    """The signatory's own name as their signature, their password and, where their account has
+    a second factor, a code (``signer``: who signs, to offer their name and ask for what their
+    account has)."""
+
     typed_name = forms.CharField(
         label="Your full name",
-        help_text="Typed as your signature, as it should appear on the signed plan.",
         max_length=MAX_TYPED_NAME_CHARACTERS,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages={"required": "Type your full name as your signature"},
@@ -51,15 +55,30 @@ class SignatureForm(forms.Form):
     )
     code = forms.CharField(
         label="Code from your authenticator app",
-        help_text="The 6-digit code your app shows now, or one of your recovery codes.",
-        required=False,  # the service says so on the page when it is missing
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+        error_messages={"required": "Enter the code from your authenticator app"},
     )
     confirmed = forms.BooleanField(
         label="I have read the plan and sign it as it stands",
         error_messages={"required": "Confirm that you are signing the plan as it stands"},
     )
+
+    def __init__(self, *args, signer, **kwargs):
+        super().__init__(*args, initial={"typed_name": signer.full_name}, **kwargs)
+        self.fields["typed_name"].help_text = (
+            "Type your own full name: it is your signature, in place of a handwritten one. The "
+            f"signed plan prints it beside the name on your account, {signer.full_name}."
+        )
+        if not credentials.second_factor_expected(signer):
+            del self.fields["code"]  # signing asks only for what signing in asks for
+            return
+        ways = ["The 6-digit code your app shows now."]
+        if credentials.recovery_codes_left(signer):
+            ways.append("Without your app, use one of your recovery codes.")
+        if credentials.passkeys_of(signer):
+            ways.append("A passkey cannot sign a plan: signing needs a code.")
+        self.fields["code"].help_text = " ".join(ways)
 
 
 def _written(*, label: str, rows: int, required: str) -> forms.CharField:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from consortia import selectors as organisation_selectors
 from consortia.models import Position, User
@@ -72,6 +74,15 @@ def _blocks(plan: Plan) -> tuple[SignatoryBlock, ...]:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """Which of the form's signatories a person signs as now (``block``), or, when none, why
+    they cannot sign now (``reason``): the same words on the sign page and on a refusal."""
+
+    block: SignatoryBlock | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class SigningState:
     blocks: tuple[SignatoryBlock, ...]
     signatures: tuple[Signature, ...]  # live, in the form's order; empty when built from keys
@@ -115,6 +126,38 @@ class SigningState:
 
     def may_sign_now(self, block: SignatoryBlock) -> bool:
         return block in self.waiting_for
+
+    def turn_of(self, user, plan: Plan) -> Turn:
+        """Whether ``user`` signs ``plan`` now, and as which signatory (from the live
+        signatures: a state built with ``of``)."""
+        held = blocks_held_by(user, plan, self.blocks)
+        if not held:
+            return Turn(
+                None,
+                "This form does not ask for a signature from a position you hold; it asks for: "
+                + "; ".join(block.label for block in self.blocks)
+                + ".",
+            )
+        # Someone who holds two of the form's positions signs the one whose turn it is first.
+        mine = next((block for block in held if self.may_sign_now(block)), None) or next(
+            (block for block in held if not self.is_signed(block)), held[0]
+        )
+        given = self.signature_for(mine)
+        if given is not None:
+            when = date_format(localtime(given.signed_at), "DATETIME_FORMAT")
+            who = "You" if given.user_id == user.pk else given.typed_name
+            return Turn(
+                None, f"{who} signed as {given.title} on {when}. Each signature is given once."
+            )
+        if not self.may_sign_now(mine):
+            waiting = self.waiting_for
+            before = " and the ".join(block.title for block in waiting)
+            return Turn(
+                None,
+                f"The {before} {'signs' if len(waiting) == 1 else 'sign'} before you: the form's "
+                "signatures are given in its order. You will be told when it is your turn.",
+            )
+        return Turn(mine)
 
     @property
     def is_complete(self) -> bool:

@@ -28,9 +28,15 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Signatory:
-    name: str
+    name: str  # the account holder's, as the PDF's sign-off block and certificate print it
+    typed_name: str  # the signature they typed
     title: str
     date: str
+
+    @property
+    def typed_otherwise(self) -> bool:
+        """Whether the typed signature is not simply the account holder's name."""
+        return self.typed_name.casefold() != self.name.casefold()
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,8 @@ def _issued(digest: str) -> PlanDocument | None:
 
 def verify_upload(data: bytes) -> VerifyResult:
     """What a person who uploads ``data`` may be told about it. Only what the signed plan
-    itself shows: the plan, its consortium and period, who signed as what and when."""
+    itself shows: the plan, its consortium and period, who signed (the account holder's name and
+    the signature they typed) as what and when."""
     digest = hashlib.sha256(data).hexdigest()
     checked = seal.verify_pdf(data, known=seal_certificates_known())
     certificate = seal_certificate_of(checked.signer_fingerprint) if checked.ours else None
@@ -80,7 +87,9 @@ def verify_upload(data: bytes) -> VerifyResult:
         )
     plan = document.plan
     finished = document.finished_at
-    signed = Signature.objects.filter(plan=plan, content_sha256=document.content_sha256)
+    signed = Signature.objects.filter(
+        plan=plan, content_sha256=document.content_sha256
+    ).select_related("user")
     if finished is not None:
         signed = signed.filter(signed_at__lte=finished)
     # The signatures the file prints: for each role, the last one before the file was made.
@@ -99,7 +108,8 @@ def verify_upload(data: bytes) -> VerifyResult:
         sealed_on=date_format(localtime(finished), "DATE_FORMAT") if finished else "",
         signatories=[
             Signatory(
-                name=s.typed_name,
+                name=s.user.full_name or s.typed_name,
+                typed_name=s.typed_name,
                 title=s.title,
                 date=date_format(localtime(s.signed_at), "DATETIME_FORMAT"),
             )

@@ -121,19 +121,22 @@ def plan_action(request, plan_id: int, action: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_sign(request, plan_id: int):
-    """The signatory re-enters their password, types their name and confirms."""
+    """The signatory re-enters their password, types their name and confirms. Anyone who cannot
+    sign now is told why, and shown no form."""
     plan = _plan(request, plan_id)
-    form = SignatureForm(
-        request.POST if request.method == "POST" else None,
-        initial={"typed_name": request.user.full_name},
-    )
-    if request.method == "POST" and form.is_valid():
+    state = SigningState.of(plan)
+    decision = may_take(request.user, plan, Action.SIGN)
+    # Refused by their role or the plan's state (403), or allowed but not now: not their turn,
+    # or no position they hold signs this form.
+    why_not = decision.reason if not decision else state.turn_of(request.user, plan).reason
+    form = SignatureForm(request.POST if request.method == "POST" else None, signer=request.user)
+    if request.method == "POST" and not why_not and form.is_valid():
         try:
             signature = services.signature_add(
                 plan=plan,
                 user=request.user,
                 password=form.cleaned_data["password"],
-                code=form.cleaned_data["code"],
+                code=form.cleaned_data.get("code", ""),
                 request=request,
                 typed_name=form.cleaned_data["typed_name"],
                 confirmed=form.cleaned_data["confirmed"],
@@ -145,16 +148,15 @@ def plan_sign(request, plan_id: int):
         else:
             messages.success(request, f"You have signed the plan as {signature.title}.")
             return redirect("plan_detail", plan_id=plan.pk)
-    decision = may_take(request.user, plan, Action.SIGN)
     return render(
         request,
         "signoff/plan_sign.html",
         {
             "plan": plan,
             "form": form,
-            "decision": decision,
+            "why_not": why_not,
             "panel": review_panel(plan, request.user),
-            "content_sha256": SigningState.of(plan).content_sha256(plan),
+            "content_sha256": state.content_sha256(plan),
         },
         status=_status(request, decision),
     )

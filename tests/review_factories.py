@@ -94,14 +94,17 @@ def person(role: str, plan: Plan, **kwargs) -> User:
     return user
 
 
-def signature_for(plan: Plan, block: dict, position: int, user: User) -> Signature:
+def signature_for(
+    plan: Plan, block: dict, position: int, user: User, *, typed_name: str | None = None
+) -> Signature:
+    """``user``'s signature for ``block``, typed as their account's name unless ``typed_name``."""
     return Signature.objects.create(
         plan=plan,
         role=block["key"],
         title=block["title"],
         position=position,
         user=user,
-        typed_name=user.full_name,
+        typed_name=typed_name or user.full_name,
         signed_at=plan.created_at,
         content_sha256=content_sha256(plan),
     )
@@ -142,13 +145,19 @@ def put_in_state(plan: Plan, status: str) -> Plan:
     return plan
 
 
-def issued_pdf(plan: Plan, *, names: list[str] | None = None) -> bytes:
-    """The plan signed by all three, rendered, sealed and stored as the service does."""
+def issued_pdf(
+    plan: Plan, *, names: list[str] | None = None, typed_names: list[str] | None = None
+) -> bytes:
+    """The plan signed by all three, rendered, sealed and stored as the service does (``names``:
+    the accounts' names; ``typed_names``: what each typed, when not their account's name)."""
     names = names or [None] * len(SIGNATORIES)
+    typed_names = typed_names or [None] * len(SIGNATORIES)
     signatures = [
-        signature_for(plan, block, position, person(role, plan, **named(name)))
-        for position, (block, role, name) in enumerate(
-            zip(SIGNATORIES, SIGNATORY_ROLES, names, strict=True), start=1
+        signature_for(
+            plan, block, position, person(role, plan, **named(name)), typed_name=typed_name
+        )
+        for position, (block, role, name, typed_name) in enumerate(
+            zip(SIGNATORIES, SIGNATORY_ROLES, names, typed_names, strict=True), start=1
         )
     ]
     digest = content_sha256(plan)

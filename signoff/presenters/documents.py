@@ -163,13 +163,23 @@ def documents_panel(plan: Plan, user) -> DocumentsPanel:
 
 def signatories_table(signatories) -> Table:
     """Who signed a sealed PDF, as the check of an uploaded file read them from its seal
-    (signoff.verification.Signatory)."""
+    (signoff.verification.Signatory): the account holder, and under their name the signature
+    they typed where it is something else, as the PDF prints both."""
     return Table(
         caption="Who signed the plan, as what and when",
         caption_hidden=True,
         headings=[Heading("Name"), Heading("Signed as"), Heading("When (UK time)")],
         rows=[
-            [Cell(signatory.name), Cell(signatory.title), Cell(signatory.date)]
+            [
+                Cell(
+                    signatory.name,
+                    note=f"Typed signature: {signatory.typed_name}"
+                    if signatory.typed_otherwise
+                    else "",
+                ),
+                Cell(signatory.title),
+                Cell(signatory.date),
+            ]
             for signatory in signatories
         ],
     )

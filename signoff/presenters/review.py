@@ -109,7 +109,8 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
         for block in signing.blocks:
             given = signing.signature_for(block)
             if given is not None:
-                text = f"Signed by {given.typed_name} on {when(given.signed_at)}"
+                # After the row's green "Signed" tag, which says the first word.
+                text = f"by {given.typed_name} on {when(given.signed_at)}"
             elif block in waiting:
                 text = "Waiting to sign"
             else:

@@ -2,8 +2,6 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 
 from consortia import credentials
 from plans.models import Plan, PlanEvent
@@ -11,7 +9,7 @@ from plans.workflow import Action, may_take
 
 from ..errors import Refused
 from ..models import Signature
-from ..signing import SigningState, blocks_held_by
+from ..signing import SigningState
 from .documents import signed_pdf_request
 from .review import plan_locked, take_transition, what_happened
 
@@ -60,29 +58,10 @@ def signature_add(
         if not decision:
             raise Refused(decision.reason + what_happened(locked))
         state = SigningState.of(locked)
-        held = blocks_held_by(user, locked, state.blocks)
-        if not held:
-            raise Refused(
-                "This form does not ask for a signature from a position you hold; it asks for: "
-                + "; ".join(block.label for block in state.blocks)
-                + "."
-            )
-        # Someone who holds two of the form's positions signs the one whose turn it is first.
-        mine = next((block for block in held if state.may_sign_now(block)), None) or next(
-            (block for block in held if not state.is_signed(block)), held[0]
-        )
-        given = state.signature_for(mine)
-        if given is not None:
-            when = date_format(localtime(given.signed_at), "DATETIME_FORMAT")
-            who = "You" if given.user_id == user.pk else given.typed_name
-            raise Refused(f"{who} signed as {given.title} on {when}. Each signature is given once.")
-        if not state.may_sign_now(mine):
-            waiting = state.waiting_for
-            before = " and the ".join(block.title for block in waiting)
-            raise Refused(
-                f"The {before} {'signs' if len(waiting) == 1 else 'sign'} before you: the "
-                "form's signatures are given in its order. You will be told when it is your turn."
-            )
+        turn = state.turn_of(user, locked)
+        if turn.block is None:
+            raise Refused(turn.reason)
+        mine = turn.block
         content_hash = state.content_sha256(locked)
         if not state.hashes_consistent(content_hash):
             raise Refused(

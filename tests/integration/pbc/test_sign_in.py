@@ -41,6 +41,34 @@ def test_wrong_password_shows_an_error_summary_linked_to_the_form(client):
     assert "Enter a correct email address and password" in page
 
 
+def test_an_address_typed_with_capitals_signs_in_to_its_account(client):
+    UserFactory(email="editor.banes@example.org")
+
+    response = sign_in(client, "Editor.Banes@Example.org", PASSWORD)
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_wrong_passwords_typed_with_capitals_count_against_the_same_account(client, settings):
+    user = UserFactory(email="chair.red-house@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "Chair.Red-House@example.org", "wrong")
+
+    response = sign_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 429
+
+
+def test_a_wrong_password_is_not_blamed_on_the_case_of_the_address(client):
+    user = UserFactory()
+
+    page = sign_in(client, user.email, "not-the-password").content.decode()
+
+    assert "Both are case-sensitive" not in page
+    assert "The password is case-sensitive" in page
+
+
 def test_home_page_needs_a_signed_in_user(client):
     response = client.get(reverse("home"))
 

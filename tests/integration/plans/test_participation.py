@@ -81,7 +81,7 @@ def test_once_the_plan_is_frozen_for_signature_participation_is_refused_and_offe
     lead = lead_of(practice)
     plan.status = plan.Status.SIGNING
     plan.save(update_fields=["status"])
-    with pytest.raises(AnswerInvalid, match="The plan is signing: the practices taking part"):
+    with pytest.raises(AnswerInvalid, match="The plan is being signed: the practices taking part"):
         participation.participation_confirm(plan=plan, practice=practice, user=lead)
     assert not Participation.objects.filter(plan=plan).exists()
     client.force_login(lead)

@@ -59,6 +59,24 @@ def test_the_sealed_file_is_recognised_with_its_plan_and_signatories(client, sea
     assert "This file has been altered" not in page
 
 
+def test_a_typed_signature_unlike_the_account_is_shown_beside_the_accounts_name(client):
+    plan = three_signatory_plan()
+    data = issued_pdf(
+        plan,
+        names=["Mr Mark Jones", "Dr Ben Pec", "Cara Chief"],
+        typed_names=["Dr Gerry Bulger", None, None],
+    )
+
+    page = upload(client, data).content.decode()
+
+    rows = re.findall(r'<tr class="nhsuk-table__row">(.*?)</tr>', page, re.S)
+    chair = next(row for row in rows if "Consortium Executive Chair" in row)
+    assert "Mr Mark Jones" in chair
+    assert "Typed signature: Dr Gerry Bulger" in chair
+    pec = next(row for row in rows if "Joint PEC Commissioning Committee Chair" in row)
+    assert "Dr Ben Pec" in pec and "Typed signature" not in pec
+
+
 def test_one_flipped_byte_makes_the_page_say_altered(client, sealed_plan):
     plan, data = sealed_plan
 

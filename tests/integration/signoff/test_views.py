@@ -2,13 +2,19 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from consortia.models import User
 from plans.models import Plan, PlanEvent
 from signoff import services
 from tests.factories import PASSWORD
-from tests.review_factories import person, put_in_state, three_signatory_plan
-from tests.two_factor import recovery_code
+from tests.review_factories import (
+    SIGNATORIES,
+    person,
+    put_in_state,
+    three_signatory_plan,
+)
+from tests.two_factor import authenticator, recovery_code
 
 Role = User.Role
 Status = Plan.Status
@@ -152,6 +158,86 @@ def test_the_next_signatory_is_offered_the_sign_button_and_no_one_else(client):
     assert "Sign the plan" in pec_page
     assert "Sign the plan" not in ceo_page
     assert "Signs after the Joint PEC Commissioning Committee Chair" in ceo_page
+
+
+def sign_page(client, plan, user) -> str:
+    client.force_login(user)
+    return client.get(reverse("plan_sign", args=[plan.pk])).content.decode()
+
+
+def test_a_signatory_whose_turn_has_not_come_is_told_who_signs_first_and_shown_no_form(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+
+    page = sign_page(client, plan, person(Role.PCT_CHIEF_EXECUTIVE, plan))
+
+    assert "The Consortium Executive Chair signs before you" in page
+    assert 'name="password"' not in page and 'name="code"' not in page
+
+
+def test_a_position_the_form_does_not_ask_to_sign_is_told_so_and_shown_no_form(client):
+    plan = three_signatory_plan()
+    plan.template.signatories = SIGNATORIES[:1]
+    plan.template.save()
+    put_in_state(plan, Status.APPROVED)
+
+    page = sign_page(client, plan, person(Role.PEC_COMMITTEE_CHAIR, plan))
+
+    assert "This form does not ask for a signature from a position you hold" in page
+    assert 'name="password"' not in page and 'name="code"' not in page
+
+
+def test_the_signatory_whose_turn_it_is_is_asked_for_a_code_that_is_not_optional(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    authenticator(chair)
+    recovery_code(chair)
+
+    page = sign_page(client, plan, chair)
+    response = client.post(
+        reverse("plan_sign", args=[plan.pk]),
+        {"typed_name": chair.full_name, "password": PASSWORD, "confirmed": "on"},
+    )
+
+    assert '<label class="nhsuk-label" for="id_code">Code from your authenticator app</label>' in (
+        page
+    )
+    assert "(optional)" not in page
+    assert "one of your recovery codes" in page
+    assert 'href="#id_code"' in response.content.decode()
+    assert "Enter the code from your authenticator app" in response.content.decode()
+    assert not plan.signatures.exists()
+
+
+def test_the_sign_form_asks_for_the_signatorys_own_name_and_offers_their_accounts(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan, full_name="Mr Mark Jones")
+
+    page = sign_page(client, plan, chair)
+
+    assert 'value="Mr Mark Jones"' in page
+    assert "your own full name" in page
+
+
+def test_the_sign_page_of_a_plan_with_changes_requested_says_so_in_words(client):
+    plan = put_in_state(three_signatory_plan(), Status.CHANGES_REQUESTED)
+
+    page = sign_page(client, plan, person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan))
+
+    assert "Changes have been requested on the plan: “Sign the plan” is possible only when" in (
+        page
+    )
+    assert "The plan is changes requested" not in page
+
+
+def test_a_given_signature_says_signed_once(client):
+    plan = put_in_state(three_signatory_plan(), Status.SIGNING)
+    client.force_login(person(Role.PCT_LEAD, plan))
+
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+    text = " ".join(strip_tags(page).split())
+    assert "Signed by" in text
+    assert "Signed Signed" not in text
 
 
 def test_an_unknown_action_is_not_found(client):

@@ -160,7 +160,8 @@ def test_consortium_questions_lock_in_review_while_the_pct_completes_its_own():
             Status.DRAFT,
             LEAD,
             "fair-shares",
-            "The plan is draft: PCT-completed questions can be changed only while it is in review.",
+            "The plan is a draft: PCT-completed questions can be changed only while it is in "
+            "review.",
         ),
     ],
 )
