@@ -100,3 +100,23 @@ def test_a_refused_figure_without_script_is_linked_from_the_error_summary(client
     assert response.status_code == 400
     assert f'<a href="#{field}">The planned saving cannot be negative.</a>' in page
     assert f'id="{field}-error"' in page
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "refused"),
+    [
+        ("projects", projects("-5000"), SAVING.format(0)),
+        ("hours", {"lines": "1", "lines[0].activity": "Board", "lines[0].hours": "-3"},
+         "lines[0].hours"),
+        ("milestones", {"milestones": "1", "milestones[0].due-day": "1",
+                        "milestones[0].due-month": "1", "milestones[0].due-year": "1999",
+                        "milestones[0].item": "A report"}, "milestones[0].due"),
+    ],
+)  # fmt: skip
+def test_the_input_a_json_refusal_names_is_on_the_page(client, plan, key, fields, refused):
+    reply = post(client, plan, key, fields, base_version=0, **JSON)
+    page = post(client, plan, key, fields, base_version=0).content.decode()
+
+    assert reply.status_code == 400
+    assert list(reply.json()["errors"]) == [f"q-{key}-{refused}"]
+    assert f'id="q-{key}-{refused}"' in page
