@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import time_format
 from django.utils.html import format_html
@@ -110,7 +111,11 @@ def answer_edit(request, plan_id: int, question_key: str):
     kind = structured.structured_kind(question)
     if not form.is_valid():
         if _wants_json(request):
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+            # Named as the inputs are, so the page's script can mark each one.
+            errors = form.errors.get_json_data()
+            return JsonResponse(
+                {"errors": {form.add_prefix(name): errors[name] for name in errors}}, status=400
+            )
         return _render_question(request, plan, answer, form, rows=rows, status=400)
     inputs_before, revision_before = [], None
     try:
@@ -132,18 +137,28 @@ def answer_edit(request, plan_id: int, question_key: str):
             autosave=request.POST.get("autosave") == "1",
         )
     except services.StaleAnswer as stale:
-        if _wants_json(request):
-            return JsonResponse({"conflict": _answer_json(stale.current)}, status=409)
-        return _render_question(
-            request, plan, stale.current, form, rows=rows, conflict=stale.current, status=409
+        theirs = _their_version(
+            request, plan, stale.current, text=form.cleaned_data.get("text"), rows=rows, data=data
         )
-    except services.AnswerInvalid as invalid:
         if _wants_json(request):
-            return JsonResponse({"errors": {"text": [{"message": invalid.message}]}}, status=400)
+            # Their figures go with the clash only: an autosave's reply stays small.
+            conflict = {**_answer_json(stale.current), "data": stale.current.data, "html": theirs}
+            return JsonResponse({"conflict": conflict}, status=409)
+        return _render_question(
+            request, plan, stale.current, form, rows=rows, data=data, conflict=stale.current,
+            theirs=theirs, status=409,
+        )  # fmt: skip
+    except services.AnswerInvalid as invalid:
         # A refusal of a structured figure is shown on its own input, not on the text box.
         on_text = "text" in form.fields and not invalid.field
+        if _wants_json(request):
+            name = form.add_prefix("text" if on_text else invalid.field)
+            return JsonResponse({"errors": {name: [{"message": invalid.message}]}}, status=400)
         form.add_error("text" if on_text else None, invalid.message)
-        return _render_question(request, plan, answer, form, rows=rows, data=data, status=400)
+        return _render_question(
+            request, plan, answer, form, rows=rows, data=data,
+            error_field=form.add_prefix(invalid.field) if invalid.field else "", status=400,
+        )  # fmt: skip
     except PermissionDenied as refusal:
         if _wants_json(request):
             return JsonResponse({"refused": str(refusal)}, status=403)
@@ -210,6 +225,34 @@ def table_import(request, plan_id: int, question_key: str):
     )
 
 
+def _their_version(request, plan, theirs: Answer, *, text, rows, data) -> str:
+    """The clash box's contents: the answer the other person saved, drawn as the page draws
+    it to read, and what saving the editor's version instead would change in it, figure by
+    figure and row by row, so nothing of theirs is replaced unseen."""
+    question = theirs.question
+    context = selectors.kind_context(plan)
+    posted = rows if question.kind == "table" else data
+    if posted is not None:
+        # Compared as it would be stored, so a posted "1,000" against a saved "1000" is no change.
+        cleaned, _refusal = structured.kind_for(question).checked(posted, context=context)
+        posted = posted if cleaned is None else cleaned
+    yours = diffs.Content(
+        text=theirs.text if text is None else text,
+        rows=posted if question.kind == "table" else theirs.rows,
+        data=theirs.data if data is None else posted,
+    )
+    return render_to_string(
+        "plans/_their_version.html",
+        {
+            "their": presenters.question_row(question, theirs, plan, context=context),
+            "changes": diffs.diff_answers(
+                diffs.Content.of(theirs), yours, columns=question.columns
+            ),
+        },
+        request=request,
+    )
+
+
 def _input_names(answer: Answer, rows, data, plan) -> list[str]:
     question = answer.question
     if question.kind == "table":
@@ -269,6 +312,8 @@ def _render_question(
     rows=None,
     data=None,
     conflict=None,
+    theirs="",
+    error_field="",
     import_form=None,
     status=200,
 ):
@@ -299,9 +344,8 @@ def _render_question(
             "part": question.part,
             "row": row,
             "conflict": conflict,
-            "conflict_rows": content.table_rows(question, conflict.rows, plan_id=plan.pk)
-            if conflict is not None
-            else (),
+            "theirs": theirs,
+            "error_field": error_field,
             "import_form": import_form
             or (
                 TableImportForm(initial={"base_version": answer.version})

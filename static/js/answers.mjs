@@ -1,7 +1,7 @@
 // Autosave, explicit save and edit-conflict handling for answer forms.
 // Each form saves through the same endpoint as without JavaScript; the server refuses a save
-// made from an older version (HTTP 409) and this script then shows both texts, keeping the
-// editor's own text in place until they choose.
+// made from an older version (HTTP 409) and this script then shows theirs and what saving the
+// editor's version would change in it, keeping the editor's own in place until they choose.
 
 const AUTOSAVE_DELAY_MS = 3000;
 const forms = [...document.querySelectorAll("form.app-answer-form")];
@@ -26,6 +26,20 @@ function labelEditor(form) {
   observer.observe(form, { childList: true, subtree: true });
 }
 
+// The design system's error class of each kind of input.
+const ERROR_CLASSES = {
+  INPUT: "nhsuk-input--error",
+  TEXTAREA: "nhsuk-textarea--error",
+  SELECT: "nhsuk-select--error",
+};
+
+// A reply that is not the endpoint's JSON (a refusal the server gives before the view, such as
+// a form too large to read) is read as no data: the status says what happened.
+async function replyData(response) {
+  const type = response.headers.get("Content-Type") || "";
+  return type.includes("application/json") ? response.json() : {};
+}
+
 function setup(form) {
   const status = form.querySelector(".app-save-status");
   const conflictBox = form.querySelector(".app-conflict");
@@ -35,6 +49,7 @@ function setup(form) {
   let inFlight = false;
   let again = false;
   let inConflict = false;
+  let marked = [];
   form.dataset.dirty = "false";
 
   const say = (text, isError = false) => {
@@ -45,6 +60,82 @@ function setup(form) {
     dirty = value;
     form.dataset.dirty = String(value);
   };
+
+  // The input the server named (a figure's input, or the answer's text by its field name).
+  function fieldNamed(name) {
+    const byId = document.getElementById(name);
+    if (byId && form.contains(byId)) return byId;
+    return form.querySelector(`[name="${CSS.escape(name)}"]:not([type=hidden])`);
+  }
+
+  function clearErrors() {
+    form.querySelectorAll(".app-script-error").forEach((message) => message.remove());
+    marked.forEach(({ group, inputs, errorId }) => {
+      group.classList.remove("nhsuk-form-group--error");
+      inputs.forEach((input) => {
+        if (ERROR_CLASSES[input.tagName]) input.classList.remove(ERROR_CLASSES[input.tagName]);
+        input.removeAttribute("aria-invalid");
+        const described = (input.getAttribute("aria-describedby") || "")
+          .split(" ")
+          .filter((id) => id && id !== errorId);
+        if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+        else input.removeAttribute("aria-describedby");
+      });
+    });
+    marked = [];
+  }
+
+  // As the page without JavaScript shows a refusal: the message above the input, the input
+  // marked in its error colour and described by the message. Returns the input to focus.
+  function markField(name, message) {
+    const field = fieldNamed(name);
+    const group = field && field.closest(".nhsuk-form-group");
+    if (!group) return null;
+    const errorId = `${field.id || name}-error`;
+    document.getElementById(errorId)?.remove();
+    const error = document.createElement("span");
+    error.className = "nhsuk-error-message app-script-error";
+    error.id = errorId;
+    const prefix = document.createElement("span");
+    prefix.className = "nhsuk-u-visually-hidden";
+    prefix.textContent = "Error:";
+    error.append(prefix, ` ${message}`);
+    const before = [...group.querySelectorAll("label, legend, .nhsuk-hint")]
+      .filter((element) => !element.closest(".nhsuk-date-input"))
+      .pop();
+    if (before) before.after(error);
+    else group.prepend(error);
+    group.classList.add("nhsuk-form-group--error");
+    // The text's editor stands in for its hidden textarea; a date is three inputs.
+    const editor = group.querySelector('.ProseMirror[contenteditable="true"]');
+    let inputs = [...field.querySelectorAll("input, select, textarea")];
+    if (editor) inputs = [editor];
+    else if (field.matches("input, select, textarea")) inputs = [field];
+    inputs.forEach((input) => {
+      if (ERROR_CLASSES[input.tagName]) input.classList.add(ERROR_CLASSES[input.tagName]);
+      input.setAttribute("aria-invalid", "true");
+      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      input.setAttribute("aria-describedby", [...described, errorId].join(" "));
+    });
+    marked.push({ group, inputs, errorId });
+    return editor || inputs[0] || null;
+  }
+
+  function showErrors(errors, { autosave }) {
+    clearErrors();
+    const messages = [];
+    let first = null;
+    Object.entries(errors).forEach(([name, list]) => {
+      list.forEach(({ message }) => {
+        messages.push(message);
+        const input = markField(name, message);
+        first = first || input;
+      });
+    });
+    say(`Not saved: ${messages.join(" ")}`, true);
+    // An autosave's refusal never takes the person away from where they are typing.
+    if (first && !autosave) first.focus();
+  }
 
   async function save({ autosave }) {
     if (inConflict) return;
@@ -64,18 +155,20 @@ function setup(form) {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
-      const data = await response.json();
+      const data = await replyData(response);
       if (response.ok) {
         versionInput.value = data.version;
         if (form.dataset.changeCount === changedBefore) markDirty(false);
+        clearErrors();
         say(`Saved at ${data.saved_at}`);
-      } else if (response.status === 409) {
+      } else if (response.status === 409 && data.conflict) {
         showConflict(data.conflict);
-      } else if (response.status === 403) {
+      } else if (response.status === 403 && data.refused) {
         say(`Not saved: ${data.refused}`, true);
       } else if (data.errors) {
-        const messages = Object.values(data.errors).flat().map((e) => e.message);
-        say(`Not saved: ${messages.join(" ")}`, true);
+        showErrors(data.errors, { autosave });
+      } else if (response.status === 413 || response.status === 400) {
+        say("Not saved: your answer is too large to send. Everything you typed is still here: shorten it, or move detail into an appendix, then save again.", true);
       } else {
         say("Not saved: something went wrong. Your text is still here; try again.", true);
       }
@@ -90,6 +183,9 @@ function setup(form) {
     }
   }
 
+  // Their newer answer, and what saving this person's version would change in it (drawn by
+  // the server, as the page without JavaScript shows it), before they choose: theirs or theirs
+  // replaced by their own.
   function showConflict(theirs) {
     inConflict = true;
     clearTimeout(timer);
@@ -100,11 +196,10 @@ function setup(form) {
     heading.id = `${form.dataset.question}-conflict-heading`;
     heading.textContent = `${theirs.updated_by || "Someone"} saved a newer version at ${theirs.saved_at}`;
     const intro = document.createElement("p");
-    intro.textContent = "Your text is still in the box above and has not been saved. Their saved version is below. Keep yours, or copy what you need from theirs into yours first.";
+    intro.textContent = "Nothing of yours has been saved yet: your answer is still in the form above. Compare it with theirs, then choose which to keep.";
     const their = document.createElement("div");
-    their.className = "nhsuk-inset-text app-their-version";
-    // The server sanitised this HTML against the same allowlist as every answer.
-    their.innerHTML = theirs.text || "<p>(empty)</p>";
+    // The server drew this from the saved answer, escaped, its text sanitised as every answer is.
+    their.innerHTML = theirs.html;
     const keep = document.createElement("button");
     keep.type = "button";
     keep.className = "nhsuk-button";
@@ -115,19 +210,22 @@ function setup(form) {
       conflictBox.hidden = true;
       save({ autosave: false });
     });
-    const reload = document.createElement("a");
-    reload.className = "nhsuk-link";
-    reload.href = `${window.location.pathname}#${form.closest("section").id}`;
-    reload.textContent = "Discard my text and show their version";
-    reload.addEventListener("click", (event) => {
-      event.preventDefault();
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "nhsuk-button nhsuk-button--secondary";
+    discard.textContent = "Keep their version";
+    discard.addEventListener("click", () => {
       markDirty(false);
+      window.location.hash = form.closest("section").id;
       window.location.reload();
     });
+    const choices = document.createElement("div");
+    choices.className = "nhsuk-button-group";
+    choices.append(keep, discard);
     conflictBox.className = "app-conflict nhsuk-warning-callout";
     conflictBox.setAttribute("role", "alert");
     conflictBox.setAttribute("aria-labelledby", heading.id);
-    conflictBox.append(heading, intro, their, keep, reload);
+    conflictBox.append(heading, intro, their, choices);
     conflictBox.hidden = false;
     conflictBox.focus();
   }
@@ -139,10 +237,14 @@ function setup(form) {
     timer = setTimeout(() => save({ autosave: true }), AUTOSAVE_DELAY_MS);
   });
   form.addEventListener("submit", (event) => {
-    // Row buttons (add, remove, move) go to the server as ordinary form posts.
-    if (event.submitter && event.submitter.name === "row-action") return;
-    event.preventDefault();
     clearTimeout(timer);
+    // Row buttons (add, remove, move) go to the server as ordinary form posts, carrying what
+    // was typed: leaving the page for their answer loses nothing.
+    if (event.submitter && event.submitter.name === "row-action") {
+      markDirty(false);
+      return;
+    }
+    event.preventDefault();
     save({ autosave: false });
   });
   labelEditor(form);

@@ -107,17 +107,22 @@ def sign_in(page, live_server, email: str, *, scripts: bool = True) -> None:
         accessible(page)
 
 
-def saved_by_enter(page, question_key: str, *, status: int = 200) -> None:
-    """Presses Enter in a field of the answer form: the answer is saved (or refused with its
-    reason, ``status`` 400), nothing else happens."""
+def saved_by_enter(page, question_key: str, *, refused_at: str = "") -> None:
+    """Presses Enter in a field of the answer form: the answer is saved and nothing else
+    happens, or, where ``refused_at`` names an input, it is refused (400) with its reason and
+    focus moves to that input, marked as wrong."""
     before = focused(page)
     with page.expect_response(
         lambda r: r.request.method == "POST" and f"/questions/{question_key}/" in r.url
     ) as response:
         page.keyboard.press("Enter")
-    assert response.value.status == status, response.value.text()
+    assert response.value.status == (400 if refused_at else 200), response.value.text()
     assert "row-action" not in (response.value.request.post_data or "")
-    assert focused(page)["id"] == before["id"], "Enter moved focus"
+    if refused_at:
+        expect(by_id_attribute(page, refused_at)).to_be_focused()
+        expect(by_id_attribute(page, refused_at)).to_have_attribute("aria-invalid", "true")
+    else:
+        assert focused(page)["id"] == before["id"], "Enter moved focus"
 
 
 def projects_of(plan: Plan) -> list[tuple]:
@@ -174,11 +179,12 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
     expect(by_id_attribute(page, new_code)).to_be_focused()
     accessible(page)
     page.keyboard.type("1.42")
-    saved_by_enter(page, PROJECTS, status=400)  # refused with its reason, the row kept
+    # Refused with its reason on the saving left empty, the row kept.
+    saved_by_enter(page, PROJECTS, refused_at=f"{new_target}.planned_saving")
     expect(page.locator(f"#question-{PROJECTS} .app-save-status")).to_have_text(
         "Not saved: Enter the planned saving in pounds, like 153000."
     )
-    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
     assert focused(page)["id"] == f"{new_target}.title"
     page.keyboard.type("Typed without a mouse")
     page.keyboard.press("Tab")

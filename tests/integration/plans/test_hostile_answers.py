@@ -32,7 +32,8 @@ def test_a_self_assessment_posted_against_an_unknown_framework_is_refused_with_4
     response = post(client, plan, "self-assessment", {"framework": framework}, **JSON)
 
     assert response.status_code == 400
-    assert "There is no PBC Framework called" in response.json()["errors"]["text"][0]["message"]
+    (messages,) = response.json()["errors"].values()
+    assert "There is no PBC Framework called" in messages[0]["message"]
     answer = Answer.objects.get(plan=plan, question__key="self-assessment")
     assert answer.version == 0
 

@@ -1,0 +1,140 @@
+"""The answer form's script (static/js/answers.mjs) on DacCom's plan: an edit clash on figures
+and rows shows what the other person saved; a refused figure is marked on its input; a row
+button never asks to leave the page; a save too large to send says so."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from consortia.demo import DEMO_PASSWORD
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.plan_factories import demo_daccom_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+EDITOR = "editor.daccom@example.org"
+PROJECTS = "#question-services-to-be-commissioned"
+
+
+def saving(page, target: int, project: int):
+    return page.get_by_label(f"Planned saving in pounds, target {target} of project {project}")
+
+
+def open_part(page, live_server, plan, part="commissioning-objectives"):
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, part]))
+
+
+def two_sessions(new_page, live_server, plan, part="commissioning-objectives"):
+    """The same editor with the same part open in two browsers."""
+    first, second = new_page(), new_page()
+    for page in (first, second):
+        sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+        open_part(page, live_server, plan, part)
+    return first, second
+
+
+def test_a_clash_on_4_2_shows_the_saving_they_changed_before_anything_is_replaced(
+    new_page, live_server
+):
+    plan = demo_daccom_plan()
+    first, second = two_sessions(new_page, live_server, plan)
+    saving(first, 1, 1).fill("111111")
+    first.get_by_role("button", name="Save 4.2").click()
+    expect(first.locator(f"{PROJECTS} .app-save-status")).to_have_text(re.compile("Saved at"))
+
+    saving(second, 3, 1).fill("333333")
+    second.get_by_role("button", name="Save 4.2").click()
+
+    conflict = second.locator(f"{PROJECTS} .app-conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Target 1.1 \u203a Planned saving")
+    expect(conflict).to_contain_text("111111")
+    expect(saving(second, 3, 1)).to_have_value("333333")
+    assert_accessible(second)
+    screenshot(second, "clash-4-2-figures")
+
+    second.get_by_role("button", name="Keep their version").click()
+    expect(saving(second, 1, 1)).to_have_value("111111")
+    answer = plan.answers.get(question__key="services-to-be-commissioned")
+    assert answer.data["projects"][0]["targets"][0]["planned_saving"] == "111111"
+
+
+def test_a_clash_on_the_directors_table_shows_their_rows(new_page, live_server):
+    plan = demo_daccom_plan()
+    first, second = two_sessions(new_page, live_server, plan, part="commissioning-plan")
+    first.locator('input[name="q-directors-rows[0].name"]').fill("Dr First Session")
+    first.get_by_role("button", name="Save 2.1").click()
+    expect(first.locator("#question-directors .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+
+    second.locator('input[name="q-directors-rows[1].name"]').fill("Dr Second Session")
+    second.get_by_role("button", name="Save 2.1").click()
+
+    conflict = second.locator("#question-directors .app-conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Dr First Session")
+    expect(conflict).not_to_contain_text("(empty)")
+
+
+def test_a_negative_saving_is_marked_on_its_input_and_focus_moves_there(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+    open_part(page, live_server, plan)
+    field = saving(page, 1, 2)
+
+    field.fill("-5000")
+    page.get_by_role("button", name="Save 4.2").click()
+
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_class(re.compile("nhsuk-input--error"))
+    expect(field).to_be_focused()
+    error = page.locator(f'[id="{field.get_attribute("id")}-error"]')
+    expect(error).to_have_text("Error: The planned saving cannot be negative.")
+    assert error.get_attribute("id") in field.get_attribute("aria-describedby").split()
+    assert_accessible(page)
+    screenshot(page, "refused-figure-marked")
+
+    field.fill("5000")
+    page.get_by_role("button", name="Save 4.2").click()
+    expect(page.locator(f"{PROJECTS} .app-save-status")).to_have_text(re.compile("Saved at"))
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(error).to_have_count(0)
+
+
+def test_a_row_button_after_typing_posts_without_asking_to_leave_the_page(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+    open_part(page, live_server, plan)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    saving(page, 1, 2).fill("1234")
+
+    page.get_by_role("button", name="Add a target to project 2").click()
+
+    expect(page.get_by_label("Number, target 2 of project 2")).to_be_focused()
+    assert dialogs == []
+    answer = plan.answers.get(question__key="services-to-be-commissioned")
+    assert answer.data["projects"][1]["targets"][0]["planned_saving"] == "1234"
+
+
+def test_a_save_too_large_to_send_says_so_and_keeps_the_figures(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+    open_part(page, live_server, plan)
+    # The server's own refusal of a form over its size limit: a page, not the JSON reply.
+    page.route(
+        "**/questions/services-to-be-commissioned/",
+        lambda route: route.fulfill(
+            status=413, content_type="text/html", body="<h1>What you sent is too large</h1>"
+        ),
+    )
+    saving(page, 1, 1).fill("999")
+
+    page.get_by_role("button", name="Save 4.2").click()
+
+    status = page.locator(f"{PROJECTS} .app-save-status")
+    expect(status).to_contain_text("too large")
+    expect(status).not_to_contain_text("connection")
+    expect(saving(page, 1, 1)).to_have_value("999")

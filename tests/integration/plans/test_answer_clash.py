@@ -1,0 +1,122 @@
+"""An edit clash and a refused figure as the answer page gets them, with and without its
+script: the person sees what the other person saved, and which input is wrong."""
+
+import pytest
+from django.urls import reverse
+
+from consortia.models import User
+from tests.factories import UserFactory
+from tests.plan_factories import plan_with_every_kind
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+JSON = {"HTTP_ACCEPT": "application/json"}
+SAVING = "projects[0].targets[{}].planned_saving"
+
+
+@pytest.fixture
+def plan(client):
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    return plan
+
+
+def post(client, plan, key, fields, *, base_version, **extra):
+    data = {f"q-{key}-base_version": base_version}
+    data.update({f"q-{key}-{name}": value for name, value in fields.items()})
+    return client.post(reverse("answer_edit", args=[plan.pk, key]), data, **extra)
+
+
+def projects(*savings):
+    fields = {"projects": "1", "projects[0].number": "1", "projects[0].title": "Falls",
+              "projects[0].targets": str(len(savings))}  # fmt: skip
+    for j, saving in enumerate(savings):
+        fields[f"projects[0].targets[{j}].code"] = f"1.{j + 1}"
+        fields[f"projects[0].targets[{j}].title"] = f"Target {j + 1}"
+        fields[SAVING.format(j)] = saving
+    return fields
+
+
+@pytest.fixture
+def their_saving_saved(client, plan):
+    """Both people opened the projects at version 1; the other person saved target 1.1."""
+    post(client, plan, "projects", projects("153000", "150000"), base_version=0)
+    post(client, plan, "projects", projects("111111", "150000"), base_version=1)
+
+
+def test_a_clash_on_figures_answers_with_their_figures_and_what_saving_yours_changes(
+    client, plan, their_saving_saved
+):
+    response = post(client, plan, "projects", projects("153000", "333333"), base_version=1, **JSON)
+
+    conflict = response.json()["conflict"]
+    assert response.status_code == 409
+    assert conflict["version"] == 2
+    assert conflict["data"]["projects"][0]["targets"][0]["planned_saving"] == "111111"
+    assert "Target 1.1 \u203a Planned saving" in conflict["html"]
+    assert "111111" in conflict["html"] and "153000" in conflict["html"]
+    assert "333333" in conflict["html"]
+
+
+def test_a_clash_on_figures_without_script_shows_theirs_and_keeps_the_figures_typed(
+    client, plan, their_saving_saved
+):
+    response = post(client, plan, "projects", projects("153000", "333333"), base_version=1)
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Target 1.1 \u203a Planned saving" in page
+    assert "111111" in page  # theirs, shown
+    assert 'value="333333"' in page  # yours, still in its input
+    assert 'name="q-projects-base_version" value="2"' in page
+
+
+def test_a_clash_on_a_table_shows_their_rows(client, plan):
+    rows = {"rows": "1", "rows[0].name": "Dr Their Row", "rows[0].code": "A1"}
+    post(client, plan, "practices", rows, base_version=0)
+    mine = {"rows": "1", "rows[0].name": "Dr My Row", "rows[0].code": "A1"}
+
+    response = post(client, plan, "practices", mine, base_version=0, **JSON)
+
+    html = response.json()["conflict"]["html"]
+    assert response.status_code == 409
+    assert "Dr Their Row" in html
+    assert "(empty)" not in html
+
+
+def test_a_refused_figure_is_named_by_its_input_in_the_json_reply(client, plan):
+    response = post(client, plan, "projects", projects("153000", "-5000"), base_version=0, **JSON)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        f"q-projects-{SAVING.format(1)}": [{"message": "The planned saving cannot be negative."}]
+    }
+
+
+def test_a_refused_figure_without_script_is_linked_from_the_error_summary(client, plan):
+    response = post(client, plan, "projects", projects("153000", "-5000"), base_version=0)
+
+    page = response.content.decode()
+    field = f"q-projects-{SAVING.format(1)}"
+    assert response.status_code == 400
+    assert f'<a href="#{field}">The planned saving cannot be negative.</a>' in page
+    assert f'id="{field}-error"' in page
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "refused"),
+    [
+        ("projects", projects("-5000"), SAVING.format(0)),
+        ("hours", {"lines": "1", "lines[0].activity": "Board", "lines[0].hours": "-3"},
+         "lines[0].hours"),
+        ("milestones", {"milestones": "1", "milestones[0].due-day": "1",
+                        "milestones[0].due-month": "1", "milestones[0].due-year": "1999",
+                        "milestones[0].item": "A report"}, "milestones[0].due"),
+    ],
+)  # fmt: skip
+def test_the_input_a_json_refusal_names_is_on_the_page(client, plan, key, fields, refused):
+    reply = post(client, plan, key, fields, base_version=0, **JSON)
+    page = post(client, plan, key, fields, base_version=0).content.decode()
+
+    assert reply.status_code == 400
+    assert list(reply.json()["errors"]) == [f"q-{key}-{refused}"]
+    assert f'id="q-{key}-{refused}"' in page
