@@ -95,7 +95,8 @@ class RowSpec:
     columns: tuple[Column, ...]
     children: RowSpec | None = None
     max_rows: int = MAX_ROWS
-    #: a row that counts as empty (dropped on Save); by default every cell blank
+    #: a row that counts as empty (dropped on Save); by default every cell blank and every
+    #: sub-row empty
     is_empty: Callable[[dict], bool] | None = None
     #: how labels name a row ("business case 2"); by default the noun
     called: str = ""
@@ -123,7 +124,7 @@ class RowSpec:
         if self.is_empty is not None:
             return self.is_empty(row)
         children = row.get(self.children.name) if self.children is not None else None
-        return not children and all(
+        return all(self.children.empty(child) for child in children or []) and all(
             column.type == CHOICE or blank_cell(row.get(column.key)) for column in self.columns
         )
 

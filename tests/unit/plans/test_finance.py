@@ -25,6 +25,7 @@ from plans.finance import (
     incentive_pot,
     line_hours,
     outcome_payment,
+    outcome_weighting_mismatches,
     percentage_of,
     round_money,
     round_pounds,
@@ -424,6 +425,25 @@ def test_unknown_outcome_is_refused():
 def test_payment_against_weightings_not_totalling_100_is_refused():
     with pytest.raises(FinanceInputError, match="exactly 100%"):
         outcome_payment(incentive_pot=D(1_000), areas=BANES_AREAS[:2], achieved=["1"])
+
+
+def test_rows_not_filled_in_yet_count_for_nothing_and_messages_keep_the_rows_places():
+    blank = OutcomeArea(key="2", title="", weighting=None)
+    area = OutcomeArea(
+        key="3",
+        title="C",
+        weighting=D(100),
+        outcomes=(Outcome(key="3.1", weighting=None), Outcome(key="3.1", weighting=D(90))),
+    )
+
+    mismatches = outcome_weighting_mismatches(areas=(blank, area))
+
+    assert [(error.field, error.message) for error in mismatches] == [
+        (
+            "areas[1].weighting_percent",
+            "The outcomes of area 3 add up to 90%, but the area's weighting is 100%.",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""BANES Appendix 1, the outcome framework, as its editor meets it (plans/kinds/
+outcome_framework.py and its template): adding a row saves the rest and lands on the new row."""
+
+import pytest
+from django.urls import reverse
+
+from consortia.models import User
+from plans.models import Answer, Plan
+from tests import demo_data
+from tests.integration.plans.test_structured_pages import form_post, part_page
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+KEY = "incentive-outcome-framework"
+PREFIX = f"q-{KEY}"
+PART = "appendix-1"
+
+
+@pytest.fixture
+def banes(client):
+    demo_data.load_organisations_and_plans()
+    client.force_login(User.objects.get(email="editor.banes@example.org"))
+    return Plan.objects.get(consortium__slug="banes")
+
+
+def saved_areas(plan) -> list[dict]:
+    return Answer.objects.get(plan=plan, question__key=KEY).data["areas"]
+
+
+def press(client, plan, action: str, **changes: str):
+    """The answer's form posted as the page drew it, with ``changes`` typed and ``action``
+    pressed (a row button's value; "" for Save)."""
+    post = form_post(client, plan, KEY)
+    for name, value in changes.items():
+        post[f"{PREFIX}-{name}"] = [value]
+    if action:
+        post["row-action"] = action
+    return client.post(reverse("answer_edit", args=[plan.pk, KEY]), post)
+
+
+def test_adding_an_outcome_keeps_the_other_edits_and_lands_on_the_new_blank_outcome(client, banes):
+    response = press(
+        client, banes, "add-outcome-0", **{"areas[1].area": "Commissioning Plan (renamed)"}
+    )
+
+    part = reverse("part_detail", args=[banes.pk, PART])
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{part}#{PREFIX}-areas[0].outcomes[3].number"
+    areas = saved_areas(banes)
+    assert areas[1]["area"] == "Commissioning Plan (renamed)"
+    assert len(areas[0]["outcomes"]) == 4
+    page = part_page(client, banes, PART)
+    assert f'id="{PREFIX}-areas[0].outcomes[3].number"' in page
+    assert "Enter the outcome." not in page
+    assert "There is a problem" not in page
+
+
+def test_adding_an_outcome_area_lands_on_the_new_blank_area_without_refusing_it(client, banes):
+    response = press(client, banes, "add-area")
+
+    part = reverse("part_detail", args=[banes.pk, PART])
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{part}#{PREFIX}-areas[5].number"
+    assert "Enter the outcome area." not in part_page(client, banes, PART)
+
+
+def test_a_new_outcome_left_blank_counts_for_nothing_and_is_dropped_on_save(client, banes):
+    assert press(client, banes, "add-outcome-4").status_code == 302
+    assert saved_areas(banes)[4]["outcomes"][3]["outcome"] == ""
+
+    # Area 6 still adds up (0 + 15 + 15 = 30%), and the plan to 100%: nothing to fix.
+    page = part_page(client, banes, PART)
+    assert f'id="question-{KEY}-warnings"' not in page
+    assert "5% + 5% + 20% + 40% + 30%" in page
+
+    assert press(client, banes, "").status_code == 302
+    assert [len(area["outcomes"]) for area in saved_areas(banes)] == [3, 1, 3, 2, 3]
