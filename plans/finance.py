@@ -446,9 +446,10 @@ def outcome_weighting_mismatches(*, areas: Sequence[OutcomeArea]) -> list[Financ
     Areas and outcomes not filled in yet (weighting None) are passed over.
 
     Raises (never returns) what cannot be read at all: a weighting that is negative or over
-    100%, keys used twice.
+    100%, an area's key used by another area, an outcome's by another outcome.
     """
-    keys: set[str] = set()
+    area_keys: set[str] = set()
+    outcome_keys: set[str] = set()
     total = ZERO
     mismatches: list[FinanceInputError] = []
     for a, area in enumerate(areas):
@@ -456,11 +457,11 @@ def outcome_weighting_mismatches(*, areas: Sequence[OutcomeArea]) -> list[Financ
             continue
         field = f"areas[{a}].weighting_percent"
         weighting = _percent(area.weighting, field=field, label="A weighting")
-        if area.key in keys:
+        if area.key in area_keys:
             raise FinanceInputError(
                 f"Outcome area {area.key} is listed more than once.", field=f"areas[{a}].number"
             )
-        keys.add(area.key)
+        area_keys.add(area.key)
         outcomes = [(o, item) for o, item in enumerate(area.outcomes) if item.weighting is not None]
         if outcomes:
             outcomes_total = ZERO
@@ -469,12 +470,12 @@ def outcome_weighting_mismatches(*, areas: Sequence[OutcomeArea]) -> list[Financ
                 outcomes_total += _percent(
                     outcome.weighting, field=outcome_field, label="A weighting"
                 )
-                if outcome.key in keys:
+                if outcome.key in outcome_keys:
                     raise FinanceInputError(
                         f"Outcome {outcome.key} is listed more than once.",
                         field=f"areas[{a}].outcomes[{o}].number",
                     )
-                keys.add(outcome.key)
+                outcome_keys.add(outcome.key)
             if outcomes_total != weighting:
                 mismatches.append(
                     FinanceInputError(
@@ -519,10 +520,17 @@ def outcome_payment(
 
     ``achieved`` holds the keys achieved for this practice: the consortium's achieved outcomes
     plus the practice's own. A key may be an outcome's key or an area's key (the whole area
-    achieved, e.g. for an area without listed outcomes). Unknown keys are refused.
+    achieved, e.g. for an area without listed outcomes). Unknown keys are refused, and so is
+    a framework where an area and an outcome share a key, as what was achieved would be unclear.
     """
     validate_outcome_weightings(areas=areas)
     pot = _money(incentive_pot, field="incentive_pot", label="The incentive pot")
+    shared = {area.key for area in areas} & {o.key for area in areas for o in area.outcomes}
+    if shared:
+        raise FinanceInputError(
+            f"Both an area and an outcome are numbered {', '.join(sorted(shared))}.",
+            field="achieved",
+        )
     achieved_keys = set(achieved)
     weights: dict[str, Decimal] = {}
     for area in areas:

@@ -41,7 +41,7 @@ OUTCOMES = RowSpec(
     add_words="Add an outcome",
 )  # fmt: skip
 AREAS = RowSpec(
-    name="areas", noun="area", max_rows=50, children=OUTCOMES,
+    name="areas", noun="area", max_rows=50, children=OUTCOMES, numbered_by="number",
     columns=(NUMBER, Column("area", "Outcome area"), WEIGHTING),
 )  # fmt: skip
 
@@ -51,16 +51,16 @@ def _percent_shown(value: Decimal) -> str:
 
 
 def _finance_areas(areas: list[dict]) -> list[finance.OutcomeArea]:
-    """The areas as plans/finance.py weighs them; a row just added and left blank has no
-    weighting and counts for nothing."""
+    """The areas as plans/finance.py weighs them, each by the number the page names it by; a
+    row just added and left blank has no weighting and counts for nothing."""
     return [
         finance.OutcomeArea(
-            key=f"area {area['number'] or i + 1}",
+            key=AREAS.number(area, i),
             title=area["area"],
             weighting=rows.amount(area, "weighting_percent"),
             outcomes=tuple(
                 finance.Outcome(
-                    key=outcome["number"] or f"{i + 1}.{j + 1}",
+                    key=outcome["number"] or f"{AREAS.number(area, i)}.{j + 1}",
                     weighting=rows.amount(outcome, "weighting_percent"),
                     title=outcome["outcome"],
                 )
@@ -204,9 +204,9 @@ class OutcomeFrameworkKind(ListKind):
                 "table": rows.RowsTable(
                     OUTCOMES,
                     area.children,
-                    caption=f"Outcomes of area {area.value.get('number') or area.index + 1}",
+                    caption=f"Outcomes of {AREAS.which(area.value, area.index)}",
                     parent=area,
-                    parent_noun=AREAS.noun,
+                    parent_spec=AREAS,
                 ),
             }
             for outcome in area.children:

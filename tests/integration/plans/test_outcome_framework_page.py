@@ -1,5 +1,9 @@
 """BANES Appendix 1, the outcome framework, as its editor meets it (plans/kinds/
-outcome_framework.py and its template): adding a row saves the rest and lands on the new row."""
+outcome_framework.py and its template): adding a row saves the rest and lands on the new row,
+and an area is named by the number the plan gives it, the same in every heading, label, button
+and message."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -75,3 +79,33 @@ def test_a_new_outcome_left_blank_counts_for_nothing_and_is_dropped_on_save(clie
 
     assert press(client, banes, "").status_code == 302
     assert [len(area["outcomes"]) for area in saved_areas(banes)] == [3, 1, 3, 2, 3]
+
+
+def area_names(html: str) -> set[str]:
+    """Every "area N" the html names, in words seen or heard."""
+    return set(re.findall(r"\barea (\S+?)\b", re.sub(r"<[^>]+>", " ", html), re.IGNORECASE))
+
+
+def test_an_area_is_named_by_its_number_in_its_heading_labels_and_buttons(client, banes):
+    page = client.get(reverse("answer_edit", args=[banes.pk, KEY])).content.decode()
+    # BANES numbers its areas 1, 2, 4, 5, 6: the fourth area is area 5.
+    fourth = page[page.index("Outcome area 5</legend>") : page.index("Outcome area 6</legend>")]
+
+    assert area_names(fourth) == {"5"}
+    assert ">Number, area 5<" in fourth
+    assert ">Remove area 5</button>" in fourth
+    assert 'Add an outcome<span class="nhsuk-u-visually-hidden"> to area 5</span>' in fourth
+    assert 'Remove<span class="nhsuk-u-visually-hidden"> outcome 2 of area 5</span>' in fourth
+    assert "Outcomes of area 5" in fourth
+
+
+def test_the_readiness_check_names_an_area_by_its_number_once(client, banes):
+    # Area 6, the fifth, weighs 30% but its outcomes 0 + 5 + 15 make 20%.
+    assert (
+        press(client, banes, "", **{"areas[4].outcomes[1].weighting_percent": "5"}).status_code
+        == 302
+    )
+
+    ready = client.get(reverse("plan_ready", args=[banes.pk])).content.decode()
+    assert "The outcomes of area 6 add up to 20%, but the area&#x27;s weighting is 30%." in ready
+    assert "area area" not in ready

@@ -427,6 +427,26 @@ def test_payment_against_weightings_not_totalling_100_is_refused():
         outcome_payment(incentive_pot=D(1_000), areas=BANES_AREAS[:2], achieved=["1"])
 
 
+def test_an_area_and_an_outcome_may_share_a_number_and_a_message_names_the_area_once():
+    areas = (
+        outcome_area("1", "A", 50, ("1", 20), ("2", 20)),
+        outcome_area("2", "B", 50, ("3", 50)),
+    )
+
+    mismatches = outcome_weighting_mismatches(areas=areas)
+
+    assert [error.message for error in mismatches] == [
+        "The outcomes of area 1 add up to 40%, but the area's weighting is 50%."
+    ]
+
+
+def test_payment_refuses_an_area_and_an_outcome_sharing_a_number_as_achieved_would_be_unclear():
+    areas = (outcome_area("1", "A", 100, ("1", 60), ("2", 40)),)
+
+    with pytest.raises(FinanceInputError, match="Both an area and an outcome are numbered 1"):
+        outcome_payment(incentive_pot=D(1_000), areas=areas, achieved=["1"])
+
+
 def test_rows_not_filled_in_yet_count_for_nothing_and_messages_keep_the_rows_places():
     blank = OutcomeArea(key="2", title="", weighting=None)
     area = OutcomeArea(
