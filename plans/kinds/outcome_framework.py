@@ -71,6 +71,21 @@ def _finance_areas(areas: list[dict]) -> list[finance.OutcomeArea]:
     ]
 
 
+def _check_filled_in(row: dict, spec: RowSpec, at: str, *, text: str, example: str) -> None:
+    """Refuse a row at path ``at`` that is begun but lacks its ``text`` cell or its weighting
+    ("Enter the outcome area."); a row just added is saved blank, to be filled in or dropped
+    on Save."""
+    if spec.empty(row):
+        return
+    if not row[text]:
+        label = next(column.label for column in spec.columns if column.key == text)
+        raise AnswerInvalid(f"Enter the {label.lower()}.", field=f"{at}.{text}")
+    if row["weighting_percent"] == "":
+        raise AnswerInvalid(
+            f"Enter the {spec.noun}'s weighting, like {example}.", field=f"{at}.weighting_percent"
+        )
+
+
 class OutcomeFrameworkKind(ListKind):
     template_name = "plans/structured/outcome_framework.html"
     spec = AREAS
@@ -115,25 +130,10 @@ class OutcomeFrameworkKind(ListKind):
     def clean(self, data, *, context: KindContext = NO_PLAN):
         areas = rows.clean(data, AREAS, what="outcome areas")
         for i, area in enumerate(areas):
-            # A row just added is saved blank, to be filled in or dropped on Save.
-            if AREAS.empty(area):
-                continue
-            if not area["area"]:
-                raise AnswerInvalid("Enter the outcome area.", field=f"areas[{i}].area")
-            if area["weighting_percent"] == "":
-                raise AnswerInvalid(
-                    "Enter the area's weighting, like 20.", field=f"areas[{i}].weighting_percent"
-                )
+            _check_filled_in(area, AREAS, f"areas[{i}]", text="area", example="20")
             for j, outcome in enumerate(area["outcomes"]):
                 at = f"areas[{i}].outcomes[{j}]"
-                if OUTCOMES.empty(outcome):
-                    continue
-                if not outcome["outcome"]:
-                    raise AnswerInvalid("Enter the outcome.", field=f"{at}.outcome")
-                if outcome["weighting_percent"] == "":
-                    raise AnswerInvalid(
-                        "Enter the outcome's weighting, like 5.", field=f"{at}.weighting_percent"
-                    )
+                _check_filled_in(outcome, OUTCOMES, at, text="outcome", example="5")
         try:
             # Refuses what cannot be read; totals that do not add up are warnings.
             finance.outcome_weighting_mismatches(areas=_finance_areas(areas))

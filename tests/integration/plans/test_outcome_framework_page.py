@@ -11,7 +11,7 @@ from django.urls import reverse
 from consortia.models import User
 from plans.models import Answer, Plan
 from tests import demo_data
-from tests.integration.plans.test_structured_pages import form_post, part_page
+from tests.integration.plans.test_structured_pages import form_post, part_page, refused_on
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -79,6 +79,26 @@ def test_a_new_outcome_left_blank_counts_for_nothing_and_is_dropped_on_save(clie
 
     assert press(client, banes, "").status_code == 302
     assert [len(area["outcomes"]) for area in saved_areas(banes)] == [3, 1, 3, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"areas[0].outcomes[3].monitoring": "Minutes"}, "areas[0].outcomes[3].outcome",
+         "Enter the outcome."),
+        ({"areas[0].outcomes[3].outcome": "Met"}, "areas[0].outcomes[3].weighting_percent",
+         "Enter the outcome&#x27;s weighting, like 5."),
+        ({"areas[0].area": ""}, "areas[0].area", "Enter the outcome area."),
+        ({"areas[0].weighting_percent": ""}, "areas[0].weighting_percent",
+         "Enter the area&#x27;s weighting, like 20."),
+    ],
+)  # fmt: skip
+def test_a_row_begun_but_not_finished_is_refused_on_what_it_lacks(
+    client, banes, typed, field, message
+):
+    assert press(client, banes, "add-outcome-0").status_code == 302
+
+    refused_on(press(client, banes, "", **typed), f"{PREFIX}-{field}", message)
 
 
 def area_names(html: str) -> set[str]:
