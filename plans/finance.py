@@ -409,21 +409,23 @@ def incentive_pot(*, registered_patients: int, rate_per_patient: Decimal) -> Dec
 
 @dataclass(frozen=True)
 class Outcome:
-    """One outcome within an area, with its own weighting (BANES 4.2: 10%)."""
+    """One outcome within an area, with its own weighting (BANES 4.2: 10%); None for a row
+    just added and not filled in yet, which counts for nothing."""
 
     key: str
-    weighting: Decimal
+    weighting: Decimal | None
     title: str = ""
 
 
 @dataclass(frozen=True)
 class OutcomeArea:
     """An outcome area with its total weighting and, optionally, its weighted outcomes (which
-    must then add up to the area's weighting)."""
+    must then add up to the area's weighting); a weighting of None, for an area just added and
+    not filled in yet, counts for nothing."""
 
     key: str
     title: str
-    weighting: Decimal
+    weighting: Decimal | None
     outcomes: tuple[Outcome, ...] = ()
 
 
@@ -441,34 +443,39 @@ def outcome_weighting_mismatches(*, areas: Sequence[OutcomeArea]) -> list[Financ
     """What does not add up in an outcome framework: an area whose outcomes do not add up to
     its weighting, and areas that do not add up to exactly 100% (BANES: 5 + 5 + 20 + 40 + 30).
     A draft may be saved with these (each is shown as a warning); a plan is not submitted.
+    Areas and outcomes not filled in yet (weighting None) are passed over.
 
     Raises (never returns) what cannot be read at all: a weighting that is negative or over
-    100%, keys used twice.
+    100%, an area's key used by another area, an outcome's by another outcome.
     """
-    keys: set[str] = set()
+    area_keys: set[str] = set()
+    outcome_keys: set[str] = set()
     total = ZERO
     mismatches: list[FinanceInputError] = []
     for a, area in enumerate(areas):
+        if area.weighting is None:
+            continue
         field = f"areas[{a}].weighting_percent"
         weighting = _percent(area.weighting, field=field, label="A weighting")
-        if area.key in keys:
+        if area.key in area_keys:
             raise FinanceInputError(
                 f"Outcome area {area.key} is listed more than once.", field=f"areas[{a}].number"
             )
-        keys.add(area.key)
-        if area.outcomes:
+        area_keys.add(area.key)
+        outcomes = [(o, item) for o, item in enumerate(area.outcomes) if item.weighting is not None]
+        if outcomes:
             outcomes_total = ZERO
-            for o, outcome in enumerate(area.outcomes):
+            for o, outcome in outcomes:
                 outcome_field = f"areas[{a}].outcomes[{o}].weighting_percent"
                 outcomes_total += _percent(
                     outcome.weighting, field=outcome_field, label="A weighting"
                 )
-                if outcome.key in keys:
+                if outcome.key in outcome_keys:
                     raise FinanceInputError(
                         f"Outcome {outcome.key} is listed more than once.",
                         field=f"areas[{a}].outcomes[{o}].number",
                     )
-                keys.add(outcome.key)
+                outcome_keys.add(outcome.key)
             if outcomes_total != weighting:
                 mismatches.append(
                     FinanceInputError(
@@ -513,16 +520,23 @@ def outcome_payment(
 
     ``achieved`` holds the keys achieved for this practice: the consortium's achieved outcomes
     plus the practice's own. A key may be an outcome's key or an area's key (the whole area
-    achieved, e.g. for an area without listed outcomes). Unknown keys are refused.
+    achieved, e.g. for an area without listed outcomes). Unknown keys are refused, and so is
+    a framework where an area and an outcome share a key, as what was achieved would be unclear.
     """
     validate_outcome_weightings(areas=areas)
     pot = _money(incentive_pot, field="incentive_pot", label="The incentive pot")
+    shared = {area.key for area in areas} & {o.key for area in areas for o in area.outcomes}
+    if shared:
+        raise FinanceInputError(
+            f"Both an area and an outcome are numbered {', '.join(sorted(shared))}.",
+            field="achieved",
+        )
     achieved_keys = set(achieved)
     weights: dict[str, Decimal] = {}
     for area in areas:
-        weights[area.key] = Decimal(area.weighting)
+        weights[area.key] = Decimal(area.weighting or ZERO)
         for outcome in area.outcomes:
-            weights[outcome.key] = Decimal(outcome.weighting)
+            weights[outcome.key] = Decimal(outcome.weighting or ZERO)
     unknown = sorted(achieved_keys - weights.keys())
     if unknown:
         raise FinanceInputError(

@@ -41,7 +41,7 @@ OUTCOMES = RowSpec(
     add_words="Add an outcome",
 )  # fmt: skip
 AREAS = RowSpec(
-    name="areas", noun="area", max_rows=50, children=OUTCOMES,
+    name="areas", noun="area", max_rows=50, children=OUTCOMES, numbered_by="number",
     columns=(NUMBER, Column("area", "Outcome area"), WEIGHTING),
 )  # fmt: skip
 
@@ -51,15 +51,17 @@ def _percent_shown(value: Decimal) -> str:
 
 
 def _finance_areas(areas: list[dict]) -> list[finance.OutcomeArea]:
+    """The areas as plans/finance.py weighs them, each by the number the page names it by; a
+    row just added and left blank has no weighting and counts for nothing."""
     return [
         finance.OutcomeArea(
-            key=f"area {area['number'] or i + 1}",
+            key=AREAS.number(area, i),
             title=area["area"],
-            weighting=Decimal(area["weighting_percent"]),
+            weighting=rows.amount(area, "weighting_percent"),
             outcomes=tuple(
                 finance.Outcome(
-                    key=outcome["number"] or f"{i + 1}.{j + 1}",
-                    weighting=Decimal(outcome["weighting_percent"]),
+                    key=outcome["number"] or f"{AREAS.number(area, i)}.{j + 1}",
+                    weighting=rows.amount(outcome, "weighting_percent"),
                     title=outcome["outcome"],
                 )
                 for j, outcome in enumerate(area.get("outcomes") or [])
@@ -67,6 +69,21 @@ def _finance_areas(areas: list[dict]) -> list[finance.OutcomeArea]:
         )
         for i, area in enumerate(areas)
     ]
+
+
+def _check_filled_in(row: dict, spec: RowSpec, at: str, *, text: str, example: str) -> None:
+    """Refuse a row at path ``at`` that is begun but lacks its ``text`` cell or its weighting
+    ("Enter the outcome area."); a row just added is saved blank, to be filled in or dropped
+    on Save."""
+    if spec.empty(row):
+        return
+    if not row[text]:
+        label = next(column.label for column in spec.columns if column.key == text)
+        raise AnswerInvalid(f"Enter the {label.lower()}.", field=f"{at}.{text}")
+    if row["weighting_percent"] == "":
+        raise AnswerInvalid(
+            f"Enter the {spec.noun}'s weighting, like {example}.", field=f"{at}.weighting_percent"
+        )
 
 
 class OutcomeFrameworkKind(ListKind):
@@ -113,20 +130,10 @@ class OutcomeFrameworkKind(ListKind):
     def clean(self, data, *, context: KindContext = NO_PLAN):
         areas = rows.clean(data, AREAS, what="outcome areas")
         for i, area in enumerate(areas):
-            if not area["area"]:
-                raise AnswerInvalid("Enter the outcome area.", field=f"areas[{i}].area")
-            if area["weighting_percent"] == "":
-                raise AnswerInvalid(
-                    "Enter the area's weighting, like 20.", field=f"areas[{i}].weighting_percent"
-                )
+            _check_filled_in(area, AREAS, f"areas[{i}]", text="area", example="20")
             for j, outcome in enumerate(area["outcomes"]):
                 at = f"areas[{i}].outcomes[{j}]"
-                if not outcome["outcome"]:
-                    raise AnswerInvalid("Enter the outcome.", field=f"{at}.outcome")
-                if outcome["weighting_percent"] == "":
-                    raise AnswerInvalid(
-                        "Enter the outcome's weighting, like 5.", field=f"{at}.weighting_percent"
-                    )
+                _check_filled_in(outcome, OUTCOMES, at, text="outcome", example="5")
         try:
             # Refuses what cannot be read; totals that do not add up are warnings.
             finance.outcome_weighting_mismatches(areas=_finance_areas(areas))
@@ -146,18 +153,18 @@ class OutcomeFrameworkKind(ListKind):
         ]
 
     def figures(self, value, *, context: KindContext) -> dict:
-        """Each area's and outcome's weighting, their total, and the incentive pot for the
-        consortium's declared population at the rate given."""
+        """Each area's and outcome's weighting (None for a row left blank), their total, and
+        the incentive pot for the consortium's declared population at the rate given."""
         areas = [
             {
                 "number": area["number"],
                 "area": area["area"],
-                "weighting_percent": Decimal(area["weighting_percent"]),
+                "weighting_percent": rows.amount(area, "weighting_percent"),
                 "outcomes": [
                     {
                         "number": outcome["number"],
                         "outcome": outcome["outcome"],
-                        "weighting_percent": Decimal(outcome["weighting_percent"]),
+                        "weighting_percent": rows.amount(outcome, "weighting_percent"),
                     }
                     for outcome in area.get("outcomes") or []
                 ],
@@ -172,7 +179,10 @@ class OutcomeFrameworkKind(ListKind):
             pot = finance.incentive_pot(registered_patients=declared, rate_per_patient=rate)
         return {
             "areas": areas,
-            "total_weighting": sum((a["weighting_percent"] for a in areas), Decimal(0)),
+            "total_weighting": sum(
+                (a["weighting_percent"] for a in areas if a["weighting_percent"] is not None),
+                Decimal(0),
+            ),
             "rate_per_patient": rate,
             "registered_patients": declared if pot is not None else None,
             "incentive_pot": pot,
@@ -185,17 +195,18 @@ class OutcomeFrameworkKind(ListKind):
         areas = rows.draw(source.get("areas") or [], AREAS)
         for area in areas:
             figures = computed["areas"][area.index] if computed is not None else None
+            weighting = figures["weighting_percent"] if figures else None
             area.extra = {
                 "outcomes": area.children,
                 "weighting_display": (
-                    finance.format_percentage(figures["weighting_percent"]) if figures else ""
+                    finance.format_percentage(weighting) if weighting is not None else ""
                 ),
                 "table": rows.RowsTable(
                     OUTCOMES,
                     area.children,
-                    caption=f"Outcomes of area {area.value.get('number') or area.index + 1}",
+                    caption=f"Outcomes of {AREAS.which(area.value, area.index)}",
                     parent=area,
-                    parent_noun=AREAS.noun,
+                    parent_spec=AREAS,
                 ),
             }
             for outcome in area.children:
@@ -216,7 +227,9 @@ class OutcomeFrameworkKind(ListKind):
         }
         if computed is not None:
             screen["total_display"] = finance.format_percentage(computed["total_weighting"])
-            screen["sum_display"] = " + ".join(a["weighting_display"] for a in areas)
+            screen["sum_display"] = " + ".join(
+                a["weighting_display"] for a in areas if a["weighting_display"]
+            )
             rate = computed["rate_per_patient"]
             if rate is not None:
                 screen["rate_display"] = (

@@ -172,7 +172,7 @@ class ProjectsKind(ListKind):
                     project.children,
                     caption=f"Targets of project {project.index + 1}",
                     parent=project,
-                    parent_noun=PROJECTS.noun,
+                    parent_spec=PROJECTS,
                     total_label="Project total" if computed is not None else "",
                     total=total_display,
                 ),

@@ -95,10 +95,14 @@ class RowSpec:
     columns: tuple[Column, ...]
     children: RowSpec | None = None
     max_rows: int = MAX_ROWS
-    #: a row that counts as empty (dropped on Save); by default every cell blank
+    #: a row that counts as empty (dropped on Save); by default every cell blank and every
+    #: sub-row empty
     is_empty: Callable[[dict], bool] | None = None
     #: how labels name a row ("business case 2"); by default the noun
     called: str = ""
+    #: the cell whose value numbers a row where labels, buttons and messages name it ("area
+    #: 6" for the area the plan numbers 6); by default, and when blank, its place in the list
+    numbered_by: str = ""
     #: the headings of the cells the kind works out for each row (``DrawnRow.worked_out``),
     #: drawn after its inputs in a table of inputs
     worked_out: tuple[str, ...] = ()
@@ -123,9 +127,19 @@ class RowSpec:
         if self.is_empty is not None:
             return self.is_empty(row)
         children = row.get(self.children.name) if self.children is not None else None
-        return not children and all(
+        return all(self.children.empty(child) for child in children or []) and all(
             column.type == CHOICE or blank_cell(row.get(column.key)) for column in self.columns
         )
+
+    def number(self, row: dict, index: int) -> str:
+        """The number a row goes by: its ``numbered_by`` cell, else its place in the list."""
+        given = str(row.get(self.numbered_by) or "").strip() if self.numbered_by else ""
+        return given or str(index + 1)
+
+    def which(self, row: dict, index: int, *, parent: str = "") -> str:
+        """How labels and buttons name a row: "target 2 of project 1", "area 6"."""
+        words = f"{self.called or self.noun} {self.number(row, index)}"
+        return f"{words} of {parent}" if parent else words
 
 
 def blank_cell(value) -> bool:
@@ -420,7 +434,7 @@ def draw(
     drawn = []
     for i, row in enumerate(rows, start=start):
         at = path(within, spec.name, i) if within else path(spec.name, i)
-        which = f"{spec.called or spec.noun} {i + 1}" + (f" of {parent}" if parent else "")
+        which = spec.which(row, i, parent=parent)
         fields = {
             c.key: cell_field(row.get(c.key), c, name=path(at, c.key), which=which)
             for c in spec.columns
@@ -439,15 +453,15 @@ def draw(
 class RowsTable:
     """Drawn rows as a table of inputs to edit (templates/plans/structured/_rows_table.html):
     the spec's headings over each row's inputs and worked-out cells and a button removing the
-    row, then the spec's button adding one. For rows nested in a ``parent`` row (a project's
-    targets) that button adds to the parent and stands beside the one removing it; ``total``
-    stands under the last column."""
+    row, then the spec's button adding one. For rows nested in a ``parent`` row of
+    ``parent_spec`` (a project's targets) that button adds to the parent and stands beside the
+    one removing it; ``total`` stands under the last column."""
 
     spec: RowSpec
     rows: list[DrawnRow]
     caption: str
     parent: DrawnRow | None = None
-    parent_noun: str = ""
+    parent_spec: RowSpec | None = None
     total_label: str = ""
     total: str = ""
 
@@ -455,6 +469,21 @@ class RowsTable:
     def span(self) -> int:
         """How many columns the table has: the headings and the removing buttons'."""
         return len(self.spec.headings) + 1
+
+    @property
+    def parent_which(self) -> str:
+        """How the buttons name the parent row ("project 21", "area 6"), as its labels do."""
+        if self.parent is None or self.parent_spec is None:
+            return ""
+        return self.parent_spec.which(self.parent.value, self.parent.index)
+
+    @property
+    def named_rows(self) -> list[tuple[DrawnRow, str]]:
+        """Each row with the words naming it to screen readers, as its labels do."""
+        return [
+            (row, self.spec.which(row.value, row.index, parent=self.parent_which))
+            for row in self.rows
+        ]
 
 
 def all_fields(drawn: list[DrawnRow]):

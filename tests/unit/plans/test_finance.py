@@ -25,6 +25,7 @@ from plans.finance import (
     incentive_pot,
     line_hours,
     outcome_payment,
+    outcome_weighting_mismatches,
     percentage_of,
     round_money,
     round_pounds,
@@ -424,6 +425,45 @@ def test_unknown_outcome_is_refused():
 def test_payment_against_weightings_not_totalling_100_is_refused():
     with pytest.raises(FinanceInputError, match="exactly 100%"):
         outcome_payment(incentive_pot=D(1_000), areas=BANES_AREAS[:2], achieved=["1"])
+
+
+def test_an_area_and_an_outcome_may_share_a_number_and_a_message_names_the_area_once():
+    areas = (
+        outcome_area("1", "A", 50, ("1", 20), ("2", 20)),
+        outcome_area("2", "B", 50, ("3", 50)),
+    )
+
+    mismatches = outcome_weighting_mismatches(areas=areas)
+
+    assert [error.message for error in mismatches] == [
+        "The outcomes of area 1 add up to 40%, but the area's weighting is 50%."
+    ]
+
+
+def test_payment_refuses_an_area_and_an_outcome_sharing_a_number_as_achieved_would_be_unclear():
+    areas = (outcome_area("1", "A", 100, ("1", 60), ("2", 40)),)
+
+    with pytest.raises(FinanceInputError, match="Both an area and an outcome are numbered 1"):
+        outcome_payment(incentive_pot=D(1_000), areas=areas, achieved=["1"])
+
+
+def test_rows_not_filled_in_yet_count_for_nothing_and_messages_keep_the_rows_places():
+    blank = OutcomeArea(key="2", title="", weighting=None)
+    area = OutcomeArea(
+        key="3",
+        title="C",
+        weighting=D(100),
+        outcomes=(Outcome(key="3.1", weighting=None), Outcome(key="3.1", weighting=D(90))),
+    )
+
+    mismatches = outcome_weighting_mismatches(areas=(blank, area))
+
+    assert [(error.field, error.message) for error in mismatches] == [
+        (
+            "areas[1].weighting_percent",
+            "The outcomes of area 3 add up to 90%, but the area's weighting is 100%.",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------------------------

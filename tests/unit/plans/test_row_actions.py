@@ -61,3 +61,15 @@ def test_outcome_areas_share_the_same_behaviour():
     rows, _ = apply_row_action(post("add-area"), rows, AREA_ROWS)
     rows, _ = apply_row_action(post(), rows, AREA_ROWS)
     assert rows == [areas[0] | {"outcomes": []}]
+
+
+def test_an_area_holding_only_a_blank_outcome_is_empty_and_dropped_on_save():
+    access = {"number": "1", "area": "Access", "weighting_percent": "5", "outcomes": []}
+
+    rows, _ = apply_row_action(post("add-area"), [dict(access)], AREA_ROWS)
+    rows, _ = apply_row_action(post("add-outcome-1"), rows, AREA_ROWS)
+    assert AREA_ROWS.empty(rows[1])
+    assert not AREA_ROWS.empty(rows[0])
+
+    rows, _ = apply_row_action(post(), rows, AREA_ROWS)
+    assert rows == [access]

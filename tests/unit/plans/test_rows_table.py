@@ -101,3 +101,24 @@ def test_the_json_export_leaves_out_the_tables_of_inputs_and_their_worked_out_ce
     assert "table" not in hours
     assert "worked_out" not in hours["lines"][0]
     assert hours["lines"][0]["extra"]["hours"] == "2"
+
+
+def test_an_area_is_named_by_its_number_and_an_unnumbered_one_by_its_place():
+    outcome = {"number": "", "outcome": "Met", "monitoring": "", "weighting_percent": "50"}
+    html = editing(
+        "outcome_framework",
+        {
+            "areas": [
+                {"number": "6", "area": "A", "weighting_percent": "50", "outcomes": [outcome]},
+                {"number": "", "area": "B", "weighting_percent": "50", "outcomes": []},
+            ]
+        },
+    )
+
+    assert button(html, "remove-outcome-0-0") == "Remove outcome 1 of area 6"
+    assert button(html, "add-outcome-0") == "Add an outcome to area 6"
+    assert button(html, "remove-area-0") == "Remove area 6"
+    assert "Outcome area 6</legend>" in html and "Outcomes of area 6</caption>" in html
+    assert ">Number, area 6<" in html and ">Outcome, outcome 1 of area 6<" in html
+    assert button(html, "remove-area-1") == "Remove area 2"
+    assert "Outcome area 2</legend>" in html and ">Number, area 2<" in html

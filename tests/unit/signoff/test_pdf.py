@@ -1,6 +1,7 @@
 """The printed plan: every question, the sign-off and its trail, and nothing fetched but ours."""
 
 import re
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -15,11 +16,11 @@ from pypdf import PdfReader
 
 from consortia.models import User
 from plans.audit import audit_chain_head
-from plans.models import QuestionKind
+from plans.models import Plan, QuestionKind
 from signoff import pdf
 from signoff.canonical import content_sha256
 from signoff.models import Signature
-from tests import plan_factories
+from tests import demo_data, plan_factories
 from tests.factories import UserFactory
 from tests.limits import projects_of
 from tests.review_factories import SIGNATORIES
@@ -351,3 +352,49 @@ def test_building_the_html_takes_the_same_queries_however_many_questions(
         pdf.plan_html(plan=small, signatures=[], content_sha256="0" * 64)
     with django_assert_max_num_queries(12):
         pdf.plan_html(plan=large, signatures=[], content_sha256="0" * 64)
+
+
+# --- totals ----------------------------------------------------------------------------------
+
+
+def layout_text(data: bytes, tmp_path) -> str:
+    """The PDF's text as poppler lays it out, pages split by form feeds."""
+    document = tmp_path / "plan.pdf"
+    document.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(document), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_banes_weightings_total_prints_once_after_the_last_outcome_however_the_pages_fall(
+    tmp_path,
+):
+    demo_data.load_organisations_and_plans()
+    banes = Plan.objects.get(consortium__slug="banes")
+    digest = content_sha256(banes)
+
+    text = layout_text(
+        pdf.render_plan_pdf(plan=banes, signatures=[], content_sha256=digest).pdf, tmp_path
+    )
+
+    # The framework runs over a page break, and its total is printed at its end only.
+    total = "Total (5% + 5% + 20% + 40% + 30%)"
+    assert text.count(total) == 1
+    assert text.index("6.3 All practices within natural variation") < text.index(total)
+    assert content_sha256(banes) == digest
+
+
+def test_a_long_table_with_a_total_prints_the_total_once_after_its_last_row(daccom, tmp_path):
+    lines = [{"activity": f"Activity number {n}", "hours": "10"} for n in range(1, 121)]
+    daccom.answers.filter(question__key="capacity-planning").update(
+        data={"funded_hours": "1200", "lines": lines}
+    )
+
+    rendered = pdf.render_plan_pdf(plan=daccom, signatures=[], content_sha256="0" * 64)
+    text = layout_text(rendered.pdf, tmp_path)
+
+    runs_over = [page for page in text.split("\f") if "Activity number" in page]
+    assert len(runs_over) > 1
+    totals = [found.start() for found in re.finditer(r"Total\s+1,200 hours", text)]
+    assert len(totals) == 1
+    assert text.index("Activity number 120") < totals[0]

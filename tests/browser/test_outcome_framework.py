@@ -1,0 +1,34 @@
+"""BANES's editor adds an outcome to Appendix 1 (the outcome framework) and lands on it, as
+DacCom's editor does on a new target: no refusal of the blank row, focus on its first input."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from consortia.demo import DEMO_PASSWORD
+from plans.models import Plan
+from tests import demo_data
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.test_keyboard import by_id_attribute
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PREFIX = "q-incentive-outcome-framework"
+
+
+def test_banes_editor_adds_an_outcome_to_area_1_and_lands_on_its_number(live_server, page):
+    demo_data.load_organisations_and_plans()
+    plan = Plan.objects.get(consortium__slug="banes")
+    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"]))
+
+    page.get_by_role("button", name="Add an outcome to area 1").click()
+    page.wait_for_load_state()
+
+    new_number = f"{PREFIX}-areas[0].outcomes[3].number"
+    assert page.url.endswith(f"/parts/appendix-1/#{new_number}")
+    expect(by_id_attribute(page, new_number)).to_be_focused()
+    expect(page.get_by_label("Number, outcome 4 of area 1")).to_be_focused()
+    expect(page.get_by_text("There is a problem")).to_have_count(0)
+    expect(page.get_by_text("Enter the outcome.")).to_have_count(0)
+    assert_accessible(page)
