@@ -125,10 +125,10 @@ def test_a_responsive_table_repeats_each_columns_heading_in_its_cells_hidden_fro
     assert (
         '<th class="nhsuk-table__cell" scope="row">'
         '<span class="nhsuk-table-responsive__heading" aria-hidden="true">Practice </span>'
-        "Dale Surgery</th>"
+        "<span>Dale Surgery</span></th>"
         '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">'
         '<span class="nhsuk-table-responsive__heading" aria-hidden="true">List size </span>'
-        "6,000</td>"
+        "<span>6,000</span></td>"
     ) in html
     # The real headings stay in the head, for screen readers and wide screens.
     assert 'scope="col">List size</th>' in html
