@@ -12,7 +12,7 @@ from django.urls import reverse
 from consortia.models import User
 from plans import services, word_import
 from plans.models import Plan
-from plans.sanitise import html_to_text
+from plans.sanitise import clean_html, html_to_text
 from signoff.models import Comment
 from signoff.word_export import plan_docx
 from tests.factories import UserFactory
@@ -28,7 +28,8 @@ def words(markup: str) -> str:
 
 
 def cells(rows) -> list[dict]:
-    return [{k: v for k, v in row.items() if v} for row in rows or []]
+    """The filled cells of the filled rows: a blank row is not written to Word."""
+    return [{k: v for k, v in row.items() if v} for row in rows or [] if any(row.values())]
 
 
 def opened(data: bytes):
@@ -70,6 +71,77 @@ def test_the_demo_plan_exported_and_imported_into_an_empty_plan_gives_every_answ
     assert checked >= 37
     # Nothing but the answers comes back: the form's words and figures are left out.
     assert [p for p in preview.pieces if not p.key] == []
+
+
+BLOCK_TAGS = r"</?(?:p|ul|ol|li|h[1-6]|blockquote)\b[^>]*>"
+
+
+def sanitised(markup: str) -> str:
+    """Rich text as the allowlist keeps it, the line breaks between its blocks left out, and
+    two bulleted lists one after the other as one (Word's bullets have no seam between them)."""
+    spaced = " ".join(clean_html(markup).split())
+    return re.sub(rf"\s*({BLOCK_TAGS})\s*", r"\1", spaced).replace("</ul><ul>", "")
+
+
+def with_one_director_and_a_blank_row(plan):
+    """Plan 1 as the walk left it: its 2.1 Directors table held one name and a blank row, so
+    the exported table's first row "Name | Discipline" is half of its labels."""
+    directors = plan.answers.get(question__key="directors")
+    directors.rows = [{"name": "Dr Mary McMinn", "discipline": "Finance"}, {}]
+    directors.save()
+    return plan
+
+
+def test_the_export_imported_into_a_plan_of_the_same_form_puts_every_answer_back_in_place():
+    demo = with_one_director_and_a_blank_row(demo_daccom_plan())
+    editor = UserFactory(consortium=demo.consortium)
+    empty = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2008/09", title="Empty"
+    )
+    preview = word_import.word_import_preview(
+        plan=empty, user=editor, filename="export.docx", data=plan_docx(plan=demo, user=editor)
+    )
+    answered = {a.question.key: a for a in demo.answers.select_related("question")}
+    answered = {key: a for key, a in answered.items() if not a.is_empty}
+    found = {p.question.key: p for p in word_import.proposals(empty, preview)}
+    assert set(found) == set(answered)
+    for key, answer in answered.items():
+        proposal = found[key]
+        if answer.question.has_text:
+            assert sanitised(proposal.text) == sanitised(answer.text), key
+        if answer.question.kind == "table":
+            assert cells(proposal.rows) == cells(answer.rows), key
+    directors = [p for p in preview.pieces if p.table and p.table[0] == ["Name", "Discipline"]]
+    assert [p.key for p in directors] == ["directors", "executive-committee"]
+    assert [p for p in preview.pieces if not p.key] == []
+
+
+def test_a_directors_table_headed_name_is_offered_for_directors_not_poured_into_name():
+    """As the walk met it: plan 1's export uploaded into the DacCom draft (plan 2)."""
+    demo = with_one_director_and_a_blank_row(demo_daccom_plan())
+    draft = Plan.objects.get(consortium=demo.consortium, template__slug="daccom-locality-plan-v2")
+    editor = UserFactory(consortium=demo.consortium)
+    preview = word_import.word_import_preview(
+        plan=draft, user=editor, filename="plan.docx", data=plan_docx(plan=demo, user=editor)
+    )
+    named = [p for p in preview.pieces if p.key == "consortium-name"]
+    assert [(p.heading, p.confidence, p.html) for p in named] == [
+        ("Name", "high", "<p>DacCom PbC Limited</p>")
+    ]
+    directors = next(p for p in preview.pieces if p.key == "directors")
+    assert directors.heading == "2.1 Directors"
+    assert directors.table == [["Name", "Discipline"], ["Dr Mary McMinn", "Finance"]]
+    result = word_import.word_import_apply(
+        plan=draft,
+        user=editor,
+        preview=preview,
+        choices=word_import.default_choices(draft, preview, editor),
+    )
+    assert not result.refused and not result.conflicts
+    assert draft.answers.get(question__key="consortium-name").text == "<p>DacCom PbC Limited</p>"
+    assert cells(draft.answers.get(question__key="directors").rows) == [
+        {"name": "Dr Mary McMinn", "discipline": "Finance"}
+    ]
 
 
 def test_the_export_opens_and_mirrors_the_form_with_draft_on_a_draft():
