@@ -4,19 +4,20 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 
 import docx
 import pytest
 from django.urls import reverse
 
 from consortia.models import User
-from plans import services, word_import
+from plans import participation, services, word_import
 from plans.models import Plan
 from plans.sanitise import clean_html, html_to_text
 from signoff.models import Comment
-from signoff.word_export import plan_docx
+from signoff.word_export import PROJECT_HEADINGS, plan_docx
 from tests.factories import UserFactory
-from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
+from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments, pct_lead
 from tests.review_factories import put_in_state, three_signatory_plan
 from tests.services import require
 
@@ -142,6 +143,66 @@ def test_a_directors_table_headed_name_is_offered_for_directors_not_poured_into_
     assert cells(draft.answers.get(question__key="directors").rows) == [
         {"name": "Dr Mary McMinn", "discipline": "Finance"}
     ]
+
+
+def under_headings(table, first: str) -> dict[str, str]:
+    """The row of ``table`` starting with ``first``: each of its cells under the heading of the
+    column it starts in (a cell merged across columns, gridSpan, is one cell)."""
+    headings = [cell.text for cell in table.rows[0].cells]
+    for row in table.rows[1:]:
+        cells = row.cells
+        if not cells[0].text.startswith(first):
+            continue
+        found, seen = {}, set()
+        for heading, cell in zip(headings, cells, strict=True):
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                found[heading] = cell.text
+        return found
+    raise AssertionError(f"No row starting {first!r} in the table headed {headings}")
+
+
+def table_headed(document, *headings: str):
+    return next(t for t in document.tables if [c.text for c in t.rows[0].cells][: len(headings)]
+                == list(headings))  # fmt: skip
+
+
+def test_daccom_totals_stand_under_their_own_headings_as_in_the_pdf():
+    plan = demo_daccom_plan()
+    lead = pct_lead(plan.consortium.commissioner)
+    for practice in plan.consortium.practices.order_by("name")[:2]:
+        participation.participation_record_written(
+            plan=plan, practice=practice, confirmed_on=date(2006, 6, 1), user=lead
+        )
+    document = opened(plan_docx(plan=plan, user=lead))
+    hours = table_headed(document, "Activity", "Worked out as", "Hours")
+    assert under_headings(hours, "Total") == {"Activity": "Total", "Hours": "1,000 hours"}
+    practices = table_headed(document, "Practice", "List size", "Participation")
+    paid = under_headings(practices, "Paid direct to the practices, the 2 confirmed practices")
+    assert list(paid) == ["Practice", "Paid direct to the practices"]
+    assert paid["Paid direct to the practices"].startswith("£")
+    projects = table_headed(document, *PROJECT_HEADINGS)
+    assert under_headings(projects, "Total for project 1") == {
+        "Project": "Total for project 1",
+        "Planned saving": "£1,287,000",
+    }
+    assert under_headings(projects, "Total for project 5")["Planned saving"] == "£0"
+
+
+def test_banes_weightings_stand_under_weighting_as_in_the_pdf():
+    demo_daccom_plan()
+    plan = Plan.objects.get(template__slug="banes-plan")
+    document = opened(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
+    outcomes = table_headed(document, "Outcome", "Monitoring evidence", "Weighting")
+    assert under_headings(outcomes, "1. Communication with practices") == {
+        "Outcome": "1. Communication with practices",
+        "Weighting": "5%",
+    }
+    assert under_headings(outcomes, "1.1 ")["Weighting"] == "1%"
+    assert under_headings(outcomes, "Total (") == {
+        "Outcome": "Total (5% + 5% + 20% + 40% + 30%)",
+        "Weighting": "100%",
+    }
 
 
 def test_the_export_opens_and_mirrors_the_form_with_draft_on_a_draft():
