@@ -907,7 +907,7 @@ class PieceRow:
     confidence_label: str
     tag_class: str
     #: the questions it may be sent to: a table only to those that take one
-    targets: list[TemplateQuestion] = field(default_factory=list)
+    targets: list[TemplateQuestion]
 
     @property
     def html(self) -> str:
