@@ -412,6 +412,11 @@ def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
                     form_text_count += 1
                 continue
         if block.kind == "table":
+            if len(block.rows) == 1 and index.columns_named(block.rows[0]) == len(
+                [cell for cell in block.rows[0] if cell]
+            ):
+                form_text_count += 1  # a table question's headings and no rows: nothing to import
+                continue
             owner = question
             how_sure = confidence
             if owner is None or not takes_tables(owner):

@@ -145,6 +145,20 @@ def test_a_directors_table_headed_name_is_offered_for_directors_not_poured_into_
     ]
 
 
+def test_an_empty_table_in_the_export_is_not_offered_and_leaves_the_other_plans_rows_alone():
+    demo = demo_daccom_plan()
+    directors = demo.answers.get(question__key="directors")
+    directors.rows = []
+    directors.save()
+    draft = Plan.objects.get(consortium=demo.consortium, template__slug="daccom-locality-plan-v2")
+    editor = UserFactory(consortium=demo.consortium)
+    preview = word_import.word_import_preview(
+        plan=draft, user=editor, filename="plan.docx", data=plan_docx(plan=demo, user=editor)
+    )
+    assert [p.key for p in preview.pieces if "Discipline" in p.text] == ["executive-committee"]
+    assert [p.key for p in preview.pieces if p.key == "consortium-name"] == ["consortium-name"]
+
+
 def under_headings(table, first: str) -> dict[str, str]:
     """The row of ``table`` starting with ``first``: each of its cells under the heading of the
     column it starts in (a cell merged across columns, gridSpan, is one cell)."""
