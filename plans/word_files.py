@@ -288,17 +288,25 @@ def _cell_rows(table) -> list[list]:
     return rows
 
 
-def _is_layout(cells: list[list], is_heading, is_data_header) -> bool:
+def _is_layout(cells: list[list], is_heading, columns_named) -> bool:
     """A table used to lay out the form (a question in one cell, its answer in the next)
-    rather than to hold rows of data (whose first row names a table question's columns)."""
+    rather than to hold rows of data (whose first row names a table question's columns).
+
+    ``columns_named(row)`` says how many cells of a row name columns of one table question."""
     texts = [[text_of(cell) for cell in row] for row in cells]
+    header = [cell for cell in texts[0] if cell] if texts else []
+    named = columns_named(header) if header else 0
+    if named >= 2 and named == len(header):
+        # "Name | Discipline": every heading is a column of a table question, though "Name" is
+        # also a question's title. A label beside its answer never is.
+        return False
     if texts and all(len(row) == 2 for row in texts):
         labels = [row[0] for row in texts if row[0]]
         if not any(row[1] for row in texts):
             return True  # labels with blanks to fill in: "Name:", "Date:", "SIGNATURE:"
         if labels and sum(1 for label in labels if is_heading(label)) * 2 >= len(labels):
             return True  # a label beside its answer: "Name | DacCom PbC Limited"
-    if texts and is_data_header(texts[0]):
+    if named and named * 2 >= len(header):
         return False
     for row in cells:
         for cell in row:
@@ -310,7 +318,7 @@ def _is_layout(cells: list[list], is_heading, is_data_header) -> bool:
     return False
 
 
-def blocks_of(markup: str, *, is_heading, is_data_header, deadline: Deadline) -> list[Block]:
+def blocks_of(markup: str, *, is_heading, columns_named, deadline: Deadline) -> list[Block]:
     """The document's blocks; tables that lay out the form are read cell by cell."""
     if not markup.strip():
         return []
@@ -328,7 +336,7 @@ def blocks_of(markup: str, *, is_heading, is_data_header, deadline: Deadline) ->
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "table":
             cells = _cell_rows(element)
-            if _is_layout(cells, is_heading, is_data_header):
+            if _is_layout(cells, is_heading, columns_named):
                 for row in cells:
                     for cell in row:
                         for child in cell.iterchildren():

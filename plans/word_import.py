@@ -133,8 +133,9 @@ class FormIndex:
     def is_heading(self, text: str) -> bool:
         return self.question_for(text)[0] is not None or self.part_for(text) is not None
 
-    def is_data_header(self, header: list[str]) -> bool:
-        return _table_question(header, self) is not None
+    def columns_named(self, header: list[str]) -> int:
+        """How many cells of a table's first row name columns of one table question."""
+        return _columns_named(header, self)[0]
 
     def part_for(self, text: str):
         if len(text) > 120:
@@ -411,16 +412,26 @@ def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
                     form_text_count += 1
                 continue
         if block.kind == "table":
+            if len(block.rows) == 1 and index.columns_named(block.rows[0]) == len(
+                [cell for cell in block.rows[0] if cell]
+            ):
+                form_text_count += 1  # a table question's headings and no rows: nothing to import
+                continue
             owner = question
             how_sure = confidence
-            if owner is None or owner.kind not in (QuestionKind.TABLE, QuestionKind.PROJECTS):
-                better = _table_question(block.rows[0], index)
-                if better is not None:
-                    owner, how_sure = better, MEDIUM
-            piece = start(owner.key if owner else "", how_sure, heading, block.position)
+            if owner is None or not takes_tables(owner):
+                owner, how_sure = _table_question(block.rows[0], index), MEDIUM
+            piece = start(
+                owner.key if owner else "", how_sure if owner else "", heading, block.position
+            )
             piece.table = block.rows
             if owner is None:
-                piece.reason = "No question heading before this table."
+                piece.reason = (
+                    f"This table is under “{heading}”, an answer that cannot hold a table, so it "
+                    "is not imported. Copy what it says into the answer if it is needed."
+                    if question is not None and question.answerable
+                    else "No question heading before this table."
+                )
             current = None
             continue
         if current is None:
@@ -465,16 +476,25 @@ def _header_matches(header: list[str], columns: list[dict]) -> int:
     return sum(1 for cell in header if _column_for(cell, columns))
 
 
-def _table_question(header: list[str], index: FormIndex) -> TemplateQuestion | None:
+def takes_tables(question: TemplateQuestion) -> bool:
+    """A Word table becomes a table question's rows or a projects question's targets; no other
+    answer holds a table, and a table's cells are never run together as paragraphs."""
+    return question.kind in (QuestionKind.TABLE, QuestionKind.PROJECTS)
+
+
+def _columns_named(header: list[str], index: FormIndex) -> tuple[int, TemplateQuestion | None]:
+    """The table question whose columns the most cells of ``header`` name, and how many."""
     scored = [
         (_header_matches(header, q.columns), q)
         for q in index.questions
         if q.kind == QuestionKind.TABLE and q.columns
     ]
-    scored = [(n, q) for n, q in scored if n and n * 2 >= len([c for c in header if c])]
-    if not scored:
-        return None
-    return max(scored, key=lambda item: item[0])[1]
+    return max(scored, key=lambda item: item[0], default=(0, None))
+
+
+def _table_question(header: list[str], index: FormIndex) -> TemplateQuestion | None:
+    named, question = _columns_named(header, index)
+    return question if named and named * 2 >= len([c for c in header if c]) else None
 
 
 def table_rows(question: TemplateQuestion, table: list[list[str]]) -> tuple[list[dict], str]:
@@ -525,14 +545,6 @@ def lines_as_rows(question: TemplateQuestion, markup: str) -> list[dict]:
             {key: clean_cell(cells[i]) if i < len(cells) else "" for i, key in enumerate(keys)}
         )
     return rows
-
-
-def table_as_html(table: list[list[str]]) -> str:
-    return "".join(
-        "<p>" + html.escape(" \u2013 ".join(cell for cell in row if cell), quote=False) + "</p>"
-        for row in table
-        if any(row)
-    )
 
 
 # --- structured answers -----------------------------------------------------------------------
@@ -699,25 +711,19 @@ def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
         data = {}
         for table in tables:
             data = projects_from_table(table) or data
+        if tables and not data:
+            proposal.notes.append(
+                "The table has no Target and Planned saving columns, so it is not imported."
+            )
         if not data:
             data = projects_from_text(markup)
-        else:
-            markup += ""
-        if not data:
-            markup += "".join(table_as_html(t) for t in tables)
         proposal.data = data or None
     elif question.kind == QuestionKind.SUCCESS_CRITERIA:
         proposal.data = criteria_from_text(markup) or None
-        markup += "".join(table_as_html(t) for t in tables)
     elif question.kind == QuestionKind.SAVINGS_TARGET:
         proposal.data = identified_from_text(markup) or None
         # The figure as the Word export prints it is the figure, not part of the answer.
         markup = _IDENTIFIED_LINE.sub("", markup)
-        markup += "".join(table_as_html(t) for t in tables)
-    else:
-        if tables:
-            proposal.notes.append("A table under a text answer is kept as one line per row.")
-        markup += "".join(table_as_html(t) for t in tables)
     if question.has_text:
         proposal.text = clean_html(markup)
     if proposal.data is not None:
@@ -779,7 +785,7 @@ def word_import_preview(*, plan: Plan, user, filename: str, data: bytes) -> Prev
         blocks = blocks_of(
             markup,
             is_heading=index.is_heading,
-            is_data_header=index.is_data_header,
+            columns_named=index.columns_named,
             deadline=deadline,
         )
     except RecursionError:
@@ -809,7 +815,12 @@ def proposals(plan: Plan, preview: Preview, choices: dict[int, str] | None = Non
             key = piece.key if piece.confidence in (HIGH, MEDIUM) else ""
         else:
             key = choices.get(piece.id, "")
-        if key in questions and questions[key].answerable:
+        question = questions.get(key)
+        if (
+            question is not None
+            and question.answerable
+            and (takes_tables(question) or not piece.table)
+        ):
             chosen.setdefault(key, []).append(piece)
     return [proposal_for(questions[key], chosen[key]) for key in questions if key in chosen]
 
@@ -900,6 +911,8 @@ class PieceRow:
     chosen: str
     confidence_label: str
     tag_class: str
+    #: the questions it may be sent to: a table only to those that take one
+    targets: list[TemplateQuestion]
 
     @property
     def html(self) -> str:
@@ -936,6 +949,7 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
             chosen=chosen,
             confidence_label=CONFIDENCE_LABELS.get(piece.confidence, "No match"),
             tag_class=_TAGS.get(piece.confidence, "nhsuk-tag--grey"),
+            targets=[q for q in questions if q.answerable and (takes_tables(q) or not piece.table)],
         )
         by_key.setdefault(chosen or piece.key, []).append(row)
     written = {p.question.key: p for p in proposals(plan, preview, choices)}

@@ -111,14 +111,10 @@ def word_import_preview(request, plan_id: int, token: str):
             "the session ended. Upload the document again.",
         )
         return redirect("plan_word_import", plan_id=plan.pk)
-    questions = {
-        q.key: q
-        for q in plan.template.questions.select_related("part").order_by("position")
-        if q.answerable
-    }
+    answerable = {q.key for q in plan.template.questions.all() if q.answerable}
     error = ""
     if request.method == "POST":
-        choices = _choices_from_post(request.POST, preview, set(questions))
+        choices = _choices_from_post(request.POST, preview, answerable)
         if request.POST.get("action") == "apply":
             try:
                 result = word_import.word_import_apply(
@@ -143,7 +139,6 @@ def word_import_preview(request, plan_id: int, token: str):
             "plan": plan,
             "preview": preview,
             "rows": rows,
-            "questions": list(questions.values()),
             "error": error,
             "token": token,
         },

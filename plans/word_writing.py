@@ -230,16 +230,23 @@ class HtmlWriter:
         rows = [row for row in rows if row]
         if not rows:
             return
-        width = max(len(row) for row in rows)
+        width = max(sum(_span(cell) for cell in row) for row in rows)
         table = self.container.add_table(rows=len(rows), cols=width)
         table.style = self.table_style
         for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
+            c = 0
+            for cell in row:
+                # A cell spanning columns is merged across them (Word's gridSpan), so each
+                # figure after it stands under its own heading, as on the page.
+                span = min(_span(cell), width - c)
                 target = table.cell(r, c)
+                if span > 1:
+                    target = target.merge(table.cell(r, c + span - 1))
                 target.text = " ".join(cell.text_content().split())
                 if cell.tag == "th":
                     for run in target.paragraphs[0].runs:
                         run.bold = True
+                c += span
 
     # inline
     def _inline_children(self, paragraph, element, format_: dict) -> None:
@@ -275,6 +282,12 @@ class HtmlWriter:
         run.bold = format_.get("bold") or None
         run.italic = format_.get("italic") or None
         run.underline = format_.get("underline") or None
+
+
+def _span(cell) -> int:
+    """How many columns an HTML cell spans (its colspan, 1 when absent or not a number)."""
+    value = cell.get("colspan", "1")
+    return max(int(value), 1) if value.isdigit() else 1
 
 
 def write_html(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import docx
@@ -117,37 +116,43 @@ PROJECT_HEADINGS = ("Project", "Project title", "Leads", "Target", "Target title
 
 
 def _projects(document, data: dict, *, context) -> None:
-    projects = (data or {}).get("projects") or []
-    lines = []
-    for project in projects:
-        targets = project.get("targets") or [{}]
-        for n, target in enumerate(targets):
-            saving = target.get("planned_saving")
-            lines.append(
-                [
-                    project.get("number", "") if n == 0 else "",
-                    project.get("title", "") if n == 0 else "",
-                    ", ".join(project.get("leads") or []) if n == 0 else "",
-                    target.get("code", ""),
-                    target.get("title", ""),
-                    finance.format_money(Decimal(saving)) if saving else "",
-                ]
-            )
-    if not lines:
+    """The projects as one table, a row per target and each project's computed total under
+    "Planned saving", as the PDF prints them; the totals are figures, which the import leaves
+    out, so the targets alone come back."""
+    figures = savings_figures(data or {}, identified_savings(context.sibling("savings_target")))
+    if not figures["projects"]:
         return
-    table = document.add_table(rows=1 + len(lines), cols=len(PROJECT_HEADINGS))
+    table = document.add_table(rows=1, cols=len(PROJECT_HEADINGS))
     table.style = ANSWER_TABLE_STYLE
-    for c, label in enumerate(PROJECT_HEADINGS):
-        table.cell(0, c).text = label
-        table.cell(0, c).paragraphs[0].runs[0].bold = True
-    for r, line in enumerate(lines, start=1):
-        for c, value in enumerate(line):
-            table.cell(r, c).text = value
-    figures = savings_figures(data, identified_savings(context.sibling("savings_target")))
+    for cell, label in zip(table.rows[0].cells, PROJECT_HEADINGS, strict=True):
+        cell.text = label
+        cell.paragraphs[0].runs[0].bold = True
+    for position, project in enumerate(figures["projects"], start=1):
+        for n, target in enumerate(project["targets"] or [{}]):
+            saving = target.get("planned_saving")
+            line = [
+                project["number"] if n == 0 else "",
+                project["title"] if n == 0 else "",
+                ", ".join(project["leads"]) if n == 0 else "",
+                target.get("code", ""),
+                target.get("title", ""),
+                finance.format_money(saving) if saving is not None else "",
+            ]
+            for cell, value in zip(table.add_row().cells, line, strict=True):
+                cell.text = value
+        cells = table.add_row().cells
+        label = cells[0].merge(cells[-2])
+        _figure_cell(label, f"Total for project {project['number'] or position}")
+        _figure_cell(cells[-1], finance.format_money(project["total"]))
     document.add_paragraph(style=FIGURES_STYLE).add_run(
         f"Total planned savings: {finance.format_money(figures['total'])} "
         f"({share_summary(figures)}), computed from the targets above."
     )
+
+
+def _figure_cell(cell, text: str) -> None:
+    cell.text = text
+    cell.paragraphs[0].style = FIGURES_STYLE
 
 
 def _figures(document, row) -> None:

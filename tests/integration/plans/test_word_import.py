@@ -1,9 +1,11 @@
 """Importing a filled form from Word: the DacCom 2006/07 plan (seed 004) into a fresh plan."""
 
+import io
 import json
 import re
 from decimal import Decimal
 
+import docx
 import pytest
 
 from plans import services, word_import
@@ -201,3 +203,37 @@ def test_the_later_plan_imported_onto_the_older_form_matches_renumbered_question
     assert [p.confidence for p in governance] == [word_import.LOW]
     assert word_import.default_choices(plan, preview, editor)[governance[0].id] == ""
     assert "Governance Framework" not in found["contract-monitoring"].text
+
+
+def test_a_table_under_a_text_answer_is_listed_with_why_and_never_run_into_the_text(fresh_plan):
+    plan, editor = fresh_plan
+    document = docx.Document()
+    document.add_heading("7.8 What are the risks associated with the proposed changes?", 2)
+    document.add_paragraph("Losing a practice manager.")
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ["Month", "Cost", "April", "£1,000"], strict=True):
+        cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    preview = word_import.word_import_preview(
+        plan=plan, user=editor, filename="risks.docx", data=buffer.getvalue()
+    )
+    text, found_table = preview.pieces
+    assert (text.key, text.confidence) == ("risks", "high")
+    assert (found_table.key, found_table.confidence) == ("", "")
+    assert found_table.table == [["Month", "Cost"], ["April", "£1,000"]]
+    assert found_table.reason.startswith("This table is under “7.8 What are the risks")
+    assert found_table.reason.endswith(
+        "an answer that cannot hold a table, so it is not imported. Copy what it says into the "
+        "answer if it is needed."
+    )
+    # Sent to the text answer anyway (a forged choice): the answer keeps only its text.
+    chosen = {text.id: "risks", found_table.id: "risks"}
+    (risks,) = word_import.proposals(plan, preview, chosen)
+    assert risks.text == "<p>Losing a practice manager.</p>"
+    rows = word_import.preview_rows(plan, preview, chosen, editor)
+    offered = {
+        piece.piece.id: {q.kind for q in piece.targets} for row in rows for piece in row.pieces
+    }
+    assert offered[found_table.id] == {"table", "projects"}
+    assert "rich_text" in offered[text.id]

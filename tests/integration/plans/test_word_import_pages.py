@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consortia.models import User
-from plans.models import PlanSnapshot
+from plans.models import Plan, PlanSnapshot
 from plans.word_views import SESSION_KEY
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan
@@ -165,3 +165,23 @@ def test_the_plan_page_offers_the_import_to_its_editors_and_the_word_copy_to_all
     page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
     assert reverse("plan_word_import", args=[plan.pk]) not in page
     assert reverse("plan_word_export", args=[plan.pk]) in page
+
+
+def test_plan_1s_word_copy_uploaded_to_the_daccom_draft_offers_its_directors_for_directors(client):
+    """The walk's steps: download plan 1's .docx, upload it at plan 2's import page."""
+    demo = demo_daccom_plan()
+    directors = demo.answers.get(question__key="directors")
+    directors.rows = [{"name": "Dr Mary McMinn", "discipline": "Finance"}, {}]
+    directors.save()
+    draft = Plan.objects.get(consortium=demo.consortium, template__slug="daccom-locality-plan-v2")
+    client.force_login(UserFactory(consortium=demo.consortium))
+    exported = client.get(reverse("plan_word_export", args=[demo.pk]))
+    response = upload(client, draft, "plan.docx", exported.content)
+    page = client.get(response["Location"]).content.decode()
+    pieces = {p["id"]: p for p in _pieces(client)}
+    named = [p for p in pieces.values() if p["key"] == "consortium-name"]
+    assert [p["html"] for p in named] == ["<p>DacCom PbC Limited</p>"]
+    (offered,) = [p for p in pieces.values() if p["key"] == "directors"]
+    assert offered["heading"] == "2.1 Directors"
+    assert "Dr Mary McMinn" in page
+    assert page.count("Found under “Name”") == 1

@@ -4,19 +4,20 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 
 import docx
 import pytest
 from django.urls import reverse
 
 from consortia.models import User
-from plans import services, word_import
+from plans import participation, services, word_import
 from plans.models import Plan
-from plans.sanitise import html_to_text
+from plans.sanitise import clean_html, html_to_text
 from signoff.models import Comment
-from signoff.word_export import plan_docx
+from signoff.word_export import PROJECT_HEADINGS, plan_docx
 from tests.factories import UserFactory
-from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
+from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments, pct_lead
 from tests.review_factories import put_in_state, three_signatory_plan
 from tests.services import require
 
@@ -28,7 +29,8 @@ def words(markup: str) -> str:
 
 
 def cells(rows) -> list[dict]:
-    return [{k: v for k, v in row.items() if v} for row in rows or []]
+    """The filled cells of the filled rows: a blank row is not written to Word."""
+    return [{k: v for k, v in row.items() if v} for row in rows or [] if any(row.values())]
 
 
 def opened(data: bytes):
@@ -70,6 +72,151 @@ def test_the_demo_plan_exported_and_imported_into_an_empty_plan_gives_every_answ
     assert checked >= 37
     # Nothing but the answers comes back: the form's words and figures are left out.
     assert [p for p in preview.pieces if not p.key] == []
+
+
+BLOCK_TAGS = r"</?(?:p|ul|ol|li|h[1-6]|blockquote)\b[^>]*>"
+
+
+def sanitised(markup: str) -> str:
+    """Rich text as the allowlist keeps it, the line breaks between its blocks left out, and
+    two bulleted lists one after the other as one (Word's bullets have no seam between them)."""
+    spaced = " ".join(clean_html(markup).split())
+    return re.sub(rf"\s*({BLOCK_TAGS})\s*", r"\1", spaced).replace("</ul><ul>", "")
+
+
+def with_one_director_and_a_blank_row(plan):
+    """Plan 1 as the walk left it: its 2.1 Directors table held one name and a blank row, so
+    the exported table's first row "Name | Discipline" is half of its labels."""
+    directors = plan.answers.get(question__key="directors")
+    directors.rows = [{"name": "Dr Mary McMinn", "discipline": "Finance"}, {}]
+    directors.save()
+    return plan
+
+
+def test_the_export_imported_into_a_plan_of_the_same_form_puts_every_answer_back_in_place():
+    demo = with_one_director_and_a_blank_row(demo_daccom_plan())
+    editor = UserFactory(consortium=demo.consortium)
+    empty = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2008/09", title="Empty"
+    )
+    preview = word_import.word_import_preview(
+        plan=empty, user=editor, filename="export.docx", data=plan_docx(plan=demo, user=editor)
+    )
+    answered = {a.question.key: a for a in demo.answers.select_related("question")}
+    answered = {key: a for key, a in answered.items() if not a.is_empty}
+    found = {p.question.key: p for p in word_import.proposals(empty, preview)}
+    assert set(found) == set(answered)
+    for key, answer in answered.items():
+        proposal = found[key]
+        if answer.question.has_text:
+            assert sanitised(proposal.text) == sanitised(answer.text), key
+        if answer.question.kind == "table":
+            assert cells(proposal.rows) == cells(answer.rows), key
+    directors = [p for p in preview.pieces if p.table and p.table[0] == ["Name", "Discipline"]]
+    assert [p.key for p in directors] == ["directors", "executive-committee"]
+    assert [p for p in preview.pieces if not p.key] == []
+
+
+def test_a_directors_table_headed_name_is_offered_for_directors_not_poured_into_name():
+    """As the walk met it: plan 1's export uploaded into the DacCom draft (plan 2)."""
+    demo = with_one_director_and_a_blank_row(demo_daccom_plan())
+    draft = Plan.objects.get(consortium=demo.consortium, template__slug="daccom-locality-plan-v2")
+    editor = UserFactory(consortium=demo.consortium)
+    preview = word_import.word_import_preview(
+        plan=draft, user=editor, filename="plan.docx", data=plan_docx(plan=demo, user=editor)
+    )
+    named = [p for p in preview.pieces if p.key == "consortium-name"]
+    assert [(p.heading, p.confidence, p.html) for p in named] == [
+        ("Name", "high", "<p>DacCom PbC Limited</p>")
+    ]
+    directors = next(p for p in preview.pieces if p.key == "directors")
+    assert directors.heading == "2.1 Directors"
+    assert directors.table == [["Name", "Discipline"], ["Dr Mary McMinn", "Finance"]]
+    result = word_import.word_import_apply(
+        plan=draft,
+        user=editor,
+        preview=preview,
+        choices=word_import.default_choices(draft, preview, editor),
+    )
+    assert not result.refused and not result.conflicts
+    assert draft.answers.get(question__key="consortium-name").text == "<p>DacCom PbC Limited</p>"
+    assert cells(draft.answers.get(question__key="directors").rows) == [
+        {"name": "Dr Mary McMinn", "discipline": "Finance"}
+    ]
+
+
+def test_an_empty_table_in_the_export_is_not_offered_and_leaves_the_other_plans_rows_alone():
+    demo = demo_daccom_plan()
+    directors = demo.answers.get(question__key="directors")
+    directors.rows = []
+    directors.save()
+    draft = Plan.objects.get(consortium=demo.consortium, template__slug="daccom-locality-plan-v2")
+    editor = UserFactory(consortium=demo.consortium)
+    preview = word_import.word_import_preview(
+        plan=draft, user=editor, filename="plan.docx", data=plan_docx(plan=demo, user=editor)
+    )
+    assert [p.key for p in preview.pieces if "Discipline" in p.text] == ["executive-committee"]
+    assert [p.key for p in preview.pieces if p.key == "consortium-name"] == ["consortium-name"]
+
+
+def under_headings(table, first: str) -> dict[str, str]:
+    """The row of ``table`` starting with ``first``: each of its cells under the heading of the
+    column it starts in (a cell merged across columns, gridSpan, is one cell)."""
+    headings = [cell.text for cell in table.rows[0].cells]
+    for row in table.rows[1:]:
+        cells = row.cells
+        if not cells[0].text.startswith(first):
+            continue
+        found, seen = {}, set()
+        for heading, cell in zip(headings, cells, strict=True):
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                found[heading] = cell.text
+        return found
+    raise AssertionError(f"No row starting {first!r} in the table headed {headings}")
+
+
+def table_headed(document, *headings: str):
+    return next(t for t in document.tables if [c.text for c in t.rows[0].cells][: len(headings)]
+                == list(headings))  # fmt: skip
+
+
+def test_daccom_totals_stand_under_their_own_headings_as_in_the_pdf():
+    plan = demo_daccom_plan()
+    lead = pct_lead(plan.consortium.commissioner)
+    for practice in plan.consortium.practices.order_by("name")[:2]:
+        participation.participation_record_written(
+            plan=plan, practice=practice, confirmed_on=date(2006, 6, 1), user=lead
+        )
+    document = opened(plan_docx(plan=plan, user=lead))
+    hours = table_headed(document, "Activity", "Worked out as", "Hours")
+    assert under_headings(hours, "Total") == {"Activity": "Total", "Hours": "1,000 hours"}
+    practices = table_headed(document, "Practice", "List size", "Participation")
+    paid = under_headings(practices, "Paid direct to the practices, the 2 confirmed practices")
+    assert list(paid) == ["Practice", "Paid direct to the practices"]
+    assert paid["Paid direct to the practices"].startswith("£")
+    projects = table_headed(document, *PROJECT_HEADINGS)
+    assert under_headings(projects, "Total for project 1") == {
+        "Project": "Total for project 1",
+        "Planned saving": "£1,287,000",
+    }
+    assert under_headings(projects, "Total for project 5")["Planned saving"] == "£0"
+
+
+def test_banes_weightings_stand_under_weighting_as_in_the_pdf():
+    demo_daccom_plan()
+    plan = Plan.objects.get(template__slug="banes-plan")
+    document = opened(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
+    outcomes = table_headed(document, "Outcome", "Monitoring evidence", "Weighting")
+    assert under_headings(outcomes, "1. Communication with practices") == {
+        "Outcome": "1. Communication with practices",
+        "Weighting": "5%",
+    }
+    assert under_headings(outcomes, "1.1 ")["Weighting"] == "1%"
+    assert under_headings(outcomes, "Total (") == {
+        "Outcome": "Total (5% + 5% + 20% + 40% + 30%)",
+        "Weighting": "100%",
+    }
 
 
 def test_the_export_opens_and_mirrors_the_form_with_draft_on_a_draft():

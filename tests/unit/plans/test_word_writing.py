@@ -41,3 +41,19 @@ def test_the_forms_own_words_are_left_out_when_read_back():
     assert (
         read_back("<p>Guidance</p><ul><li>A point</li></ul>", paragraph_style=FORM_TEXT_STYLE) == ""
     )
+
+
+def test_a_cell_spanning_columns_is_merged_across_them_so_the_figure_after_it_keeps_its_column():
+    document = docx.Document()
+    write_html(
+        document,
+        "<table><tr><th>Activity</th><th>Worked out as</th><th>Hours</th></tr>"
+        '<tr><th colspan="2">Total</th><td><strong>1,000 hours</strong></td></tr></table>',
+    )
+    (table,) = document.tables
+    total = table.rows[1]._tr
+    spans = [
+        cell.tcPr.gridSpan.val if cell.tcPr.gridSpan is not None else 1 for cell in total.tc_lst
+    ]
+    assert spans == [2, 1]
+    assert [cell.text for cell in table.rows[1].cells] == ["Total", "Total", "1,000 hours"]
