@@ -9,11 +9,23 @@ from plans.workflow import Action, may_take
 
 from ..errors import Refused
 from ..models import Signature
-from ..signing import SigningState
+from ..signing import SignatoryBlock, SigningState
 from .documents import signed_pdf_request
 from .review import plan_locked, take_transition, what_happened
 
 MAX_TYPED_NAME_CHARACTERS = 200
+
+
+def _turn(user, plan: Plan) -> tuple[SigningState, SignatoryBlock]:
+    """The plan's signing state and the signatory ``user`` signs as now; refused with why not."""
+    decision = may_take(user, plan, Action.SIGN)
+    if not decision:
+        raise Refused(decision.reason + what_happened(plan))
+    state = SigningState.of(plan)
+    turn = state.turn_of(user, plan)
+    if turn.block is None:
+        raise Refused(turn.reason)
+    return state, turn.block
 
 
 def signature_add(
@@ -42,6 +54,9 @@ def signature_add(
         raise Refused("Type your full name as your signature.")
     if len(typed_name) > MAX_TYPED_NAME_CHARACTERS:
         raise Refused(f"A name can have at most {MAX_TYPED_NAME_CHARACTERS} characters.")
+    # Whose turn it is, read first without the lock, so that a post from a stale page spends
+    # no code on a refusal; read again under the lock below, where it counts.
+    _turn(user, plan)
     # Checked before the plan is locked: hashing a password is slow, and needs no lock.
     try:
         credentials.identity_confirm(
@@ -54,14 +69,7 @@ def signature_add(
         raise Refused(refusal.message) from None
     with transaction.atomic():
         locked = plan_locked(plan)
-        decision = may_take(user, locked, Action.SIGN)
-        if not decision:
-            raise Refused(decision.reason + what_happened(locked))
-        state = SigningState.of(locked)
-        turn = state.turn_of(user, locked)
-        if turn.block is None:
-            raise Refused(turn.reason)
-        mine = turn.block
+        state, mine = _turn(user, locked)
         content_hash = state.content_sha256(locked)
         if not state.hashes_consistent(content_hash):
             raise Refused(

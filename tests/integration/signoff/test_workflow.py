@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 
+from consortia import credentials
 from consortia.models import Position, User
 from consortia.services import position_assign
 from plans import services as plan_services
@@ -25,6 +26,7 @@ from tests.review_factories import (
     sign,
     three_signatory_plan,
 )
+from tests.two_factor import recovery_code
 
 Role = User.Role
 Status = Plan.Status
@@ -204,6 +206,23 @@ def test_the_event_log_cannot_be_changed_or_deleted():
 
 @pytest.mark.django_db
 class TestSigning:
+    def test_a_signatory_out_of_turn_is_refused_before_their_code_is_spent(self):
+        plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+        ceo = person(CEO, plan)
+        code = recovery_code(ceo)
+
+        with pytest.raises(Refused, match="signs before you"):
+            services.signature_add(
+                plan=plan,
+                user=ceo,
+                password=PASSWORD,
+                code=code,
+                typed_name=ceo.full_name,
+                confirmed=True,
+            )
+
+        assert credentials.identity_confirm(request=None, user=ceo, code=code) is not None
+
     def test_signatures_follow_the_forms_order_and_the_last_one_signs_the_plan(
         self, django_capture_on_commit_callbacks
     ):
