@@ -56,7 +56,7 @@ def signature_add(
         raise Refused(f"A name can have at most {MAX_TYPED_NAME_CHARACTERS} characters.")
     # Whose turn it is, read first without the lock, so that a post from a stale page spends
     # no code on a refusal; read again under the lock below, where it counts.
-    _turn(user, plan)
+    _turn(user, Plan.objects.select_related("consortium", "template").get(pk=plan.pk))
     # Checked before the plan is locked: hashing a password is slow, and needs no lock.
     try:
         credentials.identity_confirm(
