@@ -109,7 +109,7 @@ class TestRoundDashboard:
         assert content.count("3 days overdue") == 3
         assert "nhsuk-tag--red" in content
         assert content.count("Not started") == 2
-        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</td>", content)
+        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", content)
 
     def test_the_pct_home_page_links_to_its_rounds(self, client):
         planning_round, lead, _ = open_round(days_left=20)

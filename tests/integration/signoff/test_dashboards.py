@@ -131,7 +131,9 @@ class TestWhatTheConsortiumSees:
         assert "2 of 4 (50%)" in page
         assert "Make the changes the PCT asked for: 2 required questions are still empty." in page
         row = page[page.index(f'href="/plans/{plan.pk}/"') :].split("</tr>")[0]
-        assert ">1</td>" in row, "only the shared thread on a question the consortium completes"
+        assert "<span>1</span></td>" in row, (
+            "only the shared thread on a question the consortium completes"
+        )
         assert f'href="/plans/{elsewhere.pk}/"' not in page
 
     def test_the_chair_is_asked_to_sign_when_it_is_their_turn(self, client):
