@@ -47,7 +47,7 @@ class CodeForm(forms.Form):
             attrs={
                 "autocomplete": "one-time-code",
                 "spellcheck": "false",
-                "class": "nhsuk-input--width-10",
+                "class": "nhsuk-input nhsuk-input--width-10",
             }
         ),
         error_messages={"required": "Enter the code from your authenticator app"},

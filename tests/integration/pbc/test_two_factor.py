@@ -46,6 +46,18 @@ def test_a_reviewer_gives_a_code_after_the_password_before_reaching_any_page(cli
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_a_wrong_code_is_marked_on_an_nhs_styled_code_input(client):
+    lead = UserFactory(role=Role.PCT_LEAD)
+    authenticator(lead)
+    sign_in(client, lead.email, PASSWORD)
+
+    page = enter_code(client, "000000").content.decode()
+
+    code_input = re.search(r'<input[^>]*name="code"[^>]*>', page)[0]
+    classes = re.search(r'class="([^"]*)"', code_input)[1].split()
+    assert {"nhsuk-input", "nhsuk-input--width-10", "nhsuk-input--error"} <= set(classes)
+
+
 def test_a_recovery_code_works_once_in_place_of_the_app(client):
     lead = UserFactory(role=Role.PCT_LEAD)
     authenticator(lead)
