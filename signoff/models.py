@@ -183,6 +183,16 @@ class Signature(AuditChained):
     def __str__(self):
         return f"{self.typed_name} ({self.title})"
 
+    @property
+    def signer(self) -> str:
+        """Who signed: the account holder's name, as the PDF's certificate prints it."""
+        return self.user.full_name or self.typed_name
+
+    @property
+    def typed_otherwise(self) -> bool:
+        """Whether the signature they typed is something other than the account's name."""
+        return self.typed_name.casefold() != self.signer.casefold()
+
     @classmethod
     def audit_unexplained(cls, plan_id: int) -> tuple[int, str] | None:
         """Reopening voids every live signature and records "signatures voided" in the chain,

@@ -30,13 +30,9 @@ class Outcome(StrEnum):
 class Signatory:
     name: str  # the account holder's, as the PDF's sign-off block and certificate print it
     typed_name: str  # the signature they typed
+    typed_otherwise: bool  # the typed signature is not simply the account holder's name
     title: str
     date: str
-
-    @property
-    def typed_otherwise(self) -> bool:
-        """Whether the typed signature is not simply the account holder's name."""
-        return self.typed_name.casefold() != self.name.casefold()
 
 
 @dataclass(frozen=True)
@@ -108,8 +104,9 @@ def verify_upload(data: bytes) -> VerifyResult:
         sealed_on=date_format(localtime(finished), "DATE_FORMAT") if finished else "",
         signatories=[
             Signatory(
-                name=s.user.full_name or s.typed_name,
+                name=s.signer,
                 typed_name=s.typed_name,
+                typed_otherwise=s.typed_otherwise,
                 title=s.title,
                 date=date_format(localtime(s.signed_at), "DATETIME_FORMAT"),
             )

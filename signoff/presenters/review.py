@@ -110,7 +110,9 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
             given = signing.signature_for(block)
             if given is not None:
                 # After the row's green "Signed" tag, which says the first word.
-                text = f"by {given.typed_name} on {when(given.signed_at)}"
+                text = f"by {given.signer} on {when(given.signed_at)}"
+                if given.typed_otherwise:
+                    text += f", typing “{given.typed_name}” as the signature"
             elif block in waiting:
                 text = "Waiting to sign"
             else:

@@ -12,6 +12,7 @@ from tests.review_factories import (
     SIGNATORIES,
     person,
     put_in_state,
+    signature_for,
     three_signatory_plan,
 )
 from tests.two_factor import authenticator, recovery_code
@@ -238,6 +239,19 @@ def test_a_given_signature_says_signed_once(client):
     text = " ".join(strip_tags(page).split())
     assert "Signed by" in text
     assert "Signed Signed" not in text
+
+
+def test_a_signature_names_the_account_and_what_was_typed_where_they_differ(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan, full_name="Mark Jones")
+    signature_for(plan, SIGNATORIES[0], 1, chair, typed_name="Mickey Mouse")
+    client.force_login(person(Role.PCT_LEAD, plan))
+
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+    text = " ".join(strip_tags(page).split())
+    assert "Signed by Mark Jones on" in text
+    assert "typing “Mickey Mouse” as the signature" in text
 
 
 def test_an_unknown_action_is_not_found(client):
