@@ -233,8 +233,10 @@ def compare_contents(plan: Plan, old: dict[str, dict], new: dict[str, dict]) -> 
 
 
 def revision_who(revision) -> str:
+    """Who made a revision, as a sentence names them ("… by Ann Smith"); a revision with no
+    person behind it was made by the service itself (the demo's transcription, a migration)."""
     user = revision.history_user
-    return (user.full_name or user.email) if user is not None else "Not recorded"
+    return (user.full_name or user.email) if user is not None else "the service"
 
 
 def revision_when(revision) -> str:

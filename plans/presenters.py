@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 
 from consortia.tables import Cell, Heading, Table, Tag
@@ -265,7 +265,7 @@ def history_table(plan: Plan, page, rows) -> Table:
         table_rows.append(
             [
                 Cell(row.when),
-                Cell(row.who),
+                Cell(capfirst(row.who)),
                 Cell(_question_label(question, 80), href=url),
                 Cell(f"{row.what} (version {row.version})"),
                 Cell(
