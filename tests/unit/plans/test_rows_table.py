@@ -122,3 +122,17 @@ def test_an_area_is_named_by_its_number_and_an_unnumbered_one_by_its_place():
     assert ">Number, area 6<" in html and ">Outcome, outcome 1 of area 6<" in html
     assert button(html, "remove-area-1") == "Remove area 2"
     assert "Outcome area 2</legend>" in html and ">Number, area 2<" in html
+
+
+def test_the_read_only_framework_heads_an_unnumbered_area_with_its_name_alone():
+    areas = [
+        {"number": "6", "area": "Access", "weighting_percent": "50", "outcomes": []},
+        {"number": "", "area": "Prescribing", "weighting_percent": "50", "outcomes": []},
+    ]
+    figures = KINDS["outcome_framework"].present({"areas": areas}, context=NO_PLAN)
+    html = render_to_string(
+        KINDS["outcome_framework"].template_name, {"editing": False, "figures": figures}
+    )
+
+    assert ">6. Access</th>" in html
+    assert ">Prescribing</th>" in html
