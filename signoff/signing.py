@@ -145,7 +145,7 @@ class SigningState:
         given = self.signature_for(mine)
         if given is not None:
             when = date_format(localtime(given.signed_at), "DATETIME_FORMAT")
-            who = "You" if given.user_id == user.pk else given.typed_name
+            who = "You" if given.user_id == user.pk else given.signer
             return Turn(
                 None, f"{who} signed as {given.title} on {when}. Each signature is given once."
             )
