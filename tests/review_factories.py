@@ -67,15 +67,24 @@ def three_signatory_plan(*, consortium=None, questions: int = 5, answered: bool 
     return plan
 
 
-def sign(plan: Plan, user: User, *, password: str = PASSWORD, **extra) -> Signature:
-    """``user`` signs ``plan`` as a person would: password, a recovery code, their name typed and
-    the confirmation ticked (``extra`` adds the request's address and agent)."""
+def sign(
+    plan: Plan,
+    user: User,
+    *,
+    password: str = PASSWORD,
+    code: str | None = None,
+    typed_name: str | None = None,
+    **extra,
+) -> Signature:
+    """``user`` signs ``plan`` as a person would: password, a recovery code (or ``code``), their
+    name typed (or ``typed_name``) and the confirmation ticked (``extra`` adds the request's
+    address and agent)."""
     return services.signature_add(
         plan=plan,
         user=user,
         password=password,
-        code=recovery_code(user),
-        typed_name=user.full_name,
+        code=code or recovery_code(user),
+        typed_name=typed_name or user.full_name,
         confirmed=True,
         **extra,
     )

@@ -212,14 +212,7 @@ class TestSigning:
         code = recovery_code(ceo)
 
         with pytest.raises(Refused, match="signs before you"):
-            services.signature_add(
-                plan=plan,
-                user=ceo,
-                password=PASSWORD,
-                code=code,
-                typed_name=ceo.full_name,
-                confirmed=True,
-            )
+            sign(plan, ceo, code=code)
 
         assert credentials.identity_confirm(request=None, user=ceo, code=code) is not None
 
@@ -256,14 +249,7 @@ class TestSigning:
     def test_signing_twice_or_without_confirming_or_a_name_is_refused(self):
         plan = put_in_state(three_signatory_plan(), Status.APPROVED)
         chair = person(CHAIR, plan)
-        services.signature_add(
-            plan=plan,
-            user=chair,
-            password=PASSWORD,
-            code=recovery_code(chair),
-            typed_name="Dr G. B.",
-            confirmed=True,
-        )
+        sign(plan, chair, typed_name="Dr G. B.")
 
         with pytest.raises(Refused, match="You signed as Consortium Executive Chair"):
             take(Action.SIGN, plan, chair)
