@@ -53,9 +53,15 @@ def templates_for_new_plan(user) -> QuerySet[PlanTemplate]:
 
 
 def newer_versions(plan: Plan) -> QuerySet[PlanTemplate]:
-    return PlanTemplate.objects.filter(
-        family=plan.template.family, status=PlanTemplate.Status.PUBLISHED
-    ).exclude(pk=plan.template_id)
+    """The published versions of the plan's form dated after its own (stored after it, where
+    its own has no date): a plan moves forward only."""
+    current = plan.template
+    versions = PlanTemplate.objects.filter(
+        family=current.family, status=PlanTemplate.Status.PUBLISHED
+    ).exclude(pk=current.pk)
+    if current.version_date is not None:
+        return versions.filter(version_date__gt=current.version_date)
+    return versions.filter(pk__gt=current.pk)
 
 
 def parts_with_questions(template: PlanTemplate) -> list[TemplatePart]:
