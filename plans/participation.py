@@ -69,6 +69,12 @@ def participation_withdraw(
     current = _standing(plan, practice)
     if current is None or current.state != State.CONFIRMED:
         raise AnswerInvalid(f"{practice.name} has not confirmed: there is nothing to withdraw.")
+    if on < current.on:
+        raise AnswerInvalid(
+            f"The withdrawal cannot be dated before {practice.name}'s confirmation on "
+            f"{current.on:%-d %B %Y}: enter the date on the practice's letter.",
+            field="on",
+        )
     return _record(
         plan=plan, practice=practice, state=State.WITHDRAWN, means=means, on=on, user=user
     )

@@ -132,6 +132,22 @@ def test_a_written_confirmation_dated_more_than_a_year_before_the_plan_year_is_r
     assert Participation.objects.count() == 1
 
 
+def test_a_withdrawal_dated_before_the_practices_confirmation_is_refused():
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    pct = pct_user(plan)
+    confirmed = round_selectors.today() - timedelta(days=10)
+    participation.participation_record_written(
+        plan=plan, practice=practice, confirmed_on=confirmed, user=pct
+    )
+
+    with pytest.raises(AnswerInvalid, match=r"cannot be dated before .* confirmation on"):
+        participation.participation_withdraw(
+            plan=plan, practice=practice, withdrawn_on=confirmed - timedelta(days=1), user=pct
+        )
+    assert Participation.objects.count() == 1
+
+
 def test_withdrawal_is_a_record_with_its_date_and_reconfirming_adds_another():
     plan = small_plan()
     practice = plan.consortium.practices.first()
