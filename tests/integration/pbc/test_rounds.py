@@ -183,6 +183,21 @@ class TestTheConsortiumsSide:
         # Started once: the start page now leads to the plan.
         assert client.get(start).url == reverse("plan_detail", kwargs={"plan_id": plan.pk})
 
+    def test_each_confirm_button_names_its_question_for_screen_readers(self, client):
+        # DacCom's form has questions without numbers and two numbered 2.3.
+        plan, _, editor = daccom_2007_08_from_2006_07()
+
+        content = page(client, editor, "plan_carried", plan_id=plan.pk)
+
+        names = [
+            " ".join(re.sub(r"<[^>]+>", "", button).split())
+            for button in re.findall(r"<button[^>]*>(.*?)</button>", content)
+            if "Confirm" in button
+        ]
+        assert len(names) == plan.answers.filter(carried_forward=True).count() > 1
+        assert len(set(names)) == len(names)
+        assert all(name.endswith("still holds") for name in names)
+
     def test_the_task_list_counts_the_answers_to_check_and_marks_each(self, client):
         planning_round, _, last_year = open_round()
         editor = UserFactory(consortium=last_year.consortium)
