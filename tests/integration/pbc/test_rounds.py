@@ -85,6 +85,15 @@ class TestOpeningARoundPage:
         assert "Line 1 does not start with a date" in content
         assert not PlanningRound.objects.exists()
 
+    def test_each_error_links_to_an_input_on_the_page_checkboxes_by_their_first(self, client):
+        response = post_round(client, plan_with_questions(), deadline="soon", consortia=[])
+        content = response.content.decode()
+
+        summary = content.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
+        targets = re.findall(r'href="#([^"]+)"', summary)
+        assert "id_consortia_0" in targets
+        assert all(f'id="{target}"' in content for target in targets)
+
     def test_a_long_interim_label_is_refused_not_cut(self, client):
         response = post_round(
             client, plan_with_questions(), interim_dates="2007-02-01 " + "x" * 201
