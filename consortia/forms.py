@@ -81,7 +81,7 @@ class AssignPositionForm(forms.Form):
         help_text="As the plan form prints it, for example Director of Finance.",
     )
     body = forms.CharField(
-        label="Committee or board (if any)",
+        label="Committee or board",
         max_length=200,
         required=False,
         help_text="For example Professional Executive Committee, for its chair.",

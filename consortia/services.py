@@ -387,7 +387,7 @@ def invitation_send(
             sent_at=now,
             expires_at=now + timedelta(days=INVITATION_DAYS),
         )
-        detail = f"Invited {full_name} <{email}> as {invitation.get_role_display()}."
+        detail = f"{full_name} <{email}> as {invitation.get_role_display()}."
         _record(Action.INVITED, organisation, detail, by=by, invitation=invitation)
     _send_invitation(invitation, link_for)
     return invitation
@@ -418,7 +418,7 @@ def invitation_resend(
         invitation.sent_at = now
         invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
         invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
-        detail = f"Sent the invitation to {invitation.email} again."
+        detail = f"to {invitation.email}."
         _record(
             Action.INVITATION_RESENT, invitation.organisation, detail, by=by, invitation=invitation
         )
@@ -436,7 +436,7 @@ def invitation_revoke(
         _refuse_unless_open(invitation)
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        detail = f"Revoked the invitation to {invitation.email}."
+        detail = f"to {invitation.email}."
         _record(
             Action.INVITATION_REVOKED, invitation.organisation, detail, by=by, invitation=invitation
         )

@@ -74,6 +74,9 @@ def commissioner_detail(request, slug: str):
 
 
 def _assign(request, organisation, page):
+    if request.method == "GET":
+        # Reloading the address a refused form was posted to shows the page it came from.
+        return redirect(f"{request.path.removesuffix('positions/')}#positions")
     if not allowed(request.user, Perm.ASSIGN_POSITIONS, organisation):
         raise PermissionDenied("Only the PCT's lead or the consortium's chair assigns positions.")
     form = AssignPositionForm(request.POST, people=selectors.people_who_may_hold(organisation))
@@ -100,13 +103,13 @@ def _assign(request, organisation, page):
     return page(request, organisation, form, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def consortium_positions(request, slug: str):
     return _assign(request, _consortium(request, slug), _consortium_page)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def commissioner_positions(request, slug: str):
     return _assign(request, selectors.commissioner_for(request.user, slug=slug), _commissioner_page)

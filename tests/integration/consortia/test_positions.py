@@ -90,3 +90,17 @@ def test_an_inactive_person_cannot_be_given_a_position():
 
     with pytest.raises(services.PositionRefused, match="cannot sign in any more"):
         services.position_assign(position=position, user=leaver, started_on=date(2007, 4, 1))
+
+
+def test_reloading_the_address_a_refused_position_form_went_to_shows_the_organisation_page():
+    pct = CommissionerFactory()
+    lead = UserFactory(role=User.Role.PCT_LEAD, commissioner=pct)
+    client = signed_in(lead)
+    url = reverse("consortia:commissioner_positions", kwargs={"slug": pct.slug})
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == reverse("consortia:commissioner", kwargs={"slug": pct.slug}) + (
+        "#positions"
+    )
