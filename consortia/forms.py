@@ -79,6 +79,7 @@ class AssignPositionForm(forms.Form):
         label="Position",
         max_length=200,
         help_text="As the plan form prints it, for example Director of Finance.",
+        error_messages={"required": "Enter the position, for example Director of Finance"},
     )
     body = forms.CharField(
         label="Committee or board",
@@ -86,9 +87,18 @@ class AssignPositionForm(forms.Form):
         required=False,
         help_text="For example Professional Executive Committee, for its chair.",
     )
-    holder = forms.ModelChoiceField(queryset=User.objects.none(), label="Who holds it")
+    holder = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Who holds it",
+        error_messages={"required": "Choose who holds the position"},
+    )
     started_on = forms.DateField(
-        label="From", help_text="For example, 1/4/2007. The holder before stops that day."
+        label="From",
+        help_text="For example, 1/4/2007. The holder before stops that day.",
+        error_messages={
+            "required": "Enter the day they hold it from, for example 1/4/2007",
+            "invalid": "Enter the day they hold it from as a date, for example 1/4/2007",
+        },
     )
 
     def __init__(self, *args, people, **kwargs):
@@ -101,11 +111,24 @@ def _role_choices(roles) -> list[tuple[str, str]]:
 
 
 class InviteForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(
-        label="Email address", help_text="The invitation link is sent here. It works once."
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the person's full name"},
     )
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The invitation link is sent here. It works once.",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the person's role"},
+    )
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)

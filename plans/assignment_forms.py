@@ -13,13 +13,23 @@ class PersonChoiceField(forms.TypedChoiceField):
 
 
 class AssignForm(forms.Form):
-    section = forms.ChoiceField(label="Part or question")
-    assignee = PersonChoiceField(label="Assign to", coerce=int)
+    section = forms.ChoiceField(
+        label="Part or question",
+        error_messages={"required": "Choose the part or question to assign"},
+    )
+    assignee = PersonChoiceField(
+        label="Assign to",
+        coerce=int,
+        error_messages={"required": "Choose who to assign it to"},
+    )
     due_on = forms.DateField(
         label="Due date",
         help_text="For example, 2007-03-01",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the due date as a date, such as 2007-03-01"},
+        error_messages={
+            "required": "Enter the due date, such as 2007-03-01",
+            "invalid": "Enter the due date as a date, such as 2007-03-01",
+        },
     )
 
     def __init__(self, *args, plan: Plan, parts, people, **kwargs):

@@ -19,7 +19,9 @@ from .errors import AnswerInvalid
 class WrittenForm(forms.Form):
     """A PCT user recording a practice's letter: which practice, what it says, its date."""
 
-    practice = forms.TypedChoiceField(label="Practice", coerce=int)
+    practice = forms.TypedChoiceField(
+        label="Practice", coerce=int, error_messages={"required": "Choose the practice"}
+    )
     decision = forms.ChoiceField(
         label="The letter",
         choices=[("confirm", "Confirms participation"), ("withdraw", "Withdraws")],
@@ -30,7 +32,10 @@ class WrittenForm(forms.Form):
         label="Date of the letter",
         help_text="For example, 2007-03-01",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date of the letter as a date, such as 2007-03-01"},
+        error_messages={
+            "required": "Enter the date of the letter, such as 2007-03-01",
+            "invalid": "Enter the date of the letter as a date, such as 2007-03-01",
+        },
     )
 
     def __init__(self, *args, standings, **kwargs):
