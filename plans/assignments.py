@@ -110,7 +110,8 @@ def section_label(assignment: Assignment) -> str:
 
 def with_done(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Each assignment with ``done``: every question it covers that the consortium answers has
-    an answer (in SQL, so a list of assignments costs one query)."""
+    an answer, and none is last year's, carried forward and not yet checked (in SQL, so a list
+    of assignments costs one query)."""
     unanswered = (
         TemplateQuestion.objects.filter(
             Q(part_id=OuterRef("part_id")) | Q(pk=OuterRef("question_id"))
@@ -121,7 +122,9 @@ def with_done(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
         .exclude(
             Exists(
                 answered_answers().filter(
-                    plan_id=OuterRef(OuterRef("plan_id")), question=OuterRef("pk")
+                    plan_id=OuterRef(OuterRef("plan_id")),
+                    question=OuterRef("pk"),
+                    carried_forward=False,
                 )
             )
         )

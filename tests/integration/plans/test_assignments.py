@@ -109,6 +109,18 @@ class TestTasks:
         answer_all(plan, part, manager)
         assert assignments.home_tasks(manager).mine[0].assignment.done
 
+    def test_a_section_answered_only_by_last_years_words_is_not_done_until_checked(self):
+        plan, chair, manager = setup()
+        part = plan.template.parts.all()[1]
+        answer_all(plan, part, manager)
+        assign(plan, chair, manager, part=part)
+        plan.answers.filter(question__part=part).update(carried_forward=True)
+
+        assert not assignments.home_tasks(manager).mine[0].assignment.done
+        for answer in plan.answers.filter(question__part=part, carried_forward=True):
+            rounds.answer_confirm_carried(answer=answer, user=manager)
+        assert assignments.home_tasks(manager).mine[0].assignment.done
+
     def test_the_chair_sees_overdue_unanswered_sections_and_not_the_done_ones(self, monkeypatch):
         plan, chair, manager = setup()
         first, second = plan.template.parts.all()[:2]
