@@ -309,14 +309,14 @@ def unresolved_table(plan: Plan, unresolved) -> Table:
     )
 
 
-def missing_table(plan: Plan, missing, *, caption="Required questions still empty") -> Table:
-    """Questions to see to, with who completes each: required ones still empty
-    (selectors.missing_required), answers carried forward not yet checked."""
+def questions_table(plan: Plan, questions, *, caption: str) -> Table:
+    """Questions to see to, each with who completes it: required ones still empty
+    (selectors.missing_required), answers in progress or carried forward not yet checked."""
     return Table(
         caption=caption,
         caption_hidden=True,
         headings=[Heading("Question"), Heading("Completed by")],
-        rows=[[_question_cell(plan, question), Cell(owner)] for question, owner in missing],
+        rows=[[_question_cell(plan, question), Cell(owner)] for question, owner in questions],
     )
 
 

@@ -370,15 +370,17 @@ def plan_ready(request, plan_id: int):
         {
             "plan": plan,
             "missing": missing,
-            "missing_table": presenters.missing_table(plan, missing),
+            "missing_table": presenters.questions_table(
+                plan, missing, caption="Required questions still empty"
+            ),
             "unresolved": unresolved,
             "unresolved_table": presenters.unresolved_table(plan, unresolved),
             "unchecked": unchecked,
             "in_progress": in_progress,
-            "in_progress_table": presenters.missing_table(
+            "in_progress_table": presenters.questions_table(
                 plan, in_progress, caption="Answers in progress"
             ),
-            "unchecked_table": presenters.missing_table(
+            "unchecked_table": presenters.questions_table(
                 plan, unchecked, caption="Answers carried forward, not yet checked"
             ),
         },
