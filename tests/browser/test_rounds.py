@@ -20,6 +20,7 @@ def test_a_round_opened_started_from_last_year_and_followed(new_page, live_serve
     sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
     lead.get_by_role("link", name="Planning rounds").click()
     lead.get_by_role("link", name="Open a planning round").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Open a planning round")
     assert_accessible(lead)
     lead.get_by_label("Plan year").fill("2007/08")
     lead.get_by_label("Form").select_option(
@@ -40,6 +41,7 @@ def test_a_round_opened_started_from_last_year_and_followed(new_page, live_serve
     expect(editor.locator("main")).to_contain_text("wants the 2007/08 plan by 31 March 2099")
     assert_accessible(editor)
     editor.get_by_role("link", name="Start your 2007/08 plan").click()
+    expect(editor.get_by_role("heading", level=1)).to_have_text("Start your 2007/08 plan")
     assert_accessible(editor)
     editor.get_by_label("DacCom Practice Based Commissioning Plan 2006/07").check()
     editor.get_by_role("button", name="Start the plan").click()

@@ -39,6 +39,7 @@ def approved_demo_plan() -> Plan:
 def sign(page, live_server, plan, title: str, email: str) -> None:
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     page.get_by_role("link", name="Sign the plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign the plan")
     assert_accessible(page)
     page.get_by_label("Your password").fill(DEMO_PASSWORD)
     page.get_by_label("Code from your authenticator app").fill(current_code(email))

@@ -3,6 +3,7 @@ preview, import; the pages pass axe and the answers are saved after a named draf
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
 from plans import services
@@ -28,6 +29,7 @@ def test_daccom_editor_imports_a_plan_from_word_after_checking_the_preview(
 
     page.goto(live_server.url + reverse("plan_detail", args=[plan.pk]))
     page.get_by_role("link", name="Import answers from a Word document").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import answers from a Word document")
     assert_accessible(page)
     page.get_by_label("Upload the Word document").set_input_files(str(document))
     with page.expect_navigation():
