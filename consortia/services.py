@@ -34,11 +34,30 @@ MAX_IMPORT_BYTES = 1_000_000
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """A problem on the line a person sees in their editor: ``line`` is where the record
+    starts, ``last_line`` where it ends when a quoted cell holds a line break."""
+
     line: int
     message: str
+    last_line: int = 0
+
+    @property
+    def where(self) -> str:
+        if self.last_line > self.line:
+            return f"Lines {self.line} to {self.last_line}"
+        return f"Line {self.line}"
 
     def __str__(self):
-        return f"Line {self.line}: {self.message}"
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CsvRecord:
+    """One practice's row of the file, with the editor's lines it starts and ends on."""
+
+    first_line: int
+    last_line: int
+    cells: dict[str, str]
 
 
 class PracticeImportError(Exception):
@@ -47,7 +66,7 @@ class PracticeImportError(Exception):
         super().__init__("; ".join(str(problem) for problem in problems))
 
 
-def _read_rows(raw: bytes) -> list[dict[str, str]]:
+def _read_rows(raw: bytes) -> list[CsvRecord]:
     if len(raw) > MAX_IMPORT_BYTES:
         raise PracticeImportError([ImportProblem(0, "The file is larger than 1 MB.")])
     try:
@@ -71,15 +90,23 @@ def _read_rows(raw: bytes) -> list[dict[str, str]]:
                 for number in unstorable
             ]
         )
-    reader = csv.DictReader(io.StringIO(text))
-    header = [column.strip().lower() for column in (reader.fieldnames or [])]
+    # csv.reader's line_num is the line a record ends on; a quoted cell may hold line breaks,
+    # so each record's first line is the one after the previous record's last.
+    reader = csv.reader(io.StringIO(text))
+    header = [column.strip().lower() for column in next(reader, [])]
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
         raise PracticeImportError(
             [ImportProblem(1, f"The header row needs the columns: {', '.join(CSV_COLUMNS)}.")]
         )
-    reader.fieldnames = header
-    return list(reader)
+    records = []
+    ended = reader.line_num
+    for cells in reader:
+        first_line, ended = ended + 1, reader.line_num
+        if not cells:
+            continue  # a blank line
+        records.append(CsvRecord(first_line, ended, dict(zip(header, cells, strict=False))))
+    return records
 
 
 def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice]:
@@ -94,32 +121,39 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
     existing = {practice.code: practice for practice in Practice.objects.all()}
     if not rows:
         problems.append(ImportProblem(2, "The file has no practices in it."))
-    for offset, row in enumerate(rows):
-        line = offset + 2
+    for offset, record in enumerate(rows):
+        row = record.cells
+
+        def problem(message: str, record=record) -> ImportProblem:
+            return ImportProblem(record.first_line, message, record.last_line)
+
         code = (row.get("code") or "").strip().upper()
+        name = (row.get("name") or "").strip()
         size_text = (row.get("list_size") or "").strip().replace(",", "")
-        if code in seen_codes:
-            problems.append(
-                ImportProblem(line, f"Practice code {code} is also on line {seen_codes[code]}.")
-            )
+        if not code:
+            problems.append(problem("Enter the practice's code, for example A12345."))
             continue
-        seen_codes[code] = line
+        if code in seen_codes:
+            problems.append(problem(f"Practice code {code} is also on line {seen_codes[code]}."))
+            continue
+        seen_codes[code] = record.first_line
         practice = existing.get(code) or Practice(code=code)
         if practice.pk and practice.consortium_id != consortium.pk:
-            problems.append(
-                ImportProblem(line, f"Practice code {code} belongs to {practice.consortium}.")
-            )
+            problems.append(problem(f"Practice code {code} belongs to {practice.consortium}."))
+            continue
+        if not name:
+            problems.append(problem("Enter the practice's name."))
             continue
         practice.consortium = consortium
-        practice.name = (row.get("name") or "").strip()
+        practice.name = name
         practice.position = offset
         if not size_text:
             practice.list_size = None
         elif not size_text.lstrip("-").isdigit():
-            problems.append(ImportProblem(line, f"List size '{size_text}' is not a whole number."))
+            problems.append(problem(f"List size '{size_text}' is not a whole number."))
             continue
         elif int(size_text) < 0:
-            problems.append(ImportProblem(line, "List size cannot be negative."))
+            problems.append(problem("List size cannot be negative."))
             continue
         else:
             practice.list_size = int(size_text)
@@ -128,7 +162,7 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 label = field.replace("_", " ")
-                problems.extend(ImportProblem(line, f"{label}: {message}") for message in messages)
+                problems.extend(problem(f"{label}: {message}") for message in messages)
             continue
         practices.append(practice)
     if problems:

@@ -144,3 +144,50 @@ def test_a_file_over_the_limit_is_refused_unread_with_the_limit_named(admin_clie
     assert response.status_code == 413
     assert "The selected file must be smaller than 1 MB" in response.content.decode()
     assert not consortium.practices.exists()
+
+
+def test_a_quoted_line_break_moves_later_problems_to_the_lines_an_editor_shows():
+    # Line 2's quoted name holds a line break, so the record of lines 2 and 3 is the first
+    # practice and the editor shows the bad list size on line 5, not the fourth row.
+    raw = (
+        b"name,code,list_size\n"
+        b'"High Street Surgery\nBranch at Mill Lane",A12345,7200\n'
+        b"Mill Lane Surgery,A12346,\n"
+        b"Words Surgery,A12349,lots\n"
+    )
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 5: List size 'lots' is not a whole number."
+    ]
+
+
+def test_a_problem_in_a_record_spanning_lines_names_both_lines():
+    raw = b'name,code,list_size\n"Two\nLine Surgery",A12345,many\n'
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Lines 2 to 3: List size 'many' is not a whole number."
+    ]
+
+
+def test_a_blank_practice_name_or_code_is_named_in_plain_words_on_its_line():
+    raw = (
+        b"name,code,list_size\n"
+        b"High Street Surgery,A12345,7200\n"
+        b"\n"
+        b" ,A12346,100\n"
+        b"Mill Lane Surgery,,100\n"
+    )
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 4: Enter the practice's name.",
+        "Line 5: Enter the practice's code, for example A12345.",
+    ]
