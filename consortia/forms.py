@@ -56,13 +56,17 @@ class HolderForm(forms.Form):
         "one starts; signatures already given stay.",
     )
     holder_from = forms.DateField(
-        required=False, label="Holds it from", help_text="For example, 1/4/2007."
+        required=False,
+        label="Holds it from",
+        help_text="For example, 2007-03-31",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the day they hold it from as a date, such as 2007-03-31"},
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_holder") and not cleaned.get("holder_from"):
-            self.add_error("holder_from", "Give the day the new holder starts.")
+            self.add_error("holder_from", "Enter the day the new holder starts, such as 2007-03-31")
         return cleaned
 
 
@@ -94,10 +98,12 @@ class AssignPositionForm(forms.Form):
     )
     started_on = forms.DateField(
         label="From",
-        help_text="For example, 1/4/2007. The holder before stops that day.",
+        help_text="For example, 2007-03-31. The holder before stops that day.",
+        # The product's dates are asked for as the round and letter forms ask (2007-03-31).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Enter the day they hold it from, for example 1/4/2007",
-            "invalid": "Enter the day they hold it from as a date, for example 1/4/2007",
+            "required": "Enter the day they hold it from, such as 2007-03-31",
+            "invalid": "Enter the day they hold it from as a date, such as 2007-03-31",
         },
     )
 
