@@ -201,11 +201,14 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if leaving:
             try:
-                services.user_deactivate(
+                outcomes = services.user_deactivate(
                     actor=request.user, person=obj, client_address=request.META.get("REMOTE_ADDR")
                 )
             except services.PeopleRefused as refusal:
                 messages.error(request, f"{obj} was saved but is still active: {refusal}")
+            else:
+                for outcome in outcomes:
+                    messages.warning(request, outcome.sentence)
 
 
 class ReadOnlyRecord(AdministeredByRole):

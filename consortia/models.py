@@ -344,7 +344,9 @@ class Appointment(models.Model):
     """Someone holding a position from a date, until the next holder starts.
 
     Appointments are never deleted when a holder leaves: the position's history says who held it
-    when each plan was signed.
+    when each plan was signed. Only a handover recorded for a later day is removed, when the
+    person taking over leaves before that day: it never began, so nothing was signed under it,
+    and the people events keep both the handover and its undoing.
     """
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="appointments")
@@ -442,6 +444,7 @@ class PeopleEvent(models.Model):
         DEACTIVATED = "deactivated", "Deactivated"
         POSITION_ASSIGNED = "position_assigned", "Position handed over"
         POSITION_VACATED = "position_vacated", "Position left vacant"
+        HANDOVER_CANCELLED = "handover_cancelled", "Handover cancelled"
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")

@@ -305,11 +305,23 @@ def _holder_text(position) -> str:
     return "No one: assign someone"
 
 
+def takes_over_text(appointment, *, name: bool = True) -> str:
+    """A handover recorded for a later day, in plain words: "Bea Next takes over as Executive
+    Chair on 1 April 2027" (without the name, "Takes over as ...", in a row about them)."""
+    words = f"takes over as {appointment.position.label} on {_when(appointment.started_on)}"
+    return f"{appointment.user} {words}" if name else words[0].upper() + words[1:]
+
+
 def positions_section(*, organisation, positions, user, form=None) -> PositionsSection:
     rows = [
         [
             Cell(position.label, header=True),
-            Cell(_holder_text(position)),
+            Cell(
+                _holder_text(position),
+                note="; ".join(takes_over_text(a) for a in position.upcoming) + "."
+                if position.upcoming
+                else "",
+            ),
             Cell(_when(position.holder.started_on) if position.holder else ""),
             # earlier holders, newest first
             Cell(
@@ -427,7 +439,10 @@ def _accounts_table(organisation, people) -> Table:
                 ),
                 Cell(person.email),
                 Cell(person.get_role_display()),
-                Cell("; ".join(a.position.label for a in person.held_now) or "None"),
+                Cell(
+                    "; ".join(a.position.label for a in person.held_now) or "None",
+                    note="; ".join(takes_over_text(a, name=False) for a in person.to_come),
+                ),
                 Cell("", tags=(ACTIVE if person.is_active else LEFT,)),
             ]
             for person in people
@@ -469,9 +484,11 @@ class PersonPage:
     positions: list[str]
     events: Table
     refusal: str
+    #: handovers to them recorded for a later day, in plain words
+    to_come: list[str] = ()
 
 
-def person_page(*, person, positions, events, refusal) -> PersonPage:
+def person_page(*, person, positions, events, refusal, to_come=()) -> PersonPage:
     organisation = person.consortium if person.consortium_id else person.commissioner
     return PersonPage(
         person=person,
@@ -480,4 +497,10 @@ def person_page(*, person, positions, events, refusal) -> PersonPage:
         positions=[position.label for position in positions],
         events=events_table(events),
         refusal=refusal,
+        to_come=[takes_over_text(appointment) + "." for appointment in to_come],
     )
+
+
+def deactivated_text(person, outcomes) -> str:
+    """The page's words after ``person`` is deactivated: what became of each position."""
+    return " ".join([f"{person} can no longer sign in.", *(o.sentence for o in outcomes)])

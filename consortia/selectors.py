@@ -183,7 +183,55 @@ def positions_of(organisation: Commissioner | Consortium) -> list[Position]:
             None,
         )
         position.past = [a for a in appointments if a.ended_on is not None and a.ended_on <= today]
+        # handovers recorded to start on a later day, soonest first
+        position.upcoming = sorted(
+            (a for a in appointments if a.started_on > today), key=lambda a: (a.started_on, a.pk)
+        )
     return positions
+
+
+def starts_later(day: date | None = None) -> Q:
+    """The appointments recorded to begin after ``day`` (today by default): handovers to come."""
+    return Q(started_on__gt=day or timezone.localdate())
+
+
+def appointments_to_come(user) -> QuerySet[Appointment]:
+    """The positions ``user`` is to take over on a later day, soonest first."""
+    return (
+        Appointment.objects.filter(starts_later(), user=user)
+        .select_related("position")
+        .order_by("started_on", "pk")
+    )
+
+
+def appointment_before(appointment: Appointment) -> Appointment | None:
+    """The appointment of the same position that ends on the day ``appointment`` starts: the
+    holder it takes over from, if any."""
+    return (
+        Appointment.objects.filter(
+            position_id=appointment.position_id, ended_on=appointment.started_on
+        )
+        .exclude(pk=appointment.pk)
+        .select_related("user")
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+
+
+def appointment_after(appointment: Appointment) -> Appointment | None:
+    """The appointment of the same position that starts on the day ``appointment`` ends: the
+    holder who takes over from it, if any."""
+    if appointment.ended_on is None:
+        return None
+    return (
+        Appointment.objects.filter(
+            position_id=appointment.position_id, started_on=appointment.ended_on
+        )
+        .exclude(pk=appointment.pk)
+        .select_related("user")
+        .order_by("started_on", "pk")
+        .first()
+    )
 
 
 def people_who_may_hold(organisation: Commissioner | Consortium) -> QuerySet[User]:
@@ -215,7 +263,8 @@ def people_who_manage(organisation: Commissioner | Consortium) -> QuerySet[User]
 
 
 def people_of(organisation: Commissioner | Consortium) -> QuerySet[User]:
-    """An organisation's accounts, those who left last, each with the positions held today."""
+    """An organisation's accounts, those who left last, each with the positions held today
+    (``held_now``) and those they take over on a later day (``to_come``)."""
     return (
         User.objects.filter(_organisation_filter(organisation))
         .prefetch_related(
@@ -223,7 +272,14 @@ def people_of(organisation: Commissioner | Consortium) -> QuerySet[User]:
                 "appointments",
                 queryset=Appointment.objects.filter(held_on()).select_related("position"),
                 to_attr="held_now",
-            )
+            ),
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.filter(starts_later())
+                .select_related("position")
+                .order_by("started_on", "pk"),
+                to_attr="to_come",
+            ),
         )
         .order_by("-is_active", "full_name", "pk")
     )

@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -572,9 +573,73 @@ def user_change_role(*, actor: User, person: User, role: str, client_address: st
     return person
 
 
-def user_deactivate(*, actor: User, person: User, client_address: str | None) -> list[Position]:
+@dataclass(frozen=True)
+class PositionLeft:
+    """What became of one of a leaver's positions, said in plain words for the page and the
+    email. ``needs_holder``: the position has no holder for some days, and someone should be
+    appointed."""
+
+    position: Position
+    sentence: str
+    needs_holder: bool
+
+
+def _leave_held(appointment: Appointment, person: User, today: date) -> PositionLeft:
+    """A position ``person`` holds now: it is theirs no more from today. A handover already
+    recorded for a later day stays, and the position has no holder until then."""
+    label = appointment.position.label
+    successor = selectors.appointment_after(appointment)
+    appointment.ended_on = today
+    appointment.save(update_fields=["ended_on"])
+    if successor is not None and successor.started_on > today:
+        return PositionLeft(
+            appointment.position,
+            f"{label} has no holder until {_day(successor.started_on)}, when "
+            f"{successor.user} takes over: {person} left. Hand it to someone for the days "
+            "before if a plan needs signing then.",
+            needs_holder=True,
+        )
+    return PositionLeft(
+        appointment.position, f"{label} needs a new holder: {person} left.", needs_holder=True
+    )
+
+
+def _undo_handover(appointment: Appointment, person: User) -> PositionLeft:
+    """A handover to ``person`` recorded for a later day: it will not happen, so whoever they
+    were to take over from keeps the position until the next handover, if any.
+
+    The appointment never began, so nothing was signed under it; it is removed, and the people
+    events keep both the handover and its undoing."""
+    label = appointment.position.label
+    day = _day(appointment.started_on)
+    before = selectors.appointment_before(appointment)
+    ended_on = appointment.ended_on
+    appointment.delete()
+    if before is not None and before.user.is_active:
+        before.ended_on = ended_on
+        before.save(update_fields=["ended_on"])
+        until = f" until {_day(ended_on)}" if ended_on else ""
+        return PositionLeft(
+            appointment.position,
+            f"{person} was to take over as {label} on {day}; that handover is cancelled, and "
+            f"{before.user} keeps {label}{until}.",
+            needs_holder=False,
+        )
+    return PositionLeft(
+        appointment.position,
+        f"{person} was to take over as {label} on {day}; that handover is cancelled, and "
+        f"{label} needs a holder from that day.",
+        needs_holder=True,
+    )
+
+
+def user_deactivate(*, actor: User, person: User, client_address: str | None) -> list[PositionLeft]:
     """``person`` leaves: they cannot sign in from now, their open sessions end at their next
     request, and the positions they held are left vacant for someone else to take over.
+
+    A position they hold now is theirs no more from today (a handover already recorded for a
+    later day still happens then); a handover to them recorded for a later day is undone, so
+    the holder they were to take over from keeps the position.
 
     Nothing they wrote, commented or signed changes: those records keep their name and the
     title they signed as (docs/decisions/0452-leavers-are-deactivated-never-deleted.md).
@@ -593,35 +658,49 @@ def user_deactivate(*, actor: User, person: User, client_address: str | None) ->
         person.save(update_fields=["is_active", "password"])
         detail = f"{person} ({person.get_role_display()}) left."
         _record(Action.DEACTIVATED, organisation, detail, by=by, subject=person)
-        vacated = []
-        for appointment in (
+        outcomes = []
+        appointments = (
             Appointment.objects.select_for_update(of=("self",))
-            .filter(user=person, ended_on__isnull=True)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), user=person)
             .select_related("position")
-            .order_by("pk")
-        ):
-            appointment.ended_on = max(today, appointment.started_on)
-            appointment.save(update_fields=["ended_on"])
-            vacated.append(appointment.position)
-            detail = f"{appointment.position.label} needs a new holder: {person} left."
+            .order_by("started_on", "pk")
+        )
+        for appointment in appointments:
+            position = appointment.position
+            # Lock the position as position_assign does, so no handover is recorded meanwhile.
+            Position.objects.select_for_update().get(pk=position.pk)
+            if appointment.started_on > today:
+                outcome = _undo_handover(appointment, person)
+                action = Action.HANDOVER_CANCELLED
+            else:
+                outcome = _leave_held(appointment, person, today)
+                action = Action.POSITION_VACATED
+            outcomes.append(outcome)
             _record(
-                Action.POSITION_VACATED,
-                appointment.position.organisation,
-                detail,
+                action,
+                position.organisation,
+                outcome.sentence,
                 by=by,
                 subject=person,
-                position=appointment.position,
+                position=position,
             )
-    if vacated:
+    if outcomes:
         managers = selectors.people_who_manage(organisation).exclude(pk=actor.pk)
         recipients = [actor.email, *managers.values_list("email", flat=True)]
+        to_hand_over = any(outcome.needs_holder for outcome in outcomes)
+        what = "Positions to hand over" if to_hand_over else "Positions changed"
         _email(
             to=recipients,
-            subject=f"Positions to hand over: {person} has left {organisation}",
+            subject=f"{what}: {person} has left {organisation}",
             template="consortia/positions_vacated_email.txt",
-            context={"person": person, "organisation": organisation, "positions": vacated},
+            context={
+                "person": person,
+                "organisation": organisation,
+                "outcomes": outcomes,
+                "to_hand_over": to_hand_over,
+            },
         )
-    return vacated
+    return outcomes
 
 
 def position_handed_over(*, actor: User, appointment: Appointment, client_address: str | None):

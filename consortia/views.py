@@ -183,6 +183,7 @@ def _person_page(request, person, form, status=200):
     page = presenters.person_page(
         person=person,
         positions=selectors.positions_held_by(person),
+        to_come=selectors.appointments_to_come(person),
         events=selectors.people_events_of_person(person)[:20],
         refusal=refusal,
     )
@@ -227,16 +228,13 @@ def person_deactivate(request, pk: int):
     if problem := services.why_not_manage(actor=request.user, person=person):
         raise PermissionDenied(problem)
     try:
-        vacated = services.user_deactivate(
+        outcomes = services.user_deactivate(
             actor=request.user, person=person, client_address=_client(request)
         )
     except services.PeopleRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("consortia:person", pk=person.pk)
-    text = f"{person} can no longer sign in."
-    if vacated:
-        text += " Positions to hand over: " + ", ".join(p.label for p in vacated) + "."
-    messages.success(request, text)
+    messages.success(request, presenters.deactivated_text(person, outcomes))
     return redirect(_people_url(selectors.organisation_of(person)))
 
 

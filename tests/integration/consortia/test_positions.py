@@ -1,13 +1,17 @@
 """Positions on the organisation pages: who holds each, the PCT lead or the consortium chair
 assigns someone from a day, the holder before stops that day, and past signatures stay."""
 
-from datetime import date
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from consortia import services
-from consortia.models import Appointment, Position, User
+from consortia import selectors, services
+from consortia.models import Appointment, PeopleEvent, Position, User
+from consortia.presenters import people_url
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.two_factor import signed_in
 
@@ -104,3 +108,120 @@ def test_reloading_the_address_a_refused_position_form_went_to_shows_the_organis
     assert response.url == reverse("consortia:commissioner", kwargs={"slug": pct.slug}) + (
         "#positions"
     )
+
+
+# --- Handovers recorded for a later day, and leavers -----------------------------------------
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@pytest.fixture
+def handover():
+    """DacCom's Executive Chair held by Alan Holder since 2020, handed to Bea Next from a day a
+    month away; the PCT's lead runs their people."""
+    consortium = ConsortiumFactory(name="DacCom")
+    lead = UserFactory(role=User.Role.PCT_LEAD, commissioner=consortium.commissioner)
+    holder = UserFactory(
+        role=User.Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium, full_name="Alan Holder"
+    )
+    incoming = UserFactory(consortium=consortium, full_name="Bea Next")
+    services.position_fill(
+        organisation=consortium,
+        body="",
+        name="Executive Chair",
+        user=holder,
+        started_on=date(2020, 4, 1),
+    )
+    day = timezone.localdate() + timedelta(days=30)
+    services.position_fill(
+        organisation=consortium, body="", name="Executive Chair", user=incoming, started_on=day
+    )
+    position = Position.objects.get(consortium=consortium)
+    return SimpleNamespace(
+        consortium=consortium,
+        lead=lead,
+        holder=holder,
+        incoming=incoming,
+        day=day,
+        position=position,
+    )
+
+
+def deactivate(client, person):
+    return client.post(reverse("consortia:person_deactivate", args=[person.pk]), follow=True)
+
+
+def test_a_handover_to_come_is_shown_on_the_organisation_people_and_person_pages(handover):
+    client = signed_in(handover.lead)
+    said = f"Bea Next takes over as Executive Chair on {_day(handover.day)}"
+
+    organisation = client.get(reverse("consortia:consortium", args=[handover.consortium.slug]))
+    people = client.get(people_url(handover.consortium))
+    person = client.get(reverse("consortia:person", args=[handover.incoming.pk]))
+
+    assert said in organisation.content.decode()
+    assert f"Takes over as Executive Chair on {_day(handover.day)}" in people.content.decode()
+    assert said in person.content.decode()
+
+
+def test_deactivating_the_incoming_holder_cancels_the_handover_and_the_page_says_so(handover):
+    client = signed_in(handover.lead)
+
+    response = deactivate(client, handover.incoming)
+
+    assert not Appointment.objects.filter(user=handover.incoming).exists()
+    kept = Appointment.objects.get(user=handover.holder)
+    assert kept.ended_on is None
+    after = handover.day + timedelta(days=1)
+    assert selectors.holder_of(handover.position, day=after) == handover.holder
+    assert (
+        f"Bea Next was to take over as Executive Chair on {_day(handover.day)}; that handover "
+        "is cancelled, and Alan Holder keeps Executive Chair." in response.content.decode()
+    )
+    cancelled = PeopleEvent.objects.get(action=PeopleEvent.Action.HANDOVER_CANCELLED)
+    assert (cancelled.subject, cancelled.position) == (handover.incoming, handover.position)
+    assert "handover is cancelled" in mail.outbox[-1].body
+
+
+def test_deactivating_the_current_holder_keeps_the_handover_and_names_the_days_without_one(
+    handover,
+):
+    client = signed_in(handover.lead)
+    today = timezone.localdate()
+
+    response = deactivate(client, handover.holder)
+
+    assert Appointment.objects.get(user=handover.holder).ended_on == today
+    assert selectors.holder_of(handover.position) is None
+    assert selectors.holder_of(handover.position, day=handover.day) == handover.incoming
+    shown = response.content.decode()
+    assert (
+        f"Executive Chair has no holder until {_day(handover.day)}, when Bea Next takes over: "
+        "Alan Holder left." in shown
+    )
+    page = client.get(reverse("consortia:consortium", args=[handover.consortium.slug]))
+    assert f"Bea Next takes over as Executive Chair on {_day(handover.day)}" in (
+        page.content.decode()
+    )
+
+
+def test_cancelling_a_handover_between_two_others_gives_the_days_back_to_the_one_before(
+    handover,
+):
+    later = handover.day + timedelta(days=30)
+    third = UserFactory(consortium=handover.consortium, full_name="Cy Third")
+    services.position_fill(
+        organisation=handover.consortium,
+        body="",
+        name="Executive Chair",
+        user=third,
+        started_on=later,
+    )
+
+    services.user_deactivate(actor=handover.lead, person=handover.incoming, client_address=None)
+
+    assert Appointment.objects.get(user=handover.holder).ended_on == later
+    assert selectors.holder_of(handover.position, day=handover.day) == handover.holder
+    assert selectors.holder_of(handover.position, day=later) == third
