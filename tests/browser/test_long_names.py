@@ -1,0 +1,58 @@
+"""A name of 200 letters with no space wraps on the people pages, on a desktop and on a phone
+375 pixels wide: no page scrolls sideways and nothing is cut."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from consortia import services
+from consortia.demo import DEMO_PASSWORD
+from consortia.models import Consortium, User
+from consortia.presenters import people_url
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import UserFactory
+from tests.plan_factories import demo_daccom_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+LEAD = "lead.dacorum-pct@example.org"
+LONG_NAME = "Bartholomew" * 18 + "Xy"  # 200 letters, no space
+
+
+def scrolls_sideways(page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_long_unbroken_name_wraps_on_the_people_pages(page, live_server, width):
+    demo_daccom_plan()
+    daccom = Consortium.objects.get(slug="daccom")
+    person = UserFactory(consortium=daccom, full_name=LONG_NAME)
+    lead = User.objects.get(email=LEAD)
+    services.position_hand_over(
+        actor=lead,
+        organisation=daccom,
+        body="",
+        name="Director of Long Names",
+        user=person,
+        started_on=timezone.localdate() + timedelta(days=7),
+        client_address=None,
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, LEAD, DEMO_PASSWORD)
+
+    pages = [
+        (people_url(daccom), "People of DacCom"),
+        (reverse("consortia:person", args=[person.pk]), LONG_NAME),
+        (reverse("consortia:consortium", args=[daccom.slug]), "DacCom"),
+    ]
+    for path, heading in pages:
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.get_by_text(LONG_NAME).first).to_be_visible()
+        assert not scrolls_sideways(page), f"{path} scrolls sideways at {width} pixels"
+    assert_accessible(page)
