@@ -236,10 +236,18 @@ def position_assign(*, position: Position, user: User, started_on: date) -> Appo
             raise PositionRefused(problem)
         current = locked.appointments.filter(ended_on__isnull=True).first()
         if current is not None:
+            to_come = current.started_on > timezone.localdate()
             if current.user_id == user.pk:
+                if to_come:
+                    raise PositionRefused(
+                        f"{user} takes over as {locked.label} on {_day(current.started_on)} "
+                        "already."
+                    )
                 raise PositionRefused(
                     f"{user} holds {locked.label} already, since {_day(current.started_on)}."
                 )
+            if started_on < current.started_on and to_come:
+                return _assign_before_handover(locked, user, started_on, handover=current)
             if started_on < current.started_on:
                 raise PositionRefused(
                     f"{current.user} holds {locked.label} from {_day(current.started_on)}: "
@@ -248,6 +256,38 @@ def position_assign(*, position: Position, user: User, started_on: date) -> Appo
             current.ended_on = started_on
             current.save(update_fields=["ended_on"])
         return Appointment.objects.create(position=locked, user=user, started_on=started_on)
+
+
+def _assign_before_handover(
+    position: Position, user: User, started_on: date, *, handover: Appointment
+) -> Appointment:
+    """``user`` holds ``position`` from ``started_on`` until a handover recorded for a later day,
+    which still happens: the days before it are theirs (the position's holder before them
+    stops on ``started_on``), such as the days left without a holder when a holder left."""
+    before = selectors.appointment_before(handover)
+    if before is not None and started_on < before.started_on:
+        raise PositionRefused(
+            f"{before.user} holds {position.label} from {_day(before.started_on)}: the next "
+            "holder starts on that day or later."
+        )
+    overlapping = (
+        position.appointments.filter(started_on__lt=handover.started_on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=started_on))
+        .exclude(pk__in=[handover.pk, before.pk if before else None])
+        .select_related("user")
+        .first()
+    )
+    if overlapping is not None:
+        raise PositionRefused(
+            f"{overlapping.user} held {position.label} on {_day(started_on)}: the next holder "
+            f"starts on {_day(overlapping.ended_on)} or later."
+        )
+    if before is not None:
+        before.ended_on = started_on
+        before.save(update_fields=["ended_on"])
+    return Appointment.objects.create(
+        position=position, user=user, started_on=started_on, ended_on=handover.started_on
+    )
 
 
 def position_fill(
@@ -595,8 +635,8 @@ def _leave_held(appointment: Appointment, person: User, today: date) -> Position
         return PositionLeft(
             appointment.position,
             f"{label} has no holder until {_day(successor.started_on)}, when "
-            f"{successor.user} takes over: {person} left. Hand it to someone for the days "
-            "before if a plan needs signing then.",
+            f"{successor.user} takes over: {person} left. A plan that needs signing before "
+            "then needs someone to hold it from an earlier day.",
             needs_holder=True,
         )
     return PositionLeft(

@@ -225,3 +225,43 @@ def test_cancelling_a_handover_between_two_others_gives_the_days_back_to_the_one
     assert Appointment.objects.get(user=handover.holder).ended_on == later
     assert selectors.holder_of(handover.position, day=handover.day) == handover.holder
     assert selectors.holder_of(handover.position, day=later) == third
+
+
+def test_after_the_holder_leaves_someone_holds_the_days_before_the_handover_which_still_happens(
+    handover,
+):
+    client = signed_in(handover.lead)
+    deactivate(client, handover.holder)
+    stand_in = UserFactory(consortium=handover.consortium, full_name="Sam Standin")
+    today = timezone.localdate()
+    url = reverse("consortia:consortium_positions", args=[handover.consortium.slug])
+
+    response = assign(
+        client, url, position="Executive Chair", holder=stand_in.pk, started_on=today.isoformat()
+    )
+
+    assert response.status_code == 302
+    assert selectors.holder_of(handover.position) == stand_in
+    assert selectors.holder_of(handover.position, day=handover.day) == handover.incoming
+    assert Appointment.objects.get(user=stand_in).ended_on == handover.day
+
+
+def test_the_person_taking_over_later_cannot_be_given_the_same_position_again(handover):
+    with pytest.raises(services.PositionRefused) as refused:
+        services.position_assign(
+            position=handover.position, user=handover.incoming, started_on=timezone.localdate()
+        )
+
+    assert refused.value.message == (
+        f"Bea Next takes over as Executive Chair on {_day(handover.day)} already."
+    )
+
+
+def test_no_one_is_put_into_days_the_leaver_held(handover):
+    services.user_deactivate(actor=handover.lead, person=handover.holder, client_address=None)
+    stand_in = UserFactory(consortium=handover.consortium)
+
+    with pytest.raises(services.PositionRefused, match="Alan Holder held Executive Chair on"):
+        services.position_assign(
+            position=handover.position, user=stand_in, started_on=date(2024, 1, 1)
+        )
