@@ -36,15 +36,21 @@ def open_round(*, consortia: int = 3, days_left: int = 10, period: str = "2007/0
     commissioner = last_year.consortium.commissioner
     others = ConsortiumFactory.create_batch(consortia - 1, commissioner=commissioner)
     lead = pct_lead(commissioner)
+    deadline = timezone.localdate() + timedelta(days=days_left)
     planning_round = rounds.round_open(
         commissioner=commissioner,
         period=period,
         template=last_year.template,
-        deadline=timezone.localdate() + timedelta(days=days_left),
+        deadline=deadline,
         consortia=[last_year.consortium, *others],
         user=lead,
+        today=deadline - timedelta(days=30),  # opened a month before its deadline
     )
     return planning_round, lead, last_year
+
+
+def in_days(days: int):
+    return timezone.localdate() + timedelta(days=days)
 
 
 def post_round(client, last_year: Plan, **fields):
@@ -53,8 +59,8 @@ def post_round(client, last_year: Plan, **fields):
     answers = {
         "period": "2007/08",
         "template": last_year.template.pk,
-        "deadline": "2007-03-31",
-        "interim_dates": "2007-02-01 First draft",
+        "deadline": str(in_days(90)),
+        "interim_dates": f"{in_days(30)} First draft",
         "consortia": [last_year.consortium.pk],
     }
     return client.post(reverse("round_open"), answers | fields)
@@ -73,7 +79,9 @@ class TestOpeningARoundPage:
         planning_round = PlanningRound.objects.get()
         assert response.status_code == 302
         assert response.url == reverse("round_detail", kwargs={"round_id": planning_round.pk})
-        assert planning_round.interim_dates == [{"label": "First draft", "date": "2007-02-01"}]
+        assert planning_round.interim_dates == [
+            {"label": "First draft", "date": str(in_days(30))}
+        ]
 
     def test_mistakes_are_shown_beside_their_field_and_nothing_is_opened(self, client):
         response = post_round(
@@ -83,6 +91,25 @@ class TestOpeningARoundPage:
         assert response.status_code == 200
         assert "Enter the deadline as a date" in content
         assert "Line 1 does not start with a date" in content
+        assert not PlanningRound.objects.exists()
+
+    def test_a_deadline_in_the_past_is_refused_beside_the_deadline(self, client):
+        response = post_round(client, plan_with_questions(), deadline=str(in_days(-1)))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "The submission deadline must be after today" in content
+        summary = content.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
+        assert 'href="#id_deadline"' in summary
+        assert not PlanningRound.objects.exists()
+
+    def test_an_interim_date_in_the_past_is_refused_beside_the_interim_dates(self, client):
+        response = post_round(
+            client, plan_with_questions(), interim_dates=f"{in_days(-10)} First draft"
+        )
+        content = response.content.decode()
+        assert "an interim date must be after today" in content
+        summary = content.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
+        assert 'href="#id_interim_dates"' in summary
         assert not PlanningRound.objects.exists()
 
     def test_each_error_links_to_an_input_on_the_page_checkboxes_by_their_first(self, client):
