@@ -79,9 +79,7 @@ class TestOpeningARoundPage:
         planning_round = PlanningRound.objects.get()
         assert response.status_code == 302
         assert response.url == reverse("round_detail", kwargs={"round_id": planning_round.pk})
-        assert planning_round.interim_dates == [
-            {"label": "First draft", "date": str(in_days(30))}
-        ]
+        assert planning_round.interim_dates == [{"label": "First draft", "date": str(in_days(30))}]
 
     def test_mistakes_are_shown_beside_their_field_and_nothing_is_opened(self, client):
         response = post_round(
