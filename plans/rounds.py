@@ -13,7 +13,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
@@ -72,7 +71,7 @@ def round_open(
         raise AnswerInvalid("Choose at least one consortium.", field="consortia")
     if any(consortium.commissioner_id != commissioner.pk for consortium in consortia):
         raise AnswerInvalid("Choose consortia of this PCT only.", field="consortia")
-    today = today or timezone.localdate()
+    today = today or round_selectors.today()
     if deadline <= today:
         raise AnswerInvalid(
             f"The submission deadline must be after today ({today:%-d %B %Y}).", field="deadline"
