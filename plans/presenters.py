@@ -320,9 +320,14 @@ def questions_table(plan: Plan, questions, *, caption: str) -> Table:
     )
 
 
+#: a figure one year of the two does not have
+NOT_GIVEN = "Not given"
+
+
 def figures_table(plan: Plan, source: Plan, figures: list[FigureRow]) -> Table:
     """Last year's figures beside this year's (round_selectors.figures_by_year): each question
-    named on its first figure only, a figure that changed in bold."""
+    named on its first figure only, a figure that changed in bold, one a year does not have
+    "Not given"."""
     rows = []
     for before, row in zip([None, *figures], figures, strict=False):
         named = before is None or before.question != row.question
@@ -331,8 +336,8 @@ def figures_table(plan: Plan, source: Plan, figures: list[FigureRow]) -> Table:
             [
                 Cell(question),
                 Cell(row.label),
-                Cell(row.last_year or "None", numeric=True),
-                Cell(row.this_year or "None", numeric=True, strong=row.changed),
+                Cell(row.last_year or NOT_GIVEN, numeric=True),
+                Cell(row.this_year or NOT_GIVEN, numeric=True, strong=row.changed),
             ]
         )
     return Table(
