@@ -46,7 +46,7 @@ def _did(event: PlanEvent) -> str:
         Kind.COMMENT_RESOLVED: "resolved a comment on {on}",
         Kind.COMMENT_REOPENED: "reopened a comment on {on}",
         Kind.SNAPSHOT: "saved a named draft",
-        Kind.RESTORE: "restored an earlier revision",
+        Kind.RESTORE: "restored an earlier version of {on}",
         Kind.SIGNATURE: "signed the plan",
         Kind.SIGNATURES_VOIDED: "voided the signatures given",
         Kind.PDF_READY: "made the signed PDF ready",

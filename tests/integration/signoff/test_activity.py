@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from consortia.models import User
+from plans import history
+from plans import services as plan_services
 from plans.models import Plan, PlanEvent
 from signoff import services
 from signoff.models import Comment
@@ -42,6 +44,28 @@ def test_the_feed_says_who_did_what_and_when_newest_first(client):
     assert "Status: In review to Changes requested" in page
     event = PlanEvent.objects.filter(plan=plan).last()
     assert f"{event.created_at:%Y}" in page and " at " in page
+
+
+def test_a_restore_in_the_feed_names_the_question_and_whose_version_came_back(client):
+    plan = three_signatory_plan()
+    editor = person(Role.CONSORTIUM_EDITOR, plan, full_name="Pat Manager")
+    answer = plan.answers.select_related("question").get(question__key="question-1")
+    first = plan_services.answer_save(
+        answer=answer, user=editor, base_version=answer.version, text="<p>A</p>"
+    )
+    good = history.answer_revisions(first).first()
+    second = plan_services.answer_save(
+        answer=first, user=editor, base_version=first.version, text="<p>B</p>"
+    )
+    plan_services.answer_restore(
+        answer=second, user=editor, history_id=good.history_id, base_version=second.version
+    )
+    label = f"{answer.question.number} {answer.question.title}"
+
+    page = feed(client, plan, editor)
+
+    assert f"restored an earlier version of {escape(label)}" in page
+    assert "saved by Pat Manager" in page
 
 
 def test_pct_only_comments_are_left_out_for_the_consortium_and_marked_for_the_pct(client):
