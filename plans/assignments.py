@@ -34,19 +34,13 @@ def assignable_people(plan: Plan) -> QuerySet[User]:
     ).order_by("full_name", "email")
 
 
-def consortium_answers(question: TemplateQuestion) -> bool:
-    """Whether the consortium's people write this question's answer: not sign-off, and not one
-    of the PCT's own questions."""
-    return question.answerable and question.completed_by != CompletedBy.PCT
-
-
 def assignable_sections(parts) -> list[tuple[TemplatePart, list[TemplateQuestion]]]:
     """The parts a person of the consortium can be given, each with the questions in it they
     answer, in form order; a part with none (guidance only, the PCT's own questions, sign-off)
     is left out. ``parts`` come with their questions prefetched."""
     sections = []
     for part in parts:
-        questions = [question for question in part.questions.all() if consortium_answers(question)]
+        questions = [question for question in part.questions.all() if question.consortium_answers]
         if questions:
             sections.append((part, questions))
     return sections
@@ -68,7 +62,7 @@ def _not_the_consortiums(part: TemplatePart | None, question: TemplateQuestion |
                 "Choose a question the consortium answers."
             )
         return ""
-    if not any(consortium_answers(question) for question in part.questions.all()):
+    if not any(question.consortium_answers for question in part.questions.all()):
         return (
             f"Part {_name(part)} has no questions for the consortium to answer. "
             "Choose a part with questions the consortium answers."

@@ -159,6 +159,18 @@ class TestAssignPage:
         assert f'value="question-{both.pk}"' in content
         assert f'value="part-{pct_question.part_id}"' in content
 
+    def test_the_task_list_offers_to_assign_only_parts_the_consortium_answers(self, client):
+        plan, chair, _ = setup()
+        sign_off = plan.template.parts.get(key="sign-off")
+        client.force_login(chair)
+
+        content = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+        assign_url = reverse("plan_assign", args=[plan.pk])
+        assert f"{assign_url}?section=part-{sign_off.pk}" not in content
+        for part in plan.template.parts.exclude(pk=sign_off.pk):
+            assert f"{assign_url}?section=part-{part.pk}" in content
+
     def test_assigning_a_pct_question_is_refused_saying_why(self, client):
         plan, chair, manager = setup()
         pct_question = plan.template.questions.get(completed_by="pct")
