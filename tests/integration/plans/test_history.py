@@ -218,6 +218,8 @@ def test_the_restore_page_names_the_question_and_who_saved_the_version(client, p
     confirm, response = restore_confirmed(client, plan, good, base_version=answer.version)
 
     assert "<h1>Restore an earlier version of 2.1 Question 1?</h1>" in confirm
+    listed = page(client, "question_history", plan.pk, "question-1")
+    assert f"(version {good.version}, saved by Jane Editor on " in listed
     assert f"saved by Jane Editor on {history.revision_when(good)}" in confirm
     assert "saved by Jane Editor on" in client.get(response.url).content.decode()
     restored = history.answer_revisions(answer_of(plan))[0]
