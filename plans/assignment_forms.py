@@ -12,8 +12,18 @@ class PersonChoiceField(forms.TypedChoiceField):
         return str(value).isdigit() and len(str(value)) <= 18
 
 
+class SectionChoiceField(forms.ChoiceField):
+    """Lists the parts and questions the consortium answers but reads any part or question, so
+    that one not the consortium's is refused by the service saying why rather than "not a valid
+    choice"."""
+
+    def valid_value(self, value) -> bool:
+        kind, _, number = str(value).partition("-")
+        return kind in ("part", "question") and number.isdigit() and len(number) <= 18
+
+
 class AssignForm(forms.Form):
-    section = forms.ChoiceField(
+    section = SectionChoiceField(
         label="Part or question",
         error_messages={"required": "Choose the part or question to assign"},
     )
@@ -32,15 +42,16 @@ class AssignForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, plan: Plan, parts, people, **kwargs):
+    def __init__(self, *args, plan: Plan, sections, people, **kwargs):
+        """``sections``: the parts the consortium can be given, each with the questions in it
+        its people answer (``assignments.assignable_sections``)."""
         super().__init__(*args, **kwargs)
         choices = []
-        for part in parts:
+        for part, part_questions in sections:
             label = " ".join(bit for bit in (part.number, part.title) if bit)
             questions = [
                 (f"question-{q.pk}", " ".join(bit for bit in (q.number, q.title[:100]) if bit))
-                for q in part.questions.all()
-                if q.answerable
+                for q in part_questions
             ]
             choices.append((label, [(f"part-{part.pk}", f"All of part {label}"), *questions]))
         self.fields["section"].choices = choices

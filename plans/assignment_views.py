@@ -27,7 +27,7 @@ def plan_assign(request, plan_id: int):
         request.POST or None,
         initial={"section": request.GET.get("section", "")},
         plan=plan,
-        parts=parts,
+        sections=assignments.assignable_sections(parts),
         people=assignments.assignable_people(plan),
     )
     if request.method == "POST" and form.is_valid():
@@ -38,9 +38,11 @@ def plan_assign(request, plan_id: int):
             None,
         )
         assignee = User.objects.filter(pk=form.cleaned_data["assignee"]).first()
+        if part is None and question is None:
+            form.add_error("section", "Choose a part or question from the list.")
         if assignee is None:
             form.add_error("assignee", "Choose a person from the list.")
-        else:
+        if not form.errors:
             try:
                 assignment = assignments.assignment_set(
                     plan=plan,

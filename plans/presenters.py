@@ -88,6 +88,12 @@ class PartRow:
     holder: object = None
 
     @property
+    def assignable(self) -> bool:
+        """Whether the part can be given to a person of the consortium: it holds a question
+        they answer (not guidance only, the PCT's own questions or sign-off)."""
+        return any(row.question.consortium_answers for row in self.questions)
+
+    @property
     def state(self) -> str:
         states = {row.state for row in self.questions}
         if not states or states == {COMPLETED}:

@@ -302,7 +302,14 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
     if revision is None:
         raise AnswerInvalid("That revision is not one of this answer's: reload the history.")
     when = date_format(localtime(revision.history_date), "DATETIME_FORMAT")
+    saved_by = history.revision_who(revision)
     reason = f"restored revision from {when}"
+    # The history names who saved the version put back, as far as the column holds.
+    room = history.HistoricalAnswer._meta.get_field("history_change_reason").max_length
+    room -= len(reason) + len(", saved by ")
+    if room > 0:
+        name = saved_by if len(saved_by) <= room else saved_by[: room - 1] + "…"
+        reason = f"{reason}, saved by {name}"
     with transaction.atomic():
         saved = answer_save(
             answer=answer,
@@ -320,7 +327,7 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
             kind=PlanEvent.Kind.RESTORE,
             actor=user,
             question=saved.question,
-            comment=reason,
+            comment=f"Put back the version from {when}, saved by {saved_by}.",
         )
     return saved
 

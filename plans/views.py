@@ -500,7 +500,8 @@ def answer_restore(request, plan_id: int, question_key: str, history_id: int):
             return redirect(here)
         messages.success(
             request,
-            f"The version from {history.revision_when(revision)} is back: "
+            f"The version of {answer.question.number or answer.question.title} saved by "
+            f"{history.revision_who(revision)} on {history.revision_when(revision)} is back: "
             f"it is saved as version {saved.version}.",
         )
         return redirect("question_history", plan_id=plan.pk, question_key=question_key)
