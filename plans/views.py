@@ -407,15 +407,30 @@ def plan_move(request, plan_id: int, template_id: int):
     if not allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan):
         raise PermissionDenied("Only the consortium's editors can move its plan to a new form.")
     preview = services.plan_migration_preview(plan=plan, target=target)
+    confirm_error = ""
     if request.method == "POST":
-        try:
-            services.plan_migrate(plan=plan, target=target, user=request.user)
-        except services.AnswerInvalid as invalid:
-            messages.error(request, invalid.message)
+        confirmed = request.POST.get("confirm_losses") == "yes"
+        if preview.needs_confirmation and not confirmed:
+            confirm_error = (
+                "Confirm that you understand these answers, figures and rates will not be "
+                "kept as they are"
+            )
         else:
-            messages.success(request, f"The plan now uses {target}.")
-        return redirect("plan_detail", plan_id=plan.pk)
-    return render(request, "plans/plan_move.html", {"plan": plan, "preview": preview})
+            try:
+                services.plan_migrate(
+                    plan=plan, target=target, user=request.user, confirmed=confirmed
+                )
+            except services.AnswerInvalid as invalid:
+                messages.error(request, invalid.message)
+            else:
+                messages.success(request, f"The plan now uses {target}.")
+            return redirect("plan_detail", plan_id=plan.pk)
+    return render(
+        request,
+        "plans/plan_move.html",
+        {"plan": plan, "preview": preview, "confirm_error": confirm_error},
+        status=400 if confirm_error else 200,
+    )
 
 
 # --- History: revisions, compare, restore, named drafts ----------------------------------
