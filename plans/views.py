@@ -328,8 +328,10 @@ def _render_question(
         context=selectors.kind_context(plan),
         page=_page_number(request),
     )
+    # The rule the save service applies: where it would refuse, the answer is shown to read,
+    # with why, and no input or Save button takes text that could not be kept.
     row.edit = may_edit_answer(request.user, plan, question)
-    row.form = form
+    row.form = form if row.edit else None
     if rows is not None:
         row.table_rows = content.table_rows(question, rows, plan_id=plan.pk)
     if conflict is not None:
