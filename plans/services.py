@@ -307,6 +307,8 @@ class ChangedParameter:
     key: str
     replaced: object = None
     removed: bool = False
+    #: whether the plan's answer holds figures the change bears on
+    answered: bool = False
 
     @property
     def changes_the_answer(self) -> bool:
@@ -355,7 +357,11 @@ class MigrationPreview:
     def needs_confirmation(self) -> bool:
         """Whether the move loses or changes anything the plan holds: the editor must say
         they understand first."""
-        return bool(self.unmapped or self.columns_with_entries or self.changed_parameters)
+        return bool(
+            self.unmapped
+            or self.columns_with_entries
+            or any(change.answered for change in self.changed_parameters)
+        )
 
 
 def _dropped_columns(
@@ -405,6 +411,7 @@ def _changed_parameters(
             "source_label": source_label,
             "target_label": target_label,
             "key": name,
+            "answered": bool(data),
         }
         if parameter.type in FIGURE_PARAMETERS:
             before, after, held = _figure(was.get(name)), _figure(now.get(name)), None
@@ -414,15 +421,13 @@ def _changed_parameters(
             replaced = None
             if after is not None and held is not None and held != after:
                 # The newer form refuses any other figure: the move stores its own.
-                replaced = {WHOLE_PARAMETER: int(after)}.get(parameter.type, stored(after))
+                replaced = int(after) if parameter.type == WHOLE_PARAMETER else stored(after)
             changes.append(
                 ChangedParameter(
                     **common,
                     old=_shown_figure(parameter.type, before) if before is not None else "",
                     new=_shown_figure(parameter.type, after) if after is not None else "",
-                    held=_shown_figure(parameter.type, held)
-                    if held is not None and before is None
-                    else "",
+                    held=_shown_figure(parameter.type, held) if replaced and before is None else "",
                     replaced=replaced,
                 )
             )

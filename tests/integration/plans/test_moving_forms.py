@@ -160,3 +160,40 @@ def test_a_move_stores_the_rate_the_newer_version_sets_so_the_answer_is_not_refu
     assert cleaned == allowance.data  # a later save rewrites nothing
     page = client.get(reverse("answer_edit", args=[plan.pk, "allowance"])).content.decode()
     assert "cannot be changed in a plan" not in page
+
+
+def test_a_rate_the_newer_version_sets_replaces_the_plans_own_and_the_preview_says_so():
+    consortium = ConsortiumFactory(commissioner=CommissionerFactory())
+    older, newer = riverside_versions(consortium)
+    older.questions.filter(key="allowance").update(parameters={})  # the plan gives the rate
+    plan = services.plan_create(consortium=consortium, template=older, period="2008/09", title="P")
+    editor = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=consortium)
+    allowance = plan.answers.get(question__key="allowance")
+    services.answer_save(
+        answer=allowance, user=editor, base_version=allowance.version,
+        data={"population": "9000", "rate_per_patient": "2", "practices_share_percent": "55"},
+    )  # fmt: skip
+
+    preview = services.plan_migration_preview(plan=plan, target=newer)
+    said = [change.sentence for change in preview.changed_parameters]
+    assert (
+        "2.10 Management allowance: 1.1 sets the payment per patient at £2.40; the plan's own "
+        "figure, £2, is replaced by it"
+    ) in said
+    services.plan_migrate(plan=plan, target=newer, user=editor, confirmed=True)
+
+    allowance.refresh_from_db()
+    assert allowance.data["rate_per_patient"] == "2.4"
+
+
+def test_a_rate_change_on_an_unanswered_question_is_listed_but_needs_no_confirming():
+    consortium = ConsortiumFactory(commissioner=CommissionerFactory())
+    older, newer = riverside_versions(consortium)
+    plan = services.plan_create(consortium=consortium, template=older, period="2008/09", title="P")
+
+    preview = services.plan_migration_preview(plan=plan, target=newer)
+
+    assert [change.key for change in preview.changed_parameters] == ["rate_per_patient"]
+    assert not preview.needs_confirmation
+    services.plan_migrate(plan=plan, target=newer, user=None)
+    assert plan.answers.get(question__key="allowance").data == {}
