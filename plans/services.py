@@ -1,5 +1,6 @@
 """Changes to plans and their answers. Views, admin, loaders and tasks call these verbs."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -354,6 +355,16 @@ class MigrationPreview:
         return [column for column in self.dropped_columns if column.entries]
 
     @property
+    def fingerprint(self) -> str:
+        """What the editor is asked to confirm, in short: a move checks it is still that."""
+        losses = (
+            [answer.pk for answer in self.unmapped],
+            [(column.sentence, column.entries) for column in self.columns_with_entries],
+            [change.sentence for change in self.changed_parameters if change.answered],
+        )
+        return hashlib.sha256(repr(losses).encode()).hexdigest()[:16]
+
+    @property
     def needs_confirmation(self) -> bool:
         """Whether the move loses or changes anything the plan holds: the editor must say
         they understand first."""
@@ -499,7 +510,7 @@ def _moved_content(answer: Answer, new_question: TemplateQuestion, preview: Migr
 
 @transaction.atomic
 def plan_migrate(
-    *, plan: Plan, target: PlanTemplate, user, confirmed: bool = False
+    *, plan: Plan, target: PlanTemplate, user, confirmed: bool = False, seen: str | None = None
 ) -> MigrationPreview:
     """Move a draft plan to a newer version of its form, carrying answers by stable key.
 
@@ -507,7 +518,8 @@ def plan_migrate(
     in the preview. A table column the newer version drops is left out of the moved rows, and
     a rate it sets differently is stored in the answer; the revision before the move keeps
     the answer as it was. When the move loses or changes anything (``needs_confirmation``),
-    the editor must have ``confirmed`` it, or nothing changes.
+    the editor must have ``confirmed`` it, or nothing changes; ``seen``, the preview's
+    ``fingerprint`` they confirmed, must still be the plan's.
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
@@ -516,6 +528,11 @@ def plan_migrate(
     if preview.needs_confirmation and not confirmed:
         raise AnswerInvalid(
             "Confirm that you understand what the new version will not keep before moving."
+        )
+    if preview.needs_confirmation and seen is not None and seen != preview.fingerprint:
+        raise AnswerInvalid(
+            "The plan changed after the list of what will not be kept was shown: check the "
+            "list again before moving."
         )
     new_by_old = {old.pk: new for old, new in preview.mapped}
     reason = f"moved to {target.version_label}"

@@ -420,10 +420,16 @@ def plan_move(request, plan_id: int, template_id: int):
         else:
             try:
                 services.plan_migrate(
-                    plan=plan, target=target, user=request.user, confirmed=confirmed
+                    plan=plan,
+                    target=target,
+                    user=request.user,
+                    confirmed=confirmed,
+                    seen=request.POST.get("seen", ""),
                 )
             except services.AnswerInvalid as invalid:
                 messages.error(request, invalid.message)
+                if preview.needs_confirmation:
+                    return redirect("plan_move", plan_id=plan.pk, template_id=target.pk)
             else:
                 messages.success(request, f"The plan now uses {target}.")
             return redirect("plan_detail", plan_id=plan.pk)

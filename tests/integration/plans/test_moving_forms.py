@@ -94,6 +94,12 @@ def move_url(plan, target):
     return reverse("plan_move", kwargs={"plan_id": plan.pk, "template_id": target.pk})
 
 
+def confirm_and_move(client, plan, newer, *, seen=None):
+    if seen is None:
+        seen = services.plan_migration_preview(plan=plan, target=newer).fingerprint
+    return client.post(move_url(plan, newer), {"confirm_losses": "yes", "seen": seen})
+
+
 def test_the_move_preview_lists_a_dropped_column_with_its_figures_and_a_changed_rate(
     client, moving
 ):
@@ -136,7 +142,7 @@ def test_a_confirmed_move_leaves_out_the_dropped_column_and_keeps_it_in_the_revi
     plan, newer, editor = moving
     client.force_login(editor)
 
-    response = client.post(move_url(plan, newer), {"confirm_losses": "yes"})
+    response = confirm_and_move(client, plan, newer)
 
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -150,7 +156,7 @@ def test_a_confirmed_move_leaves_out_the_dropped_column_and_keeps_it_in_the_revi
 def test_a_move_stores_the_rate_the_newer_version_sets_so_the_answer_is_not_refused(client, moving):
     plan, newer, editor = moving
     client.force_login(editor)
-    client.post(move_url(plan, newer), {"confirm_losses": "yes"})
+    confirm_and_move(client, plan, newer)
 
     allowance = plan.answers.select_related("question").get(question__key="allowance")
     assert allowance.data["rate_per_patient"] == "2.4"
@@ -197,3 +203,24 @@ def test_a_rate_change_on_an_unanswered_question_is_listed_but_needs_no_confirmi
     assert not preview.needs_confirmation
     services.plan_migrate(plan=plan, target=newer, user=None)
     assert plan.answers.get(question__key="allowance").data == {}
+
+
+def test_a_move_confirmed_on_a_list_the_plan_has_since_outgrown_changes_nothing(client, moving):
+    plan, newer, editor = moving
+    client.force_login(editor)
+    seen = services.plan_migration_preview(plan=plan, target=newer).fingerprint
+    schemes = plan.answers.get(question__key="schemes")
+    services.answer_save(
+        answer=schemes, user=editor, base_version=schemes.version,
+        rows=[*schemes.rows, {"scheme": "Falls clinic", "budget": "800", "patients": "90"}],
+    )  # fmt: skip
+
+    response = confirm_and_move(client, plan, newer, seen=seen)
+
+    assert response.status_code == 302
+    assert response.url == move_url(plan, newer)
+    plan.refresh_from_db()
+    assert plan.template != newer
+    page = client.get(response.url).content.decode()
+    assert "The plan changed after the list of what will not be kept was shown" in page
+    assert "2 rows hold figures in it" in page
