@@ -328,8 +328,10 @@ def _render_question(
         context=selectors.kind_context(plan),
         page=_page_number(request),
     )
+    # The rule the save service applies: where it would refuse, the answer is shown to read,
+    # with why, and no input or Save button takes text that could not be kept.
     row.edit = may_edit_answer(request.user, plan, question)
-    row.form = form
+    row.form = form if row.edit else None
     if rows is not None:
         row.table_rows = content.table_rows(question, rows, plan_id=plan.pk)
     if conflict is not None:
@@ -407,15 +409,36 @@ def plan_move(request, plan_id: int, template_id: int):
     if not allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan):
         raise PermissionDenied("Only the consortium's editors can move its plan to a new form.")
     preview = services.plan_migration_preview(plan=plan, target=target)
+    confirm_error = ""
     if request.method == "POST":
-        try:
-            services.plan_migrate(plan=plan, target=target, user=request.user)
-        except services.AnswerInvalid as invalid:
-            messages.error(request, invalid.message)
+        confirmed = request.POST.get("confirm_losses") == "yes"
+        if preview.needs_confirmation and not confirmed:
+            confirm_error = (
+                "Confirm that you understand these answers, figures and rates will not be "
+                "kept as they are"
+            )
         else:
-            messages.success(request, f"The plan now uses {target}.")
-        return redirect("plan_detail", plan_id=plan.pk)
-    return render(request, "plans/plan_move.html", {"plan": plan, "preview": preview})
+            try:
+                services.plan_migrate(
+                    plan=plan,
+                    target=target,
+                    user=request.user,
+                    confirmed=confirmed,
+                    seen=request.POST.get("seen", ""),
+                )
+            except services.AnswerInvalid as invalid:
+                messages.error(request, invalid.message)
+                if preview.needs_confirmation:
+                    return redirect("plan_move", plan_id=plan.pk, template_id=target.pk)
+            else:
+                messages.success(request, f"The plan now uses {target}.")
+            return redirect("plan_detail", plan_id=plan.pk)
+    return render(
+        request,
+        "plans/plan_move.html",
+        {"plan": plan, "preview": preview, "confirm_error": confirm_error},
+        status=400 if confirm_error else 200,
+    )
 
 
 # --- History: revisions, compare, restore, named drafts ----------------------------------
