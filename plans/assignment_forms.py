@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django import forms
 
 from .models import Plan
@@ -32,20 +34,19 @@ class AssignForm(forms.Form):
         coerce=int,
         error_messages={"required": "Choose who to assign it to"},
     )
-    due_on = forms.DateField(
-        label="Due date",
-        help_text="For example, 2007-03-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the due date, such as 2007-03-01",
-            "invalid": "Enter the due date as a date, such as 2007-03-01",
-        },
-    )
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, plan: Plan, sections, people, **kwargs):
+    def __init__(self, *args, plan: Plan, sections, people, today: date, **kwargs):
         """``sections``: the parts the consortium can be given, each with the questions in it
-        its people answer (``assignments.assignable_sections``)."""
+        its people answer (``assignments.assignable_sections``). The example date is one that
+        could be chosen ``today``."""
         super().__init__(*args, **kwargs)
+        example = (today + timedelta(weeks=2)).isoformat()
+        self.fields["due_on"].help_text = f"For example, {example}"
+        self.fields["due_on"].error_messages.update(
+            required=f"Enter the due date, such as {example}",
+            invalid=f"Enter the due date as a date, such as {example}",
+        )
         choices = []
         for part, part_questions in sections:
             label = " ".join(bit for bit in (part.number, part.title) if bit)

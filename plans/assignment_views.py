@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from consortia.models import User
 
-from . import assignments, selectors
+from . import assignments, round_selectors, selectors
 from .assignment_forms import AssignForm
 from .errors import AnswerInvalid
 
@@ -29,6 +29,7 @@ def plan_assign(request, plan_id: int):
         plan=plan,
         sections=assignments.assignable_sections(parts),
         people=assignments.assignable_people(plan),
+        today=round_selectors.today(),
     )
     if request.method == "POST" and form.is_valid():
         kind, _, pk = form.cleaned_data["section"].partition("-")

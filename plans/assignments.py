@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 
 from consortia.models import User
 from consortia.permissions import Perm, allowed
@@ -21,6 +22,9 @@ from . import round_selectors
 from .errors import AnswerInvalid
 from .models import Assignment, CompletedBy, Plan, QuestionKind, TemplatePart, TemplateQuestion
 from .selectors import answered_answers
+
+#: A plan is written within a year: a due date after the end of the year after next is a slip.
+DUE_WITHIN_YEARS = 2
 
 
 def may_assign(user, plan: Plan) -> bool:
@@ -106,8 +110,15 @@ def assignment_set(
             "people. Choose someone in the consortium.",
             field="assignee",
         )
-    if due_on < round_selectors.today():
+    today = round_selectors.today()
+    if due_on < today:
         raise AnswerInvalid("Choose a due date from today on.", field="due_on")
+    latest = date(today.year + DUE_WITHIN_YEARS, 12, 31)
+    if due_on > latest:
+        # A year such as 9999 or 20207 is a slip of the keyboard, not a plan.
+        raise AnswerInvalid(
+            f"Choose a due date by {date_format(latest, 'DATE_FORMAT')}.", field="due_on"
+        )
     with transaction.atomic():
         # One change at a time per plan, so two people assigning the same part make one row.
         Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)

@@ -108,6 +108,7 @@ class TestAssignPage:
         ("fields", "message"),
         [
             ({"due_on": "soon"}, "Enter the due date as a date"),
+            ({"due_on": "9999-12-31"}, "Choose a due date by 31 December"),
             ({"section": "part-999999"}, "Choose a part or question from the list"),
             ({"section": "chapter-1"}, "Select a valid choice"),
             ({"assignee": "999999"}, "Choose a person from the list"),

@@ -1,7 +1,7 @@
 """Sections assigned to people, on PostgreSQL: who may assign to whom, reassigning, and what
 "Your tasks" and the chair's overdue list read (plans/assignments.py)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -90,6 +90,13 @@ class TestAssigning:
         plan, chair, manager = setup()
         with pytest.raises(AnswerInvalid, match="from today on"):
             assign(plan, chair, manager, days=-1)
+
+    def test_a_due_date_after_the_year_after_next_is_refused_as_a_slip(self):
+        plan, chair, manager = setup()
+        today = round_selectors.today()
+        with pytest.raises(AnswerInvalid, match=f"by 31 December {today.year + 2}"):
+            assign(plan, chair, manager, days=(date(today.year + 3, 1, 1) - today).days)
+        assert assign(plan, chair, manager, days=(date(today.year + 2, 12, 31) - today).days)
 
     def test_a_part_of_another_form_is_refused(self):
         plan, chair, manager = setup()
