@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from consortia.models import User
-from plans import selectors, services, structured
+from plans import selectors, services, structured, word_import
 from plans.content import PlanContent
 from plans.exports import plan_record
 from signoff import pdf
@@ -297,3 +297,29 @@ def test_the_json_export_and_the_signed_content_hold_the_date_as_stored(client, 
 
     assert exported["rows"][0]["starts"] == "2008-04-01"
     assert signed["rows"] == [["Falls service", "12500", "2.5", "2008-04-01", "40", "12812.5"]]
+
+
+def test_the_word_export_of_a_typed_table_imports_back_to_the_same_rows(schemes):
+    answer, editor = schemes
+    context = selectors.kind_context(answer.plan)
+    kind = structured.kind_for(answer.question)
+    answer.rows = kind.clean([{**FALLS}, {**DIABETES}], context=context)
+    answer.save(update_fields=["rows"])
+    empty = services.plan_create(
+        consortium=answer.plan.consortium,
+        template=answer.plan.template,
+        period="2008/09",
+        title="Empty",
+    )
+
+    preview = word_import.word_import_preview(
+        plan=empty,
+        user=editor,
+        filename="export.docx",
+        data=plan_docx(plan=answer.plan, user=editor),
+    )
+
+    proposal = next(p for p in word_import.proposals(empty, preview) if p.question.key == KEY)
+    assert proposal.rows[0]["budget"] == "£12,500"  # as printed, with no totals row
+    assert len(proposal.rows) == 2
+    assert kind.clean(proposal.rows, context=context) == answer.rows
