@@ -26,6 +26,7 @@ from . import (
     services,
     structured,
 )
+from .errors import refusals_of
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .models import Answer, Plan
 from .table_import import MAX_CSV_BYTES, TableImportRefused
@@ -149,15 +150,25 @@ def answer_edit(request, plan_id: int, question_key: str):
             theirs=theirs, status=409,
         )  # fmt: skip
     except services.AnswerInvalid as invalid:
-        # A refusal of a structured figure is shown on its own input, not on the text box.
+        # A refusal of a structured figure is shown on its own input, not on the text box;
+        # every refusal at once (each wrong cell of a table), none held back for the next save.
         on_text = "text" in form.fields and not invalid.field
+        refusals = refusals_of(invalid)
         if _wants_json(request):
-            name = form.add_prefix("text" if on_text else invalid.field)
-            return JsonResponse({"errors": {name: [{"message": invalid.message}]}}, status=400)
-        form.add_error("text" if on_text else None, invalid.message)
+            errors: dict[str, list] = {}
+            for refusal in refusals:
+                name = form.add_prefix("text" if on_text else refusal.field)
+                errors.setdefault(name, []).append({"message": refusal.message})
+            return JsonResponse({"errors": errors}, status=400)
+        for refusal in refusals:
+            form.add_error("text" if on_text else None, refusal.message)
         return _render_question(
             request, plan, answer, form, rows=rows, data=data,
-            error_field=form.add_prefix(invalid.field) if invalid.field else "", status=400,
+            error_field=form.add_prefix(invalid.field) if invalid.field else "",
+            error_fields=[
+                form.add_prefix(refusal.field) if refusal.field else "" for refusal in refusals
+            ],
+            status=400,
         )  # fmt: skip
     except PermissionDenied as refusal:
         if _wants_json(request):
@@ -314,6 +325,7 @@ def _render_question(
     conflict=None,
     theirs="",
     error_field="",
+    error_fields=(),
     import_form=None,
     status=200,
 ):
@@ -348,6 +360,10 @@ def _render_question(
             "conflict": conflict,
             "theirs": theirs,
             "error_field": error_field,
+            # each message not of a form field with the input it is about, in order
+            "refusals": list(zip(form.non_field_errors(), error_fields, strict=False))
+            if error_fields
+            else [],
             "import_form": import_form
             or (
                 TableImportForm(initial={"base_version": answer.version})
