@@ -127,6 +127,19 @@ class SigningState:
     def may_sign_now(self, block: SignatoryBlock) -> bool:
         return block in self.waiting_for
 
+    def signs_after(self, block: SignatoryBlock) -> list[SignatoryBlock]:
+        """The signatories immediately before ``block`` in the form's order: every one of the
+        nearest earlier step (none for the first step), whether or not they have signed."""
+        earlier = [other.step for other in self.blocks if other.step < block.step]
+        if not earlier:
+            return []
+        return [other for other in self.blocks if other.step == max(earlier)]
+
+    def order_sentence(self, block: SignatoryBlock) -> str:
+        """Who ``block`` signs after, as the plan page says it: "Director of Finance, Riverside
+        PCT" (the sign page and a refusal name, of these, those still to sign: ``turn_of``)."""
+        return " and the ".join(other.title for other in self.signs_after(block))
+
     def turn_of(self, user, plan: Plan) -> Turn:
         """Whether ``user`` signs ``plan`` now, and as which signatory (from the live
         signatures: a state built with ``of``)."""
@@ -150,12 +163,21 @@ class SigningState:
                 None, f"{who} signed as {given.title} on {when}. Each signature is given once."
             )
         if not self.may_sign_now(mine):
+            # Those of the step just before who have still to sign, and whoever the plan waits
+            # for now when that is someone earlier.
             waiting = self.waiting_for
-            before = " and the ".join(block.title for block in waiting)
+            before = [b for b in self.signs_after(mine) if not self.is_signed(b)] or waiting
+            now = (
+                ""
+                if set(waiting) <= set(before)
+                else f" The plan is waiting for the {' and the '.join(b.title for b in waiting)} "
+                "to sign now."
+            )
             return Turn(
                 None,
-                f"The {before} {'signs' if len(waiting) == 1 else 'sign'} before you: the form's "
-                "signatures are given in its order. You will be told when it is your turn.",
+                f"The {' and the '.join(b.title for b in before)} "
+                f"{'signs' if len(before) == 1 else 'sign'} before you: the form's signatures are "
+                f"given in its order.{now} You will be told when it is your turn.",
             )
         return Turn(mine)
 
