@@ -10,6 +10,7 @@ open in the current step) rather than for one next signatory.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.timezone import localtime
 
 from consortia import selectors as organisation_selectors
 from consortia.models import Position, User
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 
 from . import canonical
 from .models import Signature
@@ -301,8 +302,34 @@ def unheld(plan: Plan, blocks: Iterable[SignatoryBlock]) -> list[str]:
     return Holders().unheld(plan, blocks)
 
 
+@dataclass(frozen=True)
+class Approval:
+    """The approval that completes a plan whose form asks for no signatures (decision 0361)."""
+
+    by: str  # the body the form names, with its article: "the Professional Executive Committee"
+    on: datetime | None  # when the PCT recorded it, if the plan's history says
+
+
+def approved_by(plan: Plan) -> str:
+    return f"the {plan.template.approved_by or settings.COMMISSIONER_WORD}"
+
+
+def approval_of(plan: Plan) -> Approval | None:
+    """For a plan whose form ends at approval, its approval once given: the plan is then
+    complete and final (docs/decisions/0325). None for a form with signatories, or before."""
+    if plan.template.signatories or plan.status not in SIGNING_STATUSES + SIGNED_STATUSES:
+        return None
+    on = (
+        PlanEvent.objects.filter(
+            plan=plan, kind=PlanEvent.Kind.TRANSITION, to_status=Plan.Status.APPROVED
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return Approval(by=approved_by(plan), on=on)
+
+
 def approval_ends(plan: Plan) -> str:
     """What approval means for a form with no sign-off block: the plan is complete."""
-    by = plan.template.approved_by or settings.COMMISSIONER_WORD
-    by = f"by the {by}"
-    return f"the plan is approved {by}, and its form asks for no signatures."
+    return f"the plan is approved by {approved_by(plan)}, and its form asks for no signatures."
