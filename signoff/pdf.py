@@ -363,7 +363,7 @@ def plan_html(
     """The whole document as HTML, ready for weasyprint with ``BASE_URL`` and the fetcher:
     from ``content`` (the one the hash was taken of), or the plan's content read now.
     ``approval``: the approval that completes a plan whose form asks for no signatures; its
-    PDF is then final, not a draft (docs/decisions/0325)."""
+    PDF is then final, not a draft (docs/decisions/0328)."""
     # A draft is not signed, whatever has been signed so far: its sign-off block is blank.
     signatures = [] if draft or approval else list(signatures)
     signing = SigningState.of(plan, signatures=signatures)

@@ -155,7 +155,7 @@ def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
         return sealed, rendered.page_count, document.content_sha256, document.revision
     # A draft shows the plan as it is when printed, and says which revision that is; once a
     # plan whose form asks for no signatures is approved, it is final: no longer a draft, and
-    # it says who approved it and when (docs/decisions/0325).
+    # it says who approved it and when (docs/decisions/0328).
     state = SigningState.of(plan)
     content = PlanContent.of(plan)
     content_sha256 = state.content_sha256(plan, content=content)

@@ -316,7 +316,7 @@ def approved_by(plan: Plan) -> str:
 
 def approval_of(plan: Plan) -> Approval | None:
     """For a plan whose form ends at approval, its approval once given: the plan is then
-    complete and final (docs/decisions/0325). None for a form with signatories, or before."""
+    complete and final (docs/decisions/0328). None for a form with signatories, or before."""
     if plan.template.signatories or plan.status not in SIGNING_STATUSES + SIGNED_STATUSES:
         return None
     on = (

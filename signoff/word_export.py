@@ -106,7 +106,7 @@ def _draft_header(document, plan: Plan, *, signing: SigningState) -> None:
 
 
 def _approval(document, plan: Plan, approval: Approval | None) -> None:
-    """The end of a plan whose form asks for no signatures (decisions 0361, 0325)."""
+    """The end of a plan whose form asks for no signatures (decisions 0361, 0328)."""
     if approval is None:
         _form_text(
             document,

@@ -43,7 +43,7 @@ LABELS = {
 DES_KEYS = ("population", "rate_per_patient", "practices_share_percent")
 #: The form pays its practices' share to the practices who confirm they take part (DacCom's
 #: DES: "paid to practices who confirm their participation"); the default is that it does not
-#: ask them to (docs/decisions/0326).
+#: ask them to (docs/decisions/0329).
 CONFIRMED, NO_PARTICIPATION = "confirmed", "none"
 
 
@@ -219,7 +219,7 @@ class DesFundingKind(Kind):
     @property
     def asks_participation(self) -> bool:
         """Whether the form pays the practices who confirm their participation: only then are
-        the practices and where they stand listed with the figures (docs/decisions/0326)."""
+        the practices and where they stand listed with the figures (docs/decisions/0329)."""
         return self.parameters.get("participation") == CONFIRMED
 
     def present(self, data, *, context: KindContext):

@@ -1,6 +1,6 @@
 """DacCom's DES question pays "practices who confirm their participation": its stored copies say
 so with the des_funding parameter ``participation: confirmed``, as its definition files now do,
-so the practices' table keeps printing there and nowhere else (docs/decisions/0326). Reversed,
+so the practices' table keeps printing there and nowhere else (docs/decisions/0329). Reversed,
 the parameter goes again."""
 
 from django.db import migrations

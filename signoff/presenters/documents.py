@@ -42,7 +42,7 @@ def download_filename(document: PlanDocument) -> str:
 
 def is_final(document: PlanDocument) -> bool:
     """Whether a plan's PDF asked for once its form's last step, approval, was taken: it is
-    printed final, not as a draft (docs/decisions/0325)."""
+    printed final, not as a draft (docs/decisions/0328)."""
     if document.kind != Kind.DRAFT:
         return False
     approval = approval_of(document.plan)

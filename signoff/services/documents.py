@@ -31,7 +31,7 @@ def signed_pdf_request(*, plan: Plan, content_sha256: str) -> PlanDocument:
 
 def draft_pdf_request(*, plan: Plan, user) -> PlanDocument:
     """A draft PDF of the plan as it stands, watermarked DRAFT with the date and revision; for
-    an approved plan whose form asks for no signatures, its final PDF (decision 0325).
+    an approved plan whose form asks for no signatures, its final PDF (decision 0328).
 
     Anyone who may see the plan may ask. Asking again for the same content and revision within
     a few minutes returns the draft already queued, being made or ready, not another one.

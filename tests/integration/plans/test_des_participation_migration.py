@@ -1,6 +1,6 @@
 """plans 0013 gives DacCom's stored DES questions ``participation: confirmed``, as its definition
 files now say, so a stored copy matches its file again (re-importing it changes nothing) and its
-practices' table keeps printing; reversed, the parameter goes (docs/decisions/0326)."""
+practices' table keeps printing; reversed, the parameter goes (docs/decisions/0329)."""
 
 import importlib
 

@@ -1,5 +1,5 @@
 """A payment per patient prints the practices taking part only where its form asks for their
-participation (the des_funding parameter ``participation: confirmed``, docs/decisions/0326):
+participation (the des_funding parameter ``participation: confirmed``, docs/decisions/0329):
 Riverside's management allowance asks nothing of its practices, so its PDF and Word export show
 the allowance alone; DacCom's DES still lists its practices."""
 

@@ -1,4 +1,4 @@
-"""The PDF of a plan whose form ends at approval (docs/decisions/0361, 0325): no sign-off block
+"""The PDF of a plan whose form ends at approval (docs/decisions/0361, 0328): no sign-off block
 it never asks for; a draft until the PCT approves it, then final, saying who approved it and
 when. On Riverside PCT's locality note (tests/riverside.py), not DacCom's."""
 
