@@ -30,7 +30,7 @@ from plans.content import PlanContent
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html
 
-from .signing import SigningState
+from .signing import Approval, SigningState, approved_by
 
 # URLs the renderer may fetch are on this origin, which no resolver will ever answer
 # (RFC 2606 reserves .invalid); the fetcher maps its /static/ path onto the static files.
@@ -358,14 +358,19 @@ def plan_html(
     content_sha256: str,
     draft: DraftMark | None = None,
     content: PlanContent | None = None,
+    approval: Approval | None = None,
 ) -> str:
     """The whole document as HTML, ready for weasyprint with ``BASE_URL`` and the fetcher:
-    from ``content`` (the one the hash was taken of), or the plan's content read now."""
+    from ``content`` (the one the hash was taken of), or the plan's content read now.
+    ``approval``: the approval that completes a plan whose form asks for no signatures; its
+    PDF is then final, not a draft (docs/decisions/0328)."""
     # A draft is not signed, whatever has been signed so far: its sign-off block is blank.
-    signatures = [] if draft else list(signatures)
+    signatures = [] if draft or approval else list(signatures)
     signing = SigningState.of(plan, signatures=signatures)
     parts = _parts(content or PlanContent.of(plan))
     has_signoff_question = any(q.is_signoff for part in parts for q in part.questions)
+    # A form that asks for no signatures has no sign-off block: it ends at approval (0361).
+    asks_signatures = bool(signing.blocks or signing.unnamed_signatures)
     created = (
         draft.generated_at
         if draft
@@ -380,11 +385,17 @@ def plan_html(
         "template": plan.template,
         "parts": parts,
         "signoff_lines": _signoff(signing),
-        "separate_signoff": not has_signoff_question,
+        "asks_signatures": asks_signatures,
+        "separate_signoff": asks_signatures and not has_signoff_question,
+        "approval": approval,
+        "approval_on": date_format(approval.on.astimezone(UK), "DATE_FORMAT")
+        if approval and approval.on
+        else "",
+        "approved_by": approved_by(plan),
         "trail": [] if draft else _trail(signing),
         # The certificate prints the audit chain's head as it stands when the file is made,
         # so the chain can later be checked against the paper (docs/decisions/0370).
-        "audit_chain": None if draft else audit_chain_head(plan),
+        "audit_chain": None if draft or not signatures else audit_chain_head(plan),
         "last_signed": date_format(
             max(s.signed_at for s in signatures).astimezone(UK), "DATE_FORMAT"
         )
@@ -425,15 +436,18 @@ def render_plan_pdf(
     content_sha256: str,
     draft: DraftMark | None = None,
     content: PlanContent | None = None,
+    approval: Approval | None = None,
 ) -> RenderedPdf:
     """The plan as a PDF: from the live plan, which the caller has checked still hashes to
     ``content_sha256`` (content is frozen once approved). A draft is watermarked and has no
-    certificate of completion; a signed plan ends with the sign-off trail."""
+    certificate of completion; a signed plan ends with the sign-off trail; an approved plan
+    whose form asks for no signatures (``approval``) says who approved it and when."""
     html = plan_html(
         plan=plan,
         signatures=signatures,
         content_sha256=content_sha256,
         draft=draft,
         content=content,
+        approval=approval,
     )
     return write_pdf(html)

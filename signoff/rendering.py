@@ -26,7 +26,7 @@ from plans.models import Plan, PlanEvent
 
 from .models import PlanDocument, Signature
 from .selectors import plan_revision
-from .signing import SIGNED_STATUSES, SigningState
+from .signing import SIGNED_STATUSES, SigningState, approval_of
 
 logger = logging.getLogger(__name__)
 
@@ -165,17 +165,21 @@ def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
             # who can put it right.
             raise CannotRender(SEAL_UNAVAILABLE) from unavailable
         return sealed, rendered.page_count, document.content_sha256, document.revision
-    # A draft shows the plan as it is when printed, and says which revision that is.
+    # A draft shows the plan as it is when printed, and says which revision that is; once a
+    # plan whose form asks for no signatures is approved, it is final: no longer a draft, and
+    # it says who approved it and when (docs/decisions/0328).
     state = SigningState.of(plan)
     content = PlanContent.of(plan)
     content_sha256 = state.content_sha256(plan, content=content)
     revision = plan_revision(plan)
+    approval = approval_of(plan)
     rendered = pdf.render_plan_pdf(
         plan=plan,
         signatures=state.signatures,
         content=content,
         content_sha256=content_sha256,
-        draft=pdf.DraftMark(generated_at=timezone.now(), revision=revision),
+        draft=None if approval else pdf.DraftMark(generated_at=timezone.now(), revision=revision),
+        approval=approval,
     )
     return rendered.pdf, rendered.page_count, content_sha256, revision
 

@@ -10,6 +10,7 @@ open in the current step) rather than for one next signatory.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.timezone import localtime
 
 from consortia import selectors as organisation_selectors
 from consortia.models import Position, User
-from plans.models import Plan
+from plans.models import Plan, PlanEvent
 
 from . import canonical
 from .models import Signature
@@ -127,6 +128,19 @@ class SigningState:
     def may_sign_now(self, block: SignatoryBlock) -> bool:
         return block in self.waiting_for
 
+    def signs_after(self, block: SignatoryBlock) -> list[SignatoryBlock]:
+        """The signatories immediately before ``block`` in the form's order: every one of the
+        nearest earlier step (none for the first step), whether or not they have signed."""
+        earlier = [other.step for other in self.blocks if other.step < block.step]
+        if not earlier:
+            return []
+        return [other for other in self.blocks if other.step == max(earlier)]
+
+    def order_sentence(self, block: SignatoryBlock) -> str:
+        """Who ``block`` signs after, as the plan page says it: "Director of Finance, Riverside
+        PCT" (the sign page and a refusal name, of these, those still to sign: ``turn_of``)."""
+        return " and the ".join(other.title for other in self.signs_after(block))
+
     def turn_of(self, user, plan: Plan) -> Turn:
         """Whether ``user`` signs ``plan`` now, and as which signatory (from the live
         signatures: a state built with ``of``)."""
@@ -150,12 +164,21 @@ class SigningState:
                 None, f"{who} signed as {given.title} on {when}. Each signature is given once."
             )
         if not self.may_sign_now(mine):
+            # Those of the step just before who have still to sign, and whoever the plan waits
+            # for now when that is someone earlier.
             waiting = self.waiting_for
-            before = " and the ".join(block.title for block in waiting)
+            before = [b for b in self.signs_after(mine) if not self.is_signed(b)] or waiting
+            now = (
+                ""
+                if set(waiting) <= set(before)
+                else f" The plan is waiting for the {' and the '.join(b.title for b in waiting)} "
+                "to sign now."
+            )
             return Turn(
                 None,
-                f"The {before} {'signs' if len(waiting) == 1 else 'sign'} before you: the form's "
-                "signatures are given in its order. You will be told when it is your turn.",
+                f"The {' and the '.join(b.title for b in before)} "
+                f"{'signs' if len(before) == 1 else 'sign'} before you: the form's signatures are "
+                f"given in its order.{now} You will be told when it is your turn.",
             )
         return Turn(mine)
 
@@ -279,8 +302,34 @@ def unheld(plan: Plan, blocks: Iterable[SignatoryBlock]) -> list[str]:
     return Holders().unheld(plan, blocks)
 
 
+@dataclass(frozen=True)
+class Approval:
+    """The approval that completes a plan whose form asks for no signatures (decision 0361)."""
+
+    by: str  # the body the form names, with its article: "the Professional Executive Committee"
+    on: datetime | None  # when the PCT recorded it, if the plan's history says
+
+
+def approved_by(plan: Plan) -> str:
+    return f"the {plan.template.approved_by or settings.COMMISSIONER_WORD}"
+
+
+def approval_of(plan: Plan) -> Approval | None:
+    """For a plan whose form ends at approval, its approval once given: the plan is then
+    complete and final (docs/decisions/0328). None for a form with signatories, or before."""
+    if plan.template.signatories or plan.status not in SIGNING_STATUSES + SIGNED_STATUSES:
+        return None
+    on = (
+        PlanEvent.objects.filter(
+            plan=plan, kind=PlanEvent.Kind.TRANSITION, to_status=Plan.Status.APPROVED
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return Approval(by=approved_by(plan), on=on)
+
+
 def approval_ends(plan: Plan) -> str:
     """What approval means for a form with no sign-off block: the plan is complete."""
-    by = plan.template.approved_by or settings.COMMISSIONER_WORD
-    by = f"by the {by}"
-    return f"the plan is approved {by}, and its form asks for no signatures."
+    return f"the plan is approved by {approved_by(plan)}, and its form asks for no signatures."

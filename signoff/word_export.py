@@ -34,7 +34,7 @@ from plans.word_writing import ANSWER_TABLE_STYLE, ensure_styles, write_html
 
 from .models import Comment
 from .selectors import comments_visible_to
-from .signing import SIGNED_STATUSES, SigningState
+from .signing import SIGNED_STATUSES, Approval, SigningState, approval_of, approved_by
 
 UK = ZoneInfo("Europe/London")
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -63,7 +63,18 @@ def _form_text(document, text: str, *, bold: bool = False, size: int = 0, italic
     return paragraph
 
 
-def _cover(document, plan: Plan, *, draft: bool, signing: SigningState) -> None:
+def _status(plan: Plan, *, draft: bool, signing: SigningState, approval: Approval | None) -> str:
+    if approval is not None:
+        on = f" on {date_format(approval.on.astimezone(UK), 'DATE_FORMAT')}" if approval.on else ""
+        return f"Approved by {approval.by}{on}. The form asks for no signatures."
+    if draft:
+        return f"{plan.get_status_display()}. Not {'signed' if signing.blocks else 'approved'}."
+    return f"Signed by {len(signing.signatures)} signatories."
+
+
+def _cover(
+    document, plan: Plan, *, draft: bool, signing: SigningState, approval: Approval | None
+) -> None:
     commissioner = plan.consortium.commissioner.name
     _form_text(document, commissioner, size=12)
     _form_text(document, plan.template.name, size=14)
@@ -75,12 +86,7 @@ def _cover(document, plan: Plan, *, draft: bool, signing: SigningState) -> None:
         (settings.COMMISSIONER_WORD, commissioner),
         ("Plan period", plan.period),
         ("Form", f"{plan.template.name}, {plan.template.version_label}"),
-        (
-            "Status",
-            f"{plan.get_status_display()}. Not signed."
-            if draft
-            else f"Signed by {len(signing.signatures)} signatories.",
-        ),
+        ("Status", _status(plan, draft=draft, signing=signing, approval=approval)),
     ]
     for label, value in facts:
         paragraph = document.add_paragraph(style=FORM_TEXT_STYLE)
@@ -89,13 +95,31 @@ def _cover(document, plan: Plan, *, draft: bool, signing: SigningState) -> None:
     document.add_paragraph(style=FORM_TEXT_STYLE).add_run().add_break(WD_BREAK.PAGE)
 
 
-def _draft_header(document, plan: Plan) -> None:
+def _draft_header(document, plan: Plan, *, signing: SigningState) -> None:
+    not_yet = "not signed" if signing.blocks else "not approved"
     for section in document.sections:
         paragraph = section.header.paragraphs[0]
         run = paragraph.add_run("DRAFT")
         run.bold = True
         run.font.color.rgb = DRAFT_RED
-        paragraph.add_run(f"  {plan.consortium.name} · {plan.title} · not signed")
+        paragraph.add_run(f"  {plan.consortium.name} · {plan.title} · {not_yet}")
+
+
+def _approval(document, plan: Plan, approval: Approval | None) -> None:
+    """The end of a plan whose form asks for no signatures (decisions 0361, 0328)."""
+    if approval is None:
+        _form_text(
+            document,
+            f"This is a draft: the plan has not been approved by {approved_by(plan)}. Its form "
+            "asks for no signatures.",
+        )
+        return
+    on = f" on {date_format(approval.on.astimezone(UK), 'DATE_FORMAT')}" if approval.on else ""
+    _form_text(
+        document,
+        f"This plan was approved by {approval.by}{on}. Its form asks for no signatures: the "
+        "plan is complete.",
+    )
 
 
 def _table(document, question, rows, *, plan: Plan, context) -> None:
@@ -290,18 +314,20 @@ def _add_comments(document, plan: Plan, user, anchors: dict) -> int:
 
 def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
     """The plan as a .docx, as ``user`` may see it (PCT-only comments for PCT people only)."""
-    draft = plan.status not in SIGNED_STATUSES
     signing = SigningState.of(plan)
+    # A plan whose form asks for no signatures is complete, and no longer a draft, at approval.
+    approval = approval_of(plan)
+    draft = plan.status not in SIGNED_STATUSES and approval is None
     document = docx.Document()
     ensure_styles(document)
     properties = document.core_properties
     properties.title = plan.title
     properties.author = plan.consortium.name
     properties.subject = f"{plan.template.name} [{plan.template.version_label}] {plan.period}"
-    properties.keywords = "DRAFT" if draft else "signed"
+    properties.keywords = "DRAFT" if draft else "approved" if approval else "signed"
     if draft:
-        _draft_header(document, plan)
-    _cover(document, plan, draft=draft, signing=signing)
+        _draft_header(document, plan, signing=signing)
+    _cover(document, plan, draft=draft, signing=signing, approval=approval)
     answers = selectors.answers_by_question(plan)
     context = selectors.kind_context(plan)
     anchors: dict[tuple[str, int], Anchor] = {}
@@ -322,7 +348,10 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
             question_heading = document.add_heading(title, level=2)
             if question.kind == QuestionKind.SIGNOFF:
                 has_signoff = True
-                _signoff(document, plan, signing, draft=draft)
+                if signing.blocks:
+                    _signoff(document, plan, signing, draft=draft)
+                else:
+                    _approval(document, plan, approval)
                 continue
             who = presenters.completed_by_label(question, plan)
             meta = f"For completion by {who}"
@@ -339,7 +368,10 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
                 document, question, answers.get(question.pk), plan=plan, context=context
             )
             anchors[("question", question.pk)] = Anchor(written, question_heading)
-    if not has_signoff:
+    if not signing.blocks and not has_signoff:
+        document.add_heading("Approval", level=1)
+        _approval(document, plan, approval)
+    elif not has_signoff:
         document.add_heading("Sign-off", level=1)
         _signoff(document, plan, signing, draft=draft)
     if plan.template.return_instructions:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from .base import (
+    CHOICE_PARAMETER,
     LABELS_PARAMETER,
     MONEY_PARAMETER,
     NO_PLAN,
@@ -40,6 +41,10 @@ LABELS = {
     "share_hint": "The PCT holds the rest.",
 }
 DES_KEYS = ("population", "rate_per_patient", "practices_share_percent")
+#: The form pays its practices' share to the practices who confirm they take part (DacCom's
+#: DES: "paid to practices who confirm their participation"); the default is that it does not
+#: ask them to (docs/decisions/0329).
+CONFIRMED, NO_PARTICIPATION = "confirmed", "none"
 
 
 class DesFundingKind(Kind):
@@ -49,6 +54,13 @@ class DesFundingKind(Kind):
         "rate_per_patient": Parameter(MONEY_PARAMETER, "the payment per patient, in pounds"),
         "practices_share_percent": Parameter(
             PERCENT_PARAMETER, "the per cent of the payment in the first part (to practices)"
+        ),
+        "participation": Parameter(
+            CHOICE_PARAMETER,
+            "whether the first part is paid to the practices who confirm their participation: "
+            "confirmed (the practices, where each stands and what each is paid are listed with "
+            "the figures) or none (the default: the form asks nothing of the practices)",
+            choices=(CONFIRMED, NO_PARTICIPATION),
         ),
         "labels": Parameter(
             LABELS_PARAMETER,
@@ -204,6 +216,12 @@ class DesFundingKind(Kind):
             "to_confirmed_practices": sum((amount for _s, amount in confirmed), finance.ZERO),
         }
 
+    @property
+    def asks_participation(self) -> bool:
+        """Whether the form pays the practices who confirm their participation: only then are
+        the practices and where they stand listed with the figures (docs/decisions/0329)."""
+        return self.parameters.get("participation") == CONFIRMED
+
     def present(self, data, *, context: KindContext):
         cleaned, invalid = self.checked(data, context=context)
         declared = context.declared_population
@@ -241,10 +259,11 @@ class DesFundingKind(Kind):
                 pct_display=finance.format_money(result["held_by_pct"]),
                 pct_compact=finance.format_compact_money(result["held_by_pct"]),
                 pct_share=finance.format_percentage(result["pct_share_percent"]),
-                participation=participation_rows(
-                    self.payments(cleaned, context=context), paid=self.label("to_practices")
-                ),
             )
+            if self.asks_participation:
+                figures["participation"] = participation_rows(
+                    self.payments(cleaned, context=context), paid=self.label("to_practices")
+                )
         return figures
 
 

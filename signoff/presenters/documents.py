@@ -14,7 +14,7 @@ from plans.models import Plan
 from ..models import PlanDocument
 from ..selectors import current_signed
 from ..services.documents import may_retry
-from ..signing import SIGNED_STATUSES
+from ..signing import SIGNED_STATUSES, approval_of
 from . import when
 
 State = PlanDocument.State
@@ -35,7 +35,18 @@ def download_filename(document: PlanDocument) -> str:
     )
     if document.kind == Kind.SIGNED:
         return f"{stem}-signed.pdf"
+    if is_final(document):
+        return f"{stem}-approved.pdf"
     return f"{stem}-draft-r{document.revision}.pdf"
+
+
+def is_final(document: PlanDocument) -> bool:
+    """Whether a plan's PDF asked for once its form's last step, approval, was taken: it is
+    printed final, not as a draft (docs/decisions/0328)."""
+    if document.kind != Kind.DRAFT:
+        return False
+    approval = approval_of(document.plan)
+    return approval is not None and (approval.on is None or approval.on <= document.requested_at)
 
 
 @dataclass
@@ -87,6 +98,8 @@ def document_state(document: PlanDocument, user) -> DocumentState:
     """``document`` comes from ``without_bytes`` (for its size)."""
     if document.kind == Kind.SIGNED:
         noun, title = "the signed PDF", "Signed PDF"
+    elif is_final(document):
+        noun, title = "the approved plan's PDF", "PDF of the approved plan"
     else:
         noun = f"the draft PDF (revision {document.revision})"
         title = f"Draft PDF, revision {document.revision}"
@@ -154,16 +167,20 @@ class DocumentsPanel:
     signed_expected: bool
     may_record_export: bool
     may_request_draft: bool
+    # Once a plan whose form asks for no signatures is approved, the PDF on request is final.
+    approved_by: str = ""
 
 
 def documents_panel(plan: Plan, user) -> DocumentsPanel:
     signed = current_signed(plan) if plan.status in SIGNED_STATUSES else None
+    approval = approval_of(plan)
     return DocumentsPanel(
         plan_id=plan.pk,
         signed=document_state(signed, user) if signed is not None else None,
-        signed_expected=plan.status in SIGNED_STATUSES,
+        signed_expected=plan.status in SIGNED_STATUSES and approval is None,
         may_record_export=allowed(user, Perm.EXPORT, plan),
         may_request_draft=allowed(user, Perm.VIEW, plan),
+        approved_by=approval.by if approval is not None else "",
     )
 
 

@@ -116,7 +116,7 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
             elif block in waiting:
                 text = "Waiting to sign"
             else:
-                text = f"Signs after the {' and the '.join(b.title for b in waiting)}"
+                text = f"Signs after the {signing.order_sentence(block)}"
             panel.signatories.append(
                 SignatoryRow(
                     title=block.title,

@@ -15,7 +15,7 @@ from ..errors import Refused
 from ..models import PlanDocument
 from ..rendering import signed_document_for
 from ..selectors import plan_revision, signed_document
-from ..signing import SigningState
+from ..signing import SigningState, approval_of
 from ..tasks import render_document
 
 DRAFT_REUSE_MINUTES = 10
@@ -30,7 +30,8 @@ def signed_pdf_request(*, plan: Plan, content_sha256: str) -> PlanDocument:
 
 
 def draft_pdf_request(*, plan: Plan, user) -> PlanDocument:
-    """A draft PDF of the plan as it stands, watermarked DRAFT with the date and revision.
+    """A draft PDF of the plan as it stands, watermarked DRAFT with the date and revision; for
+    an approved plan whose form asks for no signatures, its final PDF (decision 0328).
 
     Anyone who may see the plan may ask. Asking again for the same content and revision within
     a few minutes returns the draft already queued, being made or ready, not another one.
@@ -39,6 +40,12 @@ def draft_pdf_request(*, plan: Plan, user) -> PlanDocument:
         raise Refused("You cannot see this plan, so you cannot print it.")
     content_hash = SigningState.of(plan).content_sha256(plan)
     revision = plan_revision(plan)
+    reuse_since = timezone.now() - timedelta(minutes=DRAFT_REUSE_MINUTES)
+    approval = approval_of(plan)
+    if approval is not None and approval.on is not None:
+        # Approval leaves the content and revision as they were, but what is printed of them
+        # after it is final: a draft asked for before it is not handed out again.
+        reuse_since = max(reuse_since, approval.on)
     with transaction.atomic():
         # Two clicks at once make one draft: the second waits here and then finds the first.
         Plan.objects.select_for_update().filter(pk=plan.pk).exists()
@@ -53,7 +60,7 @@ def draft_pdf_request(*, plan: Plan, user) -> PlanDocument:
                     PlanDocument.State.RENDERING,
                     PlanDocument.State.READY,
                 ],
-                requested_at__gte=timezone.now() - timedelta(minutes=DRAFT_REUSE_MINUTES),
+                requested_at__gte=reuse_since,
             )
             .defer("pdf")
             .first()

@@ -171,7 +171,8 @@ def test_a_signatory_whose_turn_has_not_come_is_told_who_signs_first_and_shown_n
 
     page = sign_page(client, plan, person(Role.PCT_CHIEF_EXECUTIVE, plan))
 
-    assert "The Consortium Executive Chair signs before you" in page
+    assert "The Joint PEC Commissioning Committee Chair signs before you" in page
+    assert "The plan is waiting for the Consortium Executive Chair to sign now." in page
     assert 'name="password"' not in page and 'name="code"' not in page
 
 

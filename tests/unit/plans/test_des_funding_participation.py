@@ -8,9 +8,14 @@ from decimal import Decimal
 from plans.exports import jsonable
 from plans.kinds.base import KindContext, PracticeStanding
 from plans.kinds.des_funding import DesFundingKind, standing_text
+from plans.parameters import parameter_problems
 
 VALUE = {"population": 150000, "rate_per_patient": "1.90", "practices_share_percent": "75"}
-KIND = DesFundingKind().configured({"rate_per_patient": "1.90", "practices_share_percent": "75"})
+DES = {"rate_per_patient": "1.90", "practices_share_percent": "75"}
+# DacCom's DES: paid to the practices who confirm their participation.
+KIND = DesFundingKind().configured(DES | {"participation": "confirmed"})
+# A management allowance paid to the consortium: the form asks nothing of the practices.
+ALLOWANCE = DesFundingKind().configured(DES)
 
 
 def practice(n: int, list_size: int | None, state: str = "", means: str = "written"):
@@ -76,3 +81,24 @@ def test_the_presented_participation_table_is_not_in_the_export_nor_canonical_ve
     )
     assert presented["participation"]["confirmed_count"] == 1
     assert "participation" not in jsonable(presented)
+
+
+def test_a_form_that_does_not_ask_for_participation_presents_no_practices_table():
+    standings = context(practice(1, 10000, "confirmed"), practice(2, 5000))
+
+    presented = ALLOWANCE.present({"population": "150000"}, context=standings)
+    unrecorded = ALLOWANCE.present({"population": "150000"}, context=context(practice(1, 10000)))
+
+    assert presented["computed"] and "participation" not in presented
+    assert "participation" not in unrecorded
+    # What is presented otherwise, and so canonical version 1, is the same either way.
+    asked = KIND.present({"population": "150000"}, context=standings)
+    assert jsonable(presented) == jsonable(asked)
+
+
+def test_the_participation_parameter_is_confirmed_or_none():
+    assert parameter_problems("des_funding", {"participation": "confirmed"}) == []
+    assert parameter_problems("des_funding", {"participation": "none"}) == []
+    assert parameter_problems("des_funding", {"participation": "yes"}) == [
+        "parameter 'participation' is 'yes'; the choices are: confirmed, none"
+    ]
