@@ -146,20 +146,201 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         return Problem(
-            f"line {line}, column {column}",
+            f"Line {line}, column {column}",
             f"character U+{error.character:04X} is not allowed in a YAML file",
         )
     mark = getattr(error, "problem_mark", None)
     if mark is None:
         return Problem(FILE, f"is not valid YAML: {error}")
-    message = error.problem or "is not valid YAML"
-    if error.context:
-        context_mark = error.context_mark
-        message += f" ({error.context}"
-        if context_mark is not None:
-            message += f" starting on line {context_mark.line + 1}"
-        message += ")"
-    return Problem(f"line {mark.line + 1}, column {mark.column + 1}", message)
+    if isinstance(error, yaml.scanner.ScannerError | yaml.parser.ParserError) or (
+        error.context or error.problem in ("found unhashable key",)
+    ):
+        return _syntax_problem(error, text)
+    # The reader's own refusals (aliases, tags, depth, a field twice) are worded already.
+    return Problem(f"Line {mark.line + 1}, column {mark.column + 1}", error.problem)
+
+
+# --- Syntax errors in words -------------------------------------------------------------------
+# PyYAML words its errors for YAML's authors ("expected <block end>, but found '<scalar>'") and
+# points where it gave up, often a line after the mistake. Each common mistake is recognised
+# here and said plainly, at the line to look at (and the parser's line where they differ).
+
+_TOKENS = {
+    "<scalar>": "text",
+    "<block mapping start>": "a field",
+    "<block sequence start>": "a list item",
+    "<block end>": "the end of a block",
+    "<stream end>": "the end of the file",
+    "<document start>": "'---'",
+    "<flow mapping start>": "'{'",
+    "<flow sequence start>": "'['",
+}
+
+
+def _token(found: str) -> str:
+    """How a message names the token PyYAML found ("'<scalar>'" is text, "':'" stays)."""
+    return _TOKENS.get(found.strip("'"), found)
+
+
+def _lines(first: int, last: int) -> str:
+    return f"Line {first}" if first == last else f"Line {first} or {last}"
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space{'s' if count != 1 else ''}"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _quoted_across_lines(text: str, line_index: int):
+    """A quoted text that starts on an earlier line and ends on ``line_index``: a quote left
+    open runs on to the next quote, and YAML stumbles a line or more after the mistake."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > line_index:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line < token.end_mark.line == line_index
+            ):
+                found = token
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
+    """What a YAML (or JSON) syntax error means, in words, at the line to look at."""
+    mark, context_mark = error.problem_mark, error.context_mark
+    problem, context = error.problem or "", error.context or ""
+    line, column = mark.line + 1, mark.column + 1
+    lines = text.splitlines()
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    start = context_mark.line + 1 if context_mark is not None else line
+    opener = text[context_mark.index : context_mark.index + 1] if context_mark else ""
+    at = f"Line {line}, column {column}"
+    found = _token(re.split(r"but (?:found|got) ", problem)[-1]) if "but " in problem else ""
+
+    if "'\\t'" in problem or "tab character" in problem:
+        if not here[: mark.column].strip(" \t"):
+            return Problem(f"Line {line}", "starts with a tab: indent with spaces")
+        return Problem(at, "a tab where YAML does not accept one: use spaces")
+    if context == "while scanning a quoted scalar":
+        to = f"the '---' on line {line}" if "separator" in problem else "the end of the file"
+        return Problem(
+            f"Line {start}",
+            f"a quoted text is not closed (a {opener} with no closing {opener}): it runs on to "
+            f"{to}",
+        )
+    if isinstance(error, yaml.scanner.ScannerError | yaml.parser.ParserError):
+        quoted = _quoted_across_lines(text, mark.line)
+        if quoted is not None:
+            first, quote = quoted.start_mark.line + 1, quoted.style
+            return Problem(
+                _lines(first, line),
+                f"a quoted text is not closed (a {quote} with no closing {quote}): the quote "
+                f"opened on line {first} runs on to line {line}, where YAML cannot read on",
+            )
+    if "escape" in problem:
+        return Problem(
+            at,
+            "a \\ between double quotes starts an escape such as \\n, and this one is not "
+            "known: write \\\\ for a backslash, or put the text in single quotes",
+        )
+    if problem == "could not find expected ':'":
+        return Problem(
+            _lines(start, line) if line - start <= 1 else f"Line {start}",
+            "a field needs a ':' and a space after its name ('name: value'); if the line is "
+            "more of the text above it, indent it as far as that text",
+        )
+    if problem == "mapping values are not allowed here":
+        if ": " in here[: mark.column]:
+            return Problem(
+                at,
+                "the text holds ': ' (a colon and a space), which YAML reads as a new field: "
+                "put the whole text in quotes",
+            )
+        return Problem(
+            _lines(max(line - 1, 1), line),
+            f"line {line} is indented more than the field above it, so YAML reads it as more "
+            "of that field's text: the fields of one mapping start in the same column",
+        )
+    if problem.startswith("expected <block end>"):
+        if here[: mark.column].rstrip().endswith(("'", '"')):
+            return Problem(at, "text follows the closing quote: put the whole text in the quotes")
+        noun = "list" if "collection" in context else "mapping"
+        opened = lines[context_mark.line] if context_mark and context_mark.line < len(lines) else ""
+        return Problem(
+            f"Line {line}",
+            f"is indented by {_spaces(_indent(here))}, which does not line up with the lines "
+            f"above it (the {noun} that starts on line {start} is indented by "
+            f"{_spaces(_indent(opened))}): the items of one list, and the fields of one "
+            "mapping, start in the same column",
+        )
+    if problem.startswith(("expected ',' or ']'", "expected ',' or '}'")):
+        closer = problem[len("expected ',' or '")]
+        noun = "list" if closer == "]" else "mapping"
+        if found == _TOKENS["<stream end>"]:
+            return Problem(
+                FILE,
+                f"ends before a list or mapping is closed (JSON: a ] or }} is missing): the "
+                f"{noun} opened with '{opener}' on line {start} has no closing '{closer}'",
+            )
+        before = text[: mark.index].rstrip().count("\n") + 1
+        colon = " (or a ':' after a name)" if closer == "}" and found == "text" else ""
+        # In a YAML file, a bracket opens a list only by mistake: text that starts with one.
+        quotes = (
+            ""
+            if text.lstrip().startswith(("{", "["))
+            else f" (text that starts with '{opener}' must be put in quotes)"
+        )
+        return Problem(
+            _lines(before, line),
+            f"a ',' or a '{closer}' is missing before {found}{colon}: the {noun} opened with "
+            f"'{opener}' on line {start} separates its items with commas and ends with "
+            f"'{closer}'{quotes}",
+        )
+    if problem.startswith("expected the node content"):
+        return Problem(at, f"a value is missing before {found}")
+    if problem.startswith("expected '<document start>'"):
+        if found in ("'}'", "']'"):
+            return Problem(at, f"{found} closes nothing (one too many): remove it")
+        return Problem(
+            f"Line {line}",
+            "the definition has ended before this line, so YAML cannot read it: check its "
+            "indentation, and remove any '...' line above it",
+        )
+    if problem == "but found another document":
+        return Problem(f"Line {line}", "a second document starts here: a file holds one")
+    if "alias" in context or "anchor" in context:
+        return Problem(
+            at,
+            "YAML reads a value that starts with * or & as an alias or anchor, which a "
+            "definition does not use: put the text in quotes",
+        )
+    if "cannot start any token" in problem:
+        return Problem(
+            at, f"a value cannot start with {found or problem.split()[2]}: put the text in quotes"
+        )
+    if "tag" in context or "tag" in problem:
+        return Problem(at, "YAML reads a value that starts with ! as a tag: put the text in quotes")
+    if "block scalar" in context:
+        return Problem(
+            at,
+            "after | or > the text starts on the next line, indented: put text that starts "
+            "with | or > in quotes",
+        )
+    if "directive" in context:
+        return Problem(
+            f"Line {line}", "YAML reads a line that starts with % as a directive: put it in quotes"
+        )
+    if problem == "found unhashable key":
+        return Problem(at, "a field's name must be text, not a list or a mapping")
+    return Problem(at, f"YAML cannot read this ({problem or context})")
 
 
 def _size(count: int) -> str:
@@ -183,7 +364,7 @@ def parse(raw: bytes) -> dict:
         raise DefinitionError(
             [
                 Problem(
-                    f"line {line}",
+                    f"Line {line}",
                     f"byte {error.start + 1} (0x{raw[error.start]:02X}) is not UTF-8 text: "
                     "save the file as UTF-8",
                 )
