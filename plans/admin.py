@@ -89,6 +89,16 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
 
     def import_view(self, request):
         """Upload a file and see what it will create; nothing is stored until it is confirmed."""
+        too_large = getattr(request, "upload_too_large", None)
+        if too_large is not None:
+            # Refused unread by its declared size (pbc/security/uploads.py), in the words of a
+            # file a little over the limit.
+            return self._page(
+                request,
+                "import.html",
+                form=DefinitionUploadForm(),
+                problems=[template_files.too_large(too_large)],
+            )
         form = DefinitionUploadForm(request.POST or None, request.FILES or None)
         if request.method != "POST" or not form.is_valid():
             return self._page(request, "import.html", form=form)

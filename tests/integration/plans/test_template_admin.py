@@ -133,6 +133,31 @@ def test_a_bad_file_is_refused_whole_listing_every_problem(admin_client):
     assert not PlanTemplate.objects.exists()
 
 
+def test_a_file_far_over_the_limit_is_refused_unread_on_the_form_like_one_just_over(
+    admin_client,
+):
+    CommissionerFactory(slug=ISSUER)
+    url = reverse("admin:plans_plantemplate_import")
+
+    just_over = admin_client.post(
+        url, {"file": SimpleUploadedFile("big.yaml", b"# padding\n" * 210_000)}
+    )
+    far_over = admin_client.post(
+        url,
+        {"file": SimpleUploadedFile("huge.yaml", b"slug: x\n")},
+        CONTENT_LENGTH=str(10 * 1024 * 1024),
+    )
+
+    assert just_over.status_code == far_over.status_code == 200
+    assert "File: is 2.1 MB; a definition file may be at most 1.0 MB" in page_text(just_over)
+    for response in (just_over, far_over):
+        assert "The file was refused" in page_text(response)
+        assert '<input type="file" name="file"' in page_text(response)
+    assert "File: is 10.5 MB; a definition file may be at most 1.0 MB" in page_text(far_over)
+    assert not PlanTemplate.objects.exists()
+    assert PENDING_IMPORT not in admin_client.session
+
+
 def stored_templates() -> list:
     return list(PlanTemplate.objects.values_list("slug", "name"))
 
