@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -427,6 +428,7 @@ class Field:
     choices: tuple[str, ...] = ()
     plural: str = ""  # how the message names the choices: "the kinds are: ..."
     hint: str = ""  # added to the message when the field is missing
+    html: bool = False  # the small HTML subset (DEFINITION_TAGS); other text is plain
 
 
 def _model_length(model, name: str) -> int:
@@ -447,7 +449,7 @@ TEMPLATE_FIELDS = {
     "version_label": Field(required=True, max_length=_model_length(PlanTemplate, "version_label")),
     "version_date": Field(Type.DATE),
     "status": Field(choices=tuple(PlanTemplate.Status.values), plural="statuses"),
-    "return_instructions": Field(),
+    "return_instructions": Field(html=True),
     "approved_by": Field(max_length=_model_length(PlanTemplate, "approved_by")),
     "parties": Field(Type.ITEMS),
     "signatories": Field(Type.ITEMS),
@@ -474,7 +476,7 @@ PART_FIELDS = {
     "key": Field(Type.KEY, required=True, max_length=_model_length(TemplatePart, "key")),
     "number": Field(max_length=_model_length(TemplatePart, "number")),
     "title": Field(required=True, max_length=_model_length(TemplatePart, "title")),
-    "guidance": Field(),
+    "guidance": Field(html=True),
     "questions": Field(Type.ITEMS),
 }
 QUESTION_FIELDS = {
@@ -485,7 +487,7 @@ QUESTION_FIELDS = {
     "completed_by": Field(required=True, max_length=_model_length(TemplateQuestion, "party")),
     "required": Field(Type.FLAG),
     "note_ref": Field(max_length=_model_length(TemplateQuestion, "note_ref")),
-    "note": Field(),
+    "note": Field(html=True),
     "prompts": Field(Type.TEXTS),
     "kind": Field(required=True, choices=tuple(QuestionKind.values), plural="kinds"),
     "columns": Field(Type.ITEMS),
@@ -565,6 +567,109 @@ def _text_problem(name: str, value, spec: Field, *, label: str = "") -> str | No
     return None
 
 
+# --- Markup -------------------------------------------------------------------------------------
+# A form's HTML is refused, not cleaned, where it holds what the pages would not show as written
+# (a table flattened to its words, a script dropped): the administrator fixes the file instead of
+# finding a different form imported. clean_html still runs on what passes.
+
+DEFINITION_TAGS = ("p", "ul", "ol", "li", "strong", "em", "h3", "h4", "a", "br")
+LINK_ATTRIBUTES = ("href", "title")
+LINK_SCHEMES = ("http", "https", "mailto")
+LINK_REL = "noopener noreferrer"
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What a browser reads as a tag or markup: '<' then a letter, '/', '!' or '?'. "< 5 years" and
+# "<5" are text.
+_TAG_LIKE = re.compile(r"<[/!?]?[a-zA-Z!?][^<>]{0,30}>?")
+
+
+class _MarkupReader(HTMLParser):
+    """What a piece of a form's HTML holds beyond DEFINITION_TAGS."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attributes: list[str] = []
+        self.links: list[str] = []
+        self.other: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in DEFINITION_TAGS:
+            self.tags.append(f"<{tag}>")
+            return
+        for attribute, value in attrs:
+            if tag == "a" and attribute == "rel" and value == LINK_REL:
+                continue  # what clean_html adds to every link, so a downloaded file has it
+            if tag != "a" or attribute not in LINK_ATTRIBUTES:
+                self.attributes.append(f"{attribute} on <{tag}>")
+            elif attribute == "href":
+                scheme = _SCHEME.match(re.sub(r"[\x00-\x20]", "", value or ""))
+                if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+                    self.links.append(_quoted(value))
+
+    def handle_endtag(self, tag):
+        if tag not in DEFINITION_TAGS:
+            self.tags.append(f"<{tag}>")
+
+    def handle_comment(self, data):
+        self.other.append("a comment (<!-- -->)")
+
+    def handle_decl(self, decl):
+        self.other.append(_quoted(f"<!{decl}>"))
+
+    def unknown_decl(self, data):
+        self.other.append(_quoted(f"<![{data}]>"))
+
+    def handle_pi(self, data):
+        self.other.append(_quoted(f"<?{data}>"))
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _markup_problems(label: str, value: str) -> list[str]:
+    """What a field of the HTML subset holds that a form cannot, each said once."""
+    reader = _MarkupReader()
+    try:
+        reader.feed(value)
+        reader.close()
+    except Exception:  # html.parser reads nearly anything; say so where it does not
+        return [f"{label} holds markup that cannot be read as HTML"]
+    problems = []
+    if reader.tags:
+        problems.append(
+            f"{label} holds {', '.join(_unique(reader.tags))}, which a form cannot hold; the "
+            f"allowed tags are: {', '.join(DEFINITION_TAGS)}"
+        )
+    if reader.attributes:
+        problems.append(
+            f"{label} holds the attribute {', '.join(_unique(reader.attributes))}, which a form "
+            f"cannot hold; only <a> takes {' and '.join(LINK_ATTRIBUTES)}"
+        )
+    if reader.links:
+        problems.append(
+            f"{label} links to {', '.join(_unique(reader.links))}: a link starts http:, "
+            "https: or mailto:"
+        )
+    if reader.other:
+        problems.append(
+            f"{label} holds {', '.join(_unique(reader.other))}, which a form does not keep: "
+            "remove it"
+        )
+    return problems
+
+
+def _tag_like_problem(label: str, value: str) -> str | None:
+    """Plain text (a title, a label) is shown as written: a tag in it is a mistake or worse."""
+    if tag := _TAG_LIKE.search(value):
+        return (
+            f"{label} holds {_quoted(tag.group())}, which is HTML; this is plain text, "
+            "shown as written: take the tag out (a '<' followed by a space or a digit, as in "
+            "'< 5 years', is fine)"
+        )
+    return None
+
+
 def _field_problems(name: str, value, spec: Field) -> list[str]:
     if spec.type is Type.FLAG:
         return [] if isinstance(value, bool) else [f"'{name}' must be true or false"]
@@ -581,11 +686,18 @@ def _field_problems(name: str, value, spec: Field) -> list[str]:
                 for position, item in enumerate(value, start=1)
                 if (
                     problem := _text_problem(name, item, Field(), label=f"'{name}' item {position}")
+                    or _tag_like_problem(f"'{name}' item {position}", item)
                 )
             ]
         return []
     problem = _text_problem(name, value, spec)
-    return [problem] if problem else []
+    if problem:
+        return [problem]
+    if spec.html:
+        return _markup_problems(f"'{name}'", value)
+    if spec.type is Type.TEXT and (problem := _tag_like_problem(f"'{name}'", value)):
+        return [problem]
+    return []
 
 
 def _absent(value) -> bool:
@@ -689,6 +801,11 @@ def _check_question(
     parameters = question.get("parameters")
     if isinstance(parameters, dict) and kind in QuestionKind.values:
         problems.extend(Problem(where, message) for message in parameter_problems(kind, parameters))
+        problems.extend(
+            Problem(where, message)
+            for label, text in _texts_within(parameters, "parameter")
+            if (message := _tag_like_problem(label, text))
+        )
     if kind == QuestionKind.TABLE and _absent(question.get("columns")):
         problems.append(Problem(where, "a table needs 'columns', a list of {key, label}"))
     if kind in QuestionKind.values and kind != QuestionKind.TABLE:
@@ -706,6 +823,19 @@ def _check_question(
                 Problem(column_where, message)
                 for message in _column_problems(column, [_text(c, "key") for c in columns])
             )
+
+
+def _texts_within(value, label: str):
+    """Each text in a kind's parameters (labels, questions) with where it is, to check that
+    none holds a tag: the pages print them as plain text."""
+    if isinstance(value, str):
+        yield label, value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _texts_within(item, f"{label} {_quoted(name)}")
+    elif isinstance(value, list):
+        for position, item in enumerate(value, start=1):
+            yield from _texts_within(item, f"{label}, row {position}")
 
 
 def _column_problems(column: dict, keys: list[str]) -> list[str]:

@@ -485,6 +485,81 @@ def cases() -> list[Malformed]:
             valid.replace("Question 1", "Qu\u00e9stion 1").encode("latin-1"),
             "is not UTF-8 text: save the file as UTF-8",
         ),
+        # Markup: refused, never cleaned away silently
+        Malformed(
+            "script-and-img-in-guidance",
+            changed(
+                (
+                    "parts",
+                    1,
+                    "guidance",
+                    "<p>Read this.<script>alert('g')</script><img src=x onerror=alert(1)></p>",
+                )
+            ),
+            "Part B: 'guidance' holds <script>, <img>, which a form cannot hold; the allowed "
+            "tags are: p, ul, ol, li, strong, em, h3, h4, a, br",
+        ),
+        Malformed(
+            "table-in-guidance",
+            changed(
+                (
+                    "parts",
+                    1,
+                    "guidance",
+                    "<table><tr><td>Cell A</td><td>Cell B</td></tr></table><h2>Big heading</h2>",
+                )
+            ),
+            "Part B: 'guidance' holds <table>, <tr>, <td>, <h2>, which a form cannot hold",
+        ),
+        Malformed(
+            "style-and-onclick-in-a-note",
+            changed((*QUESTION_B1, "note", "<p style='color:red' onclick='x()'>Read</p>")),
+            "Part B, question B1: 'note' holds the attribute style on <p>, onclick on <p>, "
+            "which a form cannot hold; only <a> takes href and title",
+        ),
+        Malformed(
+            "javascript-link",
+            changed(("return_instructions", "<p><a href=' javascript:alert(1)'>Send</a></p>")),
+            "Template: 'return_instructions' links to ' javascript:alert(1)': a link starts "
+            "http:, https: or mailto:",
+        ),
+        Malformed(
+            "comment-in-guidance",
+            changed(("parts", 0, "guidance", "<p>Read</p><!-- draft -->")),
+            "Part A: 'guidance' holds a comment (<!-- -->), which a form does not keep",
+        ),
+        Malformed(
+            "script-in-the-name",
+            changed(("name", "Northbrook <script>alert('n')</script> plan")),
+            "Template: 'name' holds '<script>', which is HTML; this is plain text, shown as "
+            "written: take the tag out",
+        ),
+        Malformed(
+            "script-in-a-signatory-title",
+            changed(("signatories", 0, "title", "Chair <script>alert('s')</script>")),
+            "Signatory 1 ('Chair <script>alert('s')</script>'): 'title' holds '<script>', "
+            "which is HTML",
+        ),
+        Malformed(
+            "script-in-a-question-title",
+            changed((*QUESTION_B1, "title", "Schemes <script>alert('t')</script>")),
+            "Part B, question B1: 'title' holds '<script>', which is HTML",
+        ),
+        Malformed(
+            "tag-in-a-column-label",
+            changed((*QUESTION_A1, "columns", 0, "label", "Practice<img src=x>")),
+            "Part A, question A1, column 1: 'label' holds '<img src=x>', which is HTML",
+        ),
+        Malformed(
+            "tag-in-a-prompt",
+            changed((*QUESTION_B1, "prompts", ["Say <b>why</b>"])),
+            "Part B, question B1: 'prompts' item 1 holds '<b>', which is HTML",
+        ),
+        Malformed(
+            "tag-in-a-parameter-label",
+            as_kind("des_funding", {"labels": {"caption": "<em>Allowance</em>"}}),
+            "Part B, question B1: parameter 'labels' 'caption' holds '<em>', which is HTML",
+        ),
         # Rates, labels and parties (docs/decisions/0400, 0403)
         Malformed(
             "parameter-unknown",

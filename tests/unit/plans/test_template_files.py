@@ -292,3 +292,26 @@ def test_good_typed_columns_are_stored_as_written():
     template = template_files.store(data)
 
     assert template.questions.get(kind="table").columns == columns
+
+
+def test_text_with_a_less_than_sign_and_html_of_the_subset_are_stored_as_written():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    question = data["parts"][0]["questions"][0]
+    question["title"] = "Patients < 5 years and <5 visits"
+    guidance = (
+        '<h3>Before you start</h3><p>See <a href="https://example.org/guide" title="Guide">'
+        "the guide</a> &amp; <strong>each</strong> <em>part</em>.<br></p>"
+        "<ul><li>One</li></ul><ol><li>Two</li></ol><h4>Then</h4>"
+    )
+    data["parts"][0]["guidance"] = guidance
+
+    template = template_files.store(data)
+
+    assert template.questions.get(key=question["key"]).title == question["title"]
+    stored = template.parts.get(key=data["parts"][0]["key"]).guidance
+    assert stored == guidance.replace('title="Guide"', 'title="Guide" rel="noopener noreferrer"')
+    exported = template_files.dump(template).encode()
+    assert template_files.preview(template_files.parse(exported)).outcome == (
+        template_files.Outcome.UNCHANGED
+    )
