@@ -132,7 +132,9 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
             return redirect("admin:plans_plantemplate_import")
         del request.session[PENDING_IMPORT]
         if "cancel" in request.POST:
-            messages.info(request, f"{pending['name']}: import cancelled; nothing was stored.")
+            # The admin capitalises a message's first letter: the file's name comes later, so
+            # it is shown as typed.
+            messages.info(request, f"Import of {pending['name']} cancelled; nothing was stored.")
             return redirect("admin:plans_plantemplate_changelist")
         try:
             previewed = template_files.preview(template_files.parse(pending["text"].encode()))
@@ -141,7 +143,7 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
             return self._page(
                 request, "import.html", form=DefinitionUploadForm(), problems=error.problems
             )
-        messages.success(request, f"{pending['name']}: {previewed.result}.")
+        messages.success(request, f"From {pending['name']}: {previewed.result}.")
         return redirect("admin:plans_plantemplate_change", template.pk)
 
     @admin.action(description="Download the definition file")

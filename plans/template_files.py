@@ -843,17 +843,20 @@ def _column_problems(column: dict, keys: list[str]) -> list[str]:
     sum of text, a formula over columns the table does not have."""
     kind = _text(column, "type") or "text"
     problems = []
-    if kind == "choice" and _absent(column.get("options")):
-        problems.append("a 'choice' column needs 'options', the choices listed")
-    if kind != "choice" and not _absent(column.get("options")):
-        problems.append(f"'options' are only for a 'choice' column, and this one is '{kind}'")
-    total = _text(column, "total")
-    if total == "sum" and kind not in NUMERIC and _absent(column.get("formula")):
-        problems.append(
-            f"only a number can be summed ({', '.join(NUMERIC)}), and this column is '{kind}'"
-        )
-    if total == "count_yes" and kind != "yes_no":
-        problems.append(f"'count_yes' is only for a 'yes_no' column, and this one is '{kind}'")
+    # A type that is not known is refused already (COLUMN_FIELDS): what would follow from it
+    # ("only a number can be summed ..., and this column is 'mony'") would only repeat that.
+    if kind in COLUMN_TYPES:
+        if kind == "choice" and _absent(column.get("options")):
+            problems.append("a 'choice' column needs 'options', the choices listed")
+        if kind != "choice" and not _absent(column.get("options")):
+            problems.append(f"'options' are only for a 'choice' column, and this one is '{kind}'")
+        total = _text(column, "total")
+        if total == "sum" and kind not in NUMERIC and _absent(column.get("formula")):
+            problems.append(
+                f"only a number can be summed ({', '.join(NUMERIC)}), and this column is '{kind}'"
+            )
+        if total == "count_yes" and kind != "yes_no":
+            problems.append(f"'count_yes' is only for a 'yes_no' column, and this one is '{kind}'")
     formula = column.get("formula")
     if not _absent(formula):
         if not isinstance(formula, str):
@@ -1088,6 +1091,11 @@ class ImportPreview:
     @property
     def title(self) -> str:
         return f"{self.definition['name']} [{self.definition['version_label']}]"
+
+    @property
+    def issuer_name(self) -> str:
+        """The issuing PCT as people know it (the check found it by its slug)."""
+        return Commissioner.objects.get(slug=self.definition["issuer"]).name
 
     @property
     def summary(self) -> str:

@@ -80,6 +80,19 @@ def test_an_upload_shows_what_it_will_create_and_stores_nothing_until_confirmed(
     assert PENDING_IMPORT not in admin_client.session
 
 
+def test_the_preview_names_the_issuing_pct_and_the_result_keeps_the_file_name_as_typed(
+    admin_client,
+):
+    CommissionerFactory(slug=ISSUER, name="Northbrook PCT")
+
+    preview = upload(admin_client, lettered_definition(), name="riverside-v2.yaml")
+    done = admin_client.get(confirm(admin_client).url)
+
+    assert '<th scope="row">Issued by</th><td>Northbrook PCT</td>' in page_text(preview)
+    assert "From riverside-v2.yaml: created Test commissioning plan [v5]." in page_text(done)
+    assert "Riverside-v2.yaml" not in page_text(done)
+
+
 def test_cancelling_a_preview_stores_nothing_and_forgets_the_upload(admin_client, uploaded):
 
     response = confirm(admin_client, button="cancel")

@@ -5,6 +5,8 @@ recorded (plans/kinds/des_funding.py, docs/decisions/0436-0437)."""
 from datetime import date
 from decimal import Decimal
 
+from django.template.loader import render_to_string
+
 from plans.exports import jsonable
 from plans.kinds.base import KindContext, PracticeStanding
 from plans.kinds.des_funding import DesFundingKind, standing_text
@@ -76,3 +78,24 @@ def test_the_presented_participation_table_is_not_in_the_export_nor_canonical_ve
     )
     assert presented["participation"]["confirmed_count"] == 1
     assert "participation" not in jsonable(presented)
+
+
+def test_the_forms_label_for_the_practices_share_is_printed_as_the_form_writes_it():
+    kind = DesFundingKind().configured(
+        {
+            "rate_per_patient": "1.90",
+            "practices_share_percent": "55",
+            "labels": {"to_practices": "Paid in April"},
+        }
+    )
+    figures = kind.present(
+        {"population": "150000"},
+        context=context(practice(1, 6000, "confirmed"), practice(2, 4000)),
+    )
+
+    assert "Paid in April: 55%" in figures["set_by_form"]
+    caption = render_to_string(
+        "plans/participation_table.html", {"participation": figures["participation"]}
+    ).split("</caption>")[0]
+    assert "a registered population of 6,000. Paid in April: £" in caption
+    assert "paid in april" not in caption

@@ -1,5 +1,7 @@
 import copy
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
@@ -315,3 +317,49 @@ def test_text_with_a_less_than_sign_and_html_of_the_subset_are_stored_as_written
     assert template_files.preview(template_files.parse(exported)).outcome == (
         template_files.Outcome.UNCHANGED
     )
+
+
+def test_a_misspelt_column_type_is_reported_once_not_again_through_its_total():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    data["parts"][0]["questions"][0].update(
+        kind="table", columns=[{"key": "budget", "label": "Budget", "type": "mony", "total": "sum"}]
+    )
+
+    with pytest.raises(template_files.DefinitionError) as refusal:
+        template_files.store(data)
+
+    (problem,) = refusal.value.problems
+    assert str(problem).startswith(
+        "Part 1, question 1.1, column 1: unknown type 'mony' (did you mean 'money'?); the column "
+        "types are: text, long_text, whole, money,"
+    )
+
+
+SCHEMA_TABLES = {
+    "template": template_files.TEMPLATE_FIELDS,
+    "party": template_files.PARTY_FIELDS,
+    "signatory": template_files.SIGNATORY_FIELDS,
+    "part": template_files.PART_FIELDS,
+    "question": template_files.QUESTION_FIELDS,
+    "column": template_files.COLUMN_FIELDS,
+}
+
+
+def documented_fields() -> dict[str, set[str]]:
+    """The field table of docs/definition-files.md, level by level."""
+    text = (Path(__file__).parents[3] / "docs" / "definition-files.md").read_text()
+    table = text.split("### The fields")[1].split("###")[0]
+    fields: dict[str, set[str]] = {}
+    level = ""
+    for row in table.splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if len(cells) < 2 or cells[0] in ("level", "---"):
+            continue
+        level = cells[0] or level
+        fields.setdefault(level, set()).update(re.findall(r"`([a-z_]+)`", cells[1]))
+    return fields
+
+
+def test_the_documented_fields_are_the_ones_the_importer_reads():
+    assert documented_fields() == {level: set(fields) for level, fields in SCHEMA_TABLES.items()}
