@@ -153,9 +153,7 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
     mark = getattr(error, "problem_mark", None)
     if mark is None:
         return Problem(FILE, f"is not valid YAML: {error}")
-    if isinstance(error, yaml.scanner.ScannerError | yaml.parser.ParserError) or (
-        error.context or error.problem in ("found unhashable key",)
-    ):
+    if isinstance(error, yaml.scanner.ScannerError | yaml.parser.ParserError) or error.context:
         return _syntax_problem(error, text)
     # The reader's own refusals (aliases, tags, depth, a field twice) are worded already.
     return Problem(f"Line {mark.line + 1}, column {mark.column + 1}", error.problem)
@@ -173,8 +171,11 @@ _TOKENS = {
     "<block end>": "the end of a block",
     "<stream end>": "the end of the file",
     "<document start>": "'---'",
-    "<flow mapping start>": "'{'",
-    "<flow sequence start>": "'['",
+    "<document end>": "'...'",
+    "<directive>": "a '%' line",
+    "<alias>": "a '*' (an alias)",
+    "<anchor>": "an '&' (an anchor)",
+    "<tag>": "a '!' (a tag)",
 }
 
 
@@ -269,6 +270,14 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
             _lines(max(line - 1, 1), line),
             f"line {line} is indented more than the field above it, so YAML reads it as more "
             "of that field's text: the fields of one mapping start in the same column",
+        )
+    if problem in ("sequence entries are not allowed here", "mapping keys are not allowed here"):
+        what = "a list item ('- ')" if problem.startswith("sequence") else "a '?'"
+        return Problem(
+            at,
+            f"{what} where YAML does not expect one: a list item starts its own line, lined up "
+            "with the other items of its list; text that starts with '- ' or '? ' must be put "
+            "in quotes",
         )
     if problem.startswith("expected <block end>"):
         if here[: mark.column].rstrip().endswith(("'", '"')):

@@ -1,10 +1,13 @@
 import copy
+import json as json_module
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans import template_files
 from plans.models import PlanTemplate, QuestionKind, TemplateQuestion
@@ -363,3 +366,39 @@ def documented_fields() -> dict[str, set[str]]:
 
 def test_the_documented_fields_are_the_ones_the_importer_reads():
     assert documented_fields() == {level: set(fields) for level, fields in SCHEMA_TABLES.items()}
+
+
+# What a person's editing does to a file: a character put in, taken out or replaced.
+MISTAKES = ['"', "'", "\t", " ", "\n", ":", "-", "[", "]", "{", "}", ",", "*", "&", "!", "%",
+            "@", "`", "|", ">", "#", "\\", "?", "...", "---"]  # fmt: skip
+PARSER_WORDS = ("<block", "<scalar>", "<stream", "while parsing", "while scanning", "token",
+                "expected", "but found", "but got")  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    json=st.booleans(),
+    edits=st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.sampled_from(("insert", "delete", "replace")),
+            st.sampled_from(MISTAKES),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_a_mangled_file_is_read_or_refused_in_words_never_in_the_parsers(json, edits):
+    data = template_definition(issuer="northbrook-pct")
+    text = json_module.dumps(data, indent=1) if json else yaml.safe_dump(data)
+    for where, edit, mistake in edits:
+        at = int(where * (len(text) - 1))
+        cut = at + (edit != "insert")
+        text = text[:at] + ("" if edit == "delete" else mistake) + text[cut:]
+
+    try:
+        template_files.parse(text.encode())
+    except template_files.DefinitionError as refusal:
+        for problem in refusal.problems:
+            assert not any(word in str(problem) for word in PARSER_WORDS), str(problem)
+            assert problem.location.startswith(("Line ", "File")), str(problem)
