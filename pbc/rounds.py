@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.models import Consortium, User
@@ -125,6 +126,7 @@ def round_open(request):
         request.POST or None,
         templates=round_selectors.templates_for_round(request.user),
         consortia=commissioner.consortia.order_by("name"),
+        today=timezone.localdate(),
     )
     if request.method == "POST" and form.is_valid():
         try:

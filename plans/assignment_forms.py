@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django import forms
 
 from .models import Plan
@@ -12,8 +14,18 @@ class PersonChoiceField(forms.TypedChoiceField):
         return str(value).isdigit() and len(str(value)) <= 18
 
 
+class SectionChoiceField(forms.ChoiceField):
+    """Lists the parts and questions the consortium answers but reads any part or question, so
+    that one not the consortium's is refused by the service saying why rather than "not a valid
+    choice"."""
+
+    def valid_value(self, value) -> bool:
+        kind, _, number = str(value).partition("-")
+        return kind in ("part", "question") and number.isdigit() and len(number) <= 18
+
+
 class AssignForm(forms.Form):
-    section = forms.ChoiceField(
+    section = SectionChoiceField(
         label="Part or question",
         error_messages={"required": "Choose the part or question to assign"},
     )
@@ -22,25 +34,25 @@ class AssignForm(forms.Form):
         coerce=int,
         error_messages={"required": "Choose who to assign it to"},
     )
-    due_on = forms.DateField(
-        label="Due date",
-        help_text="For example, 2007-03-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the due date, such as 2007-03-01",
-            "invalid": "Enter the due date as a date, such as 2007-03-01",
-        },
-    )
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, plan: Plan, parts, people, **kwargs):
+    def __init__(self, *args, plan: Plan, sections, people, today: date, **kwargs):
+        """``sections``: the parts the consortium can be given, each with the questions in it
+        its people answer (``assignments.assignable_sections``). The example date is one that
+        could be chosen ``today``."""
         super().__init__(*args, **kwargs)
+        example = (today + timedelta(weeks=2)).isoformat()
+        self.fields["due_on"].help_text = f"For example, {example}"
+        self.fields["due_on"].error_messages.update(
+            required=f"Enter the due date, such as {example}",
+            invalid=f"Enter the due date as a date, such as {example}",
+        )
         choices = []
-        for part in parts:
+        for part, part_questions in sections:
             label = " ".join(bit for bit in (part.number, part.title) if bit)
             questions = [
                 (f"question-{q.pk}", " ".join(bit for bit in (q.number, q.title[:100]) if bit))
-                for q in part.questions.all()
-                if q.answerable
+                for q in part_questions
             ]
             choices.append((label, [(f"part-{part.pk}", f"All of part {label}"), *questions]))
         self.fields["section"].choices = choices

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from consortia.models import User
 
-from . import assignments, selectors
+from . import assignments, round_selectors, selectors
 from .assignment_forms import AssignForm
 from .errors import AnswerInvalid
 
@@ -27,8 +27,9 @@ def plan_assign(request, plan_id: int):
         request.POST or None,
         initial={"section": request.GET.get("section", "")},
         plan=plan,
-        parts=parts,
+        sections=assignments.assignable_sections(parts),
         people=assignments.assignable_people(plan),
+        today=round_selectors.today(),
     )
     if request.method == "POST" and form.is_valid():
         kind, _, pk = form.cleaned_data["section"].partition("-")
@@ -38,9 +39,11 @@ def plan_assign(request, plan_id: int):
             None,
         )
         assignee = User.objects.filter(pk=form.cleaned_data["assignee"]).first()
+        if part is None and question is None:
+            form.add_error("section", "Choose a part or question from the list.")
         if assignee is None:
             form.add_error("assignee", "Choose a person from the list.")
-        else:
+        if not form.errors:
             try:
                 assignment = assignments.assignment_set(
                     plan=plan,

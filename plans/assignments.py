@@ -7,11 +7,13 @@ Services and the reads that go with them; views, the home page and the reminders
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 
 from consortia.models import User
 from consortia.permissions import Perm, allowed
@@ -20,6 +22,9 @@ from . import round_selectors
 from .errors import AnswerInvalid
 from .models import Assignment, CompletedBy, Plan, QuestionKind, TemplatePart, TemplateQuestion
 from .selectors import answered_answers
+
+#: A plan is written within a year: a due date after the end of the year after next is a slip.
+DUE_WITHIN_YEARS = 2
 
 
 def may_assign(user, plan: Plan) -> bool:
@@ -31,6 +36,42 @@ def assignable_people(plan: Plan) -> QuerySet[User]:
     return User.objects.filter(
         consortium_id=plan.consortium_id, role__in=User.CONSORTIUM_ROLES, is_active=True
     ).order_by("full_name", "email")
+
+
+def assignable_sections(parts) -> list[tuple[TemplatePart, list[TemplateQuestion]]]:
+    """The parts a person of the consortium can be given, each with the questions in it they
+    answer, in form order; a part with none (guidance only, the PCT's own questions, sign-off)
+    is left out. ``parts`` come with their questions prefetched."""
+    sections = []
+    for part in parts:
+        questions = [question for question in part.questions.all() if question.consortium_answers]
+        if questions:
+            sections.append((part, questions))
+    return sections
+
+
+def _name(section) -> str:
+    return " ".join(bit for bit in (section.number, section.title) if bit)
+
+
+def _not_the_consortiums(part: TemplatePart | None, question: TemplateQuestion | None) -> str:
+    """Why the section is nobody's work in the consortium, or "" when it is theirs to answer."""
+    pct = settings.COMMISSIONER_WORD
+    if question is not None:
+        if question.kind == QuestionKind.SIGNOFF:
+            return f"{_name(question)} is signed, not written. Choose a question to answer."
+        if question.completed_by == CompletedBy.PCT:
+            return (
+                f"{_name(question)} is answered by the {pct}, not the consortium. "
+                "Choose a question the consortium answers."
+            )
+        return ""
+    if not any(question.consortium_answers for question in part.questions.all()):
+        return (
+            f"Part {_name(part)} has no questions for the consortium to answer. "
+            "Choose a part with questions the consortium answers."
+        )
+    return ""
 
 
 def _in_consortium(user: User, plan: Plan) -> bool:
@@ -59,18 +100,25 @@ def assignment_set(
     if (part is None) == (question is None):
         raise AnswerInvalid("Choose a part or a single question.", field="section")
     section = part if part is not None else question
-    if section.template_id != plan.template_id or (
-        question is not None and question.kind == QuestionKind.SIGNOFF
-    ):
+    if section.template_id != plan.template_id:
         raise AnswerInvalid("Choose a part or a question of this plan's form.", field="section")
+    if refusal := _not_the_consortiums(part, question):
+        raise AnswerInvalid(refusal, field="section")
     if not _in_consortium(assignee, plan):
         raise AnswerInvalid(
             f"{assignee.full_name or assignee.email} is not one of {plan.consortium.name}'s "
             "people. Choose someone in the consortium.",
             field="assignee",
         )
-    if due_on < round_selectors.today():
+    today = round_selectors.today()
+    if due_on < today:
         raise AnswerInvalid("Choose a due date from today on.", field="due_on")
+    latest = date(today.year + DUE_WITHIN_YEARS, 12, 31)
+    if due_on > latest:
+        # A year such as 9999 or 20207 is a slip of the keyboard, not a plan.
+        raise AnswerInvalid(
+            f"Choose a due date by {date_format(latest, 'DATE_FORMAT')}.", field="due_on"
+        )
     with transaction.atomic():
         # One change at a time per plan, so two people assigning the same part make one row.
         Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)

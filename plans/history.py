@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
@@ -37,6 +38,56 @@ def plan_revisions(plan: Plan) -> QuerySet:
     """Every recorded version of every answer of the plan, newest first, with the question it
     answered then (answers keep their history when a plan moves to a newer form)."""
     return _revisions().filter(plan_id=plan.pk).select_related("question", "question__part")
+
+
+#: the history's reasons for a person's own saves (plans.services.answer_save); restores,
+#: moves to a newer form and the demo's transcription are told elsewhere or not at all
+SAVE_REASONS = ("save", "autosave")
+#: what ``saves_by_day`` groups by, in the order its rows hold them
+SAVES_BY_DAY_GROUPS = (
+    "line_day",
+    "line_user",
+    "line_name",
+    "line_email",
+    "line_role",
+    "line_question",
+    "line_number",
+    "line_title",
+    "line_key",
+)
+
+
+def saves_by_day(plan: Plan) -> QuerySet:
+    """Who changed which answer of the plan on which day: one row per person, question and
+    (local) day, however many times they saved it, as ``values()`` rows with
+
+    ``line_at`` (their last save that day), ``line_id`` (its history id), ``line_times`` (how
+    many revisions they left that day; autosaves within minutes are one already, 0004),
+    ``line_user``, ``line_name``, ``line_email``, ``line_role`` (who, None for the service),
+    ``line_question``, ``line_number``, ``line_title`` and ``line_key`` (the question then).
+
+    A values query, so a feed can put it beside its own rows with ``union`` and page the two
+    together in one query."""
+    return (
+        HistoricalAnswer.objects.filter(plan_id=plan.pk, history_change_reason__in=SAVE_REASONS)
+        .annotate(
+            line_day=TruncDate("history_date"),
+            line_user=F("history_user_id"),
+            line_name=F("history_user__full_name"),
+            line_email=F("history_user__email"),
+            line_role=F("history_user__role"),
+            line_question=F("question_id"),
+            line_number=F("question__number"),
+            line_title=F("question__title"),
+            line_key=F("question__key"),
+        )
+        .values(*SAVES_BY_DAY_GROUPS)
+        .annotate(
+            line_at=Max("history_date"),
+            line_id=Max("history_id"),
+            line_times=Count("history_id"),
+        )
+    )
 
 
 def page_of(queryset: QuerySet, number, *, per_page: int = PER_PAGE) -> Page:

@@ -159,6 +159,12 @@ class TemplateQuestion(models.Model):
     def answerable(self) -> bool:
         return self.kind != QuestionKind.SIGNOFF
 
+    @property
+    def consortium_answers(self) -> bool:
+        """Whether the consortium's people write this answer: not sign-off, and not one of the
+        PCT's own questions (docs/decisions/0434)."""
+        return self.answerable and self.completed_by != CompletedBy.PCT
+
 
 class Plan(models.Model):
     class Status(models.TextChoices):

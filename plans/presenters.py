@@ -88,6 +88,12 @@ class PartRow:
     holder: object = None
 
     @property
+    def assignable(self) -> bool:
+        """Whether the part can be given to a person of the consortium: it holds a question
+        they answer (not guidance only, the PCT's own questions or sign-off)."""
+        return any(row.question.consortium_answers for row in self.questions)
+
+    @property
     def state(self) -> str:
         states = {row.state for row in self.questions}
         if not states or states == {COMPLETED}:
@@ -320,9 +326,14 @@ def questions_table(plan: Plan, questions, *, caption: str) -> Table:
     )
 
 
+#: a figure one year of the two does not have
+NOT_GIVEN = "Not given"
+
+
 def figures_table(plan: Plan, source: Plan, figures: list[FigureRow]) -> Table:
     """Last year's figures beside this year's (round_selectors.figures_by_year): each question
-    named on its first figure only, a figure that changed in bold."""
+    named on its first figure only, a figure that changed in bold, one a year does not have
+    "Not given"."""
     rows = []
     for before, row in zip([None, *figures], figures, strict=False):
         named = before is None or before.question != row.question
@@ -331,8 +342,8 @@ def figures_table(plan: Plan, source: Plan, figures: list[FigureRow]) -> Table:
             [
                 Cell(question),
                 Cell(row.label),
-                Cell(row.last_year or "None", numeric=True),
-                Cell(row.this_year or "None", numeric=True, strong=row.changed),
+                Cell(row.last_year or NOT_GIVEN, numeric=True),
+                Cell(row.this_year or NOT_GIVEN, numeric=True, strong=row.changed),
             ]
         )
     return Table(

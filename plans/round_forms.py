@@ -43,8 +43,22 @@ class RoundOpenForm(forms.Form):
         error_messages={"required": "Choose at least one consortium to take part"},
     )
 
-    def __init__(self, *args, templates, consortia, **kwargs):
+    def __init__(self, *args, templates, consortia, today: date, **kwargs):
         super().__init__(*args, **kwargs)
+        # The examples are of a round that could be opened today, which refuses past dates.
+        year = today.year + (today >= date(today.year, 2, 1))
+        deadline, interim = date(year, 3, 31).isoformat(), date(year, 2, 1).isoformat()
+        period = f"{year}/{(year + 1) % 100:02d}"
+        self.fields["period"].help_text = f"For example, {period}"
+        self.fields["period"].error_messages["required"] = f"Enter the plan year, such as {period}"
+        self.fields["deadline"].help_text = f"For example, {deadline}"
+        self.fields["deadline"].error_messages.update(
+            required=f"Enter the submission deadline, such as {deadline}",
+            invalid=f"Enter the deadline as a date, such as {deadline}",
+        )
+        self.fields[
+            "interim_dates"
+        ].help_text = f"One a line: the date, then what is due. For example, {interim} First draft"
         self.fields["template"].queryset = templates
         self.fields["consortia"].queryset = consortia
         self.fields["consortia"].initial = list(consortia)

@@ -2,15 +2,19 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Case, Prefetch, QuerySet, When
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from consortia.models import Consortium, User
 from consortia.tables import Tag
 
-from . import diffs, selectors, structured, workflow
-from .models import Plan, PlanningRound, PlanTemplate
+from . import diffs, finance, selectors, structured, workflow
+from .kinds.hours import format_hours
+from .kinds.milestones import STATUS_LABELS
+from .models import Plan, PlanningRound, PlanTemplate, QuestionKind
 
 #: plans past these states are with the PCT: not late whatever the date
 WRITING = (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
@@ -124,9 +128,90 @@ class FigureRow:
         return self.last_year != self.this_year
 
 
+#: figures named by their key in the diffs' way ("Held by pct") that read better in words
+FIGURE_WORDS = {
+    "held_by_pct": "Held by the PCT",
+    "pct": "To the PCT",
+    "practices": "To the practices",
+    "returned": "Returned to the scheme",
+    "share_percent": "Share of the identified savings",
+    "practices_share_percent": "The practices' share",
+    "pct_share_percent": "The PCT's share",
+    "rate_per_patient": "Payment per patient",
+    "target_count": "Number of targets",
+    "to_practice": "Paid to the practice",
+    "on": "Confirmed on",
+    "confirmed_population": "Population of the practices that have confirmed",
+    "unallocated": "Hours not allocated",
+    "over_allocated": "More hours allocated than funded",
+    "period_start": "Plan year starts",
+    "period_end": "Plan year ends",
+    "weighting_percent": "Weighting",
+}
+#: words for the values some kinds store as codes
+VALUE_WORDS = {
+    "status": dict(STATUS_LABELS),
+    "position": {"between_steps": "Between two steps", "beyond_last_step": "Beyond the last step"},
+}
+
+
+def _des_words(kind) -> dict[str, str]:
+    """The DES payment's figures under the form's own words: the payment for the declared
+    population says it is if every practice took part, so it is not read as what the plan
+    pays the practices that have confirmed (docs/decisions/0436). The same words whether or
+    not a year has confirmations, so a figure stays on one row."""
+    paid = kind.label("to_practices")
+    return {
+        "population": kind.label("population"),
+        "total": kind.label("total"),
+        "to_practices": f"{paid}, if every practice took part",
+        "held_by_pct": kind.label("held_by_pct"),
+        "to_confirmed_practices": f"{paid}, for the practices that have confirmed",
+    }
+
+
+def _shown(value, key: str, *, hours: bool):
+    """A figure as the product shows it elsewhere: money in pounds with thousands separators,
+    per cent rounded, hours, dates in words, whole numbers with separators; words for codes."""
+    if isinstance(value, dict):
+        return {k: _shown(v, str(k), hours=hours) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(item, key, hours=hours) for item in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal):
+        if "weighting" in key:
+            return finance.format_percentage(value, places=1).replace(".0%", "%")
+        if key.endswith("percent"):
+            return finance.format_percentage(value)
+        if hours:
+            return format_hours(value)
+        return finance.format_money(value)
+    if isinstance(value, str) and key in VALUE_WORDS:
+        return VALUE_WORDS[key].get(value, value)
+    return value
+
+
+def _worded(pairs: list[tuple[str, str]], words: dict[str, str]) -> list[tuple[str, str]]:
+    """Each part of a label that is a figure's key in the diffs' way, in ``words``."""
+    by_label = {diffs._label(key): text for key, text in words.items()}  # as flatten names it
+    return [
+        (
+            diffs.SEPARATOR.join(by_label.get(part, part) for part in label.split(diffs.SEPARATOR)),
+            value,
+        )
+        for label, value in pairs
+    ]
+
+
 def _worked_figures(plan: Plan) -> dict[str, tuple[str, list[tuple[str, str]]]]:
     """{question key: (its heading, [(label, value)])}: the figures each structured answer
-    works out (savings, funding, hours ...), as the plan's own form checks them."""
+    works out (savings, funding, hours ...), as the plan's own form checks them, each shown
+    as the product shows such a figure."""
     context = selectors.kind_context(plan)
     result = {}
     answers = (
@@ -138,8 +223,13 @@ def _worked_figures(plan: Plan) -> dict[str, tuple[str, list[tuple[str, str]]]]:
     for answer in answers:
         kind = structured.kind_for(answer.question)
         _, figures, _ = kind.for_screen(answer.data, context=context)
+        figures = figures or {}
         heading = f"{answer.question.number} {answer.question.title}".strip()
-        result[answer.question.key] = (heading, diffs.flatten(figures or {}))
+        words = FIGURE_WORDS | (
+            _des_words(kind) if answer.question.kind == QuestionKind.DES_FUNDING else {}
+        )
+        shown = _shown(figures, "", hours=answer.question.kind == QuestionKind.HOURS)
+        result[answer.question.key] = (heading, _worded(diffs.flatten(shown), words))
     return result
 
 

@@ -56,9 +56,12 @@ def round_open(
     consortia: list[Consortium],
     user,
     interim_dates: list[dict] | None = None,
+    today: date | None = None,
 ) -> PlanningRound:
     """Open the PCT's planning round for ``period``; its consortia then see it on their
-    dashboard with the deadline and start their plan within it."""
+    dashboard with the deadline and start their plan within it. The deadline and each interim
+    date fall after ``today`` (the local date unless given): a round opened already late would
+    send no reminders and show every plan as late at once."""
     if not allowed(user, Perm.EDIT_PCT_SECTIONS, commissioner):
         raise PermissionDenied("Only the PCT's leads can open its planning round.")
     period = period_valid(period)
@@ -68,9 +71,20 @@ def round_open(
         raise AnswerInvalid("Choose at least one consortium.", field="consortia")
     if any(consortium.commissioner_id != commissioner.pk for consortium in consortia):
         raise AnswerInvalid("Choose consortia of this PCT only.", field="consortia")
+    today = today or round_selectors.today()
+    if deadline <= today:
+        raise AnswerInvalid(
+            f"The submission deadline must be after today ({today:%-d %B %Y}).", field="deadline"
+        )
     interim = []
     for item in interim_dates or []:
         when = item["date"]
+        if when <= today:
+            raise AnswerInvalid(
+                f"“{item['label']}” is due on {when.isoformat()}: an interim date must be after "
+                f"today ({today:%-d %B %Y}).",
+                field="interim_dates",
+            )
         if when > deadline:
             raise AnswerInvalid(
                 f"“{item['label']}” falls after the deadline.", field="interim_dates"

@@ -1,7 +1,9 @@
 """Changes to plans and their answers. Views, admin, loaders and tasks call these verbs."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -12,9 +14,16 @@ from django.utils.timezone import localtime
 from consortia.models import Consortium, PersonRole
 from consortia.permissions import Perm, allowed
 
-from . import history, selectors, structured
+from . import finance, history, selectors, structured
 from .errors import AnswerInvalid, StaleAnswer
 from .events import event_record
+from .kinds.base import (
+    LABELS_PARAMETER,
+    MONEY_PARAMETER,
+    PERCENT_PARAMETER,
+    WHOLE_PARAMETER,
+    stored,
+)
 from .models import (
     Answer,
     Plan,
@@ -229,26 +238,248 @@ def table_rows_import(
     return saved, imported.ignored
 
 
+#: The figures a template may set (docs/decisions/0400), as a move compares them.
+FIGURE_PARAMETERS = (MONEY_PARAMETER, PERCENT_PARAMETER, WHOLE_PARAMETER)
+#: Table columns whose entries are figures, for the preview's wording.
+FIGURE_COLUMNS = ("money", "percent", "whole", "number")
+
+
+def _shown_figure(kind: str, value: Decimal) -> str:
+    if kind == MONEY_PARAMETER:
+        return finance.format_money(value, pence=value != value.to_integral_value())
+    if kind == PERCENT_PARAMETER:
+        return finance.format_percentage(value, places=2).replace(".00%", "%")
+    return f"{value:,f}"
+
+
+def _figure(value) -> Decimal | None:
+    """A parameter or a stored figure as a Decimal; None when not given or unreadable."""
+    if value in (None, "", [], {}):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+@dataclass(frozen=True)
+class DroppedColumn:
+    """A column of a table the newer version does not have, and the plan's entries in it
+    (row number, the row's first cell, the entry), which the move does not keep."""
+
+    question: TemplateQuestion
+    label: str
+    target_label: str
+    figures: bool
+    entries: tuple[tuple[int, str, str], ...]
+
+    @property
+    def sentence(self) -> str:
+        count = len(self.entries)
+        noun = "figure" if self.figures else "entry"
+        held = (
+            f"{count} row holds {'a' if self.figures else 'an'} {noun} in it"
+            if count == 1
+            else f"{count} rows hold {noun.replace('y', 'ie')}s in it"
+            if count
+            else f"no row holds {'a' if self.figures else 'an'} {noun} in it"
+        )
+        return (
+            f"{self.question.number} {self.question.title}: the column {self.label} is not in "
+            f"{self.target_label}; {held}"
+        )
+
+
+@dataclass(frozen=True)
+class ChangedParameter:
+    """A figure (a rate, a share) or a setting the template sets that the newer version sets
+    differently: ``old`` and ``new`` as each version shows it ("" where it leaves it to the
+    plan), ``held`` the plan's own figure where the answer gives one, and what the move stores
+    in the answer in its place (``replaced``: the key and the value, or a key to remove)."""
+
+    question: TemplateQuestion
+    what: str
+    old: str
+    new: str
+    held: str
+    source_label: str
+    target_label: str
+    key: str
+    replaced: object = None
+    removed: bool = False
+    #: whether the plan's answer holds figures the change bears on
+    answered: bool = False
+
+    @property
+    def changes_the_answer(self) -> bool:
+        return self.removed or self.replaced is not None
+
+    @property
+    def sentence(self) -> str:
+        where = f"{self.question.number} {self.question.title}"
+        if self.old and self.new:
+            said = (
+                f"{where}: {self.what} is {self.new} in {self.target_label}, {self.old} in "
+                f"{self.source_label}"
+            )
+            if self.changes_the_answer:
+                said += f"; the plan's figures will be worked out at {self.new}"
+            return said
+        if self.new:
+            said = f"{where}: {self.target_label} sets {self.what} at {self.new}"
+            if self.held:
+                said += f"; the plan's own figure, {self.held}, is replaced by it"
+            return said
+        if self.old:
+            return (
+                f"{where}: {self.target_label} no longer sets {self.what}; the plan keeps "
+                f"{self.old} ({self.source_label}'s figure) and you can change it"
+            )
+        return f"{where}: the form's {self.what} change in {self.target_label}"
+
+
 @dataclass
 class MigrationPreview:
     target: PlanTemplate
     mapped: list[tuple[TemplateQuestion, TemplateQuestion]] = field(default_factory=list)
     unmapped: list[Answer] = field(default_factory=list)
     new_questions: list[TemplateQuestion] = field(default_factory=list)
+    #: table columns the newer version drops, with what the plan holds in them
+    dropped_columns: list[DroppedColumn] = field(default_factory=list)
+    #: rates, shares and settings the newer version sets differently
+    changed_parameters: list[ChangedParameter] = field(default_factory=list)
+
+    @property
+    def columns_with_entries(self) -> list[DroppedColumn]:
+        return [column for column in self.dropped_columns if column.entries]
+
+    @property
+    def fingerprint(self) -> str:
+        """What the editor is asked to confirm, in short: a move checks it is still that."""
+        losses = (
+            [answer.pk for answer in self.unmapped],
+            [(column.sentence, column.entries) for column in self.columns_with_entries],
+            [change.sentence for change in self.changed_parameters if change.answered],
+        )
+        return hashlib.sha256(repr(losses).encode()).hexdigest()[:16]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether the move loses or changes anything the plan holds: the editor must say
+        they understand first."""
+        return bool(
+            self.unmapped
+            or self.columns_with_entries
+            or any(change.answered for change in self.changed_parameters)
+        )
+
+
+def _dropped_columns(
+    answer: Answer, old: TemplateQuestion, new: TemplateQuestion, target_label: str
+) -> list[DroppedColumn]:
+    if old.kind != QuestionKind.TABLE:
+        return []
+    kept = {column["key"] for column in new.columns or []}
+    first = (old.columns or [{}])[0].get("key")
+    dropped = []
+    for column in old.columns or []:
+        if column["key"] in kept or column.get("formula"):
+            continue  # a worked-out column holds nothing typed
+        entries = tuple(
+            (number, str(row.get(first, "") or ""), str(row[column["key"]]))
+            for number, row in enumerate(answer.rows or [], start=1)
+            if str(row.get(column["key"], "") or "").strip()
+        )
+        dropped.append(
+            DroppedColumn(
+                question=old,
+                label=column.get("label") or column["key"],
+                target_label=target_label,
+                figures=column.get("type") in FIGURE_COLUMNS,
+                entries=entries,
+            )
+        )
+    return dropped
+
+
+def _changed_parameters(
+    answer: Answer, old: TemplateQuestion, new: TemplateQuestion, *, source_label, target_label
+) -> list[ChangedParameter]:
+    if new.kind not in structured.KINDS:
+        return []
+    kind = structured.kind_for(new)
+    was, now = old.parameters or {}, new.parameters or {}
+    data = answer.data or {}
+    changes = []
+    for name, parameter in kind.PARAMETERS.items():
+        if parameter.type == LABELS_PARAMETER:
+            continue  # a label changes what a line is called, never a figure
+        what = parameter.description.split(",")[0]
+        common = {
+            "question": new,
+            "what": what,
+            "source_label": source_label,
+            "target_label": target_label,
+            "key": name,
+            "answered": bool(data),
+        }
+        if parameter.type in FIGURE_PARAMETERS:
+            before, after, held = _figure(was.get(name)), _figure(now.get(name)), None
+            if before == after:
+                continue
+            held = _figure(data.get(name))
+            replaced = None
+            if after is not None and held is not None and held != after:
+                # The newer form refuses any other figure: the move stores its own.
+                replaced = int(after) if parameter.type == WHOLE_PARAMETER else stored(after)
+            changes.append(
+                ChangedParameter(
+                    **common,
+                    old=_shown_figure(parameter.type, before) if before is not None else "",
+                    new=_shown_figure(parameter.type, after) if after is not None else "",
+                    held=_shown_figure(parameter.type, held) if replaced and before is None else "",
+                    replaced=replaced,
+                )
+            )
+        elif was.get(name) != now.get(name):
+            # A scale or a list the newer form sets replaces the plan's own.
+            removed = now.get(name) not in (None, "", [], {}) and data.get(name) not in (
+                None, "", [], {},
+            )  # fmt: skip
+            changes.append(
+                ChangedParameter(
+                    **common,
+                    old="",
+                    new="",
+                    held="",
+                    removed=removed,
+                )
+            )
+    return changes
 
 
 def plan_migration_preview(*, plan: Plan, target: PlanTemplate) -> MigrationPreview:
-    """What moving the plan to ``target`` would do, answer by answer, before anything changes."""
+    """What moving the plan to ``target`` would do, answer by answer, before anything changes:
+    the answers that carry across and those that cannot, the table columns (and the entries
+    in them) that go, and the rates and settings the newer version sets differently."""
     if target.family != plan.template.family:
         raise AnswerInvalid("A plan can only move to another version of its own form.")
     targets = {question.key: question for question in target.questions.all()}
     preview = MigrationPreview(target=target)
+    labels = {"source_label": plan.template.version_label, "target_label": target.version_label}
     answered_keys = set()
     for answer in plan.answers.select_related("question"):
         answered_keys.add(answer.question.key)
         new_question = targets.get(answer.question.key)
         if new_question is not None and new_question.kind == answer.question.kind:
             preview.mapped.append((answer.question, new_question))
+            preview.dropped_columns += _dropped_columns(
+                answer, answer.question, new_question, target.version_label
+            )
+            preview.changed_parameters += _changed_parameters(
+                answer, answer.question, new_question, **labels
+            )
         elif not answer.is_empty:
             preview.unmapped.append(answer)
     preview.new_questions = [
@@ -259,30 +490,74 @@ def plan_migration_preview(*, plan: Plan, target: PlanTemplate) -> MigrationPrev
     return preview
 
 
+def _moved_content(answer: Answer, new_question: TemplateQuestion, preview: MigrationPreview):
+    """The answer's rows and figures as the newer version keeps them: the columns it drops
+    left out, the figures it sets put in (so nothing is refused or rewritten on a later save)."""
+    rows = answer.rows
+    if new_question.kind == QuestionKind.TABLE and answer.rows:
+        kept = {column["key"] for column in new_question.columns or []}
+        rows = [{key: value for key, value in row.items() if key in kept} for row in answer.rows]
+    data = dict(answer.data or {})
+    for change in preview.changed_parameters:
+        if change.question.pk != new_question.pk:
+            continue
+        if change.removed:
+            data.pop(change.key, None)
+        elif change.replaced is not None:
+            data[change.key] = change.replaced
+    return rows, data
+
+
 @transaction.atomic
-def plan_migrate(*, plan: Plan, target: PlanTemplate, user) -> MigrationPreview:
+def plan_migrate(
+    *, plan: Plan, target: PlanTemplate, user, confirmed: bool = False, seen: str | None = None
+) -> MigrationPreview:
     """Move a draft plan to a newer version of its form, carrying answers by stable key.
 
-    Answers with no counterpart are kept in their history and listed in the preview.
+    Answers with no counterpart are kept on their old question, in their history and listed
+    in the preview. A table column the newer version drops is left out of the moved rows, and
+    a rate it sets differently is stored in the answer; the revision before the move keeps
+    the answer as it was. When the move loses or changes anything (``needs_confirmation``),
+    the editor must have ``confirmed`` it, or nothing changes; ``seen``, the preview's
+    ``fingerprint`` they confirmed, must still be the plan's.
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
         raise AnswerInvalid("Only a plan being written can move to a newer form.")
     preview = plan_migration_preview(plan=plan, target=target)
+    if preview.needs_confirmation and not confirmed:
+        raise AnswerInvalid(
+            "Confirm that you understand what the new version will not keep before moving."
+        )
+    if preview.needs_confirmation and seen is not None and seen != preview.fingerprint:
+        raise AnswerInvalid(
+            "The plan changed after the list of what will not be kept was shown: check the "
+            "list again before moving."
+        )
     new_by_old = {old.pk: new for old, new in preview.mapped}
+    reason = f"moved to {target.version_label}"
     for answer in plan.answers.select_related("question"):
         new_question = new_by_old.get(answer.question_id)
         if new_question is None:
             # Kept on its old question, so nothing typed is ever lost; the preview lists it.
             continue
+        rows, data = _moved_content(answer, new_question, preview)
+        if (rows, data) != (answer.rows, answer.data):
+            if not history.answer_revisions(answer).exists():
+                # The answer as it was, kept as a revision before the move changes it.
+                answer._change_reason = "before moving to a newer form"
+                answer._history_user = user
+                answer.save()
+            answer.rows, answer.data = rows, data
+            answer.version += 1  # an editor's page opened before the move is out of date
         answer.question = new_question
-        answer._change_reason = f"moved to {target.version_label}"
+        answer._change_reason = reason
         answer._history_user = user
         answer.save()
     for question in preview.new_questions:
         Answer.objects.create(plan=plan, question=question)
     plan.template = target
-    plan._change_reason = f"moved to {target.version_label}"
+    plan._change_reason = reason
     plan.save()
     return preview
 
@@ -302,7 +577,14 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
     if revision is None:
         raise AnswerInvalid("That revision is not one of this answer's: reload the history.")
     when = date_format(localtime(revision.history_date), "DATETIME_FORMAT")
+    saved_by = history.revision_who(revision)
     reason = f"restored revision from {when}"
+    # The history names who saved the version put back, as far as the column holds.
+    room = history.HistoricalAnswer._meta.get_field("history_change_reason").max_length
+    room -= len(reason) + len(", saved by ")
+    if room > 0:
+        name = saved_by if len(saved_by) <= room else saved_by[: room - 1] + "…"
+        reason = f"{reason}, saved by {name}"
     with transaction.atomic():
         saved = answer_save(
             answer=answer,
@@ -320,7 +602,7 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
             kind=PlanEvent.Kind.RESTORE,
             actor=user,
             question=saved.question,
-            comment=reason,
+            comment=f"Put back the version from {when}, saved by {saved_by}.",
         )
     return saved
 

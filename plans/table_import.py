@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
-from .errors import AnswerInvalid
+from .errors import AnswerInvalid, refusals_of
 from .kinds.base import KindContext
-from .kinds.rows import CHOICE, DATE, Column, clean_cell
+from .kinds.rows import CHOICE, DAY, Column, clean_cell
 from .kinds.table import MAX_TABLE_ROWS, TableKind
 from .models import TemplateQuestion
 
@@ -110,17 +109,11 @@ def _matched(question: TemplateQuestion, headings: list[str]):
     return matched, tuple(ignored), problems
 
 
-_DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*")
-
-
 def _typed(cell: str, column: Column):
-    """A CSV cell as the editor's input would give it: a date written day first ("31/03/2007",
-    "31 3 2007") as its three boxes, ISO text ("2007-03-31") as it is; a choice by its
-    label ("Yes") or its value. Anything else is left for the column's check to refuse."""
-    if column.type == DATE:
-        found = _DAY_MONTH_YEAR.fullmatch(cell)
-        if found:
-            return dict(zip(("day", "month", "year"), found.groups(), strict=True))
+    """A CSV cell as the editor's input would give it: a date as typed in its one box
+    ("31/03/2007", "31 3 2007", "2007-03-31", "31 March 2007"); a choice by its label ("Yes")
+    or its value. Anything else is left for the column's check to refuse."""
+    if column.type == DAY:
         return cell.strip()
     if column.type == CHOICE:
         wanted = _key(cell)
@@ -180,10 +173,14 @@ def rows_from_csv(question: TemplateQuestion, data: bytes, *, context: KindConte
         raise TableImportRefused(_capped(messages), ignored=ignored)
     try:
         cleaned = kind.clean(rows, context=context)
-    except AnswerInvalid as error:
-        row_number = _row_number(error.field)
-        message = _located(error, question, row_number) if row_number is not None else error.message
-        raise TableImportRefused([message], ignored=ignored) from None
+    except AnswerInvalid as invalid:
+        located = []
+        for error in refusals_of(invalid):
+            row_number = _row_number(error.field)
+            located.append(
+                _located(error, question, row_number) if row_number is not None else error.message
+            )
+        raise TableImportRefused(_capped(located), ignored=ignored) from None
     return TableImport(rows=cleaned, ignored=ignored)
 
 

@@ -26,6 +26,7 @@ from . import (
     services,
     structured,
 )
+from .errors import refusals_of
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .models import Answer, Plan
 from .table_import import MAX_CSV_BYTES, TableImportRefused
@@ -149,15 +150,25 @@ def answer_edit(request, plan_id: int, question_key: str):
             theirs=theirs, status=409,
         )  # fmt: skip
     except services.AnswerInvalid as invalid:
-        # A refusal of a structured figure is shown on its own input, not on the text box.
+        # A refusal of a structured figure is shown on its own input, not on the text box;
+        # every refusal at once (each wrong cell of a table), none held back for the next save.
         on_text = "text" in form.fields and not invalid.field
+        refusals = refusals_of(invalid)
         if _wants_json(request):
-            name = form.add_prefix("text" if on_text else invalid.field)
-            return JsonResponse({"errors": {name: [{"message": invalid.message}]}}, status=400)
-        form.add_error("text" if on_text else None, invalid.message)
+            errors: dict[str, list] = {}
+            for refusal in refusals:
+                name = form.add_prefix("text" if on_text else refusal.field)
+                errors.setdefault(name, []).append({"message": refusal.message})
+            return JsonResponse({"errors": errors}, status=400)
+        for refusal in refusals:
+            form.add_error("text" if on_text else None, refusal.message)
         return _render_question(
             request, plan, answer, form, rows=rows, data=data,
-            error_field=form.add_prefix(invalid.field) if invalid.field else "", status=400,
+            error_field=form.add_prefix(invalid.field) if invalid.field else "",
+            error_fields=[
+                form.add_prefix(refusal.field) if refusal.field else "" for refusal in refusals
+            ],
+            status=400,
         )  # fmt: skip
     except PermissionDenied as refusal:
         if _wants_json(request):
@@ -314,6 +325,7 @@ def _render_question(
     conflict=None,
     theirs="",
     error_field="",
+    error_fields=(),
     import_form=None,
     status=200,
 ):
@@ -328,8 +340,10 @@ def _render_question(
         context=selectors.kind_context(plan),
         page=_page_number(request),
     )
+    # The rule the save service applies: where it would refuse, the answer is shown to read,
+    # with why, and no input or Save button takes text that could not be kept.
     row.edit = may_edit_answer(request.user, plan, question)
-    row.form = form
+    row.form = form if row.edit else None
     if rows is not None:
         row.table_rows = content.table_rows(question, rows, plan_id=plan.pk)
     if conflict is not None:
@@ -346,6 +360,10 @@ def _render_question(
             "conflict": conflict,
             "theirs": theirs,
             "error_field": error_field,
+            # each message not of a form field with the input it is about, in order
+            "refusals": list(zip(form.non_field_errors(), error_fields, strict=False))
+            if error_fields
+            else [],
             "import_form": import_form
             or (
                 TableImportForm(initial={"base_version": answer.version})
@@ -407,15 +425,36 @@ def plan_move(request, plan_id: int, template_id: int):
     if not allowed(request.user, Perm.EDIT_CONSORTIUM_SECTIONS, plan):
         raise PermissionDenied("Only the consortium's editors can move its plan to a new form.")
     preview = services.plan_migration_preview(plan=plan, target=target)
+    confirm_error = ""
     if request.method == "POST":
-        try:
-            services.plan_migrate(plan=plan, target=target, user=request.user)
-        except services.AnswerInvalid as invalid:
-            messages.error(request, invalid.message)
+        confirmed = request.POST.get("confirm_losses") == "yes"
+        if preview.needs_confirmation and not confirmed:
+            confirm_error = (
+                "Confirm that you understand these answers, figures and rates will not be "
+                "kept as they are"
+            )
         else:
-            messages.success(request, f"The plan now uses {target}.")
-        return redirect("plan_detail", plan_id=plan.pk)
-    return render(request, "plans/plan_move.html", {"plan": plan, "preview": preview})
+            try:
+                services.plan_migrate(
+                    plan=plan,
+                    target=target,
+                    user=request.user,
+                    confirmed=confirmed,
+                    seen=request.POST.get("seen", ""),
+                )
+            except services.AnswerInvalid as invalid:
+                messages.error(request, invalid.message)
+                if preview.needs_confirmation:
+                    return redirect("plan_move", plan_id=plan.pk, template_id=target.pk)
+            else:
+                messages.success(request, f"The plan now uses {target}.")
+            return redirect("plan_detail", plan_id=plan.pk)
+    return render(
+        request,
+        "plans/plan_move.html",
+        {"plan": plan, "preview": preview, "confirm_error": confirm_error},
+        status=400 if confirm_error else 200,
+    )
 
 
 # --- History: revisions, compare, restore, named drafts ----------------------------------
@@ -500,7 +539,8 @@ def answer_restore(request, plan_id: int, question_key: str, history_id: int):
             return redirect(here)
         messages.success(
             request,
-            f"The version from {history.revision_when(revision)} is back: "
+            f"The version of {answer.question.number or answer.question.title} saved by "
+            f"{history.revision_who(revision)} on {history.revision_when(revision)} is back: "
             f"it is saved as version {saved.version}.",
         )
         return redirect("question_history", plan_id=plan.pk, question_key=question_key)

@@ -47,9 +47,16 @@ class CannotRender(Exception):
         self.reason = reason
 
 
-def describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+SEAL_UNAVAILABLE = (
+    "The PDF could not be sealed: the service's seal, which shows the file is the plan as "
+    "signed, is not set up or cannot be read. A site administrator can see why in the "
+    "service's log, put it right and try again."
+)
+FAULT = (
+    "The PDF could not be made because of a fault in the service. A site administrator can "
+    "see what went wrong in the service's log and try again."
+)
+SERVICE_AWAY = "the database or another service it needs did not answer"
 
 
 def _stale_before():
@@ -136,22 +143,27 @@ def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
     if document.kind == Kind.SIGNED:
         content = PlanContent.of(plan)
         signatures = signed_content(plan, document, content=content)
-        # On record before it seals anything, so its PDFs verify after it is replaced.
-        seal_certificate_current()
-        rendered = pdf.render_plan_pdf(
-            plan=plan,
-            signatures=signatures,
-            content=content,
-            content_sha256=document.content_sha256,
-        )
-        sealed = seal.seal_pdf(
-            rendered.pdf,
-            reason=(
-                f"Signed {plan.title} ({plan.consortium.name}, {plan.period}); "
-                f"content SHA-256 {document.content_sha256}"
-            ),
-            location=settings.SERVICE_NAME,
-        )
+        try:
+            # On record before it seals anything, so its PDFs verify after it is replaced.
+            seal_certificate_current()
+            rendered = pdf.render_plan_pdf(
+                plan=plan,
+                signatures=signatures,
+                content=content,
+                content_sha256=document.content_sha256,
+            )
+            sealed = seal.seal_pdf(
+                rendered.pdf,
+                reason=(
+                    f"Signed {plan.title} ({plan.consortium.name}, {plan.period}); "
+                    f"content SHA-256 {document.content_sha256}"
+                ),
+                location=settings.SERVICE_NAME,
+            )
+        except seal.SealUnavailable as unavailable:
+            # What is wrong (a path, a setting) is for the log; the plan's readers are told
+            # who can put it right.
+            raise CannotRender(SEAL_UNAVAILABLE) from unavailable
         return sealed, rendered.page_count, document.content_sha256, document.revision
     # A draft shows the plan as it is when printed, and says which revision that is.
     state = SigningState.of(plan)
@@ -219,6 +231,7 @@ def mark_failed(document_id: int, reason: str) -> None:
 
 def note_retry(document_id: int, exc: BaseException, *, attempt: int) -> None:
     """Celery will try again: the document waits in the queue, saying why."""
+    logger.warning("Attempt %s at document %s failed", attempt, document_id, exc_info=exc)
     try:
         with transaction.atomic():
             document = _locked(document_id)
@@ -226,7 +239,7 @@ def note_retry(document_id: int, exc: BaseException, *, attempt: int) -> None:
                 return
             document.state = State.QUEUED
             document.failure_reason = (
-                f"Attempt {attempt} failed ({describe(exc)}); it will be tried again shortly."
+                f"Attempt {attempt} failed because {SERVICE_AWAY}; it will be tried again shortly."
             )
             document.finished_at = timezone.now()
             document.save(update_fields=["state", "failure_reason", "finished_at"])
@@ -244,7 +257,7 @@ def failure_reason(exc: BaseException) -> str:
             f"Making the PDF took longer than {settings.PDF_RENDER_TIME_LIMIT // 60} minutes and "
             "was stopped."
         )
-    return f"The PDF could not be made: {describe(exc)}"
+    return FAULT
 
 
 def document_render(document_id: int, *, taking_over: bool) -> str:

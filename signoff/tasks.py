@@ -28,8 +28,8 @@ class RenderTask(DjangoTask):
         # the retries are used up.
         rendering.mark_failed(
             kwargs["document_id"],
-            f"The PDF could not be made after {MAX_RETRIES + 1} attempts because a service was "
-            f"unavailable ({rendering.describe(exc)}). An administrator can retry it.",
+            f"The PDF could not be made after {MAX_RETRIES + 1} attempts because "
+            f"{rendering.SERVICE_AWAY}. A site administrator can try again.",
         )
 
 

@@ -30,7 +30,7 @@ from .forms import (
 )
 from .models import PlanDocument
 from .presenters.activity import activity_page
-from .presenters.comments import thread_view
+from .presenters.comments import passage_source, thread_view
 from .presenters.documents import document_state, download_filename, signatories_table
 from .presenters.review import review_panel
 from .signing import SigningState, approval_ends
@@ -388,6 +388,7 @@ def comment_add(request, plan_id: int):
             "target": "question" if question is not None else "part",
             "target_key": question.key if question is not None else part.key,
             "back": back,
+            "passage": passage_source(plan, question=question, part=part),
         },
         status=400,
     )

@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
-from plans import finance, presenters, selectors
+from plans import finance, presenters, selectors, structured
 from plans.content import table_rows
 from plans.kinds.savings_target import identified_savings, savings_figures, share_summary
 from plans.models import Plan, QuestionKind
@@ -98,18 +98,29 @@ def _draft_header(document, plan: Plan) -> None:
         paragraph.add_run(f"  {plan.consortium.name} · {plan.title} · not signed")
 
 
-def _table(document, question, rows, *, plan: Plan) -> None:
+def _table(document, question, rows, *, plan: Plan, context) -> None:
+    """The rows in the question's column order, each cell printed by its column's type and the
+    totals row under them, as the PDF prints them (the table kind's presenter); the totals are
+    figures, which the import leaves out."""
     columns = question.columns or []
     aligned = table_rows(question, rows, plan_id=plan.pk)
-    table = document.add_table(rows=1 + len(aligned), cols=max(len(columns), 1))
+    printed, totals = structured.kind_for(question).printed(
+        [row.as_dict() for row in aligned], context=context
+    )
+    table = document.add_table(rows=1 + len(printed), cols=max(len(columns), 1))
     table.style = ANSWER_TABLE_STYLE
     for c, column in enumerate(columns):
         cell = table.cell(0, c)
         cell.text = column.get("label") or column["key"]
         cell.paragraphs[0].runs[0].bold = True
-    for r, row in enumerate(aligned, start=1):
-        for c, value in enumerate(row.values):
+    for r, row in enumerate(printed, start=1):
+        for c, value in enumerate(row):
             table.cell(r, c).text = value
+    if totals:
+        for cell, total in zip(table.add_row().cells, totals, strict=True):
+            _figure_cell(cell, total)
+            if cell.paragraphs[0].runs:
+                cell.paragraphs[0].runs[0].bold = True
 
 
 PROJECT_HEADINGS = ("Project", "Project title", "Leads", "Target", "Target title", "Planned saving")
@@ -173,7 +184,7 @@ def _answer(document, question, answer, *, plan: Plan, context) -> list:
     """Writes one answer; returns the paragraphs its text was written in."""
     written = []
     if question.kind == QuestionKind.TABLE:
-        _table(document, question, answer.rows if answer else [], plan=plan)
+        _table(document, question, answer.rows if answer else [], plan=plan, context=context)
     elif question.kind == QuestionKind.PROJECTS:
         _projects(document, answer.data if answer else {}, context=context)
     elif question.kind == QuestionKind.SAVINGS_TARGET:

@@ -172,6 +172,7 @@ def daccom_round(**overrides):
         "deadline": date(2007, 3, 31),
         "consortia": [daccom],
         "user": pct_lead(daccom.commissioner),
+        "today": date(2007, 1, 2),  # opened in the demo's year, before its deadline
     } | overrides
     return rounds.round_open(**arguments), daccom
 

@@ -267,11 +267,22 @@ def participation_rows(payments: list[tuple[PracticeStanding, Decimal]], *, paid
             for standing, amount in payments
         ],
         "confirmed_count": len(confirmed),
+        "confirmed_words": confirmed_words(len(confirmed)),
         "count": len(payments),
         "confirmed_population": f"{sum(s.list_size or 0 for s, _a in confirmed):,}",
         "total": finance.format_money(sum((amount for _s, amount in confirmed), finance.ZERO)),
         "paid": paid,
     }
+
+
+def confirmed_words(count: int) -> str:
+    """ "the 12 practices that have confirmed", said of the payment the plan makes, so a reader
+    can tell it from the declared population's figure (if every practice took part)."""
+    if count == 0:
+        return "the practices that have confirmed (none yet)"
+    if count == 1:
+        return "the practice that has confirmed"
+    return f"the {count} practices that have confirmed"
 
 
 def standing_text(standing: PracticeStanding) -> str:

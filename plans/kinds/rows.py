@@ -11,6 +11,7 @@ prefix, as in any Django form), the ``field`` of an ``AnswerInvalid`` and of a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,10 +35,11 @@ from .base import (
     whole,
 )
 
-#: Cell types: how a cell is read from the post, cleaned, stored and drawn.
-TEXT, LONG_TEXT, WHOLE, MONEY, PERCENT, NUMBER, DATE, CHOICE, CHOICES, RICH, NAMES = (
-    "text", "long_text", "whole", "money", "percent", "number", "date", "choice", "choices",
-    "rich", "names",
+#: Cell types: how a cell is read from the post, cleaned, stored and drawn. DATE is three
+#: boxes (day, month, year); DAY is a date typed in one box, as a table's date column asks.
+TEXT, LONG_TEXT, WHOLE, MONEY, PERCENT, NUMBER, DATE, DAY, CHOICE, CHOICES, RICH, NAMES = (
+    "text", "long_text", "whole", "money", "percent", "number", "date", "day", "choice",
+    "choices", "rich", "names",
 )  # fmt: skip
 INPUTS = {
     TEXT: "text",
@@ -47,12 +49,15 @@ INPUTS = {
     PERCENT: "percent",
     NUMBER: "number",
     DATE: "date",
+    DAY: "day",
     CHOICE: "select",
     CHOICES: "checkboxes",
     RICH: "textarea",
     NAMES: "text",
 }
 DATE_PARTS = ("day", "month", "year")
+#: how a date typed in one box is asked for, as the product's other dates are (2007-03-31)
+DAY_EXAMPLE = "2008-10-01"
 
 
 @dataclass(frozen=True)
@@ -284,6 +289,49 @@ def parse_date(value, *, field: str) -> date | None:
         raise real from None
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})")
+_WORDS_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})")
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+#: a month by its name or its first three letters ("march", "mar"), as the product prints them
+_MONTHS = {
+    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
+}
+
+
+def parse_day(value, *, field: str, label: str) -> date | None:
+    """A date typed in one box: ISO ("2008-10-01"), day first ("1/10/2008", "1.10.2008",
+    "1 10 2008") or in words as the product prints dates ("1 October 2008", "1 Oct 2008");
+    blank is None. A date stored in three boxes ({"day", "month", "year"}) is read too."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, dict):
+        return parse_date(value, field=field)
+    typed = " ".join(str(value or "").split())
+    if not typed:
+        return None
+    refused = AnswerInvalid(
+        f"{label} must be a real date, like {DAY_EXAMPLE} or 1/10/2008.", field=field
+    )
+    if found := _ISO_DAY.fullmatch(typed):
+        year, month, day = found.groups()
+    elif found := _DAY_FIRST.fullmatch(typed):
+        day, month, year = found.groups()
+    elif (found := _WORDS_DAY.fullmatch(typed)) and found[2].lower() in _MONTHS:
+        day, month, year = found[1], _MONTHS[found[2].lower()], found[3]
+    else:
+        raise refused
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise refused from None
+
+
 def clean_cell(value, column: Column, *, field: str):
     """A cell checked and in its stored form: text stripped of tags, amounts as decimal
     strings, whole numbers as ints, dates as ISO text; blank as "" (None for numbers)."""
@@ -301,6 +349,9 @@ def clean_cell(value, column: Column, *, field: str):
         return whole(value, field=field, label=label)
     if column.type == DATE:
         day = parse_date(value, field=field)
+        return day.isoformat() if day else None
+    if column.type == DAY:
+        day = parse_day(value, field=field, label=label)
         return day.isoformat() if day else None
     if column.type == CHOICE:
         value = value or column.default
@@ -359,8 +410,23 @@ def input_value(value, column: Column):
                 return {}
             return {"day": day.day, "month": day.month, "year": day.year}
         return dict(value or {})
+    if column.type == DAY:
+        return _day_shown(value)
     if column.type == CHOICE:
         return value or column.default
+    return shown(value)
+
+
+def _day_shown(value) -> str:
+    """A date in one box: stored (ISO) as it is, typed as typed, three boxes' as ISO."""
+    if isinstance(value, dict):
+        try:
+            day = parse_date(value, field="")
+        except AnswerInvalid:
+            day = None
+        if day is None:
+            return " ".join(str(value.get(part) or "") for part in DATE_PARTS).strip()
+        return day.isoformat()
     return shown(value)
 
 

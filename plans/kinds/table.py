@@ -18,11 +18,22 @@ from decimal import Decimal, InvalidOperation
 from simpleeval import InvalidExpression, SimpleEval
 
 from .. import finance
-from ..errors import AnswerInvalid
+from ..errors import AnswerInvalid, AnswersInvalid, refusals_of
 from . import rows
 from .base import Kind, KindContext, stored
 from .milestones import long_date
-from .rows import CHOICE, DATE, LONG_TEXT, MONEY, PERCENT, TEXT, WHOLE, Column, RowSpec
+from .rows import (
+    CHOICE,
+    DAY,
+    DAY_EXAMPLE,
+    LONG_TEXT,
+    MONEY,
+    PERCENT,
+    TEXT,
+    WHOLE,
+    Column,
+    RowSpec,
+)
 
 MAX_TABLE_ROWS = 500
 MAX_CELL_CHARACTERS = 2000
@@ -33,7 +44,7 @@ COLUMN_TYPES = {
     "whole": WHOLE,
     "money": MONEY,
     "percent": PERCENT,
-    "date": DATE,
+    "date": DAY,  # typed in one box, as the product's other dates are (2008-10-01)
     "yes_no": CHOICE,
     "choice": CHOICE,
     "practice": CHOICE,
@@ -109,6 +120,8 @@ def _column(column: dict, practices) -> Column:
         COLUMN_TYPES.get(kind, TEXT),
         choices=choices,
         drawn=not column.get("formula"),
+        hint=f"For example, {DAY_EXAMPLE}" if kind == "date" else "",
+        width="10" if kind == "date" else "",
     )
 
 
@@ -155,27 +168,52 @@ class TableKind(Kind):
         if len(value) > MAX_TABLE_ROWS:
             raise AnswerInvalid(f"A table can have at most {MAX_TABLE_ROWS} rows.")
         spec = self.spec(context)
-        cleaned = []
+        cleaned, refused = [], []
         for i, row in enumerate(value):
             item = {}
             for column, source in zip(spec.columns, self.columns, strict=True):
                 typed = row.get(column.key)
                 field = f"rows[{i}].{column.key}"
-                # The limit is checked on what was typed, before cleaning: refused, never cut.
-                if column.type in (TEXT, LONG_TEXT) and len(str(typed or "")) > MAX_CELL_CHARACTERS:
-                    raise AnswerInvalid(
-                        f"A table cell can hold at most {MAX_CELL_CHARACTERS:,} characters.",
-                        field=field,
-                    )
                 if source.get("formula"):
                     continue
-                cell = rows.clean_cell(typed, column, field=field)
-                item[column.key] = "" if cell is None else str(cell)
+                try:
+                    item[column.key] = self._cell(typed, column, field=field)
+                except AnswerInvalid as invalid:
+                    refused.append(invalid)
+                    item[column.key] = ""
             for source in self.columns:
                 if source.get("formula"):
-                    item[source["key"]] = self._computed(item, source, field=f"rows[{i}]")
-            cleaned.append({column["key"]: item[column["key"]] for column in self.columns})
+                    try:
+                        item[source["key"]] = self._computed(item, source, field=f"rows[{i}]")
+                    except AnswerInvalid as invalid:
+                        refused.append(invalid)
+            cleaned.append({column["key"]: item.get(column["key"], "") for column in self.columns})
+        if refused:
+            # Every wrong cell at once, each on its own cell: never one at a time.
+            raise AnswersInvalid(refused)
         return cleaned
+
+    @staticmethod
+    def _cell(typed, column: Column, *, field: str) -> str:
+        # The limit is checked on what was typed, before cleaning: refused, never cut.
+        if column.type in (TEXT, LONG_TEXT) and len(str(typed or "")) > MAX_CELL_CHARACTERS:
+            raise AnswerInvalid(
+                f"A table cell can hold at most {MAX_CELL_CHARACTERS:,} characters.", field=field
+            )
+        if column.type == CHOICE and isinstance(typed, str) and typed.strip():
+            # A choice given by the words it is printed as ("Yes" in the Word export) is
+            # that choice, as a CSV file's is (plans/table_import.py).
+            wanted = typed.strip().lower()
+            typed = next(
+                (
+                    value
+                    for value, label in column.choices
+                    if wanted in (value.lower(), label.lower())
+                ),
+                typed,
+            )
+        cell = rows.clean_cell(typed, column, field=field)
+        return "" if cell is None else str(cell)
 
     def _computed(self, row: dict, column: dict, *, field: str) -> str:
         used = {
@@ -222,18 +260,59 @@ class TableKind(Kind):
             return None, invalid
 
     def present(self, value, *, context: KindContext):
-        """The editor's inputs (a refusal on its cell) and the totals row, formatted."""
+        """The editor's inputs (every refusal on its cell), each worked-out cell as the
+        column's type prints it, and the totals row, formatted."""
         source, computed, invalid = self.for_screen(value or [], context=context)
         drawn = rows.draw(source, self.spec(context))
-        totals = computed["totals"] if computed is not None else {}
+        worked_out = [column for column in self.columns if column.get("formula")]
+        for row in drawn:
+            row.extra["shown"] = {
+                column["key"]: shown_cell(row.value.get(column["key"]), column)
+                for column in worked_out
+            }
+        fields = list(rows.all_fields(drawn))
+        unplaced = [
+            message
+            for refusal in (refusals_of(invalid) if invalid is not None else [])
+            if (message := rows.place_error(fields, refusal))
+        ]
+        totals = self.shown_totals(computed["totals"] if computed is not None else {})
         return {
             "rows": drawn,
-            "error": rows.place_error(rows.all_fields(drawn), invalid),
-            "totals": [
-                shown_total(totals[c["key"]], c) if c["key"] in totals else "" for c in self.columns
-            ],
-            "has_totals": bool(totals),
+            "error": " ".join(unplaced),
+            "totals": totals,
+            "has_totals": any(column.get("total") for column in self.columns)
+            and computed is not None,
+            "totals_row": totals_row(totals),
         }
+
+    def shown_totals(self, totals: dict) -> list[str]:
+        """Each column's total as the page, the PDF and the Word export print it ("£16,113.05",
+        "3", ""), in column order."""
+        return [
+            shown_total(totals[c["key"]], c) if c["key"] in totals else "" for c in self.columns
+        ]
+
+    def printed(self, value, *, context: KindContext) -> tuple[list[list[str]], list[str]]:
+        """The stored rows and their totals row as printed (the Word export's table): each
+        cell formatted by its column's type, the totals row ([] when the table has none)."""
+        cells = [
+            [shown_cell(row.get(column["key"], ""), column) for column in self.columns]
+            for row in value or []
+        ]
+        has_totals = any(column.get("total") for column in self.columns)
+        if not has_totals or not cells:
+            return cells, []
+        return cells, totals_row(
+            self.shown_totals(self.figures(value or [], context=context)["totals"])
+        )
+
+
+def totals_row(totals: list[str]) -> list[str]:
+    """The totals under a table's columns, "Total" in the first cell when it holds no total."""
+    if totals and not totals[0]:
+        return ["Total", *totals[1:]]
+    return list(totals)
 
 
 def shown_cell(value, column: dict) -> str:

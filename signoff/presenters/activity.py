@@ -2,17 +2,22 @@
 
 "Jo Bloggs (PCT lead) asked for changes · 3 July 2007 at 14:02", then what they wrote.
 Events about PCT-only comments are left out for everyone outside the PCT
-(``selectors.events_visible_to``).
+(``selectors.events_visible_to``). Among the events, who changed which answer: one line per
+person, question and day ("Pat Manager changed 4.2 Practice list (3 saves that day)"), read
+from the answers' history (``plans.history.saves_by_day``), so autosaves do not flood it.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import CharField, F, QuerySet, TextField, Value
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from consortia.models import User
-from plans.models import Plan, PlanEvent
+from plans import history
+from plans.models import Plan, PlanEvent, TemplateQuestion
 from plans.workflow import TRANSITIONS, Action
 
 from .. import selectors
@@ -46,7 +51,7 @@ def _did(event: PlanEvent) -> str:
         Kind.COMMENT_RESOLVED: "resolved a comment on {on}",
         Kind.COMMENT_REOPENED: "reopened a comment on {on}",
         Kind.SNAPSHOT: "saved a named draft",
-        Kind.RESTORE: "restored an earlier revision",
+        Kind.RESTORE: "restored an earlier version of {on}",
         Kind.SIGNATURE: "signed the plan",
         Kind.SIGNATURES_VOIDED: "voided the signatures given",
         Kind.PDF_READY: "made the signed PDF ready",
@@ -91,13 +96,65 @@ def line(event: PlanEvent) -> ActivityLine:
     )
 
 
-def activity_page(plan: Plan, user, page_number) -> tuple[Page, list[ActivityLine]]:
-    """One page of the plan's events the user may see, newest first: two queries."""
-    events = selectors.events_visible_to(
-        user,
-        PlanEvent.objects.filter(plan=plan)
-        .select_related("actor", "question", "comment_link__comment")
-        .order_by("-created_at", "-pk"),
+def saves_line(plan: Plan, row: dict) -> ActivityLine:
+    """One person's saves of one answer on one day: "changed 4.2 Practice list (3 saves that
+    day)", at their last save, linked to the answer's history."""
+    question = TemplateQuestion(number=row["line_number"] or "", title=row["line_title"] or "")
+    times = row["line_times"]
+    did = f"changed {question_label(question)}"
+    if times > 1:
+        did += f" ({times} saves that day)"
+    return ActivityLine(
+        who=(row["line_name"] or row["line_email"]) if row["line_user"] else "The service",
+        role=role_label(row["line_role"]) if row["line_user"] else "",
+        did=did,
+        at=row["line_at"],
+        comment="",
+        status_change="",
+        internal=False,
+        link=reverse("question_history", args=[plan.pk, row["line_key"]])
+        if row["line_key"]
+        else "",
     )
-    page = Paginator(events, PAGE_SIZE).get_page(page_number)
-    return page, [line(event) for event in page.object_list]
+
+
+def _event_rows(events) -> QuerySet:
+    """The events as rows shaped like ``history.saves_by_day``'s, so the two are paged
+    together in one query; the line's own details are read from the events themselves."""
+    text = {
+        name: Value(None, output_field=CharField())
+        for name in ("line_name", "line_email", "line_role", "line_number", "line_key")
+    }
+    return (
+        events.annotate(
+            line_day=TruncDate("created_at"),
+            line_user=F("actor_id"),
+            line_question=F("question_id"),
+            line_title=Value(None, output_field=TextField()),
+            **text,
+        )
+        .values(*history.SAVES_BY_DAY_GROUPS)
+        .annotate(line_at=F("created_at"), line_id=F("pk"), line_times=Value(0))
+    )
+
+
+def activity_page(plan: Plan, user, page_number) -> tuple[Page, list[ActivityLine]]:
+    """One page of what happened to the plan, newest first: the events the user may see and,
+    among them, who changed which answer each day (one line per person, question and day, not
+    one per save). Three queries however long the history: the count, the page's lines, and
+    their events (none when the page has none)."""
+    events = selectors.events_visible_to(user, PlanEvent.objects.filter(plan=plan))
+    rows = (
+        _event_rows(events)
+        .annotate(line_kind=Value("event"))
+        .union(history.saves_by_day(plan).annotate(line_kind=Value("saves")), all=True)
+        .order_by("-line_at", "-line_id", "line_kind")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    found = PlanEvent.objects.select_related("actor", "question", "comment_link__comment").in_bulk(
+        [row["line_id"] for row in page.object_list if row["line_kind"] == "event"]
+    )
+    return page, [
+        line(found[row["line_id"]]) if row["line_kind"] == "event" else saves_line(plan, row)
+        for row in page.object_list
+    ]

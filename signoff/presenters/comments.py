@@ -1,5 +1,6 @@
 """What the part page shows of review comments, worked out here so templates only lay it out."""
 
+import html
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
@@ -245,3 +246,38 @@ def part_comments_shown(plan: Plan, user, part: TemplatePart) -> list:
         settings.COMMISSIONER_WORD,
         selectors.part_comment_rows(plan, part),
     ]
+
+
+@dataclass
+class PassageSource:
+    """What a comment can quote, shown again beside a refused comment so the passage can be
+    selected there: the answer as it stands now (its text, then its table), or the guidance."""
+
+    heading: str
+    markup: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.markup or self.rows)
+
+
+def passage_source(plan: Plan, *, question=None, part=None) -> PassageSource:
+    """The text a comment on ``question`` (or on ``part``'s guidance) quotes from: one query
+    for an answer, none for guidance."""
+    if question is None:
+        return PassageSource(heading=f"The guidance of {part}", markup=part.guidance)
+    answer = Answer.objects.filter(plan=plan, question=question).first()
+    name = question.number or question.title
+    columns = [column.get("key") for column in question.columns or []]
+    rows = [
+        [html.unescape(str(row.get(key) or "")) for key in columns or list(row)]
+        for row in (answer.rows if answer is not None else []) or []
+    ]
+    return PassageSource(
+        heading=f"The answer to {name} as it stands now",
+        markup=answer.text if answer is not None else "",
+        columns=[column.get("label") or column.get("key") for column in question.columns or []],
+        rows=rows,
+    )

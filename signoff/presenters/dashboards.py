@@ -220,6 +220,8 @@ class PctDashboard:
     state: str = ""
     page: Page | None = None
     awaiting_signature: list[PlanRow] = field(default_factory=list)
+    #: every state with plans and its count, for the filter (whichever state is shown)
+    states: list[StateGroup] = field(default_factory=list)
 
 
 def pct_dashboard(
@@ -235,7 +237,7 @@ def pct_dashboard(
         for status in PCT_STATE_ORDER
         if counts.get(status)
     ]
-    dashboard = PctDashboard(groups=groups, total=sum(counts.values()))
+    dashboard = PctDashboard(groups=groups, total=sum(counts.values()), states=list(groups))
     if state in counts:
         dashboard.state = state
         one_state = progress.filter(status=state).order_by("waiting_since", "pk")

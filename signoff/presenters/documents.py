@@ -136,6 +136,12 @@ def document_state(document: PlanDocument, user) -> DocumentState:
     state.may_retry = may_retry(user, document)
     if state.may_retry:
         state.retry_url = reverse("document_retry", kwargs=arguments)
+    elif state.failed:
+        state.message += (
+            " The consortium's executive chair or a site administrator can try making it again."
+            if document.kind == Kind.SIGNED
+            else " Ask for a new draft PDF from the plan's page."
+        )
     return state
 
 

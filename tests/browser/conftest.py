@@ -49,7 +49,7 @@ def new_page(chromium):
 
     def open_page():
         context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context.new_page()
 

@@ -106,6 +106,7 @@ def test_a_quote_typed_by_hand_that_is_not_in_the_answer_is_refused_and_nothing_
     expect(lead.get_by_role("alert")).to_contain_text("The words you quoted are not in")
     expect(lead.get_by_label("Your comment")).to_have_value("Is the £2.68m net of the CAS costs?")
     expect(lead.get_by_label("PCT only: the consortium does not see it")).to_be_checked()
+    expect(lead.locator(".app-comment-passage")).to_contain_text("contribute £2.68m (44%)")
     assert_accessible(lead)
     screenshot(lead, "comments-quote-refused")
 

@@ -39,6 +39,21 @@ def test_the_pct_lead_sees_the_plans_by_state_and_a_plans_activity(
     assert_accessible(page)
     screenshot(page, "home-pct-lead")
 
+    # The filter, from the keyboard: one state, then every state again.
+    page.get_by_label("Show the plans in").select_option(
+        label="Changes requested (1)"
+    )  # one: the count shows
+    page.get_by_role("button", name="Show").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Changes requested plans")).to_be_visible()
+    expect(page.get_by_label("Show the plans in")).to_have_value("changes_requested")
+    assert_accessible(page)
+    page.get_by_label("Show the plans in").select_option(value="")
+    page.get_by_role("button", name="Show").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Plans of your consortia")).to_be_visible()
+    assert_accessible(page)
+
     page.goto(f"{live_server.url}/plans/{submitted_plan.pk}/activity/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Activity")
     expect(page.locator("main")).to_contain_text("asked for changes")

@@ -44,7 +44,9 @@ def test_history_compare_restore_and_named_drafts(new_page, live_server):
     screenshot(page, "history-question-compare")
 
     page.get_by_role("link", name="Restore this version").first.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Restore the version from")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Restore an earlier version of 4.3"
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Restore this version").click()
     expect(page.get_by_role("alert").first).to_contain_text("is back")

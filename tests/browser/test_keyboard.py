@@ -302,7 +302,7 @@ def test_without_javascript_enter_saves_and_a_row_button_lands_on_its_row(chromi
     plan = demo_daccom_plan()
     projects = projects_of(plan)
     context = chromium.new_context(java_script_enabled=False, locale="en-GB")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     try:
         sign_in(page, live_server, EDITOR, scripts=False)

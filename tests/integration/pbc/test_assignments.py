@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from plans import round_selectors
-from plans.models import Assignment
+from plans.models import Assignment, TemplatePart
 from tests.factories import ConsortiumFactory, UserFactory
 from tests.integration.plans.test_assignments import answer_all, assign, setup, soon
 from tests.queries import page_queries
@@ -108,7 +108,9 @@ class TestAssignPage:
         ("fields", "message"),
         [
             ({"due_on": "soon"}, "Enter the due date as a date"),
-            ({"section": "part-999999"}, "Select a valid choice"),
+            ({"due_on": "9999-12-31"}, "Choose a due date by 31 December"),
+            ({"section": "part-999999"}, "Choose a part or question from the list"),
+            ({"section": "chapter-1"}, "Select a valid choice"),
             ({"assignee": "999999"}, "Choose a person from the list"),
             ({"assignee": "x"}, "Select a valid choice"),
             ({"assignee": "9" * 30}, "Select a valid choice"),
@@ -139,6 +141,50 @@ class TestAssignPage:
         content = client.get(url, {"section": f"part-{part.pk}"}).content.decode()
         assert "Practice Manager" in content and stranger.full_name not in content
         assert f'value="part-{part.pk}" selected' in content
+
+    def test_the_assign_page_offers_only_parts_and_questions_the_consortium_answers(self, client):
+        plan, chair, _ = setup()
+        guidance = TemplatePart.objects.create(
+            template=plan.template, key="guidance", number="0", title="About this form", position=0
+        )
+        pct_question = plan.template.questions.get(completed_by="pct")
+        both = plan.template.questions.filter(completed_by="both").first()
+        sign_off = plan.template.parts.get(key="sign-off")
+        client.force_login(chair)
+
+        content = client.get(reverse("plan_assign", args=[plan.pk])).content.decode()
+
+        assert f'value="part-{guidance.pk}"' not in content
+        assert f'value="part-{sign_off.pk}"' not in content
+        assert f'value="question-{pct_question.pk}"' not in content
+        assert f'value="question-{both.pk}"' in content
+        assert f'value="part-{pct_question.part_id}"' in content
+
+    def test_the_task_list_offers_to_assign_only_parts_the_consortium_answers(self, client):
+        plan, chair, _ = setup()
+        sign_off = plan.template.parts.get(key="sign-off")
+        client.force_login(chair)
+
+        content = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+        assign_url = reverse("plan_assign", args=[plan.pk])
+        assert f"{assign_url}?section=part-{sign_off.pk}" not in content
+        for part in plan.template.parts.exclude(pk=sign_off.pk):
+            assert f"{assign_url}?section=part-{part.pk}" in content
+
+    def test_assigning_a_pct_question_is_refused_saying_why(self, client):
+        plan, chair, manager = setup()
+        pct_question = plan.template.questions.get(completed_by="pct")
+
+        response = post_assign(
+            client, plan, chair, assignee=manager.pk, section=f"question-{pct_question.pk}"
+        )
+
+        assert response.status_code == 200
+        assert (
+            f"{pct_question.number} {pct_question.title} is answered by the PCT, not the consortium"
+        ) in response.content.decode()
+        assert not Assignment.objects.exists()
 
 
 def test_the_assign_page_costs_the_same_queries_for_a_short_or_a_long_form(client):

@@ -2,7 +2,7 @@
 its plan in the round and checking what was carried forward."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
-from plans import round_selectors, rounds, services
+from plans import diffs, participation_demo, round_selectors, rounds, services
 from plans.models import Answer, Plan, PlanningRound
 from signoff import services as review_services
 from signoff.errors import Refused
@@ -36,15 +36,21 @@ def open_round(*, consortia: int = 3, days_left: int = 10, period: str = "2007/0
     commissioner = last_year.consortium.commissioner
     others = ConsortiumFactory.create_batch(consortia - 1, commissioner=commissioner)
     lead = pct_lead(commissioner)
+    deadline = timezone.localdate() + timedelta(days=days_left)
     planning_round = rounds.round_open(
         commissioner=commissioner,
         period=period,
         template=last_year.template,
-        deadline=timezone.localdate() + timedelta(days=days_left),
+        deadline=deadline,
         consortia=[last_year.consortium, *others],
         user=lead,
+        today=deadline - timedelta(days=30),  # opened a month before its deadline
     )
     return planning_round, lead, last_year
+
+
+def in_days(days: int):
+    return timezone.localdate() + timedelta(days=days)
 
 
 def post_round(client, last_year: Plan, **fields):
@@ -53,8 +59,8 @@ def post_round(client, last_year: Plan, **fields):
     answers = {
         "period": "2007/08",
         "template": last_year.template.pk,
-        "deadline": "2007-03-31",
-        "interim_dates": "2007-02-01 First draft",
+        "deadline": str(in_days(90)),
+        "interim_dates": f"{in_days(30)} First draft",
         "consortia": [last_year.consortium.pk],
     }
     return client.post(reverse("round_open"), answers | fields)
@@ -73,7 +79,7 @@ class TestOpeningARoundPage:
         planning_round = PlanningRound.objects.get()
         assert response.status_code == 302
         assert response.url == reverse("round_detail", kwargs={"round_id": planning_round.pk})
-        assert planning_round.interim_dates == [{"label": "First draft", "date": "2007-02-01"}]
+        assert planning_round.interim_dates == [{"label": "First draft", "date": str(in_days(30))}]
 
     def test_mistakes_are_shown_beside_their_field_and_nothing_is_opened(self, client):
         response = post_round(
@@ -83,6 +89,25 @@ class TestOpeningARoundPage:
         assert response.status_code == 200
         assert "Enter the deadline as a date" in content
         assert "Line 1 does not start with a date" in content
+        assert not PlanningRound.objects.exists()
+
+    def test_a_deadline_in_the_past_is_refused_beside_the_deadline(self, client):
+        response = post_round(client, plan_with_questions(), deadline=str(in_days(-1)))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "The submission deadline must be after today" in content
+        summary = content.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
+        assert 'href="#id_deadline"' in summary
+        assert not PlanningRound.objects.exists()
+
+    def test_an_interim_date_in_the_past_is_refused_beside_the_interim_dates(self, client):
+        response = post_round(
+            client, plan_with_questions(), interim_dates=f"{in_days(-10)} First draft"
+        )
+        content = response.content.decode()
+        assert "an interim date must be after today" in content
+        summary = content.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
+        assert 'href="#id_interim_dates"' in summary
         assert not PlanningRound.objects.exists()
 
     def test_each_error_links_to_an_input_on_the_page_checkboxes_by_their_first(self, client):
@@ -333,4 +358,101 @@ class TestCompareYears:
         same = [row for row in figures if not row.question.startswith("6.1")]
         # Only the milestones' plan year moves with the year; every other figure is kept.
         changed = [(row.label, row.this_year) for row in same if row.changed]
-        assert same and changed == [("Period start", "2007-04-01"), ("Period end", "2008-03-31")]
+        assert same and changed == [
+            ("Plan year starts", "1 April 2007"),
+            ("Plan year ends", "31 March 2008"),
+        ]
+
+
+def figures_shown(content: str) -> list[list[str]]:
+    """The compare-years page's figures table: each row's cells, as text."""
+    table = content.split("The figures:")[1].split("</table>")[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]
+    return [
+        [
+            " ".join(
+                re.sub(
+                    r'<span class="nhsuk-table-responsive__heading"[^>]*>.*?</span>|<[^>]+>',
+                    " ",
+                    cell,
+                ).split()
+            )
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        ]
+        for row in rows
+    ]
+
+
+def figure(rows: list[list[str]], *label: str) -> list[str]:
+    """(last year, this year) of the figure named by ``label``'s parts."""
+    return next(row[2:] for row in rows if row[1] == diffs.SEPARATOR.join(label))
+
+
+class TestCompareYearsFigures:
+    def test_daccoms_figures_are_money_per_cent_dates_and_words_not_raw_values(self, client):
+        planning_round, daccom = daccom_round()
+        source = demo_daccom_plan()
+        participation_demo.load_demo_participation()
+        editor = UserFactory(consortium=daccom)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=daccom, user=editor, carry_from=source
+        )
+        Answer.objects.filter(plan=plan, question__kind="hours").update(data={})
+
+        content = page(client, editor, "plan_compare_years", plan_id=plan.pk)
+        rows = figures_shown(content)
+
+        assert figure(rows, "Project 1", "Target 1.1", "Planned saving") == ["£153,000"] * 2
+        assert figure(rows, "Total identified savings") == ["£6,106,000"] * 2
+        assert figure(rows, "Share of the identified savings") == ["44%"] * 2
+        assert figure(rows, "Payment per patient") == ["£1.90"] * 2
+        assert figure(rows, "Declared population") == ["150,000"] * 2
+        assert (
+            figure(rows, "Held by the PCT for invoices the consortium approves") == ["£71,250"] * 2
+        )
+        # The payment for everyone and the one for the practices that confirmed last year.
+        assert (
+            figure(rows, "Paid direct to the practices, if every practice took part")
+            == ["£213,750"] * 2
+        )
+        assert figure(
+            rows, "Paid direct to the practices, for the practices that have confirmed"
+        ) == ["£141,075", "Not given"]
+        assert figure(rows, "Confirmed practice E82004", "Paid to the practice")[0] == "£7,267.50"
+        assert figure(rows, "Confirmed practice E82004", "Confirmed on")[0] == "1 March 2006"
+        assert figure(rows, "Milestone m1", "Status") == ["Not started"] * 2
+        assert figure(rows, "Funded hours") == ["1,000", "Not given"]
+        text = " ".join(" ".join(row) for row in rows)
+        assert "None" not in text and "pct" not in text and "not_started" not in text
+        assert not re.search(r"\d\.\d{3}", text)  # no unrounded figure
+        assert 'class="nhsuk-table nhsuk-table--responsive"' in content
+
+    def test_bath_and_north_east_somersets_weightings_and_rate_from_one_year_to_the_next(
+        self, client
+    ):
+        demo_daccom_plan()
+        banes = Plan.objects.get(consortium__slug="banes")
+        commissioner = banes.consortium.commissioner
+        planning_round = rounds.round_open(
+            commissioner=commissioner,
+            period="2008/09",
+            template=banes.template,
+            deadline=date(2008, 3, 31),
+            consortia=[banes.consortium],
+            user=pct_lead(commissioner),
+            today=date(2008, 1, 2),
+        )
+        editor = UserFactory(consortium=banes.consortium)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round,
+            consortium=banes.consortium,
+            user=editor,
+            carry_from=banes,
+        )
+
+        rows = figures_shown(page(client, editor, "plan_compare_years", plan_id=plan.pk))
+
+        assert figure(rows, "Area 4", "Weighting") == ["20%"] * 2
+        assert figure(rows, "Area 1", "Outcome 1.1", "Weighting") == ["1%"] * 2
+        assert figure(rows, "Total weighting") == ["100%"] * 2
+        assert figure(rows, "Payment per patient") == ["£0.95"] * 2

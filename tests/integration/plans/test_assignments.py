@@ -1,7 +1,7 @@
 """Sections assigned to people, on PostgreSQL: who may assign to whom, reassigning, and what
 "Your tasks" and the chair's overdue list read (plans/assignments.py)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from consortia.models import User
 from plans import assignments, round_selectors, rounds, services
 from plans.errors import AnswerInvalid
-from plans.models import Assignment
+from plans.models import Assignment, TemplatePart
 from tests.factories import ConsortiumFactory, UserFactory
 from tests.plan_factories import plan_with_questions, reminder_days
 
@@ -91,11 +91,49 @@ class TestAssigning:
         with pytest.raises(AnswerInvalid, match="from today on"):
             assign(plan, chair, manager, days=-1)
 
+    def test_a_due_date_after_the_year_after_next_is_refused_as_a_slip(self):
+        plan, chair, manager = setup()
+        today = round_selectors.today()
+        with pytest.raises(AnswerInvalid, match=f"by 31 December {today.year + 2}"):
+            assign(plan, chair, manager, days=(date(today.year + 3, 1, 1) - today).days)
+        assert assign(plan, chair, manager, days=(date(today.year + 2, 12, 31) - today).days)
+
     def test_a_part_of_another_form_is_refused(self):
         plan, chair, manager = setup()
         other_part = plan_with_questions().template.parts.first()
         with pytest.raises(AnswerInvalid, match="this plan's form"):
             assign(plan, chair, manager, part=other_part)
+
+    def test_a_question_the_pct_answers_is_refused_naming_it(self):
+        plan, chair, manager = setup()
+        pct_question = plan.template.questions.get(completed_by="pct")
+        with pytest.raises(
+            AnswerInvalid, match=r"1\.2 Fair shares weighting is answered by the PCT"
+        ):
+            assign(plan, chair, manager, question=pct_question)
+        assert not Assignment.objects.exists()
+
+    def test_the_sign_off_is_refused_as_a_part_and_as_a_question(self):
+        plan, chair, manager = setup()
+        part = plan.template.parts.get(key="sign-off")
+        with pytest.raises(AnswerInvalid, match="Part 3 Sign-off has no questions"):
+            assign(plan, chair, manager, part=part)
+        with pytest.raises(AnswerInvalid, match="3 Sign-off is signed, not written"):
+            assign(plan, chair, manager, question=part.questions.get())
+        assert not Assignment.objects.exists()
+
+    def test_a_part_of_guidance_only_is_refused(self):
+        plan, chair, manager = setup()
+        guidance = TemplatePart.objects.create(
+            template=plan.template, key="guidance", number="0", title="About this form", position=0
+        )
+        with pytest.raises(AnswerInvalid, match="Part 0 About this form has no questions"):
+            assign(plan, chair, manager, part=guidance)
+
+    def test_a_part_with_a_pct_question_among_the_consortiums_may_be_assigned(self):
+        plan, chair, manager = setup()
+        part = plan.template.questions.get(completed_by="pct").part
+        assert assign(plan, chair, manager, part=part).section == part
 
 
 class TestTasks:

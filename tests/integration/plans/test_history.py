@@ -211,6 +211,43 @@ def test_restoring_puts_the_old_text_back_as_a_new_revision(client, plan, editor
     assert "Restored the version from" in page(client, "question_history", plan.pk, "question-1")
 
 
+def test_the_restore_page_names_the_question_and_who_saved_the_version(client, plan, editor):
+    answer, good = saved_twice(plan, editor)
+    client.force_login(editor)
+
+    confirm, response = restore_confirmed(client, plan, good, base_version=answer.version)
+
+    assert "<h1>Restore an earlier version of 2.1 Question 1?</h1>" in confirm
+    listed = page(client, "question_history", plan.pk, "question-1")
+    assert f"(version {good.version}, saved by Jane Editor on " in listed
+    assert f"saved by Jane Editor on {history.revision_when(good)}" in confirm
+    assert "saved by Jane Editor on" in client.get(response.url).content.decode()
+    restored = history.answer_revisions(answer_of(plan))[0]
+    assert history.revision_what(restored) == (
+        f"Restored the version from {history.revision_when(good)}, saved by Jane Editor"
+    )
+    event = PlanEvent.objects.get(plan=plan, kind="restore")
+    assert event.question.key == "question-1"
+    assert event.comment == (
+        f"Put back the version from {history.revision_when(good)}, saved by Jane Editor."
+    )
+
+
+def test_a_long_name_of_who_saved_a_restored_version_is_cut_to_fit_the_history(plan):
+    writer = UserFactory(
+        role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium, full_name="Ann " + "x" * 120
+    )
+    answer, good = saved_twice(plan, writer)
+
+    services.answer_restore(
+        answer=answer, user=writer, history_id=good.history_id, base_version=answer.version
+    )
+
+    reason = history.answer_revisions(answer_of(plan))[0].history_change_reason
+    assert len(reason) == 100
+    assert ", saved by Ann x" in reason and reason.endswith("…")
+
+
 def test_restoring_from_an_old_version_number_is_refused_and_changes_nothing(client, plan, editor):
     answer, first = saved_twice(plan, editor)
     client.force_login(editor)

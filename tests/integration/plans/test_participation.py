@@ -2,6 +2,7 @@
 DES payment following the confirmations on the page and in the PDF, the signed figures, and
 the page's query budget (plans/participation.py, docs/decisions/0435-0438)."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
@@ -11,11 +12,12 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from consortia.models import Practice, User
-from plans import participation, participation_demo, round_selectors, selectors
+from plans import exports, participation, participation_demo, round_selectors, selectors
 from plans import services as plan_services
+from plans.content import PlanContent
 from plans.errors import AnswerInvalid
 from plans.models import Participation, PlanEvent
-from signoff import pdf
+from signoff import canonical, pdf
 from signoff.canonical import content_sha256
 from tests.factories import PracticeFactory, UserFactory
 from tests.integration.signoff.pdf_helpers import pdf_text
@@ -367,6 +369,44 @@ def test_northbrooks_allowance_paid_at_the_start_of_the_year_follows_its_confirm
     page = words(strip_tags(html))
     # 7,200 patients x £1.50 x 60%, the form's own rate and split, under its own words.
     assert "1 of 2 confirmed, a registered population of 7,200" in page
-    assert "7,200. Paid at the start of the year: £6,480" in page
+    assert (
+        "7,200. Paid at the start of the year, for the practice that has confirmed: £6,480" in page
+    )
     quay_street = html.split('data-practice="N81002"')[1].split("</tr>")[0]
     assert "Not confirmed" in quay_street and "Not paid" in quay_street
+
+
+def shown(response) -> str:
+    """The page's words, each cell apart from the next."""
+    return words(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def test_daccom_5_4_says_which_payment_is_every_practices_and_which_the_confirmed_ones(client):
+    """5.4 shows two amounts paid direct to practices: the declared population's (£213,750)
+    and the confirmed practices' (£141,075). Each says which it is, on the editing page, the
+    page a PCT lead reads and the PDF; the words are not in what a signature binds."""
+    plan = demo_daccom_plan()
+    participation_demo.load_demo_participation()
+    des = plan.answers.get(question__kind="des_funding").question
+    whole = "Paid direct to the practices, if every practice took part 75% £214k (£213,750)"
+    pays = "The plan pays the 12 practices that have confirmed (of 19): £141,075"
+    confirmed = "Paid direct to the practices, for the 12 practices that have confirmed £141,075"
+
+    client.force_login(User.objects.get(email="editor.daccom@example.org"))
+    editing = shown(client.get(f"/plans/{plan.pk}/questions/{des.key}/"))
+    client.force_login(User.objects.get(email="lead.dacorum-pct@example.org"))
+    part = reverse("part_detail", args=[plan.pk, des.part.key])
+    read = shown(client.get(part))
+    for text in (editing, read, draft_pdf_text(plan)):
+        assert "DES funding" in text and "if every practice took part" in text
+        assert whole in text
+        assert pays in text
+        assert confirmed in text
+    assert "DES funding for a population of 150,000 at £1.90 a patient, if every" in read
+    # Words of the page only: neither what a signature binds (version 2) nor the old
+    # export a version 1 signature hashed holds them, so the hashes are as before.
+    for hashed in (
+        canonical.canonical_bytes(canonical.canonical_v2(PlanContent.of(plan))),
+        exports.canonical_bytes(exports.canonical_content(plan)),
+    ):
+        assert "took part" not in hashed.decode() and "have confirmed" not in hashed.decode()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from consortia.models import Consortium, User
 from plans import rounds, services
 from plans.errors import AnswerInvalid
-from plans.models import Plan
+from plans.models import Plan, PlanningRound
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import (
     MOVED,
@@ -118,6 +118,7 @@ class TestOpeningARound:
             consortia=[first.consortium, *others],
             interim_dates=[{"date": date(2008, 2, 1), "label": "First draft"}],
             user=pct_lead(commissioner),
+            today=date(2008, 1, 7),
         )
         assert planning_round.consortia.count() == 3
         assert planning_round.interim_dates == [{"label": "First draft", "date": "2008-02-01"}]
@@ -146,6 +147,19 @@ class TestOpeningARound:
         stranger = ConsortiumFactory(commissioner=CommissionerFactory())
         with pytest.raises(AnswerInvalid, match="of this PCT only"):
             daccom_round(consortia=[stranger])
+
+    @pytest.mark.parametrize("deadline", [date(2007, 1, 1), date(2007, 1, 2)])
+    def test_a_deadline_already_past_or_today_is_refused_on_the_deadline(self, deadline):
+        with pytest.raises(AnswerInvalid, match="deadline must be after today") as refused:
+            daccom_round(deadline=deadline)
+        assert refused.value.field == "deadline"
+        assert not PlanningRound.objects.exists()
+
+    def test_an_interim_date_already_past_is_refused_on_the_interim_dates(self):
+        with pytest.raises(AnswerInvalid, match="“First draft” is due on 2006-12-01") as refused:
+            daccom_round(interim_dates=[{"date": date(2006, 12, 1), "label": "First draft"}])
+        assert refused.value.field == "interim_dates"
+        assert not PlanningRound.objects.exists()
 
     def test_an_interim_date_after_the_deadline_is_refused(self):
         with pytest.raises(AnswerInvalid, match="after the deadline"):

@@ -168,3 +168,11 @@ def test_the_edit_page_lists_every_bad_cell_and_saves_nothing(client, table):
     assert "Row 3, Registered population:" in response.content.decode()
     answer.refresh_from_db()
     assert answer.version == before
+
+
+def test_a_date_is_read_as_the_editors_one_box_reads_it(table):
+    answer, _ = table
+
+    found = imported(answer, "Practice,Joined", "A,1 April 2009", "B,2009-04-01", "C,1/4/2009")
+
+    assert [row["joined"] for row in found.rows] == ["2009-04-01"] * 3

@@ -1,22 +1,29 @@
 """A plan's activity feed: what happened, who did it and when, newest first."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from consortia.models import User
+from plans import history
+from plans import services as plan_services
 from plans.models import Plan, PlanEvent
 from signoff import services
 from signoff.models import Comment
 from tests.factories import UserFactory
+from tests.limits import bulk_revisions
 from tests.review_factories import pct_only_comment, person, put_in_state, three_signatory_plan
 
 Role = User.Role
 Status = Plan.Status
 pytestmark = pytest.mark.django_db
-QUERY_BUDGET = 6  # session, user, plan, count, one page of events, the header's link
+# session, user, plan, count, one page of lines (events and saves), its events, the header's link
+QUERY_BUDGET = 7
 
 
 def feed(client, plan, user, **params) -> str:
@@ -42,6 +49,80 @@ def test_the_feed_says_who_did_what_and_when_newest_first(client):
     assert "Status: In review to Changes requested" in page
     event = PlanEvent.objects.filter(plan=plan).last()
     assert f"{event.created_at:%Y}" in page and " at " in page
+
+
+def test_a_restore_in_the_feed_names_the_question_and_whose_version_came_back(client):
+    plan = three_signatory_plan()
+    editor = person(Role.CONSORTIUM_EDITOR, plan, full_name="Pat Manager")
+    answer = plan.answers.select_related("question").get(question__key="question-1")
+    first = plan_services.answer_save(
+        answer=answer, user=editor, base_version=answer.version, text="<p>A</p>"
+    )
+    good = history.answer_revisions(first).first()
+    second = plan_services.answer_save(
+        answer=first, user=editor, base_version=first.version, text="<p>B</p>"
+    )
+    plan_services.answer_restore(
+        answer=second, user=editor, history_id=good.history_id, base_version=second.version
+    )
+    label = f"{answer.question.number} {answer.question.title}"
+
+    page = feed(client, plan, editor)
+
+    assert f"restored an earlier version of {escape(label)}" in page
+    assert "saved by Pat Manager" in page
+
+
+def saved(answer, user, times: int = 1):
+    for n in range(times):
+        answer = plan_services.answer_save(
+            answer=answer, user=user, base_version=answer.version, text=f"<p>Draft {n}</p>"
+        )
+    return answer
+
+
+def test_the_feed_says_who_changed_which_answer_once_a_day_however_often_they_saved(client):
+    plan = three_signatory_plan()
+    editor = person(Role.CONSORTIUM_EDITOR, plan, full_name="Pat Manager")
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan, full_name="Sam Chair")
+    first, second = (
+        plan.answers.select_related("question").get(question__key=key)
+        for key in ("question-1", "question-2")
+    )
+    first = saved(first, editor, times=3)
+    saved(second, editor)
+    yesterday = timezone.now() - timedelta(days=1)
+    history.answer_revisions(second).update(history_date=yesterday)
+    saved(plan.answers.get(pk=second.pk), editor)
+    saved(first, chair)
+
+    page = feed(client, plan, person(Role.PCT_LEAD, plan))
+
+    one, two = (f"{q.number} {q.title}" for q in (first.question, second.question))
+    history_of = reverse("question_history", args=[plan.pk, "question-1"])
+    assert (
+        f'Pat Manager</strong> (consortium editor) <a href="{history_of}">'
+        f"changed {one} (3 saves that day)</a>"
+    ) in page
+    assert f'Sam Chair</strong> (consortium executive chair) <a href="{history_of}">' in page
+    assert page.count(f"changed {two}</a>") == 2  # one line for each day
+    assert page.count("<li>") == 4
+    sam, pat = page.index("Sam Chair</strong>"), page.index("Pat Manager</strong>")
+    assert sam < pat  # newest first
+
+
+def test_answer_saves_and_events_share_the_feeds_pages(client):
+    plan = three_signatory_plan()
+    editor = person(Role.CONSORTIUM_EDITOR, plan, full_name="Pat Manager")
+    many_events(plan, editor, 49)
+    for key in ("question-1", "question-2"):
+        saved(plan.answers.get(question__key=key), editor)
+
+    first, second = feed(client, plan, editor), feed(client, plan, editor, page=2)
+
+    assert first.count("<li>") == 50 and second.count("<li>") == 1
+    assert first.count("changed ") == 2
+    assert "Event number 48" in first and "Event number 0" in second
 
 
 def test_pct_only_comments_are_left_out_for_the_consortium_and_marked_for_the_pct(client):
@@ -89,6 +170,9 @@ def test_the_feed_shows_fifty_a_page_for_a_fixed_number_of_queries(client):
     small, large = three_signatory_plan(), three_signatory_plan()
     many_events(small, person(Role.PCT_LEAD, small), 3)
     many_events(large, person(Role.PCT_LEAD, large), 130)
+    writer = person(Role.CONSORTIUM_EDITOR, large)
+    for answer in large.answers.all():
+        bulk_revisions(answer, writer, 200)
     small_viewer, large_viewer = (person(Role.CONSORTIUM_EDITOR, p) for p in (small, large))
 
     def queries_for_feed(plan, viewer) -> int:

@@ -307,6 +307,43 @@ def test_a_quote_that_is_not_in_the_answer_is_refused_and_the_typed_text_kept(
     assert not Comment.objects.exists()
 
 
+def test_a_refused_quote_shows_the_answer_to_select_from_above_the_kept_comment(
+    client, plan, editor, lead
+):
+    answered(plan, editor)
+    client.force_login(lead)
+
+    response = post_comment(
+        client, plan, "question-1", body="My careful remark.", quote="cut inpatient stays"
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    heading = page.index("The answer to 2.1 as it stands now</h2>")
+    passage = page.index("We will cut <strong>outpatient</strong> follow-ups by 10%")
+    form = page.index("My careful remark.</textarea>")
+    assert heading < passage < form
+
+
+def test_a_refused_quote_from_a_table_shows_its_cells(client, plan, editor, lead):
+    answer = plan.answers.get(question__key="practices")
+    plan_services.answer_save(
+        answer=answer,
+        user=editor,
+        base_version=answer.version,
+        rows=[{"name": "Gade House Surgery", "code": "E82031"}],
+    )
+    client.force_login(lead)
+
+    response = post_comment(client, plan, "practices", body="Which code?", quote="E99999")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<th scope="col" class="nhsuk-table__header">Practice</th>' in page
+    assert '<td class="nhsuk-table__cell">Gade House Surgery</td>' in page
+    assert "Which code?</textarea>" in page
+
+
 def test_quotes_are_matched_as_the_reader_sees_the_text(plan, editor, lead):
     answered(
         plan,

@@ -1,5 +1,6 @@
 """The home page's dashboards: what they show each role, for a fixed number of queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -94,6 +95,38 @@ class TestWhatThePctSees:
         assert "See all 120 submitted plans" in page
         assert second.count('<tr class="nhsuk-table__row">') == 20
         assert "Page 2 of 3" in second
+
+    def test_a_filter_on_the_page_lists_each_state_with_its_count_and_every_state(self, client):
+        commissioner = CommissionerFactory()
+        populate(commissioner, consortia=5, plans_each=1, statuses=[Status.SUBMITTED])
+        drafts = Plan.objects.filter(consortium__commissioner=commissioner).order_by("pk")[:2]
+        Plan.objects.filter(pk__in=list(drafts.values_list("pk", flat=True))).update(
+            status=Status.DRAFT
+        )
+        lead = UserFactory(role=Role.PCT_LEAD, commissioner=commissioner)
+
+        page = home(client, lead)
+        submitted = home(client, lead, state=Status.SUBMITTED)
+
+        form = page.split('<form method="get" action="/"')[1].split("</form>")[0]
+        assert '<label class="nhsuk-label" for="state-filter">Show the plans in</label>' in form
+        assert '<select class="nhsuk-select" id="state-filter" name="state">' in form
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', form)
+        assert options == [
+            ("", " selected", "Every state (5)"),
+            ("submitted", "", "Submitted (3)"),
+            ("draft", "", "Draft (2)"),
+        ]
+        assert 'type="submit"' in form and ">Show</button>" in form
+        # On one state's page the filter still offers every state, that one chosen.
+        form = submitted.split('<form method="get" action="/"')[1].split("</form>")[0]
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', form)
+        assert options == [
+            ("", "", "Every state (5)"),
+            ("submitted", " selected", "Submitted (3)"),
+            ("draft", "", "Draft (2)"),
+        ]
+        assert "Submitted plans" in submitted and 'id="state-draft"' not in submitted
 
     def test_plans_of_another_pct_are_not_shown(self, client):
         plan = three_signatory_plan()

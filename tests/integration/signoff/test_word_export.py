@@ -192,7 +192,9 @@ def test_daccom_totals_stand_under_their_own_headings_as_in_the_pdf():
     hours = table_headed(document, "Activity", "Worked out as", "Hours")
     assert under_headings(hours, "Total") == {"Activity": "Total", "Hours": "1,000 hours"}
     practices = table_headed(document, "Practice", "List size", "Participation")
-    paid = under_headings(practices, "Paid direct to the practices, the 2 confirmed practices")
+    paid = under_headings(
+        practices, "Paid direct to the practices, for the 2 practices that have confirmed"
+    )
     assert list(paid) == ["Practice", "Paid direct to the practices"]
     assert paid["Paid direct to the practices"].startswith("£")
     projects = table_headed(document, *PROJECT_HEADINGS)

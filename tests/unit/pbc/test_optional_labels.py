@@ -1,6 +1,8 @@
 """The NHS.UK field template adds "(optional)" to a field that is not required, so a label that
 said it too read "(optional) (optional)"."""
 
+from datetime import date
+
 import pytest
 from crispy_forms.utils import render_crispy_form
 
@@ -16,7 +18,12 @@ TEMPLATES, CONSORTIA = PlanTemplate.objects.none(), Consortium.objects.none()
 @pytest.mark.parametrize(
     ("form", "label"),
     [
-        (lambda: RoundOpenForm(templates=TEMPLATES, consortia=CONSORTIA), "Interim dates"),
+        (
+            lambda: RoundOpenForm(
+                templates=TEMPLATES, consortia=CONSORTIA, today=date(2026, 11, 27)
+            ),
+            "Interim dates",
+        ),
         (lambda: ActionForm(transition=TRANSITIONS[Action.APPROVE]), "Note for the consortium"),
     ],
 )

@@ -97,5 +97,5 @@ def test_the_forms_label_for_the_practices_share_is_printed_as_the_form_writes_i
     caption = render_to_string(
         "plans/participation_table.html", {"participation": figures["participation"]}
     ).split("</caption>")[0]
-    assert "a registered population of 6,000. Paid in April: £" in caption
+    assert "a registered population of 6,000. Paid in April, for " in caption
     assert "paid in april" not in caption

@@ -31,15 +31,39 @@ def test_an_interim_line_that_cannot_be_read_is_refused_with_its_line(text, mess
         interim_dates_from(text)
 
 
-def test_each_empty_field_of_the_round_says_what_to_enter():
-    form = RoundOpenForm(
-        {}, templates=PlanTemplate.objects.none(), consortia=Consortium.objects.none()
+def round_form(data=None, *, today: date) -> RoundOpenForm:
+    return RoundOpenForm(
+        data,
+        templates=PlanTemplate.objects.none(),
+        consortia=Consortium.objects.none(),
+        today=today,
     )
+
+
+def test_each_empty_field_of_the_round_says_what_to_enter():
+    form = round_form({}, today=date(2026, 11, 27))
 
     assert not form.is_valid()
     assert form.errors == {
-        "period": ["Enter the plan year, such as 2007/08"],
+        "period": ["Enter the plan year, such as 2027/28"],
         "template": ["Choose the form the plans use"],
-        "deadline": ["Enter the submission deadline, such as 2007-03-31"],
+        "deadline": ["Enter the submission deadline, such as 2027-03-31"],
         "consortia": ["Choose at least one consortium to take part"],
     }
+
+
+@pytest.mark.parametrize(
+    ("today", "period", "deadline", "interim"),
+    [
+        (date(2026, 11, 27), "2027/28", "2027-03-31", "2027-02-01"),
+        (date(2027, 1, 31), "2027/28", "2027-03-31", "2027-02-01"),
+        (date(2027, 2, 1), "2028/29", "2028-03-31", "2028-02-01"),
+        (date(2099, 6, 1), "2100/01", "2100-03-31", "2100-02-01"),
+    ],
+)
+def test_the_examples_are_of_a_round_that_could_be_opened_today(today, period, deadline, interim):
+    form = round_form(today=today)
+
+    assert form.fields["period"].help_text == f"For example, {period}"
+    assert form.fields["deadline"].help_text == f"For example, {deadline}"
+    assert form.fields["interim_dates"].help_text.endswith(f"For example, {interim} First draft")

@@ -228,9 +228,10 @@ def test_moving_to_a_newer_form_maps_answers_by_key_and_lists_the_rest(plan, edi
     preview = services.plan_migration_preview(plan=plan, target=newer)
     assert [a.question.key for a in preview.unmapped] == ["question-2"]
     assert [q.key for q in preview.new_questions] == ["brand-new"]
+    assert preview.needs_confirmation  # an answer with no question on the newer form
     assert plan.answers.count() == 10  # nothing changed yet
 
-    services.plan_migrate(plan=plan, target=newer, user=editor)
+    services.plan_migrate(plan=plan, target=newer, user=editor, confirmed=True)
 
     plan.refresh_from_db()
     assert plan.template == newer

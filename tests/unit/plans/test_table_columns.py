@@ -145,3 +145,79 @@ def test_a_table_cell_over_the_limit_is_refused_before_cleaning_not_cut():
     # 2,002 characters typed, of which cleaning would leave fewer than 2,000.
     with pytest.raises(AnswerInvalid, match="at most 2,000 characters"):
         kind_for(question).clean([{"name": "<b>" + "x" * 1995 + "</b>"}], context=CONTEXT)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("2008-10-01", "2008-10-01"),
+        ("1/10/2008", "2008-10-01"),
+        (" 1.10.2008 ", "2008-10-01"),
+        ("1 10 2008", "2008-10-01"),
+        ("1 October 2008", "2008-10-01"),
+        ("1st Oct 2008", "2008-10-01"),
+        ("31 March 2009", "2009-03-31"),
+        ("", ""),
+    ],
+)
+def test_a_date_cell_is_typed_in_one_box_and_kept_as_iso(typed, stored):
+    assert clean([{"risk": "A", "due": typed}])[0]["due"] == stored
+
+
+@pytest.mark.parametrize("typed", ["31/02/2008", "2008-13-01", "next Tuesday", "1 Smarch 2008"])
+def test_a_date_cell_that_is_not_a_real_date_is_refused_on_its_cell(typed):
+    refused = refusal([{"risk": "A", "due": typed}])
+
+    assert refused.field == "rows[0].due"
+    assert refused.message == "Due must be a real date, like 2008-10-01 or 1/10/2008."
+
+
+def test_a_date_cell_is_one_box_showing_the_stored_date_with_an_example():
+    shown = TableKind(RISKS).present([{"risk": "A", "due": "2009-04-01"}], context=CONTEXT)
+
+    field = shown["rows"][0].fields["due"]
+    assert (field.input, field.value, field.hint) == (
+        "day",
+        "2009-04-01",
+        "For example, 2008-10-01",
+    )
+
+
+def test_every_wrong_cell_is_refused_at_once_each_on_its_cell():
+    rows = [{"risk": "A", "budget": "abc", "likelihood": "2.5"}, {"risk": "B", "due": "31/02/2008"}]
+
+    refused = refusal(rows)
+    shown = TableKind(RISKS).present(rows, context=CONTEXT)
+
+    assert [r.field for r in refused.refusals] == [
+        "rows[0].likelihood", "rows[0].budget", "rows[1].due",
+    ]  # fmt: skip
+    assert "must be a number" in shown["rows"][0].fields["budget"].error
+    assert "whole number" in shown["rows"][0].fields["likelihood"].error
+    assert "real date" in shown["rows"][1].fields["due"].error
+
+
+def test_a_choice_given_by_the_words_it_is_printed_as_is_that_choice():
+    (cleaned,) = clean([{"risk": "A", "agreed": "Yes", "rag": "amber"}])
+
+    assert (cleaned["agreed"], cleaned["rag"]) == ("yes", "Amber")
+
+
+def test_worked_out_cells_and_totals_are_printed_by_the_columns_type():
+    columns = [
+        {"key": "budget", "label": "Budget", "type": "money", "total": "sum"},
+        {"key": "uplift", "label": "Uplift", "type": "percent"},
+        {"key": "projected", "label": "Projected", "type": "money",
+         "formula": "budget + budget * uplift / 100", "total": "sum"},
+    ]  # fmt: skip
+    rows = clean(
+        [{"budget": "12500", "uplift": "2.5"}, {"budget": "3300.55", "uplift": "0"}], columns
+    )
+    kind = TableKind(columns)
+
+    shown = kind.present(rows, context=CONTEXT)
+    cells, totals = kind.printed(rows, context=CONTEXT)
+
+    assert [row.extra["shown"]["projected"] for row in shown["rows"]] == ["£12,812.50", "£3,300.55"]
+    assert cells == [["£12,500", "2.50%", "£12,812.50"], ["£3,300.55", "0%", "£3,300.55"]]
+    assert totals == shown["totals_row"] == ["£15,800.55", "", "£16,113.05"]

@@ -1,0 +1,69 @@
+"""A typed table on a small form of its own, with the page's script: a date typed in its one
+box is saved and kept, and every wrong cell is marked at once when the script's save is
+refused."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from consortia.models import User
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.factories import PASSWORD, UserFactory
+from tests.plan_factories import plan_with_questions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCHEMES = [
+    {"key": "scheme", "label": "Scheme"},
+    {"key": "budget", "label": "Budget (£)", "type": "money", "total": "sum"},
+    {"key": "starts", "label": "Start date", "type": "date"},
+    {"key": "patients", "label": "Patients expected", "type": "whole", "total": "sum"},
+]
+SECTION = "#question-practices"
+
+
+@pytest.fixture
+def schemes():
+    plan = plan_with_questions(questions=4)
+    answer = plan.answers.select_related("question").get(question__key="practices")
+    answer.question.title, answer.question.columns = "Schemes and their budgets", SCHEMES
+    answer.question.save(update_fields=["title", "columns"])
+    answer.rows = [{"scheme": "Falls service", "budget": "", "starts": "", "patients": ""}]
+    answer.save(update_fields=["rows"])
+    editor = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+    return answer, editor
+
+
+def cell(page, key: str):
+    return page.locator(f'{SECTION} [name="q-practices-rows[0].{key}"]')
+
+
+def test_the_script_marks_every_wrong_cell_at_once_and_keeps_a_date_typed(
+    page, live_server, schemes
+):
+    answer, editor = schemes
+    sign_in(page, live_server, editor.email, PASSWORD)
+    page.goto(live_server.url + reverse("part_detail", args=[answer.plan_id, "one"]))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Part one")
+
+    cell(page, "budget").fill("abc")
+    cell(page, "patients").fill("12.5")
+    cell(page, "starts").fill("1/4/2008")
+    page.get_by_role("button", name="Save 1.1").click()
+
+    status = page.locator(f"{SECTION} .app-save-status")
+    expect(status).to_contain_text("Budget (£) must be a number")
+    expect(status).to_contain_text("Patients expected must be a whole number.")
+    expect(cell(page, "budget")).to_have_attribute("aria-invalid", "true")
+    expect(cell(page, "patients")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    screenshot(page, "typed-table-every-wrong-cell")
+
+    cell(page, "budget").fill("12500")
+    cell(page, "patients").fill("40")
+    page.get_by_role("button", name="Save 1.1").click()
+    expect(status).to_have_text(re.compile("Saved at"))
+    answer.refresh_from_db()
+    assert answer.rows[0]["starts"] == "2008-04-01"
+    assert answer.rows[0]["budget"] == "12500"

@@ -1,0 +1,325 @@
+"""A typed table on a small form of its own (a PCT's "Schemes and their budgets", columns of
+every number type, a date and a worked-out cost), as the person editing it sees it: a date
+typed in its one box is kept and shown back, a save keeps the dates already there, every wrong
+cell is flagged at once (with and without the page's script), the worked-out column is
+formatted as money, and the PDF, the Word export, the JSON export and the signed content
+carry the cells as the PDF prints them or as stored."""
+
+import io
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+import docx
+import pytest
+from django.urls import reverse
+
+from consortia.models import User
+from plans import selectors, services, structured, word_import
+from plans.content import PlanContent
+from plans.exports import plan_record
+from signoff import pdf
+from signoff.canonical import canonical_v2
+from signoff.word_export import plan_docx
+from tests.factories import UserFactory
+from tests.plan_factories import plan_with_questions
+from tests.services import require
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+JSON = {"HTTP_ACCEPT": "application/json"}
+KEY = "practices"  # the small form's table question, given the schemes' columns here
+PREFIX = f"q-{KEY}"
+SCHEMES = [
+    {"key": "scheme", "label": "Scheme"},
+    {"key": "budget", "label": "Budget (£)", "type": "money", "total": "sum"},
+    {"key": "uplift", "label": "Uplift (%)", "type": "percent"},
+    {"key": "starts", "label": "Start date", "type": "date"},
+    {"key": "patients", "label": "Patients expected", "type": "whole", "total": "sum"},
+    {"key": "projected", "label": "Projected cost (£)", "type": "money",
+     "formula": "budget + budget * uplift / 100", "total": "sum"},
+]  # fmt: skip
+FALLS = {"scheme": "Falls service", "budget": "12500", "uplift": "2.5", "starts": "1/4/2008",
+         "patients": "40"}  # fmt: skip
+DIABETES = {"scheme": "Diabetes clinic", "budget": "3300.55", "uplift": "0",
+            "starts": "2008-10-01", "patients": "60"}  # fmt: skip
+
+
+@pytest.fixture
+def schemes(client):
+    plan = plan_with_questions(questions=4)
+    answer = plan.answers.select_related("question", "plan").get(question__key=KEY)
+    question = answer.question
+    question.title, question.columns = "Schemes and their budgets", SCHEMES
+    question.save(update_fields=["title", "columns"])
+    answer.rows = []
+    answer.save(update_fields=["rows"])
+    editor = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+    client.force_login(editor)
+    return answer, editor
+
+
+def edit_url(answer) -> str:
+    return reverse("answer_edit", args=[answer.plan_id, KEY])
+
+
+def fields(rows: list[dict]) -> dict:
+    """The table's inputs as the page posts them."""
+    data = {f"{PREFIX}-rows": str(len(rows))}
+    for i, row in enumerate(rows):
+        data.update({f"{PREFIX}-rows[{i}].{key}": value for key, value in row.items()})
+    return data
+
+
+def post(client, answer, data: dict, **extra):
+    answer.refresh_from_db()
+    return client.post(
+        edit_url(answer), {f"{PREFIX}-base_version": answer.version, **data}, **extra
+    )
+
+
+def save(client, answer, *rows: dict) -> None:
+    response = post(client, answer, fields(list(rows)))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    answer.refresh_from_db()
+
+
+class Inputs(HTMLParser):
+    """The values a form's text inputs, hidden inputs and lists hold, by name: what a person
+    sees in them and what the browser sends back when they save."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.attributes: dict[str, dict] = {}
+        self._select = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name") or ""
+        if tag == "input" and attrs.get("type") in ("text", "hidden") and name:
+            self.values[name] = attrs.get("value") or ""
+            self.attributes[name] = attrs
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = ""
+
+
+def inputs(html: str) -> Inputs:
+    parser = Inputs()
+    parser.feed(html)
+    return parser
+
+
+def page(client, answer) -> str:
+    response = client.get(edit_url(answer))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- 1. dates ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("1/4/2008", "2008-04-01"), ("31 March 2009", "2009-03-31"), ("2008-10-01", "2008-10-01")],
+)
+def test_a_date_typed_in_its_one_box_is_saved_and_shown_back(client, schemes, typed, stored):
+    answer, _ = schemes
+
+    save(client, answer, {**FALLS, "starts": typed})
+
+    assert answer.rows[0]["starts"] == stored
+    box = inputs(page(client, answer))
+    assert box.values[f"{PREFIX}-rows[0].starts"] == stored
+    # A box for a date, not for a number, with its example beside it.
+    assert "inputmode" not in box.attributes[f"{PREFIX}-rows[0].starts"]
+    assert "For example, 2008-10-01" in page(client, answer)
+
+
+def test_saving_the_table_as_shown_keeps_the_dates_a_csv_import_stored(client, schemes):
+    answer, editor = schemes
+    services.table_rows_import(
+        answer=answer,
+        user=editor,
+        base_version=answer.version,
+        data=b"Scheme,Budget (\xc2\xa3),Start date\r\nFalls service,12500,2009-04-01\r\n"
+        b"Diabetes clinic,3300,31/03/2009\r\n",
+    )
+    answer.refresh_from_db()
+    assert [row["starts"] for row in answer.rows] == ["2009-04-01", "2009-03-31"]
+
+    shown = inputs(page(client, answer)).values
+    assert shown[f"{PREFIX}-rows[0].starts"] == "2009-04-01"
+    # The person changes a scheme's name only and saves what the page shows.
+    posted = {name: value for name, value in shown.items() if name.startswith(f"{PREFIX}-rows")}
+    posted[f"{PREFIX}-rows[0].scheme"] = "Falls prevention service"
+    response = post(client, answer, posted)
+
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.rows[0]["scheme"] == "Falls prevention service"
+    assert [row["starts"] for row in answer.rows] == ["2009-04-01", "2009-03-31"]
+
+
+def test_a_date_that_does_not_exist_is_refused_on_its_cell_and_nothing_is_saved(client, schemes):
+    answer, _ = schemes
+    before = answer.version
+
+    response = post(client, answer, fields([{**FALLS, "starts": "31/02/2008"}]))
+
+    html = response.content.decode()
+    cell = f"{PREFIX}-rows[0].starts"
+    assert response.status_code == 400
+    assert f'id="{cell}-error"' in html
+    assert f'<a href="#{cell}">Start date must be a real date' in html
+    assert inputs(html).values[cell] == "31/02/2008"  # kept as typed, to correct
+    answer.refresh_from_db()
+    assert answer.version == before
+
+
+# --- 2. every wrong cell at once ---------------------------------------------------------------
+
+WRONG = {**FALLS, "budget": "abc", "patients": "12.5"}
+BUDGET, PATIENTS = f"{PREFIX}-rows[0].budget", f"{PREFIX}-rows[0].patients"
+
+
+def test_every_wrong_cell_is_flagged_by_its_cell_and_in_the_error_summary_at_once(client, schemes):
+    answer, _ = schemes
+
+    response = post(client, answer, fields([DIABETES, WRONG]))
+
+    html = response.content.decode()
+    budget, patients = BUDGET.replace("[0]", "[1]"), PATIENTS.replace("[0]", "[1]")
+    assert response.status_code == 400
+    for cell in (budget, patients):
+        assert f'id="{cell}-error"' in html
+    start = html.index('class="nhsuk-error-summary"')
+    summary = html[start : html.index("</ul>", start)]
+    assert f'<a href="#{budget}">Budget (£) must be a number' in summary
+    assert f'<a href="#{patients}">Patients expected must be a whole number.</a>' in summary
+
+
+def test_every_wrong_cell_is_named_in_the_scripts_json_reply(client, schemes):
+    answer, _ = schemes
+
+    response = post(client, answer, fields([WRONG]), **JSON)
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == [BUDGET, PATIENTS]
+    assert errors[PATIENTS] == [{"message": "Patients expected must be a whole number."}]
+
+
+# --- 3. the worked-out column ------------------------------------------------------------------
+
+
+def test_the_worked_out_column_shows_money_in_the_editor_as_its_total_does(client, schemes):
+    answer, _ = schemes
+    save(client, answer, FALLS, DIABETES)
+
+    html = page(client, answer)
+
+    assert answer.rows[0]["projected"] == "12812.5"
+    assert "£12,812.50" in html and "£3,300.55" in html and "£16,113.05" in html
+    assert ">12812.5<" not in html and ">3300.55<" not in html
+
+
+# --- 4. the printed table: PDF, Word, JSON and the signed content --------------------------------
+
+PRINTED = [
+    ["Scheme", "Budget (£)", "Uplift (%)", "Start date", "Patients expected",
+     "Projected cost (£)"],
+    ["Falls service", "£12,500", "2.50%", "1 April 2008", "40", "£12,812.50"],
+    ["Diabetes clinic", "£3,300.55", "0%", "1 October 2008", "60", "£3,300.55"],
+    ["Total", "£15,800.55", "", "", "100", "£16,113.05"],
+]  # fmt: skip
+
+
+def test_the_draft_pdf_prints_each_cell_by_its_type_and_the_totals(client, schemes):
+    answer, _ = schemes
+    save(client, answer, FALLS, DIABETES)
+    pdftotext = shutil.which("pdftotext")
+    require(bool(pdftotext), "pdftotext reads the PDF as laid out")
+
+    rendered = pdf.render_plan_pdf(
+        plan=answer.plan,
+        signatures=[],
+        content_sha256="0" * 64,
+        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
+    )
+    text = subprocess.run(
+        [pdftotext, "-layout", "-", "-"], input=rendered.pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+    lines = [words(line) for line in text.splitlines()]
+    for row in PRINTED[1:]:
+        assert any(all(cell in line for cell in row if cell) for line in lines), row
+
+
+def test_the_word_export_prints_cells_and_the_totals_row_as_the_pdf_does(schemes):
+    answer, editor = schemes
+    answer.rows = [{**FALLS, "starts": "2008-04-01"}, {**DIABETES, "projected": ""}]
+    answer.rows = structured.kind_for(answer.question).clean(
+        answer.rows, context=selectors.kind_context(answer.plan)
+    )
+    answer.save(update_fields=["rows"])
+
+    document = docx.Document(io.BytesIO(plan_docx(plan=answer.plan, user=editor)))
+
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Scheme")
+    assert [[cell.text for cell in row.cells] for row in table.rows] == PRINTED
+
+
+def test_the_json_export_and_the_signed_content_hold_the_date_as_stored(client, schemes):
+    answer, _ = schemes
+    save(client, answer, FALLS)
+
+    record = plan_record(answer.plan)
+    exported = next(
+        question["answer"]
+        for part in record["parts"]
+        for question in part["questions"]
+        if question["key"] == KEY
+    )
+    signed = next(
+        q for q in canonical_v2(PlanContent.of(answer.plan))["questions"] if q["key"] == KEY
+    )
+
+    assert exported["rows"][0]["starts"] == "2008-04-01"
+    assert signed["rows"] == [["Falls service", "12500", "2.5", "2008-04-01", "40", "12812.5"]]
+
+
+def test_the_word_export_of_a_typed_table_imports_back_to_the_same_rows(schemes):
+    answer, editor = schemes
+    context = selectors.kind_context(answer.plan)
+    kind = structured.kind_for(answer.question)
+    answer.rows = kind.clean([{**FALLS}, {**DIABETES}], context=context)
+    answer.save(update_fields=["rows"])
+    empty = services.plan_create(
+        consortium=answer.plan.consortium,
+        template=answer.plan.template,
+        period="2008/09",
+        title="Empty",
+    )
+
+    preview = word_import.word_import_preview(
+        plan=empty,
+        user=editor,
+        filename="export.docx",
+        data=plan_docx(plan=answer.plan, user=editor),
+    )
+
+    proposal = next(p for p in word_import.proposals(empty, preview) if p.question.key == KEY)
+    assert proposal.rows[0]["budget"] == "£12,500"  # as printed, with no totals row
+    assert len(proposal.rows) == 2
+    assert kind.clean(proposal.rows, context=context) == answer.rows
