@@ -98,4 +98,6 @@ def test_the_forms_label_for_the_practices_share_is_printed_as_the_form_writes_i
         "plans/participation_table.html", {"participation": figures["participation"]}
     ).split("</caption>")[0]
     assert "a registered population of 6,000. Paid in April, for " in caption
-    assert "paid in april" not in caption
+    page = render_to_string("plans/structured/des_funding.html", {"figures": figures})
+    assert "(of 2): <strong>£6,270</strong>, under “Paid in April”." in page
+    assert "paid in april" not in page
