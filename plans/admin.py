@@ -89,6 +89,16 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
 
     def import_view(self, request):
         """Upload a file and see what it will create; nothing is stored until it is confirmed."""
+        too_large = getattr(request, "upload_too_large", None)
+        if too_large is not None:
+            # Refused unread by its declared size (pbc/security/uploads.py), in the words of a
+            # file a little over the limit.
+            return self._page(
+                request,
+                "import.html",
+                form=DefinitionUploadForm(),
+                problems=[template_files.too_large(too_large)],
+            )
         form = DefinitionUploadForm(request.POST or None, request.FILES or None)
         if request.method != "POST" or not form.is_valid():
             return self._page(request, "import.html", form=form)
@@ -122,7 +132,9 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
             return redirect("admin:plans_plantemplate_import")
         del request.session[PENDING_IMPORT]
         if "cancel" in request.POST:
-            messages.info(request, f"{pending['name']}: import cancelled; nothing was stored.")
+            # The admin capitalises a message's first letter: the file's name comes later, so
+            # it is shown as typed.
+            messages.info(request, f"Import of {pending['name']} cancelled; nothing was stored.")
             return redirect("admin:plans_plantemplate_changelist")
         try:
             previewed = template_files.preview(template_files.parse(pending["text"].encode()))
@@ -131,7 +143,7 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
             return self._page(
                 request, "import.html", form=DefinitionUploadForm(), problems=error.problems
             )
-        messages.success(request, f"{pending['name']}: {previewed.result}.")
+        messages.success(request, f"From {pending['name']}: {previewed.result}.")
         return redirect("admin:plans_plantemplate_change", template.pk)
 
     @admin.action(description="Download the definition file")

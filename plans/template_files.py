@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -146,20 +147,210 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         return Problem(
-            f"line {line}, column {column}",
+            f"Line {line}, column {column}",
             f"character U+{error.character:04X} is not allowed in a YAML file",
         )
     mark = getattr(error, "problem_mark", None)
     if mark is None:
         return Problem(FILE, f"is not valid YAML: {error}")
-    message = error.problem or "is not valid YAML"
-    if error.context:
-        context_mark = error.context_mark
-        message += f" ({error.context}"
-        if context_mark is not None:
-            message += f" starting on line {context_mark.line + 1}"
-        message += ")"
-    return Problem(f"line {mark.line + 1}, column {mark.column + 1}", message)
+    if isinstance(error, yaml.scanner.ScannerError | yaml.parser.ParserError) or error.context:
+        return _syntax_problem(error, text)
+    # The reader's own refusals (aliases, tags, depth, a field twice) are worded already.
+    return Problem(f"Line {mark.line + 1}, column {mark.column + 1}", error.problem)
+
+
+# --- Syntax errors in words -------------------------------------------------------------------
+# PyYAML words its errors for YAML's authors ("expected <block end>, but found '<scalar>'") and
+# points where it gave up, often a line after the mistake. Each common mistake is recognised
+# here and said plainly, at the line to look at (and the parser's line where they differ).
+
+_TOKENS = {
+    "<scalar>": "text",
+    "<block mapping start>": "a field",
+    "<block sequence start>": "a list item",
+    "<block end>": "the end of a block",
+    "<stream end>": "the end of the file",
+    "<document start>": "'---'",
+    "<document end>": "'...'",
+    "<directive>": "a '%' line",
+    "<alias>": "a '*' (an alias)",
+    "<anchor>": "an '&' (an anchor)",
+    "<tag>": "a '!' (a tag)",
+}
+
+
+def _token(found: str) -> str:
+    """How a message names the token PyYAML found ("'<scalar>'" is text, "':'" stays)."""
+    return _TOKENS.get(found.strip("'"), found)
+
+
+def _lines(first: int, last: int) -> str:
+    return f"Line {first}" if first == last else f"Line {first} or {last}"
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space{'s' if count != 1 else ''}"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _quoted_across_lines(text: str, line_index: int):
+    """A quoted text that starts on an earlier line and ends on ``line_index``: a quote left
+    open runs on to the next quote, and YAML stumbles a line or more after the mistake."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > line_index:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line < token.end_mark.line == line_index
+            ):
+                found = token
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
+    """What a YAML (or JSON) syntax error means, in words, at the line to look at."""
+    mark, context_mark = error.problem_mark, error.context_mark
+    problem, context = error.problem or "", error.context or ""
+    line, column = mark.line + 1, mark.column + 1
+    lines = text.splitlines()
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    start = context_mark.line + 1 if context_mark is not None else line
+    opener = text[context_mark.index : context_mark.index + 1] if context_mark else ""
+    at = f"Line {line}, column {column}"
+    found = _token(re.split(r"but (?:found|got) ", problem)[-1]) if "but " in problem else ""
+
+    if "'\\t'" in problem or "tab character" in problem:
+        if not here[: mark.column].strip(" \t"):
+            return Problem(f"Line {line}", "starts with a tab: indent with spaces")
+        return Problem(at, "a tab where YAML does not accept one: use spaces")
+    if context == "while scanning a quoted scalar":
+        to = f"the '---' on line {line}" if "separator" in problem else "the end of the file"
+        return Problem(
+            f"Line {start}",
+            f"a quoted text is not closed (a {opener} with no closing {opener}): it runs on to "
+            f"{to}",
+        )
+    if isinstance(error, yaml.scanner.ScannerError | yaml.parser.ParserError):
+        quoted = _quoted_across_lines(text, mark.line)
+        if quoted is not None:
+            first, quote = quoted.start_mark.line + 1, quoted.style
+            return Problem(
+                _lines(first, line),
+                f"a quoted text is not closed (a {quote} with no closing {quote}): the quote "
+                f"opened on line {first} runs on to line {line}, where YAML cannot read on",
+            )
+    if "escape" in problem:
+        return Problem(
+            at,
+            "a \\ between double quotes starts an escape such as \\n, and this one is not "
+            "known: write \\\\ for a backslash, or put the text in single quotes",
+        )
+    if problem == "could not find expected ':'":
+        return Problem(
+            _lines(start, line) if line - start <= 1 else f"Line {start}",
+            "a field needs a ':' and a space after its name ('name: value'); if the line is "
+            "more of the text above it, indent it as far as that text",
+        )
+    if problem == "mapping values are not allowed here":
+        if ": " in here[: mark.column]:
+            return Problem(
+                at,
+                "the text holds ': ' (a colon and a space), which YAML reads as a new field: "
+                "put the whole text in quotes",
+            )
+        return Problem(
+            _lines(max(line - 1, 1), line),
+            f"line {line} is indented more than the field above it, so YAML reads it as more "
+            "of that field's text: the fields of one mapping start in the same column",
+        )
+    if problem in ("sequence entries are not allowed here", "mapping keys are not allowed here"):
+        what = "a list item ('- ')" if problem.startswith("sequence") else "a '?'"
+        return Problem(
+            at,
+            f"{what} where YAML does not expect one: a list item starts its own line, lined up "
+            "with the other items of its list; text that starts with '- ' or '? ' must be put "
+            "in quotes",
+        )
+    if problem.startswith("expected <block end>"):
+        if here[: mark.column].rstrip().endswith(("'", '"')):
+            return Problem(at, "text follows the closing quote: put the whole text in the quotes")
+        noun = "list" if "collection" in context else "mapping"
+        opened = lines[context_mark.line] if context_mark and context_mark.line < len(lines) else ""
+        return Problem(
+            f"Line {line}",
+            f"is indented by {_spaces(_indent(here))}, which does not line up with the lines "
+            f"above it (the {noun} that starts on line {start} is indented by "
+            f"{_spaces(_indent(opened))}): the items of one list, and the fields of one "
+            "mapping, start in the same column",
+        )
+    if problem.startswith(("expected ',' or ']'", "expected ',' or '}'")):
+        closer = problem[len("expected ',' or '")]
+        noun = "list" if closer == "]" else "mapping"
+        if found == _TOKENS["<stream end>"]:
+            return Problem(
+                FILE,
+                f"ends before a list or mapping is closed (JSON: a ] or }} is missing): the "
+                f"{noun} opened with '{opener}' on line {start} has no closing '{closer}'",
+            )
+        before = text[: mark.index].rstrip().count("\n") + 1
+        colon = " (or a ':' after a name)" if closer == "}" and found == "text" else ""
+        # In a YAML file, a bracket opens a list only by mistake: text that starts with one.
+        quotes = (
+            ""
+            if text.lstrip().startswith(("{", "["))
+            else f" (text that starts with '{opener}' must be put in quotes)"
+        )
+        return Problem(
+            _lines(before, line),
+            f"a ',' or a '{closer}' is missing before {found}{colon}: the {noun} opened with "
+            f"'{opener}' on line {start} separates its items with commas and ends with "
+            f"'{closer}'{quotes}",
+        )
+    if problem.startswith("expected the node content"):
+        return Problem(at, f"a value is missing before {found}")
+    if problem.startswith("expected '<document start>'"):
+        if found in ("'}'", "']'"):
+            return Problem(at, f"{found} closes nothing (one too many): remove it")
+        return Problem(
+            f"Line {line}",
+            "the definition has ended before this line, so YAML cannot read it: check its "
+            "indentation, and remove any '...' line above it",
+        )
+    if problem == "but found another document":
+        return Problem(f"Line {line}", "a second document starts here: a file holds one")
+    if "alias" in context or "anchor" in context:
+        return Problem(
+            at,
+            "YAML reads a value that starts with * or & as an alias or anchor, which a "
+            "definition does not use: put the text in quotes",
+        )
+    if "cannot start any token" in problem:
+        return Problem(
+            at, f"a value cannot start with {found or problem.split()[2]}: put the text in quotes"
+        )
+    if "tag" in context or "tag" in problem:
+        return Problem(at, "YAML reads a value that starts with ! as a tag: put the text in quotes")
+    if "block scalar" in context:
+        return Problem(
+            at,
+            "after | or > the text starts on the next line, indented: put text that starts "
+            "with | or > in quotes",
+        )
+    if "directive" in context:
+        return Problem(
+            f"Line {line}", "YAML reads a line that starts with % as a directive: put it in quotes"
+        )
+    if problem == "found unhashable key":
+        return Problem(at, "a field's name must be text, not a list or a mapping")
+    return Problem(at, f"YAML cannot read this ({problem or context})")
 
 
 def _size(count: int) -> str:
@@ -183,7 +374,7 @@ def parse(raw: bytes) -> dict:
         raise DefinitionError(
             [
                 Problem(
-                    f"line {line}",
+                    f"Line {line}",
                     f"byte {error.start + 1} (0x{raw[error.start]:02X}) is not UTF-8 text: "
                     "save the file as UTF-8",
                 )
@@ -246,6 +437,7 @@ class Field:
     choices: tuple[str, ...] = ()
     plural: str = ""  # how the message names the choices: "the kinds are: ..."
     hint: str = ""  # added to the message when the field is missing
+    html: bool = False  # the small HTML subset (DEFINITION_TAGS); other text is plain
 
 
 def _model_length(model, name: str) -> int:
@@ -266,7 +458,7 @@ TEMPLATE_FIELDS = {
     "version_label": Field(required=True, max_length=_model_length(PlanTemplate, "version_label")),
     "version_date": Field(Type.DATE),
     "status": Field(choices=tuple(PlanTemplate.Status.values), plural="statuses"),
-    "return_instructions": Field(),
+    "return_instructions": Field(html=True),
     "approved_by": Field(max_length=_model_length(PlanTemplate, "approved_by")),
     "parties": Field(Type.ITEMS),
     "signatories": Field(Type.ITEMS),
@@ -293,7 +485,7 @@ PART_FIELDS = {
     "key": Field(Type.KEY, required=True, max_length=_model_length(TemplatePart, "key")),
     "number": Field(max_length=_model_length(TemplatePart, "number")),
     "title": Field(required=True, max_length=_model_length(TemplatePart, "title")),
-    "guidance": Field(),
+    "guidance": Field(html=True),
     "questions": Field(Type.ITEMS),
 }
 QUESTION_FIELDS = {
@@ -304,7 +496,7 @@ QUESTION_FIELDS = {
     "completed_by": Field(required=True, max_length=_model_length(TemplateQuestion, "party")),
     "required": Field(Type.FLAG),
     "note_ref": Field(max_length=_model_length(TemplateQuestion, "note_ref")),
-    "note": Field(),
+    "note": Field(html=True),
     "prompts": Field(Type.TEXTS),
     "kind": Field(required=True, choices=tuple(QuestionKind.values), plural="kinds"),
     "columns": Field(Type.ITEMS),
@@ -384,6 +576,109 @@ def _text_problem(name: str, value, spec: Field, *, label: str = "") -> str | No
     return None
 
 
+# --- Markup -------------------------------------------------------------------------------------
+# A form's HTML is refused, not cleaned, where it holds what the pages would not show as written
+# (a table flattened to its words, a script dropped): the administrator fixes the file instead of
+# finding a different form imported. clean_html still runs on what passes.
+
+DEFINITION_TAGS = ("p", "ul", "ol", "li", "strong", "em", "h3", "h4", "a", "br")
+LINK_ATTRIBUTES = ("href", "title")
+LINK_SCHEMES = ("http", "https", "mailto")
+LINK_REL = "noopener noreferrer"
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What a browser reads as a tag or markup: '<' then a letter, '/', '!' or '?'. "< 5 years" and
+# "<5" are text.
+_TAG_LIKE = re.compile(r"<[/!?]?[a-zA-Z!?][^<>]{0,30}>?")
+
+
+class _MarkupReader(HTMLParser):
+    """What a piece of a form's HTML holds beyond DEFINITION_TAGS."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attributes: list[str] = []
+        self.links: list[str] = []
+        self.other: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in DEFINITION_TAGS:
+            self.tags.append(f"<{tag}>")
+            return
+        for attribute, value in attrs:
+            if tag == "a" and attribute == "rel" and value == LINK_REL:
+                continue  # what clean_html adds to every link, so a downloaded file has it
+            if tag != "a" or attribute not in LINK_ATTRIBUTES:
+                self.attributes.append(f"{attribute} on <{tag}>")
+            elif attribute == "href":
+                scheme = _SCHEME.match(re.sub(r"[\x00-\x20]", "", value or ""))
+                if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+                    self.links.append(_quoted(value))
+
+    def handle_endtag(self, tag):
+        if tag not in DEFINITION_TAGS:
+            self.tags.append(f"<{tag}>")
+
+    def handle_comment(self, data):
+        self.other.append("a comment (<!-- -->)")
+
+    def handle_decl(self, decl):
+        self.other.append(_quoted(f"<!{decl}>"))
+
+    def unknown_decl(self, data):
+        self.other.append(_quoted(f"<![{data}]>"))
+
+    def handle_pi(self, data):
+        self.other.append(_quoted(f"<?{data}>"))
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _markup_problems(label: str, value: str) -> list[str]:
+    """What a field of the HTML subset holds that a form cannot, each said once."""
+    reader = _MarkupReader()
+    try:
+        reader.feed(value)
+        reader.close()
+    except Exception:  # html.parser reads nearly anything; say so where it does not
+        return [f"{label} holds markup that cannot be read as HTML"]
+    problems = []
+    if reader.tags:
+        problems.append(
+            f"{label} holds {', '.join(_unique(reader.tags))}, which a form cannot hold; the "
+            f"allowed tags are: {', '.join(DEFINITION_TAGS)}"
+        )
+    if reader.attributes:
+        problems.append(
+            f"{label} holds the attribute {', '.join(_unique(reader.attributes))}, which a form "
+            f"cannot hold; only <a> takes {' and '.join(LINK_ATTRIBUTES)}"
+        )
+    if reader.links:
+        problems.append(
+            f"{label} links to {', '.join(_unique(reader.links))}: a link starts http:, "
+            "https: or mailto:"
+        )
+    if reader.other:
+        problems.append(
+            f"{label} holds {', '.join(_unique(reader.other))}, which a form does not keep: "
+            "remove it"
+        )
+    return problems
+
+
+def _tag_like_problem(label: str, value: str) -> str | None:
+    """Plain text (a title, a label) is shown as written: a tag in it is a mistake or worse."""
+    if tag := _TAG_LIKE.search(value):
+        return (
+            f"{label} holds {_quoted(tag.group())}, which is HTML; this is plain text, "
+            "shown as written: take the tag out (a '<' followed by a space or a digit, as in "
+            "'< 5 years', is fine)"
+        )
+    return None
+
+
 def _field_problems(name: str, value, spec: Field) -> list[str]:
     if spec.type is Type.FLAG:
         return [] if isinstance(value, bool) else [f"'{name}' must be true or false"]
@@ -400,11 +695,18 @@ def _field_problems(name: str, value, spec: Field) -> list[str]:
                 for position, item in enumerate(value, start=1)
                 if (
                     problem := _text_problem(name, item, Field(), label=f"'{name}' item {position}")
+                    or _tag_like_problem(f"'{name}' item {position}", item)
                 )
             ]
         return []
     problem = _text_problem(name, value, spec)
-    return [problem] if problem else []
+    if problem:
+        return [problem]
+    if spec.html:
+        return _markup_problems(f"'{name}'", value)
+    if spec.type is Type.TEXT and (problem := _tag_like_problem(f"'{name}'", value)):
+        return [problem]
+    return []
 
 
 def _absent(value) -> bool:
@@ -508,6 +810,11 @@ def _check_question(
     parameters = question.get("parameters")
     if isinstance(parameters, dict) and kind in QuestionKind.values:
         problems.extend(Problem(where, message) for message in parameter_problems(kind, parameters))
+        problems.extend(
+            Problem(where, message)
+            for label, text in _texts_within(parameters, "parameter")
+            if (message := _tag_like_problem(label, text))
+        )
     if kind == QuestionKind.TABLE and _absent(question.get("columns")):
         problems.append(Problem(where, "a table needs 'columns', a list of {key, label}"))
     if kind in QuestionKind.values and kind != QuestionKind.TABLE:
@@ -527,22 +834,38 @@ def _check_question(
             )
 
 
+def _texts_within(value, label: str):
+    """Each text in a kind's parameters (labels, questions) with where it is, to check that
+    none holds a tag: the pages print them as plain text."""
+    if isinstance(value, str):
+        yield label, value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _texts_within(item, f"{label} {_quoted(name)}")
+    elif isinstance(value, list):
+        for position, item in enumerate(value, start=1):
+            yield from _texts_within(item, f"{label}, row {position}")
+
+
 def _column_problems(column: dict, keys: list[str]) -> list[str]:
     """What a typed column asks that cannot be: options on a column that is not a choice, a
     sum of text, a formula over columns the table does not have."""
     kind = _text(column, "type") or "text"
     problems = []
-    if kind == "choice" and _absent(column.get("options")):
-        problems.append("a 'choice' column needs 'options', the choices listed")
-    if kind != "choice" and not _absent(column.get("options")):
-        problems.append(f"'options' are only for a 'choice' column, and this one is '{kind}'")
-    total = _text(column, "total")
-    if total == "sum" and kind not in NUMERIC and _absent(column.get("formula")):
-        problems.append(
-            f"only a number can be summed ({', '.join(NUMERIC)}), and this column is '{kind}'"
-        )
-    if total == "count_yes" and kind != "yes_no":
-        problems.append(f"'count_yes' is only for a 'yes_no' column, and this one is '{kind}'")
+    # A type that is not known is refused already (COLUMN_FIELDS): what would follow from it
+    # ("only a number can be summed ..., and this column is 'mony'") would only repeat that.
+    if kind in COLUMN_TYPES:
+        if kind == "choice" and _absent(column.get("options")):
+            problems.append("a 'choice' column needs 'options', the choices listed")
+        if kind != "choice" and not _absent(column.get("options")):
+            problems.append(f"'options' are only for a 'choice' column, and this one is '{kind}'")
+        total = _text(column, "total")
+        if total == "sum" and kind not in NUMERIC and _absent(column.get("formula")):
+            problems.append(
+                f"only a number can be summed ({', '.join(NUMERIC)}), and this column is '{kind}'"
+            )
+        if total == "count_yes" and kind != "yes_no":
+            problems.append(f"'count_yes' is only for a 'yes_no' column, and this one is '{kind}'")
     formula = column.get("formula")
     if not _absent(formula):
         if not isinstance(formula, str):
@@ -777,6 +1100,11 @@ class ImportPreview:
     @property
     def title(self) -> str:
         return f"{self.definition['name']} [{self.definition['version_label']}]"
+
+    @property
+    def issuer_name(self) -> str:
+        """The issuing PCT as people know it (the check found it by its slug)."""
+        return Commissioner.objects.get(slug=self.definition["issuer"]).name
 
     @property
     def summary(self) -> str:

@@ -2,6 +2,7 @@
 with, fed to both the admin import page and the load_templates command."""
 
 import copy
+import json
 from dataclasses import dataclass
 
 import yaml
@@ -66,6 +67,17 @@ def replaced(old: str, new: str) -> bytes:
 def as_kind(kind: str, parameters) -> bytes:
     """The lettered form with question B1 of ``kind``, given ``parameters``."""
     return changed((*QUESTION_B1, "kind", kind), (*QUESTION_B1, "parameters", parameters))
+
+
+def json_text() -> str:
+    """The lettered form written as JSON, one field a line."""
+    return json.dumps(lettered_definition(), indent=1)
+
+
+def line_of(passage: str) -> int:
+    """The line of the lettered form's YAML text where ``passage`` first is."""
+    original = text(lettered_definition())
+    return original[: original.index(passage)].count("\n") + 1
 
 
 DELETE = object()
@@ -268,7 +280,7 @@ def cases() -> list[Malformed]:
         Malformed(
             "field-given-twice",
             (valid + "name: Another name\n").encode(),
-            f"line {valid.count(chr(10)) + 1}, column 1: 'name' is given twice (first on line 4)",
+            f"Line {valid.count(chr(10)) + 1}, column 1: 'name' is given twice (first on line 4)",
         ),
         # Types
         Malformed(
@@ -355,21 +367,93 @@ def cases() -> list[Malformed]:
             "Template: unknown field 'col\\u0000our'",
         ),
         # YAML itself
+        # YAML and JSON syntax, said in words at the line to look at
         Malformed(
             "unclosed-bracket",
             b"slug: x\nparts: [unclosed\n",
-            "line 3, column 1: expected ',' or ']', but got '<stream end>' (while parsing a "
-            "flow sequence starting on line 2)",
+            "File: ends before a list or mapping is closed (JSON: a ] or } is missing): the "
+            "list opened with '[' on line 2 has no closing ']'",
+        ),
+        Malformed(
+            "json-ends-before-it-is-closed",
+            json_text().rstrip()[:-1].encode(),
+            "File: ends before a list or mapping is closed (JSON: a ] or } is missing): the "
+            "mapping opened with '{' on line 1 has no closing '}'",
+            file_name="northbrook.json",
+        ),
+        Malformed(
+            "json-comma-missing",
+            json_text().replace('"family"', '"colour": "blue"\n "family"', 1).encode(),
+            "Line 3 or 4: a ',' or a '}' is missing before text (or a ':' after a name): the "
+            "mapping opened with '{' on line 1 separates its items with commas",
+            file_name="northbrook.json",
+        ),
+        Malformed(
+            "unclosed-quote-read-on-to-the-next-line",
+            replaced(
+                "name: Test commissioning plan\nversion_label: v5\n",
+                'name: "Test commissioning plan\nversion_label: "v5"\n',
+            ),
+            'Line 4 or 5: a quoted text is not closed (a " with no closing "): the quote opened '
+            "on line 4 runs on to line 5, where YAML cannot read on",
+        ),
+        Malformed(
+            "unclosed-quote-to-the-end",
+            (valid + "approved_by: 'the board\n").encode(),
+            f"Line {valid.count(chr(10)) + 1}: a quoted text is not closed (a ' with no closing "
+            "'): it runs on to the end of the file",
+        ),
+        Malformed(
+            "line-indented-with-a-tab",
+            replaced("    title: Question 2\n", "\ttitle: Question 2\n"),
+            f"Line {line_of('title: Question 2')}: starts with a tab: indent with spaces",
+        ),
+        Malformed(
+            "list-item-indented-out-of-line",
+            replaced("- key: two\n", " - key: two\n"),
+            f"Line {line_of('- key: two')}: is indented by 1 space, which does not line up with "
+            "the lines above it (the mapping that starts on line 1 is indented by 0 spaces): the "
+            "items of one list, and the fields of one mapping, start in the same column",
         ),
         Malformed(
             "bad-indentation",
             b"slug: x\n  family: y\n",
-            "line 2, column 9: mapping values are not allowed here",
+            "Line 1 or 2: line 2 is indented more than the field above it, so YAML reads it as "
+            "more of that field's text",
+        ),
+        Malformed(
+            "colon-and-space-in-text",
+            replaced("title: Question 2\n", "title: Question 2: costs\n"),
+            f"Line {line_of('title: Question 2')}, column 22: the text holds ': ' (a colon and a "
+            "space), which YAML reads as a new field: put the whole text in quotes",
+        ),
+        Malformed(
+            "field-without-a-colon",
+            replaced("    title: Question 2\n", "    title Question 2\n"),
+            f"Line {line_of('title: Question 2')} or {line_of('title: Question 2') + 1}: a field "
+            "needs a ':' and a space after its name ('name: value')",
+        ),
+        Malformed(
+            "unknown-escape-in-double-quotes",
+            replaced("title: Question 2\n", 'title: "C:\\plans\\two"\n'),
+            "a \\ between double quotes starts an escape such as \\n, and this one is not known: "
+            "write \\\\ for a backslash, or put the text in single quotes",
+        ),
+        Malformed(
+            "value-starting-with-a-star",
+            replaced("title: Question 2\n", "title: *Important* question\n"),
+            "YAML reads a value that starts with * or & as an alias or anchor, which a "
+            "definition does not use: put the text in quotes",
+        ),
+        Malformed(
+            "text-after-a-closing-quote",
+            replaced("title: Question 2\n", 'title: "Question" two\n'),
+            "text follows the closing quote: put the whole text in the quotes",
         ),
         Malformed(
             "two-documents",
             (valid + "---\n" + valid).encode(),
-            "but found another document",
+            f"Line {valid.count(chr(10)) + 1}: a second document starts here: a file holds one",
         ),
         Malformed(
             "python-object-tag",
@@ -379,12 +463,12 @@ def cases() -> list[Malformed]:
         Malformed(
             "billion-laughs",
             BILLION_LAUGHS,
-            "line 2, column 8: aliases (*name) are not allowed: write the value out",
+            "Line 2, column 8: aliases (*name) are not allowed: write the value out",
         ),
         Malformed(
             "five-thousand-nested-brackets",
             b"parts: " + b"[" * 5000 + b"]" * 5000 + b"\n",
-            "line 1, column 39: nested more than 32 levels deep",
+            "Line 1, column 39: nested more than 32 levels deep",
         ),
         Malformed(
             "five-megabytes",
@@ -400,6 +484,81 @@ def cases() -> list[Malformed]:
             "not-utf-8",
             valid.replace("Question 1", "Qu\u00e9stion 1").encode("latin-1"),
             "is not UTF-8 text: save the file as UTF-8",
+        ),
+        # Markup: refused, never cleaned away silently
+        Malformed(
+            "script-and-img-in-guidance",
+            changed(
+                (
+                    "parts",
+                    1,
+                    "guidance",
+                    "<p>Read this.<script>alert('g')</script><img src=x onerror=alert(1)></p>",
+                )
+            ),
+            "Part B: 'guidance' holds <script>, <img>, which a form cannot hold; the allowed "
+            "tags are: p, ul, ol, li, strong, em, h3, h4, a, br",
+        ),
+        Malformed(
+            "table-in-guidance",
+            changed(
+                (
+                    "parts",
+                    1,
+                    "guidance",
+                    "<table><tr><td>Cell A</td><td>Cell B</td></tr></table><h2>Big heading</h2>",
+                )
+            ),
+            "Part B: 'guidance' holds <table>, <tr>, <td>, <h2>, which a form cannot hold",
+        ),
+        Malformed(
+            "style-and-onclick-in-a-note",
+            changed((*QUESTION_B1, "note", "<p style='color:red' onclick='x()'>Read</p>")),
+            "Part B, question B1: 'note' holds the attribute style on <p>, onclick on <p>, "
+            "which a form cannot hold; only <a> takes href and title",
+        ),
+        Malformed(
+            "javascript-link",
+            changed(("return_instructions", "<p><a href=' javascript:alert(1)'>Send</a></p>")),
+            "Template: 'return_instructions' links to ' javascript:alert(1)': a link starts "
+            "http:, https: or mailto:",
+        ),
+        Malformed(
+            "comment-in-guidance",
+            changed(("parts", 0, "guidance", "<p>Read</p><!-- draft -->")),
+            "Part A: 'guidance' holds a comment (<!-- -->), which a form does not keep",
+        ),
+        Malformed(
+            "script-in-the-name",
+            changed(("name", "Northbrook <script>alert('n')</script> plan")),
+            "Template: 'name' holds '<script>', which is HTML; this is plain text, shown as "
+            "written: take the tag out",
+        ),
+        Malformed(
+            "script-in-a-signatory-title",
+            changed(("signatories", 0, "title", "Chair <script>alert('s')</script>")),
+            "Signatory 1 ('Chair <script>alert('s')</script>'): 'title' holds '<script>', "
+            "which is HTML",
+        ),
+        Malformed(
+            "script-in-a-question-title",
+            changed((*QUESTION_B1, "title", "Schemes <script>alert('t')</script>")),
+            "Part B, question B1: 'title' holds '<script>', which is HTML",
+        ),
+        Malformed(
+            "tag-in-a-column-label",
+            changed((*QUESTION_A1, "columns", 0, "label", "Practice<img src=x>")),
+            "Part A, question A1, column 1: 'label' holds '<img src=x>', which is HTML",
+        ),
+        Malformed(
+            "tag-in-a-prompt",
+            changed((*QUESTION_B1, "prompts", ["Say <b>why</b>"])),
+            "Part B, question B1: 'prompts' item 1 holds '<b>', which is HTML",
+        ),
+        Malformed(
+            "tag-in-a-parameter-label",
+            as_kind("des_funding", {"labels": {"caption": "<em>Allowance</em>"}}),
+            "Part B, question B1: parameter 'labels' 'caption' holds '<em>', which is HTML",
         ),
         # Rates, labels and parties (docs/decisions/0400, 0403)
         Malformed(

@@ -238,9 +238,10 @@ class DesFundingKind(Kind):
                 for shown in (
                     self._fixed_money("rate_per_patient")
                     and f"{self._fixed_money('rate_per_patient')} a patient",
+                    # The form's label as it writes it, never lower-cased ("Paid in April").
                     self._fixed_percent("practices_share_percent")
-                    and f"{self._fixed_percent('practices_share_percent')} "
-                    f"{self.label('to_practices').lower()}",
+                    and f"{self.label('to_practices')}: "
+                    f"{self._fixed_percent('practices_share_percent')}",
                 )
                 if shown
             ],

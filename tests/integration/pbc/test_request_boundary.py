@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from consortia.models import User
 from plans.models import Plan
+from plans.table_import import MAX_CSV_BYTES
 from signoff.models import Comment
 from tests.review_factories import person, put_in_state, three_signatory_plan
 
@@ -83,3 +84,14 @@ def test_a_request_over_the_general_cap_is_refused_before_it_is_read(client, rev
 
     assert response.status_code == 413
     assert "The file is too large" in response.content.decode()
+
+
+def test_a_table_import_over_its_own_limit_is_refused_with_that_limit(client, reviewing):
+    response = client.post(
+        reverse("table_import", args=[reviewing.pk, "question-2"]),
+        {"table-import-base_version": "1"},
+        CONTENT_LENGTH=str(2 * 1024 * 1024),
+    )
+
+    assert response.status_code == 413
+    assert f"must be smaller than {MAX_CSV_BYTES // 1024} KB" in response.content.decode()

@@ -369,7 +369,9 @@ def test_northbrooks_allowance_paid_at_the_start_of_the_year_follows_its_confirm
     page = words(strip_tags(html))
     # 7,200 patients x £1.50 x 60%, the form's own rate and split, under its own words.
     assert "1 of 2 confirmed, a registered population of 7,200" in page
-    assert "paid at the start of the year, for the practice that has confirmed: £6,480" in page
+    assert (
+        "7,200. Paid at the start of the year, for the practice that has confirmed: £6,480" in page
+    )
     quay_street = html.split('data-practice="N81002"')[1].split("</tr>")[0]
     assert "Not confirmed" in quay_street and "Not paid" in quay_street
 

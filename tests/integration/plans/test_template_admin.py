@@ -80,6 +80,19 @@ def test_an_upload_shows_what_it_will_create_and_stores_nothing_until_confirmed(
     assert PENDING_IMPORT not in admin_client.session
 
 
+def test_the_preview_names_the_issuing_pct_and_the_result_keeps_the_file_name_as_typed(
+    admin_client,
+):
+    CommissionerFactory(slug=ISSUER, name="Northbrook PCT")
+
+    preview = upload(admin_client, lettered_definition(), name="riverside-v2.yaml")
+    done = admin_client.get(confirm(admin_client).url)
+
+    assert '<th scope="row">Issued by</th><td>Northbrook PCT</td>' in page_text(preview)
+    assert "From riverside-v2.yaml: created Test commissioning plan [v5]." in page_text(done)
+    assert "Riverside-v2.yaml" not in page_text(done)
+
+
 def test_cancelling_a_preview_stores_nothing_and_forgets_the_upload(admin_client, uploaded):
 
     response = confirm(admin_client, button="cancel")
@@ -131,6 +144,31 @@ def test_a_bad_file_is_refused_whole_listing_every_problem(admin_client):
     assert "Part 1, question 1.1: unknown kind 'spreadsheet'; the kinds are: rich_text" in page
     assert "Part 2: 'title' is missing" in page
     assert not PlanTemplate.objects.exists()
+
+
+def test_a_file_far_over_the_limit_is_refused_unread_on_the_form_like_one_just_over(
+    admin_client,
+):
+    CommissionerFactory(slug=ISSUER)
+    url = reverse("admin:plans_plantemplate_import")
+
+    just_over = admin_client.post(
+        url, {"file": SimpleUploadedFile("big.yaml", b"# padding\n" * 210_000)}
+    )
+    far_over = admin_client.post(
+        url,
+        {"file": SimpleUploadedFile("huge.yaml", b"slug: x\n")},
+        CONTENT_LENGTH=str(10 * 1024 * 1024),
+    )
+
+    assert just_over.status_code == far_over.status_code == 200
+    assert "File: is 2.1 MB; a definition file may be at most 1.0 MB" in page_text(just_over)
+    for response in (just_over, far_over):
+        assert "The file was refused" in page_text(response)
+        assert '<input type="file" name="file"' in page_text(response)
+    assert "File: is 10.5 MB; a definition file may be at most 1.0 MB" in page_text(far_over)
+    assert not PlanTemplate.objects.exists()
+    assert PENDING_IMPORT not in admin_client.session
 
 
 def stored_templates() -> list:

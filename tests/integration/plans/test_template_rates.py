@@ -67,7 +67,7 @@ def test_the_management_allowance_is_worked_out_at_the_files_rate_and_split_in_i
     assert "Management allowance for the registered patients" in section
     assert "Paid at the start of the year" in section and "Paid on delivery of the plan" in section
     assert "£15,000" in section and "£9,000" in section and "£6,000" in section
-    assert "Set by the form: £1.50 a patient; 60% paid at the start of the year" in section
+    assert "Set by the form: £1.50 a patient; Paid at the start of the year: 60%" in section
     assert 'name="q-management-allowance-payments-rate_per_patient"' not in section
     words = re.sub(r"<[^>]+>", " ", section).lower()
     for word in ("des", "aspiration", "reward"):

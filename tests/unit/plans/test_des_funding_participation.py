@@ -5,6 +5,8 @@ recorded (plans/kinds/des_funding.py, docs/decisions/0436-0437)."""
 from datetime import date
 from decimal import Decimal
 
+from django.template.loader import render_to_string
+
 from plans.exports import jsonable
 from plans.kinds.base import KindContext, PracticeStanding
 from plans.kinds.des_funding import DesFundingKind, standing_text
@@ -102,3 +104,27 @@ def test_the_participation_parameter_is_confirmed_or_none():
     assert parameter_problems("des_funding", {"participation": "yes"}) == [
         "parameter 'participation' is 'yes'; the choices are: confirmed, none"
     ]
+
+
+def test_the_forms_label_for_the_practices_share_is_printed_as_the_form_writes_it():
+    kind = DesFundingKind().configured(
+        {
+            "rate_per_patient": "1.90",
+            "practices_share_percent": "55",
+            "labels": {"to_practices": "Paid in April"},
+            "participation": "confirmed",
+        }
+    )
+    figures = kind.present(
+        {"population": "150000"},
+        context=context(practice(1, 6000, "confirmed"), practice(2, 4000)),
+    )
+
+    assert "Paid in April: 55%" in figures["set_by_form"]
+    caption = render_to_string(
+        "plans/participation_table.html", {"participation": figures["participation"]}
+    ).split("</caption>")[0]
+    assert "a registered population of 6,000. Paid in April, for " in caption
+    page = render_to_string("plans/structured/des_funding.html", {"figures": figures})
+    assert "(of 2): <strong>£6,270</strong>, under “Paid in April”." in page
+    assert "paid in april" not in page

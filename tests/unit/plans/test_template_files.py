@@ -1,8 +1,13 @@
 import copy
+import json as json_module
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans import template_files
 from plans.models import PlanTemplate, QuestionKind, TemplateQuestion
@@ -292,3 +297,108 @@ def test_good_typed_columns_are_stored_as_written():
     template = template_files.store(data)
 
     assert template.questions.get(kind="table").columns == columns
+
+
+def test_text_with_a_less_than_sign_and_html_of_the_subset_are_stored_as_written():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    question = data["parts"][0]["questions"][0]
+    question["title"] = "Patients < 5 years and <5 visits"
+    guidance = (
+        '<h3>Before you start</h3><p>See <a href="https://example.org/guide" title="Guide">'
+        "the guide</a> &amp; <strong>each</strong> <em>part</em>.<br></p>"
+        "<ul><li>One</li></ul><ol><li>Two</li></ol><h4>Then</h4>"
+    )
+    data["parts"][0]["guidance"] = guidance
+
+    template = template_files.store(data)
+
+    assert template.questions.get(key=question["key"]).title == question["title"]
+    stored = template.parts.get(key=data["parts"][0]["key"]).guidance
+    assert stored == guidance.replace('title="Guide"', 'title="Guide" rel="noopener noreferrer"')
+    exported = template_files.dump(template).encode()
+    assert template_files.preview(template_files.parse(exported)).outcome == (
+        template_files.Outcome.UNCHANGED
+    )
+
+
+def test_a_misspelt_column_type_is_reported_once_not_again_through_its_total():
+    pct = CommissionerFactory()
+    data = template_definition(issuer=pct.slug)
+    data["parts"][0]["questions"][0].update(
+        kind="table", columns=[{"key": "budget", "label": "Budget", "type": "mony", "total": "sum"}]
+    )
+
+    with pytest.raises(template_files.DefinitionError) as refusal:
+        template_files.store(data)
+
+    (problem,) = refusal.value.problems
+    assert str(problem).startswith(
+        "Part 1, question 1.1, column 1: unknown type 'mony' (did you mean 'money'?); the column "
+        "types are: text, long_text, whole, money,"
+    )
+
+
+SCHEMA_TABLES = {
+    "template": template_files.TEMPLATE_FIELDS,
+    "party": template_files.PARTY_FIELDS,
+    "signatory": template_files.SIGNATORY_FIELDS,
+    "part": template_files.PART_FIELDS,
+    "question": template_files.QUESTION_FIELDS,
+    "column": template_files.COLUMN_FIELDS,
+}
+
+
+def documented_fields() -> dict[str, set[str]]:
+    """The field table of docs/definition-files.md, level by level."""
+    text = (Path(__file__).parents[3] / "docs" / "definition-files.md").read_text()
+    table = text.split("### The fields")[1].split("###")[0]
+    fields: dict[str, set[str]] = {}
+    level = ""
+    for row in table.splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if len(cells) < 2 or cells[0] in ("level", "---"):
+            continue
+        level = cells[0] or level
+        fields.setdefault(level, set()).update(re.findall(r"`([a-z_]+)`", cells[1]))
+    return fields
+
+
+def test_the_documented_fields_are_the_ones_the_importer_reads():
+    assert documented_fields() == {level: set(fields) for level, fields in SCHEMA_TABLES.items()}
+
+
+# What a person's editing does to a file: a character put in, taken out or replaced.
+MISTAKES = ['"', "'", "\t", " ", "\n", ":", "-", "[", "]", "{", "}", ",", "*", "&", "!", "%",
+            "@", "`", "|", ">", "#", "\\", "?", "...", "---"]  # fmt: skip
+PARSER_WORDS = ("<block", "<scalar>", "<stream", "while parsing", "while scanning", "token",
+                "expected", "but found", "but got")  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    json=st.booleans(),
+    edits=st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.sampled_from(("insert", "delete", "replace")),
+            st.sampled_from(MISTAKES),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_a_mangled_file_is_read_or_refused_in_words_never_in_the_parsers(json, edits):
+    data = template_definition(issuer="northbrook-pct")
+    text = json_module.dumps(data, indent=1) if json else yaml.safe_dump(data)
+    for where, edit, mistake in edits:
+        at = int(where * (len(text) - 1))
+        cut = at + (edit != "insert")
+        text = text[:at] + ("" if edit == "delete" else mistake) + text[cut:]
+
+    try:
+        template_files.parse(text.encode())
+    except template_files.DefinitionError as refusal:
+        for problem in refusal.problems:
+            assert not any(word in str(problem) for word in PARSER_WORDS), str(problem)
+            assert problem.location.startswith(("Line ", "File")), str(problem)
