@@ -28,11 +28,12 @@ from plans import finance, presenters, selectors, structured
 from plans.content import table_rows
 from plans.kinds.savings_target import identified_savings, savings_figures, share_summary
 from plans.models import Plan, QuestionKind
-from plans.sanitise import clean_html, html_to_text
+from plans.sanitise import clean_html
 from plans.word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
 from plans.word_writing import ANSWER_TABLE_STYLE, ensure_styles, write_html
 
 from .models import Comment
+from .presenters.documents import plan_file_stem
 from .selectors import comments_visible_to
 from .signing import SIGNED_STATUSES, Approval, SigningState, approval_of, approved_by
 
@@ -388,5 +389,6 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
 
 
 def docx_filename(plan: Plan) -> str:
-    name = re.sub(r"[^A-Za-z0-9]+", "-", html_to_text(f"{plan.title} {plan.period}")).strip("-")
-    return f"{name[:100] or 'plan'}.docx"
+    """Named as its PDFs are (``daccom-pbc-plan-2006-07.docx``): the title holds the year already,
+    so naming it from the title and the year said the year twice."""
+    return f"{plan_file_stem(plan)}.docx"

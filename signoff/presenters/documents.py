@@ -21,10 +21,9 @@ State = PlanDocument.State
 Kind = PlanDocument.Kind
 
 
-def download_filename(document: PlanDocument) -> str:
-    """Chosen by the server: ``daccom-pbc-plan-2006-07-signed.pdf``, ``...-draft-r12.pdf``."""
-    plan = document.plan
-    stem = "-".join(
+def plan_file_stem(plan: Plan) -> str:
+    """What every file of the plan is named from: ``daccom-pbc-plan-2006-07``."""
+    return "-".join(
         part
         for part in (
             slugify(plan.consortium.slug or plan.consortium.name),
@@ -33,6 +32,11 @@ def download_filename(document: PlanDocument) -> str:
         )
         if part
     )
+
+
+def download_filename(document: PlanDocument) -> str:
+    """Chosen by the server: ``daccom-pbc-plan-2006-07-signed.pdf``, ``...-draft-r12.pdf``."""
+    stem = plan_file_stem(document.plan)
     if document.kind == Kind.SIGNED:
         return f"{stem}-signed.pdf"
     if is_final(document):

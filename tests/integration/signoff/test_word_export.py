@@ -302,7 +302,7 @@ def test_the_download_is_a_docx_for_anyone_who_may_see_the_plan(client):
     response = client.get(reverse("plan_word_export", args=[plan.pk]), {"comments": "1"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="daccom-pbc-plan-2006-07.docx"'
     assert opened(response.content).paragraphs
     client.force_login(UserFactory())
     assert client.get(reverse("plan_word_export", args=[plan.pk])).status_code == 404
