@@ -22,16 +22,13 @@ from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
-from ..sanitise import clean_cell, clean_html, html_to_text
+from ..sanitise import UNSTORABLE, clean_html, html_to_text, plain_text
 
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
 MAX_ROWS = 200
 MAX_TEXT = 20_000
 MAX_DECIMAL_PLACES = 6
 SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
-#: Text the cleaner leaves as it is, once stripped: no markup, references, CR, NUL or BOM
-#: (and no lone surrogates, which the cleaner refuses as before).
-_PLAIN = re.compile(r"[^<&\r\x00\ufeff\ud800-\udfff]*")
 
 
 @dataclass
@@ -51,6 +48,12 @@ class Field:
     label_suffix: str = ""
 
 
+UNSTORABLE_MESSAGE = (
+    "This text holds a character that cannot be stored (a null character, often pasted from "
+    "another program). Remove it and save again."
+)
+
+
 def within_limit(value: str, *, field: str) -> str:
     """``value`` if it fits, else a refusal on its field: a long text is never cut (a cut
     drops the rest while the save says it succeeded, and can break the markup in half)."""
@@ -64,16 +67,15 @@ def within_limit(value: str, *, field: str) -> str:
 
 
 def text(value, *, field: str = "") -> str:
-    """Plain text, tags stripped; kept unescaped because templates escape it when shown.
-    The limit is checked on what was typed, before cleaning."""
+    """Plain text as typed (``plain_text``): "a<b>c" stays "a<b>c", never stripped as markup;
+    templates, the PDF and the exports escape it when shown. The limit is checked on what was
+    typed; a character no database stores is refused on its field, as the form's is."""
     if value in (None, ""):
         return ""
     value = within_limit(str(value), field=field)
-    if _PLAIN.fullmatch(value) and value == value.strip():
-        # Nothing the cleaner would change (_PLAIN): a stored figure's every text cell is
-        # read again on each page, 5,000 targets at the limit.
-        return value
-    return html.unescape(clean_cell(value))
+    if UNSTORABLE.search(value):
+        raise AnswerInvalid(UNSTORABLE_MESSAGE, field=field)
+    return plain_text(value)
 
 
 def rich(value, *, field: str = "") -> str:
