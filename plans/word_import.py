@@ -549,7 +549,7 @@ def lines_as_rows(question: TemplateQuestion, markup: str) -> list[dict]:
 
 # --- structured answers -----------------------------------------------------------------------
 
-_MONEY = r"£\s*([\d,]+(?:\.\d+)?)\s*(m|k|million|thousand)?\b"
+_MONEY = r"£\s*([0-9,]+(?:\.[0-9]+)?)\s*(m|k|million|thousand)?\b"
 _PROJECT_LINE = re.compile(r"^project\s+(\d+)\s*[:.\u2013-]\s*(.+?)[:.]?\s*$", re.I)
 _TARGET_LINE = re.compile(
     r"^target\s+(\d+(?:\.\d+)*)\s*[\u2013\u2014:-]\s*(.+?)(?::?\s*(?:planned\s+)?saving(?:s)?\s+of\s+"
