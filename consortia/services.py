@@ -150,7 +150,9 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
         practice.position = offset
         if not size_text:
             practice.list_size = None
-        elif not size_text.lstrip("-").isdigit():
+        # Digits 0-9 only, as every typed number (plans/numbers.py): int() would also read
+        # "1_000" and digits of other scripts ("١٢٣").
+        elif not (size_text.lstrip("-").isdigit() and size_text.isascii()):
             problems.append(problem(f"List size '{size_text}' is not a whole number."))
             continue
         elif int(size_text) < 0:

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from consortia.permissions import Perm, allowed
 from plans.models import Plan
+from plans.numbers import NotANumber, read_number
 from plans.workflow import status_refusal
 from signoff.errors import Refused
 from signoff.signing import SigningState
@@ -115,13 +116,12 @@ def return_open(
 
 
 def _money(value: str, *, what: str) -> Decimal | None:
-    text = (value or "").strip().replace(",", "").removeprefix("£")
-    if not text:
-        return None
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
+        amount = read_number(value or "")
+    except NotANumber:
         raise Refused(f"{what} must be an amount in pounds, like 40000.") from None
+    if amount is None:
+        return None
     if not amount.is_finite() or amount < 0:
         raise Refused(f"{what} must be an amount in pounds of £0 or more.")
     if amount > MAX_MONEY:

@@ -28,9 +28,22 @@ def clean_html(html: str) -> str:
     ).strip()
 
 
-def clean_cell(value) -> str:
-    """Table cells are plain text."""
-    return nh3.clean(str(value or ""), tags=set()).strip()
+#: What no text column stores: the null character and lone surrogates (docs/decisions/0344).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+#: The spaces around a text that are trimmed: every kind but the no-break space, which the
+#: cleaner plain text once went through kept (so text stored then reads back the same).
+_AROUND = re.compile(r"^[^\S\xa0]+|[^\S\xa0]+$")
+
+
+def plain_text(value) -> str:
+    """Plain text (a table cell, a name, a title) kept as typed: only the spaces around it are
+    trimmed and each line break made a line feed. Nothing that looks like markup is removed
+    or decoded: "a<b>c" and "&amp;" stay as they are, and every output escapes them (Django's
+    templates, the PDF's, the Word export's runs). ``UNSTORABLE`` text is for the caller to
+    refuse."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _AROUND.sub("", text)
 
 
 def html_to_text(markup: str) -> str:

@@ -31,7 +31,7 @@ from .errors import AnswerInvalid, StaleAnswer
 from .kinds.savings_target import plan_savings
 from .models import Answer, Plan, QuestionKind, TemplateQuestion
 from .presenters import answer_state
-from .sanitise import clean_cell, clean_html, html_to_text
+from .sanitise import clean_html, html_to_text, plain_text
 from .structured import kind_for
 from .word_files import Block, Deadline, WordRefused, blocks_of, docx_html, refuse_by_name
 from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer, status_refusal
@@ -522,7 +522,7 @@ def table_rows(question: TemplateQuestion, table: list[list[str]]) -> tuple[list
         row = {column["key"]: "" for column in columns}
         for i, key in mapping.items():
             if key and i < len(line):
-                row[key] = clean_cell(line[i])
+                row[key] = plain_text(line[i])
         if any(row.values()):
             rows.append(row)
     return rows, note
@@ -542,14 +542,14 @@ def lines_as_rows(question: TemplateQuestion, markup: str) -> list[dict]:
             continue
         cells = _SEPARATOR.split(words, maxsplit=len(keys) - 1)
         rows.append(
-            {key: clean_cell(cells[i]) if i < len(cells) else "" for i, key in enumerate(keys)}
+            {key: plain_text(cells[i]) if i < len(cells) else "" for i, key in enumerate(keys)}
         )
     return rows
 
 
 # --- structured answers -----------------------------------------------------------------------
 
-_MONEY = r"£\s*([\d,]+(?:\.\d+)?)\s*(m|k|million|thousand)?\b"
+_MONEY = r"£\s*([0-9,]+(?:\.[0-9]+)?)\s*(m|k|million|thousand)?\b"
 _PROJECT_LINE = re.compile(r"^project\s+(\d+)\s*[:.\u2013-]\s*(.+?)[:.]?\s*$", re.I)
 _TARGET_LINE = re.compile(
     r"^target\s+(\d+(?:\.\d+)*)\s*[\u2013\u2014:-]\s*(.+?)(?::?\s*(?:planned\s+)?saving(?:s)?\s+of\s+"

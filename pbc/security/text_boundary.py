@@ -10,6 +10,7 @@ checked by whatever reads it as text (the practice CSV import).
 import json
 import re
 
+from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
@@ -66,6 +67,21 @@ def unstorable_fields(request) -> list[str]:
     return found
 
 
+def unstorable_message(said: str) -> str:
+    return (
+        f"“{said}” holds a character that cannot be stored (a null character or half of a "
+        "character pair, usually from text pasted from another program). Remove it and save "
+        "again."
+    )
+
+
+def refusal_json(fields: list[str]) -> JsonResponse:
+    """The refusal as a script asking for JSON reads it: each field's message under the name
+    it was posted with (so the script marks that input), as the answer form's refusals are."""
+    errors = {name: [{"message": unstorable_message(field_said(name))}] for name in fields}
+    return JsonResponse({"errors": errors}, status=400)
+
+
 class UnstorableTextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -95,6 +111,8 @@ class UnstorableTextMiddleware:
                 status=400,
             )
         if fields:
+            if "application/json" in request.headers.get("Accept", ""):
+                return refusal_json(fields)
             said = list(dict.fromkeys(field_said(name) for name in fields))
             return render(request, "pbc/unstorable_text.html", {"fields": said}, status=400)
         return self.get_response(request)

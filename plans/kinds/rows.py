@@ -333,7 +333,7 @@ def parse_day(value, *, field: str, label: str) -> date | None:
 
 
 def clean_cell(value, column: Column, *, field: str):
-    """A cell checked and in its stored form: text stripped of tags, amounts as decimal
+    """A cell checked and in its stored form: text as typed, amounts as decimal
     strings, whole numbers as ints, dates as ISO text; blank as "" (None for numbers)."""
     label = column.said or column.label
     if column.type in (TEXT, LONG_TEXT):

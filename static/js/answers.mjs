@@ -33,11 +33,16 @@ const ERROR_CLASSES = {
   SELECT: "nhsuk-select--error",
 };
 
-// A reply that is not the endpoint's JSON (a refusal the server gives before the view, such as
-// a form too large to read) is read as no data: the status says what happened.
+// A reply that is not JSON (a refusal the server gives as a page, such as a form too large to
+// read) is read as no data: the status says what happened.
 async function replyData(response) {
   const type = response.headers.get("Content-Type") || "";
-  return type.includes("application/json") ? response.json() : {};
+  if (!type.includes("application/json")) return {};
+  try {
+    return await response.json();
+  } catch {
+    return {};
+  }
 }
 
 function setup(form) {
@@ -156,10 +161,11 @@ function setup(form) {
         credentials: "same-origin",
       });
       const data = await replyData(response);
+      // What an earlier attempt was refused for no longer stands once this one is answered.
+      clearErrors();
       if (response.ok) {
         versionInput.value = data.version;
         if (form.dataset.changeCount === changedBefore) markDirty(false);
-        clearErrors();
         say(`Saved at ${data.saved_at}`);
       } else if (response.status === 409 && data.conflict) {
         showConflict(data.conflict);
@@ -167,8 +173,12 @@ function setup(form) {
         say(`Not saved: ${data.refused}`, true);
       } else if (data.errors) {
         showErrors(data.errors, { autosave });
-      } else if (response.status === 413 || response.status === 400) {
+      } else if (data.message) {
+        say(`Not saved: ${data.message}`, true);
+      } else if (response.status === 413) {
         say("Not saved: your answer is too large to send. Everything you typed is still here: shorten it, or move detail into an appendix, then save again.", true);
+      } else if (response.status === 400) {
+        say("Not saved: the server could not read what was sent. Everything you typed is still here: remove anything unusual pasted from another program, then save again.", true);
       } else {
         say("Not saved: something went wrong. Your text is still here; try again.", true);
       }

@@ -138,3 +138,50 @@ def test_a_save_too_large_to_send_says_so_and_keeps_the_figures(page, live_serve
     expect(status).to_contain_text("too large")
     expect(status).not_to_contain_text("connection")
     expect(saving(page, 1, 1)).to_have_value("999")
+
+
+def test_a_null_character_says_which_field_holds_it_not_that_the_answer_is_too_large(
+    page, live_server
+):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+    open_part(page, live_server, plan, part="commissioning-plan")
+    cell = page.locator('input[name="q-directors-rows[0].name"]')
+    status = page.locator("#question-directors .app-save-status")
+    cell.fill("x" * 2001)
+    cell.press("Enter")
+    expect(status).to_contain_text("at most 2,000 characters")
+
+    cell.fill("Dr Pasted\x00 Name")
+    cell.press("Enter")
+
+    expect(status).to_contain_text("Not saved: “Name” holds a character that cannot be stored")
+    expect(status).to_contain_text("Remove it and save again.")
+    expect(status).not_to_contain_text("too large")
+    expect(status).not_to_contain_text("2,000")
+    expect(cell).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#question-directors .app-script-error")).to_have_count(1)
+    expect(cell).to_have_value("Dr Pasted\x00 Name")
+
+    cell.fill("Dr Pasted Name")
+    cell.press("Enter")
+    expect(status).to_have_text(re.compile("Saved at"))
+    expect(page.locator("#question-directors .app-script-error")).to_have_count(0)
+
+
+def test_a_refusal_page_that_is_not_about_size_is_not_called_too_large(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+    open_part(page, live_server, plan)
+    page.route(
+        "**/questions/services-to-be-commissioned/",
+        lambda route: route.fulfill(status=400, content_type="text/html", body="<h1>Bad</h1>"),
+    )
+    saving(page, 1, 1).fill("999")
+
+    page.get_by_role("button", name="Save 4.2").click()
+
+    status = page.locator(f"{PROJECTS} .app-save-status")
+    expect(status).to_contain_text("Not saved: the server could not read what was sent")
+    expect(status).not_to_contain_text("too large")
+    expect(saving(page, 1, 1)).to_have_value("999")

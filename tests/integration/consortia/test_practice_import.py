@@ -191,3 +191,15 @@ def test_a_blank_practice_name_or_code_is_named_in_plain_words_on_its_line():
         "Line 4: Enter the practice's name.",
         "Line 5: Enter the practice's code, for example A12345.",
     ]
+
+
+@pytest.mark.parametrize("size", ["\u0667\u0662\u0660\u0660", "\uff17\uff12\uff10\uff10"])
+def test_a_list_size_in_digits_of_another_script_is_refused_not_read(size):
+    raw = f"name,code,list_size\nHigh Street Surgery,A12345,{size}\n".encode()
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"Line 2: List size '{size}' is not a whole number."
+    ]

@@ -124,8 +124,11 @@ def test_only_the_pct_lead_opens_a_return_and_only_for_a_signed_plan(signed_dacc
         (LineInput(actual_to_date="forty"), "must be an amount in pounds"),
         (LineInput(actual_to_date="-1"), "£0 or more"),
         (LineInput(actual_to_date="10.001"), "two decimal places"),
-        (LineInput(actual_to_date="NaN"), "£0 or more"),
-        (LineInput(actual_to_date="1e400"), "more than this service can record"),
+        (LineInput(actual_to_date="NaN"), "must be an amount in pounds"),
+        (LineInput(actual_to_date="1e3"), "must be an amount in pounds"),
+        (LineInput(actual_to_date="1_000"), "must be an amount in pounds"),
+        (LineInput(actual_to_date="\u0661\u0662\u0663"), "must be an amount in pounds"),
+        (LineInput(actual_to_date="9" * 400), "more than this service can record"),
     ],
 )
 def test_a_figure_that_is_not_money_is_refused_and_nothing_is_saved(signed_daccom, typed, message):

@@ -9,6 +9,8 @@ from consortia.models import User
 from plans.models import Plan
 from plans.table_import import MAX_CSV_BYTES
 from signoff.models import Comment
+from tests.factories import UserFactory
+from tests.plan_factories import plan_with_every_kind
 from tests.review_factories import person, put_in_state, three_signatory_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -95,3 +97,27 @@ def test_a_table_import_over_its_own_limit_is_refused_with_that_limit(client, re
 
     assert response.status_code == 413
     assert f"must be smaller than {MAX_CSV_BYTES // 1024} KB" in response.content.decode()
+
+
+def test_a_null_character_in_a_save_asking_for_json_is_refused_in_json_on_its_field(client):
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    key = plan.answers.filter(question__kind="rich_text").first().question.key
+    response = client.post(
+        reverse("answer_edit", args=[plan.pk, key]),
+        {f"q-{key}-base_version": 0, f"q-{key}-text": "<p>Pasted\x00 words</p>"},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {
+            f"q-{key}-text": [
+                {
+                    "message": "“Text” holds a character that cannot be stored (a null "
+                    "character or half of a character pair, usually from text pasted from "
+                    "another program). Remove it and save again."
+                }
+            ]
+        }
+    }

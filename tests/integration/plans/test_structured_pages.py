@@ -236,6 +236,47 @@ def test_zero_population_is_refused_on_the_population(client, daccom):
     refused_on(response, f"q-{key}-population", "The population must be at least 1.")
 
 
+@pytest.mark.parametrize("typed", ["1e3", "1_000", "\u0661\u0662\u0663"])
+def test_a_planned_saving_not_in_plain_digits_is_refused_not_reinterpreted(client, daccom, typed):
+    post = form_post(client, daccom, PROJECTS)
+    field = f"q-{PROJECTS}-projects[0].targets[1].planned_saving"
+    post[field] = [typed]
+
+    response = client.post(reverse("answer_edit", args=[daccom.pk, PROJECTS]), post)
+
+    refused_on(response, field, "must be a number, like 1500 or 1.25.")
+    saved = Answer.objects.get(plan=daccom, question__key=PROJECTS)
+    assert saved.data["projects"][0]["targets"][1]["planned_saving"] == "335000"
+
+
+def test_a_population_with_spaces_between_thousands_is_read_and_one_in_exponent_refused(
+    client, daccom
+):
+    key = "resource-identification"
+    url = reverse("answer_edit", args=[daccom.pk, key])
+    post = form_post(client, daccom, key)
+    post[f"q-{key}-population"] = ["1.5e5"]
+
+    refused_on(client.post(url, post), f"q-{key}-population", "must be a number, like 1500.")
+
+    post[f"q-{key}-population"] = ["150 000"]
+    assert client.post(url, post).status_code == 302
+    assert Answer.objects.get(plan=daccom, question__key=key).data["population"] == 150_000
+
+
+def test_a_whole_number_cell_on_another_form_refuses_an_underscore(client):
+    demo_data.load_organisations_and_plans()
+    client.force_login(User.objects.get(email="editor.red-house@example.org"))
+    plan = Plan.objects.get(consortium__slug="red-house")
+    key = "surgery-populations"
+    post = form_post(client, plan, key)
+    post[f"q-{key}-rows[1].list_size"] = ["3_600"]
+
+    response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
+
+    refused_on(response, f"q-{key}-rows[1].list_size", "must be a number, like 1500.")
+
+
 def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):
     plan = Plan.objects.get(consortium__slug="daccom", template__family__endswith="self-assessment")
     page = part_page(client, plan, "self-assessment")

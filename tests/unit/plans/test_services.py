@@ -188,7 +188,7 @@ def test_autosaves_after_a_pause_start_a_new_revision(plan, editor):
     assert revisions(saved).count() == 2
 
 
-def test_table_rows_are_cleaned_to_plain_text_in_the_questions_columns(plan, editor):
+def test_table_rows_keep_their_plain_text_as_typed_in_the_questions_columns(plan, editor):
     current = answer(plan, "practices")
 
     saved = services.answer_save(
@@ -198,7 +198,7 @@ def test_table_rows_are_cleaned_to_plain_text_in_the_questions_columns(plan, edi
         rows=[{"name": "<b>Archway</b> Surgery", "code": "E82005", "extra": "dropped"}],
     )
 
-    assert saved.rows == [{"name": "Archway Surgery", "code": "E82005"}]
+    assert saved.rows == [{"name": "<b>Archway</b> Surgery", "code": "E82005"}]
 
 
 def test_ready_to_submit_lists_each_empty_required_question_and_whose_it_is(plan, editor):

@@ -132,10 +132,10 @@ def test_cells_are_shown_formatted_by_type():
     assert shown_cell("plain", {}) == "plain"
 
 
-def test_an_untyped_table_cleans_as_before_and_keeps_blank_rows():
+def test_an_untyped_table_keeps_its_text_as_typed_and_keeps_blank_rows():
     question = SimpleNamespace(kind="table", columns=[{"key": "name", "label": "Name"}])
-    assert kind_for(question).clean([{"name": "<b>A</b>"}, {}], context=CONTEXT) == [
-        {"name": "A"},
+    assert kind_for(question).clean([{"name": " <b>A</b> "}, {}], context=CONTEXT) == [
+        {"name": "<b>A</b>"},
         {"name": ""},
     ]
 

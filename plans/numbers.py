@@ -1,0 +1,46 @@
+"""How a number a person types is read: one rule for every figure a form asks for.
+
+Digits 0-9; a minus in front where the field allows a negative; a decimal point; thousands
+separated by commas or by spaces ("1,500,000", "1 500 000"), each group of three digits; a
+pound sign in front and a percent sign behind, as the inputs show them. Nothing else is read
+into a number: not an exponent ("1e3"), an underscore ("1_000"), digits of another script
+("١٢٣"), a comma in the wrong place ("1,50", which might mean one and a half) or a plus sign.
+Python's ``Decimal`` and ``int`` accept all of those, so input never goes to them unread.
+"""
+
+import re
+from decimal import Decimal
+
+#: A space between groups of digits: a space, or the no-break spaces a copied figure carries.
+_SPACE = " \u00a0\u202f"
+_NUMBER = re.compile(
+    rf"""
+    (?:(?P<minus>-)?£?|£(?P<minus_after>-))
+    (?P<whole>
+        [0-9]{{1,3}}(?:,[0-9]{{3}})+       # 1,500,000
+      | [0-9]{{1,3}}(?:[{_SPACE}][0-9]{{3}})+  # 1 500 000
+      | [0-9]+
+    )?
+    (?:\.(?P<fraction>[0-9]*))?
+    %?
+    """,
+    re.VERBOSE | re.ASCII,
+)
+
+
+class NotANumber(ValueError):
+    """What was typed is not a number by the rule above."""
+
+
+def read_number(typed: str) -> Decimal | None:
+    """``typed`` as a Decimal by the module's rule; None when it is blank. Raises NotANumber."""
+    text = str(typed).strip()
+    if not text:
+        return None
+    found = _NUMBER.fullmatch(text)
+    if found is None or not (found["whole"] or found["fraction"]):
+        raise NotANumber(typed)
+    whole = re.sub(rf"[,{_SPACE}]", "", found["whole"] or "0")
+    sign = "-" if found["minus"] or found["minus_after"] else ""
+    point = "" if found["fraction"] is None else f".{found['fraction']}"
+    return Decimal(f"{sign}{whole}{point}")
