@@ -21,12 +21,15 @@ import docx
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from plans import finance, presenters, selectors, structured
 from plans.content import table_rows
 from plans.kinds.savings_target import identified_savings, savings_figures, share_summary
+from plans.kinds.table import NUMERIC
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html
 from plans.word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
@@ -123,6 +126,74 @@ def _approval(document, plan: Plan, approval: Approval | None) -> None:
     )
 
 
+# A table's text is 9 pt, as the PDF's; a generous letter of it (bold, or a wider font standing
+# in for the reader's missing one), and a cell's margins on both sides.
+TABLE_TEXT = Pt(9)
+LETTER_WIDTH = Pt(6)
+CELL_MARGINS = Pt(14)
+LONG_TEXT = 60
+
+
+def _lay_out(document, table, *, figures: tuple[int, ...] = ()) -> None:
+    """Gives each column room for its longest word, so no word breaks mid-way (Word and
+    LibreOffice otherwise split the page into equal columns), shares what is left by how much
+    each column holds, and sets the columns of figures (``figures``: their indexes) flush right."""
+    section = document.sections[-1]
+    room = section.page_width - section.left_margin - section.right_margin
+    count = len(table.columns)
+    words, texts = [1] * count, [1] * count
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            if cell.grid_span > 1:
+                continue  # a label across columns ("Total for project 1") wraps in their room
+            words[c] = max(words[c], *(len(word) for word in cell.text.split()), 1)
+            texts[c] = max(texts[c], min(len(cell.text), LONG_TEXT))
+    least = [LETTER_WIDTH * word + CELL_MARGINS for word in words]
+    spare = room - sum(least)
+    wants = [text - word for text, word in zip(texts, words, strict=True)]
+    if spare <= 0:
+        widths = [width * room // sum(least) for width in least]
+    else:
+        shares = wants if sum(wants) else [1] * count
+        widths = [
+            width + spare * share // sum(shares) for width, share in zip(least, shares, strict=True)
+        ]
+    table.autofit = False
+    for c, (column, width) in enumerate(zip(table.columns, widths, strict=True)):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+            for paragraph in cell.paragraphs:
+                if c in figures:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for run in paragraph.runs:
+                    run.font.size = TABLE_TEXT
+
+
+def _page_numbers(document, plan: Plan) -> None:
+    """Every page's footer names the plan and says "Page 3 of 12", as the PDF's does (fields
+    that Word and LibreOffice fill in)."""
+    document.styles["Footer"].font.size = Pt(8)
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.style = document.styles["Footer"]
+        paragraph.add_run(f"{plan.consortium.name} · {plan.title} · Page ")
+        _field(paragraph, "PAGE")
+        paragraph.add_run(" of ")
+        _field(paragraph, "NUMPAGES")
+
+
+def _field(paragraph, instruction: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
 def _table(document, question, rows, *, plan: Plan, context) -> None:
     """The rows in the question's column order, each cell printed by its column's type and the
     totals row under them, as the PDF prints them (the table kind's presenter); the totals are
@@ -146,6 +217,8 @@ def _table(document, question, rows, *, plan: Plan, context) -> None:
             _figure_cell(cell, total)
             if cell.paragraphs[0].runs:
                 cell.paragraphs[0].runs[0].bold = True
+    figures = tuple(c for c, column in enumerate(columns) if column.get("type") in NUMERIC)
+    _lay_out(document, table, figures=figures)
 
 
 PROJECT_HEADINGS = ("Project", "Project title", "Leads", "Target", "Target title", "Planned saving")
@@ -180,6 +253,7 @@ def _projects(document, data: dict, *, context) -> None:
         label = cells[0].merge(cells[-2])
         _figure_cell(label, f"Total for project {project['number'] or position}")
         _figure_cell(cells[-1], finance.format_money(project["total"]))
+    _lay_out(document, table, figures=(len(PROJECT_HEADINGS) - 1,))
     document.add_paragraph(style=FIGURES_STYLE).add_run(
         f"Total planned savings: {finance.format_money(figures['total'])} "
         f"({share_summary(figures)}), computed from the targets above."
@@ -328,6 +402,7 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
     properties.keywords = "DRAFT" if draft else "approved" if approval else "signed"
     if draft:
         _draft_header(document, plan, signing=signing)
+    _page_numbers(document, plan)
     _cover(document, plan, draft=draft, signing=signing, approval=approval)
     answers = selectors.answers_by_question(plan)
     context = selectors.kind_context(plan)

@@ -351,6 +351,14 @@ def test_the_export_laid_out_by_libreoffice_reads_as_the_form(tmp_path):
     assert -1 not in positions and positions == sorted(positions)
     assert "£2.68m (44%) of £6.106m" in text
     assert "PCT Chief Executive" in text
+    # Every page says which it is; the projects' columns give each word and figure room, so
+    # neither "Management" nor "£1,287,000" breaks across lines.
+    printed = [page for page in pages if page.strip()]
+    for number, page in enumerate(printed, start=1):
+        assert f"Page {number} of {len(printed)}" in page
+    lines = "\n".join(pages)
+    assert re.search(r"^Total for project 1 +£1,287,000$", lines, re.MULTILINE)
+    assert re.search(r"\bReferrals +£335,000$\n +Management$", lines, re.MULTILINE)
 
 
 def test_pct_only_comments_reach_the_word_copy_of_pct_people_only():
