@@ -142,7 +142,13 @@ def answer_edit(request, plan_id: int, question_key: str):
         )
         if _wants_json(request):
             # Their figures go with the clash only: an autosave's reply stays small.
-            conflict = {**_answer_json(stale.current), "data": stale.current.data, "html": theirs}
+            conflict = {
+                **_answer_json(stale.current),
+                "data": stale.current.data,
+                "html": theirs,
+                # The same person in another window or tab: they are not "someone else".
+                "yours": stale.current.updated_by_id == request.user.pk,
+            }
             return JsonResponse({"conflict": conflict}, status=409)
         return _render_question(
             request, plan, stale.current, form, rows=rows, data=data, conflict=stale.current,
