@@ -110,3 +110,61 @@ def test_a_clash_with_someone_else_still_names_them(new_page, live_server):
     expect(second.locator("#question-directors .app-save-status")).to_contain_text(
         "someone else saved this answer"
     )
+
+
+NARROW = {"width": 375, "height": 800}
+LONG_FILE_NAME = "plan-" + "x" * 290 + ".pdf"
+
+
+def _with_a_hash_in_the_activity(plan):
+    from plans.events import event_record
+    from plans.models import PlanEvent
+
+    event_record(
+        plan=plan,
+        kind=PlanEvent.Kind.EXPORT,
+        actor=None,
+        comment=f"Downloaded the signed PDF (SHA-256 of the file: {'ab' * 32}).",
+    )
+
+
+def _verify_result(page, live_server):
+    page.goto(f"{live_server.url}/verify/")
+    page.get_by_label("Upload the plan's PDF").set_input_files(
+        files=[{"name": LONG_FILE_NAME, "mimeType": "application/pdf", "buffer": b"%PDF-1.7 x"}]
+    )
+    page.get_by_role("button", name=re.compile("Check")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("did not seal")
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        (EDITOR, "/plans/{plan}/history/"),
+        (EDITOR, "/plans/{plan}/activity/"),
+        (LEAD, "/plans/"),
+        (LEAD, "/monitoring/"),
+        (EDITOR, "verify"),
+    ],
+    ids=["history", "activity", "plans", "monitoring", "verify"],
+)
+def test_pages_do_not_scroll_sideways_at_375_px(page, live_server, who, path):
+    plan = demo_daccom_plan()
+    _with_a_hash_in_the_activity(plan)
+    sign_in(page, live_server, who)
+    page.set_viewport_size(NARROW)
+    if path == "verify":
+        _verify_result(page, live_server)
+    else:
+        page.goto(live_server.url + path.format(plan=plan.pk))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide at {widths[1]} px"
+
+
+def test_the_verify_result_heading_takes_focus(page, live_server):
+    _verify_result(page, live_server)
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    assert_accessible(page)
