@@ -81,7 +81,8 @@ def test_the_conflict_page_shows_both_texts_and_keeps_the_editors_own(client, pl
 
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else saved this answer while you were editing" in page
+    # The same editor saved both: their other window, not someone else.
+    assert "You saved this answer in another window or tab" in page
     assert "<p>Their words</p>" in page
     assert "&lt;p&gt;My words&lt;/p&gt;" in page  # still in the editor's textarea
     assert 'name="q-question-1-base_version" value="1"' in page
