@@ -472,3 +472,14 @@ def test_the_history_is_indexed_newest_first_by_plan_and_by_answer():
     assert columns["plans_histanswer_plan_newest"] == ["plan_id", "history_date", "history_id"]
     assert columns["plans_histanswer_answer_newest"] == ["id", "history_date", "history_id"]
     assert indexes["plans_histanswer_plan_newest"]["orders"] == ["ASC", "DESC", "DESC"]
+
+
+def test_a_draft_named_with_tags_keeps_them_in_the_page_title(client, plan, editor):
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("plan_drafts", args=[plan.pk]), {"name": "<b>Board</b> draft"}, follow=True
+    )
+
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert title.startswith("The plan as it is now is saved as “&lt;b&gt;Board&lt;/b&gt; draft”.")
