@@ -168,3 +168,21 @@ def test_the_verify_result_heading_takes_focus(page, live_server):
     _verify_result(page, live_server)
     expect(page.get_by_role("heading", level=1)).to_be_focused()
     assert_accessible(page)
+
+
+def test_row_buttons_fields_and_editors_have_whole_names(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-plan/")
+    directors = page.locator("#question-directors")
+    expect(directors.get_by_role("button", name="Up: move row 2 up", exact=True)).to_be_visible()
+    expect(directors.get_by_role("button", name="Remove row 1", exact=True)).to_be_visible()
+    expect(
+        directors.get_by_role("button", name=re.compile(r"^Add a row to 2\.1 \w"))
+    ).to_be_visible()
+    expect(
+        page.get_by_role("textbox", name="Your answer to 3.1 Resources Required", exact=True)
+    ).to_have_count(1)  # the editing area (the text it writes into is hidden)
+
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    expect(page.get_by_role("textbox", name="Number, project 1", exact=True)).to_have_count(1)

@@ -202,3 +202,13 @@ def test_the_new_plan_page_asks_for_the_form_and_shows_what_is_missing(client, p
     assert ">Create the plan</button>" in page
     assert refused.status_code == 200
     assert "There is a problem" in refused.content.decode()
+
+
+def test_a_refused_answer_without_script_starts_the_page_title_with_error(client, plan, editor):
+    text = "<p>" + "x" * 100_010 + "</p>"
+
+    response = post_answer(client, plan, "question-1", text=text, base_version=0,
+                           json_reply=False)  # fmt: skip
+
+    title = response.content.decode().split("<title>")[1]
+    assert title.startswith("Error: ")
