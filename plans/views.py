@@ -546,7 +546,14 @@ def plan_history(request, plan_id: int):
 
 class DraftNameForm(forms.Form):
     name = forms.CharField(
-        label="Name this draft (optional)", max_length=200, required=False, strip=True
+        label="Name this draft (optional)",
+        max_length=200,
+        required=False,
+        strip=True,
+        error_messages={
+            "null_characters_not_allowed": "The name holds a null character, which cannot be "
+            "stored: type the name again without it"
+        },
     )
 
 
@@ -584,6 +591,11 @@ def plan_drafts(request, plan_id: int):
         },
         status=status,
     )
+
+
+# A null character in the name is refused on the field, keeping the form (not by the text
+# boundary's page: pbc/security/text_boundary.py).
+plan_drafts.refuses_unstorable_text = frozenset({"name"})
 
 
 CURRENT = "current"

@@ -483,3 +483,30 @@ def test_a_draft_named_with_tags_keeps_them_in_the_page_title(client, plan, edit
 
     title = response.content.decode().split("<title>")[1].split("</title>")[0]
     assert title.startswith("The plan as it is now is saved as “&lt;b&gt;Board&lt;/b&gt; draft”.")
+
+
+def test_a_null_character_in_a_draft_name_is_refused_on_the_field_with_the_form(
+    client, plan, editor
+):
+    client.force_login(editor)
+
+    response = client.post(reverse("plan_drafts", args=[plan.pk]), {"name": "Board\x00 draft"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert "The name holds a null character, which cannot be stored" in html
+    assert 'name="name"' in html and "draft" in html.split('name="name"')[1][:200]
+    assert not PlanSnapshot.objects.filter(plan=plan).exists()
+
+
+def test_a_null_character_in_another_field_of_the_drafts_page_is_still_refused(
+    client, plan, editor
+):
+    client.force_login(editor)
+
+    response = client.post(reverse("plan_drafts", args=[plan.pk]), {"name": "Board", "x": "\x00"})
+
+    assert response.status_code == 400
+    assert "holds a character that cannot be stored" in response.content.decode()
+    assert not PlanSnapshot.objects.filter(plan=plan).exists()
