@@ -184,5 +184,9 @@ def test_row_buttons_fields_and_editors_have_whole_names(page, live_server):
         page.get_by_role("textbox", name="Your answer to 3.1 Resources Required", exact=True)
     ).to_have_count(1)  # the editing area (the text it writes into is hidden)
 
+    saves = page.get_by_role("button", name=re.compile(r"^Save 2\.3 "))
+    expect(saves).to_have_count(2)
+    assert saves.nth(0).get_attribute("aria-label") != saves.nth(1).get_attribute("aria-label")
+
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
     expect(page.get_by_role("textbox", name="Number, project 1", exact=True)).to_have_count(1)
