@@ -161,6 +161,7 @@ def waiting_table(items: list[MonitoringReturn]) -> Table:
     return Table(
         caption="Returns waiting, late ones first",
         caption_hidden=True,
+        responsive=True,
         headings=[Heading("Return"), Heading("Consortium"), Heading("Due"), Heading("Status")],
         rows=[_return_row(item, Cell(item.plan.consortium.name)) for item in items],
     )
@@ -170,6 +171,7 @@ def returns_table(items: list[MonitoringReturn]) -> Table:
     return Table(
         caption="The plan's monitoring returns",
         caption_hidden=True,
+        responsive=True,
         headings=[Heading("Period"), Heading("Due"), Heading("Status")],
         rows=[_return_row(item) for item in items],
         empty="No return has been opened yet.",

@@ -218,6 +218,7 @@ def plans_table(plans) -> Table:
     return Table(
         caption="Plans you can see",
         caption_hidden=True,
+        responsive=True,
         headings=[Heading("Plan"), Heading("Consortium"), Heading("Year"), Heading("Status")],
         rows=[
             [
@@ -285,6 +286,7 @@ def history_table(plan: Plan, page, rows) -> Table:
         caption=f"{count} change{pluralize(count)}{of_pages if page.has_other_pages() else ''}",
         caption_size="m",
         css="app-history-table",
+        responsive=True,
         headings=[
             Heading("When"),
             Heading("Who"),

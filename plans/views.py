@@ -143,7 +143,13 @@ def answer_edit(request, plan_id: int, question_key: str):
         )
         if _wants_json(request):
             # Their figures go with the clash only: an autosave's reply stays small.
-            conflict = {**_answer_json(stale.current), "data": stale.current.data, "html": theirs}
+            conflict = {
+                **_answer_json(stale.current),
+                "data": stale.current.data,
+                "html": theirs,
+                # The same person in another window or tab: they are not "someone else".
+                "yours": stale.current.updated_by_id == request.user.pk,
+            }
             return JsonResponse({"conflict": conflict}, status=409)
         return _render_question(
             request, plan, stale.current, form, rows=rows, data=data, conflict=stale.current,
@@ -580,7 +586,14 @@ def plan_history(request, plan_id: int):
 
 class DraftNameForm(forms.Form):
     name = forms.CharField(
-        label="Name this draft (optional)", max_length=200, required=False, strip=True
+        label="Name this draft (optional)",
+        max_length=200,
+        required=False,
+        strip=True,
+        error_messages={
+            "null_characters_not_allowed": "The name holds a null character, which cannot be "
+            "stored: type the name again without it"
+        },
     )
 
 
@@ -618,6 +631,11 @@ def plan_drafts(request, plan_id: int):
         },
         status=status,
     )
+
+
+# A null character in the name is refused on the field, keeping the form (not by the text
+# boundary's page: pbc/security/text_boundary.py).
+plan_drafts.refuses_unstorable_text = frozenset({"name"})
 
 
 CURRENT = "current"

@@ -92,7 +92,7 @@ def _written(*, label: str, rows: int, required: str) -> forms.CharField:
 
 
 class CommentForm(forms.Form):
-    body = _written(label="Your comment", rows=4, required="Enter your comment")
+    # The quote comes first: "Quote a passage" fills it, and Tab goes on to the comment box.
     quote = forms.CharField(
         label="Quote the passage you mean",
         required=False,
@@ -101,6 +101,7 @@ class CommentForm(forms.Form):
         "here: delete the words your comment is not about.",
         widget=forms.Textarea(attrs={"rows": 2, "class": "nhsuk-textarea app-comment-quote-input"}),
     )
+    body = _written(label="Your comment", rows=4, required="Enter your comment")
     visibility = forms.ChoiceField(
         label="Who can see this comment",
         choices=Comment.Visibility.choices,

@@ -13,6 +13,7 @@ import re
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -82,6 +83,19 @@ def refusal_json(fields: list[str]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
+def _checked_by_the_view(request, fields: list[str]) -> bool:
+    """Whether the view's form refuses a null character in each of these POST fields on the
+    field itself (Django's CharField does), so the person sees the form again with what they
+    typed rather than this page. A view says so with ``view.refuses_unstorable_text``, a set of
+    field names (plans.views.plan_drafts); any other field is still checked here."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    own = getattr(view, "refuses_unstorable_text", frozenset())
+    return request.method == "POST" and bool(fields) and set(fields) <= own
+
+
 class UnstorableTextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -110,7 +124,7 @@ class UnstorableTextMiddleware:
                 },
                 status=400,
             )
-        if fields:
+        if fields and not _checked_by_the_view(request, fields):
             if "application/json" in request.headers.get("Accept", ""):
                 return refusal_json(fields)
             said = list(dict.fromkeys(field_said(name) for name in fields))

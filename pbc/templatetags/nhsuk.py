@@ -1,6 +1,7 @@
 """Small helpers for the nhsuk crispy-forms template pack and page templates."""
 
 from django import template
+from django.utils.safestring import SafeData
 
 from plans.sanitise import html_to_text
 
@@ -45,5 +46,10 @@ def widget_type(field) -> str:
 @register.filter
 def as_text(value) -> str:
     """A message (which may hold an undo link, or words a user typed) as the page title's
-    plain text. Django's ``striptags`` raises on some malformed markup (``<![>``)."""
-    return html_to_text(str(value))
+    plain text. Django's ``striptags`` raises on some malformed markup (``<![>``). Only a
+    message marked safe holds markup: any other is text as typed (a draft named
+    "<b>x</b>"), kept whole and escaped where it is shown."""
+    text = getattr(value, "message", value)
+    if not isinstance(text, SafeData):
+        return str(text)
+    return html_to_text(str(text))

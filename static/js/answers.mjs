@@ -199,14 +199,23 @@ function setup(form) {
   function showConflict(theirs) {
     inConflict = true;
     clearTimeout(timer);
-    say("Not saved: someone else saved this answer while you were editing.", true);
+    say(
+      theirs.yours
+        ? "Not saved: you saved this answer in another window or tab while you were editing here."
+        : "Not saved: someone else saved this answer while you were editing.",
+      true,
+    );
     conflictBox.innerHTML = "";
     const heading = document.createElement("h3");
     heading.className = "nhsuk-heading-s";
     heading.id = `${form.dataset.question}-conflict-heading`;
-    heading.textContent = `${theirs.updated_by || "Someone"} saved a newer version at ${theirs.saved_at}`;
+    heading.textContent = theirs.yours
+      ? `You saved a newer version of this answer in another window or tab at ${theirs.saved_at}`
+      : `${theirs.updated_by || "Someone"} saved a newer version at ${theirs.saved_at}`;
     const intro = document.createElement("p");
-    intro.textContent = "Nothing of yours has been saved yet: your answer is still in the form above. Compare it with theirs, then choose which to keep.";
+    intro.textContent = theirs.yours
+      ? "Nothing from this window has been saved yet: your answer here is still in the form above. Compare it with the version you saved, then choose which to keep."
+      : "Nothing of yours has been saved yet: your answer is still in the form above. Compare it with theirs, then choose which to keep.";
     const their = document.createElement("div");
     // The server drew this from the saved answer, escaped, its text sanitised as every answer is.
     their.innerHTML = theirs.html;
@@ -218,6 +227,9 @@ function setup(form) {
       versionInput.value = theirs.version;
       inConflict = false;
       conflictBox.hidden = true;
+      // The box and its button are gone: focus goes to the message that says how saving went.
+      status.tabIndex = -1;
+      status.focus();
       save({ autosave: false });
     });
     const discard = document.createElement("button");

@@ -3,7 +3,9 @@
 // "Quote the passage you mean" field and moves to the comment box. Without JavaScript the
 // same field is there to fill in by hand. Quoted passages still in the text are highlighted.
 
-const SOURCES = ".app-answer-readonly, .ProseMirror, .app-guidance";
+// The editor's own editing area: its toolbar's dropdown menus carry the ProseMirror class too.
+const EDITING_AREA = ".ProseMirror[contenteditable]";
+const SOURCES = `.app-answer-readonly, ${EDITING_AREA}, .app-guidance`;
 const MAX_QUOTE = 10000;
 
 // The comment block a source region belongs to: its question's, or the guidance's.
@@ -84,10 +86,24 @@ function regionFor(block) {
   while (before && before.matches(".app-quote-button")) before = before.previousElementSibling;
   if (before && before.matches(".app-guidance")) return before;
   const section = block.closest("section.app-question");
-  return section && section.querySelector(".app-answer-readonly, .ProseMirror");
+  return (
+    section &&
+    section.querySelector(`.app-answer-readonly, ${EDITING_AREA}, table.app-table-editor`)
+  );
+}
+
+// An editable table's text is what its fields hold, row by row (as the answer stores it).
+function fieldsText(table) {
+  const fields = table.querySelectorAll(
+    "tbody input:not([type=hidden]):not([type=checkbox]):not([type=radio]), tbody textarea, tbody select",
+  );
+  return [...fields].map((field) => field.value.trim()).filter(Boolean).join(" ");
 }
 
 function plainText(region) {
+  if (region.matches("table.app-table-editor")) {
+    return fieldsText(region).replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
+  }
   const copy = region.cloneNode(true);
   copy.querySelectorAll(".nhsuk-u-visually-hidden").forEach((hidden) => hidden.remove());
   copy.querySelectorAll("p, li, h2, h3, h4, td, th, tr, blockquote").forEach((part) => part.append(" "));

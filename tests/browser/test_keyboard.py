@@ -250,7 +250,7 @@ def test_a_pct_lead_quotes_a_passage_of_a_read_only_answer_with_the_keyboard(pag
     page.keyboard.press("Delete")
     assert page.evaluate("document.activeElement.value") == passage
 
-    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
     assert focused(page)["label"].startswith("Your comment")
     page.keyboard.type("Who signs off a changed pathway?")
     tab_to(page, by_text("Add comment"), what="Add comment")

@@ -120,3 +120,26 @@ def test_the_input_a_json_refusal_names_is_on_the_page(client, plan, key, fields
     assert reply.status_code == 400
     assert list(reply.json()["errors"]) == [f"q-{key}-{refused}"]
     assert f'id="q-{key}-{refused}"' in page
+
+
+def test_a_clash_with_ones_own_other_window_does_not_call_them_someone_else(
+    client, plan, their_saving_saved
+):
+    stale = projects("153000", "333333")
+    conflict = post(client, plan, "projects", stale, base_version=1, **JSON).json()["conflict"]
+    page = post(client, plan, "projects", stale, base_version=1).content.decode()
+
+    assert conflict["yours"] is True
+    assert "You saved a newer version of this answer in another window or tab" in page
+    assert "You changed this answer in another window \u2013" in page
+    assert "Someone else" not in page
+
+
+def test_a_clash_with_someone_else_names_them(client, plan, their_saving_saved):
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    stale = projects("153000", "333333")
+    conflict = post(client, plan, "projects", stale, base_version=1, **JSON).json()["conflict"]
+    page = post(client, plan, "projects", stale, base_version=1).content.decode()
+
+    assert conflict["yours"] is False
+    assert "Someone else saved this answer while you were editing" in page

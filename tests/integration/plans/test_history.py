@@ -95,7 +95,7 @@ def test_the_plan_history_lists_changes_to_every_question_newest_first(client, p
     html = page(client, "plan_history", plan.pk)
 
     assert html.index("2.2 Question 2") < html.index("2.1 Question 1")
-    assert html.count(">Jane Editor</td>") == 2
+    assert html.count(">Jane Editor</span></td>") == 2  # each row's cell, stacked on a phone
     assert reverse("question_history", args=[plan.pk, "question-1"]) in html
 
 
@@ -509,3 +509,41 @@ def test_the_history_is_indexed_newest_first_by_plan_and_by_answer():
     assert columns["plans_histanswer_plan_newest"] == ["plan_id", "history_date", "history_id"]
     assert columns["plans_histanswer_answer_newest"] == ["id", "history_date", "history_id"]
     assert indexes["plans_histanswer_plan_newest"]["orders"] == ["ASC", "DESC", "DESC"]
+
+
+def test_a_draft_named_with_tags_keeps_them_in_the_page_title(client, plan, editor):
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("plan_drafts", args=[plan.pk]), {"name": "<b>Board</b> draft"}, follow=True
+    )
+
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert title.startswith("The plan as it is now is saved as “&lt;b&gt;Board&lt;/b&gt; draft”.")
+
+
+def test_a_null_character_in_a_draft_name_is_refused_on_the_field_with_the_form(
+    client, plan, editor
+):
+    client.force_login(editor)
+
+    response = client.post(reverse("plan_drafts", args=[plan.pk]), {"name": "Board\x00 draft"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert "The name holds a null character, which cannot be stored" in html
+    assert 'name="name"' in html and "draft" in html.split('name="name"')[1][:200]
+    assert not PlanSnapshot.objects.filter(plan=plan).exists()
+
+
+def test_a_null_character_in_another_field_of_the_drafts_page_is_still_refused(
+    client, plan, editor
+):
+    client.force_login(editor)
+
+    response = client.post(reverse("plan_drafts", args=[plan.pk]), {"name": "Board", "x": "\x00"})
+
+    assert response.status_code == 400
+    assert "holds a character that cannot be stored" in response.content.decode()
+    assert not PlanSnapshot.objects.filter(plan=plan).exists()

@@ -81,7 +81,8 @@ def test_the_conflict_page_shows_both_texts_and_keeps_the_editors_own(client, pl
 
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else saved this answer while you were editing" in page
+    # The same editor saved both: their other window, not someone else.
+    assert "You saved this answer in another window or tab" in page
     assert "<p>Their words</p>" in page
     assert "&lt;p&gt;My words&lt;/p&gt;" in page  # still in the editor's textarea
     assert 'name="q-question-1-base_version" value="1"' in page
@@ -201,3 +202,13 @@ def test_the_new_plan_page_asks_for_the_form_and_shows_what_is_missing(client, p
     assert ">Create the plan</button>" in page
     assert refused.status_code == 200
     assert "There is a problem" in refused.content.decode()
+
+
+def test_a_refused_answer_without_script_starts_the_page_title_with_error(client, plan, editor):
+    text = "<p>" + "x" * 100_010 + "</p>"
+
+    response = post_answer(client, plan, "question-1", text=text, base_version=0,
+                           json_reply=False)  # fmt: skip
+
+    title = response.content.decode().split("<title>")[1]
+    assert title.startswith("Error: ")

@@ -1,0 +1,192 @@
+"""Defects a keyboard and screen-reader walk found (session 28): quoting from an editable
+answer, the comment form's order, reflow at 375 px, and where focus goes after an action."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from consortia.demo import DEMO_PASSWORD
+from plans.models import Answer
+from signoff.passages import answer_text, contains
+from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import sign_in as sign_in_with_password
+from tests.browser.test_answers_script import open_part, two_sessions
+from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
+from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(
+    ("key", "button"),
+    [
+        ("resources-required", "Quote a passage from 3.1 "),
+        ("practices", "Quote a passage from "),
+    ],
+    ids=["rich-text", "table"],
+)
+def test_quote_a_passage_on_an_editable_answer_quotes_the_answer_not_the_toolbar(
+    page, live_server, key, button
+):
+    plan = demo_daccom_plan()
+    answer = Answer.objects.get(plan=plan, question__key=key)
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-plan/")
+    expect(page.locator(".ProseMirror[contenteditable]").first).to_be_visible()
+
+    tab_to(
+        page,
+        lambda f: f["section"] == f"question-{key}" and f["text"].startswith(button),
+        what=f"Quote a passage on {key}",
+    )
+    page.keyboard.press("Enter")
+    quote = focused(page)
+    assert quote["label"].startswith("Quote the passage you mean")
+    value = page.evaluate("document.activeElement.value")
+    assert value, "the quote is empty"
+    assert "Heading 3" not in value, "the toolbar's menu was quoted"
+    assert contains(answer_text(answer), value), f"{value!r} is not the answer's text"
+
+
+def test_after_quoting_tab_goes_to_the_comment_box(page, live_server):
+    plan = demo_daccom_plan_with_comments()
+    sign_in(page, live_server, LEAD)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    tab_to(page, lambda f: f["text"].startswith("Quote a passage from 4.3 "), what="Quote on 4.3")
+    page.keyboard.press("Enter")
+    assert focused(page)["label"].startswith("Quote the passage you mean")
+    page.keyboard.press("Tab")
+    assert focused(page)["label"].startswith("Your comment")
+    page.keyboard.type("Who signs this off?")
+    tab_to(page, by_text("Add comment"), what="Add comment")
+
+
+def test_a_clash_with_ones_own_other_window_says_so_and_save_my_version_keeps_focus(
+    new_page, live_server
+):
+    plan = demo_daccom_plan()
+    first, second = two_sessions(new_page, live_server, plan, part="commissioning-plan")
+    first.locator('input[name="q-directors-rows[0].name"]').fill("Dr First Window")
+    first.get_by_role("button", name="Save 2.1").click()
+    expect(first.locator("#question-directors .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+
+    second.locator('input[name="q-directors-rows[1].name"]').fill("Dr Second Window")
+    second.get_by_role("button", name="Save 2.1").click()
+    conflict = second.locator("#question-directors .app-conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text(
+        re.compile(r"You saved a newer version of this answer in another window or tab at \d\d:")
+    )
+    expect(conflict).not_to_contain_text("DacCom Practice Manager")
+    status = second.locator("#question-directors .app-save-status")
+    expect(status).not_to_contain_text("someone else")
+    assert_accessible(second)
+
+    second.get_by_role("button", name="Save my version").focus()
+    second.keyboard.press("Enter")
+    expect(status).to_have_text(re.compile("Saved at"))
+    expect(status).to_be_focused()
+
+
+def test_a_clash_with_someone_else_still_names_them(new_page, live_server):
+    plan = demo_daccom_plan()
+    first, second = new_page(), new_page()
+    sign_in_with_password(first, live_server, EDITOR, DEMO_PASSWORD)
+    sign_in_with_password(second, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
+    for page in (first, second):
+        open_part(page, live_server, plan, "commissioning-plan")
+    first.locator('input[name="q-directors-rows[0].name"]').fill("Dr Editor")
+    first.get_by_role("button", name="Save 2.1").click()
+    expect(first.locator("#question-directors .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+    second.locator('input[name="q-directors-rows[1].name"]').fill("Dr Chair")
+    second.get_by_role("button", name="Save 2.1").click()
+    conflict = second.locator("#question-directors .app-conflict")
+    expect(conflict).to_contain_text(re.compile(r"^DacCom .* saved a newer version at"))
+    expect(second.locator("#question-directors .app-save-status")).to_contain_text(
+        "someone else saved this answer"
+    )
+
+
+NARROW = {"width": 375, "height": 800}
+LONG_FILE_NAME = "plan-" + "x" * 290 + ".pdf"
+
+
+def _with_a_hash_in_the_activity(plan):
+    from plans.events import event_record
+    from plans.models import PlanEvent
+
+    event_record(
+        plan=plan,
+        kind=PlanEvent.Kind.EXPORT,
+        actor=None,
+        comment=f"Downloaded the signed PDF (SHA-256 of the file: {'ab' * 32}).",
+    )
+
+
+def _verify_result(page, live_server):
+    page.goto(f"{live_server.url}/verify/")
+    page.get_by_label("Upload the plan's PDF").set_input_files(
+        files=[{"name": LONG_FILE_NAME, "mimeType": "application/pdf", "buffer": b"%PDF-1.7 x"}]
+    )
+    page.get_by_role("button", name=re.compile("Check")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("did not seal")
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        (EDITOR, "/plans/{plan}/history/"),
+        (EDITOR, "/plans/{plan}/activity/"),
+        (LEAD, "/plans/"),
+        (LEAD, "/monitoring/"),
+        (EDITOR, "verify"),
+    ],
+    ids=["history", "activity", "plans", "monitoring", "verify"],
+)
+def test_pages_do_not_scroll_sideways_at_375_px(page, live_server, who, path):
+    plan = demo_daccom_plan()
+    _with_a_hash_in_the_activity(plan)
+    sign_in(page, live_server, who)
+    page.set_viewport_size(NARROW)
+    if path == "verify":
+        _verify_result(page, live_server)
+    else:
+        page.goto(live_server.url + path.format(plan=plan.pk))
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide at {widths[1]} px"
+
+
+def test_the_verify_result_heading_takes_focus(page, live_server):
+    _verify_result(page, live_server)
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
+    assert_accessible(page)
+
+
+def test_row_buttons_fields_and_editors_have_whole_names(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-plan/")
+    directors = page.locator("#question-directors")
+    expect(directors.get_by_role("button", name="Up: move row 2 up", exact=True)).to_be_visible()
+    expect(directors.get_by_role("button", name="Remove row 1", exact=True)).to_be_visible()
+    expect(
+        directors.get_by_role("button", name=re.compile(r"^Add a row to 2\.1 \w"))
+    ).to_be_visible()
+    expect(
+        page.get_by_role("textbox", name="Your answer to 3.1 Resources Required", exact=True)
+    ).to_have_count(1)  # the editing area (the text it writes into is hidden)
+
+    saves = page.get_by_role("button", name=re.compile(r"^Save 2\.3 "))
+    expect(saves).to_have_count(2)
+    assert saves.nth(0).get_attribute("aria-label") != saves.nth(1).get_attribute("aria-label")
+
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    expect(page.get_by_role("textbox", name="Number, project 1", exact=True)).to_have_count(1)
