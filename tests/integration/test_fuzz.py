@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from consortia.models import User
 from plans.kinds.business_cases import CASE_QUESTIONS
-from plans.models import Answer, Plan, PlanTemplate
+from plans.models import Answer, CompletedBy, Plan, PlanTemplate
 from signoff.models import Comment, Signature
 from tests.factories import PASSWORD, CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.fuzz.forms import filled, form_inputs
@@ -160,9 +160,12 @@ def html_in_data(kind: str, data: dict):
 
 def fuzz_answers(world: World, tally: Tally, payloads: list[Payload]) -> None:
     editor = world.clients["editor"]
+    # What the editor may write: the PCT's own questions are read-only to them (the lead's
+    # question is fuzzed in review below).
     answers = (
         Answer.objects.filter(plan=world.draft)
         .exclude(question__kind="signoff")
+        .exclude(question__completed_by=CompletedBy.PCT)
         .values_list("question__key", "question__part__key", "question__kind")
     )
     questions = [(key, part) for key, part, _ in answers]
