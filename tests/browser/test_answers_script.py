@@ -34,6 +34,19 @@ def two_sessions(new_page, live_server, plan, part="commissioning-objectives"):
     return first, second
 
 
+def clash_on_the_directors(first, second, *, theirs: str, mine: str):
+    """``first`` saves 2.1's first director as ``theirs``; ``second``, whose page is older, saves
+    the second as ``mine`` and gets the clash box, which is returned."""
+    first.locator('input[name="q-directors-rows[0].name"]').fill(theirs)
+    first.get_by_role("button", name="Save 2.1").click()
+    expect(first.locator("#question-directors .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+    second.locator('input[name="q-directors-rows[1].name"]').fill(mine)
+    second.get_by_role("button", name="Save 2.1").click()
+    return second.locator("#question-directors .app-conflict")
+
+
 def test_a_clash_on_4_2_shows_the_saving_they_changed_before_anything_is_replaced(
     new_page, live_server
 ):
@@ -63,16 +76,9 @@ def test_a_clash_on_4_2_shows_the_saving_they_changed_before_anything_is_replace
 def test_a_clash_on_the_directors_table_shows_their_rows(new_page, live_server):
     plan = demo_daccom_plan()
     first, second = two_sessions(new_page, live_server, plan, part="commissioning-plan")
-    first.locator('input[name="q-directors-rows[0].name"]').fill("Dr First Session")
-    first.get_by_role("button", name="Save 2.1").click()
-    expect(first.locator("#question-directors .app-save-status")).to_have_text(
-        re.compile("Saved at")
+    conflict = clash_on_the_directors(
+        first, second, theirs="Dr First Session", mine="Dr Second Session"
     )
-
-    second.locator('input[name="q-directors-rows[1].name"]').fill("Dr Second Session")
-    second.get_by_role("button", name="Save 2.1").click()
-
-    conflict = second.locator("#question-directors .app-conflict")
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("Dr First Session")
     expect(conflict).not_to_contain_text("(empty)")

@@ -11,7 +11,7 @@ from plans.models import Answer
 from signoff.passages import answer_text, contains
 from tests.browser.conftest import assert_accessible
 from tests.browser.conftest import sign_in as sign_in_with_password
-from tests.browser.test_answers_script import open_part, two_sessions
+from tests.browser.test_answers_script import clash_on_the_directors, open_part, two_sessions
 from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
 
@@ -67,15 +67,9 @@ def test_a_clash_with_ones_own_other_window_says_so_and_save_my_version_keeps_fo
 ):
     plan = demo_daccom_plan()
     first, second = two_sessions(new_page, live_server, plan, part="commissioning-plan")
-    first.locator('input[name="q-directors-rows[0].name"]').fill("Dr First Window")
-    first.get_by_role("button", name="Save 2.1").click()
-    expect(first.locator("#question-directors .app-save-status")).to_have_text(
-        re.compile("Saved at")
+    conflict = clash_on_the_directors(
+        first, second, theirs="Dr First Window", mine="Dr Second Window"
     )
-
-    second.locator('input[name="q-directors-rows[1].name"]').fill("Dr Second Window")
-    second.get_by_role("button", name="Save 2.1").click()
-    conflict = second.locator("#question-directors .app-conflict")
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text(
         re.compile(r"You saved a newer version of this answer in another window or tab at \d\d:")
@@ -98,14 +92,7 @@ def test_a_clash_with_someone_else_still_names_them(new_page, live_server):
     sign_in_with_password(second, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
     for page in (first, second):
         open_part(page, live_server, plan, "commissioning-plan")
-    first.locator('input[name="q-directors-rows[0].name"]').fill("Dr Editor")
-    first.get_by_role("button", name="Save 2.1").click()
-    expect(first.locator("#question-directors .app-save-status")).to_have_text(
-        re.compile("Saved at")
-    )
-    second.locator('input[name="q-directors-rows[1].name"]').fill("Dr Chair")
-    second.get_by_role("button", name="Save 2.1").click()
-    conflict = second.locator("#question-directors .app-conflict")
+    conflict = clash_on_the_directors(first, second, theirs="Dr Editor", mine="Dr Chair")
     expect(conflict).to_contain_text(re.compile(r"^DacCom .* saved a newer version at"))
     expect(second.locator("#question-directors .app-save-status")).to_contain_text(
         "someone else saved this answer"
