@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from monitoring.models import MonitoringReturn, ReturnLine
+from plans import services
 from plans.content import PlanContent
 from signoff.canonical import content_sha256
 from signoff.services import plan_reopen
@@ -412,3 +413,33 @@ def test_the_plan_downloads_carry_its_funding_and_hours_as_numbers_its_pages_sho
     assert ["Funding"] in rows and ["Hours"] in rows
     assert ["5.4", total, "285000.00"] in rows and ["5.4", "Declared population", "150000"] in rows
     assert ["6.1", "Total", "1000.00"] in rows
+
+
+def test_the_figures_download_of_a_reopened_plan_reads_its_current_des_rates(client, signed_daccom):
+    """A reopened plan's Funding sheet is its DES answer as stored now, at the rate and share
+    stored with it: the figures its pages, its PDF and its content hash read, not the
+    figures it was signed with, nor a rate of any other version of its form."""
+    plan = signed_daccom
+    plan_reopen(plan=plan, user=lead_of(plan), reason="The population has grown.")
+    answer = plan.answers.select_related("question").get(question__kind="des_funding")
+    services.answer_save(
+        answer=answer,
+        user=editor_of(plan),
+        base_version=answer.version,
+        data={"population": "160000"},
+    )
+    answer.refresh_from_db()
+    assert (answer.data["rate_per_patient"], answer.data["practices_share_percent"]) == (
+        "1.9", "75",
+    )  # fmt: skip
+    figures = next(q.figures for q in PlanContent.of(plan).questions() if q.answer == answer)
+    client.force_login(lead_of(plan))
+
+    rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
+
+    funding = {row[1]: row[2] for row in rows if row and row[0] == "5.4"}
+    assert funding["Declared population"] == "160000"
+    assert funding["Payment per patient, in pounds"] == "1.90"
+    assert funding["Aspiration and reward payments together"] == "304000.00"  # 160,000 at £1.90
+    assert funding["Held by the PCT for invoices the consortium approves"] == "76000.00"
+    assert figures["total"] == 304000 and figures["held_by_pct"] == 76000
