@@ -398,6 +398,7 @@ class PlanEvent(AppendOnly, AuditChained):
         PDF_READY = "pdf_ready", "Signed PDF ready"
         EXPORT = "export", "Signed PDF downloaded"
         PARTICIPATION = "participation", "Practice participation"
+        MOVE = "move", "Moved to a newer form"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

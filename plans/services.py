@@ -342,6 +342,7 @@ class ChangedParameter:
 @dataclass
 class MigrationPreview:
     target: PlanTemplate
+    source_label: str = ""
     mapped: list[tuple[TemplateQuestion, TemplateQuestion]] = field(default_factory=list)
     unmapped: list[Answer] = field(default_factory=list)
     new_questions: list[TemplateQuestion] = field(default_factory=list)
@@ -363,6 +364,25 @@ class MigrationPreview:
             [change.sentence for change in self.changed_parameters if change.answered],
         )
         return hashlib.sha256(repr(losses).encode()).hexdigest()[:16]
+
+    @property
+    def record(self) -> str:
+        """What the move leaves behind, in full, for the plan's activity: the form's pages
+        draw only the new version's columns, so this is where a dropped entry can be read."""
+        lines = [f"Moved from {self.source_label} to {self.target.version_label}."]
+        for column in self.columns_with_entries:
+            lines.append(f"{column.sentence}:")
+            lines += [
+                f"- row {number}{f' ({name})' if name else ''}: {value}"
+                for number, name, value in column.entries
+            ]
+        lines += [
+            f"{answer.question.number} {answer.question.title}: no matching question in "
+            f"{self.target.version_label}; the answer is kept with the plan's history."
+            for answer in self.unmapped
+        ]
+        lines += [f"{change.sentence}." for change in self.changed_parameters if change.answered]
+        return "\n".join(lines)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -466,7 +486,7 @@ def plan_migration_preview(*, plan: Plan, target: PlanTemplate) -> MigrationPrev
     if target.family != plan.template.family:
         raise AnswerInvalid("A plan can only move to another version of its own form.")
     targets = {question.key: question for question in target.questions.all()}
-    preview = MigrationPreview(target=target)
+    preview = MigrationPreview(target=target, source_label=plan.template.version_label)
     labels = {"source_label": plan.template.version_label, "target_label": target.version_label}
     answered_keys = set()
     for answer in plan.answers.select_related("question"):
@@ -559,6 +579,7 @@ def plan_migrate(
     plan.template = target
     plan._change_reason = reason
     plan.save()
+    event_record(plan=plan, kind=PlanEvent.Kind.MOVE, actor=user, comment=preview.record)
     return preview
 
 

@@ -57,6 +57,7 @@ def _did(event: PlanEvent) -> str:
         Kind.PDF_READY: "made the signed PDF ready",
         Kind.EXPORT: "downloaded the signed PDF",
         Kind.PARTICIPATION: "recorded a practice's participation",
+        Kind.MOVE: "moved the plan to a newer version of its form",
     }.get(event.kind, event.get_kind_display().lower()).format(on=question_label(event.question))
 
 

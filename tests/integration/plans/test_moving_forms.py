@@ -153,6 +153,28 @@ def test_a_confirmed_move_leaves_out_the_dropped_column_and_keeps_it_in_the_revi
     assert before.rows[0]["patients"] == "1500"
 
 
+def test_the_plans_activity_lists_each_column_a_confirmed_move_dropped_with_its_entries(
+    client, moving
+):
+    plan, newer, editor = moving
+    client.force_login(editor)
+    preview = client.get(move_url(plan, newer)).content.decode()
+    assert "the plan's activity page lists them" in preview
+    confirm_and_move(client, plan, newer)
+
+    page = client.get(reverse("plan_activity", args=[plan.pk])).content.decode()
+
+    assert "moved the plan to a newer version of its form" in page
+    assert "Moved from 1.0 to 1.1." in page
+    assert (
+        "2.9 Schemes and their budgets: the column Patients expected is not in 1.1; "
+        "1 row holds a figure in it:<br>- row 1 (Hospital at home): 1500"
+    ) in page
+    assert "2.10 Management allowance: the payment per patient is £2.40 in 1.1, £2.25 in 1.0" in (
+        page
+    )
+
+
 def test_a_move_stores_the_rate_the_newer_version_sets_so_the_answer_is_not_refused(client, moving):
     plan, newer, editor = moving
     client.force_login(editor)
