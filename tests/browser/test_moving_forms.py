@@ -35,6 +35,12 @@ def test_the_editor_confirms_what_the_newer_version_will_not_keep_then_moves(
     expect(page.get_by_role("heading", level=1)).to_have_text(plan.title)
     expect(page.get_by_text("The plan now uses")).to_be_visible()
 
+    page.get_by_role("link", name="See the plan's activity").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activity")
+    expect(page.get_by_text("moved the plan to a newer version of its form")).to_be_visible()
+    expect(page.get_by_text("- row 1 (Hospital at home): 1500")).to_be_visible()
+    assert_accessible(page)
+
 
 def test_a_signed_plans_answer_is_shown_to_read_with_why(page, live_server, moving):  # noqa: F811
     plan, _newer, editor = moving
