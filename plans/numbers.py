@@ -32,13 +32,17 @@ class NotANumber(ValueError):
     """What was typed is not a number by the rule above."""
 
 
-def read_number(typed: str) -> Decimal | None:
-    """``typed`` as a Decimal by the module's rule; None when it is blank. Raises NotANumber."""
+def read_number(typed: str, *, marks: bool = True) -> Decimal | None:
+    """``typed`` as a Decimal by the module's rule; None when it is blank. Raises NotANumber.
+    Without ``marks`` the pound and percent signs the inputs show are not read: a figure in a
+    definition file is written plain ("1.50")."""
     text = str(typed).strip()
     if not text:
         return None
     found = _NUMBER.fullmatch(text)
     if found is None or not (found["whole"] or found["fraction"]):
+        raise NotANumber(typed)
+    if not marks and ("£" in text or "%" in text):
         raise NotANumber(typed)
     whole = re.sub(rf"[,{_SPACE}]", "", found["whole"] or "0")
     sign = "-" if found["minus"] or found["minus_after"] else ""

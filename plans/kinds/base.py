@@ -307,7 +307,8 @@ class Kind:
     def fixed(self, name: str) -> Decimal | None:
         """A figure the template sets (a rate, a share), or None where the answer gives it."""
         value = self.parameters.get(name)
-        return Decimal(str(value)) if value not in (None, "") else None
+        # Read by the rule its file was checked with (plans/parameters.py): "1,500.00" too.
+        return None if value is None else read_number(str(value))
 
     def settled(self, name: str, given: Decimal | None, *, shown: str) -> Decimal | None:
         """The figure ``name``: the template's where it sets one (a different figure typed in
