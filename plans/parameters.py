@@ -9,6 +9,8 @@ import difflib
 import re
 from decimal import Decimal
 
+from consortia.numbers import NotANumber, read_number
+
 from . import finance
 from .kinds.base import (
     CHOICE_PARAMETER,
@@ -21,7 +23,6 @@ from .kinds.base import (
     WHOLE_PARAMETER,
     Parameter,
 )
-from .numbers import NotANumber, read_number
 from .structured import EVERY_KIND
 
 MAX_LABEL = 500
@@ -36,7 +37,7 @@ def _quoted(value) -> str:
 
 def _number(value, *, label: str) -> tuple[Decimal | None, str | None]:
     """A figure written in the file ("1.50", "60", "1,500.00") as a Decimal, or why it cannot be
-    one: read by the one rule for typed numbers (plans/numbers.py), written plain, so not
+    one: read by the one rule for typed numbers (consortia/numbers.py), written plain, so not
     "£1.50", nor "1e3", "1_000" or "١٢٣", which ``Decimal`` would take."""
     if not isinstance(value, str):
         return None, f'{label} must be a number written as text, like "1.50"'

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import yaml
 
+from consortia.numbers import read_number
+
 from .. import finance
 from ..errors import AnswerInvalid
-from ..numbers import read_number
 from .base import (
     MONEY_PARAMETER,
     NO_PLAN,
@@ -324,7 +325,7 @@ class SelfAssessmentKind(Kind):
 def funding_assumptions(framework: dict, parameters) -> dict:
     """The GP session rate and the weeks in a year: the framework file's, unless the plan's
     template sets its own (its ``gp_session_rate`` and ``weeks_per_year`` parameters), as
-    written: read with plans.numbers, the rule the template's were checked with ("1,000")."""
+    written: read with consortia.numbers, the rule the template's were checked with ("1,000")."""
     assumptions = dict(framework.get("funding_assumptions") or {})
     for name in ("gp_session_rate", "weeks_per_year"):
         if parameters.get(name):

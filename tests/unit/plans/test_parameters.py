@@ -41,7 +41,7 @@ def test_a_figure_must_be_a_number_within_its_bounds():
     "written", ["1e3", "1e99", "1_000", "١٢٣", "+5", "1,50", "NaN", " ", "£1.50", "60%"]
 )
 def test_a_figure_not_written_plain_by_the_one_rule_is_refused_at_its_parameter(written):
-    """The rule for numbers (plans/numbers.py), not Decimal's, which reads "1e3" and "١٢٣"."""
+    """The rule for numbers (consortia/numbers.py), not Decimal's, which reads "1e3" and "١٢٣"."""
     assert parameter_problems("des_funding", {"rate_per_patient": written}) == [
         f"parameter 'rate_per_patient' '{written}' is not a number; write it like \"1.50\""
     ]

@@ -1,4 +1,6 @@
-"""How a number a person types is read: one rule for every figure a form asks for.
+"""How a number a person types is read: one rule for every figure a form asks for, a
+definition file sets or a practice list brings in. It lives here, below plans, so the practice
+import (consortia/services.py) reads with it too; plans and monitoring import it from here.
 
 Digits 0-9; a minus in front where the field allows a negative; a decimal point; thousands
 separated by commas or by spaces ("1,500,000", "1 500 000"), each group of three digits; a
