@@ -27,6 +27,7 @@ from .models import (
     Practice,
     User,
 )
+from .numbers import NotANumber, read_number
 from .permissions import Perm, allowed
 
 CSV_COLUMNS = ("name", "code", "list_size")
@@ -110,6 +111,19 @@ def _read_rows(raw: bytes) -> list[CsvRecord]:
     return records
 
 
+def _list_size(text: str) -> int | None:
+    """A list size as the file writes it ("7200", "7,200", "7 200"), by the one rule for
+    numbers (consortia/numbers.py), not int(), which would read "1_000" and "١٢٣"; None when
+    blank or not a whole number."""
+    try:
+        number = read_number(text, marks=False)
+    except NotANumber:
+        return None
+    if number is None or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
 def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice]:
     """Add or update the consortium's practices from a CSV file, all of it or none of it.
 
@@ -130,7 +144,7 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
 
         code = (row.get("code") or "").strip().upper()
         name = (row.get("name") or "").strip()
-        size_text = (row.get("list_size") or "").strip().replace(",", "")
+        size_text = (row.get("list_size") or "").strip()
         if not code:
             problems.append(problem("Enter the practice's code, for example A12345."))
             continue
@@ -148,18 +162,14 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
         practice.consortium = consortium
         practice.name = name
         practice.position = offset
-        if not size_text:
-            practice.list_size = None
-        # Digits 0-9 only, as every typed number (plans/numbers.py): int() would also read
-        # "1_000" and digits of other scripts ("١٢٣").
-        elif not (size_text.lstrip("-").isdigit() and size_text.isascii()):
+        size = _list_size(size_text)
+        if size is None and size_text:
             problems.append(problem(f"List size '{size_text}' is not a whole number."))
             continue
-        elif int(size_text) < 0:
+        if size is not None and size < 0:
             problems.append(problem("List size cannot be negative."))
             continue
-        else:
-            practice.list_size = int(size_text)
+        practice.list_size = size
         try:
             practice.full_clean(validate_unique=False)
         except ValidationError as error:

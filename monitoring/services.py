@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from consortia.numbers import NotANumber, read_number
 from consortia.permissions import Perm, allowed
 from plans.models import Plan
-from plans.numbers import NotANumber, read_number
 from plans.workflow import status_refusal
 from signoff.errors import Refused
 from signoff.signing import SigningState

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from consortia.numbers import NotANumber, read_number
 
 from . import finance
 from .kinds.base import (
@@ -34,14 +36,18 @@ def _quoted(value) -> str:
 
 
 def _number(value, *, label: str) -> tuple[Decimal | None, str | None]:
-    """A figure written in the file ("1.50", "60") as a Decimal, or why it cannot be one."""
+    """A figure written in the file ("1.50", "60", "1,500.00") as a Decimal, or why it cannot be
+    one: read by the one rule for typed numbers (consortia/numbers.py), written plain, so not
+    "£1.50", nor "1e3", "1_000" or "١٢٣", which ``Decimal`` would take."""
     if not isinstance(value, str):
         return None, f'{label} must be a number written as text, like "1.50"'
     try:
-        number = Decimal(value.strip().replace(",", ""))
-    except InvalidOperation:
+        number = read_number(value, marks=False)
+    except NotANumber:
+        number = None
+    if number is None:
         return None, f'{label} {_quoted(value)} is not a number; write it like "1.50"'
-    if not number.is_finite() or number.adjusted() >= 12:
+    if number.adjusted() >= 12:
         return None, f"{label} {_quoted(value)} is not a number the form can use"
     if number < 0:
         return None, f"{label} {_quoted(value)} cannot be negative"

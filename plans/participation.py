@@ -139,13 +139,23 @@ def _record(
 # --- Reads -----------------------------------------------------------------------------------
 
 
+def asking_question(plan: Plan) -> TemplateQuestion | None:
+    """The question of the plan's form that pays the practices who confirm their participation,
+    or None: a form that does not ask its practices to confirm has no participation page
+    (docs/decisions/0329, 0458)."""
+    question = TemplateQuestion.objects.filter(
+        part__template_id=plan.template_id, kind=QuestionKind.DES_FUNDING
+    ).first()
+    return question if question is not None and kind_for(question).asks_participation else None
+
+
 @dataclass(frozen=True)
 class ParticipationPage:
     plan: Plan
     #: des_funding.participation_rows: the practices, their standing and payment, the totals
     table: dict
     standings: tuple[PracticeStanding, ...]
-    des_question: TemplateQuestion | None
+    des_question: TemplateQuestion
     #: the practices this user leads, which they may confirm or withdraw
     led: tuple[PracticeStanding, ...]
     may_record: bool
@@ -153,25 +163,22 @@ class ParticipationPage:
     frozen: str
 
 
-def participation_page(plan: Plan, user) -> ParticipationPage:
-    """The practices of the plan, where each stands and what each is paid where the form has
-    a DES funding question: the same number of queries for 3 practices or 19."""
-    des_question = TemplateQuestion.objects.filter(
-        part__template_id=plan.template_id, kind=QuestionKind.DES_FUNDING
-    ).first()
+def participation_page(plan: Plan, user, *, des_question: TemplateQuestion) -> ParticipationPage:
+    """The practices of the plan, where each stands and what each is paid by ``des_question``
+    (``asking_question``): the same number of queries for 3 practices or 19."""
     context = selectors.kind_context(plan)
     standings = context.participation
-    # Without the DES question there is nothing to pay: the practices and where they stand.
-    table = participation_rows([(standing, ZERO) for standing in standings], paid="") | {
-        "total": ""
-    }
-    if des_question is not None:
-        kind = kind_for(des_question)
-        value, _invalid = kind.checked(context.sibling(QuestionKind.DES_FUNDING), context=context)
-        if value:
-            table = participation_rows(
-                kind.payments(value, context=context), paid=kind.label("to_practices")
-            )
+    kind = kind_for(des_question)
+    value, _invalid = kind.checked(context.sibling(QuestionKind.DES_FUNDING), context=context)
+    if value:
+        table = participation_rows(
+            kind.payments(value, context=context), paid=kind.label("to_practices")
+        )
+    else:
+        # Nothing worked out yet to pay: the practices and where they stand.
+        table = participation_rows([(standing, ZERO) for standing in standings], paid="") | {
+            "total": ""
+        }
     frozen = _frozen(plan)
     return ParticipationPage(
         plan=plan,

@@ -52,7 +52,12 @@ def plan_participation(request, plan_id: int):
         selectors.plans_visible_to(request.user).select_related("consortium__commissioner"),
         pk=plan_id,
     )
-    page = participation.participation_page(plan, request.user)
+    des_question = participation.asking_question(plan)
+    if des_question is None:
+        # Reached by its address: the form asks nothing of the practices, so nothing is shown
+        # or recorded here, whatever was posted (docs/decisions/0458).
+        return render(request, "plans/participation_not_asked.html", {"plan": plan})
+    page = participation.participation_page(plan, request.user, des_question=des_question)
     form = WrittenForm(
         request.POST if "written" in request.POST else None, standings=page.standings
     )

@@ -5,8 +5,9 @@ a digest of everything the task list shows, read afresh on every request, so a c
 it is a new key and an old entry is simply never read again (nothing to invalidate, nothing to
 forget):
 
-- the form's parts and questions as shown (number, title, key, kind, who completes it, order),
-  read with one lean query (an edit of the form shows at once),
+- the form's parts and questions as shown (number, title, key, kind, who completes it, order,
+  the settings its template gives them), read with one lean query (an edit of the form shows
+  at once),
 - each answer's id, version, last change, autosaved and carried-forward flags: every change to
   an answer's words, rows or figures is a save that raises its version
   (plans.services.answer_save, the carry-forward in plans.rounds, the admin's change and
@@ -27,6 +28,7 @@ describes. In production the cache is Redis, shared by every
 web process (pbc/settings/production.py), so a change made through one is seen through all.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,7 +36,8 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from . import assignments, fragments, presenters, selectors
-from .models import Assignment, Plan, TemplatePart
+from .kinds.des_funding import asks_participation
+from .models import Assignment, Plan, QuestionKind, TemplatePart
 
 
 def lazy_task_list(plan: Plan) -> presenters.TaskList:
@@ -66,6 +69,7 @@ _FORM = fragments.CompiledQuery(
             "questions__kind",
             "questions__party",
             "questions__completed_by",
+            "questions__parameters",
         )
         .order_by("position", "pk", "questions__position", "questions__pk")
     )
@@ -110,6 +114,9 @@ class CachedTaskList:
     table_key: str
     progress_html: str | None
     table_html: str | None
+    #: the form asks its practices to confirm participation (docs/decisions/0329), read from
+    #: the key's rows of the form, so the page links its practices at no cost of a query
+    asks_participation: bool
 
     @property
     def found(self) -> bool:
@@ -129,4 +136,9 @@ def cached_task_list(plan: Plan, *, reader_sees: dict) -> CachedTaskList:
         table_key=table_key,
         progress_html=found.get(progress_key),
         table_html=found.get(table_key),
+        asks_participation=any(
+            # The compiled query's rows hold the settings as the database's JSON text.
+            kind == QuestionKind.DES_FUNDING and asks_participation(json.loads(parameters))
+            for *_shown, kind, _party, _completed_by, parameters in what["form"]
+        ),
     )

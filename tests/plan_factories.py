@@ -9,9 +9,16 @@ from tests import demo_data
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 
 
-def template_definition(*, questions: int = 10, issuer: str, family: str = "test-form") -> dict:
+def template_definition(
+    *,
+    questions: int = 10,
+    issuer: str,
+    family: str = "test-form",
+    asks_participation: bool = False,
+) -> dict:
     """A published form with a practices table, a PCT question and ``questions`` in all, its
-    slug made of the family and the version."""
+    slug made of the family and the version; ``asks_participation`` makes the last a DES
+    payment to the practices who confirm their participation (docs/decisions/0329)."""
     items = [
         {
             "key": "practices",
@@ -41,6 +48,12 @@ def template_definition(*, questions: int = 10, issuer: str, family: str = "test
         }
         for n in range(1, questions - 1)
     ]
+    if asks_participation:
+        items[-1] |= {
+            "kind": "des_funding",
+            "title": "DES funding",
+            "parameters": {"participation": "confirmed"},
+        }
     return {
         "slug": f"{family}-v{questions}",
         "family": family,
@@ -71,13 +84,16 @@ def template_definition(*, questions: int = 10, issuer: str, family: str = "test
     }
 
 
-def plan_with_questions(*, questions: int = 10, consortium=None, user=None) -> Plan:
+def plan_with_questions(
+    *, questions: int = 10, consortium=None, user=None, asks_participation: bool = False
+) -> Plan:
     consortium = consortium or ConsortiumFactory(commissioner=CommissionerFactory())
     template = template_files.store(
         template_definition(
             questions=questions,
             issuer=consortium.commissioner.slug,
             family=f"test-form-{consortium.pk}",
+            asks_participation=asks_participation,
         )
     )
     return services.plan_create(

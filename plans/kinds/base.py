@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 
+from consortia.numbers import NotANumber, read_number
+
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
-from ..numbers import NotANumber, read_number
 from ..sanitise import UNSTORABLE, clean_html, html_to_text, plain_text
 
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
@@ -101,7 +102,7 @@ def decimal(
     value, *, field: str, label: str, allow_negative: bool = False, like: str = "1500 or 1.25"
 ) -> Decimal | None:
     """A typed amount ("£1,234.50", "1 234.5", 1234) as a Decimal, read by the one rule for
-    typed numbers (plans/numbers.py: no "1e3", "1_000" or "١٢٣"); blank is None. ``like`` is
+    typed numbers (consortia/numbers.py: no "1e3", "1_000" or "١٢٣"); blank is None. ``like`` is
     the example a refusal gives."""
     if value is None:
         return None
@@ -307,7 +308,8 @@ class Kind:
     def fixed(self, name: str) -> Decimal | None:
         """A figure the template sets (a rate, a share), or None where the answer gives it."""
         value = self.parameters.get(name)
-        return Decimal(str(value)) if value not in (None, "") else None
+        # Read by the rule its file was checked with (plans/parameters.py): "1,500.00" too.
+        return None if value is None else read_number(str(value))
 
     def settled(self, name: str, given: Decimal | None, *, shown: str) -> Decimal | None:
         """The figure ``name``: the template's where it sets one (a different figure typed in

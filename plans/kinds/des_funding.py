@@ -6,6 +6,7 @@ does not, the plan gives the rate and the split."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from .. import finance
@@ -220,7 +221,7 @@ class DesFundingKind(Kind):
     def asks_participation(self) -> bool:
         """Whether the form pays the practices who confirm their participation: only then are
         the practices and where they stand listed with the figures (docs/decisions/0329)."""
-        return self.parameters.get("participation") == CONFIRMED
+        return asks_participation(self.parameters)
 
     def present(self, data, *, context: KindContext):
         cleaned, invalid = self.checked(data, context=context)
@@ -266,6 +267,12 @@ class DesFundingKind(Kind):
                     self.payments(cleaned, context=context), paid=self.label("to_practices")
                 )
         return figures
+
+
+def asks_participation(parameters: Mapping | None) -> bool:
+    """Whether a question of this kind set up with ``parameters`` (its template's) pays the
+    practices who confirm their participation: the form then asks them to confirm."""
+    return (parameters or {}).get("participation") == CONFIRMED
 
 
 def participation_rows(payments: list[tuple[PracticeStanding, Decimal]], *, paid: str) -> dict:

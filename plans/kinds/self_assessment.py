@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from consortia.numbers import read_number
+
 from .. import finance
 from ..errors import AnswerInvalid
 from .base import (
@@ -283,7 +285,7 @@ class SelfAssessmentKind(Kind):
                         Decimal(str(spec.get("staff_hourly_rate") or 0))
                     ),
                     "session_rate": finance.format_money(
-                        Decimal(str(assumptions.get("gp_session_rate", "0")))
+                        read_number(str(assumptions.get("gp_session_rate", "0")))
                     ),
                     "weeks": assumptions.get("weeks_per_year"),
                     "total_display": finance.format_money(total),
@@ -322,7 +324,8 @@ class SelfAssessmentKind(Kind):
 
 def funding_assumptions(framework: dict, parameters) -> dict:
     """The GP session rate and the weeks in a year: the framework file's, unless the plan's
-    template sets its own (its ``gp_session_rate`` and ``weeks_per_year`` parameters)."""
+    template sets its own (its ``gp_session_rate`` and ``weeks_per_year`` parameters), as
+    written: read with consortia.numbers, the rule the template's were checked with ("1,000")."""
     assumptions = dict(framework.get("funding_assumptions") or {})
     for name in ("gp_session_rate", "weeks_per_year"):
         if parameters.get(name):
@@ -344,7 +347,7 @@ def level_funding(
         population=population,
         gp_sessions_per_100k_per_week=Decimal(str(spec.get("gp_sessions_per_100k_per_week") or 0)),
         staff_hours_per_100k_per_week=Decimal(str(spec.get("staff_hours_per_100k_per_week") or 0)),
-        gp_session_rate=Decimal(str(assumptions.get("gp_session_rate", "0"))),
+        gp_session_rate=read_number(str(assumptions.get("gp_session_rate", "0"))),
         staff_hourly_rate=Decimal(str(spec.get("staff_hourly_rate") or 0)),
-        weeks_per_year=Decimal(str(assumptions.get("weeks_per_year", 52))),
+        weeks_per_year=read_number(str(assumptions.get("weeks_per_year", 52))),
     ).total

@@ -203,3 +203,29 @@ def test_a_list_size_in_digits_of_another_script_is_refused_not_read(size):
     assert [str(problem) for problem in refused.value.problems] == [
         f"Line 2: List size '{size}' is not a whole number."
     ]
+
+
+@pytest.mark.parametrize("size", ["7200", "7 200", "7\u00a0200", '"7,200"'])
+def test_a_list_size_with_commas_or_spaces_between_thousands_is_read(size):
+    raw = f"name,code,list_size\nHigh Street Surgery,A12345,{size}\n".encode()
+
+    (practice,) = practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert practice.list_size == 7200
+
+
+@pytest.mark.parametrize("size", ["7,20", "7_200", "7e3", "7200.5", "£7200", "+7200"])
+def test_a_list_size_not_written_by_the_number_rule_is_refused_as_typed_on_its_line(size):
+    """The rule every figure is read by (consortia/numbers.py): "7,20" is not read as 720."""
+    raw = (
+        b"name,code,list_size\n"
+        b'"High Street Surgery\nBranch at Mill Lane",A12345,7200\n'
+        + f'Mill Lane Surgery,A12346,"{size}"\n'.encode()
+    )
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"Line 4: List size '{size}' is not a whole number."
+    ]

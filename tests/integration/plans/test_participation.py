@@ -13,7 +13,6 @@ from django.utils.html import strip_tags
 
 from consortia.models import Practice, User
 from plans import exports, participation, participation_demo, round_selectors, selectors
-from plans import services as plan_services
 from plans.content import PlanContent
 from plans.errors import AnswerInvalid
 from plans.models import Participation, PlanEvent
@@ -21,7 +20,7 @@ from signoff import canonical, pdf
 from signoff.canonical import content_sha256
 from tests.factories import PracticeFactory, UserFactory
 from tests.integration.signoff.pdf_helpers import pdf_text
-from tests.northbrook import imported, organisation, written_plan
+from tests.northbrook import imported, northbrook_plan, organisation
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
 from tests.queries import page_queries
 
@@ -42,7 +41,8 @@ def pct_user(plan, role=User.Role.PCT_LEAD) -> User:
 
 
 def small_plan(practices: int = 3):
-    plan = plan_with_questions()
+    """A plan on a form that asks its practices to confirm participation."""
+    plan = plan_with_questions(asks_participation=True)
     for position in range(practices):
         PracticeFactory(
             consortium=plan.consortium, list_size=1000 * (position + 1), position=position
@@ -239,7 +239,7 @@ def test_a_practice_of_another_consortium_is_refused():
         )
 
 
-def test_a_form_without_the_des_question_still_lists_the_practices(client):
+def test_before_the_des_payment_is_worked_out_the_page_lists_the_practices_unpaid(client):
     plan = small_plan()
     pct = pct_user(plan)
     first = plan.consortium.practices.first()
@@ -348,32 +348,40 @@ def test_daccom_pays_its_12_confirmed_practices_and_a_13th_moves_the_total(clien
     assert content_sha256(plan) != signed_before
 
 
-# --- Northbrook: a management allowance per patient follows the confirmations too -----------
+# --- A form that asks nothing of its practices (docs/decisions/0329, 0458) -------------------
 
 
-def test_northbrooks_allowance_paid_at_the_start_of_the_year_follows_its_confirmed_practice(
-    client,
-):
+def plan_page_text(client, plan) -> str:
+    return words(client.get(reverse("plan_detail", args=[plan.pk])).content.decode())
+
+
+def test_the_plan_page_links_the_practices_taking_part_only_where_the_form_asks(client):
+    daccom = demo_daccom_plan()
+    client.force_login(User.objects.get(email="editor.daccom@example.org"))
+    assert "who has confirmed participation" in plan_page_text(client, daccom)
     northbrook = organisation()
-    plan = written_plan(northbrook, imported())
-    allowance = plan.answers.get(question__kind="des_funding")
-    plan_services.answer_save(
-        answer=allowance, user=northbrook.editor, base_version=allowance.version,
-        data={"population": "12000"},
-    )  # fmt: skip
+    allowance = northbrook_plan(northbrook, imported())
+    without_des = plan_with_questions(consortium=northbrook.consortium)
+    client.force_login(northbrook.editor)
+    for plan in (allowance, without_des):
+        assert "who has confirmed participation" not in plan_page_text(client, plan)
+
+
+def test_the_participation_page_of_a_form_that_does_not_ask_says_so_and_records_nothing(client):
+    northbrook = organisation()
+    plan = northbrook_plan(northbrook, imported())
     mill_lane = plan.consortium.practices.get(code="N81001")
-    pct = pct_user(plan)
-    confirm_first(plan, [mill_lane], pct)
-    client.force_login(pct)
-    html = client.get(f"/plans/{plan.pk}/participation/").content.decode()
-    page = words(strip_tags(html))
-    # 7,200 patients x £1.50 x 60%, the form's own rate and split, under its own words.
-    assert "1 of 2 confirmed, a registered population of 7,200" in page
-    assert (
-        "7,200. Paid at the start of the year, for the practice that has confirmed: £6,480" in page
-    )
-    quay_street = html.split('data-practice="N81002"')[1].split("</tr>")[0]
-    assert "Not confirmed" in quay_street and "Not paid" in quay_street
+    client.force_login(pct_user(plan))
+    url = reverse("plan_participation", kwargs={"plan_id": plan.pk})
+    page = client.get(url)
+    text = words(unescape(strip_tags(page.content.decode())))
+    assert page.status_code == 200
+    assert "does not ask Northbrook Health Consortium's practices to confirm" in text
+    assert "Record a practice's letter" not in text
+    written = {"written": "1", "practice": mill_lane.pk, "decision": "confirm", "on": "2007-03-01"}
+    for posted in (written, {"practice": mill_lane.pk, "decision": "confirm"}):
+        assert client.post(url, posted).status_code == 200
+    assert not Participation.objects.filter(plan=plan).exists()
 
 
 def shown(response) -> str:

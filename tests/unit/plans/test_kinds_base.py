@@ -8,6 +8,7 @@ import pytest
 from plans.errors import AnswerInvalid
 from plans.kinds import base
 from plans.kinds.base import decimal, stored
+from plans.structured import KINDS
 
 
 @pytest.mark.parametrize("typed", ["1000000000000", "-1,000,000,000,000", "9" * 400])
@@ -114,3 +115,11 @@ def test_a_text_stored_before_reads_back_unchanged_so_signed_hashes_do_not_move(
     hypothesis.assume(_stripped_as_before(stored_before) == stored_before)
 
     assert base.text(stored_before) == stored_before
+
+
+@pytest.mark.parametrize("written", ["1,500.00", "1 500.00", "1500"])
+def test_a_rate_the_template_writes_with_thousands_separated_is_the_rate_used(written):
+    """Read by the rule its file was checked with (plans/parameters.py), not by Decimal."""
+    own = KINDS["des_funding"].configured({"rate_per_patient": written})
+
+    assert own.fixed("rate_per_patient") == Decimal("1500")

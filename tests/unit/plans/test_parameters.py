@@ -1,6 +1,8 @@
 """The checks on a definition file's ``parameters`` (plans/parameters.py): each problem a
 message fit to show at the question's printed number."""
 
+import pytest
+
 from plans.parameters import parameter_problems
 
 
@@ -27,11 +29,34 @@ def test_a_figure_must_be_a_number_within_its_bounds():
     assert parameter_problems("des_funding", {"rate_per_patient": "1.0000001"}) == [
         "parameter 'rate_per_patient' '1.0000001' has more than 6 decimal places"
     ]
-    assert parameter_problems("outcome_framework", {"rate_per_patient": "1e99"}) == [
-        "parameter 'rate_per_patient' '1e99' is not a number the form can use"
+    assert parameter_problems("outcome_framework", {"rate_per_patient": "1000000000000"}) == [
+        "parameter 'rate_per_patient' '1000000000000' is not a number the form can use"
     ]
     assert parameter_problems("des_funding", {"practices_share_percent": ["60"]}) == [
         "parameter 'practices_share_percent' must be a number written as text, like \"1.50\""
+    ]
+
+
+@pytest.mark.parametrize(
+    "written", ["1e3", "1e99", "1_000", "١٢٣", "+5", "1,50", "NaN", " ", "£1.50", "60%"]
+)
+def test_a_figure_not_written_plain_by_the_one_rule_is_refused_at_its_parameter(written):
+    """The rule for numbers (consortia/numbers.py), not Decimal's, which reads "1e3" and "١٢٣"."""
+    assert parameter_problems("des_funding", {"rate_per_patient": written}) == [
+        f"parameter 'rate_per_patient' '{written}' is not a number; write it like \"1.50\""
+    ]
+
+
+@pytest.mark.parametrize("written", ["1,500.00", "1 500.00", "60", "1.90"])
+def test_a_figure_with_commas_or_spaces_between_thousands_passes(written):
+    assert parameter_problems("outcome_framework", {"rate_per_patient": written}) == []
+
+
+def test_a_scale_row_that_is_not_a_number_by_the_rule_is_refused_at_its_row():
+    scale = [{"freed_up": "1e5", "returned": "0"}]
+
+    assert parameter_problems("freed_up_resources", {"scale": scale}) == [
+        "parameter 'scale', row 1, 'freed_up' '1e5' is not a number; write it like \"1.50\""
     ]
 
 

@@ -424,6 +424,16 @@ def test_a_calculators_labels_are_the_templates_and_the_defaults_name_no_one():
     assert "DES" not in " ".join(KINDS["des_funding"].labels().values())
 
 
+def test_a_template_may_pay_a_gp_session_with_thousands_separated():
+    data = {"framework": "dacorum-pbc-framework", "ratings": {}}
+    own = KINDS["self_assessment"].configured({"gp_session_rate": "1,000"})
+
+    shown = own.present(own.clean(data, context=daccom_plan()), context=daccom_plan())
+    level_2 = next(level for level in shown["levels"] if level["number"] == 2)["funding"]
+
+    assert level_2["session_rate"] == "£1,000"
+
+
 def test_a_template_may_fund_the_framework_levels_over_its_own_weeks():
     data = {"framework": "dacorum-pbc-framework", "ratings": {}}
     own = KINDS["self_assessment"].configured({"weeks_per_year": "52"})

@@ -1,4 +1,6 @@
-"""How a number a person types is read: one rule for every figure a form asks for.
+"""How a number a person types is read: one rule for every figure a form asks for, a
+definition file sets or a practice list brings in. It lives here, below plans, so the practice
+import (consortia/services.py) reads with it too; plans and monitoring import it from here.
 
 Digits 0-9; a minus in front where the field allows a negative; a decimal point; thousands
 separated by commas or by spaces ("1,500,000", "1 500 000"), each group of three digits; a
@@ -32,13 +34,17 @@ class NotANumber(ValueError):
     """What was typed is not a number by the rule above."""
 
 
-def read_number(typed: str) -> Decimal | None:
-    """``typed`` as a Decimal by the module's rule; None when it is blank. Raises NotANumber."""
+def read_number(typed: str, *, marks: bool = True) -> Decimal | None:
+    """``typed`` as a Decimal by the module's rule; None when it is blank. Raises NotANumber.
+    Without ``marks`` the pound and percent signs the inputs show are not read: a figure in a
+    definition file is written plain ("1.50")."""
     text = str(typed).strip()
     if not text:
         return None
     found = _NUMBER.fullmatch(text)
     if found is None or not (found["whole"] or found["fraction"]):
+        raise NotANumber(typed)
+    if not marks and ("£" in text or "%" in text):
         raise NotANumber(typed)
     whole = re.sub(rf"[,{_SPACE}]", "", found["whole"] or "0")
     sign = "-" if found["minus"] or found["minus_after"] else ""
