@@ -60,6 +60,10 @@ class CsvRecord:
     first_line: int
     last_line: int
     cells: dict[str, str]
+    #: How many cells the line has, and those beyond the header's columns that hold something
+    #: (a spreadsheet's trailing empty cells are not counted): each would be dropped unread.
+    width: int = 0
+    beyond_header: tuple[str, ...] = ()
 
 
 class PracticeImportError(Exception):
@@ -107,7 +111,10 @@ def _read_rows(raw: bytes) -> list[CsvRecord]:
         first_line, ended = ended + 1, reader.line_num
         if not cells:
             continue  # a blank line
-        records.append(CsvRecord(first_line, ended, dict(zip(header, cells, strict=False))))
+        beyond = tuple(cell for cell in cells[len(header) :] if cell.strip())
+        records.append(
+            CsvRecord(first_line, ended, dict(zip(header, cells, strict=False)), len(cells), beyond)
+        )
     return records
 
 
@@ -142,6 +149,16 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
         def problem(message: str, record=record) -> ImportProblem:
             return ImportProblem(record.first_line, message, record.last_line)
 
+        if record.beyond_header:
+            problems.append(
+                problem(
+                    f"The line has {record.width} cells but the header row names "
+                    f"{len(row)} columns (the first cell past them holds "
+                    f"'{record.beyond_header[0]}'). A number with commas, such as 7,200, needs "
+                    'quotes around it ("7,200") or no commas.'
+                )
+            )
+            continue
         code = (row.get("code") or "").strip().upper()
         name = (row.get("name") or "").strip()
         size_text = (row.get("list_size") or "").strip()

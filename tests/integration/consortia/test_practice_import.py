@@ -229,3 +229,18 @@ def test_a_list_size_not_written_by_the_number_rule_is_refused_as_typed_on_its_l
     assert [str(problem) for problem in refused.value.problems] == [
         f"Line 4: List size '{size}' is not a whole number."
     ]
+
+
+def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short():
+    """An unquoted "7,200" is two cells: reading the first as the list size would store 7."""
+    raw = b"name,code,list_size\nHigh Street Surgery,A12345,7,200\nMill Lane Surgery,A12346,90,,\n"
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 2: The line has 4 cells but the header row names 3 columns (the first cell past "
+        "them holds '200'). A number with commas, such as 7,200, needs quotes around it "
+        '("7,200") or no commas.'
+    ]
+    assert Practice.objects.count() == 0
