@@ -309,7 +309,12 @@ class Kind:
         """A figure the template sets (a rate, a share), or None where the answer gives it."""
         value = self.parameters.get(name)
         # Read by the rule its file was checked with (plans/parameters.py): "1,500.00" too.
-        return None if value is None else read_number(str(value))
+        try:
+            return None if value is None else read_number(str(value))
+        except NotANumber:
+            # A form loaded before that rule applied to definition files (decision 0344) may
+            # hold "1e3": it reads as it always did, so its signed figures do not move.
+            return Decimal(str(value))
 
     def settled(self, name: str, given: Decimal | None, *, shown: str) -> Decimal | None:
         """The figure ``name``: the template's where it sets one (a different figure typed in

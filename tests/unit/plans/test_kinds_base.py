@@ -123,3 +123,12 @@ def test_a_rate_the_template_writes_with_thousands_separated_is_the_rate_used(wr
     own = KINDS["des_funding"].configured({"rate_per_patient": written})
 
     assert own.fixed("rate_per_patient") == Decimal("1500")
+
+
+@pytest.mark.parametrize(("stored_before", "read"), [("1e3", "1E+3"), ("2.4E0", "2.4")])
+def test_a_form_stored_before_the_number_rule_keeps_the_rate_it_was_read_as(stored_before, read):
+    """Files loaded before definition figures were read by the one rule (0344) may hold "1e3":
+    their plans' pages still open and their signed figures read as they were signed."""
+    own = KINDS["des_funding"].configured({"rate_per_patient": stored_before})
+
+    assert str(own.fixed("rate_per_patient")) == read
