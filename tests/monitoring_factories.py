@@ -6,7 +6,8 @@ from datetime import date
 from consortia import demo as consortia_demo
 from consortia.models import User
 from monitoring import services
-from monitoring.models import MonitoringReturn
+from monitoring.models import MonitoringReturn, ReturnLine
+from monitoring.services import LineInput
 from plans.models import Plan
 from tests.review_factories import approve, demo_user, sign
 
@@ -45,3 +46,34 @@ def open_quarter(
     return services.return_open(
         plan=plan, user=lead_of(plan), label=label, period_end=period_end, due_on=due_on
     )
+
+
+def filled(monitoring_return, *, overrides=None) -> dict[int, LineInput]:
+    """Every line given a value, target 1.1's and any ``overrides`` (by reference) as given."""
+    overrides = overrides or {}
+    typed = {}
+    for line in monitoring_return.lines.all():
+        if line.reference in overrides:
+            typed[line.pk] = overrides[line.reference]
+        elif line.kind == ReturnLine.Kind.TARGET:
+            typed[line.pk] = LineInput(
+                actual_to_date="0", forecast_for_year=str(line.planned_saving)
+            )
+        elif line.kind == ReturnLine.Kind.MILESTONE:
+            typed[line.pk] = LineInput(status="on_track")
+        else:
+            typed[line.pk] = LineInput(status="not_met")
+    return typed
+
+
+def accepted(monitoring_return: MonitoringReturn) -> MonitoringReturn:
+    """The return filled in full (``filled``) and submitted by the consortium's editor, then
+    accepted by the PCT's lead."""
+    plan = monitoring_return.plan
+    editor = editor_of(plan)
+    lines = filled(monitoring_return)
+    services.return_save(
+        monitoring_return=monitoring_return, user=editor, commentary="", lines=lines
+    )
+    services.return_submit(monitoring_return=monitoring_return, user=editor)
+    return services.return_accept(monitoring_return=monitoring_return, user=lead_of(plan))

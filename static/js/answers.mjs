@@ -3,20 +3,31 @@
 // made from an older version (HTTP 409) and this script then shows theirs and what saving the
 // editor's version would change in it, keeping the editor's own in place until they choose.
 
+import { makeToolbar } from "./editor_toolbar.mjs";
+
 const AUTOSAVE_DELAY_MS = 3000;
 const forms = [...document.querySelectorAll("form.app-answer-form")];
 
-// The editor replaces the textarea with its own editing area, which has no name of its own:
-// give it the question's label as soon as it appears.
-function labelEditor(form) {
+// The editor replaces the textarea with its own editing area and toolbar, which have no names
+// of their own: name them after the question as soon as they appear.
+function nameEditor(form) {
   const label = form.querySelector("label[id$='-label']");
   if (!label) return;
+  const heading = form.closest("section")?.querySelector("h2");
   const apply = () => {
     const area = form.querySelector('.ProseMirror[contenteditable="true"]');
     if (!area) return false;
-    area.setAttribute("role", "textbox");
-    area.setAttribute("aria-multiline", "true");
-    area.setAttribute("aria-labelledby", label.id);
+    if (!area.id) {
+      area.id = `${label.htmlFor}-editor`;
+      area.setAttribute("role", "textbox");
+      area.setAttribute("aria-multiline", "true");
+      area.setAttribute("aria-labelledby", label.id);
+    }
+    // The editor draws its toolbar a moment after its editing area.
+    const bar = form.querySelector(".prose-menubar");
+    if (!bar || !area.editor) return false;
+    const what = (heading || label).textContent.replace(/\s+/g, " ").trim();
+    makeToolbar({ bar, area, editor: area.editor, name: `Formatting for ${what}` });
     return true;
   };
   if (apply()) return;
@@ -269,7 +280,7 @@ function setup(form) {
     event.preventDefault();
     save({ autosave: false });
   });
-  labelEditor(form);
+  nameEditor(form);
 }
 
 forms.forEach(setup);

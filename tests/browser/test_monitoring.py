@@ -3,6 +3,7 @@ it, the lead accepts it with the keyboard and reads the delivery dashboard. Ever
 axe-clean; the chart has a text alternative."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +14,9 @@ from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
 from signoff.canonical import content_sha256
 from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
-from tests.monitoring_factories import editor_of, lead_of, signed
+from tests.browser.test_keyboard_walk import NARROW
+from tests.browser.test_long_names import scrolls_sideways
+from tests.monitoring_factories import accepted, editor_of, lead_of, open_quarter, signed
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,3 +115,26 @@ def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard
     plan.refresh_from_db()
     assert content_sha256(plan) == signed_hash
     assert not plan.signatures.exclude(voided_at=None).exists()
+
+
+def test_with_returns_waiting_and_accepted_the_leads_pages_do_not_scroll_sideways_at_375_px(
+    page, live_server
+):
+    plan = signed(demo_daccom_plan())
+    accepted(open_quarter(plan))
+    open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, lead_of(plan).email, DEMO_PASSWORD)
+
+    page.goto(f"{live_server.url}/plans/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name=plan.title)).to_be_visible()
+    assert not scrolls_sideways(page), "the plans list scrolls sideways at 375 px"
+
+    page.goto(f"{live_server.url}/monitoring/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Monitoring")
+    expect(page.get_by_role("table").filter(has_text="Q2 2006/07")).to_be_visible()
+    delivery = page.get_by_role("region", name="Delivery of signed plans")
+    expect(delivery.get_by_role("table")).to_contain_text("Q1 2006/07")
+    assert not scrolls_sideways(page), "the monitoring page scrolls sideways at 375 px"
+    assert_accessible(page)

@@ -8,29 +8,11 @@ from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
 from signoff.canonical import content_sha256
 from signoff.errors import Refused
-from tests.monitoring_factories import editor_of, lead_of, open_quarter
+from tests.monitoring_factories import editor_of, filled, lead_of, open_quarter
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 Status = MonitoringReturn.Status
-
-
-def filled(monitoring_return, *, overrides=None) -> dict[int, LineInput]:
-    """Every line given a value, target 1.1's and any ``overrides`` (by reference) as given."""
-    overrides = overrides or {}
-    typed = {}
-    for line in monitoring_return.lines.all():
-        if line.reference in overrides:
-            typed[line.pk] = overrides[line.reference]
-        elif line.kind == ReturnLine.Kind.TARGET:
-            typed[line.pk] = LineInput(
-                actual_to_date="0", forecast_for_year=str(line.planned_saving)
-            )
-        elif line.kind == ReturnLine.Kind.MILESTONE:
-            typed[line.pk] = LineInput(status="on_track")
-        else:
-            typed[line.pk] = LineInput(status="not_met")
-    return typed
 
 
 def test_the_daccom_plan_is_monitored_for_two_quarters_and_its_signed_content_never_changes(

@@ -1,0 +1,131 @@
+"""The rich-text editor's toolbar is one WAI-ARIA toolbar: a single Tab stop named after its
+question, arrows (wrapping), Home and End between its buttons, format buttons that say whether
+they are on, and Tab on to the editing area. Keyboard only."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from plans.models import Answer
+from tests.browser.test_keyboard import EDITOR, PART, accessible, focused, sign_in, tab_to
+from tests.plan_factories import demo_daccom_plan
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+QUESTION = "access-and-quality-targets"
+AREA = f"id_q-{QUESTION}-text-editor"
+
+
+OPTIONS_ON_TOP = """() => [...document.querySelectorAll(":popover-open .prose-menubar__option")]
+    .filter((option) => {
+        const box = option.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return option.contains(hit);
+    })
+    .map((option) => option.textContent.trim())"""
+
+
+def toolbar_of_4_1(page):
+    return page.get_by_role("toolbar", name="Formatting for 4.1 Access and Quality Targets")
+
+
+def in_toolbar(page) -> bool:
+    return page.evaluate("!!document.activeElement.closest('[role=toolbar]')")
+
+
+def in_editing_area(page) -> bool:
+    return focused(page)["id"] == AREA
+
+
+def pressed(page) -> str | None:
+    return page.evaluate("document.activeElement.getAttribute('aria-pressed')")
+
+
+def test_the_toolbar_is_one_tab_stop_and_bold_is_pressed_from_the_keyboard(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
+    expect(toolbar_of_4_1(page)).to_have_attribute("aria-controls", AREA)
+
+    tab_to(
+        page,
+        lambda f: f["section"] == f"question-{QUESTION}" and f["label"].startswith("Text style"),
+        what="4.1's toolbar",
+    )
+    page.keyboard.press("Shift+Tab")
+    assert not in_toolbar(page), "Shift+Tab leaves the toolbar from its first button"
+    page.keyboard.press("Tab")
+    assert focused(page)["label"] == "Text style: Paragraph", "Tab enters on the first button"
+    page.keyboard.press("Tab")
+    assert in_editing_area(page), "one Tab goes from the toolbar to the editing area"
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["label"] == "Text style: Paragraph"
+
+    page.keyboard.press("End")
+    assert focused(page)["label"] == "Redo"
+    page.keyboard.press("ArrowRight")
+    assert focused(page)["label"] == "Text style: Paragraph", "Right wraps to the first"
+    page.keyboard.press("ArrowLeft")
+    assert focused(page)["label"] == "Redo", "Left wraps to the last"
+    page.keyboard.press("Home")
+    labels = []
+    while focused(page)["label"] != "Bold" and len(labels) < 10:
+        page.keyboard.press("ArrowRight")
+        labels.append(focused(page)["label"])
+    assert labels == ["Bulleted list", "Numbered list", "Bold"]
+    assert pressed(page) == "false"
+    accessible(page)
+
+    page.keyboard.press("Enter")
+    assert in_editing_area(page), "a format button hands the keyboard back to the text"
+    page.keyboard.type("Agreed with the PCT")
+    page.keyboard.press("Shift+Tab")
+    now = focused(page)
+    assert now["label"] == "Bold", "the toolbar's one stop is the button last used"
+    assert pressed(page) == "true", "Bold says it is on where the cursor is"
+    page.keyboard.press("ArrowRight")
+    assert focused(page)["label"] == "Italic"
+    assert pressed(page) == "false"
+    page.keyboard.press("Tab")
+    assert in_editing_area(page)
+    accessible(page)
+
+    tab_to(page, lambda f: f["text"] == "Save 4.1", what="Save 4.1")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#question-{QUESTION} .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+    text = Answer.objects.get(plan=plan, question__key=QUESTION).text
+    assert "<strong>Agreed with the PCT</strong>" in text
+
+
+def test_the_text_style_menu_opens_on_the_style_in_use_and_closes_back_to_its_button(
+    page, live_server
+):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
+    tab_to(page, lambda f: f["label"] == "Text style: Paragraph", what="4.1's text style")
+    page.keyboard.press("Space")
+    option = page.get_by_role("button", name="Paragraph", exact=True)
+    expect(option).to_be_focused()  # the menu opens a moment after the press
+    # axe takes the open menu's options (drawn over everything, in the top layer) to be covered
+    # by the text and buttons under them: what a press on each would reach is asked here.
+    assert page.evaluate(OPTIONS_ON_TOP) == ["Heading 3", "Heading 4", "Paragraph"]
+    page.keyboard.press("Escape")
+    expect(toolbar_of_4_1(page).get_by_role("button", name="Text style: Paragraph")).to_be_focused()
+    accessible(page)
+
+    page.keyboard.press("ArrowDown")
+    expect(option).to_be_focused()
+    page.keyboard.press("Home")
+    assert focused(page)["text"] == "Heading 3"
+    page.keyboard.press("ArrowUp")
+    assert focused(page)["text"] == "Paragraph", "Up wraps to the last"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    assert in_editing_area(page)
+    page.keyboard.type("Targets")
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["label"] == "Text style: Heading 4"
