@@ -193,6 +193,8 @@ def test_the_executive_chair_downloads_the_sealed_approved_pdf_as_the_plans_expo
     assert export.comment == (
         f"Downloaded the approved plan's PDF (SHA-256 of the file: {document.file_sha256})."
     )
+    feed = client.get(reverse("plan_activity", args=[plan.pk])).content.decode()
+    assert "downloaded the approved plan&#x27;s PDF" in feed and "the signed PDF" not in feed
 
 
 def test_the_verify_page_recognises_the_approved_pdf_and_names_its_approval(
