@@ -337,13 +337,15 @@ def signed_document_for(*, plan: Plan, content_sha256: str) -> tuple[PlanDocumen
     )
 
 
-def approved_document_for(*, plan: Plan) -> tuple[PlanDocument, bool]:
+def approved_document_for(*, plan: Plan) -> tuple[PlanDocument | None, bool]:
     """The approved document of the plan's last approval, and whether it is new (to be
-    rendered): one per approval, asked for after it, of the content it approved. The caller
-    holds the transaction; the plan's row is locked, so the sweep and the approval make one."""
+    rendered): one per approval, asked for after it, of the content it approved; None when the
+    plan is not approved (or its form asks for signatures). The caller holds the transaction;
+    the plan's row is locked first, so the approval, a request and the sweep make one."""
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("template").get(pk=plan.pk)
     approval = approval_of(plan)
-    assert approval is not None, "only an approved plan whose form ends at approval has one"
-    Plan.objects.select_for_update().filter(pk=plan.pk).exists()
+    if approval is None:
+        return None, False
     content_sha256 = SigningState.of(plan).content_sha256(plan)
     found = (
         approved_documents(plan, since=approval.on).filter(content_sha256=content_sha256).first()

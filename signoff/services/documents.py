@@ -16,7 +16,7 @@ from ..errors import Refused
 from ..models import PlanDocument
 from ..rendering import SEALED_KINDS, approved_document_for, signed_document_for
 from ..selectors import plan_revision, signed_document
-from ..signing import SigningState, approval_of
+from ..signing import SigningState
 from ..tasks import render_document
 
 DRAFT_REUSE_MINUTES = 10
@@ -30,9 +30,10 @@ def signed_pdf_request(*, plan: Plan, content_sha256: str) -> PlanDocument:
     return document
 
 
-def approved_pdf_request(*, plan: Plan) -> PlanDocument:
+def approved_pdf_request(*, plan: Plan) -> PlanDocument | None:
     """The sealed PDF of the plan's last approval, for a plan whose form asks for no
-    signatures (decision 0457), queued for rendering after the commit if new."""
+    signatures (decision 0457), queued for rendering after the commit if new; None when the
+    plan is not approved."""
     with transaction.atomic():
         document, created = approved_document_for(plan=plan)
         if created:
@@ -49,8 +50,9 @@ def draft_pdf_request(*, plan: Plan, user) -> PlanDocument:
     """
     if not allowed(user, Perm.VIEW, plan):
         raise Refused("You cannot see this plan, so you cannot print it.")
-    if approval_of(plan) is not None:
-        return approved_pdf_request(plan=plan)
+    approved = approved_pdf_request(plan=plan)
+    if approved is not None:
+        return approved
     content_hash = SigningState.of(plan).content_sha256(plan)
     revision = plan_revision(plan)
     reuse_since = timezone.now() - timedelta(minutes=DRAFT_REUSE_MINUTES)

@@ -54,7 +54,7 @@ def approved_pdf(plan) -> PlanDocument:
 
 
 def approval_day(plan) -> str:
-    approved_on = plan.events.get(to_status="approved").created_at
+    approved_on = plan.events.filter(to_status="approved").earliest("created_at").created_at
     return f"{approved_on.astimezone(ZoneInfo('Europe/London')):%-d %B %Y}"
 
 
@@ -244,10 +244,19 @@ def test_the_approved_pdf_still_verifies_once_the_plan_is_sent_back_and_says_so(
     services.plan_reopen(plan=plan, user=lead, reason="The PEC asked for the summary again.")
 
     result = verify_upload(bytes(first.pdf))
+    services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
+    services.plan_start_review(plan=plan, user=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_approve(plan=plan, user=lead)
+    second = PlanDocument.objects.filter(plan=plan, kind=APPROVED).exclude(pk=first.pk).get()
 
     assert result.outcome == Outcome.SEALED
     assert result.approved_by == f"the {BODY}" and result.approved_on == approval_day(plan)
     assert result.superseded
+    assert second.state == PlanDocument.State.READY, second.failure_reason
+    assert second.content_sha256 == first.content_sha256, "approved again, unchanged"
+    assert not verify_upload(bytes(second.pdf)).superseded
+    assert verify_upload(bytes(first.pdf)).superseded
 
 
 def test_the_sweep_seals_the_pdf_of_a_plan_approved_without_one(
