@@ -211,18 +211,20 @@ class Signature(AuditChained):
 
 
 class PlanDocument(AuditChained):
-    """A PDF of a plan, signed or draft, and where its rendering has got to.
+    """A PDF of a plan, signed, approved or draft, and where its rendering has got to.
 
     A document joins the plan's audit chain when it is ready (its file never changes after),
     with the file's bytes hashed into its link.
 
     The PDF is kept in the database, so the web and worker containers share no disk and the
     file lands in the same transaction that marks it ready. One signed document per content
-    hash: however often the task runs, there is one.
+    hash: however often the task runs, there is one. A plan whose form ends at approval gets
+    one approved document, sealed like a signed one, per approval (decision 0457).
     """
 
     class Kind(models.TextChoices):
         SIGNED = "signed", "Signed plan"
+        APPROVED = "approved", "Approved plan"
         DRAFT = "draft", "Draft"
 
     class State(models.TextChoices):

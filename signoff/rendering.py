@@ -1,7 +1,8 @@
 """The render pipeline of the plan's PDFs: claim a document, check it may be made, render and
 seal it, store it, or record why it failed; and the sweep that finds what should be rendering
 and is not, so every signed plan ends with its one signed PDF
-(docs/decisions/0203-pdf-stored-in-database.md).
+(docs/decisions/0203-pdf-stored-in-database.md), and every approved plan whose form asks for no
+signatures with its approved PDF, sealed the same way (docs/decisions/0457).
 
 The Celery tasks that run it are thin wrappers (signoff/tasks.py). weasyprint and pyHanko are
 imported by the render itself, never with this module, so the web process that requests PDFs
@@ -25,13 +26,15 @@ from plans.events import event_record
 from plans.models import Plan, PlanEvent
 
 from .models import PlanDocument, Signature
-from .selectors import plan_revision
-from .signing import SIGNED_STATUSES, SigningState, approval_of
+from .selectors import approved_documents, plan_revision
+from .signing import SIGNED_STATUSES, Approval, SigningState, approval_given, approval_of
 
 logger = logging.getLogger(__name__)
 
 State = PlanDocument.State
 Kind = PlanDocument.Kind
+# The plan's final PDFs, sealed: a reader can check them on the verification page.
+SEALED_KINDS = (Kind.SIGNED, Kind.APPROVED)
 
 # Worth another attempt after a pause: the database or a connection was briefly away. Anything
 # else (a missing certificate, content that no longer matches its signatures, a template error)
@@ -49,7 +52,7 @@ class CannotRender(Exception):
 
 SEAL_UNAVAILABLE = (
     "The PDF could not be sealed: the service's seal, which shows the file is the plan as "
-    "signed, is not set up or cannot be read. A site administrator can see why in the "
+    "signed or approved, is not set up or cannot be read. A site administrator can see why in the "
     "service's log, put it right and try again."
 )
 FAULT = (
@@ -132,6 +135,25 @@ def signed_content(
     return list(state.signatures)
 
 
+def approved_content(
+    plan: Plan, document: PlanDocument, *, content: PlanContent | None = None
+) -> Approval:
+    """The approval this approved document prints: the last one when it was asked for;
+    ``CannotRender`` when the plan is no longer approved or its content has moved on since."""
+    if approval_of(plan) is None:
+        raise CannotRender(
+            f"The plan is {plan.get_status_display().lower()}, not approved: the PDF of the "
+            "approved plan is made only while it is approved."
+        )
+    current = SigningState.of(plan).content_sha256(plan, content=content)
+    if current != document.content_sha256:
+        raise CannotRender(
+            f"The plan's content (SHA-256 {current[:12]}…) is no longer what was approved "
+            f"({document.content_sha256[:12]}…), so the PDF of the approved plan cannot be made."
+        )
+    return approval_given(plan, by=document.requested_at)
+
+
 def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
     """The finished file, its page count and the content hash and revision it shows."""
     from . import pdf, seal
@@ -140,9 +162,14 @@ def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
     plan = Plan.objects.select_related("consortium__commissioner", "template").get(
         pk=document.plan_id
     )
-    if document.kind == Kind.SIGNED:
+    if document.kind in SEALED_KINDS:
         content = PlanContent.of(plan)
-        signatures = signed_content(plan, document, content=content)
+        if document.kind == Kind.SIGNED:
+            done, approval = "Signed", None
+            signatures = signed_content(plan, document, content=content)
+        else:
+            done, signatures = "Approved", []
+            approval = approved_content(plan, document, content=content)
         try:
             # On record before it seals anything, so its PDFs verify after it is replaced.
             seal_certificate_current()
@@ -151,11 +178,12 @@ def render(document: PlanDocument) -> tuple[bytes, int, str, int]:
                 signatures=signatures,
                 content=content,
                 content_sha256=document.content_sha256,
+                approval=approval,
             )
             sealed = seal.seal_pdf(
                 rendered.pdf,
                 reason=(
-                    f"Signed {plan.title} ({plan.consortium.name}, {plan.period}); "
+                    f"{done} {plan.title} ({plan.consortium.name}, {plan.period}); "
                     f"content SHA-256 {document.content_sha256}"
                 ),
                 location=settings.SERVICE_NAME,
@@ -197,6 +225,8 @@ def store(document_id: int, data: bytes, page_count: int, content_sha256: str, r
             .exists()
         ):
             raise CannotRender("The signatures were voided while the PDF was being made.")
+        if document.kind == Kind.APPROVED and approval_of(document.plan) is None:
+            raise CannotRender("The plan was sent back for changes while its PDF was being made.")
         document.pdf = data
         document.file_sha256 = hashlib.sha256(data).hexdigest()
         document.page_count = page_count
@@ -265,7 +295,8 @@ def failure_reason(exc: BaseException) -> str:
 
 
 def document_render(document_id: int, *, taking_over: bool) -> str:
-    """Renders (and, when signed, seals) one PlanDocument; safe to run any number of times.
+    """Renders (and, when signed or approved, seals) one PlanDocument; safe to run any number
+    of times.
 
     The row is locked only to claim it and to store the result; the render itself, which
     takes seconds, happens in between without a lock. Whatever the order of runs, a document
@@ -306,11 +337,31 @@ def signed_document_for(*, plan: Plan, content_sha256: str) -> tuple[PlanDocumen
     )
 
 
+def approved_document_for(*, plan: Plan) -> tuple[PlanDocument | None, bool]:
+    """The approved document of the plan's last approval, and whether it is new (to be
+    rendered): one per approval, asked for after it, of the content it approved; None when the
+    plan is not approved (or its form asks for signatures). The caller holds the transaction;
+    the plan's row is locked first, so the approval, a request and the sweep make one."""
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("template").get(pk=plan.pk)
+    approval = approval_of(plan)
+    if approval is None:
+        return None, False
+    content_sha256 = SigningState.of(plan).content_sha256(plan)
+    found = (
+        approved_documents(plan, since=approval.on).filter(content_sha256=content_sha256).first()
+    )
+    if found is not None:
+        return found, False
+    return PlanDocument.objects.create(
+        plan=plan, kind=Kind.APPROVED, content_sha256=content_sha256
+    ), True
+
+
 @dataclass
 class Sweep:
     """What the sweep found to send to be rendered."""
 
-    requested: list[int] = field(default_factory=list)  # new signed documents
+    requested: list[int] = field(default_factory=list)  # new signed and approved documents
     stuck: list[int] = field(default_factory=list)  # documents sent again
 
 
@@ -319,6 +370,8 @@ def sweep() -> Sweep:
 
     - a signed plan whose live signatures have no signed document at all gets one (a failed
       document is not retried here: it waits for an administrator, its reason on show);
+    - an approved plan whose form asks for no signatures and whose last approval has no
+      approved document gets one (as at approval: approved_document_for);
     - a document queued for longer than it should wait (its message was lost) is sent again;
     - a document "rendering" for longer than any render takes (its worker died) is sent again.
     """
@@ -351,6 +404,11 @@ def sweep() -> Sweep:
             document, created = signed_document_for(plan=plan, content_sha256=plan.live_hash)
         if created:
             found.requested.append(document.pk)
+    for plan in _approved_without_document():
+        with transaction.atomic():
+            document, created = approved_document_for(plan=plan)
+        if created:
+            found.requested.append(document.pk)
     queued_before = now - timedelta(seconds=settings.PDF_QUEUED_RESEND_SECONDS)
     # A document waits from its request, or from the end of its last attempt when retried.
     stuck = PlanDocument.objects.annotate(
@@ -361,3 +419,24 @@ def sweep() -> Sweep:
     )
     found.stuck = list(stuck.values_list("pk", flat=True))
     return found
+
+
+def _approved_without_document():
+    """Approved plans whose form asks for no signatures, with no approved document asked for
+    since their last approval."""
+    last_approval = Subquery(
+        PlanEvent.objects.filter(
+            plan=OuterRef("pk"), kind=PlanEvent.Kind.TRANSITION, to_status=Plan.Status.APPROVED
+        )
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    approved = PlanDocument.objects.filter(plan=OuterRef("pk"), kind=Kind.APPROVED)
+    return (
+        Plan.objects.filter(status=Plan.Status.APPROVED, template__signatories=[])
+        .select_related("template")
+        .annotate(approved_at=last_approval)
+        .filter(~Exists(approved.filter(requested_at__gte=OuterRef("approved_at"))))
+        # A plan whose history does not say when it was approved: any approved document will do.
+        .exclude(Q(approved_at__isnull=True) & Exists(approved))
+    )

@@ -1,5 +1,6 @@
 """Reads of review records, scoped through the plans the user may see."""
 
+from datetime import datetime
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -178,6 +179,15 @@ def _of_live_signatures(plan: Plan) -> QuerySet[PlanDocument]:
 def current_signed(plan: Plan) -> PlanDocument | None:
     """The signed document of the plan's live signatures, whatever its state (one query)."""
     return without_bytes(_of_live_signatures(plan)).order_by("-requested_at", "-pk").first()
+
+
+def approved_documents(plan: Plan, *, since: datetime | None) -> QuerySet[PlanDocument]:
+    """The approved documents asked for since the plan's last approval (``since``; all of
+    them when its history does not say when), newest first, without their files."""
+    documents = plan.documents.filter(kind=PlanDocument.Kind.APPROVED)
+    if since is not None:
+        documents = documents.filter(requested_at__gte=since)
+    return without_bytes(documents).order_by("-requested_at", "-pk")
 
 
 def signed_document(plan: Plan) -> PlanDocument | None:

@@ -319,14 +319,18 @@ def approval_of(plan: Plan) -> Approval | None:
     complete and final (docs/decisions/0328). None for a form with signatories, or before."""
     if plan.template.signatories or plan.status not in SIGNING_STATUSES + SIGNED_STATUSES:
         return None
-    on = (
-        PlanEvent.objects.filter(
-            plan=plan, kind=PlanEvent.Kind.TRANSITION, to_status=Plan.Status.APPROVED
-        )
-        .order_by("-created_at", "-pk")
-        .values_list("created_at", flat=True)
-        .first()
+    return approval_given(plan)
+
+
+def approval_given(plan: Plan, *, by: datetime | None = None) -> Approval:
+    """The plan's last approval (before ``by``, when given), whatever the plan's status since:
+    what the approved PDF asked for at ``by`` prints, and what checking that file reports."""
+    approvals = PlanEvent.objects.filter(
+        plan=plan, kind=PlanEvent.Kind.TRANSITION, to_status=Plan.Status.APPROVED
     )
+    if by is not None:
+        approvals = approvals.filter(created_at__lte=by)
+    on = approvals.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
     return Approval(by=approved_by(plan), on=on)
 
 

@@ -1,7 +1,8 @@
 """Is this a plan we sealed? The check behind the public verification page.
 
 A file is *sealed* when it is byte for byte a signed PDF this service issued (its SHA-256 is
-a ready signed document's). Otherwise, if it carries this service's seal at all, it is
+a ready signed document's), or the approved PDF of a plan whose form ends at approval
+(decision 0457). Otherwise, if it carries this service's seal at all, it is
 *altered*: changed since it was sealed, however slightly, even where the change falls outside
 what the signature covers. Anything else is *unknown*: we did not seal it.
 """
@@ -9,7 +10,7 @@ what the signature covers. Anything else is *unknown*: we did not seal it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.utils.formats import date_format
@@ -17,7 +18,9 @@ from django.utils.timezone import localtime
 
 from . import seal
 from .models import PlanDocument, SealCertificate, Signature
+from .rendering import SEALED_KINDS
 from .seal_certificates import seal_certificate_of, seal_certificates_known
+from .signing import approval_given, approval_of
 
 
 class Outcome(StrEnum):
@@ -48,6 +51,9 @@ class VerifyResult:
     content_sha256: str = ""
     sealed_on: str = ""
     signatories: list[Signatory] = field(default_factory=list)
+    # For the PDF of a plan whose form ends at approval: who approved it and on what day.
+    approved_by: str = ""
+    approved_on: str = ""
     superseded: bool = False
     # The certificate on record that made the seal (current or replaced), if it is ours.
     certificate: SealCertificate | None = None
@@ -60,7 +66,7 @@ class VerifyResult:
 def _issued(digest: str) -> PlanDocument | None:
     return (
         PlanDocument.objects.filter(
-            kind=PlanDocument.Kind.SIGNED, state=PlanDocument.State.READY, file_sha256=digest
+            kind__in=SEALED_KINDS, state=PlanDocument.State.READY, file_sha256=digest
         )
         .select_related("plan__consortium__commissioner", "plan__template")
         .defer("pdf")
@@ -71,7 +77,8 @@ def _issued(digest: str) -> PlanDocument | None:
 def verify_upload(data: bytes) -> VerifyResult:
     """What a person who uploads ``data`` may be told about it. Only what the signed plan
     itself shows: the plan, its consortium and period, who signed (the account holder's name and
-    the signature they typed) as what and when."""
+    the signature they typed) as what and when; or, for an approved plan's PDF, who approved it
+    and on what day."""
     digest = hashlib.sha256(data).hexdigest()
     checked = seal.verify_pdf(data, known=seal_certificates_known())
     certificate = seal_certificate_of(checked.signer_fingerprint) if checked.ours else None
@@ -83,15 +90,7 @@ def verify_upload(data: bytes) -> VerifyResult:
         )
     plan = document.plan
     finished = document.finished_at
-    signed = Signature.objects.filter(
-        plan=plan, content_sha256=document.content_sha256
-    ).select_related("user")
-    if finished is not None:
-        signed = signed.filter(signed_at__lte=finished)
-    # The signatures the file prints: for each role, the last one before the file was made.
-    by_role = {s.role: s for s in signed.order_by("signed_at", "pk")}
-    signatures = sorted(by_role.values(), key=lambda s: (s.position, s.signed_at))
-    return VerifyResult(
+    issued = VerifyResult(
         outcome=Outcome.SEALED,
         file_sha256=digest,
         seal=checked,
@@ -102,6 +101,20 @@ def verify_upload(data: bytes) -> VerifyResult:
         form=f"{plan.template.name}, {plan.template.version_label}",
         content_sha256=document.content_sha256,
         sealed_on=date_format(localtime(finished), "DATE_FORMAT") if finished else "",
+        certificate=certificate,
+    )
+    if document.kind == PlanDocument.Kind.APPROVED:
+        return _approved(issued, document)
+    signed = Signature.objects.filter(
+        plan=plan, content_sha256=document.content_sha256
+    ).select_related("user")
+    if finished is not None:
+        signed = signed.filter(signed_at__lte=finished)
+    # The signatures the file prints: for each role, the last one before the file was made.
+    by_role = {s.role: s for s in signed.order_by("signed_at", "pk")}
+    signatures = sorted(by_role.values(), key=lambda s: (s.position, s.signed_at))
+    return replace(
+        issued,
         signatories=[
             Signatory(
                 name=s.signer,
@@ -113,5 +126,17 @@ def verify_upload(data: bytes) -> VerifyResult:
             for s in signatures
         ],
         superseded=any(s.voided_at is not None for s in signatures),
-        certificate=certificate,
+    )
+
+
+def _approved(issued: VerifyResult, document: PlanDocument) -> VerifyResult:
+    """The approval the approved PDF prints (the last before it was asked for), and whether
+    the plan has been sent back since."""
+    approval = approval_given(document.plan, by=document.requested_at)
+    current = approval_of(document.plan)
+    return replace(
+        issued,
+        approved_by=approval.by,
+        approved_on=date_format(localtime(approval.on), "DATE_FORMAT") if approval.on else "",
+        superseded=current is None or current.on != approval.on,
     )

@@ -33,6 +33,7 @@ from .presenters.activity import activity_page
 from .presenters.comments import passage_source, thread_view
 from .presenters.documents import document_state, download_filename, signatories_table
 from .presenters.review import review_panel
+from .rendering import SEALED_KINDS
 from .signing import SigningState, approval_ends
 
 ACTION_VERBS = services.review.VERBS
@@ -262,15 +263,15 @@ def document_status(request, plan_id: int, document_id: int):
 
 @login_required
 def document_download(request, plan_id: int, document_id: int):
-    """The PDF under a name the server chooses; the chair's download of the signed PDF is
-    recorded as the plan's export."""
+    """The PDF under a name the server chooses; the chair's download of the signed PDF (or the
+    approved one, for a form that ends at approval) is recorded as the plan's export."""
     plan = _plan(request, plan_id)
     document = get_object_or_404(plan.documents.all(), pk=document_id)
     document.plan = plan
     if document.state != PlanDocument.State.READY:
         return redirect("document_detail", plan_id=plan.pk, document_id=document.pk)
-    if document.kind == PlanDocument.Kind.SIGNED:
-        # Others who may see the plan may read its signed PDF; only the chair exports it.
+    if document.kind in SEALED_KINDS:
+        # Others who may see the plan may read its sealed PDF; only the chair exports it.
         with contextlib.suppress(Refused):
             services.signed_pdf_download_record(
                 plan=plan,

@@ -41,7 +41,10 @@ def role_label(role: str) -> str:
     }.get(role, "")
 
 
-def _did(event: PlanEvent) -> str:
+def _did(event: PlanEvent, plan: Plan) -> str:
+    if event.kind == Kind.EXPORT and not plan.template.signatories:
+        # A form that ends at approval: its sealed PDF is the approved one (decision 0457).
+        return "downloaded the approved plan's PDF"
     if event.kind in (Kind.TRANSITION, Kind.SIGNATURE) and event.action in Action:
         done = TRANSITIONS[Action(event.action)].done
         return done.replace("PCT", settings.COMMISSIONER_WORD)
@@ -73,7 +76,7 @@ class ActivityLine:
     link: str
 
 
-def line(event: PlanEvent) -> ActivityLine:
+def line(event: PlanEvent, plan: Plan) -> ActivityLine:
     actor = event.actor
     status_change = ""
     if event.from_status and event.to_status and event.from_status != event.to_status:
@@ -88,7 +91,7 @@ def line(event: PlanEvent) -> ActivityLine:
     return ActivityLine(
         who=actor.full_name if actor else "The service",
         role=role_label(actor.role) if actor else "",
-        did=_did(event),
+        did=_did(event, plan),
         at=event.created_at,
         comment=event.comment,
         status_change=status_change,
@@ -156,6 +159,6 @@ def activity_page(plan: Plan, user, page_number) -> tuple[Page, list[ActivityLin
         [row["line_id"] for row in page.object_list if row["line_kind"] == "event"]
     )
     return page, [
-        line(found[row["line_id"]]) if row["line_kind"] == "event" else saves_line(plan, row)
+        line(found[row["line_id"]], plan) if row["line_kind"] == "event" else saves_line(plan, row)
         for row in page.object_list
     ]

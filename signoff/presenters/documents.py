@@ -12,7 +12,8 @@ from consortia.tables import Cell, Heading, Table
 from plans.models import Plan
 
 from ..models import PlanDocument
-from ..selectors import current_signed
+from ..rendering import SEALED_KINDS
+from ..selectors import approved_documents, current_signed
 from ..services.documents import may_retry
 from ..signing import SIGNED_STATUSES, approval_of
 from . import when
@@ -39,14 +40,15 @@ def download_filename(document: PlanDocument) -> str:
     stem = plan_file_stem(document.plan)
     if document.kind == Kind.SIGNED:
         return f"{stem}-signed.pdf"
-    if is_final(document):
+    if document.kind == Kind.APPROVED or is_final(document):
         return f"{stem}-approved.pdf"
     return f"{stem}-draft-r{document.revision}.pdf"
 
 
 def is_final(document: PlanDocument) -> bool:
-    """Whether a plan's PDF asked for once its form's last step, approval, was taken: it is
-    printed final, not as a draft (docs/decisions/0328)."""
+    """Whether a draft PDF was asked for once its form's last step, approval, was taken: it is
+    printed final, not as a draft (docs/decisions/0328; since 0457 such a plan's PDF is the
+    sealed approved one, and only drafts made before say so)."""
     if document.kind != Kind.DRAFT:
         return False
     approval = approval_of(document.plan)
@@ -102,7 +104,7 @@ def document_state(document: PlanDocument, user) -> DocumentState:
     """``document`` comes from ``without_bytes`` (for its size)."""
     if document.kind == Kind.SIGNED:
         noun, title = "the signed PDF", "Signed PDF"
-    elif is_final(document):
+    elif document.kind == Kind.APPROVED or is_final(document):
         noun, title = "the approved plan's PDF", "PDF of the approved plan"
     else:
         noun = f"the draft PDF (revision {document.revision})"
@@ -156,7 +158,7 @@ def document_state(document: PlanDocument, user) -> DocumentState:
     elif state.failed:
         state.message += (
             " The consortium's executive chair or a site administrator can try making it again."
-            if document.kind == Kind.SIGNED
+            if document.kind in SEALED_KINDS
             else " Ask for a new draft PDF from the plan's page."
         )
     return state
@@ -164,26 +166,36 @@ def document_state(document: PlanDocument, user) -> DocumentState:
 
 @dataclass
 class DocumentsPanel:
-    """The PDFs part of the plan's page: the signed PDF's state and the draft button."""
+    """The PDFs part of the plan's page: the sealed PDF's state and the draft button.
+
+    ``signed`` is the plan's sealed PDF: the signed one, or, once a plan whose form asks for no
+    signatures is approved (``approved_by``), the approved one (decision 0457)."""
 
     plan_id: int
     signed: DocumentState | None
     signed_expected: bool
     may_record_export: bool
     may_request_draft: bool
-    # Once a plan whose form asks for no signatures is approved, the PDF on request is final.
     approved_by: str = ""
+
+    @property
+    def sealed_noun(self) -> str:
+        return "PDF of the approved plan" if self.approved_by else "signed PDF"
 
 
 def documents_panel(plan: Plan, user) -> DocumentsPanel:
-    signed = current_signed(plan) if plan.status in SIGNED_STATUSES else None
     approval = approval_of(plan)
+    if approval is not None:
+        sealed = approved_documents(plan, since=approval.on).first()
+    else:
+        sealed = current_signed(plan) if plan.status in SIGNED_STATUSES else None
     return DocumentsPanel(
         plan_id=plan.pk,
-        signed=document_state(signed, user) if signed is not None else None,
-        signed_expected=plan.status in SIGNED_STATUSES and approval is None,
+        signed=document_state(sealed, user) if sealed is not None else None,
+        signed_expected=plan.status in SIGNED_STATUSES or approval is not None,
         may_record_export=allowed(user, Perm.EXPORT, plan),
-        may_request_draft=allowed(user, Perm.VIEW, plan),
+        # Once approved, such a plan is final: its sealed PDF is the one to print.
+        may_request_draft=allowed(user, Perm.VIEW, plan) and approval is None,
         approved_by=approval.by if approval is not None else "",
     )
 

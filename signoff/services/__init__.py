@@ -4,6 +4,7 @@ and tests call them as ``services.<verb>``."""
 
 from .comments import CommentRefused, comment_add, comment_reopen, comment_reply, comment_resolve
 from .documents import (
+    approved_pdf_request,
     document_retry,
     draft_pdf_request,
     may_retry,
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_COMMENT_CHARACTERS",
     "MAX_TYPED_NAME_CHARACTERS",
     "CommentRefused",
+    "approved_pdf_request",
     "comment_add",
     "comment_reopen",
     "comment_reply",

@@ -19,6 +19,8 @@ from plans.workflow import TRANSITIONS, Action, may_take
 from ..errors import Refused
 from ..models import Signature
 from ..selectors import signed_document
+from ..signing import approval_of
+from .documents import approved_pdf_request
 
 MAX_COMMENT_CHARACTERS = 10_000
 
@@ -143,10 +145,14 @@ def plan_request_changes(*, plan: Plan, user, summary: str, ip_address: str | No
 
 @transaction.atomic
 def plan_approve(*, plan: Plan, user, comment: str = "", ip_address: str | None = None) -> Plan:
-    """Approves the plan and freezes its content for the signatories."""
-    return take_transition(
+    """Approves the plan and freezes its content for the signatories; a plan whose form asks
+    for no signatures is then complete, and its sealed PDF is asked for (decision 0457)."""
+    approved = take_transition(
         plan=plan, user=user, action=Action.APPROVE, comment=comment, ip_address=ip_address
     )
+    if approval_of(approved) is not None:
+        approved_pdf_request(plan=approved)
+    return approved
 
 
 @transaction.atomic
