@@ -2,6 +2,7 @@
 pages (404 outside); the OpenAPI schema valid; figures equal to the JSON export's."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -128,6 +129,47 @@ def test_the_openapi_schema_is_valid_and_every_operation_needs_a_token():
     assert len(operations) == 6
     assert all(op.get("security") for op in operations)
     assert all(set(path) == {"get"} for path in schema["paths"].values())
+
+
+def test_the_schema_describes_each_refusal_with_the_body_the_api_gives(client, monitored):
+    plan, _item = monitored
+    schema = api.get_openapi_schema()
+    fields = {
+        name: set(component["properties"])
+        for name, component in schema["components"]["schemas"].items()
+    }
+
+    for path, item in schema["paths"].items():
+        answers = item["get"]["responses"]
+        by_id = {404} if "{" in path else set()
+        assert set(answers) == {200, 401, 422} | by_id, path
+        assert all(answers[status]["description"] for status in answers)
+    body = {
+        status: answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for status, answer in schema["paths"]["/api/v1/plans/{plan_id}"]["get"]["responses"].items()
+    }
+    unauthorised = client.get(f"/api/v1/plans/{plan.pk}")
+    missing = client.get("/api/v1/plans/0", **bearer(editor_of(plan)))
+    invalid = client.get("/api/v1/plans/x", **bearer(editor_of(plan)))
+    assert (unauthorised.status_code, missing.status_code, invalid.status_code) == (401, 404, 422)
+    assert set(unauthorised.json()) == fields[body[401]] == set(missing.json()) == {"detail"}
+    assert set(invalid.json()) == fields[body[422]]
+    assert set(invalid.json()["detail"][0]) == fields["Problem"]
+
+
+def test_the_docs_page_lists_every_endpoint_on_our_own_page_with_nothing_from_outside(
+    client, monitored
+):
+    page = client.get("/api/v1/docs")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<html lang="en-GB">' in html and "<h1>The API's documentation</h1>" in html
+    for path in api.get_openapi_schema()["paths"]:
+        assert f"GET {path}</code>" in html
+    assert 'href="/api/v1/openapi.json"' in html
+    assert 'id="schema-ReturnOut"' in html and 'href="#schema-LineOut"' in html
+    assert "http" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', html))
 
 
 def test_a_person_makes_and_revokes_a_token_on_their_page(client, monitored):
