@@ -172,7 +172,7 @@ def test_the_docs_page_lists_every_endpoint_on_our_own_page_with_nothing_from_ou
     assert "http" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', html))
 
 
-def test_a_person_makes_and_revokes_a_token_on_their_page(client, monitored):
+def test_a_person_makes_a_token_on_their_page_and_sees_it_active(client, monitored):
     plan, _item = monitored
     editor = editor_of(plan)
     client.force_login(editor)
@@ -183,12 +183,62 @@ def test_a_person_makes_and_revokes_a_token_on_their_page(client, monitored):
     token = editor.api_tokens.get()
     assert token.key_sha256 != key and key not in token.key_sha256
     assert client.post(reverse("monitoring:api_tokens"), {"name": ""}).status_code == 400
-    assert client.post(reverse("monitoring:api_tokens"), {"revoke": "x"}).status_code == 400
-    client.post(reverse("monitoring:api_tokens"), {"revoke": str(token.pk)})
+    page = client.get(reverse("monitoring:api_tokens")).content.decode()
+    assert "Active" in page and key not in page
+    assert reverse("monitoring:api_token_revoke", args=[token.pk]) in page
+
+
+@pytest.mark.parametrize("value", ["²", "x", "", "-1", "1e3", "99999999999999999999"])
+def test_a_stray_revoke_value_on_the_token_page_is_refused_not_a_server_error(
+    client, monitored, value
+):
+    plan, _item = monitored
+    editor = editor_of(plan)
+    services.token_create(user=editor, name="Finance spreadsheet")
+    client.force_login(editor)
+
+    answer = client.post(reverse("monitoring:api_tokens"), {"revoke": value})
+
+    assert answer.status_code == 400
+    assert "Name the token, like Finance spreadsheet." in answer.content.decode()
+    assert editor.api_tokens.get().revoked_at is None
+
+
+def test_revoking_a_token_asks_first_then_the_key_opens_nothing(client, monitored):
+    plan, _item = monitored
+    editor = editor_of(plan)
+    token, key = services.token_create(user=editor, name="Finance spreadsheet")
+    url = reverse("monitoring:api_token_revoke", args=[token.pk])
+    client.force_login(editor)
+
+    asked = client.get(url).content.decode()
+    token.refresh_from_db()
+    assert "Revoke Finance spreadsheet?" in asked and "Scripts using it will stop" in asked
+    assert token.revoked_at is None
+
+    revoked = client.post(url, follow=True)
     token.refresh_from_db()
     assert token.revoked_at is not None
-    page = client.get(reverse("monitoring:api_tokens")).content.decode()
-    assert "Revoked" in page and key not in page
+    assert "Token Finance spreadsheet revoked." in revoked.content.decode()
+    assert "Revoked" in revoked.content.decode()
+    again = client.post(url, follow=True)
+    assert again.status_code == 200 and "revoked already" in again.content.decode()
+    assert client.get(url).status_code == 302
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/v1/plans", **headers).status_code == 401
+
+
+def test_nobody_can_revoke_another_persons_token(client, monitored):
+    plan, _item = monitored
+    token, _key = services.token_create(user=editor_of(plan), name="Finance spreadsheet")
+    client.force_login(lead_of(plan))
+
+    for missing in (token.pk, 10**20):
+        url = reverse("monitoring:api_token_revoke", args=[missing])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 def test_the_api_docs_and_the_plan_list_keep_to_a_query_budget(client, monitored):
