@@ -1,6 +1,6 @@
-"""The API's documentation page, drawn from its OpenAPI schema on our own page. django-ninja's
-Swagger UI loads its scripts from outside (or, served locally, runs an inline script), which the
-site's content security policy refuses, and its page has no language and no heading."""
+"""The API's documentation, drawn from its OpenAPI schema on our own page. django-ninja's Swagger
+UI loads from outside, which the content security policy refuses; served from its package it
+fails axe (docs/decisions/0463)."""
 
 from django.shortcuts import render
 from ninja.openapi.docs import DocsBase
