@@ -52,7 +52,7 @@ def _body(answer: dict) -> tuple[str, str]:
     return _type(answer.get("content", {}).get("application/json", {}).get("schema", {}))
 
 
-def pages_of(schema: dict) -> dict:
+def documentation_of(schema: dict) -> dict:
     """What the documentation page shows: each operation with its parameters and answers,
     then each schema the answers use, by name, with its fields."""
     operations = [
@@ -94,7 +94,7 @@ class Documentation(DocsBase):
             request,
             "monitoring/api_docs.html",
             {
-                **pages_of(api.get_openapi_schema(path_params=kwargs)),
+                **documentation_of(api.get_openapi_schema(path_params=kwargs)),
                 "openapi_url": self.get_openapi_url(api, kwargs),
             },
         )
