@@ -14,6 +14,7 @@ from ninja.security import HttpBearer
 from plans.exports import plan_record
 from plans.selectors import plans_visible_to
 
+from .api_docs import Documentation
 from .models import ApiToken, MonitoringReturn
 from .selectors import returns_visible_to
 from .services import token_hash
@@ -37,6 +38,7 @@ api = NinjaAPI(
     description="Read-only: plans, their content and figures, and in-year monitoring returns.",
     auth=TokenAuth(),
     urls_namespace="api",
+    docs=Documentation(),
 )
 
 
@@ -90,23 +92,56 @@ class ReturnOut(Schema):
     lines: list[LineOut]
 
 
+class Detail(Schema):
+    detail: str
+
+
+class Problem(Schema):
+    type: str
+    loc: list[str | int] = Field(description="Where: path, query, then the parameter's name.")
+    msg: str
+
+
+class Problems(Schema):
+    detail: list[Problem]
+
+
+def answers(ok, *, by_id: bool = True) -> dict:
+    """The operation's ``response`` and ``openapi_extra``: what it answers when it works and
+    each refusal the API gives, with its body, so that a client knows them from the schema."""
+    refusals = {
+        401: (Detail, 'No token, or a revoked one: {"detail": "Unauthorized"}.'),
+        422: (Problems, "A parameter is not valid: each problem, where it is and why."),
+    }
+    if by_id:
+        refusals[404] = (Detail, 'Nothing by that id in your scope: {"detail": "Not Found"}.')
+    return {
+        "response": {200: ok} | {status: body for status, (body, _why) in refusals.items()},
+        "openapi_extra": {
+            "responses": {status: {"description": why} for status, (_b, why) in refusals.items()}
+        },
+    }
+
+
 def _plan(request, plan_id: int):
     return get_object_or_404(plans_visible_to(request.auth), pk=plan_id)
 
 
-@api.get("/plans", response=list[PlanOut], summary="Plans in your scope")
+@api.get("/plans", summary="Plans in your scope", **answers(list[PlanOut], by_id=False))
 @paginate(Pages, page_size=PAGE_SIZE)
 def plan_list(request):
     return plans_visible_to(request.auth).order_by("pk")
 
 
-@api.get("/plans/{plan_id}", response=PlanOut, summary="A plan and its status")
+@api.get("/plans/{plan_id}", summary="A plan and its status", **answers(PlanOut))
 def plan_detail(request, plan_id: int):
     return _plan(request, plan_id)
 
 
 @api.get(
-    "/plans/{plan_id}/content", response=dict, summary="The plan's content, as its JSON export"
+    "/plans/{plan_id}/content",
+    summary="The plan's content, as its JSON export",
+    **answers(dict),
 )
 def plan_content(request, plan_id: int):
     return plan_record(_plan(request, plan_id))
@@ -114,8 +149,8 @@ def plan_content(request, plan_id: int):
 
 @api.get(
     "/plans/{plan_id}/figures",
-    response=dict,
     summary="The figures of the plan's structured answers, by question key",
+    **answers(dict),
 )
 def plan_figures(request, plan_id: int):
     record = plan_record(_plan(request, plan_id))
@@ -127,7 +162,7 @@ def plan_figures(request, plan_id: int):
     }
 
 
-@api.get("/plans/{plan_id}/returns", response=list[ReturnOut], summary="The plan's returns")
+@api.get("/plans/{plan_id}/returns", summary="The plan's returns", **answers(list[ReturnOut]))
 @paginate(Pages, page_size=PAGE_SIZE)
 def plan_returns(request, plan_id: int):
     plan = _plan(request, plan_id)
@@ -138,7 +173,7 @@ def plan_returns(request, plan_id: int):
     )
 
 
-@api.get("/returns/{return_id}", response=ReturnOut, summary="A monitoring return")
+@api.get("/returns/{return_id}", summary="A monitoring return", **answers(ReturnOut))
 def return_detail(request, return_id: int):
     found = returns_visible_to(request.auth).prefetch_related("lines").filter(pk=return_id).first()
     if found is None:

@@ -25,6 +25,11 @@ plan_urls = [
 
 urlpatterns = [
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:token_id>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("monitoring/", views.to_do, name="to_do"),
     path("monitoring/delivery.<fmt:fmt>", views.round_figures, name="round_figures"),
     path("monitoring/returns/<int:return_id>/", views.return_detail, name="return"),

@@ -201,24 +201,14 @@ def round_figures(request, fmt: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    """The person's API tokens: make one (its key shown once) or revoke one."""
+    """The person's API tokens: make one (its key shown once), or go to revoke one."""
     form = TokenForm(request.POST if request.method == "POST" else None)
     key = ""
     refusal = ""
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
-            if "revoke" in request.POST:
-                token_id = request.POST.get("revoke", "")
-                if not token_id.isdigit():
-                    raise Refused("Choose a token to revoke.")
-                revoked = services.token_revoke(token_id=int(token_id), user=request.user)
-                messages.success(request, f"Token {revoked.name} revoked.")
-                return redirect("monitoring:api_tokens")
-            if form.is_valid():
-                _token, key = services.token_create(
-                    user=request.user, name=form.cleaned_data["name"]
-                )
-                form = TokenForm()
+            _token, key = services.token_create(user=request.user, name=form.cleaned_data["name"])
+            form = TokenForm()
         except Refused as error:
             refusal = error.message
     return render(
@@ -232,3 +222,20 @@ def api_tokens(request):
         },
         status=400 if request.method == "POST" and not key else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request, token_id: int):
+    """Asks before revoking one of the person's tokens, since whatever uses it then stops."""
+    token = get_object_or_404(request.user.api_tokens, pk=token_id)
+    if request.method == "POST":
+        try:
+            services.token_revoke(token_id=token.pk, user=request.user)
+            messages.success(request, f"Token {token.name} revoked.")
+        except Refused as error:  # revoked already, on another tab or by a second click
+            messages.success(request, error.message)
+        return redirect("monitoring:api_tokens")
+    if token.revoked_at:
+        return redirect("monitoring:api_tokens")
+    return render(request, "monitoring/api_token_revoke.html", {"token": token})

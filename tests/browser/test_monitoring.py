@@ -138,3 +138,46 @@ def test_with_returns_waiting_and_accepted_the_leads_pages_do_not_scroll_sideway
     expect(delivery.get_by_role("table")).to_contain_text("Q1 2006/07")
     assert not scrolls_sideways(page), "the monitoring page scrolls sideways at 375 px"
     assert_accessible(page)
+
+
+def test_the_token_pages_wrap_a_long_name_at_375_px_ask_before_revoking_and_the_api_docs_render(
+    page, live_server
+):
+    editor = editor_of(demo_daccom_plan())
+    long_name = "Financespreadsheet" * 5 + "Xy"  # 92 letters, no space
+    refused = []
+    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, editor.email, DEMO_PASSWORD)
+
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    page.get_by_label("Name the token").fill(long_name)
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.locator("#new-token")).not_to_be_empty()
+    row = page.get_by_role("row", name=re.compile(long_name))
+    expect(row).to_contain_text("Active")
+    assert not scrolls_sideways(page)
+    assert_accessible(page)
+
+    row.get_by_role("link", name=f"Revoke {long_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Revoke {long_name}?")
+    expect(page.locator("main")).to_contain_text("Scripts using it will stop working")
+    assert not scrolls_sideways(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Revoke the token").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
+    expect(page.get_by_role("row", name=re.compile(long_name))).to_contain_text("Revoked")
+    assert not scrolls_sideways(page)
+
+    page.get_by_role("link", name="Read the API's documentation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The API's documentation")
+    expect(page.get_by_role("heading", name="GET /api/v1/plans/{plan_id}/returns")).to_be_visible()
+    returns = page.get_by_role("table", name="ReturnOut", exact=True)
+    expect(returns).to_contain_text("list of LineOut")
+    expect(page.get_by_role("link", name=re.compile("OpenAPI description"))).to_have_attribute(
+        "href", "/api/v1/openapi.json"
+    )
+    assert not scrolls_sideways(page)
+    assert_accessible(page)
+    screenshot(page, "monitoring-api-docs")
+    assert refused == []

@@ -2,6 +2,7 @@
 pages (404 outside); the OpenAPI schema valid; figures equal to the JSON export's."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -130,7 +131,48 @@ def test_the_openapi_schema_is_valid_and_every_operation_needs_a_token():
     assert all(set(path) == {"get"} for path in schema["paths"].values())
 
 
-def test_a_person_makes_and_revokes_a_token_on_their_page(client, monitored):
+def test_the_schema_describes_each_refusal_with_the_body_the_api_gives(client, monitored):
+    plan, _item = monitored
+    schema = api.get_openapi_schema()
+    fields = {
+        name: set(component["properties"])
+        for name, component in schema["components"]["schemas"].items()
+    }
+
+    for path, item in schema["paths"].items():
+        answers = item["get"]["responses"]
+        by_id = {404} if "{" in path else set()
+        assert set(answers) == {200, 401, 422} | by_id, path
+        assert all(answers[status]["description"] for status in answers)
+    body = {
+        status: answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for status, answer in schema["paths"]["/api/v1/plans/{plan_id}"]["get"]["responses"].items()
+    }
+    unauthorised = client.get(f"/api/v1/plans/{plan.pk}")
+    missing = client.get("/api/v1/plans/0", **bearer(editor_of(plan)))
+    invalid = client.get("/api/v1/plans/x", **bearer(editor_of(plan)))
+    assert (unauthorised.status_code, missing.status_code, invalid.status_code) == (401, 404, 422)
+    assert set(unauthorised.json()) == fields[body[401]] == set(missing.json()) == {"detail"}
+    assert set(invalid.json()) == fields[body[422]]
+    assert set(invalid.json()["detail"][0]) == fields["Problem"]
+
+
+def test_the_docs_page_lists_every_endpoint_on_our_own_page_with_nothing_from_outside(
+    client, monitored
+):
+    page = client.get("/api/v1/docs")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<html lang="en-GB">' in html and "<h1>The API's documentation</h1>" in html
+    for path in api.get_openapi_schema()["paths"]:
+        assert f"GET {path}</code>" in html
+    assert 'href="/api/v1/openapi.json"' in html
+    assert 'id="schema-ReturnOut"' in html and 'href="#schema-LineOut"' in html
+    assert "http" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', html))
+
+
+def test_a_person_makes_a_token_on_their_page_and_sees_it_active(client, monitored):
     plan, _item = monitored
     editor = editor_of(plan)
     client.force_login(editor)
@@ -141,12 +183,62 @@ def test_a_person_makes_and_revokes_a_token_on_their_page(client, monitored):
     token = editor.api_tokens.get()
     assert token.key_sha256 != key and key not in token.key_sha256
     assert client.post(reverse("monitoring:api_tokens"), {"name": ""}).status_code == 400
-    assert client.post(reverse("monitoring:api_tokens"), {"revoke": "x"}).status_code == 400
-    client.post(reverse("monitoring:api_tokens"), {"revoke": str(token.pk)})
+    page = client.get(reverse("monitoring:api_tokens")).content.decode()
+    assert "Active" in page and key not in page
+    assert reverse("monitoring:api_token_revoke", args=[token.pk]) in page
+
+
+@pytest.mark.parametrize("value", ["²", "x", "", "-1", "1e3", "99999999999999999999"])
+def test_a_stray_revoke_value_on_the_token_page_is_refused_not_a_server_error(
+    client, monitored, value
+):
+    plan, _item = monitored
+    editor = editor_of(plan)
+    services.token_create(user=editor, name="Finance spreadsheet")
+    client.force_login(editor)
+
+    answer = client.post(reverse("monitoring:api_tokens"), {"revoke": value})
+
+    assert answer.status_code == 400
+    assert "Name the token, like Finance spreadsheet." in answer.content.decode()
+    assert editor.api_tokens.get().revoked_at is None
+
+
+def test_revoking_a_token_asks_first_then_the_key_opens_nothing(client, monitored):
+    plan, _item = monitored
+    editor = editor_of(plan)
+    token, key = services.token_create(user=editor, name="Finance spreadsheet")
+    url = reverse("monitoring:api_token_revoke", args=[token.pk])
+    client.force_login(editor)
+
+    asked = client.get(url).content.decode()
+    token.refresh_from_db()
+    assert "Revoke Finance spreadsheet?" in asked and "Scripts using it will stop" in asked
+    assert token.revoked_at is None
+
+    revoked = client.post(url, follow=True)
     token.refresh_from_db()
     assert token.revoked_at is not None
-    page = client.get(reverse("monitoring:api_tokens")).content.decode()
-    assert "Revoked" in page and key not in page
+    assert "Token Finance spreadsheet revoked." in revoked.content.decode()
+    assert "Revoked" in revoked.content.decode()
+    again = client.post(url, follow=True)
+    assert again.status_code == 200 and "revoked already" in again.content.decode()
+    assert client.get(url).status_code == 302
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/v1/plans", **headers).status_code == 401
+
+
+def test_nobody_can_revoke_another_persons_token(client, monitored):
+    plan, _item = monitored
+    token, _key = services.token_create(user=editor_of(plan), name="Finance spreadsheet")
+    client.force_login(lead_of(plan))
+
+    for missing in (token.pk, 10**20):
+        url = reverse("monitoring:api_token_revoke", args=[missing])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 def test_the_api_docs_and_the_plan_list_keep_to_a_query_budget(client, monitored):
