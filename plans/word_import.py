@@ -4,8 +4,10 @@
 question headings by number and by title (a renumbered question is found by its title), with
 "(For completion by ...)", "(To be completed by ...)" and explanatory-note markers ignored. The
 form's own words (part guidance, prompts, return instructions, the sign-off block) are
-recognised and left out. Everything else becomes a *piece*: the text or table found under a
-question, or text that matched nothing, kept and listed. Nothing is written: the preview is
+recognised and left out; this service's own export is read by its Word headings alone
+(docs/decisions/0460-own-word-export-read-by-its-headings.md). Everything else becomes a
+*piece*: the text or table found under a question, or text that matched nothing, kept and
+listed. Nothing is written: the preview is
 plain JSON the caller keeps (the session) until the editor applies it with ``word_import_apply``
 (docs/decisions/0410-word-import-preview-and-apply.md).
 """
