@@ -49,15 +49,17 @@ RELATIONSHIP_TARGET = re.compile(rb"Target=\"([^\"]*)\"")
 DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 
 # The exported .docx prints the form's own words (guidance, prompts, who completes each
-# question, computed figures) in these styles, so importing it again leaves them out.
+# question, computed figures) in these styles, so importing it again leaves them out. The
+# figures' tables are kept, marked, so the preview can say they are not imported.
 FORM_TEXT_STYLE = "PBC Form Text"
 FIGURES_STYLE = "PBC Figures"
 FIGURES_TABLE_STYLE = "PBC Figures Table"
+FIGURES_CLASS = "pbc-figures"
 STYLE_MAP = "\n".join(
     [
         f"p[style-name='{FORM_TEXT_STYLE}'] => !",
         f"p[style-name='{FIGURES_STYLE}'] => !",
-        f"table[style-name='{FIGURES_TABLE_STYLE}'] => !",
+        f"table[style-name='{FIGURES_TABLE_STYLE}'] => table.{FIGURES_CLASS}:fresh",
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => h2:fresh",
     ]
@@ -251,6 +253,8 @@ class Block:
     #: for an item of a list: the list's tag and which list, so items join up again
     list_tag: str = ""
     list_id: int = 0
+    #: a table of figures the export worked out from the plan's entries
+    figures: bool = False
 
 
 def docx_html(data: bytes, *, deadline: Deadline) -> str:
@@ -272,6 +276,14 @@ def docx_html(data: bytes, *, deadline: Deadline) -> str:
         ) from error
     deadline.check()
     return result.value
+
+
+def written_here(data: bytes) -> bool:
+    """Whether the file is this service's own Word export (or that export edited in Word): only
+    the export defines the form-text style, and it writes the form's parts and questions as Word
+    Heading 1 and 2, so everything else in it is answer text."""
+    styles = _read(zipfile.ZipFile(io.BytesIO(data)), "word/styles.xml")
+    return f'w:val="{FORM_TEXT_STYLE}"'.encode() in styles
 
 
 def text_of(element) -> str:
@@ -336,7 +348,8 @@ def blocks_of(markup: str, *, is_heading, columns_named, deadline: Deadline) -> 
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "table":
             cells = _cell_rows(element)
-            if _is_layout(cells, is_heading, columns_named):
+            figures = FIGURES_CLASS in (element.get("class") or "").split()
+            if not figures and _is_layout(cells, is_heading, columns_named):
                 for row in cells:
                     for cell in row:
                         for child in cell.iterchildren():
@@ -346,7 +359,13 @@ def blocks_of(markup: str, *, is_heading, columns_named, deadline: Deadline) -> 
             rows = [row for row in rows if any(row)]
             if rows:
                 blocks.append(
-                    Block("table", " | ".join(rows[0]), rows=rows, position=len(blocks) + 1)
+                    Block(
+                        "table",
+                        " | ".join(rows[0]),
+                        rows=rows,
+                        position=len(blocks) + 1,
+                        figures=figures,
+                    )
                 )
             return
         if tag in ("ul", "ol"):

@@ -4,8 +4,10 @@
 question headings by number and by title (a renumbered question is found by its title), with
 "(For completion by ...)", "(To be completed by ...)" and explanatory-note markers ignored. The
 form's own words (part guidance, prompts, return instructions, the sign-off block) are
-recognised and left out. Everything else becomes a *piece*: the text or table found under a
-question, or text that matched nothing, kept and listed. Nothing is written: the preview is
+recognised and left out; this service's own export is read by its Word headings alone
+(docs/decisions/0460-own-word-export-read-by-its-headings.md). Everything else becomes a
+*piece*: the text or table found under a question, or text that matched nothing, kept and
+listed. Nothing is written: the preview is
 plain JSON the caller keeps (the session) until the editor applies it with ``word_import_apply``
 (docs/decisions/0410-word-import-preview-and-apply.md).
 """
@@ -29,11 +31,20 @@ from . import finance, services
 from .content import table_rows as aligned
 from .errors import AnswerInvalid, StaleAnswer
 from .kinds.savings_target import plan_savings
-from .models import Answer, Plan, QuestionKind, TemplateQuestion
+from .models import Answer, Plan, QuestionKind, TemplatePart, TemplateQuestion
 from .presenters import answer_state
 from .sanitise import clean_html, html_to_text, plain_text
 from .structured import kind_for
-from .word_files import Block, Deadline, WordRefused, blocks_of, docx_html, refuse_by_name
+from .word_files import (
+    Block,
+    Deadline,
+    WordRefused,
+    blocks_of,
+    docx_html,
+    refuse_by_name,
+    written_here,
+)
+from .word_writing import part_heading, question_heading
 from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer, status_refusal
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -90,6 +101,9 @@ class FormIndex:
     by_token: dict[str, set[int]] = field(default_factory=dict)
     by_number: dict[str, set[int]] = field(default_factory=dict)
     by_title: dict[str, set[int]] = field(default_factory=dict)
+    # The Heading 1 and 2 this service's Word export writes for each part and question.
+    written_parts: dict[str, TemplatePart] = field(default_factory=dict)
+    written_questions: dict[str, TemplateQuestion] = field(default_factory=dict)
 
     @classmethod
     def of(cls, template) -> FormIndex:
@@ -115,6 +129,9 @@ class FormIndex:
                 index.by_token.setdefault(token, set()).add(i)
             index.by_number.setdefault(question.number, set()).add(i)
             index.by_title.setdefault(index.titles[question.pk], set()).add(i)
+            index.written_questions.setdefault(normalised(question_heading(question)), question)
+        for part in parts:
+            index.written_parts.setdefault(normalised(part_heading(part)), part)
         return index
 
     def _candidates(self, number: str, title: str, words: set[str]) -> list[int]:
@@ -325,6 +342,10 @@ def _looks_like_a_heading(block: Block) -> bool:
     )
 
 
+def _is_word_heading(block: Block) -> bool:
+    return block.kind == "heading" and block.html[:3] in ("<h1", "<h2", "<h3")
+
+
 def _answer_html(block: Block) -> str:
     if block.kind == "heading":
         level = block.html[2:3] if block.html.startswith("<h") else "1"
@@ -333,7 +354,15 @@ def _answer_html(block: Block) -> str:
     return block.html
 
 
-def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
+def _split_pieces(
+    blocks: list[Block], index: FormIndex, deadline: Deadline, *, exported: bool = False
+):
+    """The pieces of the document and how many paragraphs of the form's own text it holds.
+
+    In this service's own export (``exported``) the form's parts and questions are exactly its
+    Word Heading 1 and 2 and the form's words are already left out by style, so only a heading
+    can start a question: a numbered answer paragraph that shares words with a question's title
+    ("11. Patient and public involvement in ...") stays in its own answer."""
     pieces: list[Piece] = []
     form_text_count = 0
     question: TemplateQuestion | None = None
@@ -366,19 +395,27 @@ def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
     for block in blocks:
         if block.position % 200 == 0:
             deadline.check()
-        if block.kind != "table":
+        if block.kind != "table" and (_is_word_heading(block) or not exported):
             label = f"{pending_number} {block.text}" if pending_number else block.text
             pending_number = ""
             if _NUMBER_ALONE.match(block.text):
                 pending_number = block.text.strip().rstrip(".")
                 continue
-            found, how_sure = index.question_for(label, part)
+            # "1. Introduction" the part and "1 Introduction" its question read alike.
+            written = normalised(block.text) if exported else ""
+            written_part = index.written_parts.get(written) if block.html[:3] == "<h1" else None
+            if written_part is None and written and written in index.written_questions:
+                found, how_sure = index.written_questions[written], HIGH
+            elif written_part is not None:
+                found, how_sure = None, ""
+            else:
+                found, how_sure = index.question_for(label, part)
             if found is not None:
                 question, confidence, heading = found, how_sure, block.text
                 part = found.part
                 current = None
                 continue
-            found_part = index.part_for(label)
+            found_part = written_part or index.part_for(label)
             if found_part is not None:
                 part, confidence, heading, current = found_part, "", block.text, None
                 # The sign-off part is the sign-off block: its lines are the form's.
@@ -411,6 +448,18 @@ def _split_pieces(blocks: list[Block], index: FormIndex, deadline: Deadline):
                 else:
                     form_text_count += 1
                 continue
+        if block.kind == "table" and block.figures:
+            if question is None or not question.answerable:
+                form_text_count += 1  # the sign-off block's signatures
+            else:
+                piece = start("", "", heading, block.position)
+                piece.table = block.rows
+                piece.reason = (
+                    f"This table under “{heading}” is not imported: its figures are worked out "
+                    "from the answer's entries, so enter them on the question's page."
+                )
+            current = None
+            continue
         if block.kind == "table":
             if len(block.rows) == 1 and index.columns_named(block.rows[0]) == len(
                 [cell for cell in block.rows[0] if cell]
@@ -793,7 +842,7 @@ def word_import_preview(*, plan: Plan, user, filename: str, data: bytes) -> Prev
             "This document's tables are nested too deeply to read. Take the text out of the "
             "inner tables, save, and upload it again."
         ) from None
-    pieces, form_text_count = _split_pieces(blocks, index, deadline)
+    pieces, form_text_count = _split_pieces(blocks, index, deadline, exported=written_here(data))
     if not pieces:
         raise WordRefused("No text was found in this document.")
     versions = {

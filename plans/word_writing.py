@@ -26,6 +26,19 @@ INLINE = {"strong", "b", "em", "i", "u", "a", "span", "br", "sup", "sub", "code"
 MAX_LIST_DEPTH = 3
 
 
+def part_heading(part) -> str:
+    """A part's Heading 1 as the export writes it and the import looks for it: "2-5. Background",
+    "Appendix 1 PBC Funding Arrangements 07/08"."""
+    if part.number and part.number[0].isdigit():
+        return f"{part.number}. {part.title}"
+    return f"{part.number} {part.title}".strip()
+
+
+def question_heading(question) -> str:
+    """A question's Heading 2 as the export writes it and the import looks for it."""
+    return f"{question.number} {question.title}".strip()
+
+
 def ensure_styles(document) -> None:
     """The form-text and figures styles the import recognises and leaves out."""
     styles = document.styles

@@ -33,7 +33,13 @@ from plans.kinds.table import NUMERIC
 from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html
 from plans.word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
-from plans.word_writing import ANSWER_TABLE_STYLE, ensure_styles, write_html
+from plans.word_writing import (
+    ANSWER_TABLE_STYLE,
+    ensure_styles,
+    part_heading,
+    question_heading,
+    write_html,
+)
 
 from .models import Comment
 from .presenters.documents import plan_file_stem
@@ -409,19 +415,13 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
     anchors: dict[tuple[str, int], Anchor] = {}
     has_signoff = False
     for part in selectors.parts_with_questions(plan.template):
-        heading = (
-            f"{part.number}. {part.title}"
-            if part.number and part.number[0].isdigit()
-            else (f"{part.number} {part.title}".strip())
-        )
-        part_heading = document.add_heading(heading, level=1)
+        written_heading = document.add_heading(part_heading(part), level=1)
         guidance = write_html(
             document, clean_html(part.guidance), paragraph_style=FORM_TEXT_STYLE
         ).paragraphs
-        anchors[("part", part.pk)] = Anchor(guidance, part_heading)
+        anchors[("part", part.pk)] = Anchor(guidance, written_heading)
         for question in part.questions.all():
-            title = f"{question.number} {question.title}".strip()
-            question_heading = document.add_heading(title, level=2)
+            heading = document.add_heading(question_heading(question), level=2)
             if question.kind == QuestionKind.SIGNOFF:
                 has_signoff = True
                 if signing.blocks:
@@ -440,10 +440,10 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
                 _form_text(document, str(prompt), bold=True)
             if question.note:
                 write_html(document, clean_html(question.note), paragraph_style=FORM_TEXT_STYLE)
-            written = _answer(
+            paragraphs = _answer(
                 document, question, answers.get(question.pk), plan=plan, context=context
             )
-            anchors[("question", question.pk)] = Anchor(written, question_heading)
+            anchors[("question", question.pk)] = Anchor(paragraphs, heading)
     if not signing.blocks and not has_signoff:
         document.add_heading("Approval", level=1)
         _approval(document, plan, approval)

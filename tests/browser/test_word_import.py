@@ -1,13 +1,17 @@
 """An editor imports DacCom's 2006/07 plan from Word into a new plan: upload, check the
 preview, import; the pages pass axe and the answers are saved after a named draft."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
+from consortia.models import User
 from plans import services
 from plans.models import Plan, PlanSnapshot
+from signoff.word_export import plan_docx
 from tests import demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.word_documents import daccom_2006_07_docx
@@ -53,3 +57,36 @@ def test_daccom_editor_imports_a_plan_from_word_after_checking_the_preview(
     assert PlanSnapshot.objects.filter(plan=plan).count() == 1
     risks = plan.answers.get(question__key="risks")
     assert "difficult for DacCom in isolation" in risks.text
+
+
+def test_a_table_found_in_banes_own_export_scrolls_in_its_region_on_a_phone(
+    live_server, page, tmp_path
+):
+    demo_data.load_organisations_and_plans()
+    demo = Plan.objects.get(consortium__slug="banes", template__slug="banes-plan")
+    editor = User.objects.get(email="editor.banes@example.org")
+    plan = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2008/09", title="From Word"
+    )
+    document = tmp_path / "banes.docx"
+    document.write_bytes(plan_docx(plan=demo, user=editor))
+    sign_in(page, live_server, editor.email, DEMO_PASSWORD)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + reverse("plan_word_import", args=[plan.pk]))
+    page.get_by_label("Upload the Word document").set_input_files(str(document))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Read the document").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check what was found")
+
+    found = page.get_by_role("region", name=re.compile("^Table found under Pathway development"))
+    expect(found).to_be_visible()
+    headers = found.get_by_role("columnheader")
+    expect(headers).to_have_text(
+        ["Development area", "Pathway description", "Leads", "Progress to date", "Next steps"]
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert found.evaluate("region => region.scrollWidth > region.clientWidth")
+    # The outcome framework's figures are listed, saying why they are not imported.
+    assert "its figures are worked out from the answer's entries" in page.content()
+    assert_accessible(page)
+    screenshot(page, "word-import-preview-phone")

@@ -9,14 +9,17 @@ import docx as python_docx
 import pytest
 
 from plans.word_files import (
+    FIGURES_TABLE_STYLE,
+    FORM_TEXT_STYLE,
     Deadline,
     WordRefused,
     blocks_of,
     check_docx,
     docx_html,
     refuse_by_name,
+    written_here,
 )
-from plans.word_writing import add_hyperlink
+from plans.word_writing import add_hyperlink, ensure_styles
 from tests.word_documents import (
     entity_docx,
     linked_image_docx,
@@ -147,3 +150,26 @@ def test_more_paragraphs_than_a_plan_can_have_are_refused_before_reading():
 )
 def test_a_document_whose_text_is_not_well_formed_xml_is_refused_as_damaged(body):
     assert "damaged" in refusal(rewrite_parts(simple_docx("x"), {"word/document.xml": body}))
+
+
+def test_the_exports_figures_table_is_kept_as_figures_and_the_export_is_recognised():
+    document = python_docx.Document()
+    ensure_styles(document)
+    document.add_paragraph("Weightings worked out from the entries", style=FORM_TEXT_STYLE)
+    table = document.add_table(rows=2, cols=2)
+    table.style = FIGURES_TABLE_STYLE
+    for cell, text in zip(table._cells, ["Outcome", "Weighting", "Referrals", "20%"], strict=True):
+        cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    (block,) = blocks_of(
+        docx_html(data, deadline=Deadline()),
+        is_heading=lambda text: True,  # a label beside its answer would read as a layout table
+        columns_named=lambda header: 0,
+        deadline=Deadline(),
+    )
+    assert (block.kind, block.figures) == ("table", True)
+    assert block.rows == [["Outcome", "Weighting"], ["Referrals", "20%"]]
+    assert written_here(data)
+    assert not written_here(simple_docx("A plan typed in Word."))

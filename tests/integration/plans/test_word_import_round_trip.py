@@ -1,0 +1,96 @@
+"""A plan exported to Word by this service and imported into an empty plan of the same form:
+every answer's text lands on its own question, and no text or table is lost or dropped unseen."""
+
+import io
+import re
+
+import docx
+import pytest
+
+from plans import services, word_import
+from plans.models import Plan
+from plans.sanitise import html_to_text
+from signoff.word_export import plan_docx
+from tests import demo_data
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PLANS = {
+    "daccom": {"consortium__slug": "daccom", "template__slug": "daccom-locality-plan-2006"},
+    "banes": {"consortium__slug": "banes", "template__slug": "banes-plan"},
+}
+
+
+def words(markup: str) -> str:
+    return " ".join(html_to_text(re.sub(r"<[^>]+>", " ", markup or "")).split())
+
+
+def cells(rows) -> list[dict]:
+    return [{k: v for k, v in row.items() if v} for row in rows or [] if any(row.values())]
+
+
+@pytest.fixture(params=sorted(DEMO_PLANS))
+def exported(request):
+    """A demo plan, its Word export and the preview of that file imported into an empty plan of
+    the same form."""
+    demo_data.load_organisations_and_plans()
+    demo = Plan.objects.get(**DEMO_PLANS[request.param])
+    editor = UserFactory(consortium=demo.consortium)
+    data = plan_docx(plan=demo, user=editor)
+    empty = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2008/09", title="Empty"
+    )
+    preview = word_import.word_import_preview(
+        plan=empty, user=editor, filename="export.docx", data=data
+    )
+    return demo, empty, data, preview
+
+
+def test_every_answer_of_the_export_lands_on_its_own_question(exported):
+    demo, empty, _data, preview = exported
+    found = {p.question.key: p for p in word_import.proposals(empty, preview)}
+    answered = {
+        a.question.key: a for a in demo.answers.select_related("question") if not a.is_empty
+    }
+    wrong = {}
+    for key, answer in answered.items():
+        proposal = found.get(key)
+        if proposal is None:
+            wrong[key] = "missing"
+            continue
+        if answer.question.has_text and words(proposal.text) != words(answer.text):
+            wrong[key] = words(proposal.text)[:120]
+        if answer.question.kind == "table" and cells(proposal.rows) != cells(answer.rows):
+            wrong[key] = proposal.rows
+    assert wrong == {}
+    assert set(found) == set(answered)
+
+
+def test_the_exports_own_sure_matches_are_all_its_answers_and_nothing_else(exported):
+    _demo, empty, _data, preview = exported
+    questions = {q.key: q for q in empty.template.questions.all()}
+    for piece in preview.pieces:
+        if piece.key:
+            assert piece.confidence == word_import.HIGH, (piece.key, piece.heading)
+            assert piece.heading.startswith(questions[piece.key].title) or piece.heading.endswith(
+                questions[piece.key].title
+            ), (piece.key, piece.heading)
+
+
+def test_every_table_of_the_export_is_imported_or_listed_saying_why(exported):
+    _demo, _empty, data, preview = exported
+    document = docx.Document(io.BytesIO(data))
+    signoff = {"Signed", "Name", "Position", "Date"}
+    tables = [
+        [[cell.text for cell in row.cells] for row in table.rows]
+        for table in document.tables
+        if {row.cells[0].text for row in table.rows} != signoff
+    ]
+    listed = [piece for piece in preview.pieces if piece.table]
+    assert [piece.table[0] for piece in listed] == [table[0] for table in tables]
+    for piece in listed:
+        if not piece.key:
+            assert "not imported" in piece.reason, piece.heading
+    # Nothing else is left over: all the text found is an answer's.
+    assert [p.heading for p in preview.pieces if not p.key and not p.table] == []
