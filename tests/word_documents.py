@@ -20,8 +20,11 @@ from pathlib import Path
 import docx
 import yaml
 
+from plans import services, word_import
 from plans.demo import read_demo_plan
 from plans.word_writing import write_html
+from signoff.word_export import plan_docx
+from tests.factories import UserFactory
 
 FIXTURES = Path(__file__).parent / "word_fixtures"
 FORM_TEXT_004 = yaml.safe_load((FIXTURES / "seed-004-form-text.yaml").read_text(encoding="utf-8"))
@@ -261,3 +264,17 @@ def odt_file() -> bytes:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
     return buffer.getvalue()
+
+
+def exported_into_an_empty_plan(demo):
+    """``demo``'s Word export, and the preview of that file imported by one of its consortium's
+    editors into an empty plan of the same form: (the empty plan, the file, the preview)."""
+    editor = UserFactory(consortium=demo.consortium)
+    data = plan_docx(plan=demo, user=editor)
+    empty = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2008/09", title="Empty"
+    )
+    preview = word_import.word_import_preview(
+        plan=empty, user=editor, filename="export.docx", data=data
+    )
+    return empty, data, preview

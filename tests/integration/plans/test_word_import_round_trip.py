@@ -7,12 +7,11 @@ import re
 import docx
 import pytest
 
-from plans import services, word_import
+from plans import word_import
 from plans.models import Plan
 from plans.sanitise import html_to_text
-from signoff.word_export import plan_docx
 from tests import demo_data
-from tests.factories import UserFactory
+from tests.word_documents import exported_into_an_empty_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +35,7 @@ def exported(request):
     the same form."""
     demo_data.load_organisations_and_plans()
     demo = Plan.objects.get(**DEMO_PLANS[request.param])
-    editor = UserFactory(consortium=demo.consortium)
-    data = plan_docx(plan=demo, user=editor)
-    empty = services.plan_create(
-        consortium=demo.consortium, template=demo.template, period="2008/09", title="Empty"
-    )
-    preview = word_import.word_import_preview(
-        plan=empty, user=editor, filename="export.docx", data=data
-    )
-    return demo, empty, data, preview
+    return demo, *exported_into_an_empty_plan(demo)
 
 
 def test_every_answer_of_the_export_lands_on_its_own_question(exported):

@@ -20,6 +20,7 @@ from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments, pct_lead
 from tests.review_factories import put_in_state, three_signatory_plan
 from tests.services import require
+from tests.word_documents import exported_into_an_empty_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +47,7 @@ def all_text(document) -> str:
 
 def test_the_demo_plan_exported_and_imported_into_an_empty_plan_gives_every_answer_back():
     demo = demo_daccom_plan()
-    editor = UserFactory(consortium=demo.consortium)
-    exported = plan_docx(plan=demo, user=editor)
-    empty = services.plan_create(
-        consortium=demo.consortium, template=demo.template, period="2008/09", title="Empty"
-    )
-    preview = word_import.word_import_preview(
-        plan=empty, user=editor, filename="export.docx", data=exported
-    )
+    empty, _data, preview = exported_into_an_empty_plan(demo)
     found = {p.question.key: p for p in word_import.proposals(empty, preview)}
     checked = 0
     for answer in demo.answers.select_related("question"):
