@@ -248,17 +248,31 @@ def checked(
     return values, commentary
 
 
+class StaleReturn(Exception):
+    """Someone saved the return since the person's page was loaded: nothing of theirs was
+    saved. ``current`` is the return as it is now, with who saved it and when."""
+
+    def __init__(self, current: MonitoringReturn):
+        self.current = current
+        super().__init__(f"Return {current.pk} is at version {current.version}")
+
+
 def return_save(
     *,
     monitoring_return: MonitoringReturn,
     user,
+    base_version: int,
     commentary: str,
     lines: Mapping[int, LineInput],
 ) -> MonitoringReturn:
-    """Records what the consortium typed: each line by its id, and the commentary. Every line
-    is checked before any is saved, and every problem is refused at once (ReturnRefused)."""
+    """Records what the consortium typed, if nobody has saved since the page was loaded at
+    ``base_version`` (StaleReturn otherwise): each line by its id, and the commentary. Every
+    line is checked before any is saved, and every problem is refused at once
+    (ReturnRefused)."""
     with transaction.atomic():
         locked = _locked_for_consortium(monitoring_return, user, doing="fill")
+        if locked.version != base_version:
+            raise StaleReturn(locked)
         known = {line.pk: line for line in locked.lines.all()}
         unknown = set(lines) - set(known)
         if unknown:
@@ -270,7 +284,10 @@ def return_save(
                 setattr(line, field, value)
             # One save a line, not bulk_update, so that each change joins the line's history.
             line.save(update_fields=list(fields))
-        locked.save(update_fields=["commentary"])
+        locked.version += 1
+        locked.saved_at = timezone.now()
+        locked.saved_by = user
+        locked.save(update_fields=["commentary", "version", "saved_at", "saved_by"])
     return locked
 
 

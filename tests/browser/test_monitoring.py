@@ -36,7 +36,9 @@ def everything_but_the_first_of_each(item: MonitoringReturn, editor) -> None:
             typed[line.pk] = LineInput(status="at_risk", note="Waiting on the acute trust.")
         else:
             typed[line.pk] = LineInput(status="partly_met")
-    services.return_save(monitoring_return=item, user=editor, commentary="", lines=typed)
+    services.return_save(
+        monitoring_return=item, user=editor, base_version=item.version, commentary="", lines=typed
+    )
 
 
 def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard(
