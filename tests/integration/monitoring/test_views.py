@@ -19,7 +19,7 @@ from plans.content import PlanContent
 from signoff.canonical import content_sha256
 from signoff.services import plan_reopen
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
-from tests.monitoring_factories import editor_of, lead_of, open_quarter
+from tests.monitoring_factories import accepted, editor_of, lead_of, open_quarter
 from tests.plan_factories import demo_daccom_plan
 from tests.review_factories import approve, demo_user
 
@@ -353,6 +353,30 @@ def test_a_refused_submit_after_a_save_keeps_the_page_saving_without_a_clash(cli
     assert refused.status_code == 400
     assert "Not yet: fill in milestone 6.2a" in refused.content.decode()
     assert client.post(url, {**page_form(refused), "action": "save"}).status_code == 302
+
+
+def test_the_return_and_the_dashboard_read_as_plain_sentences(client, signed_daccom):
+    plan = signed_daccom
+    item = accepted(open_quarter(plan))
+    client.force_login(lead_of(plan))
+
+    page = lxml.html.fromstring(client.get(reverse("monitoring:return", args=[item.pk])).content)
+    opened = page.xpath("//h1/following-sibling::p[1]")[0]
+    assert f"the signed plan's fingerprint begins {item.content_sha256[:16]})." in (
+        opened.text_content()
+    )
+    assert not opened.xpath(".//*[contains(@class, 'nhsuk-body-s')]")  # a block inside <p>
+    assert "content hash" not in opened.text_content()
+    dashboard = lxml.html.fromstring(client.get(reverse("monitoring:plan", args=[plan.pk])).content)
+    criteria = [
+        li.text_content()
+        for li in dashboard.xpath("//h3[.='Success criteria and reward']/following::ul[1]/li")
+    ]
+    assert criteria == [
+        f"{line.reference} Not met: {line.text}"
+        for line in item.lines.filter(kind=ReturnLine.Kind.CRITERION)
+    ]
+    assert not [text for text in criteria if ".:" in text]
 
 
 def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, signed_daccom):
