@@ -166,6 +166,7 @@ def waiting_table(items: list[MonitoringReturn]) -> Table:
         caption="Returns waiting, late ones first",
         caption_hidden=True,
         responsive=True,
+        css="app-wrap-anywhere",  # a period may be one long word of 100 characters
         headings=[Heading("Return"), Heading("Consortium"), Heading("Due"), Heading("Status")],
         rows=[_return_row(item, Cell(item.plan.consortium.name)) for item in items],
     )
@@ -176,6 +177,7 @@ def returns_table(items: list[MonitoringReturn]) -> Table:
         caption="The plan's monitoring returns",
         caption_hidden=True,
         responsive=True,
+        css="app-wrap-anywhere",  # a period may be one long word of 100 characters
         headings=[Heading("Period"), Heading("Due"), Heading("Status")],
         rows=[_return_row(item) for item in items],
         empty="No return has been opened yet.",

@@ -140,3 +140,20 @@ def test_with_returns_waiting_and_accepted_the_leads_pages_do_not_scroll_sideway
     expect(delivery.get_by_role("table")).to_contain_text("Q1 2006/07")
     assert not scrolls_sideways(page), "the monitoring page scrolls sideways at 375 px"
     assert_accessible(page)
+
+
+def test_a_period_named_in_one_long_word_wraps_on_the_monitoring_pages_at_375_px(page, live_server):
+    plan = signed(demo_daccom_plan())
+    accepted(open_quarter(plan, "x" * 100))
+    waiting = open_quarter(plan, "y" * 100, date(2006, 9, 30), date(2006, 10, 31))
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, lead_of(plan).email, DEMO_PASSWORD)
+
+    for path, heading in (
+        (f"/plans/{plan.pk}/monitoring/", "Monitoring"),
+        ("/monitoring/", "Monitoring"),
+        (f"/monitoring/returns/{waiting.pk}/", "Return for"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert not scrolls_sideways(page), f"{path} scrolls sideways at 375 px"
