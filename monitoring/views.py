@@ -64,6 +64,8 @@ def plan_monitoring(request, plan_id: int):
         if form.is_valid():
             try:
                 opened = services.return_open(plan=plan, user=request.user, **form.cleaned_data)
+            except services.OpenRefused as refusal:
+                form.add_error(refusal.field, refusal.message)
             except Refused as refusal:
                 form.add_error(None, refusal.message)
             else:

@@ -92,7 +92,7 @@ def test_only_the_pct_lead_opens_a_return_and_only_for_a_signed_plan(signed_dacc
             due_on=date(2006, 7, 31),
         )
     open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
-    with pytest.raises(Refused, match="already has a return for Q1"):
+    with pytest.raises(Refused, match="There is already a return for Q1"):
         open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
     with pytest.raises(Refused, match="cannot be due before"):
         open_quarter(plan, "Q3", date(2006, 12, 31), date(2006, 12, 1))
@@ -100,6 +100,45 @@ def test_only_the_pct_lead_opens_a_return_and_only_for_a_signed_plan(signed_dacc
     plan.save(update_fields=["status"])
     with pytest.raises(Refused, match="signed plans only"):
         open_quarter(plan, "Q2", date(2006, 9, 30), date(2006, 10, 31))
+
+
+def test_a_period_typed_again_in_another_case_or_spacing_is_the_same_return(signed_daccom):
+    plan = signed_daccom
+    open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    for typed in (" q2 2006/07 ", "Q2  2006/07", "q2\t2006/07"):
+        with pytest.raises(services.OpenRefused, match=r"already a return for Q2 2006/07\.$"):
+            open_quarter(plan, typed, date(2006, 9, 30), date(2006, 10, 31))
+    assert list(MonitoringReturn.objects.values_list("label", flat=True)) == ["Q2 2006/07"]
+    assert open_quarter(plan, " Q3   2006/07 ").label == "Q3 2006/07"
+
+
+@pytest.mark.parametrize(
+    ("period_end", "due_on", "field", "message"),
+    [
+        (date(1, 1, 1), date(9999, 12, 31), "period_end", "from 1 April 2006 to 31 March 2008"),
+        (date(2006, 3, 31), date(2006, 4, 30), "period_end", "the plan is for 2006/07"),
+        (date(2008, 4, 1), date(2008, 4, 30), "period_end", "from 1 April 2006"),
+        (date(2006, 6, 30), date(9999, 12, 31), "due_on", "Choose a due date by 31 December 2008"),
+        (date(2006, 6, 30), date(2006, 6, 29), "due_on", "cannot be due before its period ends"),
+    ],
+)
+def test_dates_far_from_the_plans_year_are_refused_by_their_field(
+    signed_daccom, period_end, due_on, field, message
+):
+    plan = signed_daccom
+    assert plan.period == "2006/07"
+    with pytest.raises(services.OpenRefused, match=message) as refused:
+        open_quarter(plan, "Q1", period_end, due_on)
+    assert refused.value.field == field
+    assert not MonitoringReturn.objects.exists()
+
+
+def test_a_late_return_after_the_year_and_one_due_at_the_end_of_the_year_after_next_open(
+    signed_daccom,
+):
+    plan = signed_daccom
+    assert open_quarter(plan, "Q4", date(2007, 3, 31), date(2008, 12, 31)).due_on.year == 2008
+    assert open_quarter(plan, "Catch-up", date(2008, 3, 31), date(2008, 4, 30))
 
 
 @pytest.mark.parametrize(

@@ -379,6 +379,33 @@ def test_the_return_and_the_dashboard_read_as_plain_sentences(client, signed_dac
     assert not [text for text in criteria if ".:" in text]
 
 
+def test_a_period_opened_twice_or_absurd_dates_are_named_beside_their_fields(client, signed_daccom):
+    plan = signed_daccom
+    open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    client.force_login(lead_of(plan))
+    url = reverse("monitoring:plan", args=[plan.pk])
+
+    again = client.post(
+        url, {"label": " q2 2006/07 ", "period_end": "2006-09-30", "due_on": "2006-10-31"}
+    )
+    absurd = client.post(
+        url, {"label": "Q3 2006/07", "period_end": "0001-01-01", "due_on": "9999-12-31"}
+    )
+
+    assert (again.status_code, absurd.status_code) == (400, 400)
+    for response, field, message, typed in (
+        (again, "label", "There is already a return for Q2 2006/07.", " q2 2006/07 "),
+        (absurd, "period_end", "from 1 April 2006 to 31 March 2008", "0001-01-01"),
+    ):
+        page = lxml.html.fromstring(response.content)
+        summary = page.xpath("//div[@class='nhsuk-error-summary']//li/a")
+        assert summary[0].get("href") == f"#id_{field}"
+        assert message in summary[0].text_content()
+        assert message in page.get_element_by_id(f"div_id_{field}").text_content()
+        assert page.get_element_by_id(f"id_{field}").get("value") == typed
+    assert MonitoringReturn.objects.filter(plan=plan).count() == 1
+
+
 def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, signed_daccom):
     plan = signed_daccom
     item = open_quarter(plan)
