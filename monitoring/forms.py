@@ -6,7 +6,9 @@ from functools import partial
 
 from django import forms
 
-from .models import ReturnLine
+from consortia.numbers import NotANumber, read_number
+
+from .models import MonitoringReturn, ReturnLine
 from .services import (
     CRITERION_STATUSES,
     MAX_LABEL_CHARACTERS,
@@ -58,8 +60,18 @@ def _note(label: str, initial: str) -> forms.CharField:
     )
 
 
-def _money(label: str, initial) -> forms.CharField:
-    return forms.CharField(
+class MoneyField(forms.CharField):
+    """An amount as typed; "40000" is no change from a saved 40000.00."""
+
+    def has_changed(self, initial, data):
+        try:
+            return read_number(initial or "") != read_number(data or "")
+        except NotANumber:
+            return True
+
+
+def _money(label: str, initial) -> MoneyField:
+    return MoneyField(
         label=label,
         required=False,
         initial="" if initial is None else f"{initial:f}",
@@ -76,10 +88,22 @@ class ReturnForm(forms.Form):
     commentary = forms.CharField(
         label="Commentary", required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    # The return's version the page was loaded at, so that a save cannot overwrite unseen what
+    # someone saved since (services.return_save).
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": "The page is out of date: reload it.",
+            "invalid": "The page is out of date: reload it.",
+            "min_value": "The page is out of date: reload it.",
+        },
+    )
 
-    def __init__(self, *args, lines: list[ReturnLine], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lines = lines
+    def __init__(self, *args, item: MonitoringReturn, **kwargs):
+        initial = {"base_version": item.version, "commentary": item.commentary}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.lines = lines = list(item.lines.all())
         for line in lines:
             name = partial(_field_name, line.pk)
             if line.kind == Kind.TARGET:

@@ -37,6 +37,13 @@ class MonitoringReturn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Each save of the consortium's figures counts up, so that a page loaded before it cannot
+    # overwrite them unseen; who saved last, and when, is what the clash tells the person.
+    version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 

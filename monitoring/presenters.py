@@ -1,11 +1,15 @@
 """What the monitoring pages show, built from the selectors' figures: money formatted, the
 milestones' RAG tags, and the savings chart drawn as SVG on the server (docs/decisions/0441)."""
 
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from django import forms
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 
 from consortia.tables import Cell, Heading, Table, Tag
 from plans.finance import format_compact_money, format_money
@@ -162,6 +166,7 @@ def waiting_table(items: list[MonitoringReturn]) -> Table:
         caption="Returns waiting, late ones first",
         caption_hidden=True,
         responsive=True,
+        css="app-wrap-anywhere",  # a period may be one long word of 100 characters
         headings=[Heading("Return"), Heading("Consortium"), Heading("Due"), Heading("Status")],
         rows=[_return_row(item, Cell(item.plan.consortium.name)) for item in items],
     )
@@ -172,7 +177,62 @@ def returns_table(items: list[MonitoringReturn]) -> Table:
         caption="The plan's monitoring returns",
         caption_hidden=True,
         responsive=True,
+        css="app-wrap-anywhere",  # a period may be one long word of 100 characters
         headings=[Heading("Period"), Heading("Due"), Heading("Status")],
         rows=[_return_row(item) for item in items],
         empty="No return has been opened yet.",
     )
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A form's value in words: a status by its name, a date as the pages write dates (a date
+    it cannot read as typed)."""
+    if isinstance(field, forms.DateField) and isinstance(value, str):
+        with suppress(forms.ValidationError):
+            value = field.to_python(value)
+    if value in (None, ""):
+        return "Not given"
+    if isinstance(field, forms.ChoiceField):
+        return dict(field.choices).get(value, value)
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
+def unsaved_table(form, *, saved_heading: str) -> Table:
+    """What the person typed that differs from the return as saved, field by field: kept in
+    view when the form itself cannot be shown or when someone saved the return meanwhile."""
+    named = [
+        (f"{line.get_kind_display()} {line.reference}", fields) for line, fields in form.groups()
+    ]
+    named.append(("The return", [form["commentary"]]))
+    rows = [
+        [
+            Cell(name, header=True),
+            Cell(field.label),
+            Cell(_shown(field.field, field.data)),
+            Cell(_shown(field.field, field.initial)),
+        ]
+        for name, fields in named
+        for field in fields
+        if field.name in form.changed_data
+    ]
+    return Table(
+        caption="What you typed that is not saved",
+        caption_hidden=True,
+        responsive=True,
+        css="app-wrap-anywhere",
+        headings=[Heading("Where"), Heading("Field"), Heading("Yours"), Heading(saved_heading)],
+        rows=rows,
+        empty="What you typed is the same as what is saved.",
+    )
+
+
+def saved_when(moment) -> str:
+    """When a return was saved, as the clash says it: "15:16", or "15:16 on 27 November 2026"
+    when not today."""
+    local = timezone.localtime(moment)
+    when = time_format(local, "H:i")
+    if local.date() != timezone.localdate():
+        when += f" on {date_format(local, 'DATE_FORMAT')}"
+    return when

@@ -10,12 +10,14 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from consortia.numbers import NotANumber, read_number
 from consortia.permissions import Perm, allowed
+from plans.assignments import DUE_WITHIN_YEARS
+from plans.kinds.milestones import long_date, plan_period
 from plans.models import Plan
 from plans.workflow import status_refusal
 from signoff.errors import Refused
@@ -65,53 +67,91 @@ def _signed_hash(plan: Plan) -> str:
     return signed
 
 
+class OpenRefused(Refused):
+    """A return not opened, for what was typed in ``field`` of the open form."""
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _period_end(plan: Plan, period_end: date) -> date:
+    """The end of a period of the plan's year: in the year, or in the year after for a late
+    return. A date far from it (0001-01-01) is a slip."""
+    year = plan_period(plan.period)
+    if year is not None:
+        earliest, latest = year[0], year[1].replace(year=year[1].year + 1)
+        if not earliest <= period_end <= latest:
+            raise OpenRefused(
+                f"Choose a date the period ends from {long_date(earliest)} to {long_date(latest)}: "
+                f"the plan is for {plan.period}.",
+                field="period_end",
+            )
+    return period_end
+
+
+def _due_on(due_on: date, *, period_end: date) -> date:
+    if due_on < period_end:
+        raise OpenRefused("The return cannot be due before its period ends.", field="due_on")
+    # As for a section's due date (plans.assignments): a year such as 9999 is a slip.
+    latest = date(period_end.year + DUE_WITHIN_YEARS, 12, 31)
+    if due_on > latest:
+        raise OpenRefused(f"Choose a due date by {long_date(latest)}.", field="due_on")
+    return due_on
+
+
 def return_open(
     *, plan: Plan, user, label: str, period_end: date, due_on: date
 ) -> MonitoringReturn:
     """Opens a return for ``label`` (such as "Q1 2006/07") on a signed plan, its lines copied
-    from the signed content, bound to the hash the signatures bind."""
+    from the signed content, bound to the hash the signatures bind. Two periods that differ
+    only in case or spacing are one: the second is refused (OpenRefused, by its field)."""
     if not allowed(user, Perm.REVIEW, plan):
         raise Refused("Only the PCT's lead can open a monitoring return.")
     if plan.status not in MONITORED:
         raise Refused(status_refusal(plan, "returns are opened for signed plans only."))
-    label = (label or "").strip()
+    label = " ".join((label or "").split())
     if not label:
-        raise Refused("Enter the period the return covers, like Q1 2006/07.")
+        raise OpenRefused("Enter the period the return covers, like Q1 2006/07.", field="label")
     if len(label) > MAX_LABEL_CHARACTERS:
-        raise Refused(f"The period can have at most {MAX_LABEL_CHARACTERS} characters.")
-    if due_on < period_end:
-        raise Refused("The return cannot be due before its period ends.")
+        raise OpenRefused(
+            f"The period can have at most {MAX_LABEL_CHARACTERS} characters.", field="label"
+        )
+    period_end = _period_end(plan, period_end)
+    due_on = _due_on(due_on, period_end=period_end)
     signed = _signed_hash(plan)
     lines = signed_lines(plan)
-    try:
-        with transaction.atomic():
-            opened = MonitoringReturn.objects.create(
-                plan=plan,
-                label=label,
-                period_end=period_end,
-                due_on=due_on,
-                content_sha256=signed,
-                opened_at=timezone.now(),
-                opened_by=user,
-            )
-            bulk_create_with_history(
-                [
-                    ReturnLine(
-                        monitoring_return=opened,
-                        kind=line.kind,
-                        key=line.key,
-                        reference=line.reference,
-                        text=line.text,
-                        position=position,
-                        planned_on=line.planned_on,
-                        planned_saving=line.planned_saving,
-                    )
-                    for position, line in enumerate(lines)
-                ],
-                ReturnLine,
-            )
-    except IntegrityError:
-        raise Refused(f"This plan already has a return for {label}.") from None
+    with transaction.atomic():
+        # One open at a time per plan, so that the check for the same period holds.
+        Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)
+        taken = MonitoringReturn.objects.filter(plan=plan, label__iexact=label).first()
+        if taken is not None:
+            raise OpenRefused(f"There is already a return for {taken.label}.", field="label")
+        opened = MonitoringReturn.objects.create(
+            plan=plan,
+            label=label,
+            period_end=period_end,
+            due_on=due_on,
+            content_sha256=signed,
+            opened_at=timezone.now(),
+            opened_by=user,
+        )
+        bulk_create_with_history(
+            [
+                ReturnLine(
+                    monitoring_return=opened,
+                    kind=line.kind,
+                    key=line.key,
+                    reference=line.reference,
+                    text=line.text,
+                    position=position,
+                    planned_on=line.planned_on,
+                    planned_saving=line.planned_saving,
+                )
+                for position, line in enumerate(lines)
+            ],
+            ReturnLine,
+        )
     return opened
 
 
@@ -248,17 +288,31 @@ def checked(
     return values, commentary
 
 
+class StaleReturn(Exception):
+    """Someone saved the return since the person's page was loaded: nothing of theirs was
+    saved. ``current`` is the return as it is now, with who saved it and when."""
+
+    def __init__(self, current: MonitoringReturn):
+        self.current = current
+        super().__init__(f"Return {current.pk} is at version {current.version}")
+
+
 def return_save(
     *,
     monitoring_return: MonitoringReturn,
     user,
+    base_version: int,
     commentary: str,
     lines: Mapping[int, LineInput],
 ) -> MonitoringReturn:
-    """Records what the consortium typed: each line by its id, and the commentary. Every line
-    is checked before any is saved, and every problem is refused at once (ReturnRefused)."""
+    """Records what the consortium typed, if nobody has saved since the page was loaded at
+    ``base_version`` (StaleReturn otherwise): each line by its id, and the commentary. Every
+    line is checked before any is saved, and every problem is refused at once
+    (ReturnRefused)."""
     with transaction.atomic():
         locked = _locked_for_consortium(monitoring_return, user, doing="fill")
+        if locked.version != base_version:
+            raise StaleReturn(locked)
         known = {line.pk: line for line in locked.lines.all()}
         unknown = set(lines) - set(known)
         if unknown:
@@ -270,7 +324,10 @@ def return_save(
                 setattr(line, field, value)
             # One save a line, not bulk_update, so that each change joins the line's history.
             line.save(update_fields=list(fields))
-        locked.save(update_fields=["commentary"])
+        locked.version += 1
+        locked.saved_at = timezone.now()
+        locked.saved_by = user
+        locked.save(update_fields=["commentary", "version", "saved_at", "saved_by"])
     return locked
 
 

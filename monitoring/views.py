@@ -64,6 +64,8 @@ def plan_monitoring(request, plan_id: int):
         if form.is_valid():
             try:
                 opened = services.return_open(plan=plan, user=request.user, **form.cleaned_data)
+            except services.OpenRefused as refusal:
+                form.add_error(refusal.field, refusal.message)
             except Refused as refusal:
                 form.add_error(None, refusal.message)
             else:
@@ -86,8 +88,17 @@ def plan_monitoring(request, plan_id: int):
 
 
 def _return_page(
-    request, item: MonitoringReturn, form, review_form, *, status: int = 200, refusal: str = ""
+    request,
+    item: MonitoringReturn,
+    form,
+    review_form,
+    *,
+    status: int = 200,
+    refusal: str = "",
+    clash: bool = False,
 ):
+    """The return's page; on a clash, or when a refusal leaves no form to fill, what the person
+    typed that is not saved is set beside what is."""
     presenters.marked([item], today=timezone.localdate())
     lines = list(item.lines.all())
     may_fill = (
@@ -98,6 +109,14 @@ def _return_page(
         allowed(request.user, Perm.REVIEW, item)
         and item.status == MonitoringReturn.Status.SUBMITTED
     )
+    unsaved = None
+    if clash:
+        mine = item.saved_by_id == request.user.pk
+        unsaved = presenters.unsaved_table(
+            form, saved_heading="Saved in your other tab" if mine else "Theirs, saved"
+        )
+    elif form.is_bound and not may_fill:
+        unsaved = presenters.unsaved_table(form, saved_heading="On the return")
     return render(
         request,
         "monitoring/return.html",
@@ -110,9 +129,19 @@ def _return_page(
             "lines": [{"line": line, "status": presenters.line_status(line)} for line in lines],
             "missing": services.missing_in(item) if may_fill else [],
             "refusal": refusal,
+            "clash": clash,
+            "saved_when": presenters.saved_when(item.saved_at) if clash else "",
+            "unsaved": unsaved,
         },
         status=status,
     )
+
+
+def _rebased(data, item: MonitoringReturn):
+    """What was posted, based on the return as it is now: saving it again keeps it on purpose."""
+    data = data.copy()
+    data["base_version"] = str(item.version)
+    return data
 
 
 @login_required
@@ -122,22 +151,21 @@ def return_detail(request, return_id: int):
     item = selectors.return_visible_to(request.user, return_id)
     if item is None:
         raise Http404("No such return")
-    lines = list(item.lines.all())
     action = request.POST.get("action", "")
     posted = request.method == "POST"
-    form = ReturnForm(
-        request.POST if posted and action in ("save", "submit") else None, lines=lines
-    )
+    form = ReturnForm(request.POST if posted and action in ("save", "submit") else None, item=item)
     review_form = ReviewForm(request.POST if posted and action in ("accept", "send_back") else None)
     if not posted:
         return _return_page(request, item, form, review_form)
+    saved = None
     try:
         if action in ("save", "submit"):
             if not form.is_valid():
                 return _return_page(request, item, form, review_form, status=400)
-            services.return_save(
+            saved = services.return_save(
                 monitoring_return=item,
                 user=request.user,
+                base_version=form.cleaned_data["base_version"],
                 commentary=form.cleaned_data["commentary"],
                 lines=form.line_inputs(),
             )
@@ -157,8 +185,15 @@ def return_detail(request, return_id: int):
             return _return_page(
                 request, item, form, review_form, status=400, refusal="Choose what to do."
             )
+    except services.StaleReturn:
+        item = selectors.return_visible_to(request.user, return_id)
+        form = ReturnForm(_rebased(request.POST, item), item=item)
+        return _return_page(request, item, form, review_form, status=409, clash=True)
     except Refused as refusal:
         item = selectors.return_visible_to(request.user, return_id)
+        if saved is not None:
+            # Saved, then not submitted: what is on the page now is saved, at its new version.
+            form = ReturnForm(_rebased(request.POST, saved), item=item)
         return _return_page(request, item, form, review_form, status=400, refusal=refusal.message)
     messages.success(request, done)
     return redirect("monitoring:return", return_id=item.pk)

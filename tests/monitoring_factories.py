@@ -73,7 +73,11 @@ def accepted(monitoring_return: MonitoringReturn) -> MonitoringReturn:
     editor = editor_of(plan)
     lines = filled(monitoring_return)
     services.return_save(
-        monitoring_return=monitoring_return, user=editor, commentary="", lines=lines
+        monitoring_return=monitoring_return,
+        user=editor,
+        base_version=monitoring_return.version,
+        commentary="",
+        lines=lines,
     )
     services.return_submit(monitoring_return=monitoring_return, user=editor)
     return services.return_accept(monitoring_return=monitoring_return, user=lead_of(plan))

@@ -36,7 +36,9 @@ def everything_but_the_first_of_each(item: MonitoringReturn, editor) -> None:
             typed[line.pk] = LineInput(status="at_risk", note="Waiting on the acute trust.")
         else:
             typed[line.pk] = LineInput(status="partly_met")
-    services.return_save(monitoring_return=item, user=editor, commentary="", lines=typed)
+    services.return_save(
+        monitoring_return=item, user=editor, base_version=item.version, commentary="", lines=typed
+    )
 
 
 def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard(
@@ -181,3 +183,67 @@ def test_the_token_pages_wrap_a_long_name_at_375_px_ask_before_revoking_and_the_
     assert_accessible(page)
     screenshot(page, "monitoring-api-docs")
     assert refused == []
+
+
+def test_a_period_named_in_one_long_word_wraps_on_the_monitoring_pages_at_375_px(page, live_server):
+    plan = signed(demo_daccom_plan())
+    accepted(open_quarter(plan, "x" * 100))
+    waiting = open_quarter(plan, "y" * 100, date(2006, 9, 30), date(2006, 10, 31))
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, lead_of(plan).email, DEMO_PASSWORD)
+
+    for path, heading in (
+        (f"/plans/{plan.pk}/monitoring/", "Monitoring"),
+        ("/monitoring/", "Monitoring"),
+        (f"/monitoring/returns/{waiting.pk}/", "Return for"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert not scrolls_sideways(page), f"{path} scrolls sideways at 375 px"
+
+
+def test_two_tabs_on_one_return_the_second_save_shows_both_and_loses_nothing(page, live_server):
+    plan = signed(demo_daccom_plan())
+    item = open_quarter(plan)
+    sign_in(page, live_server, editor_of(plan).email, DEMO_PASSWORD)
+    url = f"{live_server.url}/monitoring/returns/{item.pk}/"
+    tab_a, tab_b = page, page.context.new_page()
+    for tab in (tab_a, tab_b):
+        tab.goto(url)
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Return for Q1 2006/07")
+
+    def actual(tab, reference):
+        target = tab.get_by_role(
+            "group", name=re.compile(rf"Savings target {re.escape(reference)}")
+        )
+        return target.get_by_label("Actual savings to date, in pounds")
+
+    actual(tab_a, "1.1").fill("40000")
+    tab_a.get_by_role("button", name="Save and come back later").click()
+    expect(tab_a.locator("main")).to_contain_text("Return saved.")
+    tab_b.get_by_label("Commentary").fill("Typed in tab B.")
+    actual(tab_b, "1.3").fill("100000")
+    tab_b.get_by_role("button", name="Save and come back later").click()
+
+    callout = tab_b.get_by_role("alert").filter(has_text="while you were editing")
+    expect(callout).to_contain_text("You saved this return in another window or tab at")
+    expect(callout.get_by_role("row").filter(has_text="Savings target 1.1")).to_contain_text(
+        "40000.00"
+    )
+    expect(actual(tab_b, "1.3")).to_have_value("100000")
+    expect(tab_b.get_by_label("Commentary")).to_have_value("Typed in tab B.")
+    expect(tab_b.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(tab_b)
+    screenshot(tab_b, "monitoring-return-clash")
+    line = item.lines.get(reference="1.1")
+    assert line.actual_to_date == 40000
+
+    actual(tab_b, "1.1").fill("40000")
+    tab_b.get_by_role("button", name="Save and come back later").click()
+    expect(tab_b.locator("main")).to_contain_text("Return saved.")
+    item.refresh_from_db()
+    assert item.commentary == "Typed in tab B."
+    assert [item.lines.get(reference=reference).actual_to_date for reference in ("1.1", "1.3")] == [
+        40000,
+        100000,
+    ]

@@ -44,7 +44,7 @@ def test_any_text_in_any_field_of_a_return_gets_a_page_not_a_server_error(
         item = MonitoringReturn.objects.get(plan=plan)
     client.force_login(editor_of(plan))
     url = reverse("monitoring:return", args=[item.pk])
-    fields = {"action": "save", "commentary": payload}
+    fields = {"action": "save", "base_version": item.version, "commentary": payload}
     for line in item.lines.all():
         for name in ("actual", "forecast", "note", "status", "done_on"):
             fields[f"line-{line.pk}-{name}"] = payload

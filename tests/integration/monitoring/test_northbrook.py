@@ -41,6 +41,7 @@ def test_a_northbrook_plan_is_monitored_by_commentary_and_its_hash_never_changes
     services.return_save(
         monitoring_return=q1,
         user=northbrook.editor,
+        base_version=q1.version,
         commentary="Both practices have started the audit.",
         lines={},
     )

@@ -9,6 +9,7 @@ from monitoring.services import LineInput
 from signoff.canonical import content_sha256
 from signoff.errors import Refused
 from tests.monitoring_factories import editor_of, filled, lead_of, open_quarter
+from tests.review_factories import demo_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -34,6 +35,7 @@ def test_the_daccom_plan_is_monitored_for_two_quarters_and_its_signed_content_ne
         services.return_save(
             monitoring_return=quarter,
             user=editor,
+            base_version=quarter.version,
             commentary="Referral management is live in all 19 practices.",
             lines=filled(
                 quarter,
@@ -90,7 +92,7 @@ def test_only_the_pct_lead_opens_a_return_and_only_for_a_signed_plan(signed_dacc
             due_on=date(2006, 7, 31),
         )
     open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
-    with pytest.raises(Refused, match="already has a return for Q1"):
+    with pytest.raises(Refused, match="There is already a return for Q1"):
         open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
     with pytest.raises(Refused, match="cannot be due before"):
         open_quarter(plan, "Q3", date(2006, 12, 31), date(2006, 12, 1))
@@ -98,6 +100,45 @@ def test_only_the_pct_lead_opens_a_return_and_only_for_a_signed_plan(signed_dacc
     plan.save(update_fields=["status"])
     with pytest.raises(Refused, match="signed plans only"):
         open_quarter(plan, "Q2", date(2006, 9, 30), date(2006, 10, 31))
+
+
+def test_a_period_typed_again_in_another_case_or_spacing_is_the_same_return(signed_daccom):
+    plan = signed_daccom
+    open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    for typed in (" q2 2006/07 ", "Q2  2006/07", "q2\t2006/07"):
+        with pytest.raises(services.OpenRefused, match=r"already a return for Q2 2006/07\.$"):
+            open_quarter(plan, typed, date(2006, 9, 30), date(2006, 10, 31))
+    assert list(MonitoringReturn.objects.values_list("label", flat=True)) == ["Q2 2006/07"]
+    assert open_quarter(plan, " Q3   2006/07 ").label == "Q3 2006/07"
+
+
+@pytest.mark.parametrize(
+    ("period_end", "due_on", "field", "message"),
+    [
+        (date(1, 1, 1), date(9999, 12, 31), "period_end", "from 1 April 2006 to 31 March 2008"),
+        (date(2006, 3, 31), date(2006, 4, 30), "period_end", "the plan is for 2006/07"),
+        (date(2008, 4, 1), date(2008, 4, 30), "period_end", "from 1 April 2006"),
+        (date(2006, 6, 30), date(9999, 12, 31), "due_on", "Choose a due date by 31 December 2008"),
+        (date(2006, 6, 30), date(2006, 6, 29), "due_on", "cannot be due before its period ends"),
+    ],
+)
+def test_dates_far_from_the_plans_year_are_refused_by_their_field(
+    signed_daccom, period_end, due_on, field, message
+):
+    plan = signed_daccom
+    assert plan.period == "2006/07"
+    with pytest.raises(services.OpenRefused, match=message) as refused:
+        open_quarter(plan, "Q1", period_end, due_on)
+    assert refused.value.field == field
+    assert not MonitoringReturn.objects.exists()
+
+
+def test_a_late_return_after_the_year_and_one_due_at_the_end_of_the_year_after_next_open(
+    signed_daccom,
+):
+    plan = signed_daccom
+    assert open_quarter(plan, "Q4", date(2007, 3, 31), date(2008, 12, 31)).due_on.year == 2008
+    assert open_quarter(plan, "Catch-up", date(2008, 3, 31), date(2008, 4, 30))
 
 
 @pytest.mark.parametrize(
@@ -120,6 +161,7 @@ def test_a_figure_that_is_not_money_is_refused_and_nothing_is_saved(signed_dacco
         services.return_save(
             monitoring_return=q1,
             user=editor_of(plan),
+            base_version=q1.version,
             commentary="Typed.",
             lines=filled(q1, overrides={"1.1": typed}),
         )
@@ -138,6 +180,7 @@ def test_every_problem_in_a_return_is_refused_at_once_each_by_its_line_and_field
         services.return_save(
             monitoring_return=q1,
             user=editor_of(plan),
+            base_version=q1.version,
             commentary="x" * 10_001,
             lines=filled(
                 q1,
@@ -162,7 +205,9 @@ def test_a_return_is_submitted_only_when_full_and_not_changed_once_accepted(sign
     q1 = open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
     with pytest.raises(Refused, match=r"Not yet: fill in milestone 6\.2a"):
         services.return_submit(monitoring_return=q1, user=editor)
-    services.return_save(monitoring_return=q1, user=editor, commentary="", lines=filled(q1))
+    services.return_save(
+        monitoring_return=q1, user=editor, base_version=0, commentary="", lines=filled(q1)
+    )
     with pytest.raises(Refused, match="only a submitted return"):
         services.return_accept(monitoring_return=q1, user=lead_of(plan))
     services.return_submit(monitoring_return=q1, user=editor)
@@ -170,12 +215,45 @@ def test_a_return_is_submitted_only_when_full_and_not_changed_once_accepted(sign
         services.return_send_back(monitoring_return=q1, user=lead_of(plan), comment=" ")
     services.return_accept(monitoring_return=q1, user=lead_of(plan))
     with pytest.raises(Refused, match="cannot change"):
-        services.return_save(monitoring_return=q1, user=editor, commentary="", lines=filled(q1))
+        services.return_save(
+            monitoring_return=q1, user=editor, base_version=0, commentary="", lines=filled(q1)
+        )
     q2 = open_quarter(plan, "Q2", date(2006, 9, 30), date(2006, 10, 31))
     with pytest.raises(Refused, match="Choose the status"):
         services.return_save(
             monitoring_return=q2,
             user=editor,
+            base_version=q2.version,
             commentary="",
             lines=filled(q2, overrides={"6.2a": LineInput(status="finished")}),
         )
+
+
+def test_a_save_from_a_page_loaded_before_another_save_is_refused_and_keeps_the_other(
+    signed_daccom,
+):
+    plan = signed_daccom
+    editor, chair = editor_of(plan), demo_user("chair", plan.consortium.slug)
+    q1 = open_quarter(plan)
+    loaded = q1.version
+    services.return_save(
+        monitoring_return=q1,
+        user=chair,
+        base_version=loaded,
+        commentary="",
+        lines=filled(q1, overrides={"1.1": LineInput(actual_to_date="40000")}),
+    )
+    with pytest.raises(services.StaleReturn) as stale:
+        services.return_save(
+            monitoring_return=q1,
+            user=editor,
+            base_version=loaded,
+            commentary="Typed in the other tab.",
+            lines=filled(q1, overrides={"1.3": LineInput(actual_to_date="100000")}),
+        )
+
+    assert stale.value.current.saved_by == chair
+    q1.refresh_from_db()
+    assert (q1.version, q1.saved_by, q1.commentary) == (loaded + 1, chair, "")
+    assert q1.lines.get(reference="1.1").actual_to_date == Decimal("40000")
+    assert q1.lines.get(reference="1.3").actual_to_date == Decimal("0")

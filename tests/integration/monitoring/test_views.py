@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from monitoring.models import MonitoringReturn, ReturnLine
@@ -18,9 +19,9 @@ from plans.content import PlanContent
 from signoff.canonical import content_sha256
 from signoff.services import plan_reopen
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
-from tests.monitoring_factories import editor_of, lead_of, open_quarter
+from tests.monitoring_factories import accepted, editor_of, lead_of, open_quarter
 from tests.plan_factories import demo_daccom_plan
-from tests.review_factories import approve
+from tests.review_factories import approve, demo_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = MonitoringReturn.Status
@@ -28,7 +29,8 @@ Status = MonitoringReturn.Status
 
 def posted_return(item: MonitoringReturn, *, action: str, **overrides) -> dict:
     """The return form as a person would send it, every line filled, ``overrides`` by field."""
-    data = {"action": action, "commentary": "On track overall."}
+    item.refresh_from_db()
+    data = {"action": action, "base_version": item.version, "commentary": "On track overall."}
     for line in item.lines.all():
         p = f"line-{line.pk}"
         if line.kind == ReturnLine.Kind.TARGET:
@@ -223,6 +225,185 @@ def test_a_date_the_form_cannot_read_and_a_figure_the_return_refuses_show_togeth
         "Enter a real date.",
         "The actual savings of Savings target 1.1 must be an amount in pounds, like 40000.",
     ]
+
+
+def page_form(response) -> dict:
+    """The return form's fields as the page holds them, as a browser would send them."""
+    page = lxml.html.fromstring(response.content)
+    values = page.xpath("//form[.//button[@value='save']]")[0].form_values()
+    # A browser drops the newline Django writes after a textarea's opening tag.
+    return {name: value.removeprefix("\n") for name, value in values}
+
+
+def unsaved_rows(response) -> list[list[str]]:
+    """The table of what was typed and not saved, a list of cells a row."""
+    rows = lxml.html.fromstring(response.content).xpath(
+        "//table[caption='What you typed that is not saved']/tbody/tr"
+    )
+    return [
+        [cell.xpath("string(./span[last()])") or cell.text_content() for cell in row]
+        for row in rows
+    ]
+
+
+def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(client, signed_daccom):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    fields = {line.reference: f"line-{line.pk}" for line in item.lines.all()}
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    tab_a, tab_b = page_form(client.get(url)), page_form(client.get(url))
+
+    tab_a[f"{fields['1.1']}-actual"] = "40000"
+    assert client.post(url, {**tab_a, "action": "save"}).status_code == 302
+    tab_b["commentary"] = "Typed in tab B."
+    tab_b[f"{fields['1.3']}-actual"] = "100000"
+    clash = client.post(url, {**tab_b, "action": "save"})
+
+    assert clash.status_code == 409
+    item.refresh_from_db()
+    assert item.commentary == ""
+    assert item.lines.get(reference="1.1").actual_to_date == 40000
+    assert item.lines.get(reference="1.3").actual_to_date is None
+    page = lxml.html.fromstring(clash.content)
+    callout = page.xpath("string(//div[@class='nhsuk-warning-callout'])")
+    assert "You saved this return in another window or tab at " in callout
+    assert "your figures are in the form below, kept" in callout
+    assert unsaved_rows(clash) == [
+        ["Savings target 1.1", "Actual savings to date, in pounds", "Not given", "40000.00"],
+        ["Savings target 1.3", "Actual savings to date, in pounds", "100000", "Not given"],
+        ["The return", "Commentary", "Typed in tab B.", "Not given"],
+    ]
+    kept = page_form(clash)
+    assert kept["commentary"] == "Typed in tab B."
+    assert kept[f"{fields['1.3']}-actual"] == "100000"
+
+    # Saved again from the clash page, the person's figures are kept, as they chose.
+    assert client.post(url, {**kept, "action": "save"}).status_code == 302
+    item.refresh_from_db()
+    assert item.commentary == "Typed in tab B."
+    assert item.lines.get(reference="1.3").actual_to_date == 100000
+
+
+def test_a_saved_commentary_comes_back_in_its_box_and_a_later_save_keeps_it(client, signed_daccom):
+    item, _response = saved_by_its_editor(client, signed_daccom)
+    url = reverse("monitoring:return", args=[item.pk])
+
+    assert page_form(client.get(url))["commentary"] == "On track overall."
+    client.post(url, {**page_form(client.get(url)), "action": "save"})
+    item.refresh_from_db()
+    assert item.commentary == "On track overall."
+
+
+def test_a_clash_with_someone_else_names_them_and_when_they_saved(client, signed_daccom):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    chair = demo_user("chair", plan.consortium.slug)
+    client.force_login(editor_of(plan))
+    loaded = page_form(client.get(url))
+    client.force_login(chair)
+    client.post(url, {**page_form(client.get(url)), "commentary": "Chair's.", "action": "save"})
+    client.force_login(editor_of(plan))
+
+    clash = client.post(url, {**loaded, "action": "save"})
+
+    assert clash.status_code == 409
+    item.refresh_from_db()
+    when = timezone.localtime(item.saved_at).strftime("%H:%M")
+    callout = lxml.html.fromstring(clash.content).xpath(
+        "string(//div[@class='nhsuk-warning-callout'])"
+    )
+    assert f"{chair.full_name} saved this return at {when} while you were editing" in callout
+    assert unsaved_rows(clash) == [["The return", "Commentary", "Not given", "Chair's."]]
+
+
+def test_what_was_typed_stays_on_the_page_when_the_return_was_submitted_from_another_tab(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    tab_b = page_form(client.get(url))
+    assert client.post(url, posted_return(item, action="submit")).status_code == 302
+
+    tab_b["commentary"] = "Typed after the other tab submitted."
+    refused = client.post(url, {**tab_b, "action": "save"})
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "The return is submitted: it cannot change." in page
+    assert "What you typed is not saved" in page
+    assert [
+        "The return",
+        "Commentary",
+        "Typed after the other tab submitted.",
+        "On track overall.",
+    ] in unsaved_rows(refused)
+
+
+def test_a_refused_submit_after_a_save_keeps_the_page_saving_without_a_clash(client, signed_daccom):
+    item, _response = saved_by_its_editor(client, signed_daccom)
+    url = reverse("monitoring:return", args=[item.pk])
+    posted = posted_return(item, action="submit", **{"6.2a__status": ""})
+
+    refused = client.post(url, posted)
+
+    assert refused.status_code == 400
+    assert "Not yet: fill in milestone 6.2a" in refused.content.decode()
+    assert client.post(url, {**page_form(refused), "action": "save"}).status_code == 302
+
+
+def test_the_return_and_the_dashboard_read_as_plain_sentences(client, signed_daccom):
+    plan = signed_daccom
+    item = accepted(open_quarter(plan))
+    client.force_login(lead_of(plan))
+
+    page = lxml.html.fromstring(client.get(reverse("monitoring:return", args=[item.pk])).content)
+    opened = page.xpath("//h1/following-sibling::p[1]")[0]
+    assert f"the signed plan's fingerprint begins {item.content_sha256[:16]})." in (
+        opened.text_content()
+    )
+    assert not opened.xpath(".//*[contains(@class, 'nhsuk-body-s')]")  # a block inside <p>
+    assert "content hash" not in opened.text_content()
+    dashboard = lxml.html.fromstring(client.get(reverse("monitoring:plan", args=[plan.pk])).content)
+    criteria = [
+        li.text_content()
+        for li in dashboard.xpath("//h3[.='Success criteria and reward']/following::ul[1]/li")
+    ]
+    assert criteria == [
+        f"{line.reference} Not met: {line.text}"
+        for line in item.lines.filter(kind=ReturnLine.Kind.CRITERION)
+    ]
+    assert not [text for text in criteria if ".:" in text]
+
+
+def test_a_period_opened_twice_or_absurd_dates_are_named_beside_their_fields(client, signed_daccom):
+    plan = signed_daccom
+    open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    client.force_login(lead_of(plan))
+    url = reverse("monitoring:plan", args=[plan.pk])
+
+    again = client.post(
+        url, {"label": " q2 2006/07 ", "period_end": "2006-09-30", "due_on": "2006-10-31"}
+    )
+    absurd = client.post(
+        url, {"label": "Q3 2006/07", "period_end": "0001-01-01", "due_on": "9999-12-31"}
+    )
+
+    assert (again.status_code, absurd.status_code) == (400, 400)
+    for response, field, message, typed in (
+        (again, "label", "There is already a return for Q2 2006/07.", " q2 2006/07 "),
+        (absurd, "period_end", "from 1 April 2006 to 31 March 2008", "0001-01-01"),
+    ):
+        page = lxml.html.fromstring(response.content)
+        summary = page.xpath("//div[@class='nhsuk-error-summary']//li/a")
+        assert summary[0].get("href") == f"#id_{field}"
+        assert message in summary[0].text_content()
+        assert message in page.get_element_by_id(f"div_id_{field}").text_content()
+        assert page.get_element_by_id(f"id_{field}").get("value") == typed
+    assert MonitoringReturn.objects.filter(plan=plan).count() == 1
 
 
 def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, signed_daccom):
