@@ -168,7 +168,7 @@ def round_start(request, round_id: int):
     consortium = request.user.consortium
     if consortium is None:
         raise Http404("No consortium")
-    existing = planning_round.plans.filter(consortium=consortium).first()
+    existing = round_selectors.year_plan(planning_round, consortium)
     if existing is not None:
         return redirect("plan_detail", plan_id=existing.pk)
     earlier = list(

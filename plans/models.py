@@ -201,6 +201,13 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-period", "consortium__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "planning_round"],
+                condition=models.Q(planning_round__isnull=False),
+                name="one_plan_a_round",
+            )
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.period})"

@@ -104,7 +104,28 @@ def round_open(
     except IntegrityError as clash:
         raise AnswerInvalid(f"The {period} round is already open.", field="period") from clash
     planning_round.consortia.set(consortia)
+    _adopt_plans(planning_round, consortia, user)
     return planning_round
+
+
+def _adopt_plans(planning_round: PlanningRound, consortia: list[Consortium], user) -> None:
+    """A consortium that already has a plan for the round's year gets it as its plan in the
+    round, rather than being asked to start a second: the likeliest one where it has several
+    (as ``earlier_plans`` orders them), the others left outside any round."""
+    plans = round_selectors.plans_of_the_year(
+        [consortium.pk for consortium in consortia],
+        planning_round.period,
+        family=planning_round.template.family,
+    ).filter(planning_round__isnull=True)
+    adopted = set()
+    for plan in plans:
+        if plan.consortium_id in adopted:
+            continue
+        adopted.add(plan.consortium_id)
+        plan.planning_round = planning_round
+        plan._change_reason = f"taken into the {planning_round.period} planning round"
+        plan._history_user = user
+        plan.save(update_fields=["planning_round"])
 
 
 @dataclass
@@ -199,7 +220,8 @@ def round_plan_start(
     with transaction.atomic():
         # One start at a time per consortium, so two clicks make one plan.
         Consortium.objects.select_for_update().only("pk").get(pk=consortium.pk)
-        if planning_round.plans.filter(consortium=consortium).exists():
+        # A plan of the year made before the round opened counts as started: one plan a year.
+        if Plan.objects.filter(consortium=consortium, period=planning_round.period).exists():
             raise AnswerInvalid(
                 f"{consortium.name} has already started its {planning_round.period} plan."
             )
@@ -209,11 +231,12 @@ def round_plan_start(
             period=planning_round.period,
             title=f"{consortium.name} Practice Based Commissioning Plan {planning_round.period}",
             user=user,
+            planning_round=planning_round,
         )
-        plan.planning_round = planning_round
-        plan.carried_from = carry_from
-        plan._change_reason = "started in the planning round"
-        plan.save(update_fields=["planning_round", "carried_from"])
+        if carry_from is not None:
+            plan.carried_from = carry_from
+            plan._change_reason = f"started from the {carry_from.period} plan"
+            plan.save(update_fields=["carried_from"])
         report = _carry_answers(plan, carry_from, user) if carry_from else CarryReport()
     return plan, report
 

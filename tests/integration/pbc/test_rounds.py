@@ -188,6 +188,33 @@ class TestRoundDashboard:
 
 
 class TestTheConsortiumsSide:
+    def test_a_plan_of_the_year_made_before_the_round_is_the_consortiums_plan_in_it(self, client):
+        planning_round, lead, last_year = open_round(period="2006/07")
+        plan_url = reverse("plan_detail", kwargs={"plan_id": last_year.pk})
+        start = reverse("round_start", kwargs={"round_id": planning_round.pk})
+
+        table = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert f'<a href="{plan_url}"' in table and table.count("Not started") == 2
+
+        editor = UserFactory(consortium=last_year.consortium)
+        home = page(client, editor, "home")
+        assert f'<a href="{plan_url}">Your 2006/07 plan</a>' in home and start not in home
+        assert client.get(start).url == plan_url
+        assert client.post(start, {"source": ""}).url == plan_url
+        assert Plan.objects.filter(consortium=last_year.consortium).count() == 1
+
+    def test_the_new_plan_page_sends_a_rounds_year_to_the_round(self, client):
+        planning_round, _, last_year = open_round()
+        client.force_login(UserFactory(consortium=last_year.consortium))
+        response = client.post(
+            reverse("plan_create"),
+            {"template": last_year.template.pk, "period": "2007/08", "title": "Second"},
+        )
+        assert response.status_code == 200
+        assert "2007/08 has a planning round" in response.content.decode()
+        assert not planning_round.plans.exists()
+        assert not Plan.objects.filter(period="2007/08").exists()
+
     def test_home_shows_the_round_with_its_deadline_and_a_way_to_start(self, client):
         planning_round, _, last_year = open_round(days_left=5)
         content = page(client, UserFactory(consortium=last_year.consortium), "home")

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from consortia.models import Consortium, User
 from plans import rounds, services
@@ -19,6 +20,7 @@ from tests.plan_factories import (
     plan_with_questions,
     reminder_days,
 )
+from tests.review_factories import put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,81 @@ class TestStartingNextYearsPlanFromThisYears:
         with pytest.raises(PermissionDenied):
             rounds.round_plan_start(
                 planning_round=planning_round, consortium=other, user=UserFactory(consortium=other)
+            )
+
+
+def round_of_the_year_of(plan: Plan) -> PlanningRound:
+    """The round of ``plan``'s own year, on its form, its consortium taking part."""
+    consortium = plan.consortium
+    return rounds.round_open(
+        commissioner=consortium.commissioner,
+        period=plan.period,
+        template=plan.template,
+        deadline=date(2007, 3, 31),
+        consortia=[consortium],
+        user=pct_lead(consortium.commissioner),
+        today=date(2007, 1, 2),
+    )
+
+
+class TestOnePlanAYearInARound:
+    def test_a_plan_made_before_the_round_opened_becomes_the_consortiums_plan_in_it(self):
+        plan = plan_with_questions()
+
+        planning_round = round_of_the_year_of(plan)
+
+        plan.refresh_from_db()
+        assert plan.planning_round == planning_round
+        assert plan.history.first().history_change_reason == (
+            "taken into the 2006/07 planning round"
+        )
+
+    def test_starting_a_second_plan_for_the_year_is_refused(self):
+        plan = plan_with_questions()
+        planning_round = round_of_the_year_of(plan)
+        with pytest.raises(AnswerInvalid, match="has already started its 2006/07 plan"):
+            rounds.round_plan_start(
+                planning_round=planning_round,
+                consortium=plan.consortium,
+                user=UserFactory(consortium=plan.consortium),
+            )
+        assert Plan.objects.filter(consortium=plan.consortium).count() == 1
+
+    def test_of_several_plans_of_the_year_the_approved_one_is_taken(self):
+        approved = plan_with_questions()
+        put_in_state(approved, Plan.Status.APPROVED)
+        newer_draft = services.plan_create(
+            consortium=approved.consortium,
+            template=approved.template,
+            period=approved.period,
+            title="Newer draft",
+        )
+
+        planning_round = round_of_the_year_of(approved)
+
+        assert list(planning_round.plans.all()) == [approved]
+        newer_draft.refresh_from_db()
+        assert newer_draft.planning_round is None
+
+    def test_a_plan_for_the_rounds_year_cannot_be_made_beside_the_round(self):
+        plan = plan_with_questions()
+        round_of_the_year_of(plan)
+        with pytest.raises(AnswerInvalid, match="2006/07 has a planning round") as refused:
+            services.plan_create(
+                consortium=plan.consortium, template=plan.template, period="2006/07", title="Two"
+            )
+        assert refused.value.field == "period"
+
+    def test_the_database_holds_one_plan_of_a_consortium_in_a_round(self):
+        plan = plan_with_questions()
+        planning_round = round_of_the_year_of(plan)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Plan.objects.create(
+                consortium=plan.consortium,
+                template=plan.template,
+                period=plan.period,
+                title="Second",
+                planning_round=planning_round,
             )
 
 
