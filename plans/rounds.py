@@ -18,7 +18,7 @@ from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
 
 from . import assignments, round_selectors, selectors, structured
-from .errors import AnswerInvalid
+from .errors import AnswerInvalid, AnswersInvalid
 from .models import (
     Answer,
     Plan,
@@ -46,6 +46,30 @@ def period_valid(period: str) -> str:
     return period
 
 
+def deadline_refused(deadline: date, *, today: date) -> str:
+    """Why a round opened ``today`` cannot have ``deadline``; "" when it can. A round opened
+    already late would send no reminders and show every plan as late at once."""
+    if deadline <= today:
+        return f"The submission deadline must be after today ({today:%-d %B %Y})."
+    return ""
+
+
+def interim_date_refused(item: dict, *, deadline: date | None, today: date) -> str:
+    """Why the interim date ``item`` ({date, label} and, typed on a line, its line) cannot be
+    in a round with ``deadline`` opened ``today``; "" when it can. A date past or today would
+    never be reminded of; one after the deadline is not interim."""
+    when, label = item["date"], item["label"]
+    where = f"Line {item['line']}: " if "line" in item else ""
+    if when <= today:
+        return (
+            f"{where}“{label}” is due on {when:%-d %B %Y}: an interim date must be after today "
+            f"({today:%-d %B %Y})."
+        )
+    if deadline is not None and when > deadline:
+        return f"{where}“{label}” falls after the deadline ({deadline:%-d %B %Y})."
+    return ""
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -60,8 +84,8 @@ def round_open(
 ) -> PlanningRound:
     """Open the PCT's planning round for ``period``; its consortia then see it on their
     dashboard with the deadline and start their plan within it. The deadline and each interim
-    date fall after ``today`` (the local date unless given): a round opened already late would
-    send no reminders and show every plan as late at once."""
+    date fall after ``today`` (the local date unless given); every interim date refused is
+    named at once."""
     if not allowed(user, Perm.EDIT_PCT_SECTIONS, commissioner):
         raise PermissionDenied("Only the PCT's leads can open its planning round.")
     period = period_valid(period)
@@ -72,25 +96,20 @@ def round_open(
     if any(consortium.commissioner_id != commissioner.pk for consortium in consortia):
         raise AnswerInvalid("Choose consortia of this PCT only.", field="consortia")
     today = today or round_selectors.today()
-    if deadline <= today:
-        raise AnswerInvalid(
-            f"The submission deadline must be after today ({today:%-d %B %Y}).", field="deadline"
-        )
-    interim = []
-    for item in interim_dates or []:
-        when = item["date"]
-        if when <= today:
-            raise AnswerInvalid(
-                f"“{item['label']}” is due on {when.isoformat()}: an interim date must be after "
-                f"today ({today:%-d %B %Y}).",
-                field="interim_dates",
-            )
-        if when > deadline:
-            raise AnswerInvalid(
-                f"“{item['label']}” falls after the deadline.", field="interim_dates"
-            )
-        interim.append({"label": item["label"], "date": when.isoformat()})
-    interim.sort(key=lambda item: item["date"])
+    if problem := deadline_refused(deadline, today=today):
+        raise AnswerInvalid(problem, field="deadline")
+    interim_dates = interim_dates or []
+    refusals = [
+        AnswerInvalid(problem, field="interim_dates")
+        for item in interim_dates
+        if (problem := interim_date_refused(item, deadline=deadline, today=today))
+    ]
+    if refusals:
+        raise AnswersInvalid(refusals)
+    interim = sorted(
+        ({"label": item["label"], "date": item["date"].isoformat()} for item in interim_dates),
+        key=lambda item: item["date"],
+    )
     try:
         with transaction.atomic():
             planning_round = PlanningRound.objects.create(

@@ -110,6 +110,18 @@ class TestOpeningARoundPage:
         assert 'href="#id_interim_dates"' in summary
         assert not PlanningRound.objects.exists()
 
+    def test_every_bad_interim_line_is_shown_at_once_with_its_line(self, client):
+        lines = f"February First draft\n{in_days(10)} Fine\n2020-01-01 Old draft"
+        response = post_round(
+            client, plan_with_questions(), interim_dates=lines, deadline=str(in_days(-1))
+        )
+        content = response.content.decode()
+        assert "The submission deadline must be after today" in content
+        assert "Line 1 does not start with a date" in content
+        assert "Line 3: “Old draft” is due on 1 January 2020" in content
+        assert "Line 2" not in content
+        assert not PlanningRound.objects.exists()
+
     def test_each_error_links_to_an_input_on_the_page_checkboxes_by_their_first(self, client):
         response = post_round(client, plan_with_questions(), deadline="soon", consortia=[])
         content = response.content.decode()

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from consortia.models import Consortium, User
 from plans import rounds, services
-from plans.errors import AnswerInvalid
+from plans.errors import AnswerInvalid, AnswersInvalid
 from plans.models import Plan, PlanningRound
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import (
@@ -233,10 +233,26 @@ class TestOpeningARound:
         assert not PlanningRound.objects.exists()
 
     def test_an_interim_date_already_past_is_refused_on_the_interim_dates(self):
-        with pytest.raises(AnswerInvalid, match="“First draft” is due on 2006-12-01") as refused:
+        with pytest.raises(
+            AnswerInvalid, match="“First draft” is due on 1 December 2006"
+        ) as refused:
             daccom_round(interim_dates=[{"date": date(2006, 12, 1), "label": "First draft"}])
         assert refused.value.field == "interim_dates"
         assert not PlanningRound.objects.exists()
+
+    def test_every_interim_date_refused_is_named_at_once(self):
+        with pytest.raises(AnswersInvalid) as refused:
+            daccom_round(
+                interim_dates=[
+                    {"date": date(2006, 12, 1), "label": "First draft", "line": 1},
+                    {"date": date(2007, 2, 1), "label": "Second draft", "line": 2},
+                    {"date": date(2007, 5, 1), "label": "Late", "line": 3},
+                ]
+            )
+        assert [(r.field, r.message[:7]) for r in refused.value.refusals] == [
+            ("interim_dates", "Line 1:"),
+            ("interim_dates", "Line 3:"),
+        ]
 
     def test_an_interim_date_after_the_deadline_is_refused(self):
         with pytest.raises(AnswerInvalid, match="after the deadline"):
