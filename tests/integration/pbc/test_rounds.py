@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from consortia.models import User
 from plans import diffs, participation_demo, round_selectors, rounds, services
@@ -156,6 +157,19 @@ class TestRoundDashboard:
         assert "nhsuk-tag--red" in content
         assert content.count("Not started") == 2
         assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", content)
+
+    def test_interim_dates_are_written_as_the_deadline_is(self, client):
+        plan = plan_with_questions()
+        post_round(client, plan, interim_dates=f"{in_days(30)} First draft")
+        planning_round = PlanningRound.objects.get()
+        content = page(
+            client,
+            pct_lead(plan.consortium.commissioner),
+            "round_detail",
+            round_id=planning_round.pk,
+        )
+        assert date_format(in_days(30), "j F Y") in content
+        assert str(in_days(30)) not in content
 
     def test_the_pct_home_page_links_to_its_rounds(self, client):
         planning_round, lead, _ = open_round(days_left=20)
