@@ -214,6 +214,18 @@ class TestRoundDashboard:
 
 
 class TestTheConsortiumsSide:
+    @pytest.mark.parametrize(
+        ("days_left", "due"),
+        [
+            (1, '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.'),
+            (20, "Due in 20 days."),
+        ],
+    )
+    def test_the_home_pages_sentence_ends_right_after_the_due_date(self, client, days_left, due):
+        _, _, last_year = open_round(days_left=days_left)
+        content = page(client, UserFactory(consortium=last_year.consortium), "home")
+        assert due in content
+
     def test_a_plan_of_the_year_made_before_the_round_is_the_consortiums_plan_in_it(self, client):
         planning_round, lead, last_year = open_round(period="2006/07")
         plan_url = reverse("plan_detail", kwargs={"plan_id": last_year.pk})
