@@ -13,9 +13,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
+from consortia.presenters import site_url
 
 from . import assignments, round_selectors, selectors, structured
 from .errors import AnswerInvalid, AnswersInvalid
@@ -305,6 +307,7 @@ def round_reminders_send(*, on: date) -> int:
         "commissioner", "template"
     ):
         days = (planning_round.deadline - on).days
+        plans = dict(planning_round.plans.values_list("consortium_id", "pk"))
         for user in reminder_recipients(planning_round):
             with transaction.atomic():
                 _, created = RoundReminder.objects.get_or_create(
@@ -313,7 +316,18 @@ def round_reminders_send(*, on: date) -> int:
                 if not created:
                     continue
                 due = round_selectors.due(planning_round.deadline, on=on)
-                context = {"round": planning_round, "user": user, "due": due}
+                plan = plans.get(user.consortium_id)
+                context = {
+                    "round": planning_round,
+                    "user": user,
+                    "due": due,
+                    "started": plan is not None,
+                    "link": site_url(
+                        reverse("plan_detail", args=[plan])
+                        if plan
+                        else reverse("round_start", args=[planning_round.pk])
+                    ),
+                }
                 send_mail(
                     f"{planning_round.period} plan: {due.text.lower()}",
                     render_to_string("plans/email/round_reminder.txt", context),

@@ -260,6 +260,30 @@ class TestOpeningARound:
 
 
 class TestDeadlineReminders:
+    def test_each_reminder_links_to_the_plan_or_to_where_it_is_started(
+        self, mailoutbox, monkeypatch, settings
+    ):
+        settings.SITE_URL = "https://plans.example.org/"
+        planning_round, daccom = daccom_round()
+        not_started = ConsortiumFactory(commissioner=daccom.commissioner)
+        planning_round.consortia.add(not_started)
+        editor, waiting = UserFactory(consortium=daccom), UserFactory(consortium=not_started)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=daccom, user=editor
+        )
+
+        reminder_days(planning_round, mailoutbox, monkeypatch, days=[14])
+
+        bodies = {message.to[0]: message.body for message in mailoutbox}
+        assert (
+            f"See where it stands:\nhttps://plans.example.org/plans/{plan.pk}/\n"
+            in (bodies[editor.email])
+        )
+        assert (
+            f"Start it:\nhttps://plans.example.org/rounds/{planning_round.pk}/start/\n"
+            in bodies[waiting.email]
+        )
+
     def test_each_person_with_unfinished_work_hears_14_7_2_and_0_days_before_once(
         self, mailoutbox, monkeypatch
     ):
