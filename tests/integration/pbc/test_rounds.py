@@ -312,6 +312,12 @@ class TestTheConsortiumsSide:
         content = page(client, editor, "plan_detail", plan_id=plan.pk)
         assert "2 answers carried forward from last year to check" in content
         assert content.count("carried forward: check it") == 2
+        # Not done until checked: in progress on the task list, not answered on the round's.
+        assert re.search(r"0 of \d+ questions completed, 2 started\.", content)
+        assert content.count('<strong class="nhsuk-tag nhsuk-tag--blue">In progress</strong>') == 2
+        lead = pct_lead(last_year.consortium.commissioner)
+        table = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", table)
         part = page(client, editor, "part_detail", plan_id=plan.pk, part_key="two")
         assert "Carried forward: check it" in part
 
