@@ -12,6 +12,12 @@ from .models import Commissioner, Consortium, Invitation, PersonRole, Practice
 from .permissions import Perm, allowed
 from .tables import Cell, Heading, Table, Tag
 
+
+def site_url(path: str) -> str:
+    """The service's own address of ``path``, for the links in emails (PBC_SITE_URL)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 Kind = PersonRole.Kind
 NOT_KNOWN = "Not known"
 DEMO = Tag("Demo", "nhsuk-tag--grey")

@@ -17,7 +17,7 @@ from consortia.models import Consortium, User
 from consortia.permissions import Perm, allowed
 from consortia.tables import Cell, Heading, Table
 from plans import history, round_selectors, rounds
-from plans.errors import AnswerInvalid
+from plans.errors import AnswerInvalid, refusals_of
 from plans.models import Plan, PlanningRound
 from plans.presenters import figures_table
 from plans.round_forms import RoundOpenForm
@@ -140,7 +140,8 @@ def round_open(request):
                 user=request.user,
             )
         except AnswerInvalid as refused:
-            form.add_error(refused.field or None, refused.message)
+            for refusal in refusals_of(refused):
+                form.add_error(refusal.field or None, refusal.message)
         else:
             messages.success(request, f"The {planning_round.period} planning round is open.")
             return redirect("round_detail", round_id=planning_round.pk)
@@ -168,7 +169,7 @@ def round_start(request, round_id: int):
     consortium = request.user.consortium
     if consortium is None:
         raise Http404("No consortium")
-    existing = planning_round.plans.filter(consortium=consortium).first()
+    existing = round_selectors.year_plan(planning_round, consortium)
     if existing is not None:
         return redirect("plan_detail", plan_id=existing.pk)
     earlier = list(

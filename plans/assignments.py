@@ -21,7 +21,7 @@ from consortia.permissions import Perm, allowed
 from . import round_selectors
 from .errors import AnswerInvalid
 from .models import Assignment, CompletedBy, Plan, QuestionKind, TemplatePart, TemplateQuestion
-from .selectors import answered_answers
+from .selectors import done_answers
 
 #: A plan is written within a year: a due date after the end of the year after next is a slip.
 DUE_WITHIN_YEARS = 2
@@ -169,10 +169,8 @@ def with_done(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
         .exclude(completed_by=CompletedBy.PCT)
         .exclude(
             Exists(
-                answered_answers().filter(
-                    plan_id=OuterRef(OuterRef("plan_id")),
-                    question=OuterRef("pk"),
-                    carried_forward=False,
+                done_answers().filter(
+                    plan_id=OuterRef(OuterRef("plan_id")), question=OuterRef("pk")
                 )
             )
         )

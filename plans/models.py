@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -201,6 +202,13 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-period", "consortium__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "planning_round"],
+                condition=Q(planning_round__isnull=False),
+                name="one_plan_a_round",
+            )
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.period})"
@@ -461,6 +469,11 @@ class PlanningRound(models.Model):
 
     def __str__(self):
         return f"{self.commissioner} planning round {self.period}"
+
+    @property
+    def interim(self) -> list[tuple[str, date]]:
+        """The interim dates as (what is due, its date), to be shown as the service shows a date."""
+        return [(item["label"], date.fromisoformat(item["date"])) for item in self.interim_dates]
 
 
 class RoundReminder(models.Model):

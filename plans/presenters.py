@@ -44,9 +44,11 @@ def completed_by_label(question: TemplateQuestion, plan: Plan) -> str:
 
 
 def answer_state(answer: Answer | None) -> str:
+    """Last year's words carried forward and not yet checked are not this year's answer yet:
+    in progress, as on the dashboards (selectors.done_answers)."""
     if answer is None or answer.is_empty:
         return NOT_STARTED
-    return IN_PROGRESS if answer.autosaved else COMPLETED
+    return IN_PROGRESS if answer.autosaved or answer.carried_forward else COMPLETED
 
 
 def last_changed(answer: Answer | None) -> str:

@@ -3,6 +3,8 @@ from datetime import date
 
 from django import forms
 
+from . import rounds
+
 LABEL_MAX = 200
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -45,6 +47,7 @@ class RoundOpenForm(forms.Form):
 
     def __init__(self, *args, templates, consortia, today: date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         # The examples are of a round that could be opened today, which refuses past dates.
         year = today.year + (today >= date(today.year, 2, 1))
         deadline, interim = date(year, 3, 31).isoformat(), date(year, 2, 1).isoformat()
@@ -63,35 +66,63 @@ class RoundOpenForm(forms.Form):
         self.fields["consortia"].queryset = consortia
         self.fields["consortia"].initial = list(consortia)
 
+    def clean_deadline(self) -> date:
+        deadline = self.cleaned_data["deadline"]
+        if problem := rounds.deadline_refused(deadline, today=self.today):
+            raise forms.ValidationError(problem)
+        return deadline
+
     def clean_interim_dates(self) -> list[dict]:
-        return interim_dates_from(self.cleaned_data["interim_dates"])
+        return interim_dates_from(
+            self.cleaned_data["interim_dates"],
+            deadline=self.cleaned_data.get("deadline"),
+            today=self.today,
+        )
 
 
-def interim_dates_from(text: str) -> list[dict]:
-    """[{date, label}] from the lines "2007-02-01 First draft"; a line that cannot be read is
-    refused with its number."""
-    dates = []
+def interim_dates_from(
+    text: str, *, deadline: date | None = None, today: date | None = None
+) -> list[dict]:
+    """[{date, label, line}] from the lines "2007-02-01 First draft". Every line that cannot be
+    read, and with ``today`` every date the round would refuse, is refused with its number,
+    all at once, so a second look does not find more."""
+    dates, refusals = [], []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
             continue
-        when, _, label = line.partition(" ")
         try:
-            day = date.fromisoformat(when)
-        except ValueError:
-            if _DATE_SHAPE.fullmatch(when):
-                raise forms.ValidationError(
-                    f"Line {number}: {when} is not a date in the calendar."
-                ) from None
-            raise forms.ValidationError(
-                f"Line {number} does not start with a date such as 2007-02-01."
-            ) from None
-        label = " ".join(label.split())
-        if not label:
-            raise forms.ValidationError(f"Line {number} needs what is due after the date.")
-        if len(label) > LABEL_MAX:
-            raise forms.ValidationError(
-                f"Line {number}: say what is due in at most {LABEL_MAX} characters."
-            )
-        dates.append({"date": day, "label": label})
+            item = _interim_line(number, line)
+        except forms.ValidationError as refused:
+            refusals.append(refused)
+            continue
+        problem = rounds.interim_date_refused(item, deadline=deadline, today=today) if today else ""
+        if problem:
+            refusals.append(forms.ValidationError(problem))
+        else:
+            dates.append(item)
+    if refusals:
+        raise forms.ValidationError(refusals)
     return dates
+
+
+def _interim_line(number: int, line: str) -> dict:
+    when, _, label = line.partition(" ")
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        if _DATE_SHAPE.fullmatch(when):
+            raise forms.ValidationError(
+                f"Line {number}: {when} is not a date in the calendar."
+            ) from None
+        raise forms.ValidationError(
+            f"Line {number} does not start with a date such as 2007-02-01."
+        ) from None
+    label = " ".join(label.split())
+    if not label:
+        raise forms.ValidationError(f"Line {number} needs what is due after the date.")
+    if len(label) > LABEL_MAX:
+        raise forms.ValidationError(
+            f"Line {number}: say what is due in at most {LABEL_MAX} characters."
+        )
+    return {"date": day, "label": label, "line": number}

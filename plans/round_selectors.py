@@ -105,14 +105,40 @@ def earlier_plans(consortium: Consortium, period: str, *, family: str) -> QueryS
     """The consortium's plans of earlier years to start from, the likeliest first: those on a
     version of the round's form (``family``) before those on other forms, then the newest year,
     then a plan whose content the PCT approved before a draft, then the newest."""
+    plans = Plan.objects.filter(consortium=consortium, period__lt=period).select_related("template")
+    return _ranked(plans, family).order_by(
+        "on_another_form", "-period", "not_approved", "-created_at"
+    )
+
+
+def _ranked(plans: QuerySet[Plan], family: str) -> QuerySet[Plan]:
+    """``plans`` with what makes one likelier to be the consortium's plan: on a version of the
+    round's form (``family``), and approved."""
+    return plans.annotate(
+        on_another_form=Case(When(template__family=family, then=0), default=1),
+        not_approved=Case(When(status__in=workflow.FROZEN, then=0), default=1),
+    )
+
+
+def plans_of_the_year(consortia: list[int], period: str, *, family: str) -> QuerySet[Plan]:
+    """The plans of ``period`` of the ``consortia``, each consortium's likeliest first: on a
+    version of the round's form, then approved before a draft, then the newest."""
+    plans = Plan.objects.filter(consortium_id__in=consortia, period=period)
+    return _ranked(plans, family).order_by(
+        "consortium_id", "on_another_form", "not_approved", "-created_at"
+    )
+
+
+def year_plan(planning_round: PlanningRound, consortium: Consortium) -> Plan | None:
+    """The consortium's plan for the round's year: its plan in the round, else the likeliest of
+    those it made for the year outside any round (one query)."""
     return (
-        Plan.objects.filter(consortium=consortium, period__lt=period)
-        .select_related("template")
-        .annotate(
-            on_another_form=Case(When(template__family=family, then=0), default=1),
-            not_approved=Case(When(status__in=workflow.FROZEN, then=0), default=1),
+        plans_of_the_year(
+            [consortium.pk], planning_round.period, family=planning_round.template.family
         )
-        .order_by("on_another_form", "-period", "not_approved", "-created_at")
+        .annotate(outside=Case(When(planning_round=planning_round, then=0), default=1))
+        .order_by("outside", "on_another_form", "not_approved", "-created_at")
+        .first()
     )
 
 

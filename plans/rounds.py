@@ -13,12 +13,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
+from consortia.presenters import site_url
 
 from . import assignments, round_selectors, selectors, structured
-from .errors import AnswerInvalid
+from .errors import AnswerInvalid, AnswersInvalid
 from .models import (
     Answer,
     Plan,
@@ -46,6 +48,30 @@ def period_valid(period: str) -> str:
     return period
 
 
+def deadline_refused(deadline: date, *, today: date) -> str:
+    """Why a round opened ``today`` cannot have ``deadline``; "" when it can. A round opened
+    already late would send no reminders and show every plan as late at once."""
+    if deadline <= today:
+        return f"The submission deadline must be after today ({today:%-d %B %Y})."
+    return ""
+
+
+def interim_date_refused(item: dict, *, deadline: date | None, today: date) -> str:
+    """Why the interim date ``item`` ({date, label} and, typed on a line, its line) cannot be
+    in a round with ``deadline`` opened ``today``; "" when it can. A date past or today would
+    never be reminded of; one after the deadline is not interim."""
+    when, label = item["date"], item["label"]
+    where = f"Line {item['line']}: " if "line" in item else ""
+    if when <= today:
+        return (
+            f"{where}“{label}” is due on {when:%-d %B %Y}: an interim date must be after today "
+            f"({today:%-d %B %Y})."
+        )
+    if deadline is not None and when > deadline:
+        return f"{where}“{label}” falls after the deadline ({deadline:%-d %B %Y})."
+    return ""
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -60,8 +86,8 @@ def round_open(
 ) -> PlanningRound:
     """Open the PCT's planning round for ``period``; its consortia then see it on their
     dashboard with the deadline and start their plan within it. The deadline and each interim
-    date fall after ``today`` (the local date unless given): a round opened already late would
-    send no reminders and show every plan as late at once."""
+    date fall after ``today`` (the local date unless given); every interim date refused is
+    named at once."""
     if not allowed(user, Perm.EDIT_PCT_SECTIONS, commissioner):
         raise PermissionDenied("Only the PCT's leads can open its planning round.")
     period = period_valid(period)
@@ -72,25 +98,20 @@ def round_open(
     if any(consortium.commissioner_id != commissioner.pk for consortium in consortia):
         raise AnswerInvalid("Choose consortia of this PCT only.", field="consortia")
     today = today or round_selectors.today()
-    if deadline <= today:
-        raise AnswerInvalid(
-            f"The submission deadline must be after today ({today:%-d %B %Y}).", field="deadline"
-        )
-    interim = []
-    for item in interim_dates or []:
-        when = item["date"]
-        if when <= today:
-            raise AnswerInvalid(
-                f"“{item['label']}” is due on {when.isoformat()}: an interim date must be after "
-                f"today ({today:%-d %B %Y}).",
-                field="interim_dates",
-            )
-        if when > deadline:
-            raise AnswerInvalid(
-                f"“{item['label']}” falls after the deadline.", field="interim_dates"
-            )
-        interim.append({"label": item["label"], "date": when.isoformat()})
-    interim.sort(key=lambda item: item["date"])
+    if problem := deadline_refused(deadline, today=today):
+        raise AnswerInvalid(problem, field="deadline")
+    interim_dates = interim_dates or []
+    refusals = [
+        AnswerInvalid(problem, field="interim_dates")
+        for item in interim_dates
+        if (problem := interim_date_refused(item, deadline=deadline, today=today))
+    ]
+    if refusals:
+        raise AnswersInvalid(refusals)
+    interim = sorted(
+        ({"label": item["label"], "date": item["date"].isoformat()} for item in interim_dates),
+        key=lambda item: item["date"],
+    )
     try:
         with transaction.atomic():
             planning_round = PlanningRound.objects.create(
@@ -104,7 +125,28 @@ def round_open(
     except IntegrityError as clash:
         raise AnswerInvalid(f"The {period} round is already open.", field="period") from clash
     planning_round.consortia.set(consortia)
+    _adopt_plans(planning_round, consortia, user)
     return planning_round
+
+
+def _adopt_plans(planning_round: PlanningRound, consortia: list[Consortium], user) -> None:
+    """A consortium that already has a plan for the round's year gets it as its plan in the
+    round, rather than being asked to start a second: the likeliest one where it has several
+    (as ``earlier_plans`` orders them), the others left outside any round."""
+    plans = round_selectors.plans_of_the_year(
+        [consortium.pk for consortium in consortia],
+        planning_round.period,
+        family=planning_round.template.family,
+    ).filter(planning_round__isnull=True)
+    adopted = set()
+    for plan in plans:
+        if plan.consortium_id in adopted:
+            continue
+        adopted.add(plan.consortium_id)
+        plan.planning_round = planning_round
+        plan._change_reason = f"taken into the {planning_round.period} planning round"
+        plan._history_user = user
+        plan.save(update_fields=["planning_round"])
 
 
 @dataclass
@@ -199,7 +241,8 @@ def round_plan_start(
     with transaction.atomic():
         # One start at a time per consortium, so two clicks make one plan.
         Consortium.objects.select_for_update().only("pk").get(pk=consortium.pk)
-        if planning_round.plans.filter(consortium=consortium).exists():
+        # A plan of the year made before the round opened counts as started: one plan a year.
+        if Plan.objects.filter(consortium=consortium, period=planning_round.period).exists():
             raise AnswerInvalid(
                 f"{consortium.name} has already started its {planning_round.period} plan."
             )
@@ -209,11 +252,12 @@ def round_plan_start(
             period=planning_round.period,
             title=f"{consortium.name} Practice Based Commissioning Plan {planning_round.period}",
             user=user,
+            planning_round=planning_round,
         )
-        plan.planning_round = planning_round
-        plan.carried_from = carry_from
-        plan._change_reason = "started in the planning round"
-        plan.save(update_fields=["planning_round", "carried_from"])
+        if carry_from is not None:
+            plan.carried_from = carry_from
+            plan._change_reason = f"started from the {carry_from.period} plan"
+            plan.save(update_fields=["carried_from"])
         report = _carry_answers(plan, carry_from, user) if carry_from else CarryReport()
     return plan, report
 
@@ -263,6 +307,7 @@ def round_reminders_send(*, on: date) -> int:
         "commissioner", "template"
     ):
         days = (planning_round.deadline - on).days
+        plans = dict(planning_round.plans.values_list("consortium_id", "pk"))
         for user in reminder_recipients(planning_round):
             with transaction.atomic():
                 _, created = RoundReminder.objects.get_or_create(
@@ -271,7 +316,18 @@ def round_reminders_send(*, on: date) -> int:
                 if not created:
                     continue
                 due = round_selectors.due(planning_round.deadline, on=on)
-                context = {"round": planning_round, "user": user, "due": due}
+                plan = plans.get(user.consortium_id)
+                context = {
+                    "round": planning_round,
+                    "user": user,
+                    "due": due,
+                    "started": plan is not None,
+                    "link": site_url(
+                        reverse("plan_detail", args=[plan])
+                        if plan
+                        else reverse("round_start", args=[planning_round.pk])
+                    ),
+                }
                 send_mail(
                     f"{planning_round.period} plan: {due.text.lower()}",
                     render_to_string("plans/email/round_reminder.txt", context),

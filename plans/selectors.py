@@ -31,6 +31,12 @@ def answered_answers() -> QuerySet[Answer]:
     )
 
 
+def done_answers() -> QuerySet[Answer]:
+    """Answers that count as done: written, and not last year's carried forward and not yet
+    checked (docs/decisions/0431), which the consortium still has to read."""
+    return answered_answers().filter(carried_forward=False)
+
+
 def plans_visible_to(user) -> QuerySet[Plan]:
     return Plan.objects.filter(consortium__in=consortia_visible_to(user)).select_related(
         "consortium", "consortium__commissioner", "template"

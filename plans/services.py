@@ -28,6 +28,7 @@ from .models import (
     Answer,
     Plan,
     PlanEvent,
+    PlanningRound,
     PlanSnapshot,
     PlanTemplate,
     Prefill,
@@ -84,13 +85,31 @@ def _prefill_rows(question: TemplateQuestion, consortium: Consortium) -> list[di
 
 @transaction.atomic
 def plan_create(
-    *, consortium: Consortium, template: PlanTemplate, period: str, title: str, user=None
+    *,
+    consortium: Consortium,
+    template: PlanTemplate,
+    period: str,
+    title: str,
+    user=None,
+    planning_round: PlanningRound | None = None,
 ) -> Plan:
-    """A new draft plan with one empty answer per question and its tables pre-filled."""
+    """A new draft plan with one empty answer per question and its tables pre-filled. A year
+    the consortium's PCT runs a planning round for has its plan started in the round
+    (``plans.rounds.round_plan_start``, which passes ``planning_round``), never beside it."""
     if template.status != PlanTemplate.Status.PUBLISHED:
         raise AnswerInvalid("Plans can only start from a published template.")
+    if planning_round is None and consortium.planning_rounds.filter(period=period).exists():
+        raise AnswerInvalid(
+            f"{period} has a planning round: start the {period} plan from your home page.",
+            field="period",
+        )
     plan = Plan.objects.create(
-        consortium=consortium, template=template, period=period, title=title, created_by=user
+        consortium=consortium,
+        template=template,
+        period=period,
+        title=title,
+        created_by=user,
+        planning_round=planning_round,
     )
     for question in template.questions.exclude(kind=QuestionKind.SIGNOFF):
         rows = _prefill_rows(question, consortium) if question.prefill else []

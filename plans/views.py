@@ -58,15 +58,19 @@ def plan_create(request):
         request.POST or None, templates=selectors.templates_for_new_plan(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        plan = services.plan_create(
-            consortium=consortium,
-            template=form.cleaned_data["template"],
-            period=form.cleaned_data["period"],
-            title=form.cleaned_data["title"],
-            user=request.user,
-        )
-        messages.success(request, "Your plan has been created.")
-        return redirect("plan_detail", plan_id=plan.pk)
+        try:
+            plan = services.plan_create(
+                consortium=consortium,
+                template=form.cleaned_data["template"],
+                period=form.cleaned_data["period"],
+                title=form.cleaned_data["title"],
+                user=request.user,
+            )
+        except services.AnswerInvalid as refused:
+            form.add_error(refused.field or None, refused.message)
+        else:
+            messages.success(request, "Your plan has been created.")
+            return redirect("plan_detail", plan_id=plan.pk)
     return render(request, "plans/plan_create.html", {"form": form})
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from consortia.models import User
 from consortia.permissions import Perm, allowed
+from consortia.presenters import site_url
 from plans.models import Plan, PlanEvent
 
 from .models import Notification
@@ -65,10 +66,6 @@ COMMENT_LABELS = {
     Reason.COMMENT: "The comment",
     Reason.REPLY: "The reply",
 }
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def event_link(event: PlanEvent) -> str:

@@ -1,6 +1,7 @@
 """Small helpers for the nhsuk crispy-forms template pack and page templates."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeData
 
 from plans.sanitise import html_to_text
@@ -53,3 +54,13 @@ def as_text(value) -> str:
     if not isinstance(text, SafeData):
         return str(text)
     return html_to_text(str(text))
+
+
+@register.simple_tag
+def due_tag(due) -> str:
+    """A deadline as a person reads it (plans.round_selectors.Due): a red tag when past, an
+    orange one when near, else words; nothing around it, so punctuation can follow it."""
+    tag = due.tag
+    if tag is None:
+        return due.text
+    return format_html('<strong class="nhsuk-tag {}">{}</strong>', tag.css, tag.text)

@@ -50,7 +50,7 @@ from consortia.tables import Cell, Heading, Table, Tag
 from plans.consistent_reads import consistent_reads
 from plans.fragments import FRAGMENT_SECONDS, fragment_key
 from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
-from plans.selectors import answered_answers, plans_visible_to
+from plans.selectors import done_answers, plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED
 
 from ..models import Comment, Signature
@@ -120,7 +120,7 @@ def _progress_but_answered(*, open_threads: Q) -> dict:
 def with_progress(plans: QuerySet[Plan], *, open_threads: Q) -> QuerySet[Plan]:
     """Annotates each plan with waiting_since, required_count, answered_count, open_threads."""
     answered = (
-        answered_answers()
+        done_answers()
         .filter(
             plan=OuterRef("pk"),
             question__template=OuterRef("template"),
@@ -276,9 +276,11 @@ def pct_dashboard(
 # answered (a regular expression over every answer's text, the page's costliest query): in its
 # place stand the number of the plan's answers and the sum of their versions, and an answer's
 # version rises with every change to its words, rows or figures (plans.services.answer_save,
-# the carry-forward, the admin's save and restore), so the sum moves whenever a count can; and
-# which questions are required is fixed for a form in use (a form a plan uses is never rewritten:
-# plans.template_files.store_previewed), its required count in the key standing for them.
+# the carry-forward, the admin's save and restore), so the sum moves whenever a count can; a
+# carried-forward answer confirmed as it stands is not saved, so the count of answers still to
+# check stands beside them. Which questions are required is fixed for a form in use (a form a
+# plan uses is never rewritten: plans.template_files.store_previewed), its required count in
+# the key standing for them.
 # "Waiting in this state" changes with the clock alone: an entry expires when the first of its
 # rows would next show another day. On a miss the key is read again with the dashboard, from one
 # snapshot (plans.consistent_reads), so what is kept under a key is what the key describes.
@@ -296,6 +298,7 @@ def _shown_of_plans_query(plans: QuerySet[Plan]) -> QuerySet:
                 **_progress_but_answered(open_threads=Q()),
                 answer_count=_count(answers, "plan"),
                 answer_versions=Coalesce(Subquery(versions, output_field=IntegerField()), Value(0)),
+                carried_count=_count(answers.filter(carried_forward=True), "plan"),
             )
         )
         .order_by("pk")
@@ -316,6 +319,7 @@ def _shown_of_plans_query(plans: QuerySet[Plan]) -> QuerySet:
             "signed_keys",
             "answer_count",
             "answer_versions",
+            "carried_count",
         )
     )
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from consortia.models import User
 from plans import diffs, participation_demo, round_selectors, rounds, services
@@ -110,6 +111,18 @@ class TestOpeningARoundPage:
         assert 'href="#id_interim_dates"' in summary
         assert not PlanningRound.objects.exists()
 
+    def test_every_bad_interim_line_is_shown_at_once_with_its_line(self, client):
+        lines = f"February First draft\n{in_days(10)} Fine\n2020-01-01 Old draft"
+        response = post_round(
+            client, plan_with_questions(), interim_dates=lines, deadline=str(in_days(-1))
+        )
+        content = response.content.decode()
+        assert "The submission deadline must be after today" in content
+        assert "Line 1 does not start with a date" in content
+        assert "Line 3: “Old draft” is due on 1 January 2020" in content
+        assert "Line 2" not in content
+        assert not PlanningRound.objects.exists()
+
     def test_each_error_links_to_an_input_on_the_page_checkboxes_by_their_first(self, client):
         response = post_round(client, plan_with_questions(), deadline="soon", consortia=[])
         content = response.content.decode()
@@ -144,6 +157,19 @@ class TestRoundDashboard:
         assert "nhsuk-tag--red" in content
         assert content.count("Not started") == 2
         assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", content)
+
+    def test_interim_dates_are_written_as_the_deadline_is(self, client):
+        plan = plan_with_questions()
+        post_round(client, plan, interim_dates=f"{in_days(30)} First draft")
+        planning_round = PlanningRound.objects.get()
+        content = page(
+            client,
+            pct_lead(plan.consortium.commissioner),
+            "round_detail",
+            round_id=planning_round.pk,
+        )
+        assert date_format(in_days(30), "j F Y") in content
+        assert str(in_days(30)) not in content
 
     def test_the_pct_home_page_links_to_its_rounds(self, client):
         planning_round, lead, _ = open_round(days_left=20)
@@ -188,6 +214,45 @@ class TestRoundDashboard:
 
 
 class TestTheConsortiumsSide:
+    @pytest.mark.parametrize(
+        ("days_left", "due"),
+        [
+            (1, '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.'),
+            (20, "Due in 20 days."),
+        ],
+    )
+    def test_the_home_pages_sentence_ends_right_after_the_due_date(self, client, days_left, due):
+        _, _, last_year = open_round(days_left=days_left)
+        content = page(client, UserFactory(consortium=last_year.consortium), "home")
+        assert due in content
+
+    def test_a_plan_of_the_year_made_before_the_round_is_the_consortiums_plan_in_it(self, client):
+        planning_round, lead, last_year = open_round(period="2006/07")
+        plan_url = reverse("plan_detail", kwargs={"plan_id": last_year.pk})
+        start = reverse("round_start", kwargs={"round_id": planning_round.pk})
+
+        table = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert f'<a href="{plan_url}"' in table and table.count("Not started") == 2
+
+        editor = UserFactory(consortium=last_year.consortium)
+        home = page(client, editor, "home")
+        assert f'<a href="{plan_url}">Your 2006/07 plan</a>' in home and start not in home
+        assert client.get(start).url == plan_url
+        assert client.post(start, {"source": ""}).url == plan_url
+        assert Plan.objects.filter(consortium=last_year.consortium).count() == 1
+
+    def test_the_new_plan_page_sends_a_rounds_year_to_the_round(self, client):
+        planning_round, _, last_year = open_round()
+        client.force_login(UserFactory(consortium=last_year.consortium))
+        response = client.post(
+            reverse("plan_create"),
+            {"template": last_year.template.pk, "period": "2007/08", "title": "Second"},
+        )
+        assert response.status_code == 200
+        assert "2007/08 has a planning round" in response.content.decode()
+        assert not planning_round.plans.exists()
+        assert not Plan.objects.filter(period="2007/08").exists()
+
     def test_home_shows_the_round_with_its_deadline_and_a_way_to_start(self, client):
         planning_round, _, last_year = open_round(days_left=5)
         content = page(client, UserFactory(consortium=last_year.consortium), "home")
@@ -247,6 +312,12 @@ class TestTheConsortiumsSide:
         content = page(client, editor, "plan_detail", plan_id=plan.pk)
         assert "2 answers carried forward from last year to check" in content
         assert content.count("carried forward: check it") == 2
+        # Not done until checked: in progress on the task list, not answered on the round's.
+        assert re.search(r"0 of \d+ questions completed, 2 started\.", content)
+        assert content.count('<strong class="nhsuk-tag nhsuk-tag--blue">In progress</strong>') == 2
+        lead = pct_lead(last_year.consortium.commissioner)
+        table = page(client, lead, "round_detail", round_id=planning_round.pk)
+        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", table)
         part = page(client, editor, "part_detail", plan_id=plan.pk, part_key="two")
         assert "Carried forward: check it" in part
 

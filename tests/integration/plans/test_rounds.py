@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from consortia.models import Consortium, User
 from plans import rounds, services
-from plans.errors import AnswerInvalid
+from plans.errors import AnswerInvalid, AnswersInvalid
 from plans.models import Plan, PlanningRound
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import (
@@ -19,6 +20,7 @@ from tests.plan_factories import (
     plan_with_questions,
     reminder_days,
 )
+from tests.review_factories import put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +106,81 @@ class TestStartingNextYearsPlanFromThisYears:
             )
 
 
+def round_of_the_year_of(plan: Plan) -> PlanningRound:
+    """The round of ``plan``'s own year, on its form, its consortium taking part."""
+    consortium = plan.consortium
+    return rounds.round_open(
+        commissioner=consortium.commissioner,
+        period=plan.period,
+        template=plan.template,
+        deadline=date(2007, 3, 31),
+        consortia=[consortium],
+        user=pct_lead(consortium.commissioner),
+        today=date(2007, 1, 2),
+    )
+
+
+class TestOnePlanAYearInARound:
+    def test_a_plan_made_before_the_round_opened_becomes_the_consortiums_plan_in_it(self):
+        plan = plan_with_questions()
+
+        planning_round = round_of_the_year_of(plan)
+
+        plan.refresh_from_db()
+        assert plan.planning_round == planning_round
+        assert plan.history.first().history_change_reason == (
+            "taken into the 2006/07 planning round"
+        )
+
+    def test_starting_a_second_plan_for_the_year_is_refused(self):
+        plan = plan_with_questions()
+        planning_round = round_of_the_year_of(plan)
+        with pytest.raises(AnswerInvalid, match="has already started its 2006/07 plan"):
+            rounds.round_plan_start(
+                planning_round=planning_round,
+                consortium=plan.consortium,
+                user=UserFactory(consortium=plan.consortium),
+            )
+        assert Plan.objects.filter(consortium=plan.consortium).count() == 1
+
+    def test_of_several_plans_of_the_year_the_approved_one_is_taken(self):
+        approved = plan_with_questions()
+        put_in_state(approved, Plan.Status.APPROVED)
+        newer_draft = services.plan_create(
+            consortium=approved.consortium,
+            template=approved.template,
+            period=approved.period,
+            title="Newer draft",
+        )
+
+        planning_round = round_of_the_year_of(approved)
+
+        assert list(planning_round.plans.all()) == [approved]
+        newer_draft.refresh_from_db()
+        assert newer_draft.planning_round is None
+
+    def test_a_plan_for_the_rounds_year_cannot_be_made_beside_the_round(self):
+        plan = plan_with_questions()
+        round_of_the_year_of(plan)
+        with pytest.raises(AnswerInvalid, match="2006/07 has a planning round") as refused:
+            services.plan_create(
+                consortium=plan.consortium, template=plan.template, period="2006/07", title="Two"
+            )
+        assert refused.value.field == "period"
+
+    def test_the_database_holds_one_plan_of_a_consortium_in_a_round(self):
+        plan = plan_with_questions()
+        planning_round = round_of_the_year_of(plan)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Plan.objects.create(
+                consortium=plan.consortium,
+                template=plan.template,
+                period=plan.period,
+                title="Second",
+                planning_round=planning_round,
+            )
+
+
 class TestOpeningARound:
     def test_a_second_pct_opens_its_own_round_on_its_own_form(self):
         # Not DacCom: a PCT with three consortia and a form of its own.
@@ -156,10 +233,26 @@ class TestOpeningARound:
         assert not PlanningRound.objects.exists()
 
     def test_an_interim_date_already_past_is_refused_on_the_interim_dates(self):
-        with pytest.raises(AnswerInvalid, match="“First draft” is due on 2006-12-01") as refused:
+        with pytest.raises(
+            AnswerInvalid, match="“First draft” is due on 1 December 2006"
+        ) as refused:
             daccom_round(interim_dates=[{"date": date(2006, 12, 1), "label": "First draft"}])
         assert refused.value.field == "interim_dates"
         assert not PlanningRound.objects.exists()
+
+    def test_every_interim_date_refused_is_named_at_once(self):
+        with pytest.raises(AnswersInvalid) as refused:
+            daccom_round(
+                interim_dates=[
+                    {"date": date(2006, 12, 1), "label": "First draft", "line": 1},
+                    {"date": date(2007, 2, 1), "label": "Second draft", "line": 2},
+                    {"date": date(2007, 5, 1), "label": "Late", "line": 3},
+                ]
+            )
+        assert [(r.field, r.message[:7]) for r in refused.value.refusals] == [
+            ("interim_dates", "Line 1:"),
+            ("interim_dates", "Line 3:"),
+        ]
 
     def test_an_interim_date_after_the_deadline_is_refused(self):
         with pytest.raises(AnswerInvalid, match="after the deadline"):
@@ -167,6 +260,30 @@ class TestOpeningARound:
 
 
 class TestDeadlineReminders:
+    def test_each_reminder_links_to_the_plan_or_to_where_it_is_started(
+        self, mailoutbox, monkeypatch, settings
+    ):
+        settings.SITE_URL = "https://plans.example.org/"
+        planning_round, daccom = daccom_round()
+        not_started = ConsortiumFactory(commissioner=daccom.commissioner)
+        planning_round.consortia.add(not_started)
+        editor, waiting = UserFactory(consortium=daccom), UserFactory(consortium=not_started)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=daccom, user=editor
+        )
+
+        reminder_days(planning_round, mailoutbox, monkeypatch, days=[14])
+
+        bodies = {message.to[0]: message.body for message in mailoutbox}
+        assert (
+            f"See where it stands:\nhttps://plans.example.org/plans/{plan.pk}/\n"
+            in (bodies[editor.email])
+        )
+        assert (
+            f"Start it:\nhttps://plans.example.org/rounds/{planning_round.pk}/start/\n"
+            in bodies[waiting.email]
+        )
+
     def test_each_person_with_unfinished_work_hears_14_7_2_and_0_days_before_once(
         self, mailoutbox, monkeypatch
     ):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consortia.models import User
+from plans import rounds
 from plans import services as plan_services
 from plans.models import Answer, Plan, PlanEvent, TemplateQuestion
 from signoff import services
@@ -67,6 +68,19 @@ def test_an_edit_shows_at_once(plan, lead, editor):
     assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
 
     save(plan, editor)
+
+    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+
+
+def test_last_years_answer_counts_once_checked_and_shows_at_once(plan, lead, editor):
+    carried = Answer.objects.get(plan=plan, question__key="question-1")
+    Answer.objects.filter(pk=carried.pk).update(
+        text="<p>Last year's.</p>", carried_forward=True, version=carried.version + 1
+    )
+    client = signed_in(lead)
+    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+
+    rounds.answer_confirm_carried(answer=Answer.objects.get(pk=carried.pk), user=editor)
 
     assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
 

@@ -12,8 +12,8 @@ from plans.round_forms import RoundOpenForm, interim_dates_from
 
 def test_interim_dates_are_one_a_line_date_first_blank_lines_ignored():
     assert interim_dates_from("2007-02-01 First  draft\n\n2007-03-01 Final draft\n") == [
-        {"date": date(2007, 2, 1), "label": "First draft"},
-        {"date": date(2007, 3, 1), "label": "Final draft"},
+        {"date": date(2007, 2, 1), "label": "First draft", "line": 1},
+        {"date": date(2007, 3, 1), "label": "Final draft", "line": 3},
     ]
 
 
@@ -29,6 +29,19 @@ def test_interim_dates_are_one_a_line_date_first_blank_lines_ignored():
 def test_an_interim_line_that_cannot_be_read_is_refused_with_its_line(text, message):
     with pytest.raises(forms.ValidationError, match=message):
         interim_dates_from(text)
+
+
+def test_every_bad_interim_line_is_refused_at_once_each_with_its_line():
+    text = "February First draft\n2027-01-15 Ok\n2020-01-01 Old plan\n2027-04-02 Late\n2027-02-30 X"
+    with pytest.raises(forms.ValidationError) as refused:
+        interim_dates_from(text, deadline=date(2027, 3, 31), today=date(2026, 11, 27))
+    assert refused.value.messages == [
+        "Line 1 does not start with a date such as 2007-02-01.",
+        "Line 3: “Old plan” is due on 1 January 2020: an interim date must be after today "
+        "(27 November 2026).",
+        "Line 4: “Late” falls after the deadline (31 March 2027).",
+        "Line 5: 2027-02-30 is not a date in the calendar.",
+    ]
 
 
 def round_form(data=None, *, today: date) -> RoundOpenForm:
