@@ -142,7 +142,9 @@ class PracticeAdmin(AdministeredByRole, admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
-class PersonRoleInline(AdministeredByRole, admin.TabularInline):
+class PersonRoleInline(AdministeredByRole, admin.StackedInline):
+    # Stacked, not tabular: a tabular row's inputs have only a column heading, which a screen
+    # reader does not announce as their label (axe: select-name, label).
     model = PersonRole
     fields = ("kind", "detail", "position")
     extra = 1
