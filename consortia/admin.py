@@ -55,7 +55,9 @@ class CommissionerAdmin(AdministeredByRole, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class PracticeInline(AdministeredByRole, admin.TabularInline):
+class PracticeInline(AdministeredByRole, admin.StackedInline):
+    # Our inlines are stacked, not tabular: a tabular row's inputs have only a column heading,
+    # which a screen reader does not announce as their label (axe: label, select-name).
     model = Practice
     form = PracticeForm
     fields = ("name", "code", "list_size", "is_demo", "position")
@@ -70,7 +72,7 @@ class ConsortiumPeopleFormSet(BaseInlineFormSet):
         return form
 
 
-class PersonInline(AdministeredByRole, admin.TabularInline):
+class PersonInline(AdministeredByRole, admin.StackedInline):
     model = Person
     formset = ConsortiumPeopleFormSet
     fields = ("name",)
@@ -142,7 +144,7 @@ class PracticeAdmin(AdministeredByRole, admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
-class PersonRoleInline(AdministeredByRole, admin.TabularInline):
+class PersonRoleInline(AdministeredByRole, admin.StackedInline):
     model = PersonRole
     fields = ("kind", "detail", "position")
     extra = 1

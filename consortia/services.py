@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,8 @@ MAX_IMPORT_BYTES = 1_000_000
 @dataclass(frozen=True)
 class ImportProblem:
     """A problem on the line a person sees in their editor: ``line`` is where the record
-    starts, ``last_line`` where it ends when a quoted cell holds a line break."""
+    starts, ``last_line`` where it ends when a quoted cell holds a line break; 0 when the
+    problem is the whole file's."""
 
     line: int
     message: str
@@ -45,12 +47,14 @@ class ImportProblem:
 
     @property
     def where(self) -> str:
+        if not self.line:
+            return ""
         if self.last_line > self.line:
             return f"Lines {self.line} to {self.last_line}"
         return f"Line {self.line}"
 
     def __str__(self):
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class CsvRecord:
     #: (a spreadsheet's trailing empty cells are not counted): each would be dropped unread.
     width: int = 0
     beyond_header: tuple[str, ...] = ()
+    #: Why the record's cells cannot be read as a practice at all, or "".
+    unreadable: str = ""
 
 
 class PracticeImportError(Exception):
@@ -72,48 +78,86 @@ class PracticeImportError(Exception):
         super().__init__("; ".join(str(problem) for problem in problems))
 
 
-def _read_rows(raw: bytes) -> list[CsvRecord]:
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+UNCLOSED_QUOTE = (
+    "A quote opened on this line is never closed, so the rest of the file was read as one "
+    "cell: add the closing quote, or take the opening one out."
+)
+NULL_CHARACTER = (
+    "The line holds a null character, which cannot be stored: save the file again from your "
+    "spreadsheet as CSV UTF-8."
+)
+
+
+def _line_breaks(text: str) -> int:
+    """The line breaks in ``text`` as an editor counts them: a Windows, Unix or old Mac one."""
+    return len(_LINE_BREAK.findall(text))
+
+
+def _decoded(raw: bytes) -> str:
     if len(raw) > MAX_IMPORT_BYTES:
         raise PracticeImportError([ImportProblem(0, "The file is larger than 1 MB.")])
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PracticeImportError(
-            [ImportProblem(0, "The file is not UTF-8 text: save it from Excel as CSV UTF-8.")]
-        ) from error
-    # No database stores the null character; a file holding one is not a spreadsheet's CSV.
-    unstorable = sorted(
-        {number for number, row in enumerate(text.splitlines(), 1) if "\x00" in row}
-    )
-    if unstorable:
+        # The file as a whole was saved in another encoding; the first line it shows on is
+        # where a person can see it (an accented letter, a pound sign).
+        line = _line_breaks(error.object[: error.start].decode("utf-8")) + 1
         raise PracticeImportError(
             [
                 ImportProblem(
-                    number,
-                    "The line holds a null character, which cannot be stored: save the file "
-                    "again from your spreadsheet as CSV UTF-8.",
+                    0,
+                    f"The file is not UTF-8 text (line {line} is the first line that is not): "
+                    "save it from Excel as CSV UTF-8.",
                 )
-                for number in unstorable
             ]
-        )
-    # csv.reader's line_num is the line a record ends on; a quoted cell may hold line breaks,
-    # so each record's first line is the one after the previous record's last.
-    reader = csv.reader(io.StringIO(text))
-    header = [column.strip().lower() for column in next(reader, [])]
-    missing = [column for column in CSV_COLUMNS if column not in header]
-    if missing:
+        ) from error
+
+
+def _read_rows(raw: bytes) -> list[CsvRecord]:
+    text = _decoded(raw)
+    # csv reads a quote that is never closed as a cell running to the end of the file, as if
+    # all were well. A last line only this call knows shows it: read as a row of its own
+    # when every quote is closed, or swallowed into that cell when one is not.
+    end = secrets.token_hex(16)
+    if text and not text.endswith(("\n", "\r")):
+        text += "\n"
+    end_line = _line_breaks(text) + 1
+    # newline="" lets csv read an old Mac file's lone \r as the line break an editor shows.
+    reader = csv.reader(io.StringIO(f"{text}{end}", newline=""))
+    header: list[str] | None = None
+    records = []
+    ended = 0
+    while True:
+        first_line = ended + 1
+        try:
+            cells = next(reader)
+        except csv.Error:
+            # The one error csv raises on text: a cell longer than its limit, which in a file
+            # of practices is a quote never closed.
+            records.append(CsvRecord(first_line, first_line, {}, unreadable=UNCLOSED_QUOTE))
+            break
+        ended = reader.line_num
+        if cells == [end]:
+            break
+        if cells and cells[-1].endswith(end):
+            opened = end_line - _line_breaks(cells[-1])
+            records.append(CsvRecord(opened, opened, {}, unreadable=UNCLOSED_QUOTE))
+            break
+        if header is None:
+            header = [column.strip().lower() for column in cells]
+        elif cells:  # not a blank line
+            beyond = tuple(cell for cell in cells[len(header) :] if cell.strip())
+            records.append(
+                CsvRecord(
+                    first_line, ended, dict(zip(header, cells, strict=False)), len(cells), beyond
+                )
+            )
+    if header is None and records:
+        return records  # the header row's quote is never closed
+    if any(column not in (header or []) for column in CSV_COLUMNS):
         raise PracticeImportError(
             [ImportProblem(1, f"The header row needs the columns: {', '.join(CSV_COLUMNS)}.")]
-        )
-    records = []
-    ended = reader.line_num
-    for cells in reader:
-        first_line, ended = ended + 1, reader.line_num
-        if not cells:
-            continue  # a blank line
-        beyond = tuple(cell for cell in cells[len(header) :] if cell.strip())
-        records.append(
-            CsvRecord(first_line, ended, dict(zip(header, cells, strict=False)), len(cells), beyond)
         )
     return records
 
@@ -131,6 +175,64 @@ def _list_size(text: str) -> int | None:
     return int(number)
 
 
+def _practice_or_problems(
+    record: CsvRecord,
+    *,
+    consortium: Consortium,
+    existing: dict[str, Practice],
+    seen_codes: dict[str, int],
+) -> Practice | list[str]:
+    """The record's practice, ready to save, or every problem with it: a person mends the
+    whole line at once, not one problem per upload."""
+    if record.unreadable:
+        return [record.unreadable]
+    row = record.cells
+    if record.beyond_header:
+        # The cells past the first extra one are misplaced, so no other check would be true.
+        return [
+            f"The line has {record.width} cells but the header row names {len(row)} columns "
+            f"(the first cell past them holds '{record.beyond_header[0]}'). A number with "
+            'commas, such as 7,200, needs quotes around it ("7,200") or no commas.'
+        ]
+    code = (row.get("code") or "").strip().upper()
+    name = (row.get("name") or "").strip()
+    size_text = (row.get("list_size") or "").strip()
+    problems = []
+    if any("\x00" in cell for cell in row.values()):
+        problems.append(NULL_CHARACTER)
+    practice = Practice(code=code)
+    if not code:
+        problems.append("Enter the practice's code, for example A12345.")
+    elif code in seen_codes:
+        problems.append(f"Practice code {code} is also on line {seen_codes[code]}.")
+    else:
+        seen_codes[code] = record.first_line
+        practice = existing.get(code) or practice
+    if practice.pk and practice.consortium_id != consortium.pk:
+        problems.append(f"Practice code {code} belongs to {practice.consortium}.")
+    if not name:
+        problems.append("Enter the practice's name.")
+    size = _list_size(size_text)
+    if size is None and size_text:
+        problems.append(f"List size '{size_text}' is not a whole number.")
+    elif size is not None and size < 0:
+        problems.append("List size cannot be negative.")
+    # What is reported above is not reported again in the model's words.
+    checked = {"code": not code, "name": not name, "list_size": size is None or size < 0}
+    practice.consortium = consortium
+    practice.name = name
+    practice.list_size = None if checked["list_size"] else size
+    try:
+        practice.full_clean(
+            exclude=[field for field, done in checked.items() if done], validate_unique=False
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            label = field.replace("_", " ")
+            problems.extend(f"{label}: {message}" for message in messages)
+    return problems or practice
+
+
 def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice]:
     """Add or update the consortium's practices from a CSV file, all of it or none of it.
 
@@ -144,57 +246,16 @@ def practices_import_csv(*, consortium: Consortium, raw: bytes) -> list[Practice
     if not rows:
         problems.append(ImportProblem(2, "The file has no practices in it."))
     for offset, record in enumerate(rows):
-        row = record.cells
-
-        def problem(message: str, record=record) -> ImportProblem:
-            return ImportProblem(record.first_line, message, record.last_line)
-
-        if record.beyond_header:
-            problems.append(
-                problem(
-                    f"The line has {record.width} cells but the header row names "
-                    f"{len(row)} columns (the first cell past them holds "
-                    f"'{record.beyond_header[0]}'). A number with commas, such as 7,200, needs "
-                    'quotes around it ("7,200") or no commas.'
-                )
+        found = _practice_or_problems(
+            record, consortium=consortium, existing=existing, seen_codes=seen_codes
+        )
+        if isinstance(found, Practice):
+            found.position = offset
+            practices.append(found)
+        else:
+            problems.extend(
+                ImportProblem(record.first_line, message, record.last_line) for message in found
             )
-            continue
-        code = (row.get("code") or "").strip().upper()
-        name = (row.get("name") or "").strip()
-        size_text = (row.get("list_size") or "").strip()
-        if not code:
-            problems.append(problem("Enter the practice's code, for example A12345."))
-            continue
-        if code in seen_codes:
-            problems.append(problem(f"Practice code {code} is also on line {seen_codes[code]}."))
-            continue
-        seen_codes[code] = record.first_line
-        practice = existing.get(code) or Practice(code=code)
-        if practice.pk and practice.consortium_id != consortium.pk:
-            problems.append(problem(f"Practice code {code} belongs to {practice.consortium}."))
-            continue
-        if not name:
-            problems.append(problem("Enter the practice's name."))
-            continue
-        practice.consortium = consortium
-        practice.name = name
-        practice.position = offset
-        size = _list_size(size_text)
-        if size is None and size_text:
-            problems.append(problem(f"List size '{size_text}' is not a whole number."))
-            continue
-        if size is not None and size < 0:
-            problems.append(problem("List size cannot be negative."))
-            continue
-        practice.list_size = size
-        try:
-            practice.full_clean(validate_unique=False)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                label = field.replace("_", " ")
-                problems.extend(problem(f"{label}: {message}") for message in messages)
-            continue
-        practices.append(practice)
     if problems:
         raise PracticeImportError(problems)
     with transaction.atomic():

@@ -6,7 +6,7 @@ from django.db.models.functions import Cast
 from consortia.models import Practice
 from consortia.selectors import consortia_visible_to
 
-from .kinds.base import KindContext, PracticeStanding
+from .kinds.base import AnswerWarning, KindContext, PracticeStanding
 from .models import (
     HAS_WORDS,
     Answer,
@@ -158,11 +158,20 @@ def unresolved_answers(plan: Plan) -> list[tuple[TemplateQuestion, str, str]]:
             continue
         if context is None:
             context = kind_context(plan)
-        for warning in kind_for(answer.question).warnings(answer.data, context=context):
+        for warning in answer_warnings(answer, context=context):
             unresolved.append(
                 (answer.question, warning.message, completed_by_label(answer.question, plan))
             )
     return unresolved
+
+
+def answer_warnings(answer: Answer, *, context: KindContext | None = None) -> list[AnswerWarning]:
+    """What does not add up in a saved structured answer: kept in the draft, it stops
+    submission (docs/decisions/0401)."""
+    if answer.question.kind not in KINDS or not answer.data:
+        return []
+    context = context or kind_context(answer.plan)
+    return kind_for(answer.question).warnings(answer.data, context=context)
 
 
 def unresolved_before(plan: Plan, action: Action) -> list[tuple[TemplateQuestion, str, str]]:

@@ -185,7 +185,10 @@ def answer_edit(request, plan_id: int, question_key: str):
             return JsonResponse({"refused": str(refusal)}, status=403)
         raise
     if _wants_json(request):
-        return JsonResponse(_answer_json(saved))
+        # What the save kept but does not add up, said with "Saved" (the callout above the
+        # answer is drawn with the page, which a script's save does not reload).
+        warnings = [warning.message for warning in selectors.answer_warnings(saved)]
+        return JsonResponse({**_answer_json(saved), "warnings": warnings})
     if row_action:
         return _after_row_action(
             request, plan, saved, row_action, prefix=form.prefix,

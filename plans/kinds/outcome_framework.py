@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import finance
-from ..errors import AnswerInvalid
+from ..errors import AnswerInvalid, AnswersInvalid
 from . import rows
 from .base import (
     LABELS_PARAMETER,
@@ -71,17 +71,17 @@ def _finance_areas(areas: list[dict]) -> list[finance.OutcomeArea]:
     ]
 
 
-def _check_filled_in(row: dict, spec: RowSpec, at: str, *, text: str, example: str) -> None:
-    """Refuse a row at path ``at`` that is begun but lacks its ``text`` cell or its weighting
-    ("Enter the outcome area."); a row just added is saved blank, to be filled in or dropped
-    on Save."""
+def _unfinished(row: dict, spec: RowSpec, at: str, *, text: str, example: str):
+    """The refusals of a row at path ``at`` that is begun but lacks its ``text`` cell or its
+    weighting ("Enter the outcome area."); a row just added is saved blank, to be filled in
+    or dropped on Save."""
     if spec.empty(row):
         return
     if not row[text]:
         label = next(column.label for column in spec.columns if column.key == text)
-        raise AnswerInvalid(f"Enter the {label.lower()}.", field=f"{at}.{text}")
+        yield AnswerInvalid(f"Enter the {label.lower()}.", field=f"{at}.{text}")
     if row["weighting_percent"] == "":
-        raise AnswerInvalid(
+        yield AnswerInvalid(
             f"Enter the {spec.noun}'s weighting, like {example}.", field=f"{at}.weighting_percent"
         )
 
@@ -129,11 +129,14 @@ class OutcomeFrameworkKind(ListKind):
 
     def clean(self, data, *, context: KindContext = NO_PLAN):
         areas = rows.clean(data, AREAS, what="outcome areas")
+        unfinished = []
         for i, area in enumerate(areas):
-            _check_filled_in(area, AREAS, f"areas[{i}]", text="area", example="20")
+            unfinished += _unfinished(area, AREAS, f"areas[{i}]", text="area", example="20")
             for j, outcome in enumerate(area["outcomes"]):
                 at = f"areas[{i}].outcomes[{j}]"
-                _check_filled_in(outcome, OUTCOMES, at, text="outcome", example="5")
+                unfinished += _unfinished(outcome, OUTCOMES, at, text="outcome", example="5")
+        if unfinished:
+            raise AnswersInvalid(unfinished)
         try:
             # Refuses what cannot be read; totals that do not add up are warnings.
             finance.outcome_weighting_mismatches(areas=_finance_areas(areas))
@@ -193,10 +196,14 @@ class OutcomeFrameworkKind(ListKind):
         rate_fields = self.scalar_fields(source)
         total_field = Field("areas", "Total weighting")
         areas = rows.draw(source.get("areas") or [], AREAS)
+        # A weighting that does not add up is saved: its warning stands on its area, beside the
+        # figures to mend, as well as above the answer.
+        warnings = self.warnings(source, context=context) if computed is not None else []
         for area in areas:
             figures = computed["areas"][area.index] if computed is not None else None
             weighting = figures["weighting_percent"] if figures else None
             area.extra = {
+                "warnings": [w.message for w in warnings if w.field.startswith(f"{area.path}.")],
                 "outcomes": area.children,
                 "weighting_display": (
                     finance.format_percentage(weighting) if weighting is not None else ""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ..errors import AnswerInvalid
+from ..errors import AnswerInvalid, AnswersInvalid, refusals_of
 from .base import (
     ACTION,
     MAX_ROWS,
@@ -374,14 +374,27 @@ def rows_of(value: dict, spec: RowSpec, *, what: str) -> list[dict]:
 
 
 def clean(value: dict, spec: RowSpec, *, what: str, within: str = "") -> list[dict]:
-    """Every row's cells cleaned by type, sub-rows included (the kind then checks its rules)."""
-    cleaned = []
+    """Every row's cells cleaned by type, sub-rows included (the kind then checks its rules).
+    Every wrong cell is refused at once, each on its own input (AnswersInvalid)."""
+    cleaned, refused = [], []
     for i, row in enumerate(rows_of(value, spec, what=what)):
         at = path(within, spec.name, i) if within else path(spec.name, i)
-        item = {c.key: clean_cell(row.get(c.key), c, field=path(at, c.key)) for c in spec.columns}
+        item = {}
+        for column in spec.columns:
+            try:
+                item[column.key] = clean_cell(
+                    row.get(column.key), column, field=path(at, column.key)
+                )
+            except AnswerInvalid as invalid:
+                refused.extend(refusals_of(invalid))
         if spec.children is not None:
-            item[spec.children.name] = clean(row, spec.children, what=what, within=at)
+            try:
+                item[spec.children.name] = clean(row, spec.children, what=what, within=at)
+            except AnswerInvalid as invalid:
+                refused.extend(refusals_of(invalid))
         cleaned.append(item)
+    if refused:
+        raise AnswersInvalid(refused)
     return cleaned
 
 
@@ -559,11 +572,18 @@ def all_fields(drawn: list[DrawnRow]):
 
 
 def place_error(fields, invalid: AnswerInvalid | None) -> str:
-    """Put the refusal on the input its path names, or on the first input of the row or list
-    it names ("lines[0]"); return it if no input took it (shown for the whole answer)."""
+    """Put each refusal ``invalid`` carries on the input its path names, or on the first input
+    of the row or list it names ("lines[0]"); return those no input took (shown for the whole
+    answer)."""
     if invalid is None:
         return ""
     fields = list(fields)
+    return " ".join(
+        message for refusal in refusals_of(invalid) if (message := _place(fields, refusal))
+    )
+
+
+def _place(fields: list, invalid: AnswerInvalid) -> str:
     target = invalid.field or ""
     exact = next((item for item in fields if item.name == target), None)
     within = next(

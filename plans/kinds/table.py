@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from simpleeval import InvalidExpression, SimpleEval
 
 from .. import finance
-from ..errors import AnswerInvalid, AnswersInvalid, refusals_of
+from ..errors import AnswerInvalid, AnswersInvalid
 from . import rows
 from .base import Kind, KindContext, stored
 from .milestones import long_date
@@ -270,16 +270,11 @@ class TableKind(Kind):
                 column["key"]: shown_cell(row.value.get(column["key"]), column)
                 for column in worked_out
             }
-        fields = list(rows.all_fields(drawn))
-        unplaced = [
-            message
-            for refusal in (refusals_of(invalid) if invalid is not None else [])
-            if (message := rows.place_error(fields, refusal))
-        ]
+        unplaced = rows.place_error(rows.all_fields(drawn), invalid)
         totals = self.shown_totals(computed["totals"] if computed is not None else {})
         return {
             "rows": drawn,
-            "error": " ".join(unplaced),
+            "error": unplaced,
             "totals": totals,
             "has_totals": any(column.get("total") for column in self.columns)
             and computed is not None,

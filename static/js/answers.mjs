@@ -177,7 +177,12 @@ function setup(form) {
       if (response.ok) {
         versionInput.value = data.version;
         if (form.dataset.changeCount === changedBefore) markDirty(false);
-        say(`Saved at ${data.saved_at}`);
+        const warnings = data.warnings || [];
+        say(
+          warnings.length
+            ? `Saved at ${data.saved_at}, but fix this before the plan is submitted: ${warnings.join(" ")}`
+            : `Saved at ${data.saved_at}`,
+        );
       } else if (response.status === 409 && data.conflict) {
         showConflict(data.conflict);
       } else if (response.status === 403 && data.refused) {

@@ -244,3 +244,88 @@ def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short():
         '("7,200") or no commas.'
     ]
     assert Practice.objects.count() == 0
+
+
+def test_a_null_character_on_one_line_does_not_hide_the_problems_of_the_others():
+    raw = b"name,code,list_size\nMill\x00 Lane,A12346,\nWords Surgery,A12349,lots\n"
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 2: The line holds a null character, which cannot be stored: save the file again "
+        "from your spreadsheet as CSV UTF-8.",
+        "Line 3: List size 'lots' is not a whole number.",
+    ]
+
+
+def test_every_problem_of_every_line_is_named_at_once():
+    raw = b"name,code,list_size\n,,1e3\nHigh Street Surgery,A12345,abc\n"
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 2: Enter the practice's code, for example A12345.",
+        "Line 2: Enter the practice's name.",
+        "Line 2: List size '1e3' is not a whole number.",
+        "Line 3: List size 'abc' is not a whole number.",
+    ]
+
+
+def test_a_file_not_in_utf8_is_named_as_a_whole_with_the_first_line_that_is_not():
+    raw = "name,code,list_size\nHigh Street Surgery,A12345,7200\nCaf\u00e9 Surgery,A12346,\n"
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw.encode("latin-1"))
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "The file is not UTF-8 text (line 3 is the first line that is not): save it from Excel "
+        "as CSV UTF-8."
+    ]
+
+
+UNCLOSED = (
+    "A quote opened on this line is never closed, so the rest of the file was read as one "
+    "cell: add the closing quote, or take the opening one out."
+)
+
+
+@pytest.mark.parametrize("tail", [b"\n", b"", b"\n" + b"Filler Surgery,A19999,1\n" * 6000])
+def test_a_quote_never_closed_is_named_on_the_line_it_opens(tail):
+    """csv reads the rest of the file into the one cell, however long, without complaint."""
+    raw = (
+        b"name,code,list_size\n"
+        b"Words Surgery,A12349,lots\n"
+        b'"Two\nLine Surgery",A12345,7200\n'
+        b'Mill Lane Surgery,"A12346,100\n'
+        b"Oak Surgery,A12347,100" + tail
+    )
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 2: List size 'lots' is not a whole number.",
+        f"Line 5: {UNCLOSED}",
+    ]
+
+
+def test_a_quote_opened_inside_a_record_of_two_lines_is_named_on_the_line_it_opens():
+    raw = b'name,code,list_size\n"Two\nLine Surgery",A12345,"7200\nOak Surgery,A12347,100\n'
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [f"Line 3: {UNCLOSED}"]
+
+
+def test_a_file_with_old_mac_line_breaks_is_read_line_by_line():
+    raw = b"name,code,list_size\rHigh Street Surgery,A12345,7200\rMill Lane Surgery,,\r"
+
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+
+    assert [str(problem) for problem in refused.value.problems] == [
+        "Line 3: Enter the practice's code, for example A12345."
+    ]

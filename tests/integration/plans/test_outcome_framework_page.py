@@ -31,15 +31,16 @@ def saved_areas(plan) -> list[dict]:
     return Answer.objects.get(plan=plan, question__key=KEY).data["areas"]
 
 
-def press(client, plan, action: str, **changes: str):
+def press(client, plan, action: str, *, script: bool = False, **changes: str):
     """The answer's form posted as the page drew it, with ``changes`` typed and ``action``
-    pressed (a row button's value; "" for Save)."""
+    pressed (a row button's value; "" for Save); by the page's script when ``script``."""
     post = form_post(client, plan, KEY)
     for name, value in changes.items():
         post[f"{PREFIX}-{name}"] = [value]
     if action:
         post["row-action"] = action
-    return client.post(reverse("answer_edit", args=[plan.pk, KEY]), post)
+    headers = {"Accept": "application/json"} if script else {}
+    return client.post(reverse("answer_edit", args=[plan.pk, KEY]), post, headers=headers)
 
 
 def test_adding_an_outcome_keeps_the_other_edits_and_lands_on_the_new_blank_outcome(client, banes):
@@ -129,3 +130,49 @@ def test_the_readiness_check_names_an_area_by_its_number_once(client, banes):
     ready = client.get(reverse("plan_ready", args=[banes.pk])).content.decode()
     assert "The outcomes of area 6 add up to 20%, but the area&#x27;s weighting is 30%." in ready
     assert "area area" not in ready
+
+
+def test_outcomes_not_adding_up_to_their_area_are_saved_with_a_warning_on_the_area(client, banes):
+    typed = {f"areas[0].outcomes[{j}].weighting_percent": w for j, w in enumerate("141")}
+
+    assert press(client, banes, "", **typed).status_code == 302
+
+    assert [o["weighting_percent"] for o in saved_areas(banes)[0]["outcomes"]] == ["1", "4", "1"]
+    page = part_page(client, banes, PART)
+    first = page[page.index("Outcome area 1</legend>") : page.index("Outcome area 2</legend>")]
+    assert f'id="{PREFIX}-areas[0]-warnings"' in first
+    assert "The outcomes of area 1 add up to 6%, but the area&#x27;s weighting is 5%." in first
+    assert "-warnings" not in page[page.index("Outcome area 2</legend>") :]
+    ready = client.get(reverse("plan_ready", args=[banes.pk])).content.decode()
+    assert "The outcomes of area 1 add up to 6%" in ready
+
+
+def test_every_weighting_that_cannot_be_read_is_refused_at_once_on_its_own_input(client, banes):
+    before = saved_areas(banes)
+    typed = {
+        "areas[0].outcomes[0].weighting_percent": "1e3",
+        "areas[0].outcomes[1].weighting_percent": "-5",
+        "areas[2].weighting_percent": "abc",
+    }
+
+    response = press(client, banes, "", **typed)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    for field in typed:
+        assert f'id="{PREFIX}-{field}-error"' in page
+    assert "A weighting cannot be negative." in page
+    assert saved_areas(banes) == before
+
+
+def test_a_save_by_the_page_script_says_what_does_not_add_up(client, banes):
+    typed = {f"areas[0].outcomes[{j}].weighting_percent": w for j, w in enumerate("141")}
+
+    response = press(client, banes, "", script=True, **typed)
+
+    assert response.status_code == 200
+    assert response.json()["warnings"] == [
+        "The outcomes of area 1 add up to 6%, but the area's weighting is 5%."
+    ]
+    typed["areas[0].outcomes[1].weighting_percent"] = "3"
+    assert press(client, banes, "", script=True, **typed).json()["warnings"] == []

@@ -5,8 +5,9 @@ import pytest
 from django.http import QueryDict
 
 from plans.demo import read_demo_plan
-from plans.errors import AnswerInvalid
+from plans.errors import AnswerInvalid, refusals_of
 from plans.kinds.base import KindContext
+from plans.kinds.rows import all_fields
 from plans.structured import KINDS
 
 DACCOM = read_demo_plan("daccom-2006-07.yaml")["structured"]
@@ -274,6 +275,27 @@ def test_weightings_not_totalling_100_are_kept_with_a_warning_on_the_total():
     assert fields == ["areas[4].weighting_percent", "areas"]
     as_printed = kind.clean(BANES["incentive-outcome-framework"])
     assert kind.warnings(as_printed, context=KindContext()) == []
+
+
+def test_every_weighting_that_cannot_be_read_is_refused_at_once_each_on_its_input():
+    kind = KINDS["outcome_framework"]
+    data = kind.clean(BANES["incentive-outcome-framework"])
+    data["areas"][0]["outcomes"][0]["weighting_percent"] = "1e3"
+    data["areas"][0]["outcomes"][1]["weighting_percent"] = "-5"
+    data["areas"][2]["weighting_percent"] = "abc"
+
+    with pytest.raises(AnswerInvalid) as refused:
+        kind.clean(data)
+
+    not_a_number = "A weighting must be a number, like 1500 or 1.25."
+    assert [(r.field, r.message) for r in refusals_of(refused.value)] == [
+        ("areas[0].outcomes[0].weighting_percent", not_a_number),
+        ("areas[0].outcomes[1].weighting_percent", "A weighting cannot be negative."),
+        ("areas[2].weighting_percent", not_a_number),
+    ]
+    screen = kind.present(data, context=KindContext())
+    errors = [f.name for area in screen["areas"] for f in all_fields([area]) if f.error]
+    assert len(errors) == 3 and screen["error"] == ""
 
 
 def test_banes_freed_up_scale_reproduces_every_row_of_the_table():
