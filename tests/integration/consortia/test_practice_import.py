@@ -26,6 +26,13 @@ BAD_LINES = {
 }
 
 
+def problems_in(raw: bytes) -> list[str]:
+    """What refusing ``raw`` says, line by line, for a consortium of its own."""
+    with pytest.raises(PracticeImportError) as refused:
+        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
+    return [str(problem) for problem in refused.value.problems]
+
+
 def snapshot() -> list[tuple]:
     return list(Practice.objects.order_by("code").values_list("code", "name", "list_size"))
 
@@ -156,23 +163,13 @@ def test_a_quoted_line_break_moves_later_problems_to_the_lines_an_editor_shows()
         b"Words Surgery,A12349,lots\n"
     )
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
-        "Line 5: List size 'lots' is not a whole number."
-    ]
+    assert problems_in(raw) == ["Line 5: List size 'lots' is not a whole number."]
 
 
 def test_a_problem_in_a_record_spanning_lines_names_both_lines():
     raw = b'name,code,list_size\n"Two\nLine Surgery",A12345,many\n'
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
-        "Lines 2 to 3: List size 'many' is not a whole number."
-    ]
+    assert problems_in(raw) == ["Lines 2 to 3: List size 'many' is not a whole number."]
 
 
 def test_a_blank_practice_name_or_code_is_named_in_plain_words_on_its_line():
@@ -184,10 +181,7 @@ def test_a_blank_practice_name_or_code_is_named_in_plain_words_on_its_line():
         b"Mill Lane Surgery,,100\n"
     )
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
+    assert problems_in(raw) == [
         "Line 4: Enter the practice's name.",
         "Line 5: Enter the practice's code, for example A12345.",
     ]
@@ -197,12 +191,7 @@ def test_a_blank_practice_name_or_code_is_named_in_plain_words_on_its_line():
 def test_a_list_size_in_digits_of_another_script_is_refused_not_read(size):
     raw = f"name,code,list_size\nHigh Street Surgery,A12345,{size}\n".encode()
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
-        f"Line 2: List size '{size}' is not a whole number."
-    ]
+    assert problems_in(raw) == [f"Line 2: List size '{size}' is not a whole number."]
 
 
 @pytest.mark.parametrize("size", ["7200", "7 200", "7\u00a0200", '"7,200"'])
@@ -223,22 +212,14 @@ def test_a_list_size_not_written_by_the_number_rule_is_refused_as_typed_on_its_l
         + f'Mill Lane Surgery,A12346,"{size}"\n'.encode()
     )
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
-        f"Line 4: List size '{size}' is not a whole number."
-    ]
+    assert problems_in(raw) == [f"Line 4: List size '{size}' is not a whole number."]
 
 
 def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short():
     """An unquoted "7,200" is two cells: reading the first as the list size would store 7."""
     raw = b"name,code,list_size\nHigh Street Surgery,A12345,7,200\nMill Lane Surgery,A12346,90,,\n"
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
+    assert problems_in(raw) == [
         "Line 2: The line has 4 cells but the header row names 3 columns (the first cell past "
         "them holds '200'). A number with commas, such as 7,200, needs quotes around it "
         '("7,200") or no commas.'
@@ -249,10 +230,7 @@ def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short():
 def test_a_null_character_on_one_line_does_not_hide_the_problems_of_the_others():
     raw = b"name,code,list_size\nMill\x00 Lane,A12346,\nWords Surgery,A12349,lots\n"
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
+    assert problems_in(raw) == [
         "Line 2: The line holds a null character, which cannot be stored: save the file again "
         "from your spreadsheet as CSV UTF-8.",
         "Line 3: List size 'lots' is not a whole number.",
@@ -262,10 +240,7 @@ def test_a_null_character_on_one_line_does_not_hide_the_problems_of_the_others()
 def test_every_problem_of_every_line_is_named_at_once():
     raw = b"name,code,list_size\n,,1e3\nHigh Street Surgery,A12345,abc\n"
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
+    assert problems_in(raw) == [
         "Line 2: Enter the practice's code, for example A12345.",
         "Line 2: Enter the practice's name.",
         "Line 2: List size '1e3' is not a whole number.",
@@ -276,10 +251,7 @@ def test_every_problem_of_every_line_is_named_at_once():
 def test_a_file_not_in_utf8_is_named_as_a_whole_with_the_first_line_that_is_not():
     raw = "name,code,list_size\nHigh Street Surgery,A12345,7200\nCaf\u00e9 Surgery,A12346,\n"
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw.encode("latin-1"))
-
-    assert [str(problem) for problem in refused.value.problems] == [
+    assert problems_in(raw.encode("latin-1")) == [
         "The file is not UTF-8 text (line 3 is the first line that is not): save it from Excel "
         "as CSV UTF-8."
     ]
@@ -302,10 +274,7 @@ def test_a_quote_never_closed_is_named_on_the_line_it_opens(tail):
         b"Oak Surgery,A12347,100" + tail
     )
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
+    assert problems_in(raw) == [
         "Line 2: List size 'lots' is not a whole number.",
         f"Line 5: {UNCLOSED}",
     ]
@@ -314,18 +283,10 @@ def test_a_quote_never_closed_is_named_on_the_line_it_opens(tail):
 def test_a_quote_opened_inside_a_record_of_two_lines_is_named_on_the_line_it_opens():
     raw = b'name,code,list_size\n"Two\nLine Surgery",A12345,"7200\nOak Surgery,A12347,100\n'
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [f"Line 3: {UNCLOSED}"]
+    assert problems_in(raw) == [f"Line 3: {UNCLOSED}"]
 
 
 def test_a_file_with_old_mac_line_breaks_is_read_line_by_line():
     raw = b"name,code,list_size\rHigh Street Surgery,A12345,7200\rMill Lane Surgery,,\r"
 
-    with pytest.raises(PracticeImportError) as refused:
-        practices_import_csv(consortium=ConsortiumFactory(), raw=raw)
-
-    assert [str(problem) for problem in refused.value.problems] == [
-        "Line 3: Enter the practice's code, for example A12345."
-    ]
+    assert problems_in(raw) == ["Line 3: Enter the practice's code, for example A12345."]

@@ -1,9 +1,10 @@
-"""The dashboards' completion, worked out in SQL, agrees with Answer.is_empty."""
+"""What counts as answered, worked out in SQL for the dashboards and the round page, agrees
+with Answer.is_empty."""
 
 import pytest
 
 from plans.models import Answer
-from signoff.presenters.dashboards import answered_answers
+from plans.selectors import answered_answers
 from tests.plan_factories import plan_with_questions
 
 pytestmark = pytest.mark.django_db
