@@ -161,24 +161,32 @@ def _return_row(item: MonitoringReturn, *middle: Cell) -> list[Cell]:
     ]
 
 
-def waiting_table(items: list[MonitoringReturn]) -> Table:
+def _returns_listed(*, caption: str, headings: list[str], rows: list, empty: str = "") -> Table:
+    """A list of returns, stacked on a small screen; a period may be one long word of 100
+    characters, so its cells wrap anywhere rather than push the page sideways."""
     return Table(
-        caption="Returns waiting, late ones first",
+        caption=caption,
         caption_hidden=True,
         responsive=True,
-        css="app-wrap-anywhere",  # a period may be one long word of 100 characters
-        headings=[Heading("Return"), Heading("Consortium"), Heading("Due"), Heading("Status")],
+        css="app-wrap-anywhere",
+        headings=[Heading(heading) for heading in headings],
+        rows=rows,
+        empty=empty,
+    )
+
+
+def waiting_table(items: list[MonitoringReturn]) -> Table:
+    return _returns_listed(
+        caption="Returns waiting, late ones first",
+        headings=["Return", "Consortium", "Due", "Status"],
         rows=[_return_row(item, Cell(item.plan.consortium.name)) for item in items],
     )
 
 
 def returns_table(items: list[MonitoringReturn]) -> Table:
-    return Table(
+    return _returns_listed(
         caption="The plan's monitoring returns",
-        caption_hidden=True,
-        responsive=True,
-        css="app-wrap-anywhere",  # a period may be one long word of 100 characters
-        headings=[Heading("Period"), Heading("Due"), Heading("Status")],
+        headings=["Period", "Due", "Status"],
         rows=[_return_row(item) for item in items],
         empty="No return has been opened yet.",
     )
