@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import selectors
+from .dates import long_date
 from .models import (
     Appointment,
     Commissioner,
@@ -297,10 +298,6 @@ def position_get_or_create(
     )
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _may_hold(position: Position, user: User) -> str:
     """Why ``user`` cannot hold ``position``, or ""."""
     if not user.is_active:
@@ -330,17 +327,17 @@ def position_assign(*, position: Position, user: User, started_on: date) -> Appo
             if current.user_id == user.pk:
                 if to_come:
                     raise PositionRefused(
-                        f"{user} takes over as {locked.label} on {_day(current.started_on)} "
+                        f"{user} takes over as {locked.label} on {long_date(current.started_on)} "
                         "already."
                     )
                 raise PositionRefused(
-                    f"{user} holds {locked.label} already, since {_day(current.started_on)}."
+                    f"{user} holds {locked.label} already, since {long_date(current.started_on)}."
                 )
             if started_on < current.started_on and to_come:
                 return _assign_before_handover(locked, user, started_on, handover=current)
             if started_on < current.started_on:
                 raise PositionRefused(
-                    f"{current.user} holds {locked.label} from {_day(current.started_on)}: "
+                    f"{current.user} holds {locked.label} from {long_date(current.started_on)}: "
                     "the next holder starts on that day or later."
                 )
             current.ended_on = started_on
@@ -357,7 +354,7 @@ def _assign_before_handover(
     before = selectors.appointment_before(handover)
     if before is not None and started_on < before.started_on:
         raise PositionRefused(
-            f"{before.user} holds {position.label} from {_day(before.started_on)}: the next "
+            f"{before.user} holds {position.label} from {long_date(before.started_on)}: the next "
             "holder starts on that day or later."
         )
     overlapping = (
@@ -369,8 +366,8 @@ def _assign_before_handover(
     )
     if overlapping is not None:
         raise PositionRefused(
-            f"{overlapping.user} held {position.label} on {_day(started_on)}: the next holder "
-            f"starts on {_day(overlapping.ended_on)} or later."
+            f"{overlapping.user} held {position.label} on {long_date(started_on)}: the next holder "
+            f"starts on {long_date(overlapping.ended_on)} or later."
         )
     if before is not None:
         before.ended_on = started_on
@@ -724,7 +721,7 @@ def _leave_held(appointment: Appointment, person: User, today: date) -> Position
     if successor is not None and successor.started_on > today:
         return PositionLeft(
             appointment.position,
-            f"{label} has no holder until {_day(successor.started_on)}, when "
+            f"{label} has no holder until {long_date(successor.started_on)}, when "
             f"{successor.user} takes over: {person} left. A plan that needs signing before "
             "then needs someone to hold it from an earlier day.",
             needs_holder=True,
@@ -741,14 +738,14 @@ def _undo_handover(appointment: Appointment, person: User) -> PositionLeft:
     The appointment never began, so nothing was signed under it; it is removed, and the people
     events keep both the handover and its undoing."""
     label = appointment.position.label
-    day = _day(appointment.started_on)
+    day = long_date(appointment.started_on)
     before = selectors.appointment_before(appointment)
     ended_on = appointment.ended_on
     appointment.delete()
     if before is not None and before.user.is_active:
         before.ended_on = ended_on
         before.save(update_fields=["ended_on"])
-        until = f" until {_day(ended_on)}" if ended_on else ""
+        until = f" until {long_date(ended_on)}" if ended_on else ""
         return PositionLeft(
             appointment.position,
             f"{person} was to take over as {label} on {day}; that handover is cancelled, and "
@@ -836,7 +833,7 @@ def user_deactivate(*, actor: User, person: User, client_address: str | None) ->
 def position_handed_over(*, actor: User, appointment: Appointment, client_address: str | None):
     """Records an appointment just made as a people event and tells the new holder."""
     position, user = appointment.position, appointment.user
-    day = _day(appointment.started_on)
+    day = long_date(appointment.started_on)
     _record(
         Action.POSITION_ASSIGNED,
         position.organisation,

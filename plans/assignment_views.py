@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from consortia.dates import long_date
 from consortia.models import User
 
 from . import assignments, round_selectors, selectors
@@ -60,7 +61,7 @@ def plan_assign(request, plan_id: int):
                     request,
                     f"{assignments.section_label(assignment)} is assigned to "
                     f"{assignee.full_name or assignee.email}, due "
-                    f"{assignment.due_on:%-d %B %Y}.",
+                    f"{long_date(assignment.due_on)}.",
                 )
                 return redirect("plan_detail", plan_id=plan.pk)
     return render(request, "plans/plan_assign.html", {"plan": plan, "form": form})

@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from consortia.dates import long_date
 from consortia.models import Practice
 from consortia.permissions import Perm, allowed
 
@@ -72,7 +73,7 @@ def participation_withdraw(
     if on < current.on:
         raise AnswerInvalid(
             f"The withdrawal cannot be dated before {practice.name}'s confirmation on "
-            f"{current.on:%-d %B %Y}: enter the date on the practice's letter.",
+            f"{long_date(current.on)}: enter the date on the practice's letter.",
             field="on",
         )
     return _record(
@@ -105,14 +106,14 @@ def _record(
         )
     if on > round_selectors.today():
         raise AnswerInvalid(
-            f"The date {on:%-d %B %Y} is in the future: enter the date on the practice's letter.",
+            f"The date {long_date(on)} is in the future: enter the date on the practice's letter.",
             field="on",
         )
     year = plan_period(plan.period)
     # A practice answers for the year ahead during the year before it, never earlier.
     if year is not None and on < year[0].replace(year=year[0].year - 1):
         raise AnswerInvalid(
-            f"The date {on:%-d %B %Y} is more than a year before the {plan.period} plan year: "
+            f"The date {long_date(on)} is more than a year before the {plan.period} plan year: "
             "enter the date on the practice's letter.",
             field="on",
         )
@@ -131,7 +132,7 @@ def _record(
             actor=user,
             action=state,
             comment=f"{practice.name} ({practice.code}) {record.get_state_display().lower()} "
-            f"on {on:%-d %B %Y}, {record.get_means_display()}.",
+            f"on {long_date(on)}, {record.get_means_display()}.",
         )
     return record
 

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from consortia.dates import long_date
 from consortia.models import Commissioner, Consortium, User
 from consortia.permissions import Perm, allowed
 from consortia.presenters import site_url
@@ -52,7 +53,7 @@ def deadline_refused(deadline: date, *, today: date) -> str:
     """Why a round opened ``today`` cannot have ``deadline``; "" when it can. A round opened
     already late would send no reminders and show every plan as late at once."""
     if deadline <= today:
-        return f"The submission deadline must be after today ({today:%-d %B %Y})."
+        return f"The submission deadline must be after today ({long_date(today)})."
     return ""
 
 
@@ -64,11 +65,11 @@ def interim_date_refused(item: dict, *, deadline: date | None, today: date) -> s
     where = f"Line {item['line']}: " if "line" in item else ""
     if when <= today:
         return (
-            f"{where}“{label}” is due on {when:%-d %B %Y}: an interim date must be after today "
-            f"({today:%-d %B %Y})."
+            f"{where}“{label}” is due on {long_date(when)}: an interim date must be after today "
+            f"({long_date(today)})."
         )
     if deadline is not None and when > deadline:
-        return f"{where}“{label}” falls after the deadline ({deadline:%-d %B %Y})."
+        return f"{where}“{label}” falls after the deadline ({long_date(deadline)})."
     return ""
 
 
@@ -132,7 +133,7 @@ def round_open(
 def _adopt_plans(planning_round: PlanningRound, consortia: list[Consortium], user) -> None:
     """A consortium that already has a plan for the round's year gets it as its plan in the
     round, rather than being asked to start a second: the likeliest one where it has several
-    (as ``earlier_plans`` orders them), the others left outside any round."""
+    (as ``plans_of_the_year`` orders them), the others left outside any round."""
     plans = round_selectors.plans_of_the_year(
         [consortium.pk for consortium in consortia],
         planning_round.period,

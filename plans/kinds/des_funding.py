@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from consortia.dates import long_date
+
 from .. import finance
 from ..errors import AnswerInvalid
 from .base import (
@@ -317,4 +319,4 @@ def standing_text(standing: PracticeStanding) -> str:
         return "Not confirmed"
     verb = "Confirmed" if standing.confirmed else "Withdrawn"
     how = "in writing, recorded by" if standing.means == "written" else "by"
-    return f"{verb} on {standing.on:%-d %B %Y} {how} {standing.recorded_by}"
+    return f"{verb} on {long_date(standing.on)} {how} {standing.recorded_by}"

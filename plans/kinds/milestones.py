@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.utils.formats import date_format
+from consortia.dates import long_date
 
 from ..errors import AnswerInvalid
 from . import rows
@@ -50,10 +50,6 @@ def plan_period(period: str) -> tuple[date, date] | None:
     if (start + 1) % 100 != int(match.group(2)):
         return None
     return date(start, 4, 1), date(start + 1, 3, 31)
-
-
-def long_date(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
 
 
 class MilestonesKind(ListKind):

@@ -3,10 +3,12 @@ milestones (6.2) that evidence it."""
 
 from __future__ import annotations
 
+from consortia.dates import long_date
+
 from ..errors import AnswerInvalid
 from . import rows
 from .base import NO_PLAN, KindContext
-from .milestones import STATUS_LABELS, STATUS_TAGS, MilestonesKind, long_date
+from .milestones import STATUS_LABELS, STATUS_TAGS, MilestonesKind
 from .rows import CHOICES, LONG_TEXT, Column, ListKind, RowSpec
 
 CRITERIA = RowSpec(

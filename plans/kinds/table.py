@@ -17,11 +17,12 @@ from decimal import Decimal, InvalidOperation
 
 from simpleeval import InvalidExpression, SimpleEval
 
+from consortia.dates import long_date
+
 from .. import finance
 from ..errors import AnswerInvalid, AnswersInvalid
 from . import rows
 from .base import Kind, KindContext, stored
-from .milestones import long_date
 from .rows import (
     CHOICE,
     DAY,
