@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from .models import User
 from .permissions import Perm, allowed
-from .presenters import people_url
+from .presenters import organisation_url, people_url
 
 
 def _people(user, organisation) -> list[dict]:
@@ -21,7 +21,7 @@ def items(request) -> list[dict]:
         return [
             {
                 "text": "Your consortium",
-                "href": reverse("consortia:consortium", kwargs={"slug": user.consortium.slug}),
+                "href": organisation_url(user.consortium),
             },
             *_people(user, user.consortium),
         ]
@@ -29,7 +29,7 @@ def items(request) -> list[dict]:
         return [
             {
                 "text": f"Your {settings.COMMISSIONER_WORD}",
-                "href": reverse("consortia:commissioner", kwargs={"slug": user.commissioner.slug}),
+                "href": organisation_url(user.commissioner),
             },
             *_people(user, user.commissioner),
         ]

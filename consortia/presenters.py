@@ -205,9 +205,7 @@ def consortium_page(
         consortium=consortium,
         commissioner_name=commissioner.name,
         commissioner_url=(
-            reverse("consortia:commissioner", kwargs={"slug": commissioner.slug})
-            if allowed(user, Perm.VIEW, commissioner)
-            else ""
+            organisation_url(commissioner) if allowed(user, Perm.VIEW, commissioner) else ""
         ),
         population=Population.of(consortium),
         practices=[
@@ -275,7 +273,7 @@ def commissioner_page(
         consortia=[
             ConsortiumRow(
                 name=consortium.name,
-                url=reverse("consortia:consortium", kwargs={"slug": consortium.slug}),
+                url=organisation_url(consortium),
                 practice_count=consortium.practice_count,
                 population=Population.of(consortium).headline,
             )
@@ -353,10 +351,11 @@ def positions_section(*, organisation, positions, user, form=None) -> PositionsS
     )
     section = PositionsSection(table=table)
     if allowed(user, Perm.ASSIGN_POSITIONS, organisation):
-        name = "consortia:consortium_positions"
-        if isinstance(organisation, Commissioner):
-            name = "consortia:commissioner_positions"
-        section.action_url = reverse(name, kwargs={"slug": organisation.slug})
+        section.action_url = _url_of(
+            organisation,
+            consortium="consortia:consortium_positions",
+            commissioner="consortia:commissioner_positions",
+        )
         section.form = form
     if allowed(user, Perm.MANAGE_PEOPLE, organisation):
         section.people_url = people_url(organisation)
@@ -366,18 +365,25 @@ def positions_section(*, organisation, positions, user, form=None) -> PositionsS
 # --- People ---------------------------------------------------------------------------------------
 
 
-def people_url(organisation) -> str:
-    name = "consortia:consortium_people"
-    if isinstance(organisation, Commissioner):
-        name = "consortia:commissioner_people"
+def _url_of(organisation, *, consortium: str, commissioner: str) -> str:
+    """The address of the page named ``consortium`` or ``commissioner``, whichever
+    ``organisation`` is, for that organisation."""
+    name = commissioner if isinstance(organisation, Commissioner) else consortium
     return reverse(name, kwargs={"slug": organisation.slug})
+
+
+def people_url(organisation) -> str:
+    return _url_of(
+        organisation,
+        consortium="consortia:consortium_people",
+        commissioner="consortia:commissioner_people",
+    )
 
 
 def organisation_url(organisation) -> str:
-    name = "consortia:consortium"
-    if isinstance(organisation, Commissioner):
-        name = "consortia:commissioner"
-    return reverse(name, kwargs={"slug": organisation.slug})
+    return _url_of(
+        organisation, consortium="consortia:consortium", commissioner="consortia:commissioner"
+    )
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,6 @@ def _link_for(request):
     )
 
 
-def _people_url(organisation) -> str:
-    return presenters.people_url(organisation)
-
-
 def _people(request, organisation):
     if not allowed(request.user, Perm.MANAGE_PEOPLE, organisation):
         raise PermissionDenied("Only those who run this organisation's people may see them.")
@@ -154,7 +150,7 @@ def _people(request, organisation):
                 form.add_error(None, refusal.message)
             else:
                 messages.success(request, f"We have emailed an invitation to {invitation.email}.")
-                return redirect(f"{_people_url(organisation)}#invitations")
+                return redirect(f"{presenters.people_url(organisation)}#invitations")
         status = 400
     page = presenters.people_page(
         organisation=organisation,
@@ -235,7 +231,7 @@ def person_deactivate(request, pk: int):
         messages.error(request, refusal.message)
         return redirect("consortia:person", pk=person.pk)
     messages.success(request, presenters.deactivated_text(person, outcomes))
-    return redirect(_people_url(selectors.organisation_of(person)))
+    return redirect(presenters.people_url(selectors.organisation_of(person)))
 
 
 def _invitation_action(request, pk: int, act) -> object:
@@ -250,7 +246,7 @@ def _invitation_action(request, pk: int, act) -> object:
         messages.error(request, refusal.message)
     else:
         messages.success(request, text)
-    return redirect(f"{_people_url(invitation.organisation)}#invitations")
+    return redirect(f"{presenters.people_url(invitation.organisation)}#invitations")
 
 
 @require_POST
