@@ -9,9 +9,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.formats import date_format
 
 from . import services
+from .dates import long_date
 from .forms import PositionForm, PracticeForm, PracticeImportForm, UserAddForm, UserEditForm
 from .models import (
     Appointment,
@@ -280,5 +280,5 @@ class PositionAdmin(AdministeredByRole, admin.ModelAdmin):
                 appointment=appointment,
                 client_address=request.META.get("REMOTE_ADDR"),
             )
-            when = date_format(started_on, "DATE_FORMAT")
+            when = long_date(started_on)
             messages.success(request, f"{holder} holds {obj.label} from {when}.")

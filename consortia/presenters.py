@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from .dates import long_date
 from .models import Commissioner, Consortium, Invitation, PersonRole, Practice
 from .permissions import Perm, allowed
 from .tables import Cell, Heading, Table, Tag
@@ -295,10 +296,6 @@ class PositionsSection:
     people_url: str = ""
 
 
-def _when(day) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
 def _holder_text(position) -> str:
     if position.holder:
         return str(position.holder.user)
@@ -312,7 +309,7 @@ def _holder_text(position) -> str:
 def takes_over_text(appointment, *, name: bool = True) -> str:
     """A handover recorded for a later day, in plain words: "Bea Next takes over as Executive
     Chair on 1 April 2027" (without the name, "Takes over as ...", in a row about them)."""
-    words = f"takes over as {appointment.position.label} on {_when(appointment.started_on)}"
+    words = f"takes over as {appointment.position.label} on {long_date(appointment.started_on)}"
     return f"{appointment.user} {words}" if name else words[0].upper() + words[1:]
 
 
@@ -326,11 +323,11 @@ def positions_section(*, organisation, positions, user, form=None) -> PositionsS
                 if position.upcoming
                 else "",
             ),
-            Cell(_when(position.holder.started_on) if position.holder else ""),
+            Cell(long_date(position.holder.started_on) if position.holder else ""),
             # earlier holders, newest first
             Cell(
                 "; ".join(
-                    f"{a.user} ({_when(a.started_on)} to {_when(a.ended_on)})"
+                    f"{a.user} ({long_date(a.started_on)} to {long_date(a.ended_on)})"
                     for a in position.past
                 )
             ),

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import credentials, presenters, selectors, services
+from .dates import long_date
 from .forms import AcceptInvitationForm, AssignPositionForm, InviteForm, RoleForm
 from .permissions import Perm, allowed
 
@@ -97,7 +97,7 @@ def _assign(request, organisation, page):
             messages.success(
                 request,
                 f"{appointment.user} holds {appointment.position.label} from "
-                f"{date_format(appointment.started_on, 'DATE_FORMAT')}.",
+                f"{long_date(appointment.started_on)}.",
             )
             return redirect(f"{request.path.removesuffix('positions/')}#positions")
     return page(request, organisation, form, status=400)
