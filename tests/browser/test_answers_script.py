@@ -34,6 +34,23 @@ def two_sessions(new_page, live_server, plan, part="commissioning-objectives"):
     return first, second
 
 
+def save_4_2_refused_by_a_page(page, live_server, *, status: int, body: str):
+    """The editor saves 999 as 4.2's first planned saving and the server refuses it with an
+    HTML page of ``status`` (not the JSON reply); returns 4.2's save status."""
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+    open_part(page, live_server, plan)
+    page.route(
+        "**/questions/services-to-be-commissioned/",
+        lambda route: route.fulfill(status=status, content_type="text/html", body=body),
+    )
+    saving(page, 1, 1).fill("999")
+
+    page.get_by_role("button", name="Save 4.2").click()
+
+    return page.locator(f"{PROJECTS} .app-save-status")
+
+
 def clash_on_the_directors(first, second, *, theirs: str, mine: str):
     """``first`` saves 2.1's first director as ``theirs``; ``second``, whose page is older, saves
     the second as ``mine`` and gets the clash box, which is returned."""
@@ -126,21 +143,11 @@ def test_a_row_button_after_typing_posts_without_asking_to_leave_the_page(page, 
 
 
 def test_a_save_too_large_to_send_says_so_and_keeps_the_figures(page, live_server):
-    plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
-    # The server's own refusal of a form over its size limit: a page, not the JSON reply.
-    page.route(
-        "**/questions/services-to-be-commissioned/",
-        lambda route: route.fulfill(
-            status=413, content_type="text/html", body="<h1>What you sent is too large</h1>"
-        ),
+    # The server's own refusal of a form over its size limit.
+    status = save_4_2_refused_by_a_page(
+        page, live_server, status=413, body="<h1>What you sent is too large</h1>"
     )
-    saving(page, 1, 1).fill("999")
 
-    page.get_by_role("button", name="Save 4.2").click()
-
-    status = page.locator(f"{PROJECTS} .app-save-status")
     expect(status).to_contain_text("too large")
     expect(status).not_to_contain_text("connection")
     expect(saving(page, 1, 1)).to_have_value("999")
@@ -176,18 +183,8 @@ def test_a_null_character_says_which_field_holds_it_not_that_the_answer_is_too_l
 
 
 def test_a_refusal_page_that_is_not_about_size_is_not_called_too_large(page, live_server):
-    plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
-    page.route(
-        "**/questions/services-to-be-commissioned/",
-        lambda route: route.fulfill(status=400, content_type="text/html", body="<h1>Bad</h1>"),
-    )
-    saving(page, 1, 1).fill("999")
+    status = save_4_2_refused_by_a_page(page, live_server, status=400, body="<h1>Bad</h1>")
 
-    page.get_by_role("button", name="Save 4.2").click()
-
-    status = page.locator(f"{PROJECTS} .app-save-status")
     expect(status).to_contain_text("Not saved: the server could not read what was sent")
     expect(status).not_to_contain_text("too large")
     expect(saving(page, 1, 1)).to_have_value("999")
