@@ -21,7 +21,9 @@ def saving(page, target: int, project: int):
     return page.get_by_label(f"Planned saving in pounds, target {target} of project {project}")
 
 
-def open_part(page, live_server, plan, part="commissioning-objectives"):
+def editor_opens_part(page, live_server, plan, part="commissioning-objectives"):
+    """DacCom's editor signs in and opens ``part`` of ``plan``."""
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, part]))
 
 
@@ -29,8 +31,7 @@ def two_sessions(new_page, live_server, plan, part="commissioning-objectives"):
     """The same editor with the same part open in two browsers."""
     first, second = new_page(), new_page()
     for page in (first, second):
-        sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-        open_part(page, live_server, plan, part)
+        editor_opens_part(page, live_server, plan, part)
     return first, second
 
 
@@ -38,8 +39,7 @@ def save_4_2_refused_by_a_page(page, live_server, *, status: int, body: str):
     """The editor saves 999 as 4.2's first planned saving and the server refuses it with an
     HTML page of ``status`` (not the JSON reply); returns 4.2's save status."""
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
+    editor_opens_part(page, live_server, plan)
     page.route(
         "**/questions/services-to-be-commissioned/",
         lambda route: route.fulfill(status=status, content_type="text/html", body=body),
@@ -103,8 +103,7 @@ def test_a_clash_on_the_directors_table_shows_their_rows(new_page, live_server):
 
 def test_a_negative_saving_is_marked_on_its_input_and_focus_moves_there(page, live_server):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
+    editor_opens_part(page, live_server, plan)
     field = saving(page, 1, 2)
 
     field.fill("-5000")
@@ -128,8 +127,7 @@ def test_a_negative_saving_is_marked_on_its_input_and_focus_moves_there(page, li
 
 def test_a_row_button_after_typing_posts_without_asking_to_leave_the_page(page, live_server):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
+    editor_opens_part(page, live_server, plan)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
     saving(page, 1, 2).fill("1234")
@@ -157,8 +155,7 @@ def test_a_null_character_says_which_field_holds_it_not_that_the_answer_is_too_l
     page, live_server
 ):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan, part="commissioning-plan")
+    editor_opens_part(page, live_server, plan, part="commissioning-plan")
     cell = page.locator('input[name="q-directors-rows[0].name"]')
     status = page.locator("#question-directors .app-save-status")
     cell.fill("x" * 2001)
