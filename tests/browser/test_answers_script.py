@@ -21,7 +21,9 @@ def saving(page, target: int, project: int):
     return page.get_by_label(f"Planned saving in pounds, target {target} of project {project}")
 
 
-def open_part(page, live_server, plan, part="commissioning-objectives"):
+def editor_opens_part(page, live_server, plan, part="commissioning-objectives"):
+    """DacCom's editor signs in and opens ``part`` of ``plan``."""
+    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, part]))
 
 
@@ -29,9 +31,24 @@ def two_sessions(new_page, live_server, plan, part="commissioning-objectives"):
     """The same editor with the same part open in two browsers."""
     first, second = new_page(), new_page()
     for page in (first, second):
-        sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-        open_part(page, live_server, plan, part)
+        editor_opens_part(page, live_server, plan, part)
     return first, second
+
+
+def save_4_2_refused_by_a_page(page, live_server, *, status: int, body: str):
+    """The editor saves 999 as 4.2's first planned saving and the server refuses it with an
+    HTML page of ``status`` (not the JSON reply); returns 4.2's save status."""
+    plan = demo_daccom_plan()
+    editor_opens_part(page, live_server, plan)
+    page.route(
+        "**/questions/services-to-be-commissioned/",
+        lambda route: route.fulfill(status=status, content_type="text/html", body=body),
+    )
+    saving(page, 1, 1).fill("999")
+
+    page.get_by_role("button", name="Save 4.2").click()
+
+    return page.locator(f"{PROJECTS} .app-save-status")
 
 
 def clash_on_the_directors(first, second, *, theirs: str, mine: str):
@@ -86,8 +103,7 @@ def test_a_clash_on_the_directors_table_shows_their_rows(new_page, live_server):
 
 def test_a_negative_saving_is_marked_on_its_input_and_focus_moves_there(page, live_server):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
+    editor_opens_part(page, live_server, plan)
     field = saving(page, 1, 2)
 
     field.fill("-5000")
@@ -111,8 +127,7 @@ def test_a_negative_saving_is_marked_on_its_input_and_focus_moves_there(page, li
 
 def test_a_row_button_after_typing_posts_without_asking_to_leave_the_page(page, live_server):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
+    editor_opens_part(page, live_server, plan)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
     saving(page, 1, 2).fill("1234")
@@ -126,21 +141,11 @@ def test_a_row_button_after_typing_posts_without_asking_to_leave_the_page(page, 
 
 
 def test_a_save_too_large_to_send_says_so_and_keeps_the_figures(page, live_server):
-    plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
-    # The server's own refusal of a form over its size limit: a page, not the JSON reply.
-    page.route(
-        "**/questions/services-to-be-commissioned/",
-        lambda route: route.fulfill(
-            status=413, content_type="text/html", body="<h1>What you sent is too large</h1>"
-        ),
+    # The server's own refusal of a form over its size limit.
+    status = save_4_2_refused_by_a_page(
+        page, live_server, status=413, body="<h1>What you sent is too large</h1>"
     )
-    saving(page, 1, 1).fill("999")
 
-    page.get_by_role("button", name="Save 4.2").click()
-
-    status = page.locator(f"{PROJECTS} .app-save-status")
     expect(status).to_contain_text("too large")
     expect(status).not_to_contain_text("connection")
     expect(saving(page, 1, 1)).to_have_value("999")
@@ -150,8 +155,7 @@ def test_a_null_character_says_which_field_holds_it_not_that_the_answer_is_too_l
     page, live_server
 ):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan, part="commissioning-plan")
+    editor_opens_part(page, live_server, plan, part="commissioning-plan")
     cell = page.locator('input[name="q-directors-rows[0].name"]')
     status = page.locator("#question-directors .app-save-status")
     cell.fill("x" * 2001)
@@ -176,18 +180,8 @@ def test_a_null_character_says_which_field_holds_it_not_that_the_answer_is_too_l
 
 
 def test_a_refusal_page_that_is_not_about_size_is_not_called_too_large(page, live_server):
-    plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
-    open_part(page, live_server, plan)
-    page.route(
-        "**/questions/services-to-be-commissioned/",
-        lambda route: route.fulfill(status=400, content_type="text/html", body="<h1>Bad</h1>"),
-    )
-    saving(page, 1, 1).fill("999")
+    status = save_4_2_refused_by_a_page(page, live_server, status=400, body="<h1>Bad</h1>")
 
-    page.get_by_role("button", name="Save 4.2").click()
-
-    status = page.locator(f"{PROJECTS} .app-save-status")
     expect(status).to_contain_text("Not saved: the server could not read what was sent")
     expect(status).not_to_contain_text("too large")
     expect(saving(page, 1, 1)).to_have_value("999")

@@ -61,6 +61,19 @@ def confirm_first(plan, practices, by):
         )
 
 
+def confirmed_in_writing_ten_days_ago():
+    """A small plan whose first practice's written confirmation, dated ten days ago, the PCT
+    has recorded: the plan, the practice, the PCT user and the letter's date."""
+    plan = small_plan()
+    practice = plan.consortium.practices.first()
+    pct = pct_user(plan)
+    letter = round_selectors.today() - timedelta(days=10)
+    participation.participation_record_written(
+        plan=plan, practice=practice, confirmed_on=letter, user=pct
+    )
+    return plan, practice, pct, letter
+
+
 # --- the services ----------------------------------------------------------------------------
 
 
@@ -135,13 +148,7 @@ def test_a_written_confirmation_dated_more_than_a_year_before_the_plan_year_is_r
 
 
 def test_a_withdrawal_dated_before_the_practices_confirmation_is_refused():
-    plan = small_plan()
-    practice = plan.consortium.practices.first()
-    pct = pct_user(plan)
-    confirmed = round_selectors.today() - timedelta(days=10)
-    participation.participation_record_written(
-        plan=plan, practice=practice, confirmed_on=confirmed, user=pct
-    )
+    plan, practice, pct, confirmed = confirmed_in_writing_ten_days_ago()
 
     with pytest.raises(AnswerInvalid, match=r"cannot be dated before .* confirmation on"):
         participation.participation_withdraw(
@@ -151,13 +158,7 @@ def test_a_withdrawal_dated_before_the_practices_confirmation_is_refused():
 
 
 def test_withdrawal_is_a_record_with_its_date_and_reconfirming_adds_another():
-    plan = small_plan()
-    practice = plan.consortium.practices.first()
-    pct = pct_user(plan)
-    letter = round_selectors.today() - timedelta(days=10)
-    participation.participation_record_written(
-        plan=plan, practice=practice, confirmed_on=letter, user=pct
-    )
+    plan, practice, pct, letter = confirmed_in_writing_ten_days_ago()
     withdrawn = round_selectors.today() - timedelta(days=2)
     participation.participation_withdraw(
         plan=plan, practice=practice, withdrawn_on=withdrawn, user=pct

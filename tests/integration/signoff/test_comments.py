@@ -37,6 +37,14 @@ def answered(plan, editor, key="question-1", text=ANSWER) -> Answer:
     )
 
 
+def practice_listed(plan, editor, *, name: str, code: str) -> Answer:
+    """The practices table answered with one row: the practice ``name`` and its ``code``."""
+    answer = plan.answers.get(question__key="practices")
+    return plan_services.answer_save(
+        answer=answer, user=editor, base_version=answer.version, rows=[{"name": name, "code": code}]
+    )
+
+
 def question(plan, key="question-1"):
     return plan.template.questions.get(key=key)
 
@@ -311,13 +319,7 @@ def test_a_quote_not_in_the_answer_is_refused_below_the_answer_to_quote_from_wit
 
 
 def test_a_refused_quote_from_a_table_shows_its_cells(client, plan, editor, lead):
-    answer = plan.answers.get(question__key="practices")
-    plan_services.answer_save(
-        answer=answer,
-        user=editor,
-        base_version=answer.version,
-        rows=[{"name": "Gade House Surgery", "code": "E82031"}],
-    )
+    practice_listed(plan, editor, name="Gade House Surgery", code="E82031")
     client.force_login(lead)
 
     response = post_comment(client, plan, "practices", body="Which code?", quote="E99999")
@@ -345,13 +347,7 @@ def test_quotes_are_matched_as_the_reader_sees_the_text(plan, editor, lead):
 
 
 def test_a_quote_from_a_table_answer_is_found_in_its_cells(plan, editor, lead):
-    answer = plan.answers.get(question__key="practices")
-    plan_services.answer_save(
-        answer=answer,
-        user=editor,
-        base_version=answer.version,
-        rows=[{"name": "Boxwell Road Surgery", "code": "E82001"}],
-    )
+    practice_listed(plan, editor, name="Boxwell Road Surgery", code="E82001")
 
     comment = new_thread(
         plan, lead, "Is this the main site?", "practices", quote="Boxwell Road Surgery"

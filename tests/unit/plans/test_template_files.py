@@ -18,6 +18,17 @@ from tests.review_factories import SIGNATORIES
 pytestmark = pytest.mark.django_db
 
 
+def definition_from_a_new_pct(**kwargs) -> dict:
+    """A valid form definition (``kwargs`` as for template_definition) issued by a new PCT."""
+    return template_definition(issuer=CommissionerFactory().slug, **kwargs)
+
+
+def reimported_outcome(template: PlanTemplate) -> template_files.Outcome:
+    """What a preview says of ``template`` downloaded as a file and loaded again."""
+    downloaded = template_files.dump(template).encode()
+    return template_files.preview(template_files.parse(downloaded)).outcome
+
+
 @pytest.fixture
 def demo_pcts():
     for slug in ("dacorum-pct", "west-herts-pct", "banes-pct"):
@@ -76,8 +87,7 @@ def test_banes_pathway_table_has_the_documents_columns(demo_pcts):
 
 
 def test_a_bad_definition_is_refused_whole_with_every_problem_located_by_its_number():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     data["parts"][1]["questions"][0]["kind"] = "essay"
     data["parts"][1]["questions"][1]["key"] = "question-3"
     del data["parts"][0]["questions"][1]["title"]
@@ -95,8 +105,7 @@ def test_a_bad_definition_is_refused_whole_with_every_problem_located_by_its_num
 
 
 def test_numbers_and_versions_are_kept_exactly_as_written_quoted_or_not():
-    pct = CommissionerFactory()
-    text = yaml.safe_dump(template_definition(issuer=pct.slug), sort_keys=False)
+    text = yaml.safe_dump(definition_from_a_new_pct(), sort_keys=False)
     text = text.replace("version_label: v10", "version_label: 2.0")
     text = text.replace("number: '2.1'", "number: 2.10").replace("number: '2.2'", "number: 010")
 
@@ -109,8 +118,7 @@ def test_numbers_and_versions_are_kept_exactly_as_written_quoted_or_not():
 
 
 def test_an_unquoted_iso_date_is_read_as_that_date():
-    pct = CommissionerFactory()
-    text = yaml.safe_dump(template_definition(issuer=pct.slug), sort_keys=False)
+    text = yaml.safe_dump(definition_from_a_new_pct(), sort_keys=False)
 
     template = template_files.store(
         template_files.parse(f"version_date: 2006-05-01\n{text}".encode())
@@ -120,9 +128,8 @@ def test_an_unquoted_iso_date_is_read_as_that_date():
 
 
 def test_the_slug_comes_from_the_file_not_its_name(tmp_path):
-    pct = CommissionerFactory()
     path = tmp_path / "Some other name.yaml"
-    path.write_text(yaml.safe_dump(template_definition(issuer=pct.slug)))
+    path.write_text(yaml.safe_dump(definition_from_a_new_pct()))
 
     template = template_files.load_file(path)
 
@@ -152,8 +159,7 @@ def test_an_upload_too_large_is_refused_by_its_size_without_being_read():
 
 
 def test_a_preview_says_what_will_be_created_and_stores_nothing():
-    pct = CommissionerFactory()
-    data = {**template_definition(questions=5, issuer=pct.slug), "status": "draft"}
+    data = {**definition_from_a_new_pct(questions=5), "status": "draft"}
 
     preview = template_files.preview(data)
 
@@ -172,8 +178,7 @@ def test_a_preview_says_what_will_be_created_and_stores_nothing():
 
 
 def test_a_changed_file_for_a_published_version_is_refused_and_the_template_kept():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     template_files.store(data)
     changed = copy.deepcopy(data)
     changed["name"] = "Renamed"
@@ -190,8 +195,7 @@ def test_a_changed_file_for_a_published_version_is_refused_and_the_template_kept
 
 
 def test_the_same_file_again_changes_nothing_and_says_so():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     template = template_files.store(data)
 
     preview = template_files.preview(copy.deepcopy(data))
@@ -205,8 +209,7 @@ def test_the_same_file_again_changes_nothing_and_says_so():
 
 
 def test_a_retired_version_loaded_again_stays_retired_with_a_warning():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     template = template_files.store(data)
     PlanTemplate.objects.filter(pk=template.pk).update(status=PlanTemplate.Status.RETIRED)
 
@@ -220,8 +223,7 @@ def test_a_retired_version_loaded_again_stays_retired_with_a_warning():
 
 
 def test_a_changed_draft_replaces_the_draft():
-    pct = CommissionerFactory()
-    data = {**template_definition(issuer=pct.slug), "status": "draft"}
+    data = {**definition_from_a_new_pct(), "status": "draft"}
     template_files.store(data)
 
     preview = template_files.preview({**data, "name": "Second draft"})
@@ -233,8 +235,7 @@ def test_a_changed_draft_replaces_the_draft():
 
 
 def test_export_gives_back_a_definition_that_loads_as_the_same_form():
-    pct = CommissionerFactory()
-    template = template_files.store(template_definition(issuer=pct.slug))
+    template = template_files.store(definition_from_a_new_pct())
 
     exported = template_files.export(template)
     exported.update(slug="form-copy", version_label="copy")
@@ -247,16 +248,11 @@ def test_export_gives_back_a_definition_that_loads_as_the_same_form():
 
 def test_a_downloaded_demo_form_imports_as_unchanged(demo_pcts):
     for template in template_files.load_all():
-        dumped = template_files.dump(template).encode()
-
-        assert template_files.preview(template_files.parse(dumped)).outcome == (
-            template_files.Outcome.UNCHANGED
-        )
+        assert reimported_outcome(template) == template_files.Outcome.UNCHANGED
 
 
 def test_typed_columns_are_read_and_bad_ones_refused_with_located_messages():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     question = data["parts"][0]["questions"][0]
     question.update(kind="table", columns=[
         {"key": "risk", "label": "Risk", "type": "choice"},
@@ -283,8 +279,7 @@ def test_typed_columns_are_read_and_bad_ones_refused_with_located_messages():
 
 
 def test_good_typed_columns_are_stored_as_written():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     columns = [
         {"key": "likelihood", "label": "Likelihood", "type": "whole"},
         {"key": "impact", "label": "Impact", "type": "whole"},
@@ -300,8 +295,7 @@ def test_good_typed_columns_are_stored_as_written():
 
 
 def test_text_with_a_less_than_sign_and_html_of_the_subset_are_stored_as_written():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     question = data["parts"][0]["questions"][0]
     question["title"] = "Patients < 5 years and <5 visits"
     guidance = (
@@ -316,15 +310,11 @@ def test_text_with_a_less_than_sign_and_html_of_the_subset_are_stored_as_written
     assert template.questions.get(key=question["key"]).title == question["title"]
     stored = template.parts.get(key=data["parts"][0]["key"]).guidance
     assert stored == guidance.replace('title="Guide"', 'title="Guide" rel="noopener noreferrer"')
-    exported = template_files.dump(template).encode()
-    assert template_files.preview(template_files.parse(exported)).outcome == (
-        template_files.Outcome.UNCHANGED
-    )
+    assert reimported_outcome(template) == template_files.Outcome.UNCHANGED
 
 
 def test_a_misspelt_column_type_is_reported_once_not_again_through_its_total():
-    pct = CommissionerFactory()
-    data = template_definition(issuer=pct.slug)
+    data = definition_from_a_new_pct()
     data["parts"][0]["questions"][0].update(
         kind="table", columns=[{"key": "budget", "label": "Budget", "type": "mony", "total": "sum"}]
     )
