@@ -253,6 +253,12 @@ class Answer(models.Model):
             _has_words(self.text) or any(any(row.values()) for row in self.rows) or self.data
         )
 
+    @property
+    def is_done(self) -> bool:
+        """Written and saved by its person: not only typed (autosaved) nor last year's carried
+        forward unchecked. ``plans.selectors.done_answers`` says it in SQL for the counts."""
+        return not (self.is_empty or self.autosaved or self.carried_forward)
+
 
 # An answer with words: a character that is neither a tag nor space, outside the tags (an
 # entity such as &nbsp; counts). One pattern for Python and for the dashboards' SQL

@@ -44,11 +44,11 @@ def completed_by_label(question: TemplateQuestion, plan: Plan) -> str:
 
 
 def answer_state(answer: Answer | None) -> str:
-    """Last year's words carried forward and not yet checked are not this year's answer yet:
-    in progress, as on the dashboards (selectors.done_answers)."""
+    """Completed only when done (``Answer.is_done``, counted as on the dashboards and the
+    round page): a written answer only typed or carried forward unchecked is in progress."""
     if answer is None or answer.is_empty:
         return NOT_STARTED
-    return IN_PROGRESS if answer.autosaved or answer.carried_forward else COMPLETED
+    return COMPLETED if answer.is_done else IN_PROGRESS
 
 
 def last_changed(answer: Answer | None) -> str:

@@ -31,10 +31,17 @@ def answered_answers() -> QuerySet[Answer]:
     )
 
 
+# A written answer not yet done, only started: saved only as it was typed (autosaved) and
+# never saved by its person, or last year's carried forward and not yet checked
+# (docs/decisions/0431, 0468). ``Answer.is_done`` says the same of one answer in Python.
+NOT_YET_DONE = Q(autosaved=True) | Q(carried_forward=True)
+
+
 def done_answers() -> QuerySet[Answer]:
-    """Answers that count as done: written, and not last year's carried forward and not yet
-    checked (docs/decisions/0431), which the consortium still has to read."""
-    return answered_answers().filter(carried_forward=False)
+    """Answers that count as done: written and neither of ``NOT_YET_DONE``. The one rule for
+    every count of answers done (the dashboards, the round page, assignments), the task
+    list's "Completed" (``Answer.is_done``) the same answers."""
+    return answered_answers().exclude(NOT_YET_DONE)
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:

@@ -8,10 +8,11 @@ or 2,000:
 - open comments: threads (not replies) not yet resolved; a consortium counts only those it
   can see on the questions it completes (its own and joint questions);
 - completion: required questions answered out of the required questions of the plan's form.
-  "Answered" is ``Answer.is_empty`` said in SQL: the text has a character outside its tags, a
-  table row has a cell with something in it, or a structured answer holds any figure. (A
-  timestamp such as ``updated_at`` would count a saved-then-emptied answer as done and a
-  table filled in from the consortium's records as not.)
+  "Answered" is ``plans.selectors.done_answers``, the task list's "Completed": written (the
+  text has a character outside its tags, a table row has a cell with something in it, or a
+  structured answer holds any figure), and neither only typed (autosaved) nor carried forward
+  unchecked. (A timestamp such as ``updated_at`` would count a saved-then-emptied answer as
+  done and a table filled in from the consortium's records as not.)
 
 A group of plans in one state shows its first ``GROUP_SIZE`` (longest waiting first) with a
 link to all of them, a page at a time.
@@ -50,7 +51,7 @@ from consortia.tables import Cell, Heading, Table, Tag
 from plans.consistent_reads import consistent_reads
 from plans.fragments import FRAGMENT_SECONDS, fragment_key
 from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
-from plans.selectors import done_answers, plans_visible_to
+from plans.selectors import NOT_YET_DONE, done_answers, plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED
 
 from ..models import Comment, Signature
@@ -276,11 +277,13 @@ def pct_dashboard(
 # answered (a regular expression over every answer's text, the page's costliest query): in its
 # place stand the number of the plan's answers and the sum of their versions, and an answer's
 # version rises with every change to its words, rows or figures (plans.services.answer_save,
-# the carry-forward, the admin's save and restore), so the sum moves whenever a count can; a
-# carried-forward answer confirmed as it stands is not saved, so the count of answers still to
-# check stands beside them. Which questions are required is fixed for a form in use (a form a
-# plan uses is never rewritten: plans.template_files.store_previewed), its required count in
-# the key standing for them.
+# the carry-forward, the admin's save and restore), so the sum moves whenever a count can. What
+# else decides whether a written answer counts (plans.selectors.NOT_YET_DONE: only typed, or
+# carried forward unchecked) stands beside them as the count of answers not yet done: one
+# carried forward is confirmed as it stands without a save, and the key does not rely on every
+# other change of those flags coming with one (docs/decisions/0468). Which questions are
+# required is fixed for a form in use (a form a plan uses is never rewritten:
+# plans.template_files.store_previewed), its required count in the key standing for them.
 # "Waiting in this state" changes with the clock alone: an entry expires when the first of its
 # rows would next show another day. On a miss the key is read again with the dashboard, from one
 # snapshot (plans.consistent_reads), so what is kept under a key is what the key describes.
@@ -298,7 +301,7 @@ def _shown_of_plans_query(plans: QuerySet[Plan]) -> QuerySet:
                 **_progress_but_answered(open_threads=Q()),
                 answer_count=_count(answers, "plan"),
                 answer_versions=Coalesce(Subquery(versions, output_field=IntegerField()), Value(0)),
-                carried_count=_count(answers.filter(carried_forward=True), "plan"),
+                not_yet_done_count=_count(answers.filter(NOT_YET_DONE), "plan"),
             )
         )
         .order_by("pk")
@@ -319,7 +322,7 @@ def _shown_of_plans_query(plans: QuerySet[Plan]) -> QuerySet:
             "signed_keys",
             "answer_count",
             "answer_versions",
-            "carried_count",
+            "not_yet_done_count",
         )
     )
 
@@ -436,7 +439,7 @@ def _consortium_next_step(row: PlanRow, user, positions: list) -> str:
         if missing > 0:
             return (
                 f"{first}: {missing} required question{'s are' if missing != 1 else ' is'} "
-                f"still empty. Then submit it to the {pct}."
+                f"not completed yet. Then submit it to the {pct}."
             )
         return f"{first} and submit it to the {pct}."
     if plan.status == Status.SUBMITTED:

@@ -1,10 +1,13 @@
 """The home dashboards, a plan's activity and the email settings, in the browser: axe clean."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
+from plans.models import QuestionKind
 from signoff import services
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
@@ -85,3 +88,54 @@ def test_the_consortium_sees_what_next_and_chooses_a_daily_email(
     expect(page.locator("main")).to_contain_text("Your email settings have been saved.")
     expect(page.get_by_label("Once a day, in one email")).to_be_checked()
     assert User.objects.get(email="editor.daccom@example.org").notify == User.Notify.DAILY
+
+
+def answered_on_home(page, live_server, plan) -> str:
+    """The home page's "N of M" required questions answered for ``plan``."""
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    row = page.locator(f'tr:has(a[href="/plans/{plan.pk}/"])').first
+    return re.search(r"\d+ of \d+", row.inner_text()).group()
+
+
+def task_state(page, live_server, plan, key: str):
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    return page.locator(f"#task-{key}-status")
+
+
+def test_an_answer_typed_but_not_saved_counts_on_no_dashboard_until_saved(new_page, live_server):
+    plan = demo_daccom_plan()
+    question = (
+        plan.template.questions.filter(
+            required=True, kind=QuestionKind.RICH_TEXT, completed_by="consortium"
+        )
+        .select_related("part")
+        .order_by("position")
+        .first()
+    )
+    plan.answers.filter(question=question).update(text="")  # not yet written
+    editor, lead = new_page(), new_page()
+    sign_in(editor, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    before = answered_on_home(editor, live_server, plan)
+    assert answered_on_home(lead, live_server, plan) == before
+
+    editor.goto(f"{live_server.url}/plans/{plan.pk}/parts/{question.part.key}/")
+    block = editor.locator(f"#question-{question.key}")
+    block.locator('.ProseMirror[contenteditable="true"]').click()
+    editor.keyboard.type("Typed, not yet saved.")
+    expect(block.locator(".app-save-status")).to_have_text(re.compile("Saved at"), timeout=15_000)
+
+    expect(task_state(editor, live_server, plan, question.key)).to_have_text("In progress")
+    assert answered_on_home(editor, live_server, plan) == before
+    assert answered_on_home(lead, live_server, plan) == before
+    assert_accessible(lead)
+
+    editor.goto(f"{live_server.url}/plans/{plan.pk}/parts/{question.part.key}/")
+    with editor.expect_response(lambda response: response.request.method == "POST"):
+        block.get_by_role("button", name=re.compile(r"^Save ")).click()
+
+    expect(task_state(editor, live_server, plan, question.key)).to_have_text("Completed")
+    answered, required = (int(n) for n in before.split(" of "))
+    assert answered_on_home(editor, live_server, plan) == f"{answered + 1} of {required}"
+    assert answered_on_home(lead, live_server, plan) == f"{answered + 1} of {required}"

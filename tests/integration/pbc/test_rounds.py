@@ -158,6 +158,27 @@ class TestRoundDashboard:
         assert content.count("Not started") == 2
         assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", content)
 
+    def test_an_answer_only_autosaved_is_not_answered_until_saved(self, client):
+        planning_round, lead, last_year = open_round(consortia=1)
+        editor = UserFactory(consortium=last_year.consortium)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=last_year.consortium, user=editor
+        )
+        answer = plan.answers.get(question__key="question-1")
+        typed = services.answer_save(
+            answer=answer, user=editor, text="<p>Typed.</p>", base_version=0, autosave=True
+        )
+        answered = re.compile(r"<td[^>]*>.*(\d+) of \d+ \(\d+%\)</span></td>")
+
+        before = page(client, lead, "round_detail", round_id=planning_round.pk)
+        services.answer_save(
+            answer=typed, user=editor, text="<p>Typed.</p>", base_version=typed.version
+        )
+        after = page(client, lead, "round_detail", round_id=planning_round.pk)
+
+        assert answered.search(before).group(1) == "0"
+        assert answered.search(after).group(1) == "1"
+
     def test_interim_dates_are_written_as_the_deadline_is(self, client):
         plan = plan_with_questions()
         post_round(client, plan, interim_dates=f"{in_days(30)} First draft")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consortia.demo import appoint_by_role
 from consortia.models import Consortium, User
+from plans import services as plan_services
 from plans import template_files
 from plans.models import Answer, Plan, PlanEvent, QuestionKind
 from signoff.models import Comment, Signature
@@ -162,7 +163,10 @@ class TestWhatTheConsortiumSees:
 
         assert "Your consortium's plans" in page
         assert "2 of 4 (50%)" in page
-        assert "Make the changes the PCT asked for: 2 required questions are still empty." in page
+        assert (
+            "Make the changes the PCT asked for: 2 required questions are not completed yet."
+            in page
+        )
         row = page[page.index(f'href="/plans/{plan.pk}/"') :].split("</tr>")[0]
         assert "<span>1</span></td>" in row, (
             "only the shared thread on a question the consortium completes"
@@ -182,6 +186,53 @@ class TestWhatTheConsortiumSees:
         assert "Sign the plan as Consortium Executive Chair." in chair_page
         assert "Waiting for your signature" not in editor_page
         assert "Nothing: waiting for the Consortium Executive Chair to sign." in editor_page
+
+
+def task_status(client, user, plan, key: str) -> tuple[str, str]:
+    """The plan page's progress sentence and the task list's state of question ``key``."""
+    client.force_login(user)
+    page = client.get(reverse("plan_detail", kwargs={"plan_id": plan.pk})).content.decode()
+    progress = re.search(r'id="progress">([^<]*)<', page).group(1)
+    status = page.split(f'id="task-{key}-status">')[1].split("</div>")[0]
+    return progress, re.sub(r"<[^>]+>", "", status).strip()
+
+
+def completions(client, plan, users) -> set[str]:
+    """What each of ``users``' home pages says of ``plan``'s required questions answered."""
+    rows = (
+        home(client, user).split(f'href="/plans/{plan.pk}/"')[1].split("</tr>")[0] for user in users
+    )
+    return {re.search(r"\d+ of \d+ \(\d+%\)", row).group() for row in rows}
+
+
+def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
+    """The task list, the consortium's home and the PCT's home agree (selectors.done_answers)."""
+    plan = three_signatory_plan(answered=False)
+    editor, chair, lead = (
+        person(role, plan)
+        for role in (Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PCT_LEAD)
+    )
+    answer = Answer.objects.get(plan=plan, question__key="question-1")
+    typed = plan_services.answer_save(
+        answer=answer, user=editor, text="<p>Typed.</p>", base_version=0, autosave=True
+    )
+
+    assert task_status(client, editor, plan, "question-1") == (
+        "0 of 5 questions completed, 1 started.",
+        "In progress",
+    )
+    assert completions(client, plan, (editor, chair, lead)) == {"0 of 4 (0%)"}
+    assert "4 required questions are not completed yet." in home(client, chair)
+
+    plan_services.answer_save(
+        answer=typed, user=editor, text="<p>Typed.</p>", base_version=typed.version
+    )
+
+    assert task_status(client, chair, plan, "question-1") == (
+        "1 of 5 questions completed.",
+        "Completed",
+    )
+    assert completions(client, plan, (editor, chair, lead)) == {"1 of 4 (25%)"}
 
 
 def test_a_pct_signatory_sees_the_plans_waiting_for_their_signature_only(client):

@@ -39,10 +39,10 @@ def without_tokens(page: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
-def save(plan, user, key="question-1", text="<p>Written just now.</p>"):
+def save(plan, user, key="question-1", text="<p>Written just now.</p>", *, autosave=False):
     answer = Answer.objects.get(plan=plan, question__key=key)
     return plan_services.answer_save(
-        answer=answer, user=user, text=text, base_version=answer.version
+        answer=answer, user=user, text=text, base_version=answer.version, autosave=autosave
     )
 
 
@@ -81,6 +81,29 @@ def test_last_years_answer_counts_once_checked_and_shows_at_once(plan, lead, edi
     assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
 
     rounds.answer_confirm_carried(answer=Answer.objects.get(pk=carried.pk), user=editor)
+
+    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+
+
+def test_an_answer_only_autosaved_counts_once_saved_and_shows_at_once(plan, lead, editor):
+    client = signed_in(lead)
+    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+
+    save(plan, editor, autosave=True)
+    assert "0 of 4 (0%)" in row_of(dashboard(client), plan), "typed, not yet saved"
+
+    save(plan, editor)  # the same words, saved by pressing Save
+
+    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+
+
+def test_an_autosave_flag_cleared_without_a_new_version_still_shows_at_once(plan, lead, editor):
+    """The key holds what decides the count, not only the versions of the answers."""
+    answer = save(plan, editor, autosave=True)
+    client = signed_in(lead)
+    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+
+    Answer.objects.filter(pk=answer.pk).update(autosaved=False)
 
     assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
 
