@@ -1,10 +1,16 @@
-"""A day in words, as every page, email, message and PDF writes it ("3 July 2007"): the
-service's DATE_FORMAT (pbc/formats), asked for in one place."""
+"""A day in words, as every page, email, message and PDF writes it ("3 July 2007"), and a moment
+("3 July 2007 at 14:02", in the service's time zone): the service's DATE_FORMAT and
+DATETIME_FORMAT (pbc/formats), asked for in one place."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 
 def long_date(value: date) -> str:
     return date_format(value, "DATE_FORMAT")
+
+
+def long_moment(value: datetime) -> str:
+    return date_format(localtime(value), "DATETIME_FORMAT")

@@ -17,7 +17,7 @@ from plans.selectors import plans_visible_to
 from .api_docs import Documentation
 from .models import ApiToken, MonitoringReturn
 from .selectors import returns_visible_to
-from .services import token_hash
+from .services import token_hash, token_record_use
 
 
 class TokenAuth(HttpBearer):
@@ -29,6 +29,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None or not found.user.is_active:
             return None
+        token_record_use(token=found)
         return found.user
 
 

@@ -111,6 +111,15 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, help_text="The key's first characters, to tell it.")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, help_text="To within a few minutes (services.TOKEN_USE_INTERVAL)."
+    )
+    uses_recorded_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When uses began to be recorded, for a token made before then; "
+        "empty when recorded from its making (docs/decisions/0465).",
+    )
 
     class Meta:
         ordering = ["-created_at", "pk"]

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
+from consortia.dates import long_date, long_moment
 from consortia.tables import Cell, Heading, Table, Tag
 from plans.finance import format_compact_money, format_money
 
-from .models import MonitoringReturn
+from .models import ApiToken, MonitoringReturn
 from .selectors import RAG, Delivery, is_late
 from .services import CRITERION_STATUSES, MILESTONE_STATUSES
 
@@ -244,3 +245,15 @@ def saved_when(moment) -> str:
     if local.date() != timezone.localdate():
         when += f" on {date_format(local, 'DATE_FORMAT')}"
     return when
+
+
+def last_use(token: ApiToken) -> str:
+    """When the token last opened the API, as its lead decides whether to revoke it: "Last used
+    27 November 2026 at 14:05", or "Never used", or, for a token made before uses were recorded,
+    since when none is recorded (docs/decisions/0465). A revoked token keeps its last use."""
+    if token.last_used_at:
+        return f"Last used {long_moment(token.last_used_at)}"
+    if token.uses_recorded_from:
+        since = long_date(timezone.localdate(token.uses_recorded_from))
+        return f"Not used since {since} (uses before then were not recorded)"
+    return "Never used"

@@ -6,11 +6,12 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -41,6 +42,9 @@ CRITERION_STATUSES = {"met": "Met", "partly_met": "Partly met", "not_met": "Not 
 MAX_LABEL_CHARACTERS = 100
 MAX_TEXT_CHARACTERS = 10_000
 MAX_MONEY = Decimal("999999999999.99")
+# A token's last use is kept to within this, so that a program reading the API again and again
+# writes once in a while, not on every read.
+TOKEN_USE_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -411,6 +415,18 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
         user=user, name=name, key_sha256=token_hash(key), prefix=key[:8]
     )
     return token, key
+
+
+def token_record_use(*, token: ApiToken) -> None:
+    """Notes that ``token`` opened the API now, unless a use within TOKEN_USE_INTERVAL is noted
+    already. The one UPDATE rechecks that in SQL, so requests at once write it once."""
+    now = timezone.now()
+    stale_before = now - TOKEN_USE_INTERVAL
+    if token.last_used_at is not None and token.last_used_at >= stale_before:
+        return
+    ApiToken.objects.filter(
+        Q(last_used_at=None) | Q(last_used_at__lt=stale_before), pk=token.pk
+    ).update(last_used_at=now)
 
 
 def token_revoke(*, token_id: int, user) -> ApiToken:

@@ -253,7 +253,9 @@ def api_tokens(request):
             "form": form,
             "key": key,
             "refusal": refusal,
-            "tokens": list(request.user.api_tokens.all()),
+            "tokens": [
+                (token, presenters.last_use(token)) for token in request.user.api_tokens.all()
+            ],
         },
         status=400 if request.method == "POST" and not key else 200,
     )
@@ -273,4 +275,8 @@ def api_token_revoke(request, token_id: int):
         return redirect("monitoring:api_tokens")
     if token.revoked_at:
         return redirect("monitoring:api_tokens")
-    return render(request, "monitoring/api_token_revoke.html", {"token": token})
+    return render(
+        request,
+        "monitoring/api_token_revoke.html",
+        {"token": token, "last_use": presenters.last_use(token)},
+    )

@@ -2,13 +2,12 @@
 review panel (review.py), the PDFs (documents.py), comment threads (comments.py), the plan's
 activity (activity.py) and the home page's dashboards (dashboards.py)."""
 
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
+from consortia.dates import long_moment
 
 
 def when(moment) -> str:
     """A moment as every page and email says it: "3 July 2007 at 14:02" (pbc/formats)."""
-    return date_format(localtime(moment), "DATETIME_FORMAT")
+    return long_moment(moment)
 
 
 def question_label(question) -> str:

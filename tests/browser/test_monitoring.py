@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from consortia.dates import long_moment
 from consortia.demo import DEMO_PASSWORD
 from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
@@ -158,17 +159,28 @@ def test_the_token_pages_wrap_a_long_name_at_375_px_ask_before_revoking_and_the_
     expect(page.locator("#new-token")).not_to_be_empty()
     row = page.get_by_role("row", name=re.compile(long_name))
     expect(row).to_contain_text("Active")
+    expect(row).to_contain_text("Never used")
+    key = page.locator("#new-token").inner_text()
+    used = page.request.get(
+        f"{live_server.url}/api/v1/plans", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert used.status == 200
+    last_used = f"Last used {long_moment(editor.api_tokens.get().last_used_at)}"
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    expect(row).to_contain_text(last_used)
     assert not scrolls_sideways(page)
     assert_accessible(page)
 
     row.get_by_role("link", name=f"Revoke {long_name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Revoke {long_name}?")
     expect(page.locator("main")).to_contain_text("Scripts using it will stop working")
+    expect(page.locator("main")).to_contain_text(last_used)
     assert not scrolls_sideways(page)
     assert_accessible(page)
     page.get_by_role("button", name="Revoke the token").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
-    expect(page.get_by_role("row", name=re.compile(long_name))).to_contain_text("Revoked")
+    expect(row).to_contain_text("Revoked")
+    expect(row).to_contain_text(last_used)
     assert not scrolls_sideways(page)
 
     page.get_by_role("link", name="Read the API's documentation").click()

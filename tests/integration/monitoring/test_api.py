@@ -3,18 +3,22 @@ pages (404 outside); the OpenAPI schema valid; figures equal to the JSON export'
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openapi_spec_validator import validate
 
+from consortia.dates import long_date, long_moment
 from monitoring import services
 from monitoring.api import LAST_PAGE, api
+from monitoring.models import ApiToken
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import editor_of, lead_of, open_quarter
+from tests.queries import page_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 API_LIST_QUERIES = 3
@@ -247,11 +251,19 @@ def test_the_api_docs_and_the_plan_list_keep_to_a_query_budget(client, monitored
     assert client.get("/api/v1/docs").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
 
-    with CaptureQueriesContext(connection) as queries:
+    for _other in range(3):
+        bearer(editor_of(plan))
+        bearer(lead_of(plan))
+
+    with CaptureQueriesContext(connection) as first:
         listed = client.get("/api/v1/plans", **headers)
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/api/v1/plans", **headers).status_code == 200
     assert listed.status_code == 200
-    # The token with its person, the plans' count, one page of plans.
-    assert len(queries) == API_LIST_QUERIES
+    # The token with its person, the plans' count, one page of plans; the first use of the
+    # token writes its last use besides, and a use within the interval does not.
+    assert len(first) == API_LIST_QUERIES + 1
+    assert len(again) == API_LIST_QUERIES
 
 
 def test_the_lists_come_a_page_at_a_time_and_a_bad_page_is_refused_not_a_server_error(
@@ -278,3 +290,104 @@ def test_the_lists_come_a_page_at_a_time_and_a_bad_page_is_refused_not_a_server_
     for far, status in ((LAST_PAGE, 200), (LAST_PAGE + 1, 422), (10**20, 422)):
         assert client.get(url, {"page": far}, **headers).status_code == status
         assert client.get("/api/v1/plans", {"page": far}, **headers).status_code == status
+
+
+def writes(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+
+
+def test_a_use_of_a_token_records_when_and_a_use_within_the_interval_writes_nothing(
+    client, monitored
+):
+    plan, _item = monitored
+    token, key = services.token_create(user=editor_of(plan), name="Finance spreadsheet")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert token.last_used_at is None
+    before = timezone.now()
+
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(f"/api/v1/plans/{plan.pk}", **headers).status_code == 200
+    token.refresh_from_db()
+    used_at = token.last_used_at
+    assert used_at is not None and before <= used_at <= timezone.now()
+    assert len(writes(first)) == 1
+
+    with CaptureQueriesContext(connection) as within:
+        assert client.get(f"/api/v1/plans/{plan.pk}", **headers).status_code == 200
+    assert writes(within) == [] and len(within) == len(first) - 1
+    token.refresh_from_db()
+    assert token.last_used_at == used_at
+
+    stale = timezone.now() - services.TOKEN_USE_INTERVAL - timedelta(seconds=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=stale)
+    with CaptureQueriesContext(connection) as later:
+        assert client.get(f"/api/v1/plans/{plan.pk}", **headers).status_code == 200
+    assert len(writes(later)) == 1
+    token.refresh_from_db()
+    assert token.last_used_at > used_at
+
+
+def test_a_refused_token_records_no_use(client, monitored):
+    plan, _item = monitored
+    editor = editor_of(plan)
+    token, key = services.token_create(user=editor, name="Old laptop")
+    services.token_revoke(token_id=token.pk, user=editor)
+
+    assert client.get("/api/v1/plans", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+    token.refresh_from_db()
+    assert token.last_used_at is None
+
+
+def test_the_token_list_says_when_each_was_last_used_and_a_revoked_one_keeps_it(client, monitored):
+    plan, _item = monitored
+    lead = lead_of(plan)
+    used, key = services.token_create(user=lead, name="Finance spreadsheet")
+    unused, _key = services.token_create(user=lead, name="Old laptop")
+    client.get("/api/v1/plans", HTTP_AUTHORIZATION=f"Bearer {key}")
+    used.refresh_from_db()
+    client.force_login(lead)
+    page_url = reverse("monitoring:api_tokens")
+
+    listed = client.get(page_url).content.decode()
+    assert f"Last used {long_moment(used.last_used_at)}" in listed
+    assert "Never used" in listed
+    asking = client.get(reverse("monitoring:api_token_revoke", args=[unused.pk]))
+    assert "Never used." in asking.content.decode()
+
+    client.post(reverse("monitoring:api_token_revoke", args=[used.pk]))
+    listed = client.get(page_url).content.decode()
+    assert "Revoked" in listed
+    assert f"Last used {long_moment(used.last_used_at)}" in listed
+
+
+def test_a_token_made_before_uses_were_recorded_says_since_when_not_never_used(client, monitored):
+    plan, _item = monitored
+    lead = lead_of(plan)
+    token, _key = services.token_create(user=lead, name="Finance spreadsheet")
+    recorded_from = timezone.now() - timedelta(days=3)
+    ApiToken.objects.filter(pk=token.pk).update(uses_recorded_from=recorded_from)
+    client.force_login(lead)
+
+    listed = client.get(reverse("monitoring:api_tokens")).content.decode()
+
+    since = long_date(timezone.localdate(recorded_from))
+    assert f"Not used since {since} (uses before then were not recorded)" in listed
+    assert "Never used" not in listed
+
+
+def test_the_token_page_keeps_to_its_query_budget_however_many_tokens(client, monitored):
+    plan, _item = monitored
+    lead = lead_of(plan)
+    _token, key = services.token_create(user=lead, name="Finance spreadsheet")
+    client.get("/api/v1/plans", HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.force_login(lead)
+    url = reverse("monitoring:api_tokens")
+    one = page_queries(client, url)
+
+    for number in range(4):
+        token, key = services.token_create(user=lead, name=f"Script {number}")
+        client.get("/api/v1/plans", HTTP_AUTHORIZATION=f"Bearer {key}")
+        services.token_revoke(token_id=token.pk, user=lead)
+
+    assert page_queries(client, url) == one
