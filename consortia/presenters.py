@@ -5,10 +5,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
-from .dates import long_date
+from .dates import long_date, long_moment
 from .models import Commissioner, Consortium, Invitation, PersonRole, Practice
 from .permissions import Perm, allowed
 from .tables import Cell, Heading, Table, Tag
@@ -406,10 +404,6 @@ class PeoplePage:
     events: Table
 
 
-def _moment(value) -> str:
-    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
 def events_table(events) -> Table:
     return Table(
         caption="Changes to people, roles and positions, newest first",
@@ -417,7 +411,7 @@ def events_table(events) -> Table:
         headings=[Heading("When"), Heading("Who"), Heading("What"), Heading("From address")],
         rows=[
             [
-                Cell(_moment(event.at)),
+                Cell(long_moment(event.at)),
                 Cell(str(event.actor) if event.actor else ""),
                 Cell(f"{event.get_action_display()}: {event.detail}"),
                 Cell(event.client_address or ""),
@@ -474,8 +468,8 @@ def people_page(*, organisation, people, invitations, events, now) -> PeoplePage
                 role=invitation.get_role_display(),
                 status=(status := invitation.status_at(now)).value,
                 status_label=status.label,
-                sent=_moment(invitation.sent_at),
-                expires=_moment(invitation.expires_at),
+                sent=long_moment(invitation.sent_at),
+                expires=long_moment(invitation.expires_at),
                 invited_by=str(invitation.invited_by),
                 is_open=status in (Invitation.Status.PENDING, Invitation.Status.EXPIRED),
             )

@@ -13,8 +13,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 
+from consortia.dates import long_date
 from consortia.models import User
 from consortia.permissions import Perm, allowed
 
@@ -116,9 +116,7 @@ def assignment_set(
     latest = date(today.year + DUE_WITHIN_YEARS, 12, 31)
     if due_on > latest:
         # A year such as 9999 or 20207 is a slip of the keyboard, not a plan.
-        raise AnswerInvalid(
-            f"Choose a due date by {date_format(latest, 'DATE_FORMAT')}.", field="due_on"
-        )
+        raise AnswerInvalid(f"Choose a due date by {long_date(latest)}.", field="due_on")
     with transaction.atomic():
         # One change at a time per plan, so two people assigning the same part make one row.
         Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)

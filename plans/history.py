@@ -14,8 +14,8 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncDate
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
+
+from consortia.dates import long_moment
 
 from . import diffs
 from .models import Answer, Plan, PlanSnapshot, TemplatePart, TemplateQuestion
@@ -291,7 +291,7 @@ def revision_who(revision) -> str:
 
 
 def revision_when(revision) -> str:
-    return date_format(localtime(revision.history_date), "DATETIME_FORMAT")
+    return long_moment(revision.history_date)
 
 
 def revision_what(revision) -> str:

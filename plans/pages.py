@@ -4,9 +4,7 @@ there, around these (docs/decisions/0312)."""
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
-
+from consortia.dates import long_moment
 from consortia.models import Practice
 from consortia.permissions import Perm, allowed
 
@@ -128,7 +126,7 @@ def _with_review_changes(user, plan, rows, answers):
         return rows
     questions = {row.question.pk: row.question for row in rows}
     changes = history.changes_since(plan, since, answers=answers, questions=questions)
-    reviewed = date_format(localtime(since), "DATETIME_FORMAT")
+    reviewed = long_moment(since)
     for row in rows:
         row.review_change = changes.get(row.question.pk)
         row.reviewed_at = reviewed

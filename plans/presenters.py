@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
-from django.utils.timezone import localtime
 
+from consortia.dates import long_moment
 from consortia.tables import Cell, Heading, Table, Tag
 
 from . import content, structured
@@ -55,7 +54,7 @@ def last_changed(answer: Answer | None) -> str:
     if answer is None or answer.updated_at is None:
         return ""
     who = answer.updated_by.full_name if answer.updated_by else "Someone"
-    when = date_format(localtime(answer.updated_at), "DATETIME_FORMAT")
+    when = long_moment(answer.updated_at)
     return f"Last changed by {who} on {when}"
 
 
@@ -249,7 +248,7 @@ def drafts_table(plan: Plan, drafts) -> Table:
             [
                 Cell(draft.name),
                 Cell((draft.created_by.full_name if draft.created_by else "") or "Not recorded"),
-                Cell(date_format(localtime(draft.created_at), "DATETIME_FORMAT")),
+                Cell(long_moment(draft.created_at)),
                 Cell(
                     "Compare with the plan now",
                     href=f"{compare}?from={draft.pk}&to=current",

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Case, Prefetch, QuerySet, When
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from consortia.dates import long_date
 from consortia.models import Consortium, User
 from consortia.tables import Tag
 
@@ -206,7 +206,7 @@ def _shown(value, key: str, *, hours: bool):
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return long_date(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, Decimal):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
+from consortia.dates import long_moment
 from consortia.models import Consortium, PersonRole
 from consortia.permissions import Perm, allowed
 
@@ -616,7 +617,7 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
     revision = history.revision_of(answer, history_id)
     if revision is None:
         raise AnswerInvalid("That revision is not one of this answer's: reload the history.")
-    when = date_format(localtime(revision.history_date), "DATETIME_FORMAT")
+    when = long_moment(revision.history_date)
     saved_by = history.revision_who(revision)
     reason = f"restored revision from {when}"
     # The history names who saved the version put back, as far as the column holds.

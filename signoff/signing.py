@@ -14,10 +14,9 @@ from datetime import datetime
 from itertools import groupby
 
 from django.conf import settings
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 
 from consortia import selectors as organisation_selectors
+from consortia.dates import long_moment
 from consortia.models import Position, User
 from plans.models import Plan, PlanEvent
 
@@ -158,7 +157,7 @@ class SigningState:
         )
         given = self.signature_for(mine)
         if given is not None:
-            when = date_format(localtime(given.signed_at), "DATETIME_FORMAT")
+            when = long_moment(given.signed_at)
             who = "You" if given.user_id == user.pk else given.signer
             return Turn(
                 None, f"{who} signed as {given.title} on {when}. Each signature is given once."

@@ -7,10 +7,9 @@ PCT-only threads out for consortium people (selectors.event_is_internal).
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
-from django.utils.timezone import localtime
 
+from consortia.dates import long_moment
 from consortia.permissions import Perm, allowed
 from plans.events import event_announce, event_record
 from plans.models import Answer, Plan, PlanEvent, TemplatePart, TemplateQuestion
@@ -182,7 +181,7 @@ def _thread_resolution_set(*, thread: Comment, user, resolved: bool, ip_address)
     thread = _thread_for(user, thread)
     if resolved and thread.resolved_at is not None:
         who = thread.resolved_by.full_name if thread.resolved_by else "Someone"
-        when = date_format(localtime(thread.resolved_at), "DATETIME_FORMAT")
+        when = long_moment(thread.resolved_at)
         raise Refused(f"{who} resolved this comment on {when}.")
     if not resolved and thread.resolved_at is None:
         raise Refused("This comment is open already.")

@@ -8,9 +8,8 @@ transition here too (services/signatures.py).
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 
+from consortia.dates import long_moment
 from plans.events import event_record, last_transition
 from plans.models import Plan, PlanEvent
 from plans.selectors import missing_before, unchecked_before, unresolved_before
@@ -31,7 +30,7 @@ def what_happened(plan: Plan) -> str:
     if last is None or last.actor is None:
         return ""
     done = TRANSITIONS[Action(last.action)].done if last.action in Action else "changed it"
-    when = date_format(localtime(last.created_at), "DATETIME_FORMAT")
+    when = long_moment(last.created_at)
     return f" {last.actor.full_name} {done} on {when}."
 
 
