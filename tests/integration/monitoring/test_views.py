@@ -285,35 +285,29 @@ def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(clie
     assert item.lines.get(reference="1.3").actual_to_date == 100000
 
 
-def test_the_return_pages_write_money_in_pounds_and_pence_as_every_page_does(client, signed_daccom):
+def test_the_return_pages_write_money_in_pounds_and_pence_and_a_sub_penny_figure_as_typed(
+    client, signed_daccom
+):
     plan = signed_daccom
     item = open_quarter(plan)
-    fields = {line.reference: f"line-{line.pk}" for line in item.lines.all()}
     url = reverse("monitoring:return", args=[item.pk])
     client.force_login(editor_of(plan))
-    tab_a, tab_b = page_form(client.get(url)), page_form(client.get(url))
-    tab_a[f"{fields['1.1']}-actual"] = "40000"
-    client.post(url, {**tab_a, "action": "save"})
-    tab_b[f"{fields['1.1']}-forecast"] = "1,500.25"
-
-    clash = client.post(url, {**tab_b, "action": "save"})
-
-    legends = lxml.html.fromstring(clash.content).xpath("//legend/span/text()")
+    opened = client.get(url)
+    legends = lxml.html.fromstring(opened.content).xpath("//legend/span/text()")
     assert "Savings target 1.1, planned £153,000.00" in legends
-    assert unsaved_rows(clash) == [
-        ["Savings target 1.1", "Actual savings to date, in pounds", "Not given", "£40,000.00"],
-        [
-            "Savings target 1.1",
-            "Forecast savings for the year, in pounds",
-            "£1,500.25",
-            "Not given",
-        ],
-    ]
-    client.force_login(lead_of(plan))
-    summary = lxml.html.fromstring(client.get(url).content).xpath(
+    other_tab = page_form(opened)
+    client.post(url, posted_return(item, action="submit", **{"1.1__actual": "40000"}))
+    other_tab[f"line-{item.lines.get(reference='1.1').pk}-actual"] = "40000.005"
+
+    refused = client.post(url, {**other_tab, "action": "save"})
+
+    assert refused.status_code == 400
+    typed = ["Savings target 1.1", "Actual savings to date, in pounds", "40000.005", "£40,000.00"]
+    assert typed in unsaved_rows(refused)
+    summary = lxml.html.fromstring(refused.content).xpath(
         "string(//dt[starts-with(., 'Savings target 1.1')]/following-sibling::dd)"
     )
-    assert summary == "Planned £153,000.00; actual to date £40,000.00; forecast not given"
+    assert summary == "Planned £153,000.00; actual to date £40,000.00; forecast £153,000.00"
 
 
 def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_kept(
