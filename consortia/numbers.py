@@ -50,3 +50,21 @@ def read_number(typed: str, *, marks: bool = True) -> Decimal | None:
     sign = "-" if found["minus"] or found["minus_after"] else ""
     point = "" if found["fraction"] is None else f".{found['fraction']}"
     return Decimal(f"{sign}{whole}{point}")
+
+
+def in_pence(amount: Decimal) -> bool:
+    """Whether a finite ``amount`` is whole pence: "100.50" and "100.500" are, "100.005" is
+    not. Money in pounds is recorded to the penny; a rate per patient may be finer ("£0.955 a
+    patient"), so only the readers of amounts of money ask (docs/decisions/0467). Read from the
+    digits as written, so no size of number can overflow the decimal context."""
+    _sign, digits, exponent = amount.as_tuple()
+    past_the_penny = -exponent - 2
+    return past_the_penny <= 0 or not any(digits[-past_the_penny:])
+
+
+def finer_than_pence(label: str) -> str:
+    """The refusal of an amount of money typed with a fraction of a penny, never rounded."""
+    return (
+        f"{label} has more than 2 decimal places. "
+        "Enter an amount in pounds and pence, like 1,500.25."
+    )

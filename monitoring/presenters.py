@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
 from consortia.dates import long_date, long_moment
+from consortia.numbers import NotANumber, in_pence, read_number
 from consortia.tables import Cell, Heading, Table, Tag
 from plans.finance import format_compact_money, format_money
 
+from .forms import MoneyField
 from .models import ApiToken, MonitoringReturn
 from .selectors import RAG, Delivery, is_late
 from .services import CRITERION_STATUSES, MILESTONE_STATUSES
@@ -193,14 +195,28 @@ def returns_table(items: list[MonitoringReturn]) -> Table:
     )
 
 
+def _amount(typed: str) -> Decimal | str:
+    """A figure of the return's form as a Decimal to write as money, or as typed when it is
+    not whole pence: a figure that was never read is not rounded into one that reads."""
+    try:
+        amount = read_number(typed)
+    except NotANumber:
+        return typed
+    return amount if amount is not None and amount.is_finite() and in_pence(amount) else typed
+
+
 def _shown(field: forms.Field, value) -> str:
     """A form's value in words: a status by its name, a date as the pages write dates (a date
-    it cannot read as typed)."""
+    it cannot read as typed), money as the pages write money ("£40,000.00")."""
     if isinstance(field, forms.DateField) and isinstance(value, str):
         with suppress(forms.ValidationError):
             value = field.to_python(value)
+    if isinstance(field, MoneyField) and isinstance(value, str):
+        value = _amount(value)
     if value in (None, ""):
         return "Not given"
+    if isinstance(value, Decimal):
+        return format_money(value, pence=True)
     if isinstance(field, forms.ChoiceField):
         return dict(field.choices).get(value, value)
     if isinstance(value, date):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from consortia.numbers import NotANumber, read_number
+from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
 from consortia.permissions import Perm, allowed
 from plans.assignments import DUE_WITHIN_YEARS
 from plans.kinds.milestones import long_date, plan_period
@@ -170,8 +170,8 @@ def _money(value: str, *, what: str) -> Decimal | None:
         raise Refused(f"{what} must be an amount in pounds of £0 or more.")
     if amount > MAX_MONEY:
         raise Refused(f"{what} is more than this service can record.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise Refused(f"{what} can have at most two decimal places (pence).")
+    if not in_pence(amount):
+        raise Refused(finer_than_pence(what))
     return amount
 
 

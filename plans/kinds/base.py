@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 
-from consortia.numbers import NotANumber, read_number
+from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
 
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
@@ -99,11 +99,18 @@ def plain_to_rich(value: str) -> str:
 
 
 def decimal(
-    value, *, field: str, label: str, allow_negative: bool = False, like: str = "1500 or 1.25"
+    value,
+    *,
+    field: str,
+    label: str,
+    allow_negative: bool = False,
+    like: str = "1500 or 1.25",
+    pounds: bool = False,
 ) -> Decimal | None:
     """A typed amount ("£1,234.50", "1 234.5", 1234) as a Decimal, read by the one rule for
     typed numbers (consortia/numbers.py: no "1e3", "1_000" or "١٢٣"); blank is None. ``like`` is
-    the example a refusal gives."""
+    the example a refusal gives. With ``pounds`` it is an amount of money, refused with more
+    than two decimal places; a rate or a percentage may have up to six (docs/decisions/0467)."""
     if value is None:
         return None
     if isinstance(value, bool | float):
@@ -124,6 +131,8 @@ def decimal(
     # Measured without arithmetic: abs() of "1e999999999" overflows the decimal context.
     if number.adjusted() >= 12:
         raise AnswerInvalid(f"{label} is too large.", field=field)
+    if pounds and not in_pence(number):
+        raise AnswerInvalid(finer_than_pence(label), field=field)
     # "1e-999999999" would be written out as a billion digits when stored.
     if number != number.quantize(SMALLEST_STEP):
         raise AnswerInvalid(

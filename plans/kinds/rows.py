@@ -343,7 +343,7 @@ def clean_cell(value, column: Column, *, field: str):
     if column.type == NAMES:
         return names(value)
     if column.type in (MONEY, PERCENT, NUMBER):
-        number = decimal(value, field=field, label=label)
+        number = decimal(value, field=field, label=label, pounds=column.type == MONEY)
         return stored(number) if number is not None else ""
     if column.type == WHOLE:
         return whole(value, field=field, label=label)

@@ -114,6 +114,7 @@ class SavingsTargetKind(Kind):
             data.get("total_identified_savings"),
             field="total_identified_savings",
             label="The Total Identified Savings",
+            pounds=True,
         )
         if amount is None:
             return {}

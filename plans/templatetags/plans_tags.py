@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from ..finance import format_money
 from ..headings import renumbered
 
 register = template.Library()
@@ -21,6 +22,12 @@ def typed(table_cell, question) -> str:
 
     column = next((c for c in question.columns if c["key"] == table_cell.key), {})
     return shown_cell(table_cell.value, column)
+
+
+@register.filter
+def money(amount) -> str:
+    """A stored amount of money as the pages write one in pounds and pence: "£40,000.00"."""
+    return "" if amount is None else format_money(amount, pence=True)
 
 
 NONCE_HOLE = "pbc-csp-nonce-hole"

@@ -146,7 +146,7 @@ def test_a_late_return_after_the_year_and_one_due_at_the_end_of_the_year_after_n
     [
         (LineInput(actual_to_date="forty"), "must be an amount in pounds"),
         (LineInput(actual_to_date="-1"), "£0 or more"),
-        (LineInput(actual_to_date="10.001"), "two decimal places"),
+        (LineInput(actual_to_date="10.001"), "Enter an amount in pounds and pence, like 1,500.25"),
         (LineInput(actual_to_date="NaN"), "must be an amount in pounds"),
         (LineInput(actual_to_date="1e3"), "must be an amount in pounds"),
         (LineInput(actual_to_date="1_000"), "must be an amount in pounds"),

@@ -270,8 +270,8 @@ def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(clie
     assert "You saved this return in another window or tab at " in callout
     assert "your figures are in the form below, kept" in callout
     assert unsaved_rows(clash) == [
-        ["Savings target 1.1", "Actual savings to date, in pounds", "Not given", "40000.00"],
-        ["Savings target 1.3", "Actual savings to date, in pounds", "100000", "Not given"],
+        ["Savings target 1.1", "Actual savings to date, in pounds", "Not given", "£40,000.00"],
+        ["Savings target 1.3", "Actual savings to date, in pounds", "£100,000.00", "Not given"],
         ["The return", "Commentary", "Typed in tab B.", "Not given"],
     ]
     kept = page_form(clash)
@@ -283,6 +283,55 @@ def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(clie
     item.refresh_from_db()
     assert item.commentary == "Typed in tab B."
     assert item.lines.get(reference="1.3").actual_to_date == 100000
+
+
+def test_the_return_pages_write_money_in_pounds_and_pence_and_a_sub_penny_figure_as_typed(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    opened = client.get(url)
+    legends = lxml.html.fromstring(opened.content).xpath("//legend/span/text()")
+    assert "Savings target 1.1, planned £153,000.00" in legends
+    other_tab = page_form(opened)
+    client.post(url, posted_return(item, action="submit", **{"1.1__actual": "40000"}))
+    other_tab[f"line-{item.lines.get(reference='1.1').pk}-actual"] = "40000.005"
+
+    refused = client.post(url, {**other_tab, "action": "save"})
+
+    assert refused.status_code == 400
+    typed = ["Savings target 1.1", "Actual savings to date, in pounds", "40000.005", "£40,000.00"]
+    assert typed in unsaved_rows(refused)
+    summary = lxml.html.fromstring(refused.content).xpath(
+        "string(//dt[starts-with(., 'Savings target 1.1')]/following-sibling::dd)"
+    )
+    assert summary == "Planned £153,000.00; actual to date £40,000.00; forecast £153,000.00"
+
+
+def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_kept(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    field = f"line-{item.lines.get(reference='1.1').pk}-actual"
+
+    response = client.post(
+        url, {**page_form(client.get(url)), field: "£40,000.005", "action": "save"}
+    )
+
+    assert response.status_code == 400
+    page = lxml.html.fromstring(response.content)
+    message = (
+        "The actual savings of Savings target 1.1 has more than 2 decimal places. "
+        "Enter an amount in pounds and pence, like 1,500.25."
+    )
+    assert message in page.get_element_by_id(f"div_id_{field}").text_content()
+    assert page.get_element_by_id(f"id_{field}").get("value") == "£40,000.005"
+    assert item.lines.get(reference="1.1").actual_to_date is None
 
 
 def test_a_saved_commentary_comes_back_in_its_box_and_a_later_save_keeps_it(client, signed_daccom):

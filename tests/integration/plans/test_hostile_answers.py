@@ -49,7 +49,7 @@ def test_the_refusal_of_an_unknown_framework_is_shown_on_the_answer_page(client,
     ("typed", "message"),
     [
         ("9" * 400, "is too large"),
-        ("0." + "0" * 400 + "1", "at most 6 decimal places"),
+        ("0." + "0" * 400 + "1", "Enter an amount in pounds and pence, like 1,500.25."),
         ("1e999999999", "must be a number"),
     ],
 )

@@ -12,7 +12,9 @@ from django.urls import reverse
 from consortia.models import User
 from plans.models import Answer, Plan
 from tests import demo_data
+from tests.factories import UserFactory
 from tests.limits import projects_of
+from tests.plan_factories import plan_with_every_kind
 from tests.queries import page_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -457,3 +459,52 @@ def test_a_row_button_on_the_first_page_lands_back_on_the_part_page_which_shows_
 
     part = reverse("part_detail", args=[many_projects.pk, "commissioning-objectives"])
     assert response.headers["Location"] == f"{part}#q-{PROJECTS}-projects[1].targets[3].code"
+
+
+SUB_PENNY = "Enter an amount in pounds and pence, like 1,500.25."
+PROJECT = {"projects": "1", "projects[0].number": "1", "projects[0].title": "Falls",
+           "projects[0].targets": "1", "projects[0].targets[0].code": "A",
+           "projects[0].targets[0].title": "Fewer falls"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "field", "typed"),
+    [
+        ("projects", PROJECT, "projects[0].targets[0].planned_saving", "£100.005"),
+        ("savings-target", {}, "total_identified_savings", "6,106,000.001"),
+        ("freed-up-resources", {"scale": "1", "scale[0].returned_to_scheme": "500"},
+         "scale[0].freed_up", "1000.005"),
+        ("freed-up-resources", {"scale": "0"}, "investment_to_recover", "20000.999"),
+    ],
+)  # fmt: skip
+def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_kept_in_the_box(
+    client, key, fields, field, typed
+):
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    prefix = f"q-{key}"
+    posted = {f"{prefix}-{name}": value for name, value in {**fields, field: typed}.items()}
+
+    response = client.post(
+        reverse("answer_edit", args=[plan.pk, key]), {f"{prefix}-base_version": 0, **posted}
+    )
+
+    page = refused_on(response, f"{prefix}-{field}", SUB_PENNY)
+    assert f'name="{prefix}-{field}" type="text" value="{typed}"' in page
+    assert Answer.objects.get(plan=plan, question__key=key).version == 0
+
+
+def test_a_rate_per_patient_typed_to_a_fraction_of_a_penny_is_saved_as_typed(client):
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    prefix = "q-des-funding"
+    typed = {"population": "1000", "rate_per_patient": "1.905", "practices_share_percent": "50"}
+
+    response = client.post(
+        reverse("answer_edit", args=[plan.pk, "des-funding"]),
+        {f"{prefix}-base_version": 0, **{f"{prefix}-{k}": v for k, v in typed.items()}},
+    )
+
+    assert response.status_code == 302
+    saved = Answer.objects.get(plan=plan, question__key="des-funding")
+    assert saved.data["rate_per_patient"] == "1.905"

@@ -18,6 +18,7 @@ from django.urls import reverse
 from consortia.models import User
 from plans import selectors, services, structured, word_import
 from plans.content import PlanContent
+from plans.errors import AnswerInvalid
 from plans.exports import plan_record
 from signoff import pdf
 from signoff.canonical import canonical_v2
@@ -185,6 +186,34 @@ def test_a_date_that_does_not_exist_is_refused_on_its_cell_and_nothing_is_saved(
     assert inputs(html).values[cell] == "31/02/2008"  # kept as typed, to correct
     answer.refresh_from_db()
     assert answer.version == before
+
+
+def test_money_with_a_fraction_of_a_penny_is_refused_on_its_cell_and_a_finer_percent_kept(
+    client, schemes
+):
+    answer, editor = schemes
+    before = answer.version
+
+    response = post(client, answer, fields([{**FALLS, "budget": "£12,500.005"}]))
+
+    html = response.content.decode()
+    cell = f"{PREFIX}-rows[0].budget"
+    assert response.status_code == 400
+    assert f'id="{cell}-error"' in html
+    assert (
+        f'<a href="#{cell}">Budget (£) has more than 2 decimal places. '
+        "Enter an amount in pounds and pence, like 1,500.25.</a>"
+    ) in html
+    assert inputs(html).values[cell] == "£12,500.005"
+    answer.refresh_from_db()
+    assert answer.version == before
+    # A percentage is not money: its places are its own (up to six).
+    with pytest.raises(AnswerInvalid, match="pounds and pence"):
+        services.answer_save(
+            answer=answer, user=editor, base_version=before, rows=[{**FALLS, "budget": "0.001"}]
+        )
+    save(client, answer, {**FALLS, "uplift": "2.555"})
+    assert answer.rows[0]["uplift"] == "2.555"
 
 
 # --- 2. every wrong cell at once ---------------------------------------------------------------

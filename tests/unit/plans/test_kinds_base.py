@@ -132,3 +132,24 @@ def test_a_form_stored_before_the_number_rule_keeps_the_rate_it_was_read_as(stor
     own = KINDS["des_funding"].configured({"rate_per_patient": stored_before})
 
     assert str(own.fixed("rate_per_patient")) == read
+
+
+@pytest.mark.parametrize("typed", ["£100.005", "100.001", "0.0000001", "0." + "0" * 400 + "1"])
+def test_money_with_a_fraction_of_a_penny_is_refused_on_its_field_not_rounded(typed):
+    with pytest.raises(AnswerInvalid) as refused:
+        decimal(typed, field="saving", label="The saving", pounds=True)
+
+    assert refused.value.message == (
+        "The saving has more than 2 decimal places. "
+        "Enter an amount in pounds and pence, like 1,500.25."
+    )
+    assert refused.value.field == "saving"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("£1,500.25", "1500.25"), ("100.500", "100.5")])
+def test_money_in_pounds_and_pence_is_read_as_typed(typed, kept):
+    assert stored(decimal(typed, field="saving", label="The saving", pounds=True)) == kept
+
+
+def test_a_rate_keeps_its_fraction_of_a_penny():
+    assert stored(decimal("1.905", field="rate", label="The rate")) == "1.905"

@@ -8,7 +8,7 @@ from plans import selectors, services, template_files
 from plans.errors import AnswerInvalid, StaleAnswer
 from plans.models import Answer, Plan
 from tests.factories import PracticeFactory, UserFactory
-from tests.plan_factories import plan_with_questions, template_definition
+from tests.plan_factories import plan_with_every_kind, plan_with_questions, template_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +240,61 @@ def test_moving_to_a_newer_form_maps_answers_by_key_and_lists_the_rest(plan, edi
     assert moved.text == "<p>Kept</p>"
     kept = plan.answers.get(question__key="question-2")
     assert kept.text == "<p>Dropped question</p>"
+
+
+SUB_PENNY = "Enter an amount in pounds and pence, like 1,500.25."
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "field"),
+    [
+        (
+            "projects",
+            {"projects": [{"number": "1", "title": "Falls", "targets": [
+                {"code": "A", "title": "Fewer falls", "planned_saving": "£100.005"}]}]},
+            "projects[0].targets[0].planned_saving",
+        ),
+        ("savings-target", {"total_identified_savings": "6106000.001"}, "total_identified_savings"),
+        (
+            "freed-up-resources",
+            {"scale": [{"freed_up": "1000.005", "returned_to_scheme": "500"}]},
+            "scale[0].freed_up",
+        ),
+        (
+            "freed-up-resources",
+            {"investment_to_recover": "20000.999", "scale": []},
+            "investment_to_recover",
+        ),
+    ],
+)  # fmt: skip
+def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_nothing_saved(
+    key, data, field
+):
+    plan = plan_with_every_kind()
+    editor = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+    current = answer(plan, key)
+
+    with pytest.raises(AnswerInvalid) as refusal:
+        services.answer_save(answer=current, user=editor, base_version=0, data=data)
+
+    assert SUB_PENNY in refusal.value.message
+    assert refusal.value.field == field
+    current.refresh_from_db()
+    assert (current.version, current.data) == (0, {})
+
+
+@pytest.mark.parametrize(
+    ("key", "data"),
+    [
+        ("des-funding", {"population": "1000", "rate_per_patient": "1.905",
+                         "practices_share_percent": "50"}),
+        ("outcome-framework", {"rate_per_patient": "0.955", "areas": []}),
+    ],
+)  # fmt: skip
+def test_a_rate_per_patient_typed_to_a_fraction_of_a_penny_is_kept_as_typed(key, data):
+    plan = plan_with_every_kind()
+    editor = UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+
+    saved = services.answer_save(answer=answer(plan, key), user=editor, base_version=0, data=data)
+
+    assert saved.data["rate_per_patient"] == data["rate_per_patient"]
