@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 
 from consortia.dates import long_date, long_moment
 from consortia.numbers import NotANumber, in_pence, read_number
@@ -159,7 +159,7 @@ def _return_row(item: MonitoringReturn, *middle: Cell) -> list[Cell]:
     return [
         Cell(item.label, href=reverse("monitoring:return", args=[item.pk]), header=True),
         *middle,
-        Cell(date_format(item.due_on, "DATE_FORMAT")),
+        Cell(long_date(item.due_on)),
         Cell("", tags=item.status_tags),
     ]
 
@@ -220,7 +220,7 @@ def _shown(field: forms.Field, value) -> str:
     if isinstance(field, forms.ChoiceField):
         return dict(field.choices).get(value, value)
     if isinstance(value, date):
-        return date_format(value, "DATE_FORMAT")
+        return long_date(value)
     return str(value)
 
 
@@ -259,7 +259,7 @@ def saved_when(moment) -> str:
     local = timezone.localtime(moment)
     when = time_format(local, "H:i")
     if local.date() != timezone.localdate():
-        when += f" on {date_format(local, 'DATE_FORMAT')}"
+        when += f" on {long_date(local)}"
     return when
 
 

@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from consortia.dates import long_date
 from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
 from consortia.permissions import Perm, allowed
 from plans.assignments import DUE_WITHIN_YEARS
-from plans.kinds.milestones import long_date, plan_period
+from plans.kinds.milestones import plan_period
 from plans.models import Plan
 from plans.workflow import status_refusal
 from signoff.errors import Refused
