@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .dates import long_date, long_moment
-from .models import Commissioner, Consortium, Invitation, PersonRole, Practice
+from .models import Commissioner, Consortium, Invitation, PersonRole, Practice, User
 from .permissions import Perm, allowed
 from .tables import Cell, Heading, Table, Tag
 
@@ -15,6 +15,23 @@ from .tables import Cell, Heading, Table, Tag
 def site_url(path: str) -> str:
     """The service's own address of ``path``, for the links in emails (PBC_SITE_URL)."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+Role = User.Role
+
+
+def role_label(role: str) -> str:
+    """A person's role as a sentence names it beside them: "Jane Smith (PCT lead)"."""
+    pct = settings.COMMISSIONER_WORD
+    return {
+        Role.CONSORTIUM_EDITOR: "consortium editor",
+        Role.CONSORTIUM_EXECUTIVE_CHAIR: "consortium executive chair",
+        Role.PCT_LEAD: f"{pct} lead",
+        Role.PEC_COMMITTEE_CHAIR: "PEC commissioning committee chair",
+        Role.PCT_CHIEF_EXECUTIVE: f"{pct} chief executive",
+        Role.PCT_OFFICER: f"{pct} officer",
+        Role.SITE_ADMIN: "site administrator",
+    }.get(role, "")
 
 
 Kind = PersonRole.Kind

@@ -23,6 +23,7 @@ from plans.models import Plan, PlanEvent
 
 from .models import Notification
 from .presenters import question_label, when
+from .selectors import document_made_ready
 
 
 class Reason(enum.StrEnum):
@@ -37,6 +38,7 @@ class Reason(enum.StrEnum):
     SIGNED = "Every signatory has signed: the signed PDF is being prepared."
     SIGNATURES_VOIDED = "The plan was reopened and the signatures given are void."
     PDF_READY = "The signed PDF is ready for you to download and send."
+    APPROVED_PDF_READY = "The PDF of the approved plan is ready for you to download and send."
     SUBMISSION_RECORDED = "The signed plan was recorded as submitted to your PCT."
     COMMENT = "Someone commented on a question you complete."
     REPLY = "Someone replied in a comment thread you wrote in."
@@ -53,6 +55,7 @@ HEADLINES = {
     Reason.SIGNED: "signed by everyone; the signed PDF is being prepared",
     Reason.SIGNATURES_VOIDED: "reopened by {actor}; the signatures are void",
     Reason.PDF_READY: "the signed PDF is ready",
+    Reason.APPROVED_PDF_READY: "the PDF of the approved plan is ready",
     Reason.SUBMISSION_RECORDED: "signed plan submitted to the PCT by {actor}",
     Reason.COMMENT: "{actor} commented on {question}",
     Reason.REPLY: "{actor} replied on {question}",
@@ -69,6 +72,15 @@ COMMENT_LABELS = {
 
 
 def event_link(event: PlanEvent) -> str:
+    if event.kind == PlanEvent.Kind.PDF_READY:
+        document = document_made_ready(event)
+        if document is not None:
+            return site_url(
+                reverse(
+                    "document_download",
+                    kwargs={"plan_id": event.plan_id, "document_id": document.pk},
+                )
+            )
     if event.question_id is not None:
         return site_url(
             reverse(

@@ -114,9 +114,10 @@ def recipients(event: PlanEvent) -> dict[User, Reason]:
         told.update(dict.fromkeys(_voided_signatories(event.plan), Reason.SIGNATURES_VOIDED))
         return told
     if event.kind == Kind.PDF_READY:
+        # A form that ends at approval has no signed PDF: its sealed PDF is the approved one.
+        ready = Reason.PDF_READY if event.plan.template.signatories else Reason.APPROVED_PDF_READY
         return dict.fromkeys(
-            consortium_people(event.plan, roles=[Role.CONSORTIUM_EXECUTIVE_CHAIR]),
-            Reason.PDF_READY,
+            consortium_people(event.plan, roles=[Role.CONSORTIUM_EXECUTIVE_CHAIR]), ready
         )
     return {}
 

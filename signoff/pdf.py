@@ -391,7 +391,7 @@ def plan_html(
         "approval_on": date_format(approval.on.astimezone(UK), "DATE_FORMAT")
         if approval and approval.on
         else "",
-        "approved_by": approved_by(plan),
+        "approved_by": approval.by_whom if approval else approved_by(plan),
         "trail": [] if draft else _trail(signing),
         # The certificate prints the audit chain's head as it stands when the file is made,
         # so the chain can later be checked against the paper (docs/decisions/0370).

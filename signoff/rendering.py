@@ -241,7 +241,9 @@ def store(document_id: int, data: bytes, page_count: int, content_sha256: str, r
                 "failure_reason", "finished_at",
             ]
         )  # fmt: skip
-        if document.kind == Kind.SIGNED:
+        # Recorded once, as the document turns ready under its lock: the executive chair is
+        # told it is ready to download (signoff.notifications), however often it is rendered.
+        if document.kind in SEALED_KINDS:
             event_record(
                 plan=document.plan,
                 kind=PlanEvent.Kind.PDF_READY,

@@ -190,6 +190,22 @@ def approved_documents(plan: Plan, *, since: datetime | None) -> QuerySet[PlanDo
     return without_bytes(documents).order_by("-requested_at", "-pk")
 
 
+def document_made_ready(event: PlanEvent) -> PlanDocument | None:
+    """The sealed PDF whose readiness ``event`` (a PDF_READY) records: the last of the plan's
+    to be ready when it was recorded, in the same transaction (rendering.store)."""
+    return (
+        PlanDocument.objects.filter(
+            plan_id=event.plan_id,
+            state=PlanDocument.State.READY,
+            finished_at__lte=event.created_at,
+        )
+        .exclude(kind=PlanDocument.Kind.DRAFT)
+        .defer("pdf")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
 def signed_document(plan: Plan) -> PlanDocument | None:
     """The sealed PDF of the plan's current signatures, once it is ready."""
     return _of_live_signatures(plan).filter(state=PlanDocument.State.READY).defer("pdf").first()

@@ -18,6 +18,7 @@ from django.conf import settings
 from consortia import selectors as organisation_selectors
 from consortia.dates import long_moment
 from consortia.models import Position, User
+from consortia.presenters import role_label
 from plans.models import Plan, PlanEvent
 
 from . import canonical
@@ -307,6 +308,22 @@ class Approval:
 
     by: str  # the body the form names, with its article: "the Professional Executive Committee"
     on: datetime | None  # when the PCT recorded it, if the plan's history says
+    # Who pressed Approve, as the plan's history records them: "Jane Smith (PCT lead)".
+    approver: str = ""
+
+    @property
+    def by_whom(self) -> str:
+        """Who approved the plan, as its PDF and the verification page say it: "Jane Smith
+        (PCT lead) for the Professional Executive Committee", or the body alone when the
+        plan's history does not say who pressed Approve."""
+        return f"{self.approver} for {self.by}" if self.approver else self.by
+
+
+def _approver(actor) -> str:
+    if actor is None or not actor.full_name:
+        return ""
+    role = role_label(actor.role)
+    return f"{actor.full_name} ({role})" if role else actor.full_name
 
 
 def approved_by(plan: Plan) -> str:
@@ -329,8 +346,10 @@ def approval_given(plan: Plan, *, by: datetime | None = None) -> Approval:
     )
     if by is not None:
         approvals = approvals.filter(created_at__lte=by)
-    on = approvals.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
-    return Approval(by=approved_by(plan), on=on)
+    last = approvals.select_related("actor").order_by("-created_at", "-pk").first()
+    if last is None:
+        return Approval(by=approved_by(plan), on=None)
+    return Approval(by=approved_by(plan), on=last.created_at, approver=_approver(last.actor))
 
 
 def approval_ends(plan: Plan) -> str:

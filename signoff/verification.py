@@ -51,7 +51,8 @@ class VerifyResult:
     content_sha256: str = ""
     sealed_on: str = ""
     signatories: list[Signatory] = field(default_factory=list)
-    # For the PDF of a plan whose form ends at approval: who approved it and on what day.
+    # For the PDF of a plan whose form ends at approval: who approved it (the person, for the
+    # body the form names) and on what day.
     approved_by: str = ""
     approved_on: str = ""
     superseded: bool = False
@@ -136,7 +137,7 @@ def _approved(issued: VerifyResult, document: PlanDocument) -> VerifyResult:
     current = approval_of(document.plan)
     return replace(
         issued,
-        approved_by=approval.by,
+        approved_by=approval.by_whom,
         approved_on=date_format(localtime(approval.on), "DATE_FORMAT") if approval.on else "",
         superseded=current is None or current.on != approval.on,
     )

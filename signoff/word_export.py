@@ -76,7 +76,7 @@ def _form_text(document, text: str, *, bold: bool = False, size: int = 0, italic
 def _status(plan: Plan, *, draft: bool, signing: SigningState, approval: Approval | None) -> str:
     if approval is not None:
         on = f" on {date_format(approval.on.astimezone(UK), 'DATE_FORMAT')}" if approval.on else ""
-        return f"Approved by {approval.by}{on}. The form asks for no signatures."
+        return f"Approved by {approval.by_whom}{on}. The form asks for no signatures."
     if draft:
         return f"{plan.get_status_display()}. Not {'signed' if signing.blocks else 'approved'}."
     return f"Signed by {len(signing.signatures)} signatories."
@@ -127,7 +127,7 @@ def _approval(document, plan: Plan, approval: Approval | None) -> None:
     on = f" on {date_format(approval.on.astimezone(UK), 'DATE_FORMAT')}" if approval.on else ""
     _form_text(
         document,
-        f"This plan was approved by {approval.by}{on}. Its form asks for no signatures: the "
+        f"This plan was approved by {approval.by_whom}{on}. Its form asks for no signatures: the "
         "plan is complete.",
     )
 

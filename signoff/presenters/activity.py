@@ -15,7 +15,7 @@ from django.db.models import CharField, F, QuerySet, TextField, Value
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from consortia.models import User
+from consortia.presenters import role_label
 from plans import history
 from plans.models import Plan, PlanEvent, TemplateQuestion
 from plans.workflow import TRANSITIONS, Action
@@ -25,26 +25,16 @@ from . import question_label
 
 PAGE_SIZE = 50
 Kind = PlanEvent.Kind
-Role = User.Role
-
-
-def role_label(role: str) -> str:
-    pct = settings.COMMISSIONER_WORD
-    return {
-        Role.CONSORTIUM_EDITOR: "consortium editor",
-        Role.CONSORTIUM_EXECUTIVE_CHAIR: "consortium executive chair",
-        Role.PCT_LEAD: f"{pct} lead",
-        Role.PEC_COMMITTEE_CHAIR: "PEC commissioning committee chair",
-        Role.PCT_CHIEF_EXECUTIVE: f"{pct} chief executive",
-        Role.PCT_OFFICER: f"{pct} officer",
-        Role.SITE_ADMIN: "site administrator",
-    }.get(role, "")
+APPROVED_PDF_DID = {
+    Kind.PDF_READY: "made the approved plan's PDF ready",
+    Kind.EXPORT: "downloaded the approved plan's PDF",
+}
 
 
 def _did(event: PlanEvent, plan: Plan) -> str:
-    if event.kind == Kind.EXPORT and not plan.template.signatories:
+    if event.kind in APPROVED_PDF_DID and not plan.template.signatories:
         # A form that ends at approval: its sealed PDF is the approved one (decision 0457).
-        return "downloaded the approved plan's PDF"
+        return APPROVED_PDF_DID[event.kind]
     if event.kind in (Kind.TRANSITION, Kind.SIGNATURE) and event.action in Action:
         done = TRANSITIONS[Action(event.action)].done
         return done.replace("PCT", settings.COMMISSIONER_WORD)

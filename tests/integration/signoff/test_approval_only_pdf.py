@@ -3,20 +3,25 @@ block it never asks for; a draft until the PCT approves it, then final, saying w
 and when, sealed like a signed plan's and recognised by the verification page. On Riverside
 PCT's locality note (tests/riverside.py), not DacCom's."""
 
+import hashlib
+from dataclasses import replace
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from consortia.models import User
 from plans.models import PlanEvent
-from signoff import seal, services, tasks
+from signoff import pdf, seal, services, tasks
 from signoff.canonical import content_sha256
-from signoff.models import PlanDocument
+from signoff.emails import Reason
+from signoff.models import Notification, PlanDocument
 from signoff.presenters.documents import document_state, documents_panel, download_filename
+from signoff.signing import approval_given
 from signoff.verification import Outcome, verify_upload
 from signoff.word_export import plan_docx
 from tests.integration.signoff.pdf_helpers import pdf_text
@@ -26,6 +31,9 @@ from tests.riverside import NOTE, PEC, riverside_plan, word_text
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 BODY = PEC
+LEAD = "Jane Smith"
+# Who approved it, as the PDF, the Word export and the verification page name them.
+APPROVER = f"{LEAD} (PCT lead) for the {BODY}"
 APPROVED = PlanDocument.Kind.APPROVED
 
 
@@ -38,7 +46,7 @@ def approved_note(capture):
     plan = note_plan()
     plan.consortium.slug = "riverside"
     plan.consortium.save(update_fields=["slug"])
-    lead = person(User.Role.PCT_LEAD, plan)
+    lead = person(User.Role.PCT_LEAD, plan, full_name=LEAD)
     services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
     services.plan_start_review(plan=plan, user=lead)
     with capture(execute=True):
@@ -98,8 +106,8 @@ def test_once_approved_the_pdf_is_final_and_says_who_approved_it_and_when(
 
     day = approval_day(plan)
     assert document.kind == APPROVED
-    assert f"Approved by the {BODY} on {day}" in text
-    assert f"This plan was approved by the {BODY} on {day}" in text
+    assert f"Approved by {APPROVER} on {day}" in text
+    assert f"This plan was approved by {APPROVER} on {day}" in text
     assert "DRAFT" not in text and "Draft" not in text and "Revision" not in text
     assert "not signed" not in text.lower() and "signed off by" not in text
     assert "Sign-off" not in text
@@ -132,7 +140,7 @@ def test_a_draft_asked_for_just_before_approval_is_not_handed_out_as_the_approve
 
 def test_the_word_export_of_such_a_plan_has_no_sign_off_and_is_final_once_approved():
     plan = note_plan()
-    lead = person(User.Role.PCT_LEAD, plan)
+    lead = person(User.Role.PCT_LEAD, plan, full_name=LEAD)
     draft = word_text(plan_docx(plan=plan, user=lead))
     services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
     services.plan_start_review(plan=plan, user=lead)
@@ -145,8 +153,8 @@ def test_the_word_export_of_such_a_plan_has_no_sign_off_and_is_final_once_approv
         assert "Sign-off" not in text and "signed off by" not in text
         assert "not signed" not in text.lower()
     assert "Not approved." in draft and f"has not been approved by the {BODY}" in draft
-    assert f"Status: Approved by the {BODY} on " in approved
-    assert f"This plan was approved by the {BODY} on " in approved
+    assert f"Status: Approved by {APPROVER} on " in approved
+    assert f"This plan was approved by {APPROVER} on " in approved
     assert "DRAFT" not in approved
 
 
@@ -197,7 +205,7 @@ def test_the_executive_chair_downloads_the_sealed_approved_pdf_as_the_plans_expo
     assert "downloaded the approved plan&#x27;s PDF" in feed and "the signed PDF" not in feed
 
 
-def test_the_verify_page_recognises_the_approved_pdf_and_names_its_approval(
+def test_the_verify_page_recognises_the_approved_pdf_and_names_who_approved_it(
     client, django_capture_on_commit_callbacks
 ):
     plan, _lead = approved_note(django_capture_on_commit_callbacks)
@@ -213,7 +221,7 @@ def test_the_verify_page_recognises_the_approved_pdf_and_names_its_approval(
     assert "The approved plan" in page
     assert plan.title in page and "Riverside Commissioning Consortium" in page
     assert "2008/09" in page
-    assert f"The {BODY}, on {approval_day(plan)}." in page
+    assert f"{APPROVER}, on {approval_day(plan)}." in page
     assert "asks for no signatures" in page
     assert content_sha256(plan) in page
     assert "Signed by" not in page and "sent back for changes" not in page
@@ -251,7 +259,7 @@ def test_the_approved_pdf_still_verifies_once_the_plan_is_sent_back_and_says_so(
     second = PlanDocument.objects.filter(plan=plan, kind=APPROVED).exclude(pk=first.pk).get()
 
     assert result.outcome == Outcome.SEALED
-    assert result.approved_by == f"the {BODY}" and result.approved_on == approval_day(plan)
+    assert result.approved_by == APPROVER and result.approved_on == approval_day(plan)
     assert result.superseded
     assert second.state == PlanDocument.State.READY, second.failure_reason
     assert second.content_sha256 == first.content_sha256, "approved again, unchanged"
@@ -270,3 +278,81 @@ def test_the_sweep_seals_the_pdf_of_a_plan_approved_without_one(
     assert found == {"requested": 1, "resent": 0}
     assert seal.verify_pdf(bytes(approved_pdf(plan).pdf)).valid
     assert tasks.sweep_documents() == {"requested": 0, "resent": 0}
+
+
+def ready_notices(plan) -> list[Notification]:
+    return list(
+        Notification.objects.filter(
+            event__plan=plan, event__kind=PlanEvent.Kind.PDF_READY
+        ).select_related("recipient")
+    )
+
+
+def test_the_executive_chair_is_emailed_once_that_the_approved_pdf_is_ready_with_its_link(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://plans.example.org"
+    plan = note_plan()
+    chair = person(User.Role.CONSORTIUM_EXECUTIVE_CHAIR, plan, email="chair@example.org")
+    lead = person(User.Role.PCT_LEAD, plan, full_name=LEAD)
+    services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
+    services.plan_start_review(plan=plan, user=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_approve(plan=plan, user=lead)
+    document = approved_pdf(plan)
+
+    again = tasks.render_document.delay(document_id=document.pk).get()
+    swept = tasks.sweep_documents()
+
+    (notice,) = ready_notices(plan)
+    assert notice.recipient == chair and notice.reason == Reason.APPROVED_PDF_READY
+    assert notice.emailed_at is not None
+    assert again == "nothing to do" and swept == {"requested": 0, "resent": 0}
+    (ready,) = [m for m in mail.outbox if "approved plan is ready" in m.subject]
+    assert ready.to == [chair.email]
+    assert ready.subject == (
+        "Riverside Commissioning Consortium plan 2008/09: the PDF of the approved plan is ready"
+    )
+    link = f"https://plans.example.org/plans/{plan.pk}/documents/{document.pk}/download/"
+    assert link in ready.body
+    assert "The PDF of the approved plan is ready for you to download and send." in ready.body
+    assert "signed PDF" not in ready.body
+
+
+def test_the_activity_feed_says_the_approved_pdf_was_made_ready(
+    client, django_capture_on_commit_callbacks
+):
+    plan, lead = approved_note(django_capture_on_commit_callbacks)
+    client.force_login(lead)
+
+    feed = client.get(reverse("plan_activity", args=[plan.pk])).content.decode()
+
+    assert "made the approved plan&#x27;s PDF ready" in feed and "signed PDF" not in feed
+
+
+def test_an_approved_pdf_sealed_before_it_named_its_approver_still_verifies_as_sealed(
+    client, django_capture_on_commit_callbacks
+):
+    plan, _lead = approved_note(django_capture_on_commit_callbacks)
+    document = approved_pdf(plan)
+    # The file as it was sealed before the approver was named: the body alone.
+    named_body_only = replace(approval_given(plan), approver="")
+    rendered = pdf.render_plan_pdf(
+        plan=plan, signatures=[], content_sha256=document.content_sha256, approval=named_body_only
+    )
+    earlier = seal.seal_pdf(rendered.pdf, reason="Approved", location="PBC Plans")
+    assert f"Approved by the {BODY} on" in " ".join(pdf_text(earlier).split())
+    PlanDocument.objects.filter(pk=document.pk).update(
+        pdf=earlier, file_sha256=hashlib.sha256(earlier).hexdigest()
+    )
+
+    result = verify_upload(earlier)
+    page = client.post(
+        "/verify/", {"file": SimpleUploadedFile("note.pdf", earlier, "application/pdf")}
+    ).content.decode()
+
+    assert result.outcome == Outcome.SEALED and not result.superseded
+    assert result.content_sha256 == content_sha256(plan)
+    assert "This is a plan this service sealed" in page
+    # What the verification page reports is read from the plan's record, not from the file.
+    assert f"{APPROVER}, on {approval_day(plan)}." in " ".join(page.split())
