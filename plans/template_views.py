@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from consortia import selectors as organisation_selectors
 from consortia.permissions import Perm, allowed
 
-from . import selectors, template_files
+from . import presenters, selectors, template_files
 from .forms import DefinitionFileForm
 from .pending_imports import pending_forget, pending_keep, pending_of
 
@@ -32,7 +32,9 @@ def _forms_page(request, commissioner, form, status=200):
         "plans/pct_forms.html",
         {
             "commissioner": commissioner,
-            "forms": selectors.forms_issued_by(commissioner),
+            "forms_table": presenters.pct_forms_table(
+                commissioner, selectors.forms_issued_by(commissioner)
+            ),
             "form": form,
         },
         status=status,
@@ -99,7 +101,12 @@ def pct_form_check(request, slug: str, token: str):
     return render(
         request,
         "plans/pct_form_check.html",
-        {"commissioner": commissioner, "preview": previewed, "pending": pending},
+        {
+            "commissioner": commissioner,
+            "preview": previewed,
+            "pending": pending,
+            "tables": presenters.definition_check_tables(previewed),
+        },
     )
 
 
