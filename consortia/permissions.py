@@ -32,6 +32,7 @@ class Perm(enum.StrEnum):
     ASSIGN_SECTIONS = "consortia.assign_sections"
     CONFIRM_PARTICIPATION = "consortia.confirm_participation"
     RECORD_PARTICIPATION = "consortia.record_participation"
+    LOAD_FORMS = "consortia.load_forms"
 
 
 def consortium_of(obj) -> Consortium | None:
@@ -127,6 +128,9 @@ RULES = {
     # (docs/decisions/0435).
     Perm.CONFIRM_PARTICIPATION: is_consortium_member & leads_the_practice,
     Perm.RECORD_PARTICIPATION: pct_member_here,
+    # A PCT's lead loads its own plan forms from definition files; the site administrator loads
+    # any PCT's in the admin (docs/decisions/0469).
+    Perm.LOAD_FORMS: is_pct_lead & in_own_commissioner,
 }
 
 for _perm, _predicate in RULES.items():

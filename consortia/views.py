@@ -56,7 +56,11 @@ def _commissioner_page(request, commissioner, form=None, status=200):
     return render(
         request,
         "consortia/commissioner_detail.html",
-        {"page": page, "positions": _positions(request, commissioner, form)},
+        {
+            "page": page,
+            "positions": _positions(request, commissioner, form),
+            "may_load_forms": allowed(request.user, Perm.LOAD_FORMS, commissioner),
+        },
         status=status,
     )
 

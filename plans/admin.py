@@ -1,9 +1,6 @@
-import secrets
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -15,8 +12,8 @@ from consortia.admin import AdministeredByRole, ReadOnlyRecord
 from . import template_files
 from .audit import audit_chain_verify
 from .models import Answer, AuditChain, Plan, PlanTemplate, TemplatePart, TemplateQuestion
-
-PENDING_IMPORT = "plans.pending_template_import"
+from .pending_imports import pending_forget, pending_keep, pending_of
+from .template_views import definition_download
 
 
 class DefinitionUploadForm(forms.Form):
@@ -105,12 +102,10 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
         upload = form.cleaned_data["file"]
         try:
             raw = template_files.read_upload(upload)
-            previewed = template_files.preview(template_files.parse(raw))
+            previewed = template_files.import_preview(raw=raw)
         except template_files.DefinitionError as error:
             return self._page(request, "import.html", form=form, problems=error.problems)
-        # Kept in the session (at most MAX_FILE_BYTES) and checked again on confirmation.
-        pending = {"token": secrets.token_urlsafe(), "name": upload.name, "text": raw.decode()}
-        request.session[PENDING_IMPORT] = pending
+        pending = pending_keep(request.session, name=upload.name, raw=raw)
         return self._page(
             request,
             "import_preview.html",
@@ -122,23 +117,22 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
     def import_confirm_view(self, request):
         if request.method != "POST":
             return redirect("admin:plans_plantemplate_import")
-        pending = request.session.get(PENDING_IMPORT)
-        if not pending or pending["token"] != request.POST.get("token"):
+        pending = pending_of(request.session, request.POST.get("token"))
+        if pending is None:
             messages.error(
                 request,
                 "That preview is out of date (already imported, cancelled or replaced by another "
                 "upload): upload the file again.",
             )
             return redirect("admin:plans_plantemplate_import")
-        del request.session[PENDING_IMPORT]
+        pending_forget(request.session)
         if "cancel" in request.POST:
             # The admin capitalises a message's first letter: the file's name comes later, so
             # it is shown as typed.
             messages.info(request, f"Import of {pending['name']} cancelled; nothing was stored.")
             return redirect("admin:plans_plantemplate_changelist")
         try:
-            previewed = template_files.preview(template_files.parse(pending["text"].encode()))
-            template = template_files.store_previewed(previewed)
+            template, previewed = template_files.import_confirm(raw=pending["text"].encode())
         except template_files.DefinitionError as error:
             return self._page(
                 request, "import.html", form=DefinitionUploadForm(), problems=error.problems
@@ -148,10 +142,7 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
 
     @admin.action(description="Download the definition file")
     def export_definition(self, request, queryset):
-        template = queryset.first()
-        response = HttpResponse(template_files.dump(template), content_type="application/yaml")
-        response["Content-Disposition"] = f'attachment; filename="{template.slug}.yaml"'
-        return response
+        return definition_download(queryset.first())
 
     @admin.action(description="Copy as a new draft version")
     def copy_as_new_draft(self, request, queryset):

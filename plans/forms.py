@@ -5,6 +5,7 @@ from .headings import renumbered
 from .models import TemplateQuestion
 from .sanitise import MAX_ANSWER_CHARACTERS
 from .table_import import MAX_CSV_BYTES
+from .template_files import MAX_FILE_BYTES as MAX_DEFINITION_BYTES
 
 # The editor offers exactly what the server keeps (plans/sanitise.py).
 EDITOR_EXTENSIONS = {
@@ -106,3 +107,24 @@ class TableImportForm(forms.Form):
         max_bytes=MAX_CSV_BYTES,
         size_label=f"{MAX_CSV_BYTES // 1024} KB",
     )
+
+
+class DefinitionFileForm(forms.Form):
+    """A PCT's plan form as a definition file (docs/definition-files.md)."""
+
+    file = UploadField(
+        label="Upload the form's definition file",
+        help_text=(
+            "A YAML file of up to 1 MB, saved as UTF-8. Nothing is stored until you have "
+            "checked what loading it will do."
+        ),
+        what="the form's definition file",
+        accept=".yaml,.yml,application/yaml,text/yaml",
+        max_bytes=MAX_DEFINITION_BYTES,
+        size_label="1 MB",
+    )
+
+    def refuse(self, error) -> None:
+        """Every problem of a refused file, each where the file has it, on the file's field."""
+        for problem in error.problems:
+            self.add_error("file", str(problem))

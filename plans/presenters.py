@@ -360,3 +360,88 @@ def figures_table(plan: Plan, source: Plan, figures: list[FigureRow]) -> Table:
         rows=rows,
         responsive=True,
     )
+
+
+# --- A PCT's plan forms and a definition file's check (plans/template_views.py) ------------------
+
+
+def pct_forms_table(commissioner, forms) -> Table:
+    """The PCT's forms, each version with its plans and its definition file to download."""
+    return Table(
+        caption=f"Plan forms of {commissioner.name}",
+        caption_hidden=True,
+        responsive=True,
+        empty_as_row=True,
+        empty=f"{commissioner.name} has no plan forms yet.",
+        headings=[
+            Heading("Form"),
+            Heading("Version"),
+            Heading("Status"),
+            Heading("Plans", numeric=True),
+            Heading("Definition file"),
+        ],
+        rows=[
+            [
+                Cell(template.name, header=True),
+                Cell(template.version_label),
+                Cell(template.get_status_display()),
+                Cell(str(template.plan_count), numeric=True),
+                Cell(
+                    "Download",
+                    href=reverse(
+                        "pct_form_download",
+                        kwargs={"slug": commissioner.slug, "template_slug": template.slug},
+                    ),
+                    hidden_suffix=f" {template.name} {template.version_label}",
+                ),
+            ]
+            for template in forms
+        ],
+    )
+
+
+def definition_check_tables(previewed) -> list[Table]:
+    """What a checked definition file holds, table by table (an ImportPreview)."""
+    tables = [
+        Table(
+            caption="Parts",
+            caption_size="m",
+            headings=[Heading("Number"), Heading("Title"), Heading("Questions", numeric=True)],
+            rows=[
+                [
+                    Cell(part["number"] or "Not numbered"),
+                    Cell(part["title"]),
+                    Cell(str(part["questions"]), numeric=True),
+                ]
+                for part in previewed.parts
+            ],
+        ),
+        Table(
+            caption="Kinds of question used",
+            caption_size="m",
+            headings=[Heading("Kind"), Heading("Questions", numeric=True)],
+            rows=[
+                [Cell(label, header=True), Cell(str(count), numeric=True)]
+                for label, count in previewed.kinds
+            ],
+        ),
+        Table(
+            caption="Rates and settings the form sets",
+            caption_size="m",
+            headings=[Heading("Question"), Heading("Settings")],
+            rows=[
+                [Cell(item["question"], header=True), Cell(item["settings"])]
+                for item in previewed.settings
+            ],
+        ),
+        Table(
+            caption="Parties that complete questions",
+            caption_size="m",
+            headings=[Heading("Party"), Heading("Edited by")],
+            rows=[
+                [Cell(f"{party['label']} ({party['key']})", header=True), Cell(party["edited_by"])]
+                for party in previewed.definition["parties"]
+            ],
+        ),
+    ]
+    return [table for table in tables if table.rows]

@@ -1,9 +1,10 @@
 """Reads of plans, always through the user's scope (consortia.selectors)."""
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
 
-from consortia.models import Practice
+from consortia.models import Commissioner, Practice
 from consortia.selectors import consortia_visible_to
 
 from .kinds.base import AnswerWarning, KindContext, PracticeStanding
@@ -63,6 +64,17 @@ def templates_for_new_plan(user) -> QuerySet[PlanTemplate]:
     return PlanTemplate.objects.filter(
         status=PlanTemplate.Status.PUBLISHED, issuer_id=user.commissioner_id
     ).select_related("issuer")
+
+
+def forms_issued_by(commissioner: Commissioner) -> QuerySet[PlanTemplate]:
+    """Every version of the PCT's plan forms (the caller found the PCT in the user's scope),
+    each with how many plans are written on it."""
+    return PlanTemplate.objects.filter(issuer=commissioner).annotate(plan_count=Count("plans"))
+
+
+def form_issued_by(commissioner: Commissioner, *, slug: str) -> PlanTemplate:
+    """One of the PCT's forms; 404 for any other PCT's."""
+    return get_object_or_404(forms_issued_by(commissioner), slug=slug)
 
 
 def newer_versions(plan: Plan) -> QuerySet[PlanTemplate]:

@@ -774,8 +774,19 @@ def _note_duplicate(seen: dict, value: str, noun: str, where: str, problems: lis
         seen[value] = where
 
 
-def _check_issuer(data: dict, problems: list[Problem]) -> None:
+def _check_issuer(data: dict, problems: list[Problem], *, loaded_for: Commissioner | None) -> None:
     issuer = _text(data, "issuer")
+    if loaded_for is not None:
+        # Loading for one PCT: the file must be that PCT's, and other PCTs are not listed.
+        if issuer != loaded_for.slug:
+            problems.append(
+                Problem(
+                    TEMPLATE,
+                    f"issuer '{issuer}' is not {loaded_for.name}: you can load only your own PCT's "
+                    f"forms, whose files say 'issuer: {loaded_for.slug}'",
+                )
+            )
+        return
     if not _KEY_PATTERN.fullmatch(issuer) or Commissioner.objects.filter(slug=issuer).exists():
         return
     slugs = list(Commissioner.objects.order_by("slug").values_list("slug", flat=True)[:21])
@@ -964,12 +975,13 @@ def _check_parties(data: dict, problems: list[Problem]) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def check(data) -> list[Problem]:
-    """Every problem of a definition, each located by the numbers printed on the form."""
+def check(data, *, loaded_for: Commissioner | None = None) -> list[Problem]:
+    """Every problem of a definition, each located by the numbers printed on the form; with
+    ``loaded_for``, a definition issued by any other PCT is one of them."""
     problems: list[Problem] = []
     if not _check_fields(data, TEMPLATE_FIELDS, "template", TEMPLATE, problems):
         return problems
-    _check_issuer(data, problems)
+    _check_issuer(data, problems, loaded_for=loaded_for)
     parties = _check_parties(data, problems)
     _check_signatories(data, problems)
     parts = _items(data, "parts")
@@ -1210,12 +1222,33 @@ def _frozen_problem(existing: PlanTemplate, old: dict, new: dict) -> Problem:
     )
 
 
-def preview(data: dict) -> ImportPreview:
-    """What storing ``data`` will do, or a DefinitionError listing every problem. Reads only."""
-    problems = check(data)
+def _others_problems(definition: dict, loaded_for: Commissioner) -> list[Problem]:
+    """A file loaded for one PCT may neither rewrite another PCT's form under its slug nor join
+    another PCT's family: plans move between the versions of one family."""
+    problems = []
+    others = PlanTemplate.objects.exclude(issuer=loaded_for)
+    for name in ("slug", "family"):
+        if others.filter(**{name: definition[name]}).exists():
+            problems.append(
+                Problem(
+                    TEMPLATE,
+                    f"{name} '{definition[name]}' is another PCT's form: give this file a "
+                    f"{name} of your own",
+                )
+            )
+    return problems
+
+
+def preview(data: dict, *, loaded_for: Commissioner | None = None) -> ImportPreview:
+    """What storing ``data`` will do, or a DefinitionError listing every problem. Reads only.
+    ``loaded_for``: the PCT whose lead loads the file, which must be its form (docs/decisions/0469);
+    the site administrator's import and the seed files load any PCT's."""
+    problems = check(data, loaded_for=loaded_for)
     if problems:
         raise DefinitionError(problems)
     definition = _canonical(data)
+    if loaded_for is not None and (problems := _others_problems(definition, loaded_for)):
+        raise DefinitionError(problems)
     existing = PlanTemplate.objects.filter(slug=definition["slug"]).first()
     namesake = (
         PlanTemplate.objects.filter(
@@ -1237,9 +1270,13 @@ def preview(data: dict) -> ImportPreview:
         )
     warnings = []
     if definition["status"] == PlanTemplate.Status.DRAFT:
+        publish = (
+            "you load it again with 'status: published'"
+            if loaded_for is not None
+            else "an administrator publishes it on its template page"
+        )
         warnings.append(
-            "It is imported as a draft: consortia can start plans on it once an administrator "
-            "publishes it on its template page."
+            f"It is imported as a draft: consortia can start plans on it once {publish}."
         )
     warnings += _unheld_positions(definition)
     if existing is None:
@@ -1337,6 +1374,20 @@ def store_previewed(previewed: ImportPreview) -> PlanTemplate:
                 )
             ]
         ) from error
+
+
+def import_preview(*, raw: bytes, loaded_for: Commissioner | None = None) -> ImportPreview:
+    """What importing a definition file's bytes will do; nothing is stored."""
+    return preview(parse(raw), loaded_for=loaded_for)
+
+
+def import_confirm(
+    *, raw: bytes, loaded_for: Commissioner | None = None
+) -> tuple[PlanTemplate, ImportPreview]:
+    """Import a previewed file: it is checked again against the templates as they are now,
+    which may have changed since its preview, and stored as that check says."""
+    previewed = import_preview(raw=raw, loaded_for=loaded_for)
+    return store_previewed(previewed), previewed
 
 
 def store(data: dict) -> PlanTemplate:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import assignment_views, participation_views, views, word_views
+from . import assignment_views, participation_views, template_views, views, word_views
 
 question_urls = [
     path("", views.answer_edit, name="answer_edit"),
@@ -23,9 +23,21 @@ plan_urls = [
     path("import-word/<str:token>/", word_views.word_import_preview, name="plan_word_preview"),
 ]
 
+# A PCT's lead loads its plan forms (docs/decisions/0469); pcts/<slug>/ is the PCT's page.
+pct_form_urls = [
+    path("", template_views.pct_forms, name="pct_forms"),
+    path("check/<str:token>/", template_views.pct_form_check, name="pct_form_check"),
+    path(
+        "<slug:template_slug>.yaml",
+        template_views.pct_form_download,
+        name="pct_form_download",
+    ),
+]
+
 # The plan's page and its parts' pages show review beside the plan: pbc composes them (pbc/urls.py).
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:plan_id>/", include(plan_urls)),
+    path("pcts/<slug:slug>/forms/", include(pct_form_urls)),
 ]

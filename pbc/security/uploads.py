@@ -28,6 +28,7 @@ LIMITS = {
     "verify": (MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL),
     "admin:consortia_consortium_import_practices": (MAX_IMPORT_BYTES, "1 MB"),
     "admin:plans_plantemplate_import": (MAX_DEFINITION_BYTES, "1 MB"),
+    "pct_forms": (MAX_DEFINITION_BYTES, "1 MB"),
     "plan_word_import": (MAX_WORD_BYTES, MAX_WORD_LABEL),
     "table_import": (MAX_CSV_BYTES, f"{MAX_CSV_BYTES // 1024} KB"),
 }

@@ -54,6 +54,7 @@ MATRIX = [
     (Role.CONSORTIUM_EDITOR,          Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EDITOR,          Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
+    (Role.CONSORTIUM_EDITOR,          Perm.LOAD_FORMS,               PCT,        N, N, N),
 
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.VIEW,                     CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.VIEW,                     PCT,        N, N, N),
@@ -73,6 +74,7 @@ MATRIX = [
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, N, N),
     (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
+    (Role.CONSORTIUM_EXECUTIVE_CHAIR, Perm.LOAD_FORMS,               PCT,        N, N, N),
 
     (Role.PCT_LEAD,                   Perm.VIEW,                     CONSORTIUM, Y, Y, N),
     (Role.PCT_LEAD,                   Perm.VIEW,                     PCT,        Y, Y, N),
@@ -92,6 +94,7 @@ MATRIX = [
     (Role.PCT_LEAD,                   Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_LEAD,                   Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, N),
     (Role.PCT_LEAD,                   Perm.MANAGE_PEOPLE,            PCT,        Y, Y, N),
+    (Role.PCT_LEAD,                   Perm.LOAD_FORMS,               PCT,        Y, Y, N),
 
     (Role.PEC_COMMITTEE_CHAIR,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.VIEW,                     PCT,        Y, Y, N),
@@ -110,6 +113,7 @@ MATRIX = [
     (Role.PEC_COMMITTEE_CHAIR,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PEC_COMMITTEE_CHAIR,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
+    (Role.PEC_COMMITTEE_CHAIR,        Perm.LOAD_FORMS,               PCT,        N, N, N),
 
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.VIEW,                     CONSORTIUM, Y, Y, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.VIEW,                     PCT,        Y, Y, N),
@@ -128,6 +132,7 @@ MATRIX = [
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PCT_CHIEF_EXECUTIVE,        Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
+    (Role.PCT_CHIEF_EXECUTIVE,        Perm.LOAD_FORMS,               PCT,        N, N, N),
 
     # A PCT officer (a Director of Finance) sees the PCT's plans and signs where they hold a
     # position the form names; signing follows positions held (docs/decisions/0360).
@@ -148,6 +153,7 @@ MATRIX = [
     (Role.PCT_OFFICER,                Perm.ADMINISTER,               CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            CONSORTIUM, N, N, N),
     (Role.PCT_OFFICER,                Perm.MANAGE_PEOPLE,            PCT,        N, N, N),
+    (Role.PCT_OFFICER,                Perm.LOAD_FORMS,               PCT,        N, N, N),
 
     # The site administrator sees everything and runs the admin, but takes no part in a plan.
     (Role.SITE_ADMIN,                 Perm.VIEW,                     CONSORTIUM, Y, Y, Y),
@@ -167,6 +173,7 @@ MATRIX = [
     (Role.SITE_ADMIN,                 Perm.ADMINISTER,               CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            CONSORTIUM, Y, Y, Y),
     (Role.SITE_ADMIN,                 Perm.MANAGE_PEOPLE,            PCT,        Y, Y, Y),
+    (Role.SITE_ADMIN,                 Perm.LOAD_FORMS,               PCT,        N, N, N),
 ]
 # fmt: on
 
@@ -299,6 +306,11 @@ def people_page(client, organisation: Consortium | Commissioner) -> bool:
     return _status(client, people_url(organisation), allowed_status=200, refused=(403, 404))
 
 
+def pct_forms_page(client, commissioner: Commissioner) -> bool:
+    url = reverse("pct_forms", kwargs={"slug": commissioner.slug})
+    return _status(client, url, allowed_status=200, refused=(403, 404))
+
+
 # Every action with a screen, keyed by the capability it needs.
 HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
     (Perm.VIEW, CONSORTIUM): consortium_and_plan_pages,
@@ -315,6 +327,8 @@ HTTP_PROBES: dict[tuple[Perm, str], Probe] = {
     # (each people action, by role and scope: tests/integration/consortia/test_people_matrix.py).
     (Perm.MANAGE_PEOPLE, CONSORTIUM): people_page,
     (Perm.MANAGE_PEOPLE, PCT): people_page,
+    # A PCT's plan forms: its lead's alone; the site administrator loads forms in the admin.
+    (Perm.LOAD_FORMS, PCT): pct_forms_page,
 }
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from consortia.models import User
 from plans import template_files
-from plans.admin import PENDING_IMPORT
 from plans.models import PlanTemplate
+from plans.pending_imports import PENDING_IMPORT
 from tests.factories import CommissionerFactory, UserFactory
 from tests.malformed_definitions import (
     ISSUER,
