@@ -275,7 +275,8 @@ def _list_of_rows(data) -> tuple[str, list] | None:
 
 @dataclass(frozen=True)
 class Clash:
-    """A passage or row both sides changed, in words the page shows."""
+    """A passage or row both sides changed, in words the page shows ("" where a side removed
+    it)."""
 
     where: str
     theirs: str
@@ -295,8 +296,7 @@ class AnswerMerge:
 
 
 def _passage(blocks) -> str:
-    words = " ".join(visible_paragraphs(blocks_html(blocks)))
-    return words or "(nothing: removed)"
+    return " ".join(visible_paragraphs(blocks_html(blocks)))
 
 
 def _row_words(rows, keys: list[str]) -> str:
@@ -306,10 +306,7 @@ def _row_words(rows, keys: list[str]) -> str:
         ordered = [key for key in keys if key in row]
         return [row[key] for key in ordered] + [v for k, v in row.items() if k not in ordered]
 
-    return (
-        "; ".join(" | ".join(str(value) for value in cells(row)) for row in rows)
-        or "(nothing: removed)"
-    )
+    return "; ".join(" | ".join(str(value) for value in cells(row)) for row in rows)
 
 
 def _quoted_start(words: str) -> str:

@@ -194,6 +194,7 @@ def test_a_clash_on_different_directors_offers_both_and_puts_them_in_the_form_un
     first, second = two_sessions(new_page, live_server, plan, part="commissioning-plan")
     conflict = clash_on_the_directors(first, second, theirs="Dr First Both", mine="Dr Second Both")
     expect(conflict).to_contain_text("so you can use both")
+    assert_accessible(second)
 
     conflict.get_by_role("button", name="Use both changes").click()
 

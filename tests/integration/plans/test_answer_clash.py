@@ -269,4 +269,5 @@ def test_a_table_row_changed_by_both_is_named_as_a_clash(client, plan):
         client, plan, "practices", {**ROW, "rows[1].code": "B7"}, base_version=1
     ).content.decode()
 
-    assert "Row 2. Theirs now reads: Dr Brown | B9 Yours reads: Dr Brown | B7" in page
+    clash = "Row 2 \u2013 theirs: \u201cDr Brown | B9\u201d; yours: \u201cDr Brown | B7\u201d"
+    assert clash in page
