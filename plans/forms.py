@@ -1,7 +1,7 @@
 from django import forms
 from django_prose_editor.fields import ProseEditorFormField
 
-from .headings import renumbered
+from .headings import EDITOR_TOP_HEADING, renumbered
 from .models import TemplateQuestion
 from .sanitise import MAX_ANSWER_CHARACTERS
 from .table_import import MAX_CSV_BYTES
@@ -63,7 +63,7 @@ class AnswerForm(forms.Form):
             if self.initial.get("text"):
                 # The editor offers h3 and h4 under the question's h2: text written with other
                 # levels opens with the same outline, shifted to fit (saved so if edited).
-                self.initial["text"] = renumbered(self.initial["text"], 3)
+                self.initial["text"] = renumbered(self.initial["text"], EDITOR_TOP_HEADING)
 
 
 class UploadField(forms.FileField):

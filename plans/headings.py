@@ -3,6 +3,8 @@
 
 import re
 
+#: the level of the highest heading in the answer editor, under the question's h2
+EDITOR_TOP_HEADING = 3
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])", re.IGNORECASE)
 
 

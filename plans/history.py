@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 
 from consortia.dates import long_moment
 
-from . import diffs
+from . import diffs, merge
 from .models import Answer, Plan, PlanSnapshot, TemplatePart, TemplateQuestion
 
 HistoricalAnswer = Answer.history.model
@@ -113,6 +113,30 @@ def revisions_of(answer: Answer, *history_ids) -> dict[int, HistoricalAnswer]:
         except (TypeError, ValueError):
             continue
     return {row.history_id: row for row in answer_revisions(answer).filter(history_id__in=ids)}
+
+
+def revision_at_version(answer: Answer, version: int) -> HistoricalAnswer | None:
+    """The answer as it was saved at ``version``: the version an editor started from, read
+    for a merge. None when no revision holds it (an autosave coalesced into the next save
+    holds only the later version, docs/decisions/0004)."""
+    return answer_revisions(answer).filter(version=version).first()
+
+
+def merged_with(answer: Answer, *, started_from: int, yours: diffs.Content) -> merge.AnswerMerge:
+    """``yours``, begun from version ``started_from`` of the answer, merged with the answer as
+    saved since (plans/merge.py)."""
+    base = revision_at_version(answer, started_from)
+    if base is None:
+        return merge.AnswerMerge(
+            not_merged="The version you started from is no longer in this answer's history, so "
+            "your changes and theirs cannot be put together automatically."
+        )
+    return merge.merge_answers(
+        base=diffs.Content.of(base),
+        yours=yours,
+        theirs=diffs.Content.of(answer),
+        columns=answer.question.columns,
+    )
 
 
 def previous_revision(revision: HistoricalAnswer) -> HistoricalAnswer | None:

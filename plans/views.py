@@ -129,6 +129,11 @@ def answer_edit(request, plan_id: int, question_key: str):
             data, row_action = kind.value_from_post(
                 request.POST, prefix=form.prefix, current=answer.data
             )
+        if MERGE_FROM in request.POST:
+            return _both_changes(
+                request, plan, answer, form, rows=rows, data=data,
+                started_from=request.POST[MERGE_FROM],
+            )  # fmt: skip
         if row_action:
             inputs_before = _input_names(answer, answer.rows, answer.data, plan)
             revision_before = history.answer_revisions(answer).first()
@@ -143,8 +148,9 @@ def answer_edit(request, plan_id: int, question_key: str):
         )
     except services.StaleAnswer as stale:
         theirs = _their_version(
-            request, plan, stale.current, text=form.cleaned_data.get("text"), rows=rows, data=data
-        )
+            request, plan, stale.current, text=form.cleaned_data.get("text"), rows=rows, data=data,
+            started_from=form.cleaned_data["base_version"],
+        )  # fmt: skip
         if _wants_json(request):
             # Their figures go with the clash only: an autosave's reply stays small.
             conflict = {
@@ -249,32 +255,91 @@ def table_import(request, plan_id: int, question_key: str):
     )
 
 
-def _their_version(request, plan, theirs: Answer, *, text, rows, data) -> str:
-    """The clash box's contents: the answer the other person saved, drawn as the page draws
-    it to read, and what saving the editor's version instead would change in it, figure by
-    figure and row by row, so nothing of theirs is replaced unseen."""
+#: the name of the clash's "Use both changes" button; its value is the version the editor
+#: started from
+MERGE_FROM = "merge-from"
+
+
+def _yours(plan, theirs: Answer, *, text, rows, data) -> diffs.Content:
+    """What the editor posted, as it would be stored, beside the answer saved meanwhile."""
     question = theirs.question
-    context = selectors.kind_context(plan)
     posted = rows if question.kind == "table" else data
     if posted is not None:
         # Compared as it would be stored, so a posted "1,000" against a saved "1000" is no change.
-        cleaned, _refusal = structured.kind_for(question).checked(posted, context=context)
+        cleaned, _refusal = structured.kind_for(question).checked(
+            posted, context=selectors.kind_context(plan)
+        )
         posted = posted if cleaned is None else cleaned
-    yours = diffs.Content(
+    return diffs.Content(
         text=theirs.text if text is None else text,
         rows=posted if question.kind == "table" else theirs.rows,
         data=theirs.data if data is None else posted,
     )
+
+
+def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_from) -> str:
+    """The clash box's contents: the answer the other person saved, drawn as the page draws
+    it to read, what saving the editor's version instead would change in it, figure by
+    figure and row by row, so nothing of theirs is replaced unseen, and, where their changes
+    and the editor's can be put together, both changes together to use."""
+    question = theirs.question
+    yours = _yours(plan, theirs, text=text, rows=rows, data=data)
+    offer = history.merged_with(theirs, started_from=started_from, yours=yours)
     return render_to_string(
         "plans/_their_version.html",
         {
-            "their": presenters.question_row(question, theirs, plan, context=context),
+            "their": presenters.question_row(
+                question, theirs, plan, context=selectors.kind_context(plan)
+            ),
             "changes": diffs.diff_answers(
                 diffs.Content.of(theirs), yours, columns=question.columns
             ),
+            "offer": offer,
+            "offer_changes": _changes_to_theirs(theirs, offer),
+            "started_from": started_from,
         },
         request=request,
     )
+
+
+def _changes_to_theirs(theirs: Answer, offer) -> diffs.AnswerDiff | None:
+    if offer.content is None:
+        return None
+    return diffs.diff_answers(
+        diffs.Content.of(theirs), offer.content, columns=theirs.question.columns
+    )
+
+
+def _both_changes(request, plan, answer: Answer, form, *, rows, data, started_from):
+    """The "Use both changes" button: the answer page again with the editor's changes and
+    those saved since together in the form, to check and save; nothing is saved here."""
+    try:
+        started_from = int(started_from)
+    except ValueError:
+        started_from = -1
+    text = form.cleaned_data.get("text")
+    offer = history.merged_with(
+        answer, started_from=started_from,
+        yours=_yours(plan, answer, text=text, rows=rows, data=data),
+    )  # fmt: skip
+    if offer.content is None:
+        theirs = _their_version(
+            request, plan, answer, text=text, rows=rows, data=data, started_from=started_from
+        )
+        return _render_question(
+            request, plan, answer, form, rows=rows, data=data, conflict=answer, theirs=theirs,
+            status=409,
+        )  # fmt: skip
+    question = answer.question
+    if "text" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("text")] = offer.content.text
+    return _render_question(
+        request, plan, answer, form,
+        rows=offer.content.rows if question.kind == "table" else None,
+        data=offer.content.data if structured.structured_kind(question) is not None else None,
+        merged={"offer": offer, "changes": _changes_to_theirs(answer, offer)},
+    )  # fmt: skip
 
 
 def _input_names(answer: Answer, rows, data, plan) -> list[str]:
@@ -337,6 +402,7 @@ def _render_question(
     data=None,
     conflict=None,
     theirs="",
+    merged=None,
     error_field="",
     error_fields=(),
     import_form=None,
@@ -359,10 +425,10 @@ def _render_question(
     row.form = form if row.edit else None
     if rows is not None:
         row.table_rows = content.table_rows(question, rows, plan_id=plan.pk)
-    if conflict is not None:
+    if conflict is not None or merged is not None:
         # Their newer version becomes the base: saving now keeps the editor's text on purpose.
         form.data = form.data.copy()
-        form.data[form.add_prefix("base_version")] = str(conflict.version)
+        form.data[form.add_prefix("base_version")] = str(answer.version)
     return render(
         request,
         "plans/question_detail.html",
@@ -372,6 +438,7 @@ def _render_question(
             "row": row,
             "conflict": conflict,
             "theirs": theirs,
+            "merged": merged,
             "error_field": error_field,
             # each message not of a form field with the input it is about, in order
             "refusals": list(zip(form.non_field_errors(), error_fields, strict=False))

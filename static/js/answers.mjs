@@ -1,7 +1,8 @@
 // Autosave, explicit save and edit-conflict handling for answer forms.
 // Each form saves through the same endpoint as without JavaScript; the server refuses a save
 // made from an older version (HTTP 409) and this script then shows theirs and what saving the
-// editor's version would change in it, keeping the editor's own in place until they choose.
+// editor's version would change in it, keeping the editor's own in place until they choose
+// (theirs, their own, or both changes together where the server could put them together).
 
 import { makeToolbar } from "./editor_toolbar.mjs";
 
@@ -276,9 +277,10 @@ function setup(form) {
   });
   form.addEventListener("submit", (event) => {
     clearTimeout(timer);
-    // Row buttons (add, remove, move) go to the server as ordinary form posts, carrying what
-    // was typed: leaving the page for their answer loses nothing.
-    if (event.submitter && event.submitter.name === "row-action") {
+    // Row buttons (add, remove, move) and a clash's "Use both changes" go to the server as
+    // ordinary form posts, carrying what was typed: leaving the page for their answer loses
+    // nothing, and "Use both changes" saves nothing either.
+    if (event.submitter && ["row-action", "merge-from"].includes(event.submitter.name)) {
       markDirty(false);
       return;
     }

@@ -185,3 +185,31 @@ def test_a_refusal_page_that_is_not_about_size_is_not_called_too_large(page, liv
     expect(status).to_contain_text("Not saved: the server could not read what was sent")
     expect(status).not_to_contain_text("too large")
     expect(saving(page, 1, 1)).to_have_value("999")
+
+
+def test_a_clash_on_different_directors_offers_both_and_puts_them_in_the_form_unsaved(
+    new_page, live_server
+):
+    plan = demo_daccom_plan()
+    first, second = two_sessions(new_page, live_server, plan, part="commissioning-plan")
+    conflict = clash_on_the_directors(first, second, theirs="Dr First Both", mine="Dr Second Both")
+    expect(conflict).to_contain_text("so you can use both")
+    assert_accessible(second)
+
+    conflict.get_by_role("button", name="Use both changes").click()
+
+    heading = second.get_by_role("heading", name="Check both changes together, then save")
+    expect(heading).to_be_focused()
+    expect(second.locator('input[name="q-directors-rows[0].name"]')).to_have_value("Dr First Both")
+    expect(second.locator('input[name="q-directors-rows[1].name"]')).to_have_value("Dr Second Both")
+    answer = plan.answers.get(question__key="directors")
+    assert [row["name"] for row in answer.rows[:2]][1] != "Dr Second Both"  # not saved yet
+    assert_accessible(second)
+    screenshot(second, "clash-both-changes")
+
+    second.get_by_role("button", name="Save 2.1").click()
+    expect(second.locator("#question-directors .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+    answer.refresh_from_db()
+    assert [row["name"] for row in answer.rows[:2]] == ["Dr First Both", "Dr Second Both"]

@@ -1,0 +1,279 @@
+from plans import merge
+from plans.diffs import Content
+
+BASE = "<p>One.</p><p>Two.</p><p>Three.</p>"
+
+
+def _merged(base, yours, theirs) -> merge.SequenceMerge:
+    return merge.merge_sequences(list(base), list(yours), list(theirs))
+
+
+# --- Sequences ---------------------------------------------------------------------------
+
+
+def test_changes_to_different_items_are_both_taken():
+    result = _merged("abcde", "aBcde", "abcdE")
+
+    assert "".join(result.items) == "aBcdE"
+    assert result.clashes == []
+
+
+def test_changes_to_neighbouring_items_do_not_clash():
+    result = _merged("abc", "Abc", "aBc")
+
+    assert "".join(result.items) == "ABc"
+    assert result.clashes == []
+
+
+def test_one_item_changed_differently_by_both_clashes_and_keeps_yours():
+    result = _merged("abc", "aXc", "aYc")
+
+    assert "".join(result.items) == "aXc"
+    assert result.clashes == [merge.SequenceClash(1, ("b",), ("Y",), ("X",))]
+
+
+def test_the_same_change_on_both_sides_is_taken_once_without_a_clash():
+    result = _merged("abc", "aXc", "aXc")
+
+    assert "".join(result.items) == "aXc"
+    assert result.clashes == []
+
+
+def test_a_deletion_on_one_side_and_a_change_elsewhere_are_both_taken():
+    result = _merged("abcd", "acd", "abcD")
+
+    assert "".join(result.items) == "acD"
+    assert result.clashes == []
+
+
+def test_a_deletion_of_what_the_other_side_changed_clashes():
+    result = _merged("abc", "ac", "aYc")
+
+    assert "".join(result.items) == "ac"
+    assert result.clashes == [merge.SequenceClash(1, ("b",), ("Y",), ())]
+
+
+def test_additions_at_the_same_place_are_both_kept_theirs_first():
+    result = _merged("ab", "aXb", "aYb")
+
+    assert "".join(result.items) == "aYXb"
+    assert result.clashes == []
+
+
+def test_the_same_addition_at_the_same_place_is_kept_once():
+    result = _merged("ab", "aXb", "aXb")
+
+    assert "".join(result.items) == "aXb"
+
+
+def test_an_addition_just_before_an_item_the_other_side_changed_goes_before_it():
+    result = _merged("ab", "aXb", "aB")
+
+    assert "".join(result.items) == "aXB"
+    assert result.clashes == []
+
+
+def test_an_empty_base_keeps_both_sides_additions():
+    result = _merged("", "X", "Y")
+
+    assert "".join(result.items) == "YX"
+    assert result.clashes == []
+
+
+# --- Rich text ---------------------------------------------------------------------------
+
+
+def test_html_blocks_are_paragraphs_headings_and_list_items():
+    html = "<h3>Aims</h3><p>Reduce <strong>A&amp;E</strong>.</p><ul><li>COPD</li><li>CHD</li></ul>"
+
+    assert merge.html_blocks(html) == [
+        ("", "<h3>Aims</h3>"),
+        ("", "<p>Reduce <strong>A&amp;E</strong>.</p>"),
+        ("ul", "<li>COPD</li>"),
+        ("ul", "<li>CHD</li>"),
+    ]
+
+
+def test_html_blocks_keep_top_level_inline_text_as_one_block():
+    assert merge.html_blocks("Plain <em>words</em> here<p>Then this.</p>") == [
+        ("", "Plain <em>words</em> here"),
+        ("", "<p>Then this.</p>"),
+    ]
+
+
+def test_blocks_go_back_into_one_list_per_run_of_items():
+    blocks = [("", "<p>a</p>"), ("ol", "<li>b</li>"), ("ol", "<li>c</li>"), ("", "<p>d</p>")]
+
+    assert merge.blocks_html(blocks) == "<p>a</p><ol><li>b</li><li>c</li></ol><p>d</p>"
+
+
+def test_edits_to_different_paragraphs_merge_into_both():
+    result = merge.merge_answers(
+        base=Content(text=BASE),
+        yours=Content(text="<p>One, yours.</p><p>Two.</p><p>Three.</p>"),
+        theirs=Content(text="<p>One.</p><p>Two.</p><p>Three, theirs.</p>"),
+    )
+
+    assert result.content.text == "<p>One, yours.</p><p>Two.</p><p>Three, theirs.</p>"
+    assert result.clashes == []
+    assert result.useful
+
+
+def test_the_same_paragraph_edited_by_both_is_named_as_a_clash_and_keeps_yours():
+    result = merge.merge_answers(
+        base=Content(text=BASE),
+        yours=Content(text="<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>"),
+        theirs=Content(text="<p>One.</p><p>Two, theirs.</p><p>Three.</p>"),
+    )
+
+    assert result.content.text == "<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>"
+    assert result.clashes == [
+        merge.Clash("The passage that read \u201cTwo.\u201d", "Two, theirs.", "Two, yours.")
+    ]
+
+
+def test_a_list_item_added_by_each_side_stays_in_one_list():
+    result = merge.merge_answers(
+        base=Content(text="<ul><li>a</li><li>b</li></ul>"),
+        yours=Content(text="<ul><li>a</li><li>b</li><li>yours</li></ul>"),
+        theirs=Content(text="<ul><li>theirs</li><li>a</li><li>b</li></ul>"),
+    )
+
+    assert result.content.text == "<ul><li>theirs</li><li>a</li><li>b</li><li>yours</li></ul>"
+
+
+def test_the_merged_text_is_cleaned_again():
+    result = merge.merge_answers(
+        base=Content(text=BASE),
+        yours=Content(text='<p onclick="x()">One.</p><script>bad()</script><p>Two.</p><p>3</p>'),
+        theirs=Content(text="<p>Zero.</p><p>One.</p><p>Two.</p><p>Three.</p>"),
+    )
+
+    assert "onclick" not in result.content.text
+    assert "script" not in result.content.text
+    assert result.content.text == "<p>Zero.</p><p>One.</p><p>Two.</p><p>3</p>"
+
+
+def test_headings_are_compared_at_the_editors_levels():
+    result = merge.merge_answers(
+        base=Content(text="<h2>Aims</h2><p>One.</p>"),
+        yours=Content(text="<h3>Aims</h3><p>One, yours.</p>"),
+        theirs=Content(text="<h2>Aims</h2><p>One.</p><p>Two.</p>"),
+    )
+
+    assert result.content.text == "<h3>Aims</h3><p>One, yours.</p><p>Two.</p>"
+    assert result.clashes == []
+
+
+def test_text_started_empty_keeps_what_each_side_wrote():
+    result = merge.merge_answers(
+        base=Content(), yours=Content(text="<p>Yours.</p>"), theirs=Content(text="<p>Theirs.</p>")
+    )
+
+    assert result.content.text == "<p>Theirs.</p><p>Yours.</p>"
+
+
+def test_a_merge_that_adds_nothing_of_theirs_is_not_useful():
+    result = merge.merge_answers(
+        base=Content(text=BASE),
+        yours=Content(text="<p>One, yours.</p><p>Two.</p><p>Three.</p>"),
+        theirs=Content(text=BASE),
+    )
+
+    assert not result.useful
+
+
+# --- Tables and figures ------------------------------------------------------------------
+
+ROWS = [{"name": "Adam", "code": "1"}, {"name": "Bea", "code": "2"}]
+
+
+def test_rows_added_by_each_side_are_both_kept():
+    result = merge.merge_answers(
+        base=Content(rows=ROWS),
+        yours=Content(rows=[*ROWS, {"name": "Yours", "code": "3"}]),
+        theirs=Content(rows=[{"name": "Theirs", "code": "0"}, *ROWS]),
+    )
+
+    assert [row["name"] for row in result.content.rows] == ["Theirs", "Adam", "Bea", "Yours"]
+    assert result.clashes == []
+
+
+def test_a_row_changed_by_one_side_takes_that_change():
+    result = merge.merge_answers(
+        base=Content(rows=ROWS),
+        yours=Content(rows=[{"name": "Adam", "code": "9"}, ROWS[1]]),
+        theirs=Content(rows=[ROWS[0], {"name": "Bea", "code": "8"}]),
+    )
+
+    assert result.content.rows == [{"name": "Adam", "code": "9"}, {"name": "Bea", "code": "8"}]
+    assert result.clashes == []
+
+
+def test_a_row_changed_by_both_is_a_clash_and_keeps_yours():
+    result = merge.merge_answers(
+        base=Content(rows=ROWS),
+        yours=Content(rows=[{"name": "Adam", "code": "9"}, ROWS[1]]),
+        theirs=Content(rows=[{"name": "Adam", "code": "7"}, ROWS[1]]),
+    )
+
+    assert result.content.rows == [{"name": "Adam", "code": "9"}, ROWS[1]]
+    assert result.clashes == [merge.Clash("Row 1", "Adam | 7", "Adam | 9")]
+
+
+def test_a_clashing_row_is_told_in_the_tables_column_order():
+    result = merge.merge_answers(
+        base=Content(rows=[{"code": "1", "name": "Adam"}]),
+        yours=Content(rows=[{"code": "9", "name": "Adam"}]),
+        theirs=Content(rows=[{"code": "7", "name": "Adam"}]),
+        columns=[{"key": "name", "label": "Practice"}, {"key": "code", "label": "Code"}],
+    )
+
+    assert result.clashes == [merge.Clash("Row 1", "Adam | 7", "Adam | 9")]
+
+
+def test_a_row_one_side_removed_and_the_other_left_is_removed():
+    result = merge.merge_answers(
+        base=Content(rows=ROWS),
+        yours=Content(rows=[ROWS[1]]),
+        theirs=Content(rows=[*ROWS, {"name": "Cy", "code": "3"}]),
+    )
+
+    assert [row["name"] for row in result.content.rows] == ["Bea", "Cy"]
+
+
+def test_figures_kept_as_one_list_of_rows_merge_by_row():
+    base = {"milestones": [{"item": "Start", "due": "2008-04-01"}]}
+    result = merge.merge_answers(
+        base=Content(data=base),
+        yours=Content(data={"milestones": [*base["milestones"], {"item": "Yours", "due": ""}]}),
+        theirs=Content(data={"milestones": [{"item": "Start", "due": "2008-05-01"}]}),
+    )
+
+    assert result.content.data == {
+        "milestones": [{"item": "Start", "due": "2008-05-01"}, {"item": "Yours", "due": ""}]
+    }
+    assert result.not_merged == ""
+
+
+def test_figures_changed_by_one_side_only_take_that_side():
+    base = {"projects": [{"code": "1", "targets": [{"saving": "1"}]}], "note": "x"}
+    changed = {**base, "note": "y"}
+
+    result = merge.merge_answers(
+        base=Content(data=base), yours=Content(data=base), theirs=Content(data=changed)
+    )
+
+    assert result.content.data == changed
+
+
+def test_nested_figures_changed_by_both_are_left_to_the_editor():
+    base = {"projects": [{"code": "1", "targets": [{"saving": "1"}]}]}
+    result = merge.merge_answers(
+        base=Content(data=base),
+        yours=Content(data={"projects": [{"code": "1", "targets": [{"saving": "2"}]}]}),
+        theirs=Content(data={"projects": [{"code": "1", "targets": [{"saving": "3"}]}]}),
+    )
+
+    assert result.content is None
+    assert "cannot be put together automatically" in result.not_merged
