@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
@@ -29,16 +30,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def a_record_of_every_model(plan: Plan, admin_user: User) -> None:
     """A record of each model the demo plans leave without one."""
     Group.objects.create(name="Reviewers").permissions.set(Permission.objects.all()[:3])
-    for model in (AccessAttempt, AccessFailureLog):
-        attempt = {"get_data": "", "post_data": "", "failures_since_start": 1}
-        model.objects.create(
-            user_agent="Firefox",
-            ip_address="192.0.2.1",
-            username="someone@example.org",
-            http_accept="text/html",
-            path_info="/sign-in/",
-            **(attempt if model is AccessAttempt else {}),
-        )
+    attempt = {
+        "user_agent": "Firefox",
+        "ip_address": "192.0.2.1",
+        "username": "someone@example.org",
+        "http_accept": "text/html",
+        "path_info": "/sign-in/",
+    }
+    AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt)
     recovery_code(admin_user)
     invitation_sent(by=admin_user, organisation=plan.consortium, email="new.editor@example.org")
     plan_document(plan)
@@ -68,7 +68,8 @@ def every_admin_page(admin_user: User) -> list[str]:
     request = RequestFactory().get("/admin/")
     request.user = admin_user
     pages = [reverse("admin:index")]
-    for model, model_admin in admin.site._registry.items():
+    for model in filter(admin.site.is_registered, apps.get_models()):
+        model_admin = admin.site.get_model_admin(model)
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         record = model_admin.get_queryset(request).first()
         assert record is not None, f"No {model._meta.verbose_name} to open the change form of"
