@@ -13,12 +13,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "the site administrator's passphrase"
 
 
-def sign_in_as_site_admin(page, live_server) -> None:
+def sign_in_as_site_admin(page, live_server) -> User:
     admin = UserFactory(email="site.admin@example.org", role=User.Role.SITE_ADMIN)
     admin.set_password(PASSWORD)
     admin.save()
     authenticator(admin)
     sign_in(page, live_server, admin.email, PASSWORD)
+    return admin
 
 
 def test_adding_a_person_with_their_roles_is_accessible(page, live_server):

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from consortia.models import Commissioner, Consortium, Person, Position, Practice, User
 from tests.factories import (
@@ -265,3 +266,26 @@ def test_site_administrator_adds_a_position_with_its_holder_and_then_a_successor
         (first, False),
         (second, True),
     ]
+
+
+def test_a_recovery_code_added_on_the_stacked_inline_is_saved(client):
+    # django_otp's admin, which asks for Django's permissions: the demo's administrator is a
+    # superuser as well.
+    site_admin = UserFactory(role=User.Role.SITE_ADMIN)
+    client.force_login(site_admin)
+    device = StaticDevice.objects.create(user=site_admin, name="Recovery codes", confirmed=True)
+    form = {
+        "user": site_admin.pk,
+        "name": "Recovery codes",
+        "confirmed": "on",
+        "token_set-TOTAL_FORMS": "1",
+        "token_set-INITIAL_FORMS": "0",
+        "token_set-0-token": "abcd1234",
+    }
+
+    page = client.get(reverse("admin:otp_static_staticdevice_change", args=[device.pk]))
+    response = client.post(reverse("admin:otp_static_staticdevice_change", args=[device.pk]), form)
+
+    assert 'data-inline-type="stacked"' in page.content.decode()
+    assert response.status_code == 302
+    assert list(device.token_set.values_list("token", flat=True)) == ["abcd1234"]
