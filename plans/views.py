@@ -297,6 +297,8 @@ def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_f
             "offer": offer,
             "offer_changes": _changes_to_theirs(theirs, offer),
             "started_from": started_from,
+            # The same person in another window or tab: their own work, not someone else's.
+            "elsewhere": theirs.updated_by_id == request.user.pk,
         },
         request=request,
     )

@@ -252,7 +252,9 @@ function setup(form) {
     const discard = document.createElement("button");
     discard.type = "button";
     discard.className = "nhsuk-button nhsuk-button--secondary";
-    discard.textContent = "Keep their version";
+    discard.textContent = theirs.yours
+      ? "Keep the version saved in your other window"
+      : "Keep their version";
     discard.addEventListener("click", () => {
       markDirty(false);
       window.location.hash = form.closest("section").id;

@@ -141,6 +141,11 @@ def test_a_clash_with_ones_own_other_window_does_not_call_them_someone_else(
     assert "You saved a newer version of this answer in another window or tab" in page
     assert "You changed this answer in another window \u2013" in page
     assert "Someone else" not in page
+    for words in (conflict["html"], page):
+        assert "would change what you saved in the other window" in words
+        assert "The whole version you saved in the other window" in words
+        assert "they saved" not in words
+        assert "Their whole saved version" not in words
 
 
 def test_a_clash_with_someone_else_names_them(client, plan, their_saving_saved):
@@ -151,6 +156,8 @@ def test_a_clash_with_someone_else_names_them(client, plan, their_saving_saved):
 
     assert conflict["yours"] is False
     assert "Someone else saved this answer while you were editing" in page
+    assert "Saving your version would change what they saved" in page
+    assert "other window" not in page
 
 
 # --- Both changes together ----------------------------------------------------------------
@@ -237,7 +244,7 @@ def test_a_clash_on_the_same_paragraph_names_it_and_offers_no_merge(
 
     page = post(client, plan, "question-1", {"text": mine}, base_version=1).content.decode()
 
-    assert "One part of the answer was changed by both of you" in page
+    assert "One part of the answer was changed in both windows" in page
     assert "The passage that read \u201cOur aim is fewer admissions.\u201d" in page
     assert "Use both changes" not in page
 
@@ -269,5 +276,8 @@ def test_a_table_row_changed_by_both_is_named_as_a_clash(client, plan):
         client, plan, "practices", {**ROW, "rows[1].code": "B7"}, base_version=1
     ).content.decode()
 
-    clash = "Row 2 \u2013 theirs: \u201cDr Brown | B9\u201d; yours: \u201cDr Brown | B7\u201d"
+    clash = (
+        "Row 2 \u2013 saved in the other window: \u201cDr Brown | B9\u201d; "
+        "typed here: \u201cDr Brown | B7\u201d"
+    )
     assert clash in page
