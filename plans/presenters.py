@@ -92,6 +92,11 @@ class QuestionRow:
     #: carried forward from last year and not yet checked, in a plan that can still change
     to_check: bool = False
 
+    @property
+    def unanswered(self) -> bool:
+        """Nothing written, whether the plan can still change or not."""
+        return self.state in (NOT_STARTED, NOT_ANSWERED)
+
 
 @dataclass
 class PartRow:
