@@ -274,6 +274,8 @@ def test_a_signed_plans_task_list_shows_its_answers_as_answered_not_in_progress(
         "5 of 5 questions answered.",
         "Answered",
     )
+    part_page = client.get(reverse("part_detail", args=[plan.pk, "two"])).content.decode()
+    assert "In progress" not in part_page and "Answered</strong>" in part_page
 
 
 def test_a_signed_plans_dashboard_rows_count_its_answers_and_no_comments_waiting(client):
