@@ -169,6 +169,8 @@ def question_key(row, plan, *, context: str) -> str:
         ],
         "plan": plan.pk,
         "completed_by": row.completed_by,
+        # what it says of the answer's state, which the plan's state decides as well
+        "state": [row.state, row.to_check],
         "last_changed": row.last_changed,
         "context": context,
         "edit": None if row.edit is None else [bool(row.edit), row.edit.reason],

@@ -12,7 +12,7 @@ from . import assignments, fragments, history, presenters, selectors, task_list_
 from .events import last_reviewed_at
 from .forms import AnswerForm
 from .models import Answer, Assignment, Participation, Plan, PlanTemplate, TemplatePart
-from .workflow import CONSORTIUM_EDITS_IN, may_edit_answer
+from .workflow import CONSORTIUM_EDITS_IN, TRANSITIONS, Action, may_edit_answer
 
 
 def plan_contents(user, plan: Plan) -> dict:
@@ -23,6 +23,8 @@ def plan_contents(user, plan: Plan) -> dict:
     return {
         "plan": plan,
         "may_import_word": writing,
+        # Whether it is ready to submit is asked only while it can be submitted.
+        "may_be_submitted": plan.status in TRANSITIONS[Action.SUBMIT].sources,
         # Worked out only when a fragment of it is not cached (plans.task_list_cache).
         "tasks": task_list_cache.lazy_task_list(plan),
         "may_assign": assignments.may_assign(user, plan),

@@ -14,15 +14,21 @@ from . import content, structured
 from .kinds.base import KindContext
 from .models import Answer, CompletedBy, Plan, TemplatePart, TemplateQuestion
 from .round_selectors import FigureRow
-from .workflow import Decision
+from .workflow import FROZEN, Decision
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
+# A frozen plan's answers stand as they were approved: written or not, nothing is pending
+# (docs/decisions/0472).
+ANSWERED = "Answered"
+NOT_ANSWERED = "Not answered"
 STATE_TAG_CLASSES = {
     NOT_STARTED: "nhsuk-tag--grey",
     IN_PROGRESS: "nhsuk-tag--blue",
     COMPLETED: "",
+    ANSWERED: "",
+    NOT_ANSWERED: "nhsuk-tag--grey",
 }
 
 
@@ -42,10 +48,14 @@ def completed_by_label(question: TemplateQuestion, plan: Plan) -> str:
     }[question.completed_by]
 
 
-def answer_state(answer: Answer | None) -> str:
+def answer_state(answer: Answer | None, *, frozen: bool = False) -> str:
     """Completed only when done (``Answer.is_done``, counted as on the dashboards and the
-    round page): a written answer only typed or carried forward unchecked is in progress."""
-    if answer is None or answer.is_empty:
+    round page): a written answer only typed or carried forward unchecked is in progress. In a
+    ``frozen`` plan (approved and later) no answer can change, so it is answered or not."""
+    written = answer is not None and not answer.is_empty
+    if frozen:
+        return ANSWERED if written else NOT_ANSWERED
+    if not written:
         return NOT_STARTED
     return COMPLETED if answer.is_done else IN_PROGRESS
 
@@ -79,6 +89,13 @@ class QuestionRow:
     warnings: list = field(default_factory=list)
     #: the assignment of the question to a person, if any (plans.assignments)
     holder: object = None
+    #: carried forward from last year and not yet checked, in a plan that can still change
+    to_check: bool = False
+
+    @property
+    def unanswered(self) -> bool:
+        """Nothing written, whether the plan can still change or not."""
+        return self.state in (NOT_STARTED, NOT_ANSWERED)
 
 
 @dataclass
@@ -106,7 +123,8 @@ def task_row(question, answer, plan) -> QuestionRow:
     """One question as the task list shows it: its state and who completes it, without the
     figures, tables and warnings the part page works out (issue 16: the task list presented
     every answer in full to show a tag)."""
-    state = answer_state(answer)
+    frozen = plan.status in FROZEN
+    state = answer_state(answer, frozen=frozen)
     return QuestionRow(
         question=question,
         answer=answer,
@@ -114,6 +132,7 @@ def task_row(question, answer, plan) -> QuestionRow:
         state=state,
         tag_class=STATE_TAG_CLASSES[state],
         last_changed="",
+        to_check=answer is not None and answer.carried_forward and not frozen,
     )
 
 
@@ -166,6 +185,8 @@ def present_answer(
 @dataclass
 class TaskList:
     parts: list[PartRow]
+    #: the plan is approved or later: its answers stand as they are (docs/decisions/0472)
+    frozen: bool = False
 
     @property
     def answerable(self) -> list[QuestionRow]:
@@ -186,7 +207,18 @@ class TaskList:
     @property
     def carried_count(self) -> int:
         """Answers copied from last year's plan and not yet edited or confirmed."""
-        return sum(1 for row in self.answerable if row.answer and row.answer.carried_forward)
+        return sum(1 for row in self.answerable if row.to_check)
+
+    @property
+    def progress(self) -> str:
+        """The plan's progress in a sentence: how many are completed and started while it can
+        change; once frozen, how many were answered."""
+        if self.frozen:
+            answered = sum(1 for row in self.answerable if row.state == ANSWERED)
+            return f"{answered} of {self.total} questions answered."
+        started = self.started_count
+        also = f", {started} started" if started != self.completed_count else ""
+        return f"{self.completed_count} of {self.total} questions completed{also}."
 
 
 def task_list(
@@ -195,7 +227,7 @@ def task_list(
     """The plan's parts and questions with their state; ``holders`` is who holds each section
     ({("part" or "question", id): assignment}, plans.assignments.holders)."""
     holders = holders or {}
-    task_list = TaskList(parts=[])
+    task_list = TaskList(parts=[], frozen=plan.status in FROZEN)
     for part in parts:
         row = PartRow(part=part, holder=holders.get(("part", part.pk)))
         for question in part.questions.all():

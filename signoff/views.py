@@ -5,14 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
 from plans.models import TemplatePart, TemplateQuestion
-from plans.selectors import missing_before, plans_visible_to, unchecked_before, unresolved_before
+from plans.selectors import (
+    in_progress,
+    missing_before,
+    plans_visible_to,
+    unchecked_before,
+    unresolved_before,
+)
 from plans.workflow import TRANSITIONS, Action, may_take
 
 from . import selectors, services, word_export
@@ -30,7 +35,7 @@ from .forms import (
 )
 from .models import PlanDocument
 from .presenters.activity import activity_page
-from .presenters.comments import passage_source, thread_view
+from .presenters.comments import comments_url, open_comments_at, passage_source, thread_view
 from .presenters.documents import document_state, download_filename, signatories_table
 from .presenters.review import review_panel
 from .rendering import SEALED_KINDS
@@ -55,6 +60,9 @@ DONE_MESSAGES = {
     Action.REOPEN: "The plan is open for changes again. Signatures already given are void.",
     Action.RECORD_SUBMISSION: "The plan is recorded as submitted to the PCT.",
 }
+# The steps that send the plan on, to the PCT or to its signatories: before either, the page
+# warns of comments still open and answers only typed; neither stops it (docs/decisions/0472).
+WARNED_BEFORE = frozenset({Action.SUBMIT, Action.APPROVE})
 
 
 def _plan(request, plan_id: int):
@@ -89,6 +97,7 @@ def plan_action(request, plan_id: int, action: str):
     missing = missing_before(plan, action) if decision else []
     unresolved = unresolved_before(plan, action) if decision else []
     unchecked = unchecked_before(plan, action) if decision else []
+    warned = bool(decision) and action in WARNED_BEFORE and not (missing or unresolved or unchecked)
     if request.method == "POST" and form.is_valid():
         arguments = {"plan": plan, "user": request.user, "ip_address": client_address(request)}
         if action in COMMENT_ARGUMENT:
@@ -114,6 +123,8 @@ def plan_action(request, plan_id: int, action: str):
             "missing": missing,
             "unresolved": unresolved,
             "unchecked": unchecked,
+            "open_comments": open_comments_at(plan, request.user) if warned else None,
+            "in_progress": in_progress(plan) if warned else [],
         },
         status=_status(request, decision),
     )
@@ -324,14 +335,6 @@ def _comment_target(plan, data) -> tuple[TemplateQuestion | None, TemplatePart |
     raise Http404("No question or part given")
 
 
-def _comments_url(plan, *, question=None, part=None) -> str:
-    if question is not None:
-        return reverse("part_detail", args=[plan.pk, question.part.key]) + (
-            f"#question-{question.key}"
-        )
-    return reverse("part_detail", args=[plan.pk, part.key]) + f"#comments-{part.key}"
-
-
 def _refusal_on(form, refusal: Refused) -> None:
     field = getattr(refusal, "field", None)
     form.add_error(field if field in form.fields else None, refusal.message)
@@ -375,7 +378,7 @@ def comment_add(request, plan_id: int):
             ip_address=client_address(request),
         )
 
-    back = _comments_url(plan, question=question, part=part)
+    back = comments_url(plan, question=question, part=part)
     if _written(request, form, write, done="Your comment has been added."):
         return redirect(back)
     return render(
@@ -404,7 +407,7 @@ def _thread(request, thread_id: int):
 
 
 def _thread_url(thread) -> str:
-    return _comments_url(thread.plan, question=thread.question, part=thread.part)
+    return comments_url(thread.plan, question=thread.question, part=thread.part)
 
 
 @login_required

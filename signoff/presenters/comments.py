@@ -4,11 +4,12 @@ import html
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 from plans.fragments import fragment_key
-from plans.models import Answer, Plan, TemplatePart
+from plans.models import Answer, Plan, TemplatePart, TemplateQuestion
 
 from .. import passages, selectors
 from ..forms import CommentForm, ReplyForm, comment_prefix, reply_prefix
@@ -281,3 +282,60 @@ def passage_source(plan: Plan, *, question=None, part=None) -> PassageSource:
         columns=[column.get("label") or column.get("key") for column in question.columns or []],
         rows=rows,
     )
+
+
+def comments_url(plan: Plan, *, question=None, part=None) -> str:
+    """Where the threads on ``question``, or on ``part``'s guidance, are read: its part page."""
+    if question is not None:
+        return reverse("part_detail", args=[plan.pk, question.part.key]) + (
+            f"#question-{question.key}"
+        )
+    return reverse("part_detail", args=[plan.pk, part.key]) + f"#comments-{part.key}"
+
+
+@dataclass(frozen=True)
+class OpenCommentsAt:
+    """A question, or a part's guidance (``question`` None), with threads still open."""
+
+    part: TemplatePart
+    question: TemplateQuestion | None
+    count: int
+    href: str
+
+
+@dataclass(frozen=True)
+class OpenComments:
+    places: list[OpenCommentsAt]
+
+    @property
+    def count(self) -> int:
+        return sum(place.count for place in self.places)
+
+
+def open_comments_at(plan: Plan, user) -> OpenComments:
+    """Where the threads ``user`` can see on ``plan`` are still open (``open_thread_counts``),
+    questions in form order, then parts' guidance: three queries however many there are."""
+    counts = selectors.open_thread_counts(plan, user)
+    places = []
+    if counts.by_question:
+        questions = TemplateQuestion.objects.filter(pk__in=counts.by_question)
+        for question in questions.select_related("part").order_by("position"):
+            places.append(
+                OpenCommentsAt(
+                    part=question.part,
+                    question=question,
+                    count=counts.by_question[question.pk],
+                    href=comments_url(plan, question=question),
+                )
+            )
+    if counts.by_part:
+        for part in TemplatePart.objects.filter(pk__in=counts.by_part).order_by("position"):
+            places.append(
+                OpenCommentsAt(
+                    part=part,
+                    question=None,
+                    count=counts.by_part[part.pk],
+                    href=comments_url(plan, part=part),
+                )
+            )
+    return OpenComments(places)

@@ -6,13 +6,16 @@ or 2,000:
 - days waiting: since the plan's last change of state (its newest event with a ``to_status``),
   or since it was started;
 - open comments: threads (not replies) not yet resolved; a consortium counts only those it
-  can see on the questions it completes (its own and joint questions);
+  can see on the questions it completes (its own and joint questions). A frozen plan's
+  (approved and later) count none: no answer can change until it is reopened, so none is
+  waiting on anyone (docs/decisions/0472);
 - completion: required questions answered out of the required questions of the plan's form.
   "Answered" is ``plans.selectors.done_answers``, the task list's "Completed": written (the
   text has a character outside its tags, a table row has a cell with something in it, or a
   structured answer holds any figure), and neither only typed (autosaved) nor carried forward
   unchecked. (A timestamp such as ``updated_at`` would count a saved-then-emptied answer as
-  done and a table filled in from the consortium's records as not.)
+  done and a table filled in from the consortium's records as not.) In a frozen plan every
+  written answer counts (``answered_answers``), as its task list says "Answered".
 
 A group of plans in one state shows its first ``GROUP_SIZE`` (longest waiting first) with a
 link to all of them, a page at a time.
@@ -25,6 +28,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     F,
     IntegerField,
@@ -36,6 +40,7 @@ from django.db.models import (
     Sum,
     TextField,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -51,8 +56,8 @@ from consortia.tables import Cell, Heading, Table, Tag
 from plans.consistent_reads import consistent_reads
 from plans.fragments import FRAGMENT_SECONDS, fragment_key
 from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
-from plans.selectors import NOT_YET_DONE, done_answers, plans_visible_to
-from plans.workflow import CONSORTIUM_OWNED
+from plans.selectors import NOT_YET_DONE, answered_answers, done_answers, plans_visible_to
+from plans.workflow import CONSORTIUM_OWNED, FROZEN
 
 from ..models import Comment, Signature
 from ..signing import (
@@ -114,24 +119,31 @@ def _progress_but_answered(*, open_threads: Q) -> dict:
     return {
         "waiting_since": waiting_since(),
         "required_count": _count(required, "template"),
-        "open_threads": _count(threads, "plan"),
+        "open_threads": _unless_frozen(_count(threads, "plan"), then=Value(0)),
     }
+
+
+def _unless_frozen(expression, *, then):
+    """``expression`` for a plan that can still change, ``then`` for a frozen one."""
+    return Case(When(status__in=FROZEN, then=then), default=expression)
 
 
 def with_progress(plans: QuerySet[Plan], *, open_threads: Q) -> QuerySet[Plan]:
     """Annotates each plan with waiting_since, required_count, answered_count, open_threads."""
-    answered = (
-        done_answers()
-        .filter(
+
+    def required_of_plan(answers: QuerySet[Answer]) -> Subquery:
+        answers = answers.filter(
             plan=OuterRef("pk"),
             question__template=OuterRef("template"),
             question__required=True,
-        )
-        .exclude(question__kind=QuestionKind.SIGNOFF)
-    )
+        ).exclude(question__kind=QuestionKind.SIGNOFF)
+        return _count(answers, "plan")
+
     return plans.annotate(
         **_progress_but_answered(open_threads=open_threads),
-        answered_count=_count(answered, "plan"),
+        answered_count=_unless_frozen(
+            required_of_plan(done_answers()), then=required_of_plan(answered_answers())
+        ),
     )
 
 

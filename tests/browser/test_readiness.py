@@ -46,3 +46,32 @@ def test_weightings_at_90_percent_are_kept_flagged_and_stop_submission(live_serv
     main = page.locator("main").inner_text()
     assert "1 answer does not add up" in main and AT_90 in main
     assert_accessible(page)
+
+
+def test_the_submit_page_warns_of_what_is_still_open_and_passes_axe(live_server, page):
+    """Open comments and an answer only typed are listed, linked, above the button (0472)."""
+    from plans import services as plan_services
+    from signoff import services
+    from tests.factories import PASSWORD
+    from tests.review_factories import Role, person, three_signatory_plan
+
+    plan = three_signatory_plan()
+    editor, lead = person(Role.CONSORTIUM_EDITOR, plan), person(Role.PCT_LEAD, plan)
+    question = plan.template.questions.get(key="question-1")
+    services.comment_add(plan=plan, user=lead, body="Why so?", question=question)
+    answer = plan.answers.get(question=question)
+    plan_services.answer_save(
+        answer=answer, user=editor, text="<p>Half</p>", base_version=answer.version, autosave=True
+    )
+    sign_in(page, live_server, editor.email, PASSWORD)
+
+    page.goto(live_server.url + reverse("plan_action", args=[plan.pk, "submit"]))
+    page.locator("h1").wait_for()
+
+    warning = page.locator(".nhsuk-warning-callout")
+    assert "1 comment thread is still open" in warning.inner_text()
+    assert "1 answer is in progress" in warning.inner_text()
+    assert warning.get_by_role("link", name="2.1 Question 1").count() == 2
+    assert page.get_by_role("button", name="Submit the plan to the PCT").is_visible()
+    assert_accessible(page)
+    screenshot(page, "submit-warns-of-what-is-still-open")

@@ -145,8 +145,16 @@ def test_the_task_list_shows_numbers_owners_states_and_progress(client, plan, ed
 
     assert "1 of 10 questions completed" in page
     assert "2.1 Question 1" in page
-    assert "Completed by the PCT" in page
+    assert "For completion by the PCT" in page
     assert "Not started" in page
+
+
+def test_the_task_list_says_whom_a_question_is_for_not_that_it_was_completed(client, plan, editor):
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    hint = page.split('id="task-question-1-hint">')[1].split("</div>")[0]
+
+    assert hint.startswith(f"For completion by {plan.consortium.name}")
+    assert "Completed by" not in page
 
 
 def test_demo_daccom_export_has_every_question_number_from_1_1_to_10(client):

@@ -235,6 +235,61 @@ def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
     assert completions(client, plan, (editor, chair, lead)) == {"1 of 4 (25%)"}
 
 
+def open_comments_cell(page: str, plan) -> str:
+    """The open comments a home page's row of ``plan`` counts (PCT's or consortium's)."""
+    row = page.split(f'href="/plans/{plan.pk}/"')[1].split("</tr>")[0]
+    return re.search(r"Open comments[^<]*</span>(?:<span>)?(\d+)", row).group(1)
+
+
+def four_open_threads_and_an_answer_only_typed(editor, lead) -> Plan:
+    """BANES plan 4 in small: the editor's plan with open threads and an answer only typed."""
+    plan = editor.consortium.plans.get()
+    answer = Answer.objects.get(plan=plan, question__key="question-1")
+    plan_services.answer_save(
+        answer=answer, user=editor, text="<p>Typed.</p>", base_version=answer.version,
+        autosave=True,
+    )  # fmt: skip
+    ours = plan.template.questions.get(key="question-1")
+    for _ in range(4):
+        Comment.objects.create(plan=plan, question=ours, author=lead, body="Why?")
+    return plan
+
+
+def consortium_and_pct_people():
+    plan = three_signatory_plan()
+    return tuple(
+        person(role, plan)
+        for role in (Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PCT_LEAD)
+    )
+
+
+def test_a_signed_plans_task_list_shows_its_answers_as_answered_not_in_progress(client):
+    """Past approval no answer can change: no "In progress", "completed" or "started"."""
+    editor, chair, lead = consortium_and_pct_people()
+    plan = four_open_threads_and_an_answer_only_typed(editor, lead)
+    assert task_status(client, chair, plan, "question-1")[1] == "In progress"
+    put_in_state(plan, Status.SIGNED)
+
+    assert task_status(client, chair, plan, "question-1") == (
+        "5 of 5 questions answered.",
+        "Answered",
+    )
+    part_page = client.get(reverse("part_detail", args=[plan.pk, "two"])).content.decode()
+    assert "In progress" not in part_page and "Answered</strong>" in part_page
+
+
+def test_a_signed_plans_dashboard_rows_count_its_answers_and_no_comments_waiting(client):
+    """No one can act on a frozen plan's comments: the homes stop counting them as waiting."""
+    editor, chair, lead = consortium_and_pct_people()
+    plan = four_open_threads_and_an_answer_only_typed(editor, lead)
+    assert open_comments_cell(home(client, chair), plan) == "4"
+    put_in_state(plan, Status.SIGNED)
+
+    assert completions(client, plan, (editor, chair, lead)) == {"4 of 4 (100%)"}
+    assert open_comments_cell(home(client, chair), plan) == "0"
+    assert open_comments_cell(home(client, lead), plan) == "0"
+
+
 def test_a_pct_signatory_sees_the_plans_waiting_for_their_signature_only(client):
     waiting = put_in_state(three_signatory_plan(), Status.SIGNING)  # The chair has signed.
     not_yet = put_in_state(

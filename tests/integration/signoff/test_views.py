@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from consortia.models import User
+from plans import services as plan_services
 from plans.models import Plan, PlanEvent
 from signoff import services
 from tests.factories import PASSWORD
@@ -330,3 +331,137 @@ def test_the_plan_page_reads_the_reviewers_last_words_only_in_the_states_that_sh
     assert not events_read()  # a draft shows no reviewer's words
     put_in_state(plan, Plan.Status.CHANGES_REQUESTED)
     assert events_read()
+
+
+def comment_threads(plan, author, *, key: str, count: int) -> None:
+    question = plan.template.questions.get(key=key)
+    for _ in range(count):
+        services.comment_add(plan=plan, user=author, body="Why so?", question=question)
+
+
+def only_typed(plan, editor, *keys: str) -> None:
+    """Answers saved only as they were typed (autosaved), never saved by pressing Save."""
+    for answer in plan.answers.filter(question__key__in=keys):
+        plan_services.answer_save(
+            answer=answer,
+            user=editor,
+            text="<p>Half a sen</p>",
+            base_version=answer.version,
+            autosave=True,
+        )
+
+
+def warning_of(page: str) -> str:
+    """The text of the page's warning callout, or "" where there is none."""
+    if "nhsuk-warning-callout" not in page:
+        return ""
+    return " ".join(
+        strip_tags(page.split("nhsuk-warning-callout", 1)[1].split("</div>")[0]).split()
+    )
+
+
+def test_the_submit_page_warns_of_open_comments_and_answers_only_typed_and_still_submits(client):
+    plan = three_signatory_plan(questions=7)
+    editor = person(Role.CONSORTIUM_EDITOR, plan)
+    lead = person(Role.PCT_LEAD, plan)
+    comment_threads(plan, lead, key="question-1", count=3)
+    comment_threads(plan, editor, key="question-2", count=1)
+    only_typed(plan, editor, "question-4", "question-5")
+    client.force_login(editor)
+    url = reverse("plan_action", args=[plan.pk, "submit"])
+
+    page = client.get(url).content.decode()
+    warning = warning_of(page)
+
+    assert "4 comment threads are still open" in warning
+    assert "2.1 Question 1: 3 open comments" in warning
+    assert "2.2 Question 2: 1 open comment" in warning
+    assert f'href="/plans/{plan.pk}/parts/two/#question-question-1"' in page
+    assert "2 answers are in progress" in warning
+    assert "2.4 Question 4" in warning and "2.5 Question 5" in warning
+    assert f'href="/plans/{plan.pk}/parts/two/#question-question-5"' in page
+    assert client.post(url).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == Status.SUBMITTED
+
+
+def test_the_approve_page_warns_the_pct_lead_of_open_comments_and_answers_only_typed(client):
+    plan = three_signatory_plan(questions=7)
+    editor = person(Role.CONSORTIUM_EDITOR, plan)
+    lead = person(Role.PCT_LEAD, plan)
+    only_typed(plan, editor, "question-4")
+    put_in_state(plan, Status.IN_REVIEW)
+    comment_threads(plan, lead, key="question-1", count=2)
+    client.force_login(lead)
+
+    warning = warning_of(
+        client.get(reverse("plan_action", args=[plan.pk, "approve"])).content.decode()
+    )
+
+    assert "2 comment threads are still open" in warning
+    assert "1 answer is in progress" in warning and "2.4 Question 4" in warning
+    assert "You can still approve the plan" in warning
+
+
+def test_a_plan_with_nothing_open_is_submitted_without_a_warning(client):
+    plan = three_signatory_plan()
+    client.force_login(person(Role.CONSORTIUM_EDITOR, plan))
+
+    page = client.get(reverse("plan_action", args=[plan.pk, "submit"])).content.decode()
+
+    assert warning_of(page) == ""
+
+
+def test_the_submit_page_costs_the_same_queries_however_many_comments_and_answers_are_open(
+    client,
+):
+    def queries_for(plan) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(plan.editor)
+        url = reverse("plan_action", args=[plan.pk, "submit"])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few, many = three_signatory_plan(questions=6), three_signatory_plan(questions=12)
+    for plan, count in ((few, 1), (many, 6)):
+        editor, lead = person(Role.CONSORTIUM_EDITOR, plan), person(Role.PCT_LEAD, plan)
+        plan.editor = editor
+        keys = [f"question-{n}" for n in range(1, count + 1) if n != 3]
+        only_typed(plan, editor, *keys)
+        for key in keys:
+            comment_threads(plan, lead, key=key, count=count)
+        services.comment_add(
+            plan=plan, user=lead, body="And this?", part=plan.template.parts.get(key="two")
+        )
+
+    assert queries_for(few) == queries_for(many)
+    warning = warning_of(
+        client.get(reverse("plan_action", args=[many.pk, "submit"])).content.decode()
+    )
+    assert "5 answers are in progress" in warning
+    assert "31 comment threads are still open" in warning
+    assert "The guidance of 2 Part two: 1 open comment" in warning
+
+
+def test_the_readiness_check_is_offered_only_while_the_plan_can_be_submitted(client):
+    plan = three_signatory_plan()
+    client.force_login(person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan))
+    url = reverse("plan_detail", args=[plan.pk])
+    ready = "Check whether the plan is ready to submit"
+
+    offered = {}
+    for status in (Status.DRAFT, Status.CHANGES_REQUESTED, Status.SUBMITTED, Status.SIGNED):
+        plan.status = status
+        plan.save(update_fields=["status"])
+        offered[status] = ready in client.get(url).content.decode()
+
+    assert offered == {
+        Status.DRAFT: True,
+        Status.CHANGES_REQUESTED: True,
+        Status.SUBMITTED: False,
+        Status.SIGNED: False,
+    }

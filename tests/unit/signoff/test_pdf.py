@@ -398,3 +398,17 @@ def test_a_long_table_with_a_total_prints_the_total_once_after_its_last_row(dacc
     totals = [found.start() for found in re.finditer(r"Total\s+1,200 hours", text)]
     assert len(totals) == 1
     assert text.index("Activity number 120") < totals[0]
+
+
+def test_an_approved_plans_pdf_still_says_an_empty_answer_is_not_answered():
+    """A frozen plan's task list says "Not answered", not "Not started" (0472): the PDF, made
+    once the plan is approved, prints the same words for an empty answer as a draft's."""
+    plan = plan_factories.plan_with_questions(questions=5)
+    plan.answers.exclude(question__key="question-1").update(text="<p>Written.</p>")
+
+    printed = {}
+    for status in (Plan.Status.DRAFT, Plan.Status.APPROVED):
+        plan.status = status
+        printed[status] = pdf.plan_html(plan=plan, signatures=[], content_sha256="0" * 64)
+
+    assert [html.count('class="unanswered"') for html in printed.values()] == [1, 1]
