@@ -111,13 +111,6 @@ class PartRow:
         they answer (not guidance only, the PCT's own questions or sign-off)."""
         return any(row.question.consortium_answers for row in self.questions)
 
-    @property
-    def state(self) -> str:
-        states = {row.state for row in self.questions}
-        if not states or states == {COMPLETED}:
-            return COMPLETED if states else ""
-        return NOT_STARTED if states == {NOT_STARTED} else IN_PROGRESS
-
 
 def task_row(question, answer, plan) -> QuestionRow:
     """One question as the task list shows it: its state and who completes it, without the
