@@ -13,8 +13,10 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.installed: $(BIN)/uv pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+# Compiled to bytecode once here: where PYTHONDONTWRITEBYTECODE is set (as in the Dockerfile),
+# every Python process would otherwise compile each library it imports (decision 0470).
+$(VENV)/.installed: $(BIN)/uv pyproject.toml uv.lock Makefile
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --compile-bytecode --python $(BIN)/python
 	@touch $@
 
 install: $(VENV)/.installed
