@@ -48,8 +48,13 @@ def expected(request) -> bool:
 
 def waiting_for_second_step(request) -> bool:
     """Signed in with a password, but not yet past the second step the account asks for."""
-    user = request.user
-    return user.is_authenticated and not user.is_verified() and expected(request)
+    # Read from the session as ``is_verified`` is: a request that has just signed in holds the
+    # account itself, without this middleware's wrapping.
+    return (
+        request.user.is_authenticated
+        and not request.session.get(DEVICE_ID_SESSION_KEY)
+        and expected(request)
+    )
 
 
 def _with_verification(request, user):
