@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .models import Position, Practice, User
+from .names import validate_shown_as_stored
 from .services import MAX_IMPORT_BYTES
 
 PRACTICE_ERRORS = {
@@ -120,6 +121,7 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
+        validators=[validate_shown_as_stored],
         error_messages={"required": "Enter the person's full name"},
     )
     email = forms.EmailField(

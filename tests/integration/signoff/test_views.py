@@ -1,5 +1,7 @@
 """The review and signing screens, as their users meet them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -7,6 +9,7 @@ from django.utils.html import strip_tags
 from consortia.models import User
 from plans.models import Plan, PlanEvent
 from signoff import services
+from signoff.errors import Refused
 from tests.factories import PASSWORD
 from tests.review_factories import (
     SIGNATORIES,
@@ -330,3 +333,43 @@ def test_the_plan_page_reads_the_reviewers_last_words_only_in_the_states_that_sh
     assert not events_read()  # a draft shows no reviewer's words
     put_in_state(plan, Plan.Status.CHANGES_REQUESTED)
     assert events_read()
+
+
+def test_a_signature_name_with_a_right_to_left_override_is_refused_on_the_name_field(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    client.force_login(chair)
+
+    response = client.post(
+        reverse("plan_sign", args=[plan.pk]),
+        {
+            "typed_name": "Dr Alice \u202eriahC",
+            "password": PASSWORD,
+            "code": recovery_code(chair),
+            "confirmed": "on",
+        },
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "hidden characters that change the direction of text (U+202E)" in page
+    name_input = re.search(r'<input[^>]*name="typed_name"[^>]*>', page)[0]
+    assert 'aria-invalid="true"' in name_input
+    assert not plan.signatures.exists()
+
+
+def test_the_signing_service_refuses_a_name_with_a_direction_mark_too():
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+
+    with pytest.raises(Refused, match="U\\+200F"):
+        services.signature_add(
+            plan=plan,
+            user=chair,
+            password=PASSWORD,
+            code=recovery_code(chair),
+            typed_name="Alice\u200f Chair",
+            confirmed=True,
+        )
+
+    assert not plan.signatures.exists()
