@@ -11,8 +11,9 @@ from plans.models import Answer
 from signoff.passages import answer_text, contains
 from tests.browser.conftest import assert_accessible
 from tests.browser.conftest import sign_in as sign_in_with_password
-from tests.browser.test_answers_script import clash_on_the_directors, open_part, two_sessions
+from tests.browser.test_answers_script import clash_on_the_directors, two_sessions
 from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
+from tests.browser.test_writing import open_part
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
