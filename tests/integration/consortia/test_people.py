@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     invitation_sent,
 )
+from tests.pages import refused_on
 from tests.queries import page_queries
 from tests.review_factories import issued_pdf, three_signatory_plan
 
@@ -473,12 +474,9 @@ def test_an_invitation_to_a_name_with_a_direction_override_is_refused_on_the_nam
             "role": Role.CONSORTIUM_EDITOR,
         },
     )
-    page = response.content.decode()
 
     assert response.status_code == 400
-    assert "hidden characters that change the direction of text (U+202E)" in page
-    name_input = re.search(r'<input[^>]*name="full_name"[^>]*>', page)[0]
-    assert 'aria-invalid="true"' in name_input
+    assert refused_on(response, "full_name", "change the direction of text (U+202E)")
     assert not Invitation.objects.exists()
 
 
