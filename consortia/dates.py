@@ -12,5 +12,12 @@ def long_date(value: date) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
+def as_typed(value: date) -> str:
+    """A day as a date box shows it and takes it in the service's language (en-GB): 31/03/2027.
+    The form's DateField reads it (Django's en-GB DATE_INPUT_FORMATS) where no date box is
+    drawn and the day is typed as text."""
+    return value.strftime("%d/%m/%Y")
+
+
 def long_moment(value: datetime) -> str:
     return date_format(localtime(value), "DATETIME_FORMAT")

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .models import Position, Practice, User
+from .names import validate_shown_as_stored
 from .services import MAX_IMPORT_BYTES
 
 PRACTICE_ERRORS = {
@@ -58,15 +59,15 @@ class HolderForm(forms.Form):
     holder_from = forms.DateField(
         required=False,
         label="Holds it from",
-        help_text="For example, 2007-03-31",
+        help_text="For example, 31/03/2007",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the day they hold it from as a date, such as 2007-03-31"},
+        error_messages={"invalid": "Enter the day they hold it from as a date, such as 31/03/2007"},
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_holder") and not cleaned.get("holder_from"):
-            self.add_error("holder_from", "Enter the day the new holder starts, such as 2007-03-31")
+            self.add_error("holder_from", "Enter the day the new holder starts, such as 31/03/2007")
         return cleaned
 
 
@@ -98,12 +99,12 @@ class AssignPositionForm(forms.Form):
     )
     started_on = forms.DateField(
         label="From",
-        help_text="For example, 2007-03-31. The holder before stops that day.",
-        # The product's dates are asked for as the round and letter forms ask (2007-03-31).
+        help_text="For example, 31/03/2007. The holder before stops that day.",
+        # Asked for as the date box shows it (consortia.dates.as_typed), as every date box is.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Enter the day they hold it from, such as 2007-03-31",
-            "invalid": "Enter the day they hold it from as a date, such as 2007-03-31",
+            "required": "Enter the day they hold it from, such as 31/03/2007",
+            "invalid": "Enter the day they hold it from as a date, such as 31/03/2007",
         },
     )
 
@@ -120,6 +121,7 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
+        validators=[validate_shown_as_stored],
         error_messages={"required": "Enter the person's full name"},
     )
     email = forms.EmailField(

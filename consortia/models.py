@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from .names import validate_shown_as_stored
+
 practice_code_validator = RegexValidator(
     r"^[A-Z][0-9]{5}$",
     "Enter the national practice code: a capital letter then five digits, like E82001.",
@@ -233,7 +235,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, validators=[validate_shown_as_stored])
     role = models.CharField(max_length=32, choices=Role.choices)
     commissioner = models.ForeignKey(
         Commissioner, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
@@ -388,7 +390,7 @@ class Invitation(OfAnOrganisation, models.Model):
         EXPIRED = "expired", "Expired"
 
     email = models.EmailField("email address")
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, validators=[validate_shown_as_stored])
     role = models.CharField(max_length=32, choices=User.Role.choices)
     commissioner = models.ForeignKey(
         Commissioner, on_delete=models.PROTECT, related_name="invitations"

@@ -29,6 +29,7 @@ from .models import (
     Practice,
     User,
 )
+from .names import direction_control_refusal
 from .numbers import NotANumber, read_number
 from .permissions import Perm, allowed
 
@@ -523,6 +524,8 @@ def invitation_send(
     email, full_name = email.strip().lower(), full_name.strip()
     if not full_name:
         raise PeopleRefused("Give the person's full name.")
+    if problem := direction_control_refusal(full_name):
+        raise PeopleRefused(f"{problem}.")
     if User.objects.filter(email__iexact=email).exists():
         raise PeopleRefused(f"{email} already has an account: change their role instead.")
     now = timezone.now()

@@ -8,10 +8,16 @@ from monitoring import navigation as monitoring_navigation
 from plans import navigation as plans_navigation
 from signoff import navigation as signoff_navigation
 
+from .security import second_factor
+
 NavigationItem = dict[str, str | bool]
 
 
 def items_for(request: HttpRequest) -> list[NavigationItem]:
+    # Half signed in, every page but the second step leads back to it: the header's own
+    # "Sign out" is all there is to offer.
+    if second_factor.waiting_for_second_step(request):
+        return []
     items: list[NavigationItem] = [
         {"text": "Home", "href": "/"},
         *consortia_navigation.items(request),

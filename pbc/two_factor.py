@@ -70,6 +70,8 @@ def two_factor_verify(request):
     if user.is_verified() or not credentials.has_second_factor(user):
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
+    # The page asks for this one thing (NHS.UK allows autofocus on a single-question page).
+    form.fields["code"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
         device, refused = _code_checked(
             request,

@@ -2,6 +2,8 @@ from datetime import date, timedelta
 
 from django import forms
 
+from consortia.dates import as_typed
+
 from .models import Plan
 
 
@@ -41,7 +43,7 @@ class AssignForm(forms.Form):
         its people answer (``assignments.assignable_sections``). The example date is one that
         could be chosen ``today``."""
         super().__init__(*args, **kwargs)
-        example = (today + timedelta(weeks=2)).isoformat()
+        example = as_typed(today + timedelta(weeks=2))
         self.fields["due_on"].help_text = f"For example, {example}"
         self.fields["due_on"].error_messages.update(
             required=f"Enter the due date, such as {example}",

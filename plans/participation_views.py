@@ -30,11 +30,11 @@ class WrittenForm(forms.Form):
     )
     on = forms.DateField(
         label="Date of the letter",
-        help_text="For example, 2007-03-01",
+        help_text="For example, 01/03/2007",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
-            "required": "Enter the date of the letter, such as 2007-03-01",
-            "invalid": "Enter the date of the letter as a date, such as 2007-03-01",
+            "required": "Enter the date of the letter, such as 01/03/2007",
+            "invalid": "Enter the date of the letter as a date, such as 01/03/2007",
         },
     )
 

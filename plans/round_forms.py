@@ -2,6 +2,9 @@ import re
 from datetime import date
 
 from django import forms
+from django.utils import timezone
+
+from consortia.dates import as_typed
 
 from . import rounds
 
@@ -23,20 +26,12 @@ class RoundOpenForm(forms.Form):
         help_text="The version the plans use.",
         error_messages={"required": "Choose the form the plans use"},
     )
+    # The hints and messages, with examples of a round that could be opened today: __init__.
     deadline = forms.DateField(
-        label="Submission deadline",
-        help_text="For example, 2007-03-31",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the submission deadline, such as 2007-03-31",
-            "invalid": "Enter the deadline as a date, such as 2007-03-31",
-        },
+        label="Submission deadline", widget=forms.DateInput(attrs={"type": "date"})
     )
     interim_dates = forms.CharField(
-        required=False,
-        label="Interim dates",
-        help_text="One a line: the date, then what is due. For example, 2007-02-01 First draft",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, label="Interim dates", widget=forms.Textarea(attrs={"rows": 3})
     )
     consortia = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -48,20 +43,21 @@ class RoundOpenForm(forms.Form):
     def __init__(self, *args, templates, consortia, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        # The examples are of a round that could be opened today, which refuses past dates.
-        year = today.year + (today >= date(today.year, 2, 1))
-        deadline, interim = date(year, 3, 31).isoformat(), date(year, 2, 1).isoformat()
+        year = _example_year(today)
         period = f"{year}/{(year + 1) % 100:02d}"
         self.fields["period"].help_text = f"For example, {period}"
         self.fields["period"].error_messages["required"] = f"Enter the plan year, such as {period}"
+        # As the date box shows it (31/03/2027), not as the browser sends it.
+        deadline = as_typed(date(year, 3, 31))
         self.fields["deadline"].help_text = f"For example, {deadline}"
         self.fields["deadline"].error_messages.update(
             required=f"Enter the submission deadline, such as {deadline}",
             invalid=f"Enter the deadline as a date, such as {deadline}",
         )
-        self.fields[
-            "interim_dates"
-        ].help_text = f"One a line: the date, then what is due. For example, {interim} First draft"
+        self.fields["interim_dates"].help_text = (
+            "One a line: the date as year-month-day, then what is due. For example, "
+            f"{_interim_example(today)} First draft"
+        )
         self.fields["template"].queryset = templates
         self.fields["consortia"].queryset = consortia
         self.fields["consortia"].initial = list(consortia)
@@ -80,19 +76,31 @@ class RoundOpenForm(forms.Form):
         )
 
 
+def _example_year(today: date) -> int:
+    """The year of a round's deadline in the examples: one that could be opened ``today``,
+    which refuses past dates."""
+    return today.year + (today >= date(today.year, 2, 1))
+
+
+def _interim_example(today: date) -> str:
+    return date(_example_year(today), 2, 1).isoformat()
+
+
 def interim_dates_from(
     text: str, *, deadline: date | None = None, today: date | None = None
 ) -> list[dict]:
     """[{date, label, line}] from the lines "2007-02-01 First draft". Every line that cannot be
     read, and with ``today`` every date the round would refuse, is refused with its number,
-    all at once, so a second look does not find more."""
+    all at once, so a second look does not find more. A line's date is written as the form's
+    hint shows, whose example is the one in the refusals."""
+    example = _interim_example(today or timezone.localdate())
     dates, refusals = [], []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
             continue
         try:
-            item = _interim_line(number, line)
+            item = _interim_line(number, line, example=example)
         except forms.ValidationError as refused:
             refusals.append(refused)
             continue
@@ -106,7 +114,7 @@ def interim_dates_from(
     return dates
 
 
-def _interim_line(number: int, line: str) -> dict:
+def _interim_line(number: int, line: str, *, example: str) -> dict:
     when, _, label = line.partition(" ")
     try:
         day = date.fromisoformat(when)
@@ -116,7 +124,7 @@ def _interim_line(number: int, line: str) -> dict:
                 f"Line {number}: {when} is not a date in the calendar."
             ) from None
         raise forms.ValidationError(
-            f"Line {number} does not start with a date such as 2007-02-01."
+            f"Line {number} does not start with a date such as {example}."
         ) from None
     label = " ".join(label.split())
     if not label:

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from consortia import credentials
 from consortia.models import User
+from consortia.names import validate_shown_as_stored
 
 from .models import Comment
 from .services.review import MAX_COMMENT_CHARACTERS
@@ -43,6 +44,7 @@ class SignatureForm(forms.Form):
     typed_name = forms.CharField(
         label="Your full name",
         max_length=MAX_TYPED_NAME_CHARACTERS,
+        validators=[validate_shown_as_stored],
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages={"required": "Type your full name as your signature"},
     )

@@ -46,6 +46,17 @@ def expected(request) -> bool:
     )
 
 
+def waiting_for_second_step(request) -> bool:
+    """Signed in with a password, but not yet past the second step the account asks for."""
+    # Read from the session as ``is_verified`` is: a request that has just signed in holds the
+    # account itself, without this middleware's wrapping.
+    return (
+        request.user.is_authenticated
+        and not request.session.get(DEVICE_ID_SESSION_KEY)
+        and expected(request)
+    )
+
+
 def _with_verification(request, user):
     # django-otp's login() records the device in the session after checking it is the user's;
     # signing in as someone else flushes the session.
@@ -71,7 +82,7 @@ class SecondFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified() or not expected(request):
+        if not waiting_for_second_step(request):
             return None
         name = request.resolver_match.view_name
         if name in OPEN_PAGES or name.startswith("otp_webauthn:"):

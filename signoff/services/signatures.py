@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consortia import credentials
+from consortia.names import direction_control_refusal
 from plans.models import Plan, PlanEvent
 from plans.workflow import Action, may_take
 
@@ -54,6 +55,8 @@ def signature_add(
         raise Refused("Type your full name as your signature.")
     if len(typed_name) > MAX_TYPED_NAME_CHARACTERS:
         raise Refused(f"A name can have at most {MAX_TYPED_NAME_CHARACTERS} characters.")
+    if problem := direction_control_refusal(typed_name):
+        raise Refused(f"{problem}.")
     # Whose turn it is, read first without the lock, so that a post from a stale page spends
     # no code on a refusal; read again under the lock below, where it counts.
     _turn(user, Plan.objects.select_related("consortium", "template").get(pk=plan.pk))

@@ -4,7 +4,6 @@ answer, the comment form's order, reflow at 375 px, and where focus goes after a
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
@@ -14,6 +13,7 @@ from tests.browser.conftest import assert_accessible
 from tests.browser.conftest import sign_in as sign_in_with_password
 from tests.browser.test_answers_script import clash_on_the_directors, two_sessions
 from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
+from tests.browser.test_writing import open_part
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +92,7 @@ def test_a_clash_with_someone_else_still_names_them(new_page, live_server):
     sign_in_with_password(first, live_server, EDITOR, DEMO_PASSWORD)
     sign_in_with_password(second, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
     for page in (first, second):
-        page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "commissioning-plan"]))
+        open_part(page, live_server, plan, "commissioning-plan")
     conflict = clash_on_the_directors(first, second, theirs="Dr Editor", mine="Dr Chair")
     expect(conflict).to_contain_text(re.compile(r"^DacCom .* saved a newer version at"))
     expect(second.locator("#question-directors .app-save-status")).to_contain_text(

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     sign_in,
 )
 from tests.browser.test_signing import approved_demo_plan, sign
+from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHAIR = "chair.daccom@example.org"
@@ -89,3 +90,18 @@ def test_a_strangers_wrong_passwords_through_the_proxy_do_not_lock_the_signatory
 
     sign_in(owner, live_server, PEC_CHAIR, DEMO_PASSWORD)
     expect(owner.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_half_signed_in_the_code_page_has_focus_on_the_code_and_no_menu(page, live_server):
+    demo_daccom_plan()
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address").fill(PEC_CHAIR)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+    expect(page.get_by_label("Code", exact=True)).to_be_focused()
+    expect(page.get_by_role("navigation", name="Menu")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign out").first).to_be_visible()
+    assert_accessible(page)

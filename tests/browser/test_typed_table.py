@@ -8,10 +8,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
+from plans.models import Plan
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.test_keyboard_walk import NARROW
+from tests.browser.test_long_names import scrolls_sideways
 from tests.factories import PASSWORD, UserFactory
-from tests.plan_factories import plan_with_questions
+from tests.plan_factories import demo_daccom_plan, plan_with_questions
+from tests.review_factories import put_in_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCHEMES = [
@@ -67,3 +72,26 @@ def test_the_script_marks_every_wrong_cell_at_once_and_keeps_a_date_typed(
     answer.refresh_from_db()
     assert answer.rows[0]["starts"] == "2008-04-01"
     assert answer.rows[0]["budget"] == "12500"
+
+
+def test_at_375_px_a_read_only_table_scrolls_in_its_own_named_region_not_the_page(
+    page, live_server
+):
+    demo_daccom_plan()
+    plan = put_in_state(Plan.objects.get(template__slug="banes-plan"), Plan.Status.IN_REVIEW)
+    page.set_viewport_size(NARROW)
+    sign_in(page, live_server, "lead.banes-pct@example.org", DEMO_PASSWORD)
+
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/pathway-changes/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    region = page.get_by_role(
+        "region",
+        name="Pathway development work in progress and planned for 07/08: the answer's rows",
+    )
+    expect(region.get_by_role("table")).to_contain_text("Musculo Skeletal")
+
+    assert not scrolls_sideways(page), "the part's page scrolls sideways at 375 px"
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    region.focus()
+    expect(region).to_be_focused()
+    assert_accessible(page)

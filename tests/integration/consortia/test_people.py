@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from tests.factories import (
     UserFactory,
     invitation_sent,
 )
+from tests.pages import refused_on
 from tests.queries import page_queries
 from tests.review_factories import issued_pdf, three_signatory_plan
 
@@ -459,3 +461,36 @@ def test_a_pct_lead_invites_a_pct_officer_to_the_pct_and_the_pct_page_lists_them
     )
     page = client.get(people_url(lead.commissioner)).content.decode()
     assert "officer@example.org" in page and "Accepted" in page
+
+
+def test_an_invitation_to_a_name_with_a_direction_override_is_refused_on_the_name(client, chair):
+    client.force_login(chair)
+
+    response = client.post(
+        people_url(chair.consortium),
+        {
+            "full_name": "Pat \u202eeciffO",
+            "email": "pat@example.org",
+            "role": Role.CONSORTIUM_EDITOR,
+        },
+    )
+
+    assert response.status_code == 400
+    assert refused_on(response, "full_name", "change the direction of text (U+202E)")
+    assert not Invitation.objects.exists()
+
+
+def test_the_invitation_service_and_the_account_itself_refuse_an_isolate_in_a_name(chair):
+    with pytest.raises(services.PeopleRefused, match="U\\+2066"):
+        services.invitation_send(
+            actor=chair,
+            organisation=chair.consortium,
+            email="pat@example.org",
+            full_name="Pat \u2066Jones\u2069",
+            role=Role.CONSORTIUM_EDITOR,
+            client_address=None,
+            link_for=lambda token: f"https://example.org/join/{token}/",
+        )
+    person = UserFactory.build(full_name="Pat \u202bJones")
+    with pytest.raises(ValidationError, match="U\\+202B"):
+        person.full_clean(exclude=["password"])

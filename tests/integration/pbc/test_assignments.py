@@ -1,8 +1,11 @@
 """The pages of sections assigned to people: "Your tasks" and the chair's overdue sections on
 the home page, who holds what on the task list, and the assign form with its refusals."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from plans import round_selectors
 from plans.models import Assignment, TemplatePart
@@ -196,3 +199,18 @@ def test_the_assign_page_costs_the_same_queries_for_a_short_or_a_long_form(clien
         return page_queries(client, url)
 
     assert queries(4) == queries(30)
+
+
+def test_the_due_dates_example_is_written_as_its_date_box_shows_it_and_so_is_read(client):
+    plan, chair, manager = setup()
+    example = (timezone.localdate() + timedelta(weeks=2)).strftime("%d/%m/%Y")
+    client.force_login(chair)
+
+    page = client.get(reverse("plan_assign", args=[plan.pk])).content.decode()
+    response = post_assign(
+        client, plan, chair, assignee=manager.pk, due_on=soon(5).strftime("%d/%m/%Y")
+    )
+
+    assert f"For example, {example}" in page
+    assert response.status_code == 302
+    assert Assignment.objects.get().due_on == soon(5)

@@ -211,3 +211,29 @@ def test_behind_the_proxy_a_strangers_wrong_passwords_do_not_lock_the_owner_out(
 
     assert stranger.status_code == 429
     assert owner_at_their_desk.status_code == 302
+
+
+def test_half_signed_in_the_code_page_offers_no_menu_only_sign_out_and_focuses_the_code(client):
+    lead = UserFactory(role=Role.PCT_LEAD)
+    authenticator(lead)
+    sign_in(client, lead.email, PASSWORD)
+
+    page = client.get(reverse("two_factor_verify")).content.decode()
+
+    assert 'aria-label="Menu"' not in page
+    assert "Your PCT" not in page and reverse("account_security") not in page
+    assert ">Sign out</button>" in page
+    code_input = re.search(r'<input[^>]*name="code"[^>]*>', page)[0]
+    assert " autofocus" in code_input
+
+
+def test_past_the_second_step_the_menu_is_back(client):
+    lead = UserFactory(role=Role.PCT_LEAD)
+    device = authenticator(lead)
+    sign_in(client, lead.email, PASSWORD)
+    enter_code(client, next_code(device))
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert 'aria-label="Menu"' in page
+    assert reverse("account_security") in page

@@ -8,7 +8,9 @@ from consortia.models import User
 from plans import services as plan_services
 from plans.models import Plan, PlanEvent
 from signoff import services
+from signoff.errors import Refused
 from tests.factories import PASSWORD
+from tests.pages import refused_on
 from tests.review_factories import (
     SIGNATORIES,
     person,
@@ -94,21 +96,23 @@ def test_a_lost_race_shows_what_the_other_reviewer_did(client):
     assert "Ann Approver approved the plan" in response.content.decode()
 
 
+def post_signature(client, plan, chair, *, typed_name="Dr Alice Chair", password=PASSWORD, **extra):
+    """The chair signs ``plan`` on the sign page, with a recovery code for the second step."""
+    data = {
+        "typed_name": typed_name,
+        "password": password,
+        "code": recovery_code(chair),
+        "confirmed": "on",
+    }
+    return client.post(reverse("plan_sign", args=[plan.pk]), data, **extra)
+
+
 def test_signing_with_a_wrong_password_keeps_the_typed_name_and_says_why(client):
     plan = put_in_state(three_signatory_plan(), Status.APPROVED)
     chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
     client.force_login(chair)
-    url = reverse("plan_sign", args=[plan.pk])
 
-    response = client.post(
-        url,
-        {
-            "typed_name": "Dr Alice Chair",
-            "password": "nope",
-            "code": recovery_code(chair),
-            "confirmed": "on",
-        },
-    )
+    response = post_signature(client, plan, chair, password="nope")
     page = response.content.decode()
 
     assert response.status_code == 400
@@ -123,14 +127,10 @@ def test_signing_records_who_where_and_what_was_signed(client):
     client.force_login(chair)
 
     page = client.get(reverse("plan_sign", args=[plan.pk])).content.decode()
-    response = client.post(
-        reverse("plan_sign", args=[plan.pk]),
-        {
-            "typed_name": "Dr Alice Chair",
-            "password": PASSWORD,
-            "code": recovery_code(chair),
-            "confirmed": "on",
-        },
+    response = post_signature(
+        client,
+        plan,
+        chair,
         HTTP_USER_AGENT="Test browser 1.0",
         REMOTE_ADDR="192.0.2.10",
         follow=True,
@@ -465,3 +465,32 @@ def test_the_readiness_check_is_offered_only_while_the_plan_can_be_submitted(cli
         Status.SUBMITTED: False,
         Status.SIGNED: False,
     }
+
+
+def test_a_signature_name_with_a_right_to_left_override_is_refused_on_the_name_field(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    client.force_login(chair)
+
+    response = post_signature(client, plan, chair, typed_name="Dr Alice \u202eriahC")
+
+    assert response.status_code == 400
+    assert refused_on(response, "typed_name", "change the direction of text (U+202E)")
+    assert not plan.signatures.exists()
+
+
+def test_the_signing_service_refuses_a_name_with_a_direction_mark_too():
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+
+    with pytest.raises(Refused, match="U\\+200F"):
+        services.signature_add(
+            plan=plan,
+            user=chair,
+            password=PASSWORD,
+            code=recovery_code(chair),
+            typed_name="Alice\u200f Chair",
+            confirmed=True,
+        )
+
+    assert not plan.signatures.exists()

@@ -22,7 +22,7 @@ def test_an_empty_position_form_says_what_each_field_needs():
     assert form.errors == {
         "position": ["Enter the position, for example Director of Finance"],
         "holder": ["Choose who holds the position"],
-        "started_on": ["Enter the day they hold it from, such as 2007-03-31"],
+        "started_on": ["Enter the day they hold it from, such as 31/03/2007"],
     }
 
 
@@ -30,7 +30,7 @@ def test_the_position_form_asks_for_its_day_as_the_other_date_forms_do():
     form = AssignPositionForm(people=User.objects.none())
     field = form["started_on"]
 
-    assert field.help_text.startswith("For example, 2007-03-31")
+    assert field.help_text.startswith("For example, 31/03/2007")
     assert 'type="date"' in str(field)
 
 
@@ -39,7 +39,7 @@ def test_a_day_that_is_not_a_date_is_refused_with_the_format_to_use():
         form = AssignPositionForm({"started_on": bad}, people=User.objects.none())
 
         assert form.errors["started_on"] == [
-            "Enter the day they hold it from as a date, such as 2007-03-31"
+            "Enter the day they hold it from as a date, such as 31/03/2007"
         ]
 
 

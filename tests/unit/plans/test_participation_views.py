@@ -6,5 +6,5 @@ def test_an_empty_letter_form_says_what_each_field_needs():
 
     assert form.errors == {
         "practice": ["Choose the practice"],
-        "on": ["Enter the date of the letter, such as 2007-03-01"],
+        "on": ["Enter the date of the letter, such as 01/03/2007"],
     }

@@ -31,12 +31,12 @@ def test_an_interim_line_that_cannot_be_read_is_refused_with_its_line(text, mess
         interim_dates_from(text)
 
 
-def test_every_bad_interim_line_is_refused_at_once_each_with_its_line():
+def test_every_bad_interim_line_is_refused_at_once_each_with_its_line_and_the_hints_example():
     text = "February First draft\n2027-01-15 Ok\n2020-01-01 Old plan\n2027-04-02 Late\n2027-02-30 X"
     with pytest.raises(forms.ValidationError) as refused:
         interim_dates_from(text, deadline=date(2027, 3, 31), today=date(2026, 11, 27))
     assert refused.value.messages == [
-        "Line 1 does not start with a date such as 2007-02-01.",
+        "Line 1 does not start with a date such as 2027-02-01.",
         "Line 3: “Old plan” is due on 1 January 2020: an interim date must be after today "
         "(27 November 2026).",
         "Line 4: “Late” falls after the deadline (31 March 2027).",
@@ -60,7 +60,7 @@ def test_each_empty_field_of_the_round_says_what_to_enter():
     assert form.errors == {
         "period": ["Enter the plan year, such as 2027/28"],
         "template": ["Choose the form the plans use"],
-        "deadline": ["Enter the submission deadline, such as 2027-03-31"],
+        "deadline": ["Enter the submission deadline, such as 31/03/2027"],
         "consortia": ["Choose at least one consortium to take part"],
     }
 
@@ -68,15 +68,36 @@ def test_each_empty_field_of_the_round_says_what_to_enter():
 @pytest.mark.parametrize(
     ("today", "period", "deadline", "interim"),
     [
-        (date(2026, 11, 27), "2027/28", "2027-03-31", "2027-02-01"),
-        (date(2027, 1, 31), "2027/28", "2027-03-31", "2027-02-01"),
-        (date(2027, 2, 1), "2028/29", "2028-03-31", "2028-02-01"),
-        (date(2099, 6, 1), "2100/01", "2100-03-31", "2100-02-01"),
+        (date(2026, 11, 27), "2027/28", "31/03/2027", "2027-02-01"),
+        (date(2027, 1, 31), "2027/28", "31/03/2027", "2027-02-01"),
+        (date(2027, 2, 1), "2028/29", "31/03/2028", "2028-02-01"),
+        (date(2099, 6, 1), "2100/01", "31/03/2100", "2100-02-01"),
     ],
 )
-def test_the_examples_are_of_a_round_that_could_be_opened_today(today, period, deadline, interim):
+def test_the_examples_are_of_a_round_that_could_be_opened_today_the_deadline_as_its_box_shows(
+    today, period, deadline, interim
+):
     form = round_form(today=today)
 
     assert form.fields["period"].help_text == f"For example, {period}"
     assert form.fields["deadline"].help_text == f"For example, {deadline}"
     assert form.fields["interim_dates"].help_text.endswith(f"For example, {interim} First draft")
+
+
+def test_the_interim_hint_and_its_refusal_give_the_same_example():
+    today = date(2026, 11, 27)
+    form = round_form({"interim_dates": "1 Feb First draft"}, today=today)
+
+    form.is_valid()
+
+    example = form.fields["interim_dates"].help_text.split("For example, ")[1].split()[0]
+    assert form.errors["interim_dates"] == [f"Line 1 does not start with a date such as {example}."]
+
+
+@pytest.mark.parametrize("typed", ["31/03/2027", "2027-03-31"])
+def test_the_deadline_is_read_as_the_hint_shows_it_or_as_a_date_box_sends_it(typed):
+    form = round_form({"deadline": typed}, today=date(2026, 11, 27))
+
+    form.is_valid()
+
+    assert form.cleaned_data["deadline"] == date(2027, 3, 31)
