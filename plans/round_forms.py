@@ -3,13 +3,15 @@ from datetime import date
 
 from django import forms
 
+from consortia import plain_forms
+
 from . import rounds
 
 LABEL_MAX = 200
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class RoundOpenForm(forms.Form):
+class RoundOpenForm(plain_forms.Form):
     period = forms.CharField(
         max_length=20,
         label="Plan year",
