@@ -69,19 +69,21 @@ def _required(field: forms.Field, label: str) -> str:
     return f"Enter {_lowered(label)}"
 
 
+# What an "invalid" error says, by the kind of field: the first kind the field is of.
+_INVALID = (
+    (forms.IntegerField, "{label} must be a whole number"),
+    ((forms.DecimalField, forms.FloatField), "{label} must be a number"),
+    (forms.EmailField, "Enter {lowered} in the correct format, like name@example.org"),
+    (forms.URLField, "Enter {lowered} as a full web address, like https://www.example.org"),
+    ((forms.DateField, forms.DateTimeField), "{label} must be a real date"),
+    (forms.FileField, "Select a file for {lowered}"),
+)
+
+
 def _invalid(field: forms.Field, label: str) -> str | None:
-    if isinstance(field, forms.IntegerField):
-        return f"{label} must be a whole number"
-    if isinstance(field, (forms.DecimalField, forms.FloatField)):
-        return f"{label} must be a number"
-    if isinstance(field, forms.EmailField):
-        return f"Enter {_lowered(label)} in the correct format, like name@example.org"
-    if isinstance(field, forms.URLField):
-        return f"Enter {_lowered(label)} as a full web address, like https://www.example.org"
-    if isinstance(field, (forms.DateField, forms.DateTimeField)):
-        return f"{label} must be a real date"
-    if isinstance(field, forms.FileField):
-        return f"Select a file for {_lowered(label)}"
+    for kind, wording in _INVALID:
+        if isinstance(field, kind):
+            return wording.format(label=label, lowered=_lowered(label))
     return None
 
 
