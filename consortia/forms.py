@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from . import plain_forms
 from .models import Position, Practice, User
 from .names import validate_shown_as_stored
 from .services import MAX_IMPORT_BYTES
@@ -13,14 +14,14 @@ PRACTICE_ERRORS = {
 }
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(plain_forms.ModelForm):
     class Meta:
         model = Practice
         fields = ("name", "code", "list_size", "sites", "is_demo", "position")
         error_messages = PRACTICE_ERRORS
 
 
-class PracticeImportForm(forms.Form):
+class PracticeImportForm(plain_forms.Form):
     file = forms.FileField(
         label="CSV file of practices",
         help_text="A header row with the columns name, code, list_size; then one practice a "
@@ -34,19 +35,19 @@ class PracticeImportForm(forms.Form):
         return upload.read(MAX_IMPORT_BYTES + 1)
 
 
-class UserAddForm(AdminUserCreationForm):
+class UserAddForm(plain_forms.PlainMessages, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "full_name", "role", "commissioner", "consortium")
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(plain_forms.PlainMessages, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
 
 
-class HolderForm(forms.Form):
+class HolderForm(plain_forms.Form):
     """Who holds a position from which day; the holder before stops that day."""
 
     new_holder = forms.ModelChoiceField(
@@ -77,7 +78,7 @@ class PositionForm(HolderForm, forms.ModelForm):
         fields = ("commissioner", "consortium", "body", "name")
 
 
-class AssignPositionForm(forms.Form):
+class AssignPositionForm(plain_forms.Form):
     """The organisation page's form: someone holds a position (new or existing) from a day."""
 
     position = forms.CharField(
@@ -117,7 +118,7 @@ def _role_choices(roles) -> list[tuple[str, str]]:
     return [(role.value, role.label) for role in User.Role if role in roles]
 
 
-class InviteForm(forms.Form):
+class InviteForm(plain_forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -143,7 +144,7 @@ class InviteForm(forms.Form):
         self.fields["role"].choices = _role_choices(roles)
 
 
-class RoleForm(forms.Form):
+class RoleForm(plain_forms.Form):
     role = forms.ChoiceField(label="New role", widget=forms.RadioSelect)
 
     def __init__(self, *args, roles, **kwargs):
@@ -151,7 +152,7 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = _role_choices(roles)
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(plain_forms.Form):
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,

@@ -6,6 +6,7 @@ from functools import partial
 
 from django import forms
 
+from consortia import plain_forms
 from consortia.numbers import NotANumber, read_number
 
 from .models import MonitoringReturn, ReturnLine
@@ -34,7 +35,7 @@ def _date(label: str, *, required: str = "", initial=None) -> forms.DateField:
     )
 
 
-class OpenReturnForm(forms.Form):
+class OpenReturnForm(plain_forms.Form):
     label = forms.CharField(
         label="Period",
         help_text="Such as Q1 2006/07.",
@@ -82,7 +83,7 @@ def _money(label: str, initial) -> MoneyField:
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(plain_forms.Form):
     """The commentary and, for each line, the fields its kind reports."""
 
     commentary = forms.CharField(
@@ -164,7 +165,7 @@ class ReturnForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(plain_forms.Form):
     comment = forms.CharField(
         label="Comment",
         help_text="Needed when you send the return back: say what should change.",
@@ -173,7 +174,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(plain_forms.Form):
     name = forms.CharField(
         label="Name the token",
         help_text="Say what will use it, like Finance spreadsheet.",

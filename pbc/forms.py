@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from consortia import plain_forms
+
 from . import tasks
 
 
-class SignInForm(auth_forms.AuthenticationForm):
+class SignInForm(plain_forms.PlainMessages, auth_forms.AuthenticationForm):
     username = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Enter your email address"},
     )
     error_messages = {
         "invalid_login": "Enter a correct email address and password. The password is "
@@ -14,8 +18,12 @@ class SignInForm(auth_forms.AuthenticationForm):
         "inactive": "This account has been switched off. Ask your administrator.",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
-class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+
+class PasswordResetRequestForm(plain_forms.PlainMessages, auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -31,11 +39,13 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
             )
 
 
-class NewPasswordForm(auth_forms.SetPasswordForm):
-    pass
+class NewPasswordForm(plain_forms.PlainMessages, auth_forms.SetPasswordForm):
+    error_messages = {
+        "password_mismatch": "The two passwords do not match: type the same new password twice"
+    }
 
 
-class CodeForm(forms.Form):
+class CodeForm(plain_forms.Form):
     """The second step of signing in: a code from the authenticator app or a recovery code."""
 
     code = forms.CharField(

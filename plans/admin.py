@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from consortia import plain_forms
 from consortia.admin import AdministeredByRole, ReadOnlyRecord
 
 from . import template_files
@@ -16,7 +17,7 @@ from .pending_imports import pending_forget, pending_keep, pending_of
 from .template_views import definition_download
 
 
-class DefinitionUploadForm(forms.Form):
+class DefinitionUploadForm(plain_forms.Form):
     # An empty file gets the parser's message, the same as on the command line.
     file = forms.FileField(label="Definition file (YAML)", allow_empty_file=True)
 

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from consortia import plain_forms
 from consortia.dates import as_typed
 
 from .models import Plan
@@ -26,15 +27,21 @@ class SectionChoiceField(forms.ChoiceField):
         return kind in ("part", "question") and number.isdigit() and len(number) <= 18
 
 
-class AssignForm(forms.Form):
+class AssignForm(plain_forms.Form):
     section = SectionChoiceField(
         label="Part or question",
-        error_messages={"required": "Choose the part or question to assign"},
+        error_messages={
+            "required": "Choose the part or question to assign",
+            "invalid_choice": "Choose a part or question from the list",
+        },
     )
     assignee = PersonChoiceField(
         label="Assign to",
         coerce=int,
-        error_messages={"required": "Choose who to assign it to"},
+        error_messages={
+            "required": "Choose who to assign it to",
+            "invalid_choice": "Choose a person from the list",
+        },
     )
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -1,6 +1,8 @@
 from django import forms
 from django_prose_editor.fields import ProseEditorFormField
 
+from consortia import plain_forms
+
 from .headings import EDITOR_TOP_HEADING, renumbered
 from .models import TemplateQuestion
 from .sanitise import MAX_ANSWER_CHARACTERS
@@ -21,7 +23,7 @@ EDITOR_EXTENSIONS = {
 }
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(plain_forms.Form):
     template = forms.ModelChoiceField(
         queryset=None, label="Form", empty_label=None, help_text="The PCT's published plan form."
     )
@@ -38,7 +40,7 @@ class PlanCreateForm(forms.Form):
         self.fields["template"].queryset = templates
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(plain_forms.Form):
     """One question's answer; which fields it has depends on the question's kind."""
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -90,7 +92,7 @@ class UploadField(forms.FileField):
         return upload
 
 
-class TableImportForm(forms.Form):
+class TableImportForm(plain_forms.Form):
     """A CSV file of a table question's rows (plans/table_import.py)."""
 
     prefix = "table-import"
@@ -109,7 +111,7 @@ class TableImportForm(forms.Form):
     )
 
 
-class DefinitionFileForm(forms.Form):
+class DefinitionFileForm(plain_forms.Form):
     """A PCT's plan form as a definition file (docs/definition-files.md)."""
 
     file = UploadField(

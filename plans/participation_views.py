@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from consortia import plain_forms
 from consortia.models import Practice
 
 from . import participation, selectors
 from .errors import AnswerInvalid
 
 
-class WrittenForm(forms.Form):
+class WrittenForm(plain_forms.Form):
     """A PCT user recording a practice's letter: which practice, what it says, its date."""
 
     practice = forms.TypedChoiceField(

@@ -4,6 +4,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from consortia import plain_forms
 from consortia.dates import as_typed
 
 from . import rounds
@@ -12,7 +13,7 @@ LABEL_MAX = 200
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class RoundOpenForm(forms.Form):
+class RoundOpenForm(plain_forms.Form):
     period = forms.CharField(
         max_length=20,
         label="Plan year",

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consortia import plain_forms
 from consortia.permissions import Perm, allowed
 
 from . import (
@@ -660,7 +661,7 @@ def plan_history(request, plan_id: int):
     )
 
 
-class DraftNameForm(forms.Form):
+class DraftNameForm(plain_forms.Form):
     name = forms.CharField(
         label="Name this draft (optional)",
         max_length=200,

@@ -1,10 +1,10 @@
-from django import forms
+from consortia import plain_forms
 
 from .forms import UploadField
 from .word_files import MAX_WORD_BYTES, MAX_WORD_LABEL
 
 
-class WordUploadForm(forms.Form):
+class WordUploadForm(plain_forms.Form):
     file = UploadField(
         label="Upload the Word document",
         help_text=(

@@ -4,7 +4,7 @@ it again and say what is wrong in the user's words, so nothing is lost on a refu
 from django import forms
 from django.conf import settings
 
-from consortia import credentials
+from consortia import credentials, plain_forms
 from consortia.models import User
 from consortia.names import validate_shown_as_stored
 
@@ -13,7 +13,7 @@ from .services.review import MAX_COMMENT_CHARACTERS
 from .services.signatures import MAX_TYPED_NAME_CHARACTERS
 
 
-class ActionForm(forms.Form):
+class ActionForm(plain_forms.Form):
     """Confirms a workflow action; ``comment`` is asked for when the action needs one."""
 
     comment = forms.CharField(
@@ -36,7 +36,7 @@ class ActionForm(forms.Form):
             del self.fields["comment"]
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(plain_forms.Form):
     """The signatory's own name as their signature, their password and, where their account has
     a second factor, a code (``signer``: who signs, to offer their name and ask for what their
     account has)."""
@@ -93,7 +93,7 @@ def _written(*, label: str, rows: int, required: str) -> forms.CharField:
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(plain_forms.Form):
     # The quote comes first: "Quote a passage" fills it, and Tab goes on to the comment box.
     quote = forms.CharField(
         label="Quote the passage you mean",
@@ -128,7 +128,7 @@ class CommentForm(forms.Form):
         return self.cleaned_data.get("visibility") or Comment.Visibility.SHARED
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(plain_forms.Form):
     body = _written(label="Your reply", rows=3, required="Enter your reply")
 
 
@@ -141,7 +141,7 @@ def reply_prefix(thread) -> str:
     return f"reply-{thread.pk}"
 
 
-class NotificationPreferenceForm(forms.Form):
+class NotificationPreferenceForm(plain_forms.Form):
     notify = forms.ChoiceField(
         label="How should we email you about your plans?",
         help_text="We email you when a plan is submitted, changes are asked for, someone "
@@ -160,7 +160,7 @@ PDF_MARKER_WITHIN = 1024
 TOO_LARGE = f"The selected file must be smaller than {MAX_UPLOAD_LABEL}"
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(plain_forms.Form):
     file = forms.FileField(
         label="Upload the plan's PDF",
         help_text=f"A PDF of up to {MAX_UPLOAD_LABEL}. It is checked and not kept.",

@@ -15,6 +15,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from consortia.plain_forms import unstorable_message
+
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -32,13 +34,18 @@ def _shown(name: str) -> str:
     return UNSTORABLE.sub("\ufffd", name)
 
 
+def _unprefixed(name: str) -> str:
+    """A posted field's name without its form's prefix: "comment-q-2-body" as "body"."""
+    return re.split(r"[-.]", name)[-1]
+
+
 def field_said(name: str) -> str:
     """A posted field's name as a person reads it: its last part, in words.
 
     Forms prefix their fields ("comment-q-2-body") and rows number them ("q-4-lines-0-hours"),
     so the last part is the one the page's label speaks of: "Body", "Hours", "Full name".
     """
-    last = re.split(r"[-.]", name)[-1].replace("_", " ").strip()
+    last = _unprefixed(name).replace("_", " ").strip()
     return last[:1].upper() + last[1:] if last else name
 
 
@@ -68,32 +75,27 @@ def unstorable_fields(request) -> list[str]:
     return found
 
 
-def unstorable_message(said: str) -> str:
-    return (
-        f"“{said}” holds a character that cannot be stored (a null character or half of a "
-        "character pair, usually from text pasted from another program). Remove it and save "
-        "again."
-    )
-
-
 def refusal_json(fields: list[str]) -> JsonResponse:
     """The refusal as a script asking for JSON reads it: each field's message under the name
     it was posted with (so the script marks that input), as the answer form's refusals are."""
-    errors = {name: [{"message": unstorable_message(field_said(name))}] for name in fields}
+    errors = {name: [{"message": unstorable_message(f"“{field_said(name)}”")}] for name in fields}
     return JsonResponse({"errors": errors}, status=400)
 
 
 def _checked_by_the_view(request, fields: list[str]) -> bool:
     """Whether the view's form refuses a null character in each of these POST fields on the
-    field itself (Django's CharField does), so the person sees the form again with what they
-    typed rather than this page. A view says so with ``view.refuses_unstorable_text``, a set of
-    field names (plans.views.plan_drafts); any other field is still checked here."""
+    field itself (Django's CharField does, worded by consortia.plain_forms with the field's
+    label), so the person sees the form again with what they typed rather than this page. A
+    view says so with ``view.refuses_unstorable_text``, a set of its form's field names without
+    any prefix (plans.views.plan_drafts); any other field is still checked here."""
     try:
         view = resolve(request.path_info).func
     except Resolver404:
         return False
     own = getattr(view, "refuses_unstorable_text", frozenset())
-    return request.method == "POST" and bool(fields) and set(fields) <= own
+    return (
+        request.method == "POST" and bool(fields) and {_unprefixed(name) for name in fields} <= own
+    )
 
 
 class UnstorableTextMiddleware:

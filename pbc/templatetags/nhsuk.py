@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeData
 
+from consortia.plain_forms import character_limit
 from plans.sanitise import html_to_text
 
 register = template.Library()
@@ -20,6 +21,8 @@ _ERROR_MODIFIERS = {
 def nhsuk_describedby(field) -> str:
     """The ids of the hint and error message that describe ``field``, for aria-describedby."""
     ids = []
+    if character_limit(field.field) is not None:
+        ids.append(f"{field.auto_id}-info")
     if field.help_text:
         ids.append(f"{field.auto_id}-hint")
     if field.errors:
@@ -37,6 +40,12 @@ def nhsuk_error_class(field) -> str:
         if base in widget_class.split():
             return modifier
     return ""
+
+
+@register.filter
+def limit_of(field) -> int | None:
+    """The most characters the field's text box takes, if it counts them as they are typed."""
+    return character_limit(field.field)
 
 
 @register.filter

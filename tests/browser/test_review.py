@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
+from plans.models import Plan
 from tests.browser.conftest import assert_accessible, screenshot, select_passage, sign_in
 from tests.plan_factories import demo_daccom_plan
 
@@ -93,3 +94,26 @@ def test_a_plan_goes_round_review_with_a_comment_a_change_and_an_approval(new_pa
     for pattern in ("submitted", "changes", "comment", "approved", "sign"):
         assert any(pattern in subject.lower() for _to, subject in subjects), (pattern, subjects)
     print("\n".join(f"{', '.join(to)}: {subject}" for to, subject in subjects))
+
+
+def test_the_summary_of_changes_counts_as_typed_and_a_long_one_is_refused_in_words(
+    new_page, live_server
+):
+    plan = demo_daccom_plan()
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
+    lead = new_page()
+    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    lead.goto(f"{live_server.url}/plans/{plan.pk}/review/request-changes/")
+    summary = lead.get_by_label("Summary")
+    expect(lead.get_by_text("You can enter up to 10,000 characters")).to_be_attached()
+
+    summary.fill("x" * 10_005)
+
+    expect(lead.get_by_text("You have 5 characters too many")).to_be_visible()
+    assert_accessible(lead)
+    lead.get_by_role("button", name="Request changes").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Request changes")
+    message = "Summary must be 10,000 characters or fewer; you have typed 10,005"
+    expect(lead.get_by_role("link", name=message)).to_be_visible()
+    expect(summary).to_have_value("x" * 10_005)
+    assert_accessible(lead)

@@ -113,11 +113,11 @@ class TestAssignPage:
             ({"due_on": "soon"}, "Enter the due date as a date"),
             ({"due_on": "9999-12-31"}, "Choose a due date by 31 December"),
             ({"section": "part-999999"}, "Choose a part or question from the list"),
-            ({"section": "chapter-1"}, "Select a valid choice"),
+            ({"section": "chapter-1"}, "Choose a part or question from the list"),
             ({"assignee": "999999"}, "Choose a person from the list"),
-            ({"assignee": "x"}, "Select a valid choice"),
-            ({"assignee": "9" * 30}, "Select a valid choice"),
-            ({"section": "question-" + "9" * 30}, "Select a valid choice"),
+            ({"assignee": "x"}, "Choose a person from the list"),
+            ({"assignee": "9" * 30}, "Choose a person from the list"),
+            ({"section": "question-" + "9" * 30}, "Choose a part or question from the list"),
         ],
     )
     def test_mistakes_are_shown_beside_their_field(self, client, fields, message):

@@ -32,13 +32,25 @@ def comment(client, plan, body: str):
 
 
 def test_a_null_character_in_a_form_post_is_refused_naming_the_field(client, reviewing):
+    response = client.post(
+        reverse("comment_add", args=[reviewing.pk]),
+        {"question": "question-2\x00", f"{PREFIX}-body": "Fine words", f"{PREFIX}-quote": ""},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "“Question” holds a character that cannot be stored" in page
+    assert "There is a problem" in page
+    assert not Comment.objects.exists()
+
+
+def test_a_null_character_in_a_field_the_views_form_refuses_reaches_that_form(client, reviewing):
     response = comment(client, reviewing, "Fine\x00 words")
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "“Body” holds a character that cannot be stored" in page
-    assert PREFIX not in page
-    assert "There is a problem" in page
+    assert "Your comment holds a character that cannot be stored" in page
+    assert "Fine\x00 words</textarea>" in page
     assert not Comment.objects.exists()
 
 

@@ -132,3 +132,11 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
 
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_signing_in_with_nothing_typed_says_what_to_enter_in_each_field(client):
+    page = sign_in(client, "", "").content.decode()
+
+    assert '<a href="#id_username">Enter your email address</a>' in page
+    assert '<a href="#id_password">Enter your password</a>' in page
+    assert "This field is required" not in page

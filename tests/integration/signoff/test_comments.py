@@ -122,6 +122,24 @@ def test_a_pct_lead_comments_on_a_passage_and_the_editor_sees_it_with_its_quote(
     assert "Outdated" not in thread
 
 
+def test_a_null_character_in_a_comment_is_refused_on_its_form_keeping_what_was_typed(
+    client, plan, editor, lead
+):
+    answered(plan, editor)
+    client.force_login(lead)
+
+    response = post_comment(client, plan, "question-1", body="Which\x00 follow-ups?")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        '<a href="#id_comment-q-question-1-body">Your comment holds a character that cannot be '
+        "stored" in page
+    )
+    assert "Which\x00 follow-ups?</textarea>" in page
+    assert not Comment.objects.exists()
+
+
 def test_replies_resolve_and_reopen_each_recorded_for_the_question(client, plan, editor, lead):
     answered(plan, editor)
     thread = new_thread(plan, lead, "Evidence?")

@@ -67,6 +67,41 @@ def test_a_request_for_changes_without_a_summary_is_refused_on_the_field(client)
     assert plan.status == Status.IN_REVIEW
 
 
+def request_changes_page(client, *, summary: str | None = None):
+    """The request-changes page of a plan in review as a PCT lead meets it, or as they are
+    answered after sending ``summary``."""
+    plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
+    client.force_login(person(Role.PCT_LEAD, plan))
+    url = reverse("plan_action", args=[plan.pk, "request_changes"])
+    return client.get(url) if summary is None else client.post(url, {"comment": summary})
+
+
+def test_the_request_for_changes_gives_its_limit_before_anything_is_typed(client):
+    page = request_changes_page(client).content.decode()
+
+    assert "You can enter up to 10,000 characters" in page
+    assert 'data-module="nhsuk-character-count" data-maxlength="10000"' in page
+    assert " maxlength=" not in page  # the browser would cut pasted text short
+
+
+def test_a_summary_over_the_limit_gives_the_limit_and_counts_what_was_typed(client):
+    response = request_changes_page(client, summary="word " * 2160)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Summary must be 10,000 characters or fewer; you have typed 10,800" in page
+    assert "Ensure this value" not in page
+
+
+def test_a_null_character_in_the_summary_is_refused_on_the_field_by_its_label(client):
+    response = request_changes_page(client, summary="Say who\x00 leads")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_comment">Summary holds a character that cannot be stored' in page
+    assert "Say who\x00 leads</textarea>" in page
+
+
 def test_the_consortium_sees_the_pcts_summary_on_the_plan_page(client):
     plan = put_in_state(three_signatory_plan(), Status.IN_REVIEW)
     lead = person(Role.PCT_LEAD, plan, full_name="Pat Lead")
@@ -119,6 +154,32 @@ def test_signing_with_a_wrong_password_keeps_the_typed_name_and_says_why(client)
     assert "That is not your password" in page
     assert 'value="Dr Alice Chair"' in page
     assert not plan.signatures.exists()
+
+
+def chair_signs_as(client, *, typed_name: str):
+    """An approved plan's chair posts the sign page as ``typed_name``, which is refused."""
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    client.force_login(chair)
+    response = post_signature(client, plan, chair, typed_name=typed_name)
+    assert not plan.signatures.exists()
+    return response
+
+
+def test_a_typed_name_over_the_limit_gives_the_limit_and_counts_what_was_typed(client):
+    page = chair_signs_as(client, typed_name="x" * 10_000).content.decode()
+
+    assert "Your full name must be 200 characters or fewer; you have typed 10,000" in page
+    assert "Ensure this value" not in page
+
+
+def test_a_null_character_in_the_typed_name_is_refused_on_the_field_by_its_label(client):
+    response = chair_signs_as(client, typed_name="Dr Alice\x00 Chair")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_typed_name">Your full name holds a character that cannot be' in page
+    assert 'value="Dr Alice\x00 Chair"' in page
 
 
 def test_signing_records_who_where_and_what_was_signed(client):

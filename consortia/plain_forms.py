@@ -1,0 +1,187 @@
+"""Every form of the project says what is wrong in plain English, naming the field by its label.
+
+Django's own wording ("This field is required.", "Ensure this value has at most 200 characters
+(it has 201).") names no field and counts what was left after stripping spaces, not what was
+typed. ``PlainMessages`` words each such error again as it is added to the form, from the
+field's visible label; a message written for the field or form (``error_messages``, a
+``clean_`` method, a service's refusal) is kept as it is. Every form of the project derives from
+``Form`` or ``ModelForm`` here, or mixes ``PlainMessages`` into a form of Django's, and a test
+(tests/unit/consortia/test_plain_forms.py) holds every form to it. Decision 0473.
+"""
+
+from functools import cache
+
+from django import forms
+from django.core import validators
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def unstorable_message(said: str) -> str:
+    """A refusal of text holding a character no database stores (pbc/security/text_boundary.py
+    refuses it where the view has no form that would)."""
+    return (
+        f"{said} holds a character that cannot be stored (a null character or half of a "
+        "character pair, usually from text pasted from another program). Remove it and save "
+        "again."
+    )
+
+
+def _subclasses(cls) -> list[type]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_subclasses(sub))
+    return found
+
+
+@cache
+def _djangos_wording() -> dict[str, frozenset[str]]:
+    """Each error code's messages as Django itself words them, by code."""
+    wording: dict[str, set[str]] = {}
+    for field_class in _subclasses(forms.Field):
+        if field_class.__module__.startswith("django."):
+            for code, message in vars(field_class).get("default_error_messages", {}).items():
+                wording.setdefault(code, set()).add(str(message))
+    for validator in vars(validators).values():
+        if isinstance(validator, type) and isinstance(getattr(validator, "code", None), str):
+            wording.setdefault(validator.code, set()).add(str(validator.message))
+    return {code: frozenset(messages) for code, messages in wording.items()}
+
+
+def _lowered(label: str) -> str:
+    """The label within a sentence: "Your full name" as "your full name", "PCT" as it is."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _typed_length(data) -> int | None:
+    """How many characters the person typed, a line break counting as one, as they count it."""
+    return len(data.replace("\r\n", "\n")) if isinstance(data, str) else None
+
+
+def _required(field: forms.Field, label: str) -> str:
+    if isinstance(field, forms.BooleanField):
+        return f"Tick “{label}” to continue"
+    if isinstance(field, forms.FileField):
+        return f"Select a file for {_lowered(label)}"
+    if isinstance(field, forms.ChoiceField):
+        return f"Select {_lowered(label)}"
+    return f"Enter {_lowered(label)}"
+
+
+# What an "invalid" error says, by the kind of field: the first kind the field is of.
+_INVALID = (
+    (forms.IntegerField, "{label} must be a whole number"),
+    ((forms.DecimalField, forms.FloatField), "{label} must be a number"),
+    (forms.EmailField, "Enter {lowered} in the correct format, like name@example.org"),
+    (forms.URLField, "Enter {lowered} as a full web address, like https://www.example.org"),
+    ((forms.DateField, forms.DateTimeField), "{label} must be a real date"),
+    (forms.FileField, "Select a file for {lowered}"),
+)
+
+
+def _invalid(field: forms.Field, label: str) -> str | None:
+    for kind, wording in _INVALID:
+        if isinstance(field, kind):
+            return wording.format(label=label, lowered=_lowered(label))
+    return None
+
+
+def _too_long(field: forms.Field, label: str, params: dict, data) -> str:
+    if isinstance(field, forms.FileField):
+        return f"The file's name must be {params['max']:,} characters or fewer"
+    limit = params["limit_value"]
+    typed = _typed_length(data)
+    said = f"{label} must be {limit:,} characters or fewer"
+    if typed is None:
+        return said
+    if typed > limit:
+        return f"{said}; you have typed {typed:,}"
+    # Under the limit as typed, over it as sent: the browser sends each line break as two.
+    return f"{said}, each line break counting as 2"
+
+
+def plain_message(field: forms.Field, label: str, code: str, params: dict, data) -> str | None:
+    """The error in plain English, or None where there is no plainer wording for it."""
+    params = params or {}
+    match code:
+        case "required":
+            return _required(field, label)
+        case "invalid":
+            return _invalid(field, label)
+        case "max_length":
+            return _too_long(field, label, params, data)
+        case "min_length":
+            return f"{label} must be {params['limit_value']:,} characters or more"
+        case "max_value":
+            return f"{label} must be {params['limit_value']} or less"
+        case "min_value":
+            return f"{label} must be {params['limit_value']} or more"
+        case "max_digits":
+            return f"{label} must have {params['max']} digits or fewer"
+        case "max_decimal_places":
+            return f"{label} must have {params['max']} decimal places or fewer"
+        case "max_whole_digits":
+            return f"{label} must have {params['max']} digits or fewer before the decimal point"
+        case "invalid_choice" | "invalid_pk_value" | "invalid_list":
+            return f"Select one of the options for {_lowered(label)}"
+        case "empty":
+            return f"The file selected for {_lowered(label)} is empty"
+        case "null_characters_not_allowed":
+            return unstorable_message(label)
+    return None
+
+
+def character_limit(field: forms.Field) -> int | None:
+    """The most characters a text box takes, shown before typing by the design system's
+    character count (templates/nhsuk/field.html), or None for any other field."""
+    if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+        return field.max_length
+    return None
+
+
+class PlainMessages:
+    """Words Django's own error messages again in plain English, naming the field by its label;
+    any other message is kept. A text box with a limit counts its characters as they are typed
+    in place of the browser's ``maxlength``, which cuts pasted text short without a word."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if character_limit(field) is not None:
+                attrs = field.widget.attrs
+                attrs.pop("maxlength", None)
+                attrs["class"] = " ".join(
+                    [*attrs.get("class", "").split(), "nhsuk-js-character-count"]
+                )
+
+    def add_error(self, field, error):
+        if not isinstance(error, ValidationError):
+            error = ValidationError(error)
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {
+                    name: [self._plain(name, each) for each in errors]
+                    for name, errors in error.error_dict.items()
+                }
+            )
+        else:
+            error = ValidationError([self._plain(field, each) for each in error.error_list])
+        super().add_error(field, error)
+
+    def _plain(self, name: str | None, error: ValidationError) -> ValidationError:
+        if name in (None, NON_FIELD_ERRORS) or name not in self.fields:
+            return error
+        if str(error.message) not in _djangos_wording().get(error.code, ()):
+            return error  # written for this field or form
+        bound = self[name]
+        said = plain_message(bound.field, str(bound.label), error.code, error.params, bound.data)
+        return error if said is None else ValidationError(said, code=error.code)
+
+
+class Form(PlainMessages, forms.Form):
+    pass
+
+
+class ModelForm(PlainMessages, forms.ModelForm):
+    pass
