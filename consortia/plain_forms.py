@@ -142,15 +142,16 @@ def character_limit(field: forms.Field) -> int | None:
 
 class PlainMessages:
     """Words Django's own error messages again in plain English, naming the field by its label;
-    any other message is kept. A text box with a limit counts its characters as they are typed
-    in place of the browser's ``maxlength``, which cuts pasted text short without a word."""
+    any other message is kept. No input carries the browser's ``maxlength``, which cuts pasted
+    text short without a word: text over a limit is refused by its message, and a text box with a
+    limit counts its characters as they are typed."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            attrs = field.widget.attrs
+            attrs.pop("maxlength", None)
             if character_limit(field) is not None:
-                attrs = field.widget.attrs
-                attrs.pop("maxlength", None)
                 attrs["class"] = " ".join(
                     [*attrs.get("class", "").split(), "nhsuk-js-character-count"]
                 )

@@ -89,13 +89,14 @@ def test_a_null_character_is_refused_naming_the_field_by_its_label():
     ]
 
 
-def test_a_text_box_with_a_limit_counts_as_typed_rather_than_cutting_pasted_text():
+def test_no_input_cuts_pasted_text_and_a_text_box_with_a_limit_counts_as_typed():
     form = Example()
     summary = str(form["summary"])
 
     assert "maxlength" not in summary
     assert "nhsuk-js-character-count" in summary
-    assert 'maxlength="20"' in str(form["full_name"])
+    assert "maxlength" not in str(form["full_name"])
+    assert "nhsuk-js-character-count" not in str(form["full_name"])
 
 
 def _project_forms() -> list[type]:
