@@ -1,5 +1,5 @@
 import re
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +10,8 @@ from consortia.dates import as_typed
 from . import rounds
 
 LABEL_MAX = 200
-_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day as the deadline's box shows it (31/03/2027), or as a date box sends it (2027-03-31).
+_DATE_SHAPE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
 
 
 class RoundOpenForm(plain_forms.Form):
@@ -56,7 +57,7 @@ class RoundOpenForm(plain_forms.Form):
             invalid=f"Enter the deadline as a date, such as {deadline}",
         )
         self.fields["interim_dates"].help_text = (
-            "One a line: the date as year-month-day, then what is due. For example, "
+            "One a line: the date, then what is due. For example, "
             f"{_interim_example(today)} First draft"
         )
         self.fields["template"].queryset = templates
@@ -84,16 +85,16 @@ def _example_year(today: date) -> int:
 
 
 def _interim_example(today: date) -> str:
-    return date(_example_year(today), 2, 1).isoformat()
+    return as_typed(date(_example_year(today), 2, 1))
 
 
 def interim_dates_from(
     text: str, *, deadline: date | None = None, today: date | None = None
 ) -> list[dict]:
-    """[{date, label, line}] from the lines "2007-02-01 First draft". Every line that cannot be
-    read, and with ``today`` every date the round would refuse, is refused with its number,
-    all at once, so a second look does not find more. A line's date is written as the form's
-    hint shows, whose example is the one in the refusals."""
+    """[{date, label, line}] from the lines "01/02/2007 First draft" (or "2007-02-01 First
+    draft", as a date box sends a day). Every line that cannot be read, and with ``today`` every
+    date the round would refuse, is refused with its number, all at once, so a second look does
+    not find more. The refusals' example is the form's hint's."""
     example = _interim_example(today or timezone.localdate())
     dates, refusals = [], []
     for number, line in enumerate(text.splitlines(), 1):
@@ -115,10 +116,17 @@ def interim_dates_from(
     return dates
 
 
+def _day(when: str) -> date:
+    """The day as the deadline's box shows it, or as a date box sends it; ValueError if not."""
+    if "/" in when and _DATE_SHAPE.fullmatch(when):
+        return datetime.strptime(when, "%d/%m/%Y").date()
+    return date.fromisoformat(when)
+
+
 def _interim_line(number: int, line: str, *, example: str) -> dict:
     when, _, label = line.partition(" ")
     try:
-        day = date.fromisoformat(when)
+        day = _day(when)
     except ValueError:
         if _DATE_SHAPE.fullmatch(when):
             raise forms.ValidationError(

@@ -17,10 +17,18 @@ def test_interim_dates_are_one_a_line_date_first_blank_lines_ignored():
     ]
 
 
+@pytest.mark.parametrize("typed", ["01/02/2007", "1/2/2007", "2007-02-01"])
+def test_an_interim_date_is_read_as_the_deadlines_box_shows_a_day_or_as_a_date_box_sends_it(typed):
+    assert interim_dates_from(f"{typed} First draft") == [
+        {"date": date(2007, 2, 1), "label": "First draft", "line": 1}
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("1st February First draft", "Line 1 does not start with a date"),
+        ("2007-02-01 ok\n30/02/2007 Bad day", "Line 2: 30/02/2007 is not a date in the calendar"),
         ("2007-02-01", "Line 1 needs what is due"),
         ("2007-02-01 ok\n2007-02-30 Bad day", "Line 2: 2007-02-30 is not a date in the calendar"),
         ("2007-02-01 " + "x" * 201, "at most 200 characters"),
@@ -36,7 +44,7 @@ def test_every_bad_interim_line_is_refused_at_once_each_with_its_line_and_the_hi
     with pytest.raises(forms.ValidationError) as refused:
         interim_dates_from(text, deadline=date(2027, 3, 31), today=date(2026, 11, 27))
     assert refused.value.messages == [
-        "Line 1 does not start with a date such as 2027-02-01.",
+        "Line 1 does not start with a date such as 01/02/2027.",
         "Line 3: “Old plan” is due on 1 January 2020: an interim date must be after today "
         "(27 November 2026).",
         "Line 4: “Late” falls after the deadline (31 March 2027).",
@@ -68,13 +76,13 @@ def test_each_empty_field_of_the_round_says_what_to_enter():
 @pytest.mark.parametrize(
     ("today", "period", "deadline", "interim"),
     [
-        (date(2026, 11, 27), "2027/28", "31/03/2027", "2027-02-01"),
-        (date(2027, 1, 31), "2027/28", "31/03/2027", "2027-02-01"),
-        (date(2027, 2, 1), "2028/29", "31/03/2028", "2028-02-01"),
-        (date(2099, 6, 1), "2100/01", "31/03/2100", "2100-02-01"),
+        (date(2026, 11, 27), "2027/28", "31/03/2027", "01/02/2027"),
+        (date(2027, 1, 31), "2027/28", "31/03/2027", "01/02/2027"),
+        (date(2027, 2, 1), "2028/29", "31/03/2028", "01/02/2028"),
+        (date(2099, 6, 1), "2100/01", "31/03/2100", "01/02/2100"),
     ],
 )
-def test_the_examples_are_of_a_round_that_could_be_opened_today_the_deadline_as_its_box_shows(
+def test_the_examples_are_of_a_round_that_could_be_opened_today_each_day_as_the_box_shows_it(
     today, period, deadline, interim
 ):
     form = round_form(today=today)
