@@ -54,11 +54,6 @@ def _lowered(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _typed_length(data) -> int | None:
-    """How many characters the person typed, a line break counting as one, as they count it."""
-    return len(data.replace("\r\n", "\n")) if isinstance(data, str) else None
-
-
 def _required(field: forms.Field, label: str) -> str:
     if isinstance(field, forms.BooleanField):
         return f"Tick “{label}” to continue"
@@ -90,15 +85,9 @@ def _invalid(field: forms.Field, label: str) -> str | None:
 def _too_long(field: forms.Field, label: str, params: dict, data) -> str:
     if isinstance(field, forms.FileField):
         return f"The file's name must be {params['max']:,} characters or fewer"
-    limit = params["limit_value"]
-    typed = _typed_length(data)
-    said = f"{label} must be {limit:,} characters or fewer"
-    if typed is None:
-        return said
-    if typed > limit:
-        return f"{said}; you have typed {typed:,}"
-    # Under the limit as typed, over it as sent: the browser sends each line break as two.
-    return f"{said}, each line break counting as 2"
+    said = f"{label} must be {params['limit_value']:,} characters or fewer"
+    # What was typed, the spaces around it too (the field strips them before counting).
+    return f"{said}; you have typed {len(data):,}" if isinstance(data, str) else said
 
 
 def plain_message(field: forms.Field, label: str, code: str, params: dict, data) -> str | None:
@@ -155,6 +144,14 @@ class PlainMessages:
                 attrs["class"] = " ".join(
                     [*attrs.get("class", "").split(), "nhsuk-js-character-count"]
                 )
+
+    def _widget_data_value(self, widget, html_name):
+        # A browser sends each line break of a text box as two characters (CR LF) where the
+        # person typed one and the character count counted one: the text is read as typed.
+        value = super()._widget_data_value(widget, html_name)
+        if isinstance(widget, forms.Textarea) and isinstance(value, str):
+            return value.replace("\r\n", "\n")
+        return value
 
     def add_error(self, field, error):
         if not isinstance(error, ValidationError):
