@@ -158,8 +158,7 @@ def answer_edit(request, plan_id: int, question_key: str):
                 **_answer_json(stale.current),
                 "data": stale.current.data,
                 "html": theirs,
-                # The same person in another window or tab: they are not "someone else".
-                "yours": stale.current.updated_by_id == request.user.pk,
+                "yours": _saved_elsewhere(request, stale.current),
             }
             return JsonResponse({"conflict": conflict}, status=409)
         return _render_question(
@@ -278,6 +277,12 @@ def _yours(plan, theirs: Answer, *, text, rows, data) -> diffs.Content:
     )
 
 
+def _saved_elsewhere(request, saved: Answer) -> bool:
+    """Whether the answer a clash is with was saved by the same person in another window or
+    tab: their own work, told in those words, not someone else's."""
+    return saved.updated_by_id == request.user.pk
+
+
 def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_from) -> str:
     """The clash box's contents: the answer the other person saved, drawn as the page draws
     it to read, what saving the editor's version instead would change in it, figure by
@@ -298,8 +303,7 @@ def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_f
             "offer": offer,
             "offer_changes": _changes_to_theirs(theirs, offer),
             "started_from": started_from,
-            # The same person in another window or tab: their own work, not someone else's.
-            "elsewhere": theirs.updated_by_id == request.user.pk,
+            "elsewhere": _saved_elsewhere(request, theirs),
         },
         request=request,
     )
@@ -440,6 +444,7 @@ def _render_question(
             "part": question.part,
             "row": row,
             "conflict": conflict,
+            "elsewhere": conflict is not None and _saved_elsewhere(request, conflict),
             "theirs": theirs,
             "merged": merged,
             "error_field": error_field,
