@@ -95,12 +95,24 @@ def wait_for(predicate, *, timeout: float = 60, interval: float = 0.2):
     raise AssertionError(f"Timed out after {timeout}s waiting for {predicate.__doc__ or predicate}")
 
 
+# What Django's console and file email backends write after each email.
+EMAIL_END = "\n" + "-" * 79
+
+
+def emails_written(outbox: Path) -> list[str]:
+    """The emails the worker has finished writing into ``outbox`` (its DJANGO_EMAIL_FILE_PATH),
+    as text. Django's file backend writes one a file and ends it with a line of dashes: a file
+    without that line yet is still being written, and read now it would be half an email."""
+    texts = (path.read_text() for path in outbox.iterdir())
+    return [text.split(EMAIL_END)[0] for text in texts if EMAIL_END in text]
+
+
 def email_written(outbox: Path) -> str:
-    """The one email the worker writes into ``outbox`` (its DJANGO_EMAIL_FILE_PATH), as text."""
+    """The one email the worker writes into ``outbox``, as text."""
 
     def an_email_was_written():
         """the worker to write the email"""
-        return list(outbox.iterdir())
+        return emails_written(outbox)
 
-    (email_file,) = wait_for(an_email_was_written)
-    return email_file.read_text()
+    (email,) = wait_for(an_email_was_written)
+    return email

@@ -16,7 +16,7 @@ from signoff.verification import Outcome, verify_upload
 from tests.integration.signoff.pdf_helpers import pdf_text
 from tests.review_factories import person
 from tests.riverside import NOTE, PEC, riverside_plan
-from tests.worker import broker_for_this_process, celery_worker, wait_for
+from tests.worker import broker_for_this_process, celery_worker, emails_written, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +36,7 @@ def test_the_approved_note_gets_a_sealed_pdf_from_a_real_worker_and_the_chair_is
 
     def ready_emails() -> list[EmailMessage]:
         """the worker to email the chair that the PDF is ready"""
-        # One email a file, written quoted-printable, then a line of dashes.
-        written = (path.read_text().split("\n---")[0] for path in outbox.iterdir())
+        written = emails_written(outbox)
         emails = (message_from_string(text, policy=policy.default) for text in written)
         return [email for email in emails if READY in email["Subject"]]
 
