@@ -32,6 +32,7 @@ def home(request):
             "home": page,
             "rounds": round_selectors.home_rounds(request.user),
             "tasks": assignments.home_tasks(request.user),
+            "forms": plan_pages.home_forms(request.user, request.session),
         },
     )
 

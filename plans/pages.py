@@ -5,13 +5,14 @@ there, around these (docs/decisions/0312)."""
 from dataclasses import dataclass
 
 from consortia.dates import long_moment
-from consortia.models import Practice
+from consortia.models import Commissioner, Practice
 from consortia.permissions import Perm, allowed
 
 from . import assignments, fragments, history, presenters, selectors, task_list_cache
 from .events import last_reviewed_at
 from .forms import AnswerForm
 from .models import Answer, Assignment, Participation, Plan, PlanTemplate, TemplatePart
+from .pending_imports import pending_for
 from .workflow import CONSORTIUM_EDITS_IN, TRANSITIONS, Action, may_edit_answer
 
 
@@ -51,6 +52,31 @@ class PartPage:
 #: reads their parts and questions once; a draft's are read on every page.
 _FROZEN_PARTS: dict[tuple, list[TemplatePart]] = {}
 _FROZEN_PARTS_KEPT = 32
+
+
+@dataclass(frozen=True)
+class HomeForms:
+    """The PCT's plan forms as its lead's home page offers them (docs/decisions/0476)."""
+
+    commissioner: Commissioner
+    #: how many versions are loaded, in each status
+    loaded: str
+    #: the file the lead checked and has not loaded yet (plans.pending_imports), if any
+    pending: dict | None
+
+
+def home_forms(user, session) -> HomeForms | None:
+    """The way to the PCT's plan forms, for the one who loads them; None for everyone else."""
+    commissioner = selectors.pct_whose_forms_are_loaded_by(user)
+    if commissioner is None:
+        return None
+    return HomeForms(
+        commissioner=commissioner,
+        loaded=presenters.versions_loaded(
+            commissioner, selectors.form_versions_by_status(commissioner)
+        ),
+        pending=pending_for(session, loaded_for=commissioner.slug),
+    )
 
 
 def template_parts(template: PlanTemplate) -> list[TemplatePart]:

@@ -20,11 +20,19 @@ def pending_keep(session, *, name: str, raw: bytes, loaded_for: str = "") -> dic
     return pending
 
 
+def pending_for(session, *, loaded_for: str = "") -> dict | None:
+    """The file checked for the PCT (its slug) and not yet loaded, if there is one."""
+    pending = session.get(PENDING_IMPORT)
+    if not pending or pending.get("loaded_for", "") != loaded_for:
+        return None
+    return pending
+
+
 def pending_of(session, token: str | None, *, loaded_for: str = "") -> dict | None:
     """The file kept under ``token`` for the same PCT, or None when it was imported, cancelled
     or replaced since (or the token is forged)."""
-    pending = session.get(PENDING_IMPORT)
-    if not pending or pending["token"] != token or pending.get("loaded_for", "") != loaded_for:
+    pending = pending_for(session, loaded_for=loaded_for)
+    if pending is None or pending["token"] != token:
         return None
     return pending
 

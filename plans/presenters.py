@@ -12,7 +12,7 @@ from consortia.tables import Cell, Heading, Table, Tag
 
 from . import content, structured
 from .kinds.base import KindContext
-from .models import Answer, CompletedBy, Plan, TemplatePart, TemplateQuestion
+from .models import Answer, CompletedBy, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 from .round_selectors import FigureRow
 from .workflow import FROZEN, Decision
 
@@ -388,6 +388,20 @@ def figures_table(plan: Plan, source: Plan, figures: list[FigureRow]) -> Table:
 
 
 # --- A PCT's plan forms and a definition file's check (plans/template_views.py) ------------------
+
+
+def versions_loaded(commissioner, counts: dict[str, int]) -> str:
+    """How many versions of the PCT's forms are loaded, in each status
+    (selectors.form_versions_by_status)."""
+    total = sum(counts.values())
+    if not total:
+        return f"{commissioner.name} has no plan forms yet."
+    by_status = ", ".join(
+        f"{counts[status]} {label.lower()}"
+        for status, label in PlanTemplate.Status.choices
+        if counts.get(status)
+    )
+    return f"{total} version{pluralize(total)} loaded: {by_status}."
 
 
 def pct_forms_table(commissioner, forms) -> Table:

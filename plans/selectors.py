@@ -4,7 +4,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, T
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
-from consortia.models import Commissioner, Practice
+from consortia.models import Commissioner, Practice, User
+from consortia.permissions import Perm, allowed
 from consortia.selectors import consortia_visible_to
 
 from .kinds.base import AnswerWarning, KindContext, PracticeStanding
@@ -70,6 +71,22 @@ def forms_issued_by(commissioner: Commissioner) -> QuerySet[PlanTemplate]:
     """Every version of the PCT's plan forms (the caller found the PCT in the user's scope),
     each with how many plans are written on it."""
     return PlanTemplate.objects.filter(issuer=commissioner).annotate(plan_count=Count("plans"))
+
+
+def pct_whose_forms_are_loaded_by(user) -> Commissioner | None:
+    """The PCT whose plan forms ``user`` may load: their own, when they lead it
+    (docs/decisions/0469). Asked only of a PCT's people, whose own PCT the header reads anyway
+    for its link, so asking costs no query."""
+    if user.role not in User.COMMISSIONER_ROLES or not user.commissioner_id:
+        return None
+    commissioner = user.commissioner
+    return commissioner if allowed(user, Perm.LOAD_FORMS, commissioner) else None
+
+
+def form_versions_by_status(commissioner: Commissioner) -> dict[str, int]:
+    """How many versions of the PCT's forms are stored in each status: one query, however many."""
+    versions = PlanTemplate.objects.filter(issuer=commissioner).order_by()
+    return dict(versions.values_list("status").annotate(n=Count("pk")))
 
 
 def form_issued_by(commissioner: Commissioner, *, slug: str) -> PlanTemplate:

@@ -71,3 +71,23 @@ def test_a_lead_loads_their_pcts_form_by_keyboard_after_a_file_of_another_pct_is
     )
     assert_accessible(page)
     assert PlanTemplate.objects.get().issuer == pct.pct
+
+
+def test_a_lead_reaches_their_pcts_forms_from_their_home_page_by_keyboard(page, live_server):
+    pct = northbrook.organisation()
+    pct.lead.set_password(PASSWORD)
+    pct.lead.save()
+    authenticator(pct.lead)
+    sign_in(page, live_server, pct.lead.email, PASSWORD)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lena Lead")
+    card = page.locator("#plan-forms")
+    expect(card).to_contain_text("Northbrook PCT has no plan forms yet.")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Plan forms")).to_have_count(1)
+    assert_accessible(page)
+    screenshot(page, "pct-forms-home")
+
+    press(page, "Your PCT's plan forms")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan forms")
+    assert page.url == f"{live_server.url}/pcts/northbrook-pct/forms/"
+    assert_accessible(page)

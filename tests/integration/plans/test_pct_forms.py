@@ -291,3 +291,75 @@ def test_a_lead_downloads_their_form_to_edit_into_its_next_version(lead_client, 
     assert response["Content-Disposition"] == f'attachment; filename="{NORTHBROOK_SLUG}.yaml"'
     assert "Importing this file creates" in text(lead_client.get(checked.url))
     assert "once you load it again with 'status: published'" in text(lead_client.get(checked.url))
+
+
+# --- The lead's home page offers the PCT's forms (plans.pages.home_forms, decision 0476) -------
+
+
+def home_page(client, user) -> str:
+    client.force_login(user)
+    return text(client.get(reverse("home")))
+
+
+def test_the_leads_home_page_and_header_lead_to_their_pcts_forms(client, pct):
+    page = home_page(client, pct.lead)
+
+    assert f'<a href="{forms_url(pct.pct)}">Your PCT\'s plan forms</a>' in page
+    assert f'href="{forms_url(pct.pct)}">Plan forms</a>' in page
+    assert "Northbrook PCT has no plan forms yet." in page
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.CONSORTIUM_EDITOR,
+        Role.CONSORTIUM_EXECUTIVE_CHAIR,
+        Role.PCT_OFFICER,
+        Role.PEC_COMMITTEE_CHAIR,
+        Role.PCT_CHIEF_EXECUTIVE,
+        Role.SITE_ADMIN,
+    ],
+)
+def test_no_one_but_the_lead_is_offered_the_forms_on_their_home_page(client, pct, role):
+    if role in User.CONSORTIUM_ROLES:
+        user = UserFactory(role=role, consortium=pct.consortium)
+    elif role in User.COMMISSIONER_ROLES:
+        user = UserFactory(role=role, commissioner=pct.pct)
+    else:
+        user = UserFactory(role=role)
+
+    page = home_page(client, user)
+
+    assert forms_url(pct.pct) not in page
+    assert "plan forms" not in page.lower()
+
+
+def test_the_leads_home_page_counts_the_versions_loaded_by_status(client, pct):
+    CommissionerFactory(slug="riverside-pct")
+    template_files.store(riverside.RETURN)  # another PCT's form is not counted
+    template_files.store(template_files.parse(NORTHBROOK_FORM))
+    template_files.store(
+        {
+            **template_files.parse(NORTHBROOK_FORM),
+            "slug": "northbrook-pct-plan-2008",
+            "version_label": "2008/09 v1",
+            "status": "draft",
+        }
+    )
+
+    assert "2 versions loaded: 1 draft, 1 published." in home_page(client, pct.lead)
+
+
+def test_the_leads_home_page_leads_back_to_a_checked_file_not_yet_loaded(lead_client, pct):
+    checked = upload(lead_client, pct.pct, NORTHBROOK_FORM)
+
+    waiting = text(lead_client.get(reverse("home")))
+    load(lead_client, checked)
+    loaded = text(lead_client.get(reverse("home")))
+
+    assert (
+        "You checked northbrook-2007.yaml but have not loaded it yet: "
+        f'<a href="{checked.url}">see what loading northbrook-2007.yaml will do</a>.'
+    ) in waiting
+    assert "You checked" not in loaded
+    assert "1 version loaded: 1 published." in loaded

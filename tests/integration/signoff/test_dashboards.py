@@ -379,6 +379,25 @@ def populate(commissioner, *, consortia: int, plans_each: int, statuses=tuple(St
     )
 
 
+def test_the_leads_home_page_costs_the_same_queries_for_1_or_20_forms(client):
+    """The lead's home page counts their PCT's forms (plans.pages.home_forms) in one query."""
+    lead = UserFactory(role=Role.PCT_LEAD, commissioner=CommissionerFactory())
+
+    def load_forms(numbers):
+        for n in numbers:
+            template_files.store(
+                template_definition(questions=2, issuer=lead.commissioner.slug, family=f"f{n}")
+            )
+
+    load_forms(range(1))
+    one = queries_for_home(client, lead)
+    load_forms(range(1, 20))
+    twenty = queries_for_home(client, lead)
+
+    assert twenty == one <= QUERY_BUDGET
+    assert "20 versions loaded: 20 published." in home(client, lead)
+
+
 @pytest.mark.parametrize(
     "role", [Role.PCT_LEAD, Role.PEC_COMMITTEE_CHAIR, Role.CONSORTIUM_EXECUTIVE_CHAIR]
 )
