@@ -715,11 +715,6 @@ def plan_drafts(request, plan_id: int):
     )
 
 
-# A null character in the name is refused on the field, keeping the form (not by the text
-# boundary's page: pbc/security/text_boundary.py).
-plan_drafts.refuses_unstorable_text = frozenset({"name"})
-
-
 CURRENT = "current"
 
 

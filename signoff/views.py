@@ -130,11 +130,6 @@ def plan_action(request, plan_id: int, action: str):
     )
 
 
-# A character no database stores is refused on the form's field, with its label and what was
-# typed kept (not by the text boundary's page: pbc/security/text_boundary.py).
-plan_action.refuses_unstorable_text = frozenset({"comment"})
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_sign(request, plan_id: int):
@@ -177,9 +172,6 @@ def plan_sign(request, plan_id: int):
         },
         status=_status(request, decision),
     )
-
-
-plan_sign.refuses_unstorable_text = frozenset({"typed_name", "password", "code"})
 
 
 @login_required
@@ -406,9 +398,6 @@ def comment_add(request, plan_id: int):
     )
 
 
-comment_add.refuses_unstorable_text = frozenset({"body", "quote"})
-
-
 def _thread(request, thread_id: int):
     thread = selectors.thread_visible_to(request.user, thread_id)
     if thread is None:
@@ -448,9 +437,6 @@ def comment_reply(request, thread_id: int):
         },
         status=400,
     )
-
-
-comment_reply.refuses_unstorable_text = frozenset({"body"})
 
 
 def _thread_state(request, thread_id: int, verb, done: str):
