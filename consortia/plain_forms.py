@@ -10,7 +10,7 @@ field's visible label; a message written for the field or form (``error_messages
 """
 
 import re
-from functools import cache
+from functools import cache, wraps
 
 from django import forms
 from django.core import validators
@@ -220,3 +220,29 @@ class Form(PlainMessages, forms.Form):
 
 class ModelForm(PlainMessages, forms.ModelForm):
     pass
+
+
+def reads_forms(*form_classes: type[PlainMessages]):
+    """Declares the forms a view function reads a post with, as ``csrf_exempt`` declares an
+    exemption: an attribute on the view it returns (``forms_read``), which the decorators
+    around it keep.
+
+    Each text field of these forms refuses text no database stores on the field, with its label
+    and the form shown again as typed; the text boundary (pbc/security/text_boundary.py) leaves
+    such a field to the view only where this says so, and refuses every other field on a page
+    of its own. Declaring it on the view lets a reader see which posted fields reach the view
+    unchecked by the boundary, whichever helper builds the form. Decision 0475.
+    """
+    for form_class in form_classes:
+        if not issubclass(form_class, PlainMessages):
+            raise TypeError(f"{form_class.__name__} does not refuse unstorable text itself")
+
+    def declared(view):
+        @wraps(view)
+        def reading(request, *args, **kwargs):
+            return view(request, *args, **kwargs)
+
+        reading.forms_read = form_classes
+        return reading
+
+    return declared

@@ -49,6 +49,7 @@ def plan_list(request):
     )
 
 
+@plain_forms.reads_forms(PlanCreateForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
@@ -679,6 +680,7 @@ class DraftNameForm(plain_forms.Form):
     )
 
 
+@plain_forms.reads_forms(DraftNameForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_drafts(request, plan_id: int):

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
+from consortia.plain_forms import reads_forms
 from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import (
     in_progress,
@@ -80,6 +81,7 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@reads_forms(ActionForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_action(request, plan_id: int, action: str):
@@ -130,6 +132,7 @@ def plan_action(request, plan_id: int, action: str):
     )
 
 
+@reads_forms(SignatureForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_sign(request, plan_id: int):
@@ -354,6 +357,7 @@ def _written(request, form, write, *, done: str) -> bool:
     return True
 
 
+@reads_forms(CommentForm)
 @login_required
 @require_POST
 def comment_add(request, plan_id: int):
@@ -410,6 +414,7 @@ def _thread_url(thread) -> str:
     return comments_url(thread.plan, question=thread.question, part=thread.part)
 
 
+@reads_forms(ReplyForm)
 @login_required
 @require_POST
 def comment_reply(request, thread_id: int):

@@ -1,16 +1,16 @@
-"""Text no database can store is refused where it enters: before any view sees it, unless a
-form of the view's refuses it on its own field.
+"""Text no database can store is refused where it enters: before any view sees it, unless the
+view declares it reads a form that refuses it on its own field.
 
 PostgreSQL refuses the null character (U+0000) in text, and no encoding holds a UTF-16
 surrogate on its own (JSON can spell one, "\\ud800"). Either would otherwise reach a model
 through a path without the forms' validators and fail as a server error. Form fields, query
 strings, uploaded file names and JSON bodies are checked; an uploaded file's content is checked
-by whatever reads it as text (the practice CSV import). A posted text field of one of the
-view's own forms is left to that form (``_refused_by_a_form``), which refuses it with the
-field's label and shows the form again with what was typed.
+by whatever reads it as text (the practice CSV import). A posted text field of a form the view
+declares it reads (``consortia.plain_forms.reads_forms``) is left to that form
+(``_refused_by_a_form``), which refuses it with the field's label and shows the form again with
+what was typed.
 """
 
-import inspect
 import json
 import re
 from functools import cache
@@ -86,38 +86,19 @@ def refusal_json(fields: list[str]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
-def _named(function, seen: set) -> list:
-    """What a function's code names (its nested functions' too), and what is named by each
-    function of its own module it names: a view and its helpers."""
-    function = inspect.unwrap(function)
-    if function in seen or not inspect.isfunction(function):
-        return []
-    seen.add(function)
-    codes, named = [function.__code__], []
-    while codes:
-        code = codes.pop()
-        codes.extend(each for each in code.co_consts if inspect.iscode(each))
-        named.extend(function.__globals__.get(name) for name in code.co_names)
-    for each in list(named):
-        if inspect.isfunction(each) and each.__module__ == function.__module__:
-            named.extend(_named(each, seen))
-    return named
-
-
 @cache
 def _form_text_fields(view) -> frozenset[str]:
     """The names of the text fields of the forms a view reads a post with, each of which
     refuses what no database stores on the field itself (consortia.plain_forms): the forms a
-    class-based view is given or has as ``form_class``, or the forms a view function or its
-    module's helpers name. A form built elsewhere is not found, so its fields stay refused
-    here."""
+    class-based view is given or has as ``form_class``, or those a view function declares with
+    ``reads_forms``. A form not declared is not trusted, so its fields stay refused here."""
     if view_class := getattr(view, "view_class", None):
-        named = [*view.view_initkwargs.values(), getattr(view_class, "form_class", None)]
+        read = [*view.view_initkwargs.values(), getattr(view_class, "form_class", None)]
     else:
-        named = _named(view, set())
+        read = getattr(view, "forms_read", ())
     return frozenset(
         name
-        for form in named
+        for form in read
         if isinstance(form, type) and issubclass(form, PlainMessages)
         for name, field in form.base_fields.items()
         if isinstance(field, forms.CharField)

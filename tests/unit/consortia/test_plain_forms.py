@@ -106,6 +106,11 @@ def test_no_input_cuts_pasted_text_and_a_text_box_with_a_limit_counts_as_typed()
     assert "nhsuk-js-character-count" not in str(form["full_name"])
 
 
+def test_a_view_cannot_declare_it_reads_a_form_whose_fields_do_not_refuse_unstorable_text():
+    with pytest.raises(TypeError, match="Form does not refuse unstorable text itself"):
+        plain_forms.reads_forms(Example, forms.Form)
+
+
 def _project_forms() -> list[type]:
     import_module(settings.ROOT_URLCONF)  # imports every view, and with them every form
     return [
