@@ -9,21 +9,47 @@ field's visible label; a message written for the field or form (``error_messages
 (tests/unit/consortia/test_plain_forms.py) holds every form to it. Decision 0473.
 """
 
-from functools import cache
+import re
+from functools import cache, wraps
 
 from django import forms
 from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+# Half of a UTF-16 surrogate pair on its own: no encoding holds it, so no page or database can.
+SURROGATES = re.compile("[\ud800-\udfff]")
+# Those and the null character, which PostgreSQL refuses in text (a page can carry it).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
 
 def unstorable_message(said: str) -> str:
     """A refusal of text holding a character no database stores (pbc/security/text_boundary.py
-    refuses it where the view has no form that would)."""
+    refuses it where no form of the view's would)."""
     return (
         f"{said} holds a character that cannot be stored (a null character or half of a "
         "character pair, usually from text pasted from another program). Remove it and save "
         "again."
     )
+
+
+class ProhibitUnstorableCharactersValidator(validators.ProhibitNullCharactersValidator):
+    """Django's refusal of the null character in a text field, widened to half a surrogate
+    pair, which would fail on its way to the database just the same. Django's code and
+    message are kept, so the refusal is worded from the field's label as the null
+    character's is."""
+
+    def __call__(self, value):
+        if UNSTORABLE.search(str(value)):
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+
+class ShownBoundField(forms.BoundField):
+    """A field as its form shows it again: half a surrogate pair, which no page can be written
+    with, is shown as the replacement character (the field refuses it)."""
+
+    def value(self):
+        value = super().value()
+        return SURROGATES.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _subclasses(cls) -> list[type]:
@@ -133,11 +159,22 @@ class PlainMessages:
     """Words Django's own error messages again in plain English, naming the field by its label;
     any other message is kept. No input carries the browser's ``maxlength``, which cuts pasted
     text short without a word: text over a limit is refused by its message, and a text box with a
-    limit counts its characters as they are typed."""
+    limit counts its characters as they are typed. Every text field refuses what no database
+    stores (``ProhibitUnstorableCharactersValidator``), so the person sees the form again with
+    what they typed rather than the text boundary's page (pbc/security/text_boundary.py)."""
+
+    bound_field_class = ShownBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    ProhibitUnstorableCharactersValidator()
+                    if isinstance(each, validators.ProhibitNullCharactersValidator)
+                    else each
+                    for each in field.validators
+                ]
             attrs = field.widget.attrs
             attrs.pop("maxlength", None)
             if character_limit(field) is not None:
@@ -183,3 +220,29 @@ class Form(PlainMessages, forms.Form):
 
 class ModelForm(PlainMessages, forms.ModelForm):
     pass
+
+
+def reads_forms(*form_classes: type[PlainMessages]):
+    """Declares the forms a view function reads a post with, as ``csrf_exempt`` declares an
+    exemption: an attribute on the view it returns (``forms_read``), which the decorators
+    around it keep.
+
+    Each text field of these forms refuses text no database stores on the field, with its label
+    and the form shown again as typed; the text boundary (pbc/security/text_boundary.py) leaves
+    such a field to the view only where this says so, and refuses every other field on a page
+    of its own. Declaring it on the view lets a reader see which posted fields reach the view
+    unchecked by the boundary, whichever helper builds the form. Decision 0475.
+    """
+    for form_class in form_classes:
+        if not issubclass(form_class, PlainMessages):
+            raise TypeError(f"{form_class.__name__} does not refuse unstorable text itself")
+
+    def declared(view):
+        @wraps(view)
+        def reading(request, *args, **kwargs):
+            return view(request, *args, **kwargs)
+
+        reading.forms_read = form_classes
+        return reading
+
+    return declared

@@ -13,6 +13,7 @@ from . import credentials, presenters, selectors, services
 from .dates import long_date
 from .forms import AcceptInvitationForm, AssignPositionForm, InviteForm, RoleForm
 from .permissions import Perm, allowed
+from .plain_forms import reads_forms
 
 
 def _positions(request, organisation, form=None):
@@ -107,12 +108,14 @@ def _assign(request, organisation, page):
     return page(request, organisation, form, status=400)
 
 
+@reads_forms(AssignPositionForm)
 @require_http_methods(["GET", "POST"])
 @login_required
 def consortium_positions(request, slug: str):
     return _assign(request, _consortium(request, slug), _consortium_page)
 
 
+@reads_forms(AssignPositionForm)
 @require_http_methods(["GET", "POST"])
 @login_required
 def commissioner_positions(request, slug: str):
@@ -166,12 +169,14 @@ def _people(request, organisation):
     return render(request, "consortia/people.html", {"page": page, "form": form}, status=status)
 
 
+@reads_forms(InviteForm)
 @require_http_methods(["GET", "POST"])
 @login_required
 def consortium_people(request, slug: str):
     return _people(request, _consortium(request, slug))
 
 
+@reads_forms(InviteForm)
 @require_http_methods(["GET", "POST"])
 @login_required
 def commissioner_people(request, slug: str):
@@ -280,6 +285,7 @@ def invitation_revoke(request, pk: int):
     return _invitation_action(request, pk, act)
 
 
+@reads_forms(AcceptInvitationForm)
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     try:

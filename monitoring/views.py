@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consortia.permissions import Perm, allowed
+from consortia.plain_forms import reads_forms
 from plans.content import PlanContent
 from plans.selectors import plans_visible_to
 from signoff.errors import Refused
@@ -50,6 +51,7 @@ def to_do(request):
     )
 
 
+@reads_forms(OpenReturnForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_monitoring(request, plan_id: int):
@@ -144,6 +146,7 @@ def _rebased(data, item: MonitoringReturn):
     return data
 
 
+@reads_forms(ReturnForm, ReviewForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def return_detail(request, return_id: int):
@@ -233,6 +236,7 @@ def round_figures(request, fmt: str):
     return _download(fmt, [exports.Table("Delivery", exports.ROUND_HEADER, rows)], "delivery")
 
 
+@reads_forms(TokenForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.models import Consortium, User
 from consortia.permissions import Perm, allowed
+from consortia.plain_forms import reads_forms
 from consortia.tables import Cell, Heading, Table
 from plans import history, round_selectors, rounds
 from plans.errors import AnswerInvalid, refusals_of
@@ -116,6 +117,7 @@ def round_list(request):
     )
 
 
+@reads_forms(RoundOpenForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_open(request):

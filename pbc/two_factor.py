@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from consortia import credentials
+from consortia.plain_forms import reads_forms
 
 from .forms import CodeForm
 from .security import lockout
@@ -63,6 +64,7 @@ def _code_checked(request, form, check):
         return None, None
 
 
+@reads_forms(CodeForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
@@ -103,6 +105,7 @@ def _key_for_typing(device) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+@reads_forms(CodeForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_set_up(request):

@@ -49,6 +49,7 @@ def plan_list(request):
     )
 
 
+@plain_forms.reads_forms(PlanCreateForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
@@ -679,6 +680,7 @@ class DraftNameForm(plain_forms.Form):
     )
 
 
+@plain_forms.reads_forms(DraftNameForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_drafts(request, plan_id: int):
@@ -713,11 +715,6 @@ def plan_drafts(request, plan_id: int):
         },
         status=status,
     )
-
-
-# A null character in the name is refused on the field, keeping the form (not by the text
-# boundary's page: pbc/security/text_boundary.py).
-plan_drafts.refuses_unstorable_text = frozenset({"name"})
 
 
 CURRENT = "current"

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
+from consortia.plain_forms import reads_forms
 from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import (
     in_progress,
@@ -80,6 +81,7 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@reads_forms(ActionForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_action(request, plan_id: int, action: str):
@@ -130,11 +132,7 @@ def plan_action(request, plan_id: int, action: str):
     )
 
 
-# A character no database stores is refused on the form's field, with its label and what was
-# typed kept (not by the text boundary's page: pbc/security/text_boundary.py).
-plan_action.refuses_unstorable_text = frozenset({"comment"})
-
-
+@reads_forms(SignatureForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_sign(request, plan_id: int):
@@ -177,9 +175,6 @@ def plan_sign(request, plan_id: int):
         },
         status=_status(request, decision),
     )
-
-
-plan_sign.refuses_unstorable_text = frozenset({"typed_name", "password", "code"})
 
 
 @login_required
@@ -362,6 +357,7 @@ def _written(request, form, write, *, done: str) -> bool:
     return True
 
 
+@reads_forms(CommentForm)
 @login_required
 @require_POST
 def comment_add(request, plan_id: int):
@@ -406,9 +402,6 @@ def comment_add(request, plan_id: int):
     )
 
 
-comment_add.refuses_unstorable_text = frozenset({"body", "quote"})
-
-
 def _thread(request, thread_id: int):
     thread = selectors.thread_visible_to(request.user, thread_id)
     if thread is None:
@@ -421,6 +414,7 @@ def _thread_url(thread) -> str:
     return comments_url(thread.plan, question=thread.question, part=thread.part)
 
 
+@reads_forms(ReplyForm)
 @login_required
 @require_POST
 def comment_reply(request, thread_id: int):
@@ -448,9 +442,6 @@ def comment_reply(request, thread_id: int):
         },
         status=400,
     )
-
-
-comment_reply.refuses_unstorable_text = frozenset({"body"})
 
 
 def _thread_state(request, thread_id: int, verb, done: str):

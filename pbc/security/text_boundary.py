@@ -1,23 +1,27 @@
-"""Text no database can store is refused where it enters: before any view or form sees it.
+"""Text no database can store is refused where it enters: before any view sees it, unless the
+view declares it reads a form that refuses it on its own field.
 
 PostgreSQL refuses the null character (U+0000) in text, and no encoding holds a UTF-16
 surrogate on its own (JSON can spell one, "\\ud800"). Either would otherwise reach a model
-through a path without Django's form validators and fail as a server error. Form fields,
-query strings, uploaded file names and JSON bodies are checked; an uploaded file's content is
-checked by whatever reads it as text (the practice CSV import).
+through a path without the forms' validators and fail as a server error. Form fields, query
+strings, uploaded file names and JSON bodies are checked; an uploaded file's content is checked
+by whatever reads it as text (the practice CSV import). A posted text field of a form the view
+declares it reads (``consortia.plain_forms.reads_forms``) is left to that form
+(``_refused_by_a_form``), which refuses it with the field's label and shows the form again with
+what was typed.
 """
 
 import json
 import re
+from functools import cache
 
+from django import forms
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
-from consortia.plain_forms import unstorable_message
-
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+from consortia.plain_forms import UNSTORABLE, PlainMessages, unstorable_message
 
 
 def _holds_unstorable(value) -> bool:
@@ -82,20 +86,47 @@ def refusal_json(fields: list[str]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
-def _checked_by_the_view(request, fields: list[str]) -> bool:
-    """Whether the view's form refuses a null character in each of these POST fields on the
-    field itself (Django's CharField does, worded by consortia.plain_forms with the field's
-    label), so the person sees the form again with what they typed rather than this page. A
-    view says so with ``view.refuses_unstorable_text``, a set of its form's field names without
-    any prefix (plans.views.plan_drafts); any other field is still checked here."""
+@cache
+def _form_text_fields(view) -> frozenset[str]:
+    """The names of the text fields of the forms a view reads a post with, each of which
+    refuses what no database stores on the field itself (consortia.plain_forms): the forms a
+    class-based view is given or has as ``form_class``, or those a view function declares with
+    ``reads_forms``. A form not declared is not trusted, so its fields stay refused here."""
+    if view_class := getattr(view, "view_class", None):
+        read = [*view.view_initkwargs.values(), getattr(view_class, "form_class", None)]
+    else:
+        read = getattr(view, "forms_read", ())
+    return frozenset(
+        name
+        for form in read
+        if isinstance(form, type) and issubclass(form, PlainMessages)
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.CharField)
+    )
+
+
+def _refused_by_a_form(request, fields: list[str]) -> bool:
+    """Whether each of these fields is a posted value (not a query string's, not a file's name,
+    not a field's name) of a text field of the view's own forms, which refuse it there. A
+    script asking for JSON is answered by ``refusal_json`` whatever the view would say."""
+    if request.method != "POST" or not fields or _asks_for_json(request):
+        return False
     try:
         view = resolve(request.path_info).func
     except Resolver404:
         return False
-    own = getattr(view, "refuses_unstorable_text", frozenset())
-    return (
-        request.method == "POST" and bool(fields) and {_unprefixed(name) for name in fields} <= own
+    text_fields = _form_text_fields(view)
+    return all(
+        name in request.POST
+        and name not in request.GET
+        and name not in request.FILES
+        and _unprefixed(name) in text_fields
+        for name in fields
     )
+
+
+def _asks_for_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
 
 
 class UnstorableTextMiddleware:
@@ -126,9 +157,25 @@ class UnstorableTextMiddleware:
                 },
                 status=400,
             )
-        if fields and not _checked_by_the_view(request, fields):
-            if "application/json" in request.headers.get("Accept", ""):
-                return refusal_json(fields)
-            said = list(dict.fromkeys(field_said(name) for name in fields))
-            return render(request, "pbc/unstorable_text.html", {"fields": said}, status=400)
+        if fields and not _refused_by_a_form(request, fields):
+            return _refusal(request, fields)
+        request.unstorable_fields = fields
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """Text left to a form that the view sends to the database all the same is refused
+        here as it would have been before the view: the database adapter refuses it before
+        sending (psycopg2's ValueError for the null character, UnicodeEncodeError for half a
+        pair), which would otherwise be a server error."""
+        fields = getattr(request, "unstorable_fields", [])
+        refused = isinstance(exception, UnicodeEncodeError) or (
+            isinstance(exception, ValueError) and "NUL" in str(exception)
+        )
+        return _refusal(request, fields) if fields and refused else None
+
+
+def _refusal(request, fields: list[str]):
+    if _asks_for_json(request):
+        return refusal_json(fields)
+    said = list(dict.fromkeys(field_said(name) for name in fields))
+    return render(request, "pbc/unstorable_text.html", {"fields": said}, status=400)

@@ -1,16 +1,24 @@
 """What no database can store, and what is too large, is refused where it enters, in words."""
 
 import json
+import re
+from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
+from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
+from django.utils import timezone
 
-from consortia.models import User
-from plans.models import Plan
+from consortia.models import Invitation, User
+from consortia.plain_forms import SURROGATES
+from consortia.presenters import people_url
+from pbc.security.text_boundary import UnstorableTextMiddleware
+from plans.models import Plan, PlanningRound
 from plans.table_import import MAX_CSV_BYTES
 from signoff.models import Comment
-from tests.factories import UserFactory
-from tests.plan_factories import plan_with_every_kind
+from tests.factories import ConsortiumFactory, UserFactory
+from tests.plan_factories import pct_lead, plan_with_every_kind, plan_with_questions
 from tests.review_factories import person, put_in_state, three_signatory_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -29,6 +37,144 @@ def comment(client, plan, body: str):
         reverse("comment_add", args=[plan.pk]),
         {"question": "question-2", f"{PREFIX}-body": body, f"{PREFIX}-quote": ""},
     )
+
+
+NUL = "\x00"
+HALF_A_PAIR = "\ud800"
+CANNOT_BE_STORED = "holds a character that cannot be stored"
+
+
+def post_form(client, url: str, fields: dict):
+    """Posts the fields as a browser does. Half a surrogate pair, which a browser never sends
+    (it sends U+FFFD), goes the one way a form post can carry it: as multipart data in Python's
+    raw_unicode_escape codec, which Django decodes the parts with when the charset names it."""
+    if not any(SURROGATES.search(str(value)) for value in fields.values()):
+        return client.post(url, fields)
+    escaped = {
+        name: str(value).encode("raw_unicode_escape").decode("ascii")
+        for name, value in fields.items()
+    }
+    return client.post(
+        url,
+        encode_multipart(BOUNDARY, escaped),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}; charset=raw_unicode_escape",
+    )
+
+
+def error_by(page: str, auto_id: str) -> str:
+    """The error message shown with the field whose input has the id ``auto_id``."""
+    found = re.search(rf'id="{auto_id}-error">(?:<span[^>]*>[^<]*</span>)?([^<]*)</span>', page)
+    return found[1] if found else ""
+
+
+@pytest.mark.parametrize("unstorable", [NUL, HALF_A_PAIR])
+def test_a_comment_holding_unstorable_text_is_refused_on_its_field_keeping_what_was_typed(
+    client, reviewing, unstorable
+):
+    response = post_form(
+        client,
+        reverse("comment_add", args=[reviewing.pk]),
+        {
+            "question": "question-2",
+            f"{PREFIX}-body": f"Pasted{unstorable} words",
+            f"{PREFIX}-quote": "The passage I mean",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"Your comment {CANNOT_BE_STORED}" in error_by(page, f"id_{PREFIX}-body")
+    assert f"Pasted{SURROGATES.sub(chr(0xFFFD), unstorable)} words</textarea>" in page
+    assert "The passage I mean</textarea>" in page
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("unstorable", [NUL, HALF_A_PAIR])
+def test_an_invitation_holding_unstorable_text_is_refused_on_its_field_keeping_what_was_typed(
+    client, unstorable
+):
+    lead = UserFactory(role=User.Role.PCT_LEAD)
+    consortium = ConsortiumFactory(commissioner=lead.commissioner)
+    client.force_login(lead)
+
+    response = post_form(
+        client,
+        people_url(consortium),
+        {
+            "full_name": f"Dr{unstorable} Who",
+            "email": "new.person@example.org",
+            "role": User.Role.CONSORTIUM_EDITOR,
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"Full name {CANNOT_BE_STORED}" in error_by(page, "id_full_name")
+    assert f'value="Dr{SURROGATES.sub(chr(0xFFFD), unstorable)} Who"' in page
+    assert 'value="new.person@example.org"' in page
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("unstorable", [NUL, HALF_A_PAIR])
+def test_a_planning_round_holding_unstorable_text_is_refused_on_its_field_keeping_what_was_typed(
+    client, unstorable
+):
+    last_year = plan_with_questions()
+    client.force_login(pct_lead(last_year.consortium.commissioner))
+    interim = (timezone.localdate() + timedelta(days=30)).isoformat()
+
+    response = post_form(
+        client,
+        reverse("round_open"),
+        {
+            "period": "2007/08",
+            "template": last_year.template.pk,
+            "deadline": str(timezone.localdate() + timedelta(days=90)),
+            "interim_dates": f"{interim} First{unstorable} draft",
+            "consortia": last_year.consortium.pk,
+        },
+    )
+
+    page = response.content.decode()
+    assert f"Interim dates {CANNOT_BE_STORED}" in error_by(page, "id_interim_dates")
+    assert f"{interim} First{SURROGATES.sub(chr(0xFFFD), unstorable)} draft</textarea>" in page
+    assert 'value="2007/08"' in page
+    assert not PlanningRound.objects.exists()
+
+
+def test_unstorable_text_in_a_field_no_form_of_the_view_reads_is_refused_before_the_view(
+    client,
+):
+    lead = UserFactory(role=User.Role.PCT_LEAD)
+    consortium = ConsortiumFactory(commissioner=lead.commissioner)
+    client.force_login(lead)
+
+    response = client.post(
+        people_url(consortium),
+        {
+            "full_name": "New Person",
+            "email": "new.person@example.org",
+            "role": User.Role.CONSORTIUM_EDITOR,
+            "nickname": f"Newbie{NUL}",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"“Nickname” {CANNOT_BE_STORED}" in page
+    assert 'name="full_name"' not in page
+    assert not Invitation.objects.exists()
+
+
+def test_text_left_to_a_form_that_a_view_sends_to_the_database_anyway_is_refused_in_words():
+    request = RequestFactory().post("/", {"body": f"Pasted{NUL} words"})
+    request.unstorable_fields = ["body"]
+    refused = ValueError("A string literal cannot contain NUL (0x00) characters.")
+
+    response = UnstorableTextMiddleware(lambda request: None).process_exception(request, refused)
+
+    assert response.status_code == 400
+    assert f"“Body” {CANNOT_BE_STORED}" in response.content.decode()
 
 
 def test_a_null_character_in_a_form_post_is_refused_naming_the_field(client, reviewing):

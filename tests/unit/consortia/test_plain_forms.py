@@ -78,14 +78,22 @@ def test_a_label_starting_with_capitals_is_not_lowered():
     assert Coded({}).errors == {"code": ["Enter PCT code"]}
 
 
-def test_a_null_character_is_refused_naming_the_field_by_its_label():
-    errors = errors_of({"full_name": "Dr\x00 Who"})
+@pytest.mark.parametrize("unstorable", ["\x00", "\ud800", "\udfff"])
+def test_a_null_character_or_half_a_pair_is_refused_naming_the_field_by_its_label(unstorable):
+    errors = errors_of({"full_name": f"Dr{unstorable} Who"})
 
     assert errors["full_name"] == [
         "Your full name holds a character that cannot be stored (a null character or half of a "
         "character pair, usually from text pasted from another program). Remove it and save "
         "again."
     ]
+
+
+def test_half_a_pair_is_shown_again_as_the_replacement_character_which_a_page_can_carry():
+    form = Example({"full_name": "Dr\ud800 Who", "summary": "a\x00b"})
+
+    assert form["full_name"].value() == "Dr\ufffd Who"
+    assert form["summary"].value() == "a\x00b"
 
 
 def test_no_input_cuts_pasted_text_and_a_text_box_with_a_limit_counts_as_typed():
@@ -96,6 +104,11 @@ def test_no_input_cuts_pasted_text_and_a_text_box_with_a_limit_counts_as_typed()
     assert "nhsuk-js-character-count" in summary
     assert "maxlength" not in str(form["full_name"])
     assert "nhsuk-js-character-count" not in str(form["full_name"])
+
+
+def test_a_view_cannot_declare_it_reads_a_form_whose_fields_do_not_refuse_unstorable_text():
+    with pytest.raises(TypeError, match="Form does not refuse unstorable text itself"):
+        plain_forms.reads_forms(Example, forms.Form)
 
 
 def _project_forms() -> list[type]:
