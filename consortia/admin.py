@@ -50,8 +50,20 @@ class AdministeredByRole:
         return allowed(request.user, Perm.ADMINISTER)
 
 
+class SlugFixedOnceAdded:
+    """A PCT's or consortium's slug is part of every signed plan's content (signoff/canonical.py)
+    and of its pages' addresses: typed when it is added, then never changed here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("slug",) if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else super().get_prepopulated_fields(request, obj)
+
+
 @admin.register(Commissioner)
-class CommissionerAdmin(AdministeredByRole, admin.ModelAdmin):
+class CommissionerAdmin(SlugFixedOnceAdded, AdministeredByRole, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -84,7 +96,7 @@ class PersonInline(AdministeredByRole, admin.StackedInline):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(AdministeredByRole, admin.ModelAdmin):
+class ConsortiumAdmin(SlugFixedOnceAdded, AdministeredByRole, admin.ModelAdmin):
     list_display = ("name", "legal_name", "commissioner", "declared_population")
     list_filter = ("commissioner",)
     list_select_related = ("commissioner",)

@@ -1,20 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from consortia import plain_forms
 from consortia.admin import AdministeredByRole, ReadOnlyRecord
 
-from . import template_files
+from . import services, template_files
 from .audit import audit_chain_verify
+from .errors import AnswerInvalid, refusals_of
 from .models import Answer, AuditChain, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 from .pending_imports import pending_forget, pending_keep, pending_of
 from .template_views import definition_download
+from .workflow import frozen_refusal
 
 
 class DefinitionUploadForm(plain_forms.Form):
@@ -160,11 +163,12 @@ class PlanTemplateAdmin(AdministeredByRole, admin.ModelAdmin):
                 )
 
 
-@admin.register(Plan)
-class PlanAdmin(AdministeredByRole, SimpleHistoryAdmin):
-    list_display = ("title", "consortium", "period", "status")
-    list_filter = ("status", "consortium__commissioner")
-    readonly_fields = ("consortium", "template", "created_at", "created_by")
+class PlanRecordAdmin(AdministeredByRole, SimpleHistoryAdmin):
+    """A plan or an answer: read here, and changed only as far as the workflow lets anyone
+    change it (docs/decisions/0477); never added or deleted here."""
+
+    change_form_template = "admin/plans/locked_change_form.html"
+    object_history_form_template = "admin/plans/locked_history_form.html"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -172,25 +176,114 @@ class PlanAdmin(AdministeredByRole, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def locked_because(self, obj) -> list[str]:
+        """What of the stored record cannot be changed here, and why, in the admin's words."""
+        raise NotImplementedError
 
-@admin.register(Answer)
-class AnswerAdmin(PlanAdmin):
-    """Answers change through the plan pages (versions, conflicts); here they can be read and
-    their history restored."""
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["locked_because"] = self.locked_because(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    list_display = ("plan", "question", "version", "updated_at", "updated_by")
-    list_filter = ()
-    readonly_fields = ("plan", "question", "version", "updated_at", "updated_by")
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a revert checking only that its page may be seen: the
+        # stored record decides whether it may change, as on the change page.
+        stored = self.get_object(request, unquote(object_id))
+        if stored is None:
+            raise Http404
+        if request.method == "POST" and not self.has_change_permission(request, stored):
+            raise PermissionDenied
+        extra_context = {**(extra_context or {}), "locked_because": self.locked_because(stored)}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Plan)
+class PlanAdmin(PlanRecordAdmin):
+    """The status changes only through the workflow's verbs; the title and period are part of
+    the signed content, so they are fixed once that content is frozen."""
+
+    list_display = ("title", "consortium", "period", "status")
+    list_filter = ("status", "consortium__commissioner")
+    readonly_fields = ("status", "consortium", "template", "created_at", "created_by")
+    signed_fields = ("title", "period")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The stored plan's state, not a revision's: a revert page shows the plan as it was.
+        if obj is not None and frozen_refusal(Plan.objects.only("status").get(pk=obj.pk)):
+            return (*self.signed_fields, *self.readonly_fields)
+        return self.readonly_fields
+
+    def locked_because(self, obj) -> list[str]:
+        reasons = [
+            "The status changes only through the plan's own pages: submitting, reviewing, "
+            "approving, signing and reopening it."
+        ]
+        if frozen := frozen_refusal(obj):
+            reasons.append(f"{frozen} Until then its title and period cannot be changed here.")
+        return reasons
 
     def save_model(self, request, obj, form, change):
-        """A change or restore here is a save like any other: the version rises past the stored
-        one, so a page cached under the answers' versions is never shown stale (docs/decisions/
-        0425) and an editor with the page open is told of the change."""
-        stored = Answer.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
-        obj.version = (stored or 0) + 1
-        obj.updated_at = timezone.now()
-        obj.updated_by = request.user
+        """A revert starts from the plan as it was: what may not change here keeps its stored
+        value, read under the lock a change of the plan's state takes."""
+        stored = Plan.objects.select_for_update().get(pk=obj.pk)
+        for name in self.get_readonly_fields(request, stored):
+            attname = Plan._meta.get_field(name).attname
+            setattr(obj, attname, getattr(stored, attname))
         super().save_model(request, obj, form, change)
+
+
+class AnswerForm(plain_forms.ModelForm):
+    """Refuses, beside the fields, what the save would refuse (plans.services.answer_correct)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            services.answer_content_clean(
+                self.instance,
+                text=cleaned.get("text"),
+                rows=cleaned.get("rows"),
+                data=cleaned.get("data"),
+            )
+        except AnswerInvalid as invalid:
+            refusals = [each.message for each in refusals_of(invalid)]
+            raise forms.ValidationError(refusals) from invalid
+        return cleaned
+
+
+@admin.register(Answer)
+class AnswerAdmin(PlanRecordAdmin):
+    """Answers change through the plan pages (versions, conflicts); here they can be read and,
+    while the plan's content is not frozen, corrected or their history put back."""
+
+    form = AnswerForm
+    list_display = ("plan", "question", "version", "updated_at", "updated_by")
+    content_fields = ("text", "rows", "data")
+    readonly_fields = (
+        "plan", "question", "version", "autosaved", "carried_forward", "updated_at", "updated_by",
+    )  # fmt: skip
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and frozen_refusal(Plan.objects.only("status").get(pk=obj.plan_id)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The change page shows a frozen answer read-only by itself; a revision's page does not.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return (*self.content_fields, *self.readonly_fields)
+        return self.readonly_fields
+
+    def locked_because(self, obj) -> list[str]:
+        if frozen := frozen_refusal(obj.plan):
+            return [f"{frozen} Until then this answer cannot be changed or put back here."]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        """A change or restore here is a save like an editor's (plans.services.answer_correct):
+        the version rises past the stored one, so a page cached under the answers' versions is
+        never shown stale (docs/decisions/0425) and an editor with the page open is told."""
+        services.answer_correct(
+            answer=obj, user=request.user, text=obj.text, rows=obj.rows, data=obj.data
+        )
 
 
 @admin.register(AuditChain)

@@ -38,7 +38,7 @@ from .models import (
 )
 from .sanitise import MAX_ANSWER_CHARACTERS, clean_html
 from .table_import import TableImportRefused, rows_from_csv
-from .workflow import may_edit_answer
+from .workflow import frozen_refusal, may_edit_answer
 
 # Autosaves by one person within this window become one revision (see docs/decisions).
 AUTOSAVE_COALESCE_WINDOW = timedelta(minutes=10)
@@ -133,11 +133,6 @@ def answer_save(
     Raises PermissionDenied (with the reason), AnswerInvalid, or StaleAnswer carrying the
     current answer, so the editor can compare and keep their own text.
     """
-    if text is not None and len(text) > MAX_ANSWER_CHARACTERS:
-        raise AnswerInvalid(
-            f"This answer is {len(text):,} characters long; the most an answer can hold is "
-            f"{MAX_ANSWER_CHARACTERS:,}. Shorten it or move detail into an appendix."
-        )
     with transaction.atomic():
         current = _answer_locked(answer)
         decision = may_edit_answer(user, current.plan, current.question)
@@ -145,32 +140,66 @@ def answer_save(
             raise PermissionDenied(decision.reason)
         if current.version != base_version:
             raise StaleAnswer(current)
-        if text is not None and current.question.has_text:
-            current.text = clean_html(text)
-        if rows is not None and current.question.kind == QuestionKind.TABLE:
-            current.rows = structured.kind_for(current.question).clean(
-                rows, context=selectors.kind_context(current.plan)
-            )
-        if data is not None and current.question.kind in structured.KINDS:
-            current.data = structured.kind_for(current.question).clean(
-                data, context=selectors.kind_context(current.plan)
-            )
-        current.version += 1
-        current.autosaved = autosave
-        current.carried_forward = False  # edited: no longer last year's words unchecked
-        current.updated_at = timezone.now()
-        current.updated_by = user
-        if autosave and _coalesced_into_latest_autosave(current, user):
-            # The revision already holds this save: the answer's row is all that is left.
-            Answer.objects.filter(pk=current.pk).update(
-                **{name: getattr(current, name) for name in _SAVED_FIELDS},
-                carried_forward=False,
-            )
-        else:
-            current._change_reason = AUTOSAVE if autosave else SAVE
-            current._history_user = user
-            current.save()
+        _answer_write(current, user, text=text, rows=rows, data=data, autosave=autosave)
     return current
+
+
+def answer_correct(*, answer: Answer, user, text: str, rows: list, data: dict) -> Answer:
+    """The site administrator's change in the admin, or a revision put back there: a save like
+    an editor's (cleaned, a new version and revision, listed in the plan's activity) whoever
+    the question belongs to, but never once the plan's content is frozen for signature
+    (docs/decisions/0477). Raises PermissionDenied (with the reason) or AnswerInvalid."""
+    with transaction.atomic():
+        current = _answer_locked(answer)
+        if frozen := frozen_refusal(current.plan):
+            raise PermissionDenied(frozen)
+        _answer_write(current, user, text=text, rows=rows, data=data, autosave=False)
+    return current
+
+
+def answer_content_clean(
+    answer: Answer, *, text: str | None, rows: list | None, data: dict | None
+) -> dict:
+    """The text, table and figures as a save stores them: only those the answer's question
+    holds, the text sanitised, the rest cleaned by the question's kind (AnswerInvalid)."""
+    if text is not None and len(text) > MAX_ANSWER_CHARACTERS:
+        raise AnswerInvalid(
+            f"This answer is {len(text):,} characters long; the most an answer can hold is "
+            f"{MAX_ANSWER_CHARACTERS:,}. Shorten it or move detail into an appendix."
+        )
+    question, cleaned = answer.question, {}
+    if text is not None and question.has_text:
+        cleaned["text"] = clean_html(text)
+    if rows is not None and question.kind == QuestionKind.TABLE:
+        cleaned["rows"] = structured.kind_for(question).clean(
+            rows, context=selectors.kind_context(answer.plan)
+        )
+    if data is not None and question.kind in structured.KINDS:
+        cleaned["data"] = structured.kind_for(question).clean(
+            data, context=selectors.kind_context(answer.plan)
+        )
+    return cleaned
+
+
+def _answer_write(current: Answer, user, *, text, rows, data, autosave: bool) -> None:
+    """Store a save on the locked answer: its content cleaned, a new version, a revision."""
+    for name, value in answer_content_clean(current, text=text, rows=rows, data=data).items():
+        setattr(current, name, value)
+    current.version += 1
+    current.autosaved = autosave
+    current.carried_forward = False  # edited: no longer last year's words unchecked
+    current.updated_at = timezone.now()
+    current.updated_by = user
+    if autosave and _coalesced_into_latest_autosave(current, user):
+        # The revision already holds this save: the answer's row is all that is left.
+        Answer.objects.filter(pk=current.pk).update(
+            **{name: getattr(current, name) for name in _SAVED_FIELDS},
+            carried_forward=False,
+        )
+    else:
+        current._change_reason = AUTOSAVE if autosave else SAVE
+        current._history_user = user
+        current.save()
 
 
 # What a save changes on the answer, and so on the revision an autosave is coalesced into.

@@ -207,17 +207,22 @@ def may_take(user, plan: Plan, action: Action) -> Decision:
     return Decision(True)
 
 
+def frozen_refusal(plan: Plan) -> str:
+    """Why the plan's content cannot change, when it is frozen for signature (approved and
+    later), for anyone, the site administrator included; "" while it can."""
+    if plan.status not in FROZEN:
+        return ""
+    return status_refusal(
+        plan, "its content is frozen for signature. The PCT lead can reopen it for changes."
+    )
+
+
 def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:
     if not question.answerable:
         return Decision(False, "The sign-off block is completed by signing, not by typing.")
     rights = [right for right in EDIT_RIGHTS if allowed(user, right.perm, plan)]
-    if plan.status in FROZEN and rights:
-        return Decision(
-            False,
-            status_refusal(
-                plan, "its content is frozen for signature. The PCT lead can reopen it for changes."
-            ),
-        )
+    if rights and (frozen := frozen_refusal(plan)):
+        return Decision(False, frozen)
     for right in rights:
         if question.completed_by in right.owned:
             if plan.status in right.edits_in:

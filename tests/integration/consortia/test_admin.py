@@ -171,6 +171,35 @@ def test_a_consortium_with_people_cannot_move_to_another_pct(admin_client):
     assert "move or remove them before moving the consortium" in response.content.decode()
 
 
+def test_a_consortiums_and_its_pcts_slugs_stay_as_added(admin_client):
+    consortium = ConsortiumFactory()
+    commissioner = consortium.commissioner
+
+    pct_saved = admin_client.post(
+        reverse("admin:consortia_commissioner_change", args=[commissioner.pk]),
+        {"slug": "renamed-pct", "name": commissioner.name},
+    )
+    consortium_saved = admin_client.post(
+        reverse("admin:consortia_consortium_change", args=[consortium.pk]),
+        {
+            "slug": "renamed-consortium",
+            "name": consortium.name,
+            "legal_name": consortium.legal_name,
+            "commissioner": commissioner.pk,
+            "declared_population": "",
+            "practices-TOTAL_FORMS": "0",
+            "practices-INITIAL_FORMS": "0",
+            "people-TOTAL_FORMS": "0",
+            "people-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert (pct_saved.status_code, consortium_saved.status_code) == (302, 302)
+    # Signed plans' content names both by slug (signoff/canonical.py).
+    assert Commissioner.objects.get(pk=commissioner.pk).slug == commissioner.slug
+    assert Consortium.objects.get(pk=consortium.pk).slug == consortium.slug
+
+
 def test_people_added_on_the_consortium_page_join_its_pct(admin_client):
     consortium = ConsortiumFactory()
 
