@@ -19,8 +19,8 @@ from consortia.dates import long_date
 from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
 from consortia.permissions import Perm, allowed
 from plans.assignments import DUE_WITHIN_YEARS
-from plans.kinds.milestones import plan_period
 from plans.models import Plan
+from plans.plan_years import plan_period
 from plans.workflow import status_refusal
 from signoff.errors import Refused
 from signoff.signing import SigningState

@@ -5,6 +5,7 @@ from consortia import plain_forms
 
 from .headings import EDITOR_TOP_HEADING, renumbered
 from .models import TemplateQuestion
+from .plan_years import PlanYearField
 from .sanitise import MAX_ANSWER_CHARACTERS
 from .table_import import MAX_CSV_BYTES
 from .template_files import MAX_FILE_BYTES as MAX_DEFINITION_BYTES
@@ -27,12 +28,7 @@ class PlanCreateForm(plain_forms.Form):
     template = forms.ModelChoiceField(
         queryset=None, label="Form", empty_label=None, help_text="The PCT's published plan form."
     )
-    period = forms.RegexField(
-        regex=r"^\d{4}/\d{2}$",
-        label="Plan year",
-        help_text="For example, 2007/08",
-        error_messages={"invalid": "Enter the plan year like 2007/08"},
-    )
+    period = PlanYearField()
     title = forms.CharField(max_length=300, label="Title")
 
     def __init__(self, *args, templates, **kwargs):

@@ -36,6 +36,7 @@ from .models import (
     QuestionKind,
     TemplateQuestion,
 )
+from .plan_years import plan_year_refused
 from .sanitise import MAX_ANSWER_CHARACTERS, clean_html
 from .table_import import TableImportRefused, rows_from_csv
 from .workflow import frozen_refusal, may_edit_answer
@@ -99,6 +100,8 @@ def plan_create(
     (``plans.rounds.round_plan_start``, which passes ``planning_round``), never beside it."""
     if template.status != PlanTemplate.Status.PUBLISHED:
         raise AnswerInvalid("Plans can only start from a published template.")
+    if problem := plan_year_refused(period):
+        raise AnswerInvalid(problem, field="period")
     if planning_round is None and consortium.planning_rounds.filter(period=period).exists():
         raise AnswerInvalid(
             f"{period} has a planning round: start the {period} plan from your home page.",

@@ -212,6 +212,21 @@ def test_the_new_plan_page_asks_for_the_form_and_shows_what_is_missing(client, p
     assert "There is a problem" in refused.content.decode()
 
 
+@pytest.mark.parametrize("period", ["2008/10", "2008/07"])
+def test_the_new_plan_page_refuses_what_is_no_plan_year_as_the_round_does(
+    client, plan, editor, period
+):
+    refused = client.post(
+        reverse("plan_create"), {"template": plan.template.pk, "period": period, "title": "Odd"}
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {
+        "period": ["Enter the plan year as two years one after the other, such as 2007/08."]
+    }
+    assert plan.consortium.plans.count() == 1
+
+
 def test_a_refused_answer_without_script_starts_the_page_title_with_error(client, plan, editor):
     text = "<p>" + "x" * 100_010 + "</p>"
 
