@@ -90,7 +90,7 @@ def test_a_summary_over_the_limit_gives_the_limit_and_counts_what_was_typed(clie
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Summary must be 10,000 characters or fewer; you have typed 10,800" in page
+    assert "Summary must be 10,000 characters or fewer; you have typed 10,800." in page
     assert "Ensure this value" not in page
 
 
@@ -170,7 +170,7 @@ def chair_signs_as(client, *, typed_name: str):
 def test_a_typed_name_over_the_limit_gives_the_limit_and_counts_what_was_typed(client):
     page = chair_signs_as(client, typed_name="x" * 10_000).content.decode()
 
-    assert "Your full name must be 200 characters or fewer; you have typed 10,000" in page
+    assert "Your full name must be 200 characters or fewer; you have typed 10,000." in page
     assert "Ensure this value" not in page
 
 
