@@ -37,7 +37,7 @@ from .models import (
     TemplateQuestion,
 )
 from .plan_years import plan_year_refused
-from .sanitise import MAX_ANSWER_CHARACTERS, clean_html
+from .sanitise import MAX_ANSWER_CHARACTERS, answer_too_long, clean_html
 from .table_import import TableImportRefused, rows_from_csv
 from .workflow import frozen_refusal, may_edit_answer
 
@@ -166,10 +166,7 @@ def answer_content_clean(
     """The text, table and figures as a save stores them: only those the answer's question
     holds, the text sanitised, the rest cleaned by the question's kind (AnswerInvalid)."""
     if text is not None and len(text) > MAX_ANSWER_CHARACTERS:
-        raise AnswerInvalid(
-            f"This answer is {len(text):,} characters long; the most an answer can hold is "
-            f"{MAX_ANSWER_CHARACTERS:,}. Shorten it or move detail into an appendix."
-        )
+        raise AnswerInvalid(answer_too_long(text))
     question, cleaned = answer.question, {}
     if text is not None and question.has_text:
         cleaned["text"] = clean_html(text)

@@ -1,3 +1,4 @@
+import html
 import json
 
 import pytest
@@ -97,7 +98,10 @@ def test_an_over_long_answer_is_refused_on_the_field_and_the_text_kept(client, p
     page = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in page
-    assert "the most an answer can hold is 100000" in page
+    assert (
+        "This answer is 100,017 characters long with its formatting (the hidden codes for "
+        "paragraphs, headings, lists and links); the most an answer can hold is 100,000."
+    ) in html.unescape(page)
     assert "x" * 1000 in page
 
 
