@@ -113,7 +113,7 @@ def _too_long(field: forms.Field, label: str, params: dict, data) -> str:
         return f"The file's name must be {params['max']:,} characters or fewer"
     said = f"{label} must be {params['limit_value']:,} characters or fewer"
     # What was typed, the spaces around it too (the field strips them before counting).
-    return f"{said}; you have typed {len(data):,}" if isinstance(data, str) else said
+    return f"{said}; you have typed {len(data):,}." if isinstance(data, str) else said
 
 
 def plain_message(field: forms.Field, label: str, code: str, params: dict, data) -> str | None:

@@ -1,6 +1,7 @@
 """The forms of monitoring. Each only carries what was typed: the services check it and say what
-is wrong, so nothing typed is lost on a refusal. The return's form asks the service's checks
-(services.checked) for every problem at once and puts each beside its field."""
+is wrong, so nothing typed is lost on a refusal. The return's form and the open form ask the
+service's checks (services.checked, services.open_problems) for every problem at once and put
+each beside its field."""
 
 from functools import partial
 
@@ -8,6 +9,7 @@ from django import forms
 
 from consortia import plain_forms
 from consortia.numbers import NotANumber, read_number
+from plans.models import Plan
 
 from .models import MonitoringReturn, ReturnLine
 from .services import (
@@ -17,6 +19,7 @@ from .services import (
     LineInput,
     ReturnRefused,
     checked,
+    open_problems,
 )
 
 Kind = ReturnLine.Kind
@@ -44,6 +47,25 @@ class OpenReturnForm(plain_forms.Form):
     )
     period_end = _date("The period ends on", required="Enter the date the period ends.")
     due_on = _date("The return is due on", required="Enter the date the return is due.")
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean(self):
+        """The service's checks of what was typed (services.open_problems), run here too so
+        that a date out of the plan's year shows with a blank field or the due date's fault."""
+        cleaned = super().clean()
+        problems = open_problems(
+            self.plan,
+            label=cleaned.get("label", ""),
+            period_end=cleaned.get("period_end"),
+            due_on=cleaned.get("due_on"),
+        )
+        for field, problem in problems.items():
+            if field not in self.errors:
+                self.add_error(field, problem)
+        return cleaned
 
 
 def _field_name(line_id: int, field: str) -> str:

@@ -19,8 +19,8 @@ from consortia.dates import long_date
 from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
 from consortia.permissions import Perm, allowed
 from plans.assignments import DUE_WITHIN_YEARS
-from plans.kinds.milestones import plan_period
 from plans.models import Plan
+from plans.plan_years import plan_period
 from plans.workflow import status_refusal
 from signoff.errors import Refused
 from signoff.signing import SigningState
@@ -73,36 +73,51 @@ def _signed_hash(plan: Plan) -> str:
 
 
 class OpenRefused(Refused):
-    """A return not opened, for what was typed in ``field`` of the open form."""
+    """A return not opened for what was typed: ``problems`` says why by each field of the open
+    form refused, all at once."""
 
-    def __init__(self, message: str, *, field: str):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
 
 
-def _period_end(plan: Plan, period_end: date) -> date:
-    """The end of a period of the plan's year: in the year, or in the year after for a late
-    return. A date far from it (0001-01-01) is a slip."""
+def open_problems(
+    plan: Plan, *, label: str, period_end: date | None, due_on: date | None
+) -> dict[str, str]:
+    """Everything wrong with what was typed to open a return of ``plan``, by field; a date
+    left out (one the form could not read) is not checked, nor a due date against it."""
+    label = " ".join((label or "").split())
+    problems = {}
+    if not label:
+        problems["label"] = "Enter the period the return covers, like Q1 2006/07."
+    elif len(label) > MAX_LABEL_CHARACTERS:
+        problems["label"] = f"The period can have at most {MAX_LABEL_CHARACTERS} characters."
+    if period_end is not None and (problem := _period_end_refused(plan, period_end)):
+        problems["period_end"] = problem
+    if period_end is not None and due_on is not None:
+        if due_on < period_end:
+            problems["due_on"] = "The return cannot be due before its period ends."
+        # As for a section's due date (plans.assignments): a year such as 9999 is a slip, told
+        # from a period end that is none.
+        elif "period_end" not in problems and due_on > (
+            latest := date(period_end.year + DUE_WITHIN_YEARS, 12, 31)
+        ):
+            problems["due_on"] = f"Choose a due date by {long_date(latest)}."
+    return problems
+
+
+def _period_end_refused(plan: Plan, period_end: date) -> str:
+    """Why ``period_end`` cannot end a period of the plan's year: a date in the year, or in the
+    year after for a late return, can. A date far from it (0001-01-01) is a slip."""
     year = plan_period(plan.period)
     if year is not None:
         earliest, latest = year[0], year[1].replace(year=year[1].year + 1)
         if not earliest <= period_end <= latest:
-            raise OpenRefused(
+            return (
                 f"Choose a date the period ends from {long_date(earliest)} to {long_date(latest)}: "
-                f"the plan is for {plan.period}.",
-                field="period_end",
+                f"the plan is for {plan.period}."
             )
-    return period_end
-
-
-def _due_on(due_on: date, *, period_end: date) -> date:
-    if due_on < period_end:
-        raise OpenRefused("The return cannot be due before its period ends.", field="due_on")
-    # As for a section's due date (plans.assignments): a year such as 9999 is a slip.
-    latest = date(period_end.year + DUE_WITHIN_YEARS, 12, 31)
-    if due_on > latest:
-        raise OpenRefused(f"Choose a due date by {long_date(latest)}.", field="due_on")
-    return due_on
+    return ""
 
 
 def return_open(
@@ -110,20 +125,15 @@ def return_open(
 ) -> MonitoringReturn:
     """Opens a return for ``label`` (such as "Q1 2006/07") on a signed plan, its lines copied
     from the signed content, bound to the hash the signatures bind. Two periods that differ
-    only in case or spacing are one: the second is refused (OpenRefused, by its field)."""
+    only in case or spacing are one: the second is refused (OpenRefused, by its field, as is
+    everything wrong with what was typed, all at once)."""
     if not allowed(user, Perm.REVIEW, plan):
         raise Refused("Only the PCT's lead can open a monitoring return.")
     if plan.status not in MONITORED:
         raise Refused(status_refusal(plan, "returns are opened for signed plans only."))
     label = " ".join((label or "").split())
-    if not label:
-        raise OpenRefused("Enter the period the return covers, like Q1 2006/07.", field="label")
-    if len(label) > MAX_LABEL_CHARACTERS:
-        raise OpenRefused(
-            f"The period can have at most {MAX_LABEL_CHARACTERS} characters.", field="label"
-        )
-    period_end = _period_end(plan, period_end)
-    due_on = _due_on(due_on, period_end=period_end)
+    if problems := open_problems(plan, label=label, period_end=period_end, due_on=due_on):
+        raise OpenRefused(problems)
     signed = _signed_hash(plan)
     lines = signed_lines(plan)
     with transaction.atomic():
@@ -131,7 +141,7 @@ def return_open(
         Plan.objects.select_for_update(of=("self",)).only("pk").get(pk=plan.pk)
         taken = MonitoringReturn.objects.filter(plan=plan, label__iexact=label).first()
         if taken is not None:
-            raise OpenRefused(f"There is already a return for {taken.label}.", field="label")
+            raise OpenRefused({"label": f"There is already a return for {taken.label}."})
         opened = MonitoringReturn.objects.create(
             plan=plan,
             label=label,

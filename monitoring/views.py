@@ -59,7 +59,7 @@ def plan_monitoring(request, plan_id: int):
     plan = _plan(request, plan_id)
     signed = plan.status in services.MONITORED
     may_open = allowed(request.user, Perm.REVIEW, plan) and signed
-    form = OpenReturnForm(request.POST if request.method == "POST" else None)
+    form = OpenReturnForm(request.POST if request.method == "POST" else None, plan=plan)
     if request.method == "POST":
         if not may_open:
             raise PermissionDenied("Only the PCT's lead can open a return, on a signed plan.")
@@ -67,7 +67,8 @@ def plan_monitoring(request, plan_id: int):
             try:
                 opened = services.return_open(plan=plan, user=request.user, **form.cleaned_data)
             except services.OpenRefused as refusal:
-                form.add_error(refusal.field, refusal.message)
+                for field, problem in refusal.problems.items():
+                    form.add_error(field, problem)
             except Refused as refusal:
                 form.add_error(None, refusal.message)
             else:

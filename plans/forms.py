@@ -5,7 +5,8 @@ from consortia import plain_forms
 
 from .headings import EDITOR_TOP_HEADING, renumbered
 from .models import TemplateQuestion
-from .sanitise import MAX_ANSWER_CHARACTERS
+from .plan_years import PlanYearField
+from .sanitise import MAX_ANSWER_CHARACTERS, answer_too_long
 from .table_import import MAX_CSV_BYTES
 from .template_files import MAX_FILE_BYTES as MAX_DEFINITION_BYTES
 
@@ -27,17 +28,17 @@ class PlanCreateForm(plain_forms.Form):
     template = forms.ModelChoiceField(
         queryset=None, label="Form", empty_label=None, help_text="The PCT's published plan form."
     )
-    period = forms.RegexField(
-        regex=r"^\d{4}/\d{2}$",
-        label="Plan year",
-        help_text="For example, 2007/08",
-        error_messages={"invalid": "Enter the plan year like 2007/08"},
-    )
+    period = PlanYearField()
     title = forms.CharField(max_length=300, label="Title")
 
     def __init__(self, *args, templates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
+
+
+def _within_answer_limit(text: str) -> None:
+    if len(text) > MAX_ANSWER_CHARACTERS:
+        raise forms.ValidationError(answer_too_long(text), code="answer_too_long")
 
 
 class AnswerForm(plain_forms.Form):
@@ -54,13 +55,11 @@ class AnswerForm(plain_forms.Form):
                 label=f"{question.number} {question.title}".strip(),
                 required=False,
                 config={"extensions": EDITOR_EXTENSIONS},
-                max_length=MAX_ANSWER_CHARACTERS,
-                error_messages={
-                    "max_length": "This answer is %(show_value)s characters long; the most an "
-                    "answer can hold is %(limit_value)s. Shorten it or move detail into an "
-                    "appendix."
-                },
+                validators=[_within_answer_limit],
             )
+            # The limit for the character count only: Django's own check would word its
+            # refusal with the figures unformatted.
+            self.fields["text"].max_length = MAX_ANSWER_CHARACTERS
             self.fields["text"].widget.attrs["class"] = "app-answer-text"
             if self.initial.get("text"):
                 # The editor offers h3 and h4 under the question's h2: text written with other

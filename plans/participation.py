@@ -22,8 +22,8 @@ from .events import event_record
 from .finance import ZERO
 from .kinds.base import PracticeStanding
 from .kinds.des_funding import participation_rows
-from .kinds.milestones import plan_period
 from .models import Participation, Plan, PlanEvent, QuestionKind, TemplateQuestion
+from .plan_years import plan_period
 from .structured import kind_for
 from .workflow import FROZEN, status_refusal
 

@@ -8,6 +8,7 @@ from consortia import plain_forms
 from consortia.dates import as_typed
 
 from . import rounds
+from .plan_years import PlanYearField
 
 LABEL_MAX = 200
 # A day as the deadline's box shows it (31/03/2027), or as a date box sends it (2027-03-31).
@@ -15,12 +16,7 @@ _DATE_SHAPE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
 
 
 class RoundOpenForm(plain_forms.Form):
-    period = forms.CharField(
-        max_length=20,
-        label="Plan year",
-        help_text="For example, 2007/08",
-        error_messages={"required": "Enter the plan year, such as 2007/08"},
-    )
+    period = PlanYearField()
     template = forms.ModelChoiceField(
         queryset=None,
         label="Form",

@@ -4,7 +4,7 @@ plan started from this year's (docs/decisions/0430, 0431, 0432).
 Services: views, the admin and the beat call these verbs.
 """
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -31,22 +31,9 @@ from .models import (
     RoundReminder,
     TemplateQuestion,
 )
+from .plan_years import plan_year_refused
 from .services import plan_create
 from .workflow import may_edit_answer
-
-PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-def period_valid(period: str) -> str:
-    """ "2007/08", the second year following the first; anything else is refused."""
-    period = (period or "").strip()
-    match = PERIOD.match(period)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise AnswerInvalid(
-            "Enter the plan year as two years one after the other, such as 2007/08.",
-            field="period",
-        )
-    return period
 
 
 def deadline_refused(deadline: date, *, today: date) -> str:
@@ -73,6 +60,32 @@ def interim_date_refused(item: dict, *, deadline: date | None, today: date) -> s
     return ""
 
 
+def _round_refusals(
+    *,
+    commissioner: Commissioner,
+    period: str,
+    template: PlanTemplate,
+    deadline: date,
+    consortia: list[Consortium],
+    interim_dates: list[dict],
+    today: date,
+) -> Iterator[AnswerInvalid]:
+    """Everything wrong with the round to be opened, each by its field."""
+    if problem := plan_year_refused(period):
+        yield AnswerInvalid(problem, field="period")
+    if template.status != PlanTemplate.Status.PUBLISHED or template.issuer_id != commissioner.pk:
+        yield AnswerInvalid("Choose a published form of this PCT.", field="template")
+    if not consortia:
+        yield AnswerInvalid("Choose at least one consortium.", field="consortia")
+    elif any(consortium.commissioner_id != commissioner.pk for consortium in consortia):
+        yield AnswerInvalid("Choose consortia of this PCT only.", field="consortia")
+    if problem := deadline_refused(deadline, today=today):
+        yield AnswerInvalid(problem, field="deadline")
+    for item in interim_dates:
+        if problem := interim_date_refused(item, deadline=deadline, today=today):
+            yield AnswerInvalid(problem, field="interim_dates")
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -87,26 +100,24 @@ def round_open(
 ) -> PlanningRound:
     """Open the PCT's planning round for ``period``; its consortia then see it on their
     dashboard with the deadline and start their plan within it. The deadline and each interim
-    date fall after ``today`` (the local date unless given); every interim date refused is
-    named at once."""
+    date fall after ``today`` (the local date unless given); everything refused is named at
+    once, so a second look does not find more."""
     if not allowed(user, Perm.EDIT_PCT_SECTIONS, commissioner):
         raise PermissionDenied("Only the PCT's leads can open its planning round.")
-    period = period_valid(period)
-    if template.status != PlanTemplate.Status.PUBLISHED or template.issuer_id != commissioner.pk:
-        raise AnswerInvalid("Choose a published form of this PCT.", field="template")
-    if not consortia:
-        raise AnswerInvalid("Choose at least one consortium.", field="consortia")
-    if any(consortium.commissioner_id != commissioner.pk for consortium in consortia):
-        raise AnswerInvalid("Choose consortia of this PCT only.", field="consortia")
+    period = (period or "").strip()
     today = today or round_selectors.today()
-    if problem := deadline_refused(deadline, today=today):
-        raise AnswerInvalid(problem, field="deadline")
     interim_dates = interim_dates or []
-    refusals = [
-        AnswerInvalid(problem, field="interim_dates")
-        for item in interim_dates
-        if (problem := interim_date_refused(item, deadline=deadline, today=today))
-    ]
+    refusals = list(
+        _round_refusals(
+            commissioner=commissioner,
+            period=period,
+            template=template,
+            deadline=deadline,
+            consortia=consortia,
+            interim_dates=interim_dates,
+            today=today,
+        )
+    )
     if refusals:
         raise AnswersInvalid(refusals)
     interim = sorted(

@@ -16,6 +16,17 @@ MAX_ANSWER_CHARACTERS = 100_000
 SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def answer_too_long(text: str) -> str:
+    """The refusal of an answer over MAX_ANSWER_CHARACTERS. What is measured is what is stored:
+    the text with the codes of its formatting, which the person never sees, so the message says
+    so rather than count what they typed."""
+    return (
+        f"This answer is {len(text):,} characters long with its formatting (the hidden codes for "
+        f"paragraphs, headings, lists and links); the most an answer can hold is "
+        f"{MAX_ANSWER_CHARACTERS:,}. Shorten it or move detail into an appendix."
+    )
+
+
 def clean_html(html: str) -> str:
     """Keep headings, emphasis, lists and links; drop scripts, styles, handlers and Word junk."""
     return nh3.clean(

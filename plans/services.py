@@ -36,7 +36,8 @@ from .models import (
     QuestionKind,
     TemplateQuestion,
 )
-from .sanitise import MAX_ANSWER_CHARACTERS, clean_html
+from .plan_years import plan_year_refused
+from .sanitise import MAX_ANSWER_CHARACTERS, answer_too_long, clean_html
 from .table_import import TableImportRefused, rows_from_csv
 from .workflow import frozen_refusal, may_edit_answer
 
@@ -99,6 +100,8 @@ def plan_create(
     (``plans.rounds.round_plan_start``, which passes ``planning_round``), never beside it."""
     if template.status != PlanTemplate.Status.PUBLISHED:
         raise AnswerInvalid("Plans can only start from a published template.")
+    if problem := plan_year_refused(period):
+        raise AnswerInvalid(problem, field="period")
     if planning_round is None and consortium.planning_rounds.filter(period=period).exists():
         raise AnswerInvalid(
             f"{period} has a planning round: start the {period} plan from your home page.",
@@ -163,10 +166,7 @@ def answer_content_clean(
     """The text, table and figures as a save stores them: only those the answer's question
     holds, the text sanitised, the rest cleaned by the question's kind (AnswerInvalid)."""
     if text is not None and len(text) > MAX_ANSWER_CHARACTERS:
-        raise AnswerInvalid(
-            f"This answer is {len(text):,} characters long; the most an answer can hold is "
-            f"{MAX_ANSWER_CHARACTERS:,}. Shorten it or move detail into an appendix."
-        )
+        raise AnswerInvalid(answer_too_long(text))
     question, cleaned = answer.question, {}
     if text is not None and question.has_text:
         cleaned["text"] = clean_html(text)

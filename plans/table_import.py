@@ -5,8 +5,9 @@ its label or its key, ignoring case and surrounding spaces, so the columns may c
 order. A heading the question has no column for is ignored and reported; a computed column's
 heading is ignored too (its cells are worked out). Every cell is then checked by its column's
 type, as a typed one is (plans/kinds/rows.py), and every bad cell is reported by where it is:
-"Row 3, Registered population: Registered population must be a whole number." (rows are
-counted from the first line after the headings). Nothing is kept while any cell is refused.
+"Row 3, Registered population: Registered population must be a whole number, like 1500."
+(rows are counted from the first line after the headings). Nothing is kept while any cell is
+refused.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from consortia import selectors as organisation_selectors
+from consortia.dates import long_date
 from consortia.models import Commissioner, Position
 
 from .kinds.table import COLUMN_TYPES, NUMERIC, TOTALS, formula_problem
@@ -1239,6 +1240,27 @@ def _others_problems(definition: dict, loaded_for: Commissioner) -> list[Problem
     return problems
 
 
+def _same_date_problem(definition: dict) -> Problem | None:
+    """A version dated the same as another of its family: no plan could move onto it, for a plan
+    moves only to a version dated later than its own (selectors.newer_versions). Decision 0479."""
+    dated = definition["version_date"]
+    if dated is None:
+        return None
+    twin = (
+        PlanTemplate.objects.filter(family=definition["family"], version_date=dated)
+        .exclude(slug=definition["slug"])
+        .order_by("pk")
+        .first()
+    )
+    if twin is None:
+        return None
+    return Problem(
+        TEMPLATE,
+        f"this version is dated the same as {twin.version_label} ({long_date(twin.version_date)}): "
+        "give it a later version_date so plans can move onto it",
+    )
+
+
 def preview(data: dict, *, loaded_for: Commissioner | None = None) -> ImportPreview:
     """What storing ``data`` will do, or a DefinitionError listing every problem. Reads only.
     ``loaded_for``: the PCT whose lead loads the file, which must be its form (docs/decisions/0469);
@@ -1268,6 +1290,8 @@ def preview(data: dict, *, loaded_for: Commissioner | None = None) -> ImportPrev
                 )
             ]
         )
+    if problem := _same_date_problem(definition):
+        raise DefinitionError([problem])
     warnings = []
     if definition["status"] == PlanTemplate.Status.DRAFT:
         publish = (

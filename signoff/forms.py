@@ -38,8 +38,8 @@ class ActionForm(plain_forms.Form):
 
 class SignatureForm(plain_forms.Form):
     """The signatory's own name as their signature, their password and, where their account has
-    a second factor, a code (``signer``: who signs, to offer their name and ask for what their
-    account has)."""
+    a second factor, a code (``signer``: who signs, to name their account beside the box and ask
+    for what their account has)."""
 
     typed_name = forms.CharField(
         label="Your full name",
@@ -67,7 +67,9 @@ class SignatureForm(plain_forms.Form):
     )
 
     def __init__(self, *args, signer, **kwargs):
-        super().__init__(*args, initial={"typed_name": signer.full_name}, **kwargs)
+        # The name box starts empty: a signature is typed, and text typed into a filled box
+        # joined the account's name and was printed on the sealed plan so.
+        super().__init__(*args, **kwargs)
         self.fields["typed_name"].help_text = (
             "Type your own full name: it is your signature, in place of a handwritten one. The "
             f"signed plan prints it beside the name on your account, {signer.full_name}."

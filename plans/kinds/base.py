@@ -31,6 +31,8 @@ MAX_ROWS = 200
 MAX_TEXT = 20_000
 MAX_DECIMAL_PLACES = 6
 SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
+# A figure is less than a million million (12 digits before the point): more is a slip.
+LARGEST_DIGITS = 12
 
 
 @dataclass
@@ -105,12 +107,15 @@ def decimal(
     label: str,
     allow_negative: bool = False,
     like: str = "1500 or 1.25",
+    what: str = "a number",
     pounds: bool = False,
 ) -> Decimal | None:
     """A typed amount ("£1,234.50", "1 234.5", 1234) as a Decimal, read by the one rule for
-    typed numbers (consortia/numbers.py: no "1e3", "1_000" or "١٢٣"); blank is None. ``like`` is
-    the example a refusal gives. With ``pounds`` it is an amount of money, refused with more
-    than two decimal places; a rate or a percentage may have up to six (docs/decisions/0467)."""
+    typed numbers (consortia/numbers.py: no "1e3", "1_000" or "١٢٣"); blank is None. ``what``
+    the figure must be and ``like``, an example, word a refusal of text that is no number. With
+    ``pounds`` it is an amount of money, refused with more than two decimal places; a rate or a
+    percentage may have up to six (docs/decisions/0467)."""
+    not_a_number = f"{label} must be {what}, like {like}."
     if value is None:
         return None
     if isinstance(value, bool | float):
@@ -121,16 +126,22 @@ def decimal(
         try:
             number = read_number(str(value))
         except NotANumber:
-            raise AnswerInvalid(f"{label} must be a number, like {like}.", field=field) from None
+            raise AnswerInvalid(not_a_number, field=field) from None
         if number is None:
             return None
     if not number.is_finite():
-        raise AnswerInvalid(f"{label} must be a number, like {like}.", field=field)
+        raise AnswerInvalid(not_a_number, field=field)
     if number < 0 and not allow_negative:
         raise AnswerInvalid(f"{label} cannot be negative.", field=field)
     # Measured without arithmetic: abs() of "1e999999999" overflows the decimal context.
-    if number.adjusted() >= 12:
-        raise AnswerInvalid(f"{label} is too large.", field=field)
+    if number.adjusted() >= LARGEST_DIGITS:
+        largest = f"{10**LARGEST_DIGITS:,}"
+        raise AnswerInvalid(
+            f"{label} must be more than -{largest} and less than {largest}."
+            if allow_negative
+            else f"{label} must be less than {largest}.",
+            field=field,
+        )
     if pounds and not in_pence(number):
         raise AnswerInvalid(finer_than_pence(label), field=field)
     # "1e-999999999" would be written out as a billion digits when stored.
@@ -142,11 +153,13 @@ def decimal(
 
 
 def whole(value, *, field: str, label: str) -> int | None:
-    number = decimal(value, field=field, label=label, like="1500")
+    """A typed whole number; "12.7" and "1e3" are refused in the same words."""
+    like = "1500"
+    number = decimal(value, field=field, label=label, what="a whole number", like=like)
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise AnswerInvalid(f"{label} must be a whole number.", field=field)
+        raise AnswerInvalid(f"{label} must be a whole number, like {like}.", field=field)
     return int(number)
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from consortia.dates import long_date
 
 from ..errors import AnswerInvalid
+from ..plan_years import plan_period
 from . import rows
 from .base import CHOICE_PARAMETER, NO_PLAN, KindContext, Parameter
 from .rows import CHOICE, DATE, LONG_TEXT, Column, ListKind, RowSpec
@@ -37,19 +38,7 @@ MILESTONES = RowSpec(
     ),
 )  # fmt: skip
 PLAN_YEAR, ANY_DATE = "plan_year", "any"
-_PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
 _KEY = re.compile(r"[a-z0-9-]{1,20}")
-
-
-def plan_period(period: str) -> tuple[date, date] | None:
-    """The financial year a plan covers: "2006/07" is 1 April 2006 to 31 March 2007."""
-    match = _PERIOD.match(period or "")
-    if not match:
-        return None
-    start = int(match.group(1))
-    if (start + 1) % 100 != int(match.group(2)):
-        return None
-    return date(start, 4, 1), date(start + 1, 3, 31)
 
 
 class MilestonesKind(ListKind):

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
+from consortia.models import User
 from plans.models import Answer, Plan
 from signoff.models import Comment
 from tests.browser.conftest import WCAG_22_AA_AND_BEST_PRACTICE, assert_accessible, current_code
@@ -279,6 +280,8 @@ def test_the_three_signatories_sign_with_the_keyboard(new_page, live_server):
         with page.expect_navigation(wait_until=LOADED):
             page.keyboard.press("Enter")
         accessible(page)
+        tab_to(page, by_label("Your full name"), what="the name box")
+        page.keyboard.type(User.objects.get(email=email).full_name)
         tab_to(page, by_label("Your password"), what="the password")
         page.keyboard.type(DEMO_PASSWORD)
         tab_to(page, by_label("Code from your authenticator app"), what="the code")

@@ -58,6 +58,8 @@ def sign_by_keyboard(page, live_server, plan: Plan, user, title: str) -> None:
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign the plan")
     assert_accessible(page)
+    tab_to(page, "Your full name")
+    page.keyboard.type(user.full_name)
     tab_to(page, "Your password")
     page.keyboard.type(PASSWORD)
     tab_to(page, "Code from your authenticator app")

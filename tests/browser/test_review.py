@@ -113,7 +113,7 @@ def test_the_summary_of_changes_counts_as_typed_and_a_long_one_is_refused_in_wor
     assert_accessible(lead)
     lead.get_by_role("button", name="Request changes").click()
     expect(lead.get_by_role("heading", level=1)).to_have_text("Request changes")
-    message = "Summary must be 10,000 characters or fewer; you have typed 10,005"
+    message = "Summary must be 10,000 characters or fewer; you have typed 10,005."
     expect(lead.get_by_role("link", name=message)).to_be_visible()
     expect(summary).to_have_value("x" * 10_005)
     assert_accessible(lead)

@@ -41,6 +41,7 @@ def sign(page, live_server, plan, title: str, email: str) -> None:
     page.get_by_role("link", name="Sign the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign the plan")
     assert_accessible(page)
+    page.get_by_label("Your full name").fill(User.objects.get(email=email).full_name)
     page.get_by_label("Your password").fill(DEMO_PASSWORD)
     page.get_by_label("Code from your authenticator app").fill(current_code(email))
     page.get_by_label("I have read the plan and sign it as it stands").check()

@@ -59,7 +59,7 @@ def test_the_script_marks_every_wrong_cell_at_once_and_keeps_a_date_typed(
 
     status = page.locator(f"{SECTION} .app-save-status")
     expect(status).to_contain_text("Budget (£) must be a number")
-    expect(status).to_contain_text("Patients expected must be a whole number.")
+    expect(status).to_contain_text("Patients expected must be a whole number, like 1500.")
     expect(cell(page, "budget")).to_have_attribute("aria-invalid", "true")
     expect(cell(page, "patients")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)

@@ -129,7 +129,20 @@ def test_dates_far_from_the_plans_year_are_refused_by_their_field(
     assert plan.period == "2006/07"
     with pytest.raises(services.OpenRefused, match=message) as refused:
         open_quarter(plan, "Q1", period_end, due_on)
-    assert refused.value.field == field
+    assert list(refused.value.problems) == [field]
+    assert not MonitoringReturn.objects.exists()
+
+
+def test_a_period_end_outside_the_plans_year_and_a_due_date_before_it_are_refused_at_once(
+    signed_daccom,
+):
+    with pytest.raises(services.OpenRefused) as refused:
+        open_quarter(signed_daccom, "Q1", date(2009, 6, 30), date(2009, 6, 1))
+    assert refused.value.problems == {
+        "period_end": "Choose a date the period ends from 1 April 2006 to 31 March 2008: the "
+        "plan is for 2006/07.",
+        "due_on": "The return cannot be due before its period ends.",
+    }
     assert not MonitoringReturn.objects.exists()
 
 

@@ -455,6 +455,32 @@ def test_a_period_opened_twice_or_absurd_dates_are_named_beside_their_fields(cli
     assert MonitoringReturn.objects.filter(plan=plan).count() == 1
 
 
+def test_every_fault_in_opening_a_return_is_named_at_once_each_beside_its_field(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    client.force_login(lead_of(plan))
+
+    response = client.post(
+        reverse("monitoring:plan", args=[plan.pk]),
+        {"label": "", "period_end": "2009-06-30", "due_on": "2009-06-01"},
+    )
+
+    assert response.status_code == 400
+    page = lxml.html.fromstring(response.content)
+    summary = page.xpath("//div[@class='nhsuk-error-summary']//li/a")
+    assert [(link.get("href"), link.text_content().strip()) for link in summary] == [
+        ("#id_label", "Enter the period the return covers, like Q1 2006/07."),
+        (
+            "#id_period_end",
+            "Choose a date the period ends from 1 April 2006 to 31 March 2008: the plan is for "
+            "2006/07.",
+        ),
+        ("#id_due_on", "The return cannot be due before its period ends."),
+    ]
+    assert not MonitoringReturn.objects.filter(plan=plan).exists()
+
+
 def test_the_consortium_cannot_open_or_review_and_the_pct_cannot_fill(client, signed_daccom):
     plan = signed_daccom
     item = open_quarter(plan)

@@ -41,7 +41,7 @@ class TestHome:
         later = soon(3)
         monkeypatch.setattr(round_selectors, "today", lambda: later)
         content = home(client, chair)
-        assert "Overdue sections" in content and "2 days overdue" in content
+        assert "Overdue sections" in content and "2 days overdue</strong>.</li>" in content
         assert "Practice Manager" in content and "nhsuk-tag--red" in content
 
     def test_the_chair_sees_every_section_assigned_and_which_are_answered(self, client):

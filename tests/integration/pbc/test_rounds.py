@@ -247,6 +247,23 @@ class TestTheConsortiumsSide:
         content = page(client, UserFactory(consortium=last_year.consortium), "home")
         assert due in content
 
+    @pytest.mark.parametrize(
+        ("days_left", "due"),
+        [
+            (1, '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.</p>'),
+            (124, "Due in 124 days.</p>"),
+        ],
+    )
+    def test_the_start_pages_due_sentence_ends_with_a_full_stop(self, client, days_left, due):
+        planning_round, _, last_year = open_round(days_left=days_left)
+        start = page(
+            client,
+            UserFactory(consortium=last_year.consortium),
+            "round_start",
+            round_id=planning_round.pk,
+        )
+        assert due in start
+
     def test_a_plan_of_the_year_made_before_the_round_is_the_consortiums_plan_in_it(self, client):
         planning_round, lead, last_year = open_round(period="2006/07")
         plan_url = reverse("plan_detail", kwargs={"plan_id": last_year.pk})

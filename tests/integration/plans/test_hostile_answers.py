@@ -48,7 +48,7 @@ def test_the_refusal_of_an_unknown_framework_is_shown_on_the_answer_page(client,
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("9" * 400, "is too large"),
+        ("9" * 400, "must be less than 1,000,000,000,000."),
         ("0." + "0" * 400 + "1", "Enter an amount in pounds and pence, like 1,500.25."),
         ("1e999999999", "must be a number"),
     ],

@@ -285,12 +285,34 @@ def test_a_lead_downloads_their_form_to_edit_into_its_next_version(lead_client, 
 
     response = lead_client.get(download)
     data = yaml.safe_load(response.content)
-    data.update(slug="northbrook-pct-plan-2008", version_label="2008/09 v1", status="draft")
+    data.update(
+        slug="northbrook-pct-plan-2008",
+        version_label="2008/09 v1",
+        version_date="2008-03-28",
+        status="draft",
+    )
     checked = upload(lead_client, pct.pct, yaml.safe_dump(data).encode(), name="2008.yaml")
 
     assert response["Content-Disposition"] == f'attachment; filename="{NORTHBROOK_SLUG}.yaml"'
     assert "Importing this file creates" in text(lead_client.get(checked.url))
     assert "once you load it again with 'status: published'" in text(lead_client.get(checked.url))
+
+
+def test_a_new_version_dated_the_same_as_the_current_one_is_refused_before_loading(
+    lead_client, pct
+):
+    load(lead_client, upload(lead_client, pct.pct, NORTHBROOK_FORM))
+    data = yaml.safe_load(NORTHBROOK_FORM.decode())
+    data.update(slug="northbrook-pct-plan-2008", version_label="2008/09 v1")
+
+    refused = upload(lead_client, pct.pct, yaml.safe_dump(data).encode(), name="2008.yaml")
+
+    assert refused.status_code == 400
+    assert field_error(refused).endswith(
+        "Template: this version is dated the same as 2007/08 v1.2 (30 March 2007): give it a "
+        "later version_date so plans can move onto it"
+    )
+    assert list(PlanTemplate.objects.values_list("slug", flat=True)) == [NORTHBROOK_SLUG]
 
 
 # --- The lead's home page offers the PCT's forms (plans.pages.home_forms, decision 0476) -------
@@ -343,6 +365,7 @@ def test_the_leads_home_page_counts_the_versions_loaded_by_status(client, pct):
             **template_files.parse(NORTHBROOK_FORM),
             "slug": "northbrook-pct-plan-2008",
             "version_label": "2008/09 v1",
+            "version_date": "2008-03-28",
             "status": "draft",
         }
     )

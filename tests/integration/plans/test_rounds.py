@@ -159,6 +159,16 @@ class TestOnePlanAYearInARound:
         newer_draft.refresh_from_db()
         assert newer_draft.planning_round is None
 
+    @pytest.mark.parametrize("period", ["2008/10", "2008/07", "2008"])
+    def test_a_plan_cannot_be_made_for_what_is_no_plan_year(self, period):
+        plan = plan_with_questions()
+        with pytest.raises(AnswerInvalid, match="two years one after the other") as refused:
+            services.plan_create(
+                consortium=plan.consortium, template=plan.template, period=period, title="Odd"
+            )
+        assert refused.value.field == "period"
+        assert Plan.objects.count() == 1
+
     def test_a_plan_for_the_rounds_year_cannot_be_made_beside_the_round(self):
         plan = plan_with_questions()
         round_of_the_year_of(plan)
@@ -200,13 +210,29 @@ class TestOpeningARound:
         assert planning_round.consortia.count() == 3
         assert planning_round.interim_dates == [{"label": "First draft", "date": "2008-02-01"}]
 
-    @pytest.mark.parametrize("period", ["2007", "2007/09", "07/08", "2007/08 "])
+    @pytest.mark.parametrize("period", ["2007", "2007/09", "07/08", "2008/10"])
     def test_a_year_that_is_not_two_years_in_a_row_is_refused(self, period):
-        if period.strip() == "2007/08":
-            assert rounds.period_valid(period) == "2007/08"
-            return
-        with pytest.raises(AnswerInvalid, match="two years one after the other"):
-            rounds.period_valid(period)
+        with pytest.raises(AnswerInvalid, match="two years one after the other") as refused:
+            daccom_round(period=period)
+        assert refused.value.field == "period"
+        assert not PlanningRound.objects.exists()
+
+    def test_a_plan_year_typed_with_spaces_around_it_is_read(self):
+        planning_round, _ = daccom_round(period=" 2007/08 ")
+        assert planning_round.period == "2007/08"
+
+    def test_everything_refused_is_named_at_once(self):
+        with pytest.raises(AnswersInvalid) as refused:
+            daccom_round(
+                period="2008/10",
+                deadline=date(2007, 1, 1),
+                interim_dates=[{"date": date(2006, 12, 1), "label": "First draft", "line": 1}],
+            )
+        assert [r.field for r in refused.value.refusals] == [
+            "period",
+            "deadline",
+            "interim_dates",
+        ]
 
     def test_the_same_year_twice_is_refused(self):
         daccom_round()

@@ -259,7 +259,7 @@ def test_a_population_with_spaces_between_thousands_is_read_and_one_in_exponent_
     post = form_post(client, daccom, key)
     post[f"q-{key}-population"] = ["1.5e5"]
 
-    refused_on(client.post(url, post), f"q-{key}-population", "must be a number, like 1500.")
+    refused_on(client.post(url, post), f"q-{key}-population", "must be a whole number, like 1500.")
 
     post[f"q-{key}-population"] = ["150 000"]
     assert client.post(url, post).status_code == 302
@@ -276,7 +276,7 @@ def test_a_whole_number_cell_on_another_form_refuses_an_underscore(client):
 
     response = client.post(reverse("answer_edit", args=[plan.pk, key]), post)
 
-    refused_on(response, f"q-{key}-rows[1].list_size", "must be a number, like 1500.")
+    refused_on(response, f"q-{key}-rows[1].list_size", "must be a whole number, like 1500.")
 
 
 def test_the_daccom_self_assessment_page_counts_each_level(client, daccom):

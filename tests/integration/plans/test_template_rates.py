@@ -35,7 +35,9 @@ def save_figures(plan: Plan, user, key: str, data: dict):
 def northbrook_file(**edits) -> dict:
     """The Northbrook form as a mapping, as a new version with ``edits`` to question C3."""
     data = yaml.load(FORM.read_bytes(), Loader=template_files._DefinitionLoader)  # noqa: S506
-    data.update(slug="northbrook-pct-plan-2008", version_label="2008/09 v1.0")
+    data.update(
+        slug="northbrook-pct-plan-2008", version_label="2008/09 v1.0", version_date="2008-03-28"
+    )
     budget = next(part for part in data["parts"] if part["key"] == "budget")
     allowance = next(q for q in budget["questions"] if q["key"] == ALLOWANCE)
     allowance["parameters"].update(edits)

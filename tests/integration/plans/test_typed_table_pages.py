@@ -235,7 +235,8 @@ def test_every_wrong_cell_is_flagged_by_its_cell_and_in_the_error_summary_at_onc
     start = html.index('class="nhsuk-error-summary"')
     summary = html[start : html.index("</ul>", start)]
     assert f'<a href="#{budget}">Budget (£) must be a number' in summary
-    assert f'<a href="#{patients}">Patients expected must be a whole number.</a>' in summary
+    whole = "Patients expected must be a whole number, like 1500."
+    assert f'<a href="#{patients}">{whole}</a>' in summary
 
 
 def test_every_wrong_cell_is_named_in_the_scripts_json_reply(client, schemes):
@@ -246,7 +247,7 @@ def test_every_wrong_cell_is_named_in_the_scripts_json_reply(client, schemes):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert list(errors) == [BUDGET, PATIENTS]
-    assert errors[PATIENTS] == [{"message": "Patients expected must be a whole number."}]
+    assert errors[PATIENTS] == [{"message": "Patients expected must be a whole number, like 1500."}]
 
 
 # --- 3. the worked-out column ------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import html
 import json
 
 import pytest
@@ -97,7 +98,10 @@ def test_an_over_long_answer_is_refused_on_the_field_and_the_text_kept(client, p
     page = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in page
-    assert "the most an answer can hold is 100000" in page
+    assert (
+        "This answer is 100,017 characters long with its formatting (the hidden codes for "
+        "paragraphs, headings, lists and links); the most an answer can hold is 100,000."
+    ) in html.unescape(page)
     assert "x" * 1000 in page
 
 
@@ -210,6 +214,21 @@ def test_the_new_plan_page_asks_for_the_form_and_shows_what_is_missing(client, p
     assert ">Create the plan</button>" in page
     assert refused.status_code == 200
     assert "There is a problem" in refused.content.decode()
+
+
+@pytest.mark.parametrize("period", ["2008/10", "2008/07"])
+def test_the_new_plan_page_refuses_what_is_no_plan_year_as_the_round_does(
+    client, plan, editor, period
+):
+    refused = client.post(
+        reverse("plan_create"), {"template": plan.template.pk, "period": period, "title": "Odd"}
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {
+        "period": ["Enter the plan year as two years one after the other, such as 2007/08."]
+    }
+    assert plan.consortium.plans.count() == 1
 
 
 def test_a_refused_answer_without_script_starts_the_page_title_with_error(client, plan, editor):

@@ -1,5 +1,6 @@
 """The review and signing screens, as their users meet them."""
 
+import lxml.html
 import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -89,7 +90,7 @@ def test_a_summary_over_the_limit_gives_the_limit_and_counts_what_was_typed(clie
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Summary must be 10,000 characters or fewer; you have typed 10,800" in page
+    assert "Summary must be 10,000 characters or fewer; you have typed 10,800." in page
     assert "Ensure this value" not in page
 
 
@@ -169,7 +170,7 @@ def chair_signs_as(client, *, typed_name: str):
 def test_a_typed_name_over_the_limit_gives_the_limit_and_counts_what_was_typed(client):
     page = chair_signs_as(client, typed_name="x" * 10_000).content.decode()
 
-    assert "Your full name must be 200 characters or fewer; you have typed 10,000" in page
+    assert "Your full name must be 200 characters or fewer; you have typed 10,000." in page
     assert "Ensure this value" not in page
 
 
@@ -272,14 +273,16 @@ def test_the_signatory_whose_turn_it_is_is_asked_for_a_code_that_is_not_optional
     assert not plan.signatures.exists()
 
 
-def test_the_sign_form_asks_for_the_signatorys_own_name_and_offers_their_accounts(client):
+def test_the_sign_forms_name_box_is_empty_and_its_hint_names_the_account_beside_it(client):
     plan = put_in_state(three_signatory_plan(), Status.APPROVED)
     chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan, full_name="Mr Mark Jones")
 
-    page = sign_page(client, plan, chair)
+    page = lxml.html.fromstring(sign_page(client, plan, chair))
 
-    assert 'value="Mr Mark Jones"' in page
-    assert "your own full name" in page
+    assert page.get_element_by_id("id_typed_name").get("value") is None
+    hint = page.get_element_by_id("id_typed_name-hint").text_content()
+    assert "Type your own full name: it is your signature" in hint
+    assert "beside the name on your account, Mr Mark Jones." in hint
 
 
 def test_the_sign_page_of_a_plan_with_changes_requested_says_so_in_words(client):

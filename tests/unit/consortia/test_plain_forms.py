@@ -48,10 +48,10 @@ def test_too_long_text_gives_the_limit_and_counts_what_was_typed_with_the_spaces
     errors = errors_of({"full_name": " " + "x" * 24 + " ", "summary": "line\r\n" * 3})
 
     assert errors["full_name"] == [
-        "Your full name must be 20 characters or fewer; you have typed 26"
+        "Your full name must be 20 characters or fewer; you have typed 26."
     ]
     # A line break is one character to the person typing, though the browser sends two.
-    assert errors["summary"] == ["Summary must be 10 characters or fewer; you have typed 15"]
+    assert errors["summary"] == ["Summary must be 10 characters or fewer; you have typed 15."]
 
 
 def test_a_line_break_counts_as_one_character_as_typed_and_on_the_page_not_two_as_sent():

@@ -109,3 +109,19 @@ def test_the_deadline_is_read_as_the_hint_shows_it_or_as_a_date_box_sends_it(typ
     form.is_valid()
 
     assert form.cleaned_data["deadline"] == date(2027, 3, 31)
+
+
+def test_a_bad_plan_year_is_refused_with_the_bad_deadline_and_interim_lines_at_once():
+    form = round_form(
+        {"period": "2008/10", "deadline": "01/01/2020", "interim_dates": "1 Feb First draft"},
+        today=date(2026, 11, 27),
+    )
+
+    assert not form.is_valid()
+    assert form.errors["period"] == [
+        "Enter the plan year as two years one after the other, such as 2007/08."
+    ]
+    assert form.errors["deadline"] == [
+        "The submission deadline must be after today (27 November 2026)."
+    ]
+    assert form.errors["interim_dates"] == ["Line 1 does not start with a date such as 01/02/2027."]

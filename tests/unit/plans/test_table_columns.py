@@ -57,7 +57,7 @@ def test_cells_are_kept_canonical_and_the_computed_column_is_worked_out():
 @pytest.mark.parametrize(
     ("key", "typed", "message"),
     [
-        ("likelihood", "three", "must be a number"),
+        ("likelihood", "three", "must be a whole number"),
         ("likelihood", "2.5", "must be a whole number"),
         ("budget", "-5", "cannot be negative"),
         ("due", {"day": "31", "month": "2", "year": "2007"}, "Enter a real date"),

@@ -1,0 +1,42 @@
+"""The plan year, typed as two years one after the other ("2007/08"): the one reading of it for
+every form that takes one, the services that check one and the kinds that date within one."""
+
+import re
+from datetime import date
+
+from django import forms
+
+PLAN_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+PLAN_YEAR_REFUSED = "Enter the plan year as two years one after the other, such as 2007/08."
+
+
+def plan_period(period: str) -> tuple[date, date] | None:
+    """The financial year a plan covers: "2006/07" is 1 April 2006 to 31 March 2007; None for
+    anything that is not a plan year ("2008/10")."""
+    match = PLAN_YEAR.match(period or "")
+    if not match:
+        return None
+    start = int(match.group(1))
+    if (start + 1) % 100 != int(match.group(2)):
+        return None
+    return date(start, 4, 1), date(start + 1, 3, 31)
+
+
+def plan_year_refused(period: str) -> str:
+    """Why ``period`` is not a plan year; "" when it is."""
+    return "" if plan_period(period) else PLAN_YEAR_REFUSED
+
+
+class PlanYearField(forms.CharField):
+    """The plan year's box, refusing what is no plan year as the services do."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("label", "Plan year")
+        kwargs.setdefault("help_text", "For example, 2007/08")
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and (problem := plan_year_refused(value)):
+            raise forms.ValidationError(problem, code="plan_year")
