@@ -149,7 +149,8 @@ class HtmlWriter:
         self._blocks(root, list_style="", depth=0)
 
     # blocks
-    def _blocks(self, element, *, list_style: str, depth: int) -> None:
+    def _blocks(self, element, *, list_style: str, depth: int, into=None) -> None:
+        """Writes ``element``'s children; text before its first block goes on in ``into``."""
         loose = []
         if element.text and element.text.strip():
             loose.append(element.text)
@@ -158,24 +159,26 @@ class HtmlWriter:
             if tag in INLINE or not tag:
                 loose.append(child)
                 continue
-            self._loose(loose)
-            loose = []
+            self._loose(loose, into)
+            loose, into = [], None
             self._block(child, list_style=list_style, depth=depth)
             if child.tail and child.tail.strip():
                 loose.append(child.tail)
-        self._loose(loose)
+        self._loose(loose, into)
 
-    def _loose(self, items) -> None:
+    def _loose(self, items, paragraph=None) -> None:
         if not items:
             return
-        paragraph = self._add_paragraph()
+        # Text carried on after a summary list's label is the value's, never bold by the style.
+        format_ = {} if paragraph is None else {"bold": False}
+        paragraph = paragraph or self._add_paragraph()
         for item in items:
             if isinstance(item, str):
-                self._run(paragraph, item, {})
+                self._run(paragraph, item, format_)
             else:
-                self._inline(paragraph, item, {})
+                self._inline(paragraph, item, format_)
                 if item.tail:
-                    self._run(paragraph, item.tail, {})
+                    self._run(paragraph, item.tail, format_)
 
     def _block(self, element, *, list_style: str, depth: int) -> None:
         tag = element.tag
@@ -201,14 +204,32 @@ class HtmlWriter:
         elif tag == "table":
             self._table(element)
         elif tag == "dl":
-            for child in element:
-                paragraph = self._add_paragraph()
-                bold = {"bold": True} if child.tag == "dt" else {}
-                self._run(paragraph, child.text_content(), bold)
-        elif tag in ("caption",):
-            return
+            self._summary_list(element, list_style=list_style, depth=depth)
         else:
             self._blocks(element, list_style=list_style, depth=depth)
+
+    def _summary_list(self, element, *, list_style: str, depth: int) -> None:
+        """An NHS.UK summary list (each dt and dd pair wrapped in a row's div) as "Label: value"
+        paragraphs, the label bold, so label and value stay apart as on the page and a screen
+        reader reads them as a sentence; a value's lists and paragraphs follow as themselves."""
+        terms = [
+            item
+            for child in element
+            for item in (child if child.tag == "div" else [child])
+            if item.tag in ("dt", "dd")
+        ]
+        label = None
+        for item in terms:
+            if item.tag == "dt":
+                label = self._add_paragraph()
+                text = " ".join(item.text_content().split()).rstrip(":")
+                self._run(label, f"{text}: ", {"bold": True})
+                continue
+            self._blocks(item, list_style=list_style, depth=depth, into=label)
+            if label is not None and len(label.runs) == 1:
+                # The value starts with a list or paragraph: keep its label on the same page.
+                label.paragraph_format.keep_with_next = True
+            label = None
 
     def _list_item(self, item, *, style: str, depth: int, marker: str) -> None:
         paragraph = self._add_paragraph(style=style)
@@ -292,7 +313,7 @@ class HtmlWriter:
         if not text:
             return
         run = paragraph.add_run(text)
-        run.bold = format_.get("bold") or None
+        run.bold = format_.get("bold")
         run.italic = format_.get("italic") or None
         run.underline = format_.get("underline") or None
 
