@@ -2,7 +2,8 @@
 bold/italic/underline, links, bullet and numbered lists (nested), block quotes and tables.
 
 Only the elements the answer allowlist keeps (plans/sanitise.py) and those the kinds' read-only
-templates draw (tables, definition lists) are written; anything else is read for its text.
+templates draw (tables with their captions, summary lists) are written; anything else is read
+for its text (docs/decisions/0482-word-export-summary-lists-and-table-captions.md).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from lxml import html as lxml_html
 
-from .word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
+from .word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_CAPTION_STYLE, FORM_TEXT_STYLE
 
 # Answer headings sit below the form's own (Heading 1 parts, Heading 2 questions), so a
 # document read back finds the form's headings and keeps the answer's as the answer's.
@@ -40,7 +41,7 @@ def question_heading(question) -> str:
 
 
 def ensure_styles(document) -> None:
-    """The form-text and figures styles the import recognises and leaves out."""
+    """The form-text, figures and caption styles the import recognises and leaves out."""
     styles = document.styles
     names = {style.name for style in styles}
     if FORM_TEXT_STYLE not in names:
@@ -52,6 +53,9 @@ def ensure_styles(document) -> None:
         style = styles.add_style(FIGURES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles["Normal"]
         style.font.bold = True
+    if FORM_CAPTION_STYLE not in names:
+        style = styles.add_style(FORM_CAPTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Caption"]
     if FIGURES_TABLE_STYLE not in names:
         style = styles.add_style(FIGURES_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
         style.base_style = styles[ANSWER_TABLE_STYLE]
@@ -75,6 +79,22 @@ def add_hyperlink(paragraph, url: str, text: str):
     link.append(run)
     paragraph._p.append(link)
     return link
+
+
+def add_caption(container, title: str, *, style: str = FORM_CAPTION_STYLE):
+    """A table's caption as Word writes one: a paragraph in a Caption style, kept on the same
+    page as the table added under it."""
+    paragraph = container.add_paragraph(style=style)
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run(title)
+    return paragraph
+
+
+def set_title(table, title: str) -> None:
+    """The table's title (Word's Alt Text title), which screen readers announce with it."""
+    element = OxmlElement("w:tblCaption")
+    element.set(qn("w:val"), title)
+    table._tbl.tblPr.append(element)
 
 
 def _add_level(part, number_id: str, level: int) -> None:
@@ -265,8 +285,19 @@ class HtmlWriter:
         if not rows:
             return
         width = max(sum(_span(cell) for cell in row) for row in rows)
+        caption = element.find("caption")
+        title = " ".join(caption.text_content().split()) if caption is not None else ""
+        if title:
+            # The form's own tables take the caption style the import leaves out.
+            add_caption(
+                self.container,
+                title,
+                style=FORM_CAPTION_STYLE if self.paragraph_style else "Caption",
+            )
         table = self.container.add_table(rows=len(rows), cols=width)
         table.style = self.table_style
+        if title:
+            set_title(table, title)
         for r, row in enumerate(rows):
             c = 0
             for cell in row:

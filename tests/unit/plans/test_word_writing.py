@@ -4,6 +4,8 @@ import io
 
 import docx
 import mammoth
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from plans.word_files import FIGURES_STYLE, FORM_TEXT_STYLE, STYLE_MAP
 from plans.word_writing import ensure_styles, write_html
@@ -82,3 +84,29 @@ def test_a_summary_lists_value_is_not_bold_in_the_bold_figures_style():
     runs = [(run.text, run.bold) for run in document.paragraphs[0].runs]
     assert runs == [("Hours allocated: ", True), ("1,000 hours", False)]
     assert document.paragraphs[1].paragraph_format.keep_with_next
+
+
+CAPTIONED = (
+    "<table><caption>DES funding at £1.90 a patient</caption>"
+    "<tr><th>Payment</th><th>Amount</th></tr></table>"
+)
+
+
+def test_a_tables_caption_is_a_caption_paragraph_before_it_and_its_title():
+    document = docx.Document()
+    ensure_styles(document)
+    write_html(document, CAPTIONED)
+    (table,) = document.tables
+    caption = Paragraph(table._tbl.getprevious(), document._body)
+    assert (caption.text, caption.style.name) == ("DES funding at £1.90 a patient", "Caption")
+    assert caption.paragraph_format.keep_with_next
+    assert table._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == caption.text
+
+
+def test_the_caption_of_the_forms_own_table_is_left_out_when_read_back():
+    document = docx.Document()
+    ensure_styles(document)
+    write_html(document, CAPTIONED, paragraph_style=FIGURES_STYLE)
+    caption = Paragraph(document.tables[0]._tbl.getprevious(), document._body)
+    assert caption.style.base_style.name == "Caption"
+    assert "£1.90" not in read_back(CAPTIONED, paragraph_style=FIGURES_STYLE)
