@@ -53,12 +53,15 @@ DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 # figures' tables are kept, marked, so the preview can say they are not imported.
 FORM_TEXT_STYLE = "PBC Form Text"
 FIGURES_STYLE = "PBC Figures"
+# A figures table's caption: Word's Caption style under a name the import leaves out.
+FORM_CAPTION_STYLE = "PBC Form Caption"
 FIGURES_TABLE_STYLE = "PBC Figures Table"
 FIGURES_CLASS = "pbc-figures"
 STYLE_MAP = "\n".join(
     [
         f"p[style-name='{FORM_TEXT_STYLE}'] => !",
         f"p[style-name='{FIGURES_STYLE}'] => !",
+        f"p[style-name='{FORM_CAPTION_STYLE}'] => !",
         f"table[style-name='{FIGURES_TABLE_STYLE}'] => table.{FIGURES_CLASS}:fresh",
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => h2:fresh",

@@ -2,7 +2,8 @@
 bold/italic/underline, links, bullet and numbered lists (nested), block quotes and tables.
 
 Only the elements the answer allowlist keeps (plans/sanitise.py) and those the kinds' read-only
-templates draw (tables, definition lists) are written; anything else is read for its text.
+templates draw (tables with their captions, summary lists) are written; anything else is read
+for its text (docs/decisions/0482-word-export-summary-lists-and-table-captions.md).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from lxml import html as lxml_html
 
-from .word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
+from .word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_CAPTION_STYLE, FORM_TEXT_STYLE
 
 # Answer headings sit below the form's own (Heading 1 parts, Heading 2 questions), so a
 # document read back finds the form's headings and keeps the answer's as the answer's.
@@ -40,7 +41,7 @@ def question_heading(question) -> str:
 
 
 def ensure_styles(document) -> None:
-    """The form-text and figures styles the import recognises and leaves out."""
+    """The form-text, figures and caption styles the import recognises and leaves out."""
     styles = document.styles
     names = {style.name for style in styles}
     if FORM_TEXT_STYLE not in names:
@@ -52,6 +53,9 @@ def ensure_styles(document) -> None:
         style = styles.add_style(FIGURES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles["Normal"]
         style.font.bold = True
+    if FORM_CAPTION_STYLE not in names:
+        style = styles.add_style(FORM_CAPTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Caption"]
     if FIGURES_TABLE_STYLE not in names:
         style = styles.add_style(FIGURES_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
         style.base_style = styles[ANSWER_TABLE_STYLE]
@@ -75,6 +79,22 @@ def add_hyperlink(paragraph, url: str, text: str):
     link.append(run)
     paragraph._p.append(link)
     return link
+
+
+def add_caption(container, title: str, *, style: str = FORM_CAPTION_STYLE):
+    """A table's caption as Word writes one: a paragraph in a Caption style, kept on the same
+    page as the table added under it."""
+    paragraph = container.add_paragraph(style=style)
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run(title)
+    return paragraph
+
+
+def set_title(table, title: str) -> None:
+    """The table's title (Word's Alt Text title), which screen readers announce with it."""
+    element = OxmlElement("w:tblCaption")
+    element.set(qn("w:val"), title)
+    table._tbl.tblPr.append(element)
 
 
 def _add_level(part, number_id: str, level: int) -> None:
@@ -149,7 +169,8 @@ class HtmlWriter:
         self._blocks(root, list_style="", depth=0)
 
     # blocks
-    def _blocks(self, element, *, list_style: str, depth: int) -> None:
+    def _blocks(self, element, *, list_style: str, depth: int, into=None) -> None:
+        """Writes ``element``'s children; text before its first block goes on in ``into``."""
         loose = []
         if element.text and element.text.strip():
             loose.append(element.text)
@@ -158,24 +179,26 @@ class HtmlWriter:
             if tag in INLINE or not tag:
                 loose.append(child)
                 continue
-            self._loose(loose)
-            loose = []
+            self._loose(loose, into)
+            loose, into = [], None
             self._block(child, list_style=list_style, depth=depth)
             if child.tail and child.tail.strip():
                 loose.append(child.tail)
-        self._loose(loose)
+        self._loose(loose, into)
 
-    def _loose(self, items) -> None:
+    def _loose(self, items, paragraph=None) -> None:
         if not items:
             return
-        paragraph = self._add_paragraph()
+        # Text carried on after a summary list's label is the value's, never bold by the style.
+        format_ = {} if paragraph is None else {"bold": False}
+        paragraph = paragraph or self._add_paragraph()
         for item in items:
             if isinstance(item, str):
-                self._run(paragraph, item, {})
+                self._run(paragraph, item, format_)
             else:
-                self._inline(paragraph, item, {})
+                self._inline(paragraph, item, format_)
                 if item.tail:
-                    self._run(paragraph, item.tail, {})
+                    self._run(paragraph, item.tail, format_)
 
     def _block(self, element, *, list_style: str, depth: int) -> None:
         tag = element.tag
@@ -201,14 +224,32 @@ class HtmlWriter:
         elif tag == "table":
             self._table(element)
         elif tag == "dl":
-            for child in element:
-                paragraph = self._add_paragraph()
-                bold = {"bold": True} if child.tag == "dt" else {}
-                self._run(paragraph, child.text_content(), bold)
-        elif tag in ("caption",):
-            return
+            self._summary_list(element, list_style=list_style, depth=depth)
         else:
             self._blocks(element, list_style=list_style, depth=depth)
+
+    def _summary_list(self, element, *, list_style: str, depth: int) -> None:
+        """An NHS.UK summary list (each dt and dd pair wrapped in a row's div) as "Label: value"
+        paragraphs, the label bold, so label and value stay apart as on the page and a screen
+        reader reads them as a sentence; a value's lists and paragraphs follow as themselves."""
+        terms = [
+            item
+            for child in element
+            for item in (child if child.tag == "div" else [child])
+            if item.tag in ("dt", "dd")
+        ]
+        label = None
+        for item in terms:
+            if item.tag == "dt":
+                label = self._add_paragraph()
+                text = " ".join(item.text_content().split()).rstrip(":")
+                self._run(label, f"{text}: ", {"bold": True})
+                continue
+            self._blocks(item, list_style=list_style, depth=depth, into=label)
+            if label is not None and len(label.runs) == 1:
+                # The value starts with a list or paragraph: keep its label on the same page.
+                label.paragraph_format.keep_with_next = True
+            label = None
 
     def _list_item(self, item, *, style: str, depth: int, marker: str) -> None:
         paragraph = self._add_paragraph(style=style)
@@ -244,8 +285,19 @@ class HtmlWriter:
         if not rows:
             return
         width = max(sum(_span(cell) for cell in row) for row in rows)
+        caption = element.find("caption")
+        title = " ".join(caption.text_content().split()) if caption is not None else ""
+        if title:
+            # The form's own tables take the caption style the import leaves out.
+            add_caption(
+                self.container,
+                title,
+                style=FORM_CAPTION_STYLE if self.paragraph_style else "Caption",
+            )
         table = self.container.add_table(rows=len(rows), cols=width)
         table.style = self.table_style
+        if title:
+            set_title(table, title)
         for r, row in enumerate(rows):
             c = 0
             for cell in row:
@@ -292,7 +344,7 @@ class HtmlWriter:
         if not text:
             return
         run = paragraph.add_run(text)
-        run.bold = format_.get("bold") or None
+        run.bold = format_.get("bold")
         run.italic = format_.get("italic") or None
         run.underline = format_.get("underline") or None
 

@@ -35,9 +35,11 @@ from plans.sanitise import clean_html
 from plans.word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
 from plans.word_writing import (
     ANSWER_TABLE_STYLE,
+    add_caption,
     ensure_styles,
     part_heading,
     question_heading,
+    set_title,
     write_html,
 )
 
@@ -211,6 +213,8 @@ def _table(document, question, rows, *, plan: Plan, context) -> None:
     )
     table = document.add_table(rows=1 + len(printed), cols=max(len(columns), 1))
     table.style = ANSWER_TABLE_STYLE
+    # Named as the page's hidden caption names it; the heading above already shows the words.
+    set_title(table, f"{question_heading(question)}: the answer's rows")
     for c, column in enumerate(columns):
         cell = table.cell(0, c)
         cell.text = column.get("label") or column["key"]
@@ -227,6 +231,7 @@ def _table(document, question, rows, *, plan: Plan, context) -> None:
     _lay_out(document, table, figures=figures)
 
 
+PROJECTS_CAPTION = "Projects, targets and planned savings"
 PROJECT_HEADINGS = ("Project", "Project title", "Leads", "Target", "Target title", "Planned saving")
 
 
@@ -237,8 +242,10 @@ def _projects(document, data: dict, *, context) -> None:
     figures = savings_figures(data or {}, identified_savings(context.sibling("savings_target")))
     if not figures["projects"]:
         return
+    add_caption(document, PROJECTS_CAPTION)
     table = document.add_table(rows=1, cols=len(PROJECT_HEADINGS))
     table.style = ANSWER_TABLE_STYLE
+    set_title(table, PROJECTS_CAPTION)
     for cell, label in zip(table.rows[0].cells, PROJECT_HEADINGS, strict=True):
         cell.text = label
         cell.paragraphs[0].runs[0].bold = True

@@ -9,6 +9,8 @@ from datetime import date
 import docx
 import pytest
 from django.urls import reverse
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from consortia.models import User
 from plans import participation, services, word_import
@@ -214,6 +216,59 @@ def test_banes_weightings_stand_under_weighting_as_in_the_pdf():
         "Outcome": "Total (5% + 5% + 20% + 40% + 30%)",
         "Weighting": "100%",
     }
+
+
+def labelled(document, label: str) -> list[tuple[str, bool | None]]:
+    """The runs, and whether each is bold, of the paragraph a summary list's ``label`` starts."""
+    paragraph = next(p for p in document.paragraphs if p.text.startswith(f"{label}: "))
+    return [(run.text, run.bold) for run in paragraph.runs]
+
+
+def caption_of(table) -> tuple[str, str, str]:
+    """The paragraph just before ``table``: its text and Caption-based style; and the table's
+    own title (Word's Alt Text title)."""
+    before = Paragraph(table._tbl.getprevious(), table._parent)
+    title = table._tbl.tblPr.find(qn("w:tblCaption"))
+    return before.text, before.style.base_style.name, title.get(qn("w:val"))
+
+
+def test_daccom_summary_lists_keep_label_and_value_apart_and_captions_name_their_tables():
+    plan = demo_daccom_plan()
+    document = opened(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
+    assert labelled(document, "Hours allocated") == [
+        ("Hours allocated: ", True),
+        ("1,000 hours", False),
+    ]
+    assert labelled(document, "Not yet allocated") == [
+        ("Not yet allocated: ", True),
+        ("0 hours", False),
+    ]
+    des = "DES funding for a population of 150,000 at £1.90 a patient, if every practice took part"
+    assert caption_of(table_headed(document, "Payment", "Share", "Amount")) == (
+        des,
+        "Caption",
+        des,
+    )
+    projects = "Projects, targets and planned savings"
+    assert caption_of(table_headed(document, *PROJECT_HEADINGS)) == (projects, "Caption", projects)
+
+
+def test_the_self_assessment_keeps_each_levels_funding_apart_and_its_resources_a_list():
+    demo_daccom_plan()
+    plan = Plan.objects.get(template__slug="dacorum-pbc-framework-self-assessment")
+    document = opened(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
+    assert labelled(document, "Funding for 150,000 patients")[:2] == [
+        ("Funding for 150,000 patients: ", True),
+        ("No sessional funding at this level", False),
+    ]
+    texts = [p.text for p in document.paragraphs]
+    resources = texts.index("Resources at this level: ")
+    assert texts[resources + 1 : resources + 3] == [
+        "\u2022 PCT staff identified to support the PBC locality",
+        "\u2022 PCT staff attend meetings of the PBC group",
+    ]
+    summary = "Summary: targets at each level by rating"
+    assert caption_of(table_headed(document, "Level", "Targets")) == (summary, "Caption", summary)
 
 
 def test_the_export_opens_and_mirrors_the_form_with_draft_on_a_draft():

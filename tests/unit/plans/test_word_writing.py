@@ -4,8 +4,10 @@ import io
 
 import docx
 import mammoth
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
-from plans.word_files import FORM_TEXT_STYLE, STYLE_MAP
+from plans.word_files import FIGURES_STYLE, FORM_TEXT_STYLE, STYLE_MAP
 from plans.word_writing import ensure_styles, write_html
 
 
@@ -57,3 +59,54 @@ def test_a_cell_spanning_columns_is_merged_across_them_so_the_figure_after_it_ke
     ]
     assert spans == [2, 1]
     assert [cell.text for cell in table.rows[1].cells] == ["Total", "Total", "1,000 hours"]
+
+
+SUMMARY_LIST = (
+    '<dl class="nhsuk-summary-list">'
+    '<div class="nhsuk-summary-list__row"><dt>Hours allocated</dt><dd>1,000 hours</dd></div>'
+    '<div class="nhsuk-summary-list__row"><dt>Resources</dt>'
+    "<dd><ul><li>A lead</li><li>A budget</li></ul></dd></div>"
+    "</dl>"
+)
+
+
+def test_a_summary_lists_label_and_value_stay_apart_and_a_values_list_stays_a_list():
+    assert read_back(SUMMARY_LIST) == (
+        "<p><strong>Hours allocated: </strong>1,000 hours</p>"
+        "<p><strong>Resources: </strong></p><ul><li>A lead</li><li>A budget</li></ul>"
+    )
+
+
+def test_a_summary_lists_value_is_not_bold_in_the_bold_figures_style():
+    document = docx.Document()
+    ensure_styles(document)
+    write_html(document, SUMMARY_LIST, paragraph_style=FIGURES_STYLE)
+    runs = [(run.text, run.bold) for run in document.paragraphs[0].runs]
+    assert runs == [("Hours allocated: ", True), ("1,000 hours", False)]
+    assert document.paragraphs[1].paragraph_format.keep_with_next
+
+
+CAPTIONED = (
+    "<table><caption>DES funding at £1.90 a patient</caption>"
+    "<tr><th>Payment</th><th>Amount</th></tr></table>"
+)
+
+
+def test_a_tables_caption_is_a_caption_paragraph_before_it_and_its_title():
+    document = docx.Document()
+    ensure_styles(document)
+    write_html(document, CAPTIONED)
+    (table,) = document.tables
+    caption = Paragraph(table._tbl.getprevious(), document._body)
+    assert (caption.text, caption.style.name) == ("DES funding at £1.90 a patient", "Caption")
+    assert caption.paragraph_format.keep_with_next
+    assert table._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == caption.text
+
+
+def test_the_caption_of_the_forms_own_table_is_left_out_when_read_back():
+    document = docx.Document()
+    ensure_styles(document)
+    write_html(document, CAPTIONED, paragraph_style=FIGURES_STYLE)
+    caption = Paragraph(document.tables[0]._tbl.getprevious(), document._body)
+    assert caption.style.base_style.name == "Caption"
+    assert "£1.90" not in read_back(CAPTIONED, paragraph_style=FIGURES_STYLE)
