@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from consortia.models import User
-from plans import selectors, services, structured, word_import
+from plans import history, selectors, services, structured, word_import
 from plans.content import PlanContent
 from plans.errors import AnswerInvalid
 from plans.exports import plan_record
@@ -352,3 +352,56 @@ def test_the_word_export_of_a_typed_table_imports_back_to_the_same_rows(schemes)
     assert proposal.rows[0]["budget"] == "£12,500"  # as printed, with no totals row
     assert len(proposal.rows) == 2
     assert kind.clean(proposal.rows, context=context) == answer.rows
+
+
+# --- 5. changes listed as the page prints the cells ----------------------------------------------
+
+AGREED = {"key": "agreed", "label": "Agreed", "type": "yes_no"}
+BEFORE = {**FALLS, "budget": "900", "starts": "1/3/2027", "agreed": "no"}
+TYPED = {**FALLS, "budget": "£1,234.50", "starts": "1/4/2027", "agreed": "yes"}
+#: how the cells TYPED changes are stored, none of which the lists of changes may show
+STORED = ("1234.5", "1265.3625", "2027-04-01", ">yes<", "| yes")
+
+
+@pytest.fixture
+def agreed_schemes(schemes):
+    answer, editor = schemes
+    answer.question.columns = [*SCHEMES, AGREED]
+    answer.question.save(update_fields=["columns"])
+    return answer, editor
+
+
+def test_the_clash_box_lists_both_changes_as_the_page_prints_the_cells(client, agreed_schemes):
+    answer, _ = agreed_schemes
+    save(client, answer, {**BEFORE, "budget": "1000"})
+    started_from = answer.version
+    save(client, answer, BEFORE)  # saved meanwhile, in another window
+
+    response = client.post(
+        edit_url(answer), {f"{PREFIX}-base_version": started_from, **fields([TYPED])}, **JSON
+    )
+
+    box = words(response.json()["conflict"]["html"])
+    assert response.status_code == 409
+    assert "£900" in box and "£1,234.50" in box and "£1,265.36" in box
+    assert "1 March 2027" in box and "1 April 2027" in box
+    assert "Falls service | £900 | 2.50% | 1 March 2027 | 40 | £922.50 | No" in box
+    assert "Falls service | £1,234.50 | 2.50% | 1 April 2027 | 40 | £1,265.36 | Yes" in box
+    assert not [stored for stored in STORED if stored in box]
+
+
+def test_the_restore_page_lists_the_changes_as_the_page_prints_the_cells(client, agreed_schemes):
+    answer, _ = agreed_schemes
+    save(client, answer, TYPED)
+    typed = history.revision_at_version(answer, answer.version)
+    save(client, answer, BEFORE)
+
+    response = client.get(reverse("answer_restore", args=[answer.plan_id, KEY, typed.history_id]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "added: </span>£1,234.50</ins>" in html
+    assert "added: </span>1 April 2027</ins>" in html
+    assert "added: </span>Yes</ins>" in html
+    assert "removed: </span>£922.50</del>" in html
+    assert not [stored for stored in STORED if stored in html]
