@@ -131,17 +131,23 @@ def words(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored"),
-    [("1/4/2008", "2008-04-01"), ("31 March 2009", "2009-03-31"), ("2008-10-01", "2008-10-01")],
+    ("typed", "stored", "boxed"),
+    [
+        ("1/4/2008", "2008-04-01", "01/04/2008"),
+        ("31 March 2009", "2009-03-31", "31/03/2009"),
+        ("2008-10-01", "2008-10-01", "01/10/2008"),
+    ],
 )
-def test_a_date_typed_in_its_one_box_is_saved_and_shown_back(client, schemes, typed, stored):
+def test_a_date_typed_in_its_one_box_is_saved_and_shown_back_as_the_uk_writes_it(
+    client, schemes, typed, stored, boxed
+):
     answer, _ = schemes
 
     save(client, answer, {**FALLS, "starts": typed})
 
     assert answer.rows[0]["starts"] == stored
     box = inputs(page(client, answer))
-    assert box.values[f"{PREFIX}-rows[0].starts"] == stored
+    assert box.values[f"{PREFIX}-rows[0].starts"] == boxed
     # A box for a date, not for a number, with its example beside it.
     assert "inputmode" not in box.attributes[f"{PREFIX}-rows[0].starts"]
     assert "For example, 2008-10-01" in page(client, answer)
@@ -160,7 +166,7 @@ def test_saving_the_table_as_shown_keeps_the_dates_a_csv_import_stored(client, s
     assert [row["starts"] for row in answer.rows] == ["2009-04-01", "2009-03-31"]
 
     shown = inputs(page(client, answer)).values
-    assert shown[f"{PREFIX}-rows[0].starts"] == "2009-04-01"
+    assert shown[f"{PREFIX}-rows[0].starts"] == "01/04/2009"
     # The person changes a scheme's name only and saves what the page shows.
     posted = {name: value for name, value in shown.items() if name.startswith(f"{PREFIX}-rows")}
     posted[f"{PREFIX}-rows[0].scheme"] = "Falls prevention service"
@@ -170,6 +176,22 @@ def test_saving_the_table_as_shown_keeps_the_dates_a_csv_import_stored(client, s
     answer.refresh_from_db()
     assert answer.rows[0]["scheme"] == "Falls prevention service"
     assert [row["starts"] for row in answer.rows] == ["2009-04-01", "2009-03-31"]
+
+
+def test_money_and_dates_come_back_as_typed_and_saving_them_unchanged_changes_nothing(
+    client, schemes
+):
+    answer, _ = schemes
+    save(client, answer, {**FALLS, "budget": "£1,234.50", "starts": "1/10/2008"})
+    stored = answer.rows
+
+    shown = inputs(page(client, answer)).values
+    save(client, answer, {key: shown[f"{PREFIX}-rows[0].{key}"] for key in FALLS})
+
+    assert shown[f"{PREFIX}-rows[0].budget"] == "1,234.50"
+    assert shown[f"{PREFIX}-rows[0].starts"] == "01/10/2008"
+    assert answer.rows == stored
+    assert (stored[0]["budget"], stored[0]["starts"]) == ("1234.5", "2008-10-01")
 
 
 def test_a_date_that_does_not_exist_is_refused_on_its_cell_and_nothing_is_saved(client, schemes):
