@@ -59,8 +59,9 @@ INPUTS = {
     NAMES: "text",
 }
 DATE_PARTS = ("day", "month", "year")
-#: how a date typed in one box is asked for, as the product's other dates are (2007-03-31)
-DAY_EXAMPLE = "2008-10-01"
+#: how a date typed in one box is asked for: as the box shows a date back, as the product's
+#: date boxes do (docs/decisions/0474, 0480)
+DAY_EXAMPLE = as_typed(date(2008, 10, 1))
 
 
 @dataclass(frozen=True)
@@ -318,9 +319,7 @@ def parse_day(value, *, field: str, label: str) -> date | None:
     typed = " ".join(str(value or "").split())
     if not typed:
         return None
-    refused = AnswerInvalid(
-        f"{label} must be a real date, like {DAY_EXAMPLE} or 1/10/2008.", field=field
-    )
+    refused = AnswerInvalid(f"{label} must be a real date, like {DAY_EXAMPLE}.", field=field)
     if found := _ISO_DAY.fullmatch(typed):
         year, month, day = found.groups()
     elif found := _DAY_FIRST.fullmatch(typed):

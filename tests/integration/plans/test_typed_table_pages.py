@@ -150,7 +150,7 @@ def test_a_date_typed_in_its_one_box_is_saved_and_shown_back_as_the_uk_writes_it
     assert box.values[f"{PREFIX}-rows[0].starts"] == boxed
     # A box for a date, not for a number, with its example beside it.
     assert "inputmode" not in box.attributes[f"{PREFIX}-rows[0].starts"]
-    assert "For example, 2008-10-01" in page(client, answer)
+    assert "For example, 01/10/2008" in page(client, answer)
 
 
 def test_saving_the_table_as_shown_keeps_the_dates_a_csv_import_stored(client, schemes):

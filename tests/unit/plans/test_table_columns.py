@@ -169,7 +169,7 @@ def test_a_date_cell_that_is_not_a_real_date_is_refused_on_its_cell(typed):
     refused = refusal([{"risk": "A", "due": typed}])
 
     assert refused.field == "rows[0].due"
-    assert refused.message == "Due must be a real date, like 2008-10-01 or 1/10/2008."
+    assert refused.message == "Due must be a real date, like 01/10/2008."
 
 
 def test_a_date_cell_is_one_box_showing_the_stored_date_as_typed_with_an_example():
@@ -179,7 +179,7 @@ def test_a_date_cell_is_one_box_showing_the_stored_date_as_typed_with_an_example
     assert (field.input, field.value, field.hint) == (
         "day",
         "01/04/2009",
-        "For example, 2008-10-01",
+        "For example, 01/10/2008",
     )
 
 
