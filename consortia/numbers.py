@@ -68,3 +68,10 @@ def finer_than_pence(label: str) -> str:
         f"{label} has more than 2 decimal places. "
         "Enter an amount in pounds and pence, like 1,500.25."
     )
+
+
+def pounds_and_pence(amount: Decimal) -> str:
+    """Whole pence as a money box shows them and ``read_number`` reads them back to the same
+    amount: "1,234.50", "12,000.00", "-5.00"; finer places kept, never rounded ("0.955")."""
+    whole, _point, fraction = f"{amount:,f}".partition(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"

@@ -5,7 +5,8 @@
   paragraphs far from any change are folded into "N paragraphs unchanged".
 - Tables are compared row by row: rows are matched on their first column (a practice's name,
   a director's name), so an inserted row shows as added rather than shifting every row below
-  it; matched rows have their changed cells marked.
+  it; matched rows have their changed cells marked. Cells are compared as the page prints them
+  ("£1,234.50", "1 April 2027", "Yes"), never as stored.
 - Structured figures (projects, funding ...) are flattened into labelled lines
   ("Project 1 > Target 1.3 > Planned saving: 335000", with a chevron) and compared line by
   line.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .content import aligned_rows, columns_of
+from .kinds.table import shown_cell
 
 SAME, ADDED, REMOVED, CHANGED = "same", "ins", "del", "changed"
 
@@ -318,14 +320,14 @@ def diff_rows(
 ) -> TableDiff:
     """Row by row: rows matched by their first column, changed cells marked.
 
-    ``columns`` is the question's [{key, label}]: every row is read in its order, a missing
-    cell blank, a key with no column left out (and logged with ``source``), as everywhere
-    else a table is shown (plans/content.py).
+    ``columns`` is the question's [{key, label, type ...}]: every row is read in its order, a
+    missing cell blank, a key with no column left out (and logged with ``source``), as
+    everywhere else a table is shown (plans/content.py).
     """
     ordered = columns_of(columns)
     labels = [column.label for column in ordered]
-    old_values = [row.values for row in aligned_rows(ordered, old_rows, source=source)]
-    new_values = [row.values for row in aligned_rows(ordered, new_rows, source=source)]
+    old_values = _printed(ordered, columns, old_rows, source=source)
+    new_values = _printed(ordered, columns, new_rows, source=source)
     # Rows are matched on their first column: the practice, the person, the activity.
     old_keys = [row[0].strip().lower() if row else "" for row in old_values]
     new_keys = [row[0].strip().lower() if row else "" for row in new_values]
@@ -356,6 +358,15 @@ def diff_rows(
             for j in range(j1, j2):
                 added(j)
     return TableDiff(columns=labels, rows=result)
+
+
+def _printed(ordered, columns: list[dict], rows: list[dict], *, source: str) -> list[list[str]]:
+    """Each row's cells as the page, the PDF and the Word export print them under their
+    column's type, so a change reads as the answer does, not as it is stored."""
+    return [
+        [shown_cell(value, column) for value, column in zip(row.values, columns, strict=True)]
+        for row in aligned_rows(ordered, rows, source=source)
+    ]
 
 
 # --- Structured figures ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 
 from .diffs import Content, visible_paragraphs
 from .headings import EDITOR_TOP_HEADING, renumbered
+from .kinds.table import shown_cell
 from .sanitise import clean_html
 
 THEIRS, YOURS = "theirs", "yours"
@@ -299,14 +300,18 @@ def _passage(blocks) -> str:
     return " ".join(visible_paragraphs(blocks_html(blocks)))
 
 
-def _row_words(rows, keys: list[str]) -> str:
-    """Each row's cells, in the table's column order where it has columns."""
+def _row_words(rows, columns: list[dict]) -> str:
+    """Each row's cells, in the table's column order where it has columns and printed as the
+    page prints them under their column's type ("£1,234.50", "Yes")."""
 
-    def cells(row: dict) -> list:
-        ordered = [key for key in keys if key in row]
-        return [row[key] for key in ordered] + [v for k, v in row.items() if k not in ordered]
+    def cells(row: dict) -> list[str]:
+        ordered = [column for column in columns if column["key"] in row]
+        keys = {column["key"] for column in ordered}
+        return [shown_cell(row[column["key"]], column) for column in ordered] + [
+            str(value) for key, value in row.items() if key not in keys
+        ]
 
-    return "; ".join(" | ".join(str(value) for value in cells(row)) for row in rows)
+    return "; ".join(" | ".join(cells(row)) for row in rows)
 
 
 def _quoted_start(words: str) -> str:
@@ -329,7 +334,7 @@ def _text_clashes(merged: SequenceMerge) -> list[Clash]:
     return clashes
 
 
-def _row_clashes(merged: SequenceMerge, keys: list[str]) -> list[Clash]:
+def _row_clashes(merged: SequenceMerge, columns: list[dict]) -> list[Clash]:
     clashes = []
     for clash in merged.clashes:
         first, last = clash.start + 1, clash.start + len(clash.base)
@@ -340,7 +345,9 @@ def _row_clashes(merged: SequenceMerge, keys: list[str]) -> list[Clash]:
             if clash.base
             else f"Rows you both added after row {clash.start}"
         )
-        clashes.append(Clash(where, _row_words(clash.theirs, keys), _row_words(clash.yours, keys)))
+        clashes.append(
+            Clash(where, _row_words(clash.theirs, columns), _row_words(clash.yours, columns))
+        )
     return clashes
 
 
@@ -366,7 +373,7 @@ def merge_answers(
     if base.rows or yours.rows or theirs.rows:
         rows = merge_rows(base.rows, yours.rows, theirs.rows)
         merged_rows = rows.items
-        clashes += _row_clashes(rows, [column["key"] for column in columns or []])
+        clashes += _row_clashes(rows, columns or [])
     merged_data = theirs.data
     if base.data or yours.data or theirs.data:
         if base.data == yours.data:

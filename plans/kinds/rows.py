@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from consortia.dates import as_typed
+from consortia.numbers import NotANumber, in_pence, pounds_and_pence, read_number
+
 from ..errors import AnswerInvalid, AnswersInvalid, refusals_of
 from .base import (
     ACTION,
@@ -56,8 +59,9 @@ INPUTS = {
     NAMES: "text",
 }
 DATE_PARTS = ("day", "month", "year")
-#: how a date typed in one box is asked for, as the product's other dates are (2007-03-31)
-DAY_EXAMPLE = "2008-10-01"
+#: how a date typed in one box is asked for: as the box shows a date back, as the product's
+#: date boxes do (docs/decisions/0474, 0480)
+DAY_EXAMPLE = as_typed(date(2008, 10, 1))
 
 
 @dataclass(frozen=True)
@@ -315,9 +319,7 @@ def parse_day(value, *, field: str, label: str) -> date | None:
     typed = " ".join(str(value or "").split())
     if not typed:
         return None
-    refused = AnswerInvalid(
-        f"{label} must be a real date, like {DAY_EXAMPLE} or 1/10/2008.", field=field
-    )
+    refused = AnswerInvalid(f"{label} must be a real date, like {DAY_EXAMPLE}.", field=field)
     if found := _ISO_DAY.fullmatch(typed):
         year, month, day = found.groups()
     elif found := _DAY_FIRST.fullmatch(typed):
@@ -427,11 +429,29 @@ def input_value(value, column: Column):
         return _day_shown(value)
     if column.type == CHOICE:
         return value or column.default
+    if column.type == MONEY:
+        return _money_shown(value)
     return shown(value)
 
 
+def _money_shown(value) -> str:
+    """An amount in its box in pounds and pence, as the pages write money ("1,234.50", the
+    pound sign beside the box). What is not whole pence (a rate finer than a penny, a figure
+    refused for its fraction) or is refused (negative, not a number) stays as it is: never
+    rounded into one that reads."""
+    typed = shown(value)
+    try:
+        amount = read_number(typed)
+    except NotANumber:
+        return typed
+    if amount is None or amount < 0 or not in_pence(amount):
+        return typed
+    return pounds_and_pence(amount)
+
+
 def _day_shown(value) -> str:
-    """A date in one box: stored (ISO) as it is, typed as typed, three boxes' as ISO."""
+    """A date in one box as the product's date boxes show one (01/10/2008): stored (ISO) or
+    from three boxes; typed as typed."""
     if isinstance(value, dict):
         try:
             day = parse_date(value, field="")
@@ -439,8 +459,14 @@ def _day_shown(value) -> str:
             day = None
         if day is None:
             return " ".join(str(value.get(part) or "") for part in DATE_PARTS).strip()
-        return day.isoformat()
-    return shown(value)
+        return as_typed(day)
+    typed = shown(value)
+    if _ISO_DAY.fullmatch(typed):
+        try:
+            return as_typed(date.fromisoformat(typed))
+        except ValueError:
+            pass  # not a real day: left as typed, to correct
+    return typed
 
 
 def cell_field(value, column: Column, *, name: str, which: str) -> Field:

@@ -45,7 +45,7 @@ COLUMN_TYPES = {
     "whole": WHOLE,
     "money": MONEY,
     "percent": PERCENT,
-    "date": DAY,  # typed in one box, as the product's other dates are (2008-10-01)
+    "date": DAY,  # typed in one box and shown back as the product's date boxes show one
     "yes_no": CHOICE,
     "choice": CHOICE,
     "practice": CHOICE,

@@ -85,7 +85,7 @@ def test_a_clash_on_4_2_shows_the_saving_they_changed_before_anything_is_replace
     screenshot(second, "clash-4-2-figures")
 
     second.get_by_role("button", name="Keep the version saved in your other window").click()
-    expect(saving(second, 1, 1)).to_have_value("111111")
+    expect(saving(second, 1, 1)).to_have_value("111,111.00")
     answer = plan.answers.get(question__key="services-to-be-commissioned")
     assert answer.data["projects"][0]["targets"][0]["planned_saving"] == "111111"
 

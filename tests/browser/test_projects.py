@@ -55,7 +55,7 @@ def test_daccom_editor_adds_a_target_and_the_totals_follow(live_server, page):
         in page.locator("#question-financial-targets [data-figure=share]").inner_text()
     )
     assert page.get_by_label("Planned saving in pounds, target 2 of project 2").input_value() == (
-        "1000000"
+        "1,000,000.00"
     )
 
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "budget-setting"]))

@@ -74,6 +74,33 @@ def test_the_script_marks_every_wrong_cell_at_once_and_keeps_a_date_typed(
     assert answer.rows[0]["budget"] == "12500"
 
 
+def test_money_and_a_date_come_back_as_typed_and_the_script_saves_them_back_unchanged(
+    page, live_server, schemes
+):
+    answer, editor = schemes
+    sign_in(page, live_server, editor.email, PASSWORD)
+    url = live_server.url + reverse("part_detail", args=[answer.plan_id, "one"])
+    page.goto(url)
+    cell(page, "budget").fill("£12,500.5")
+    cell(page, "starts").fill("1/4/2008")
+    page.get_by_role("button", name="Save 1.1").click()
+    status = page.locator(f"{SECTION} .app-save-status")
+    expect(status).to_have_text(re.compile("Saved at"))
+    answer.refresh_from_db()
+    stored = answer.rows
+
+    page.goto(url)
+    expect(cell(page, "budget")).to_have_value("12,500.50")
+    expect(cell(page, "starts")).to_have_value("01/04/2008")
+    cell(page, "scheme").fill("Falls prevention service")
+    page.get_by_role("button", name="Save 1.1").click()
+
+    expect(status).to_have_text(re.compile("Saved at"))
+    answer.refresh_from_db()
+    assert answer.rows == [{**stored[0], "scheme": "Falls prevention service"}]
+    assert (answer.rows[0]["budget"], answer.rows[0]["starts"]) == ("12500.5", "2008-04-01")
+
+
 def test_at_375_px_a_read_only_table_scrolls_in_its_own_named_region_not_the_page(
     page, live_server
 ):

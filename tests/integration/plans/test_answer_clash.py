@@ -74,7 +74,7 @@ def test_a_clash_on_figures_without_script_shows_theirs_and_keeps_the_figures_ty
     assert response.status_code == 409
     assert "Target 1.1 \u203a Planned saving" in page
     assert "111111" in page  # theirs, shown
-    assert 'value="333333"' in page  # yours, still in its input
+    assert 'value="333,333.00"' in page  # yours, still in its input
     assert 'name="q-projects-base_version" value="2"' in page
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from consortia.models import User
-from plans import selectors, services, structured, word_import
+from plans import history, selectors, services, structured, word_import
 from plans.content import PlanContent
 from plans.errors import AnswerInvalid
 from plans.exports import plan_record
@@ -131,20 +131,26 @@ def words(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored"),
-    [("1/4/2008", "2008-04-01"), ("31 March 2009", "2009-03-31"), ("2008-10-01", "2008-10-01")],
+    ("typed", "stored", "boxed"),
+    [
+        ("1/4/2008", "2008-04-01", "01/04/2008"),
+        ("31 March 2009", "2009-03-31", "31/03/2009"),
+        ("2008-10-01", "2008-10-01", "01/10/2008"),
+    ],
 )
-def test_a_date_typed_in_its_one_box_is_saved_and_shown_back(client, schemes, typed, stored):
+def test_a_date_typed_in_its_one_box_is_saved_and_shown_back_as_the_uk_writes_it(
+    client, schemes, typed, stored, boxed
+):
     answer, _ = schemes
 
     save(client, answer, {**FALLS, "starts": typed})
 
     assert answer.rows[0]["starts"] == stored
     box = inputs(page(client, answer))
-    assert box.values[f"{PREFIX}-rows[0].starts"] == stored
+    assert box.values[f"{PREFIX}-rows[0].starts"] == boxed
     # A box for a date, not for a number, with its example beside it.
     assert "inputmode" not in box.attributes[f"{PREFIX}-rows[0].starts"]
-    assert "For example, 2008-10-01" in page(client, answer)
+    assert "For example, 01/10/2008" in page(client, answer)
 
 
 def test_saving_the_table_as_shown_keeps_the_dates_a_csv_import_stored(client, schemes):
@@ -160,7 +166,7 @@ def test_saving_the_table_as_shown_keeps_the_dates_a_csv_import_stored(client, s
     assert [row["starts"] for row in answer.rows] == ["2009-04-01", "2009-03-31"]
 
     shown = inputs(page(client, answer)).values
-    assert shown[f"{PREFIX}-rows[0].starts"] == "2009-04-01"
+    assert shown[f"{PREFIX}-rows[0].starts"] == "01/04/2009"
     # The person changes a scheme's name only and saves what the page shows.
     posted = {name: value for name, value in shown.items() if name.startswith(f"{PREFIX}-rows")}
     posted[f"{PREFIX}-rows[0].scheme"] = "Falls prevention service"
@@ -170,6 +176,22 @@ def test_saving_the_table_as_shown_keeps_the_dates_a_csv_import_stored(client, s
     answer.refresh_from_db()
     assert answer.rows[0]["scheme"] == "Falls prevention service"
     assert [row["starts"] for row in answer.rows] == ["2009-04-01", "2009-03-31"]
+
+
+def test_money_and_dates_come_back_as_typed_and_saving_them_unchanged_changes_nothing(
+    client, schemes
+):
+    answer, _ = schemes
+    save(client, answer, {**FALLS, "budget": "£1,234.50", "starts": "1/10/2008"})
+    stored = answer.rows
+
+    shown = inputs(page(client, answer)).values
+    save(client, answer, {key: shown[f"{PREFIX}-rows[0].{key}"] for key in FALLS})
+
+    assert shown[f"{PREFIX}-rows[0].budget"] == "1,234.50"
+    assert shown[f"{PREFIX}-rows[0].starts"] == "01/10/2008"
+    assert answer.rows == stored
+    assert (stored[0]["budget"], stored[0]["starts"]) == ("1234.5", "2008-10-01")
 
 
 def test_a_date_that_does_not_exist_is_refused_on_its_cell_and_nothing_is_saved(client, schemes):
@@ -353,3 +375,56 @@ def test_the_word_export_of_a_typed_table_imports_back_to_the_same_rows(schemes)
     assert proposal.rows[0]["budget"] == "£12,500"  # as printed, with no totals row
     assert len(proposal.rows) == 2
     assert kind.clean(proposal.rows, context=context) == answer.rows
+
+
+# --- 5. changes listed as the page prints the cells ----------------------------------------------
+
+AGREED = {"key": "agreed", "label": "Agreed", "type": "yes_no"}
+BEFORE = {**FALLS, "budget": "900", "starts": "1/3/2027", "agreed": "no"}
+TYPED = {**FALLS, "budget": "£1,234.50", "starts": "1/4/2027", "agreed": "yes"}
+#: how the cells TYPED changes are stored, none of which the lists of changes may show
+STORED = ("1234.5", "1265.3625", "2027-04-01", ">yes<", "| yes")
+
+
+@pytest.fixture
+def agreed_schemes(schemes):
+    answer, editor = schemes
+    answer.question.columns = [*SCHEMES, AGREED]
+    answer.question.save(update_fields=["columns"])
+    return answer, editor
+
+
+def test_the_clash_box_lists_both_changes_as_the_page_prints_the_cells(client, agreed_schemes):
+    answer, _ = agreed_schemes
+    save(client, answer, {**BEFORE, "budget": "1000"})
+    started_from = answer.version
+    save(client, answer, BEFORE)  # saved meanwhile, in another window
+
+    response = client.post(
+        edit_url(answer), {f"{PREFIX}-base_version": started_from, **fields([TYPED])}, **JSON
+    )
+
+    box = words(response.json()["conflict"]["html"])
+    assert response.status_code == 409
+    assert "£900" in box and "£1,234.50" in box and "£1,265.36" in box
+    assert "1 March 2027" in box and "1 April 2027" in box
+    assert "Falls service | £900 | 2.50% | 1 March 2027 | 40 | £922.50 | No" in box
+    assert "Falls service | £1,234.50 | 2.50% | 1 April 2027 | 40 | £1,265.36 | Yes" in box
+    assert not [stored for stored in STORED if stored in box]
+
+
+def test_the_restore_page_lists_the_changes_as_the_page_prints_the_cells(client, agreed_schemes):
+    answer, _ = agreed_schemes
+    save(client, answer, TYPED)
+    typed = history.revision_at_version(answer, answer.version)
+    save(client, answer, BEFORE)
+
+    response = client.get(reverse("answer_restore", args=[answer.plan_id, KEY, typed.history_id]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "added: </span>£1,234.50</ins>" in html
+    assert "added: </span>1 April 2027</ins>" in html
+    assert "added: </span>Yes</ins>" in html
+    assert "removed: </span>£922.50</del>" in html
+    assert not [stored for stored in STORED if stored in html]

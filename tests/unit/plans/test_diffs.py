@@ -119,6 +119,36 @@ def test_a_renamed_row_in_place_is_one_changed_row():
     assert [row.state for row in result.rows] == [CHANGED]
 
 
+def test_cells_are_shown_as_the_page_prints_them_under_their_columns_type():
+    columns = [
+        {"key": "scheme", "label": "Scheme"},
+        {"key": "budget", "label": "Budget (£)", "type": "money"},
+        {"key": "uplift", "label": "Uplift (%)", "type": "percent"},
+        {"key": "projected", "label": "Projected (£)", "type": "money",
+         "formula": "budget + budget * uplift / 100"},
+        {"key": "starts", "label": "Start date", "type": "date"},
+        {"key": "agreed", "label": "Agreed", "type": "yes_no"},
+        {"key": "patients", "label": "Patients", "type": "whole"},
+    ]  # fmt: skip
+    old = {"scheme": "Falls", "budget": "1000", "uplift": "2.5", "projected": "1025",
+           "starts": "2027-03-01", "agreed": "no", "patients": "1200"}  # fmt: skip
+    new = {**old, "budget": "1234.5", "projected": "1265.3625", "starts": "2027-04-01",
+           "agreed": "yes"}  # fmt: skip
+
+    cells = diffs.diff_rows([old], [new], columns).rows[0].cells
+
+    assert [(cell.old, cell.new) for cell in cells] == [
+        ("Falls", "Falls"),
+        ("£1,000", "£1,234.50"),
+        ("2.50%", "2.50%"),
+        ("£1,025", "£1,265.36"),
+        ("1 March 2027", "1 April 2027"),
+        ("No", "Yes"),
+        ("1,200", "1,200"),
+    ]
+    assert [cell.changed for cell in cells] == [False, True, False, True, True, True, False]
+
+
 def test_cells_follow_the_questions_columns_a_missing_one_blank_an_unknown_one_logged(caplog):
     row = {"list_size": "6000", "name": "Abbey"}
 

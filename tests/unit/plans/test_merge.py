@@ -232,6 +232,29 @@ def test_a_clashing_row_is_told_in_the_tables_column_order():
     assert result.clashes == [merge.Clash("Row 1", "Adam | 7", "Adam | 9")]
 
 
+def test_a_clashing_row_is_told_with_its_cells_printed_as_the_page_prints_them():
+    columns = [
+        {"key": "scheme", "label": "Scheme"},
+        {"key": "budget", "label": "Budget (£)", "type": "money"},
+        {"key": "starts", "label": "Start date", "type": "date"},
+        {"key": "agreed", "label": "Agreed", "type": "yes_no"},
+    ]
+    base = {"scheme": "Falls", "budget": "1000", "starts": "2027-04-01", "agreed": "no"}
+
+    result = merge.merge_answers(
+        base=Content(rows=[base]),
+        yours=Content(rows=[{**base, "budget": "1234.5", "agreed": "yes"}]),
+        theirs=Content(rows=[{**base, "budget": "900"}]),
+        columns=columns,
+    )
+
+    assert result.clashes == [
+        merge.Clash(
+            "Row 1", "Falls | £900 | 1 April 2027 | No", "Falls | £1,234.50 | 1 April 2027 | Yes"
+        )
+    ]
+
+
 def test_a_row_one_side_removed_and_the_other_left_is_removed():
     result = merge.merge_answers(
         base=Content(rows=ROWS),

@@ -435,6 +435,16 @@ def test_the_incentive_rate_a_template_sets_is_used_and_not_asked_for():
     assert shown["pot_display"] == "£142,500"
 
 
+@pytest.mark.parametrize(("rate", "boxed"), [("0.955", "0.955"), ("1.9", "1.90")])
+def test_an_incentive_rate_typed_finer_than_a_penny_comes_back_whole_never_rounded(rate, boxed):
+    framework = {**BANES["incentive-outcome-framework"], "rate_per_patient": rate}
+
+    cleaned = KINDS["outcome_framework"].clean(framework, context=daccom_plan())
+    (field,) = KINDS["outcome_framework"].scalar_fields(cleaned)
+
+    assert (cleaned["rate_per_patient"], field.value) == (rate, boxed)
+
+
 def test_a_calculators_labels_are_the_templates_and_the_defaults_name_no_one():
     own = KINDS["hours"].configured({"labels": {"funded": "Sessions the allowance buys"}})
 

@@ -169,18 +169,48 @@ def test_a_date_cell_that_is_not_a_real_date_is_refused_on_its_cell(typed):
     refused = refusal([{"risk": "A", "due": typed}])
 
     assert refused.field == "rows[0].due"
-    assert refused.message == "Due must be a real date, like 2008-10-01 or 1/10/2008."
+    assert refused.message == "Due must be a real date, like 01/10/2008."
 
 
-def test_a_date_cell_is_one_box_showing_the_stored_date_with_an_example():
+def test_a_date_cell_is_one_box_showing_the_stored_date_as_typed_with_an_example():
     shown = TableKind(RISKS).present([{"risk": "A", "due": "2009-04-01"}], context=CONTEXT)
 
     field = shown["rows"][0].fields["due"]
     assert (field.input, field.value, field.hint) == (
         "day",
-        "2009-04-01",
-        "For example, 2008-10-01",
+        "01/04/2009",
+        "For example, 01/10/2008",
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "boxed"),
+    [("1234.5", "1,234.50"), ("5000000", "5,000,000.00"), ("0.5", "0.50"), ("0", "0.00")],
+)
+def test_a_money_cell_is_shown_in_its_box_in_pounds_and_pence(stored, boxed):
+    shown = TableKind(RISKS).present([{"risk": "A", "budget": stored}], context=CONTEXT)
+
+    assert shown["rows"][0].fields["budget"].value == boxed
+
+
+@pytest.mark.parametrize("typed", ["£12,500.005", "-5", "1,50", "lots"])
+def test_a_money_cell_refused_stays_in_its_box_as_typed(typed):
+    shown = TableKind(RISKS).present([{"risk": "A", "budget": typed}], context=CONTEXT)
+
+    assert shown["rows"][0].fields["budget"].value == typed
+
+
+def test_a_table_saved_again_as_its_boxes_show_it_is_stored_unchanged():
+    row = {"risk": "A", "likelihood": "3", "impact": "1200", "budget": "£1,234.50",
+           "share": "12.5%", "due": "1/10/2008", "agreed": "Yes", "rag": "Red",
+           "practice": "Radlett Surgery"}  # fmt: skip
+    stored = clean([row])
+
+    boxes = TableKind(RISKS).present(stored, context=CONTEXT)["rows"][0].fields
+    again = clean([{key: field.value for key, field in boxes.items()}])
+
+    assert (boxes["budget"].value, boxes["due"].value) == ("1,234.50", "01/10/2008")
+    assert again == stored
 
 
 def test_every_wrong_cell_is_refused_at_once_each_on_its_cell():
