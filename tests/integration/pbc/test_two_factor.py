@@ -73,7 +73,7 @@ def test_a_recovery_code_works_once_in_place_of_the_app(client):
     assert "That code is not right" in again.content.decode()
 
 
-def test_a_signatory_without_an_app_sets_one_up_and_sees_recovery_codes_once(client):
+def test_a_signatory_sets_up_an_app_asked_only_for_its_code_and_sees_recovery_codes_once(client):
     chair = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR)
     sign_in(client, chair.email, PASSWORD)
 
@@ -82,6 +82,8 @@ def test_a_signatory_without_an_app_sets_one_up_and_sees_recovery_codes_once(cli
     page = client.get(sent.url).content.decode()
     assert "Set up your authenticator app" in page
     assert 'src="data:image/svg+xml;base64,' in page
+    hint = re.search(r'<div class="nhsuk-hint" id="id_code-hint">(.*?)</div>', page, re.S)[1]
+    assert hint.strip() == "The 6-digit code your authenticator app shows now."
     pending = TOTPDevice.objects.get(user=chair, confirmed=False)
 
     wrong = client.post(sent.url, {"code": "000000"})
