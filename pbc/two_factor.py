@@ -133,6 +133,7 @@ def two_factor_set_up(request):
             request.session.pop(PENDING_KEY, None)
             request.session[EXPECTED_KEY] = True
             request.session[NEW_CODES_KEY] = codes
+            messages.success(request, "Your authenticator app is set up.")
             return redirect(_with_next("two_factor_recovery_codes", request))
     context = {
         "form": form,
@@ -153,6 +154,7 @@ def two_factor_recovery_codes(request):
     user = request.user
     if request.method == "POST" and credentials.has_second_factor(user):
         codes = credentials.recovery_codes_issue(user=user)
+        messages.success(request, "You have new recovery codes. Your earlier ones no longer work.")
     else:
         codes = request.session.pop(NEW_CODES_KEY, None)
     context = {
