@@ -62,6 +62,9 @@ class Table:
     #: NHS.UK's responsive table: on narrow screens each row stands as a card, each cell
     #: headed by its column's heading (hidden from screen readers, which read the real one)
     responsive: bool = False
+    #: a wide table's own scrolling region, so the page does not scroll sideways at 320 px
+    #: (templatetags/regions.py): the id its caption takes, which names the region
+    scroll_id: str = ""
 
     @property
     def labelled_rows(self) -> list[list[tuple[Heading, Cell]]]:

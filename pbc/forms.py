@@ -45,13 +45,15 @@ class NewPasswordForm(plain_forms.PlainMessages, auth_forms.SetPasswordForm):
     }
 
 
+APP_CODE_HINT = "The 6-digit code your authenticator app shows now"
+
+
 class CodeForm(plain_forms.Form):
     """The second step of signing in: a code from the authenticator app or a recovery code."""
 
     code = forms.CharField(
         label="Code",
-        help_text="The 6-digit code your authenticator app shows now, or one of your recovery "
-        "codes.",
+        help_text=f"{APP_CODE_HINT}, or one of your recovery codes.",
         max_length=32,
         widget=forms.TextInput(
             attrs={
@@ -62,3 +64,12 @@ class CodeForm(plain_forms.Form):
         ),
         error_messages={"required": "Enter the code from your authenticator app"},
     )
+
+
+class NewAppCodeForm(CodeForm):
+    """Setting up an authenticator app: only the new app's own code confirms it, so the hint
+    offers no recovery code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = f"{APP_CODE_HINT}."

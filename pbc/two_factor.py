@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from consortia import credentials
 from consortia.plain_forms import reads_forms
 
-from .forms import CodeForm
+from .forms import CodeForm, NewAppCodeForm
 from .security import lockout
 from .security.second_factor import EXPECTED_KEY
 
@@ -105,7 +105,7 @@ def _key_for_typing(device) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-@reads_forms(CodeForm)
+@reads_forms(NewAppCodeForm)
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_set_up(request):
@@ -117,7 +117,7 @@ def two_factor_set_up(request):
     if device is None:
         device = credentials.authenticator_start(user=user)
         request.session[PENDING_KEY] = device.pk
-    form = CodeForm(request.POST or None)
+    form = NewAppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes, refused = _code_checked(
             request,
@@ -133,6 +133,7 @@ def two_factor_set_up(request):
             request.session.pop(PENDING_KEY, None)
             request.session[EXPECTED_KEY] = True
             request.session[NEW_CODES_KEY] = codes
+            messages.success(request, "Your authenticator app is set up.")
             return redirect(_with_next("two_factor_recovery_codes", request))
     context = {
         "form": form,
@@ -153,6 +154,7 @@ def two_factor_recovery_codes(request):
     user = request.user
     if request.method == "POST" and credentials.has_second_factor(user):
         codes = credentials.recovery_codes_issue(user=user)
+        messages.success(request, "You have new recovery codes. Your earlier ones no longer work.")
     else:
         codes = request.session.pop(NEW_CODES_KEY, None)
     context = {

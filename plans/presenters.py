@@ -283,6 +283,7 @@ def drafts_table(plan: Plan, drafts) -> Table:
             for draft in drafts
         ],
         empty="The plan has no named drafts yet.",
+        scroll_id="drafts-caption",
     )
 
 

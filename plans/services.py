@@ -8,10 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 
-from consortia.dates import long_moment
+from consortia.dates import long_date, long_moment
 from consortia.models import Consortium, PersonRole
 from consortia.permissions import Perm, allowed
 
@@ -678,8 +676,8 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
 
 
 def default_snapshot_name(taken: set[str]) -> str:
-    """The next free "Draft version N (22nd June 2007)"; ``taken`` holds lower-cased names."""
-    today = date_format(localtime(timezone.now()), "jS F Y")
+    """The next free "Draft version N (22 June 2007)"; ``taken`` holds lower-cased names."""
+    today = long_date(timezone.localdate())
     number = len(taken) + 1
     while (name := f"Draft version {number} ({today})").lower() in taken:
         number += 1
@@ -687,7 +685,7 @@ def default_snapshot_name(taken: set[str]) -> str:
 
 
 def snapshot_create(*, plan: Plan, user, name: str = "") -> PlanSnapshot:
-    """Name the plan as it stands now ("Draft version 1 (22nd June 2007)"), keeping a copy of
+    """Name the plan as it stands now ("Draft version 1 (22 June 2007)"), keeping a copy of
     every answer, so it can be compared with any later version (docs/decisions/0104)."""
     if not allowed(user, Perm.EDIT_CONSORTIUM_SECTIONS, plan):
         raise PermissionDenied("Only the consortium's editors and chair can name a draft.")

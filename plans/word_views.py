@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from consortia.permissions import Perm, allowed
@@ -126,6 +127,13 @@ def word_import_preview(request, plan_id: int, token: str):
                 error = str(denied)
             else:
                 _forget(request, token)
+                saved = len(result.saved)
+                messages.success(
+                    request,
+                    f"{saved} answer{pluralize(saved)} imported from Word."
+                    if saved
+                    else "Nothing was imported from Word.",
+                )
                 return render(
                     request, "plans/word_import_done.html", {"plan": plan, "result": result}
                 )

@@ -22,8 +22,10 @@ import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.formats import date_format
 
+from consortia.presenters import site_url
 from plans import presenters
 from plans.audit import audit_chain_head
 from plans.content import PlanContent
@@ -408,6 +410,9 @@ def plan_html(
         "return_instructions": printable(clean_html(plan.template.return_instructions)),
         "stylesheet": f"{STATIC_BASE}{STYLESHEET}",
         "service_name": settings.SERVICE_NAME,
+        # Paper outlives the page it was printed from: the certificate names the verification
+        # page's full address, once the service has been told its own.
+        "verify_address": site_url(reverse("verify")) if settings.SITE_URL_GIVEN else "",
     }
     html = render_to_string("signoff/pdf/plan.html", context)
     if len(html) > MAX_HTML_CHARACTERS:

@@ -28,8 +28,10 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The commissioner's title: the seeds say "PCT"; today's equivalent is the ICB.
 COMMISSIONER_WORD = env.str("PBC_COMMISSIONER_WORD", default="PCT")
 SERVICE_NAME = "PBC Plans"
-# Where the service is reached, for the links in emails (no trailing slash).
-SITE_URL = env.str("PBC_SITE_URL", default="http://127.0.0.1:8000")
+# Where the service is reached, for the links in emails (no trailing slash). Unset, it is this
+# machine's own address: fine for a link followed here, never printed where it lasts (the PDF).
+SITE_URL_GIVEN = bool(env.str("PBC_SITE_URL", default=""))
+SITE_URL = env.str("PBC_SITE_URL", default="") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

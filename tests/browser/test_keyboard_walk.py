@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
+from consortia.models import User
+from plans import services
 from plans.models import Answer
 from signoff.passages import answer_text, contains
 from tests.browser.conftest import assert_accessible
@@ -14,6 +16,7 @@ from tests.browser.conftest import sign_in as sign_in_with_password
 from tests.browser.test_answers_script import clash_on_the_directors, two_sessions
 from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
 from tests.browser.test_writing import open_part
+from tests.monitoring_factories import accepted, open_quarter, signed
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,6 +104,7 @@ def test_a_clash_with_someone_else_still_names_them(new_page, live_server):
 
 
 NARROW = {"width": 375, "height": 800}
+REFLOW = {"width": 320, "height": 800}
 LONG_FILE_NAME = "plan-" + "x" * 290 + ".pdf"
 
 
@@ -125,22 +129,47 @@ def _verify_result(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_contain_text("did not seal")
 
 
+def _signed_with_an_accepted_return(plan):
+    accepted(open_quarter(signed(plan)))
+
+
+def _with_a_named_draft(plan):
+    services.snapshot_create(plan=plan, user=User.objects.get(email=EDITOR))
+
+
 @pytest.mark.parametrize(
-    ("who", "path"),
+    ("who", "path", "prepare"),
     [
-        (EDITOR, "/plans/{plan}/history/"),
-        (EDITOR, "/plans/{plan}/activity/"),
-        (LEAD, "/plans/"),
-        (LEAD, "/monitoring/"),
-        (EDITOR, "verify"),
+        (EDITOR, "/plans/{plan}/history/", None),
+        (EDITOR, "/plans/{plan}/activity/", None),
+        (LEAD, "/plans/", None),
+        (LEAD, "/monitoring/", None),
+        (EDITOR, "verify", None),
+        (EDITOR, "/plans/{plan}/questions/directors/history/", None),
+        (LEAD, "/plans/{plan}/monitoring/", _signed_with_an_accepted_return),
+        (EDITOR, "/plans/{plan}/participation/", None),
+        (EDITOR, "/plans/{plan}/drafts/", _with_a_named_draft),
     ],
-    ids=["history", "activity", "plans", "monitoring", "verify"],
+    ids=[
+        "history",
+        "activity",
+        "plans",
+        "monitoring",
+        "verify",
+        "question-history",
+        "plan-monitoring",
+        "participation",
+        "drafts",
+    ],
 )
-def test_pages_do_not_scroll_sideways_at_375_px(page, live_server, who, path):
+def test_pages_do_not_scroll_sideways_at_320_px(page, live_server, who, path, prepare):
+    """WCAG 1.4.10 (reflow): at 320 px a wide table scrolls in its own region, not the page."""
     plan = demo_daccom_plan()
     _with_a_hash_in_the_activity(plan)
+    if prepare:
+        prepare(plan)
     sign_in(page, live_server, who)
-    page.set_viewport_size(NARROW)
+    page.set_viewport_size(REFLOW)
     if path == "verify":
         _verify_result(page, live_server)
     else:

@@ -112,6 +112,7 @@ def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard
     page.get_by_label("Name the token").fill("Finance spreadsheet")
     page.get_by_role("button", name="Make the token").click()
     expect(page.locator("#new-token")).not_to_be_empty()
+    expect(page.get_by_role("alert").filter(has=page.locator("#new-token"))).to_be_focused()
     assert_accessible(page)
     screenshot(page, "monitoring-api-tokens")
 
@@ -157,6 +158,7 @@ def test_the_token_pages_wrap_a_long_name_at_375_px_ask_before_revoking_and_the_
     page.get_by_label("Name the token").fill(long_name)
     page.get_by_role("button", name="Make the token").click()
     expect(page.locator("#new-token")).not_to_be_empty()
+    expect(page.get_by_role("alert").filter(has=page.locator("#new-token"))).to_be_focused()
     row = page.get_by_role("row", name=re.compile(long_name))
     expect(row).to_contain_text("Active")
     expect(row).to_contain_text("Never used")

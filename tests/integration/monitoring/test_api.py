@@ -18,6 +18,7 @@ from monitoring.api import LAST_PAGE, api
 from monitoring.models import ApiToken
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import editor_of, lead_of, open_quarter
+from tests.pages import announced
 from tests.queries import page_queries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -176,14 +177,19 @@ def test_the_docs_page_lists_every_endpoint_on_our_own_page_with_nothing_from_ou
     assert "http" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', html))
 
 
-def test_a_person_makes_a_token_on_their_page_and_sees_it_active(client, monitored):
+def test_a_person_makes_a_token_on_their_page_told_it_once_as_a_result_and_sees_it_active(
+    client, monitored
+):
     plan, _item = monitored
     editor = editor_of(plan)
     client.force_login(editor)
 
     made = client.post(reverse("monitoring:api_tokens"), {"name": "Finance spreadsheet"})
     key = made.context["key"]
-    assert made.status_code == 200 and key in made.content.decode()
+    assert made.status_code == 200
+    assert announced(made) == [
+        f"Your token is made. Copy it now: it will not be shown again. {key}"
+    ]
     token = editor.api_tokens.get()
     assert token.key_sha256 != key and key not in token.key_sha256
     assert client.post(reverse("monitoring:api_tokens"), {"name": ""}).status_code == 400

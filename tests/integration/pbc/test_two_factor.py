@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from consortia.models import User
 from plans.models import Plan
 from tests.factories import PASSWORD, UserFactory
+from tests.pages import announced
 from tests.review_factories import person, put_in_state, three_signatory_plan
 from tests.two_factor import authenticator, next_code, recovery_code
 
@@ -73,7 +74,9 @@ def test_a_recovery_code_works_once_in_place_of_the_app(client):
     assert "That code is not right" in again.content.decode()
 
 
-def test_a_signatory_without_an_app_sets_one_up_and_sees_recovery_codes_once(client):
+def test_a_signatory_sets_up_an_app_asked_only_for_its_code_told_it_is_set_up_and_given_codes(
+    client,
+):
     chair = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR)
     sign_in(client, chair.email, PASSWORD)
 
@@ -82,12 +85,15 @@ def test_a_signatory_without_an_app_sets_one_up_and_sees_recovery_codes_once(cli
     page = client.get(sent.url).content.decode()
     assert "Set up your authenticator app" in page
     assert 'src="data:image/svg+xml;base64,' in page
+    hint = re.search(r'<div class="nhsuk-hint" id="id_code-hint">(.*?)</div>', page, re.S)[1]
+    assert hint.strip() == "The 6-digit code your authenticator app shows now."
     pending = TOTPDevice.objects.get(user=chair, confirmed=False)
 
     wrong = client.post(sent.url, {"code": "000000"})
     confirmed = client.post(sent.url, {"code": next_code(pending)}, follow=True)
 
     assert "That code is not right" in wrong.content.decode()
+    assert announced(confirmed) == ["Your authenticator app is set up."]
     codes_page = confirmed.content.decode()
     assert "They are shown only now" in codes_page
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes_page)
@@ -95,6 +101,11 @@ def test_a_signatory_without_an_app_sets_one_up_and_sees_recovery_codes_once(cli
     later = client.get(reverse("two_factor_recovery_codes")).content.decode()
     assert codes[0] not in later and "10 recovery codes left" in later
     assert client.get(reverse("home")).status_code == 200
+
+    renewed = client.post(reverse("two_factor_recovery_codes"))
+
+    assert announced(renewed) == ["You have new recovery codes. Your earlier ones no longer work."]
+    assert codes[0] not in renewed.content.decode()
 
 
 def test_an_editor_is_asked_for_a_code_only_once_they_have_added_an_app(client):

@@ -304,16 +304,17 @@ def test_restoring_a_revision_of_another_answer_is_refused(plan, editor):
 # --- Named drafts ------------------------------------------------------------------------
 
 
-def test_naming_a_draft_copies_every_answer_under_a_default_name(client, plan, editor):
+def test_naming_a_draft_copies_every_answer_under_a_default_name_dated_as_every_page_dates(
+    client, plan, editor
+):
     save(answer_of(plan), editor, text="<p>As it was</p>")
     client.force_login(editor)
 
     response = client.post(reverse("plan_drafts", args=[plan.pk]), {"name": ""}, follow=True)
 
     snapshot = PlanSnapshot.objects.get(plan=plan)
-    today = timezone.localtime()
-    assert snapshot.name.startswith("Draft version 1 (")
-    assert snapshot.name.endswith(f" {today:%B} {today.year})")
+    today = timezone.localdate()
+    assert snapshot.name == f"Draft version 1 ({today.day} {today:%B} {today.year})"
     assert snapshot.answers["question-1"]["text"] == "<p>As it was</p>"
     assert snapshot.answers["practices"]["rows"] == answer_of(plan, "practices").rows
     assert snapshot.created_by == editor

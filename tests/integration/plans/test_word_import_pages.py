@@ -8,6 +8,7 @@ from consortia.models import User
 from plans.models import Plan, PlanSnapshot
 from plans.word_views import SESSION_KEY
 from tests.factories import UserFactory
+from tests.pages import announced
 from tests.plan_factories import demo_daccom_plan
 from tests.word_documents import (
     daccom_2006_07_docx,
@@ -45,7 +46,9 @@ def upload(client, plan, name, data, content_type=DOCX):
     )
 
 
-def test_upload_shows_a_preview_and_writes_nothing_until_applied(client, plan_and_editor):
+def test_upload_shows_a_preview_writes_nothing_until_applied_then_announces_what_it_saved(
+    client, plan_and_editor
+):
     plan, _editor = plan_and_editor
     response = upload(client, plan, "daccom.docx", daccom_2006_07_docx(plan.template))
     assert response.status_code == 302
@@ -65,6 +68,7 @@ def test_upload_shows_a_preview_and_writes_nothing_until_applied(client, plan_an
     done = client.post(response["Location"], form)
     assert done.status_code == 200
     assert "Answers imported" in done.content.decode()
+    assert announced(done) == [f"{len(done.context['result'].saved)} answers imported from Word."]
     assert PlanSnapshot.objects.filter(plan=plan).count() == 1
     assert "difficult for DacCom" in plan.answers.get(question__key="risks").text
     # Applied once: the pending import is gone, and posting again says so.

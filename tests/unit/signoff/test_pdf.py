@@ -181,6 +181,37 @@ def test_signed_pdf_prints_the_questions_signatories_hash_and_certificate(daccom
     assert "DRAFT" not in text
 
 
+def test_the_certificate_gives_the_verification_pages_address_and_what_each_signatory_gave(
+    daccom, settings, tmp_path
+):
+    settings.SITE_URL, settings.SITE_URL_GIVEN = "https://plans.example.org", True
+    signatures = sign_all(daccom)
+
+    rendered = pdf.render_plan_pdf(
+        plan=daccom, signatures=signatures, content_sha256=content_sha256(daccom)
+    )
+
+    note = " ".join(layout_text(rendered.pdf, tmp_path).split("\f")[-2].split())
+    address = "https://plans.example.org/verify/"
+    assert f"check it on the service's verification page at {address}" in note
+    assert (
+        "re-entered their password before signing and, where their account has an "
+        "authenticator app, gave a code from it or one of their recovery codes." in note
+    )
+
+
+def test_without_the_services_address_the_certificate_names_the_verification_page_alone(
+    daccom, settings
+):
+    settings.SITE_URL_GIVEN = False
+    signatures = sign_all(daccom)
+
+    html = pdf.plan_html(plan=daccom, signatures=signatures, content_sha256=content_sha256(daccom))
+
+    assert "check it on the service's verification page.</p>" in html
+    assert "/verify/" not in html
+
+
 def test_a_draft_is_watermarked_with_date_and_revision_and_left_unsigned():
     plan = plan_factories.plan_with_questions(questions=5)
     plan.template.signatories = SIGNATORIES[:1]
