@@ -200,6 +200,7 @@ def answer_edit(request, plan_id: int, question_key: str):
         return _after_row_action(
             request, plan, saved, row_action, prefix=form.prefix,
             inputs_before=inputs_before, revision_before=revision_before,
+            on_question_page=request.POST.get(RETURN_TO) == "question",
         )  # fmt: skip
     messages.success(request, f"{question.number} {question.title}: saved.".strip())
     return redirect(
@@ -259,6 +260,9 @@ def table_import(request, plan_id: int, question_key: str):
 #: the name of the clash's "Use both changes" button; its value is the version the editor
 #: started from
 MERGE_FROM = "merge-from"
+#: the answer form's hidden field saying the form was on the question's own page, so a row
+#: button goes back there; only that one value is read, never a web address to go to
+RETURN_TO = "return-to"
 
 
 def _yours(plan, theirs: Answer, *, text, rows, data) -> diffs.Content:
@@ -360,10 +364,13 @@ def _input_names(answer: Answer, rows, data, plan) -> list[str]:
     return row_focus.input_names(kind.present(data or {}, context=selectors.kind_context(plan)))
 
 
-def _after_row_action(request, plan, saved, action, *, prefix, inputs_before, revision_before):
-    """Back to the part page at the row the button changed, the new or neighbouring input
-    named in the fragment (the browser scrolls there; answers.mjs moves focus into it). A
-    removal says so and offers the version before it back."""
+def _after_row_action(
+    request, plan, saved, action, *, prefix, inputs_before, revision_before, on_question_page
+):
+    """Back to the page the button was pressed on, the part page or the question's own, at the
+    row it changed: the new or neighbouring input named in the fragment (the browser scrolls
+    there; app.mjs moves focus into it). A removal says so and offers the version before it
+    back."""
     question = saved.question
     name = row_focus.landing(
         action,
@@ -388,6 +395,8 @@ def _after_row_action(request, plan, saved, action, *, prefix, inputs_before, re
         # The row is on a later page of a long list: the question's own page shows it.
         edit = reverse("answer_edit", args=[plan.pk, question.key])
         return redirect(f"{edit}?page={page}#{fragment}")
+    if on_question_page:
+        return redirect(reverse("answer_edit", args=[plan.pk, question.key]) + f"#{fragment}")
     part = reverse("part_detail", args=[plan.pk, question.part.key])
     return redirect(f"{part}#{fragment}")
 

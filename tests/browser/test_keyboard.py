@@ -28,6 +28,9 @@ LEAD = "lead.dacorum-pct@example.org"
 PART = "commissioning-objectives"
 PROJECTS = "services-to-be-commissioned"
 PREFIX = f"q-{PROJECTS}"
+QUESTION_4_2 = "4.2 Services to be commissioned"
+# A row button's words name the question too, as a part page may hold several lists.
+ADD_TARGET = f"Add a target to project 1 of {QUESTION_4_2}"
 # Screenshots to look at, never committed.
 SHOTS = Path(tempfile.gettempdir()) / "pbc-keyboard-screenshots"
 # Pages are used once their document is read: images and fonts may still be on their way on a
@@ -170,7 +173,7 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
     accessible(page)
 
     targets = len(projects[0][2])
-    add = tab_to(page, by_text("Add a target to project 1"), what="Add a target to project 1")
+    add = tab_to(page, by_text(ADD_TARGET), what=ADD_TARGET)
     assert add["tag"] == "button"
     with page.expect_navigation(wait_until=LOADED):
         page.keyboard.press("Enter")
@@ -198,7 +201,7 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
 
     page.keyboard.press("Tab")
     remove = focused(page)
-    assert remove["text"] == f"Remove target {targets + 1} of project 1"
+    assert remove["text"] == f"Remove target {targets + 1} of project 1 of {QUESTION_4_2}"
     with page.expect_navigation(wait_until=LOADED):
         page.keyboard.press("Enter")
     before_it = f"{PREFIX}-projects[0].targets[{targets - 1}].code"
@@ -227,6 +230,26 @@ def test_an_editor_writes_4_1_and_adds_a_target_to_4_2_with_the_keyboard(page, l
     assert toolbars and set(toolbars) <= {"static"}, "a toolbar never floats over the text"
     page.set_viewport_size({"width": 640, "height": 900})  # 200% zoom of a 1280 px window
     assert page.evaluate("document.documentElement.scrollWidth") <= 640
+
+
+def test_a_row_added_on_a_question_page_keeps_the_editor_on_that_page_at_the_new_row(
+    page, live_server
+):
+    plan = demo_daccom_plan()
+    rows = len(Answer.objects.get(plan=plan, question__key="directors").rows)
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/questions/directors/", wait_until=LOADED)
+
+    add = "Add a row to 2.1 Directors"
+    tab_to(page, by_text(add), what=add)
+    with page.expect_navigation(wait_until=LOADED):
+        page.keyboard.press("Enter")
+
+    new_name = f"q-directors-rows[{rows}].name"
+    assert page.url.endswith(f"/plans/{plan.pk}/questions/directors/#{new_name}")
+    expect(by_id_attribute(page, new_name)).to_be_focused()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edit 2.1")
+    accessible(page)
 
 
 def test_a_pct_lead_quotes_a_passage_of_a_read_only_answer_with_the_keyboard(page, live_server):
@@ -319,7 +342,7 @@ def test_without_javascript_enter_saves_and_a_row_button_lands_on_its_row(chromi
         assert page.title().startswith("4.2 Services to be commissioned: saved.")
         assert projects_of(plan) == projects
 
-        tab_to(page, by_text("Add a target to project 1"), what="Add a target to project 1")
+        tab_to(page, by_text(ADD_TARGET), what=ADD_TARGET)
         with page.expect_navigation(wait_until=LOADED):
             page.keyboard.press("Enter")
         new_code = f"{PREFIX}-projects[0].targets[{len(projects[0][2])}].code"

@@ -192,8 +192,10 @@ def test_row_buttons_fields_and_editors_have_whole_names(page, live_server):
     sign_in(page, live_server, EDITOR)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-plan/")
     directors = page.locator("#question-directors")
-    expect(directors.get_by_role("button", name="Up: move row 2 up", exact=True)).to_be_visible()
-    expect(directors.get_by_role("button", name="Remove row 1", exact=True)).to_be_visible()
+    up = "Up: move row 2 of 2.1 Directors up"
+    expect(directors.get_by_role("button", name=up, exact=True)).to_be_visible()
+    remove = "Remove row 1 of 2.1 Directors"
+    expect(directors.get_by_role("button", name=remove, exact=True)).to_be_visible()
     expect(
         directors.get_by_role("button", name=re.compile(r"^Add a row to 2\.1 \w"))
     ).to_be_visible()

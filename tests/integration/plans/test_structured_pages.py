@@ -24,10 +24,12 @@ PROJECTS = "services-to-be-commissioned"
 
 
 class FormFields(HTMLParser):
-    """The name/value pairs a browser would post from the answer form (no button pressed)."""
+    """The name/value pairs a browser would post from the answer form ``form_id`` (no button
+    pressed)."""
 
-    def __init__(self):
+    def __init__(self, form_id: str):
         super().__init__()
+        self.form_id = form_id
         self.fields: list[tuple[str, str]] = []
         self._textarea = None
         self._select = None
@@ -35,7 +37,7 @@ class FormFields(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and "app-answer-form" in (attrs.get("class") or ""):
+        if tag == "form" and attrs.get("id") == self.form_id:
             self._in_form = True
         if not self._in_form or not attrs.get("name"):
             if tag == "option" and self._select is not None and "selected" in attrs:
@@ -64,11 +66,17 @@ class FormFields(HTMLParser):
             self._in_form = False
 
 
-def form_post(client, plan, key, *, page: int | None = None) -> dict:
-    url = reverse("answer_edit", args=[plan.pk, key])
+def form_post(client, plan, key, *, page: int | None = None, on_part_page=False) -> dict:
+    """What the answer's form posts as the question's own page (at ``page`` of a long list)
+    draws it, or as the part page does."""
+    if on_part_page:
+        part = Answer.objects.get(plan=plan, question__key=key).question.part
+        url = reverse("part_detail", args=[plan.pk, part.key])
+    else:
+        url = reverse("answer_edit", args=[plan.pk, key])
     response = client.get(f"{url}?page={page}" if page else url)
     assert response.status_code == 200
-    parser = FormFields()
+    parser = FormFields(f"answer-form-{key}")
     parser.feed(response.content.decode())
     post: dict = {}
     for name, value in parser.fields:
@@ -319,7 +327,7 @@ def test_enter_in_any_field_saves_because_the_first_submit_button_is_save(client
 
 
 def test_adding_a_target_lands_on_the_new_targets_number_on_the_part_page(client, daccom):
-    post = form_post(client, daccom, PROJECTS)
+    post = form_post(client, daccom, PROJECTS, on_part_page=True)
     response = client.post(
         reverse("answer_edit", args=[daccom.pk, PROJECTS]), {**post, "row-action": "add-target-1"}
     )
@@ -328,6 +336,75 @@ def test_adding_a_target_lands_on_the_new_targets_number_on_the_part_page(client
     assert f'id="q-{PROJECTS}-projects[1].targets[1].code"' in part_page(
         client, daccom, "commissioning-objectives"
     )
+
+
+@pytest.mark.parametrize("on_part_page", [False, True])
+def test_a_row_button_comes_back_to_the_page_it_was_pressed_on_at_the_new_row(
+    client, daccom, on_part_page
+):
+    post = form_post(client, daccom, "directors", on_part_page=on_part_page)
+    rows = int(post["q-directors-rows"][0])
+
+    response = client.post(
+        reverse("answer_edit", args=[daccom.pk, "directors"]), {**post, "row-action": "add-row"}
+    )
+
+    if on_part_page:
+        page = reverse("part_detail", args=[daccom.pk, "commissioning-plan"])
+    else:
+        page = reverse("answer_edit", args=[daccom.pk, "directors"])
+    assert response.headers["Location"] == f"{page}#q-directors-rows[{rows}].name"
+
+
+def test_a_row_button_never_goes_to_an_address_the_post_names(client, daccom):
+    post = form_post(client, daccom, "directors")
+
+    response = client.post(
+        reverse("answer_edit", args=[daccom.pk, "directors"]),
+        {**post, "return-to": "https://elsewhere.example/", "row-action": "add-row"},
+    )
+
+    part = reverse("part_detail", args=[daccom.pk, "commissioning-plan"])
+    assert response.headers["Location"].startswith(f"{part}#")
+
+
+class RowButtonNames(HTMLParser):
+    """The accessible name of every row button: its aria-label, else its words, those only
+    screen readers hear included."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: list[str] = []
+        self._label: str | None = None
+        self._words: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "button" and attrs.get("name") == "row-action":
+            self._label = attrs.get("aria-label")
+            self._words = []
+
+    def handle_data(self, data):
+        if self._words is not None:
+            self._words.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "button" and self._words is not None:
+            self.names.append(" ".join((self._label or "".join(self._words)).split()))
+            self._words = None
+
+
+def test_the_row_buttons_of_every_table_on_a_part_page_have_names_of_their_own(client, daccom):
+    buttons = RowButtonNames()
+    buttons.feed(part_page(client, daccom, "commissioning-plan"))
+
+    assert len(buttons.names) == len(set(buttons.names))
+    assert {"Remove row 1 of 2.1 Directors", "Remove row 1 of 2.2 Executive Committee"} <= set(
+        buttons.names
+    )
+    assert "Up: move row 2 of 2.1 Directors up" in buttons.names
+    assert "Down: move row 1 of 2.2 Executive Committee down" in buttons.names
+    assert "Add a row to 2.1 Directors" in buttons.names
 
 
 def test_removing_a_target_lands_on_its_neighbour_and_offers_the_version_before(client, daccom):
@@ -452,7 +529,7 @@ def test_a_tampered_page_start_never_loses_a_saved_project(client, many_projects
 def test_a_row_button_on_the_first_page_lands_back_on_the_part_page_which_shows_it(
     client, many_projects
 ):
-    post = form_post(client, many_projects, PROJECTS)
+    post = form_post(client, many_projects, PROJECTS, on_part_page=True)
     url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
 
     response = client.post(f"{url}?page=1", {**post, "row-action": "add-target-1"})

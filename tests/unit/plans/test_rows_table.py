@@ -10,15 +10,17 @@ from django.template.loader import render_to_string
 from plans.exports import jsonable
 from plans.kinds.base import NO_PLAN
 from plans.kinds.hours import LINES
+from plans.models import TemplateQuestion
 from plans.structured import KINDS
 
-QUESTION = SimpleNamespace(key="4-2")
+QUESTION = TemplateQuestion(key="4-2", number="4.2", title="Services")
 
 
 def editing(kind: str, value: dict) -> str:
     figures = KINDS[kind].present(value, context=NO_PLAN)
     html = render_to_string(
-        KINDS[kind].template_name, {"editing": True, "prefix": "q", "figures": figures}
+        KINDS[kind].template_name,
+        {"editing": True, "prefix": "q", "figures": figures, "question": QUESTION},
     )
     return re.sub(r">\s+<", "><", " ".join(html.split()))
 
@@ -56,16 +58,16 @@ def test_an_hours_line_shows_its_worked_out_hours_after_its_inputs_and_before_re
     html = editing("hours", {"lines": [{"activity": "Meetings", "hours": "12.5"}]})
 
     assert '<td class="nhsuk-table__cell">12.5</td><td class="nhsuk-table__cell"><button' in html
-    assert button(html, "remove-line-0") == "Remove line 1"
-    assert button(html, "add-line") == "Add a line"
+    assert button(html, "remove-line-0") == "Remove line 1 of 4.2 Services"
+    assert button(html, "add-line") == "Add a line to 4.2 Services"
 
 
 def test_a_target_names_its_project_on_remove_and_the_project_takes_the_added_target():
     html = editing("projects", projects(0, 1))
 
-    assert button(html, "remove-target-1-0") == "Remove target 1 of project 2"
-    assert button(html, "add-target-1") == "Add a target to project 2"
-    assert button(html, "remove-project-1") == "Remove project 2"
+    assert button(html, "remove-target-1-0") == "Remove target 1 of project 2 of 4.2 Services"
+    assert button(html, "add-target-1") == "Add a target to project 2 of 4.2 Services"
+    assert button(html, "remove-project-1") == "Remove project 2 of 4.2 Services"
 
 
 def test_on_a_later_page_of_projects_a_target_names_its_project_by_its_place_in_the_list():
@@ -73,12 +75,12 @@ def test_on_a_later_page_of_projects_a_target_names_its_project_by_its_place_in_
     page_links = {"plan": SimpleNamespace(pk=1), "row": SimpleNamespace(question=QUESTION)}
     html = render_to_string(
         "plans/structured/projects.html",
-        {"editing": True, "prefix": "q", "figures": figures, **page_links},
+        {"editing": True, "prefix": "q", "figures": figures, "question": QUESTION, **page_links},
     )
     html = re.sub(r">\s+<", "><", " ".join(html.split()))
 
-    assert button(html, "remove-target-20-0") == "Remove target 1 of project 21"
-    assert button(html, "add-target-20") == "Add a target to project 21"
+    assert button(html, "remove-target-20-0") == "Remove target 1 of project 21 of 4.2 Services"
+    assert button(html, "add-target-20") == "Add a target to project 21 of 4.2 Services"
 
 
 def test_a_project_without_targets_says_so_across_every_column_and_totals_under_the_last():
@@ -115,12 +117,12 @@ def test_an_area_is_named_by_its_number_and_an_unnumbered_one_by_its_place():
         },
     )
 
-    assert button(html, "remove-outcome-0-0") == "Remove outcome 1 of area 6"
-    assert button(html, "add-outcome-0") == "Add an outcome to area 6"
-    assert button(html, "remove-area-0") == "Remove area 6"
+    assert button(html, "remove-outcome-0-0") == "Remove outcome 1 of area 6 of 4.2 Services"
+    assert button(html, "add-outcome-0") == "Add an outcome to area 6 of 4.2 Services"
+    assert button(html, "remove-area-0") == "Remove area 6 of 4.2 Services"
     assert "Outcome area 6</legend>" in html and "Outcomes of area 6</caption>" in html
     assert ">Number, area 6<" in html and ">Outcome, outcome 1 of area 6<" in html
-    assert button(html, "remove-area-1") == "Remove area 2"
+    assert button(html, "remove-area-1") == "Remove area 2 of 4.2 Services"
     assert "Outcome area 2</legend>" in html and ">Number, area 2<" in html
 
 
