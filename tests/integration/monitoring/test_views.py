@@ -400,8 +400,57 @@ def test_a_refused_submit_after_a_save_keeps_the_page_saving_without_a_clash(cli
     refused = client.post(url, posted)
 
     assert refused.status_code == 400
-    assert "Not yet: fill in milestone 6.2a" in refused.content.decode()
+    assert "Choose the status of Milestone 6.2a to submit." in refused.content.decode()
     assert client.post(url, {**page_form(refused), "action": "save"}).status_code == 302
+
+
+def test_a_submit_refused_for_lines_to_fill_links_each_to_its_field_and_marks_the_field(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    status = f"line-{item.lines.get(reference='6.2c').pk}-status"
+    actual = f"line-{item.lines.get(reference='1.7').pk}-actual"
+    posted = posted_return(item, action="submit", **{"6.2c__status": "", "1.7__actual": ""})
+
+    refused = client.post(url, posted)
+
+    assert refused.status_code == 400
+    page = lxml.html.fromstring(refused.content)
+    assert page.findtext(".//title").startswith("Error: ")
+    links = page.xpath("//div[@class='nhsuk-error-summary']//li/a")
+    assert [(link.get("href"), link.text_content()) for link in links] == [
+        (f"#id_{status}", "Choose the status of Milestone 6.2c to submit."),
+        (f"#id_{actual}", "Enter the actual savings to date of Savings target 1.7 to submit."),
+    ]
+    for name in (status, actual):
+        assert page.get_element_by_id(f"id_{name}") is not None  # each link's target
+        assert page.get_element_by_id(f"id_{name}-error").text_content().startswith("Error:")
+    item.refresh_from_db()
+    assert item.status == Status.OPEN
+
+
+def test_the_return_form_calls_optional_only_what_submitting_does_not_need(client, signed_daccom):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    client.force_login(editor_of(plan))
+
+    page = lxml.html.fromstring(client.get(reverse("monitoring:return", args=[item.pk])).content)
+
+    def label(reference: str, name: str) -> str:
+        line = item.lines.get(reference=reference)
+        return page.xpath(f"string(//label[@for='id_line-{line.pk}-{name}'])")
+
+    assert label("6.2a", "status") == "Status"
+    assert label("(a)", "status") == "Status"
+    assert label("1.1", "actual") == "Actual savings to date, in pounds"
+    assert label("1.1", "forecast") == "Forecast savings for the year, in pounds (optional)"
+    assert label("6.2a", "done_on") == "Date done (optional)"
+    assert "To submit it, give every milestone and success criterion a status" in (
+        page.text_content()
+    )
 
 
 def test_the_return_and_the_dashboard_read_as_plain_sentences(client, signed_daccom):
