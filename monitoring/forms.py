@@ -8,7 +8,7 @@ from functools import partial
 from django import forms
 
 from consortia import plain_forms
-from consortia.numbers import NotANumber, read_number
+from consortia.numbers import NotANumber, pounds_and_pence, read_number
 from plans.models import Plan
 
 from .models import MonitoringReturn, ReturnLine
@@ -88,7 +88,7 @@ def _note(label: str, initial: str) -> forms.CharField:
 
 
 class MoneyField(forms.CharField):
-    """An amount as typed; "40000" is no change from a saved 40000.00."""
+    """An amount as typed; "40000" is no change from a saved 40000.00, shown as "40,000.00"."""
 
     def has_changed(self, initial, data):
         try:
@@ -101,7 +101,7 @@ def _money(label: str, initial) -> MoneyField:
     return MoneyField(
         label=label,
         required=False,
-        initial="" if initial is None else f"{initial:f}",
+        initial="" if initial is None else pounds_and_pence(initial),
         # The base class named too: crispy adds it only when no class contains its name.
         widget=forms.TextInput(
             attrs={"inputmode": "decimal", "class": "nhsuk-input nhsuk-input--width-10"}
