@@ -1,14 +1,14 @@
 """The forms of monitoring. Each only carries what was typed: the services check it and say what
 is wrong, so nothing typed is lost on a refusal. The return's form and the open form ask the
 service's checks (services.checked, services.open_problems) for every problem at once and put
-each beside its field."""
+each beside its field; a refused submit's lines still to fill are put beside theirs the same way."""
 
 from functools import partial
 
 from django import forms
 
 from consortia import plain_forms
-from consortia.numbers import NotANumber, read_number
+from consortia.numbers import NotANumber, pounds_and_pence, read_number
 from plans.models import Plan
 
 from .models import MonitoringReturn, ReturnLine
@@ -26,6 +26,10 @@ Kind = ReturnLine.Kind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The return form's short names for the LineInput fields it does not name as LineInput does.
 FORM_NAMES = {"actual_to_date": "actual", "forecast_for_year": "forecast"}
+# The fields a line needs before the return can be submitted (services.missing_in); a draft is
+# saved without them, so the form does not require them, and the page does not call them
+# optional.
+NEEDED_TO_SUBMIT = frozenset({"status", "actual"})
 
 
 def _date(label: str, *, required: str = "", initial=None) -> forms.DateField:
@@ -84,7 +88,7 @@ def _note(label: str, initial: str) -> forms.CharField:
 
 
 class MoneyField(forms.CharField):
-    """An amount as typed; "40000" is no change from a saved 40000.00."""
+    """An amount as typed; "40000" is no change from a saved 40000.00, shown as "40,000.00"."""
 
     def has_changed(self, initial, data):
         try:
@@ -97,7 +101,7 @@ def _money(label: str, initial) -> MoneyField:
     return MoneyField(
         label=label,
         required=False,
-        initial="" if initial is None else f"{initial:f}",
+        initial="" if initial is None else pounds_and_pence(initial),
         # The base class named too: crispy adds it only when no class contains its name.
         widget=forms.TextInput(
             attrs={"inputmode": "decimal", "class": "nhsuk-input nhsuk-input--width-10"}
@@ -155,6 +159,13 @@ class ReturnForm(plain_forms.Form):
             for line in self.lines
         ]
 
+    def fieldsets(self) -> list[tuple[ReturnLine, list[tuple[forms.BoundField, bool]]]]:
+        """Each line with its bound fields, each with whether submitting needs it."""
+        return [
+            (line, [(field, field.name.rpartition("-")[2] in NEEDED_TO_SUBMIT) for field in fields])
+            for line, fields in self.groups()
+        ]
+
     def line_inputs(self) -> dict[int, LineInput]:
         """What was typed for each line; a field the form could not read counts as blank."""
         data = self.cleaned_data
@@ -177,14 +188,18 @@ class ReturnForm(plain_forms.Form):
         try:
             checked(self.lines, self.line_inputs(), cleaned.get("commentary", ""))
         except ReturnRefused as refusal:
-            for problem in refusal.problems:
-                self.add_error(
-                    "commentary"
-                    if problem.line_id is None
-                    else _field_name(problem.line_id, problem.field),
-                    problem.message,
-                )
+            self.refused(refusal)
         return cleaned
+
+    def refused(self, refusal: ReturnRefused) -> None:
+        """Each of the service's problems beside the field it is about; call after is_valid."""
+        for problem in refusal.problems:
+            self.add_error(
+                "commentary"
+                if problem.line_id is None
+                else _field_name(problem.line_id, problem.field),
+                problem.message,
+            )
 
 
 class ReviewForm(plain_forms.Form):

@@ -207,7 +207,7 @@ def _amount(typed: str) -> Decimal | str:
 
 def _shown(field: forms.Field, value) -> str:
     """A form's value in words: a status by its name, a date as the pages write dates (a date
-    it cannot read as typed), money as the pages write money ("£40,000.00")."""
+    it cannot read as typed), money as the pages write money ("£40,000", "£40,000.50")."""
     if isinstance(field, forms.DateField) and isinstance(value, str):
         with suppress(forms.ValidationError):
             value = field.to_python(value)
@@ -216,7 +216,7 @@ def _shown(field: forms.Field, value) -> str:
     if value in (None, ""):
         return "Not given"
     if isinstance(value, Decimal):
-        return format_money(value, pence=True)
+        return format_money(value)
     if isinstance(field, forms.ChoiceField):
         return dict(field.choices).get(value, value)
     if isinstance(value, date):

@@ -356,18 +356,24 @@ def missing_in(monitoring_return: MonitoringReturn) -> list[ReturnLine]:
     ]
 
 
+def _still_to_fill(line: ReturnLine) -> Problem:
+    """What the line needs before the return can be submitted, on the field that needs it."""
+    name = f"{line.get_kind_display()} {line.reference}"
+    if line.kind == Kind.TARGET:
+        return Problem(
+            line.pk, "actual_to_date", f"Enter the actual savings to date of {name} to submit."
+        )
+    return Problem(line.pk, "status", f"Choose the status of {name} to submit.")
+
+
 def return_submit(*, monitoring_return: MonitoringReturn, user) -> MonitoringReturn:
+    """Sends the return to the PCT; refused (ReturnRefused) while any line is still to fill,
+    each on the field it needs, so that the page can point to every one."""
     with transaction.atomic():
         locked = _locked_for_consortium(monitoring_return, user, doing="submit")
         missing = missing_in(locked)
         if missing:
-            raise Refused(
-                "Not yet: fill in "
-                + ", ".join(
-                    f"{line.get_kind_display().lower()} {line.reference}" for line in missing
-                )
-                + "."
-            )
+            raise ReturnRefused([_still_to_fill(line) for line in missing])
         locked.status = Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["status", "submitted_at"])

@@ -130,7 +130,6 @@ def _return_page(
             "form": form if may_fill else None,
             "review_form": review_form if may_review else None,
             "lines": [{"line": line, "status": presenters.line_status(line)} for line in lines],
-            "missing": services.missing_in(item) if may_fill else [],
             "refusal": refusal,
             "clash": clash,
             "saved_when": presenters.saved_when(item.saved_at) if clash else "",
@@ -198,6 +197,10 @@ def return_detail(request, return_id: int):
         if saved is not None:
             # Saved, then not submitted: what is on the page now is saved, at its new version.
             form = ReturnForm(_rebased(request.POST, saved), item=item)
+        if isinstance(refusal, services.ReturnRefused) and form.is_valid():
+            # Lines still to fill: each is marked on its field and listed in the error summary.
+            form.refused(refusal)
+            return _return_page(request, item, form, review_form, status=400)
         return _return_page(request, item, form, review_form, status=400, refusal=refusal.message)
     messages.success(request, done)
     return redirect("monitoring:return", return_id=item.pk)

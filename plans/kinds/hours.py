@@ -32,7 +32,11 @@ CAPTION = (
 
 
 def format_hours(hours: Decimal) -> str:
-    value = f"{finance.round_money(hours, places=2):,f}"
+    """Hours with every place they were typed to ("12.345", "1,000"), never rounded: hours may
+    have up to six decimal places (docs/decisions/0467), and what is worked out from them
+    (meetings x hours each x attendees, the total, what is left) is exact, so the page shows
+    the figures the plan holds (docs/decisions/0483)."""
+    value = f"{hours:,f}"
     return value.rstrip("0").rstrip(".") if "." in value else value
 
 

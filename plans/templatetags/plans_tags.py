@@ -26,8 +26,8 @@ def typed(table_cell, question) -> str:
 
 @register.filter
 def money(amount) -> str:
-    """A stored amount of money as the pages write one in pounds and pence: "£40,000.00"."""
-    return "" if amount is None else format_money(amount, pence=True)
+    """A stored amount of money as the plan pages write one: "£40,000", "£40,000.50"."""
+    return "" if amount is None else format_money(amount)
 
 
 NONCE_HOLE = "pbc-csp-nonce-hole"

@@ -242,7 +242,7 @@ def test_two_tabs_on_one_return_the_second_save_shows_both_and_loses_nothing(pag
     callout = tab_b.get_by_role("alert").filter(has_text="while you were editing")
     expect(callout).to_contain_text("You saved this return in another window or tab at")
     expect(callout.get_by_role("row").filter(has_text="Savings target 1.1")).to_contain_text(
-        "£40,000.00"
+        "£40,000"
     )
     expect(actual(tab_b, "1.3")).to_have_value("100000")
     expect(tab_b.get_by_label("Commentary")).to_have_value("Typed in tab B.")

@@ -216,8 +216,22 @@ def test_a_return_is_submitted_only_when_full_and_not_changed_once_accepted(sign
     plan = signed_daccom
     editor = editor_of(plan)
     q1 = open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
-    with pytest.raises(Refused, match=r"Not yet: fill in milestone 6\.2a"):
+    with pytest.raises(services.ReturnRefused) as refused:
         services.return_submit(monitoring_return=q1, user=editor)
+    assert len(refused.value.problems) == q1.lines.count()
+    lines = {line.reference: line.pk for line in q1.lines.all()}
+    assert (
+        services.Problem(lines["6.2a"], "status", "Choose the status of Milestone 6.2a to submit.")
+        in refused.value.problems
+    )
+    assert (
+        services.Problem(
+            lines["1.1"],
+            "actual_to_date",
+            "Enter the actual savings to date of Savings target 1.1 to submit.",
+        )
+        in refused.value.problems
+    )
     services.return_save(
         monitoring_return=q1, user=editor, base_version=0, commentary="", lines=filled(q1)
     )

@@ -4,6 +4,7 @@ CSV figures and the pages' query budgets."""
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import lxml.html
 import pytest
@@ -270,8 +271,8 @@ def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(clie
     assert "You saved this return in another window or tab at " in callout
     assert "your figures are in the form below, kept" in callout
     assert unsaved_rows(clash) == [
-        ["Savings target 1.1", "Actual savings to date, in pounds", "Not given", "£40,000.00"],
-        ["Savings target 1.3", "Actual savings to date, in pounds", "£100,000.00", "Not given"],
+        ["Savings target 1.1", "Actual savings to date, in pounds", "Not given", "£40,000"],
+        ["Savings target 1.3", "Actual savings to date, in pounds", "£100,000", "Not given"],
         ["The return", "Commentary", "Typed in tab B.", "Not given"],
     ]
     kept = page_form(clash)
@@ -285,7 +286,7 @@ def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(clie
     assert item.lines.get(reference="1.3").actual_to_date == 100000
 
 
-def test_the_return_pages_write_money_in_pounds_and_pence_and_a_sub_penny_figure_as_typed(
+def test_the_return_pages_write_money_as_the_plan_pages_do_and_a_sub_penny_figure_as_typed(
     client, signed_daccom
 ):
     plan = signed_daccom
@@ -294,20 +295,43 @@ def test_the_return_pages_write_money_in_pounds_and_pence_and_a_sub_penny_figure
     client.force_login(editor_of(plan))
     opened = client.get(url)
     legends = lxml.html.fromstring(opened.content).xpath("//legend/span/text()")
-    assert "Savings target 1.1, planned £153,000.00" in legends
+    assert "Savings target 1.1, planned £153,000" in legends  # whole pounds, as the plan has it
     other_tab = page_form(opened)
-    client.post(url, posted_return(item, action="submit", **{"1.1__actual": "40000"}))
+    client.post(url, posted_return(item, action="submit", **{"1.1__actual": "40000.5"}))
     other_tab[f"line-{item.lines.get(reference='1.1').pk}-actual"] = "40000.005"
 
     refused = client.post(url, {**other_tab, "action": "save"})
 
     assert refused.status_code == 400
-    typed = ["Savings target 1.1", "Actual savings to date, in pounds", "40000.005", "£40,000.00"]
+    typed = ["Savings target 1.1", "Actual savings to date, in pounds", "40000.005", "£40,000.50"]
     assert typed in unsaved_rows(refused)
     summary = lxml.html.fromstring(refused.content).xpath(
         "string(//dt[starts-with(., 'Savings target 1.1')]/following-sibling::dd)"
     )
-    assert summary == "Planned £153,000.00; actual to date £40,000.00; forecast £153,000.00"
+    assert summary == "Planned £153,000; actual to date £40,000.50; forecast £153,000"
+
+
+def test_saved_money_comes_back_in_its_box_in_pounds_and_pence_and_saves_again_unchanged(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    target = item.lines.get(reference="1.1")
+    actual, forecast = f"line-{target.pk}-actual", f"line-{target.pk}-forecast"
+    typed = {actual: "40000.5", forecast: "£153000", "action": "save"}
+    assert client.post(url, {**page_form(client.get(url)), **typed}).status_code == 302
+
+    shown = page_form(client.get(url))
+
+    assert (shown[actual], shown[forecast]) == ("40,000.50", "153,000.00")
+    assert client.post(url, {**shown, "action": "save"}).status_code == 302
+    target.refresh_from_db()
+    assert (target.actual_to_date, target.forecast_for_year) == (
+        Decimal("40000.50"),
+        Decimal("153000.00"),
+    )
 
 
 def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_kept(
@@ -400,8 +424,57 @@ def test_a_refused_submit_after_a_save_keeps_the_page_saving_without_a_clash(cli
     refused = client.post(url, posted)
 
     assert refused.status_code == 400
-    assert "Not yet: fill in milestone 6.2a" in refused.content.decode()
+    assert "Choose the status of Milestone 6.2a to submit." in refused.content.decode()
     assert client.post(url, {**page_form(refused), "action": "save"}).status_code == 302
+
+
+def test_a_submit_refused_for_lines_to_fill_links_each_to_its_field_and_marks_the_field(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    status = f"line-{item.lines.get(reference='6.2c').pk}-status"
+    actual = f"line-{item.lines.get(reference='1.7').pk}-actual"
+    posted = posted_return(item, action="submit", **{"6.2c__status": "", "1.7__actual": ""})
+
+    refused = client.post(url, posted)
+
+    assert refused.status_code == 400
+    page = lxml.html.fromstring(refused.content)
+    assert page.findtext(".//title").startswith("Error: ")
+    links = page.xpath("//div[@class='nhsuk-error-summary']//li/a")
+    assert [(link.get("href"), link.text_content()) for link in links] == [
+        (f"#id_{status}", "Choose the status of Milestone 6.2c to submit."),
+        (f"#id_{actual}", "Enter the actual savings to date of Savings target 1.7 to submit."),
+    ]
+    for name in (status, actual):
+        assert page.get_element_by_id(f"id_{name}") is not None  # each link's target
+        assert page.get_element_by_id(f"id_{name}-error").text_content().startswith("Error:")
+    item.refresh_from_db()
+    assert item.status == Status.OPEN
+
+
+def test_the_return_form_calls_optional_only_what_submitting_does_not_need(client, signed_daccom):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    client.force_login(editor_of(plan))
+
+    page = lxml.html.fromstring(client.get(reverse("monitoring:return", args=[item.pk])).content)
+
+    def label(reference: str, name: str) -> str:
+        line = item.lines.get(reference=reference)
+        return page.xpath(f"string(//label[@for='id_line-{line.pk}-{name}'])")
+
+    assert label("6.2a", "status") == "Status"
+    assert label("(a)", "status") == "Status"
+    assert label("1.1", "actual") == "Actual savings to date, in pounds"
+    assert label("1.1", "forecast") == "Forecast savings for the year, in pounds (optional)"
+    assert label("6.2a", "done_on") == "Date done (optional)"
+    assert "To submit it, give every milestone and success criterion a status" in (
+        page.text_content()
+    )
 
 
 def test_the_return_and_the_dashboard_read_as_plain_sentences(client, signed_daccom):

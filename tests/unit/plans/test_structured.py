@@ -190,6 +190,23 @@ def test_daccom_hours_are_200_400_250_100_50_making_1000_of_1000_funded():
     assert shown["unallocated_display"] == "0" and not shown["over_allocated"]
 
 
+def test_hours_typed_finer_than_a_hundredth_are_shown_as_typed_not_rounded():
+    data = {
+        "funded_hours": "20.125",
+        "lines": [
+            {"activity": "Clinics", "hours": "12.345"},
+            {"activity": "Meetings", "meetings": "3", "hours_each": "0.333", "attendees": "2"},
+        ],
+    }
+
+    shown = figures("hours", data)
+
+    assert [line["hours"] for line in shown["lines"]] == ["12.345", "1.998"]
+    assert "0.333 hours" in shown["lines"][1]["working"]
+    assert (shown["total_display"], shown["funded_display"]) == ("14.343", "20.125")
+    assert shown["unallocated_display"] == "5.782"
+
+
 def test_negative_hours_and_half_given_meetings_are_refused_on_the_field():
     data = {"funded_hours": "1000", "lines": [{"activity": "Meetings", "hours": "-4"}]}
     assert refusal("hours", data).field == "lines[0].hours"
