@@ -1,5 +1,6 @@
 """A plan exported to Word by this service and imported into an empty plan of the same form:
-every answer's text lands on its own question, and no text or table is lost or dropped unseen."""
+every answer's text lands on its own question, and no text or table is lost or dropped unseen.
+Imported back into the plan it came from, unchanged, it changes nothing."""
 
 import io
 import re
@@ -8,9 +9,11 @@ import docx
 import pytest
 
 from plans import word_import
-from plans.models import Plan
+from plans.models import Plan, QuestionKind
 from plans.sanitise import html_to_text
+from signoff.word_export import plan_docx
 from tests import demo_data
+from tests.factories import UserFactory
 from tests.word_documents import exported_into_an_empty_plan
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +88,34 @@ def test_every_table_of_the_export_is_imported_or_listed_saying_why(exported):
             assert "not imported" in piece.reason, piece.heading
     # Nothing else is left over: all the text found is an answer's.
     assert [p.heading for p in preview.pieces if not p.key and not p.table] == []
+
+
+@pytest.fixture(params=sorted(DEMO_PLANS))
+def exported_back(request):
+    """A demo plan, one of its consortium's editors and the preview of the plan's Word export,
+    unchanged, imported back into it."""
+    demo_data.load_organisations_and_plans()
+    demo = Plan.objects.get(**DEMO_PLANS[request.param])
+    editor = UserFactory(consortium=demo.consortium)
+    data = plan_docx(plan=demo, user=editor)
+    preview = word_import.word_import_preview(
+        plan=demo, user=editor, filename="export.docx", data=data
+    )
+    return demo, editor, preview
+
+
+def test_success_criteria_imported_back_keep_the_milestones_linked_to_them(exported_back):
+    demo, _editor, preview = exported_back
+    stored = {
+        a.question.key: a.data
+        for a in demo.answers.filter(question__kind=QuestionKind.SUCCESS_CRITERIA)
+    }
+    if not stored:
+        pytest.skip("This form has no success criteria.")
+    found = {
+        p.question.key: p
+        for p in word_import.proposals(demo, preview)
+        if p.question.kind == QuestionKind.SUCCESS_CRITERIA
+    }
+    assert {key: found[key].data for key in found} == {key: stored[key] for key in found}
+    assert all(found[key].notes == [] for key in found)
