@@ -454,10 +454,7 @@ def _split_pieces(
             else:
                 piece = start("", "", heading, block.position)
                 piece.table = block.rows
-                piece.reason = (
-                    f"This table under “{heading}” is not imported: its figures are worked out "
-                    "from the answer's entries, so enter them on the question's page."
-                )
+                piece.reason = _printed_table_reason(question, heading)
             current = None
             continue
         if block.kind == "table":
@@ -492,6 +489,22 @@ def _split_pieces(
                 current.reason = "Not under any question of the form."
         append(current, block)
     return pieces, form_text_count
+
+
+def _printed_table_reason(question: TemplateQuestion, heading: str) -> str:
+    """Why a table the export printed from a question's entries is not read back, true for that
+    question: most such tables hold figures worked out from the entries; a milestones table is
+    the entries themselves."""
+    if question.kind == QuestionKind.MILESTONES:
+        return (
+            f"This table under “{heading}” is not imported: a Word file cannot change the "
+            "deliverables and milestones, so change them on the question's page. The plan keeps "
+            "the ones it has."
+        )
+    return (
+        f"This table under “{heading}” is not imported: its figures are worked out from the "
+        "answer's entries, so enter them on the question's page."
+    )
 
 
 # --- tables -----------------------------------------------------------------------------------

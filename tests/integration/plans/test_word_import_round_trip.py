@@ -90,6 +90,29 @@ def test_every_table_of_the_export_is_imported_or_listed_saying_why(exported):
     assert [p.heading for p in preview.pieces if not p.key and not p.table] == []
 
 
+def test_a_printed_table_not_imported_says_the_reason_true_for_its_question(exported):
+    demo, _empty, _data, preview = exported
+    questions = list(demo.template.questions.all())
+    printed = [
+        (piece, next(q for q in questions if piece.heading.endswith(q.title)))
+        for piece in preview.pieces
+        if piece.table and not piece.key
+    ]
+    for piece, question in printed:
+        if question.kind == QuestionKind.MILESTONES:
+            assert piece.reason == (
+                f"This table under “{piece.heading}” is not imported: a Word file cannot change "
+                "the deliverables and milestones, so change them on the question's page. The "
+                "plan keeps the ones it has."
+            )
+        else:
+            assert "its figures are worked out from the answer's entries" in piece.reason
+    assert {question.kind for _piece, question in printed} == {
+        "daccom": {QuestionKind.DES_FUNDING, QuestionKind.HOURS, QuestionKind.MILESTONES},
+        "banes": {QuestionKind.OUTCOME_FRAMEWORK, QuestionKind.FREED_UP_RESOURCES},
+    }[demo.consortium.slug]
+
+
 @pytest.fixture(params=sorted(DEMO_PLANS))
 def exported_back(request):
     """A demo plan, one of its consortium's editors and the preview of the plan's Word export,
