@@ -967,10 +967,23 @@ def proposals(plan: Plan, preview: Preview, choices: dict[int, str] | None = Non
 
 @dataclass
 class ApplyResult:
-    snapshot_name: str
+    #: the named draft of the plan as it was, "" when nothing was to be saved
+    snapshot_name: str = ""
     saved: list[TemplateQuestion] = field(default_factory=list)
+    #: chosen, but the document holds what the answer holds already, so not saved again
+    unchanged: list[TemplateQuestion] = field(default_factory=list)
     conflicts: list[TemplateQuestion] = field(default_factory=list)
     refused: list[tuple[TemplateQuestion, str]] = field(default_factory=list)
+
+
+def unchanged(plan: Plan, answer: Answer | None, proposal: Proposal) -> bool:
+    """Whether applying ``proposal`` would leave the answer (None: not started) as it is."""
+    return services.answer_unchanged(
+        answer=answer or Answer(plan=plan, question=proposal.question),
+        text=proposal.text,
+        rows=proposal.rows,
+        data=proposal.data,
+    )
 
 
 def _snapshot_name(plan: Plan, filename: str) -> str:
@@ -988,19 +1001,28 @@ def word_import_apply(
 ) -> ApplyResult:
     """Name a draft of the plan as it is, then save each chosen answer as an ordinary save.
 
-    An answer someone saved after the preview was made is not overwritten: it is listed as a
-    conflict. Questions the user may not edit are listed with the reason.
+    An answer the document would leave as it is is not saved again (no new version in its
+    history); when every one is, no draft is named either. An answer someone saved after the
+    preview was made is not overwritten: it is listed as a conflict. Questions the user may
+    not edit are listed with the reason.
     """
     _may_import(user, plan)
     plan_proposals = proposals(plan, preview, choices)
     if not plan_proposals:
         raise AnswerInvalid("Choose at least one piece of text to import.")
-    snapshot = services.snapshot_create(
-        plan=plan, user=user, name=_snapshot_name(plan, preview.filename)
-    )
-    result = ApplyResult(snapshot_name=snapshot.name)
+    result = ApplyResult()
     answers = {a.question.key: a for a in plan.answers.select_related("question")}
+    changed = []
     for proposal in plan_proposals:
+        if unchanged(plan, answers.get(proposal.question.key), proposal):
+            result.unchanged.append(proposal.question)
+        else:
+            changed.append(proposal)
+    if changed:
+        result.snapshot_name = services.snapshot_create(
+            plan=plan, user=user, name=_snapshot_name(plan, preview.filename)
+        ).name
+    for proposal in changed:
         question = proposal.question
         answer = answers.get(question.key)
         if answer is None:
@@ -1065,6 +1087,8 @@ class QuestionPreview:
     question: TemplateQuestion | None
     pieces: list[PieceRow]
     existing: str = ""
+    #: what would be imported is what the answer holds already: it is not saved again
+    unchanged: bool = False
     may_edit: bool = True
     reason: str = ""
     proposal: Proposal | None = None
@@ -1080,7 +1104,7 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
     """One row per question that receives or was matched with text, in form order, then the
     text that matched nothing (``question`` None)."""
     questions = list(plan.template.questions.order_by("position"))
-    answers = {a.question_id: a for a in plan.answers.all()}
+    answers = {a.question_id: a for a in plan.answers.select_related("question")}
     by_key: dict[str, list[PieceRow]] = {}
     for piece in preview.pieces:
         chosen = choices.get(piece.id, "")
@@ -1107,6 +1131,9 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
             proposal=written.get(question.key),
         )
         proposal = item.proposal
+        item.unchanged = proposal is not None and unchanged(
+            plan, answers.get(question.pk), proposal
+        )
         if proposal is not None and proposal.rows is not None:
             item.columns = question.columns
             item.table = [list(r.values) for r in aligned(question, proposal.rows, plan_id=plan.pk)]

@@ -9,8 +9,9 @@ import docx
 import pytest
 
 from plans import word_import
-from plans.models import Plan, QuestionKind
+from plans.models import Answer, Plan, QuestionKind
 from plans.sanitise import html_to_text
+from plans.workflow import may_edit_answer
 from signoff.word_export import plan_docx
 from tests import demo_data
 from tests.factories import UserFactory
@@ -142,3 +143,65 @@ def test_success_criteria_imported_back_keep_the_milestones_linked_to_them(expor
     }
     assert {key: found[key].data for key in found} == {key: stored[key] for key in found}
     assert all(found[key].notes == [] for key in found)
+
+
+def stored(plan) -> dict:
+    return {
+        a.question.key: (a.version, a.text, a.rows, a.data)
+        for a in plan.answers.select_related("question")
+    }
+
+
+def test_the_export_imported_back_unchanged_changes_no_answer_and_adds_no_revision(exported_back):
+    demo, editor, preview = exported_back
+    before = stored(demo)
+    revisions = Answer.history.filter(plan_id=demo.pk).count()
+    drafts = demo.snapshots.count()
+    choices = word_import.default_choices(demo, preview, editor)
+    rows = word_import.preview_rows(demo, preview, choices, editor)
+    shown = [row for row in rows if row.proposal is not None]
+    assert shown and [r.question.key for r in shown if not r.unchanged] == []
+
+    result = word_import.word_import_apply(plan=demo, user=editor, preview=preview, choices=choices)
+
+    # Every answer the editor may write was chosen, and left as it is.
+    answered = {
+        a.question.key
+        for a in demo.answers.select_related("question")
+        if not a.is_empty and may_edit_answer(editor, demo, a.question)
+    }
+    assert {q.key for q in result.unchanged} == answered
+    assert (result.saved, result.conflicts, result.refused, result.snapshot_name) == (
+        [],
+        [],
+        [],
+        "",
+    )
+    assert stored(demo) == before
+    assert Answer.history.filter(plan_id=demo.pk).count() == revisions
+    assert demo.snapshots.count() == drafts
+
+
+def test_an_answer_changed_in_the_document_is_saved_and_the_rest_are_left_as_they_are(
+    exported_back,
+):
+    demo, editor, preview = exported_back
+    piece = next(p for p in preview.pieces if p.key and not p.table and p.html.count("<p>") > 1)
+    piece.html = piece.html.replace("<p>", "<p>Changed in Word. ", 1)
+    before = stored(demo)
+
+    result = word_import.word_import_apply(
+        plan=demo,
+        user=editor,
+        preview=preview,
+        choices=word_import.default_choices(demo, preview, editor),
+    )
+
+    assert [q.key for q in result.saved] == [piece.key]
+    assert piece.key not in {q.key for q in result.unchanged}
+    assert result.snapshot_name
+    after = stored(demo)
+    assert after[piece.key][0] == before[piece.key][0] + 1
+    assert {k: v for k, v in after.items() if k != piece.key} == {
+        k: v for k, v in before.items() if k != piece.key
+    }
