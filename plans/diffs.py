@@ -506,8 +506,16 @@ class Content:
         )
 
 
+# Space between blocks ("</p>\n<ul>") is never shown; the editor and the Word import write
+# none, stored answers loaded from files often do.
+_BLOCK_TAG_SPACE = re.compile(
+    r"\s*(</?(?:p|ul|ol|li|h[1-6]|blockquote|table|thead|tbody|tr|td|th|dl|dt|dd|div)\b[^>]*>)\s*",
+    re.I,
+)
+
+
 def _normalise_html(html: str) -> str:
-    return re.sub(r"\s+", " ", html or "").strip()
+    return _BLOCK_TAG_SPACE.sub(r"\1", re.sub(r"\s+", " ", html or "")).strip()
 
 
 def diff_answers(

@@ -13,7 +13,7 @@ from consortia.dates import long_date, long_moment
 from consortia.models import Consortium, PersonRole
 from consortia.permissions import Perm, allowed
 
-from . import finance, history, selectors, structured
+from . import diffs, finance, history, selectors, structured
 from .errors import AnswerInvalid, StaleAnswer
 from .events import event_record
 from .kinds.base import (
@@ -177,6 +177,20 @@ def answer_content_clean(
             data, context=selectors.kind_context(answer.plan)
         )
     return cleaned
+
+
+def answer_unchanged(
+    *, answer: Answer, text: str | None = None, rows: list | None = None, data: dict | None = None
+) -> bool:
+    """Whether saving these values would leave ``answer`` holding what it holds now, compared
+    as the plan's history compares versions. Values a save would refuse are a change."""
+    try:
+        changes = answer_content_clean(answer, text=text, rows=rows, data=data)
+    except AnswerInvalid:
+        return False
+    now = diffs.Content.of(answer)
+    after = {"text": now.text, "rows": now.rows, "data": now.data, **changes}
+    return now.same_as(diffs.Content.of(after))
 
 
 def _answer_write(current: Answer, user, *, text, rows, data, autosave: bool) -> None:

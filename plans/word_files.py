@@ -57,11 +57,18 @@ FIGURES_STYLE = "PBC Figures"
 FORM_CAPTION_STYLE = "PBC Form Caption"
 FIGURES_TABLE_STYLE = "PBC Figures Table"
 FIGURES_CLASS = "pbc-figures"
+# The first item of a list written straight after another list: Word, and so mammoth, would run
+# the two together as one list; this style starts a new one, as the answer has.
+LIST_START_STYLES = {"ul": "PBC List Bullet Start", "ol": "PBC List Number Start"}
 STYLE_MAP = "\n".join(
     [
         f"p[style-name='{FORM_TEXT_STYLE}'] => !",
         f"p[style-name='{FIGURES_STYLE}'] => !",
         f"p[style-name='{FORM_CAPTION_STYLE}'] => !",
+        *(
+            f"p[style-name='{style}'] => {tag}:fresh > li:fresh"
+            for tag, style in LIST_START_STYLES.items()
+        ),
         f"table[style-name='{FIGURES_TABLE_STYLE}'] => table.{FIGURES_CLASS}:fresh",
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => h2:fresh",

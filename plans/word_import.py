@@ -454,10 +454,7 @@ def _split_pieces(
             else:
                 piece = start("", "", heading, block.position)
                 piece.table = block.rows
-                piece.reason = (
-                    f"This table under “{heading}” is not imported: its figures are worked out "
-                    "from the answer's entries, so enter them on the question's page."
-                )
+                piece.reason = _printed_table_reason(question, heading)
             current = None
             continue
         if block.kind == "table":
@@ -492,6 +489,22 @@ def _split_pieces(
                 current.reason = "Not under any question of the form."
         append(current, block)
     return pieces, form_text_count
+
+
+def _printed_table_reason(question: TemplateQuestion, heading: str) -> str:
+    """Why a table the export printed from a question's entries is not read back, true for that
+    question: most such tables hold figures worked out from the entries; a milestones table is
+    the entries themselves."""
+    if question.kind == QuestionKind.MILESTONES:
+        return (
+            f"This table under “{heading}” is not imported: a Word file cannot change the "
+            "deliverables and milestones, so change them on the question's page. The plan keeps "
+            "the ones it has."
+        )
+    return (
+        f"This table under “{heading}” is not imported: its figures are worked out from the "
+        "answer's entries, so enter them on the question's page."
+    )
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -707,15 +720,80 @@ def projects_from_table(table: list[list[str]]) -> dict:
 _CRITERION_LINE = re.compile(r"^([a-z])\)\s+(.+)$")
 
 
-def criteria_from_text(markup: str) -> dict:
+def criteria_from_text(markup: str, stored: dict | None = None) -> tuple[dict, list[str]]:
     """Success criteria from lettered lines ("a) A defined and documented referral management
-    system is in place."); the milestones that evidence each are chosen on the page."""
+    system is in place."), and what the preview should say about their milestone links.
+
+    A Word file says nothing of which milestones evidence a criterion, so each criterion keeps
+    the links of the ``stored`` criterion it is: the one with the same words, else the one
+    with the same letter (docs/decisions/0481-word-import-keeps-milestone-links.md)."""
     criteria = []
     for line in re.split(r"(?i)</?(?:p|li|br|h[1-6])\b[^>]*>", markup or ""):
         found = _CRITERION_LINE.match(" ".join(html_to_text(line).split()))
         if found:
             criteria.append({"letter": found.group(1), "text": found.group(2), "milestones": []})
-    return {"criteria": criteria} if criteria else {}
+    if not criteria:
+        return {}, []
+    return {"criteria": criteria}, _keep_milestone_links(criteria, (stored or {}).get("criteria"))
+
+
+def _keep_milestone_links(criteria: list[dict], stored: list | None) -> list[str]:
+    unmatched = [old for old in stored or [] if isinstance(old, dict)]
+    matches: list[dict | None] = []
+    for criterion in criteria:
+        words = normalised(criterion["text"])
+        match = next((old for old in unmatched if normalised(old.get("text", "")) == words), None)
+        if match is not None:
+            unmatched.remove(match)
+        matches.append(match)
+    reworded, new = [], []
+    for i, criterion in enumerate(criteria):
+        if matches[i] is None:
+            letter = criterion["letter"]
+            matches[i] = next((old for old in unmatched if old.get("letter") == letter), None)
+            if matches[i] is not None:
+                unmatched.remove(matches[i])
+                reworded.append(letter)
+            else:
+                new.append(letter)
+        if matches[i] is not None:
+            criterion["milestones"] = list(matches[i].get("milestones") or [])
+    notes = []
+    if reworded:
+        notes.append(
+            f"{_criteria_named(reworded)} {_is_are(reworded)} worded differently in the document "
+            f"and {'keeps' if len(reworded) == 1 else 'keep'} the milestones linked to the same "
+            "letter now: check them on the "
+            "question's page after importing."
+        )
+    dropped = [str(old.get("letter") or "") for old in unmatched if old.get("milestones")]
+    if dropped:
+        notes.append(
+            f"{_criteria_named(dropped)} {_is_are(dropped)} not in the document, so importing "
+            "removes the criterion and the milestones linked to it."
+            if len(dropped) == 1
+            else f"{_criteria_named(dropped)} are not in the document, so importing removes "
+            "those criteria and the milestones linked to them."
+        )
+    if new:
+        notes.append(
+            f"{_criteria_named(new)} will have no milestones linked, because a Word file does "
+            "not say which milestones evidence a criterion. Link them on the question's page "
+            "after importing."
+        )
+    return notes
+
+
+def _criteria_named(letters: list[str]) -> str:
+    named = [letter for letter in letters if letter]
+    if not named:
+        return "Some criteria" if len(letters) > 1 else "A criterion"
+    listed = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
+    return f"Criteri{'a' if len(letters) > 1 else 'on'} {listed}"
+
+
+def _is_are(items: list) -> str:
+    return "is" if len(items) == 1 else "are"
 
 
 def identified_from_text(markup: str) -> dict:
@@ -741,7 +819,11 @@ class Proposal:
     notes: list[str] = field(default_factory=list)
 
 
-def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
+def proposal_for(
+    question: TemplateQuestion, pieces: list[Piece], stored: dict | None = None
+) -> Proposal:
+    """What ``pieces`` would write to ``question``; ``stored`` is its answer's data now, for
+    what a Word file cannot carry and so is kept."""
     proposal = Proposal(question=question, pieces=pieces)
     tables = [piece.table for piece in pieces if piece.table]
     markup = "".join(piece.html for piece in pieces if not piece.table)
@@ -768,7 +850,9 @@ def proposal_for(question: TemplateQuestion, pieces: list[Piece]) -> Proposal:
             data = projects_from_text(markup)
         proposal.data = data or None
     elif question.kind == QuestionKind.SUCCESS_CRITERIA:
-        proposal.data = criteria_from_text(markup) or None
+        data, notes = criteria_from_text(markup, stored)
+        proposal.data = data or None
+        proposal.notes += notes
     elif question.kind == QuestionKind.SAVINGS_TARGET:
         proposal.data = identified_from_text(markup) or None
         # The figure as the Word export prints it is the figure, not part of the answer.
@@ -871,15 +955,35 @@ def proposals(plan: Plan, preview: Preview, choices: dict[int, str] | None = Non
             and (takes_tables(question) or not piece.table)
         ):
             chosen.setdefault(key, []).append(piece)
-    return [proposal_for(questions[key], chosen[key]) for key in questions if key in chosen]
+    stored = dict(
+        plan.answers.filter(question__key__in=chosen).values_list("question__key", "data")
+    )
+    return [
+        proposal_for(questions[key], chosen[key], stored.get(key))
+        for key in questions
+        if key in chosen
+    ]
 
 
 @dataclass
 class ApplyResult:
-    snapshot_name: str
+    #: the named draft of the plan as it was, "" when nothing was to be saved
+    snapshot_name: str = ""
     saved: list[TemplateQuestion] = field(default_factory=list)
+    #: chosen, but the document holds what the answer holds already, so not saved again
+    unchanged: list[TemplateQuestion] = field(default_factory=list)
     conflicts: list[TemplateQuestion] = field(default_factory=list)
     refused: list[tuple[TemplateQuestion, str]] = field(default_factory=list)
+
+
+def unchanged(plan: Plan, answer: Answer | None, proposal: Proposal) -> bool:
+    """Whether applying ``proposal`` would leave the answer (None: not started) as it is."""
+    return services.answer_unchanged(
+        answer=answer or Answer(plan=plan, question=proposal.question),
+        text=proposal.text,
+        rows=proposal.rows,
+        data=proposal.data,
+    )
 
 
 def _snapshot_name(plan: Plan, filename: str) -> str:
@@ -897,19 +1001,28 @@ def word_import_apply(
 ) -> ApplyResult:
     """Name a draft of the plan as it is, then save each chosen answer as an ordinary save.
 
-    An answer someone saved after the preview was made is not overwritten: it is listed as a
-    conflict. Questions the user may not edit are listed with the reason.
+    An answer the document would leave as it is is not saved again (no new version in its
+    history); when every one is, no draft is named either. An answer someone saved after the
+    preview was made is not overwritten: it is listed as a conflict. Questions the user may
+    not edit are listed with the reason.
     """
     _may_import(user, plan)
     plan_proposals = proposals(plan, preview, choices)
     if not plan_proposals:
         raise AnswerInvalid("Choose at least one piece of text to import.")
-    snapshot = services.snapshot_create(
-        plan=plan, user=user, name=_snapshot_name(plan, preview.filename)
-    )
-    result = ApplyResult(snapshot_name=snapshot.name)
+    result = ApplyResult()
     answers = {a.question.key: a for a in plan.answers.select_related("question")}
+    changed = []
     for proposal in plan_proposals:
+        if unchanged(plan, answers.get(proposal.question.key), proposal):
+            result.unchanged.append(proposal.question)
+        else:
+            changed.append(proposal)
+    if changed:
+        result.snapshot_name = services.snapshot_create(
+            plan=plan, user=user, name=_snapshot_name(plan, preview.filename)
+        ).name
+    for proposal in changed:
         question = proposal.question
         answer = answers.get(question.key)
         if answer is None:
@@ -974,6 +1087,8 @@ class QuestionPreview:
     question: TemplateQuestion | None
     pieces: list[PieceRow]
     existing: str = ""
+    #: what would be imported is what the answer holds already: it is not saved again
+    unchanged: bool = False
     may_edit: bool = True
     reason: str = ""
     proposal: Proposal | None = None
@@ -989,7 +1104,7 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
     """One row per question that receives or was matched with text, in form order, then the
     text that matched nothing (``question`` None)."""
     questions = list(plan.template.questions.order_by("position"))
-    answers = {a.question_id: a for a in plan.answers.all()}
+    answers = {a.question_id: a for a in plan.answers.select_related("question")}
     by_key: dict[str, list[PieceRow]] = {}
     for piece in preview.pieces:
         chosen = choices.get(piece.id, "")
@@ -1016,6 +1131,9 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
             proposal=written.get(question.key),
         )
         proposal = item.proposal
+        item.unchanged = proposal is not None and unchanged(
+            plan, answers.get(question.pk), proposal
+        )
         if proposal is not None and proposal.rows is not None:
             item.columns = question.columns
             item.table = [list(r.values) for r in aligned(question, proposal.rows, plan_id=plan.pk)]

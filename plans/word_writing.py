@@ -17,12 +17,19 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from lxml import html as lxml_html
 
-from .word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_CAPTION_STYLE, FORM_TEXT_STYLE
+from .word_files import (
+    FIGURES_STYLE,
+    FIGURES_TABLE_STYLE,
+    FORM_CAPTION_STYLE,
+    FORM_TEXT_STYLE,
+    LIST_START_STYLES,
+)
 
 # Answer headings sit below the form's own (Heading 1 parts, Heading 2 questions), so a
 # document read back finds the form's headings and keeps the answer's as the answer's.
 ANSWER_HEADINGS = {"h1": "Heading 4", "h2": "Heading 4", "h3": "Heading 5", "h4": "Heading 6"}
 ANSWER_TABLE_STYLE = "Table Grid"
+LIST_STYLES = {"ul": "List Bullet", "ol": "List Number"}
 INLINE = {"strong", "b", "em", "i", "u", "a", "span", "br", "sup", "sub", "code"}
 MAX_LIST_DEPTH = 3
 
@@ -59,6 +66,10 @@ def ensure_styles(document) -> None:
     if FIGURES_TABLE_STYLE not in names:
         style = styles.add_style(FIGURES_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
         style.base_style = styles[ANSWER_TABLE_STYLE]
+    for tag, name in LIST_START_STYLES.items():
+        if name not in names:
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = styles[LIST_STYLES[tag]]
 
 
 def add_hyperlink(paragraph, url: str, text: str):
@@ -156,8 +167,12 @@ class HtmlWriter:
         # import leaves out), lists drawn with their bullets as text.
         self.paragraph_style = paragraph_style
         self.paragraphs: list = []  # every paragraph written, so a comment can find its passage
+        names = {style.name for style in container.part.document.styles}
+        self.list_starts = {t: s for t, s in LIST_START_STYLES.items() if s in names}
+        self._after_list = False
 
     def _add_paragraph(self, style: str | None = None):
+        self._after_list = False
         paragraph = self.container.add_paragraph(style=self.paragraph_style or style or None)
         self.paragraphs.append(paragraph)
         return paragraph
@@ -207,13 +222,19 @@ class HtmlWriter:
         elif tag in ANSWER_HEADINGS:
             self._paragraph(element, style=ANSWER_HEADINGS[tag])
         elif tag in ("ul", "ol"):
-            style = "List Number" if tag == "ol" else "List Bullet"
+            style = LIST_STYLES[tag]
+            start = self.list_starts.get(tag) if self._after_list and depth == 0 else None
             items = [item for item in element if getattr(item, "tag", "") == "li"]
             for number, item in enumerate(items, start=1):
                 marker = f"{number}. " if tag == "ol" else "\u2022 "
                 self._list_item(
-                    item, style=style, depth=min(depth + 1, MAX_LIST_DEPTH), marker=marker
+                    item,
+                    style=style,
+                    depth=min(depth + 1, MAX_LIST_DEPTH),
+                    marker=marker,
+                    paragraph_style=start if number == 1 else None,
                 )
+            self._after_list = depth == 0 and not self.paragraph_style
         elif tag == "blockquote":
             for child in element:
                 self._paragraph(child, style="Quote") if child.tag == "p" else self._block(
@@ -251,8 +272,10 @@ class HtmlWriter:
                 label.paragraph_format.keep_with_next = True
             label = None
 
-    def _list_item(self, item, *, style: str, depth: int, marker: str) -> None:
-        paragraph = self._add_paragraph(style=style)
+    def _list_item(
+        self, item, *, style: str, depth: int, marker: str, paragraph_style: str | None = None
+    ) -> None:
+        paragraph = self._add_paragraph(style=paragraph_style or style)
         if self.paragraph_style:
             paragraph.paragraph_format.left_indent = Pt(18 * depth)
             self._run(paragraph, marker, {})
@@ -285,6 +308,7 @@ class HtmlWriter:
         if not rows:
             return
         width = max(sum(_span(cell) for cell in row) for row in rows)
+        self._after_list = False
         caption = element.find("caption")
         title = " ".join(caption.text_content().split()) if caption is not None else ""
         if title:

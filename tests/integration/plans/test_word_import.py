@@ -126,7 +126,17 @@ def test_applying_names_a_draft_first_then_saves_each_answer_as_an_ordinary_save
     refused = {question.key for question, _reason in result.refused}
     assert refused == {"pct-support-team", "fair-shares-weighting"}
     assert plan.answers.get(question__key="fair-shares-weighting").text == ""
-    assert len(result.saved) == len({p.key for p in preview.pieces if p.key}) - 2
+    assert len(result.saved) + len(result.unchanged) == (
+        len({p.key for p in preview.pieces if p.key}) - 2
+    )
+    # The tables the new plan was prefilled with hold the document's rows already: not saved.
+    assert [q.key for q in result.unchanged] == [
+        "practices",
+        "directors",
+        "executive-committee",
+        "clinical-leads",
+    ]
+    assert plan.answers.get(question__key="directors").version == 0
 
 
 def test_an_answer_saved_after_the_preview_is_kept_and_listed_as_a_conflict(fresh_plan):

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consortia.models import User
+from plans import word_import
 from plans.models import Plan, PlanSnapshot
 from plans.word_views import SESSION_KEY
 from tests.factories import UserFactory
@@ -189,3 +190,27 @@ def test_plan_1s_word_copy_uploaded_to_the_daccom_draft_offers_its_directors_for
     assert offered["heading"] == "2.1 Directors"
     assert "Dr Mary McMinn" in page
     assert page.count("Found under “Name”") == 1
+
+
+def test_the_plans_own_export_uploaded_back_is_shown_and_reported_unchanged(client):
+    from signoff.word_export import plan_docx
+
+    demo = demo_daccom_plan()
+    editor = UserFactory(consortium=demo.consortium)
+    client.force_login(editor)
+    response = upload(client, demo, "plan.docx", plan_docx(plan=demo, user=editor))
+    page = client.get(response["Location"]).content.decode()
+    pieces = _pieces(client)
+    preview = word_import.Preview.from_json({"pieces": pieces})
+    ticked = {key for key in word_import.default_choices(demo, preview, editor).values() if key}
+    assert ticked
+    assert page.count("the document holds the same, so it will not be saved again") == len(ticked)
+
+    form = {"action": "apply", "apply": [str(p["id"]) for p in pieces if p["key"]]}
+    form.update({f"target-{p['id']}": p["key"] for p in pieces})
+    done = client.post(response["Location"], form).content.decode()
+    assert "Nothing was imported" in done
+    assert "answers unchanged" in done
+    assert "so they were not saved again" in done
+    assert "named draft" not in done
+    assert not PlanSnapshot.objects.filter(plan=demo).exists()

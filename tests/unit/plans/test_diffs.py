@@ -246,3 +246,18 @@ def test_content_reads_answers_snapshots_and_nothing_alike():
         text="<p>x</p>", version=3
     )
     assert not diffs.diff_answers(Content.of(None), Content.of({})).changed
+
+
+def test_content_is_the_same_when_only_space_between_blocks_or_within_a_line_differs():
+    stored = Content(
+        text="<p>Resources:</p>\n<ul>\n<li>One  thing</li>\n"
+        "<li>DacCom:\n<ul><li>x</li></ul></li>\n</ul>"
+    )
+    typed = Content(
+        text="<p>Resources:</p><ul><li>One thing</li><li>DacCom: <ul><li>x</li></ul></li></ul>"
+    )
+    assert stored.same_as(typed)
+    assert not stored.same_as(Content(text="<p>Resources:</p><ul><li>Onething</li></ul>"))
+    assert not Content(text="<p><b>a</b> <i>b</i></p>").same_as(
+        Content(text="<p><b>a</b><i>b</i></p>")
+    )

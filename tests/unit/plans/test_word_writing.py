@@ -35,6 +35,23 @@ def test_emphasis_links_and_nested_lists_survive_the_trip_through_word():
     assert "<ol><li>First</li><li>Second</li></ol>" in html
 
 
+def test_two_lists_one_after_the_other_stay_two_lists():
+    markup = (
+        "<ul><li>One<ul><li>Nested</li></ul></li></ul><ul><li>Two</li><li>Three</li></ul>"
+        "<ol><li>First</li></ol><ol><li>Again</li></ol><p>Then</p><ul><li>Four</li></ul>"
+    )
+    assert read_back(markup) == markup
+
+
+def test_a_list_after_a_list_is_one_list_in_a_document_without_the_exports_styles():
+    document = docx.Document()
+    write_html(document, "<ul><li>One</li></ul><ul><li>Two</li></ul>")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    html = mammoth.convert_to_html(io.BytesIO(buffer.getvalue()), style_map=STYLE_MAP).value
+    assert html == "<ul><li>One</li><li>Two</li></ul>"
+
+
 def test_an_answers_headings_sit_below_the_forms_own():
     assert read_back("<h2>Part</h2><h4>Prompt</h4>") == "<h4>Part</h4><h6>Prompt</h6>"
 
