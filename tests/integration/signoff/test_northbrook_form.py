@@ -54,7 +54,7 @@ def budget_and_risks_written(plan: Plan, editor) -> None:
     risks.refresh_from_db()
     assert [row["total"] for row in budget.rows] == ["8000000", "1750000"]
     assert risks.rows[0]["score"] == "20"
-    with pytest.raises(AnswerInvalid, match=r"Likelihood \(1-5\) must be a number"):
+    with pytest.raises(AnswerInvalid, match=r"Likelihood \(1-5\) must be a whole number"):
         answer_save(answer=risks, user=editor, base_version=risks.version, rows=[
             {"risk": "Activity rises", "likelihood": "four", "impact": "5"},
         ])  # fmt: skip
