@@ -26,7 +26,7 @@ def test_daccom_editor_and_dacorum_lead_see_their_organisation_pages(live_server
 
     lead = new_page()
     sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
-    lead.get_by_role("link", name="Your PCT").click()
+    lead.get_by_role("link", name="Your PCT", exact=True).click()
     lead.wait_for_load_state()
 
     assert lead.get_by_role("heading", level=1).inner_text() == "Dacorum PCT"
