@@ -202,7 +202,8 @@ def cast(most_editors: int) -> Cast:
         extra = services.plan_create(
             consortium=consortium,
             template=plan.template,
-            period=f"B{len(answers)}",
+            # Plan years no other plan of the consortium has: a year must read as one.
+            period=f"{2100 + len(answers)}/{(101 + len(answers)) % 100:02d}",
             title=f"Benchmark plan {len(answers)}",
             user=editor,
         )
