@@ -39,7 +39,9 @@ def test_a_practice_lead_confirms_and_the_pct_records_a_letter(new_page, live_se
     pct = new_page()
     sign_in(pct, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
     pct.goto(f"{live_server.url}/plans/{plan.pk}/participation/")
-    pct.get_by_label("Practice", exact=True).select_option(label=f"{fourteenth.name} ({fourteenth.code})")
+    pct.get_by_label("Practice", exact=True).select_option(
+        label=f"{fourteenth.name} ({fourteenth.code})"
+    )
     pct.get_by_label("Confirms participation").check()
     today = round_selectors.today()
     pct.get_by_label("Date of the letter").fill(today.isoformat())
