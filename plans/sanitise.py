@@ -5,15 +5,14 @@ import re
 
 import nh3
 
+from consortia.plain_forms import SURROGATES
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "a", "blockquote",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 MAX_ANSWER_CHARACTERS = 100_000
-# Python strings can hold UTF-16 surrogate code points (from JSON's "\ud800"); no text encoding
-# can, so nh3 and PostgreSQL both refuse them.
-SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def answer_too_long(text: str) -> str:
@@ -38,9 +37,6 @@ def clean_html(html: str) -> str:
         strip_comments=True,
     ).strip()
 
-
-#: What no text column stores: the null character and lone surrogates (docs/decisions/0344).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 #: The spaces around a text that are trimmed: every kind but the no-break space, which the
 #: cleaner plain text once went through kept (so text stored then reads back the same).

@@ -21,10 +21,11 @@ from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 
 from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
+from consortia.plain_forms import UNSTORABLE
 
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
-from ..sanitise import UNSTORABLE, clean_html, html_to_text, plain_text
+from ..sanitise import clean_html, html_to_text, plain_text
 
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
 MAX_ROWS = 200

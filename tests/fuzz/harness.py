@@ -17,7 +17,8 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
-from plans.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, SURROGATES, clean_html
+from consortia.plain_forms import SURROGATES
+from plans.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html
 
 from .payloads import Payload
 

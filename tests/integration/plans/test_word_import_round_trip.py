@@ -128,14 +128,15 @@ def exported_back(request):
     return demo, editor, preview
 
 
+# BANES's form has no success criteria, so only DacCom's plan has links to keep.
+@pytest.mark.parametrize("exported_back", ["daccom"], indirect=True)
 def test_success_criteria_imported_back_keep_the_milestones_linked_to_them(exported_back):
     demo, _editor, preview = exported_back
     stored = {
         a.question.key: a.data
         for a in demo.answers.filter(question__kind=QuestionKind.SUCCESS_CRITERIA)
     }
-    if not stored:
-        pytest.skip("This form has no success criteria.")
+    assert stored
     found = {
         p.question.key: p
         for p in word_import.proposals(demo, preview)
