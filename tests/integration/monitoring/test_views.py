@@ -155,6 +155,14 @@ def test_pages_outside_the_callers_scope_answer_404(client, signed_daccom):
     assert "Q1 2006/07" not in client.get(reverse("monitoring:to_do")).content.decode()
 
 
+@pytest.fixture
+def editors_return(client, signed_daccom):
+    """DacCom's first quarter opened and its address, with the plan's editor signed in."""
+    item = open_quarter(signed_daccom)
+    client.force_login(editor_of(signed_daccom))
+    return item, reverse("monitoring:return", args=[item.pk])
+
+
 def saved_by_its_editor(client, plan, **typed):
     """DacCom's first quarter opened, then saved by its editor with every line filled and
     ``typed`` (by reference, as posted_return takes them): the return and the answer."""
@@ -247,12 +255,9 @@ def unsaved_rows(response) -> list[list[str]]:
     ]
 
 
-def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(client, signed_daccom):
-    plan = signed_daccom
-    item = open_quarter(plan)
+def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(client, editors_return):
+    item, url = editors_return
     fields = {line.reference: f"line-{line.pk}" for line in item.lines.all()}
-    url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
     tab_a, tab_b = page_form(client.get(url)), page_form(client.get(url))
 
     tab_a[f"{fields['1.1']}-actual"] = "40000"
@@ -287,12 +292,9 @@ def test_a_save_from_a_second_tab_keeps_what_the_first_saved_and_shows_both(clie
 
 
 def test_the_return_pages_write_money_as_the_plan_pages_do_and_a_sub_penny_figure_as_typed(
-    client, signed_daccom
+    client, editors_return
 ):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
+    item, url = editors_return
     opened = client.get(url)
     legends = lxml.html.fromstring(opened.content).xpath("//legend/span/text()")
     assert "Savings target 1.1, planned £153,000" in legends  # whole pounds, as the plan has it
@@ -312,12 +314,9 @@ def test_the_return_pages_write_money_as_the_plan_pages_do_and_a_sub_penny_figur
 
 
 def test_saved_money_comes_back_in_its_box_in_pounds_and_pence_and_saves_again_unchanged(
-    client, signed_daccom
+    client, editors_return
 ):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
+    item, url = editors_return
     target = item.lines.get(reference="1.1")
     actual, forecast = f"line-{target.pk}-actual", f"line-{target.pk}-forecast"
     typed = {actual: "40000.5", forecast: "£153000", "action": "save"}
@@ -335,12 +334,9 @@ def test_saved_money_comes_back_in_its_box_in_pounds_and_pence_and_saves_again_u
 
 
 def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_kept(
-    client, signed_daccom
+    client, editors_return
 ):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
+    item, url = editors_return
     field = f"line-{item.lines.get(reference='1.1').pk}-actual"
 
     response = client.post(
@@ -392,12 +388,9 @@ def test_a_clash_with_someone_else_names_them_and_when_they_saved(client, signed
 
 
 def test_what_was_typed_stays_on_the_page_when_the_return_was_submitted_from_another_tab(
-    client, signed_daccom
+    client, editors_return
 ):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
+    item, url = editors_return
     tab_b = page_form(client.get(url))
     assert client.post(url, posted_return(item, action="submit")).status_code == 302
 
@@ -429,12 +422,9 @@ def test_a_refused_submit_after_a_save_keeps_the_page_saving_without_a_clash(cli
 
 
 def test_a_submit_refused_for_lines_to_fill_links_each_to_its_field_and_marks_the_field(
-    client, signed_daccom
+    client, editors_return
 ):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
+    item, url = editors_return
     status = f"line-{item.lines.get(reference='6.2c').pk}-status"
     actual = f"line-{item.lines.get(reference='1.7').pk}-actual"
     posted = posted_return(item, action="submit", **{"6.2c__status": "", "1.7__actual": ""})
@@ -456,12 +446,10 @@ def test_a_submit_refused_for_lines_to_fill_links_each_to_its_field_and_marks_th
     assert item.status == Status.OPEN
 
 
-def test_the_return_form_calls_optional_only_what_submitting_does_not_need(client, signed_daccom):
-    plan = signed_daccom
-    item = open_quarter(plan)
-    client.force_login(editor_of(plan))
+def test_the_return_form_calls_optional_only_what_submitting_does_not_need(client, editors_return):
+    item, url = editors_return
 
-    page = lxml.html.fromstring(client.get(reverse("monitoring:return", args=[item.pk])).content)
+    page = lxml.html.fromstring(client.get(url).content)
 
     def label(reference: str, name: str) -> str:
         line = item.lines.get(reference=reference)
