@@ -147,7 +147,12 @@ def round_open(request):
         else:
             messages.success(request, f"The {planning_round.period} planning round is open.")
             return redirect("round_detail", round_id=planning_round.pk)
-    return render(request, "pbc/round_open.html", {"form": form})
+    return render(
+        request,
+        "pbc/round_open.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

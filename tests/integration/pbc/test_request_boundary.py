@@ -67,6 +67,20 @@ def error_by(page: str, auto_id: str) -> str:
     return found[1] if found else ""
 
 
+def refused_on_its_field(response, *, auto_id: str, said: str) -> str:
+    """The page of a post refused for text no database stores, checked to say so beside the
+    field (labelled ``said``) whose input has the id ``auto_id``."""
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"{said} {CANNOT_BE_STORED}" in error_by(page, auto_id)
+    return page
+
+
+def as_typed(unstorable: str) -> str:
+    """``unstorable`` as the form shows it back: half a pair cannot go into a page either."""
+    return SURROGATES.sub(chr(0xFFFD), unstorable)
+
+
 @pytest.mark.parametrize("unstorable", [NUL, HALF_A_PAIR])
 def test_a_comment_holding_unstorable_text_is_refused_on_its_field_keeping_what_was_typed(
     client, reviewing, unstorable
@@ -81,10 +95,8 @@ def test_a_comment_holding_unstorable_text_is_refused_on_its_field_keeping_what_
         },
     )
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert f"Your comment {CANNOT_BE_STORED}" in error_by(page, f"id_{PREFIX}-body")
-    assert f"Pasted{SURROGATES.sub(chr(0xFFFD), unstorable)} words</textarea>" in page
+    page = refused_on_its_field(response, auto_id=f"id_{PREFIX}-body", said="Your comment")
+    assert f"Pasted{as_typed(unstorable)} words</textarea>" in page
     assert "The passage I mean</textarea>" in page
     assert not Comment.objects.exists()
 
@@ -107,10 +119,8 @@ def test_an_invitation_holding_unstorable_text_is_refused_on_its_field_keeping_w
         },
     )
 
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert f"Full name {CANNOT_BE_STORED}" in error_by(page, "id_full_name")
-    assert f'value="Dr{SURROGATES.sub(chr(0xFFFD), unstorable)} Who"' in page
+    page = refused_on_its_field(response, auto_id="id_full_name", said="Full name")
+    assert f'value="Dr{as_typed(unstorable)} Who"' in page
     assert 'value="new.person@example.org"' in page
     assert not Invitation.objects.exists()
 
@@ -135,9 +145,8 @@ def test_a_planning_round_holding_unstorable_text_is_refused_on_its_field_keepin
         },
     )
 
-    page = response.content.decode()
-    assert f"Interim dates {CANNOT_BE_STORED}" in error_by(page, "id_interim_dates")
-    assert f"{interim} First{SURROGATES.sub(chr(0xFFFD), unstorable)} draft</textarea>" in page
+    page = refused_on_its_field(response, auto_id="id_interim_dates", said="Interim dates")
+    assert f"{interim} First{as_typed(unstorable)} draft</textarea>" in page
     assert 'value="2007/08"' in page
     assert not PlanningRound.objects.exists()
 

@@ -87,7 +87,7 @@ class TestOpeningARoundPage:
             client, plan_with_questions(), deadline="soon", interim_dates="February First draft"
         )
         content = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Enter the deadline as a date" in content
         assert "Line 1 does not start with a date" in content
         assert not PlanningRound.objects.exists()
@@ -95,7 +95,7 @@ class TestOpeningARoundPage:
     def test_a_deadline_in_the_past_is_refused_beside_the_deadline(self, client):
         response = post_round(client, plan_with_questions(), deadline=str(in_days(-1)))
         content = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "The submission deadline must be after today" in content
         summary = content.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
         assert 'href="#id_deadline"' in summary
