@@ -241,6 +241,15 @@ def test_a_lead_cannot_reach_another_pcts_forms(lead_client, pct):
     assert not PlanTemplate.objects.filter(issuer=pct.pct).exists()
 
 
+def someone_in(pct, role: str) -> User:
+    """A person with ``role`` in the PCT's consortium, in the PCT, or in neither (the admin)."""
+    if role in User.CONSORTIUM_ROLES:
+        return UserFactory(role=role, consortium=pct.consortium)
+    if role in User.COMMISSIONER_ROLES:
+        return UserFactory(role=role, commissioner=pct.pct)
+    return UserFactory(role=role)
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [
@@ -251,13 +260,7 @@ def test_a_lead_cannot_reach_another_pcts_forms(lead_client, pct):
     ],
 )
 def test_only_the_pcts_lead_reaches_its_forms_page(client, pct, role, status):
-    if role in User.CONSORTIUM_ROLES:
-        user = UserFactory(role=role, consortium=pct.consortium)
-    elif role in User.COMMISSIONER_ROLES:
-        user = UserFactory(role=role, commissioner=pct.pct)
-    else:
-        user = UserFactory(role=role)
-    client.force_login(user)
+    client.force_login(someone_in(pct, role))
 
     assert client.get(forms_url(pct.pct)).status_code == status
     assert upload(client, pct.pct, NORTHBROOK_FORM).status_code == status
@@ -343,14 +346,7 @@ def test_the_leads_home_page_and_header_lead_to_their_pcts_forms(client, pct):
     ],
 )
 def test_no_one_but_the_lead_is_offered_the_forms_on_their_home_page(client, pct, role):
-    if role in User.CONSORTIUM_ROLES:
-        user = UserFactory(role=role, consortium=pct.consortium)
-    elif role in User.COMMISSIONER_ROLES:
-        user = UserFactory(role=role, commissioner=pct.pct)
-    else:
-        user = UserFactory(role=role)
-
-    page = home_page(client, user)
+    page = home_page(client, someone_in(pct, role))
 
     assert forms_url(pct.pct) not in page
     assert "plan forms" not in page.lower()
