@@ -21,6 +21,7 @@ from .kinds.base import (
     MONEY_PARAMETER,
     PERCENT_PARAMETER,
     WHOLE_PARAMETER,
+    KindContext,
     stored,
 )
 from .models import (
@@ -159,10 +160,16 @@ def answer_correct(*, answer: Answer, user, text: str, rows: list, data: dict) -
 
 
 def answer_content_clean(
-    answer: Answer, *, text: str | None, rows: list | None, data: dict | None
+    answer: Answer,
+    *,
+    text: str | None,
+    rows: list | None,
+    data: dict | None,
+    context: KindContext | None = None,
 ) -> dict:
     """The text, table and figures as a save stores them: only those the answer's question
-    holds, the text sanitised, the rest cleaned by the question's kind (AnswerInvalid)."""
+    holds, the text sanitised, the rest cleaned by the question's kind (AnswerInvalid) in
+    ``context``, read from the plan when not given."""
     if text is not None and len(text) > MAX_ANSWER_CHARACTERS:
         raise AnswerInvalid(answer_too_long(text))
     question, cleaned = answer.question, {}
@@ -170,22 +177,28 @@ def answer_content_clean(
         cleaned["text"] = clean_html(text)
     if rows is not None and question.kind == QuestionKind.TABLE:
         cleaned["rows"] = structured.kind_for(question).clean(
-            rows, context=selectors.kind_context(answer.plan)
+            rows, context=context or selectors.kind_context(answer.plan)
         )
     if data is not None and question.kind in structured.KINDS:
         cleaned["data"] = structured.kind_for(question).clean(
-            data, context=selectors.kind_context(answer.plan)
+            data, context=context or selectors.kind_context(answer.plan)
         )
     return cleaned
 
 
 def answer_unchanged(
-    *, answer: Answer, text: str | None = None, rows: list | None = None, data: dict | None = None
+    *,
+    answer: Answer,
+    text: str | None = None,
+    rows: list | None = None,
+    data: dict | None = None,
+    context: KindContext | None = None,
 ) -> bool:
     """Whether saving these values would leave ``answer`` holding what it holds now, compared
-    as the plan's history compares versions. Values a save would refuse are a change."""
+    as the plan's history compares versions. Values a save would refuse are a change. A caller
+    comparing many answers of one plan passes its ``context``, read once."""
     try:
-        changes = answer_content_clean(answer, text=text, rows=rows, data=data)
+        changes = answer_content_clean(answer, text=text, rows=rows, data=data, context=context)
     except AnswerInvalid:
         return False
     now = diffs.Content.of(answer)

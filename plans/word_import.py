@@ -27,9 +27,10 @@ from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 
-from . import finance, services
+from . import finance, selectors, services
 from .content import table_rows as aligned
 from .errors import AnswerInvalid, StaleAnswer
+from .kinds.base import KindContext
 from .kinds.savings_target import plan_savings
 from .models import Answer, Plan, QuestionKind, TemplatePart, TemplateQuestion
 from .presenters import answer_state
@@ -976,13 +977,14 @@ class ApplyResult:
     refused: list[tuple[TemplateQuestion, str]] = field(default_factory=list)
 
 
-def unchanged(plan: Plan, answer: Answer | None, proposal: Proposal) -> bool:
+def unchanged(plan: Plan, answer: Answer | None, proposal: Proposal, context: KindContext) -> bool:
     """Whether applying ``proposal`` would leave the answer (None: not started) as it is."""
     return services.answer_unchanged(
         answer=answer or Answer(plan=plan, question=proposal.question),
         text=proposal.text,
         rows=proposal.rows,
         data=proposal.data,
+        context=context,
     )
 
 
@@ -1013,8 +1015,9 @@ def word_import_apply(
     result = ApplyResult()
     answers = {a.question.key: a for a in plan.answers.select_related("question")}
     changed = []
+    context = selectors.kind_context(plan)  # read once: nothing is written before the last
     for proposal in plan_proposals:
-        if unchanged(plan, answers.get(proposal.question.key), proposal):
+        if unchanged(plan, answers.get(proposal.question.key), proposal, context):
             result.unchanged.append(proposal.question)
         else:
             changed.append(proposal)
@@ -1117,6 +1120,7 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
         )
         by_key.setdefault(chosen or piece.key, []).append(row)
     written = {p.question.key: p for p in proposals(plan, preview, choices)}
+    context = selectors.kind_context(plan)
     rows = []
     for question in questions:
         if question.key not in by_key:
@@ -1132,7 +1136,7 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
         )
         proposal = item.proposal
         item.unchanged = proposal is not None and unchanged(
-            plan, answers.get(question.pk), proposal
+            plan, answers.get(question.pk), proposal, context
         )
         if proposal is not None and proposal.rows is not None:
             item.columns = question.columns

@@ -1,5 +1,7 @@
 """The import pages: upload, the preview (nothing written), apply, and refusals in words."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,6 +13,7 @@ from plans.word_views import SESSION_KEY
 from tests.factories import UserFactory
 from tests.pages import announced
 from tests.plan_factories import demo_daccom_plan
+from tests.queries import page_queries
 from tests.word_documents import (
     daccom_2006_07_docx,
     entity_docx,
@@ -214,3 +217,26 @@ def test_the_plans_own_export_uploaded_back_is_shown_and_reported_unchanged(clie
     assert "so they were not saved again" in done
     assert "named draft" not in done
     assert not PlanSnapshot.objects.filter(plan=demo).exists()
+
+
+def test_the_preview_costs_the_same_queries_however_many_answers_the_document_holds(client):
+    from signoff.word_export import plan_docx
+
+    demo = demo_daccom_plan()
+    editor = UserFactory(consortium=demo.consortium)
+    client.force_login(editor)
+    url = upload(client, demo, "plan.docx", plan_docx(plan=demo, user=editor))["Location"]
+    session = client.session
+    pending = session[SESSION_KEY]
+    (token,) = pending
+    preview = json.loads(pending[token]["preview"])
+    answers = [piece for piece in preview["pieces"] if piece["key"]]
+    assert len(answers) > 30
+
+    every_answer = page_queries(client, url)
+    pending[token]["preview"] = json.dumps({**preview, "pieces": answers[:2]})
+    session[SESSION_KEY] = pending
+    session.save()
+    two_answers = page_queries(client, url)
+
+    assert every_answer == two_answers
