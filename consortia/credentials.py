@@ -6,6 +6,8 @@ they all count towards one lockout per account and client address, and a locked 
 refused everywhere (docs/decisions/0340 and 0341).
 """
 
+import secrets
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -172,6 +174,14 @@ def authenticator_pending(user, device_id) -> TOTPDevice | None:
     if not device_id:
         return None
     return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+
+
+def sessions_end(*, user) -> None:
+    """Ends every session of ``user`` at its next request, wherever the sessions are stored: each
+    holds a hash of the password and ``session_salt``, and the salt is new. A page that ends the
+    others keeps its own with Django's ``update_session_auth_hash``."""
+    user.session_salt = secrets.token_hex(16)
+    user.save(update_fields=["session_salt"])
 
 
 def passkeys_of(user) -> list:

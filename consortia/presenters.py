@@ -439,7 +439,19 @@ def events_table(events) -> Table:
     )
 
 
-def _accounts_table(organisation, people) -> Table:
+def _account_action(person, may_manage: bool) -> Cell:
+    """The way to deactivate or reactivate ``person``: a link to the page that asks first."""
+    if not may_manage:
+        return Cell("")
+    name = "person_deactivate" if person.is_active else "person_reactivate"
+    return Cell(
+        "Deactivate" if person.is_active else "Reactivate",
+        href=reverse(f"consortia:{name}", kwargs={"pk": person.pk}),
+        hidden_suffix=f" {person}",
+    )
+
+
+def _accounts_table(organisation, people, may_manage) -> Table:
     return Table(
         caption=f"Accounts of {organisation}",
         caption_hidden=True,
@@ -449,6 +461,7 @@ def _accounts_table(organisation, people) -> Table:
             Heading("Role"),
             Heading("Positions held"),
             Heading("Status"),
+            Heading("Actions"),
         ],
         rows=[
             [
@@ -464,6 +477,7 @@ def _accounts_table(organisation, people) -> Table:
                     note="; ".join(takes_over_text(a, name=False) for a in person.to_come),
                 ),
                 Cell("", tags=(ACTIVE if person.is_active else LEFT,)),
+                _account_action(person, may_manage(person)),
             ]
             for person in people
         ],
@@ -472,11 +486,12 @@ def _accounts_table(organisation, people) -> Table:
     )
 
 
-def people_page(*, organisation, people, invitations, events, now) -> PeoplePage:
+def people_page(*, organisation, people, invitations, events, now, may_manage) -> PeoplePage:
+    """``may_manage(person)``: whether the viewer may deactivate or reactivate them."""
     return PeoplePage(
         organisation=organisation,
         organisation_url=organisation_url(organisation),
-        accounts=_accounts_table(organisation, people),
+        accounts=_accounts_table(organisation, people, may_manage),
         invitations=[
             InvitationRow(
                 pk=invitation.pk,

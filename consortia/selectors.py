@@ -267,6 +267,7 @@ def people_of(organisation: Commissioner | Consortium) -> QuerySet[User]:
     (``held_now``) and those they take over on a later day (``to_come``)."""
     return (
         User.objects.filter(_organisation_filter(organisation))
+        .select_related("commissioner", "consortium")
         .prefetch_related(
             Prefetch(
                 "appointments",

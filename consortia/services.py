@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -16,6 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from . import selectors
 from .dates import long_date
@@ -831,6 +835,50 @@ def user_deactivate(*, actor: User, person: User, client_address: str | None) ->
             },
         )
     return outcomes
+
+
+PasswordLink = Callable[[str, str], str]
+
+
+def user_reactivate(
+    *, actor: User, person: User, client_address: str | None, link_for: PasswordLink
+) -> User:
+    """``person`` comes back: they may sign in again, with the role they had, once they choose
+    a new password from the link emailed to them. The positions they held stay with whoever
+    holds them now, to be handed back on the organisation's page. ``link_for(uidb64, token)``
+    is the address of the page that sets a password."""
+    by = (actor, client_address)
+    _refuse_unless_manages(actor=actor, person=person)
+    if person.is_active:
+        raise PeopleRefused(f"{person} can sign in already.")
+    organisation = selectors.organisation_of(person)
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        person.is_active = True
+        # Leaving took their password away. One nobody knows lets the sign-in page's
+        # "Forgotten your password?" serve them too (Django's reset skips accounts with none),
+        # should the emailed link lapse.
+        person.set_password(secrets.token_urlsafe(32))
+        person.save(update_fields=["is_active", "password"])
+        detail = f"{person} ({person.get_role_display()}) came back."
+        _record(Action.REACTIVATED, organisation, detail, by=by, subject=person)
+    # Django's password reset token: it stops working once the password is set.
+    link = link_for(
+        urlsafe_base64_encode(force_bytes(person.pk)), default_token_generator.make_token(person)
+    )
+    _email(
+        to=[person.email],
+        subject=f"Your PBC Plans account at {organisation} is open again",
+        template="consortia/reactivated_email.txt",
+        context={
+            "person": person,
+            "actor": actor,
+            "organisation": organisation,
+            "link": link,
+            "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+        },
+    )
+    return person
 
 
 def position_handed_over(*, actor: User, appointment: Appointment, client_address: str | None):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("pcts/<slug:slug>/", include(commissioner_urls)),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),

@@ -165,6 +165,7 @@ def _people(request, organisation):
         invitations=selectors.invitations_of(organisation),
         events=selectors.people_events_of(organisation)[:20],
         now=timezone.now(),
+        may_manage=lambda person: not services.why_not_manage(actor=request.user, person=person),
     )
     return render(request, "consortia/people.html", {"page": page, "form": form}, status=status)
 
@@ -226,12 +227,33 @@ def person_detail(request, pk: int):
     return _person_page(request, person, form)
 
 
-@require_POST
-@login_required
-def person_deactivate(request, pk: int):
+def _person_to_manage(request, pk: int):
     person = selectors.person_for(request.user, pk=pk)
     if problem := services.why_not_manage(actor=request.user, person=person):
         raise PermissionDenied(problem)
+    return person
+
+
+def _confirm_page(request, person, template: str):
+    page = presenters.person_page(
+        person=person,
+        positions=selectors.positions_held_by(person),
+        to_come=selectors.appointments_to_come(person),
+        events=(),
+        refusal="",
+    )
+    return render(request, template, {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_deactivate(request, pk: int):
+    """Asks first, saying what deactivating does; the post does it."""
+    person = _person_to_manage(request, pk)
+    if request.method == "GET":
+        if not person.is_active:
+            return redirect("consortia:person", pk=person.pk)
+        return _confirm_page(request, person, "consortia/person_deactivate.html")
     try:
         outcomes = services.user_deactivate(
             actor=request.user, person=person, client_address=_client(request)
@@ -240,6 +262,38 @@ def person_deactivate(request, pk: int):
         messages.error(request, refusal.message)
         return redirect("consortia:person", pk=person.pk)
     messages.success(request, presenters.deactivated_text(person, outcomes))
+    return redirect(presenters.people_url(selectors.organisation_of(person)))
+
+
+def _password_link_for(request):
+    return lambda uidb64, token: request.build_absolute_uri(
+        reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_reactivate(request, pk: int):
+    """Asks first, saying what reactivating does; the post does it."""
+    person = _person_to_manage(request, pk)
+    if request.method == "GET":
+        if person.is_active:
+            return redirect("consortia:person", pk=person.pk)
+        return _confirm_page(request, person, "consortia/person_reactivate.html")
+    try:
+        services.user_reactivate(
+            actor=request.user,
+            person=person,
+            client_address=_client(request),
+            link_for=_password_link_for(request),
+        )
+    except services.PeopleRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("consortia:person", pk=person.pk)
+    messages.success(
+        request,
+        f"{person} can sign in again once they choose a new password: we have emailed them a link.",
+    )
     return redirect(presenters.people_url(selectors.organisation_of(person)))
 
 

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.views.decorators.debug import sensitive_variables
 
-from consortia import plain_forms
+from consortia import credentials, plain_forms
 
 from . import tasks
 
@@ -43,6 +45,37 @@ class NewPasswordForm(plain_forms.PlainMessages, auth_forms.SetPasswordForm):
     error_messages = {
         "password_mismatch": "The two passwords do not match: type the same new password twice"
     }
+
+
+class ChangePasswordForm(plain_forms.PlainMessages, auth_forms.PasswordChangeForm):
+    """Django's form and password validators; the current password is checked as every password
+    is (credentials.identity_confirm), so a wrong one counts towards the lockout. ``locked``:
+    that check found the account locked."""
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        **NewPasswordForm.error_messages,
+    }
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        self.locked = False
+        self.fields["old_password"].label = "Your current password"
+        # A page of three questions: nothing is focused for the person (NHS.UK guidance).
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Type the new password again"
+
+    @sensitive_variables("password")
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        try:
+            credentials.identity_confirm(request=self.request, user=self.user, password=password)
+        except credentials.NotConfirmed as refusal:
+            self.locked = refusal.locked
+            raise ValidationError(refusal.message, code="password_incorrect") from refusal
+        return password
 
 
 APP_CODE_HINT = "The 6-digit code your authenticator app shows now"

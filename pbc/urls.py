@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from monitoring.api import api
 
-from . import forms, oidc, rounds, two_factor, views
+from . import account, forms, oidc, rounds, two_factor, views
 
 handler400 = "pbc.views.bad_request"
 handler403 = "pbc.views.permission_denied"
@@ -16,6 +16,8 @@ security_urls = [
     path("authenticator/", two_factor.two_factor_set_up, name="two_factor_set_up"),
     path("recovery-codes/", two_factor.two_factor_recovery_codes, name="two_factor_recovery_codes"),
     path("passkeys/", include("django_otp_webauthn.urls")),
+    path("password/", account.password_change, name="password_change"),
+    path("sign-out-elsewhere/", account.sessions_end_others, name="sessions_end_others"),
 ]
 
 password_reset_urls = [

@@ -48,6 +48,7 @@ def test_a_long_unbroken_name_wraps_on_the_people_pages(page, live_server, width
     pages = [
         (people_url(daccom), "People of DacCom"),
         (reverse("consortia:person", args=[person.pk]), LONG_NAME),
+        (reverse("consortia:person_deactivate", args=[person.pk]), f"Deactivate {LONG_NAME}?"),
         (reverse("consortia:consortium", args=[daccom.slug]), "DacCom"),
     ]
     for path, heading in pages:

@@ -1,6 +1,7 @@
 """People come and go, in the browser: the Dacorum PCT's lead invites a new DacCom chair, who
 joins, sets up a second factor and invites a practice manager; the manager joins (by keyboard)
-and edits the plan; the chair deactivates them and their open session is refused at once."""
+and edits the plan; the chair deactivates them, asked first, and their open session is refused
+at once; then reactivates them, asked first, by keyboard."""
 
 import re
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.test_keyboard import accessible, by_text, tab_to
 from tests.browser.test_two_factor import code_from_key
 from tests.browser.test_writing import editor_for, open_part, type_at_end
 from tests.plan_factories import demo_daccom_plan
@@ -95,10 +97,18 @@ def test_a_pct_lead_invites_a_chair_who_invites_a_practice_manager_who_edits_the
     )
 
     people_page(chair, live_server)
-    chair.get_by_role("link", name="Pat Manager").click()
+    chair.get_by_role("link", name="Pat Manager", exact=True).click()
     expect(chair.get_by_role("heading", level=1)).to_have_text("Pat Manager")
     assert_accessible(chair)
-    chair.get_by_role("button", name="Deactivate Pat Manager").click()
+    tab_to(chair, by_text("Deactivate Pat Manager"), what="the link to deactivate Pat")
+    chair.keyboard.press("Enter")
+    expect(chair.get_by_role("heading", level=1)).to_have_text("Deactivate Pat Manager?")
+    expect(chair.get_by_text("They are signed out at their next click")).to_be_visible()
+    accessible(chair)
+    screenshot(chair, "people-deactivate-asked")
+    assert User.objects.get(email=NEW_MANAGER).is_active, "asking changes nothing"
+    tab_to(chair, by_text("Yes, deactivate Pat Manager"), what="the button that deactivates")
+    chair.keyboard.press("Enter")
     expect(chair.get_by_text("Pat Manager can no longer sign in.")).to_be_visible()
     expect(chair.get_by_role("table", name="Accounts of DacCom")).to_contain_text("Left")
     assert_accessible(chair)
@@ -109,3 +119,17 @@ def test_a_pct_lead_invites_a_chair_who_invites_a_practice_manager_who_edits_the
     answer = plan.answers.get(question__key="services-to-be-commissioned")
     assert "Added by Pat." in answer.text
     assert not User.objects.get(email=NEW_MANAGER).is_active
+
+    # Pat comes back, by keyboard from the people page, asked first again.
+    tab_to(chair, by_text("Reactivate Pat Manager"), what="Pat's Reactivate link")
+    chair.keyboard.press("Enter")
+    expect(chair.get_by_role("heading", level=1)).to_have_text("Reactivate Pat Manager?")
+    accessible(chair)
+    screenshot(chair, "people-reactivate-asked")
+    assert not User.objects.get(email=NEW_MANAGER).is_active, "asking changes nothing"
+    tab_to(chair, by_text("Yes, reactivate Pat Manager"), what="the button that reactivates")
+    chair.keyboard.press("Enter")
+    expect(chair.get_by_text("Pat Manager can sign in again once they choose")).to_be_visible()
+    assert_accessible(chair)
+    assert User.objects.get(email=NEW_MANAGER).is_active
+    assert mail.outbox[-1].to == [NEW_MANAGER]

@@ -494,3 +494,164 @@ def test_the_invitation_service_and_the_account_itself_refuse_an_isolate_in_a_na
     person = UserFactory.build(full_name="Pat \u202bJones")
     with pytest.raises(ValidationError, match="U\\+202B"):
         person.full_clean(exclude=["password"])
+
+
+# --- Leaving is asked first; a leaver may come back ------------------------------------------
+
+
+def leaver_of(consortium, *, by, **extra) -> User:
+    person = UserFactory(consortium=consortium, **extra)
+    services.user_deactivate(actor=by, person=person, client_address=None)
+    person.refresh_from_db()
+    return person
+
+
+def test_deactivating_asks_first_saying_what_happens_and_nothing_changes_until_confirmed(
+    client, chair
+):
+    editor = UserFactory(consortium=chair.consortium)
+    client.force_login(chair)
+    person_page = client.get(reverse("consortia:person", args=[editor.pk])).content.decode()
+    url = reverse("consortia:person_deactivate", args=[editor.pk])
+
+    response = client.get(url)
+
+    page = response.content.decode()
+    assert f'<a href="{url}">Deactivate {editor}</a>' in person_page
+    assert f'action="{url}"' not in person_page, "the person page makes no change itself"
+    assert response.status_code == 200
+    assert f"Deactivate {editor}?" in page
+    assert "can no longer sign in" in page
+    assert "Nothing they wrote, commented or signed is lost" in page
+    assert f"Yes, deactivate {editor}" in page
+    editor.refresh_from_db()
+    assert editor.is_active and editor.has_usable_password()
+    assert not PeopleEvent.objects.exists()
+
+
+def test_the_deactivate_page_names_the_positions_that_fall_vacant(client, lead, consortium):
+    chair = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium)
+    appoint_by_role(chair)
+    client.force_login(lead)
+
+    page = client.get(reverse("consortia:person_deactivate", args=[chair.pk])).content.decode()
+
+    assert "The positions they hold (Executive Chair) are left vacant" in page
+
+
+def test_a_leaver_is_listed_with_reactivate_and_the_people_page_asks_before_either(client, chair):
+    editor = UserFactory(consortium=chair.consortium, full_name="Ann Active")
+    leaver = leaver_of(chair.consortium, by=chair, full_name="Len Left")
+    client.force_login(chair)
+
+    page = client.get(people_url(chair.consortium)).content.decode()
+
+    reactivate = reverse("consortia:person_reactivate", args=[leaver.pk])
+    deactivate = reverse("consortia:person_deactivate", args=[editor.pk])
+    assert (
+        f'<a href="{reactivate}">Reactivate<span class="nhsuk-u-visually-hidden"> Len Left' in page
+    )
+    assert (
+        f'<a href="{deactivate}">Deactivate<span class="nhsuk-u-visually-hidden"> Ann Active'
+        in page
+    )
+    own = reverse("consortia:person_deactivate", args=[chair.pk])
+    assert own not in page, "nobody is offered deactivating themselves"
+
+
+def test_reactivating_asks_first_then_the_leaver_chooses_a_new_password_and_signs_in(client, chair):
+    leaver = leaver_of(chair.consortium, by=chair)
+    client.force_login(chair)
+    url = reverse("consortia:person_reactivate", args=[leaver.pk])
+
+    asked = client.get(url)
+    leaver.refresh_from_db()
+    assert asked.status_code == 200 and not leaver.is_active
+    assert "They can sign in again as Practice manager" in asked.content.decode()
+    assert "The positions they held are not given back" in asked.content.decode()
+
+    response = client.post(url, REMOTE_ADDR="192.0.2.8")
+
+    leaver.refresh_from_db()
+    assert response.status_code == 302 and response.url == people_url(chair.consortium)
+    assert leaver.is_active and leaver.role == Role.CONSORTIUM_EDITOR
+    event = PeopleEvent.objects.get(action=PeopleEvent.Action.REACTIVATED)
+    assert (event.actor, event.subject, event.client_address) == (chair, leaver, "192.0.2.8")
+    assert mail.outbox[-1].to == [leaver.email]
+    link = re.search(r"https?://\S+/password-reset/\S+/\S+/", mail.outbox[-1].body).group(0)
+
+    returning = Client()
+    set_password = returning.get(path_of(link))
+    assert set_password.status_code == 302
+    assert (
+        returning.post(
+            set_password.url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
+    signed_in = returning.post(
+        reverse("login"), {"username": leaver.email, "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 302 and signed_in.url == reverse("home")
+
+
+def test_a_reactivated_person_may_use_forgotten_your_password_too(
+    client, chair, django_capture_on_commit_callbacks
+):
+    leaver = leaver_of(chair.consortium, by=chair)
+    services.user_reactivate(
+        actor=chair, person=leaver, client_address=None, link_for=lambda uid, token: "link"
+    )
+    mail.outbox = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("password_reset"), {"email": leaver.email})
+
+    assert [message.to for message in mail.outbox] == [[leaver.email]]
+
+
+def test_reactivating_gives_no_position_back(client, lead, consortium):
+    chair = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium)
+    appoint_by_role(chair)
+    services.user_deactivate(actor=lead, person=chair, client_address=None)
+    client.force_login(lead)
+
+    client.post(reverse("consortia:person_reactivate", args=[chair.pk]))
+
+    chair.refresh_from_db()
+    assert chair.is_active
+    assert not Appointment.objects.filter(user=chair, ended_on__isnull=True).exists()
+
+
+def test_reactivating_someone_who_can_sign_in_is_refused_and_the_page_leads_to_them(client, chair):
+    editor = UserFactory(consortium=chair.consortium)
+    client.force_login(chair)
+
+    with pytest.raises(services.PeopleRefused, match="can sign in already"):
+        services.user_reactivate(
+            actor=chair, person=editor, client_address=None, link_for=lambda uid, token: ""
+        )
+    page = client.get(reverse("consortia:person_reactivate", args=[editor.pk]))
+    again = client.post(reverse("consortia:person_reactivate", args=[editor.pk]))
+
+    person = reverse("consortia:person", args=[editor.pk])
+    assert (page.status_code, page.url) == (302, person)
+    assert (again.status_code, again.url) == (302, person)
+    assert not PeopleEvent.objects.filter(action=PeopleEvent.Action.REACTIVATED).exists()
+
+
+def test_a_chair_may_not_reactivate_a_chair_nor_see_the_page_that_asks(client, consortium, lead):
+    chair = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium)
+    former = leaver_of(consortium, by=lead, role=Role.CONSORTIUM_EXECUTIVE_CHAIR)
+    client.force_login(chair)
+    url = reverse("consortia:person_reactivate", args=[former.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    with pytest.raises(services.PeopleRefused, match="You may not manage"):
+        services.user_reactivate(
+            actor=chair, person=former, client_address=None, link_for=lambda uid, token: ""
+        )
+    former.refresh_from_db()
+    assert not former.is_active
+    assert client.get(reverse("consortia:person_deactivate", args=[lead.pk])).status_code == 404

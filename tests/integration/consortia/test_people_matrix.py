@@ -78,6 +78,21 @@ def deactivate(client, consortium) -> bool:
     return not editor.is_active
 
 
+def ask_to_deactivate(client, consortium) -> bool:
+    editor = UserFactory(consortium=consortium)
+    status = client.get(reverse("consortia:person_deactivate", args=[editor.pk])).status_code
+    assert status in (200, 403, 404), status
+    return status == 200
+
+
+def reactivate(client, consortium) -> bool:
+    editor = UserFactory(consortium=consortium, is_active=False)
+    status = client.post(reverse("consortia:person_reactivate", args=[editor.pk])).status_code
+    editor.refresh_from_db()
+    assert status in (302, 403, 404) and editor.is_active == (status == 302), status
+    return editor.is_active
+
+
 def invitation_action(name: str) -> Callable:
     def probe(client, consortium) -> bool:
         invitation = _invitation(consortium)
@@ -98,6 +113,8 @@ ACTIONS = {
     "change an editor's role": change_role,
     "raise an editor to chair": raise_to_chair,
     "deactivate an editor": deactivate,
+    "see the page that asks before deactivating": ask_to_deactivate,
+    "reactivate an editor": reactivate,
     "send an invitation again": invitation_action("resend"),
     "revoke an invitation": invitation_action("revoke"),
 }
@@ -106,6 +123,8 @@ EDITOR_ACTIONS = (
     "invite an editor",
     "change an editor's role",
     "deactivate an editor",
+    "see the page that asks before deactivating",
+    "reactivate an editor",
     "send an invitation again",
     "revoke an invitation",
 )
