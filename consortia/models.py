@@ -255,7 +255,7 @@ class User(AbstractUser):
     )
     #: Mixed into the hash of the password that each session holds: a new value ends every
     #: session at its next request, with no scan of the session store. Empty, the hash is
-    #: Django's own (docs/decisions/0485-signing-out-elsewhere-rotates-the-session-hash.md).
+    #: Django's own (docs/decisions/0485-own-password-sessions-and-leavers-who-come-back.md).
     session_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     USERNAME_FIELD = "email"
