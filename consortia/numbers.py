@@ -73,5 +73,18 @@ def finer_than_pence(label: str) -> str:
 def pounds_and_pence(amount: Decimal) -> str:
     """Whole pence as a money box shows them and ``read_number`` reads them back to the same
     amount: "1,234.50", "12,000.00", "-5.00"; finer places kept, never rounded ("0.955")."""
+    return _as_typed(amount, places=2)
+
+
+def figure_as_typed(amount: Decimal) -> str:
+    """A figure as a person types it into a box and ``read_number`` reads it back to the same
+    amount: thousands in commas and no zeros after the last digit that counts ("12.5" for a
+    stored "12.5000", "1,250", "0.125"); every place kept, never rounded."""
+    return _as_typed(amount, places=0)
+
+
+def _as_typed(amount: Decimal, *, places: int) -> str:
+    """``amount`` with thousands in commas and at least ``places`` decimal places."""
     whole, _point, fraction = f"{amount:,f}".partition(".")
-    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+    fraction = fraction.rstrip("0").ljust(places, "0")
+    return f"{whole}.{fraction}" if fraction else whole

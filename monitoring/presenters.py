@@ -1,4 +1,5 @@
-"""What the monitoring pages show, built from the selectors' figures: money formatted, the
+"""What the monitoring pages show, built from the selectors' figures: money formatted as the
+plan pages and the return write it (pence when there are some, docs/decisions/0486), the
 milestones' RAG tags, and the savings chart drawn as SVG on the server (docs/decisions/0441)."""
 
 from contextlib import suppress
@@ -15,6 +16,7 @@ from consortia.dates import long_date, long_moment
 from consortia.numbers import NotANumber, in_pence, read_number
 from consortia.tables import Cell, Heading, Table, Tag
 from plans.finance import format_compact_money, format_money
+from plans.templatetags.plans_tags import money  # as the plans and the return write it (0486)
 
 from .forms import MoneyField
 from .models import ApiToken, MonitoringReturn
@@ -38,10 +40,6 @@ LABEL_WIDTH = 60
 BAR_HEIGHT = 12
 ROW_HEIGHT = 36
 TOP = 30
-
-
-def money(amount: Decimal | None) -> str:
-    return "" if amount is None else format_money(amount, pence=False)
 
 
 def line_status(line) -> str:

@@ -20,10 +20,10 @@ from consortia.tables import Cell, Heading, Table
 from plans import history, round_selectors, rounds
 from plans.errors import AnswerInvalid, refusals_of
 from plans.models import Plan, PlanningRound
-from plans.presenters import figures_table
+from plans.presenters import Progress, figures_table
 from plans.round_forms import RoundOpenForm
 from plans.selectors import carried_to_check, plans_visible_to
-from signoff.presenters.dashboards import with_progress
+from signoff.presenters.dashboards import progress_of, with_progress
 
 
 @dataclass
@@ -31,8 +31,8 @@ class RoundRow:
     consortium: Consortium
     plan: Plan | None
     due: round_selectors.Due
-    answered: int = 0
-    required: int = 0
+    #: the plan's progress as its own page words it; None before it is started
+    progress: Progress | None = None
 
     @property
     def writing(self) -> bool:
@@ -44,7 +44,7 @@ class RoundRow:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.required) if self.required else 100
+        return self.progress.percent if self.progress is not None else 0
 
 
 def round_rows(planning_round: PlanningRound) -> list[RoundRow]:
@@ -58,21 +58,19 @@ def round_rows(planning_round: PlanningRound) -> list[RoundRow]:
     rows = []
     for consortium in round_selectors.round_consortia(planning_round):
         plan = by_consortium.get(consortium.pk)
-        row = RoundRow(consortium=consortium, plan=plan, due=due)
-        if plan is not None:
-            row.answered, row.required = plan.answered_count, plan.required_count
-        rows.append(row)
+        progress = progress_of(plan) if plan is not None else None
+        rows.append(RoundRow(consortium=consortium, plan=plan, due=due, progress=progress))
     rows.sort(key=lambda row: (not row.late, not row.writing, row.percent, row.consortium.name))
     return rows
 
 
 def _round_cells(row: RoundRow) -> list[Cell]:
     if row.plan is None:
-        plan, answered = Cell("Not started"), Cell("None")
+        plan, progress = Cell("Not started"), Cell("None")
     else:
         plan = Cell(row.plan.get_status_display(), href=reverse("plan_detail", args=[row.plan.pk]))
-        answered = Cell(f"{row.answered} of {row.required} ({row.percent}%)")
-    return [Cell(row.consortium.name), plan, answered, _deadline(row)]
+        progress = Cell(row.progress.sentence)
+    return [Cell(row.consortium.name), plan, progress, _deadline(row)]
 
 
 def _deadline(row: RoundRow) -> Cell:
@@ -88,7 +86,7 @@ def round_table(rows: list[RoundRow]) -> Table:
         headings=[
             Heading("Consortium"),
             Heading("Plan"),
-            Heading("Required questions answered"),
+            Heading("Progress"),
             Heading("Deadline"),
         ],
         rows=[_round_cells(row) for row in rows],

@@ -175,6 +175,35 @@ def present_answer(
     )
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far a plan's required questions are, in the one sentence every page gives it: the
+    plan page from its task list, the home pages and the round page from the database
+    (``signoff.presenters.dashboards.with_progress``), so a plan reads the same wherever it is
+    shown (docs/decisions/0486). ``completed`` counts the answers done (``Answer.is_done``);
+    ``started`` those written, done or not (typed, carried forward and not yet checked). In a
+    ``frozen`` plan ``completed`` counts those written, as it was approved."""
+
+    required: int
+    completed: int
+    started: int
+    frozen: bool = False
+
+    @property
+    def percent(self) -> int:
+        return self.completed * 100 // self.required if self.required else 100
+
+    @property
+    def sentence(self) -> str:
+        if not self.required:
+            return "No question is required."
+        of = f"{self.completed} of {self.required} required question{pluralize(self.required)}"
+        if self.frozen:
+            return f"{of} answered."
+        also = f", {self.started} started" if self.started != self.completed else ""
+        return f"{of} completed{also}."
+
+
 @dataclass
 class TaskList:
     parts: list[PartRow]
@@ -186,32 +215,21 @@ class TaskList:
         return [row for part in self.parts for row in part.questions if row.question.answerable]
 
     @property
-    def completed_count(self) -> int:
-        return sum(1 for row in self.answerable if row.state == COMPLETED)
-
-    @property
-    def started_count(self) -> int:
-        return sum(1 for row in self.answerable if row.state != NOT_STARTED)
-
-    @property
-    def total(self) -> int:
-        return len(self.answerable)
-
-    @property
     def carried_count(self) -> int:
         """Answers copied from last year's plan and not yet edited or confirmed."""
         return sum(1 for row in self.answerable if row.to_check)
 
     @property
-    def progress(self) -> str:
-        """The plan's progress in a sentence: how many are completed and started while it can
+    def progress(self) -> Progress:
+        """The plan's required questions: how many are completed and started while it can
         change; once frozen, how many were answered."""
-        if self.frozen:
-            answered = sum(1 for row in self.answerable if row.state == ANSWERED)
-            return f"{answered} of {self.total} questions answered."
-        started = self.started_count
-        also = f", {started} started" if started != self.completed_count else ""
-        return f"{self.completed_count} of {self.total} questions completed{also}."
+        required = [row for row in self.answerable if row.question.required]
+        return Progress(
+            required=len(required),
+            completed=sum(1 for row in required if row.state in (COMPLETED, ANSWERED)),
+            started=sum(1 for row in required if not row.unanswered),
+            frozen=self.frozen,
+        )
 
 
 def task_list(

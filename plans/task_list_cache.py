@@ -5,9 +5,9 @@ a digest of everything the task list shows, read afresh on every request, so a c
 it is a new key and an old entry is simply never read again (nothing to invalidate, nothing to
 forget):
 
-- the form's parts and questions as shown (number, title, key, kind, who completes it, order,
-  the settings its template gives them), read with one lean query (an edit of the form shows
-  at once),
+- the form's parts and questions as shown (number, title, key, whether required, kind, who
+  completes it, order, the settings its template gives them), read with one lean query (an
+  edit of the form shows at once),
 - each answer's id, version, last change, autosaved and carried-forward flags: every change to
   an answer's words, rows or figures is a save that raises its version
   (plans.services.answer_save, the carry-forward in plans.rounds, the admin's change and
@@ -66,6 +66,7 @@ _FORM = fragments.CompiledQuery(
             "questions__key",
             "questions__number",
             "questions__title",
+            "questions__required",
             "questions__kind",
             "questions__party",
             "questions__completed_by",

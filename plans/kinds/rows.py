@@ -18,7 +18,13 @@ from datetime import date
 from decimal import Decimal
 
 from consortia.dates import as_typed
-from consortia.numbers import NotANumber, in_pence, pounds_and_pence, read_number
+from consortia.numbers import (
+    NotANumber,
+    figure_as_typed,
+    in_pence,
+    pounds_and_pence,
+    read_number,
+)
 
 from ..errors import AnswerInvalid, AnswersInvalid, refusals_of
 from .base import (
@@ -430,23 +436,29 @@ def input_value(value, column: Column):
     if column.type == CHOICE:
         return value or column.default
     if column.type == MONEY:
-        return _money_shown(value)
+        return _figure_shown(value, pounds_and_pence, money=True)
+    if column.type == PERCENT:
+        return _figure_shown(value, figure_as_typed)
     return shown(value)
 
 
-def _money_shown(value) -> str:
-    """An amount in its box in pounds and pence, as the pages write money ("1,234.50", the
-    pound sign beside the box). What is not whole pence (a rate finer than a penny, a figure
-    refused for its fraction) or is refused (negative, not a number) stays as it is: never
-    rounded into one that reads."""
+def _figure_shown(value, write, *, money: bool = False) -> str:
+    """A figure in its box as a person types it, read back to the same amount
+    (docs/decisions/0480, 0486): an amount in pounds and pence as the pages write money
+    ("1,234.50", the pound sign beside the box), a percentage with no zeros after its last
+    place ("12.5" for a stored "12.5000", the per cent sign beside the box). What is refused
+    (negative, not a number) or, as ``money``, is not whole pence (a rate finer than a penny, a
+    figure refused for its fraction) stays as it is: never rounded into one that reads."""
     typed = shown(value)
     try:
         amount = read_number(typed)
     except NotANumber:
         return typed
-    if amount is None or amount < 0 or not in_pence(amount):
+    if amount is None or amount < 0:
         return typed
-    return pounds_and_pence(amount)
+    if money and not in_pence(amount):
+        return typed
+    return write(amount)
 
 
 def _day_shown(value) -> str:

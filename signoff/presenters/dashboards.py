@@ -9,13 +9,15 @@ or 2,000:
   can see on the questions it completes (its own and joint questions). A frozen plan's
   (approved and later) count none: no answer can change until it is reopened, so none is
   waiting on anyone (docs/decisions/0472);
-- completion: required questions answered out of the required questions of the plan's form.
-  "Answered" is ``plans.selectors.done_answers``, the task list's "Completed": written (the
-  text has a character outside its tags, a table row has a cell with something in it, or a
-  structured answer holds any figure), and neither only typed (autosaved) nor carried forward
-  unchecked. (A timestamp such as ``updated_at`` would count a saved-then-emptied answer as
-  done and a table filled in from the consortium's records as not.) In a frozen plan every
-  written answer counts (``answered_answers``), as its task list says "Answered".
+- progress: the required questions of the plan's form completed and started, in the sentence
+  the plan page gives (``plans.presenters.Progress``, docs/decisions/0486). "Completed" is
+  ``plans.selectors.done_answers``, the task list's "Completed": written (the text has a
+  character outside its tags, a table row has a cell with something in it, or a structured
+  answer holds any figure), and neither only typed (autosaved) nor carried forward unchecked.
+  (A timestamp such as ``updated_at`` would count a saved-then-emptied answer as done and a
+  table filled in from the consortium's records as not.) "Started" is every written answer
+  (``answered_answers``), done or not. In a frozen plan every written answer counts as
+  answered, as its task list says "Answered".
 
 A group of plans in one state shows its first ``GROUP_SIZE`` (longest waiting first) with a
 link to all of them, a page at a time.
@@ -56,6 +58,7 @@ from consortia.tables import Cell, Heading, Table, Tag
 from plans.consistent_reads import consistent_reads
 from plans.fragments import FRAGMENT_SECONDS, fragment_key
 from plans.models import Answer, Plan, PlanEvent, QuestionKind, TemplateQuestion
+from plans.presenters import Progress
 from plans.selectors import NOT_YET_DONE, answered_answers, done_answers, plans_visible_to
 from plans.workflow import CONSORTIUM_OWNED, FROZEN
 
@@ -129,7 +132,9 @@ def _unless_frozen(expression, *, then):
 
 
 def with_progress(plans: QuerySet[Plan], *, open_threads: Q) -> QuerySet[Plan]:
-    """Annotates each plan with waiting_since, required_count, answered_count, open_threads."""
+    """Annotates each plan with waiting_since, required_count, answered_count (its required
+    questions done, or in a frozen plan written), started_count (written) and open_threads:
+    what ``progress_of`` reads."""
 
     def required_of_plan(answers: QuerySet[Answer]) -> Subquery:
         answers = answers.filter(
@@ -139,11 +144,21 @@ def with_progress(plans: QuerySet[Plan], *, open_threads: Q) -> QuerySet[Plan]:
         ).exclude(question__kind=QuestionKind.SIGNOFF)
         return _count(answers, "plan")
 
+    written = required_of_plan(answered_answers())
     return plans.annotate(
         **_progress_but_answered(open_threads=open_threads),
-        answered_count=_unless_frozen(
-            required_of_plan(done_answers()), then=required_of_plan(answered_answers())
-        ),
+        answered_count=_unless_frozen(required_of_plan(done_answers()), then=written),
+        started_count=written,
+    )
+
+
+def progress_of(plan: Plan) -> Progress:
+    """The progress of a plan annotated by ``with_progress``, as its plan page words it."""
+    return Progress(
+        required=plan.required_count,
+        completed=plan.answered_count,
+        started=plan.started_count,
+        frozen=plan.status in FROZEN,
     )
 
 
@@ -157,13 +172,6 @@ def _days(since) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def _completion(answered: int, required: int) -> tuple[str, int]:
-    if not required:
-        return "Nothing required", 100
-    percent = answered * 100 // required
-    return f"{answered} of {required} ({percent}%)", percent
-
-
 @dataclass
 class PlanRow:
     plan: Plan
@@ -171,23 +179,20 @@ class PlanRow:
     status: str
     days_waiting: str
     open_threads: int
-    completion: str
-    percent: int
+    progress: Progress
     next_step: str = ""
     # Positions the plan waits for that no one holds: it cannot go on until someone is assigned.
     unheld: list[str] = field(default_factory=list)
 
 
 def _row(plan: Plan, holders: Holders | None = None) -> PlanRow:
-    completion, percent = _completion(plan.answered_count, plan.required_count)
     return PlanRow(
         plan=plan,
         href=reverse("plan_detail", kwargs={"plan_id": plan.pk}),
         status=plan.get_status_display(),
         days_waiting=_days(plan.waiting_since),
         open_threads=plan.open_threads,
-        completion=completion,
-        percent=percent,
+        progress=progress_of(plan),
         unheld=(holders or Holders()).unheld(plan, _waiting_for(plan))
         if plan.status in SIGNING_STATUSES
         else [],
@@ -507,7 +512,7 @@ class Home:
             headings=[
                 Heading("Plan"),
                 Heading("Status"),
-                Heading("Required questions answered"),
+                Heading("Progress"),
                 Heading("Open comments on your questions"),
                 Heading("What next"),
             ],
@@ -515,7 +520,7 @@ class Home:
                 [
                     Cell(row.plan.title, href=row.href, after=f"({row.plan.period})"),
                     Cell("", tags=(Tag(row.status),), note=f"for {row.days_waiting.lower()}"),
-                    Cell(row.completion),
+                    Cell(row.progress.sentence),
                     Cell(str(row.open_threads)),
                     Cell(row.next_step, warnings=row.unheld),
                 ]

@@ -105,7 +105,7 @@ def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard
     expect(page).to_have_title(re.compile(r"^Monitoring"))
     expect(page).not_to_have_title(re.compile(r"token"))
     delivered = page.get_by_role("table").filter(has_text="Reward due")
-    expect(delivered).to_contain_text("£17,813 of £71,250")
+    expect(delivered).to_contain_text("£17,812.50 of £71,250")
     assert_accessible(page)
     screenshot(page, "monitoring-pct-dashboard")
     page.get_by_role("link", name="make an API token").click()

@@ -55,7 +55,13 @@ def test_a_round_opened_started_from_last_year_and_followed(new_page, live_serve
     expect(editor.get_by_role("heading", level=1)).to_have_text("2007/08 compared with 2006/07")
     assert_accessible(editor)
 
+    # The plan, carried forward and partly checked, reads the same on its page and the round's.
+    editor.goto(f"{live_server.url}/")
+    editor.get_by_role("link", name="Your 2007/08 plan").click()
+    said = editor.locator("#progress").inner_text()
+    assert re.fullmatch(r"1 of 37 required questions completed, \d+ started\.", said)
     lead.goto(f"{live_server.url}/rounds/{planning_round.pk}/")
     expect(lead.locator("main")).to_contain_text("Draft")
+    expect(lead.get_by_role("row", name=re.compile("DacCom"))).to_contain_text(said)
     assert_accessible(lead)
     screenshot(lead, "round-dashboard")

@@ -101,10 +101,10 @@ def test_the_pct_opens_a_return_the_consortium_fills_it_and_the_dashboard_shows_
     assert "£2,676,000" in dashboard and "£40,000" in dashboard and "£153,000" in dashboard
     assert "Planned against actual savings by target" in dashboard
     assert "1 of 4 criteria met in full" in dashboard
-    assert "£17,813 of the £71,250 reward is due" in dashboard
+    assert "£17,812.50 of the £71,250 reward is due" in dashboard
     # The PCT-wide dashboard gives each plan the same reward figure.
     everyone_page = client.get(reverse("monitoring:to_do")).content.decode()
-    assert "Reward due" in everyone_page and "£17,813 of £71,250" in everyone_page
+    assert "Reward due" in everyone_page and "£17,812.50 of £71,250" in everyone_page
 
     rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
     target = next(row for row in rows if row[1] == "1.1")
@@ -311,6 +311,28 @@ def test_the_return_pages_write_money_as_the_plan_pages_do_and_a_sub_penny_figur
         "string(//dt[starts-with(., 'Savings target 1.1')]/following-sibling::dd)"
     )
     assert summary == "Planned £153,000; actual to date £40,000.50; forecast £153,000"
+
+
+def test_the_delivery_dashboard_writes_money_as_the_return_does_pence_kept(client, signed_daccom):
+    plan = signed_daccom
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(plan))
+    submitted = posted_return(item, action="submit", **{"1.1__actual": "40000.5"})
+    assert client.post(url, submitted).status_code == 302
+    client.force_login(lead_of(plan))
+    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+
+    summary = lxml.html.fromstring(client.get(url).content).xpath(
+        "string(//dt[starts-with(., 'Savings target 1.1')]/following-sibling::dd)"
+    )
+    dashboard = lxml.html.fromstring(client.get(reverse("monitoring:plan", args=[plan.pk])).content)
+    row = dashboard.xpath("//tr[th[starts-with(normalize-space(), '1.1 ')]]")[0]
+    cells = [" ".join(cell.text_content().split()) for cell in row]
+
+    assert "actual to date £40,000.50" in summary
+    assert "£40,000.50" in cells and "£153,000" in cells  # pence when there are some
+    assert "£40,001" not in dashboard.text_content()
 
 
 def test_saved_money_comes_back_in_its_box_in_pounds_and_pence_and_saves_again_unchanged(

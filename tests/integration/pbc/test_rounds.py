@@ -67,6 +67,14 @@ def post_round(client, last_year: Plan, **fields):
     return client.post(reverse("round_open"), answers | fields)
 
 
+PROGRESS_CELL = re.compile(r'aria-hidden="true">Progress </span>(?:<span>)?([^<]*)<')
+
+
+def progress_of(content: str) -> list[str]:
+    """What each row of a page's tables says under "Progress"."""
+    return PROGRESS_CELL.findall(content)
+
+
 def page(client, user, name, **kwargs) -> str:
     client.force_login(user)
     response = client.get(reverse(name, kwargs=kwargs))
@@ -156,7 +164,7 @@ class TestRoundDashboard:
         assert content.count("3 days overdue") == 3
         assert "nhsuk-tag--red" in content
         assert content.count("Not started") == 2
-        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", content)
+        assert "0 of 9 required questions completed." in progress_of(content)
 
     def test_an_answer_only_autosaved_is_not_answered_until_saved(self, client):
         planning_round, lead, last_year = open_round(consortia=1)
@@ -168,16 +176,14 @@ class TestRoundDashboard:
         typed = services.answer_save(
             answer=answer, user=editor, text="<p>Typed.</p>", base_version=0, autosave=True
         )
-        answered = re.compile(r"<td[^>]*>.*(\d+) of \d+ \(\d+%\)</span></td>")
-
         before = page(client, lead, "round_detail", round_id=planning_round.pk)
         services.answer_save(
             answer=typed, user=editor, text="<p>Typed.</p>", base_version=typed.version
         )
         after = page(client, lead, "round_detail", round_id=planning_round.pk)
 
-        assert answered.search(before).group(1) == "0"
-        assert answered.search(after).group(1) == "1"
+        assert progress_of(before) == ["0 of 9 required questions completed, 1 started."]
+        assert progress_of(after) == ["1 of 9 required questions completed."]
 
     def test_interim_dates_are_written_as_the_deadline_is(self, client):
         plan = plan_with_questions()
@@ -350,14 +356,30 @@ class TestTheConsortiumsSide:
         content = page(client, editor, "plan_detail", plan_id=plan.pk)
         assert "2 answers carried forward from last year to check" in content
         assert content.count("carried forward: check it") == 2
-        # Not done until checked: in progress on the task list, not answered on the round's.
-        assert re.search(r"0 of \d+ questions completed, 2 started\.", content)
+        # Not done until checked: in progress on the task list, started on the round's.
+        assert "0 of 9 required questions completed, 2 started." in content
         assert content.count('<strong class="nhsuk-tag nhsuk-tag--blue">In progress</strong>') == 2
         lead = pct_lead(last_year.consortium.commissioner)
         table = page(client, lead, "round_detail", round_id=planning_round.pk)
-        assert re.search(r"<td[^>]*>.*0 of \d+ \(0%\)</span></td>", table)
+        assert "0 of 9 required questions completed, 2 started." in progress_of(table)
         part = page(client, editor, "part_detail", plan_id=plan.pk, part_key="two")
         assert "Carried forward: check it" in part
+
+    def test_a_plan_carried_forward_reads_the_same_on_its_page_the_round_and_both_homes(
+        self, client
+    ):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        lead = pct_lead(plan.consortium.commissioner)
+        carried = plan.answers.filter(carried_forward=True).count()
+        assert carried > 0
+        said = f"0 of 37 required questions completed, {carried} started."
+
+        plan_page = page(client, editor, "plan_detail", plan_id=plan.pk)
+        assert re.search(r'id="progress">([^<]*)<', plan_page).group(1) == said
+        round_page = page(client, lead, "round_detail", round_id=plan.planning_round_id)
+        assert progress_of(round_page) == [said]
+        assert said in progress_of(page(client, editor, "home"))
+        assert said in progress_of(page(client, lead, "home"))
 
     def test_the_plan_chosen_first_is_last_years_approved_one_on_the_rounds_form(self, client):
         planning_round, _, last_year = open_round()

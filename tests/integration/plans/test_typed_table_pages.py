@@ -194,6 +194,27 @@ def test_money_and_dates_come_back_as_typed_and_saving_them_unchanged_changes_no
     assert (stored[0]["budget"], stored[0]["starts"]) == ("1234.5", "2008-10-01")
 
 
+def test_a_percent_comes_back_as_typed_not_as_stored_and_saving_it_keeps_the_figure(
+    client, schemes
+):
+    answer, _ = schemes
+    save(client, answer, FALLS, DIABETES)
+    # Written as an older save or a file loaded by hand left them, not as a save writes them.
+    rows = [{**answer.rows[0], "uplift": "12.5000"}, {**answer.rows[1], "uplift": "1250"}]
+    type(answer).objects.filter(pk=answer.pk).update(rows=rows)
+
+    shown = inputs(page(client, answer)).values
+    boxes = [shown[f"{PREFIX}-rows[{i}].uplift"] for i in range(2)]
+    save(
+        client,
+        answer,
+        *({key: shown[f"{PREFIX}-rows[{i}].{key}"] for key in FALLS} for i in range(2)),
+    )
+
+    assert boxes == ["12.5", "1,250"]
+    assert [row["uplift"] for row in answer.rows] == ["12.5", "1250"]
+
+
 def test_a_date_that_does_not_exist_is_refused_on_its_cell_and_nothing_is_saved(client, schemes):
     answer, _ = schemes
     before = answer.version

@@ -147,7 +147,7 @@ def test_the_task_list_shows_numbers_owners_states_and_progress(client, plan, ed
 
     page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
 
-    assert "1 of 10 questions completed" in page
+    assert "1 of 9 required questions completed." in page
     assert "2.1 Question 1" in page
     assert "For completion by the PCT" in page
     assert "Not started" in page

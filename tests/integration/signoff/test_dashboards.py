@@ -2,9 +2,11 @@
 
 import re
 from datetime import timedelta
+from itertools import product
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +16,11 @@ from consortia.models import Consortium, User
 from plans import services as plan_services
 from plans import template_files
 from plans.models import Answer, Plan, PlanEvent, QuestionKind
+from plans.task_list_cache import lazy_task_list
 from signoff.models import Comment, Signature
+from signoff.presenters.dashboards import progress_of, with_progress
 from tests.factories import CommissionerFactory, UserFactory
-from tests.plan_factories import template_definition
+from tests.plan_factories import plan_with_questions, template_definition
 from tests.review_factories import SIGNATORIES, person, put_in_state, three_signatory_plan
 
 Role = User.Role
@@ -77,7 +81,7 @@ class TestWhatThePctSees:
         assert "In review: 1" in page and "Draft: 1" in page
         assert page.index("In review (1)") < page.index("Draft (1)")
         assert "3 days" in page
-        assert "3 of 4 (75%)" in page
+        assert "3 of 4 required questions completed" in page
         review_row = page[page.index(f'href="/plans/{plan.pk}/"') :].split("</tr>")[0]
         assert ">2</td>" in review_row, "shared and PCT-only threads, not resolved ones"
         assert f'href="/plans/{draft.pk}/"' in page
@@ -162,7 +166,7 @@ class TestWhatTheConsortiumSees:
         page = home(client, editor)
 
         assert "Your consortium's plans" in page
-        assert "2 of 4 (50%)" in page
+        assert "2 of 4 required questions completed" in page
         assert (
             "Make the changes the PCT asked for: 2 required questions are not completed yet."
             in page
@@ -198,11 +202,11 @@ def task_status(client, user, plan, key: str) -> tuple[str, str]:
 
 
 def completions(client, plan, users) -> set[str]:
-    """What each of ``users``' home pages says of ``plan``'s required questions answered."""
+    """What each of ``users``' home pages says of ``plan``'s progress."""
     rows = (
         home(client, user).split(f'href="/plans/{plan.pk}/"')[1].split("</tr>")[0] for user in users
     )
-    return {re.search(r"\d+ of \d+ \(\d+%\)", row).group() for row in rows}
+    return {re.search(r"\d+ of \d+ required questions [^<]*", row).group() for row in rows}
 
 
 def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
@@ -218,10 +222,12 @@ def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
     )
 
     assert task_status(client, editor, plan, "question-1") == (
-        "0 of 5 questions completed, 1 started.",
+        "0 of 4 required questions completed, 1 started.",
         "In progress",
     )
-    assert completions(client, plan, (editor, chair, lead)) == {"0 of 4 (0%)"}
+    assert completions(client, plan, (editor, chair, lead)) == {
+        "0 of 4 required questions completed, 1 started."
+    }
     assert "4 required questions are not completed yet." in home(client, chair)
 
     plan_services.answer_save(
@@ -229,10 +235,35 @@ def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
     )
 
     assert task_status(client, chair, plan, "question-1") == (
-        "1 of 5 questions completed.",
+        "1 of 4 required questions completed.",
         "Completed",
     )
-    assert completions(client, plan, (editor, chair, lead)) == {"1 of 4 (25%)"}
+    assert completions(client, plan, (editor, chair, lead)) == {
+        "1 of 4 required questions completed."
+    }
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.APPROVED])
+def test_the_progress_counted_in_sql_is_the_task_lists_for_every_mix_of_answers(status):
+    """The homes and the round page count in the database what the plan page counts from its
+    task list: written or not, only typed, carried forward, on required questions or not."""
+    shapes = list(product(["", "<p>Written.</p>"], [False, True], [False, True]))
+    plan = plan_with_questions(questions=2 * len(shapes) + 2)
+    answers = plan.answers.filter(question__key__startswith="question-")
+    for answer, (text, autosaved, carried) in zip(
+        answers.order_by("question__position"), shapes * 2, strict=False
+    ):
+        Answer.objects.filter(pk=answer.pk).update(
+            text=text, autosaved=autosaved, carried_forward=carried
+        )
+    Plan.objects.filter(pk=plan.pk).update(status=status)
+    plan.refresh_from_db()
+
+    in_sql = progress_of(with_progress(Plan.objects.filter(pk=plan.pk), open_threads=Q()).get())
+    in_python = lazy_task_list(plan).progress
+
+    assert in_sql == in_python
+    assert in_sql.started > in_sql.completed > 0 or status == Status.APPROVED
 
 
 def open_comments_cell(page: str, plan) -> str:
@@ -271,7 +302,7 @@ def test_a_signed_plans_task_list_shows_its_answers_as_answered_not_in_progress(
     put_in_state(plan, Status.SIGNED)
 
     assert task_status(client, chair, plan, "question-1") == (
-        "5 of 5 questions answered.",
+        "4 of 4 required questions answered.",
         "Answered",
     )
     part_page = client.get(reverse("part_detail", args=[plan.pk, "two"])).content.decode()
@@ -285,7 +316,9 @@ def test_a_signed_plans_dashboard_rows_count_its_answers_and_no_comments_waiting
     assert open_comments_cell(home(client, chair), plan) == "4"
     put_in_state(plan, Status.SIGNED)
 
-    assert completions(client, plan, (editor, chair, lead)) == {"4 of 4 (100%)"}
+    assert completions(client, plan, (editor, chair, lead)) == {
+        "4 of 4 required questions answered."
+    }
     assert open_comments_cell(home(client, chair), plan) == "0"
     assert open_comments_cell(home(client, lead), plan) == "0"
 

@@ -65,11 +65,11 @@ def test_a_dashboard_found_in_the_cache_is_shown_without_working_it_out(plan, le
 
 def test_an_edit_shows_at_once(plan, lead, editor):
     client = signed_in(lead)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
 
     save(plan, editor)
 
-    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+    assert "1 of 4 required questions completed" in row_of(dashboard(client), plan)
 
 
 def test_last_years_answer_counts_once_checked_and_shows_at_once(plan, lead, editor):
@@ -78,40 +78,42 @@ def test_last_years_answer_counts_once_checked_and_shows_at_once(plan, lead, edi
         text="<p>Last year's.</p>", carried_forward=True, version=carried.version + 1
     )
     client = signed_in(lead)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
 
     rounds.answer_confirm_carried(answer=Answer.objects.get(pk=carried.pk), user=editor)
 
-    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+    assert "1 of 4 required questions completed" in row_of(dashboard(client), plan)
 
 
 def test_an_answer_only_autosaved_counts_once_saved_and_shows_at_once(plan, lead, editor):
     client = signed_in(lead)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
 
     save(plan, editor, autosave=True)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan), "typed, not yet saved"
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan), (
+        "typed, not yet saved"
+    )
 
     save(plan, editor)  # the same words, saved by pressing Save
 
-    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+    assert "1 of 4 required questions completed" in row_of(dashboard(client), plan)
 
 
 def test_an_autosave_flag_cleared_without_a_new_version_still_shows_at_once(plan, lead, editor):
     """The key holds what decides the count, not only the versions of the answers."""
     answer = save(plan, editor, autosave=True)
     client = signed_in(lead)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
 
     Answer.objects.filter(pk=answer.pk).update(autosaved=False)
 
-    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+    assert "1 of 4 required questions completed" in row_of(dashboard(client), plan)
 
 
 def test_an_edit_through_the_admin_shows_at_once(plan, lead):
     admin = signed_in(person(Role.SITE_ADMIN, plan, is_staff=True))
     client = signed_in(lead)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
     answer = Answer.objects.get(plan=plan, question__key="question-1")
 
     response = admin.post(
@@ -120,7 +122,7 @@ def test_an_edit_through_the_admin_shows_at_once(plan, lead):
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert "1 of 4 (25%)" in row_of(dashboard(client), plan)
+    assert "1 of 4 required questions completed" in row_of(dashboard(client), plan)
 
 
 def test_a_submission_and_a_signature_show_at_once(plan, lead, editor):
@@ -162,11 +164,11 @@ def test_a_permission_change_shows_at_once(plan, lead):
 
 def test_a_change_to_the_form_shows_at_once(plan, lead):
     client = signed_in(lead)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
 
     TemplateQuestion.objects.filter(template=plan.template, key="question-1").update(required=False)
 
-    assert "0 of 3 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 3 required questions completed" in row_of(dashboard(client), plan)
 
 
 def test_two_readers_with_different_rights_see_each_their_own_dashboard(plan, lead):
@@ -198,12 +200,12 @@ def test_a_change_through_one_process_shows_at_once_through_another(plan, lead, 
     """Two clients on one Redis cache stand in for two web processes (as production runs)."""
     with test_services.one_redis_cache(f"test-dashboard-{plan.pk}"):
         reader, writer = signed_in(lead), signed_in(editor)
-        assert "0 of 4 (0%)" in row_of(dashboard(reader), plan)
+        assert "0 of 4 required questions completed" in row_of(dashboard(reader), plan)
         key = "question-1"
         response = test_services.save_as_json(writer, plan, key, "<p>Saved through the other</p>")
         assert response.status_code == 200
 
-        assert "1 of 4 (25%)" in row_of(dashboard(reader), plan)
+        assert "1 of 4 required questions completed" in row_of(dashboard(reader), plan)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -213,6 +215,6 @@ def test_a_missing_dashboard_is_read_with_its_key_from_one_snapshot(monkeypatch)
     client = signed_in(person(Role.PCT_LEAD, plan))
     snapshots = test_services.snapshots_taken(monkeypatch, dashboards)
 
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
-    assert "0 of 4 (0%)" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
+    assert "0 of 4 required questions completed" in row_of(dashboard(client), plan)
     assert snapshots == [False], "the miss, not the hit"

@@ -200,6 +200,26 @@ def test_a_money_cell_refused_stays_in_its_box_as_typed(typed):
     assert shown["rows"][0].fields["budget"].value == typed
 
 
+@pytest.mark.parametrize(
+    ("stored", "boxed"),
+    [("12.5", "12.5"), ("12.5000", "12.5"), ("2.555", "2.555"), ("1250", "1,250"), ("0", "0")],
+)
+def test_a_percent_cell_is_shown_in_its_box_as_typed_and_read_back_to_the_same_figure(
+    stored, boxed
+):
+    shown = TableKind(RISKS).present([{"risk": "A", "share": stored}], context=CONTEXT)
+
+    assert shown["rows"][0].fields["share"].value == boxed
+    assert Decimal(clean([{"risk": "A", "share": boxed}])[0]["share"]) == Decimal(stored)
+
+
+@pytest.mark.parametrize("typed", ["-5", "1,50", "lots", "12.5.5"])
+def test_a_percent_cell_refused_stays_in_its_box_as_typed(typed):
+    shown = TableKind(RISKS).present([{"risk": "A", "share": typed}], context=CONTEXT)
+
+    assert shown["rows"][0].fields["share"].value == typed
+
+
 def test_a_table_saved_again_as_its_boxes_show_it_is_stored_unchanged():
     row = {"risk": "A", "likelihood": "3", "impact": "1200", "budget": "£1,234.50",
            "share": "12.5%", "due": "1/10/2008", "agreed": "Yes", "rag": "Red",
