@@ -8,8 +8,9 @@
   it; matched rows have their changed cells marked. Cells are compared as the page prints them
   ("£1,234.50", "1 April 2027", "Yes"), never as stored.
 - Structured figures (projects, funding ...) are flattened into labelled lines
-  ("Project 1 > Target 1.3 > Planned saving: 335000", with a chevron) and compared line by
-  line.
+  ("Project 1 > Target 1.3 > Planned saving: £335,000", with a chevron) and compared line by
+  line, each value printed under its kind's column as the page prints it, by the function
+  that prints a table's cells.
 
 Nothing here returns markup: templates/plans/_diff.html lays the result out and escapes it.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -409,20 +411,34 @@ def _item_name(list_key: str, item, index: int) -> str:
 SEPARATOR = " \u203a "  # a single right-pointing chevron between the parts of a label
 
 
-def flatten(data) -> list[tuple[str, str]]:
-    """(label, value) for every figure in the JSON, in order, empty values left out."""
+def _figure(value, column: dict | None) -> str:
+    """A stored figure as the page prints it under its column; as stored without one."""
+    if column is None or isinstance(value, bool):
+        return _scalar(value)
+    return shown_cell(value, column)
+
+
+def flatten(data, columns: Mapping[str, dict] | None = None) -> list[tuple[str, str]]:
+    """(label, value) for every figure in the JSON, in order, empty values left out.
+
+    ``columns`` are the kind's ``printed_columns``: a value whose key has a column is printed
+    as the page prints it ("£335,000", "1 April 2027", "On track"); a column given for a
+    mapping prints every value in it."""
+    columns = columns or {}
     lines: list[tuple[str, str]] = []
 
     def join(path: str, name: str) -> str:
         return f"{path}{SEPARATOR}{name}" if path else name
 
-    def walk(value, path: str, key: str):
+    def walk(value, path: str, key: str, column: dict | None = None):
+        column = columns.get(key, column)
         if isinstance(value, dict):
             for child_key, child in value.items():
-                walk(child, join(path, _label(child_key)), str(child_key))
+                walk(child, join(path, _label(child_key)), str(child_key), column)
         elif isinstance(value, list):
             if all(not isinstance(item, (dict, list)) for item in value):
-                text = ", ".join(_scalar(item) for item in value if _scalar(item))
+                printed = (_figure(item, column).strip() for item in value)
+                text = ", ".join(item for item in printed if item)
                 if text:
                     lines.append((path, text))
                 return
@@ -437,7 +453,7 @@ def flatten(data) -> list[tuple[str, str]]:
                     name = f"{name} ({seen[name]})"
                 walk(item, join(base, name), "")
         else:
-            text = _scalar(value).strip()
+            text = _figure(value, column).strip()
             if text:
                 lines.append((path, text))
 
@@ -445,9 +461,10 @@ def flatten(data) -> list[tuple[str, str]]:
     return lines
 
 
-def diff_data(old_data, new_data) -> DataDiff:
-    """Figures that were added, removed or changed, each with its label."""
-    old, new = flatten(old_data or {}), flatten(new_data or {})
+def diff_data(old_data, new_data, *, columns: Mapping[str, dict] | None = None) -> DataDiff:
+    """Figures that were added, removed or changed, each with its label, compared as printed
+    under ``columns`` (see ``flatten``)."""
+    old, new = flatten(old_data or {}, columns), flatten(new_data or {}, columns)
     old_by_label = dict(old)
     new_by_label = dict(new)
     lines: list[DataLine] = []
@@ -519,15 +536,21 @@ def _normalise_html(html: str) -> str:
 
 
 def diff_answers(
-    old: Content, new: Content, *, columns: list[dict] | None = None, source: str = "A diff"
+    old: Content,
+    new: Content,
+    *,
+    columns: list[dict] | None = None,
+    figure_columns: Mapping[str, dict] | None = None,
+    source: str = "A diff",
 ) -> AnswerDiff:
-    """Everything that differs between two versions of one answer (``source`` names it in
-    the log when a table row holds a cell with no column)."""
+    """Everything that differs between two versions of one answer: a table's cells printed
+    under its ``columns``, a structured answer's figures under its kind's ``figure_columns``
+    (``source`` names it in the log when a table row holds a cell with no column)."""
     result = AnswerDiff()
     if old.text or new.text:
         result.text = diff_text(old.text, new.text)
     if old.rows or new.rows:
         result.table = diff_rows(old.rows, new.rows, columns or [], source=source)
     if old.data or new.data:
-        result.data = diff_data(old.data, new.data)
+        result.data = diff_data(old.data, new.data, columns=figure_columns)
     return result

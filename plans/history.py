@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 
 from consortia.dates import long_moment
 
-from . import diffs, merge
+from . import diffs, merge, structured
 from .models import Answer, Plan, PlanSnapshot, TemplatePart, TemplateQuestion
 
 HistoricalAnswer = Answer.history.model
@@ -233,6 +233,7 @@ def changes_since(
                 before,
                 now,
                 columns=questions[answer.question_id].columns,
+                figure_columns=structured.figure_columns(questions[answer.question_id]),
                 source=f"Plan {plan.pk}, table {questions[answer.question_id].key}",
             ),
         )
@@ -297,6 +298,7 @@ def compare_contents(plan: Plan, old: dict[str, dict], new: dict[str, dict]) -> 
                     before,
                     after,
                     columns=question.columns if question else [],
+                    figure_columns=structured.figure_columns(question),
                     source=f"Plan {plan.pk}, table {key}",
                 ),
             )
@@ -389,6 +391,7 @@ def compare_revisions(answer: Answer, from_id, to_id) -> Comparison | None:
         diffs.Content.of(old),
         diffs.Content.of(new),
         columns=answer.question.columns,
+        figure_columns=structured.figure_columns(answer.question),
         source=f"Plan {answer.plan_id}, table {answer.question.key}",
     )
     return Comparison(

@@ -78,3 +78,10 @@ def structured_kind(question) -> StructuredKind | None:
     if question.kind not in KINDS:
         return None
     return kind_for(question)
+
+
+def figure_columns(question) -> dict[str, dict]:
+    """How a list of changes prints the stored figures of ``question``'s answer: its kind's
+    ``printed_columns``; none for text, tables and questions no longer on the form."""
+    kind = structured_kind(question) if question is not None else None
+    return kind.printed_columns() if kind is not None else {}

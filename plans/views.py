@@ -303,7 +303,10 @@ def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_f
                 question, theirs, plan, context=selectors.kind_context(plan)
             ),
             "changes": diffs.diff_answers(
-                diffs.Content.of(theirs), yours, columns=question.columns
+                diffs.Content.of(theirs),
+                yours,
+                columns=question.columns,
+                figure_columns=structured.figure_columns(question),
             ),
             "offer": offer,
             "offer_changes": _changes_to_theirs(theirs, offer),
@@ -318,7 +321,10 @@ def _changes_to_theirs(theirs: Answer, offer) -> diffs.AnswerDiff | None:
     if offer.content is None:
         return None
     return diffs.diff_answers(
-        diffs.Content.of(theirs), offer.content, columns=theirs.question.columns
+        diffs.Content.of(theirs),
+        offer.content,
+        columns=theirs.question.columns,
+        figure_columns=structured.figure_columns(theirs.question),
     )
 
 
@@ -643,7 +649,10 @@ def answer_restore(request, plan_id: int, question_key: str, history_id: int):
         )
         return redirect("question_history", plan_id=plan.pk, question_key=question_key)
     diff = diffs.diff_answers(
-        diffs.Content.of(answer), diffs.Content.of(revision), columns=answer.question.columns
+        diffs.Content.of(answer),
+        diffs.Content.of(revision),
+        columns=answer.question.columns,
+        figure_columns=structured.figure_columns(answer.question),
     )
     return render(
         request,

@@ -11,10 +11,11 @@ from __future__ import annotations
 from copy import deepcopy
 
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Pt, RGBColor, Twips
 from lxml import html as lxml_html
 
 from .word_files import (
@@ -32,6 +33,33 @@ ANSWER_TABLE_STYLE = "Table Grid"
 LIST_STYLES = {"ul": "List Bullet", "ol": "List Number"}
 INLINE = {"strong", "b", "em", "i", "u", "a", "span", "br", "sup", "sub", "code"}
 MAX_LIST_DEPTH = 3
+TABLE_TEXT = Pt(9)
+#: a cell's margins (Table Grid's 0.075 inch each side), its borders and a little slack
+CELL_MARGINS = Pt(14)
+LONG_TEXT = 60
+#: Letters' widths in ems in the widest font a table's text may be set in: LibreOffice sets
+#: Word's Calibri in DejaVu Sans where Calibri is missing, and a header is bold. Counting
+#: every letter alike left "OK" too narrow, written as "O" over "K".
+NARROW_LETTERS, WIDE_LETTERS = frozenset("ijlftrI.,:;'!|()[]/-"), frozenset("mwMW@%")
+
+
+def _letter_ems(letter: str) -> float:
+    if letter in NARROW_LETTERS:
+        return 0.4
+    if letter in WIDE_LETTERS:
+        return 1.05
+    if letter.isupper():
+        return 0.8
+    if letter.isdigit():
+        return 0.7
+    return 0.68
+
+
+def word_width(word: str) -> int:
+    """The room ``word`` takes in a table cell at the table's size, margins included, in
+    EMU: at least what Word and LibreOffice set it in, so it is never broken mid-way."""
+    room = Pt(sum(_letter_ems(letter) for letter in word) * TABLE_TEXT.pt) + CELL_MARGINS
+    return Twips(-(-room // Twips(1)))  # in whole twips, as Word keeps widths, rounded up
 
 
 def part_heading(part) -> str:
@@ -322,9 +350,12 @@ class HtmlWriter:
         table.style = self.table_style
         if title:
             set_title(table, title)
+        figures = set()
         for r, row in enumerate(rows):
             c = 0
             for cell in row:
+                if _span(cell) == 1 and "numeric" in cell.get("class", ""):
+                    figures.add(c)
                 # A cell spanning columns is merged across them (Word's gridSpan), so each
                 # figure after it stands under its own heading, as on the page.
                 span = min(_span(cell), width - c)
@@ -336,6 +367,8 @@ class HtmlWriter:
                     for run in target.paragraphs[0].runs:
                         run.bold = True
                 c += span
+        # Columns the page sets as figures (nhsuk-table__cell--numeric) stand flush right.
+        lay_out(table, figures=figures)
 
     # inline
     def _inline_children(self, paragraph, element, format_: dict) -> None:
@@ -371,6 +404,48 @@ class HtmlWriter:
         run.bold = format_.get("bold")
         run.italic = format_.get("italic") or None
         run.underline = format_.get("underline") or None
+
+
+def lay_out(table, *, figures=()) -> None:
+    """Gives each column room for its longest word, so no word breaks mid-way (Word and
+    LibreOffice otherwise split the page into equal columns, and a narrow one breaks "Targets"
+    into "Target" and "s"), shares what is left by how much each column holds, and sets the
+    columns of figures (``figures``: their indexes) flush right. Every table the export writes
+    is laid out so: an answer's, the projects', a kind's figures, the form's own."""
+    section = table.part.document.sections[-1]
+    room = section.page_width - section.left_margin - section.right_margin
+    count = len(table.columns)
+    # Each column's longest word in letters and the room it takes, and its text's length.
+    words, least, texts = [1] * count, [word_width("x")] * count, [1] * count
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            if cell.grid_span > 1:
+                continue  # a label across columns ("Total for project 1") wraps in their room
+            for word in cell.text.split():
+                words[c] = max(words[c], len(word))
+                least[c] = max(least[c], word_width(word))
+            texts[c] = max(texts[c], min(len(cell.text), LONG_TEXT))
+    spare = room - sum(least)
+    wants = [text - word for text, word in zip(texts, words, strict=True)]
+    if spare <= 0:
+        widths = [width * room // sum(least) for width in least]
+    else:
+        shares = wants if sum(wants) else [1] * count
+        widths = [
+            width + spare * share // sum(shares) for width, share in zip(least, shares, strict=True)
+        ]
+    # Word keeps widths in whole twips: rounded down, the columns stay within the page.
+    widths = [Twips(width // Twips(1)) for width in widths]
+    table.autofit = False
+    for c, (column, width) in enumerate(zip(table.columns, widths, strict=True)):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+            for paragraph in cell.paragraphs:
+                if c in figures:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for run in paragraph.runs:
+                    run.font.size = TABLE_TEXT
 
 
 def _span(cell) -> int:

@@ -21,7 +21,7 @@ import docx
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
@@ -37,6 +37,7 @@ from plans.word_writing import (
     ANSWER_TABLE_STYLE,
     add_caption,
     ensure_styles,
+    lay_out,
     part_heading,
     question_heading,
     set_title,
@@ -136,48 +137,6 @@ def _approval(document, plan: Plan, approval: Approval | None) -> None:
 
 # A table's text is 9 pt, as the PDF's; a generous letter of it (bold, or a wider font standing
 # in for the reader's missing one), and a cell's margins on both sides.
-TABLE_TEXT = Pt(9)
-LETTER_WIDTH = Pt(6)
-CELL_MARGINS = Pt(14)
-LONG_TEXT = 60
-
-
-def _lay_out(document, table, *, figures: tuple[int, ...] = ()) -> None:
-    """Gives each column room for its longest word, so no word breaks mid-way (Word and
-    LibreOffice otherwise split the page into equal columns), shares what is left by how much
-    each column holds, and sets the columns of figures (``figures``: their indexes) flush right."""
-    section = document.sections[-1]
-    room = section.page_width - section.left_margin - section.right_margin
-    count = len(table.columns)
-    words, texts = [1] * count, [1] * count
-    for row in table.rows:
-        for c, cell in enumerate(row.cells):
-            if cell.grid_span > 1:
-                continue  # a label across columns ("Total for project 1") wraps in their room
-            words[c] = max(words[c], *(len(word) for word in cell.text.split()), 1)
-            texts[c] = max(texts[c], min(len(cell.text), LONG_TEXT))
-    least = [LETTER_WIDTH * word + CELL_MARGINS for word in words]
-    spare = room - sum(least)
-    wants = [text - word for text, word in zip(texts, words, strict=True)]
-    if spare <= 0:
-        widths = [width * room // sum(least) for width in least]
-    else:
-        shares = wants if sum(wants) else [1] * count
-        widths = [
-            width + spare * share // sum(shares) for width, share in zip(least, shares, strict=True)
-        ]
-    table.autofit = False
-    for c, (column, width) in enumerate(zip(table.columns, widths, strict=True)):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-            for paragraph in cell.paragraphs:
-                if c in figures:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                for run in paragraph.runs:
-                    run.font.size = TABLE_TEXT
-
-
 def _page_numbers(document, plan: Plan) -> None:
     """Every page's footer names the plan and says "Page 3 of 12", as the PDF's does (fields
     that Word and LibreOffice fill in)."""
@@ -228,7 +187,7 @@ def _table(document, question, rows, *, plan: Plan, context) -> None:
             if cell.paragraphs[0].runs:
                 cell.paragraphs[0].runs[0].bold = True
     figures = tuple(c for c, column in enumerate(columns) if column.get("type") in NUMERIC)
-    _lay_out(document, table, figures=figures)
+    lay_out(table, figures=figures)
 
 
 PROJECTS_CAPTION = "Projects, targets and planned savings"
@@ -266,7 +225,7 @@ def _projects(document, data: dict, *, context) -> None:
         label = cells[0].merge(cells[-2])
         _figure_cell(label, f"Total for project {project['number'] or position}")
         _figure_cell(cells[-1], finance.format_money(project["total"]))
-    _lay_out(document, table, figures=(len(PROJECT_HEADINGS) - 1,))
+    lay_out(table, figures=(len(PROJECT_HEADINGS) - 1,))
     document.add_paragraph(style=FIGURES_STYLE).add_run(
         f"Total planned savings: {finance.format_money(figures['total'])} "
         f"({share_summary(figures)}), computed from the targets above."

@@ -369,6 +369,12 @@ class Kind:
     def figures(self, value, *, context: KindContext) -> dict:
         return {}
 
+    def printed_columns(self) -> dict[str, dict]:
+        """{stored key: the column it is printed under} (``rows.Column.printed``), so a list
+        of changes shows a stored figure as the page does: "£111,111", not 111111. A key
+        naming a mapping prints every value in it; a key left out prints as stored."""
+        return {}
+
     def for_screen(self, data, *, context: KindContext) -> tuple[dict, dict | None, object]:
         """(the value to draw, its figures or None while it is refused, the refusal or None):
         what ``present`` starts from, posted figures showing their refusal."""

@@ -102,6 +102,16 @@ class DesFundingKind(Kind):
                 )  # fmt: skip
         return tuple(columns)
 
+    def printed_columns(self) -> dict[str, dict]:
+        # The rate and the share are stored even where the template sets them.
+        return {
+            "population": Column("population", self.label("population"), WHOLE).printed,
+            "rate_per_patient": Column("rate_per_patient", self.label("rate"), MONEY).printed,
+            "practices_share_percent": Column(
+                "practices_share_percent", self.label("share"), PERCENT
+            ).printed,
+        }
+
     def value_from_post(self, post, *, prefix, current):
         if f"{prefix}-population" not in post:
             return current or {}, ""

@@ -64,6 +64,16 @@ INPUTS = {
     RICH: "textarea",
     NAMES: "text",
 }
+#: the type ``table.shown_cell`` prints a stored cell of each type as; the rest print as stored
+PRINTED_TYPES = {
+    MONEY: "money",
+    PERCENT: "percent",
+    WHOLE: "whole",
+    DATE: "date",
+    DAY: "date",
+    CHOICE: "choice",
+    RICH: "rich",
+}
 DATE_PARTS = ("day", "month", "year")
 #: how a date typed in one box is asked for: as the box shows a date back, as the product's
 #: date boxes do (docs/decisions/0474, 0480)
@@ -92,6 +102,17 @@ class Column:
     @property
     def input(self) -> str:
         return INPUTS[self.type]
+
+    @property
+    def printed(self) -> dict:
+        """This column as a table question's column: what ``table.shown_cell`` prints a
+        stored value under, as the page does ("£111,111", "1 April 2027", "On track")."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "type": PRINTED_TYPES.get(self.type, "text"),
+            "choices": self.choices,
+        }
 
 
 def figure_column(key: str, label: str, type: str, *, said: str, heading: str = "") -> Column:
@@ -155,6 +176,16 @@ class RowSpec:
         """How labels and buttons name a row: "target 2 of project 1", "area 6"."""
         words = f"{self.called or self.noun} {self.number(row, index)}"
         return f"{words} of {parent}" if parent else words
+
+
+def printed_columns(spec: RowSpec | None, *scalars: Column) -> dict[str, dict]:
+    """{stored key: its column as printed} for the cells of ``spec``'s rows and sub-rows and
+    the inputs outside them: how a list of changes prints each figure."""
+    printed = {column.key: column.printed for column in scalars}
+    while spec is not None:
+        printed.update({column.key: column.printed for column in spec.columns})
+        spec = spec.children
+    return printed
 
 
 def blank_cell(value) -> bool:
@@ -657,3 +688,6 @@ class ListKind(Kind):
 
     def scalar_fields(self, value: dict) -> list[Field]:
         return [scalar_field(value, column) for column in self.scalars]
+
+    def printed_columns(self) -> dict[str, dict]:
+        return printed_columns(self.spec, *self.scalars)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from .. import finance
 from ..errors import AnswerInvalid
 from .base import NO_PLAN, Field, Kind, KindContext, decimal, shown, stored
-from .rows import place_error
+from .rows import MONEY, Column, place_error
 
 
 def plan_savings(projects_data: dict, identified: Decimal | None) -> finance.SavingsTotals:
@@ -100,8 +100,14 @@ def savings_display(figures: dict) -> dict:
     }
 
 
+IDENTIFIED = Column("total_identified_savings", "Total Identified Savings", MONEY)
+
+
 class SavingsTargetKind(Kind):
     template_name = "plans/structured/savings_target.html"
+
+    def printed_columns(self) -> dict[str, dict]:
+        return {IDENTIFIED.key: IDENTIFIED.printed}
 
     def value_from_post(self, post, *, prefix, current):
         name = f"{prefix}-total_identified_savings"

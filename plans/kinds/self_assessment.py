@@ -33,7 +33,7 @@ from .base import (
     rich,
     rich_to_plain,
 )
-from .rows import place_error
+from .rows import RICH, Column, place_error
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "definitions" / "frameworks"
 # Checked before the file system sees the name: one too long for it raises instead of missing.
@@ -131,6 +131,13 @@ class SelfAssessmentKind(Kind):
         if not slug and context.commissioner:
             slug = framework_for_issuer(context.commissioner)
         return slug
+
+    def printed_columns(self) -> dict[str, dict]:
+        # A target's action and each level's funding comment are stored as HTML.
+        return {
+            "action": Column("action", "Action or evidence", RICH).printed,
+            "funding_comments": Column("funding_comments", "Funding comments", RICH).printed,
+        }
 
     def value_from_post(self, post, *, prefix, current):
         p = f"{prefix}-"

@@ -22,7 +22,7 @@ from consortia.dates import long_date
 from .. import finance
 from ..errors import AnswerInvalid, AnswersInvalid
 from . import rows
-from .base import Kind, KindContext, stored
+from .base import Kind, KindContext, rich_to_plain, stored
 from .rows import (
     CHOICE,
     DAY,
@@ -313,7 +313,8 @@ def totals_row(totals: list[str]) -> list[str]:
 
 def shown_cell(value, column: dict) -> str:
     """A stored cell as the page and the PDF print it: "£12,000", "60%", "31 March 2007",
-    "Yes"; text as it is."""
+    "Yes", a choice by its label, the words of rich text; text as it is. A structured
+    answer's figures are printed by it too, under their column (``rows.Column.printed``)."""
     kind = column.get("type") or "text"
     if value in (None, ""):
         return ""
@@ -329,6 +330,10 @@ def shown_cell(value, column: dict) -> str:
             return long_date(date.fromisoformat(value))
         if kind == "yes_no":
             return dict(YES_NO).get(value, value)
+        if kind == "choice":
+            return dict(column.get("choices") or ()).get(value, value)
+        if kind == "rich":
+            return " ".join(rich_to_plain(value).split())
     except (InvalidOperation, ValueError):
         return str(value)
     return str(value)

@@ -12,7 +12,7 @@ from plans.errors import AnswerInvalid
 from plans.models import Answer, Plan, PlanEvent, PlanSnapshot
 from tests.factories import UserFactory
 from tests.limits import bulk_revisions
-from tests.plan_factories import plan_with_questions
+from tests.plan_factories import plan_with_every_kind, plan_with_questions
 from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,23 @@ def test_comparing_tables_shows_rows_added_removed_and_changed_cells(client, pla
     assert "Rows that changed (1 other row unchanged)" in html
     assert '<ins class="app-diff__added">Canal</ins>' in html
     assert "removed: </span>A1</del>" in html and "added: </span>A2</ins>" in html
+
+
+def test_comparing_structured_answers_shows_figures_as_the_plan_page_does(client, editor):
+    plan = plan_with_every_kind(consortium=editor.consortium)
+    target = {"code": "1.1", "title": "CAS", "planned_saving": "100000"}
+    answer = save(answer_of(plan, "projects"), editor, data={"projects": [
+        {"number": "1", "title": "Outpatients", "leads": [], "targets": [target]}]})  # fmt: skip
+    target["planned_saving"] = "111111.5"
+    answer = save(answer, editor, data={"projects": [
+        {"number": "1", "title": "Outpatients", "leads": [], "targets": [target]}]})  # fmt: skip
+    client.force_login(editor)
+
+    html = page(client, "question_history", plan.pk, "projects",
+                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+
+    assert "£100,000" in html and "£111,111.50" in html
+    assert "111111" not in html
 
 
 def test_a_revision_of_another_answer_cannot_be_compared_here(client, plan, editor):

@@ -411,6 +411,31 @@ def test_the_export_laid_out_by_libreoffice_reads_as_the_form(tmp_path):
     assert re.search(r"\bReferrals +£335,000$\n +Management$", lines, re.MULTILINE)
 
 
+def test_the_self_assessments_summary_laid_out_by_libreoffice_breaks_no_word(tmp_path):
+    """The summary's narrow columns of counts gave "Targets" and "Critical" too little room:
+    LibreOffice wrote "Target" over "s". Each column now has room for its longest word."""
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    require(bool(soffice and pdftotext), "LibreOffice (soffice) and pdftotext lay out the .docx")
+    demo_daccom_plan()
+    plan = Plan.objects.get(template__slug="dacorum-pbc-framework-self-assessment")
+    source = tmp_path / "self-assessment.docx"
+    source.write_bytes(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "self-assessment.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+    assert re.search(r"^Level +Targets +OK +Low +Med +High +Critical +Not rated$", text, re.M)
+    assert re.search(r"^All levels +56 +3 +18 +24 +8 +3 +0$", text, re.MULTILINE)
+
+
 def test_pct_only_comments_reach_the_word_copy_of_pct_people_only():
     plan = demo_daccom_plan_with_comments()
     lead = UserFactory(

@@ -1,5 +1,6 @@
 from plans import diffs
 from plans.diffs import ADDED, CHANGED, REMOVED, SAME, Content, Segment
+from plans.structured import KINDS
 
 COLUMNS = [{"key": "name", "label": "Practice"}, {"key": "code", "label": "Code"}]
 
@@ -221,6 +222,61 @@ def test_a_long_changed_value_also_carries_its_word_changes():
     (line,) = diffs.diff_data(old, new).lines
 
     assert line.segments[-2:] == [Segment(REMOVED, "end"), Segment(ADDED, "finish")]
+
+
+def test_figures_are_printed_as_the_page_prints_them_under_their_kinds_columns():
+    milestones = KINDS["milestones"]
+    old = {"milestones": [{"key": "m1", "due": "2027-03-01", "item": "Audit",
+                           "owner": "Dr A", "status": "not_started"}]}  # fmt: skip
+    new = {"milestones": [{**old["milestones"][0], "due": "2027-04-01", "status": "on_track"}]}
+
+    result = diffs.diff_data(old, new, columns=milestones.printed_columns())
+
+    assert [(line.label, line.old, line.new) for line in result.lines] == [
+        (label("Milestone m1", "Due"), "1 March 2027", "1 April 2027"),
+        (label("Milestone m1", "Status"), "Not started", "On track"),
+    ]
+
+
+def test_money_percent_and_whole_figures_read_as_the_plan_page_writes_them():
+    projects = {"projects": [{"number": "1", "title": "Outpatients", "leads": [],
+                              "targets": [{"code": "1.1", "title": "CAS",
+                                           "planned_saving": "111111"}]}]}  # fmt: skip
+    des = {"population": 150000, "rate_per_patient": "1.5", "practices_share_percent": "60"}
+
+    saving = dict(diffs.flatten(projects, KINDS["projects"].printed_columns()))
+    funding = dict(diffs.flatten(des, KINDS["des_funding"].printed_columns()))
+
+    assert saving[label("Project 1", "Target 1.1", "Planned saving")] == "£111,111"
+    assert funding == {
+        "Population": "150,000",
+        "Rate per patient": "£1.50",
+        "Practices share percent": "60%",
+    }
+
+
+def test_rich_text_figures_show_their_words_not_their_markup():
+    columns = KINDS["self_assessment"].printed_columns()
+    data = {"ratings": {"1.1": {"rating": "Low", "action": "<p>Audit</p><p>Report &amp; act</p>"}},
+            "funding_comments": {"2": "<p>Agreed with the PCT</p>"}}  # fmt: skip
+
+    lines = dict(diffs.flatten(data, columns))
+
+    assert lines[label("Ratings", "1.1", "Action")] == "Audit Report & act"
+    assert lines[label("Ratings", "1.1", "Rating")] == "Low"
+    assert lines[label("Funding comments", "2")] == "Agreed with the PCT"
+
+
+def test_a_table_cell_and_a_figure_are_printed_by_the_same_function(monkeypatch):
+    printed = []
+    monkeypatch.setattr(diffs, "shown_cell", lambda value, column: printed.append(value) or "x")
+
+    diffs.flatten(
+        {"total_identified_savings": "6106000"}, KINDS["savings_target"].printed_columns()
+    )
+    diffs.diff_rows([], [{"name": "Abbey", "code": "A1"}], COLUMNS)
+
+    assert printed == ["6106000", "Abbey", "A1"]
 
 
 # --- Whole answers -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ import io
 
 import docx
 import mammoth
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
@@ -127,3 +128,45 @@ def test_the_caption_of_the_forms_own_table_is_left_out_when_read_back():
     caption = Paragraph(document.tables[0]._tbl.getprevious(), document._body)
     assert caption.style.base_style.name == "Caption"
     assert "£1.90" not in read_back(CAPTIONED, paragraph_style=FIGURES_STYLE)
+
+
+SUMMARY_TABLE = (
+    "<table><caption>Summary: targets at each level by rating</caption>"
+    '<thead><tr><th>Level</th><th class="nhsuk-table__header--numeric">Targets</th>'
+    '<th class="nhsuk-table__header--numeric">OK</th>'
+    '<th class="nhsuk-table__header--numeric">Med</th>'
+    '<th class="nhsuk-table__header--numeric">Critical</th>'
+    '<th class="nhsuk-table__header--numeric">Not rated</th></tr></thead>'
+    '<tbody><tr><th>All levels</th><td class="nhsuk-table__cell--numeric">56</td>'
+    '<td class="nhsuk-table__cell--numeric">3</td><td class="nhsuk-table__cell--numeric">24</td>'
+    '<td class="nhsuk-table__cell--numeric">3</td><td class="nhsuk-table__cell--numeric">0</td>'
+    "</tr></tbody></table>"
+)
+
+
+def test_a_tables_columns_each_have_room_for_their_longest_word_within_the_page():
+    from plans.word_writing import word_width
+
+    document = docx.Document()
+    ensure_styles(document)
+    write_html(document, SUMMARY_TABLE, paragraph_style=FIGURES_STYLE)
+    (table,) = document.tables
+    section = document.sections[-1]
+
+    widths = [column.width for column in table.columns]
+    assert not table.autofit  # fixed: Word and LibreOffice keep the widths given
+    for column, width in zip(table.columns, widths, strict=True):
+        longest = max((w for cell in column.cells for w in cell.text.split()), key=word_width)
+        assert width >= word_width(longest), longest
+        assert {cell.width for cell in column.cells} == {width}
+    assert sum(widths) <= section.page_width - section.left_margin - section.right_margin
+    assert widths[0] > widths[2]  # "All levels" takes more room than "OK" and its figures
+    aligned = [cell.paragraphs[0].alignment for cell in table.rows[1].cells]
+    assert aligned[0] is None and set(aligned[1:]) == {WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def test_a_capital_letter_counts_wider_than_a_narrow_one():
+    from plans.word_writing import word_width
+
+    assert word_width("OK") > word_width("il")
+    assert word_width("Critical") < word_width("Mmmmmmmm")
