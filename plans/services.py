@@ -128,8 +128,10 @@ def answer_save(
     rows: list | None = None,
     data: dict | None = None,
     autosave: bool = False,
+    reason: str = SAVE,
 ) -> Answer:
-    """Save an editor's answer if nobody has saved since they loaded ``base_version``.
+    """Save an editor's answer if nobody has saved since they loaded ``base_version``; the
+    revision is told in the history by ``reason`` (an autosave's is always AUTOSAVE).
 
     Raises PermissionDenied (with the reason), AnswerInvalid, or StaleAnswer carrying the
     current answer, so the editor can compare and keep their own text.
@@ -141,7 +143,9 @@ def answer_save(
             raise PermissionDenied(decision.reason)
         if current.version != base_version:
             raise StaleAnswer(current)
-        _answer_write(current, user, text=text, rows=rows, data=data, autosave=autosave)
+        _answer_write(
+            current, user, text=text, rows=rows, data=data, autosave=autosave, reason=reason
+        )
     return current
 
 
@@ -193,7 +197,9 @@ def answer_unchanged(
     return now.same_as(diffs.Content.of(after))
 
 
-def _answer_write(current: Answer, user, *, text, rows, data, autosave: bool) -> None:
+def _answer_write(
+    current: Answer, user, *, text, rows, data, autosave: bool, reason: str = SAVE
+) -> None:
     """Store a save on the locked answer: its content cleaned, a new version, a revision."""
     for name, value in answer_content_clean(current, text=text, rows=rows, data=data).items():
         setattr(current, name, value)
@@ -209,7 +215,7 @@ def _answer_write(current: Answer, user, *, text, rows, data, autosave: bool) ->
             carried_forward=False,
         )
     else:
-        current._change_reason = AUTOSAVE if autosave else SAVE
+        current._change_reason = AUTOSAVE if autosave else reason
         current._history_user = user
         current.save()
 
@@ -286,7 +292,8 @@ def table_rows_import(
     *, answer: Answer, user, base_version: int, data: bytes
 ) -> tuple[Answer, tuple[str, ...]]:
     """Replace a table question's rows with those of the CSV file ``data`` (plans/
-    table_import.py), saved as the editor's save is; returns the answer and the file's headings
+    table_import.py), saved as the editor's save is and told in the history as an import;
+    returns the answer and the file's headings
     that were ignored. Raises TableImportRefused listing every bad cell, and nothing is saved;
     PermissionDenied or StaleAnswer as ``answer_save`` does."""
     decision = may_edit_answer(user, answer.plan, answer.question)
@@ -295,7 +302,13 @@ def table_rows_import(
     if answer.question.kind != QuestionKind.TABLE:
         raise TableImportRefused(["Only a table's rows can be imported from a CSV file."])
     imported = rows_from_csv(answer.question, data, context=selectors.kind_context(answer.plan))
-    saved = answer_save(answer=answer, user=user, base_version=base_version, rows=imported.rows)
+    saved = answer_save(
+        answer=answer,
+        user=user,
+        base_version=base_version,
+        rows=imported.rows,
+        reason=history.CSV_IMPORT,
+    )
     return saved, imported.ignored
 
 
