@@ -359,10 +359,7 @@ class DroppedColumn:
             if count
             else f"no row holds {'a' if self.figures else 'an'} {noun} in it"
         )
-        return (
-            f"{self.question.number} {self.question.title}: the column {self.label} is not in "
-            f"{self.target_label}; {held}"
-        )
+        return f"{self.question}: the column {self.label} is not in {self.target_label}; {held}"
 
 
 @dataclass(frozen=True)
@@ -391,7 +388,7 @@ class ChangedParameter:
 
     @property
     def sentence(self) -> str:
-        where = f"{self.question.number} {self.question.title}"
+        where = str(self.question)  # its number and title, or the title alone
         if self.old and self.new:
             said = (
                 f"{where}: {self.what} is {self.new} in {self.target_label}, {self.old} in "
@@ -426,6 +423,20 @@ class MigrationPreview:
     changed_parameters: list[ChangedParameter] = field(default_factory=list)
 
     @property
+    def carried(self) -> list[str]:
+        """Each answer that carries across, as the preview lists it: the question's number
+        (and its new one where the newer version renumbers it), then its title, once: "4.2
+        becomes 4.3: Risks", or "Risks" for a question with no number in either version."""
+        lines = []
+        for old, new in self.mapped:
+            if old.number == new.number:
+                number = old.number
+            else:
+                number = f"{old.number or 'Unnumbered'} becomes {new.number or 'unnumbered'}"
+            lines.append(f"{number}: {new.title}" if number else new.title)
+        return lines
+
+    @property
     def columns_with_entries(self) -> list[DroppedColumn]:
         return [column for column in self.dropped_columns if column.entries]
 
@@ -451,7 +462,7 @@ class MigrationPreview:
                 for number, name, value in column.entries
             ]
         lines += [
-            f"{answer.question.number} {answer.question.title}: no matching question in "
+            f"{answer.question}: no matching question in "
             f"{self.target.version_label}; the answer is kept with the plan's history."
             for answer in self.unmapped
         ]
