@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
@@ -180,3 +181,10 @@ def return_detail(request, return_id: int):
     if found is None:
         raise Http404("No such return")
     return found
+
+
+@csrf_exempt  # like the API's own views: a refused write is the API's refusal, not a CSRF page
+def no_such_endpoint(request, *args, **kwargs):
+    """Any address under /api/ that names no endpoint: a client reads the API's own 404 body,
+    through the API's handler, rather than the site's HTML page."""
+    return api.on_exception(request, Http404("No such endpoint"))

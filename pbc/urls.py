@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from monitoring.api import api
+from monitoring.api import api, no_such_endpoint
 
 from . import account, forms, oidc, rounds, two_factor, views
 
@@ -80,6 +80,10 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("signoff.urls")),
     path("", include("monitoring.urls")),
+    # django-ninja's own root view raises a bare 404, which would be the site's HTML page, so
+    # the API's root and every address under /api/ that names no endpoint answer the API's 404.
+    path("api/v1/", no_such_endpoint),
     path("api/v1/", api.urls),
+    re_path(r"^api(/|$)", no_such_endpoint),
     path("admin/", admin.site.urls),
 ]

@@ -40,9 +40,12 @@ def plan_revisions(plan: Plan) -> QuerySet:
     return _revisions().filter(plan_id=plan.pk).select_related("question", "question__part")
 
 
+#: the history's reason for a table's rows saved from a CSV file (plans.services.
+#: table_rows_import): a person's save, told as the import it was
+CSV_IMPORT = "imported from a CSV file"
 #: the history's reasons for a person's own saves (plans.services.answer_save); restores,
 #: moves to a newer form and the demo's transcription are told elsewhere or not at all
-SAVE_REASONS = ("save", "autosave")
+SAVE_REASONS = ("save", "autosave", CSV_IMPORT)
 #: what ``saves_by_day`` groups by, in the order its rows hold them
 SAVES_BY_DAY_GROUPS = (
     "line_day",

@@ -7,7 +7,8 @@ from datetime import date
 from django import forms
 
 PLAN_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
-PLAN_YEAR_REFUSED = "Enter the plan year as two years one after the other, such as 2007/08."
+#: the example a message gives where nothing suggests a nearer year
+PLAN_YEAR_EXAMPLE = "2007/08"
 
 
 def plan_period(period: str) -> tuple[date, date] | None:
@@ -22,9 +23,16 @@ def plan_period(period: str) -> tuple[date, date] | None:
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
-def plan_year_refused(period: str) -> str:
-    """Why ``period`` is not a plan year; "" when it is."""
-    return "" if plan_period(period) else PLAN_YEAR_REFUSED
+def plan_year(start: int) -> str:
+    """The plan year that starts in April of ``start``, as it is typed: 2007 is "2007/08"."""
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def plan_year_refused(period: str, *, example: str = PLAN_YEAR_EXAMPLE) -> str:
+    """Why ``period`` is not a plan year, with ``example`` of one; "" when it is."""
+    if plan_period(period):
+        return ""
+    return f"Enter the plan year as two years one after the other, such as {example}."
 
 
 class PlanYearField(forms.CharField):
@@ -33,10 +41,16 @@ class PlanYearField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("label", "Plan year")
-        kwargs.setdefault("help_text", "For example, 2007/08")
         super().__init__(**kwargs)
+        self.give_example(PLAN_YEAR_EXAMPLE)
+
+    def give_example(self, example: str) -> None:
+        """Show ``example`` in the hint and in the messages, so that they never disagree."""
+        self.example = example
+        self.help_text = f"For example, {example}"
+        self.error_messages["required"] = f"Enter the plan year, such as {example}"
 
     def validate(self, value):
         super().validate(value)
-        if value and (problem := plan_year_refused(value)):
+        if value and (problem := plan_year_refused(value, example=self.example)):
             raise forms.ValidationError(problem, code="plan_year")

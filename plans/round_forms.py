@@ -8,7 +8,7 @@ from consortia import plain_forms
 from consortia.dates import as_typed
 
 from . import rounds
-from .plan_years import PlanYearField
+from .plan_years import PlanYearField, plan_year
 
 LABEL_MAX = 200
 # A day as the deadline's box shows it (31/03/2027), or as a date box sends it (2027-03-31).
@@ -42,9 +42,7 @@ class RoundOpenForm(plain_forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         year = _example_year(today)
-        period = f"{year}/{(year + 1) % 100:02d}"
-        self.fields["period"].help_text = f"For example, {period}"
-        self.fields["period"].error_messages["required"] = f"Enter the plan year, such as {period}"
+        self.fields["period"].give_example(plan_year(year))
         # As the date box shows it (31/03/2027), not as the browser sends it.
         deadline = as_typed(date(year, 3, 31))
         self.fields["deadline"].help_text = f"For example, {deadline}"

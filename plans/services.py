@@ -129,8 +129,10 @@ def answer_save(
     rows: list | None = None,
     data: dict | None = None,
     autosave: bool = False,
+    reason: str = SAVE,
 ) -> Answer:
-    """Save an editor's answer if nobody has saved since they loaded ``base_version``.
+    """Save an editor's answer if nobody has saved since they loaded ``base_version``; the
+    revision is told in the history by ``reason`` (an autosave's is always AUTOSAVE).
 
     Raises PermissionDenied (with the reason), AnswerInvalid, or StaleAnswer carrying the
     current answer, so the editor can compare and keep their own text.
@@ -142,7 +144,9 @@ def answer_save(
             raise PermissionDenied(decision.reason)
         if current.version != base_version:
             raise StaleAnswer(current)
-        _answer_write(current, user, text=text, rows=rows, data=data, autosave=autosave)
+        _answer_write(
+            current, user, text=text, rows=rows, data=data, autosave=autosave, reason=reason
+        )
     return current
 
 
@@ -206,7 +210,9 @@ def answer_unchanged(
     return now.same_as(diffs.Content.of(after))
 
 
-def _answer_write(current: Answer, user, *, text, rows, data, autosave: bool) -> None:
+def _answer_write(
+    current: Answer, user, *, text, rows, data, autosave: bool, reason: str = SAVE
+) -> None:
     """Store a save on the locked answer: its content cleaned, a new version, a revision."""
     for name, value in answer_content_clean(current, text=text, rows=rows, data=data).items():
         setattr(current, name, value)
@@ -222,7 +228,7 @@ def _answer_write(current: Answer, user, *, text, rows, data, autosave: bool) ->
             carried_forward=False,
         )
     else:
-        current._change_reason = AUTOSAVE if autosave else SAVE
+        current._change_reason = AUTOSAVE if autosave else reason
         current._history_user = user
         current.save()
 
@@ -299,7 +305,8 @@ def table_rows_import(
     *, answer: Answer, user, base_version: int, data: bytes
 ) -> tuple[Answer, tuple[str, ...]]:
     """Replace a table question's rows with those of the CSV file ``data`` (plans/
-    table_import.py), saved as the editor's save is; returns the answer and the file's headings
+    table_import.py), saved as the editor's save is and told in the history as an import;
+    returns the answer and the file's headings
     that were ignored. Raises TableImportRefused listing every bad cell, and nothing is saved;
     PermissionDenied or StaleAnswer as ``answer_save`` does."""
     decision = may_edit_answer(user, answer.plan, answer.question)
@@ -308,7 +315,13 @@ def table_rows_import(
     if answer.question.kind != QuestionKind.TABLE:
         raise TableImportRefused(["Only a table's rows can be imported from a CSV file."])
     imported = rows_from_csv(answer.question, data, context=selectors.kind_context(answer.plan))
-    saved = answer_save(answer=answer, user=user, base_version=base_version, rows=imported.rows)
+    saved = answer_save(
+        answer=answer,
+        user=user,
+        base_version=base_version,
+        rows=imported.rows,
+        reason=history.CSV_IMPORT,
+    )
     return saved, imported.ignored
 
 
@@ -359,10 +372,7 @@ class DroppedColumn:
             if count
             else f"no row holds {'a' if self.figures else 'an'} {noun} in it"
         )
-        return (
-            f"{self.question.number} {self.question.title}: the column {self.label} is not in "
-            f"{self.target_label}; {held}"
-        )
+        return f"{self.question}: the column {self.label} is not in {self.target_label}; {held}"
 
 
 @dataclass(frozen=True)
@@ -391,7 +401,7 @@ class ChangedParameter:
 
     @property
     def sentence(self) -> str:
-        where = f"{self.question.number} {self.question.title}"
+        where = str(self.question)  # its number and title, or the title alone
         if self.old and self.new:
             said = (
                 f"{where}: {self.what} is {self.new} in {self.target_label}, {self.old} in "
@@ -426,6 +436,20 @@ class MigrationPreview:
     changed_parameters: list[ChangedParameter] = field(default_factory=list)
 
     @property
+    def carried(self) -> list[str]:
+        """Each answer that carries across, as the preview lists it: the question's number
+        (and its new one where the newer version renumbers it), then its title, once: "4.2
+        becomes 4.3: Risks", or "Risks" for a question with no number in either version."""
+        lines = []
+        for old, new in self.mapped:
+            if old.number == new.number:
+                number = old.number
+            else:
+                number = f"{old.number or 'Unnumbered'} becomes {new.number or 'unnumbered'}"
+            lines.append(f"{number}: {new.title}" if number else new.title)
+        return lines
+
+    @property
     def columns_with_entries(self) -> list[DroppedColumn]:
         return [column for column in self.dropped_columns if column.entries]
 
@@ -451,7 +475,7 @@ class MigrationPreview:
                 for number, name, value in column.entries
             ]
         lines += [
-            f"{answer.question.number} {answer.question.title}: no matching question in "
+            f"{answer.question}: no matching question in "
             f"{self.target.version_label}; the answer is kept with the plan's history."
             for answer in self.unmapped
         ]

@@ -23,7 +23,13 @@ class Command(BaseCommand):
         logins = consortia_demo.load_organisations()
         for loader in _plan_loaders():
             loader()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000"))
+        # No address: this command cannot know where, or on which port, the site will be served.
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data loaded. Sign in with a log-in below, at the address your server "
+                "prints when it starts (`make run` starts one)."
+            )
+        )
         self.stdout.write(f"Every demo log-in uses the password: {consortia_demo.DEMO_PASSWORD}")
         self.stdout.write(
             "All but the editors also give a code from an authenticator app: add the key "

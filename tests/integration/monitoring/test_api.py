@@ -162,6 +162,18 @@ def test_the_schema_describes_each_refusal_with_the_body_the_api_gives(client, m
     assert set(invalid.json()["detail"][0]) == fields["Problem"]
 
 
+def test_an_address_under_api_that_names_no_endpoint_answers_the_apis_json_404(client, monitored):
+    plan, _item = monitored
+    headers = bearer(editor_of(plan))
+    missing_plan = client.get("/api/v1/plans/0", **headers)
+
+    for url in ["/api/", "/api/v1/", "/api/v1/nothing", "/api/v1/plans/", "/api/v2/plans"]:
+        for answer in [client.get(url), client.get(url, **headers), client.post(url, **headers)]:
+            assert answer.status_code == 404, url
+            assert answer["Content-Type"] == missing_plan["Content-Type"], url
+            assert answer.json() == missing_plan.json() == {"detail": "Not Found"}, url
+
+
 def test_the_docs_page_lists_every_endpoint_on_our_own_page_with_nothing_from_outside(
     client, monitored
 ):

@@ -121,6 +121,38 @@ def test_the_move_preview_lists_a_dropped_column_with_its_figures_and_a_changed_
     assert "I understand these answers, figures and rates will not be kept" in page
 
 
+def test_the_move_preview_names_an_unnumbered_question_once_and_a_renumbered_one_by_both(
+    client,
+):
+    consortium = ConsortiumFactory(commissioner=CommissionerFactory())
+    older = template_definition(questions=4, issuer=consortium.commissioner.slug)
+    summary = {
+        "key": "summary",
+        "number": "",
+        "title": "Executive summary of the commissioning intentions of the consortium for the year",
+        "completed_by": "consortium",
+        "kind": "rich_text",
+    }
+    older["parts"][0]["questions"].insert(0, summary)
+    newer = copy.deepcopy(older)
+    older.update(version_label="1.0", version_date="2008-02-14")
+    newer.update(slug=f"{older['slug']}-1-1", version_label="1.1", version_date="2008-06-01")
+    newer["parts"][0]["questions"][1]["number"] = "1.0"
+    older, newer = template_files.store(older), template_files.store(newer)
+    plan = services.plan_create(
+        consortium=consortium, template=older, period="2008/09", title="Riverside plan"
+    )
+
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=consortium))
+
+    page = client.get(move_url(plan, newer)).content.decode()
+
+    assert page.count(summary["title"]) == 1
+    assert f"<li>{summary['title']}</li>" in page
+    assert "<li>1.1 becomes 1.0: Practices</li>" in page
+    assert "<li>1.2: Fair shares weighting</li>" in page
+
+
 def test_a_move_that_loses_figures_waits_for_the_editor_to_confirm_it(client, moving):
     plan, newer, editor = moving
     client.force_login(editor)

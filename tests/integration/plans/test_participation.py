@@ -281,6 +281,22 @@ def test_on_the_page_a_lead_cannot_confirm_another_practice_nor_an_editor_record
     assert [s.state for s in selectors.practice_standings(plan)][:2] == ["confirmed", ""]
 
 
+def test_the_page_names_the_des_question_by_its_whole_title_never_cut_mid_word(client):
+    plan = small_plan()
+    des = plan.template.questions.get(kind="des_funding")
+    des.title = (
+        "Directed enhanced service funding for practice based commissioning, paid direct to "
+        "the practices that confirm their participation"
+    )
+    des.save(update_fields=["title"])
+    client.force_login(pct_user(plan))
+
+    text = shown(client.get(f"/plans/{plan.pk}/participation/"))
+
+    assert f"{des.number} {des.title}" in text
+    assert "…" not in text
+
+
 # Session and user, the plan, the DES question, the answers, the practices with their newest
 # records (one query), the messages: none per practice.
 PAGE_QUERIES = 7

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consortia.models import User
-from plans import services
+from plans import history, services
 from plans.kinds.base import NO_PLAN
 from plans.table_import import MAX_CSV_BYTES, TableImportRefused, rows_from_csv
 from tests.factories import UserFactory
@@ -147,6 +147,20 @@ def test_the_edit_page_imports_the_rows_and_says_which_columns_it_ignored(client
     assert "2 rows imported. Columns ignored: Notes." in page
     answer.refresh_from_db()
     assert [row["name"] for row in answer.rows] == ["A", "B"]
+
+
+def test_the_history_tells_imported_rows_as_an_import_and_the_activity_lists_it(client, table):
+    answer, editor = table
+    services.table_rows_import(
+        answer=answer, user=editor, base_version=answer.version, data=csv("Practice", "A")
+    )
+    client.force_login(editor)
+
+    html = client.get(reverse("question_history", args=[answer.plan_id, "practices"]))
+
+    assert ">Imported from a CSV file<" in html.content.decode()
+    assert ">Saved<" not in html.content.decode()
+    assert [line["line_key"] for line in history.saves_by_day(answer.plan)] == ["practices"]
 
 
 def test_the_edit_page_lists_every_bad_cell_and_saves_nothing(client, table):

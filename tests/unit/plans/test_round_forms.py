@@ -102,6 +102,17 @@ def test_the_interim_hint_and_its_refusal_give_the_same_example():
     assert form.errors["interim_dates"] == [f"Line 1 does not start with a date such as {example}."]
 
 
+@pytest.mark.parametrize("typed", ["2008/10", ""])
+def test_the_plan_year_hint_and_its_refusals_give_the_same_example(typed):
+    form = round_form({"period": typed}, today=date(2026, 11, 27))
+
+    form.is_valid()
+
+    example = form.fields["period"].help_text.removeprefix("For example, ")
+    assert example == "2027/28"
+    assert form.errors["period"][0].removesuffix(".").endswith(f"such as {example}")
+
+
 @pytest.mark.parametrize("typed", ["31/03/2027", "2027-03-31"])
 def test_the_deadline_is_read_as_the_hint_shows_it_or_as_a_date_box_sends_it(typed):
     form = round_form({"deadline": typed}, today=date(2026, 11, 27))
@@ -119,7 +130,7 @@ def test_a_bad_plan_year_is_refused_with_the_bad_deadline_and_interim_lines_at_o
 
     assert not form.is_valid()
     assert form.errors["period"] == [
-        "Enter the plan year as two years one after the other, such as 2007/08."
+        "Enter the plan year as two years one after the other, such as 2027/28."
     ]
     assert form.errors["deadline"] == [
         "The submission deadline must be after today (27 November 2026)."
