@@ -26,6 +26,7 @@ from . import (
     selectors,
     services,
     structured,
+    worked_out,
 )
 from .errors import refusals_of
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
@@ -195,7 +196,9 @@ def answer_edit(request, plan_id: int, question_key: str):
         # What the save kept but does not add up, said with "Saved" (the callout above the
         # answer is drawn with the page, which a script's save does not reload).
         warnings = [warning.message for warning in selectors.answer_warnings(saved)]
-        return JsonResponse({**_answer_json(saved), "warnings": warnings})
+        return JsonResponse(
+            {**_answer_json(saved), "warnings": warnings, "figures": _figures(request, plan, saved)}
+        )
     if row_action:
         return _after_row_action(
             request, plan, saved, row_action, prefix=form.prefix,
@@ -203,6 +206,12 @@ def answer_edit(request, plan_id: int, question_key: str):
             on_question_page=request.POST.get(RETURN_TO) == "question",
         )  # fmt: skip
     messages.success(request, f"{question.number} {question.title}: saved.".strip())
+    if request.POST.get(RETURN_TO) == "question":
+        # Saved from the question's own page: back to it, at the page of a long list it
+        # was on, as its row buttons go (docs/decisions/0478).
+        page = _page_number(request)
+        edit = reverse("answer_edit", args=[plan.pk, question.key])
+        return redirect(f"{edit}?page={page}" if page > 1 else edit)
     return redirect(
         reverse("part_detail", args=[plan.pk, question.part.key]) + f"#question-{question.key}"
     )
@@ -263,6 +272,8 @@ MERGE_FROM = "merge-from"
 #: the answer form's hidden field saying the form was on the question's own page, so a row
 #: button goes back there; only that one value is read, never a web address to go to
 RETURN_TO = "return-to"
+#: the keys of the questions whose worked-out figures the page shows, posted by its script
+FIGURES_OF = "figures-of"
 
 
 def _yours(plan, theirs: Answer, *, text, rows, data) -> diffs.Content:
@@ -415,6 +426,48 @@ def _page_number(request) -> int:
         return 1
 
 
+def _question_row(request, plan, answer, form, *, context, page, data=None):
+    """``answer``'s block as its pages draw it for the signed-in person."""
+    question = answer.question
+    row = presenters.question_row(question, answer, plan, data=data, context=context, page=page)
+    # The rule the save service applies: where it would refuse, the answer is shown to read,
+    # with why, and no input or Save button takes text that could not be kept.
+    row.edit = may_edit_answer(request.user, plan, question)
+    row.form = form if row.edit else None
+    return row
+
+
+def _figures(request, plan, saved: Answer) -> dict[str, dict[str, str]]:
+    """The worked-out figures of each question the page asks for (``figures-of``: those of
+    its blocks that show any), drawn again from the answers as saved now: a save changes its
+    own figures and those other answers work out from it (4.4's share of 4.2's savings), and
+    the page's script puts them in place without a reload (docs/decisions/0484)."""
+    keys = request.POST.getlist(FIGURES_OF)
+    if not keys:
+        return {}
+    answers = (
+        selectors.answers_visible_to(request.user)
+        .filter(plan=plan, question__key__in=keys)
+        .select_related("question", "updated_by")
+    )
+    context = selectors.kind_context(plan)
+    figures = {}
+    for answer in answers:
+        if answer.pk == saved.pk:
+            # the page of a long list the form was on
+            answer, page = saved, _page_number(request)
+        else:
+            page = 1
+        form = AnswerForm(
+            question=answer.question,
+            initial={"base_version": answer.version, "text": answer.text},
+        )
+        row = _question_row(request, plan, answer, form, context=context, page=page)
+        block = render_to_string("plans/_question.html", {"plan": plan, "row": row}, request)
+        figures[answer.question.key] = worked_out.figures_in(block)
+    return figures
+
+
 def _render_question(
     request,
     plan,
@@ -434,18 +487,10 @@ def _render_question(
     question = answer.question
     if rows is not None:
         data = rows  # a table's value is its rows
-    row = presenters.question_row(
-        question,
-        answer,
-        plan,
-        data=data,
-        context=selectors.kind_context(plan),
+    row = _question_row(
+        request, plan, answer, form, data=data, context=selectors.kind_context(plan),
         page=_page_number(request),
-    )
-    # The rule the save service applies: where it would refuse, the answer is shown to read,
-    # with why, and no input or Save button takes text that could not be kept.
-    row.edit = may_edit_answer(request.user, plan, question)
-    row.form = form if row.edit else None
+    )  # fmt: skip
     if rows is not None:
         row.table_rows = content.table_rows(question, rows, plan_id=plan.pk)
     if conflict is not None or merged is not None:

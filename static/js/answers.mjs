@@ -57,6 +57,42 @@ async function replyData(response) {
   }
 }
 
+// The regions of a question's block its kind works out (data-figure), outermost only, and not
+// those of another person's version shown in a clash box.
+function figuresIn(section) {
+  return [...section.querySelectorAll("[data-figure]")].filter(
+    (region) => !region.closest(".app-conflict") && !region.parentElement.closest("[data-figure]"),
+  );
+}
+
+// The questions on this page that show worked-out figures: a save may change any of them.
+function questionsWithFigures() {
+  return [...document.querySelectorAll("section.app-question")]
+    .filter((section) => figuresIn(section).length)
+    .map((section) => section.id.replace(/^question-/, ""));
+}
+
+// The figures the server worked out again from the answers as saved (its own, and those other
+// answers work out from it) replace the page's; inputs are never among them, so nothing the
+// person typed is touched. Says whether any figure now reads differently.
+function showFigures(figures) {
+  let changed = false;
+  Object.entries(figures).forEach(([key, shown]) => {
+    const section = document.getElementById(`question-${key}`);
+    if (!section) return;
+    figuresIn(section).forEach((region) => {
+      const markup = shown[region.dataset.figure];
+      if (markup === undefined) return;
+      const fresh = document.createElement("template");
+      fresh.innerHTML = markup;
+      if (fresh.innerHTML === region.innerHTML) return;
+      if (fresh.content.textContent !== region.textContent) changed = true;
+      region.replaceChildren(fresh.content);
+    });
+  });
+  return changed;
+}
+
 function setup(form) {
   const status = form.querySelector(".app-save-status");
   const conflictBox = form.querySelector(".app-conflict");
@@ -164,6 +200,7 @@ function setup(form) {
     const changedBefore = form.dataset.changeCount;
     const body = new FormData(form);
     body.set("autosave", autosave ? "1" : "0");
+    questionsWithFigures().forEach((key) => body.append("figures-of", key));
     say("Saving…");
     try {
       const response = await fetch(form.action, {
@@ -179,10 +216,14 @@ function setup(form) {
         versionInput.value = data.version;
         if (form.dataset.changeCount === changedBefore) markDirty(false);
         const warnings = data.warnings || [];
+        // Said once with "Saved", not as each figure changes: typing is not interrupted.
+        const saved = warnings.length
+          ? `Saved at ${data.saved_at}, but fix this before the plan is submitted: ${warnings.join(" ")}`
+          : `Saved at ${data.saved_at}`;
         say(
-          warnings.length
-            ? `Saved at ${data.saved_at}, but fix this before the plan is submitted: ${warnings.join(" ")}`
-            : `Saved at ${data.saved_at}`,
+          showFigures(data.figures || {})
+            ? `${saved.replace(/\.?$/, ".")} The figures worked out from it are updated.`
+            : saved,
         );
       } else if (response.status === 409 && data.conflict) {
         showConflict(data.conflict);

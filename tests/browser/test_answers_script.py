@@ -213,3 +213,50 @@ def test_a_clash_on_different_directors_offers_both_and_puts_them_in_the_form_un
     )
     answer.refresh_from_db()
     assert [row["name"] for row in answer.rows[:2]] == ["Dr First Both", "Dr Second Both"]
+
+
+def level_counts(summary, level: int) -> list[str]:
+    """A level's row of the self-assessment's summary: its targets, how many at each rating,
+    how many not rated."""
+    return summary.locator(f'tr[data-level="{level}"] td').all_inner_texts()
+
+
+def test_a_save_in_the_page_counts_the_self_assessment_again_without_a_reload(live_server, page):
+    plan = demo_daccom_plan()
+    assessment = plan.consortium.plans.get(template__family__endswith="self-assessment")
+    editor_opens_part(page, live_server, assessment, part="self-assessment")
+    summary = page.get_by_role("table", name="Summary: targets at each level by rating")
+    assert level_counts(summary, 1) == ["14", "1", "8", "5", "0", "0", "0"]
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_label("Rating for target 1.1.3").select_option("Critical")
+    page.get_by_role("button", name="Save this answer").click()
+    # Chosen after the save is sent (at another level, whose counts it changes): stays as chosen.
+    page.get_by_label("Rating for target 2.1.1").select_option("High")
+
+    # The save draws the whole self-assessment again: slow on a busy machine.
+    page.locator("#question-self-assessment .app-save-status").filter(
+        has_text=re.compile(r"Saved at .*\. The figures worked out from it are updated\.")
+    ).wait_for()
+    assert level_counts(summary, 1) == ["14", "0", "8", "5", "0", "1", "0"]
+    assert page.evaluate("window.notReloaded") is True
+    assert page.get_by_label("Rating for target 2.1.1").input_value() == "High"
+    assert page.get_by_label("Rating for target 1.1.3").input_value() == "Critical"
+    assert_accessible(page)
+    screenshot(page, "self-assessment-counted-again")
+
+
+def test_an_autosave_of_4_2_shows_4_2s_totals_and_4_4s_share_worked_out_again(live_server, page):
+    plan = demo_daccom_plan()
+    editor_opens_part(page, live_server, plan)
+    share = page.locator("#question-financial-targets [data-figure=share]")
+    assert "£2.68m (44%) of £6.106m" in share.inner_text()
+
+    saving(page, 1, 1).fill("1153000")
+
+    page.locator(f"{PROJECTS} .app-save-status").filter(
+        has_text="The figures worked out from it are updated."
+    ).wait_for()
+    assert "£3.68m (60%) of £6.106m" in share.inner_text()
+    assert page.locator(f"{PROJECTS} [data-figure=plan-total]").inner_text() == "£3,676,000"
+    assert saving(page, 1, 1).input_value() == "1153000"

@@ -2,6 +2,7 @@
 data, refused with a message on the field, and at a fixed query cost however many rows."""
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -585,3 +586,125 @@ def test_a_rate_per_patient_typed_to_a_fraction_of_a_penny_is_saved_as_typed(cli
     assert response.status_code == 302
     saved = Answer.objects.get(plan=plan, question__key="des-funding")
     assert saved.data["rate_per_patient"] == "1.905"
+
+
+# --- an in-page save answers with the figures worked out again (docs/decisions/0484) --------
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+SELF_ASSESSMENT = "self-assessment"
+
+
+@pytest.fixture
+def assessment(daccom):
+    return Plan.objects.get(consortium__slug="daccom", template__family__endswith="self-assessment")
+
+
+def rated(client, plan, rating: str, **extra) -> dict:
+    """The self-assessment's form as its own page posts it, target 1.1.3 rated ``rating``."""
+    post = form_post(client, plan, SELF_ASSESSMENT)
+    post[f"q-{SELF_ASSESSMENT}-ratings.1.1.3.rating"] = [rating]
+    return {**post, **extra}
+
+
+def level_counts(markup: str, level: int) -> list[int]:
+    """A level's row of the summary: its targets, then how many at each rating, then unrated."""
+    start = markup.index(f'data-level="{level}"')
+    return [int(n) for n in re.findall(r">(\d+)<", markup[start : markup.index("</tr>", start)])]
+
+
+def test_an_in_page_save_answers_with_the_self_assessment_summary_counted_again(client, assessment):
+    url = reverse("answer_edit", args=[assessment.pk, SELF_ASSESSMENT])
+    # Level 1: 14 targets, 1 rated OK (1.1.3), 8 Low, 5 Med, none High or Critical
+    assert level_counts(part_page(client, assessment, SELF_ASSESSMENT), 1) == [14, 1, 8, 5, 0, 0, 0]
+
+    response = client.post(
+        url, rated(client, assessment, "Critical", **{"figures-of": [SELF_ASSESSMENT]}), **JSON
+    )
+
+    assert response.status_code == 200
+    summary = response.json()["figures"][SELF_ASSESSMENT]["summary"]
+    assert "Summary: targets at each level by rating" in summary
+    assert level_counts(summary, 1) == [14, 0, 8, 5, 0, 1, 0]
+
+
+def test_an_in_page_save_of_4_2_answers_with_its_totals_and_4_4s_share_worked_out_again(
+    client, daccom
+):
+    post = form_post(client, daccom, PROJECTS, on_part_page=True)
+    post[f"q-{PROJECTS}-projects[0].targets[0].planned_saving"] = ["1,153,000"]
+
+    response = client.post(
+        reverse("answer_edit", args=[daccom.pk, PROJECTS]),
+        {**post, "figures-of": [PROJECTS, "financial-targets"]},
+        **JSON,
+    )
+
+    figures = response.json()["figures"]
+    assert "£3.68m (60%) of £6.106m" in figures[PROJECTS]["share"]
+    assert figures[PROJECTS]["plan-total"] == "£3,676,000"
+    assert "£2,287,000" in figures[PROJECTS]["projects[0].targets.total"]
+    assert "£3.68m (60%) of £6.106m" in figures["financial-targets"]["share"]
+
+
+def test_an_in_page_save_works_out_figures_only_for_the_plans_questions_the_page_asks_for(
+    client, daccom, assessment
+):
+    url = reverse("answer_edit", args=[daccom.pk, PROJECTS])
+
+    asked = client.post(
+        url,
+        {**form_post(client, daccom, PROJECTS), "figures-of": [SELF_ASSESSMENT, "no-such"]},
+        **JSON,
+    )
+    not_asked = client.post(url, form_post(client, daccom, PROJECTS), **JSON)
+
+    # The self-assessment is another plan's question: nothing of it is drawn here.
+    assert asked.json()["figures"] == {}
+    assert not_asked.json()["figures"] == {}
+
+
+def test_a_save_without_javascript_shows_the_summary_counted_again_on_the_part_page(
+    client, assessment
+):
+    url = reverse("answer_edit", args=[assessment.pk, SELF_ASSESSMENT])
+    part_page(client, assessment, SELF_ASSESSMENT)  # its block is in the cache now
+
+    response = client.post(url, rated(client, assessment, "Critical"))
+
+    assert response.status_code == 302
+    page = part_page(client, assessment, SELF_ASSESSMENT)
+    assert level_counts(page, 1) == [14, 0, 8, 5, 0, 1, 0]
+
+
+def test_save_on_a_questions_own_page_without_javascript_goes_back_to_that_page(client, assessment):
+    url = reverse("answer_edit", args=[assessment.pk, SELF_ASSESSMENT])
+    post = rated(client, assessment, "Critical")
+    assert post["return-to"] == ["question"]
+
+    response = client.post(url, post)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == url
+
+
+def test_save_on_a_later_page_of_projects_goes_back_to_that_page(client, many_projects):
+    url = reverse("answer_edit", args=[many_projects.pk, PROJECTS])
+
+    response = client.post(f"{url}?page=2", form_post(client, many_projects, PROJECTS, page=2))
+
+    assert response.headers["Location"] == f"{url}?page=2"
+
+
+def test_save_on_the_part_page_goes_back_to_the_part_page_whatever_return_to_says(
+    client, assessment
+):
+    post = {**form_post(client, assessment, SELF_ASSESSMENT, on_part_page=True)}
+    assert "return-to" not in post
+
+    response = client.post(
+        reverse("answer_edit", args=[assessment.pk, SELF_ASSESSMENT]),
+        {**post, "return-to": "https://elsewhere.example/"},
+    )
+
+    part = reverse("part_detail", args=[assessment.pk, SELF_ASSESSMENT])
+    assert response.headers["Location"] == f"{part}#question-{SELF_ASSESSMENT}"
