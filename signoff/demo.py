@@ -44,7 +44,7 @@ def load_comments(plan: Plan, definition: dict, author: User) -> list[Comment]:
                     f"Seed comment {number}: no question {item['question']!r} on {plan}."
                 )
             answer = answers.get(question.pk)
-            text = passages.answer_text(answer)
+            text = passages.answer_text(question, answer)
             version = answer.version if answer is not None else None
         else:
             part = parts.get(item.get("part", ""))

@@ -8,7 +8,10 @@ make no difference.
 import html
 import re
 
+from plans.content import table_rows
+from plans.kinds.base import NO_PLAN
 from plans.sanitise import html_to_text
+from plans.structured import kind_for
 
 # Tags that break the text into separate lines on screen; other tags (emphasis, links) sit
 # inside a line, so removing them must not add a space.
@@ -43,14 +46,31 @@ def visible_text(markup: str) -> str:
     return normalise(html_to_text(_BLOCK_TAG.sub(" ", markup or "")))
 
 
-def answer_text(answer) -> str:
-    """The visible text of an answer: its written text, then its table cells row by row."""
+def answer_text(question, answer) -> str:
+    """The visible text of ``question``'s answer, read two ways a line apart: as the page
+    shows it (a table's cells as printed, "£15,000", "1 April 2007", row by row in the
+    columns' order, its totals row, then the written text), and as stored (the written text,
+    then each row's cells as kept, "15000"), which quotes were checked against before
+    (docs/decisions/0491). A normalised quote has no line break, so it matches within one
+    reading, never across the two."""
     if answer is None:
         return ""
-    pieces = [visible_text(answer.text)]
-    for row in answer.rows or []:
-        pieces.extend(normalise(html.unescape(str(value))) for value in row.values() if value)
-    return " ".join(piece for piece in pieces if piece)
+    written = visible_text(answer.text)
+    shown = []
+    if question.kind == "table" and answer.rows:
+        aligned = table_rows(question, answer.rows, plan_id=answer.plan_id)
+        cells, totals = kind_for(question).printed(
+            [row.as_dict() for row in aligned], context=NO_PLAN
+        )
+        shown = [normalise(cell) for row in [*cells, totals] for cell in row if cell]
+    stored = [
+        normalise(html.unescape(str(value)))
+        for row in answer.rows or []
+        for value in row.values()
+        if value
+    ]
+    readings = ([*shown, written], [written, *stored])
+    return "\n".join(" ".join(piece for piece in reading if piece) for reading in readings)
 
 
 def contains(haystack: str, quote: str) -> bool:

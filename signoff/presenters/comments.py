@@ -145,6 +145,7 @@ def comment_threads(
             return None
         return CommentForm(prefix=comment_prefix(**target), may_keep_internal=may_keep_internal)
 
+    questions = {question.pk: question for question in part.questions.all()}
     blocks = {
         question.pk: CommentBlock(
             anchor=f"comments-question-{question.key}",
@@ -153,7 +154,7 @@ def comment_threads(
             target_key=question.key,
             form=new_form(question=question),
         )
-        for question in part.questions.all()
+        for question in questions.values()
         if question.answerable
     }
     guidance = None
@@ -176,8 +177,8 @@ def comment_threads(
         else:
             block = blocks.get(thread.question_id)
             key = thread.question_id
-            if key not in texts:
-                texts[key] = passages.answer_text(answers.get(key))
+            if block is not None and key not in texts:
+                texts[key] = passages.answer_text(questions[key], answers.get(key))
         if block is None:
             continue
         block.threads.append(thread_view(thread, current_text=texts[key], may_comment=may_comment))

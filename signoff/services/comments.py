@@ -86,7 +86,8 @@ def comment_add(
     """Starts a thread on a question, or on a part's guidance, quoting a passage if given.
 
     The quote must be in the answer as it stands (or in the guidance): compared as a reader
-    sees it, so tags, spacing and curly or straight quotes do not matter. The answer's version
+    sees it, so tags, spacing and curly or straight quotes do not matter, and a table's cells
+    read as the page prints them ("£15,000") or as stored ("15000"). The answer's version
     is kept, and the quote as written, so the comment still reads right after the passage
     changes.
     """
@@ -114,7 +115,7 @@ def comment_add(
             raise Refused("That question is not on this plan's form.")
         answer = Answer.objects.filter(plan=plan, question=question).first()
         where = f"the answer to {question.number or question.title}"
-        text = passages.answer_text(answer)
+        text = passages.answer_text(question, answer)
     else:
         if part.template_id != plan.template_id:
             raise Refused("That part is not on this plan's form.")

@@ -104,8 +104,12 @@ function plainText(region) {
   if (region.matches("table.app-table-editor")) {
     return fieldsText(region).replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
   }
+  // Only the answer's own words, as the quote check reads them: not the column headings, nor
+  // the lines about the answer ("Last changed by …", "Not answered yet.").
   const copy = region.cloneNode(true);
-  copy.querySelectorAll(".nhsuk-u-visually-hidden").forEach((hidden) => hidden.remove());
+  copy
+    .querySelectorAll(".nhsuk-u-visually-hidden, thead, [data-not-answer]")
+    .forEach((hidden) => hidden.remove());
   copy.querySelectorAll("p, li, h2, h3, h4, td, th, tr, blockquote").forEach((part) => part.append(" "));
   return copy.textContent.replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
 }

@@ -6,9 +6,16 @@ import pytest
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
+from plans import services as plan_services
+from plans.models import Plan
 from signoff.models import Comment
+from signoff.passages import answer_text, contains
 from tests.browser.conftest import assert_accessible, screenshot, select_passage, sign_in
-from tests.plan_factories import demo_daccom_plan_with_comments
+from tests.factories import PASSWORD
+from tests.integration.signoff.test_comments import FALLS, SCHEMES
+from tests.plan_factories import demo_daccom_plan_with_comments, plan_with_questions
+from tests.review_factories import Role, person, put_in_state
+from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LEAD = "lead.dacorum-pct@example.org"
@@ -117,3 +124,51 @@ def test_a_quote_typed_by_hand_that_is_not_in_the_answer_is_refused_and_nothing_
     comment = Comment.objects.get(body__startswith="Is the £2.68m")
     assert (comment.quote, comment.visibility) == ("contribute £2.68m (44%)", "internal")
     expect(lead.locator(f"#comment-{comment.pk}")).to_contain_text("PCT only")
+
+
+def test_quote_a_passage_gives_only_the_answers_shown_words_and_a_trimmed_cell_is_accepted(
+    new_page, live_server
+):
+    plan = plan_with_questions(questions=4)
+    editor, lead = person(Role.CONSORTIUM_EDITOR, plan), person(Role.PCT_LEAD, plan)
+    schemes = plan.answers.select_related("question").get(question__key="practices")
+    schemes.question.columns = SCHEMES
+    schemes.question.save(update_fields=["columns"])
+    plan_services.answer_save(
+        answer=schemes, user=editor, base_version=schemes.version, rows=[FALLS]
+    )
+    first = plan.answers.get(question__key="question-1")
+    plan_services.answer_save(
+        answer=first, user=editor, base_version=first.version, text="<p>Cut <em>waits</em>.</p>"
+    )
+    put_in_state(plan, Plan.Status.IN_REVIEW)
+    authenticator(lead)
+    page = new_page()
+    sign_in(page, live_server, lead.email, PASSWORD)
+
+    prefills = {}
+    for part, key in (("two", "question-1"), ("one", "practices")):
+        page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{part}/")
+        section = page.locator(f"#question-{key}")
+        expect(section.locator(".app-answer-readonly")).to_contain_text("Last changed")
+        section.get_by_role("button", name="Quote a passage").click()
+        prefills[key] = section.get_by_label("Quote the passage you mean").input_value()
+
+    assert prefills == {
+        "practices": "Falls prevention 1 April 2007 £15,000 Yes 70% Total £15,000",
+        "question-1": "Cut waits.",
+    }
+    for key, prefill in prefills.items():
+        answer = plan.answers.select_related("question").get(question__key=key)
+        assert contains(answer_text(answer.question, answer), prefill)
+
+    section = page.locator("#question-practices")
+    section.get_by_label("Quote the passage you mean").fill("£15,000 Yes")
+    section.get_by_label("Your comment").fill("Is the whole budget funded?")
+    assert_accessible(page)
+    section.get_by_role("button", name="Add comment").click()
+
+    expect(page.get_by_text("Your comment has been added.")).to_be_visible()
+    comment = Comment.objects.get(body="Is the whole budget funded?")
+    assert comment.quote == "£15,000 Yes"
+    expect(page.locator(f"#comment-{comment.pk}")).not_to_contain_text("Outdated")

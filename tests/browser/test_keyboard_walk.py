@@ -50,7 +50,9 @@ def test_quote_a_passage_on_an_editable_answer_quotes_the_answer_not_the_toolbar
     value = page.evaluate("document.activeElement.value")
     assert value, "the quote is empty"
     assert "Heading 3" not in value, "the toolbar's menu was quoted"
-    assert contains(answer_text(answer), value), f"{value!r} is not the answer's text"
+    assert contains(answer_text(answer.question, answer), value), (
+        f"{value!r} is not the answer's text"
+    )
 
 
 def test_after_quoting_tab_goes_to_the_comment_box(page, live_server):

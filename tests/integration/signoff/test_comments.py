@@ -374,6 +374,63 @@ def test_a_quote_from_a_table_answer_is_found_in_its_cells(plan, editor, lead):
     assert comment.quote == "Boxwell Road Surgery"
 
 
+#: A PCT's typed table (not DacCom's form): its cells print as "£15,000", "1 April 2007", "Yes".
+SCHEMES = [
+    {"key": "scheme", "label": "Scheme"},
+    {"key": "starts", "label": "Start date", "type": "date"},
+    {"key": "budget", "label": "Budget (£)", "type": "money", "total": "sum"},
+    {"key": "funded", "label": "Funded", "type": "yes_no"},
+    {"key": "share", "label": "Practices' share", "type": "percent"},
+]
+FALLS = {"scheme": "Falls prevention", "starts": "2007-04-01", "budget": "15000",
+         "funded": "yes", "share": "70"}  # fmt: skip
+
+
+def schemes_listed(plan, editor) -> Answer:
+    """Question 1.1 made the typed schemes table and answered with the falls scheme."""
+    answer = plan.answers.select_related("question").get(question__key="practices")
+    answer.question.columns = SCHEMES
+    answer.question.save(update_fields=["columns"])
+    return plan_services.answer_save(
+        answer=answer, user=editor, base_version=answer.version, rows=[FALLS]
+    )
+
+
+@pytest.mark.parametrize(
+    "quote",
+    ["1 April 2007", "£15,000", "Yes", "70%", "Falls prevention 1 April 2007", " Yes\n70% "],
+)
+def test_a_typed_tables_cells_are_quoted_as_the_page_shows_them(client, plan, editor, lead, quote):
+    schemes_listed(plan, editor)
+    client.force_login(lead)
+
+    response = post_comment(client, plan, "practices", body="Is this funded?", quote=quote)
+
+    assert response.status_code == 302
+    assert Comment.objects.get().quote == " ".join(quote.split())
+
+
+def test_a_typed_tables_cells_are_still_quoted_as_stored_but_not_across_both_readings(
+    plan, editor, lead
+):
+    schemes_listed(plan, editor)
+
+    comment = new_thread(plan, lead, "Whole pounds?", "practices", quote="15000")
+
+    assert comment.quote == "15000"
+    with pytest.raises(Refused, match="The words you quoted are not in the answer to 1"):
+        new_thread(plan, lead, "Across?", "practices", quote="£15,000 Falls prevention 2007-04-01")
+
+
+def test_a_quote_of_a_typed_cell_as_shown_is_not_outdated_on_the_part_page(
+    client, plan, editor, lead
+):
+    schemes_listed(plan, editor)
+    thread = new_thread(plan, lead, "Is 70% agreed?", "practices", quote="70%")
+
+    assert "Outdated" not in thread_html(part_page(client, editor, plan, "one"), thread)
+
+
 def test_a_comment_is_outdated_when_its_passage_changes_and_keeps_its_original_quote(
     client, plan, editor, lead
 ):

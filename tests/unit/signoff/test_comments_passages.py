@@ -29,14 +29,39 @@ def test_an_empty_quote_or_missing_words_are_not_found():
     assert not passages.contains(text, "Quality of care")
 
 
-def test_an_answer_reads_as_its_text_then_its_table_cells():
+def table(*columns: dict) -> SimpleNamespace:
+    return SimpleNamespace(key="practices", kind="table", columns=list(columns))
+
+
+def test_an_answer_reads_as_the_page_shows_it_then_as_stored_a_line_apart():
+    question = table({"key": "name", "label": "Practice"}, {"key": "code", "label": "Code"})
     answer = SimpleNamespace(
+        plan_id=1,
         text="<p>Our practices:</p>",
         rows=[
-            {"name": "Boxwell Road Surgery", "code": "E82001"},
+            {"code": "E82001", "name": "Boxwell Road Surgery"},
             {"name": "A &amp; B", "code": ""},
         ],
     )
 
-    assert passages.answer_text(answer) == "Our practices: Boxwell Road Surgery E82001 A & B"
-    assert passages.answer_text(None) == ""
+    assert passages.answer_text(question, answer) == (
+        "Boxwell Road Surgery E82001 A &amp; B Our practices:\n"
+        "Our practices: E82001 Boxwell Road Surgery A & B"
+    )
+    assert passages.answer_text(question, None) == ""
+
+
+def test_a_typed_tables_cells_read_as_printed_in_the_columns_order():
+    question = table(
+        {"key": "scheme", "label": "Scheme"},
+        {"key": "budget", "label": "Budget", "type": "money", "total": "sum"},
+        {"key": "starts", "label": "Starts", "type": "date"},
+    )
+    answer = SimpleNamespace(
+        plan_id=1, text="", rows=[{"starts": "2007-04-01", "budget": "15000", "scheme": "Falls"}]
+    )
+
+    shown, stored = passages.answer_text(question, answer).split("\n")
+
+    assert shown == "Falls £15,000 1 April 2007 Total £15,000"
+    assert stored == "2007-04-01 15000 Falls"
