@@ -4,7 +4,8 @@ import (consortia/services.py) reads with it too; plans and monitoring import it
 
 Digits 0-9; a minus in front where the field allows a negative; a decimal point; thousands
 separated by commas or by spaces ("1,500,000", "1 500 000"), each group of three digits; a
-pound sign in front and a percent sign behind, as the inputs show them. Nothing else is read
+pound sign in front, spaces after it as some people type one ("£ 1,500"), and a percent sign
+behind, as the inputs show them. Nothing else is read
 into a number: not an exponent ("1e3"), an underscore ("1_000"), digits of another script
 ("١٢٣"), a comma in the wrong place ("1,50", which might mean one and a half) or a plus sign.
 Python's ``Decimal`` and ``int`` accept all of those, so input never goes to them unread.
@@ -17,7 +18,7 @@ from decimal import Decimal
 _SPACE = " \u00a0\u202f"
 _NUMBER = re.compile(
     rf"""
-    (?:(?P<minus>-)?£?|£(?P<minus_after>-))
+    (?:(?P<minus>-)?(?:£[{_SPACE}]*)?|£[{_SPACE}]*(?P<minus_after>-))
     (?P<whole>
         [0-9]{{1,3}}(?:,[0-9]{{3}})+       # 1,500,000
       | [0-9]{{1,3}}(?:[{_SPACE}][0-9]{{3}})+  # 1 500 000

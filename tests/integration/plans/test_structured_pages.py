@@ -708,3 +708,36 @@ def test_save_on_the_part_page_goes_back_to_the_part_page_whatever_return_to_say
 
     part = reverse("part_detail", args=[assessment.pk, SELF_ASSESSMENT])
     assert response.headers["Location"] == f"{part}#question-{SELF_ASSESSMENT}"
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "field", "typed", "kept"),
+    [
+        ("projects", PROJECT, "projects[0].targets[0].planned_saving", "£ 1,234,567.89",
+         "1234567.89"),
+        ("savings-target", {}, "total_identified_savings", "£\u00a06,106,000.50", "6106000.5"),
+        ("des-funding", {"population": "1000", "practices_share_percent": "50"},
+         "rate_per_patient", "£ 1.905", "1.905"),
+    ],
+)  # fmt: skip
+def test_money_typed_with_a_pound_sign_and_a_space_after_it_is_saved_as_without_them(
+    client, key, fields, field, typed, kept
+):
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    prefix = f"q-{key}"
+    posted = {f"{prefix}-{name}": value for name, value in {**fields, field: typed}.items()}
+
+    response = client.post(
+        reverse("answer_edit", args=[plan.pk, key]), {f"{prefix}-base_version": 0, **posted}
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert stored_at(Answer.objects.get(plan=plan, question__key=key).data, field) == kept
+
+
+def stored_at(data: dict, field: str):
+    """The value ``field`` ("projects[0].targets[0].planned_saving") names in an answer's data."""
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
+        data = data[int(part[1:-1])] if part.startswith("[") else data[part]
+    return data

@@ -449,3 +449,18 @@ def test_the_restore_page_lists_the_changes_as_the_page_prints_the_cells(client,
     assert "added: </span>Yes</ins>" in html
     assert "removed: </span>£922.50</del>" in html
     assert not [stored for stored in STORED if stored in html]
+
+
+@pytest.mark.parametrize("typed", ["£1,234,567.89", "£ 1,234,567.89", "£\u00a01,234,567.89"])
+def test_a_money_cell_typed_with_the_pound_sign_its_box_shows_is_saved_as_without_it(
+    client, schemes, typed
+):
+    answer, _ = schemes
+
+    response = post(client, answer, fields([{**FALLS, "budget": typed}]), **JSON)
+
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["rows"][0]["budget"] == "1234567.89"
+    assert inputs(page(client, answer)).values[BUDGET] == "1,234,567.89"
+    save(client, answer, {**FALLS, "budget": typed})
+    assert answer.rows[0]["budget"] == "1234567.89"

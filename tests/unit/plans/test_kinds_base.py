@@ -53,7 +53,7 @@ def test_zero_is_stored_as_zero_whatever_sign_or_places_it_was_typed_with(typed)
 @pytest.mark.parametrize(
     "typed",
     ["1e3", "1E3", "1.5e5", "1_000", "\u0661\u0662\u0663", "\uff11\uff12", "+5", "1,50", "1 5",
-     "Infinity", "NaN", "0x10", "£", "-"],
+     "Infinity", "NaN", "0x10", "£", "£ ", "£ £5", "1 500 £", "-"],
 )  # fmt: skip
 def test_a_figure_that_is_not_plain_digits_is_refused_not_reinterpreted(typed):
     with pytest.raises(AnswerInvalid, match=r"^Saving must be a number, like 1500 or 1\.25\.$"):
@@ -63,7 +63,8 @@ def test_a_figure_that_is_not_plain_digits_is_refused_not_reinterpreted(typed):
 @pytest.mark.parametrize(
     ("typed", "kept"),
     [("£1,234.50", "1234.5"), ("150 000", "150000"), ("1\u00a0500", "1500"), ("-£5", "-5"),
-     ("60%", "60"), (".5", "0.5"), ("  12 ", "12"), ("1,000,000.125", "1000000.125")],
+     ("60%", "60"), (".5", "0.5"), ("  12 ", "12"), ("1,000,000.125", "1000000.125"),
+     ("£ 1,234,567.89", "1234567.89"), ("£\u00a01 500", "1500"), ("£ -5", "-5")],
 )  # fmt: skip
 def test_a_figure_in_digits_with_commas_or_spaces_between_thousands_is_read(typed, kept):
     assert stored(decimal(typed, field="saving", label="Saving", allow_negative=True)) == kept
