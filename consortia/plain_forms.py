@@ -22,14 +22,43 @@ SURROGATES = re.compile("[\ud800-\udfff]")
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def unstorable_message(said: str) -> str:
+# Markup around the words of a rich-text answer, and a tag cut short where the character is.
+_MARKUP = re.compile(r"<[^>]*>|<[^>]*$")
+
+
+def unstorable_message(said: str, typed: str = "") -> str:
     """A refusal of text holding a character no database stores (pbc/security/text_boundary.py
-    refuses it where no form of the view's would)."""
+    refuses it where no form of the view's would). The character cannot be seen, so the
+    refusal of ``typed`` says where it is: without that a person cannot find it to remove it,
+    and nothing saves."""
     return (
         f"{said} holds a character that cannot be stored (a null character or half of a "
-        "character pair, usually from text pasted from another program). Remove it and save "
-        "again."
+        f"character pair, usually from text pasted from another program).{where_unstorable(typed)}"
+        " Remove it and save again."
     )
+
+
+def where_unstorable(typed: str) -> str:
+    """Where the first unstorable character of ``typed`` is, by the few words a person sees
+    beside it (markup left out): " It is just after “NUL here:”."; before the first words
+    when nothing comes before it; "" when it holds none."""
+    found = UNSTORABLE.search(typed or "")
+    if found is None:
+        return ""
+    before = _MARKUP.sub(" ", typed[: found.start()]).split()[-3:]
+    if before:
+        return f" It is just after “{_quoted(' '.join(before), end=True)}”."
+    after = UNSTORABLE.split(_MARKUP.sub(" ", typed[found.end() :]))[0].split()[:3]
+    if after:
+        return f" It is just before “{_quoted(' '.join(after), end=False)}”."
+    return ""
+
+
+def _quoted(words: str, *, end: bool, most: int = 40) -> str:
+    """At most ``most`` characters of ``words``: their end, or their start."""
+    if len(words) <= most:
+        return words
+    return f"…{words[-most:]}" if end else f"{words[:most]}…"
 
 
 class ProhibitUnstorableCharactersValidator(validators.ProhibitNullCharactersValidator):
@@ -143,7 +172,7 @@ def plain_message(field: forms.Field, label: str, code: str, params: dict, data)
         case "empty":
             return f"The file selected for {_lowered(label)} is empty"
         case "null_characters_not_allowed":
-            return unstorable_message(label)
+            return unstorable_message(label, data if isinstance(data, str) else "")
     return None
 
 

@@ -21,17 +21,12 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
-from consortia.plain_forms import UNSTORABLE, PlainMessages, unstorable_message
-
-
-def _holds_unstorable(value) -> bool:
-    if isinstance(value, str):
-        return bool(UNSTORABLE.search(value))
-    if isinstance(value, dict):
-        return any(_holds_unstorable(key) or _holds_unstorable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_unstorable(item) for item in value)
-    return False
+from consortia.plain_forms import (
+    UNSTORABLE,
+    PlainMessages,
+    unstorable_message,
+    where_unstorable,
+)
 
 
 def _shown(name: str) -> str:
@@ -53,36 +48,54 @@ def field_said(name: str) -> str:
     return last[:1].upper() + last[1:] if last else name
 
 
-def unstorable_fields(request) -> list[str]:
-    """The names of the fields (or JSON keys) whose text holds a character no database stores."""
-    found = []
+def _first_unstorable(*values) -> str:
+    """The first text among ``values`` (nested in JSON too) holding such a character: its
+    refusal says where in it the character is."""
+    for value in values:
+        if isinstance(value, dict):
+            value = _first_unstorable(*(item for pair in value.items() for item in pair))
+        elif isinstance(value, list):
+            value = _first_unstorable(*value)
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            return value
+    return ""
+
+
+def unstorable_fields(request) -> dict[str, str]:
+    """The fields (or JSON keys) whose text holds a character no database stores, by name, each
+    with the text that holds it (its name, when that is where the character is)."""
+    found = {}
     for data in (request.GET, request.POST):
         for name, values in data.lists():
-            if _holds_unstorable(name) or any(_holds_unstorable(value) for value in values):
-                found.append(_shown(name))
+            if held := _first_unstorable(name, *values):
+                found[_shown(name)] = held
     for name, uploads in request.FILES.lists():
-        if any(_holds_unstorable(upload.name or "") for upload in uploads):
-            found.append(_shown(name))
+        if held := _first_unstorable(*(upload.name or "" for upload in uploads)):
+            found[_shown(name)] = held
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body or b"null")
         except ValueError:
             body = None  # the view says what is wrong with it
         if isinstance(body, dict):
-            found.extend(
-                _shown(key)
+            found.update(
+                (_shown(key), held)
                 for key, value in body.items()
-                if _holds_unstorable(key) or _holds_unstorable(value)
+                if (held := _first_unstorable(key, value))
             )
-        elif _holds_unstorable(body):
-            found.append("the JSON body")
+        elif held := _first_unstorable(body):
+            found["the JSON body"] = held
     return found
 
 
-def refusal_json(fields: list[str]) -> JsonResponse:
-    """The refusal as a script asking for JSON reads it: each field's message under the name
-    it was posted with (so the script marks that input), as the answer form's refusals are."""
-    errors = {name: [{"message": unstorable_message(f"“{field_said(name)}”")}] for name in fields}
+def refusal_json(fields: dict[str, str]) -> JsonResponse:
+    """The refusal as a script asking for JSON reads it: each field's message, saying where
+    the character is, under the name it was posted with (so the script marks that input), as
+    the answer form's refusals are."""
+    errors = {
+        name: [{"message": unstorable_message(f"“{field_said(name)}”", held)}]
+        for name, held in fields.items()
+    }
     return JsonResponse({"errors": errors}, status=400)
 
 
@@ -105,7 +118,7 @@ def _form_text_fields(view) -> frozenset[str]:
     )
 
 
-def _refused_by_a_form(request, fields: list[str]) -> bool:
+def _refused_by_a_form(request, fields: dict[str, str]) -> bool:
     """Whether each of these fields is a posted value (not a query string's, not a file's name,
     not a field's name) of a text field of the view's own forms, which refuse it there. A
     script asking for JSON is answered by ``refusal_json`` whatever the view would say."""
@@ -167,15 +180,17 @@ class UnstorableTextMiddleware:
         here as it would have been before the view: the database adapter refuses it before
         sending (psycopg2's ValueError for the null character, UnicodeEncodeError for half a
         pair), which would otherwise be a server error."""
-        fields = getattr(request, "unstorable_fields", [])
+        fields = getattr(request, "unstorable_fields", {})
         refused = isinstance(exception, UnicodeEncodeError) or (
             isinstance(exception, ValueError) and "NUL" in str(exception)
         )
         return _refusal(request, fields) if fields and refused else None
 
 
-def _refusal(request, fields: list[str]):
+def _refusal(request, fields: dict[str, str]):
     if _asks_for_json(request):
         return refusal_json(fields)
-    said = list(dict.fromkeys(field_said(name) for name in fields))
-    return render(request, "pbc/unstorable_text.html", {"fields": said}, status=400)
+    said: dict[str, str] = {}
+    for name, held in fields.items():
+        said.setdefault(field_said(name), where_unstorable(held))
+    return render(request, "pbc/unstorable_text.html", {"fields": said.items()}, status=400)

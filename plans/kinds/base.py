@@ -21,7 +21,7 @@ from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 
 from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
-from consortia.plain_forms import UNSTORABLE
+from consortia.plain_forms import UNSTORABLE, unstorable_message
 
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
@@ -53,12 +53,6 @@ class Field:
     label_suffix: str = ""
 
 
-UNSTORABLE_MESSAGE = (
-    "This text holds a character that cannot be stored (a null character, often pasted from "
-    "another program). Remove it and save again."
-)
-
-
 def within_limit(value: str, *, field: str) -> str:
     """``value`` if it fits, else a refusal on its field: a long text is never cut (a cut
     drops the rest while the save says it succeeded, and can break the markup in half)."""
@@ -79,7 +73,7 @@ def text(value, *, field: str = "") -> str:
         return ""
     value = within_limit(str(value), field=field)
     if UNSTORABLE.search(value):
-        raise AnswerInvalid(UNSTORABLE_MESSAGE, field=field)
+        raise AnswerInvalid(unstorable_message("This text", value), field=field)
     return plain_text(value)
 
 

@@ -14,7 +14,7 @@ from consortia.models import Invitation, User
 from consortia.plain_forms import SURROGATES
 from consortia.presenters import people_url
 from pbc.security.text_boundary import UnstorableTextMiddleware
-from plans.models import Plan, PlanningRound
+from plans.models import Answer, Plan, PlanningRound
 from plans.table_import import MAX_CSV_BYTES
 from signoff.models import Comment
 from tests.factories import ConsortiumFactory, UserFactory
@@ -177,13 +177,14 @@ def test_unstorable_text_in_a_field_no_form_of_the_view_reads_is_refused_before_
 
 def test_text_left_to_a_form_that_a_view_sends_to_the_database_anyway_is_refused_in_words():
     request = RequestFactory().post("/", {"body": f"Pasted{NUL} words"})
-    request.unstorable_fields = ["body"]
+    request.unstorable_fields = {"body": f"Pasted{NUL} words"}
     refused = ValueError("A string literal cannot contain NUL (0x00) characters.")
 
     response = UnstorableTextMiddleware(lambda request: None).process_exception(request, refused)
 
     assert response.status_code == 400
     assert f"“Body” {CANNOT_BE_STORED}" in response.content.decode()
+    assert "It is just after “Pasted”." in response.content.decode()
 
 
 def test_a_null_character_in_a_form_post_is_refused_naming_the_field(client, reviewing):
@@ -283,8 +284,27 @@ def test_a_null_character_in_a_save_asking_for_json_is_refused_in_json_on_its_fi
                 {
                     "message": "“Text” holds a character that cannot be stored (a null "
                     "character or half of a character pair, usually from text pasted from "
-                    "another program). Remove it and save again."
+                    "another program). It is just after “Pasted”. Remove it and save again."
                 }
             ]
         }
     }
+
+
+@pytest.mark.parametrize("accept", [{"HTTP_ACCEPT": "application/json"}, {}])
+def test_a_pasted_null_character_is_refused_saying_the_words_it_comes_after(client, accept):
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    key = plan.answers.filter(question__kind="rich_text").first().question.key
+    typed = "<p>First paragraph.</p><p>A <strong>NUL here:</strong>\x00 and more</p>"
+
+    response = client.post(
+        reverse("answer_edit", args=[plan.pk, key]),
+        {f"q-{key}-base_version": 0, f"q-{key}-text": typed},
+        **accept,
+    )
+
+    said = str(response.json()) if accept else response.content.decode()
+    assert response.status_code == 400
+    assert "It is just after “A NUL here:”." in said
+    assert Answer.objects.get(plan=plan, question__key=key).version == 0

@@ -84,8 +84,8 @@ def test_a_null_character_or_half_a_pair_is_refused_naming_the_field_by_its_labe
 
     assert errors["full_name"] == [
         "Your full name holds a character that cannot be stored (a null character or half of a "
-        "character pair, usually from text pasted from another program). Remove it and save "
-        "again."
+        "character pair, usually from text pasted from another program). It is just after "
+        "“Dr”. Remove it and save again."
     ]
 
 
