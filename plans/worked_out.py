@@ -19,9 +19,11 @@ class _Figures(HTMLParser):
     def __init__(self, markup: str):
         super().__init__(convert_charrefs=False)
         self.markup = markup
+        # HTMLParser counts lines by "\n" alone; str.splitlines would also break at a line
+        # separator typed in an answer and put every later offset out.
         self.line_starts = [0]
-        for line in markup.splitlines(keepends=True):
-            self.line_starts.append(self.line_starts[-1] + len(line))
+        for line in markup.split("\n")[:-1]:
+            self.line_starts.append(self.line_starts[-1] + len(line) + 1)
         # each open marked element: its name, its tag, how deep in its own tag, where it began
         self.open: list[list] = []
         self.found: dict[str, str] = {}

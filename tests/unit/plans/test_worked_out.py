@@ -23,3 +23,12 @@ def test_a_region_holding_its_own_kind_of_element_and_a_marked_one_ends_at_its_o
 
     assert found["outer"] == '<div>a</div><br/>\n<span data-figure="inner">b</span>'
     assert found["inner"] == "b"
+
+
+def test_a_line_separator_typed_in_an_answer_does_not_move_the_regions_found_after_it():
+    markup = (
+        "<p>Typed\u2028across\u2029lines\r\nand\x0bon</p>\n"
+        '<dd data-figure="total"><strong>£3</strong></dd>'
+    )
+
+    assert figures_in(markup) == {"total": "<strong>£3</strong>"}
