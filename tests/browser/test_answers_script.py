@@ -79,7 +79,7 @@ def test_a_clash_on_4_2_shows_the_saving_they_changed_before_anything_is_replace
     conflict = second.locator(f"{PROJECTS} .app-conflict")
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("Target 1.1 \u203a Planned saving")
-    expect(conflict).to_contain_text("111111")
+    expect(conflict).to_contain_text("£111,111")
     expect(saving(second, 3, 1)).to_have_value("333333")
     assert_accessible(second)
     screenshot(second, "clash-4-2-figures")

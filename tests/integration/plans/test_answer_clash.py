@@ -61,8 +61,8 @@ def test_a_clash_on_figures_answers_with_their_figures_and_what_saving_yours_cha
     assert conflict["version"] == 2
     assert conflict["data"]["projects"][0]["targets"][0]["planned_saving"] == "111111"
     assert "Target 1.1 \u203a Planned saving" in conflict["html"]
-    assert "111111" in conflict["html"] and "153000" in conflict["html"]
-    assert "333333" in conflict["html"]
+    assert "£111,111" in conflict["html"] and "£153,000" in conflict["html"]
+    assert "£333,333" in conflict["html"]
 
 
 def test_a_clash_on_figures_without_script_shows_theirs_and_keeps_the_figures_typed(
@@ -73,7 +73,7 @@ def test_a_clash_on_figures_without_script_shows_theirs_and_keeps_the_figures_ty
     page = response.content.decode()
     assert response.status_code == 409
     assert "Target 1.1 \u203a Planned saving" in page
-    assert "111111" in page  # theirs, shown
+    assert "£111,111" in page  # theirs, shown
     assert 'value="333,333.00"' in page  # yours, still in its input
     assert 'name="q-projects-base_version" value="2"' in page
 

@@ -57,7 +57,10 @@ def test_the_headings_are_the_columns_short_headings_then_the_worked_out_cells()
 def test_an_hours_line_shows_its_worked_out_hours_after_its_inputs_and_before_remove():
     html = editing("hours", {"lines": [{"activity": "Meetings", "hours": "12.5"}]})
 
-    assert '<td class="nhsuk-table__cell">12.5</td><td class="nhsuk-table__cell"><button' in html
+    assert (
+        '<td class="nhsuk-table__cell" data-figure="lines[0].worked-out-1">12.5</td>'
+        '<td class="nhsuk-table__cell"><button'
+    ) in html
     assert button(html, "remove-line-0") == "Remove line 1 of 4.2 Services"
     assert button(html, "add-line") == "Add a line to 4.2 Services"
 
@@ -89,7 +92,8 @@ def test_a_project_without_targets_says_so_across_every_column_and_totals_under_
     assert '<td class="nhsuk-table__cell" colspan="4">No targets yet.</td>' in html
     assert (
         '<th scope="row" class="nhsuk-table__header" colspan="2">Project total</th>'
-        '<td class="nhsuk-table__cell" colspan="2"><strong>£1,000</strong></td>'
+        '<td class="nhsuk-table__cell" colspan="2" data-figure="projects[1].targets.total">'
+        "<strong>£1,000</strong></td>"
     ) in html
 
 
