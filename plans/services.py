@@ -712,10 +712,8 @@ def answer_restore(*, answer: Answer, user, history_id: int, base_version: int) 
             text=revision.text,
             rows=revision.rows,
             data=revision.data,
+            reason=reason,
         )
-        latest = history.answer_revisions(saved).first()
-        latest.history_change_reason = reason
-        latest.save(update_fields=["history_change_reason"])
         event_record(
             plan=saved.plan,
             kind=PlanEvent.Kind.RESTORE,
