@@ -10,9 +10,12 @@ again here, with no ``style``, ``img`` or other element that loads anything
 
 from __future__ import annotations
 
+import re
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -198,7 +201,7 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
 def printable(html: str) -> str:
     """HTML safe to lay out: no styles, images, objects, forms or anything that fetches, and
     no spans wide enough to blow up a table. Links stay as links."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "",
         tags=_PRINT_TAGS,
         attributes=_PRINT_ATTRIBUTES,
@@ -207,6 +210,50 @@ def printable(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return _long_words_may_break(cleaned)
+
+
+# A word longer than this may break anywhere when its line has no room for it (a pasted
+# address, a run of one letter). Only such words: a table sizes each column to its longest
+# word, so letting every word break would squeeze short columns mid-word.
+LONG_WORD = 24
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+
+
+class _LongWords(HTMLParser):
+    """Copies clean HTML, putting each long word of its text in a span that may break."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(
+            _LONG_WORD.sub(
+                lambda word: f'<span class="pdf-long-word">{word.group()}</span>',
+                escape(data, quote=False),
+            )
+        )
+
+
+def _long_words_may_break(html: str) -> str:
+    """Without a break, one long word in a table cell widens its column past the page and
+    pushes the columns after it off the paper; a paragraph's runs past its margin."""
+    if not _LONG_WORD.search(html):
+        return html
+    copier = _LongWords()
+    copier.feed(html)
+    copier.close()
+    return "".join(copier.out)
 
 
 # --- what the pages show ---------------------------------------------------------------------

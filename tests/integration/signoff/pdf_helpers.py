@@ -21,7 +21,11 @@ from tests.review_factories import (
 
 def signed_plan(**kwargs) -> Plan:
     """A small plan signed by its three signatories, with no PDF asked for yet."""
-    plan = three_signatory_plan(**kwargs)
+    return signed_by_all(three_signatory_plan(**kwargs))
+
+
+def signed_by_all(plan: Plan) -> Plan:
+    """``plan`` (from ``three_signatory_plan``) signed, as it stands, by its three signatories."""
     plan.status = Plan.Status.SIGNED
     plan.save(update_fields=["status"])
     for position, (block, role) in enumerate(zip(SIGNATORIES, SIGNATORY_ROLES, strict=True), 1):
