@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 
 from .content import aligned_rows, columns_of
 from .kinds.table import shown_cell
+from .structured import figure_columns
 
 SAME, ADDED, REMOVED, CHANGED = "same", "ins", "del", "changed"
 
@@ -554,3 +555,15 @@ def diff_answers(
     if old.data or new.data:
         result.data = diff_data(old.data, new.data, columns=figure_columns)
     return result
+
+
+def question_diff(old: Content, new: Content, *, question, source: str = "A diff") -> AnswerDiff:
+    """``diff_answers`` for an answer to ``question`` (None once it is no longer on the form):
+    its table's columns and its kind's figures, printed as its page prints them."""
+    return diff_answers(
+        old,
+        new,
+        columns=question.columns if question is not None else [],
+        figure_columns=figure_columns(question),
+        source=source,
+    )

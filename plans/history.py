@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 
 from consortia.dates import long_moment
 
-from . import diffs, merge, structured
+from . import diffs, merge
 from .models import Answer, Plan, PlanSnapshot, TemplatePart, TemplateQuestion
 
 HistoricalAnswer = Answer.history.model
@@ -232,11 +232,10 @@ def changes_since(
         result[answer.question_id] = Change(
             answer=answer,
             before=before,
-            diff=diffs.diff_answers(
+            diff=diffs.question_diff(
                 before,
                 now,
-                columns=questions[answer.question_id].columns,
-                figure_columns=structured.figure_columns(questions[answer.question_id]),
+                question=questions[answer.question_id],
                 source=f"Plan {plan.pk}, table {questions[answer.question_id].key}",
             ),
         )
@@ -297,12 +296,8 @@ def compare_contents(plan: Plan, old: dict[str, dict], new: dict[str, dict]) -> 
                 number=question.number if question else "",
                 title=question.title if question else f"No longer on the form: {key}",
                 part=question.part if question else None,
-                diff=diffs.diff_answers(
-                    before,
-                    after,
-                    columns=question.columns if question else [],
-                    figure_columns=structured.figure_columns(question),
-                    source=f"Plan {plan.pk}, table {key}",
+                diff=diffs.question_diff(
+                    before, after, question=question, source=f"Plan {plan.pk}, table {key}"
                 ),
             )
         )
@@ -390,11 +385,10 @@ def compare_revisions(answer: Answer, from_id, to_id) -> Comparison | None:
             return None
     if old is not None and (old.history_date, old.history_id) > (new.history_date, new.history_id):
         old, new = new, old
-    diff = diffs.diff_answers(
+    diff = diffs.question_diff(
         diffs.Content.of(old),
         diffs.Content.of(new),
-        columns=answer.question.columns,
-        figure_columns=structured.figure_columns(answer.question),
+        question=answer.question,
         source=f"Plan {answer.plan_id}, table {answer.question.key}",
     )
     return Comparison(

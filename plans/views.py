@@ -313,12 +313,7 @@ def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_f
             "their": presenters.question_row(
                 question, theirs, plan, context=selectors.kind_context(plan)
             ),
-            "changes": diffs.diff_answers(
-                diffs.Content.of(theirs),
-                yours,
-                columns=question.columns,
-                figure_columns=structured.figure_columns(question),
-            ),
+            "changes": diffs.question_diff(diffs.Content.of(theirs), yours, question=question),
             "offer": offer,
             "offer_changes": _changes_to_theirs(theirs, offer),
             "started_from": started_from,
@@ -331,12 +326,7 @@ def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_f
 def _changes_to_theirs(theirs: Answer, offer) -> diffs.AnswerDiff | None:
     if offer.content is None:
         return None
-    return diffs.diff_answers(
-        diffs.Content.of(theirs),
-        offer.content,
-        columns=theirs.question.columns,
-        figure_columns=structured.figure_columns(theirs.question),
-    )
+    return diffs.question_diff(diffs.Content.of(theirs), offer.content, question=theirs.question)
 
 
 def _both_changes(request, plan, answer: Answer, form, *, rows, data, started_from):
@@ -693,11 +683,8 @@ def answer_restore(request, plan_id: int, question_key: str, history_id: int):
             f"it is saved as version {saved.version}.",
         )
         return redirect("question_history", plan_id=plan.pk, question_key=question_key)
-    diff = diffs.diff_answers(
-        diffs.Content.of(answer),
-        diffs.Content.of(revision),
-        columns=answer.question.columns,
-        figure_columns=structured.figure_columns(answer.question),
+    diff = diffs.question_diff(
+        diffs.Content.of(answer), diffs.Content.of(revision), question=answer.question
     )
     return render(
         request,
