@@ -43,9 +43,10 @@ def plan_revisions(plan: Plan) -> QuerySet:
 #: the history's reason for a table's rows saved from a CSV file (plans.services.
 #: table_rows_import): a person's save, told as the import it was
 CSV_IMPORT = "imported from a CSV file"
+WORD_IMPORT = "imported from a Word document"
 #: the history's reasons for a person's own saves (plans.services.answer_save); restores,
 #: moves to a newer form and the demo's transcription are told elsewhere or not at all
-SAVE_REASONS = ("save", "autosave", CSV_IMPORT)
+SAVE_REASONS = ("save", "autosave", CSV_IMPORT, WORD_IMPORT)
 #: what ``saves_by_day`` groups by, in the order its rows hold them
 SAVES_BY_DAY_GROUPS = (
     "line_day",

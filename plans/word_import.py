@@ -27,7 +27,7 @@ from django.utils.timezone import localtime
 
 from consortia.permissions import Perm, allowed
 
-from . import finance, selectors, services
+from . import finance, history, selectors, services
 from .content import table_rows as aligned
 from .errors import AnswerInvalid, StaleAnswer
 from .kinds.base import KindContext
@@ -1042,6 +1042,7 @@ def word_import_apply(
                 text=proposal.text,
                 rows=proposal.rows,
                 data=proposal.data,
+                reason=history.WORD_IMPORT,
             )
         except StaleAnswer:
             result.conflicts.append(question)

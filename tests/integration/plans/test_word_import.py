@@ -8,7 +8,7 @@ from decimal import Decimal
 import docx
 import pytest
 
-from plans import services, word_import
+from plans import history, services, word_import
 from plans.demo import read_demo_plan
 from plans.kinds.savings_target import savings_figures, share_summary
 from plans.models import Answer, PlanSnapshot
@@ -100,7 +100,7 @@ def test_nothing_is_written_until_the_preview_is_applied(fresh_plan):
     assert not PlanSnapshot.objects.filter(plan=plan).exists()
 
 
-def test_applying_names_a_draft_first_then_saves_each_answer_as_an_ordinary_save(fresh_plan):
+def test_applying_names_a_draft_first_then_saves_each_answer_as_the_editors_import(fresh_plan):
     plan, editor = fresh_plan
     services.answer_save(
         answer=plan.answers.get(question__key="risks"),
@@ -118,7 +118,7 @@ def test_applying_names_a_draft_first_then_saves_each_answer_as_an_ordinary_save
     risks = plan.answers.get(question__key="risks")
     assert risks.version == 2
     assert "difficult for DacCom in isolation" in risks.text
-    assert risks.history.first().history_change_reason == services.SAVE
+    assert risks.history.first().history_change_reason == history.WORD_IMPORT
     assert risks.history.first().history_user == editor
     projects = plan.answers.get(question__key="services-to-be-commissioned")
     assert len(projects.data["projects"]) == 5

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consortia.models import User
-from plans import word_import
+from plans import history, word_import
 from plans.models import Plan, PlanSnapshot
 from plans.word_views import SESSION_KEY
 from tests.factories import UserFactory
@@ -66,9 +66,7 @@ def test_upload_shows_a_preview_writes_nothing_until_applied_then_announces_what
     assert plan.answers.filter(version__gt=0).count() == 0
     assert not PlanSnapshot.objects.filter(plan=plan).exists()
 
-    ticked = [p["id"] for p in _pieces(client) if p["key"]]
-    form = {"action": "apply", "apply": [str(i) for i in ticked]}
-    form.update({f"target-{p['id']}": p["key"] for p in _pieces(client)})
+    form = every_matched_piece(client)
     done = client.post(response["Location"], form)
     assert done.status_code == 200
     assert "Answers imported" in done.content.decode()
@@ -78,6 +76,27 @@ def test_upload_shows_a_preview_writes_nothing_until_applied_then_announces_what
     # Applied once: the pending import is gone, and posting again says so.
     again = client.post(response["Location"], form)
     assert again.status_code == 302
+
+
+def every_matched_piece(client) -> dict:
+    """The preview's form with every piece that matched a question ticked, as found."""
+    form = {"action": "apply", "apply": [str(p["id"]) for p in _pieces(client) if p["key"]]}
+    form.update({f"target-{p['id']}": p["key"] for p in _pieces(client)})
+    return form
+
+
+def test_answers_imported_from_word_say_so_in_their_history_and_count_as_the_editors_saves(
+    client, plan_and_editor
+):
+    plan, _editor = plan_and_editor
+    response = upload(client, plan, "daccom.docx", daccom_2006_07_docx(plan.template))
+    client.get(response["Location"])
+    client.post(response["Location"], every_matched_piece(client))
+
+    page = client.get(reverse("question_history", args=[plan.pk, "risks"])).content.decode()
+
+    assert ">Imported from a Word document<" in page and ">Saved<" not in page
+    assert "risks" in [line["line_key"] for line in history.saves_by_day(plan)]
 
 
 def _pieces(client):
