@@ -12,7 +12,7 @@ from django.urls import path
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin, StaticTokenInline
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import services
+from . import presenters, services
 from .dates import long_date
 from .forms import PositionForm, PracticeForm, PracticeImportForm, UserAddForm, UserEditForm
 from .models import (
@@ -209,22 +209,35 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
     filter_horizontal = ()
 
     def save_model(self, request, obj, form, change):
-        # Unticking "active" is a leaver: the service ends their sessions, leaves their positions
-        # vacant and records it (docs/decisions/0452), as the organisation's own pages do.
-        leaving = change and "is_active" in form.changed_data and not obj.is_active
-        if leaving:
-            obj.is_active = True
+        # The "active" tick is a leaver going or coming back: the services end or restore their
+        # access and record it (docs/decisions/0452, 0485), as the organisation's pages do. The
+        # rest of the form is saved first, with the tick as it was.
+        ticked = change and "is_active" in form.changed_data
+        if ticked:
+            obj.is_active = not obj.is_active
         super().save_model(request, obj, form, change)
-        if leaving:
-            try:
-                outcomes = services.user_deactivate(
-                    actor=request.user, person=obj, client_address=request.META.get("REMOTE_ADDR")
-                )
-            except services.PeopleRefused as refusal:
-                messages.error(request, f"{obj} was saved but is still active: {refusal}")
-            else:
-                for outcome in outcomes:
+        if not ticked:
+            return
+        address = request.META.get("REMOTE_ADDR")
+        try:
+            if obj.is_active:
+                for outcome in services.user_deactivate(
+                    actor=request.user, person=obj, client_address=address
+                ):
                     messages.warning(request, outcome.sentence)
+            else:
+                services.user_reactivate(
+                    actor=request.user,
+                    person=obj,
+                    client_address=address,
+                    link_for=presenters.password_link_for(request),
+                )
+                messages.warning(
+                    request, f"{obj} can sign in once they choose a new password from our email."
+                )
+        except services.PeopleRefused as refusal:
+            state = "active" if obj.is_active else "not active"
+            messages.error(request, f"{obj} was saved but is still {state}: {refusal}")
 
 
 class ReadOnlyRecord(AdministeredByRole):

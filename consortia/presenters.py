@@ -384,6 +384,13 @@ def _url_of(organisation, *, consortium: str, commissioner: str) -> str:
     return reverse(name, kwargs={"slug": organisation.slug})
 
 
+def password_link_for(request):
+    """What ``services.user_reactivate`` emails: the address of the page that sets a password."""
+    return lambda uidb64, token: request.build_absolute_uri(
+        reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    )
+
+
 def people_url(organisation) -> str:
     return _url_of(
         organisation,

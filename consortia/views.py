@@ -265,12 +265,6 @@ def person_deactivate(request, pk: int):
     return redirect(presenters.people_url(selectors.organisation_of(person)))
 
 
-def _password_link_for(request):
-    return lambda uidb64, token: request.build_absolute_uri(
-        reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_reactivate(request, pk: int):
@@ -285,7 +279,7 @@ def person_reactivate(request, pk: int):
             actor=request.user,
             person=person,
             client_address=_client(request),
-            link_for=_password_link_for(request),
+            link_for=presenters.password_link_for(request),
         )
     except services.PeopleRefused as refusal:
         messages.error(request, refusal.message)

@@ -388,27 +388,47 @@ def test_hostile_input_to_the_people_forms_is_refused_without_a_server_error(cli
     assert "<script>alert" not in client.get(people_url(chair.consortium)).content.decode()
 
 
+def admin_saves(client, person, *, active: bool, **extra):
+    """The site administrator saves ``person``'s admin page with "active" ticked or not."""
+    client.force_login(UserFactory(role=Role.SITE_ADMIN))
+    form = {
+        "email": person.email,
+        "full_name": person.full_name,
+        "role": person.role,
+        "commissioner": person.consortium.commissioner_id,
+        "consortium": person.consortium_id,
+    }
+    return client.post(
+        reverse("admin:consortia_user_change", args=[person.pk]),
+        {**form, "is_active": "on"} if active else form,
+        **extra,
+    )
+
+
 def test_unticking_active_in_the_admin_is_a_leaver_too(client, consortium):
     chair = UserFactory(role=Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortium)
     appoint_by_role(chair)
-    client.force_login(UserFactory(role=Role.SITE_ADMIN))
 
-    response = client.post(
-        reverse("admin:consortia_user_change", args=[chair.pk]),
-        {
-            "email": chair.email,
-            "full_name": chair.full_name,
-            "role": chair.role,
-            "commissioner": consortium.commissioner_id,
-            "consortium": consortium.pk,
-        },
-    )
+    response = admin_saves(client, chair, active=False)
 
     chair.refresh_from_db()
     assert response.status_code == 302
     assert not chair.is_active and not chair.has_usable_password()
     assert not Appointment.objects.filter(user=chair, ended_on__isnull=True).exists()
     assert PeopleEvent.objects.filter(action=PeopleEvent.Action.DEACTIVATED, subject=chair).exists()
+
+
+def test_ticking_active_in_the_admin_is_a_reactivation_with_its_event_and_email(client, chair):
+    leaver = leaver_of(chair.consortium, by=chair)
+
+    response = admin_saves(client, leaver, active=True, REMOTE_ADDR="192.0.2.9")
+
+    leaver.refresh_from_db()
+    assert response.status_code == 302 and leaver.is_active
+    event = PeopleEvent.objects.get(action=PeopleEvent.Action.REACTIVATED)
+    assert (event.subject, event.client_address) == (leaver, "192.0.2.9")
+    assert mail.outbox[-1].to == [leaver.email]
+    assert re.search(r"https?://\S+/password-reset/\S+/\S+/", mail.outbox[-1].body)
 
 
 def test_handing_a_position_over_is_recorded_and_the_new_holder_told(client, lead, consortium):
