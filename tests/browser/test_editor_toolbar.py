@@ -129,3 +129,46 @@ def test_the_text_style_menu_opens_on_the_style_in_use_and_closes_back_to_its_bu
     page.keyboard.type("Targets")
     page.keyboard.press("Shift+Tab")
     assert focused(page)["label"] == "Text style: Heading 4"
+
+
+def cursor_on_a_new_last_paragraph(page):
+    page.locator(f"#{AREA}").click()
+    page.evaluate(f"document.getElementById('{AREA}').editor.commands.focus('end')")
+    page.keyboard.press("Enter")
+
+
+def test_typing_1_dot_space_starts_a_numbered_list_that_is_saved_and_undo_takes_it_back(
+    page, live_server
+):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
+    cursor_on_a_new_last_paragraph(page)
+
+    page.keyboard.type("1. ")
+    expect(page.locator(f"#{AREA} > ol:last-child")).to_have_count(1)
+    expect(toolbar_of_4_1(page).get_by_role("button", name="Numbered list")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.keyboard.type("Falls service")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Diabetes clinic")
+    expect(page.locator(f"#{AREA} > ol:last-child > li")).to_have_text(
+        ["Falls service", "Diabetes clinic"]
+    )
+
+    # Tab in a list moves the item in a level (the editor's own keys), so Save is clicked.
+    page.get_by_role("button", name="Save 4.1").click()
+    expect(page.locator(f"#question-{QUESTION} .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+    text = Answer.objects.get(plan=plan, question__key=QUESTION).text
+    assert text.endswith("<ol><li><p>Falls service</p></li><li><p>Diabetes clinic</p></li></ol>")
+
+    cursor_on_a_new_last_paragraph(page)
+    page.keyboard.press("Enter")
+    page.keyboard.type("1. ")
+    expect(page.locator(f"#{AREA} > ol:last-child")).to_have_count(1)
+    page.keyboard.press("Control+z")
+    expect(page.locator(f"#{AREA} > p:last-child")).to_have_text("")
+    expect(page.locator(f"#{AREA} > ol")).to_have_count(1)
