@@ -130,12 +130,18 @@ def test_the_input_a_json_refusal_names_is_on_the_page(client, plan, key, fields
     assert f'id="q-{key}-{refused}"' in page
 
 
-def test_a_clash_with_ones_own_other_window_does_not_call_them_someone_else(
-    client, plan, their_saving_saved
-):
+def save_projects_from_version_1(client, plan) -> tuple[dict, str]:
+    """The same stale save made in page and JSON: the JSON clash and the clash page."""
     stale = projects("153000", "333333")
     conflict = post(client, plan, "projects", stale, base_version=1, **JSON).json()["conflict"]
     page = post(client, plan, "projects", stale, base_version=1).content.decode()
+    return conflict, page
+
+
+def test_a_clash_with_ones_own_other_window_does_not_call_them_someone_else(
+    client, plan, their_saving_saved
+):
+    conflict, page = save_projects_from_version_1(client, plan)
 
     assert conflict["yours"] is True
     assert "You saved a newer version of this answer in another window or tab" in page
@@ -150,9 +156,7 @@ def test_a_clash_with_ones_own_other_window_does_not_call_them_someone_else(
 
 def test_a_clash_with_someone_else_names_them(client, plan, their_saving_saved):
     client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
-    stale = projects("153000", "333333")
-    conflict = post(client, plan, "projects", stale, base_version=1, **JSON).json()["conflict"]
-    page = post(client, plan, "projects", stale, base_version=1).content.decode()
+    conflict, page = save_projects_from_version_1(client, plan)
 
     assert conflict["yours"] is False
     assert "Someone else saved this answer while you were editing" in page

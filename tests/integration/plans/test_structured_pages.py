@@ -107,6 +107,16 @@ def refused_on(response, field: str, message: str) -> str:
     return page
 
 
+def editor_posts_answer(client, plan, key, fields: dict):
+    """A consortium editor saves ``fields`` (names without the form prefix) as a first save."""
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    prefix = f"q-{key}"
+    posted = {f"{prefix}-{name}": value for name, value in fields.items()}
+    return client.post(
+        reverse("answer_edit", args=[plan.pk, key]), {f"{prefix}-base_version": 0, **posted}
+    )
+
+
 def test_daccom_part_pages_show_the_computed_figures(client, daccom):
     objectives = part_page(client, daccom, "commissioning-objectives")
     # Computed on 4.2 and again on 4.4 (the typed narrative says "£2.68m (44%) to a ...").
@@ -559,13 +569,8 @@ def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_kept
     client, key, fields, field, typed
 ):
     plan = plan_with_every_kind()
-    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
     prefix = f"q-{key}"
-    posted = {f"{prefix}-{name}": value for name, value in {**fields, field: typed}.items()}
-
-    response = client.post(
-        reverse("answer_edit", args=[plan.pk, key]), {f"{prefix}-base_version": 0, **posted}
-    )
+    response = editor_posts_answer(client, plan, key, {**fields, field: typed})
 
     page = refused_on(response, f"{prefix}-{field}", SUB_PENNY)
     assert f'name="{prefix}-{field}" type="text" value="{typed}"' in page
@@ -574,14 +579,9 @@ def test_money_typed_with_a_fraction_of_a_penny_is_refused_on_its_field_and_kept
 
 def test_a_rate_per_patient_typed_to_a_fraction_of_a_penny_is_saved_as_typed(client):
     plan = plan_with_every_kind()
-    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
-    prefix = "q-des-funding"
     typed = {"population": "1000", "rate_per_patient": "1.905", "practices_share_percent": "50"}
 
-    response = client.post(
-        reverse("answer_edit", args=[plan.pk, "des-funding"]),
-        {f"{prefix}-base_version": 0, **{f"{prefix}-{k}": v for k, v in typed.items()}},
-    )
+    response = editor_posts_answer(client, plan, "des-funding", typed)
 
     assert response.status_code == 302
     saved = Answer.objects.get(plan=plan, question__key="des-funding")
@@ -724,13 +724,7 @@ def test_money_typed_with_a_pound_sign_and_a_space_after_it_is_saved_as_without_
     client, key, fields, field, typed, kept
 ):
     plan = plan_with_every_kind()
-    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
-    prefix = f"q-{key}"
-    posted = {f"{prefix}-{name}": value for name, value in {**fields, field: typed}.items()}
-
-    response = client.post(
-        reverse("answer_edit", args=[plan.pk, key]), {f"{prefix}-base_version": 0, **posted}
-    )
+    response = editor_posts_answer(client, plan, key, {**fields, field: typed})
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert stored_at(Answer.objects.get(plan=plan, question__key=key).data, field) == kept

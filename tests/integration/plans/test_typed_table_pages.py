@@ -215,20 +215,29 @@ def test_a_percent_comes_back_as_typed_not_as_stored_and_saving_it_keeps_the_fig
     assert [row["uplift"] for row in answer.rows] == ["12.5", "1250"]
 
 
-def test_a_date_that_does_not_exist_is_refused_on_its_cell_and_nothing_is_saved(client, schemes):
-    answer, _ = schemes
+def refused_on_cell(client, answer, column: str, typed: str) -> str:
+    """Post ``typed`` in the first row's ``column``: it is refused on that cell, kept as typed
+    to correct, and nothing is saved. Returns the page."""
     before = answer.version
 
-    response = post(client, answer, fields([{**FALLS, "starts": "31/02/2008"}]))
+    response = post(client, answer, fields([{**FALLS, column: typed}]))
 
     html = response.content.decode()
-    cell = f"{PREFIX}-rows[0].starts"
+    cell = f"{PREFIX}-rows[0].{column}"
     assert response.status_code == 400
     assert f'id="{cell}-error"' in html
-    assert f'<a href="#{cell}">Start date must be a real date' in html
-    assert inputs(html).values[cell] == "31/02/2008"  # kept as typed, to correct
+    assert inputs(html).values[cell] == typed
     answer.refresh_from_db()
     assert answer.version == before
+    return html
+
+
+def test_a_date_that_does_not_exist_is_refused_on_its_cell_and_nothing_is_saved(client, schemes):
+    answer, _ = schemes
+
+    html = refused_on_cell(client, answer, "starts", "31/02/2008")
+
+    assert f'<a href="#{PREFIX}-rows[0].starts">Start date must be a real date' in html
 
 
 def test_money_with_a_fraction_of_a_penny_is_refused_on_its_cell_and_a_finer_percent_kept(
@@ -237,19 +246,12 @@ def test_money_with_a_fraction_of_a_penny_is_refused_on_its_cell_and_a_finer_per
     answer, editor = schemes
     before = answer.version
 
-    response = post(client, answer, fields([{**FALLS, "budget": "£12,500.005"}]))
+    html = refused_on_cell(client, answer, "budget", "£12,500.005")
 
-    html = response.content.decode()
-    cell = f"{PREFIX}-rows[0].budget"
-    assert response.status_code == 400
-    assert f'id="{cell}-error"' in html
     assert (
-        f'<a href="#{cell}">Budget (£) has more than 2 decimal places. '
+        f'<a href="#{PREFIX}-rows[0].budget">Budget (£) has more than 2 decimal places. '
         "Enter an amount in pounds and pence, like 1,500.25.</a>"
     ) in html
-    assert inputs(html).values[cell] == "£12,500.005"
-    answer.refresh_from_db()
-    assert answer.version == before
     # A percentage is not money: its places are its own (up to six).
     with pytest.raises(AnswerInvalid, match="pounds and pence"):
         services.answer_save(

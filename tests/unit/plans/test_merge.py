@@ -1,3 +1,5 @@
+import pytest
+
 from plans import merge
 from plans.diffs import Content
 
@@ -8,76 +10,95 @@ def _merged(base, yours, theirs) -> merge.SequenceMerge:
     return merge.merge_sequences(list(base), list(yours), list(theirs))
 
 
+def _merged_text(base, yours, theirs) -> merge.AnswerMerge:
+    return merge.merge_answers(
+        base=Content(text=base), yours=Content(text=yours), theirs=Content(text=theirs)
+    )
+
+
+def _merged_rows(base, yours, theirs, columns=None) -> merge.AnswerMerge:
+    return merge.merge_answers(
+        base=Content(rows=base),
+        yours=Content(rows=yours),
+        theirs=Content(rows=theirs),
+        columns=columns,
+    )
+
+
 # --- Sequences ---------------------------------------------------------------------------
 
 
-def test_changes_to_different_items_are_both_taken():
-    result = _merged("abcde", "aBcde", "abcdE")
+@pytest.mark.parametrize(
+    ("base", "yours", "theirs", "merged", "clashes"),
+    [
+        pytest.param(
+            "abcde", "aBcde", "abcdE", "aBcdE", [], id="changes_to_different_items_are_both_taken"
+        ),
+        pytest.param(
+            "abc", "Abc", "aBc", "ABc", [], id="changes_to_neighbouring_items_do_not_clash"
+        ),
+        pytest.param(
+            "abc",
+            "aXc",
+            "aYc",
+            "aXc",
+            [merge.SequenceClash(1, ("b",), ("Y",), ("X",))],
+            id="one_item_changed_differently_by_both_clashes_and_keeps_yours",
+        ),
+        pytest.param(
+            "abc",
+            "aXc",
+            "aXc",
+            "aXc",
+            [],
+            id="the_same_change_on_both_sides_is_taken_once_without_a_clash",
+        ),
+        pytest.param(
+            "abcd",
+            "acd",
+            "abcD",
+            "acD",
+            [],
+            id="a_deletion_on_one_side_and_a_change_elsewhere_are_both_taken",
+        ),
+        pytest.param(
+            "abc",
+            "ac",
+            "aYc",
+            "ac",
+            [merge.SequenceClash(1, ("b",), ("Y",), ())],
+            id="a_deletion_of_what_the_other_side_changed_clashes",
+        ),
+        pytest.param(
+            "ab",
+            "aXb",
+            "aYb",
+            "aYXb",
+            [],
+            id="additions_at_the_same_place_are_both_kept_theirs_first",
+        ),
+        pytest.param(
+            "ab",
+            "aXb",
+            "aB",
+            "aXB",
+            [],
+            id="an_addition_just_before_an_item_the_other_side_changed_goes_before_it",
+        ),
+        pytest.param("", "X", "Y", "YX", [], id="an_empty_base_keeps_both_sides_additions"),
+    ],
+)
+def test_sequences_merge_item_by_item(base, yours, theirs, merged, clashes):
+    result = _merged(base, yours, theirs)
 
-    assert "".join(result.items) == "aBcdE"
-    assert result.clashes == []
-
-
-def test_changes_to_neighbouring_items_do_not_clash():
-    result = _merged("abc", "Abc", "aBc")
-
-    assert "".join(result.items) == "ABc"
-    assert result.clashes == []
-
-
-def test_one_item_changed_differently_by_both_clashes_and_keeps_yours():
-    result = _merged("abc", "aXc", "aYc")
-
-    assert "".join(result.items) == "aXc"
-    assert result.clashes == [merge.SequenceClash(1, ("b",), ("Y",), ("X",))]
-
-
-def test_the_same_change_on_both_sides_is_taken_once_without_a_clash():
-    result = _merged("abc", "aXc", "aXc")
-
-    assert "".join(result.items) == "aXc"
-    assert result.clashes == []
-
-
-def test_a_deletion_on_one_side_and_a_change_elsewhere_are_both_taken():
-    result = _merged("abcd", "acd", "abcD")
-
-    assert "".join(result.items) == "acD"
-    assert result.clashes == []
-
-
-def test_a_deletion_of_what_the_other_side_changed_clashes():
-    result = _merged("abc", "ac", "aYc")
-
-    assert "".join(result.items) == "ac"
-    assert result.clashes == [merge.SequenceClash(1, ("b",), ("Y",), ())]
-
-
-def test_additions_at_the_same_place_are_both_kept_theirs_first():
-    result = _merged("ab", "aXb", "aYb")
-
-    assert "".join(result.items) == "aYXb"
-    assert result.clashes == []
+    assert "".join(result.items) == merged
+    assert result.clashes == clashes
 
 
 def test_the_same_addition_at_the_same_place_is_kept_once():
     result = _merged("ab", "aXb", "aXb")
 
     assert "".join(result.items) == "aXb"
-
-
-def test_an_addition_just_before_an_item_the_other_side_changed_goes_before_it():
-    result = _merged("ab", "aXb", "aB")
-
-    assert "".join(result.items) == "aXB"
-    assert result.clashes == []
-
-
-def test_an_empty_base_keeps_both_sides_additions():
-    result = _merged("", "X", "Y")
-
-    assert "".join(result.items) == "YX"
-    assert result.clashes == []
 
 
 # --- Rich text ---------------------------------------------------------------------------
@@ -108,10 +129,10 @@ def test_blocks_go_back_into_one_list_per_run_of_items():
 
 
 def test_edits_to_different_paragraphs_merge_into_both():
-    result = merge.merge_answers(
-        base=Content(text=BASE),
-        yours=Content(text="<p>One, yours.</p><p>Two.</p><p>Three.</p>"),
-        theirs=Content(text="<p>One.</p><p>Two.</p><p>Three, theirs.</p>"),
+    result = _merged_text(
+        BASE,
+        "<p>One, yours.</p><p>Two.</p><p>Three.</p>",
+        "<p>One.</p><p>Two.</p><p>Three, theirs.</p>",
     )
 
     assert result.content.text == "<p>One, yours.</p><p>Two.</p><p>Three, theirs.</p>"
@@ -120,10 +141,10 @@ def test_edits_to_different_paragraphs_merge_into_both():
 
 
 def test_the_same_paragraph_edited_by_both_is_named_as_a_clash_and_keeps_yours():
-    result = merge.merge_answers(
-        base=Content(text=BASE),
-        yours=Content(text="<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>"),
-        theirs=Content(text="<p>One.</p><p>Two, theirs.</p><p>Three.</p>"),
+    result = _merged_text(
+        BASE,
+        "<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>",
+        "<p>One.</p><p>Two, theirs.</p><p>Three.</p>",
     )
 
     assert result.content.text == "<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>"
@@ -133,20 +154,20 @@ def test_the_same_paragraph_edited_by_both_is_named_as_a_clash_and_keeps_yours()
 
 
 def test_a_list_item_added_by_each_side_stays_in_one_list():
-    result = merge.merge_answers(
-        base=Content(text="<ul><li>a</li><li>b</li></ul>"),
-        yours=Content(text="<ul><li>a</li><li>b</li><li>yours</li></ul>"),
-        theirs=Content(text="<ul><li>theirs</li><li>a</li><li>b</li></ul>"),
+    result = _merged_text(
+        "<ul><li>a</li><li>b</li></ul>",
+        "<ul><li>a</li><li>b</li><li>yours</li></ul>",
+        "<ul><li>theirs</li><li>a</li><li>b</li></ul>",
     )
 
     assert result.content.text == "<ul><li>theirs</li><li>a</li><li>b</li><li>yours</li></ul>"
 
 
 def test_the_merged_text_is_cleaned_again():
-    result = merge.merge_answers(
-        base=Content(text=BASE),
-        yours=Content(text='<p onclick="x()">One.</p><script>bad()</script><p>Two.</p><p>3</p>'),
-        theirs=Content(text="<p>Zero.</p><p>One.</p><p>Two.</p><p>Three.</p>"),
+    result = _merged_text(
+        BASE,
+        '<p onclick="x()">One.</p><script>bad()</script><p>Two.</p><p>3</p>',
+        "<p>Zero.</p><p>One.</p><p>Two.</p><p>Three.</p>",
     )
 
     assert "onclick" not in result.content.text
@@ -155,10 +176,10 @@ def test_the_merged_text_is_cleaned_again():
 
 
 def test_headings_are_compared_at_the_editors_levels():
-    result = merge.merge_answers(
-        base=Content(text="<h2>Aims</h2><p>One.</p>"),
-        yours=Content(text="<h3>Aims</h3><p>One, yours.</p>"),
-        theirs=Content(text="<h2>Aims</h2><p>One.</p><p>Two.</p>"),
+    result = _merged_text(
+        "<h2>Aims</h2><p>One.</p>",
+        "<h3>Aims</h3><p>One, yours.</p>",
+        "<h2>Aims</h2><p>One.</p><p>Two.</p>",
     )
 
     assert result.content.text == "<h3>Aims</h3><p>One, yours.</p><p>Two.</p>"
@@ -174,10 +195,10 @@ def test_text_started_empty_keeps_what_each_side_wrote():
 
 
 def test_a_merge_that_adds_nothing_of_theirs_is_not_useful():
-    result = merge.merge_answers(
-        base=Content(text=BASE),
-        yours=Content(text="<p>One, yours.</p><p>Two.</p><p>Three.</p>"),
-        theirs=Content(text=BASE),
+    result = _merged_text(
+        BASE,
+        "<p>One, yours.</p><p>Two.</p><p>Three.</p>",
+        BASE,
     )
 
     assert not result.useful
@@ -189,10 +210,10 @@ ROWS = [{"name": "Adam", "code": "1"}, {"name": "Bea", "code": "2"}]
 
 
 def test_rows_added_by_each_side_are_both_kept():
-    result = merge.merge_answers(
-        base=Content(rows=ROWS),
-        yours=Content(rows=[*ROWS, {"name": "Yours", "code": "3"}]),
-        theirs=Content(rows=[{"name": "Theirs", "code": "0"}, *ROWS]),
+    result = _merged_rows(
+        ROWS,
+        [*ROWS, {"name": "Yours", "code": "3"}],
+        [{"name": "Theirs", "code": "0"}, *ROWS],
     )
 
     assert [row["name"] for row in result.content.rows] == ["Theirs", "Adam", "Bea", "Yours"]
@@ -200,10 +221,10 @@ def test_rows_added_by_each_side_are_both_kept():
 
 
 def test_a_row_changed_by_one_side_takes_that_change():
-    result = merge.merge_answers(
-        base=Content(rows=ROWS),
-        yours=Content(rows=[{"name": "Adam", "code": "9"}, ROWS[1]]),
-        theirs=Content(rows=[ROWS[0], {"name": "Bea", "code": "8"}]),
+    result = _merged_rows(
+        ROWS,
+        [{"name": "Adam", "code": "9"}, ROWS[1]],
+        [ROWS[0], {"name": "Bea", "code": "8"}],
     )
 
     assert result.content.rows == [{"name": "Adam", "code": "9"}, {"name": "Bea", "code": "8"}]
@@ -211,10 +232,10 @@ def test_a_row_changed_by_one_side_takes_that_change():
 
 
 def test_a_row_changed_by_both_is_a_clash_and_keeps_yours():
-    result = merge.merge_answers(
-        base=Content(rows=ROWS),
-        yours=Content(rows=[{"name": "Adam", "code": "9"}, ROWS[1]]),
-        theirs=Content(rows=[{"name": "Adam", "code": "7"}, ROWS[1]]),
+    result = _merged_rows(
+        ROWS,
+        [{"name": "Adam", "code": "9"}, ROWS[1]],
+        [{"name": "Adam", "code": "7"}, ROWS[1]],
     )
 
     assert result.content.rows == [{"name": "Adam", "code": "9"}, ROWS[1]]
@@ -222,10 +243,10 @@ def test_a_row_changed_by_both_is_a_clash_and_keeps_yours():
 
 
 def test_a_clashing_row_is_told_in_the_tables_column_order():
-    result = merge.merge_answers(
-        base=Content(rows=[{"code": "1", "name": "Adam"}]),
-        yours=Content(rows=[{"code": "9", "name": "Adam"}]),
-        theirs=Content(rows=[{"code": "7", "name": "Adam"}]),
+    result = _merged_rows(
+        [{"code": "1", "name": "Adam"}],
+        [{"code": "9", "name": "Adam"}],
+        [{"code": "7", "name": "Adam"}],
         columns=[{"key": "name", "label": "Practice"}, {"key": "code", "label": "Code"}],
     )
 
@@ -241,10 +262,10 @@ def test_a_clashing_row_is_told_with_its_cells_printed_as_the_page_prints_them()
     ]
     base = {"scheme": "Falls", "budget": "1000", "starts": "2027-04-01", "agreed": "no"}
 
-    result = merge.merge_answers(
-        base=Content(rows=[base]),
-        yours=Content(rows=[{**base, "budget": "1234.5", "agreed": "yes"}]),
-        theirs=Content(rows=[{**base, "budget": "900"}]),
+    result = _merged_rows(
+        [base],
+        [{**base, "budget": "1234.5", "agreed": "yes"}],
+        [{**base, "budget": "900"}],
         columns=columns,
     )
 
@@ -256,10 +277,10 @@ def test_a_clashing_row_is_told_with_its_cells_printed_as_the_page_prints_them()
 
 
 def test_a_row_one_side_removed_and_the_other_left_is_removed():
-    result = merge.merge_answers(
-        base=Content(rows=ROWS),
-        yours=Content(rows=[ROWS[1]]),
-        theirs=Content(rows=[*ROWS, {"name": "Cy", "code": "3"}]),
+    result = _merged_rows(
+        ROWS,
+        [ROWS[1]],
+        [*ROWS, {"name": "Cy", "code": "3"}],
     )
 
     assert [row["name"] for row in result.content.rows] == ["Bea", "Cy"]
