@@ -218,9 +218,9 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if not ticked:
             return
-        address = request.META.get("REMOTE_ADDR")
+        leaving, address = obj.is_active, request.META.get("REMOTE_ADDR")
         try:
-            if obj.is_active:
+            if leaving:
                 for outcome in services.user_deactivate(
                     actor=request.user, person=obj, client_address=address
                 ):
@@ -236,7 +236,7 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
                     request, f"{obj} can sign in once they choose a new password from our email."
                 )
         except services.PeopleRefused as refusal:
-            state = "active" if obj.is_active else "not active"
+            state = "active" if leaving else "not active"
             messages.error(request, f"{obj} was saved but is still {state}: {refusal}")
 
 
