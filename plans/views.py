@@ -200,7 +200,7 @@ def answer_edit(request, plan_id: int, question_key: str):
             {
                 **_answer_json(saved),
                 "warnings": [warning.message for warning in warnings],
-                "state": _saved_state(request, plan, saved, warnings),
+                "state": _saved_state(plan, saved, warnings),
                 "figures": _figures(request, plan, saved),
             }
         )
@@ -435,14 +435,19 @@ def _question_row(request, plan, answer, form, *, context, page, data=None):
     return row
 
 
-def _saved_state(request, plan, saved: Answer, warnings: list) -> dict[str, str]:
+def _saved_state(plan, saved: Answer, warnings: list) -> dict[str, str]:
     """What the saved answer's block shows of its state (its tag, its warnings callout), by
     the name of the region marked ``data-saved-state`` that holds it: the page's script puts
     them in place after an in-page save, as it does the figures (docs/decisions/0497)."""
-    row = presenters.task_row(saved.question, saved, plan)
-    row.warnings = warnings
+    # Only what the two templates read: who completes the question would cost an autosave a
+    # query for the consortium's name.
+    row = {
+        **vars(presenters.answer_tag(saved, plan)),
+        "question": saved.question,
+        "warnings": warnings,
+    }
     return {
-        name: render_to_string(template, {"row": row}, request)
+        name: render_to_string(template, {"row": row})
         for name, template in SAVED_STATE_TEMPLATES.items()
     }
 
