@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -226,6 +227,25 @@ def blocks_html(blocks) -> str:
     return clean_html("".join(parts))
 
 
+# Where a block's own content is more than a run of text: the editor leaves it as it is.
+_BLOCK_INSIDE = re.compile(r"<(?:p|h[2-4]|blockquote|ul|ol|li)\b")
+
+
+def _editor_shape(block: tuple[str, str]) -> tuple[str, str]:
+    """A block as the editor gives it back once loaded: text outside any block, or alone in
+    a list item, put in a paragraph. Stored HTML (the Word import, a save without the
+    script, older answers) is often in the other shape, so a passage the editor only
+    reshaped would otherwise read as changed by its editor (docs/decisions/0497)."""
+    list_tag, markup = block
+    if list_tag:
+        inside = markup.removeprefix("<li>").removesuffix("</li>")
+        if inside != markup and not _BLOCK_INSIDE.search(inside):
+            markup = f"<li><p>{inside.strip()}</p></li>"
+    elif not _BLOCK_INSIDE.match(markup):
+        markup = f"<p>{markup.strip()}</p>"
+    return list_tag, markup
+
+
 # --- Rows --------------------------------------------------------------------------------
 
 
@@ -233,26 +253,30 @@ def _row_key(row) -> str:
     return json.dumps(row, sort_keys=True, default=str)
 
 
-def merge_rows(base: list, yours: list, theirs: list) -> SequenceMerge:
-    """Rows merged whole: a row either side added is kept, a row one side changed or removed
-    takes that change, and a row both changed differently clashes."""
-    row_of = {_row_key(row): row for row in (*base, *yours, *theirs)}
+def merge_by_key(key, base: list, yours: list, theirs: list) -> SequenceMerge:
+    """Items merged as ``merge_sequences`` does, compared by ``key(item)``; where the sides'
+    items of one key differ otherwise, theirs is kept (it is what is saved)."""
+    item_of = {key(item): item for item in (*base, *yours, *theirs)}
     merged = merge_sequences(
-        [_row_key(row) for row in base],
-        [_row_key(row) for row in yours],
-        [_row_key(row) for row in theirs],
+        [key(i) for i in base], [key(i) for i in yours], [key(i) for i in theirs]
     )
 
-    def rows(keys) -> tuple:
-        return tuple(row_of[key] for key in keys)
+    def items(keys) -> tuple:
+        return tuple(item_of[k] for k in keys)
 
     return SequenceMerge(
-        list(rows(merged.items)),
+        list(items(merged.items)),
         [
-            SequenceClash(clash.start, rows(clash.base), rows(clash.theirs), rows(clash.yours))
+            SequenceClash(clash.start, items(clash.base), items(clash.theirs), items(clash.yours))
             for clash in merged.clashes
         ],
     )
+
+
+def merge_rows(base: list, yours: list, theirs: list) -> SequenceMerge:
+    """Rows merged whole: a row either side added is kept, a row one side changed or removed
+    takes that change, and a row both changed differently clashes."""
+    return merge_by_key(_row_key, base, yours, theirs)
 
 
 def _list_of_rows(data) -> tuple[str, list] | None:
@@ -366,7 +390,10 @@ def merge_answers(
     clashes: list[Clash] = []
     merged_text = theirs.text
     if base_text or text or their_text:
-        blocks = merge_sequences(html_blocks(base_text), html_blocks(text), html_blocks(their_text))
+        # Blocks compared in the editor's shape: one it only reshaped is unchanged.
+        blocks = merge_by_key(
+            _editor_shape, html_blocks(base_text), html_blocks(text), html_blocks(their_text)
+        )
         merged_text = blocks_html(blocks.items)
         clashes += _text_clashes(blocks)
     merged_rows = theirs.rows

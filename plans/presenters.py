@@ -112,20 +112,39 @@ class PartRow:
         return any(row.question.consortium_answers for row in self.questions)
 
 
+@dataclass(frozen=True)
+class AnswerTag:
+    """What an answer's tags say (plans/_answer_tag.html): its state, and whether it is
+    last year's, carried forward, still to check."""
+
+    state: str
+    tag_class: str
+    to_check: bool
+
+
+def answer_tag(answer: Answer | None, plan: Plan) -> AnswerTag:
+    frozen = plan.status in FROZEN
+    state = answer_state(answer, frozen=frozen)
+    return AnswerTag(
+        state=state,
+        tag_class=STATE_TAG_CLASSES[state],
+        to_check=answer is not None and answer.carried_forward and not frozen,
+    )
+
+
 def task_row(question, answer, plan) -> QuestionRow:
     """One question as the task list shows it: its state and who completes it, without the
     figures, tables and warnings the part page works out (issue 16: the task list presented
     every answer in full to show a tag)."""
-    frozen = plan.status in FROZEN
-    state = answer_state(answer, frozen=frozen)
+    tag = answer_tag(answer, plan)
     return QuestionRow(
         question=question,
         answer=answer,
         completed_by=completed_by_label(question, plan),
-        state=state,
-        tag_class=STATE_TAG_CLASSES[state],
+        state=tag.state,
+        tag_class=tag.tag_class,
         last_changed="",
-        to_check=answer is not None and answer.carried_forward and not frozen,
+        to_check=tag.to_check,
     )
 
 

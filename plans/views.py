@@ -193,11 +193,16 @@ def answer_edit(request, plan_id: int, question_key: str):
             return JsonResponse({"refused": str(refusal)}, status=403)
         raise
     if _wants_json(request):
-        # What the save kept but does not add up, said with "Saved" (the callout above the
-        # answer is drawn with the page, which a script's save does not reload).
-        warnings = [warning.message for warning in selectors.answer_warnings(saved)]
+        # What the save kept but does not add up, said with "Saved", and drawn again with the
+        # answer's tag for the script to put in place (docs/decisions/0497).
+        warnings = selectors.answer_warnings(saved)
         return JsonResponse(
-            {**_answer_json(saved), "warnings": warnings, "figures": _figures(request, plan, saved)}
+            {
+                **_answer_json(saved),
+                "warnings": [warning.message for warning in warnings],
+                "state": _saved_state(plan, saved, warnings),
+                "figures": _figures(request, plan, saved),
+            }
         )
     if row_action:
         return _after_row_action(
@@ -274,6 +279,9 @@ MERGE_FROM = "merge-from"
 RETURN_TO = "return-to"
 #: the keys of the questions whose worked-out figures the page shows, posted by its script
 FIGURES_OF = "figures-of"
+#: the templates of what a block shows of its answer's state, by the name of the region
+#: (``data-saved-state``) that holds each in plans/_question.html
+SAVED_STATE_TEMPLATES = {"tag": "plans/_answer_tag.html", "warnings": "plans/_answer_warnings.html"}
 
 
 def _yours(plan, theirs: Answer, *, text, rows, data) -> diffs.Content:
@@ -425,6 +433,23 @@ def _question_row(request, plan, answer, form, *, context, page, data=None):
     row.edit = may_edit_answer(request.user, plan, question)
     row.form = form if row.edit else None
     return row
+
+
+def _saved_state(plan, saved: Answer, warnings: list) -> dict[str, str]:
+    """What the saved answer's block shows of its state (its tag, its warnings callout), by
+    the name of the region marked ``data-saved-state`` that holds it: the page's script puts
+    them in place after an in-page save, as it does the figures (docs/decisions/0497)."""
+    # Only what the two templates read: who completes the question would cost an autosave a
+    # query for the consortium's name.
+    row = {
+        **vars(presenters.answer_tag(saved, plan)),
+        "question": saved.question,
+        "warnings": warnings,
+    }
+    return {
+        name: render_to_string(template, {"row": row})
+        for name, template in SAVED_STATE_TEMPLATES.items()
+    }
 
 
 def _figures(request, plan, saved: Answer) -> dict[str, dict[str, str]]:

@@ -95,6 +95,25 @@ function showFigures(figures) {
   return changed;
 }
 
+// The saved answer's state as its block shows it (its tag, its warnings callout), drawn again by
+// the server from the answer as saved, replaces the page's: neither holds an input, so focus and
+// what was typed stay. Returns the tag's new words when they changed, else "".
+function showSavedState(section, state) {
+  let tag = "";
+  section.querySelectorAll("[data-saved-state]").forEach((region) => {
+    const markup = state[region.dataset.savedState];
+    if (markup === undefined || region.closest(".app-conflict")) return;
+    const fresh = document.createElement("template");
+    fresh.innerHTML = markup;
+    if (fresh.innerHTML === region.innerHTML) return;
+    const said = fresh.content.querySelector(".nhsuk-tag")?.textContent.trim() || "";
+    const before = region.querySelector(".nhsuk-tag")?.textContent.trim() || "";
+    if (region.dataset.savedState === "tag" && said !== before) tag = said;
+    region.replaceChildren(fresh.content);
+  });
+  return tag;
+}
+
 function setup(form) {
   const status = form.querySelector(".app-save-status");
   const conflictBox = form.querySelector(".app-conflict");
@@ -222,11 +241,12 @@ function setup(form) {
         const saved = warnings.length
           ? `Saved at ${data.saved_at}, but fix this before the plan is submitted: ${warnings.join(" ")}`
           : `Saved at ${data.saved_at}`;
-        say(
-          showFigures(data.figures || {})
-            ? `${saved.replace(/\.?$/, ".")} The figures worked out from it are updated.`
-            : saved,
-        );
+        const tag = showSavedState(form.closest("section"), data.state || {});
+        const said = [
+          tag && `It is now marked ${tag}.`,
+          showFigures(data.figures || {}) && "The figures worked out from it are updated.",
+        ].filter(Boolean);
+        say(said.length ? [saved.replace(/\.?$/, "."), ...said].join(" ") : saved);
       } else if (response.status === 409 && data.conflict) {
         showConflict(data.conflict);
       } else if (response.status === 403 && data.refused) {

@@ -9,6 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
+from plans.models import Plan
+from tests import demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.plan_factories import demo_daccom_plan
 
@@ -260,3 +262,62 @@ def test_an_autosave_of_4_2_shows_4_2s_totals_and_4_4s_share_worked_out_again(li
     assert "£3.68m (60%) of £6.106m" in share.inner_text()
     assert page.locator(f"{PROJECTS} [data-figure=plan-total]").inner_text() == "£3,676,000"
     assert saving(page, 1, 1).input_value() == "1153000"
+
+
+def state_tag(page, key: str):
+    return page.locator(f"#question-{key} [data-saved-state=tag] .nhsuk-tag").first
+
+
+def test_an_in_page_save_shows_the_answers_new_state_keeping_focus_and_text(live_server, page):
+    plan = demo_daccom_plan()
+    editor_opens_part(page, live_server, plan)
+    key = "access-and-quality-targets"
+    status = page.locator(f"#question-{key} .app-save-status")
+    expect(state_tag(page, key)).to_have_text("Completed")
+    page.evaluate("window.notReloaded = true")
+    text = page.locator(f"#id_q-{key}-text-editor")
+    text.click()
+    page.evaluate(f"document.getElementById('id_q-{key}-text-editor').editor.commands.focus('end')")
+
+    page.keyboard.type(" Reviewed in May.")
+
+    # Only typed, the autosave keeps it in progress until it is saved by its person (0497).
+    status.filter(has_text="It is now marked In progress.").wait_for()
+    expect(state_tag(page, key)).to_have_text("In progress")
+    expect(text).to_be_focused()
+    page.keyboard.type(" Agreed.")
+    expect(text).to_contain_text("Reviewed in May. Agreed.")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Save 4.1").click()
+    status.filter(has_text=re.compile(r"Saved at .*\. It is now marked Completed\.")).wait_for()
+    expect(state_tag(page, key)).to_have_text("Completed")
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_an_in_page_save_shows_and_clears_the_warnings_callout_above_the_answer(live_server, page):
+    demo_data.load_organisations_and_plans()
+    plan = Plan.objects.get(consortium__slug="banes")
+    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"]))
+    key = "incentive-outcome-framework"
+    question = page.locator(f"#question-{key}")
+    warning = page.locator(f"#question-{key}-warnings")
+    status = question.locator(".app-save-status")
+    weighting = question.locator(f'input[name="q-{key}-areas[4].weighting_percent"]')
+    kept = weighting.input_value()
+    page.evaluate("window.notReloaded = true")
+    expect(warning).to_have_count(0)
+
+    weighting.fill(str(int(kept) - 10))
+    question.locator(".app-answer-actions button").click()
+
+    status.filter(has_text="fix this before the plan is submitted").wait_for()
+    expect(warning).to_contain_text("The weightings add up to 90%")
+    assert_accessible(page)
+
+    weighting.fill(kept)
+    question.locator(".app-answer-actions button").click()
+    status.filter(has_text=re.compile(r"^Saved at [^,]*$")).wait_for()
+    expect(warning).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True

@@ -285,3 +285,18 @@ def test_a_table_row_changed_by_both_is_named_as_a_clash(client, plan):
         "typed here: \u201cDr Brown | B7\u201d"
     )
     assert clash in page
+
+
+def test_a_list_the_editor_only_reshaped_is_not_called_changed_by_both(client, plan):
+    # Saved without the editor, the items hold bare text; the editor sends each back in a
+    # paragraph, though the person changed none of them (docs/decisions/0497).
+    stored = "<ul><li>Falls</li><li>COPD</li></ul>"
+    post(client, plan, "question-1", {"text": stored}, base_version=0)
+    post(client, plan, "question-1", {"text": stored.replace("COPD", "COPD and asthma")},
+         base_version=1)  # fmt: skip
+    mine = "<ul><li><p>Falls</p></li><li><p>COPD</p></li></ul><p>Reviewed monthly.</p>"
+
+    page = post(client, plan, "question-1", {"text": mine}, base_version=1).content.decode()
+
+    assert "changed in both windows" not in page
+    assert ">Use both changes</button>" in page

@@ -321,3 +321,22 @@ def test_nested_figures_changed_by_both_are_left_to_the_editor():
 
     assert result.content is None
     assert "cannot be put together automatically" in result.not_merged
+
+
+def test_passages_the_editor_only_reshaped_are_not_changed_by_you():
+    # Stored without the editor (a Word import, a save without the script): text loose in list
+    # items and outside any paragraph; the editor sends each back in a paragraph (0497).
+    stored = "Plain words<ul><li>COPD</li><li>CHD</li></ul>"
+    result = merge.merge_answers(
+        base=Content(text=stored),
+        yours=Content(text="<p>Plain words</p><ul><li><p>COPD</p></li><li><p>CHD</p></li></ul>"
+                      "<p>Yours.</p>"),
+        theirs=Content(text=stored.replace("CHD", "CHD and stroke")),
+    )  # fmt: skip
+
+    assert result.clashes == []
+    assert (
+        result.content.text
+        == "Plain words<ul><li>COPD</li><li>CHD and stroke</li></ul><p>Yours.</p>"
+    )
+    assert result.useful
