@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from plans.models import Answer
+from plans.models import Answer, QuestionKind
 from signoff import pdf, services
 from signoff.canonical import content_sha256
 from signoff.verification import Outcome, verify_upload
+from tests import demo_data
 from tests.integration.signoff.pdf_helpers import signed_by_all, signed_documents
 from tests.plan_factories import plan_with_questions
 from tests.review_factories import three_signatory_plan
@@ -127,3 +128,51 @@ def test_only_words_longer_than_the_limit_are_marked_and_the_text_is_kept_as_it_
         f'<p>Fish &amp; chips {"y" * pdf.LONG_WORD} <a href="https://e.org/?a=1&amp;b=2" '
         f'rel="noopener noreferrer"><span class="pdf-long-word">{long_word}</span></a></p>'
     )
+
+
+@pytest.fixture
+def demo_tables():
+    """A table of three or more columns with rows from each demo form, DacCom's and BANES's
+    among them (their columns are text; the typed ones are above)."""
+    demo_data.load_organisations_and_plans()
+    chosen: dict[int, Answer] = {}
+    answers = (
+        Answer.objects.filter(question__kind=QuestionKind.TABLE)
+        .exclude(rows=[])
+        .select_related("plan__template", "question")
+        .order_by("plan_id", "question__position")
+    )
+    for answer in answers:
+        if len(answer.question.columns) > 2:
+            chosen.setdefault(answer.plan.template_id, answer)
+    assert len(chosen) >= 2, "DacCom's and a second form's tables"
+    return list(chosen.values())
+
+
+@pytest.mark.parametrize("length", [60, 321])
+def test_a_long_word_in_each_demo_forms_table_leaves_every_later_column_on_the_draft_pdf(
+    length, demo_tables
+):
+    for answer in demo_tables:
+        first, *later = answer.question.columns
+        long_word = "w" * length  # no word of the page, nor of the draft's mark, is all w's
+        answer.rows = [{**answer.rows[0], first["key"]: long_word}]
+        answer.save(update_fields=["rows"])
+
+        rendered = pdf.render_plan_pdf(
+            plan=answer.plan,
+            signatures=[],
+            content_sha256="0" * 64,
+            draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
+        )
+
+        text = printed_text(rendered.pdf)
+        words = text.split()
+        for heading in [column["label"] for column in later]:
+            assert all(word in words for word in heading.split()), (answer.plan, heading)
+        for column in later:
+            # A later cell's first word, read where the table prints it.
+            first_word = str(answer.rows[0].get(column["key"]) or "").split()[:1]
+            assert all(word in text for word in first_word), (answer.plan, column["label"])
+        # Broken over lines (the last may hold one letter), the whole word is on the paper.
+        assert long_word in "".join(word for word in words if set(word) == {"w"}), answer.plan
