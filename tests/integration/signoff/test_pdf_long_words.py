@@ -132,8 +132,8 @@ def test_only_words_longer_than_the_limit_are_marked_and_the_text_is_kept_as_it_
 
 @pytest.fixture
 def demo_tables():
-    """A table of three or more columns with rows from each demo form, DacCom's and BANES's
-    among them (their columns are text; the typed ones are above)."""
+    """A table of three or more columns with rows from each demo form that has one: BANES's
+    pathway table and Red House's KPIs (their columns are text; the typed ones are above)."""
     demo_data.load_organisations_and_plans()
     chosen: dict[int, Answer] = {}
     answers = (
@@ -145,7 +145,7 @@ def demo_tables():
     for answer in answers:
         if len(answer.question.columns) > 2:
             chosen.setdefault(answer.plan.template_id, answer)
-    assert len(chosen) >= 2, "DacCom's and a second form's tables"
+    assert len(chosen) >= 2, "BANES's and a second form's tables"
     return list(chosen.values())
 
 
