@@ -341,6 +341,16 @@ class TestTheConsortiumsSide:
         assert len(set(names)) == len(names)
         assert all(name.endswith("still holds") for name in names)
 
+    def test_a_confirm_buttons_long_question_title_is_named_whole(self, client):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        question = plan.answers.filter(carried_forward=True).first().question
+        title = "Local priorities " + "and the services that will meet them " * 3 + "in full"
+        type(question).objects.filter(pk=question.pk).update(title=title)
+
+        content = page(client, editor, "plan_carried", plan_id=plan.pk)
+
+        assert len(title) > 80 and f"{title} still holds" in content
+
     def test_the_task_list_counts_the_answers_to_check_and_marks_each(self, client):
         planning_round, _, last_year = open_round()
         editor = UserFactory(consortium=last_year.consortium)
