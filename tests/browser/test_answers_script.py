@@ -142,14 +142,33 @@ def test_a_row_button_after_typing_posts_without_asking_to_leave_the_page(page, 
     assert answer.data["projects"][1]["targets"][0]["planned_saving"] == "1234"
 
 
-def test_a_save_too_large_to_send_says_so_and_keeps_the_figures(page, live_server):
-    # The server's own refusal of a form over its size limit.
-    status = save_4_2_refused_by_a_page(
-        page, live_server, status=413, body="<h1>What you sent is too large</h1>"
-    )
+@pytest.mark.parametrize(
+    ("status_code", "body", "says", "does_not_say"),
+    [
+        pytest.param(
+            # The server's own refusal of a form over its size limit.
+            413,
+            "<h1>What you sent is too large</h1>",
+            "too large",
+            "connection",
+            id="a_save_too_large_to_send_says_so_and_keeps_the_figures",
+        ),
+        pytest.param(
+            400,
+            "<h1>Bad</h1>",
+            "Not saved: the server could not read what was sent",
+            "too large",
+            id="a_refusal_page_that_is_not_about_size_is_not_called_too_large",
+        ),
+    ],
+)
+def test_a_save_refused_by_a_page_says_why_and_keeps_the_figures(
+    page, live_server, status_code, body, says, does_not_say
+):
+    status = save_4_2_refused_by_a_page(page, live_server, status=status_code, body=body)
 
-    expect(status).to_contain_text("too large")
-    expect(status).not_to_contain_text("connection")
+    expect(status).to_contain_text(says)
+    expect(status).not_to_contain_text(does_not_say)
     expect(saving(page, 1, 1)).to_have_value("999")
 
 
@@ -179,14 +198,6 @@ def test_a_null_character_says_which_field_holds_it_not_that_the_answer_is_too_l
     cell.press("Enter")
     expect(status).to_have_text(re.compile("Saved at"))
     expect(page.locator("#question-directors .app-script-error")).to_have_count(0)
-
-
-def test_a_refusal_page_that_is_not_about_size_is_not_called_too_large(page, live_server):
-    status = save_4_2_refused_by_a_page(page, live_server, status=400, body="<h1>Bad</h1>")
-
-    expect(status).to_contain_text("Not saved: the server could not read what was sent")
-    expect(status).not_to_contain_text("too large")
-    expect(saving(page, 1, 1)).to_have_value("999")
 
 
 def test_a_clash_on_different_directors_offers_both_and_puts_them_in_the_form_unsaved(

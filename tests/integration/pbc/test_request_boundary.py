@@ -32,10 +32,10 @@ def reviewing(client):
     return plan
 
 
-def comment(client, plan, body: str):
+def comment(client, plan, body: str, *, question: str = "question-2"):
     return client.post(
         reverse("comment_add", args=[plan.pk]),
-        {"question": "question-2", f"{PREFIX}-body": body, f"{PREFIX}-quote": ""},
+        {"question": question, f"{PREFIX}-body": body, f"{PREFIX}-quote": ""},
     )
 
 
@@ -187,26 +187,34 @@ def test_text_left_to_a_form_that_a_view_sends_to_the_database_anyway_is_refused
     assert "It is just after “Pasted”." in response.content.decode()
 
 
-def test_a_null_character_in_a_form_post_is_refused_naming_the_field(client, reviewing):
-    response = client.post(
-        reverse("comment_add", args=[reviewing.pk]),
-        {"question": "question-2\x00", f"{PREFIX}-body": "Fine words", f"{PREFIX}-quote": ""},
-    )
+@pytest.mark.parametrize(
+    ("question", "body", "refusal", "also_shown"),
+    [
+        pytest.param(
+            "question-2\x00",
+            "Fine words",
+            f"“Question” {CANNOT_BE_STORED}",
+            "There is a problem",
+            id="a_null_character_in_a_form_post_is_refused_naming_the_field",
+        ),
+        pytest.param(
+            "question-2",
+            "Fine\x00 words",
+            f"Your comment {CANNOT_BE_STORED}",
+            "Fine\x00 words</textarea>",
+            id="a_null_character_in_a_field_the_views_form_refuses_reaches_that_form",
+        ),
+    ],
+)
+def test_a_null_character_in_a_comment_post_is_refused_and_nothing_is_saved(
+    client, reviewing, question, body, refusal, also_shown
+):
+    response = comment(client, reviewing, body, question=question)
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "“Question” holds a character that cannot be stored" in page
-    assert "There is a problem" in page
-    assert not Comment.objects.exists()
-
-
-def test_a_null_character_in_a_field_the_views_form_refuses_reaches_that_form(client, reviewing):
-    response = comment(client, reviewing, "Fine\x00 words")
-
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert "Your comment holds a character that cannot be stored" in page
-    assert "Fine\x00 words</textarea>" in page
+    assert refusal in page
+    assert also_shown in page
     assert not Comment.objects.exists()
 
 

@@ -128,29 +128,50 @@ def test_blocks_go_back_into_one_list_per_run_of_items():
     assert merge.blocks_html(blocks) == "<p>a</p><ol><li>b</li><li>c</li></ol><p>d</p>"
 
 
-def test_edits_to_different_paragraphs_merge_into_both():
+@pytest.mark.parametrize(
+    ("base", "yours", "theirs", "merged", "clashes"),
+    [
+        pytest.param(
+            BASE,
+            "<p>One, yours.</p><p>Two.</p><p>Three.</p>",
+            "<p>One.</p><p>Two.</p><p>Three, theirs.</p>",
+            "<p>One, yours.</p><p>Two.</p><p>Three, theirs.</p>",
+            [],
+            id="edits_to_different_paragraphs_merge_into_both",
+        ),
+        pytest.param(
+            BASE,
+            "<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>",
+            "<p>One.</p><p>Two, theirs.</p><p>Three.</p>",
+            "<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>",
+            [merge.Clash("The passage that read \u201cTwo.\u201d", "Two, theirs.", "Two, yours.")],
+            id="the_same_paragraph_edited_by_both_is_named_as_a_clash_and_keeps_yours",
+        ),
+        pytest.param(
+            "<h2>Aims</h2><p>One.</p>",
+            "<h3>Aims</h3><p>One, yours.</p>",
+            "<h2>Aims</h2><p>One.</p><p>Two.</p>",
+            "<h3>Aims</h3><p>One, yours.</p><p>Two.</p>",
+            [],
+            id="headings_are_compared_at_the_editors_levels",
+        ),
+    ],
+)
+def test_texts_merge_paragraph_by_paragraph(base, yours, theirs, merged, clashes):
+    result = _merged_text(base, yours, theirs)
+
+    assert result.content.text == merged
+    assert result.clashes == clashes
+
+
+def test_a_merge_that_takes_something_of_theirs_is_useful():
     result = _merged_text(
         BASE,
         "<p>One, yours.</p><p>Two.</p><p>Three.</p>",
         "<p>One.</p><p>Two.</p><p>Three, theirs.</p>",
     )
 
-    assert result.content.text == "<p>One, yours.</p><p>Two.</p><p>Three, theirs.</p>"
-    assert result.clashes == []
     assert result.useful
-
-
-def test_the_same_paragraph_edited_by_both_is_named_as_a_clash_and_keeps_yours():
-    result = _merged_text(
-        BASE,
-        "<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>",
-        "<p>One.</p><p>Two, theirs.</p><p>Three.</p>",
-    )
-
-    assert result.content.text == "<p>One.</p><p>Two, yours.</p><p>Three.</p><p>Four.</p>"
-    assert result.clashes == [
-        merge.Clash("The passage that read \u201cTwo.\u201d", "Two, theirs.", "Two, yours.")
-    ]
 
 
 def test_a_list_item_added_by_each_side_stays_in_one_list():
@@ -173,17 +194,6 @@ def test_the_merged_text_is_cleaned_again():
     assert "onclick" not in result.content.text
     assert "script" not in result.content.text
     assert result.content.text == "<p>Zero.</p><p>One.</p><p>Two.</p><p>3</p>"
-
-
-def test_headings_are_compared_at_the_editors_levels():
-    result = _merged_text(
-        "<h2>Aims</h2><p>One.</p>",
-        "<h3>Aims</h3><p>One, yours.</p>",
-        "<h2>Aims</h2><p>One.</p><p>Two.</p>",
-    )
-
-    assert result.content.text == "<h3>Aims</h3><p>One, yours.</p><p>Two.</p>"
-    assert result.clashes == []
 
 
 def test_text_started_empty_keeps_what_each_side_wrote():

@@ -4,6 +4,7 @@ import io
 
 import docx
 import mammoth
+from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -12,10 +13,16 @@ from plans.word_files import FIGURES_STYLE, FORM_TEXT_STYLE, STYLE_MAP
 from plans.word_writing import ensure_styles, write_html
 
 
-def read_back(markup: str, **options) -> str:
+def written(markup: str, **options) -> Document:
+    """A new document in the export's styles with the markup written into it."""
     document = docx.Document()
     ensure_styles(document)
     write_html(document, markup, **options)
+    return document
+
+
+def read_back(markup: str, **options) -> str:
+    document = written(markup, **options)
     buffer = io.BytesIO()
     document.save(buffer)
     return mammoth.convert_to_html(io.BytesIO(buffer.getvalue()), style_map=STYLE_MAP).value
@@ -96,9 +103,7 @@ def test_a_summary_lists_label_and_value_stay_apart_and_a_values_list_stays_a_li
 
 
 def test_a_summary_lists_value_is_not_bold_in_the_bold_figures_style():
-    document = docx.Document()
-    ensure_styles(document)
-    write_html(document, SUMMARY_LIST, paragraph_style=FIGURES_STYLE)
+    document = written(SUMMARY_LIST, paragraph_style=FIGURES_STYLE)
     runs = [(run.text, run.bold) for run in document.paragraphs[0].runs]
     assert runs == [("Hours allocated: ", True), ("1,000 hours", False)]
     assert document.paragraphs[1].paragraph_format.keep_with_next
@@ -111,9 +116,7 @@ CAPTIONED = (
 
 
 def test_a_tables_caption_is_a_caption_paragraph_before_it_and_its_title():
-    document = docx.Document()
-    ensure_styles(document)
-    write_html(document, CAPTIONED)
+    document = written(CAPTIONED)
     (table,) = document.tables
     caption = Paragraph(table._tbl.getprevious(), document._body)
     assert (caption.text, caption.style.name) == ("DES funding at £1.90 a patient", "Caption")
@@ -122,9 +125,7 @@ def test_a_tables_caption_is_a_caption_paragraph_before_it_and_its_title():
 
 
 def test_the_caption_of_the_forms_own_table_is_left_out_when_read_back():
-    document = docx.Document()
-    ensure_styles(document)
-    write_html(document, CAPTIONED, paragraph_style=FIGURES_STYLE)
+    document = written(CAPTIONED, paragraph_style=FIGURES_STYLE)
     caption = Paragraph(document.tables[0]._tbl.getprevious(), document._body)
     assert caption.style.base_style.name == "Caption"
     assert "£1.90" not in read_back(CAPTIONED, paragraph_style=FIGURES_STYLE)
@@ -147,9 +148,7 @@ SUMMARY_TABLE = (
 def test_a_tables_columns_each_have_room_for_their_longest_word_within_the_page():
     from plans.word_writing import word_width
 
-    document = docx.Document()
-    ensure_styles(document)
-    write_html(document, SUMMARY_TABLE, paragraph_style=FIGURES_STYLE)
+    document = written(SUMMARY_TABLE, paragraph_style=FIGURES_STYLE)
     (table,) = document.tables
     section = document.sections[-1]
 
