@@ -204,18 +204,23 @@ def appointments_to_come(user) -> QuerySet[Appointment]:
     )
 
 
+def _neighbour_of(appointment: Appointment, meets: Q, *, latest_first: bool) -> Appointment | None:
+    """The other appointment of the same position whose dates meet ``appointment``'s, with its
+    holder; when several do, the nearest by start date."""
+    order = ("-started_on", "-pk") if latest_first else ("started_on", "pk")
+    return (
+        Appointment.objects.filter(meets, position_id=appointment.position_id)
+        .exclude(pk=appointment.pk)
+        .select_related("user")
+        .order_by(*order)
+        .first()
+    )
+
+
 def appointment_before(appointment: Appointment) -> Appointment | None:
     """The appointment of the same position that ends on the day ``appointment`` starts: the
     holder it takes over from, if any."""
-    return (
-        Appointment.objects.filter(
-            position_id=appointment.position_id, ended_on=appointment.started_on
-        )
-        .exclude(pk=appointment.pk)
-        .select_related("user")
-        .order_by("-started_on", "-pk")
-        .first()
-    )
+    return _neighbour_of(appointment, Q(ended_on=appointment.started_on), latest_first=True)
 
 
 def appointment_after(appointment: Appointment) -> Appointment | None:
@@ -223,15 +228,7 @@ def appointment_after(appointment: Appointment) -> Appointment | None:
     holder who takes over from it, if any."""
     if appointment.ended_on is None:
         return None
-    return (
-        Appointment.objects.filter(
-            position_id=appointment.position_id, started_on=appointment.ended_on
-        )
-        .exclude(pk=appointment.pk)
-        .select_related("user")
-        .order_by("started_on", "pk")
-        .first()
-    )
+    return _neighbour_of(appointment, Q(started_on=appointment.ended_on), latest_first=False)
 
 
 def people_who_may_hold(organisation: Commissioner | Consortium) -> QuerySet[User]:
