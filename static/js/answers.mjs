@@ -74,44 +74,46 @@ function questionsWithFigures() {
     .map((section) => section.id.replace(/^question-/, ""));
 }
 
-// The figures the server worked out again from the answers as saved (its own, and those other
-// answers work out from it) replace the page's; inputs are never among them, so nothing the
-// person typed is touched. Says whether any figure now reads differently.
-function showFigures(figures) {
-  let changed = false;
-  Object.entries(figures).forEach(([key, shown]) => {
-    const section = document.getElementById(`question-${key}`);
-    if (!section) return;
-    figuresIn(section).forEach((region) => {
-      const markup = shown[region.dataset.figure];
-      if (markup === undefined) return;
-      const fresh = document.createElement("template");
-      fresh.innerHTML = markup;
-      if (fresh.innerHTML === region.innerHTML) return;
-      if (fresh.content.textContent !== region.textContent) changed = true;
-      region.replaceChildren(fresh.content);
-    });
+// Puts the server's markup, by region name, into each region whose markup differs, and gives back
+// each region it replaced with what it held before. No region holds an input, so focus and what
+// the person typed stay.
+function replaceRegions(regions, nameOf, markupByName) {
+  return regions.flatMap((region) => {
+    const markup = markupByName[nameOf(region)];
+    if (markup === undefined) return [];
+    const fresh = document.createElement("template");
+    fresh.innerHTML = markup;
+    if (fresh.innerHTML === region.innerHTML) return [];
+    const was = document.createElement("div");
+    was.append(...region.childNodes);
+    region.replaceChildren(fresh.content);
+    return [{ region, was }];
   });
-  return changed;
+}
+
+// The figures the server worked out again from the answers as saved (its own, and those other
+// answers work out from it) replace the page's. Says whether any figure now reads differently.
+function showFigures(figures) {
+  const replaced = Object.entries(figures).flatMap(([key, shown]) => {
+    const section = document.getElementById(`question-${key}`);
+    if (!section) return [];
+    return replaceRegions(figuresIn(section), (region) => region.dataset.figure, shown);
+  });
+  return replaced.some(({ region, was }) => region.textContent !== was.textContent);
 }
 
 // The saved answer's state as its block shows it (its tag, its warnings callout), drawn again by
-// the server from the answer as saved, replaces the page's: neither holds an input, so focus and
-// what was typed stay. Returns the tag's new words when they changed, else "".
+// the server from the answer as saved, replaces the page's. Returns the tag's new words when they
+// changed, else "".
 function showSavedState(section, state) {
-  let tag = "";
-  section.querySelectorAll("[data-saved-state]").forEach((region) => {
-    const markup = state[region.dataset.savedState];
-    if (markup === undefined || region.closest(".app-conflict")) return;
-    const fresh = document.createElement("template");
-    fresh.innerHTML = markup;
-    if (fresh.innerHTML === region.innerHTML) return;
-    const said = fresh.content.querySelector(".nhsuk-tag")?.textContent.trim() || "";
-    const before = region.querySelector(".nhsuk-tag")?.textContent.trim() || "";
-    if (region.dataset.savedState === "tag" && said !== before) tag = said;
-    region.replaceChildren(fresh.content);
-  });
-  return tag;
+  const regions = [...section.querySelectorAll("[data-saved-state]")].filter(
+    (region) => !region.closest(".app-conflict"),
+  );
+  const tagOf = (element) => element.querySelector(".nhsuk-tag")?.textContent.trim() || "";
+  const retagged = replaceRegions(regions, (region) => region.dataset.savedState, state).find(
+    ({ region, was }) => region.dataset.savedState === "tag" && tagOf(region) !== tagOf(was),
+  );
+  return retagged ? tagOf(retagged.region) : "";
 }
 
 function setup(form) {
