@@ -4,7 +4,7 @@
 // editor's version would change in it, keeping the editor's own in place until they choose
 // (theirs, their own, or both changes together where the server could put them together).
 
-import { numberedListFromTyping } from "./editor_lists.mjs";
+import { numberedListFromTyping, shiftTabKeepsOuterListItems } from "./editor_lists.mjs";
 import { makeToolbar } from "./editor_toolbar.mjs";
 
 const AUTOSAVE_DELAY_MS = 3000;
@@ -31,6 +31,7 @@ function nameEditor(form) {
     const what = (heading || label).textContent.replace(/\s+/g, " ").trim();
     makeToolbar({ bar, area, editor: area.editor, name: `Formatting for ${what}` });
     numberedListFromTyping(area.editor);
+    shiftTabKeepsOuterListItems(area.editor);
     return true;
   };
   if (apply()) return;

@@ -1,7 +1,9 @@
-// Typing "1. " at the start of a paragraph starts a numbered list, as Word does ("- " and "* "
-// already start a bulleted one). django-prose-editor's numbered list leaves out the rule that
-// would do it. Only the space typed after "1." counts: pasted text is left as it is, and Undo
-// takes the list back with the "1. " typed for it without starting it again.
+// Lists in the rich-text editor answer the keys as they do in Word.
+
+// Typing "1. " at the start of a paragraph starts a numbered list ("- " and "* " already start a
+// bulleted one). django-prose-editor's numbered list leaves out the rule that would do it. Only
+// the space typed after "1." counts: pasted text is left as it is, and Undo takes the list back
+// with the "1. " typed for it without starting it again.
 
 const TYPED = "1. ";
 
@@ -28,4 +30,29 @@ export function numberedListFromTyping(editor) {
         .run(),
     );
   });
+}
+
+// Shift+Tab moves a list item back out a level, as in Word; but the editor also lifts an item of
+// the outer level out of its list altogether, into a paragraph, so someone going back through
+// the page with Shift+Tab would change their list without knowing. There, Shift+Tab moves on to
+// the control before, as it does from a paragraph.
+export function shiftTabKeepsOuterListItems(editor) {
+  const isOuterListItem = () => {
+    const { $from } = editor.state.selection;
+    for (let depth = $from.depth; depth > 0; depth -= 1) {
+      if ($from.node(depth).type.name === "listItem") {
+        return depth < 2 || $from.node(depth - 2).type.name !== "listItem";
+      }
+    }
+    return false;
+  };
+  // On the editing area's parent, in the capture phase, so the editor never sees the key.
+  editor.view.dom.parentElement.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key !== "Tab" || !event.shiftKey || event.target !== editor.view.dom) return;
+      if (isOuterListItem()) event.stopPropagation();
+    },
+    { capture: true },
+  );
 }

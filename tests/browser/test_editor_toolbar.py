@@ -172,3 +172,25 @@ def test_typing_1_dot_space_starts_a_numbered_list_that_is_saved_and_undo_takes_
     page.keyboard.press("Control+z")
     expect(page.locator(f"#{AREA} > p:last-child")).to_have_text("")
     expect(page.locator(f"#{AREA} > ol")).to_have_count(1)
+
+
+def test_shift_tab_moves_a_nested_item_out_and_then_leaves_the_list_as_it_is(page, live_server):
+    plan = demo_daccom_plan()
+    sign_in(page, live_server, EDITOR)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
+    cursor_on_a_new_last_paragraph(page)
+    page.keyboard.type("- Falls service")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Diabetes clinic")
+    outer_items = page.locator(f"#{AREA} > ul:last-child > li")
+
+    page.keyboard.press("Tab")
+    expect(outer_items).to_have_count(1)
+    page.keyboard.press("Shift+Tab")
+    expect(outer_items).to_have_text(["Falls service", "Diabetes clinic"])
+    assert in_editing_area(page), "the first Shift+Tab moves the item back out a level"
+
+    page.keyboard.press("Shift+Tab")
+    assert in_toolbar(page), "at the outer level Shift+Tab moves on to the toolbar"
+    expect(outer_items).to_have_text(["Falls service", "Diabetes clinic"])
+    expect(page.locator(f"#{AREA} > :last-child")).to_have_js_property("tagName", "UL")
