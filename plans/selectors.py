@@ -1,7 +1,17 @@
 """Reads of plans, always through the user's scope (consortia.selectors)."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
 from consortia.models import Commissioner, Practice, User
@@ -250,25 +260,17 @@ def practice_standings(plan: Plan) -> tuple[PracticeStanding, ...]:
     newest = Participation.objects.filter(plan_id=plan.pk, practice_id=OuterRef("pk")).order_by(
         "-recorded_at", "-pk"
     )
-    rows = Practice.objects.filter(consortium_id=plan.consortium_id).annotate(
-        state=Subquery(newest.values("state")[:1]),
-        means=Subquery(newest.values("means")[:1]),
+    # Each row is named as PracticeStanding's fields, so it makes one as it comes; a practice
+    # with no record reads "" (its date None), as the dataclass's defaults do.
+    rows = Practice.objects.filter(consortium_id=plan.consortium_id).values(
+        "name",
+        "code",
+        "list_size",
+        "lead_id",
+        practice_id=F("pk"),
+        state=Coalesce(Subquery(newest.values("state")[:1]), Value("")),
+        means=Coalesce(Subquery(newest.values("means")[:1]), Value("")),
         on=Subquery(newest.values("on")[:1]),
-        recorded_by=Subquery(newest.values("recorded_by__full_name")[:1]),
+        recorded_by=Coalesce(Subquery(newest.values("recorded_by__full_name")[:1]), Value("")),
     )
-    return tuple(
-        PracticeStanding(
-            practice_id=row["pk"],
-            name=row["name"],
-            code=row["code"],
-            list_size=row["list_size"],
-            lead_id=row["lead_id"],
-            state=row["state"] or "",
-            means=row["means"] or "",
-            on=row["on"],
-            recorded_by=row["recorded_by"] or "",
-        )
-        for row in rows.values(
-            "pk", "name", "code", "list_size", "lead_id", "state", "means", "on", "recorded_by"
-        )
-    )
+    return tuple(PracticeStanding(**row) for row in rows)
