@@ -232,9 +232,7 @@ class UserAdmin(AdministeredByRole, DjangoUserAdmin):
                     client_address=address,
                     link_for=presenters.password_link_for(request),
                 )
-                messages.warning(
-                    request, f"{obj} can sign in once they choose a new password from our email."
-                )
+                messages.warning(request, presenters.reactivated_text(obj))
         except services.PeopleRefused as refusal:
             state = "active" if leaving else "not active"
             messages.error(request, f"{obj} was saved but is still {state}: {refusal}")

@@ -546,3 +546,11 @@ def person_page(*, person, positions, events, refusal, to_come=()) -> PersonPage
 def deactivated_text(person, outcomes) -> str:
     """The page's words after ``person`` is deactivated: what became of each position."""
     return " ".join([f"{person} can no longer sign in.", *(o.sentence for o in outcomes)])
+
+
+def reactivated_text(person) -> str:
+    """The words after ``person`` is reactivated, from the people page or the admin's tick alike:
+    what they must do before they can sign in (services.user_reactivate emails the link)."""
+    return (
+        f"{person} can sign in again once they choose a new password: we have emailed them a link."
+    )

@@ -284,10 +284,7 @@ def person_reactivate(request, pk: int):
     except services.PeopleRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("consortia:person", pk=person.pk)
-    messages.success(
-        request,
-        f"{person} can sign in again once they choose a new password: we have emailed them a link.",
-    )
+    messages.success(request, presenters.reactivated_text(person))
     return redirect(presenters.people_url(selectors.organisation_of(person)))
 
 

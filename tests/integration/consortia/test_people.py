@@ -4,6 +4,7 @@ leavers who lose access at once but keep what they wrote and signed (issue 20)."
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -13,7 +14,7 @@ from django.utils import timezone
 from consortia import services
 from consortia.demo import appoint_by_role
 from consortia.models import Appointment, Invitation, PeopleEvent, User
-from consortia.presenters import people_url
+from consortia.presenters import people_url, reactivated_text
 from plans.audit import audit_chain_verify
 from signoff.models import Signature
 from signoff.verification import Outcome, verify_upload
@@ -427,6 +428,8 @@ def test_ticking_active_in_the_admin_is_a_reactivation_with_its_event_and_email(
     assert response.status_code == 302 and leaver.is_active
     event = PeopleEvent.objects.get(action=PeopleEvent.Action.REACTIVATED)
     assert (event.subject, event.client_address) == (leaver, "192.0.2.9")
+    # The admin says what the people page says (reactivated_text).
+    assert reactivated_text(leaver) in [str(m) for m in get_messages(response.wsgi_request)]
     assert mail.outbox[-1].to == [leaver.email]
     assert re.search(r"https?://\S+/password-reset/\S+/\S+/", mail.outbox[-1].body)
 
@@ -595,6 +598,7 @@ def test_reactivating_asks_first_then_the_leaver_chooses_a_new_password_and_sign
     leaver.refresh_from_db()
     assert response.status_code == 302 and response.url == people_url(chair.consortium)
     assert leaver.is_active and leaver.role == Role.CONSORTIUM_EDITOR
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [reactivated_text(leaver)]
     event = PeopleEvent.objects.get(action=PeopleEvent.Action.REACTIVATED)
     assert (event.actor, event.subject, event.client_address) == (chair, leaver, "192.0.2.8")
     assert mail.outbox[-1].to == [leaver.email]
