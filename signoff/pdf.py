@@ -245,10 +245,17 @@ class _LongWords(HTMLParser):
         )
 
 
+# A tag of HTML from nh3, which escapes every "<" and ">" in text and attribute values.
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _long_words_may_break(html: str) -> str:
     """Without a break, one long word in a table cell widens its column past the page and
     pushes the columns after it off the paper; a paragraph's runs past its margin."""
-    if not _LONG_WORD.search(html):
+    # The parser marks long words of the text only, so only the text is looked at first (each
+    # tag read as a space, as the parser reads the text either side of a tag apart): a long
+    # link address or run of tags alone does not send the HTML through the parser.
+    if not _LONG_WORD.search(_TAG.sub(" ", html)):
         return html
     copier = _LongWords()
     copier.feed(html)

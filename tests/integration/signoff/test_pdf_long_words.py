@@ -130,6 +130,21 @@ def test_only_words_longer_than_the_limit_are_marked_and_the_text_is_kept_as_it_
     )
 
 
+def test_a_long_link_address_or_run_of_tags_is_not_read_as_a_long_word(monkeypatch):
+    def copied_word_by_word():
+        raise AssertionError("no word of the text is longer than LONG_WORD")
+
+    # Only the search for long words is skipped: what is printed is the same either way.
+    monkeypatch.setattr(pdf, "_LongWords", copied_word_by_word)
+    address = "https://example.org/" + "p" * 100
+    html = (
+        '<table><tbody><tr><td class="cell"><strong><a href="'
+        f'{address}" rel="noopener noreferrer">A short link</a></strong></td></tr></tbody></table>'
+    )
+
+    assert pdf.printable(html) == html
+
+
 @pytest.fixture
 def demo_tables():
     """A table of three or more columns with rows from each demo form that has one: BANES's
