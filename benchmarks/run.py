@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -445,16 +445,10 @@ async def editors_saving(site: Site, editors: list[Visitor], *, per_answer: int,
     """Each editor saves every 2 s; ``per_answer`` editors share each answer."""
     from plans.models import Answer
 
-    group = [editors[i - i % per_answer] for i in range(len(editors))]
+    # Signed in as themselves, each editor saves the answer of the first editor of their group.
     visitors = [
-        Visitor(
-            cookie=e.cookie,
-            csrf=e.csrf,
-            plan_id=g.plan_id,
-            question_key=g.question_key,
-            answer_id=g.answer_id,
-        )
-        for e, g in zip(editors, group, strict=True)
+        replace(editors[i - i % per_answer], cookie=person.cookie, csrf=person.csrf)
+        for i, person in enumerate(editors)
     ]
     answer_ids = sorted({v.answer_id for v in visitors})
     start = {
