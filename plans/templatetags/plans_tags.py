@@ -1,7 +1,7 @@
 from functools import cache
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from ..finance import format_money
@@ -15,13 +15,21 @@ def cell(row: dict, key: str) -> str:
     return row.get(key, "")
 
 
+#: The column types whose cells are figures: one figure is never broken over two lines, as a
+#: negative amount's minus sign otherwise may be, leaving "£14,749.25" on the line below it.
+FIGURE_TYPES = frozenset({"money", "percent", "whole"})
+
+
 @register.filter
 def typed(table_cell, question) -> str:
     """A stored table cell as printed under its column's type ("£12,000", "Yes")."""
     from plans.kinds.table import shown_cell
 
     column = next((c for c in question.columns if c["key"] == table_cell.key), {})
-    return shown_cell(table_cell.value, column)
+    shown = shown_cell(table_cell.value, column)
+    if shown and (column.get("type") in FIGURE_TYPES or column.get("formula")):
+        return format_html('<span class="app-figure">{}</span>', shown)
+    return shown
 
 
 @register.filter
