@@ -542,7 +542,7 @@ def _render_question(
 @login_required
 def plan_ready(request, plan_id: int):
     plan = _plan(request, plan_id)
-    missing = selectors.missing_required(plan)
+    missing = selectors.missing_before(plan, Action.SUBMIT)
     unresolved = selectors.unresolved_answers(plan)
     unchecked = selectors.unchecked_before(plan, Action.SUBMIT)
     in_progress = selectors.in_progress(plan)

@@ -11,7 +11,9 @@ from consortia.models import User
 from plans import selectors, services
 from plans.models import Answer, Plan
 from tests import demo_data
+from tests.factories import UserFactory
 from tests.integration.plans.test_structured_pages import form_post
+from tests.plan_factories import plan_with_questions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -69,7 +71,7 @@ def test_the_readiness_check_lists_the_weightings_and_submission_is_refused_nami
     assert AT_90 in ready
     question = banes.template.questions.get(key=KEY)
     assert question.title[:60] in ready.split("Answers to fix before submitting")[1]
-    assert "Every required question has an answer" not in ready
+    assert "before the plan is submitted has an answer" not in ready
 
     confirm = client.get(reverse("plan_action", args=[banes.pk, "submit"])).content.decode()
     assert "does not add up" in confirm and AT_90 in confirm
@@ -125,3 +127,20 @@ def test_an_answer_saved_only_as_it_was_typed_is_listed_as_in_progress(client, b
     in_progress = page.split('<h2 class="nhsuk-heading-m">Answers in progress</h2>')[1]
     assert "1 answer was saved as it was typed, but no one has pressed Save on it" in in_progress
     assert answer.question.title in in_progress
+
+
+def test_a_question_the_pct_completes_does_not_stop_the_readiness_check(client):
+    plan = plan_with_questions(questions=4)
+    for answer in plan.answers.select_related("question").exclude(question__completed_by="pct"):
+        answer.rows = [{"name": "The Surgery", "code": "A81001"}]
+        answer.text = "<p>Answered for the test.</p>"
+        answer.save()
+    client.force_login(UserFactory(consortium=plan.consortium))
+
+    page = client.get(reverse("plan_ready", args=[plan.pk])).content.decode()
+
+    assert "Not yet" not in page
+    assert "before the plan is submitted has an answer" in page
+    assert "Fair shares weighting" not in page
+    assert submit(client, plan).status_code == 302
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.SUBMITTED
