@@ -28,7 +28,7 @@ def typed(table_cell, question) -> str:
     column = next((c for c in question.columns if c["key"] == table_cell.key), {})
     shown = shown_cell(table_cell.value, column)
     if shown and (column.get("type") in FIGURE_TYPES or column.get("formula")):
-        return format_html('<span class="app-figure">{}</span>', shown)
+        return format_html('<span class="app-nowrap">{}</span>', shown)
     return shown
 
 
