@@ -122,3 +122,36 @@ def test_at_375_px_a_read_only_table_scrolls_in_its_own_named_region_not_the_pag
     region.focus()
     expect(region).to_be_focused()
     assert_accessible(page)
+
+
+WIDE_SCHEMES = [
+    *SCHEMES,
+    {"key": "savings", "label": "Planned savings (£)", "type": "money", "total": "sum"},
+    {"key": "uplift", "label": "Uplift (%)", "type": "percent"},
+    {"key": "agreed", "label": "Agreed with PCT", "type": "yes_no", "total": "count_yes"},
+    {"key": "area", "label": "Area", "type": "choice",
+     "options": ["Prescribing", "Secondary care", "Community"]},
+    {"key": "net", "label": "Net cost (£)", "type": "money", "formula": "budget - savings"},
+]  # fmt: skip
+
+
+def test_at_1280_px_a_wide_tables_inputs_keep_their_width_and_it_scrolls_not_the_page(
+    page, live_server, schemes
+):
+    answer, editor = schemes
+    answer.question.columns = WIDE_SCHEMES
+    answer.question.save(update_fields=["columns"])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, editor.email, PASSWORD)
+    page.goto(live_server.url + reverse("part_detail", args=[answer.plan_id, "one"]))
+
+    cell(page, "budget").fill("120000.50")
+    assert not scrolls_sideways(page)
+    narrowest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll(
+            '#question-practices .app-table-editor :is(input:not([type=hidden]), select, textarea)'
+        )].map((input) => input.getBoundingClientRect().width))"""
+    )
+    # Wide enough to read back "120000.50" as typed (walkers saw "1200" in 25 px).
+    assert narrowest >= 80, narrowest
+    assert_accessible(page)
