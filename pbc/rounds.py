@@ -18,7 +18,8 @@ from consortia.permissions import Perm, allowed
 from consortia.plain_forms import reads_forms
 from consortia.tables import Cell, Heading, Table
 from plans import history, round_selectors, rounds
-from plans.errors import AnswerInvalid, refusals_of
+from plans.errors import AnswerInvalid
+from plans.form_refusals import refusals_on
 from plans.models import Plan, PlanningRound
 from plans.presenters import Progress, figures_table
 from plans.round_forms import RoundOpenForm
@@ -129,7 +130,7 @@ def round_open(request):
         today=timezone.localdate(),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, AnswerInvalid):
             planning_round = rounds.round_open(
                 commissioner=commissioner,
                 period=form.cleaned_data["period"],
@@ -139,10 +140,6 @@ def round_open(request):
                 interim_dates=form.cleaned_data["interim_dates"],
                 user=request.user,
             )
-        except AnswerInvalid as refused:
-            for refusal in refusals_of(refused):
-                form.add_error(refusal.field or None, refusal.message)
-        else:
             messages.success(request, f"The {planning_round.period} planning round is open.")
             return redirect("round_detail", round_id=planning_round.pk)
     return render(

@@ -29,6 +29,7 @@ from . import (
     worked_out,
 )
 from .errors import refusals_of
+from .form_refusals import refusals_on
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .models import Answer, Plan
 from .table_import import MAX_CSV_BYTES, TableImportRefused
@@ -61,7 +62,7 @@ def plan_create(request):
         request.POST or None, templates=selectors.templates_for_new_plan(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, services.AnswerInvalid):
             plan = services.plan_create(
                 consortium=consortium,
                 template=form.cleaned_data["template"],
@@ -69,9 +70,6 @@ def plan_create(request):
                 title=form.cleaned_data["title"],
                 user=request.user,
             )
-        except services.AnswerInvalid as refused:
-            form.add_error(refused.field or None, refused.message)
-        else:
             messages.success(request, "Your plan has been created.")
             return redirect("plan_detail", plan_id=plan.pk)
     return render(request, "plans/plan_create.html", {"form": form})

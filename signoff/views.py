@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.permissions import Perm, allowed
 from consortia.plain_forms import reads_forms
+from plans.form_refusals import refusals_on
 from plans.models import TemplatePart, TemplateQuestion
 from plans.selectors import (
     in_progress,
@@ -104,11 +105,8 @@ def plan_action(request, plan_id: int, action: str):
         arguments = {"plan": plan, "user": request.user, "ip_address": client_address(request)}
         if action in COMMENT_ARGUMENT:
             arguments[COMMENT_ARGUMENT[action]] = form.cleaned_data.get("comment", "")
-        try:
+        with refusals_on(form, Refused):
             ACTION_VERBS[action](**arguments)
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-        else:
             done = DONE_MESSAGES[action]
             if action == Action.APPROVE and not plan.template.signatories:
                 done = f"The plan is approved. Its content is frozen: {approval_ends(plan)}"
@@ -146,7 +144,7 @@ def plan_sign(request, plan_id: int):
     why_not = decision.reason if not decision else state.turn_of(request.user, plan).reason
     form = SignatureForm(request.POST if request.method == "POST" else None, signer=request.user)
     if request.method == "POST" and not why_not and form.is_valid():
-        try:
+        with refusals_on(form, Refused):
             signature = services.signature_add(
                 plan=plan,
                 user=request.user,
@@ -158,9 +156,6 @@ def plan_sign(request, plan_id: int):
                 ip_address=client_address(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-        else:
             messages.success(request, f"You have signed the plan as {signature.title}.")
             return redirect("plan_detail", plan_id=plan.pk)
     return render(
@@ -338,23 +333,16 @@ def _comment_target(plan, data) -> tuple[TemplateQuestion | None, TemplatePart |
     raise Http404("No question or part given")
 
 
-def _refusal_on(form, refusal: Refused) -> None:
-    field = getattr(refusal, "field", None)
-    form.add_error(field if field in form.fields else None, refusal.message)
-
-
 def _written(request, form, write, *, done: str) -> bool:
     """Whether the posted comment or reply was valid and ``write(cleaned_data)`` stored it (then
     ``done`` is the message); a refusal goes on the form, to be shown again with its errors."""
     if not form.is_valid():
         return False
-    try:
+    with refusals_on(form, Refused):
         write(form.cleaned_data)
-    except Refused as refusal:
-        _refusal_on(form, refusal)
-        return False
-    messages.success(request, done)
-    return True
+        messages.success(request, done)
+        return True
+    return False
 
 
 @reads_forms(CommentForm)
