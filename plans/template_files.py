@@ -1115,6 +1115,14 @@ class ImportPreview:
         return f"{self.definition['name']} [{self.definition['version_label']}]"
 
     @property
+    def version(self) -> str:
+        """The version's label and, where the file dates it, its day in words, as every page
+        writes dates: "2007/08 v1.2 (30 March 2007)"."""
+        dated = self.definition["version_date"]
+        label = self.definition["version_label"]
+        return f"{label} ({long_date(date.fromisoformat(str(dated)))})" if dated else label
+
+    @property
     def issuer_name(self) -> str:
         """The issuing PCT as people know it (the check found it by its slug)."""
         return Commissioner.objects.get(slug=self.definition["issuer"]).name

@@ -65,6 +65,7 @@ def test_a_lead_loads_their_own_pcts_form_after_seeing_what_it_will_do(lead_clie
         "[2007/08 v1.2]" in text(check_page)
     )
     assert "Chair, Professional Executive Committee" in text(check_page)
+    assert "2007/08 v1.2 (30 March 2007)" in text(check_page)
     assert not PlanTemplate.objects.exists()
 
     loaded = load(lead_client, checked)
