@@ -105,10 +105,11 @@ function plainText(region) {
     return fieldsText(region).replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
   }
   // Only the answer's own words, as the quote check reads them: not the column headings, nor
-  // the lines about the answer ("Last changed by …", "Not answered yet.").
+  // the lines about the answer ("Last changed by …", "Not answered yet."), nor a structured
+  // answer's figures (savings, projects…), which the check does not read (docs/decisions/0491).
   const copy = region.cloneNode(true);
   copy
-    .querySelectorAll(".nhsuk-u-visually-hidden, thead, [data-not-answer]")
+    .querySelectorAll(".nhsuk-u-visually-hidden, thead, [data-not-answer], .app-structured")
     .forEach((hidden) => hidden.remove());
   copy.querySelectorAll("p, li, h2, h3, h4, td, th, tr, blockquote").forEach((part) => part.append(" "));
   return copy.textContent.replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
