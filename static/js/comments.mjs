@@ -2,15 +2,18 @@
 // "Comment on the selected text" appears; it copies the words into that comment form's
 // "Quote the passage you mean" field and moves to the comment box. Without JavaScript the
 // same field is there to fill in by hand. Quoted passages still in the text are highlighted.
+// The page a refused comment comes back on shows the passage (.app-comment-passage) before
+// its form, as the part page shows the guidance: both ways of quoting work there too.
 
 // The editor's own editing area: its toolbar's dropdown menus carry the ProseMirror class too.
 const EDITING_AREA = ".ProseMirror[contenteditable]";
-const SOURCES = `.app-answer-readonly, ${EDITING_AREA}, .app-guidance`;
+const BEFORE_THE_FORM = ".app-guidance, .app-comment-passage";
+const SOURCES = `.app-answer-readonly, ${EDITING_AREA}, ${BEFORE_THE_FORM}`;
 const MAX_QUOTE = 10000;
 
 // The comment block a source region belongs to: its question's, or the guidance's.
 function blockFor(source) {
-  if (source.classList.contains("app-guidance")) {
+  if (source.matches(BEFORE_THE_FORM)) {
     let next = source.nextElementSibling;
     while (next && next.matches(".app-quote-button")) next = next.nextElementSibling;
     return next && next.matches("[data-comment-block]") ? next : null;
@@ -84,7 +87,7 @@ function onSelection() {
 function regionFor(block) {
   let before = block.previousElementSibling;
   while (before && before.matches(".app-quote-button")) before = before.previousElementSibling;
-  if (before && before.matches(".app-guidance")) return before;
+  if (before && before.matches(BEFORE_THE_FORM)) return before;
   const section = block.closest("section.app-question");
   return (
     section &&
@@ -105,10 +108,11 @@ function plainText(region) {
     return fieldsText(region).replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
   }
   // Only the answer's own words, as the quote check reads them: not the column headings, nor
-  // the lines about the answer ("Last changed by …", "Not answered yet.").
+  // the lines about the answer ("Last changed by …", "Not answered yet."), nor a structured
+  // answer's figures (savings, projects…), which the check does not read (docs/decisions/0491).
   const copy = region.cloneNode(true);
   copy
-    .querySelectorAll(".nhsuk-u-visually-hidden, thead, [data-not-answer]")
+    .querySelectorAll(".nhsuk-u-visually-hidden, thead, [data-not-answer], .app-structured")
     .forEach((hidden) => hidden.remove());
   copy.querySelectorAll("p, li, h2, h3, h4, td, th, tr, blockquote").forEach((part) => part.append(" "));
   return copy.textContent.replace(/\s+/g, " ").trim().slice(0, MAX_QUOTE);
@@ -120,7 +124,7 @@ function addQuotePassage(block) {
   if (!form || !(regionFor(block) || block.closest("section.app-question"))) return;
   const section = block.closest("section.app-question");
   const heading = section ? section.querySelector("h2") : null;
-  const what = heading ? heading.textContent.trim() : "the guidance";
+  const what = heading ? heading.textContent.trim() : block.dataset.quoteFrom || "the guidance";
   const button = document.createElement("button");
   button.type = "button";
   button.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small app-quote-passage";
@@ -138,8 +142,7 @@ function addQuotePassage(block) {
     quote.focus();
     quote.setSelectionRange(0, 0);
   });
-  const place = block.querySelector(".app-comment-new");
-  if (place) place.before(button);
+  (block.querySelector(".app-comment-new") || form).before(button);
 }
 
 document.querySelectorAll("[data-comment-block]").forEach(addQuotePassage);

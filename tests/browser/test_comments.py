@@ -172,3 +172,25 @@ def test_quote_a_passage_gives_only_the_answers_shown_words_and_a_trimmed_cell_i
     comment = Comment.objects.get(body="Is the whole budget funded?")
     assert comment.quote == "£15,000 Yes"
     expect(page.locator(f"#comment-{comment.pk}")).not_to_contain_text("Outdated")
+
+
+def test_quote_a_passage_leaves_out_a_structured_answers_figures_the_check_does_not_read(
+    new_page, live_server
+):
+    plan = demo_daccom_plan_with_comments()
+    lead = part_page(new_page, live_server, LEAD, plan, "commissioning-objectives")
+    section = lead.locator("#question-financial-targets")
+    expect(section.locator(".app-savings-target")).to_contain_text("Total Identified Savings")
+
+    section.get_by_role("button", name="Quote a passage").press("Enter")
+    quote = section.get_by_label("Quote the passage you mean")
+    expect(quote).to_be_focused()
+    prefill = quote.input_value()
+
+    assert prefill.startswith("See paragraph 4.2 above:"), prefill[:80]
+    answer = plan.answers.select_related("question").get(question__key="financial-targets")
+    assert contains(answer_text(answer.question, answer), prefill)
+    section.get_by_label("Your comment").fill("Is the whole answer still right?")
+    section.get_by_role("button", name="Add comment").press("Enter")
+    expect(lead.get_by_text("Your comment has been added.")).to_be_visible()
+    assert Comment.objects.get(body="Is the whole answer still right?").quote == prefill

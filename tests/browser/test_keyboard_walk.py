@@ -10,6 +10,7 @@ from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans import services
 from plans.models import Answer
+from signoff.models import Comment
 from signoff.passages import answer_text, contains
 from tests.browser.conftest import assert_accessible
 from tests.browser.conftest import sign_in as sign_in_with_password
@@ -211,3 +212,47 @@ def test_row_buttons_fields_and_editors_have_whole_names(page, live_server):
 
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
     expect(page.get_by_role("textbox", name="Number, project 1", exact=True)).to_have_count(1)
+
+
+def test_the_page_a_refused_quote_comes_back_on_offers_quote_a_passage(page, live_server):
+    plan = demo_daccom_plan_with_comments()
+    passage = "consult fully with secondary care professionals"
+    sign_in(page, live_server, LEAD)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
+    tab_to(page, lambda f: f["text"].startswith("Quote a passage from 4.3 "), what="Quote on 4.3")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" and words that are not there")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Which practices were consulted?")
+    tab_to(page, by_text("Add comment"), what="Add comment")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comment on 4.3 Referral Management")
+    expect(page.locator(".nhsuk-error-summary")).to_be_focused()
+
+    # The quote field's hint promises the button: it is there, and fills the field.
+    tab_to(page, by_text("Quote a passage from 4.3 Referral Management"), what="Quote a passage")
+    page.keyboard.press("Enter")
+    assert focused(page)["label"].startswith("Quote the passage you mean")
+    value = page.evaluate("document.activeElement.value")
+    answer = Answer.objects.select_related("question").get(
+        plan=plan, question__key="referral-management"
+    )
+    assert passage in value and contains(answer_text(answer.question, answer), value)
+    at = value.index(passage)
+    page.keyboard.press("Control+Home")
+    for _ in range(at):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+Control+Home")
+    page.keyboard.press("Delete")
+    for _ in passage:
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+Control+End")
+    page.keyboard.press("Delete")
+    tab_to(page, by_text("Add comment"), what="Add comment")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".app-message")).to_contain_text("Your comment has been added.")
+    assert Comment.objects.get(body="Which practices were consulted?").quote == passage
