@@ -66,18 +66,30 @@ def filled(monitoring_return, *, overrides=None) -> dict[int, LineInput]:
     return typed
 
 
+def save_filled(
+    monitoring_return: MonitoringReturn,
+    user: User,
+    *,
+    base_version: int | None = None,
+    commentary: str = "",
+    overrides: dict[str, LineInput] | None = None,
+) -> MonitoringReturn:
+    """``user`` saves the return with every line filled (``filled``, ``overrides`` as given),
+    from a page loaded at ``base_version`` (by default the return's version now)."""
+    return services.return_save(
+        monitoring_return=monitoring_return,
+        user=user,
+        base_version=monitoring_return.version if base_version is None else base_version,
+        commentary=commentary,
+        lines=filled(monitoring_return, overrides=overrides),
+    )
+
+
 def accepted(monitoring_return: MonitoringReturn) -> MonitoringReturn:
     """The return filled in full (``filled``) and submitted by the consortium's editor, then
     accepted by the PCT's lead."""
     plan = monitoring_return.plan
     editor = editor_of(plan)
-    lines = filled(monitoring_return)
-    services.return_save(
-        monitoring_return=monitoring_return,
-        user=editor,
-        base_version=monitoring_return.version,
-        commentary="",
-        lines=lines,
-    )
+    save_filled(monitoring_return, editor)
     services.return_submit(monitoring_return=monitoring_return, user=editor)
     return services.return_accept(monitoring_return=monitoring_return, user=lead_of(plan))

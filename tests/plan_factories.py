@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 from consortia.models import Consortium, User
-from plans import round_selectors, rounds, services, tasks, template_files
-from plans.models import Answer, Plan, PlanTemplate
+from plans import assignments, round_selectors, rounds, services, tasks, template_files
+from plans.models import Answer, Assignment, Plan, PlanTemplate
 from tests import demo_data
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 
@@ -175,6 +175,21 @@ MOVED = {
 
 def pct_lead(commissioner) -> User:
     return UserFactory(role=User.Role.PCT_LEAD, consortium=None, commissioner=commissioner)
+
+
+def assign(plan, user, assignee, *, part=None, question=None, days=7) -> Assignment:
+    """``user`` gives ``assignee`` the ``part`` or ``question`` (by default the form's first
+    part), due ``days`` from today."""
+    if part is None and question is None:
+        part = plan.template.parts.first()
+    return assignments.assignment_set(
+        plan=plan,
+        part=part,
+        question=question,
+        assignee=assignee,
+        due_on=round_selectors.today() + timedelta(days=days),
+        user=user,
+    )
 
 
 def daccom_round(**overrides):

@@ -63,6 +63,19 @@ def page(new_page):
     return new_page()
 
 
+@pytest.fixture
+def signed_in_page(new_page, live_server):
+    """Opens a fresh page (``new_page``) signed in as the demo account ``email``."""
+    from consortia.demo import DEMO_PASSWORD
+
+    def open_as(email: str):
+        opened = new_page()
+        sign_in(opened, live_server, email, DEMO_PASSWORD)
+        return opened
+
+    return open_as
+
+
 def axe_violations(page, tags=WCAG_22_AA) -> list[str]:
     results = Axe().run(
         page,

@@ -8,21 +8,21 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import Assignment
-from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_chair_assigns_part_4_and_the_manager_sees_it_under_your_tasks(new_page, live_server):
+def test_the_chair_assigns_part_4_and_the_manager_sees_it_under_your_tasks(
+    signed_in_page, live_server
+):
     plan = demo_daccom_plan()
     part = plan.template.parts.get(number="4")
     due = timezone.localdate() + timedelta(days=90)
     due_words = f"{due.day} {due:%B %Y}"
-    chair = new_page()
-    sign_in(chair, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
+    chair = signed_in_page("chair.daccom@example.org")
     follow_from_the_plan(chair, live_server, plan, "Assign part 4 to someone", "Assign a section")
     expect(chair.get_by_label("Part or question")).to_have_value(f"part-{part.pk}")
     chair.get_by_label("Assign to").select_option(label="DacCom Practice Manager (demo)")
@@ -36,8 +36,7 @@ def test_the_chair_assigns_part_4_and_the_manager_sees_it_under_your_tasks(new_p
     assert_accessible(chair)
     assert Assignment.objects.get().part == part
 
-    manager = new_page()
-    sign_in(manager, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    manager = signed_in_page("editor.daccom@example.org")
     tasks = manager.locator("table", has_text="Sections of plans assigned to you")
     expect(manager.get_by_role("heading", name="Your tasks")).to_be_visible()
     expect(tasks).to_contain_text(f"Part 4 {part.title}")

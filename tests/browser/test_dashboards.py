@@ -5,11 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans.models import QuestionKind
 from signoff import services
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.plan_factories import demo_daccom_plan
 from tests.review_factories import pct_only_comment
 
@@ -32,10 +31,9 @@ def submitted_plan():
 
 
 def test_the_pct_lead_sees_the_plans_by_state_and_a_plans_activity(
-    new_page, live_server, submitted_plan
+    signed_in_page, live_server, submitted_plan
 ):
-    page = new_page()
-    sign_in(page, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    page = signed_in_page("lead.dacorum-pct@example.org")
 
     expect(page.get_by_role("link", name="Changes requested: 1")).to_be_visible()
     expect(page.locator("table#state-changes_requested")).to_contain_text("DacCom")
@@ -66,10 +64,9 @@ def test_the_pct_lead_sees_the_plans_by_state_and_a_plans_activity(
 
 
 def test_the_consortium_sees_what_next_and_chooses_a_daily_email(
-    new_page, live_server, submitted_plan
+    signed_in_page, live_server, submitted_plan
 ):
-    page = new_page()
-    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    page = signed_in_page("editor.daccom@example.org")
 
     expect(page.locator("main")).to_contain_text("Make the changes the PCT asked for")
     assert_accessible(page)
@@ -103,7 +100,9 @@ def task_state(page, live_server, plan, key: str):
     return page.locator(f"#task-{key}-status")
 
 
-def test_an_answer_typed_but_not_saved_counts_on_no_dashboard_until_saved(new_page, live_server):
+def test_an_answer_typed_but_not_saved_counts_on_no_dashboard_until_saved(
+    signed_in_page, live_server
+):
     plan = demo_daccom_plan()
     question = (
         plan.template.questions.filter(
@@ -114,9 +113,8 @@ def test_an_answer_typed_but_not_saved_counts_on_no_dashboard_until_saved(new_pa
         .first()
     )
     plan.answers.filter(question=question).update(text="")  # not yet written
-    editor, lead = new_page(), new_page()
-    sign_in(editor, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
-    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    editor = signed_in_page("editor.daccom@example.org")
+    lead = signed_in_page("lead.dacorum-pct@example.org")
     before = answered_on_home(editor, live_server, plan)
     assert answered_on_home(lead, live_server, plan) == before
 

@@ -4,18 +4,17 @@ prevent-double-click), so a second click never lands on a refusal of what the fi
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan, PlanEvent
-from tests.browser.conftest import sign_in
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_double_click_on_submit_sends_the_plan_once_and_lands_on_the_plan(live_server, new_page):
+def test_a_double_click_on_submit_sends_the_plan_once_and_lands_on_the_plan(
+    live_server, signed_in_page
+):
     plan = demo_daccom_plan()
-    page = new_page()
-    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    page = signed_in_page("editor.daccom@example.org")
     page.goto(f"{live_server.url}/plans/{plan.pk}/review/submit/")
     posts = []
     page.on("request", lambda request: request.method == "POST" and posts.append(request.url))

@@ -4,11 +4,10 @@ names drafts; the PCT lead sees what changed since their last review. Every page
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans import services
 from plans.models import Plan, PlanEvent
-from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +19,7 @@ def _save(plan, user, key, **content):
     return services.answer_save(answer=answer, user=user, base_version=answer.version, **content)
 
 
-def test_history_compare_restore_and_named_drafts(new_page, live_server):
+def test_history_compare_restore_and_named_drafts(signed_in_page, live_server):
     plan = demo_daccom_plan()
     editor = User.objects.get(email="editor.daccom@example.org")
     _save(plan, editor, KEY, text="<p>Referrals are audited every month by each practice.</p>")
@@ -28,8 +27,7 @@ def test_history_compare_restore_and_named_drafts(new_page, live_server):
     _save(plan, editor, KEY, text="<p>Referrals are audited every quarter by DacCom.</p>")
     rows = plan.answers.get(question__key="practices").rows
     _save(plan, editor, "practices", rows=[*rows[:-1], {"name": "New Surgery"}])
-    page = new_page()
-    sign_in(page, live_server, editor.email, DEMO_PASSWORD)
+    page = signed_in_page(editor.email)
 
     follow_from_the_plan(page, live_server, plan, "See the plan's history", "History of the plan")
     screenshot(page, "history-plan")
@@ -64,7 +62,7 @@ def test_history_compare_restore_and_named_drafts(new_page, live_server):
     screenshot(page, "drafts-compare")
 
 
-def test_the_lead_sees_what_changed_since_their_last_review(new_page, live_server):
+def test_the_lead_sees_what_changed_since_their_last_review(signed_in_page, live_server):
     plan = demo_daccom_plan()
     editor = User.objects.get(email="editor.daccom@example.org")
     lead = User.objects.get(email="lead.dacorum-pct@example.org")
@@ -73,8 +71,7 @@ def test_the_lead_sees_what_changed_since_their_last_review(new_page, live_serve
     PlanEvent.objects.create(plan=plan, kind="transition", action="request_changes", actor=lead,
                              from_status="in_review", to_status="changes_requested")  # fmt: skip
     _save(plan, editor, KEY, text="<p>Referrals are audited every week.</p>")
-    page = new_page()
-    sign_in(page, live_server, lead.email, DEMO_PASSWORD)
+    page = signed_in_page(lead.email)
 
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
     question = page.locator(f"#question-{KEY}")

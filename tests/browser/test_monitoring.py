@@ -43,14 +43,13 @@ def everything_but_the_first_of_each(item: MonitoringReturn, editor) -> None:
 
 
 def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard(
-    new_page, live_server
+    signed_in_page, live_server
 ):
     plan = signed(demo_daccom_plan())
     signed_hash = content_sha256(plan)
     lead, editor = lead_of(plan), editor_of(plan)
 
-    page = new_page()
-    sign_in(page, live_server, lead.email, DEMO_PASSWORD)
+    page = signed_in_page(lead.email)
     follow_from_the_plan(
         page, live_server, plan, "Monitor the plan's delivery", "Monitoring delivery"
     )
@@ -63,8 +62,7 @@ def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard
     item = MonitoringReturn.objects.get(plan=plan)
     everything_but_the_first_of_each(item, editor)
 
-    manager = new_page()
-    sign_in(manager, live_server, editor.email, DEMO_PASSWORD)
+    manager = signed_in_page(editor.email)
     manager.get_by_role("link", name="Monitoring").click()
     expect(manager.locator("main")).to_contain_text("1 return waiting, 1 late")
     assert_accessible(manager)

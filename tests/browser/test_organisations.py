@@ -1,17 +1,16 @@
 import pytest
 from django.urls import reverse
 
-from consortia.demo import DEMO_PASSWORD, load_organisations
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from consortia.demo import load_organisations
+from tests.browser.conftest import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_daccom_editor_and_dacorum_lead_see_their_organisation_pages(live_server, new_page):
+def test_daccom_editor_and_dacorum_lead_see_their_organisation_pages(signed_in_page):
     load_organisations()
 
-    editor = new_page()
-    sign_in(editor, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    editor = signed_in_page("editor.daccom@example.org")
     editor.get_by_role("link", name="Your consortium").click()
     editor.wait_for_load_state()
 
@@ -24,8 +23,7 @@ def test_daccom_editor_and_dacorum_lead_see_their_organisation_pages(live_server
     assert_accessible(editor)
     screenshot(editor, "consortium-daccom")
 
-    lead = new_page()
-    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    lead = signed_in_page("lead.dacorum-pct@example.org")
     lead.get_by_role("link", name="Your PCT", exact=True).click()
     lead.wait_for_load_state()
 

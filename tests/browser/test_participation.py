@@ -5,9 +5,8 @@ lead records a 14th's letter. The payment direct to practices moves each time; a
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans import participation_demo, round_selectors
-from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,14 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LINK = "Practices taking part: who has confirmed participation"
 
 
-def test_a_practice_lead_confirms_and_the_pct_records_a_letter(new_page, live_server):
+def test_a_practice_lead_confirms_and_the_pct_records_a_letter(signed_in_page, live_server):
     plan = demo_daccom_plan()
     participation_demo.load_demo_participation()
     practices = list(plan.consortium.practices.all())
     thirteenth, fourteenth = practices[12], practices[13]
 
-    manager = new_page()
-    sign_in(manager, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    manager = signed_in_page("editor.daccom@example.org")
     follow_from_the_plan(manager, live_server, plan, LINK, "Practices taking part")
     table = manager.locator("table.app-participation")
     expect(table).to_contain_text("12 of 19 confirmed, a registered population of 99,000")
@@ -36,8 +34,7 @@ def test_a_practice_lead_confirms_and_the_pct_records_a_letter(new_page, live_se
     expect(manager.get_by_role("button", name=f"Withdraw {thirteenth.name}")).to_be_visible()
     assert_accessible(manager)
 
-    pct = new_page()
-    sign_in(pct, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    pct = signed_in_page("lead.dacorum-pct@example.org")
     pct.goto(f"{live_server.url}/plans/{plan.pk}/participation/")
     pct.get_by_label("Practice", exact=True).select_option(
         label=f"{fourteenth.name} ({fourteenth.code})"

@@ -9,9 +9,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_keyboard import accessible, by_text, tab_to
 from tests.browser.test_two_factor import code_from_key
 from tests.browser.test_writing import editor_for, open_part, type_at_end
@@ -42,13 +41,12 @@ def invite(page, *, name: str, email: str, role: str) -> str:
 
 
 def test_a_pct_lead_invites_a_chair_who_invites_a_practice_manager_who_edits_then_leaves(
-    new_page, live_server
+    new_page, signed_in_page, live_server
 ):
     plan = demo_daccom_plan()
     mail.outbox = []
 
-    lead = new_page()
-    sign_in(lead, live_server, LEAD, DEMO_PASSWORD)
+    lead = signed_in_page(LEAD)
     people_page(lead, live_server)
     assert_accessible(lead)
     chair_link = invite(

@@ -7,9 +7,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan
-from tests.browser.conftest import assert_accessible, screenshot, select_passage, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, select_passage
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,11 +29,12 @@ def take_action(page, live_server, plan, label, *, comment=None):
     expect(page).to_have_url(f"{live_server.url}/plans/{plan.pk}/")
 
 
-def test_a_plan_goes_round_review_with_a_comment_a_change_and_an_approval(new_page, live_server):
+def test_a_plan_goes_round_review_with_a_comment_a_change_and_an_approval(
+    signed_in_page, live_server
+):
     plan = demo_daccom_plan()
-    editor, lead = new_page(), new_page()
-    sign_in(editor, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
-    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    editor = signed_in_page("editor.daccom@example.org")
+    lead = signed_in_page("lead.dacorum-pct@example.org")
 
     take_action(editor, live_server, plan, "Submit the plan to the PCT")
     expect(editor.get_by_text("The plan has been submitted to the PCT")).to_be_visible()
@@ -97,12 +97,11 @@ def test_a_plan_goes_round_review_with_a_comment_a_change_and_an_approval(new_pa
 
 
 def test_the_summary_of_changes_counts_as_typed_and_a_long_one_is_refused_in_words(
-    new_page, live_server
+    signed_in_page, live_server
 ):
     plan = demo_daccom_plan()
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
-    lead = new_page()
-    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    lead = signed_in_page("lead.dacorum-pct@example.org")
     lead.goto(f"{live_server.url}/plans/{plan.pk}/review/request-changes/")
     summary = lead.get_by_label("Summary")
     expect(lead.get_by_text("You can enter up to 10,000 characters")).to_be_attached()

@@ -6,18 +6,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import PlanningRound
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_round_opened_started_from_last_year_and_followed(new_page, live_server):
+def test_a_round_opened_started_from_last_year_and_followed(signed_in_page, live_server):
     demo_daccom_plan()
-    lead = new_page()
-    sign_in(lead, live_server, "lead.dacorum-pct@example.org", DEMO_PASSWORD)
+    lead = signed_in_page("lead.dacorum-pct@example.org")
     lead.get_by_role("link", name="Planning rounds").click()
     lead.get_by_role("link", name="Open a planning round").click()
     expect(lead.get_by_role("heading", level=1)).to_have_text("Open a planning round")
@@ -36,8 +34,7 @@ def test_a_round_opened_started_from_last_year_and_followed(new_page, live_serve
     assert_accessible(lead)
     planning_round = PlanningRound.objects.get()
 
-    editor = new_page()
-    sign_in(editor, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    editor = signed_in_page("editor.daccom@example.org")
     expect(editor.locator("main")).to_contain_text("wants the 2007/08 plan by 31 March 2099")
     assert_accessible(editor)
     editor.get_by_role("link", name="Start your 2007/08 plan").click()

@@ -8,7 +8,7 @@ from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
 from signoff.canonical import content_sha256
 from signoff.errors import Refused
-from tests.monitoring_factories import editor_of, filled, lead_of, open_quarter
+from tests.monitoring_factories import editor_of, lead_of, open_quarter, save_filled
 from tests.review_factories import demo_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -32,19 +32,15 @@ def test_the_daccom_plan_is_monitored_for_two_quarters_and_its_signed_content_ne
     assert q1.lines.get(kind=ReturnLine.Kind.MILESTONE, reference="6.2a").key == "m1"
 
     for quarter in (q1, q2):
-        services.return_save(
-            monitoring_return=quarter,
-            user=editor,
-            base_version=quarter.version,
+        save_filled(
+            quarter,
+            editor,
             commentary="Referral management is live in all 19 practices.",
-            lines=filled(
-                quarter,
-                overrides={
-                    "1.1": LineInput(actual_to_date="40,000", forecast_for_year="£150000"),
-                    "6.2a": LineInput(status="done", done_on=date(2006, 6, 20), note="Live."),
-                    "(b)": LineInput(status="met", note="Minutes of the 19 practices."),
-                },
-            ),
+            overrides={
+                "1.1": LineInput(actual_to_date="40,000", forecast_for_year="£150000"),
+                "6.2a": LineInput(status="done", done_on=date(2006, 6, 20), note="Live."),
+                "(b)": LineInput(status="met", note="Minutes of the 19 practices."),
+            },
         )
         services.return_submit(monitoring_return=quarter, user=editor)
     services.return_accept(monitoring_return=q1, user=lead)
@@ -171,13 +167,7 @@ def test_a_figure_that_is_not_money_is_refused_and_nothing_is_saved(signed_dacco
     plan = signed_daccom
     q1 = open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
     with pytest.raises(Refused, match=message):
-        services.return_save(
-            monitoring_return=q1,
-            user=editor_of(plan),
-            base_version=q1.version,
-            commentary="Typed.",
-            lines=filled(q1, overrides={"1.1": typed}),
-        )
+        save_filled(q1, editor_of(plan), commentary="Typed.", overrides={"1.1": typed})
     q1.refresh_from_db()
     assert q1.commentary == ""
     assert not q1.lines.exclude(status="").exists()
@@ -190,18 +180,14 @@ def test_every_problem_in_a_return_is_refused_at_once_each_by_its_line_and_field
     q1 = open_quarter(plan, "Q1", date(2006, 6, 30), date(2006, 7, 31))
     lines = {line.reference: line.pk for line in q1.lines.all()}
     with pytest.raises(services.ReturnRefused) as refused:
-        services.return_save(
-            monitoring_return=q1,
-            user=editor_of(plan),
-            base_version=q1.version,
+        save_filled(
+            q1,
+            editor_of(plan),
             commentary="x" * 10_001,
-            lines=filled(
-                q1,
-                overrides={
-                    "1.1": LineInput(actual_to_date="abc", forecast_for_year="-1"),
-                    "6.2a": LineInput(status="on_track", done_on=date(2006, 6, 1)),
-                },
-            ),
+            overrides={
+                "1.1": LineInput(actual_to_date="abc", forecast_for_year="-1"),
+                "6.2a": LineInput(status="on_track", done_on=date(2006, 6, 1)),
+            },
         )
     assert [(p.line_id, p.field) for p in refused.value.problems] == [
         (lines["6.2a"], "done_on"),
@@ -232,9 +218,7 @@ def test_a_return_is_submitted_only_when_full_and_not_changed_once_accepted(sign
         )
         in refused.value.problems
     )
-    services.return_save(
-        monitoring_return=q1, user=editor, base_version=0, commentary="", lines=filled(q1)
-    )
+    save_filled(q1, editor, base_version=0)
     with pytest.raises(Refused, match="only a submitted return"):
         services.return_accept(monitoring_return=q1, user=lead_of(plan))
     services.return_submit(monitoring_return=q1, user=editor)
@@ -242,18 +226,10 @@ def test_a_return_is_submitted_only_when_full_and_not_changed_once_accepted(sign
         services.return_send_back(monitoring_return=q1, user=lead_of(plan), comment=" ")
     services.return_accept(monitoring_return=q1, user=lead_of(plan))
     with pytest.raises(Refused, match="cannot change"):
-        services.return_save(
-            monitoring_return=q1, user=editor, base_version=0, commentary="", lines=filled(q1)
-        )
+        save_filled(q1, editor, base_version=0)
     q2 = open_quarter(plan, "Q2", date(2006, 9, 30), date(2006, 10, 31))
     with pytest.raises(Refused, match="Choose the status"):
-        services.return_save(
-            monitoring_return=q2,
-            user=editor,
-            base_version=q2.version,
-            commentary="",
-            lines=filled(q2, overrides={"6.2a": LineInput(status="finished")}),
-        )
+        save_filled(q2, editor, overrides={"6.2a": LineInput(status="finished")})
 
 
 def test_a_save_from_a_page_loaded_before_another_save_is_refused_and_keeps_the_other(
@@ -263,20 +239,16 @@ def test_a_save_from_a_page_loaded_before_another_save_is_refused_and_keeps_the_
     editor, chair = editor_of(plan), demo_user("chair", plan.consortium.slug)
     q1 = open_quarter(plan)
     loaded = q1.version
-    services.return_save(
-        monitoring_return=q1,
-        user=chair,
-        base_version=loaded,
-        commentary="",
-        lines=filled(q1, overrides={"1.1": LineInput(actual_to_date="40000")}),
+    save_filled(
+        q1, chair, base_version=loaded, overrides={"1.1": LineInput(actual_to_date="40000")}
     )
     with pytest.raises(services.StaleReturn) as stale:
-        services.return_save(
-            monitoring_return=q1,
-            user=editor,
+        save_filled(
+            q1,
+            editor,
             base_version=loaded,
             commentary="Typed in the other tab.",
-            lines=filled(q1, overrides={"1.3": LineInput(actual_to_date="100000")}),
+            overrides={"1.3": LineInput(actual_to_date="100000")},
         )
 
     assert stale.value.current.saved_by == chair

@@ -76,6 +76,23 @@ def refused_on_its_field(response, *, auto_id: str, said: str) -> str:
     return page
 
 
+@pytest.fixture
+def consortium(client):
+    """A consortium whose PCT's lead is signed in, to invite people to it."""
+    lead = UserFactory(role=User.Role.PCT_LEAD)
+    client.force_login(lead)
+    return ConsortiumFactory(commissioner=lead.commissioner)
+
+
+def invitation(**fields) -> dict:
+    """The form inviting a new editor, ``fields`` typed over it."""
+    return {
+        "full_name": "New Person",
+        "email": "new.person@example.org",
+        "role": User.Role.CONSORTIUM_EDITOR,
+    } | fields
+
+
 def as_typed(unstorable: str) -> str:
     """``unstorable`` as the form shows it back: half a pair cannot go into a page either."""
     return SURROGATES.sub(chr(0xFFFD), unstorable)
@@ -103,20 +120,10 @@ def test_a_comment_holding_unstorable_text_is_refused_on_its_field_keeping_what_
 
 @pytest.mark.parametrize("unstorable", [NUL, HALF_A_PAIR])
 def test_an_invitation_holding_unstorable_text_is_refused_on_its_field_keeping_what_was_typed(
-    client, unstorable
+    client, consortium, unstorable
 ):
-    lead = UserFactory(role=User.Role.PCT_LEAD)
-    consortium = ConsortiumFactory(commissioner=lead.commissioner)
-    client.force_login(lead)
-
     response = post_form(
-        client,
-        people_url(consortium),
-        {
-            "full_name": f"Dr{unstorable} Who",
-            "email": "new.person@example.org",
-            "role": User.Role.CONSORTIUM_EDITOR,
-        },
+        client, people_url(consortium), invitation(full_name=f"Dr{unstorable} Who")
     )
 
     page = refused_on_its_field(response, auto_id="id_full_name", said="Full name")
@@ -152,21 +159,9 @@ def test_a_planning_round_holding_unstorable_text_is_refused_on_its_field_keepin
 
 
 def test_unstorable_text_in_a_field_no_form_of_the_view_reads_is_refused_before_the_view(
-    client,
+    client, consortium
 ):
-    lead = UserFactory(role=User.Role.PCT_LEAD)
-    consortium = ConsortiumFactory(commissioner=lead.commissioner)
-    client.force_login(lead)
-
-    response = client.post(
-        people_url(consortium),
-        {
-            "full_name": "New Person",
-            "email": "new.person@example.org",
-            "role": User.Role.CONSORTIUM_EDITOR,
-            "nickname": f"Newbie{NUL}",
-        },
-    )
+    response = client.post(people_url(consortium), invitation(nickname=f"Newbie{NUL}"))
 
     page = response.content.decode()
     assert response.status_code == 400

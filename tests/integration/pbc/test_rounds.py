@@ -242,33 +242,39 @@ class TestRoundDashboard:
 
 class TestTheConsortiumsSide:
     @pytest.mark.parametrize(
-        ("days_left", "due"),
+        ("name", "days_left", "due"),
         [
-            (1, '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.'),
-            (20, "Due in 20 days."),
+            pytest.param(
+                "home",
+                1,
+                '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.',
+                id="the_home_pages_sentence_ends_right_after_the_due_date_tag",
+            ),
+            pytest.param(
+                "home",
+                20,
+                "Due in 20 days.",
+                id="the_home_pages_sentence_ends_right_after_the_due_date",
+            ),
+            pytest.param(
+                "round_start",
+                1,
+                '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.</p>',
+                id="the_start_pages_due_sentence_ends_with_a_full_stop_after_the_tag",
+            ),
+            pytest.param(
+                "round_start",
+                124,
+                "Due in 124 days.</p>",
+                id="the_start_pages_due_sentence_ends_with_a_full_stop",
+            ),
         ],
     )
-    def test_the_home_pages_sentence_ends_right_after_the_due_date(self, client, days_left, due):
-        _, _, last_year = open_round(days_left=days_left)
-        content = page(client, UserFactory(consortium=last_year.consortium), "home")
-        assert due in content
-
-    @pytest.mark.parametrize(
-        ("days_left", "due"),
-        [
-            (1, '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.</p>'),
-            (124, "Due in 124 days.</p>"),
-        ],
-    )
-    def test_the_start_pages_due_sentence_ends_with_a_full_stop(self, client, days_left, due):
+    def test_the_due_sentence_ends_right_after_the_due_date(self, client, name, days_left, due):
         planning_round, _, last_year = open_round(days_left=days_left)
-        start = page(
-            client,
-            UserFactory(consortium=last_year.consortium),
-            "round_start",
-            round_id=planning_round.pk,
-        )
-        assert due in start
+        of_the_round = {"round_id": planning_round.pk} if name == "round_start" else {}
+        editor = UserFactory(consortium=last_year.consortium)
+        assert due in page(client, editor, name, **of_the_round)
 
     def test_a_plan_of_the_year_made_before_the_round_is_the_consortiums_plan_in_it(self, client):
         planning_round, lead, last_year = open_round(period="2006/07")

@@ -11,7 +11,7 @@ from plans import assignments, round_selectors, rounds, services
 from plans.errors import AnswerInvalid
 from plans.models import Assignment, TemplatePart
 from tests.factories import ConsortiumFactory, UserFactory
-from tests.plan_factories import plan_with_questions, reminder_days
+from tests.plan_factories import assign, plan_with_questions, reminder_days
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +27,6 @@ def setup(**plan_kwargs):
 
 def soon(days: int = 7):
     return round_selectors.today() + timedelta(days=days)
-
-
-def assign(plan, user, assignee, *, part=None, question=None, days=7):
-    if part is None and question is None:
-        part = plan.template.parts.first()
-    return assignments.assignment_set(
-        plan=plan, part=part, question=question, assignee=assignee, due_on=soon(days), user=user
-    )
 
 
 def answer_all(plan, part, user):

@@ -152,44 +152,56 @@ def test_the_pdf_bytes_replaced_in_the_database_are_named():
     assert audit_chain_verify(plan).broken.record == f"signoff.plandocument #{document.pk}"
 
 
-@pytest.mark.django_db
-def test_a_removed_row_breaks_the_chain_at_the_row_after_it():
-    plan = reviewed_and_signed_plan()
-    comment_event, first_signature = (
-        PlanEvent.objects.get(plan=plan, kind=PlanEvent.Kind.COMMENT),
-        Signature.objects.get(plan=plan, audit_seq=3),
-    )
-
+def remove_the_comment_event(plan: Plan) -> str:
+    """Removes the comment's event (and the rows hanging on it); the next link is named."""
+    comment_event = PlanEvent.objects.get(plan=plan, kind=PlanEvent.Kind.COMMENT)
     raw_delete(CommentEvent, comment_event.pk, column="event_id")
     raw_delete(Notification, comment_event.pk, column="event_id")
     raw_delete(PlanEvent, comment_event.pk)
-    broken = audit_chain_verify(plan).broken
-
-    assert broken.record == f"signoff.signature #{first_signature.pk}"
-    assert "link 2 is missing" in broken.reason
+    return f"signoff.signature #{Signature.objects.get(plan=plan, audit_seq=3).pk}"
 
 
-@pytest.mark.django_db
-def test_removing_the_newest_row_is_caught_by_the_chain_head():
-    plan = reviewed_and_signed_plan()
-    document = PlanDocument.objects.get(plan=plan)
-
-    raw_delete(PlanDocument, document.pk)
-    broken = audit_chain_verify(plan).broken
-
-    assert broken.record == f"plans.auditchain #{plan.pk}"
-    assert "head records 6 links" in broken.reason
+def remove_the_ready_pdf(plan: Plan) -> str:
+    """Removes the newest row, which no later link points back to: only the head can tell."""
+    raw_delete(PlanDocument, PlanDocument.objects.get(plan=plan).pk)
+    return f"plans.auditchain #{plan.pk}"
 
 
-@pytest.mark.django_db
-def test_a_row_slipped_in_without_a_link_is_named():
-    plan = reviewed_and_signed_plan()
+def slip_in_an_event(plan: Plan) -> str:
+    """Adds an event past the models, so it is given no link."""
     forged = PlanEvent.objects.bulk_create([PlanEvent(plan=plan, kind=PlanEvent.Kind.EXPORT)])[0]
+    return f"plans.planevent #{forged.pk}"
 
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        pytest.param(
+            remove_the_comment_event,
+            "link 2 is missing",
+            id="a_removed_row_breaks_the_chain_at_the_row_after_it",
+        ),
+        pytest.param(
+            remove_the_ready_pdf,
+            "head records 6 links",
+            id="removing_the_newest_row_is_caught_by_the_chain_head",
+        ),
+        pytest.param(
+            slip_in_an_event,
+            "the row is missing from the chain",
+            id="a_row_slipped_in_without_a_link_is_named",
+        ),
+    ],
+)
+def test_a_row_removed_or_slipped_in_is_named_with_the_reason(tamper, reason):
+    plan = reviewed_and_signed_plan()
+
+    named = tamper(plan)
     broken = audit_chain_verify(plan).broken
 
-    assert broken.record == f"plans.planevent #{forged.pk}"
-    assert broken.reason == "the row is missing from the chain"
+    assert broken.record == named
+    assert reason in broken.reason
 
 
 @pytest.mark.postgres

@@ -23,6 +23,8 @@ from tests.plan_factories import (
 from tests.review_factories import put_in_state
 
 pytestmark = pytest.mark.django_db
+NOT_TWO_YEARS = "two years one after the other"
+NOT_AFTER_TODAY = "deadline must be after today"  # daccom_round opens on 2 January 2007
 
 
 class TestStartingNextYearsPlanFromThisYears:
@@ -210,13 +212,6 @@ class TestOpeningARound:
         assert planning_round.consortia.count() == 3
         assert planning_round.interim_dates == [{"label": "First draft", "date": "2008-02-01"}]
 
-    @pytest.mark.parametrize("period", ["2007", "2007/09", "07/08", "2008/10"])
-    def test_a_year_that_is_not_two_years_in_a_row_is_refused(self, period):
-        with pytest.raises(AnswerInvalid, match="two years one after the other") as refused:
-            daccom_round(period=period)
-        assert refused.value.field == "period"
-        assert not PlanningRound.objects.exists()
-
     def test_a_plan_year_typed_with_spaces_around_it_is_read(self):
         planning_round, _ = daccom_round(period=" 2007/08 ")
         assert planning_round.period == "2007/08"
@@ -251,19 +246,29 @@ class TestOpeningARound:
         with pytest.raises(AnswerInvalid, match="of this PCT only"):
             daccom_round(consortia=[stranger])
 
-    @pytest.mark.parametrize("deadline", [date(2007, 1, 1), date(2007, 1, 2)])
-    def test_a_deadline_already_past_or_today_is_refused_on_the_deadline(self, deadline):
-        with pytest.raises(AnswerInvalid, match="deadline must be after today") as refused:
-            daccom_round(deadline=deadline)
-        assert refused.value.field == "deadline"
-        assert not PlanningRound.objects.exists()
-
-    def test_an_interim_date_already_past_is_refused_on_the_interim_dates(self):
-        with pytest.raises(
-            AnswerInvalid, match="“First draft” is due on 1 December 2006"
-        ) as refused:
-            daccom_round(interim_dates=[{"date": date(2006, 12, 1), "label": "First draft"}])
-        assert refused.value.field == "interim_dates"
+    @pytest.mark.parametrize(
+        ("field", "typed", "message"),
+        [
+            pytest.param("period", "2007", NOT_TWO_YEARS, id="one_year_alone"),
+            pytest.param("period", "2007/09", NOT_TWO_YEARS, id="years_not_in_a_row"),
+            pytest.param("period", "07/08", NOT_TWO_YEARS, id="first_year_not_in_full"),
+            pytest.param("period", "2008/10", NOT_TWO_YEARS, id="later_years_not_in_a_row"),
+            pytest.param("deadline", date(2007, 1, 1), NOT_AFTER_TODAY, id="deadline_past"),
+            pytest.param("deadline", date(2007, 1, 2), NOT_AFTER_TODAY, id="deadline_today"),
+            pytest.param(
+                "interim_dates",
+                [{"date": date(2006, 12, 1), "label": "First draft"}],
+                "“First draft” is due on 1 December 2006",
+                id="interim_date_already_past",
+            ),
+        ],
+    )
+    def test_a_year_or_date_refused_is_refused_on_its_field_and_no_round_opens(
+        self, field, typed, message
+    ):
+        with pytest.raises(AnswerInvalid, match=message) as refused:
+            daccom_round(**{field: typed})
+        assert refused.value.field == field
         assert not PlanningRound.objects.exists()
 
     def test_every_interim_date_refused_is_named_at_once(self):

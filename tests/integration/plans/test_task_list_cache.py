@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from consortia.models import User
-from plans import assignments, presenters, round_selectors, services
+from plans import presenters, services
 from plans.models import Answer, TemplateQuestion
 from signoff import services as review_services
 from tests import services as test_services
-from tests.plan_factories import plan_with_questions
+from tests.plan_factories import assign, plan_with_questions
 from tests.review_factories import person
 from tests.two_factor import signed_in
 
@@ -101,16 +101,8 @@ def test_a_state_change_shows_at_once(plan, editor):
 def test_an_assignment_shows_at_once(plan, editor):
     client = signed_in(editor)
     task_list(client, plan)
-    part = plan.template.parts.first()
 
-    assignments.assignment_set(
-        plan=plan,
-        part=part,
-        question=None,
-        assignee=editor,
-        due_on=round_selectors.today(),
-        user=editor,
-    )
+    assign(plan, editor, editor, days=0)
 
     assert "Assigned to Ed Itor" in task_list(client, plan)
 
