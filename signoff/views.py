@@ -37,7 +37,13 @@ from .forms import (
 )
 from .models import PlanDocument
 from .presenters.activity import activity_page
-from .presenters.comments import comments_url, open_comments_at, passage_source, thread_view
+from .presenters.comments import (
+    comments_url,
+    open_comments_at,
+    passage_source,
+    quoted_text_now,
+    thread_view,
+)
 from .presenters.documents import document_state, download_filename, signatories_table
 from .presenters.review import review_panel
 from .rendering import SEALED_KINDS
@@ -424,7 +430,7 @@ def comment_reply(request, thread_id: int):
             "question": thread.question,
             "part": thread.part or thread.question.part,
             "form": form,
-            "thread": thread_view(thread, current_text="", may_comment=False),
+            "thread": thread_view(thread, current_text=quoted_text_now(thread), may_comment=False),
             "thread_pk": thread.pk,
             "back": _thread_url(thread),
         },

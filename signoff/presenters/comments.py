@@ -265,6 +265,15 @@ class PassageSource:
         return not (self.markup or self.rows)
 
 
+def quoted_text_now(thread: Comment) -> str:
+    """What ``thread``'s quote is read against as the plan stands now, as its part page reads
+    it: its question's answer, or its part's guidance. One query for an answer."""
+    if thread.part_id is not None:
+        return passages.visible_text(thread.part.guidance)
+    answer = Answer.objects.filter(plan_id=thread.plan_id, question_id=thread.question_id).first()
+    return passages.answer_text(thread.question, answer)
+
+
 def passage_source(plan: Plan, *, question=None, part=None) -> PassageSource:
     """The text a comment on ``question`` (or on ``part``'s guidance) quotes from: one query
     for an answer, none for guidance."""

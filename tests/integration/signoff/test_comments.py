@@ -488,6 +488,22 @@ def test_an_empty_reply_is_refused_on_its_own_page_with_the_thread_shown(client,
     assert f'href="#id_reply-{thread.pk}-body"' in page
 
 
+def test_a_refused_reply_shows_a_thread_whose_passage_still_stands_as_current(
+    client, plan, editor, lead
+):
+    answered(plan, editor)
+    thread = new_thread(plan, lead, "Which ones?", quote="outpatient follow-ups by 10%")
+    client.force_login(lead)
+
+    response = client.post(
+        reverse("comment_reply", args=[thread.pk]), {f"reply-{thread.pk}-body": ""}
+    )
+
+    assert response.status_code == 400
+    assert "outpatient follow-ups by 10%" in response.content.decode()
+    assert "Outdated" not in response.content.decode()
+
+
 def test_html_in_a_comment_is_shown_as_text_with_its_line_breaks(client, plan, editor, lead):
     body = '<script>alert("x")</script><img src=x onerror=alert(1)>\nSecond line'
     thread = new_thread(plan, lead, body)
