@@ -22,11 +22,7 @@ from .review import MAX_COMMENT_CHARACTERS
 
 
 class CommentRefused(Refused):
-    """A refused comment; ``field`` names the form field the reason is about, if one."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    """A refused comment."""
 
 
 def _commenter(user, plan: Plan) -> None:

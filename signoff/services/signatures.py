@@ -69,7 +69,7 @@ def signature_add(
             code=code if credentials.second_factor_expected(user) else None,
         )
     except credentials.NotConfirmed as refusal:
-        raise Refused(refusal.message) from None
+        raise Refused(refusal.message, field=refusal.field or None) from None
     with transaction.atomic():
         locked = plan_locked(plan)
         state, mine = _turn(user, locked)

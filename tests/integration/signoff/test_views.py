@@ -144,7 +144,28 @@ def test_signing_with_a_wrong_password_keeps_the_typed_name_and_says_why(client)
 
     assert response.status_code == 400
     assert "That is not your password" in page
+    assert 'href="#id_password">That is not your password' in page, "the summary leads to it"
     assert 'value="Dr Alice Chair"' in page
+    assert not plan.signatures.exists()
+
+
+def test_signing_with_a_wrong_code_says_so_at_the_code_box(client):
+    plan = put_in_state(three_signatory_plan(), Status.APPROVED)
+    chair = person(Role.CONSORTIUM_EXECUTIVE_CHAIR, plan)
+    client.force_login(chair)
+
+    data = {
+        "typed_name": "Dr Alice Chair",
+        "password": PASSWORD,
+        "code": "000000",
+        "confirmed": "on",
+    }
+    response = client.post(reverse("plan_sign", args=[plan.pk]), data)
+    page = response.content.decode()
+
+    assert response.status_code == 400
+
+    assert 'href="#id_code">That code is not right' in page
     assert not plan.signatures.exists()
 
 
