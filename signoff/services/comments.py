@@ -120,7 +120,8 @@ def comment_add(
     if quote and not passages.contains(text, quote):
         raise CommentRefused(
             f"The words you quoted are not in {where} as it stands now. Select the passage "
-            "again on the page, copy it exactly, or leave the quote empty.",
+            "again on the page, or press Quote a passage and delete the words your comment is "
+            "not about, or leave the quote empty.",
             field="quote",
         )
     comment = Comment.objects.create(

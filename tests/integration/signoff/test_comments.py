@@ -328,6 +328,7 @@ def test_a_quote_not_in_the_answer_is_refused_below_the_answer_to_quote_from_wit
     assert "There is a problem" in page
     assert 'href="#id_comment-q-question-1-quote"' in page
     assert "The words you quoted are not in the answer to 2.1 as it stands now" in page
+    assert "or press Quote a passage" in page, "the way to quote from the keyboard is named"
     assert "cut inpatient stays</textarea>" in page
     assert not Comment.objects.exists()
     heading = page.index("The answer to 2.1 as it stands now</h2>")
