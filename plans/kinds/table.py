@@ -197,9 +197,12 @@ class TableKind(Kind):
     @staticmethod
     def _cell(typed, column: Column, *, field: str) -> str:
         # The limit is checked on what was typed, before cleaning: refused, never cut.
-        if column.type in (TEXT, LONG_TEXT) and len(str(typed or "")) > MAX_CELL_CHARACTERS:
+        length = len(str(typed or ""))
+        if column.type in (TEXT, LONG_TEXT) and length > MAX_CELL_CHARACTERS:
             raise AnswerInvalid(
-                f"A table cell can hold at most {MAX_CELL_CHARACTERS:,} characters.", field=field
+                f"{column.said or column.label} can hold at most {MAX_CELL_CHARACTERS:,} "
+                f"characters: this one has {length:,}.",
+                field=field,
             )
         if column.type == CHOICE and isinstance(typed, str) and typed.strip():
             # A choice given by the words it is printed as ("Yes" in the Word export) is

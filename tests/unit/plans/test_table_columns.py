@@ -143,8 +143,13 @@ def test_an_untyped_table_keeps_its_text_as_typed_and_keeps_blank_rows():
 def test_a_table_cell_over_the_limit_is_refused_before_cleaning_not_cut():
     question = SimpleNamespace(kind="table", columns=[{"key": "name", "label": "Name"}])
     # 2,002 characters typed, of which cleaning would leave fewer than 2,000.
-    with pytest.raises(AnswerInvalid, match="at most 2,000 characters"):
+    with pytest.raises(AnswerInvalid) as refused:
         kind_for(question).clean([{"name": "<b>" + "x" * 1995 + "</b>"}], context=CONTEXT)
+
+    assert refused.value.message.startswith(
+        "Name can hold at most 2,000 characters: this one has 2,002."
+    )
+    assert refused.value.field == "rows[0].name"
 
 
 @pytest.mark.parametrize(
