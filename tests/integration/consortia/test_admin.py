@@ -318,3 +318,11 @@ def test_a_recovery_code_added_on_the_stacked_inline_is_saved(client):
     assert 'data-inline-type="stacked"' in page.content.decode()
     assert response.status_code == 302
     assert list(device.token_set.values_list("token", flat=True)) == ["abcd1234"]
+
+
+def test_the_admin_pages_name_the_services_icon_so_the_browser_asks_for_no_missing_one(
+    admin_client,
+):
+    page = admin_client.get("/admin/").content.decode()
+
+    assert 'rel="icon" href="/static/nhsuk/assets/images/favicon.ico"' in page
