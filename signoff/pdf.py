@@ -245,7 +245,9 @@ class _LongWords(HTMLParser):
         )
 
 
-# A tag of HTML from nh3, which escapes every "<" and ">" in text and attribute values.
+# A tag of HTML from nh3. nh3 escapes every "<" in text, so a "<" only starts a tag and this
+# never takes text away; a ">" inside an attribute may end it early, which only sends the
+# HTML through the parser when it need not go.
 _TAG = re.compile(r"<[^>]*>")
 
 
