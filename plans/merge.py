@@ -3,13 +3,13 @@
 database: the view finds the base in the answer's history and offers what this returns.
 
 - A change made on one side only is taken; the same change made on both sides is taken once.
-- Passages (paragraphs, list items, headings), rows or figures changed by both sides
+- Passages (paragraphs, list items, headings) or cells of a row changed by both sides
   differently clash: the result keeps yours there, as saving without a merge would, and each
   clash is listed so the editor can compare it with theirs.
 - Things added by both sides at the same place are both kept, theirs first.
 - Rich text is merged block by block and the result cleaned again (plans/sanitise.py);
-  tables row by row; structured figures only where they are one list of rows (docs/decisions/
-  0471), anything else is left to the editor.
+  tables row by row, and a row both changed cell by cell (docs/decisions/0495); structured
+  figures only where they are one list of rows (0471), anything else is left to the editor.
 
 Nothing here saves: the result goes into the form for the editor to check and save.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -61,6 +62,11 @@ class SequenceMerge:
     clashes: list[SequenceClash] = field(default_factory=list)
 
 
+#: how a stretch both sides changed differently may still be put together: its merge (which
+#: may list clashes of its own, smaller than the stretch), or None where it clashes whole
+Together = Callable[[SequenceClash], "SequenceMerge | None"]
+
+
 def _hunks(base: list, other: list, side: str) -> list[_Hunk]:
     matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
     return [
@@ -98,8 +104,11 @@ def _applied(base: list, start: int, end: int, hunks: list[_Hunk]) -> tuple:
     return tuple(result)
 
 
-def merge_sequences(base: list, yours: list, theirs: list) -> SequenceMerge:
-    """Both sides' changes to ``base`` together; items are compared by equality."""
+def merge_sequences(
+    base: list, yours: list, theirs: list, *, together: Together | None = None
+) -> SequenceMerge:
+    """Both sides' changes to ``base`` together; items are compared by equality. A stretch
+    both changed differently clashes whole unless ``together`` puts it together."""
     clusters = _clusters(_hunks(base, theirs, THEIRS) + _hunks(base, yours, YOURS))
     items: list = []
     clashes: list[SequenceClash] = []
@@ -118,8 +127,10 @@ def merge_sequences(base: list, yours: list, theirs: list) -> SequenceMerge:
             items.extend(their_part)
             items.extend(item for item in your_part if item not in their_part)
         else:
-            items.extend(your_part)
-            clashes.append(SequenceClash(start, tuple(base[start:end]), their_part, your_part))
+            clash = SequenceClash(start, tuple(base[start:end]), their_part, your_part)
+            joined = together(clash) if together else None
+            items.extend(your_part if joined is None else joined.items)
+            clashes.extend([clash] if joined is None else joined.clashes)
     items.extend(base[at:])
     return SequenceMerge(items, clashes)
 
@@ -253,30 +264,93 @@ def _row_key(row) -> str:
     return json.dumps(row, sort_keys=True, default=str)
 
 
-def merge_by_key(key, base: list, yours: list, theirs: list) -> SequenceMerge:
+def merge_by_key(
+    key, base: list, yours: list, theirs: list, *, together: Together | None = None
+) -> SequenceMerge:
     """Items merged as ``merge_sequences`` does, compared by ``key(item)``; where the sides'
-    items of one key differ otherwise, theirs is kept (it is what is saved)."""
+    items of one key differ otherwise, theirs is kept (it is what is saved). ``together`` is
+    given and gives items, not keys."""
     item_of = {key(item): item for item in (*base, *yours, *theirs)}
-    merged = merge_sequences(
-        [key(i) for i in base], [key(i) for i in yours], [key(i) for i in theirs]
-    )
 
     def items(keys) -> tuple:
         return tuple(item_of[k] for k in keys)
 
-    return SequenceMerge(
-        list(items(merged.items)),
-        [
-            SequenceClash(clash.start, items(clash.base), items(clash.theirs), items(clash.yours))
-            for clash in merged.clashes
-        ],
+    def as_items(clash: SequenceClash) -> SequenceClash:
+        return SequenceClash(
+            clash.start, items(clash.base), items(clash.theirs), items(clash.yours)
+        )
+
+    def keys(items) -> tuple:
+        return tuple(key(item) for item in items)
+
+    def together_by_key(clash: SequenceClash) -> SequenceMerge | None:
+        joined = together(as_items(clash))
+        if joined is None:
+            return None
+        item_of.update((key(item), item) for item in joined.items)
+        return SequenceMerge(
+            list(keys(joined.items)),
+            [
+                SequenceClash(part.start, keys(part.base), keys(part.theirs), keys(part.yours))
+                for part in joined.clashes
+            ],
+        )
+
+    merged = merge_sequences(
+        list(keys(base)),
+        list(keys(yours)),
+        list(keys(theirs)),
+        together=together_by_key if together else None,
     )
+    return SequenceMerge(list(items(merged.items)), [as_items(c) for c in merged.clashes])
+
+
+_MISSING = object()
+
+
+def _cells_merged(base: dict, yours: dict, theirs: dict) -> tuple[dict, bool]:
+    """One row both sides changed, merged cell by cell as passages are merged: a cell changed
+    on one side takes that change; one both changed differently keeps yours. Whether any
+    cell clashed is said too."""
+    row, clashed = {}, False
+    for name in dict.fromkeys([*yours, *theirs, *base]):
+        was, mine, other = (side.get(name, _MISSING) for side in (base, yours, theirs))
+        if mine == was:
+            cell = other
+        elif other in (was, mine):
+            cell = mine
+        else:
+            cell, clashed = mine, True
+        if cell is not _MISSING:
+            row[name] = cell
+    return row, clashed
+
+
+def _rows_cell_by_cell(clash: SequenceClash) -> SequenceMerge | None:
+    """Rows both sides changed in place (each side has as many rows there as the base) merged
+    cell by cell: a row clashes only where both changed one of its cells differently
+    (docs/decisions/0495). Rows added, removed or moved in the stretch leave it to clash
+    whole, as a row is then no longer where it was."""
+    sides = (clash.base, clash.theirs, clash.yours)
+    if len({len(side) for side in sides}) != 1 or not all(
+        isinstance(row, dict) for side in sides for row in side
+    ):
+        return None
+    rows, clashes = [], []
+    for offset, (was, other, mine) in enumerate(zip(*sides, strict=True)):
+        row, clashed = _cells_merged(was, mine, other)
+        rows.append(row)
+        if clashed:
+            clashes.append(SequenceClash(clash.start + offset, (was,), (other,), (mine,)))
+    return SequenceMerge(rows, clashes)
 
 
 def merge_rows(base: list, yours: list, theirs: list) -> SequenceMerge:
-    """Rows merged whole: a row either side added is kept, a row one side changed or removed
-    takes that change, and a row both changed differently clashes."""
-    return merge_by_key(_row_key, base, yours, theirs)
+    """Rows merged as passages are: a row either side added is kept, a row one side changed
+    or removed takes that change; a row both changed is merged cell by cell, and clashes only
+    where both changed one cell differently (its other cells still merged, yours kept in the
+    clashing one)."""
+    return merge_by_key(_row_key, base, yours, theirs, together=_rows_cell_by_cell)
 
 
 def _list_of_rows(data) -> tuple[str, list] | None:

@@ -300,3 +300,59 @@ def test_a_list_the_editor_only_reshaped_is_not_called_changed_by_both(client, p
 
     assert "changed in both windows" not in page
     assert ">Use both changes</button>" in page
+
+
+def test_a_table_row_whose_different_cells_each_changed_puts_both_in_the_form(client, plan):
+    # Both started from version 1; the other person changed row 2's code, this one its name.
+    post(client, plan, "practices", ROW, base_version=0)
+    post(client, plan, "practices", {**ROW, "rows[1].code": "B9"}, base_version=1)
+    mine = {**ROW, "rows[1].name": "Dr Browne"}
+
+    clash = post(client, plan, "practices", mine, base_version=1).content.decode()
+    reply = post(client, plan, "practices", mine, base_version=1, **JSON).json()["conflict"]
+    page = post(client, plan, "practices", mine, base_version=1, merge_from="1").content.decode()
+
+    for words in (clash, reply["html"]):
+        assert "are to different parts of the answer, so you can use both" in words
+        assert "changed in both windows" not in words
+        assert ">Use both changes</button>" in words
+    assert 'value="Dr Browne"' in page and 'value="B9"' in page
+    assert answer(plan, "practices").version == 2  # nothing saved until Save
+
+
+def test_saving_a_row_put_together_from_both_keeps_both_cells(client, plan):
+    post(client, plan, "practices", ROW, base_version=0)
+    post(client, plan, "practices", {**ROW, "rows[1].code": "B9"}, base_version=1)
+    page = post(client, plan, "practices", {**ROW, "rows[1].name": "Dr Browne"}, base_version=1,
+                merge_from="1").content.decode()  # fmt: skip
+    in_the_form = dict(
+        re.findall(r'name="q-practices-(rows\[\d\]\.\w+)"[^>]* value="([^"]*)"', page)
+    )
+
+    response = post(client, plan, "practices", {"rows": "2", **in_the_form}, base_version=2)
+
+    assert response.status_code == 302
+    assert answer(plan, "practices").rows == [
+        {"name": "Dr Adams", "code": "A1"},
+        {"name": "Dr Browne", "code": "B9"},
+    ]
+
+
+def milestone(item, owner) -> dict:
+    return {"milestones": "1", "milestones[0].due-day": "", "milestones[0].due-month": "",
+            "milestones[0].due-year": "", "milestones[0].item": item,
+            "milestones[0].owner": owner}  # fmt: skip
+
+
+def test_a_milestone_whose_different_cells_each_changed_puts_both_in_the_form(client, plan):
+    # Figures kept as one list of rows merge as a table's rows do (0471, 0495).
+    post(client, plan, "milestones", milestone("A report", "Ann"), base_version=0)
+    post(client, plan, "milestones", milestone("A report", "Bob"), base_version=1)
+    mine = milestone("A report to the board", "Ann")
+
+    clash = post(client, plan, "milestones", mine, base_version=1).content.decode()
+    page = post(client, plan, "milestones", mine, base_version=1, merge_from="1").content.decode()
+
+    assert "changed in both windows" not in clash
+    assert ">Use both changes</button>" in clash
+    assert "A report to the board" in page and 'value="Bob"' in page

@@ -252,6 +252,85 @@ def test_a_row_changed_by_both_is_a_clash_and_keeps_yours():
     assert result.clashes == [merge.Clash("Row 1", "Adam | 7", "Adam | 9")]
 
 
+def test_different_cells_of_one_row_changed_by_each_side_are_both_taken():
+    result = _merged_rows(
+        [{"scheme": "Falls", "cost": "1000"}, {"scheme": "COPD", "cost": "500"}],
+        [{"scheme": "Falls", "cost": "1000"}, {"scheme": "COPD", "cost": "750"}],
+        [{"scheme": "Falls", "cost": "1000"}, {"scheme": "COPD rehab", "cost": "500"}],
+    )
+
+    assert result.content.rows == [
+        {"scheme": "Falls", "cost": "1000"},
+        {"scheme": "COPD rehab", "cost": "750"},
+    ]
+    assert result.clashes == []
+    assert result.useful
+
+
+def test_a_row_both_changed_clashes_on_its_cell_and_takes_their_other_cells():
+    base = {"scheme": "Falls", "cost": "1000", "lead": "Dr Adams"}
+
+    result = _merged_rows(
+        [base],
+        [{**base, "cost": "900"}],
+        [{**base, "cost": "800", "lead": "Dr Brown"}],
+    )
+
+    assert result.content.rows == [{"scheme": "Falls", "cost": "900", "lead": "Dr Brown"}]
+    assert result.clashes == [
+        merge.Clash("Row 1", "Falls | 800 | Dr Brown", "Falls | 900 | Dr Adams")
+    ]
+
+
+def test_rows_both_changed_in_one_stretch_clash_only_where_a_cell_does():
+    base = [{"name": "Adam", "code": "1"}, {"name": "Bea", "code": "2"}]
+
+    result = _merged_rows(
+        base,
+        [{"name": "Adam", "code": "9"}, {"name": "Bea", "code": "8"}],
+        [{"name": "Adam Ng", "code": "1"}, {"name": "Bea", "code": "7"}],
+    )
+
+    assert result.content.rows == [{"name": "Adam Ng", "code": "9"}, {"name": "Bea", "code": "8"}]
+    assert result.clashes == [merge.Clash("Row 2", "Bea | 7", "Bea | 8")]
+
+
+def test_a_cell_one_side_filled_and_the_other_left_is_filled():
+    result = _merged_rows(
+        [{"name": "Adam"}],
+        [{"name": "Adam", "code": "1"}],
+        [{"name": "Adam Ng"}],
+    )
+
+    assert result.content.rows == [{"name": "Adam Ng", "code": "1"}]
+    assert result.clashes == []
+
+
+def test_a_row_one_side_moved_down_and_the_other_changed_is_moved_and_changed():
+    result = _merged_rows(
+        ROWS,
+        [{"name": "Adam", "code": "9"}, ROWS[1]],
+        [ROWS[1], ROWS[0]],
+    )
+
+    assert result.content.rows == [ROWS[1], {"name": "Adam", "code": "9"}]
+    assert result.clashes == []
+
+
+def test_figures_kept_as_one_list_of_rows_merge_cell_by_cell():
+    base = {"milestones": [{"item": "Start", "due": "2008-04-01", "owner": ""}]}
+    result = merge.merge_answers(
+        base=Content(data=base),
+        yours=Content(data={"milestones": [{**base["milestones"][0], "owner": "Ann"}]}),
+        theirs=Content(data={"milestones": [{**base["milestones"][0], "due": "2008-05-01"}]}),
+    )
+
+    assert result.content.data == {
+        "milestones": [{"item": "Start", "due": "2008-05-01", "owner": "Ann"}]
+    }
+    assert result.clashes == []
+
+
 def test_a_clashing_row_is_told_in_the_tables_column_order():
     result = _merged_rows(
         [{"code": "1", "name": "Adam"}],
