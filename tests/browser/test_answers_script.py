@@ -228,6 +228,36 @@ def test_a_clash_on_different_directors_offers_both_and_puts_them_in_the_form_un
     assert [row["name"] for row in answer.rows[:2]] == ["Dr First Both", "Dr Second Both"]
 
 
+def test_a_clash_on_different_cells_of_one_director_offers_both_and_saves_both(
+    new_page, live_server
+):
+    # The same row, different columns: merged cell by cell (docs/decisions/0495).
+    plan = demo_daccom_plan()
+    first, second = two_sessions(new_page, live_server, plan, part="commissioning-plan")
+    first.locator('input[name="q-directors-rows[1].name"]').fill("Dr First Cell")
+    first.get_by_role("button", name="Save 2.1").click()
+    expect(first.locator("#question-directors .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+    second.locator('input[name="q-directors-rows[1].discipline"]').fill("Second discipline")
+    second.get_by_role("button", name="Save 2.1").click()
+
+    conflict = second.locator("#question-directors .app-conflict")
+    expect(conflict).to_contain_text("so you can use both")
+    expect(conflict).not_to_contain_text("changed in both windows")
+    conflict.get_by_role("button", name="Use both changes").click()
+
+    row = 'input[name="q-directors-rows[1].{}"]'
+    expect(second.locator(row.format("name"))).to_have_value("Dr First Cell")
+    expect(second.locator(row.format("discipline"))).to_have_value("Second discipline")
+    second.get_by_role("button", name="Save 2.1").click()
+    expect(second.locator("#question-directors .app-save-status")).to_have_text(
+        re.compile("Saved at")
+    )
+    answer = plan.answers.get(question__key="directors")
+    assert answer.rows[1] == {"name": "Dr First Cell", "discipline": "Second discipline"}
+
+
 def level_counts(summary, level: int) -> list[str]:
     """A level's row of the self-assessment's summary: its targets, how many at each rating,
     how many not rated."""
