@@ -287,7 +287,8 @@ def merge_by_key(
         joined = together(as_items(clash))
         if joined is None:
             return None
-        item_of.update((key(item), item) for item in joined.items)
+        for item in joined.items:  # a merged row equal to a side's keeps that side's
+            item_of.setdefault(key(item), item)
         return SequenceMerge(
             list(keys(joined.items)),
             [
