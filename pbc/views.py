@@ -10,6 +10,7 @@ from plans import pages as plan_pages
 from plans.consistent_reads import consistent_reads
 from plans.selectors import plans_visible_to
 from plans.task_list_cache import cached_task_list
+from plans.workflow import FROZEN
 from signoff import selectors as review_selectors
 from signoff.presenters.comments import comment_threads
 from signoff.presenters.dashboards import home as dashboards_home
@@ -56,6 +57,7 @@ def plan_detail(request, plan_id: int):
         "review": review_panel(plan, request.user),
         "documents_panel": documents_panel(plan, request.user),
         **_task_list(request.user, plan, may_assign=contents["may_assign"]),
+        "frozen": plan.status in FROZEN,
     }
     if context["task_list"].found:
         return render(request, "pbc/plan_detail.html", context)

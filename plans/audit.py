@@ -62,7 +62,7 @@ def audit_chain_verify(plan: Plan | int) -> ChainCheck:
             broken = BrokenLink(_name(model, pk), None, "the row is missing from the chain")
             return _check(plan_id, broken)
         chained = rows.filter(audit_seq__isnull=False).values(
-            "pk", "audit_seq", "audit_previous_sha256", "audit_sha256", *model.AUDIT_FIELDS
+            "pk", "audit_seq", "audit_previous_sha256", "audit_sha256", *model.audit_columns()
         )
         links.extend((row["audit_seq"], model, row) for row in chained.iterator())
     links.sort(key=lambda link: link[0])
@@ -87,7 +87,7 @@ def audit_chain_verify(plan: Plan | int) -> ChainCheck:
             pk=row["pk"],
             seq=seq,
             previous=previous,
-            fields={name: row[name] for name in model.AUDIT_FIELDS},
+            fields=model.audit_fields(row),
         )
         if digest != row["audit_sha256"]:
             reason = "its stored content no longer matches its hash (the row was changed)"

@@ -339,6 +339,11 @@ class AuditChained(models.Model):
     """
 
     AUDIT_FIELDS: tuple[str, ...] = ()
+    #: Fields added to the model after rows of it were chained: a link covers each of them only
+    #: where it is set (not ""), so a row chained before the field existed keeps the hash it was
+    #: given, as Django still checks a password hashed by an older hasher; a set value, cleared
+    #: or added later, still breaks the link.
+    AUDIT_FIELDS_WHEN_SET: tuple[str, ...] = ()
 
     audit_seq = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text="Place in the plan's audit chain."
@@ -354,6 +359,18 @@ class AuditChained(models.Model):
             super().save(*args, **kwargs)
             if self.audit_seq is None and self.audit_is_due():
                 audit_chain_append(self)
+
+    @classmethod
+    def audit_columns(cls) -> tuple[str, ...]:
+        """The stored fields a link may cover: read these, then ``audit_fields`` of the row."""
+        return (*cls.AUDIT_FIELDS, *cls.AUDIT_FIELDS_WHEN_SET)
+
+    @classmethod
+    def audit_fields(cls, row: dict) -> dict:
+        """What the link of ``row`` (its ``audit_columns`` as stored) covers."""
+        fields = {name: row[name] for name in cls.AUDIT_FIELDS}
+        fields |= {name: row[name] for name in cls.AUDIT_FIELDS_WHEN_SET if row[name] != ""}
+        return fields
 
     @classmethod
     def audit_due(cls) -> Q:
@@ -376,11 +393,15 @@ def audit_chain_append(record: AuditChained) -> None:
     with transaction.atomic():
         chain, _ = AuditChain.objects.select_for_update().get_or_create(plan_id=record.plan_id)
         # Hashed as stored, so the verifier reading the row back computes the same value.
-        stored = model.objects.filter(pk=record.pk).values(*model.AUDIT_FIELDS).get()
+        stored = model.objects.filter(pk=record.pk).values(*model.audit_columns()).get()
         seq = chain.length + 1
         previous = chain.head_sha256
         digest = link_sha256(
-            record=model._meta.label_lower, pk=record.pk, seq=seq, previous=previous, fields=stored
+            record=model._meta.label_lower,
+            pk=record.pk,
+            seq=seq,
+            previous=previous,
+            fields=model.audit_fields(stored),
         )
         model.objects.filter(pk=record.pk).update(
             audit_seq=seq, audit_previous_sha256=previous, audit_sha256=digest

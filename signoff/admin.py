@@ -76,8 +76,16 @@ class PlanDocumentAdmin(ReadOnlyRecord, admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyRecord, admin.ModelAdmin):
-    list_display = ("plan", "title", "typed_name", "user", "signed_at", "voided_at")
-    list_filter = ("role",)
+    list_display = (
+        "plan",
+        "title",
+        "typed_name",
+        "user",
+        "signed_at",
+        "second_factor",
+        "voided_at",
+    )
+    list_filter = ("role", "second_factor")
     search_fields = ("plan__title", "typed_name", "user__email", "content_sha256")
     list_select_related = ("plan", "user")
     date_hierarchy = "signed_at"

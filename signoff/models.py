@@ -126,6 +126,17 @@ class SignatureQuerySet(models.QuerySet):
         return self.exclude(self.LIVE)
 
 
+class SecondFactor(models.TextChoices):
+    """What confirmed a signature beside the signatory's password (a passkey cannot sign:
+    signoff.forms.SignatureForm asks for a code). "" for the signatures given before this was
+    recorded: they say nothing rather than a guess."""
+
+    NOT_RECORDED = "", "Not recorded"
+    NONE = "none", "Password only (no second factor on the account)"
+    AUTHENTICATOR = "authenticator", "Password and authenticator app code"
+    RECOVERY_CODE = "recovery_code", "Password and recovery code"
+
+
 class Signature(AuditChained):
     """One signatory's sign-off, bound to the SHA-256 of the approved plan's content.
 
@@ -152,6 +163,14 @@ class Signature(AuditChained):
         help_text="The version of the plan's canonical content that content_sha256 is of "
         "(signoff/canonical.py); signatures given before version 2 are of version 1.",
     )
+    second_factor = models.CharField(
+        max_length=16,
+        choices=SecondFactor.choices,
+        blank=True,
+        default=SecondFactor.NOT_RECORDED,
+        help_text="What confirmed the signature with the password; empty for signatures given "
+        "before it was recorded.",
+    )
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_reason = models.TextField(blank=True)
 
@@ -169,6 +188,9 @@ class Signature(AuditChained):
         "user_agent",
         "content_sha256",
     )
+    # Recorded since session 35: the signatures chained before keep their links
+    # (docs/decisions/0498).
+    AUDIT_FIELDS_WHEN_SET = ("second_factor",)
 
     class Meta:
         ordering = ["plan", "position", "signed_at"]
@@ -187,6 +209,11 @@ class Signature(AuditChained):
     def signer(self) -> str:
         """Who signed: the account holder's name, as the PDF's certificate prints it."""
         return self.user.full_name or self.typed_name
+
+    @property
+    def confirmed_with(self) -> str:
+        """What confirmed it ("Password and authenticator app code"), or "" where not recorded."""
+        return self.get_second_factor_display() if self.second_factor else ""
 
     @property
     def typed_otherwise(self) -> bool:

@@ -319,6 +319,8 @@ class TrailLine:
     ip_address: str
     user_agent: str
     content_sha256: str
+    #: what confirmed it beside the password; "" for a signature given before it was recorded
+    confirmed_with: str = ""
 
 
 def uk_time(moment: datetime) -> str:
@@ -404,6 +406,7 @@ def _trail(state: SigningState) -> list[TrailLine]:
             ip_address=s.ip_address or "Not recorded",
             user_agent=s.user_agent or "Not recorded",
             content_sha256=s.content_sha256,
+            confirmed_with=s.confirmed_with,
         )
         for s in state.signatures
     ]

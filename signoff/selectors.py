@@ -103,6 +103,11 @@ class OpenThreads(NamedTuple):
     by_question: dict[int, int]
     by_part: dict[int, int]
 
+    @property
+    def total(self) -> int:
+        """Every open thread counted, on questions and on guidance: the PCT's home's figure."""
+        return sum(self.by_question.values()) + sum(self.by_part.values())
+
 
 _OPEN_THREADS = CompiledQuery(
     lambda plan: (

@@ -7,8 +7,9 @@ or 2,000:
   or since it was started;
 - open comments: threads (not replies) not yet resolved; a consortium counts only those it
   can see on the questions it completes (its own and joint questions). A frozen plan's
-  (approved and later) count none: no answer can change until it is reopened, so none is
-  waiting on anyone (docs/decisions/0472);
+  (approved and later) are counted as the plan page counts them, with a note that no answer can
+  change until it is reopened: a count of 0 beside the plan page's "1 open comment" gave a
+  reader two answers (docs/decisions/0496, in place of 0472's none);
 - progress: the required questions of the plan's form completed and started, in the sentence
   the plan page gives (``plans.presenters.Progress``, docs/decisions/0486). "Completed" is
   ``plans.selectors.done_answers``, the task list's "Completed": written (the text has a
@@ -122,7 +123,7 @@ def _progress_but_answered(*, open_threads: Q) -> dict:
     return {
         "waiting_since": waiting_since(),
         "required_count": _count(required, "template"),
-        "open_threads": _unless_frozen(_count(threads, "plan"), then=Value(0)),
+        "open_threads": _count(threads, "plan"),
     }
 
 
@@ -183,6 +184,17 @@ class PlanRow:
     next_step: str = ""
     # Positions the plan waits for that no one holds: it cannot go on until someone is assigned.
     unheld: list[str] = field(default_factory=list)
+
+    @property
+    def open_threads_note(self) -> str:
+        """Why a frozen plan's open comments wait: they are open, but ask for no change now."""
+        if self.open_threads and self.plan.status in FROZEN:
+            return FROZEN_COMMENTS_NOTE
+        return ""
+
+
+# Beside a frozen plan's open comments, on the homes; the plan page says it at more length.
+FROZEN_COMMENTS_NOTE = "No answer can change until the plan is reopened."
 
 
 def _row(plan: Plan, holders: Holders | None = None) -> PlanRow:
@@ -521,7 +533,7 @@ class Home:
                     Cell(row.plan.title, href=row.href, after=f"({row.plan.period})"),
                     Cell("", tags=(Tag(row.status),), note=f"for {row.days_waiting.lower()}"),
                     Cell(row.progress.sentence),
-                    Cell(str(row.open_threads)),
+                    Cell(str(row.open_threads), note=row.open_threads_note),
                     Cell(row.next_step, warnings=row.unheld),
                 ]
                 for row in self.consortium_plans or []

@@ -113,6 +113,9 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
                 text = f"by {given.signer} on {when(given.signed_at)}"
                 if given.typed_otherwise:
                     text += f", typing “{given.typed_name}” as the signature"
+                if given.confirmed_with:
+                    text += f" (confirmed with {given.confirmed_with[0].lower()}"
+                    text += f"{given.confirmed_with[1:]})"
             elif block in waiting:
                 text = "Waiting to sign"
             else:

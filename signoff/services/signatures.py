@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from consortia import credentials
 from consortia.names import direction_control_refusal
@@ -9,7 +10,7 @@ from plans.models import Plan, PlanEvent
 from plans.workflow import Action, may_take
 
 from ..errors import Refused
-from ..models import Signature
+from ..models import SecondFactor, Signature
 from ..signing import SignatoryBlock, SigningState
 from .documents import signed_pdf_request
 from .review import plan_locked, take_transition, what_happened
@@ -27,6 +28,15 @@ def _turn(user, plan: Plan) -> tuple[SigningState, SignatoryBlock]:
     if turn.block is None:
         raise Refused(turn.reason)
     return state, turn.block
+
+
+def _second_factor(device) -> SecondFactor:
+    """What confirmed the signature beside the password: the device the code matched."""
+    if device is None:
+        return SecondFactor.NONE
+    if isinstance(device, StaticDevice):
+        return SecondFactor.RECOVERY_CODE
+    return SecondFactor.AUTHENTICATOR
 
 
 def signature_add(
@@ -62,7 +72,7 @@ def signature_add(
     _turn(user, Plan.objects.select_related("consortium", "template").get(pk=plan.pk))
     # Checked before the plan is locked: hashing a password is slow, and needs no lock.
     try:
-        credentials.identity_confirm(
+        device = credentials.identity_confirm(
             request=request,
             user=user,
             password=password or "",
@@ -91,13 +101,15 @@ def signature_add(
             user_agent=(user_agent or "")[:500],
             content_sha256=content_hash,
             canonical_version=state.canonical_version,
+            second_factor=_second_factor(device),
         )
         last = state.completed_by(mine)
         take_transition(
             plan=locked,
             user=user,
             action=Action.SIGN,
-            comment=f"Signed as {mine.title} ({typed_name}).",
+            comment=f"Signed as {mine.title} ({typed_name}), confirmed with "
+            f"{signature.confirmed_with[0].lower()}{signature.confirmed_with[1:]}.",
             ip_address=ip_address,
             target=Plan.Status.SIGNED if last else Plan.Status.SIGNING,
             event_kind=PlanEvent.Kind.SIGNATURE,

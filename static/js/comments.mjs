@@ -1,7 +1,8 @@
 // Comment on a passage: select words in an answer (or in the part's guidance) and a button
 // "Comment on the selected text" appears; it copies the words into that comment form's
 // "Quote the passage you mean" field and moves to the comment box. Without JavaScript the
-// same field is there to fill in by hand. Quoted passages still in the text are highlighted.
+// same field is there to fill in by hand. Quoted passages still in the text are highlighted,
+// inside the rich-text editor too (painted over its text, never written into it).
 // The page a refused comment comes back on shows the passage (.app-comment-passage) before
 // its form, as the part page shows the guidance: both ways of quoting work there too.
 
@@ -182,13 +183,13 @@ function textMap(region) {
   return { text: chars.join(""), where };
 }
 
-function highlight(region, quote) {
+// The ranges of the region's text the quote reads as (one a text node), or none.
+function passageRanges(region, quote) {
   const needle = quote.replace(/\s+/g, " ").trim().replace(/./g, normalChar);
-  if (!needle) return;
+  if (!needle) return [];
   const { text, where } = textMap(region);
   const start = text.indexOf(needle);
-  if (start < 0) return;
-  // Wrap each text node's share of the passage in its own <mark>, last first.
+  if (start < 0) return [];
   const pieces = new Map();
   for (let i = start; i < start + needle.length; i += 1) {
     const { node, offset } = where[i];
@@ -197,15 +198,29 @@ function highlight(region, quote) {
     piece.to = offset + 1;
     pieces.set(node, piece);
   }
-  [...pieces.entries()].reverse().forEach(([node, { from, to }]) => {
+  return [...pieces.entries()].map(([node, { from, to }]) => {
     const range = document.createRange();
     range.setStart(node, from);
     range.setEnd(node, to);
+    return range;
+  });
+}
+
+function highlight(region, quote) {
+  // Wrap each text node's share of the passage in its own <mark>, last first.
+  passageRanges(region, quote).reverse().forEach((range) => {
     const mark = document.createElement("mark");
     mark.className = "app-comment-mark";
     range.surroundContents(mark);
   });
 }
+
+const openQuotes = (block, only) =>
+  [
+    ...block.querySelectorAll(
+      `.app-comment-thread:not(.app-comment-thread--resolved) blockquote${only} .app-comment-quote__text`,
+    ),
+  ].map((quote) => quote.textContent);
 
 for (const block of document.querySelectorAll("[data-comment-block]")) {
   const guidance = block.previousElementSibling;
@@ -213,8 +228,84 @@ for (const block of document.querySelectorAll("[data-comment-block]")) {
     ? guidance
     : block.closest("section.app-question")?.querySelector(".app-answer-readonly");
   if (!region) continue;
-  const quotes = block.querySelectorAll(
-    ".app-comment-thread:not(.app-comment-thread--resolved) blockquote[data-current] .app-comment-quote__text",
+  for (const quote of openQuotes(block, "[data-current]")) highlight(region, quote);
+}
+
+// --- The same passages inside the rich-text editor ----------------------------------------------
+// The editing area is the answer being written: a <mark> there would become part of it. The CSS
+// Custom Highlight API paints ranges of its text without touching it, worked out again as the
+// text changes. A highlight is not announced, so a line under the editor (and named by the
+// editing area's description) says how many passages are quoted, linked to the comments.
+
+const HIGHLIGHT = "app-quoted";
+// The answer's text box, which django-prose-editor turns into its editor.
+const RICH_TEXT =
+  "textarea[data-django-prose-editor-default], textarea[data-django-prose-editor-configurable]";
+const painted = "highlights" in CSS && typeof Highlight === "function";
+const editorRanges = new Map(); // editing area -> the ranges of its quoted passages
+
+function paint() {
+  if (!painted) return;
+  CSS.highlights.set(HIGHLIGHT, new Highlight(...[...editorRanges.values()].flat()));
+}
+
+function quotedNote(area, block) {
+  const note = document.createElement("p");
+  note.className = "nhsuk-body-s app-quoted-note";
+  note.id = `${area.id || block.id}-quoted`;
+  note.hidden = true;
+  const group = area.closest(".nhsuk-form-group") || area.parentElement;
+  group.after(note);
+  const described = area.getAttribute("aria-describedby");
+  area.setAttribute("aria-describedby", described ? `${described} ${note.id}` : note.id);
+  return note;
+}
+
+function sayQuoted(note, count, block) {
+  note.hidden = count === 0;
+  const passages =
+    count === 1 ? "1 passage of this answer is" : `${count} passages of this answer are`;
+  note.replaceChildren(
+    `${passages} quoted in open comments${painted ? ", highlighted in the editor" : ""}: `,
   );
-  for (const quote of quotes) highlight(region, quote.textContent);
+  // Several threads may quote one passage: "the comments", whatever the count.
+  const link = document.createElement("a");
+  link.href = `#${block.id}`;
+  link.textContent = "see the comments";
+  note.append(link, ".");
+}
+
+function watchEditor(form, block, quotes) {
+  const start = () => {
+    const area = form.querySelector('.ProseMirror[contenteditable="true"]');
+    if (!area) return false;
+    const note = quotedNote(area, block);
+    let queued = false;
+    const recompute = () => {
+      queued = false;
+      const found = quotes.map((quote) => passageRanges(area, quote)).filter((r) => r.length);
+      editorRanges.set(area, found.flat());
+      paint();
+      sayQuoted(note, found.length, block);
+    };
+    recompute();
+    new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(recompute);
+    }).observe(area, { childList: true, characterData: true, subtree: true });
+    return true;
+  };
+  if (start()) return;
+  const observer = new MutationObserver(() => {
+    if (start()) observer.disconnect();
+  });
+  observer.observe(form, { childList: true, subtree: true });
+}
+
+for (const block of document.querySelectorAll("[data-comment-block]")) {
+  const form = block.closest("section.app-question")?.querySelector("form.app-answer-form");
+  // Every open thread's quote: one that no longer reads in the saved answer may be typed back.
+  const quotes = [...new Set(openQuotes(block, ""))];
+  if (form && form.querySelector(RICH_TEXT) && quotes.length) watchEditor(form, block, quotes);
 }

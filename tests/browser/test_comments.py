@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
+from consortia.models import User
 from plans import services as plan_services
 from plans.models import Plan
+from signoff import services as review_services
 from signoff.models import Comment
 from signoff.passages import answer_text, contains
 from tests.browser.conftest import assert_accessible, screenshot, select_passage, sign_in
@@ -194,3 +196,74 @@ def test_quote_a_passage_leaves_out_a_structured_answers_figures_the_check_does_
     section.get_by_role("button", name="Add comment").press("Enter")
     expect(lead.get_by_text("Your comment has been added.")).to_be_visible()
     assert Comment.objects.get(body="Is the whole answer still right?").quote == prefill
+
+
+QUOTED_IN_EDITOR = """() => {
+  const highlight = CSS.highlights.get("app-quoted");
+  return highlight ? [...highlight].map((range) => range.toString()) : null;
+}"""
+
+
+def test_an_editor_sees_the_quoted_passage_highlighted_in_the_editor_and_said_under_it(
+    new_page, live_server
+):
+    """Inside the rich-text editor the passage is painted (CSS Custom Highlight API), never
+    wrapped in a mark that would join the answer; a line under it says so for screen readers
+    too, and both follow the text as it is edited."""
+    plan = demo_daccom_plan_with_comments()
+    question = plan.template.questions.get(key="services-to-be-commissioned")
+    review_services.comment_add(
+        plan=plan,
+        user=User.objects.get(email=LEAD),
+        body="Which FRP lines?",
+        question=question,
+        quote=PASSAGE,
+    )
+    editor = part_page(new_page, live_server, EDITOR, plan, "commissioning-objectives")
+    section = editor.locator("#question-services-to-be-commissioned")
+    area = section.locator('.ProseMirror[contenteditable="true"]')
+    expect(area).to_be_visible()
+
+    # The demo's reviewers quote two other passages of 4.2 in open comments.
+    note = section.locator(".app-quoted-note")
+    expect(note).to_have_text(
+        "3 passages of this answer are quoted in open comments, highlighted in the editor: "
+        "see the comments."
+    )
+    quoted = editor.evaluate(QUOTED_IN_EDITOR)
+    assert PASSAGE in quoted and len(quoted) >= 3
+    assert area.locator("mark").count() == 0  # the answer's own text is untouched
+    described = area.get_attribute("aria-describedby").split()
+    assert note.get_attribute("id") in described
+    href = note.get_by_role("link", name="see the comments").get_attribute("href")
+    assert href == "#comments-question-services-to-be-commissioned"
+    screenshot(editor, "comments-quoted-in-the-editor")
+    assert_accessible(editor)
+
+    # Edit the passage away: it is no longer highlighted nor counted; type it back: it is again.
+    changed = PASSAGE.replace("help", "HELP")
+    times = area.inner_text().count(PASSAGE)  # 4.2 says it twice
+    for _ in range(times):
+        replace_in_editor(area, PASSAGE, changed)
+    expect(note).to_contain_text("2 passages of this answer are quoted")
+    assert PASSAGE not in editor.evaluate(QUOTED_IN_EDITOR)
+    replace_in_editor(area, changed, PASSAGE)  # once is enough to quote it
+    expect(note).to_contain_text("3 passages of this answer are quoted")
+    assert PASSAGE in editor.evaluate(QUOTED_IN_EDITOR)
+
+
+def replace_in_editor(area, old: str, new: str) -> None:
+    """Replaces the first ``old`` in the editor's text as typing would, through the editor."""
+    area.evaluate(
+        """(area, [old, replacement]) => {
+          const editor = area.editor;
+          let from = null;
+          editor.state.doc.descendants((node, pos) => {
+            if (from === null && node.isText && node.text.includes(old)) {
+              from = pos + node.text.indexOf(old);
+            }
+          });
+          editor.commands.insertContentAt({ from, to: from + old.length }, replacement);
+        }""",
+        [old, new],
+    )

@@ -309,8 +309,9 @@ def test_a_signed_plans_task_list_shows_its_answers_as_answered_not_in_progress(
     assert "In progress" not in part_page and "Answered</strong>" in part_page
 
 
-def test_a_signed_plans_dashboard_rows_count_its_answers_and_no_comments_waiting(client):
-    """No one can act on a frozen plan's comments: the homes stop counting them as waiting."""
+def test_a_signed_plans_dashboard_rows_count_its_answers_and_its_open_comments(client):
+    """A frozen plan's open comments are still open: the homes count them (docs/decisions/0496)
+    and say that no answer can change until it is reopened."""
     editor, chair, lead = consortium_and_pct_people()
     plan = four_open_threads_and_an_answer_only_typed(editor, lead)
     assert open_comments_cell(home(client, chair), plan) == "4"
@@ -319,8 +320,54 @@ def test_a_signed_plans_dashboard_rows_count_its_answers_and_no_comments_waiting
     assert completions(client, plan, (editor, chair, lead)) == {
         "4 of 4 required questions answered."
     }
-    assert open_comments_cell(home(client, chair), plan) == "0"
-    assert open_comments_cell(home(client, lead), plan) == "0"
+    for reader in (chair, lead):
+        page = home(client, reader)
+        assert open_comments_cell(page, plan) == "4"
+        assert "No answer can change until the plan is reopened." in row_of(page, plan)
+
+
+def row_of(page: str, plan) -> str:
+    return page.split(f'href="/plans/{plan.pk}/"')[1].split("</tr>")[0]
+
+
+def task_hint(page: str, key: str) -> str:
+    return re.search(rf'id="task-{key}-hint">(.*?)</div>', page).group(1)
+
+
+def plan_page(client, user, plan) -> str:
+    client.force_login(user)
+    return client.get(reverse("plan_detail", kwargs={"plan_id": plan.pk})).content.decode()
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.SIGNED])
+def test_a_frozen_plans_open_comment_is_one_on_the_home_and_on_the_plan_page(client, status):
+    """The PCT lead reads the same figure on both pages, each saying why it waits."""
+    editor, _, lead = consortium_and_pct_people()
+    plan = editor.consortium.plans.get()
+    question = plan.template.questions.get(key="question-1")
+    Comment.objects.create(plan=plan, question=question, author=lead, body="Why?")
+    resolved = Comment.objects.create(plan=plan, question=question, author=lead, body="Done")
+    Comment.objects.filter(pk=resolved.pk).update(resolved_at=timezone.now())
+    put_in_state(plan, status)
+
+    home_page, contents = home(client, lead), plan_page(client, lead, plan)
+
+    assert open_comments_cell(home_page, plan) == "1"
+    assert "No answer can change until the plan is reopened." in row_of(home_page, plan)
+    assert task_hint(contents, "question-1").endswith("· 1 open comment")
+    said = re.search(r'id="open-comments-frozen">([^<]*)<', contents).group(1)
+    assert said.startswith("1 open comment. The plan has been approved: no answer can change")
+
+
+def test_an_open_plans_comments_carry_no_note_of_a_frozen_plan(client):
+    editor, _, lead = consortium_and_pct_people()
+    plan = four_open_threads_and_an_answer_only_typed(editor, lead)
+
+    home_page, contents = home(client, lead), plan_page(client, lead, plan)
+
+    assert open_comments_cell(home_page, plan) == "4"
+    assert "reopened" not in row_of(home_page, plan)
+    assert 'id="open-comments-frozen"' not in contents
 
 
 def test_a_pct_signatory_sees_the_plans_waiting_for_their_signature_only(client):
