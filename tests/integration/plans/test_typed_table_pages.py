@@ -531,3 +531,34 @@ def test_a_money_cell_typed_with_the_pound_sign_its_box_shows_is_saved_as_withou
     assert inputs(page(client, answer)).values[BUDGET] == "1,234,567.89"
     save(client, answer, {**FALLS, "budget": typed})
     assert answer.rows[0]["budget"] == "1234567.89"
+
+
+# --- 6. the figures of the rows as typed, for the page's script ----------------------------------
+
+
+def test_the_figures_of_rows_as_typed_are_worked_out_without_saving_them(client, schemes):
+    """What the script shows as a table is typed: its worked-out cells and totals for the rows
+    on the page, never the saved rows' (a new plan's "£0"), and nothing saved."""
+    answer, _ = schemes
+    data = {**fields([FALLS, DIABETES]), "figures-as-typed": "1"}
+
+    response = post(client, answer, data, **JSON)
+
+    assert response.status_code == 200
+    shown = response.json()["figures"][KEY]
+    assert "£12,812.50" in shown["rows.0.projected"]
+    assert "£15,800.55" in shown["total-2"] and "£16,113.05" in shown["total-6"]
+    answer.refresh_from_db()
+    assert (answer.version, answer.rows) == (0, [])
+
+    refused = post(client, answer, {**data, f"{PREFIX}-rows[0].budget": "abc"}, **JSON)
+    assert refused.status_code == 200
+    assert not any(name.startswith("total-") for name in refused.json()["figures"][KEY])
+    answer.refresh_from_db()
+    assert answer.version == 0
+
+    # Asked only by a person who may save the answer, as a save is.
+    client.force_login(
+        UserFactory(role=User.Role.PCT_LEAD, commissioner=answer.plan.consortium.commissioner)
+    )
+    assert post(client, answer, data, **JSON).status_code == 403
