@@ -258,7 +258,8 @@ class AnswerAdmin(PlanRecordAdmin):
     list_display = ("plan", "question", "version", "updated_at", "updated_by")
     content_fields = ("text", "rows", "data")
     readonly_fields = (
-        "plan", "question", "version", "autosaved", "carried_forward", "updated_at", "updated_by",
+        "plan", "question", "version", "autosaved", "carried_forward", "prefilled", "updated_at",
+        "updated_by",
     )  # fmt: skip
 
     def has_change_permission(self, request, obj=None):

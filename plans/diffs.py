@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .content import aligned_rows, columns_of
-from .kinds.table import shown_cell
+from .kinds.table import shown_cell, shown_columns
 from .structured import figure_columns
 
 SAME, ADDED, REMOVED, CHANGED = "same", "ins", "del", "changed"
@@ -365,10 +365,13 @@ def diff_rows(
 
 def _printed(ordered, columns: list[dict], rows: list[dict], *, source: str) -> list[list[str]]:
     """Each row's cells as the page, the PDF and the Word export print them under their
-    column's type, so a change reads as the answer does, not as it is stored."""
+    column's type, so a change reads as the answer does, not as it is stored: a money column
+    of that version with pence in any cell shows them in every cell (docs/decisions/0493)."""
+    aligned = aligned_rows(ordered, rows, source=source)
+    columns = shown_columns(columns, [row.as_dict() for row in aligned])
     return [
         [shown_cell(value, column) for value, column in zip(row.values, columns, strict=True)]
-        for row in aligned_rows(ordered, rows, source=source)
+        for row in aligned
     ]
 
 

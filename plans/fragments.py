@@ -124,6 +124,8 @@ ANSWERS_AS_KEYED = CompiledQuery(
             "version",
             "autosaved",
             "carried_forward",
+            # done once saved (a save raises the version), but marked by a migration without one
+            "prefilled",
             "updated_at",
             "updated_by_id",
             "updated_by__full_name",

@@ -231,6 +231,11 @@ class Answer(models.Model):
         default=False,
         help_text="Copied from last year's plan and not yet edited or confirmed since.",
     )
+    prefilled = models.BooleanField(
+        default=False,
+        help_text="Rows filled in from the consortium's records when the plan was started, "
+        "not yet saved by a person.",
+    )
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
@@ -255,9 +260,10 @@ class Answer(models.Model):
 
     @property
     def is_done(self) -> bool:
-        """Written and saved by its person: not only typed (autosaved) nor last year's carried
-        forward unchecked. ``plans.selectors.done_answers`` says it in SQL for the counts."""
-        return not (self.is_empty or self.autosaved or self.carried_forward)
+        """Written and saved by its person: not only typed (autosaved), nor last year's carried
+        forward unchecked, nor a table only filled in from the consortium's records
+        (docs/decisions/0494). ``plans.selectors.done_answers`` says it in SQL for the counts."""
+        return not (self.is_empty or self.autosaved or self.carried_forward or self.prefilled)
 
 
 # An answer with words: a character that is neither a tag nor space, outside the tags (an

@@ -228,6 +228,7 @@ def _carry_answers(plan: Plan, source: Plan, user) -> CarryReport:
         if answer.question.has_text:
             answer.text = old.text
         answer.carried_forward = True
+        answer.prefilled = False  # last year's rows stand in place of the records
         answer.version += 1
         answer._change_reason = f"carried forward from {source.period}"
         answer._history_user = user

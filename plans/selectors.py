@@ -44,9 +44,10 @@ def answered_answers() -> QuerySet[Answer]:
 
 
 # A written answer not yet done, only started: saved only as it was typed (autosaved) and
-# never saved by its person, or last year's carried forward and not yet checked
-# (docs/decisions/0431, 0468). ``Answer.is_done`` says the same of one answer in Python.
-NOT_YET_DONE = Q(autosaved=True) | Q(carried_forward=True)
+# never saved by its person, last year's carried forward and not yet checked, or a table
+# filled in from the consortium's records and not yet saved by anyone (docs/decisions/0431,
+# 0468, 0494). ``Answer.is_done`` says the same of one answer in Python.
+NOT_YET_DONE = Q(autosaved=True) | Q(carried_forward=True) | Q(prefilled=True)
 
 
 def done_answers() -> QuerySet[Answer]:

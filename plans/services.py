@@ -116,7 +116,8 @@ def plan_create(
     )
     for question in template.questions.exclude(kind=QuestionKind.SIGNOFF):
         rows = _prefill_rows(question, consortium) if question.prefill else []
-        Answer.objects.create(plan=plan, question=question, rows=rows)
+        # The consortium's records are not a person's answer: done once someone saves it.
+        Answer.objects.create(plan=plan, question=question, rows=rows, prefilled=bool(rows))
     return plan
 
 
@@ -219,6 +220,7 @@ def _answer_write(
     current.version += 1
     current.autosaved = autosave
     current.carried_forward = False  # edited: no longer last year's words unchecked
+    current.prefilled = False  # saved by a person: no longer only the consortium's records
     current.updated_at = timezone.now()
     current.updated_by = user
     if autosave and _coalesced_into_latest_autosave(current, user):
@@ -226,6 +228,7 @@ def _answer_write(
         Answer.objects.filter(pk=current.pk).update(
             **{name: getattr(current, name) for name in _SAVED_FIELDS},
             carried_forward=False,
+            prefilled=False,
         )
     else:
         current._change_reason = AUTOSAVE if autosave else reason

@@ -8,8 +8,8 @@ forget):
 - the form's parts and questions as shown (number, title, key, whether required, kind, who
   completes it, order, the settings its template gives them), read with one lean query (an
   edit of the form shows at once),
-- each answer's id, version, last change, autosaved and carried-forward flags: every change to
-  an answer's words, rows or figures is a save that raises its version
+- each answer's id, version, last change, autosaved, carried-forward and prefilled flags:
+  every change to an answer's words, rows or figures is a save that raises its version
   (plans.services.answer_save, the carry-forward in plans.rounds, the admin's change and
   restore); the one field changed without a save, ``carried_forward``, is itself in the key,
 - who holds each part and question, and when it is due,

@@ -114,6 +114,8 @@ def answer_edit(request, plan_id: int, question_key: str):
         rows, row_action = structured.kind_for(question).value_from_post(
             request.POST, prefix=form.prefix, context=selectors.kind_context(plan)
         )
+    if rows is not None and request.POST.get(AS_TYPED) == "1" and _wants_json(request):
+        return _figures_as_typed(request, plan, answer, form, rows)
     kind = structured.structured_kind(question)
     if not form.is_valid():
         if _wants_json(request):
@@ -277,6 +279,9 @@ MERGE_FROM = "merge-from"
 RETURN_TO = "return-to"
 #: the keys of the questions whose worked-out figures the page shows, posted by its script
 FIGURES_OF = "figures-of"
+#: posted by the page's script as a table is typed in: the figures of the rows as typed,
+#: nothing saved
+AS_TYPED = "figures-as-typed"
 #: the templates of what a block shows of its answer's state, by the name of the region
 #: (``data-saved-state``) that holds each in plans/_question.html
 SAVED_STATE_TEMPLATES = {"tag": "plans/_answer_tag.html", "warnings": "plans/_answer_warnings.html"}
@@ -448,6 +453,23 @@ def _saved_state(plan, saved: Answer, warnings: list) -> dict[str, str]:
         name: render_to_string(template, {"row": row})
         for name, template in SAVED_STATE_TEMPLATES.items()
     }
+
+
+def _figures_as_typed(request, plan, answer: Answer, form, rows: list) -> JsonResponse:
+    """A table's worked-out cells and totals for the rows as typed, not saved: the page's
+    script shows them as the person types, so the totals shown are always those of the rows
+    shown (before, they stayed the saved rows' until the autosave, "£0" on a new plan). Rows
+    that cannot be worked out (a cell refused) give no totals, which the script empties.
+    Asked only by a person who may save the answer, as a save is."""
+    decision = may_edit_answer(request.user, plan, answer.question)
+    if not decision:
+        return JsonResponse({"refused": decision.reason}, status=403)
+    row = _question_row(
+        request, plan, answer, form, data=rows, context=selectors.kind_context(plan),
+        page=_page_number(request),
+    )  # fmt: skip
+    block = render_to_string("plans/_question.html", {"plan": plan, "row": row}, request)
+    return JsonResponse({"figures": {answer.question.key: worked_out.figures_in(block)}})
 
 
 def _figures(request, plan, saved: Answer) -> dict[str, dict[str, str]]:

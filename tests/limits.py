@@ -86,10 +86,11 @@ def bulk_revisions(answer: Answer, user: User, count: int) -> None:
             cursor.execute(
                 f"INSERT INTO {Answer.history.model._meta.db_table} "  # noqa: S608 (our table)
                 "(id, plan_id, question_id, text, rows, data, autosaved, carried_forward, "
-                "version, updated_at, updated_by_id, history_date, history_type, "
+                "prefilled, version, updated_at, updated_by_id, history_date, history_type, "
                 "history_change_reason, history_user_id) "
                 "SELECT %(id)s, %(plan)s, %(question)s, '<p>Revision ' || n || '</p>', "
-                "'[]', '{}', false, false, n, %(start)s + n * interval '1 second', %(user)s, "
+                "'[]', '{}', false, false, false, n, %(start)s + n * interval '1 second', "
+                "%(user)s, "
                 "%(start)s + n * interval '1 second', '~', 'save', %(user)s "
                 "FROM generate_series(1, %(count)s) AS n ORDER BY n",
                 {

@@ -63,7 +63,7 @@ def three_signatory_plan(*, consortium=None, questions: int = 5, answered: bool 
         consortium=consortium, template=template, period="2006/07", title="Review test plan"
     )
     if answered:
-        plan.answers.update(text="<p>Answered.</p>", version=1)
+        plan.answers.update(text="<p>Answered.</p>", version=1, prefilled=False)
     return plan
 
 

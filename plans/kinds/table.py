@@ -268,14 +268,15 @@ class TableKind(Kind):
         column's type prints it, and the totals row, formatted."""
         source, computed, invalid = self.for_screen(value or [], context=context)
         drawn = rows.draw(source, self.spec(context))
-        worked_out = [column for column in self.columns if column.get("formula")]
+        columns = shown_columns(self.columns, source if isinstance(source, list) else [])
+        worked_out = [column for column in columns if column.get("formula")]
         for row in drawn:
             row.extra["shown"] = {
                 column["key"]: shown_cell(row.value.get(column["key"]), column)
                 for column in worked_out
             }
         unplaced = rows.place_error(rows.all_fields(drawn), invalid)
-        totals = self.shown_totals(computed["totals"] if computed is not None else {})
+        totals = shown_totals(columns, computed["totals"] if computed is not None else {})
         return {
             "rows": drawn,
             "error": unplaced,
@@ -283,28 +284,58 @@ class TableKind(Kind):
             "has_totals": any(column.get("total") for column in self.columns)
             and computed is not None,
             "totals_row": totals_row(totals),
+            # each column as its cells print (the read-only table's ``typed`` filter)
+            "columns": columns,
         }
-
-    def shown_totals(self, totals: dict) -> list[str]:
-        """Each column's total as the page, the PDF and the Word export print it ("£16,113.05",
-        "3", ""), in column order."""
-        return [
-            shown_total(totals[c["key"]], c) if c["key"] in totals else "" for c in self.columns
-        ]
 
     def printed(self, value, *, context: KindContext) -> tuple[list[list[str]], list[str]]:
         """The stored rows and their totals row as printed (the Word export's table): each
         cell formatted by its column's type, the totals row ([] when the table has none)."""
+        columns = shown_columns(self.columns, value or [])
         cells = [
-            [shown_cell(row.get(column["key"], ""), column) for column in self.columns]
+            [shown_cell(row.get(column["key"], ""), column) for column in columns]
             for row in value or []
         ]
         has_totals = any(column.get("total") for column in self.columns)
         if not has_totals or not cells:
             return cells, []
         return cells, totals_row(
-            self.shown_totals(self.figures(value or [], context=context)["totals"])
+            shown_totals(columns, self.figures(value or [], context=context)["totals"])
         )
+
+
+def shown_totals(columns: list[dict], totals: dict) -> list[str]:
+    """Each column's total as the page, the PDF and the Word export print it ("£16,113.05",
+    "3", ""), in column order; ``columns`` as ``shown_columns`` gives them."""
+    return [shown_total(totals[c["key"]], c) if c["key"] in totals else "" for c in columns]
+
+
+def _has_pence(cell) -> bool:
+    """Whether a money cell prints with pence on its own (as ``finance.format_money`` says)."""
+    if cell in (None, ""):
+        return False
+    try:
+        amount = Decimal(str(cell))
+    except (InvalidOperation, ValueError):
+        return False  # printed as typed: refused, not a figure
+    if not amount.is_finite():
+        return False
+    in_pence = finance.round_money(abs(amount), places=2)
+    return in_pence != in_pence.to_integral_value()
+
+
+def shown_columns(columns: list[dict], rows: list) -> list[dict]:
+    """The table's columns as its cells print, given its ``rows``: a money column of which any
+    cell has pence prints every cell and its total with pence ("£45,000.00" over
+    "£120,000.50"), so the figures of one column line up (docs/decisions/0493)."""
+    shown = []
+    for column in columns:
+        if (column.get("type") or "text") == "money" and any(
+            isinstance(row, dict) and _has_pence(row.get(column["key"])) for row in rows
+        ):
+            column = {**column, "pence": True}
+        shown.append(column)
+    return shown
 
 
 def totals_row(totals: list[str]) -> list[str]:
@@ -316,14 +347,15 @@ def totals_row(totals: list[str]) -> list[str]:
 
 def shown_cell(value, column: dict) -> str:
     """A stored cell as the page and the PDF print it: "£12,000", "60%", "31 March 2007",
-    "Yes", a choice by its label, the words of rich text; text as it is. A structured
+    "Yes", a choice by its label, the words of rich text; text as it is. Money shows pence
+    when it has some, or always in a column marked ``pence`` (``shown_columns``). A structured
     answer's figures are printed by it too, under their column (``rows.Column.printed``)."""
     kind = column.get("type") or "text"
     if value in (None, ""):
         return ""
     try:
         if kind == "money":
-            return finance.format_money(Decimal(value))
+            return finance.format_money(Decimal(value), pence=True if column.get("pence") else None)
         if kind == "percent":
             return finance.format_percentage(Decimal(value), places=2).replace(".00%", "%")
         if kind == "whole" or (column.get("formula") and kind in ("text", "whole")):

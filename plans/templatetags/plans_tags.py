@@ -21,11 +21,13 @@ FIGURE_TYPES = frozenset({"money", "percent", "whole"})
 
 
 @register.filter
-def typed(table_cell, question) -> str:
-    """A stored table cell as printed under its column's type ("£12,000", "Yes")."""
+def typed(table_cell, columns) -> str:
+    """A stored table cell as printed under its column's type ("£12,000", "Yes"): ``columns``
+    as the table's kind presents them (``figures.columns``: a money column with pence in any
+    cell shows them in every cell, docs/decisions/0493)."""
     from plans.kinds.table import shown_cell
 
-    column = next((c for c in question.columns if c["key"] == table_cell.key), {})
+    column = next((c for c in columns if c["key"] == table_cell.key), {})
     shown = shown_cell(table_cell.value, column)
     if shown and (column.get("type") in FIGURE_TYPES or column.get("formula")):
         return format_html('<span class="app-nowrap">{}</span>', shown)

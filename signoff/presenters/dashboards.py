@@ -14,9 +14,10 @@ or 2,000:
   the plan page gives (``plans.presenters.Progress``, docs/decisions/0486). "Completed" is
   ``plans.selectors.done_answers``, the task list's "Completed": written (the text has a
   character outside its tags, a table row has a cell with something in it, or a structured
-  answer holds any figure), and neither only typed (autosaved) nor carried forward unchecked.
-  (A timestamp such as ``updated_at`` would count a saved-then-emptied answer as done and a
-  table filled in from the consortium's records as not.) "Started" is every written answer
+  answer holds any figure), and neither only typed (autosaved), nor carried forward unchecked,
+  nor a table only filled in from the consortium's records and never saved (``prefilled``,
+  docs/decisions/0494). (A timestamp such as ``updated_at`` would count a saved-then-emptied
+  answer as done.) "Started" is every written answer
   (``answered_answers``), done or not. In a frozen plan every written answer counts as
   answered, as its task list says "Answered".
 

@@ -8,6 +8,8 @@ import { numberedListFromTyping, shiftTabKeepsOuterListItems } from "./editor_li
 import { makeToolbar } from "./editor_toolbar.mjs";
 
 const AUTOSAVE_DELAY_MS = 3000;
+// How long after the last keystroke a table's totals are worked out again for the rows typed.
+const TYPED_FIGURES_DELAY_MS = 400;
 const forms = [...document.querySelectorAll("form.app-answer-form")];
 
 // The editor replaces the textarea with its own editing area and toolbar, which have no names
@@ -103,6 +105,17 @@ function showFigures(figures) {
   return replaced.some(({ region, was }) => region.textContent !== was.textContent);
 }
 
+// A table's worked-out cells and totals for the rows as typed (not saved), in place of the
+// page's: a figure the rows cannot give (a cell refused) is emptied, never left showing the
+// figures of rows no longer shown.
+function showTypedFigures(section, shown) {
+  const regions = figuresIn(section);
+  replaceRegions(regions, (region) => region.dataset.figure, shown);
+  regions
+    .filter((region) => !(region.dataset.figure in shown))
+    .forEach((region) => region.replaceChildren());
+}
+
 // The saved answer's state as its block shows it (its tag, its warnings callout), drawn again by
 // the server from the answer as saved, replaces the page's. Returns the tag's new words when they
 // changed, else "".
@@ -128,6 +141,11 @@ function setup(form) {
   let inConflict = false;
   let marked = [];
   form.dataset.dirty = "false";
+  // A table with worked-out cells or totals: they follow the rows as typed, asked of the
+  // server (which works them out and formats them as every page does) a moment after typing.
+  const typedTable = form.querySelector(".app-table-editor [data-figure]") !== null;
+  let typedTimer = null;
+  let typedAsked = 0;
 
   const say = (text, isError = false) => {
     status.textContent = text;
@@ -214,6 +232,36 @@ function setup(form) {
     if (first && !autosave) first.focus();
   }
 
+  async function showFiguresAsTyped() {
+    const asked = ++typedAsked;
+    const changedBefore = form.dataset.changeCount;
+    const body = new FormData(form);
+    body.set("figures-as-typed", "1");
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const data = await replyData(response);
+      // Only the reply for the rows the page still shows: a later one is on its way otherwise.
+      const section = form.closest("section");
+      const key = form.dataset.question;
+      if (!response.ok || !data.figures || !data.figures[key]) return;
+      if (asked !== typedAsked || form.dataset.changeCount !== changedBefore) return;
+      showTypedFigures(section, data.figures[key]);
+    } catch {
+      // The figures shown stay as they were; the next save or keystroke asks again.
+    }
+  }
+
+  function figuresAsTypedSoon() {
+    if (!typedTable) return;
+    clearTimeout(typedTimer);
+    typedTimer = setTimeout(showFiguresAsTyped, TYPED_FIGURES_DELAY_MS);
+  }
+
   async function save({ autosave }) {
     if (inConflict) return;
     if (inFlight) {
@@ -245,10 +293,15 @@ function setup(form) {
           ? `Saved at ${data.saved_at}, but fix this before the plan is submitted: ${warnings.join(" ")}`
           : `Saved at ${data.saved_at}`;
         const tag = showSavedState(form.closest("section"), data.state || {});
+        const figures = { ...(data.figures || {}) };
+        // Typed into since this save was sent: its own figures are of rows no longer shown.
+        const typedSince = form.dataset.changeCount !== changedBefore;
+        if (typedTable && typedSince) delete figures[form.dataset.question];
         const said = [
           tag && `It is now marked ${tag}.`,
-          showFigures(data.figures || {}) && "The figures worked out from it are updated.",
+          showFigures(figures) && "The figures worked out from it are updated.",
         ].filter(Boolean);
+        if (typedTable && typedSince) figuresAsTypedSoon();
         say(said.length ? [saved.replace(/\.?$/, "."), ...said].join(" ") : saved);
       } else if (response.status === 409 && data.conflict) {
         showConflict(data.conflict);
@@ -342,6 +395,7 @@ function setup(form) {
     form.dataset.changeCount = String(Number(form.dataset.changeCount || 0) + 1);
     clearTimeout(timer);
     timer = setTimeout(() => save({ autosave: true }), AUTOSAVE_DELAY_MS);
+    figuresAsTypedSoon();
   });
   form.addEventListener("submit", (event) => {
     clearTimeout(timer);

@@ -15,6 +15,7 @@ from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.browser.test_keyboard_walk import NARROW
 from tests.browser.test_long_names import scrolls_sideways
 from tests.factories import PASSWORD, UserFactory
+from tests.northbrook import imported, northbrook_plan, organisation
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
 from tests.review_factories import put_in_state
 
@@ -154,4 +155,42 @@ def test_at_1280_px_a_wide_tables_inputs_keep_their_width_and_it_scrolls_not_the
     )
     # Wide enough to read back "120000.50" as typed (walkers saw "1200" in 25 px).
     assert narrowest >= 80, narrowest
+    assert_accessible(page)
+
+
+def test_the_totals_follow_the_rows_as_they_are_typed_before_any_save(page, live_server):
+    """On a new plan of the second PCT's form, the budget table's worked-out cell and its
+    totals read the rows as typed a moment after typing, not "£0" until the autosave."""
+    northbrook = organisation()
+    plan = northbrook_plan(northbrook, imported())
+    sign_in(page, live_server, northbrook.editor.email, PASSWORD)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/parts/budget/")
+    section = page.locator("#question-practice-budgets")
+    totals = section.locator("tfoot")
+    expect(totals).to_contain_text("£0")
+
+    def typed(row: int, key: str, amount: str):
+        section.locator(f'[name="q-practice-budgets-rows[{row}].{key}"]').fill(amount)
+
+    typed(0, "prescribing", "45000")
+    typed(0, "secondary_care", "120000.50")
+    typed(0, "community", "10")
+    typed(1, "prescribing", "1000")
+
+    worked_out = section.locator('[data-figure="rows.0.total"]')
+    expect(worked_out).to_have_text("£165,010.50", timeout=2500)
+    expect(totals).to_contain_text("£46,000")
+    expect(totals).to_contain_text("£120,000.50")
+    expect(totals).to_contain_text("£165,010.50")
+    # Worked out for the rows as typed: nothing was saved for them.
+    assert plan.answers.get(question__key="practice-budgets").version == 0
+    assert "Saved" not in section.locator(".app-save-status").inner_text()
+
+    typed(0, "community", "ten")
+    expect(worked_out).to_have_text("", timeout=2500)
+    expect(totals).not_to_contain_text("£165,010.50")
+
+    typed(0, "community", "10")
+    expect(section.locator(".app-save-status")).to_have_text(re.compile("Saved at"))
+    expect(totals).to_contain_text("£165,010.50")
     assert_accessible(page)

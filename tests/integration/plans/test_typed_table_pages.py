@@ -314,7 +314,7 @@ def test_the_worked_out_column_shows_money_in_the_editor_as_its_total_does(clien
 PRINTED = [
     ["Scheme", "Budget (£)", "Uplift (%)", "Start date", "Patients expected",
      "Projected cost (£)"],
-    ["Falls service", "£12,500", "2.50%", "1 April 2008", "40", "£12,812.50"],
+    ["Falls service", "£12,500.00", "2.50%", "1 April 2008", "40", "£12,812.50"],
     ["Diabetes clinic", "£3,300.55", "0%", "1 October 2008", "60", "£3,300.55"],
     ["Total", "£15,800.55", "", "", "100", "£16,113.05"],
 ]  # fmt: skip
@@ -353,6 +353,71 @@ def test_the_word_export_prints_cells_and_the_totals_row_as_the_pdf_does(schemes
 
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Scheme")
     assert [[cell.text for cell in row.cells] for row in table.rows] == PRINTED
+
+
+# A money column with pence in one cell: every cell and its total show pence (decision 0493).
+NO_PENCE = {**FALLS, "uplift": "0"}  # its budget and worked-out cost whole pounds
+MIXED_COLUMNS = [
+    ["Falls service", "£12,500.00", "0%", "1 April 2008", "40", "£12,500.00"],
+    ["Diabetes clinic", "£3,300.55", "0%", "1 October 2008", "60", "£3,300.55"],
+    ["Total", "£15,800.55", "", "", "100", "£15,800.55"],
+]  # fmt: skip
+
+
+def pdf_lines(plan) -> list[str]:
+    pdftotext = shutil.which("pdftotext")
+    require(bool(pdftotext), "pdftotext reads the PDF as laid out")
+    rendered = pdf.render_plan_pdf(
+        plan=plan,
+        signatures=[],
+        content_sha256="0" * 64,
+        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
+    )
+    text = subprocess.run(
+        [pdftotext, "-layout", "-", "-"], input=rendered.pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return [words(line) for line in text.splitlines()]
+
+
+def test_a_money_column_with_pence_in_one_cell_shows_pence_in_every_cell_and_its_total(
+    client, schemes
+):
+    """The editor's worked-out cells and totals, the read-only table (the plan's reviewer and
+    the PDF), and the Word export print "£12,500.00" over "£3,300.55", never "£12,500"."""
+    answer, editor = schemes
+    save(client, answer, NO_PENCE, DIABETES)
+
+    editing = words(page(client, answer))
+    assert "£12,500.00" in editing and "£15,800.55" in editing
+    assert "£12,500<" not in editing
+
+    client.force_login(
+        UserFactory(role=User.Role.PCT_LEAD, commissioner=answer.plan.consortium.commissioner)
+    )
+    reading = words(
+        client.get(reverse("part_detail", args=[answer.plan_id, "one"])).content.decode()
+    )
+    assert 'name="q-practices-rows' not in reading  # the read-only table, not the editor
+    assert "£12,500.00</span>" in reading and "£12,500</span>" not in reading
+
+    lines = pdf_lines(answer.plan)
+    for row in MIXED_COLUMNS:
+        assert any(all(cell in line for cell in row if cell) for line in lines), row
+    assert not any("£12,500 " in f"{line} " for line in lines)
+
+    document = docx.Document(io.BytesIO(plan_docx(plan=answer.plan, user=editor)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Scheme")
+    assert [[cell.text for cell in row.cells] for row in table.rows][1:] == MIXED_COLUMNS
+
+
+def test_a_money_column_without_pence_prints_whole_pounds_as_before(client, schemes):
+    answer, editor = schemes
+    save(client, answer, NO_PENCE, {**DIABETES, "budget": "3300"})
+
+    document = docx.Document(io.BytesIO(plan_docx(plan=answer.plan, user=editor)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Scheme")
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert [row[1] for row in cells[1:]] == ["£12,500", "£3,300", "£15,800"]
 
 
 def test_the_json_export_and_the_signed_content_hold_the_date_as_stored(client, schemes):
@@ -395,7 +460,7 @@ def test_the_word_export_of_a_typed_table_imports_back_to_the_same_rows(schemes)
     )
 
     proposal = next(p for p in word_import.proposals(empty, preview) if p.question.key == KEY)
-    assert proposal.rows[0]["budget"] == "£12,500"  # as printed, with no totals row
+    assert proposal.rows[0]["budget"] == "£12,500.00"  # as printed, with no totals row
     assert len(proposal.rows) == 2
     assert kind.clean(proposal.rows, context=context) == answer.rows
 
@@ -466,3 +531,34 @@ def test_a_money_cell_typed_with_the_pound_sign_its_box_shows_is_saved_as_withou
     assert inputs(page(client, answer)).values[BUDGET] == "1,234,567.89"
     save(client, answer, {**FALLS, "budget": typed})
     assert answer.rows[0]["budget"] == "1234567.89"
+
+
+# --- 6. the figures of the rows as typed, for the page's script ----------------------------------
+
+
+def test_the_figures_of_rows_as_typed_are_worked_out_without_saving_them(client, schemes):
+    """What the script shows as a table is typed: its worked-out cells and totals for the rows
+    on the page, never the saved rows' (a new plan's "£0"), and nothing saved."""
+    answer, _ = schemes
+    data = {**fields([FALLS, DIABETES]), "figures-as-typed": "1"}
+
+    response = post(client, answer, data, **JSON)
+
+    assert response.status_code == 200
+    shown = response.json()["figures"][KEY]
+    assert "£12,812.50" in shown["rows.0.projected"]
+    assert "£15,800.55" in shown["total-2"] and "£16,113.05" in shown["total-6"]
+    answer.refresh_from_db()
+    assert (answer.version, answer.rows) == (0, [])
+
+    refused = post(client, answer, {**data, f"{PREFIX}-rows[0].budget": "abc"}, **JSON)
+    assert refused.status_code == 200
+    assert not any(name.startswith("total-") for name in refused.json()["figures"][KEY])
+    answer.refresh_from_db()
+    assert answer.version == 0
+
+    # Asked only by a person who may save the answer, as a save is.
+    client.force_login(
+        UserFactory(role=User.Role.PCT_LEAD, commissioner=answer.plan.consortium.commissioner)
+    )
+    assert post(client, answer, data, **JSON).status_code == 403

@@ -9,7 +9,7 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from plans import exports, presenters, structured
+from plans import exports, presenters, selectors, structured
 from plans.content import PlanContent
 from plans.models import Answer, Plan, QuestionKind
 from signoff import canonical, rendering
@@ -194,3 +194,73 @@ def test_an_old_version_1_signature_still_verifies_and_its_signed_pdf_may_be_mad
 def test_new_signatures_hash_version_2():
     assert Signature._meta.get_field("canonical_version").default == canonical.CURRENT
     assert SigningState(blocks=(), signatures=(), signed_keys=frozenset()).canonical_version == 2
+
+
+# A typed table whose money column has pence in one cell and not the others (decision 0493).
+MIXED_PENCE_COLUMNS = [
+    {"key": "scheme", "label": "Scheme"},
+    {"key": "budget", "label": "Budget (£)", "type": "money", "total": "sum"},
+    {"key": "savings", "label": "Savings (£)", "type": "money", "total": "sum"},
+    {"key": "net", "label": "Net (£)", "type": "money", "formula": "budget - savings",
+     "total": "sum"},
+]  # fmt: skip
+MIXED_PENCE_ROWS = [
+    {"scheme": "Falls service", "budget": "45000", "savings": "1000"},
+    {"scheme": "Diabetes clinic", "budget": "120000.50", "savings": "2000"},
+]
+
+
+def mixed_pence_plan() -> Plan:
+    """A plan of fixed names (its id aside) with the mixed-pence table saved in it."""
+    from consortia.models import Commissioner
+    from plans import services, template_files
+    from tests.factories import CommissionerFactory, ConsortiumFactory
+    from tests.plan_factories import template_definition
+
+    pct = Commissioner.objects.filter(slug="mixed-pence-pct").first() or CommissionerFactory(
+        slug="mixed-pence-pct", name="Mixed Pence PCT"
+    )
+    consortium = ConsortiumFactory(commissioner=pct, slug="mixed-pence", name="Mixed Pence")
+    definition = template_definition(questions=4, issuer=pct.slug, family="mixed-pence-form")
+    definition["parts"][0]["questions"][0]["columns"] = MIXED_PENCE_COLUMNS
+    plan = services.plan_create(
+        consortium=consortium,
+        template=template_files.store(definition),
+        period="2006/07",
+        title="Mixed pence plan",
+    )
+    table = plan.answers.select_related("question").get(question__key="practices")
+    context = selectors.kind_context(plan)
+    table.rows = structured.kind_for(table.question).clean(MIXED_PENCE_ROWS, context=context)
+    table.save(update_fields=["rows"])
+    return plan
+
+
+def fingerprint_with_plan_id_1(record: dict, *, at: tuple) -> str:
+    """The SHA-256 of canonical ``record`` with the plan's id (found at ``at``) set to 1: the
+    id is the database's, the rest is fixed by the test."""
+    import hashlib
+
+    holder = record
+    for key in at:
+        holder = holder[key]
+    holder["id"] = 1
+    return hashlib.sha256(canonical.canonical_bytes(record)).hexdigest()
+
+
+# Worked out before decision 0493 changed how a money column prints: never to change.
+MIXED_PENCE_V1 = "a1b9fbada69a84db1dbadc0922216d2f69418eb8eb88f4894cdef5f84bc43b9a"
+MIXED_PENCE_V2 = "1ac27c0fbd18834ea04b17565bddea3988b58cdc28acf867b3b3192a9f012165"
+
+
+def test_a_mixed_pence_money_column_leaves_both_versions_fingerprints_as_they_were():
+    """Version 1 hashes the export as the pages presented it and version 2 the figures: a
+    money column printed with pence in every cell (decision 0493) moves neither."""
+    plan = mixed_pence_plan()
+    v1 = exports.canonical_content(plan)
+    table = next(q for q in v1["parts"][0]["questions"] if q["key"] == "practices")
+    assert table["answer"]["rows"][1]["budget"] == "120000.5"
+
+    assert fingerprint_with_plan_id_1(v1, at=("plan",)) == MIXED_PENCE_V1
+    v2 = canonical.canonical_v2(PlanContent.of(plan))
+    assert fingerprint_with_plan_id_1(v2, at=("plan",)) == MIXED_PENCE_V2

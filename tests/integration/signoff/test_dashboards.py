@@ -19,7 +19,7 @@ from plans.models import Answer, Plan, PlanEvent, QuestionKind
 from plans.task_list_cache import lazy_task_list
 from signoff.models import Comment, Signature
 from signoff.presenters.dashboards import progress_of, with_progress
-from tests.factories import CommissionerFactory, UserFactory
+from tests.factories import CommissionerFactory, PracticeFactory, UserFactory
 from tests.plan_factories import plan_with_questions, template_definition
 from tests.review_factories import SIGNATORIES, person, put_in_state, three_signatory_plan
 
@@ -243,18 +243,73 @@ def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
     }
 
 
+def test_a_table_prefilled_from_the_records_is_in_progress_everywhere_until_saved(client):
+    """The consortium's practices filled in when the plan starts are not a person's answer:
+    the task list, both homes and the plan page's count agree it is started, not completed,
+    until someone saves the table; once the plan is signed it is answered, as before."""
+    plan = three_signatory_plan(answered=False)
+    PracticeFactory(consortium=plan.consortium, name="Dale Surgery", code="E82001")
+    plan = plan_services.plan_create(
+        consortium=plan.consortium, template=plan.template, period="2007/08", title="Next year"
+    )
+    editor, chair, lead = (
+        person(role, plan)
+        for role in (Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PCT_LEAD)
+    )
+    table = Answer.objects.get(plan=plan, question__key="practices")
+    assert table.rows == [{"name": "Dale Surgery", "code": "E82001"}]
+
+    assert task_status(client, editor, plan, "practices") == (
+        "0 of 4 required questions completed, 1 started.",
+        "In progress",
+    )
+    assert completions(client, plan, (editor, chair, lead)) == {
+        "0 of 4 required questions completed, 1 started."
+    }
+
+    plan_services.answer_save(answer=table, user=editor, rows=table.rows, base_version=0)
+
+    assert task_status(client, chair, plan, "practices") == (
+        "1 of 4 required questions completed.",
+        "Completed",
+    )
+    assert completions(client, plan, (editor, chair, lead)) == {
+        "1 of 4 required questions completed."
+    }
+
+
+def test_a_signed_plans_prefilled_table_is_answered_as_before(client):
+    """Frozen, every written answer is answered: a table never saved as much as any."""
+    editor, chair, lead = consortium_and_pct_people()
+    plan = editor.consortium.plans.get()
+    PracticeFactory(consortium=plan.consortium, name="Dale Surgery", code="E82001")
+    Answer.objects.filter(plan=plan, question__key="practices").update(
+        text="", rows=[{"name": "Dale Surgery", "code": "E82001"}], prefilled=True
+    )
+    put_in_state(plan, Status.SIGNED)
+
+    assert task_status(client, chair, plan, "practices") == (
+        "4 of 4 required questions answered.",
+        "Answered",
+    )
+    assert completions(client, plan, (editor, chair, lead)) == {
+        "4 of 4 required questions answered."
+    }
+
+
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.APPROVED])
 def test_the_progress_counted_in_sql_is_the_task_lists_for_every_mix_of_answers(status):
     """The homes and the round page count in the database what the plan page counts from its
-    task list: written or not, only typed, carried forward, on required questions or not."""
-    shapes = list(product(["", "<p>Written.</p>"], [False, True], [False, True]))
+    task list: written or not, only typed, carried forward, filled in from the consortium's
+    records (prefilled), on required questions or not."""
+    shapes = list(product(["", "<p>Written.</p>"], [False, True], [False, True], [False, True]))
     plan = plan_with_questions(questions=2 * len(shapes) + 2)
     answers = plan.answers.filter(question__key__startswith="question-")
-    for answer, (text, autosaved, carried) in zip(
+    for answer, (text, autosaved, carried, prefilled) in zip(
         answers.order_by("question__position"), shapes * 2, strict=False
     ):
         Answer.objects.filter(pk=answer.pk).update(
-            text=text, autosaved=autosaved, carried_forward=carried
+            text=text, autosaved=autosaved, carried_forward=carried, prefilled=prefilled
         )
     Plan.objects.filter(pk=plan.pk).update(status=status)
     plan.refresh_from_db()

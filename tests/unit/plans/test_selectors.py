@@ -52,18 +52,18 @@ def test_answered_in_sql_is_exactly_not_is_empty_for_every_shape_of_answer():
     assert len(in_python) == 11
 
 
-def test_done_in_sql_is_exactly_is_done_so_only_typed_or_carried_answers_are_not_done():
-    shapes = list(product(["", "<p>Written.</p>"], [False, True], [False, True]))
+def test_done_in_sql_is_exactly_is_done_so_only_typed_carried_or_prefilled_are_not_done():
+    shapes = list(product(["", "<p>Written.</p>"], [False, True], [False, True], [False, True]))
     plan = plan_with_questions(questions=len(shapes) + 2)
     answers = list(plan.answers.order_by("question__position"))[: len(shapes)]
-    for answer, (text, autosaved, carried_forward) in zip(answers, shapes, strict=True):
+    for answer, (text, autosaved, carried_forward, prefilled) in zip(answers, shapes, strict=True):
         Answer.objects.filter(pk=answer.pk).update(
-            text=text, autosaved=autosaved, carried_forward=carried_forward
+            text=text, autosaved=autosaved, carried_forward=carried_forward, prefilled=prefilled
         )
 
     in_sql = set(done_answers().filter(plan=plan).values_list("pk", flat=True))
     stored = Answer.objects.filter(pk__in=[answer.pk for answer in answers])
     in_python = {answer.pk for answer in stored if answer.is_done}
 
-    written_and_saved = answers[shapes.index(("<p>Written.</p>", False, False))]
+    written_and_saved = answers[shapes.index(("<p>Written.</p>", False, False, False))]
     assert in_sql == in_python == {written_and_saved.pk}

@@ -274,5 +274,32 @@ def test_worked_out_cells_and_totals_are_printed_by_the_columns_type():
     cells, totals = kind.printed(rows, context=CONTEXT)
 
     assert [row.extra["shown"]["projected"] for row in shown["rows"]] == ["£12,812.50", "£3,300.55"]
-    assert cells == [["£12,500", "2.50%", "£12,812.50"], ["£3,300.55", "0%", "£3,300.55"]]
+    # One budget has pence, so every budget shows them (decision 0493).
+    assert cells == [["£12,500.00", "2.50%", "£12,812.50"], ["£3,300.55", "0%", "£3,300.55"]]
     assert totals == shown["totals_row"] == ["£15,800.55", "", "£16,113.05"]
+
+
+def test_a_money_column_with_pence_in_any_cell_prints_every_cell_and_its_total_with_pence():
+    """ "£45,000.00" over "£120,000.50", not "£45,000" (decision 0493); a column of whole
+    pounds, and the other columns, print as before."""
+    columns = [
+        {"key": "budget", "label": "Budget", "type": "money", "total": "sum"},
+        {"key": "savings", "label": "Savings", "type": "money", "total": "sum"},
+        {"key": "net", "label": "Net", "type": "money", "formula": "budget - savings",
+         "total": "sum"},
+    ]  # fmt: skip
+    rows = clean(
+        [{"budget": "45000", "savings": "1000"}, {"budget": "120000.50", "savings": "2000"}],
+        columns,
+    )
+    kind = TableKind(columns)
+
+    shown = kind.present(rows, context=CONTEXT)
+    cells, totals = kind.printed(rows, context=CONTEXT)
+
+    assert cells == [
+        ["£45,000.00", "£1,000", "£44,000.00"],
+        ["£120,000.50", "£2,000", "£118,000.50"],
+    ]
+    assert totals == shown["totals_row"] == ["£165,000.50", "£3,000", "£162,000.50"]
+    assert [row.extra["shown"]["net"] for row in shown["rows"]] == ["£44,000.00", "£118,000.50"]
