@@ -62,6 +62,17 @@ async function replyData(response) {
   }
 }
 
+// The form posted to its answer's address for a JSON reply: the response and its data.
+async function postForJson(form, body) {
+  const response = await fetch(form.action, {
+    method: "POST",
+    body,
+    headers: { Accept: "application/json" },
+    credentials: "same-origin",
+  });
+  return { response, data: await replyData(response) };
+}
+
 // The regions of a question's block its kind works out (data-figure), outermost only, and not
 // those of another person's version shown in a clash box.
 function figuresIn(section) {
@@ -238,13 +249,7 @@ function setup(form) {
     const body = new FormData(form);
     body.set("figures-as-typed", "1");
     try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      const data = await replyData(response);
+      const { response, data } = await postForJson(form, body);
       // Only the reply for the rows the page still shows: a later one is on its way otherwise.
       const section = form.closest("section");
       const key = form.dataset.question;
@@ -275,13 +280,7 @@ function setup(form) {
     questionsWithFigures().forEach((key) => body.append("figures-of", key));
     say("Saving…");
     try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      const data = await replyData(response);
+      const { response, data } = await postForJson(form, body);
       // What an earlier attempt was refused for no longer stands once this one is answered.
       clearErrors();
       if (response.ok) {

@@ -320,14 +320,11 @@ PRINTED = [
 ]  # fmt: skip
 
 
-def test_the_draft_pdf_prints_each_cell_by_its_type_and_the_totals(client, schemes):
-    answer, _ = schemes
-    save(client, answer, FALLS, DIABETES)
+def pdf_lines(plan) -> list[str]:
     pdftotext = shutil.which("pdftotext")
     require(bool(pdftotext), "pdftotext reads the PDF as laid out")
-
     rendered = pdf.render_plan_pdf(
-        plan=answer.plan,
+        plan=plan,
         signatures=[],
         content_sha256="0" * 64,
         draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
@@ -335,8 +332,14 @@ def test_the_draft_pdf_prints_each_cell_by_its_type_and_the_totals(client, schem
     text = subprocess.run(
         [pdftotext, "-layout", "-", "-"], input=rendered.pdf, capture_output=True, check=True
     ).stdout.decode()
+    return [words(line) for line in text.splitlines()]
 
-    lines = [words(line) for line in text.splitlines()]
+
+def test_the_draft_pdf_prints_each_cell_by_its_type_and_the_totals(client, schemes):
+    answer, _ = schemes
+    save(client, answer, FALLS, DIABETES)
+
+    lines = pdf_lines(answer.plan)
     for row in PRINTED[1:]:
         assert any(all(cell in line for cell in row if cell) for line in lines), row
 
@@ -362,21 +365,6 @@ MIXED_COLUMNS = [
     ["Diabetes clinic", "£3,300.55", "0%", "1 October 2008", "60", "£3,300.55"],
     ["Total", "£15,800.55", "", "", "100", "£15,800.55"],
 ]  # fmt: skip
-
-
-def pdf_lines(plan) -> list[str]:
-    pdftotext = shutil.which("pdftotext")
-    require(bool(pdftotext), "pdftotext reads the PDF as laid out")
-    rendered = pdf.render_plan_pdf(
-        plan=plan,
-        signatures=[],
-        content_sha256="0" * 64,
-        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-    )
-    text = subprocess.run(
-        [pdftotext, "-layout", "-", "-"], input=rendered.pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return [words(line) for line in text.splitlines()]
 
 
 def test_a_money_column_with_pence_in_one_cell_shows_pence_in_every_cell_and_its_total(
