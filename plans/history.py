@@ -9,8 +9,9 @@ query with a correlated subquery, not one query per answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncDate
@@ -122,21 +123,56 @@ def revisions_of(answer: Answer, *history_ids) -> dict[int, HistoricalAnswer]:
 def revision_at_version(answer: Answer, version: int) -> HistoricalAnswer | None:
     """The answer as it was saved at ``version``: the version an editor started from, read
     for a merge. None when no revision holds it (an autosave coalesced into the next save
-    holds only the later version, docs/decisions/0004)."""
+    holds only the later version, docs/decisions/0004; ``base_at_version`` also reads the copy
+    kept then)."""
     return answer_revisions(answer).filter(version=version).first()
+
+
+#: How long a version an autosave overwrote is kept for a merge (docs/decisions/0499): a tab
+#: left open over a working day and saved at its end still gets "Use both changes"; after
+#: that the clash without a merge, which loses nothing, is fair. Each kept copy is one
+#: version of one answer, no larger than the answer limits allow.
+KEPT_BASE_TIMEOUT = timedelta(hours=12)
+
+
+def _kept_base_key(answer_id: int, version: int) -> str:
+    return f"plans:answer-base:{answer_id}:{version}"
+
+
+def base_keep(answer_id: int, content: diffs.Content) -> None:
+    """Keep one version of an answer for a merge: called as an autosave is coalesced into the
+    revision that held this version (plans.services), so an editor who started from it can
+    still have both changes put together. In the cache, so best-effort: when it has gone, the
+    clash offers no merge (docs/decisions/0499)."""
+    cache.set(
+        _kept_base_key(answer_id, content.version),
+        {"text": content.text, "rows": content.rows, "data": content.data,
+         "version": content.version},
+        timeout=KEPT_BASE_TIMEOUT.total_seconds(),
+    )  # fmt: skip
+
+
+def base_at_version(answer: Answer, version: int) -> diffs.Content | None:
+    """The answer as it was saved at ``version``, for a merge: its revision, or the copy kept
+    when an autosave overwrote that revision (``base_keep``); None when neither holds it."""
+    revision = revision_at_version(answer, version)
+    if revision is not None:
+        return diffs.Content.of(revision)
+    kept = cache.get(_kept_base_key(answer.pk, version))
+    return None if kept is None else diffs.Content.of(kept)
 
 
 def merged_with(answer: Answer, *, started_from: int, yours: diffs.Content) -> merge.AnswerMerge:
     """``yours``, begun from version ``started_from`` of the answer, merged with the answer as
     saved since (plans/merge.py)."""
-    base = revision_at_version(answer, started_from)
+    base = base_at_version(answer, started_from)
     if base is None:
         return merge.AnswerMerge(
             not_merged="The version you started from is no longer in this answer's history, so "
             "your changes and theirs cannot be put together automatically."
         )
     return merge.merge_answers(
-        base=diffs.Content.of(base),
+        base=base,
         yours=yours,
         theirs=diffs.Content.of(answer),
         columns=answer.question.columns,

@@ -215,6 +215,9 @@ def _answer_write(
     current: Answer, user, *, text, rows, data, autosave: bool, reason: str = SAVE
 ) -> None:
     """Store a save on the locked answer: its content cleaned, a new version, a revision."""
+    # The version about to be replaced, as stored, while the lock holds it (kept below when
+    # its revision is overwritten).
+    before = diffs.Content.of(current)
     for name, value in answer_content_clean(current, text=text, rows=rows, data=data).items():
         setattr(current, name, value)
     current.version += 1
@@ -224,7 +227,10 @@ def _answer_write(
     current.updated_at = timezone.now()
     current.updated_by = user
     if autosave and _coalesced_into_latest_autosave(current, user):
-        # The revision already holds this save: the answer's row is all that is left.
+        # The revision already holds this save: the answer's row is all that is left. The
+        # version it held is kept aside, once the save is committed, for an editor who
+        # started from it and now clashes (docs/decisions/0499).
+        transaction.on_commit(lambda: history.base_keep(current.pk, before), robust=True)
         Answer.objects.filter(pk=current.pk).update(
             **{name: getattr(current, name) for name in _SAVED_FIELDS},
             carried_forward=False,
