@@ -8,6 +8,7 @@ query with a correlated subquery, not one query per answer.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +25,8 @@ from .models import Answer, Plan, PlanSnapshot, TemplatePart, TemplateQuestion
 HistoricalAnswer = Answer.history.model
 PER_PAGE = 50
 NEWEST_FIRST = ("-history_date", "-history_id")
+
+logger = logging.getLogger(__name__)
 
 
 def _revisions() -> QuerySet:
@@ -158,7 +161,11 @@ def base_at_version(answer: Answer, version: int) -> diffs.Content | None:
     revision = revision_at_version(answer, version)
     if revision is not None:
         return diffs.Content.of(revision)
-    kept = cache.get(_kept_base_key(answer.pk, version))
+    try:
+        kept = cache.get(_kept_base_key(answer.pk, version))
+    except Exception:  # the cache is best-effort: unreachable, the clash offers no merge
+        logger.warning("Kept base of answer %s unreadable", answer.pk, exc_info=True)
+        return None
     return None if kept is None else diffs.Content.of(kept)
 
 

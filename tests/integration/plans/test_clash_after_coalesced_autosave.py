@@ -101,11 +101,18 @@ def test_both_changes_after_coalesced_autosaves_are_put_together_and_save(
     assert answer(plan).text == BOTH
 
 
+def cache_unreachable(*args, **kwargs):
+    raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+@pytest.mark.parametrize("unreachable", [False, True], ids=["expired", "cache-unreachable"])
 @pytest.mark.parametrize("json_reply", [False, True], ids=["form", "script"])
 def test_when_the_kept_version_is_gone_the_clash_offers_no_merge_and_loses_nothing(
-    plan, their_autosaves_coalesced, json_reply
+    plan, their_autosaves_coalesced, json_reply, unreachable, monkeypatch
 ):
     cache.clear()  # the kept version expired, or the cache was emptied
+    if unreachable:  # or the cache cannot be read at all: still the clash, never an error
+        monkeypatch.setattr(cache, "get", cache_unreachable)
 
     response = post(
         editor_client(plan), plan, YOURS, base_version=1, **(JSON if json_reply else {})
