@@ -24,6 +24,7 @@ from plans.models import Plan, PlanningRound
 from plans.presenters import Progress, figures_table
 from plans.round_forms import RoundOpenForm
 from plans.selectors import carried_to_check, plans_visible_to
+from plans.workflow import may_edit_answer, who_edits_when
 from signoff.presenters.dashboards import progress_of, with_progress
 
 
@@ -231,13 +232,23 @@ def plan_carried(request, plan_id: int):
         raise Http404("Not started from an earlier plan")
     source = get_object_or_404(plans_visible_to(request.user), pk=plan.carried_from_id)
     report = rounds.carry_plan(source, plan.template)
+    # The button is offered on the rule the confirming verb asks (may_edit_answer), so that
+    # nobody is shown one they would be refused; the others say who confirms them, and when.
+    yours, others = [], []
+    for answer in carried_to_check(plan):
+        answer.plan = plan
+        if may_edit_answer(request.user, plan, answer.question):
+            yours.append(answer)
+        else:
+            others.append((answer, who_edits_when(answer.question, plan, verb="confirms")))
     return render(
         request,
         "pbc/plan_carried.html",
         {
             "plan": plan,
             "source": source,
-            "to_check": carried_to_check(plan),
+            "to_check": yours,
+            "others_to_check": others,
             "not_carried": report.not_carried,
             "new_questions": report.new_questions,
         },
@@ -251,7 +262,13 @@ def answer_confirm_carried(request, plan_id: int, question_key: str):
     answer = get_object_or_404(
         plan.answers.select_related("question", "plan"), question__key=question_key
     )
-    rounds.answer_confirm_carried(answer=answer, user=request.user)
+    try:
+        rounds.answer_confirm_carried(answer=answer, user=request.user)
+    except PermissionDenied as refusal:
+        # A page shown before the plan moved on (or another's role): say why, on the page.
+        number = answer.question.number or "The answer"
+        messages.error(request, f"{number} is not confirmed. {refusal}")
+        return redirect("plan_carried", plan_id=plan.pk)
     messages.success(request, f"{answer.question.number or 'The answer'} is confirmed.")
     return redirect("plan_carried", plan_id=plan.pk)
 

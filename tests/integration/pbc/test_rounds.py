@@ -343,7 +343,8 @@ class TestTheConsortiumsSide:
             for button in re.findall(r"<button[^>]*>(.*?)</button>", content)
             if "Confirm" in button
         ]
-        assert len(names) == plan.answers.filter(carried_forward=True).count() > 1
+        theirs = plan.answers.filter(carried_forward=True).exclude(question__completed_by="pct")
+        assert len(names) == theirs.count() > 1
         assert len(set(names)) == len(names)
         assert all(name.endswith("still holds") for name in names)
 
@@ -603,3 +604,53 @@ class TestCompareYearsFigures:
         assert figure(rows, "Area 1", "Outcome 1.1", "Weighting") == ["1%"] * 2
         assert figure(rows, "Total weighting") == ["100%"] * 2
         assert figure(rows, "Payment per patient") == ["£0.95"] * 2
+
+
+def confirm_buttons(content: str) -> list[str]:
+    """Each Confirm button's words, its hidden question title included."""
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", button).split())
+        for button in re.findall(r"<button[^>]*>(.*?)</button>", content)
+        if "Confirm" in button
+    ]
+
+
+class TestConfirmingOnlyWhatThisPersonMayConfirm:
+    def test_the_editor_confirms_the_consortiums_answers_and_is_told_who_confirms_the_pcts(
+        self, client
+    ):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        carried = plan.answers.filter(carried_forward=True)
+        theirs = carried.exclude(question__completed_by="pct").count()
+        pcts = carried.filter(question__completed_by="pct").count()
+        assert theirs and pcts
+
+        content = page(client, editor, "plan_carried", plan_id=plan.pk)
+
+        assert len(confirm_buttons(content)) == theirs
+        assert f"Answers to check ({theirs})" in content
+        assert content.count("The PCT confirms this when the plan is in review.") == pcts
+
+    def test_the_pct_lead_has_nothing_to_confirm_in_a_draft(self, client):
+        plan, _, _ = daccom_2007_08_from_2006_07()
+        lead = pct_lead(plan.consortium.commissioner)
+
+        content = page(client, lead, "plan_carried", plan_id=plan.pk)
+
+        assert confirm_buttons(content) == []
+        assert "Answers to check (0)" in content
+        assert f"{plan.consortium.name} confirms this when the plan is a draft" in content
+
+    def test_a_refusal_from_a_stale_page_is_said_on_the_page_not_a_bare_403(self, client):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        answer = plan.answers.filter(carried_forward=True, question__completed_by="pct").first()
+        client.force_login(editor)
+
+        response = client.post(
+            reverse("answer_confirm_carried", args=[plan.pk, answer.question.key]), follow=True
+        )
+
+        assert response.status_code == 200
+        assert "This question is completed by the PCT." in response.content.decode()
+        answer.refresh_from_db()
+        assert answer.carried_forward
