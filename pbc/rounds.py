@@ -174,6 +174,8 @@ def round_start(request, round_id: int):
         raise Http404("No consortium")
     existing = round_selectors.year_plan(planning_round, consortium)
     if existing is not None:
+        if request.method == "POST":  # a page shown before another window started it
+            _say_already_started(request, existing)
         return redirect("plan_detail", plan_id=existing.pk)
     earlier = list(
         round_selectors.earlier_plans(
@@ -197,6 +199,10 @@ def round_start(request, round_id: int):
                     carry_from=carry_from,
                 )
             except AnswerInvalid as refused:
+                existing = round_selectors.year_plan(planning_round, consortium)
+                if existing is not None:  # the other window won by a moment
+                    _say_already_started(request, existing)
+                    return redirect("plan_detail", plan_id=existing.pk)
                 error = refused.message
             else:
                 if carry_from is None:
@@ -217,6 +223,15 @@ def round_start(request, round_id: int):
             "earlier": earlier,
             "error": error,
         },
+    )
+
+
+def _say_already_started(request, plan: Plan) -> None:
+    """The plan this window meant to start exists already: say so, with how it began, so that
+    "An empty plan" chosen here is not silently a plan carried from last year."""
+    began = f" (from {plan.carried_from.period})" if plan.carried_from_id else ""
+    messages.warning(
+        request, f"Your {plan.period} plan was already started{began} in another window."
     )
 
 

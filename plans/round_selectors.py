@@ -63,6 +63,34 @@ def due(deadline: date, *, on: date | None = None) -> Due:
     return Due(days=(deadline - (on or today())).days)
 
 
+@dataclass(frozen=True)
+class Milestone:
+    """One of the PCT's interim dates: what it wants by when."""
+
+    label: str
+    on: date
+    due: Due
+
+
+def milestones(planning_round: PlanningRound, *, on: date | None = None) -> list[Milestone]:
+    """The round's interim dates still to come (today's included), soonest first."""
+    today_ = on or today()
+    return sorted(
+        (
+            Milestone(label, when, due(when, on=today_))
+            for label, when in planning_round.interim
+            if when >= today_
+        ),
+        key=lambda milestone: milestone.on,
+    )
+
+
+def next_milestone(planning_round: PlanningRound, *, on: date | None = None) -> Milestone | None:
+    """The PCT's next interim date before the deadline, or None when none is left."""
+    coming = milestones(planning_round, on=on)
+    return coming[0] if coming else None
+
+
 def rounds_visible_to(user) -> QuerySet[PlanningRound]:
     """A PCT's people see its rounds; a consortium's people the rounds it takes part in."""
     rounds = PlanningRound.objects.select_related("commissioner", "template")

@@ -654,3 +654,70 @@ class TestConfirmingOnlyWhatThisPersonMayConfirm:
         assert "This question is completed by the PCT." in response.content.decode()
         answer.refresh_from_db()
         assert answer.carried_forward
+
+
+class TestTheConsortiumSeesThePCTsMilestones:
+    def milestones(self, planning_round):
+        passed, first, second = in_days(-3), in_days(20), in_days(50)
+        planning_round.interim_dates = [
+            {"date": str(passed), "label": "Outline"},
+            {"date": str(first), "label": "First draft"},
+            {"date": str(second), "label": "Second draft"},
+        ]
+        planning_round.save(update_fields=["interim_dates"])
+        return first, second
+
+    def test_the_home_page_names_the_next_milestone_with_its_date(self, client):
+        planning_round, _, last_year = open_round()
+        first, _ = self.milestones(planning_round)
+        editor = UserFactory(consortium=last_year.consortium)
+
+        content = page(client, editor, "home")
+
+        assert f"Next: First draft by {date_format(first, 'j F Y')}" in content
+        assert "Outline" not in content
+
+    def test_the_round_start_page_lists_every_milestone(self, client):
+        planning_round, _, last_year = open_round()
+        first, second = self.milestones(planning_round)
+        editor = UserFactory(consortium=last_year.consortium)
+
+        content = page(client, editor, "round_start", round_id=planning_round.pk)
+
+        assert f"First draft by {date_format(first, 'j F Y')}" in content
+        assert f"Second draft by {date_format(second, 'j F Y')}" in content
+
+    def test_the_plan_page_names_the_next_milestone(self, client):
+        planning_round, _, last_year = open_round()
+        first, _ = self.milestones(planning_round)
+        editor = UserFactory(consortium=last_year.consortium)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=last_year.consortium, user=editor
+        )
+
+        content = page(client, editor, "plan_detail", plan_id=plan.pk)
+
+        assert f"Next: First draft by {date_format(first, 'j F Y')}" in content
+
+
+class TestStartingInTwoWindows:
+    def test_the_second_window_is_told_the_plan_was_already_started_from_last_year(self, client):
+        planning_round, _, last_year = open_round()
+        editor = UserFactory(consortium=last_year.consortium)
+        plan, _ = rounds.round_plan_start(  # the first window, from last year's plan
+            planning_round=planning_round,
+            consortium=last_year.consortium,
+            user=editor,
+            carry_from=last_year,
+        )
+        client.force_login(editor)
+
+        response = client.post(  # the second window chose "An empty plan"
+            reverse("round_start", args=[planning_round.pk]), {"source": ""}, follow=True
+        )
+
+        assert response.redirect_chain[-1][0] == reverse("plan_detail", args=[plan.pk])
+        assert (
+            f"Your {plan.period} plan was already started (from {last_year.period}) "
+            "in another window." in response.content.decode()
+        )
