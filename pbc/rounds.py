@@ -68,7 +68,7 @@ def round_rows(planning_round: PlanningRound) -> list[RoundRow]:
 
 def _round_cells(row: RoundRow) -> list[Cell]:
     if row.plan is None:
-        plan, progress = Cell("Not started"), Cell("None")
+        plan, progress = Cell("Not started"), Cell("Nothing written yet")
     else:
         plan = Cell(row.plan.get_status_display(), href=reverse("plan_detail", args=[row.plan.pk]))
         progress = Cell(row.progress.sentence)

@@ -44,6 +44,8 @@ class Due:
     def text(self) -> str:
         if self.days == 0:
             return "Due today"
+        if self.days == 1:
+            return "Due tomorrow"
         if self.days > 0:
             return f"Due in {self.days} day{'s' if self.days != 1 else ''}"
         late = -self.days

@@ -165,6 +165,7 @@ class TestRoundDashboard:
         assert "nhsuk-tag--red" in content
         assert content.count("Not started") == 2
         assert "0 of 9 required questions completed." in progress_of(content)
+        assert progress_of(content).count("Nothing written yet") == 2
 
     def test_an_answer_only_autosaved_is_not_answered_until_saved(self, client):
         planning_round, lead, last_year = open_round(consortia=1)
@@ -247,19 +248,19 @@ class TestTheConsortiumsSide:
             pytest.param(
                 "home",
                 1,
-                '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.',
+                ': <strong class="nhsuk-tag nhsuk-tag--orange">due tomorrow</strong>.',
                 id="the_home_pages_sentence_ends_right_after_the_due_date_tag",
             ),
             pytest.param(
                 "home",
                 20,
-                "Due in 20 days.",
+                ": due in 20 days.",
                 id="the_home_pages_sentence_ends_right_after_the_due_date",
             ),
             pytest.param(
                 "round_start",
                 1,
-                '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.</p>',
+                '<strong class="nhsuk-tag nhsuk-tag--orange">Due tomorrow</strong>.</p>',
                 id="the_start_pages_due_sentence_ends_with_a_full_stop_after_the_tag",
             ),
             pytest.param(
@@ -307,7 +308,7 @@ class TestTheConsortiumsSide:
         planning_round, _, last_year = open_round(days_left=5)
         content = page(client, UserFactory(consortium=last_year.consortium), "home")
         assert "wants the 2007/08 plan by" in content
-        assert "Due in 5 days" in content and "nhsuk-tag--orange" in content
+        assert ': <strong class="nhsuk-tag nhsuk-tag--orange">due in 5 days<' in content
         assert reverse("round_start", kwargs={"round_id": planning_round.pk}) in content
 
     def test_starting_from_last_year_lists_what_to_check(self, client):
