@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.models import Consortium, User
@@ -142,6 +143,13 @@ def round_open(request):
                 user=request.user,
             )
             messages.success(request, f"The {planning_round.period} planning round is open.")
+            for earlier in round_selectors.earlier_rounds_due_later(planning_round):
+                messages.warning(
+                    request,
+                    f"The {planning_round.period} plans are due on "
+                    f"{date_format(planning_round.deadline, 'DATE_FORMAT')}, before the "
+                    f"{earlier.period} plans ({date_format(earlier.deadline, 'DATE_FORMAT')}).",
+                )
             return redirect("round_detail", round_id=planning_round.pk)
     return render(
         request,

@@ -93,6 +93,17 @@ def next_milestone(planning_round: PlanningRound, *, on: date | None = None) -> 
     return coming[0] if coming else None
 
 
+def earlier_rounds_due_later(planning_round: PlanningRound) -> QuerySet[PlanningRound]:
+    """The PCT's rounds of earlier years still open whose deadline falls after this round's:
+    most likely a mistyped deadline, worth a word when the round is opened."""
+    return PlanningRound.objects.filter(
+        commissioner_id=planning_round.commissioner_id,
+        period__lt=planning_round.period,
+        deadline__gt=planning_round.deadline,
+        deadline__gte=today(),
+    ).order_by("period")
+
+
 def rounds_visible_to(user) -> QuerySet[PlanningRound]:
     """A PCT's people see its rounds; a consortium's people the rounds it takes part in."""
     rounds = PlanningRound.objects.select_related("commissioner", "template")

@@ -722,3 +722,16 @@ class TestStartingInTwoWindows:
             f"Your {plan.period} plan was already started (from {last_year.period}) "
             "in another window." in response.content.decode()
         )
+
+
+class TestARoundDueBeforeAnEarlierYearsRound:
+    def test_opening_it_warns_of_the_earlier_rounds_later_deadline(self, client):
+        _, _, last_year = open_round(period="2006/07", days_left=90)
+
+        opened = post_round(client, last_year, deadline=str(in_days(60)))
+
+        said = " ".join(client.get(opened.url).content.decode().split())
+        assert (
+            f"The 2007/08 plans are due on {date_format(in_days(60), 'j F Y')}, before the "
+            f"2006/07 plans ({date_format(in_days(90), 'j F Y')})." in said
+        )
