@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia.models import Consortium, User
@@ -24,6 +25,7 @@ from plans.models import Plan, PlanningRound
 from plans.presenters import Progress, figures_table
 from plans.round_forms import RoundOpenForm
 from plans.selectors import carried_to_check, plans_visible_to
+from plans.workflow import may_edit_answer, who_edits_when
 from signoff.presenters.dashboards import progress_of, with_progress
 
 
@@ -67,7 +69,7 @@ def round_rows(planning_round: PlanningRound) -> list[RoundRow]:
 
 def _round_cells(row: RoundRow) -> list[Cell]:
     if row.plan is None:
-        plan, progress = Cell("Not started"), Cell("None")
+        plan, progress = Cell("Not started"), Cell("Nothing written yet")
     else:
         plan = Cell(row.plan.get_status_display(), href=reverse("plan_detail", args=[row.plan.pk]))
         progress = Cell(row.progress.sentence)
@@ -141,6 +143,13 @@ def round_open(request):
                 user=request.user,
             )
             messages.success(request, f"The {planning_round.period} planning round is open.")
+            for earlier in round_selectors.earlier_rounds_due_later(planning_round):
+                messages.warning(
+                    request,
+                    f"The {planning_round.period} plans are due on "
+                    f"{date_format(planning_round.deadline, 'DATE_FORMAT')}, before the "
+                    f"{earlier.period} plans ({date_format(earlier.deadline, 'DATE_FORMAT')}).",
+                )
             return redirect("round_detail", round_id=planning_round.pk)
     return render(
         request,
@@ -173,6 +182,8 @@ def round_start(request, round_id: int):
         raise Http404("No consortium")
     existing = round_selectors.year_plan(planning_round, consortium)
     if existing is not None:
+        if request.method == "POST":  # a page shown before another window started it
+            _say_already_started(request, existing)
         return redirect("plan_detail", plan_id=existing.pk)
     earlier = list(
         round_selectors.earlier_plans(
@@ -196,6 +207,10 @@ def round_start(request, round_id: int):
                     carry_from=carry_from,
                 )
             except AnswerInvalid as refused:
+                existing = round_selectors.year_plan(planning_round, consortium)
+                if existing is not None:  # the other window won by a moment
+                    _say_already_started(request, existing)
+                    return redirect("plan_detail", plan_id=existing.pk)
                 error = refused.message
             else:
                 if carry_from is None:
@@ -219,6 +234,15 @@ def round_start(request, round_id: int):
     )
 
 
+def _say_already_started(request, plan: Plan) -> None:
+    """The plan this window meant to start exists already: say so, with how it began, so that
+    "An empty plan" chosen here is not silently a plan carried from last year."""
+    began = f" (from {plan.carried_from.period})" if plan.carried_from_id else ""
+    messages.warning(
+        request, f"Your {plan.period} plan was already started{began} in another window."
+    )
+
+
 def _plan(request, plan_id: int) -> Plan:
     return get_object_or_404(plans_visible_to(request.user), pk=plan_id)
 
@@ -231,13 +255,23 @@ def plan_carried(request, plan_id: int):
         raise Http404("Not started from an earlier plan")
     source = get_object_or_404(plans_visible_to(request.user), pk=plan.carried_from_id)
     report = rounds.carry_plan(source, plan.template)
+    # The button is offered on the rule the confirming verb asks (may_edit_answer), so that
+    # nobody is shown one they would be refused; the others say who confirms them, and when.
+    yours, others = [], []
+    for answer in carried_to_check(plan):
+        answer.plan = plan
+        if may_edit_answer(request.user, plan, answer.question):
+            yours.append(answer)
+        else:
+            others.append((answer, who_edits_when(answer.question, plan, verb="confirms")))
     return render(
         request,
         "pbc/plan_carried.html",
         {
             "plan": plan,
             "source": source,
-            "to_check": carried_to_check(plan),
+            "to_check": yours,
+            "others_to_check": others,
             "not_carried": report.not_carried,
             "new_questions": report.new_questions,
         },
@@ -251,7 +285,13 @@ def answer_confirm_carried(request, plan_id: int, question_key: str):
     answer = get_object_or_404(
         plan.answers.select_related("question", "plan"), question__key=question_key
     )
-    rounds.answer_confirm_carried(answer=answer, user=request.user)
+    try:
+        rounds.answer_confirm_carried(answer=answer, user=request.user)
+    except PermissionDenied as refusal:
+        # A page shown before the plan moved on (or another's role): say why, on the page.
+        number = answer.question.number or "The answer"
+        messages.error(request, f"{number} is not confirmed. {refusal}")
+        return redirect("plan_carried", plan_id=plan.pk)
     messages.success(request, f"{answer.question.number or 'The answer'} is confirmed.")
     return redirect("plan_carried", plan_id=plan.pk)
 

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.text import Truncator, capfirst
@@ -12,9 +11,9 @@ from consortia.tables import Cell, Heading, Table, Tag
 
 from . import content, structured
 from .kinds.base import KindContext
-from .models import Answer, CompletedBy, Plan, PlanTemplate, TemplatePart, TemplateQuestion
+from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 from .round_selectors import FigureRow
-from .workflow import FROZEN, Decision
+from .workflow import FROZEN, Decision, owner_label
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -33,19 +32,8 @@ STATE_TAG_CLASSES = {
 
 
 def completed_by_label(question: TemplateQuestion, plan: Plan) -> str:
-    """Who completes a question, as the form says it: one of the template's own parties
-    ("each practice", "PCT finance") or the consortium, the PCT or both, by name."""
-    if question.party:
-        for party in plan.template.parties or []:
-            if party.get("key") == question.party:
-                return party.get("label") or question.party
-    pct = settings.COMMISSIONER_WORD
-    consortium = plan.consortium.name
-    return {
-        CompletedBy.CONSORTIUM: consortium,
-        CompletedBy.PCT: f"the {pct}",
-        CompletedBy.BOTH: f"{consortium} and the {pct}",
-    }[question.completed_by]
+    """Who completes a question, as the form says it (workflow.owner_label)."""
+    return owner_label(question, plan)
 
 
 def answer_state(answer: Answer | None, *, frozen: bool = False) -> str:

@@ -44,6 +44,8 @@ class Due:
     def text(self) -> str:
         if self.days == 0:
             return "Due today"
+        if self.days == 1:
+            return "Due tomorrow"
         if self.days > 0:
             return f"Due in {self.days} day{'s' if self.days != 1 else ''}"
         late = -self.days
@@ -61,6 +63,45 @@ class Due:
 
 def due(deadline: date, *, on: date | None = None) -> Due:
     return Due(days=(deadline - (on or today())).days)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One of the PCT's interim dates: what it wants by when."""
+
+    label: str
+    on: date
+    due: Due
+
+
+def milestones(planning_round: PlanningRound, *, on: date | None = None) -> list[Milestone]:
+    """The round's interim dates still to come (today's included), soonest first."""
+    today_ = on or today()
+    return sorted(
+        (
+            Milestone(label, when, due(when, on=today_))
+            for label, when in planning_round.interim
+            if when >= today_
+        ),
+        key=lambda milestone: milestone.on,
+    )
+
+
+def next_milestone(planning_round: PlanningRound, *, on: date | None = None) -> Milestone | None:
+    """The PCT's next interim date before the deadline, or None when none is left."""
+    coming = milestones(planning_round, on=on)
+    return coming[0] if coming else None
+
+
+def earlier_rounds_due_later(planning_round: PlanningRound) -> QuerySet[PlanningRound]:
+    """The PCT's rounds of earlier years still open whose deadline falls after this round's:
+    most likely a mistyped deadline, worth a word when the round is opened."""
+    return PlanningRound.objects.filter(
+        commissioner_id=planning_round.commissioner_id,
+        period__lt=planning_round.period,
+        deadline__gt=planning_round.deadline,
+        deadline__gte=today(),
+    ).order_by("period")
 
 
 def rounds_visible_to(user) -> QuerySet[PlanningRound]:

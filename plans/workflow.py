@@ -23,6 +23,9 @@ approved and later  -                  -  (content frozen for signatures)
 import enum
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils.text import capfirst
+
 from consortia.permissions import Perm, allowed
 
 from .models import CompletedBy, Plan, TemplateQuestion
@@ -41,6 +44,8 @@ class EditRight:
     """A row of the module's second table: whose answers a permission writes, and when."""
 
     perm: Perm
+    #: who holds the right, as a question's completed_by names them
+    holder: str
     owned: frozenset[str]
     edits_in: frozenset[str]
     #: why not, in any other state that is not frozen
@@ -50,12 +55,14 @@ class EditRight:
 EDIT_RIGHTS = (
     EditRight(
         Perm.EDIT_CONSORTIUM_SECTIONS,
+        CompletedBy.CONSORTIUM,
         CONSORTIUM_OWNED,
         CONSORTIUM_EDITS_IN,
         "the consortium can change it again only if the PCT asks for changes.",
     ),
     EditRight(
         Perm.EDIT_PCT_SECTIONS,
+        CompletedBy.PCT,
         PCT_OWNED,
         PCT_EDITS_IN,
         "PCT-completed questions can be changed only while it is in review.",
@@ -228,8 +235,47 @@ def may_edit_answer(user, plan: Plan, question: TemplateQuestion) -> Decision:
             if plan.status in right.edits_in:
                 return Decision(True)
             return Decision(False, status_refusal(plan, right.closed))
-    owner = f"the {question.get_completed_by_display().lower()}"
+    return Decision(False, f"This question is completed by {owner_label(question, plan)}.")
+
+
+def _party_label(completed_by: str, plan: Plan) -> str:
+    pct = settings.COMMISSIONER_WORD
+    consortium = plan.consortium.name
+    return {
+        CompletedBy.CONSORTIUM: consortium,
+        CompletedBy.PCT: f"the {pct}",
+        CompletedBy.BOTH: f"{consortium} and the {pct}",
+    }[completed_by]
+
+
+def owner_label(question: TemplateQuestion, plan: Plan) -> str:
+    """Who completes a question, as the form says it: one of the template's own parties
+    ("each practice", "PCT finance") or the consortium, the PCT or both, by name. The one
+    source of these words, for the refusals here and the pages alike."""
     if question.party:
-        labels = {party["key"]: party["label"] for party in plan.template.parties or []}
-        owner = labels.get(question.party, owner)
-    return Decision(False, f"This question is completed by {owner}.")
+        for party in plan.template.parties or []:
+            if party.get("key") == question.party:
+                return party.get("label") or question.party
+    return _party_label(question.completed_by, plan)
+
+
+def who_edits_when(question: TemplateQuestion, plan: Plan, *, verb: str = "changes") -> str:
+    """Who may change (or confirm) a question's answer and in which states, read from the
+    same table may_edit_answer asks: "The PCT confirms this when the plan is in review."."""
+    if not question.answerable:
+        return "The sign-off block is completed by signing, not by typing."
+    if frozen := frozen_refusal(plan):
+        return frozen
+    whens = []
+    for right in EDIT_RIGHTS:
+        if question.completed_by in right.owned:
+            states = " or ".join(
+                STATE_IN_WORDS[state].format(plan="the plan")
+                for state in Status
+                if state in right.edits_in
+            )
+            whens.append((right.holder, states))
+    (holder, states), *others = whens
+    who = _party_label(holder, plan) if others else owner_label(question, plan)
+    also = "".join(f"; {_party_label(other, plan)} when {when}" for other, when in others)
+    return f"{capfirst(who)} {verb} this when {states}{also}."

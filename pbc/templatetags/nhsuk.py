@@ -66,10 +66,14 @@ def as_text(value) -> str:
 
 
 @register.simple_tag
-def due_tag(due) -> str:
+def due_tag(due, *, after_colon: bool = False) -> str:
     """A deadline as a person reads it (plans.round_selectors.Due): a red tag when past, an
-    orange one when near, else words; nothing around it, so punctuation can follow it."""
+    orange one when near, else words; nothing around it, so punctuation can follow it. After
+    a colon it goes on the sentence in lower case ("by 29 November 2026: due tomorrow")."""
     tag = due.tag
+    text = due.text if tag is None else tag.text
+    if after_colon:
+        text = text[:1].lower() + text[1:]
     if tag is None:
-        return due.text
-    return format_html('<strong class="nhsuk-tag {}">{}</strong>', tag.css, tag.text)
+        return text
+    return format_html('<strong class="nhsuk-tag {}">{}</strong>', tag.css, text)

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from ..finance import format_money
 from ..headings import renumbered
+from ..round_selectors import milestones
 
 register = template.Library()
 
@@ -136,3 +137,9 @@ def csrf_field(context):
     if context.get("csrf_hole"):
         return mark_safe(CSRF_HOLE)  # noqa: S308 - a constant
     return mark_safe(csrf_input(context))  # noqa: S308 - Django's own input
+
+
+@register.simple_tag
+def round_milestones(planning_round) -> list:
+    """The PCT's interim dates still to come in a round (round_selectors.milestones)."""
+    return milestones(planning_round) if planning_round is not None else []

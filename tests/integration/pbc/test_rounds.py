@@ -165,6 +165,7 @@ class TestRoundDashboard:
         assert "nhsuk-tag--red" in content
         assert content.count("Not started") == 2
         assert "0 of 9 required questions completed." in progress_of(content)
+        assert progress_of(content).count("Nothing written yet") == 2
 
     def test_an_answer_only_autosaved_is_not_answered_until_saved(self, client):
         planning_round, lead, last_year = open_round(consortia=1)
@@ -247,19 +248,19 @@ class TestTheConsortiumsSide:
             pytest.param(
                 "home",
                 1,
-                '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.',
+                ': <strong class="nhsuk-tag nhsuk-tag--orange">due tomorrow</strong>.',
                 id="the_home_pages_sentence_ends_right_after_the_due_date_tag",
             ),
             pytest.param(
                 "home",
                 20,
-                "Due in 20 days.",
+                ": due in 20 days.",
                 id="the_home_pages_sentence_ends_right_after_the_due_date",
             ),
             pytest.param(
                 "round_start",
                 1,
-                '<strong class="nhsuk-tag nhsuk-tag--orange">Due in 1 day</strong>.</p>',
+                '<strong class="nhsuk-tag nhsuk-tag--orange">Due tomorrow</strong>.</p>',
                 id="the_start_pages_due_sentence_ends_with_a_full_stop_after_the_tag",
             ),
             pytest.param(
@@ -307,7 +308,7 @@ class TestTheConsortiumsSide:
         planning_round, _, last_year = open_round(days_left=5)
         content = page(client, UserFactory(consortium=last_year.consortium), "home")
         assert "wants the 2007/08 plan by" in content
-        assert "Due in 5 days" in content and "nhsuk-tag--orange" in content
+        assert ': <strong class="nhsuk-tag nhsuk-tag--orange">due in 5 days<' in content
         assert reverse("round_start", kwargs={"round_id": planning_round.pk}) in content
 
     def test_starting_from_last_year_lists_what_to_check(self, client):
@@ -343,7 +344,8 @@ class TestTheConsortiumsSide:
             for button in re.findall(r"<button[^>]*>(.*?)</button>", content)
             if "Confirm" in button
         ]
-        assert len(names) == plan.answers.filter(carried_forward=True).count() > 1
+        theirs = plan.answers.filter(carried_forward=True).exclude(question__completed_by="pct")
+        assert len(names) == theirs.count() > 1
         assert len(set(names)) == len(names)
         assert all(name.endswith("still holds") for name in names)
 
@@ -603,3 +605,133 @@ class TestCompareYearsFigures:
         assert figure(rows, "Area 1", "Outcome 1.1", "Weighting") == ["1%"] * 2
         assert figure(rows, "Total weighting") == ["100%"] * 2
         assert figure(rows, "Payment per patient") == ["£0.95"] * 2
+
+
+def confirm_buttons(content: str) -> list[str]:
+    """Each Confirm button's words, its hidden question title included."""
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", button).split())
+        for button in re.findall(r"<button[^>]*>(.*?)</button>", content)
+        if "Confirm" in button
+    ]
+
+
+class TestConfirmingOnlyWhatThisPersonMayConfirm:
+    def test_the_editor_confirms_the_consortiums_answers_and_is_told_who_confirms_the_pcts(
+        self, client
+    ):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        carried = plan.answers.filter(carried_forward=True)
+        theirs = carried.exclude(question__completed_by="pct").count()
+        pcts = carried.filter(question__completed_by="pct").count()
+        assert theirs and pcts
+
+        content = page(client, editor, "plan_carried", plan_id=plan.pk)
+
+        assert len(confirm_buttons(content)) == theirs
+        assert f"Answers to check ({theirs})" in content
+        assert content.count("The PCT confirms this when the plan is in review.") == pcts
+
+    def test_the_pct_lead_has_nothing_to_confirm_in_a_draft(self, client):
+        plan, _, _ = daccom_2007_08_from_2006_07()
+        lead = pct_lead(plan.consortium.commissioner)
+
+        content = page(client, lead, "plan_carried", plan_id=plan.pk)
+
+        assert confirm_buttons(content) == []
+        assert "Answers to check (0)" in content
+        assert f"{plan.consortium.name} confirms this when the plan is a draft" in content
+
+    def test_a_refusal_from_a_stale_page_is_said_on_the_page_not_a_bare_403(self, client):
+        plan, _, editor = daccom_2007_08_from_2006_07()
+        answer = plan.answers.filter(carried_forward=True, question__completed_by="pct").first()
+        client.force_login(editor)
+
+        response = client.post(
+            reverse("answer_confirm_carried", args=[plan.pk, answer.question.key]), follow=True
+        )
+
+        assert response.status_code == 200
+        assert "This question is completed by the PCT." in response.content.decode()
+        answer.refresh_from_db()
+        assert answer.carried_forward
+
+
+class TestTheConsortiumSeesThePCTsMilestones:
+    def milestones(self, planning_round):
+        passed, first, second = in_days(-3), in_days(20), in_days(50)
+        planning_round.interim_dates = [
+            {"date": str(passed), "label": "Outline"},
+            {"date": str(first), "label": "First draft"},
+            {"date": str(second), "label": "Second draft"},
+        ]
+        planning_round.save(update_fields=["interim_dates"])
+        return first, second
+
+    def test_the_home_page_names_the_next_milestone_with_its_date(self, client):
+        planning_round, _, last_year = open_round()
+        first, _ = self.milestones(planning_round)
+        editor = UserFactory(consortium=last_year.consortium)
+
+        content = page(client, editor, "home")
+
+        assert f"Next: First draft by {date_format(first, 'j F Y')}" in content
+        assert "Outline" not in content
+
+    def test_the_round_start_page_lists_every_milestone(self, client):
+        planning_round, _, last_year = open_round()
+        first, second = self.milestones(planning_round)
+        editor = UserFactory(consortium=last_year.consortium)
+
+        content = page(client, editor, "round_start", round_id=planning_round.pk)
+
+        assert f"First draft by {date_format(first, 'j F Y')}" in content
+        assert f"Second draft by {date_format(second, 'j F Y')}" in content
+
+    def test_the_plan_page_names_the_next_milestone(self, client):
+        planning_round, _, last_year = open_round()
+        first, _ = self.milestones(planning_round)
+        editor = UserFactory(consortium=last_year.consortium)
+        plan, _ = rounds.round_plan_start(
+            planning_round=planning_round, consortium=last_year.consortium, user=editor
+        )
+
+        content = page(client, editor, "plan_detail", plan_id=plan.pk)
+
+        assert f"Next: First draft by {date_format(first, 'j F Y')}" in content
+
+
+class TestStartingInTwoWindows:
+    def test_the_second_window_is_told_the_plan_was_already_started_from_last_year(self, client):
+        planning_round, _, last_year = open_round()
+        editor = UserFactory(consortium=last_year.consortium)
+        plan, _ = rounds.round_plan_start(  # the first window, from last year's plan
+            planning_round=planning_round,
+            consortium=last_year.consortium,
+            user=editor,
+            carry_from=last_year,
+        )
+        client.force_login(editor)
+
+        response = client.post(  # the second window chose "An empty plan"
+            reverse("round_start", args=[planning_round.pk]), {"source": ""}, follow=True
+        )
+
+        assert response.redirect_chain[-1][0] == reverse("plan_detail", args=[plan.pk])
+        assert (
+            f"Your {plan.period} plan was already started (from {last_year.period}) "
+            "in another window." in response.content.decode()
+        )
+
+
+class TestARoundDueBeforeAnEarlierYearsRound:
+    def test_opening_it_warns_of_the_earlier_rounds_later_deadline(self, client):
+        _, _, last_year = open_round(period="2006/07", days_left=90)
+
+        opened = post_round(client, last_year, deadline=str(in_days(60)))
+
+        said = " ".join(client.get(opened.url).content.decode().split())
+        assert (
+            f"The 2007/08 plans are due on {date_format(in_days(60), 'j F Y')}, before the "
+            f"2006/07 plans ({date_format(in_days(90), 'j F Y')})." in said
+        )

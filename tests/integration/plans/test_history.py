@@ -298,7 +298,7 @@ def test_a_pct_lead_cannot_restore_a_consortium_answer(plan, editor, lead):
     answer, first = saved_twice(plan, editor)
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_REVIEW)
 
-    with pytest.raises(services.PermissionDenied, match="completed by the consortium"):
+    with pytest.raises(services.PermissionDenied, match=f"completed by {plan.consortium.name}"):
         services.answer_restore(
             answer=answer, user=lead, history_id=first.history_id, base_version=answer.version
         )

@@ -109,7 +109,7 @@ def test_editing_a_question_you_do_not_own_is_refused_with_the_reason(client, pl
     response = post_answer(client, plan, "fair-shares", text="<p>No</p>", base_version=0)
 
     assert response.status_code == 403
-    assert "completed by the pct" in response.json()["refused"]
+    assert "completed by the PCT" in response.json()["refused"]
 
 
 def test_table_rows_can_be_added_moved_and_removed(client, plan, editor):

@@ -15,7 +15,8 @@ DEADLINE = date(2007, 3, 31)
     [
         (date(2007, 3, 17), "Due in 14 days", False, False),
         (date(2007, 3, 24), "Due in 7 days", False, True),
-        (date(2007, 3, 30), "Due in 1 day", False, True),
+        (date(2007, 3, 30), "Due tomorrow", False, True),
+        (date(2007, 3, 29), "Due in 2 days", False, True),
         (date(2007, 3, 31), "Due today", False, True),
         (date(2007, 4, 1), "1 day overdue", True, False),
         (date(2007, 4, 10), "10 days overdue", True, False),

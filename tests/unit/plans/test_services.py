@@ -118,7 +118,7 @@ def test_over_long_text_is_refused_with_a_clear_message_and_nothing_saved(plan, 
 
 
 def test_a_consortium_editor_cannot_edit_a_pct_completed_question(plan, editor):
-    with pytest.raises(PermissionDenied, match="completed by the pct"):
+    with pytest.raises(PermissionDenied, match="completed by the PCT"):
         save(plan, "fair-shares", editor, "<p>Weighting</p>")
 
 
