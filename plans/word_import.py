@@ -343,6 +343,13 @@ def _looks_like_a_heading(block: Block) -> bool:
     )
 
 
+def _is_column_label(text: str, question: TemplateQuestion | None) -> bool:
+    if question is None or not takes_tables(question):
+        return False
+    labels = {normalised(column.get("label", "")) for column in question.columns or []}
+    return normalised(text) in labels - {""}
+
+
 def _is_word_heading(block: Block) -> bool:
     return block.kind == "heading" and block.html[:3] in ("<h1", "<h2", "<h3")
 
@@ -408,6 +415,10 @@ def _split_pieces(
             if written_part is None and written and written in index.written_questions:
                 found, how_sure = index.written_questions[written], HIGH
             elif written_part is not None:
+                found, how_sure = None, ""
+            elif _is_column_label(block.text, question):
+                # A flattened table's header cell ("Name" over the directors) is the table's,
+                # not the one-word question of that title further up the form.
                 found, how_sure = None, ""
             else:
                 found, how_sure = index.question_for(label, part)
