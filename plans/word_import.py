@@ -1068,14 +1068,15 @@ def word_import_apply(
 
 
 def default_choices(plan: Plan, preview: Preview, user) -> dict[int, str]:
-    """Sure and probable matches the user may write are ticked; the rest are left to them."""
+    """Sure matches the user may write are ticked; a probable guess is shown with its question
+    but left for the person to tick, since a wrong guess would overwrite a good answer."""
     questions = {q.key: q for q in plan.template.questions.all()}
     choices = {}
     for piece in preview.pieces:
         question = questions.get(piece.key)
         ticked = (
             question is not None
-            and piece.confidence in (HIGH, MEDIUM)
+            and piece.confidence == HIGH
             and bool(may_edit_answer(user, plan, question))
         )
         choices[piece.id] = piece.key if ticked else ""

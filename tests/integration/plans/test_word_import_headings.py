@@ -47,3 +47,18 @@ def test_a_flattened_tables_header_name_is_not_the_question_name(fresh_plan):
     assert len(directors) == 1
     assert "Mr Mark Jones" in directors[0].text
     assert directors[0].heading.startswith("2.1")
+
+
+def test_a_probable_match_is_shown_but_left_for_the_person_to_tick(fresh_plan):
+    plan, editor = fresh_plan
+    preview = word_import.Preview(
+        filename="guess.docx",
+        pieces=[
+            word_import.Piece(id=1, key="consortium-name", confidence=word_import.HIGH),
+            word_import.Piece(id=2, key="number-of-practices", confidence=word_import.MEDIUM),
+        ],
+        form_text_count=0,
+        versions={},
+    )
+    assert word_import.CONFIDENCE_LABELS[word_import.MEDIUM] == "Probably"
+    assert word_import.default_choices(plan, preview, editor) == {1: "consortium-name", 2: ""}
