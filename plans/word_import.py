@@ -58,7 +58,10 @@ _COMPLETION = re.compile(r"\(\s*(?:for completion by|to be completed by)[^)]*\)"
 _NOTE_MARK = re.compile(
     r"\(\s*\d{1,2}\s*\)\s*(?:see explanatory notes?)?|see explanatory notes?", re.I
 )
-_NUMBER = re.compile(r"^\s*(?:section\s+)?(\d{1,2}(?:\.\d{1,2})?)\s*[.):]?\s+(?=\S)", re.I)
+# A question numbered by the range of the form's paragraphs it covers reads "2-5" (BANES).
+_NUMBER = re.compile(
+    r"^\s*(?:section\s+)?(\d{1,2}(?:\.\d{1,2}|\s*[-\u2013]\s*\d{1,2})?)\s*[.):]?\s+(?=\S)", re.I
+)
 # "1." on its own line, its title on the next ("INTRODUCTION"), as Word's numbering exports.
 _NUMBER_ALONE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})?\.\s*$")
 
@@ -80,7 +83,7 @@ def heading_parts(text: str) -> tuple[str, str]:
     """("4.2", "services to be commissioned") from a heading as the form prints it."""
     text = _NOTE_MARK.sub(" ", _COMPLETION.sub(" ", text))
     match = _NUMBER.match(text)
-    number = match.group(1) if match else ""
+    number = re.sub(r"\s*[-\u2013]\s*", "-", match.group(1)) if match else ""
     title = text[match.end() :] if match else text
     return number, normalised(title)
 
@@ -435,6 +438,16 @@ def _split_pieces(
                     (q for q in index.questions if q.part_id == part.pk and not q.answerable),
                     None,
                 )
+                # A part whose one question bears its own title (BANES's "1 Introduction"): the
+                # heading names that question too, whatever part a title line seemed to open.
+                title = heading_parts(label)[1]
+                same = [
+                    q
+                    for q in index.questions
+                    if q.part_id == part.pk and q.answerable and index.titles[q.pk] == title
+                ]
+                if question is None and len(same) == 1:
+                    question, confidence = same[0], HIGH
                 continue
             if question is not None and not question.answerable and index.is_form_text(block.text):
                 form_text_count += 1  # the sign-off block: signatures are not imported

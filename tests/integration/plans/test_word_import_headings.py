@@ -62,3 +62,23 @@ def test_a_probable_match_is_shown_but_left_for_the_person_to_tick(fresh_plan):
     )
     assert word_import.CONFIDENCE_LABELS[word_import.MEDIUM] == "Probably"
     assert word_import.default_choices(plan, preview, editor) == {1: "consortium-name", 2: ""}
+
+
+def test_banes_introduction_and_background_match_under_the_plans_title_line():
+    from plans.models import Plan
+
+    demo_daccom_plan()
+    plan = Plan.objects.get(consortium__slug="banes", template__slug="banes-plan")
+    editor = UserFactory(consortium=plan.consortium)
+    pieces = _pieces(
+        plan,
+        editor,
+        "Practice Based Commissioning in BANES 2007/08",
+        "Introduction",
+        "This plan sets out what BANES will commission.",
+        "2-5 BACKGROUND",
+        "The consortium was formed in 2006.",
+    )
+    found = {p.key: p for p in pieces if "BANES will" in p.text or "formed in" in p.text}
+    assert set(found) == {"plan-introduction", "background-text"}
+    assert {p.confidence for p in found.values()} == {word_import.HIGH}
