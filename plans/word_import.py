@@ -58,7 +58,10 @@ _COMPLETION = re.compile(r"\(\s*(?:for completion by|to be completed by)[^)]*\)"
 _NOTE_MARK = re.compile(
     r"\(\s*\d{1,2}\s*\)\s*(?:see explanatory notes?)?|see explanatory notes?", re.I
 )
-_NUMBER = re.compile(r"^\s*(?:section\s+)?(\d{1,2}(?:\.\d{1,2})?)\s*[.):]?\s+(?=\S)", re.I)
+# A question numbered by the range of the form's paragraphs it covers reads "2-5" (BANES).
+_NUMBER = re.compile(
+    r"^\s*(?:section\s+)?(\d{1,2}(?:\.\d{1,2}|\s*[-\u2013]\s*\d{1,2})?)\s*[.):]?\s+(?=\S)", re.I
+)
 # "1." on its own line, its title on the next ("INTRODUCTION"), as Word's numbering exports.
 _NUMBER_ALONE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})?\.\s*$")
 
@@ -80,7 +83,7 @@ def heading_parts(text: str) -> tuple[str, str]:
     """("4.2", "services to be commissioned") from a heading as the form prints it."""
     text = _NOTE_MARK.sub(" ", _COMPLETION.sub(" ", text))
     match = _NUMBER.match(text)
-    number = match.group(1) if match else ""
+    number = re.sub(r"\s*[-\u2013]\s*", "-", match.group(1)) if match else ""
     title = text[match.end() :] if match else text
     return number, normalised(title)
 
@@ -343,6 +346,13 @@ def _looks_like_a_heading(block: Block) -> bool:
     )
 
 
+def _is_column_label(text: str, question: TemplateQuestion | None) -> bool:
+    if question is None or not takes_tables(question):
+        return False
+    labels = {normalised(column.get("label", "")) for column in question.columns or []}
+    return normalised(text) in labels - {""}
+
+
 def _is_word_heading(block: Block) -> bool:
     return block.kind == "heading" and block.html[:3] in ("<h1", "<h2", "<h3")
 
@@ -409,6 +419,10 @@ def _split_pieces(
                 found, how_sure = index.written_questions[written], HIGH
             elif written_part is not None:
                 found, how_sure = None, ""
+            elif _is_column_label(block.text, question):
+                # A flattened table's header cell ("Name" over the directors) is the table's,
+                # not the one-word question of that title further up the form.
+                found, how_sure = None, ""
             else:
                 found, how_sure = index.question_for(label, part)
             if found is not None:
@@ -424,6 +438,16 @@ def _split_pieces(
                     (q for q in index.questions if q.part_id == part.pk and not q.answerable),
                     None,
                 )
+                # A part whose one question bears its own title (BANES's "1 Introduction"): the
+                # heading names that question too, whatever part a title line seemed to open.
+                title = heading_parts(label)[1]
+                same = [
+                    q
+                    for q in index.questions
+                    if q.part_id == part.pk and q.answerable and index.titles[q.pk] == title
+                ]
+                if question is None and len(same) == 1:
+                    question, confidence = same[0], HIGH
                 continue
             if question is not None and not question.answerable and index.is_form_text(block.text):
                 form_text_count += 1  # the sign-off block: signatures are not imported
@@ -1057,14 +1081,15 @@ def word_import_apply(
 
 
 def default_choices(plan: Plan, preview: Preview, user) -> dict[int, str]:
-    """Sure and probable matches the user may write are ticked; the rest are left to them."""
+    """Sure matches the user may write are ticked; a probable guess is shown with its question
+    but left for the person to tick, since a wrong guess would overwrite a good answer."""
     questions = {q.key: q for q in plan.template.questions.all()}
     choices = {}
     for piece in preview.pieces:
         question = questions.get(piece.key)
         ticked = (
             question is not None
-            and piece.confidence in (HIGH, MEDIUM)
+            and piece.confidence == HIGH
             and bool(may_edit_answer(user, plan, question))
         )
         choices[piece.id] = piece.key if ticked else ""

@@ -367,6 +367,8 @@ class HtmlWriter:
                     for run in target.paragraphs[0].runs:
                         run.bold = True
                 c += span
+        if all(cell.tag == "th" for cell in rows[0]) and len(rows) > 1:
+            repeat_header(table)
         # Columns the page sets as figures (nhsuk-table__cell--numeric) stand flush right.
         lay_out(table, figures=figures)
 
@@ -404,6 +406,14 @@ class HtmlWriter:
         run.bold = format_.get("bold")
         run.italic = format_.get("italic") or None
         run.underline = format_.get("underline") or None
+
+
+def repeat_header(table) -> None:
+    """Marks the first row as the table's header, so Word prints it again on each page a long
+    table runs onto and the columns are still named there."""
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(header)
 
 
 def lay_out(table, *, figures=()) -> None:

@@ -40,6 +40,7 @@ from plans.word_writing import (
     lay_out,
     part_heading,
     question_heading,
+    repeat_header,
     set_title,
     write_html,
 )
@@ -186,6 +187,7 @@ def _table(document, question, rows, *, plan: Plan, context) -> None:
             _figure_cell(cell, total)
             if cell.paragraphs[0].runs:
                 cell.paragraphs[0].runs[0].bold = True
+    repeat_header(table)
     figures = tuple(c for c, column in enumerate(columns) if column.get("type") in NUMERIC)
     lay_out(table, figures=figures)
 
@@ -208,6 +210,7 @@ def _projects(document, data: dict, *, context) -> None:
     for cell, label in zip(table.rows[0].cells, PROJECT_HEADINGS, strict=True):
         cell.text = label
         cell.paragraphs[0].runs[0].bold = True
+    repeat_header(table)
     for position, project in enumerate(figures["projects"], start=1):
         for n, target in enumerate(project["targets"] or [{}]):
             saving = target.get("planned_saving")

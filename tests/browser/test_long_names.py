@@ -57,3 +57,25 @@ def test_a_long_unbroken_name_wraps_on_the_people_pages(page, live_server, width
         expect(page.get_by_text(LONG_NAME).first).to_be_visible()
         assert not scrolls_sideways(page), f"{path} scrolls sideways at {width} pixels"
     assert_accessible(page)
+
+
+def test_a_long_word_file_name_wraps_on_the_import_preview_at_320_pixels(
+    page, live_server, tmp_path
+):
+    from plans import services as plan_services
+    from tests.word_documents import simple_docx
+
+    demo = demo_daccom_plan()
+    plan = plan_services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2007/08", title="Imported"
+    )
+    upload = tmp_path / ("004_c642711a52acf492" * 4 + ".docx")
+    upload.write_bytes(simple_docx("Name", "DacCom PbC Limited"))
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    page.goto(live_server.url + reverse("plan_word_import", args=[plan.pk]))
+    page.locator("input[type=file]").set_input_files(str(upload))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Read the document").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check what was found")
+    assert not scrolls_sideways(page)

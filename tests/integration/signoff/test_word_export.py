@@ -456,3 +456,20 @@ def test_pct_only_comments_reach_the_word_copy_of_pct_people_only():
     assert "PCT only: check the risk register." in for_pct
     assert "PCT only: check the risk register." not in for_editor
     assert "YES strongly agree with this." in for_editor
+
+
+def test_answer_tables_repeat_their_header_row_on_each_page_they_run_onto():
+    plan = demo_daccom_plan()
+    lead = pct_lead(plan.consortium.commissioner)
+    document = opened(plan_docx(plan=plan, user=lead))
+    for table in (
+        table_headed(document, "Activity", "Worked out as", "Hours"),
+        table_headed(document, *PROJECT_HEADINGS),
+    ):
+        header = table.rows[0]._tr
+        assert header.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+        assert all(
+            row._tr.find(qn("w:trPr")) is None
+            or row._tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is None
+            for row in table.rows[1:]
+        )
