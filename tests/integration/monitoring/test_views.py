@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from monitoring.models import MonitoringReturn, ReturnLine
 from plans import services
 from plans.content import PlanContent
+from plans.finance import format_money
 from signoff.canonical import content_sha256
 from signoff.services import plan_reopen
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
@@ -333,6 +334,59 @@ def test_the_delivery_dashboard_writes_money_as_the_return_does_pence_kept(clien
     assert "actual to date £40,000.50" in summary
     assert "£40,000.50" in cells and "£153,000" in cells  # pence when there are some
     assert "£40,001" not in dashboard.text_content()
+
+
+def accepted_with_forecasts(client, plan, **forecasts) -> MonitoringReturn:
+    """A return submitted with actual savings and no forecast but ``forecasts`` (by target
+    reference), then accepted."""
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    posted = posted_return(item, action="submit")
+    for line in item.lines.filter(kind=ReturnLine.Kind.TARGET):
+        posted[f"line-{line.pk}-actual"] = "1000"
+        posted[f"line-{line.pk}-forecast"] = forecasts.get(line.reference, "")
+    client.force_login(editor_of(plan))
+    assert client.post(url, posted).status_code == 302
+    client.force_login(lead_of(plan))
+    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    return item
+
+
+def total_row(page) -> list[str]:
+    row = lxml.html.fromstring(page).xpath("//tr[th[normalize-space() = 'Total']]")[0]
+    return [" ".join(cell.text_content().split()) for cell in row]
+
+
+def test_totals_of_blank_forecasts_say_not_given_rather_than_a_total_shortfall(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    accepted_with_forecasts(client, plan)
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    everyone = client.get(reverse("monitoring:to_do")).content.decode()
+
+    assert total_row(page)[3:] == ["Not given", "Not shown: no forecast given"]
+    assert "forecast for the year not given" in page
+    assert '--numeric">Not given</td>' in everyone  # the dashboard's Forecast column
+    assert '--numeric">£0</td>' not in everyone
+
+
+def test_totals_of_some_forecasts_count_the_blanks_and_compare_only_what_was_given(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = accepted_with_forecasts(client, plan, **{"1.1": "150000"})
+    targets = item.lines.filter(kind=ReturnLine.Kind.TARGET)
+    planned = targets.get(reference="1.1").planned_saving
+    blank = targets.count() - 1
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    forecast, variance = total_row(page)[3:]
+
+    assert forecast == f"£150,000 ({blank} of {blank + 1} targets have no forecast)"
+    shortfall = format_money(Decimal(150000) - planned)
+    assert variance == f"{shortfall} (on the 1 targets with a forecast)"
 
 
 def test_saved_money_comes_back_in_its_box_in_pounds_and_pence_and_saves_again_unchanged(
