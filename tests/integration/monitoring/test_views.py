@@ -14,16 +14,19 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from consortia.models import User
 from monitoring.models import MonitoringReturn, ReturnLine
 from plans import services
 from plans.content import PlanContent
 from plans.finance import format_money
+from signoff import services as signoff_services
 from signoff.canonical import content_sha256
 from signoff.services import plan_reopen
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import accepted, editor_of, lead_of, open_quarter
 from tests.plan_factories import demo_daccom_plan
-from tests.review_factories import approve, demo_user
+from tests.review_factories import approve, demo_user, person
+from tests.riverside import NOTE, riverside_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = MonitoringReturn.Status
@@ -715,6 +718,22 @@ def test_a_plan_never_signed_says_returns_wait_for_its_signatures(client, db):
 
     assert "The plan and its signatures do not change" not in page
     assert "Returns can be opened once the plan is signed" in page
+
+
+def test_an_approved_plan_whose_form_asks_for_no_signatures_says_it_is_not_monitored(client, db):
+    plan = riverside_plan(NOTE, title="Riverside Locality Note 2008/09")
+    lead = person(User.Role.PCT_LEAD, plan)
+    signoff_services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
+    signoff_services.plan_start_review(plan=plan, user=lead)
+    signoff_services.plan_approve(plan=plan, user=lead)
+    client.force_login(lead)
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+
+    assert "Returns can be opened once the plan is signed" not in page
+    assert "its form asks for no signatures" in page
+    assert "Monitoring returns are opened for signed plans only" in page
+    assert "Open a return" not in page
 
 
 def test_the_reopen_page_tells_the_lead_what_happens_to_monitoring(client, signed_daccom):
