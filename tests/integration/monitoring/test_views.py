@@ -824,7 +824,10 @@ def test_the_plan_downloads_carry_its_funding_and_hours_as_numbers_its_pages_sho
     rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
     assert ["Funding"] in rows and ["Hours"] in rows
     assert ["5.4", total, "285000.00"] in rows and ["5.4", "Declared population", "150000"] in rows
-    assert ["6.1", "Total", "1000.00"] in rows
+    assert ["6.1", "Total", "1000"] in rows
+    # Hours are written as their sheet shows them: "200" beside "400", never "200.00".
+    hours_block = rows[rows.index(["Hours"]) + 2 :]
+    assert hours_block and not [row for row in hours_block if row[2].endswith(".00")]
 
 
 def test_the_figures_download_of_a_reopened_plan_reads_its_current_des_rates(client, signed_daccom):
