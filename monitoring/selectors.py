@@ -225,3 +225,36 @@ def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
         (plan, delivery_from(latest.get(plan.pk), pot=_pot_of(plan, plan.des_funding)))
         for plan in plans
     ]
+
+
+@dataclass(frozen=True)
+class LowerActual:
+    """A target whose actual savings to date read lower than an earlier accepted return's."""
+
+    reference: str
+    actual: Decimal
+    earlier: Decimal
+    earlier_label: str
+
+
+def actuals_lower_than_before(item: MonitoringReturn) -> list[LowerActual]:
+    """The return's targets whose cumulative actual to date is below the one the latest earlier
+    accepted return gave: a slip to warn of, not to refuse (a correction may be real)."""
+    earlier = (
+        item.plan.monitoring_returns.filter(status=Status.ACCEPTED, period_end__lt=item.period_end)
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+    if earlier is None:
+        return []
+    before = {
+        line.reference: line.actual_to_date
+        for line in earlier.lines.filter(kind=Kind.TARGET, actual_to_date__isnull=False)
+    }
+    return [
+        LowerActual(line.reference, line.actual_to_date, before[line.reference], earlier.label)
+        for line in item.lines.filter(kind=Kind.TARGET, actual_to_date__isnull=False).order_by(
+            "position"
+        )
+        if line.reference in before and line.actual_to_date < before[line.reference]
+    ]

@@ -138,6 +138,7 @@ def _return_page(
             "clash": clash,
             "saved_when": presenters.saved_when(item.saved_at) if clash else "",
             "unsaved": unsaved,
+            "lower_actuals": selectors.actuals_lower_than_before(item),
         },
         status=status,
     )
