@@ -52,7 +52,7 @@ def cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Number):
-        return cell(value.value)
+        return _plain(value.value)
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, date):
@@ -61,6 +61,16 @@ def cell(value) -> str:
         return str(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _plain(value: Decimal | int) -> str:
+    """A number that is not money as its Excel format shows it, with no trailing zeros: hours
+    "200" beside "400" and "1000", "12.5" when there is a fraction."""
+    if isinstance(value, Decimal) and value.is_finite():
+        if value == value.to_integral_value():
+            return str(int(value))
+        return f"{value.normalize():f}"
+    return str(value)
 
 
 def csv_bytes(tables: list[Table]) -> bytes:

@@ -96,11 +96,38 @@ def savings_chart(delivery: Delivery) -> dict:
         "rows": rows,
         "summary": (
             f"Planned savings {format_compact_money(delivery.planned_total)}, actual to date "
-            f"{format_compact_money(delivery.actual_total)}, forecast for the year "
-            f"{format_compact_money(delivery.forecast_total)}, across "
+            f"{_total_of(delivery, 'actual', compact=True)}, forecast for the year "
+            f"{_total_of(delivery, 'forecast', compact=True)}, across "
             f"{len(delivery.targets)} targets."
         ),
     }
+
+
+MISSING = {"actual": "actual to date", "forecast": "forecast"}
+
+
+def _total_of(delivery: Delivery, column: str, *, compact: bool = False) -> str:
+    """A column's total that owns up to its blanks (docs/decisions/0415): "Not given" when no
+    target gives a figure, else the figures given summed and how many targets have none."""
+    amount = getattr(delivery, f"{column}_total")
+    missing = getattr(delivery, f"{column}_missing")
+    if amount is None:
+        return "not given" if compact else "Not given"
+    written = format_compact_money(amount) if compact else money(amount)
+    if missing:
+        written += f" ({missing} of {len(delivery.targets)} targets have no {MISSING[column]})"
+    return written
+
+
+def _variance_total(delivery: Delivery) -> str:
+    """The forecasts against plan, worked out only on the targets with a forecast (0415)."""
+    if delivery.variance_total is None:
+        return "Not shown: no forecast given"
+    written = money(delivery.variance_total)
+    if delivery.forecast_missing:
+        given = len(delivery.targets) - delivery.forecast_missing
+        written += f" (on the {given} targets with a forecast)"
+    return written
 
 
 def delivery_screen(delivery: Delivery) -> dict:
@@ -122,9 +149,9 @@ def delivery_screen(delivery: Delivery) -> dict:
         ],
         "totals": {
             "planned": money(delivery.planned_total),
-            "actual": money(delivery.actual_total),
-            "forecast": money(delivery.forecast_total),
-            "variance": money(delivery.variance_total),
+            "actual": _total_of(delivery, "actual"),
+            "forecast": _total_of(delivery, "forecast"),
+            "variance": _variance_total(delivery),
             "planned_compact": format_compact_money(delivery.planned_total),
         },
         "milestones": [

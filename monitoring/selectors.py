@@ -63,6 +63,12 @@ def returns_to_do(user, *, today: date) -> list[MonitoringReturn]:
     return sorted(waiting, key=lambda item: not is_late(item, today=today))
 
 
+def _sum_given(amounts) -> Decimal | None:
+    """The amounts that are given (not None) summed, or None when none is."""
+    given = [amount for amount in amounts if amount is not None]
+    return sum(given, ZERO) if given else None
+
+
 @dataclass
 class TargetDelivery:
     reference: str
@@ -92,16 +98,28 @@ class Delivery:
         return sum((t.planned for t in self.targets), ZERO)
 
     @property
-    def actual_total(self) -> Decimal:
-        return sum((t.actual or ZERO for t in self.targets), ZERO)
+    def actual_total(self) -> Decimal | None:
+        """The actual savings given, summed; None when no target has one (docs/decisions/0415)."""
+        return _sum_given(t.actual for t in self.targets)
 
     @property
-    def forecast_total(self) -> Decimal:
-        return sum((t.forecast or ZERO for t in self.targets), ZERO)
+    def actual_missing(self) -> int:
+        return sum(1 for t in self.targets if t.actual is None)
 
     @property
-    def variance_total(self) -> Decimal:
-        return self.forecast_total - self.planned_total
+    def forecast_total(self) -> Decimal | None:
+        """The forecasts given, summed: a blank forecast is not given, not £0 (0415)."""
+        return _sum_given(t.forecast for t in self.targets)
+
+    @property
+    def forecast_missing(self) -> int:
+        return sum(1 for t in self.targets if t.forecast is None)
+
+    @property
+    def variance_total(self) -> Decimal | None:
+        """The forecasts given against those targets' planned savings only, so a blank forecast
+        does not read as a shortfall; None when no forecast is given (0415)."""
+        return _sum_given(t.variance for t in self.targets)
 
     @property
     def rag_counts(self) -> dict[str, int]:
@@ -206,4 +224,37 @@ def deliveries_visible_to(user) -> list[tuple[Plan, Delivery]]:
     return [
         (plan, delivery_from(latest.get(plan.pk), pot=_pot_of(plan, plan.des_funding)))
         for plan in plans
+    ]
+
+
+@dataclass(frozen=True)
+class LowerActual:
+    """A target whose actual savings to date read lower than an earlier accepted return's."""
+
+    reference: str
+    actual: Decimal
+    earlier: Decimal
+    earlier_label: str
+
+
+def actuals_lower_than_before(item: MonitoringReturn) -> list[LowerActual]:
+    """The return's targets whose cumulative actual to date is below the one the latest earlier
+    accepted return gave: a slip to warn of, not to refuse (a correction may be real)."""
+    earlier = (
+        item.plan.monitoring_returns.filter(status=Status.ACCEPTED, period_end__lt=item.period_end)
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+    if earlier is None:
+        return []
+    before = {
+        line.reference: line.actual_to_date
+        for line in earlier.lines.filter(kind=Kind.TARGET, actual_to_date__isnull=False)
+    }
+    return [
+        LowerActual(line.reference, line.actual_to_date, before[line.reference], earlier.label)
+        for line in item.lines.filter(kind=Kind.TARGET, actual_to_date__isnull=False).order_by(
+            "position"
+        )
+        if line.reference in before and line.actual_to_date < before[line.reference]
     ]

@@ -15,6 +15,7 @@ from consortia.plain_forms import reads_forms
 from plans.content import PlanContent
 from plans.selectors import plans_visible_to
 from signoff.errors import Refused
+from signoff.signing import approval_of
 
 from . import exports, presenters, selectors, services
 from .forms import OpenReturnForm, ReturnForm, ReviewForm, TokenForm
@@ -82,6 +83,9 @@ def plan_monitoring(request, plan_id: int):
             "plan": plan,
             "returns": presenters.returns_table(returns),
             "signed": signed,
+            # A form with no signatories is complete at approval (docs/decisions/0328, 0416):
+            # its plan is final but has no signatures to monitor against.
+            "approval": None if signed else approval_of(plan),
             "may_open": may_open,
             "form": form,
             **presenters.delivery_screen(selectors.delivery(plan)),
@@ -134,6 +138,7 @@ def _return_page(
             "clash": clash,
             "saved_when": presenters.saved_when(item.saved_at) if clash else "",
             "unsaved": unsaved,
+            "lower_actuals": selectors.actuals_lower_than_before(item),
         },
         status=status,
     )

@@ -34,6 +34,7 @@ def participation_confirm(*, plan: Plan, practice: Practice, user) -> Participat
     """The practice's lead, signed in, confirms the practice takes part in the plan today."""
     if not allowed(user, Perm.CONFIRM_PARTICIPATION, practice):
         raise PermissionDenied("Only the practice's own lead can confirm its participation.")
+    _refuse_if_confirmed(plan, practice)
     return _record(
         plan=plan, practice=practice, state=State.CONFIRMED, means=Means.SIGNED_IN,
         on=round_selectors.today(), user=user,
@@ -46,6 +47,7 @@ def participation_record_written(
     """A PCT user records the practice's written confirmation, dated ``confirmed_on``."""
     if not allowed(user, Perm.RECORD_PARTICIPATION, plan):
         raise PermissionDenied("Only the PCT's staff can record a practice's written confirmation.")
+    _refuse_if_confirmed(plan, practice)
     return _record(
         plan=plan, practice=practice, state=State.CONFIRMED, means=Means.WRITTEN,
         on=confirmed_on, user=user,
@@ -91,6 +93,17 @@ def _frozen(plan: Plan) -> str:
         "the practices taking part are frozen with its figures. "
         "The PCT lead can reopen it for changes.",
     )
+
+
+def _refuse_if_confirmed(plan: Plan, practice: Practice) -> None:
+    """A second confirmation would silently replace the date the practice stands confirmed
+    from, which the payment and the history rest on: it is refused, naming that date."""
+    current = _standing(plan, practice)
+    if current is not None and current.state == State.CONFIRMED:
+        raise AnswerInvalid(
+            f"{practice.name} is confirmed already, on {long_date(current.on)}: "
+            "a second confirmation is not recorded."
+        )
 
 
 def _standing(plan: Plan, practice: Practice) -> Participation | None:

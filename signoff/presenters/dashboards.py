@@ -471,6 +471,9 @@ def _consortium_next_step(row: PlanRow, user, positions: list) -> str:
                 f"{first}: {missing} required question{'s are' if missing != 1 else ' is'} "
                 f"not completed yet. Then submit it to the {pct}."
             )
+        if plan.status == Status.DRAFT:
+            # Every required question is completed: nothing is left to complete.
+            return f"Submit the plan to the {pct}."
         return f"{first} and submit it to the {pct}."
     if plan.status == Status.SUBMITTED:
         return f"Nothing: the plan is waiting for the {pct} to start its review."

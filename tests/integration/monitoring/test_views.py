@@ -14,15 +14,19 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from consortia.models import User
 from monitoring.models import MonitoringReturn, ReturnLine
 from plans import services
 from plans.content import PlanContent
+from plans.finance import format_money
+from signoff import services as signoff_services
 from signoff.canonical import content_sha256
 from signoff.services import plan_reopen
 from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.monitoring_factories import accepted, editor_of, lead_of, open_quarter
 from tests.plan_factories import demo_daccom_plan
-from tests.review_factories import approve, demo_user
+from tests.review_factories import approve, demo_user, person
+from tests.riverside import NOTE, riverside_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Status = MonitoringReturn.Status
@@ -333,6 +337,83 @@ def test_the_delivery_dashboard_writes_money_as_the_return_does_pence_kept(clien
     assert "actual to date £40,000.50" in summary
     assert "£40,000.50" in cells and "£153,000" in cells  # pence when there are some
     assert "£40,001" not in dashboard.text_content()
+
+
+def accepted_with_forecasts(client, plan, **forecasts) -> MonitoringReturn:
+    """A return submitted with actual savings and no forecast but ``forecasts`` (by target
+    reference), then accepted."""
+    item = open_quarter(plan)
+    url = reverse("monitoring:return", args=[item.pk])
+    posted = posted_return(item, action="submit")
+    for line in item.lines.filter(kind=ReturnLine.Kind.TARGET):
+        posted[f"line-{line.pk}-actual"] = "1000"
+        posted[f"line-{line.pk}-forecast"] = forecasts.get(line.reference, "")
+    client.force_login(editor_of(plan))
+    assert client.post(url, posted).status_code == 302
+    client.force_login(lead_of(plan))
+    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    return item
+
+
+def total_row(page) -> list[str]:
+    row = lxml.html.fromstring(page).xpath("//tr[th[normalize-space() = 'Total']]")[0]
+    return [" ".join(cell.text_content().split()) for cell in row]
+
+
+def test_totals_of_blank_forecasts_say_not_given_rather_than_a_total_shortfall(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    accepted_with_forecasts(client, plan)
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    everyone = client.get(reverse("monitoring:to_do")).content.decode()
+
+    assert total_row(page)[3:] == ["Not given", "Not shown: no forecast given"]
+    assert "forecast for the year not given" in page
+    assert '--numeric">Not given</td>' in everyone  # the dashboard's Forecast column
+    assert '--numeric">£0</td>' not in everyone
+
+
+def test_totals_of_some_forecasts_count_the_blanks_and_compare_only_what_was_given(
+    client, signed_daccom
+):
+    plan = signed_daccom
+    item = accepted_with_forecasts(client, plan, **{"1.1": "150000"})
+    targets = item.lines.filter(kind=ReturnLine.Kind.TARGET)
+    planned = targets.get(reference="1.1").planned_saving
+    blank = targets.count() - 1
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    forecast, variance = total_row(page)[3:]
+
+    assert forecast == f"£150,000 ({blank} of {blank + 1} targets have no forecast)"
+    shortfall = format_money(Decimal(150000) - planned)
+    assert variance == f"{shortfall} (on the 1 targets with a forecast)"
+
+
+def test_a_later_return_with_a_lower_actual_to_date_warns_but_saves(client, signed_daccom):
+    plan = signed_daccom
+    first = open_quarter(plan)
+    url = reverse("monitoring:return", args=[first.pk])
+    client.force_login(editor_of(plan))
+    posted = posted_return(first, action="submit", **{"1.1__actual": "680000"})
+    assert client.post(url, posted).status_code == 302
+    client.force_login(lead_of(plan))
+    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    second = open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
+    url = reverse("monitoring:return", args=[second.pk])
+    client.force_login(editor_of(plan))
+
+    saved = client.post(url, posted_return(second, action="save", **{"1.1__actual": "9000"}))
+    page = " ".join(client.get(url).content.decode().split())
+
+    assert saved.status_code == 302
+    assert "Actual savings lower than reported before" in page
+    assert (
+        "Savings target 1.1: £9,000 to date, lower than £680,000 in the accepted return for "
+        "Q1 2006/07." in page
+    )
 
 
 def test_saved_money_comes_back_in_its_box_in_pounds_and_pence_and_saves_again_unchanged(
@@ -663,6 +744,22 @@ def test_a_plan_never_signed_says_returns_wait_for_its_signatures(client, db):
     assert "Returns can be opened once the plan is signed" in page
 
 
+def test_an_approved_plan_whose_form_asks_for_no_signatures_says_it_is_not_monitored(client, db):
+    plan = riverside_plan(NOTE, title="Riverside Locality Note 2008/09")
+    lead = person(User.Role.PCT_LEAD, plan)
+    signoff_services.plan_submit(plan=plan, user=person(User.Role.CONSORTIUM_EDITOR, plan))
+    signoff_services.plan_start_review(plan=plan, user=lead)
+    signoff_services.plan_approve(plan=plan, user=lead)
+    client.force_login(lead)
+
+    page = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+
+    assert "Returns can be opened once the plan is signed" not in page
+    assert "its form asks for no signatures" in page
+    assert "Monitoring returns are opened for signed plans only" in page
+    assert "Open a return" not in page
+
+
 def test_the_reopen_page_tells_the_lead_what_happens_to_monitoring(client, signed_daccom):
     plan = signed_daccom
     client.force_login(lead_of(plan))
@@ -674,7 +771,8 @@ def test_the_reopen_page_tells_the_lead_what_happens_to_monitoring(client, signe
 
 
 # Measured with one return, and the same with four: no page's count grows with the returns.
-QUERY_BUDGETS = {"plan": 8, "return": 5, "to_do": 6}
+# The return page reads the earlier accepted return its actuals are compared with (one more).
+QUERY_BUDGETS = {"plan": 8, "return": 6, "to_do": 6}
 
 
 def queries_for(client, url) -> int:
@@ -751,7 +849,10 @@ def test_the_plan_downloads_carry_its_funding_and_hours_as_numbers_its_pages_sho
     rows = csv_rows(client.get(reverse("monitoring:plan_figures", args=[plan.pk, "csv"])))
     assert ["Funding"] in rows and ["Hours"] in rows
     assert ["5.4", total, "285000.00"] in rows and ["5.4", "Declared population", "150000"] in rows
-    assert ["6.1", "Total", "1000.00"] in rows
+    assert ["6.1", "Total", "1000"] in rows
+    # Hours are written as their sheet shows them: "200" beside "400", never "200.00".
+    hours_block = rows[rows.index(["Hours"]) + 2 :]
+    assert hours_block and not [row for row in hours_block if row[2].endswith(".00")]
 
 
 def test_the_figures_download_of_a_reopened_plan_reads_its_current_des_rates(client, signed_daccom):

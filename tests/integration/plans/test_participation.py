@@ -177,6 +177,25 @@ def test_withdrawal_is_a_record_with_its_date_and_reconfirming_adds_another():
         Participation.objects.first().delete()
 
 
+def test_a_second_letter_for_a_practice_confirmed_already_is_refused_naming_its_date(client):
+    plan, practice, pct, letter = confirmed_in_writing_ten_days_ago()
+    client.force_login(pct)
+    url = f"/plans/{plan.pk}/participation/"
+    later = letter + timedelta(days=1)
+
+    response = client.post(
+        url,
+        {"written": "1", "practice": practice.pk, "decision": "confirm", "on": later},
+        follow=True,
+    )
+
+    page = unescape(response.content.decode())
+    assert f"{practice.name} is confirmed already, on {letter:%-d %B %Y}" in page
+    assert list(Participation.objects.values_list("on", flat=True)) == [letter]
+    with pytest.raises(AnswerInvalid, match="is confirmed already"):
+        participation.participation_confirm(plan=plan, practice=practice, user=lead_of(practice))
+
+
 def test_withdrawing_a_practice_that_never_confirmed_is_refused():
     plan = small_plan()
     practice = plan.consortium.practices.first()

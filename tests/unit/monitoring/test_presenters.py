@@ -25,7 +25,9 @@ def test_the_chart_scales_bars_to_the_largest_figure_and_says_its_totals_in_word
     assert first.actual.width == int(Decimal(40000) * span / 800000)
     assert last.actual.width == 0
     assert chart["summary"] == (
-        "Planned savings £953k, actual to date £40k, forecast for the year £0, across 2 targets."
+        # Blanks are not £0 (docs/decisions/0415).
+        "Planned savings £953k, actual to date £40k (1 of 2 targets have no actual to date), "
+        "forecast for the year not given, across 2 targets."
     )
 
 
