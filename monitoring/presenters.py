@@ -115,7 +115,8 @@ def _total_of(delivery: Delivery, column: str, *, compact: bool = False) -> str:
         return "not given" if compact else "Not given"
     written = format_compact_money(amount) if compact else money(amount)
     if missing:
-        written += f" ({missing} of {len(delivery.targets)} targets have no {MISSING[column]})"
+        have = "has" if missing == 1 else "have"
+        written += f" ({missing} of {len(delivery.targets)} targets {have} no {MISSING[column]})"
     return written
 
 
@@ -126,7 +127,8 @@ def _variance_total(delivery: Delivery) -> str:
     written = money(delivery.variance_total)
     if delivery.forecast_missing:
         given = len(delivery.targets) - delivery.forecast_missing
-        written += f" (on the {given} targets with a forecast)"
+        targets = "the target" if given == 1 else f"the {given} targets"
+        written += f" (on {targets} with a forecast)"
     return written
 
 

@@ -389,7 +389,7 @@ def test_totals_of_some_forecasts_count_the_blanks_and_compare_only_what_was_giv
 
     assert forecast == f"£150,000 ({blank} of {blank + 1} targets have no forecast)"
     shortfall = format_money(Decimal(150000) - planned)
-    assert variance == f"{shortfall} (on the 1 targets with a forecast)"
+    assert variance == f"{shortfall} (on the target with a forecast)"
 
 
 def test_a_later_return_with_a_lower_actual_to_date_warns_but_saves(client, signed_daccom):

@@ -26,7 +26,7 @@ def test_the_chart_scales_bars_to_the_largest_figure_and_says_its_totals_in_word
     assert last.actual.width == 0
     assert chart["summary"] == (
         # Blanks are not £0 (docs/decisions/0415).
-        "Planned savings £953k, actual to date £40k (1 of 2 targets have no actual to date), "
+        "Planned savings £953k, actual to date £40k (1 of 2 targets has no actual to date), "
         "forecast for the year not given, across 2 targets."
     )
 
