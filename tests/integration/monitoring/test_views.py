@@ -317,15 +317,23 @@ def test_the_return_pages_write_money_as_the_plan_pages_do_and_a_sub_penny_figur
     assert summary == "Planned £153,000; actual to date £40,000.50; forecast £153,000"
 
 
+def submitted_then_accepted(client, item: MonitoringReturn, posted: dict) -> MonitoringReturn:
+    """``item`` submitted as ``posted`` by the consortium's editor, then accepted by the lead."""
+    url = reverse("monitoring:return", args=[item.pk])
+    client.force_login(editor_of(item.plan))
+    assert client.post(url, posted).status_code == 302
+    client.force_login(lead_of(item.plan))
+    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    return item
+
+
 def test_the_delivery_dashboard_writes_money_as_the_return_does_pence_kept(client, signed_daccom):
     plan = signed_daccom
     item = open_quarter(plan)
     url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
-    submitted = posted_return(item, action="submit", **{"1.1__actual": "40000.5"})
-    assert client.post(url, submitted).status_code == 302
-    client.force_login(lead_of(plan))
-    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    submitted_then_accepted(
+        client, item, posted_return(item, action="submit", **{"1.1__actual": "40000.5"})
+    )
 
     summary = lxml.html.fromstring(client.get(url).content).xpath(
         "string(//dt[starts-with(., 'Savings target 1.1')]/following-sibling::dd)"
@@ -343,16 +351,11 @@ def accepted_with_forecasts(client, plan, **forecasts) -> MonitoringReturn:
     """A return submitted with actual savings and no forecast but ``forecasts`` (by target
     reference), then accepted."""
     item = open_quarter(plan)
-    url = reverse("monitoring:return", args=[item.pk])
     posted = posted_return(item, action="submit")
     for line in item.lines.filter(kind=ReturnLine.Kind.TARGET):
         posted[f"line-{line.pk}-actual"] = "1000"
         posted[f"line-{line.pk}-forecast"] = forecasts.get(line.reference, "")
-    client.force_login(editor_of(plan))
-    assert client.post(url, posted).status_code == 302
-    client.force_login(lead_of(plan))
-    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
-    return item
+    return submitted_then_accepted(client, item, posted)
 
 
 def total_row(page) -> list[str]:
@@ -395,12 +398,9 @@ def test_totals_of_some_forecasts_count_the_blanks_and_compare_only_what_was_giv
 def test_a_later_return_with_a_lower_actual_to_date_warns_but_saves(client, signed_daccom):
     plan = signed_daccom
     first = open_quarter(plan)
-    url = reverse("monitoring:return", args=[first.pk])
-    client.force_login(editor_of(plan))
-    posted = posted_return(first, action="submit", **{"1.1__actual": "680000"})
-    assert client.post(url, posted).status_code == 302
-    client.force_login(lead_of(plan))
-    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
+    submitted_then_accepted(
+        client, first, posted_return(first, action="submit", **{"1.1__actual": "680000"})
+    )
     second = open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
     url = reverse("monitoring:return", args=[second.pk])
     client.force_login(editor_of(plan))
@@ -690,12 +690,7 @@ def test_a_return_not_submitted_by_its_due_date_is_late_on_the_dashboard(client,
 def accepted_quarter(client, plan) -> MonitoringReturn:
     """DacCom's first quarter opened, filled and submitted by its editor, accepted by the lead."""
     item = open_quarter(plan)
-    url = reverse("monitoring:return", args=[item.pk])
-    client.force_login(editor_of(plan))
-    assert client.post(url, posted_return(item, action="submit")).status_code == 302
-    client.force_login(lead_of(plan))
-    assert client.post(url, {"action": "accept", "comment": ""}).status_code == 302
-    return item
+    return submitted_then_accepted(client, item, posted_return(item, action="submit"))
 
 
 def test_a_plan_reopened_after_signing_keeps_its_returns_in_view_and_opens_no_new_one(
