@@ -70,6 +70,7 @@ def load_demo_plan(data: dict) -> Plan:
                 else structured[key]
             )
         answer.version += 1
+        answer.prefilled = False  # the demo's own answer, written as its consortium would save it
         answer._change_reason = DEMO_CHANGE_REASON
         answer.save()
     return plan
