@@ -209,38 +209,47 @@ def completions(client, plan, users) -> set[str]:
     return {re.search(r"\d+ of \d+ required questions [^<]*", row).group() for row in rows}
 
 
-def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
-    """The task list, the consortium's home and the PCT's home agree (selectors.done_answers)."""
-    plan = three_signatory_plan(answered=False)
-    editor, chair, lead = (
+STARTED = ("0 of 4 required questions completed, 1 started.", "In progress")
+ONE_COMPLETED = ("1 of 4 required questions completed.", "Completed")
+ALL_ANSWERED = ("4 of 4 required questions answered.", "Answered")
+
+
+def assert_progress_agrees(client, plan, key: str, progress: tuple[str, str], *, viewer, homes):
+    """``viewer``'s plan page gives ``progress`` (its sentence, and question ``key``'s state in
+    the task list), and each of ``homes``' home pages says the same sentence of the plan."""
+    assert task_status(client, viewer, plan, key) == progress
+    assert completions(client, plan, homes) == {progress[0]}
+
+
+def consortium_and_pct_people_of(plan) -> tuple[User, User, User]:
+    """The plan's consortium editor, its executive chair and its PCT lead."""
+    return tuple(
         person(role, plan)
         for role in (Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PCT_LEAD)
     )
+
+
+def test_an_answer_only_autosaved_is_in_progress_everywhere_until_saved(client):
+    """The task list, the consortium's home and the PCT's home agree (selectors.done_answers)."""
+    plan = three_signatory_plan(answered=False)
+    editor, chair, lead = consortium_and_pct_people_of(plan)
     answer = Answer.objects.get(plan=plan, question__key="question-1")
     typed = plan_services.answer_save(
         answer=answer, user=editor, text="<p>Typed.</p>", base_version=0, autosave=True
     )
 
-    assert task_status(client, editor, plan, "question-1") == (
-        "0 of 4 required questions completed, 1 started.",
-        "In progress",
+    assert_progress_agrees(
+        client, plan, "question-1", STARTED, viewer=editor, homes=(editor, chair, lead)
     )
-    assert completions(client, plan, (editor, chair, lead)) == {
-        "0 of 4 required questions completed, 1 started."
-    }
     assert "4 required questions are not completed yet." in home(client, chair)
 
     plan_services.answer_save(
         answer=typed, user=editor, text="<p>Typed.</p>", base_version=typed.version
     )
 
-    assert task_status(client, chair, plan, "question-1") == (
-        "1 of 4 required questions completed.",
-        "Completed",
+    assert_progress_agrees(
+        client, plan, "question-1", ONE_COMPLETED, viewer=chair, homes=(editor, chair, lead)
     )
-    assert completions(client, plan, (editor, chair, lead)) == {
-        "1 of 4 required questions completed."
-    }
 
 
 def test_a_table_prefilled_from_the_records_is_in_progress_everywhere_until_saved(client):
@@ -252,30 +261,19 @@ def test_a_table_prefilled_from_the_records_is_in_progress_everywhere_until_save
     plan = plan_services.plan_create(
         consortium=plan.consortium, template=plan.template, period="2007/08", title="Next year"
     )
-    editor, chair, lead = (
-        person(role, plan)
-        for role in (Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PCT_LEAD)
-    )
+    editor, chair, lead = consortium_and_pct_people_of(plan)
     table = Answer.objects.get(plan=plan, question__key="practices")
     assert table.rows == [{"name": "Dale Surgery", "code": "E82001"}]
 
-    assert task_status(client, editor, plan, "practices") == (
-        "0 of 4 required questions completed, 1 started.",
-        "In progress",
+    assert_progress_agrees(
+        client, plan, "practices", STARTED, viewer=editor, homes=(editor, chair, lead)
     )
-    assert completions(client, plan, (editor, chair, lead)) == {
-        "0 of 4 required questions completed, 1 started."
-    }
 
     plan_services.answer_save(answer=table, user=editor, rows=table.rows, base_version=0)
 
-    assert task_status(client, chair, plan, "practices") == (
-        "1 of 4 required questions completed.",
-        "Completed",
+    assert_progress_agrees(
+        client, plan, "practices", ONE_COMPLETED, viewer=chair, homes=(editor, chair, lead)
     )
-    assert completions(client, plan, (editor, chair, lead)) == {
-        "1 of 4 required questions completed."
-    }
 
 
 def test_a_signed_plans_prefilled_table_is_answered_as_before(client):
@@ -288,13 +286,9 @@ def test_a_signed_plans_prefilled_table_is_answered_as_before(client):
     )
     put_in_state(plan, Status.SIGNED)
 
-    assert task_status(client, chair, plan, "practices") == (
-        "4 of 4 required questions answered.",
-        "Answered",
+    assert_progress_agrees(
+        client, plan, "practices", ALL_ANSWERED, viewer=chair, homes=(editor, chair, lead)
     )
-    assert completions(client, plan, (editor, chair, lead)) == {
-        "4 of 4 required questions answered."
-    }
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.APPROVED])
@@ -342,11 +336,7 @@ def four_open_threads_and_an_answer_only_typed(editor, lead) -> Plan:
 
 
 def consortium_and_pct_people():
-    plan = three_signatory_plan()
-    return tuple(
-        person(role, plan)
-        for role in (Role.CONSORTIUM_EDITOR, Role.CONSORTIUM_EXECUTIVE_CHAIR, Role.PCT_LEAD)
-    )
+    return consortium_and_pct_people_of(three_signatory_plan())
 
 
 def test_a_signed_plans_task_list_shows_its_answers_as_answered_not_in_progress(client):
@@ -356,10 +346,7 @@ def test_a_signed_plans_task_list_shows_its_answers_as_answered_not_in_progress(
     assert task_status(client, chair, plan, "question-1")[1] == "In progress"
     put_in_state(plan, Status.SIGNED)
 
-    assert task_status(client, chair, plan, "question-1") == (
-        "4 of 4 required questions answered.",
-        "Answered",
-    )
+    assert task_status(client, chair, plan, "question-1") == ALL_ANSWERED
     part_page = client.get(reverse("part_detail", args=[plan.pk, "two"])).content.decode()
     assert "In progress" not in part_page and "Answered</strong>" in part_page
 
@@ -372,9 +359,7 @@ def test_a_signed_plans_dashboard_rows_count_its_answers_and_its_open_comments(c
     assert open_comments_cell(home(client, chair), plan) == "4"
     put_in_state(plan, Status.SIGNED)
 
-    assert completions(client, plan, (editor, chair, lead)) == {
-        "4 of 4 required questions answered."
-    }
+    assert completions(client, plan, (editor, chair, lead)) == {ALL_ANSWERED[0]}
     for reader in (chair, lead):
         page = home(client, reader)
         assert open_comments_cell(page, plan) == "4"
