@@ -20,7 +20,7 @@ from plans.templatetags.plans_tags import money  # as the plans and the return w
 
 from .forms import MoneyField
 from .models import ApiToken, MonitoringReturn
-from .selectors import RAG, Delivery, is_late
+from .selectors import RAG, Delivery, GivenTotal, is_late
 from .services import CRITERION_STATUSES, MILESTONE_STATUSES
 
 Status = MonitoringReturn.Status
@@ -89,6 +89,8 @@ def savings_chart(delivery: Delivery) -> dict:
                 actual=Bar(top + BAR_HEIGHT + 2, width(target.actual), "actual"),
             )
         )
+    actual_total = _total_of(delivery.actual, blank="actual to date", compact=True)
+    forecast_total = _total_of(delivery.forecast, blank="forecast", compact=True)
     return {
         "width": CHART_WIDTH,
         "height": TOP + len(rows) * ROW_HEIGHT + 10,
@@ -96,27 +98,22 @@ def savings_chart(delivery: Delivery) -> dict:
         "rows": rows,
         "summary": (
             f"Planned savings {format_compact_money(delivery.planned_total)}, actual to date "
-            f"{_total_of(delivery, 'actual', compact=True)}, forecast for the year "
-            f"{_total_of(delivery, 'forecast', compact=True)}, across "
+            f"{actual_total}, forecast for the year {forecast_total}, across "
             f"{len(delivery.targets)} targets."
         ),
     }
 
 
-MISSING = {"actual": "actual to date", "forecast": "forecast"}
-
-
-def _total_of(delivery: Delivery, column: str, *, compact: bool = False) -> str:
+def _total_of(total: GivenTotal, *, blank: str, compact: bool = False) -> str:
     """A column's total that owns up to its blanks (docs/decisions/0415): "Not given" when no
-    target gives a figure, else the figures given summed and how many targets have none."""
-    amount = getattr(delivery, f"{column}_total")
-    missing = getattr(delivery, f"{column}_missing")
-    if amount is None:
+    target gives a figure, else the figures given summed and how many targets have no
+    ``blank``."""
+    if total.amount is None:
         return "not given" if compact else "Not given"
-    written = format_compact_money(amount) if compact else money(amount)
-    if missing:
-        have = "has" if missing == 1 else "have"
-        written += f" ({missing} of {len(delivery.targets)} targets {have} no {MISSING[column]})"
+    written = format_compact_money(total.amount) if compact else money(total.amount)
+    if total.missing:
+        have = "has" if total.missing == 1 else "have"
+        written += f" ({total.missing} of {total.targets} targets {have} no {blank})"
     return written
 
 
@@ -125,8 +122,8 @@ def _variance_total(delivery: Delivery) -> str:
     if delivery.variance_total is None:
         return "Not shown: no forecast given"
     written = money(delivery.variance_total)
-    if delivery.forecast_missing:
-        given = len(delivery.targets) - delivery.forecast_missing
+    if delivery.forecast.missing:
+        given = len(delivery.targets) - delivery.forecast.missing
         targets = "the target" if given == 1 else f"the {given} targets"
         written += f" (on {targets} with a forecast)"
     return written
@@ -151,8 +148,8 @@ def delivery_screen(delivery: Delivery) -> dict:
         ],
         "totals": {
             "planned": money(delivery.planned_total),
-            "actual": _total_of(delivery, "actual"),
-            "forecast": _total_of(delivery, "forecast"),
+            "actual": _total_of(delivery.actual, blank="actual to date"),
+            "forecast": _total_of(delivery.forecast, blank="forecast"),
             "variance": _variance_total(delivery),
             "planned_compact": format_compact_money(delivery.planned_total),
         },

@@ -1,6 +1,7 @@
 """Reads of monitoring returns, always through the user's scope (plans.selectors), and the
 delivery figures computed from them with Decimal."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -69,6 +70,23 @@ def _sum_given(amounts) -> Decimal | None:
     return sum(given, ZERO) if given else None
 
 
+@dataclass(frozen=True)
+class GivenTotal:
+    """A column of the targets' savings in which a blank is not given, not £0
+    (docs/decisions/0415): the amounts given, summed (None when no target gives one), and how
+    many of the targets give none."""
+
+    amount: Decimal | None
+    missing: int
+    targets: int
+
+    @classmethod
+    def of(cls, amounts: Iterable[Decimal | None]) -> "GivenTotal":
+        amounts = list(amounts)
+        missing = sum(1 for amount in amounts if amount is None)
+        return cls(_sum_given(amounts), missing, len(amounts))
+
+
 @dataclass
 class TargetDelivery:
     reference: str
@@ -98,22 +116,12 @@ class Delivery:
         return sum((t.planned for t in self.targets), ZERO)
 
     @property
-    def actual_total(self) -> Decimal | None:
-        """The actual savings given, summed; None when no target has one (docs/decisions/0415)."""
-        return _sum_given(t.actual for t in self.targets)
+    def actual(self) -> GivenTotal:
+        return GivenTotal.of(t.actual for t in self.targets)
 
     @property
-    def actual_missing(self) -> int:
-        return sum(1 for t in self.targets if t.actual is None)
-
-    @property
-    def forecast_total(self) -> Decimal | None:
-        """The forecasts given, summed: a blank forecast is not given, not £0 (0415)."""
-        return _sum_given(t.forecast for t in self.targets)
-
-    @property
-    def forecast_missing(self) -> int:
-        return sum(1 for t in self.targets if t.forecast is None)
+    def forecast(self) -> GivenTotal:
+        return GivenTotal.of(t.forecast for t in self.targets)
 
     @property
     def variance_total(self) -> Decimal | None:
