@@ -42,12 +42,21 @@ def _date(label: str, *, required: str = "", initial=None) -> forms.DateField:
     )
 
 
-class OpenReturnForm(plain_forms.Form):
-    label = forms.CharField(
-        label="Period",
-        help_text="Such as Q1 2006/07.",
+def _label(label: str, *, help_text: str, required: str) -> forms.CharField:
+    """A short name the service keeps to MAX_LABEL_CHARACTERS: a return's period, a token's."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         max_length=MAX_LABEL_CHARACTERS,
-        error_messages={"required": "Enter the period the return covers, like Q1 2006/07."},
+        error_messages={"required": required},
+    )
+
+
+class OpenReturnForm(plain_forms.Form):
+    label = _label(
+        "Period",
+        help_text="Such as Q1 2006/07.",
+        required="Enter the period the return covers, like Q1 2006/07.",
     )
     period_end = _date("The period ends on", required="Enter the date the period ends.")
     due_on = _date("The return is due on", required="Enter the date the return is due.")
@@ -212,9 +221,8 @@ class ReviewForm(plain_forms.Form):
 
 
 class TokenForm(plain_forms.Form):
-    name = forms.CharField(
-        label="Name the token",
+    name = _label(
+        "Name the token",
         help_text="Say what will use it, like Finance spreadsheet.",
-        max_length=MAX_LABEL_CHARACTERS,
-        error_messages={"required": "Name the token, like Finance spreadsheet."},
+        required="Name the token, like Finance spreadsheet.",
     )
