@@ -330,12 +330,16 @@ def _is_layout(cells: list[list], is_heading, columns_named) -> bool:
             return True  # a label beside its answer: "Name | DacCom PbC Limited"
     if named and named * 2 >= len(header):
         return False
-    for row in cells:
-        for cell in row:
+    for row, row_texts in zip(cells, texts, strict=True):
+        # A heading or a long answer beside its label, or alone on its row, lays out the form;
+        # a row of more than two filled cells is a row of data, though one cell reads like a
+        # question's title ("Develop a PBC patient and public involvement strategy" between an
+        # outcome's number and its weighting) or runs long.
+        beside_its_label = len([words for words in row_texts if words]) <= 2
+        for cell, words in zip(row, row_texts, strict=True):
             if cell.find(".//table") is not None or cell.find(".//h1") is not None:
                 return True
-            words = text_of(cell)
-            if len(words) > 300 or is_heading(words):
+            if beside_its_label and (len(words) > 300 or is_heading(words)):
                 return True
     return False
 

@@ -64,6 +64,36 @@ _NUMBER = re.compile(
 )
 # "1." on its own line, its title on the next ("INTRODUCTION"), as Word's numbering exports.
 _NUMBER_ALONE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})?\.\s*$")
+# A line that says only which draft of the document this is ("Draft version 1 (22nd June
+# 2007)", "[May 2006 Version 2.0]"): its words are version words, numbers and dates alone.
+_VERSION_WORD = re.compile(r"(?i)^(?:draft|version|revision|issue|v\d[\d.]*)$")
+_MONTH = re.compile(
+    r"(?i)^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$"
+)
+_DATE_WORD = re.compile(r"(?i)^(?:\d{1,4}(?:st|nd|rd|th)?|\d{1,4}(?:[./-]\d{1,4})+|dated|updated)$")
+_VERSION_LINE_SPLIT = re.compile(r"[\s()\[\],;:\u2013\u2014]+")
+
+
+def _is_version_line(text: str) -> bool:
+    words = [w.strip(".-") for w in _VERSION_LINE_SPLIT.split(text) if w.strip(".-")]
+    return (
+        0 < len(words) <= 10
+        and any(_VERSION_WORD.match(w) or _MONTH.match(w) for w in words)
+        and all(_VERSION_WORD.match(w) or _MONTH.match(w) or _DATE_WORD.match(w) for w in words)
+    )
+
+
+def _is_table_row(text: str) -> bool:
+    """A table's row as text ("| | 4.3 | Develop a PBC ... | 5% |"), as a table pasted or saved
+    as plain text reads: its cells are an answer's, never a heading."""
+    return text.count("|") >= 2
+
+
+def never_a_heading(text: str) -> bool:
+    """A document's version or date line, or a table's row, reads like a title and may share
+    its words with a question's, but it starts no question or part."""
+    return _is_version_line(text) or _is_table_row(text)
 
 
 def normalised(text: str) -> str:
@@ -159,7 +189,7 @@ class FormIndex:
         return _columns_named(header, self)[0]
 
     def part_for(self, text: str):
-        if len(text) > 120:
+        if len(text) > 120 or never_a_heading(text):
             return None
         number, title = heading_parts(text)
         for part in self.parts:
@@ -173,7 +203,7 @@ class FormIndex:
     def question_for(self, text: str, part=None) -> tuple[TemplateQuestion | None, str]:
         """The question a heading names and how sure that is, or (None, ""). A question with
         a title of a word or two ("Name") is looked for only in its own part, when known."""
-        if len(text) > HEADING_MAX_CHARACTERS:
+        if len(text) > HEADING_MAX_CHARACTERS or never_a_heading(text):
             return None, ""
         number, title = heading_parts(text)
         if not title:
@@ -337,6 +367,8 @@ _DOTTED_NUMBER = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s+\S")
 def _looks_like_a_heading(block: Block) -> bool:
     """A heading of the form's kind: Word's Heading 1-3, or a short numbered line ("7.1 How
     will ...") or one that says who completes it. Answers' own headings are Heading 4-6."""
+    if never_a_heading(block.text):
+        return False
     if block.kind == "heading":
         return block.html[:3] in ("<h1", "<h2", "<h3")
     return (

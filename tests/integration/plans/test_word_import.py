@@ -15,7 +15,7 @@ from plans.models import Answer, Plan, PlanSnapshot
 from plans.sanitise import html_to_text
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, demo_template
-from tests.word_documents import COMMENTS_004, daccom_2006_07_docx, simple_docx
+from tests.word_documents import COMMENTS_004, DASH, daccom_2006_07_docx, simple_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -312,3 +312,72 @@ def test_banes_introduction_and_background_match_under_the_plans_title_line():
     found = {p.key: p for p in pieces if "BANES will" in p.text or "formed in" in p.text}
     assert set(found) == {"plan-introduction", "background-text"}
     assert {p.confidence for p in found.values()} == {word_import.HIGH}
+
+
+# A document's version line and a table's rows start no question (seed 002's cover and its
+# outcome framework, Appendix 1).
+
+
+FRAMEWORK = f"Funding part 2 {DASH} Incentive scheme funding for practices 07/08"
+
+
+@pytest.fixture
+def banes_plan():
+    demo_daccom_plan()
+    plan = Plan.objects.get(consortium__slug="banes", template__slug="banes-plan")
+    fresh = services.plan_create(
+        consortium=plan.consortium, template=plan.template, period="2008/09", title="Imported"
+    )
+    return fresh, UserFactory(consortium=plan.consortium)
+
+
+def test_banes_version_line_and_outcome_rows_typed_as_text_start_no_question(banes_plan):
+    plan, editor = banes_plan
+    document = docx.Document()
+    document.add_paragraph("Practice Based Commissioning Plan for 07/08", style="Title")
+    document.add_heading("Draft version 1 (22nd June 2007)", 2)
+    document.add_paragraph("Introduction")
+    document.add_paragraph("1. Practices are required to produce an annual PBC plan.")
+    document.add_paragraph(FRAMEWORK)
+    document.add_paragraph("The following outcomes have been developed from the PBC plan.")
+    document.add_paragraph(
+        "| | 4.3 | Develop a PBC patient and public involvement strategy "
+        "| At PCT / PBC Exec review | 5% |"
+    )
+    document.add_paragraph("| Total % weighting for Public and Patient Involvement | | | | 20% |")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    preview = word_import.word_import_preview(
+        plan=plan, user=editor, filename="banes.docx", data=buffer.getvalue()
+    )
+    headings = [piece.heading for piece in preview.pieces]
+    assert not [h for h in headings if "|" in h or "version" in h.lower()], headings
+    assert "patient-public-involvement" not in {piece.key for piece in preview.pieces}
+    (framework,) = [p for p in preview.pieces if p.key == "incentive-outcome-framework"]
+    assert "Total % weighting for Public and Patient Involvement" in framework.text
+    assert "Develop a PBC patient and public involvement strategy" in framework.text
+    (introduction,) = [p for p in preview.pieces if p.key == "plan-introduction"]
+    assert introduction.confidence == word_import.HIGH
+
+
+def test_banes_outcome_table_with_a_row_like_a_question_title_is_one_table(banes_plan):
+    plan, editor = banes_plan
+    document = docx.Document()
+    document.add_paragraph(FRAMEWORK)
+    rows = [
+        ["", "", "", "", ""],
+        ["4. Public and Patient Involvement", "4.1", "Update the PPI Forum", "Minutes", "5%"],
+        ["", "4.3", "Develop a PBC patient and public involvement strategy", "Review", "5%"],
+        ["Total % weighting for Public and Patient Involvement", "", "", "", "20%"],
+    ]
+    table = document.add_table(rows=len(rows), cols=5)
+    for cell, text in zip(table._cells, [text for row in rows for text in row], strict=True):
+        cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    preview = word_import.word_import_preview(
+        plan=plan, user=editor, filename="banes.docx", data=buffer.getvalue()
+    )
+    (found,) = [piece for piece in preview.pieces if piece.table]
+    assert found.table == rows[1:]
+    assert [piece.heading for piece in preview.pieces] == [FRAMEWORK]
