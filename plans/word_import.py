@@ -666,6 +666,42 @@ def lines_as_rows(question: TemplateQuestion, markup: str) -> list[dict]:
     return rows
 
 
+def pouring_warning(question: TemplateQuestion, piece: Piece) -> str:
+    """What the preview says of ``piece`` sent to table ``question`` when it is not a table of
+    that question's columns: text, read line by line into rows, or a table whose headings name
+    none of the columns, poured into them in order. "" when it is a table of its columns, or
+    the question is no table (docs/decisions/0500-text-for-a-table-is-said-and-left-unticked.md).
+    """
+    if question.kind != QuestionKind.TABLE:
+        return ""
+    columns = question.columns or []
+    if piece.table:
+        if any(_column_for(cell, columns) for cell in piece.table[0]):
+            return ""
+        rows, _note = table_rows(question, piece.table)
+        labels = ", ".join(f"“{column.get('label', '')}”" for column in columns)
+        return (
+            f"This table's headings name none of this question's columns ({labels}): its "
+            f"{_rows_said(len(rows))}, the first included, would fill the columns in order. Check "
+            "it or untick it."
+        )
+    rows = lines_as_rows(question, piece.html)
+    if all(not any(list(row.values())[1:]) for row in rows):
+        first = columns[0].get("label", "") if columns else ""
+        return (
+            f"This is text, not a table: it would go in as {_rows_said(len(rows))} of one cell "
+            f"in the first column (“{first}”). Check it or untick it."
+        )
+    return (
+        f"This is text, not a table: it would go in as {_rows_said(len(rows))}, one a line, "
+        "split into the columns at each dash or colon. Check it or untick it."
+    )
+
+
+def _rows_said(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
+
+
 # --- structured answers -----------------------------------------------------------------------
 
 _MONEY = r"£\s*([0-9,]+(?:\.[0-9]+)?)\s*(m|k|million|thousand)?\b"
@@ -1114,7 +1150,9 @@ def word_import_apply(
 
 def default_choices(plan: Plan, preview: Preview, user) -> dict[int, str]:
     """Sure matches the user may write are ticked; a probable guess is shown with its question
-    but left for the person to tick, since a wrong guess would overwrite a good answer."""
+    but left for the person to tick, since a wrong guess would overwrite a good answer, and so
+    is text or a table of other columns that a table question would take only as rows poured
+    in (``pouring_warning``)."""
     questions = {q.key: q for q in plan.template.questions.all()}
     choices = {}
     for piece in preview.pieces:
@@ -1122,6 +1160,7 @@ def default_choices(plan: Plan, preview: Preview, user) -> dict[int, str]:
         ticked = (
             question is not None
             and piece.confidence == HIGH
+            and not pouring_warning(question, piece)
             and bool(may_edit_answer(user, plan, question))
         )
         choices[piece.id] = piece.key if ticked else ""
@@ -1136,6 +1175,9 @@ class PieceRow:
     tag_class: str
     #: the questions it may be sent to: a table only to those that take one
     targets: list[TemplateQuestion]
+    #: what it would become in the table question it is shown under, when not a table of its
+    #: columns
+    warning: str = ""
 
     @property
     def html(self) -> str:
@@ -1165,16 +1207,19 @@ def preview_rows(plan: Plan, preview: Preview, choices: dict[int, str], user):
     """One row per question that receives or was matched with text, in form order, then the
     text that matched nothing (``question`` None)."""
     questions = list(plan.template.questions.order_by("position"))
+    by_question_key = {q.key: q for q in questions}
     answers = {a.question_id: a for a in plan.answers.select_related("question")}
     by_key: dict[str, list[PieceRow]] = {}
     for piece in preview.pieces:
         chosen = choices.get(piece.id, "")
+        shown_under = by_question_key.get(chosen or piece.key)
         row = PieceRow(
             piece=piece,
             chosen=chosen,
             confidence_label=CONFIDENCE_LABELS.get(piece.confidence, "No match"),
             tag_class=_TAGS.get(piece.confidence, "nhsuk-tag--grey"),
             targets=[q for q in questions if q.answerable and (takes_tables(q) or not piece.table)],
+            warning=pouring_warning(shown_under, piece) if shown_under else "",
         )
         by_key.setdefault(chosen or piece.key, []).append(row)
     written = {p.question.key: p for p in proposals(plan, preview, choices)}

@@ -22,6 +22,7 @@ from tests.word_documents import (
     many_paragraphs_docx,
     old_word_doc,
     password_protected_docx,
+    simple_docx,
     zip_bomb_docx,
 )
 
@@ -259,3 +260,44 @@ def test_the_preview_costs_the_same_queries_however_many_answers_the_document_ho
     two_answers = page_queries(client, url)
 
     assert every_answer == two_answers
+
+
+def test_text_matched_to_a_table_question_is_said_to_go_in_as_rows_and_left_unticked(client):
+    demo_daccom_plan()
+    banes = Plan.objects.get(consortium__slug="banes", template__slug="banes-plan")
+    from plans import services
+
+    plan = services.plan_create(
+        consortium=banes.consortium, template=banes.template, period="2008/09", title="Imported"
+    )
+    client.force_login(UserFactory(consortium=banes.consortium))
+    document = simple_docx(
+        "Pathway development work in progress and planned for 07/08",
+        "Musculo-skeletal, ophthalmology and ENT pathways are being developed.",
+        "Dermatology has a business case.",
+        "Communication within the consortium",
+        "Quarterly meetings with all practices.",
+    )
+    response = upload(client, plan, "banes.docx", document)
+    page = client.get(response["Location"]).content.decode()
+    (pathways,) = [p for p in _pieces(client) if p["key"] == "pathway-development"]
+    assert pathways["confidence"] == word_import.HIGH
+    assert (
+        "This is text, not a table: it would go in as 2 rows of one cell in the first column "
+        "(“Development area”). Check it or untick it." in page
+    )
+    assert page.count("This is text, not a table") == 1
+    box = f'value="{pathways["id"]}" aria-describedby="warning-{pathways["id"]}">'
+    assert box in page  # not ticked, and the warning read with it
+    (communication,) = [p for p in _pieces(client) if p["key"] != "pathway-development"]
+    assert f'value="{communication["id"]}" checked>' in page
+
+    client.post(
+        response["Location"],
+        {
+            "action": "apply",
+            "apply": [str(communication["id"])],
+            f"target-{communication['id']}": communication["key"],
+        },
+    )
+    assert plan.answers.get(question__key="pathway-development").version == 0
