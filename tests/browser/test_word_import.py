@@ -14,7 +14,7 @@ from plans.models import Plan, PlanSnapshot
 from signoff.word_export import plan_docx
 from tests import demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
-from tests.word_documents import daccom_2006_07_docx
+from tests.word_documents import daccom_2006_07_docx, simple_docx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +90,37 @@ def test_a_table_found_in_banes_own_export_scrolls_in_its_region_on_a_phone(
     assert "its figures are worked out from the answer's entries" in page.content()
     assert_accessible(page)
     screenshot(page, "word-import-preview-phone")
+
+
+def test_banes_prose_under_the_pathway_table_is_said_to_go_in_as_rows_and_not_ticked(
+    live_server, page, tmp_path
+):
+    demo_data.load_organisations_and_plans()
+    demo = Plan.objects.get(consortium__slug="banes", template__slug="banes-plan")
+    plan = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period="2008/09", title="From Word"
+    )
+    document = tmp_path / "banes.docx"
+    document.write_bytes(
+        simple_docx(
+            "Pathway development work in progress and planned for 07/08",
+            "Musculo-skeletal, ophthalmology and ENT pathways are being developed.",
+            "Dermatology has a business case.",
+        )
+    )
+    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    page.goto(live_server.url + reverse("plan_word_import", args=[plan.pk]))
+    page.get_by_label("Upload the Word document").set_input_files(str(document))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Read the document").click()
+
+    card = page.locator(
+        "section", has=page.get_by_role("heading", name=re.compile("^Pathway development"))
+    )
+    box = card.get_by_role("checkbox")
+    expect(box).not_to_be_checked()
+    expect(box).to_have_accessible_description(
+        re.compile(r"This is text, not a table: it would go in as 2 rows of one cell")
+    )
+    assert_accessible(page)
+    screenshot(page, "word-import-text-for-a-table")
