@@ -19,13 +19,21 @@ from tests.word_documents import daccom_2006_07_docx, simple_docx
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def demo_and_new_plan(*, consortium: str, template: str, period: str) -> tuple[Plan, Plan]:
+    """The demo's plan of this consortium and form, and a new empty plan for Word to fill."""
+    demo_data.load_organisations_and_plans()
+    demo = Plan.objects.get(consortium__slug=consortium, template__slug=template)
+    plan = services.plan_create(
+        consortium=demo.consortium, template=demo.template, period=period, title="From Word"
+    )
+    return demo, plan
+
+
 def test_daccom_editor_imports_a_plan_from_word_after_checking_the_preview(
     live_server, page, tmp_path
 ):
-    demo_data.load_organisations_and_plans()
-    demo = Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
-    plan = services.plan_create(
-        consortium=demo.consortium, template=demo.template, period="2007/08", title="From Word"
+    _demo, plan = demo_and_new_plan(
+        consortium="daccom", template="daccom-locality-plan-2006", period="2007/08"
     )
     document = tmp_path / "DacCom plan 2006-07.docx"
     document.write_bytes(daccom_2006_07_docx(plan.template))
@@ -62,12 +70,8 @@ def test_daccom_editor_imports_a_plan_from_word_after_checking_the_preview(
 def test_a_table_found_in_banes_own_export_scrolls_in_its_region_on_a_phone(
     live_server, page, tmp_path
 ):
-    demo_data.load_organisations_and_plans()
-    demo = Plan.objects.get(consortium__slug="banes", template__slug="banes-plan")
+    demo, plan = demo_and_new_plan(consortium="banes", template="banes-plan", period="2008/09")
     editor = User.objects.get(email="editor.banes@example.org")
-    plan = services.plan_create(
-        consortium=demo.consortium, template=demo.template, period="2008/09", title="From Word"
-    )
     document = tmp_path / "banes.docx"
     document.write_bytes(plan_docx(plan=demo, user=editor))
     sign_in(page, live_server, editor.email, DEMO_PASSWORD)
@@ -95,11 +99,7 @@ def test_a_table_found_in_banes_own_export_scrolls_in_its_region_on_a_phone(
 def test_banes_prose_under_the_pathway_table_is_said_to_go_in_as_rows_and_not_ticked(
     live_server, page, tmp_path
 ):
-    demo_data.load_organisations_and_plans()
-    demo = Plan.objects.get(consortium__slug="banes", template__slug="banes-plan")
-    plan = services.plan_create(
-        consortium=demo.consortium, template=demo.template, period="2008/09", title="From Word"
-    )
+    _demo, plan = demo_and_new_plan(consortium="banes", template="banes-plan", period="2008/09")
     document = tmp_path / "banes.docx"
     document.write_bytes(
         simple_docx(
