@@ -5,20 +5,17 @@ import pytest
 from playwright.sync_api import expect
 
 from consortia.models import User
-from tests.browser.conftest import WCAG_22_AA_AND_BEST_PRACTICE, assert_accessible, sign_in
+from tests.browser.conftest import WCAG_22_AA_AND_BEST_PRACTICE, assert_accessible, start_session
 from tests.factories import ConsortiumFactory, PersonFactory, PracticeFactory, UserFactory
 from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "the site administrator's passphrase"
 
 
 def sign_in_as_site_admin(page, live_server) -> User:
     admin = UserFactory(email="site.admin@example.org", role=User.Role.SITE_ADMIN)
-    admin.set_password(PASSWORD)
-    admin.save()
     authenticator(admin)
-    sign_in(page, live_server, admin.email, PASSWORD)
+    start_session(page, live_server, admin.email)
     return admin
 
 

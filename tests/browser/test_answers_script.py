@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan
 from tests import demo_data
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +24,7 @@ def saving(page, target: int, project: int):
 
 def editor_opens_part(page, live_server, plan, part="commissioning-objectives"):
     """DacCom's editor signs in and opens ``part`` of ``plan``."""
-    sign_in(page, live_server, EDITOR, DEMO_PASSWORD)
+    start_session(page, live_server, EDITOR)
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, part]))
 
 
@@ -339,7 +338,7 @@ def test_an_in_page_save_shows_the_answers_new_state_keeping_focus_and_text(live
 def test_an_in_page_save_shows_and_clears_the_warnings_callout_above_the_answer(live_server, page):
     demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="banes")
-    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.banes@example.org")
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"]))
     key = "incentive-outcome-framework"
     question = page.locator(f"#question-{key}")

@@ -5,15 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans import services as plan_services
 from plans.models import Plan
 from signoff import services as review_services
 from signoff.models import Comment
 from signoff.passages import answer_text, contains
-from tests.browser.conftest import assert_accessible, screenshot, select_passage, sign_in
-from tests.factories import PASSWORD
+from tests.browser.conftest import assert_accessible, screenshot, select_passage, start_session
 from tests.integration.signoff.test_comments import FALLS, SCHEMES
 from tests.plan_factories import demo_daccom_plan_with_comments, plan_with_questions
 from tests.review_factories import Role, person, put_in_state
@@ -28,7 +26,7 @@ PASSAGE = "help the PCT deliver its Financial Recovery Plan"
 def part_page(new_page, live_server, email: str, plan, part_key: str):
     """A new browser page signed in as ``email`` (a demo user) on the plan's part."""
     page = new_page()
-    sign_in(page, live_server, email, DEMO_PASSWORD)
+    start_session(page, live_server, email)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{part_key}/")
     return page
 
@@ -146,7 +144,7 @@ def test_quote_a_passage_gives_only_the_answers_shown_words_and_a_trimmed_cell_i
     put_in_state(plan, Plan.Status.IN_REVIEW)
     authenticator(lead)
     page = new_page()
-    sign_in(page, live_server, lead.email, PASSWORD)
+    start_session(page, live_server, lead.email)
 
     prefills = {}
     for part, key in (("two", "question-1"), ("one", "practices")):

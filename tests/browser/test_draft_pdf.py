@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from signoff.selectors import plan_revision
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.plan_factories import demo_daccom_plan
 from tests.worker import broker_for_this_process, celery_worker
 
@@ -27,7 +26,7 @@ def test_a_viewer_watches_a_draft_pdf_being_made_then_downloads_it(page, live_se
     lead = f"lead.{plan.consortium.commissioner.slug}@example.org"
 
     with broker_for_this_process(), celery_worker():
-        sign_in(page, live_server, lead, DEMO_PASSWORD)
+        start_session(page, live_server, lead)
         page.goto(f"{live_server.url}/plans/{plan.pk}/")
         page.get_by_role("button", name="Download a draft PDF").click()
 

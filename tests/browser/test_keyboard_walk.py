@@ -6,14 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans import services
 from plans.models import Answer
 from signoff.models import Comment
 from signoff.passages import answer_text, contains
-from tests.browser.conftest import assert_accessible
-from tests.browser.conftest import sign_in as sign_in_with_password
+from tests.browser.conftest import assert_accessible, start_session
 from tests.browser.test_answers_script import clash_on_the_directors, two_sessions
 from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
 from tests.browser.test_writing import open_part
@@ -95,8 +93,8 @@ def test_a_clash_with_ones_own_other_window_says_so_and_save_my_version_keeps_fo
 def test_a_clash_with_someone_else_still_names_them(new_page, live_server):
     plan = demo_daccom_plan()
     first, second = new_page(), new_page()
-    sign_in_with_password(first, live_server, EDITOR, DEMO_PASSWORD)
-    sign_in_with_password(second, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
+    start_session(first, live_server, EDITOR)
+    start_session(second, live_server, "chair.daccom@example.org")
     for page in (first, second):
         open_part(page, live_server, plan, "commissioning-plan")
     conflict = clash_on_the_directors(first, second, theirs="Dr Editor", mine="Dr Chair")

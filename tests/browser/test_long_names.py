@@ -9,10 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consortia import services
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import Consortium, User
 from consortia.presenters import people_url
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, start_session
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan
 
@@ -43,7 +42,7 @@ def test_a_long_unbroken_name_wraps_on_the_people_pages(page, live_server, width
         client_address=None,
     )
     page.set_viewport_size({"width": width, "height": 900})
-    sign_in(page, live_server, LEAD, DEMO_PASSWORD)
+    start_session(page, live_server, LEAD)
 
     pages = [
         (people_url(daccom), "People of DacCom"),
@@ -72,7 +71,7 @@ def test_a_long_word_file_name_wraps_on_the_import_preview_at_320_pixels(
     upload = tmp_path / ("004_c642711a52acf492" * 4 + ".docx")
     upload.write_bytes(simple_docx("Name", "DacCom PbC Limited"))
     page.set_viewport_size({"width": 320, "height": 800})
-    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.daccom@example.org")
     page.goto(live_server.url + reverse("plan_word_import", args=[plan.pk]))
     page.locator("input[type=file]").set_input_files(str(upload))
     with page.expect_navigation():

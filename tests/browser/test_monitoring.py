@@ -9,12 +9,16 @@ import pytest
 from playwright.sync_api import expect
 
 from consortia.dates import long_moment
-from consortia.demo import DEMO_PASSWORD
 from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
 from signoff.canonical import content_sha256
-from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot, sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    follow_from_the_plan,
+    screenshot,
+    start_session,
+)
 from tests.browser.test_keyboard_walk import NARROW
 from tests.browser.test_long_names import scrolls_sideways
 from tests.monitoring_factories import accepted, editor_of, lead_of, open_quarter, signed
@@ -126,7 +130,7 @@ def test_with_returns_waiting_and_accepted_the_leads_pages_do_not_scroll_sideway
     accepted(open_quarter(plan))
     open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
     page.set_viewport_size(NARROW)
-    sign_in(page, live_server, lead_of(plan).email, DEMO_PASSWORD)
+    start_session(page, live_server, lead_of(plan).email)
 
     page.goto(f"{live_server.url}/plans/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -150,7 +154,7 @@ def test_the_token_pages_wrap_a_long_name_at_375_px_ask_before_revoking_and_the_
     refused = []
     page.on("console", lambda message: message.type == "error" and refused.append(message.text))
     page.set_viewport_size(NARROW)
-    sign_in(page, live_server, editor.email, DEMO_PASSWORD)
+    start_session(page, live_server, editor.email)
 
     page.goto(f"{live_server.url}/account/api-tokens/")
     page.get_by_label("Name the token").fill(long_name)
@@ -202,7 +206,7 @@ def test_a_period_named_in_one_long_word_wraps_on_the_monitoring_pages_at_375_px
     accepted(open_quarter(plan, "x" * 100))
     waiting = open_quarter(plan, "y" * 100, date(2006, 9, 30), date(2006, 10, 31))
     page.set_viewport_size(NARROW)
-    sign_in(page, live_server, lead_of(plan).email, DEMO_PASSWORD)
+    start_session(page, live_server, lead_of(plan).email)
 
     for path, heading in (
         (f"/plans/{plan.pk}/monitoring/", "Monitoring"),
@@ -217,7 +221,7 @@ def test_a_period_named_in_one_long_word_wraps_on_the_monitoring_pages_at_375_px
 def test_two_tabs_on_one_return_the_second_save_shows_both_and_loses_nothing(page, live_server):
     plan = signed(demo_daccom_plan())
     item = open_quarter(plan)
-    sign_in(page, live_server, editor_of(plan).email, DEMO_PASSWORD)
+    start_session(page, live_server, editor_of(plan).email)
     url = f"{live_server.url}/monitoring/returns/{item.pk}/"
     tab_a, tab_b = page, page.context.new_page()
     for tab in (tab_a, tab_b):

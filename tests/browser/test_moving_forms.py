@@ -5,8 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from plans.models import Plan
-from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import PASSWORD
+from tests.browser.conftest import assert_accessible, start_session
 from tests.integration.plans.test_moving_forms import moving  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +17,7 @@ def test_the_editor_confirms_what_the_newer_version_will_not_keep_then_moves(
     moving,  # noqa: F811
 ):
     plan, newer, editor = moving
-    sign_in(page, live_server, editor.email, PASSWORD)
+    start_session(page, live_server, editor.email)
     page.goto(f"{live_server.url}/plans/{plan.pk}/move/{newer.pk}/")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text("Move the plan to")
@@ -45,7 +44,7 @@ def test_the_editor_confirms_what_the_newer_version_will_not_keep_then_moves(
 def test_a_signed_plans_answer_is_shown_to_read_with_why(page, live_server, moving):  # noqa: F811
     plan, _newer, editor = moving
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.SIGNED)
-    sign_in(page, live_server, editor.email, PASSWORD)
+    start_session(page, live_server, editor.email)
 
     page.goto(f"{live_server.url}/plans/{plan.pk}/questions/schemes/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("2.9 Schemes and their budgets")

@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan
 from tests import demo_data
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, start_session
 from tests.browser.test_keyboard import by_id_attribute
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +18,7 @@ PREFIX = "q-incentive-outcome-framework"
 def test_banes_editor_adds_an_outcome_to_area_1_and_lands_on_its_number(live_server, page):
     demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="banes")
-    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.banes@example.org")
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"]))
 
     page.get_by_role("button", name="Add an outcome to area 1").click()
@@ -39,7 +38,7 @@ def test_outcomes_not_adding_up_to_their_area_are_saved_and_said_so_then_shown_o
 ):
     demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="banes")
-    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.banes@example.org")
     part = live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"])
     page.goto(part)
     expect(page.get_by_role("heading", level=1)).to_be_visible()

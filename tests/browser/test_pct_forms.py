@@ -8,13 +8,12 @@ from playwright.sync_api import expect
 
 from plans.models import PlanTemplate
 from tests import northbrook, riverside
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.browser.test_keyboard import by_id, by_text, tab_to
 from tests.factories import CommissionerFactory
 from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "the Northbrook lead's passphrase"
 
 
 def press(page, text: str) -> None:
@@ -34,10 +33,8 @@ def test_a_lead_loads_their_pcts_form_by_keyboard_after_a_file_of_another_pct_is
 ):
     pct = northbrook.organisation()
     CommissionerFactory(slug="riverside-pct", name="Riverside PCT")
-    pct.lead.set_password(PASSWORD)
-    pct.lead.save()
     authenticator(pct.lead)
-    sign_in(page, live_server, pct.lead.email, PASSWORD)
+    start_session(page, live_server, pct.lead.email)
 
     page.goto(f"{live_server.url}/pcts/northbrook-pct/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Northbrook PCT")
@@ -75,10 +72,9 @@ def test_a_lead_loads_their_pcts_form_by_keyboard_after_a_file_of_another_pct_is
 
 def test_a_lead_reaches_their_pcts_forms_from_their_home_page_by_keyboard(page, live_server):
     pct = northbrook.organisation()
-    pct.lead.set_password(PASSWORD)
-    pct.lead.save()
     authenticator(pct.lead)
-    sign_in(page, live_server, pct.lead.email, PASSWORD)
+    start_session(page, live_server, pct.lead.email)
+    page.goto(f"{live_server.url}/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Lena Lead")
     card = page.locator("#plan-forms")

@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan
 from tests import demo_data
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.limits import projects_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +21,7 @@ def test_daccom_editor_adds_a_target_and_the_totals_follow(live_server, page):
     assessment = Plan.objects.get(
         consortium__slug="daccom", template__family__endswith="self-assessment"
     )
-    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.daccom@example.org")
 
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "commissioning-objectives"]))
     projects = page.locator("#question-services-to-be-commissioned")
@@ -82,7 +81,7 @@ def test_an_editor_pages_through_45_projects_changes_one_on_page_2_and_the_total
     plan.answers.filter(question__key="services-to-be-commissioned").update(
         data={"projects": projects_of(45, targets_each=3)}
     )
-    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.daccom@example.org")
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, "commissioning-objectives"]))
     projects = page.locator("#question-services-to-be-commissioned")
     assert "Projects 1 to 20 of 45 (page 1 of 3)" in projects.inner_text()

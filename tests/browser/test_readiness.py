@@ -7,10 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from consortia.demo import DEMO_PASSWORD
 from plans.models import Plan
 from tests import demo_data
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +20,7 @@ AT_90 = "The weightings add up to 90%; they must add up to exactly 100%."
 def test_weightings_at_90_percent_are_kept_flagged_and_stop_submission(live_server, page):
     demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="banes")
-    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.banes@example.org")
     part = live_server.url + reverse("part_detail", args=[plan.pk, "appendix-1"])
 
     page.goto(part)
@@ -52,7 +51,6 @@ def test_the_submit_page_warns_of_what_is_still_open_and_passes_axe(live_server,
     """Open comments and an answer only typed are listed, linked, above the button (0472)."""
     from plans import services as plan_services
     from signoff import services
-    from tests.factories import PASSWORD
     from tests.review_factories import Role, person, three_signatory_plan
 
     plan = three_signatory_plan()
@@ -63,7 +61,7 @@ def test_the_submit_page_warns_of_what_is_still_open_and_passes_axe(live_server,
     plan_services.answer_save(
         answer=answer, user=editor, text="<p>Half</p>", base_version=answer.version, autosave=True
     )
-    sign_in(page, live_server, editor.email, PASSWORD)
+    start_session(page, live_server, editor.email)
 
     page.goto(live_server.url + reverse("plan_action", args=[plan.pk, "submit"]))
     page.locator("h1").wait_for()

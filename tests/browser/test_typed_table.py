@@ -8,13 +8,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans.models import Plan
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.browser.test_keyboard_walk import NARROW
 from tests.browser.test_long_names import scrolls_sideways
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.northbrook import imported, northbrook_plan, organisation
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
 from tests.review_factories import put_in_state
@@ -49,7 +48,7 @@ def test_the_script_marks_every_wrong_cell_at_once_and_keeps_a_date_typed(
     page, live_server, schemes
 ):
     answer, editor = schemes
-    sign_in(page, live_server, editor.email, PASSWORD)
+    start_session(page, live_server, editor.email)
     page.goto(live_server.url + reverse("part_detail", args=[answer.plan_id, "one"]))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Part one")
 
@@ -79,7 +78,7 @@ def test_money_and_a_date_come_back_as_typed_and_the_script_saves_them_back_unch
     page, live_server, schemes
 ):
     answer, editor = schemes
-    sign_in(page, live_server, editor.email, PASSWORD)
+    start_session(page, live_server, editor.email)
     url = live_server.url + reverse("part_detail", args=[answer.plan_id, "one"])
     page.goto(url)
     cell(page, "budget").fill("£12,500.5")
@@ -108,7 +107,7 @@ def test_at_375_px_a_read_only_table_scrolls_in_its_own_named_region_not_the_pag
     demo_daccom_plan()
     plan = put_in_state(Plan.objects.get(template__slug="banes-plan"), Plan.Status.IN_REVIEW)
     page.set_viewport_size(NARROW)
-    sign_in(page, live_server, "lead.banes-pct@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "lead.banes-pct@example.org")
 
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/pathway-changes/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -143,7 +142,7 @@ def test_at_1280_px_a_wide_tables_inputs_keep_their_width_and_it_scrolls_not_the
     answer.question.columns = WIDE_SCHEMES
     answer.question.save(update_fields=["columns"])
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, live_server, editor.email, PASSWORD)
+    start_session(page, live_server, editor.email)
     page.goto(live_server.url + reverse("part_detail", args=[answer.plan_id, "one"]))
 
     cell(page, "budget").fill("120000.50")
@@ -163,7 +162,7 @@ def test_the_totals_follow_the_rows_as_they_are_typed_before_any_save(page, live
     totals read the rows as typed a moment after typing, not "£0" until the autosave."""
     northbrook = organisation()
     plan = northbrook_plan(northbrook, imported())
-    sign_in(page, live_server, northbrook.editor.email, PASSWORD)
+    start_session(page, live_server, northbrook.editor.email)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/budget/")
     section = page.locator("#question-practice-budgets")
     totals = section.locator("tfoot")

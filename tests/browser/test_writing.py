@@ -5,8 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,8 +31,8 @@ def test_editor_autosaves_4_2_and_a_colleague_gets_the_conflict_screen(new_page,
     plan = demo_daccom_plan()
     editor = new_page()
     colleague = new_page()
-    sign_in(editor, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
-    sign_in(colleague, live_server, "chair.daccom@example.org", DEMO_PASSWORD)
+    start_session(editor, live_server, "editor.daccom@example.org")
+    start_session(colleague, live_server, "chair.daccom@example.org")
 
     editor.goto(f"{live_server.url}/plans/{plan.pk}/")
     expect(editor.get_by_role("heading", level=1)).to_have_text(plan.title)
