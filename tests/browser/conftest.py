@@ -1,6 +1,7 @@
 """Playwright on the system Chromium, against Django's live server, with an axe-core check."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def chromium():
 
 
 @pytest.fixture
-def new_page(chromium):
+def new_page(chromium, live_server):
     """Opens pages in fresh browser contexts (one per person in the journey)."""
     contexts = []
 
@@ -56,6 +57,17 @@ def new_page(chromium):
     yield open_page
     for context in contexts:
         context.close()
+    wait_for_requests_in_flight(live_server)
+
+
+def wait_for_requests_in_flight(live_server, *, seconds: float = 15) -> None:
+    """Waits for the live server to finish the requests the closed pages left in flight (an
+    autosave, say) before the test's database is emptied: a request still writing deadlocked
+    with the emptying's DELETE on PostgreSQL and failed a test that had passed."""
+    deadline = time.monotonic() + seconds
+    # socketserver keeps the thread of each request it answers while the server runs.
+    for thread in list(vars(live_server.thread.httpd).get("_threads", ())):
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture

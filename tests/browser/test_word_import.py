@@ -7,13 +7,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from consortia.demo import DEMO_PASSWORD
 from consortia.models import User
 from plans import services
 from plans.models import Plan, PlanSnapshot
 from signoff.word_export import plan_docx
 from tests import demo_data
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.word_documents import daccom_2006_07_docx, simple_docx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +36,7 @@ def test_daccom_editor_imports_a_plan_from_word_after_checking_the_preview(
     )
     document = tmp_path / "DacCom plan 2006-07.docx"
     document.write_bytes(daccom_2006_07_docx(plan.template))
-    sign_in(page, live_server, "editor.daccom@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.daccom@example.org")
 
     page.goto(live_server.url + reverse("plan_detail", args=[plan.pk]))
     page.get_by_role("link", name="Import answers from a Word document").click()
@@ -74,7 +73,7 @@ def test_a_table_found_in_banes_own_export_scrolls_in_its_region_on_a_phone(
     editor = User.objects.get(email="editor.banes@example.org")
     document = tmp_path / "banes.docx"
     document.write_bytes(plan_docx(plan=demo, user=editor))
-    sign_in(page, live_server, editor.email, DEMO_PASSWORD)
+    start_session(page, live_server, editor.email)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + reverse("plan_word_import", args=[plan.pk]))
     page.get_by_label("Upload the Word document").set_input_files(str(document))
@@ -108,7 +107,7 @@ def test_banes_prose_under_the_pathway_table_is_said_to_go_in_as_rows_and_not_ti
             "Dermatology has a business case.",
         )
     )
-    sign_in(page, live_server, "editor.banes@example.org", DEMO_PASSWORD)
+    start_session(page, live_server, "editor.banes@example.org")
     page.goto(live_server.url + reverse("plan_word_import", args=[plan.pk]))
     page.get_by_label("Upload the Word document").set_input_files(str(document))
     with page.expect_navigation():
