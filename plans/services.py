@@ -131,9 +131,13 @@ def answer_save(
     data: dict | None = None,
     autosave: bool = False,
     reason: str = SAVE,
+    context: KindContext | None = None,
 ) -> Answer:
     """Save an editor's answer if nobody has saved since they loaded ``base_version``; the
-    revision is told in the history by ``reason`` (an autosave's is always AUTOSAVE).
+    revision is told in the history by ``reason`` (an autosave's is always AUTOSAVE). The
+    figures are cleaned in ``context`` when the caller has read it for the same request, else
+    in one read here: the lock guards this answer only, so a context read a moment earlier
+    knows the rest of the plan as well as one read under it.
 
     Raises PermissionDenied (with the reason), AnswerInvalid, or StaleAnswer carrying the
     current answer, so the editor can compare and keep their own text.
@@ -146,8 +150,9 @@ def answer_save(
         if current.version != base_version:
             raise StaleAnswer(current)
         _answer_write(
-            current, user, text=text, rows=rows, data=data, autosave=autosave, reason=reason
-        )
+            current, user, text=text, rows=rows, data=data, autosave=autosave, reason=reason,
+            context=context,
+        )  # fmt: skip
     return current
 
 
@@ -212,13 +217,22 @@ def answer_unchanged(
 
 
 def _answer_write(
-    current: Answer, user, *, text, rows, data, autosave: bool, reason: str = SAVE
+    current: Answer,
+    user,
+    *,
+    text,
+    rows,
+    data,
+    autosave: bool,
+    reason: str = SAVE,
+    context: KindContext | None = None,
 ) -> None:
     """Store a save on the locked answer: its content cleaned, a new version, a revision."""
     # The version about to be replaced, as stored, while the lock holds it (kept below when
     # its revision is overwritten).
     before = diffs.Content.of(current)
-    for name, value in answer_content_clean(current, text=text, rows=rows, data=data).items():
+    cleaned = answer_content_clean(current, text=text, rows=rows, data=data, context=context)
+    for name, value in cleaned.items():
         setattr(current, name, value)
     current.version += 1
     current.autosaved = autosave
@@ -323,13 +337,15 @@ def table_rows_import(
         raise PermissionDenied(decision.reason)
     if answer.question.kind != QuestionKind.TABLE:
         raise TableImportRefused(["Only a table's rows can be imported from a CSV file."])
-    imported = rows_from_csv(answer.question, data, context=selectors.kind_context(answer.plan))
+    context = selectors.kind_context(answer.plan)
+    imported = rows_from_csv(answer.question, data, context=context)
     saved = answer_save(
         answer=answer,
         user=user,
         base_version=base_version,
         rows=imported.rows,
         reason=history.CSV_IMPORT,
+        context=context,
     )
     return saved, imported.ignored
 

@@ -31,6 +31,7 @@ from . import (
 from .errors import refusals_of
 from .form_refusals import refusals_on
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
+from .kinds.base import KindContext
 from .models import Answer, Plan
 from .table_import import MAX_CSV_BYTES, TableImportRefused
 from .workflow import Action, may_edit_answer
@@ -110,13 +111,17 @@ def answer_edit(request, plan_id: int, question_key: str):
         return _render_question(request, plan, answer, form)
     form = AnswerForm(request.POST, question=question)
     rows, data, row_action = None, None, ""
+    kind = structured.structured_kind(question)
+    # What the question's kind knows of the plan (its practices' standings are the costly
+    # part), read once here for everything below: the posted rows, the save's cleaning, the
+    # page drawn again. A text answer's save reads none.
+    context = selectors.kind_context(plan) if kind is not None or question.kind == "table" else None
     if question.kind == "table":
         rows, row_action = structured.kind_for(question).value_from_post(
-            request.POST, prefix=form.prefix, context=selectors.kind_context(plan)
+            request.POST, prefix=form.prefix, context=context
         )
     if rows is not None and request.POST.get(AS_TYPED) == "1" and _wants_json(request):
-        return _figures_as_typed(request, plan, answer, form, rows)
-    kind = structured.structured_kind(question)
+        return _figures_as_typed(request, plan, answer, form, rows, context=context)
     if not form.is_valid():
         if _wants_json(request):
             # Named as the inputs are, so the page's script can mark each one.
@@ -124,7 +129,7 @@ def answer_edit(request, plan_id: int, question_key: str):
             return JsonResponse(
                 {"errors": {form.add_prefix(name): errors[name] for name in errors}}, status=400
             )
-        return _render_question(request, plan, answer, form, rows=rows, status=400)
+        return _render_question(request, plan, answer, form, rows=rows, context=context, status=400)
     inputs_before, revision_before = [], None
     try:
         # Reading the figures may already refuse them (a framework that does not exist).
@@ -135,10 +140,10 @@ def answer_edit(request, plan_id: int, question_key: str):
         if MERGE_FROM in request.POST:
             return _both_changes(
                 request, plan, answer, form, rows=rows, data=data,
-                started_from=request.POST[MERGE_FROM],
+                started_from=request.POST[MERGE_FROM], context=context,
             )  # fmt: skip
         if row_action:
-            inputs_before = _input_names(answer, answer.rows, answer.data, plan)
+            inputs_before = _input_names(answer, answer.rows, answer.data, context=context)
             revision_before = history.answer_revisions(answer).first()
         saved = services.answer_save(
             answer=answer,
@@ -148,11 +153,12 @@ def answer_edit(request, plan_id: int, question_key: str):
             rows=rows if question.kind == "table" else None,
             data=data,
             autosave=request.POST.get("autosave") == "1",
+            context=context,
         )
     except services.StaleAnswer as stale:
         theirs = _their_version(
             request, plan, stale.current, text=form.cleaned_data.get("text"), rows=rows, data=data,
-            started_from=form.cleaned_data["base_version"],
+            started_from=form.cleaned_data["base_version"], context=context,
         )  # fmt: skip
         if _wants_json(request):
             # Their figures go with the clash only: an autosave's reply stays small.
@@ -165,7 +171,7 @@ def answer_edit(request, plan_id: int, question_key: str):
             return JsonResponse({"conflict": conflict}, status=409)
         return _render_question(
             request, plan, stale.current, form, rows=rows, data=data, conflict=stale.current,
-            theirs=theirs, status=409,
+            theirs=theirs, context=context, status=409,
         )  # fmt: skip
     except services.AnswerInvalid as invalid:
         # A refusal of a structured figure is shown on its own input, not on the text box;
@@ -186,7 +192,7 @@ def answer_edit(request, plan_id: int, question_key: str):
             error_fields=[
                 form.add_prefix(refusal.field) if refusal.field else "" for refusal in refusals
             ],
-            status=400,
+            context=context, status=400,
         )  # fmt: skip
     except PermissionDenied as refusal:
         if _wants_json(request):
@@ -195,7 +201,9 @@ def answer_edit(request, plan_id: int, question_key: str):
     if _wants_json(request):
         # What the save kept but does not add up, said with "Saved", and drawn again with the
         # answer's tag for the script to put in place (docs/decisions/0497).
-        warnings = selectors.answer_warnings(saved)
+        # Its own warnings read the other answers, which the save left as they were; the
+        # figures of the others are worked out again from the plan as saved now.
+        warnings = selectors.answer_warnings(saved, context=context)
         return JsonResponse(
             {
                 **_answer_json(saved),
@@ -208,7 +216,7 @@ def answer_edit(request, plan_id: int, question_key: str):
         return _after_row_action(
             request, plan, saved, row_action, prefix=form.prefix,
             inputs_before=inputs_before, revision_before=revision_before,
-            on_question_page=request.POST.get(RETURN_TO) == "question",
+            on_question_page=request.POST.get(RETURN_TO) == "question", context=context,
         )  # fmt: skip
     messages.success(request, f"{question.number} {question.title}: saved.".strip())
     if request.POST.get(RETURN_TO) == "question":
@@ -287,15 +295,13 @@ AS_TYPED = "figures-as-typed"
 SAVED_STATE_TEMPLATES = {"tag": "plans/_answer_tag.html", "warnings": "plans/_answer_warnings.html"}
 
 
-def _yours(plan, theirs: Answer, *, text, rows, data) -> diffs.Content:
+def _yours(theirs: Answer, *, text, rows, data, context: KindContext) -> diffs.Content:
     """What the editor posted, as it would be stored, beside the answer saved meanwhile."""
     question = theirs.question
     posted = rows if question.kind == "table" else data
     if posted is not None:
         # Compared as it would be stored, so a posted "1,000" against a saved "1000" is no change.
-        cleaned, _refusal = structured.kind_for(question).checked(
-            posted, context=selectors.kind_context(plan)
-        )
+        cleaned, _refusal = structured.kind_for(question).checked(posted, context=context)
         posted = posted if cleaned is None else cleaned
     return diffs.Content(
         text=theirs.text if text is None else text,
@@ -310,20 +316,21 @@ def _saved_elsewhere(request, saved: Answer) -> bool:
     return saved.updated_by_id == request.user.pk
 
 
-def _their_version(request, plan, theirs: Answer, *, text, rows, data, started_from) -> str:
+def _their_version(
+    request, plan, theirs: Answer, *, text, rows, data, started_from, context: KindContext | None
+) -> str:
     """The clash box's contents: the answer the other person saved, drawn as the page draws
     it to read, what saving the editor's version instead would change in it, figure by
     figure and row by row, so nothing of theirs is replaced unseen, and, where their changes
     and the editor's can be put together, both changes together to use."""
     question = theirs.question
-    yours = _yours(plan, theirs, text=text, rows=rows, data=data)
+    context = context or selectors.kind_context(plan)
+    yours = _yours(theirs, text=text, rows=rows, data=data, context=context)
     offer = history.merged_with(theirs, started_from=started_from, yours=yours)
     return render_to_string(
         "plans/_their_version.html",
         {
-            "their": presenters.question_row(
-                question, theirs, plan, context=selectors.kind_context(plan)
-            ),
+            "their": presenters.question_row(question, theirs, plan, context=context),
             "changes": diffs.question_diff(diffs.Content.of(theirs), yours, question=question),
             "offer": offer,
             "offer_changes": _changes_to_theirs(theirs, offer),
@@ -340,7 +347,9 @@ def _changes_to_theirs(theirs: Answer, offer) -> diffs.AnswerDiff | None:
     return diffs.question_diff(diffs.Content.of(theirs), offer.content, question=theirs.question)
 
 
-def _both_changes(request, plan, answer: Answer, form, *, rows, data, started_from):
+def _both_changes(
+    request, plan, answer: Answer, form, *, rows, data, started_from, context: KindContext | None
+):
     """The "Use both changes" button: the answer page again with the editor's changes and
     those saved since together in the form, to check and save; nothing is saved here."""
     try:
@@ -348,17 +357,19 @@ def _both_changes(request, plan, answer: Answer, form, *, rows, data, started_fr
     except ValueError:
         started_from = -1
     text = form.cleaned_data.get("text")
+    context = context or selectors.kind_context(plan)
     offer = history.merged_with(
         answer, started_from=started_from,
-        yours=_yours(plan, answer, text=text, rows=rows, data=data),
+        yours=_yours(answer, text=text, rows=rows, data=data, context=context),
     )  # fmt: skip
     if offer.content is None:
         theirs = _their_version(
-            request, plan, answer, text=text, rows=rows, data=data, started_from=started_from
-        )
+            request, plan, answer, text=text, rows=rows, data=data, started_from=started_from,
+            context=context,
+        )  # fmt: skip
         return _render_question(
             request, plan, answer, form, rows=rows, data=data, conflict=answer, theirs=theirs,
-            status=409,
+            context=context, status=409,
         )  # fmt: skip
     question = answer.question
     if "text" in form.fields:
@@ -368,23 +379,24 @@ def _both_changes(request, plan, answer: Answer, form, *, rows, data, started_fr
         request, plan, answer, form,
         rows=offer.content.rows if question.kind == "table" else None,
         data=offer.content.data if structured.structured_kind(question) is not None else None,
-        merged={"offer": offer, "changes": _changes_to_theirs(answer, offer)},
+        merged={"offer": offer, "changes": _changes_to_theirs(answer, offer)}, context=context,
     )  # fmt: skip
 
 
-def _input_names(answer: Answer, rows, data, plan) -> list[str]:
+def _input_names(answer: Answer, rows, data, *, context: KindContext | None) -> list[str]:
     question = answer.question
     if question.kind == "table":
         return row_focus.table_input_names(rows or [], question.columns or [])
     kind = structured.structured_kind(question)
     if kind is None:
         return []
-    return row_focus.input_names(kind.present(data or {}, context=selectors.kind_context(plan)))
+    return row_focus.input_names(kind.present(data or {}, context=context))
 
 
 def _after_row_action(
-    request, plan, saved, action, *, prefix, inputs_before, revision_before, on_question_page
-):
+    request, plan, saved, action, *, prefix, inputs_before, revision_before, on_question_page,
+    context: KindContext | None,
+):  # fmt: skip
     """Back to the page the button was pressed on, the part page or the question's own, at the
     row it changed: the new or neighbouring input named in the fragment (the browser scrolls
     there; app.mjs moves focus into it). A removal says so and offers the version before it
@@ -393,7 +405,7 @@ def _after_row_action(
     name = row_focus.landing(
         action,
         before=inputs_before,
-        after=_input_names(saved, saved.rows, saved.data, plan),
+        after=_input_names(saved, saved.rows, saved.data, context=context),
     )
     fragment = f"{prefix}-{name}" if name else f"question-{question.key}"
     if action.startswith("remove-") and revision_before is not None:
@@ -455,7 +467,9 @@ def _saved_state(plan, saved: Answer, warnings: list) -> dict[str, str]:
     }
 
 
-def _figures_as_typed(request, plan, answer: Answer, form, rows: list) -> JsonResponse:
+def _figures_as_typed(
+    request, plan, answer: Answer, form, rows: list, *, context: KindContext
+) -> JsonResponse:
     """A table's worked-out cells and totals for the rows as typed, not saved: the page's
     script shows them as the person types, so the totals shown are always those of the rows
     shown (before, they stayed the saved rows' until the autosave, "£0" on a new plan). Rows
@@ -465,9 +479,8 @@ def _figures_as_typed(request, plan, answer: Answer, form, rows: list) -> JsonRe
     if not decision:
         return JsonResponse({"refused": decision.reason}, status=403)
     row = _question_row(
-        request, plan, answer, form, data=rows, context=selectors.kind_context(plan),
-        page=_page_number(request),
-    )  # fmt: skip
+        request, plan, answer, form, data=rows, context=context, page=_page_number(request)
+    )
     block = render_to_string("plans/_question.html", {"plan": plan, "row": row}, request)
     return JsonResponse({"figures": {answer.question.key: worked_out.figures_in(block)}})
 
@@ -517,13 +530,16 @@ def _render_question(
     error_field="",
     error_fields=(),
     import_form=None,
+    context: KindContext | None = None,
     status=200,
 ):
+    """The question's own page; ``context`` what its kind knows of the plan when the request
+    has read it already, else read here."""
     question = answer.question
     if rows is not None:
         data = rows  # a table's value is its rows
     row = _question_row(
-        request, plan, answer, form, data=data, context=selectors.kind_context(plan),
+        request, plan, answer, form, data=data, context=context or selectors.kind_context(plan),
         page=_page_number(request),
     )  # fmt: skip
     if rows is not None:

@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 
 import docx
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.models import User
@@ -550,3 +552,43 @@ def test_the_figures_of_rows_as_typed_are_worked_out_without_saving_them(client,
         UserFactory(role=User.Role.PCT_LEAD, commissioner=answer.plan.consortium.commissioner)
     )
     assert post(client, answer, data, **JSON).status_code == 403
+
+
+# --- 7. what a request reads of the plan ---------------------------------------------------------
+
+
+def standings_reads(client, answer, rows: list[dict], *, base_version: int, **extra):
+    """The response's status and how many of its queries read the practices' participation
+    standings (plans.selectors.practice_standings): the costly part of what a table's kind
+    knows of its plan, which one request needs once however many steps use it."""
+    data = {f"{PREFIX}-base_version": base_version, **fields(rows)}
+    with CaptureQueriesContext(connection) as captured:
+        status = client.post(edit_url(answer), data, **extra).status_code
+    reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if '"consortia_practice"' in query["sql"] and '"plans_participation"' in query["sql"]
+    ]
+    return status, len(reads)
+
+
+@pytest.mark.parametrize(
+    ("posted", "status", "extra"),
+    [
+        ("an in-page save", 200, JSON),
+        ("a page save with a wrong cell", 400, {}),
+        ("a save that clashes, drawn on the page", 409, {}),
+    ],
+)
+def test_a_table_save_reads_the_practices_standings_once_whatever_it_answers(
+    client, schemes, posted, status, extra
+):
+    answer, _ = schemes
+    started_from = answer.version
+    if posted == "a save that clashes, drawn on the page":
+        save(client, answer, DIABETES)  # saved meanwhile, in another window
+    rows = [WRONG] if posted == "a page save with a wrong cell" else [FALLS]
+
+    reads = standings_reads(client, answer, rows, base_version=started_from, **extra)
+
+    assert reads == (status, 1)
