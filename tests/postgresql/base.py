@@ -1,4 +1,5 @@
-"""PostgreSQL as Django has it, except that emptying the tables after a test that commits
+"""PostgreSQL as Django has it, except that test databases are copied from a migrated template
+(tests/postgresql/creation.py), and that emptying the tables after a test that commits
 (pytest's ``transaction=True``, every browser journey and real Celery worker) deletes their
 rows rather than truncating them.
 
@@ -11,6 +12,8 @@ does not matter.
 """
 
 from django.db.backends.postgresql import base, operations
+
+from tests.postgresql.creation import DatabaseCreation
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -27,3 +30,4 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    creation_class = DatabaseCreation
