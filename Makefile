@@ -30,8 +30,11 @@ run: install
 # Parallel on every core by default (pytest-xdist); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
+# The run keeps the bytecode of the project's own modules and tests (in __pycache__, ignored
+# by git) even where PYTHONDONTWRITEBYTECODE is set: every xdist worker and real Celery worker
+# would otherwise compile them again (decision 0470).
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The production setup on this machine against a bare page (benchmarks/run.py; needs
 # PostgreSQL and Redis as the tests do). bench-smoke runs every part for a moment (CI).
