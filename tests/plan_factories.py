@@ -148,6 +148,13 @@ def _daccom_plan() -> Plan:
     return Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
 
 
+def signed_demo_daccom_plan() -> Plan:
+    """DacCom's 2006/07 plan once signed (tests/integration/monitoring/conftest.py)."""
+    plan = _daccom_plan()
+    assert plan.status == Plan.Status.SIGNED
+    return plan
+
+
 def demo_template(slug: str) -> PlanTemplate:
     return PlanTemplate.objects.get(slug=slug)
 
