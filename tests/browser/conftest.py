@@ -1,6 +1,7 @@
 """Playwright on the system Chromium, against Django's live server, with an axe-core check."""
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -65,9 +66,11 @@ def wait_for_requests_in_flight(live_server, *, seconds: float = 15) -> None:
     autosave, say) before the test's database is emptied: a request still writing deadlocked
     with the emptying's DELETE on PostgreSQL and failed a test that had passed."""
     deadline = time.monotonic() + seconds
-    # socketserver keeps the thread of each request it answers while the server runs.
-    for thread in list(vars(live_server.thread.httpd).get("_threads", ())):
-        thread.join(max(0.0, deadline - time.monotonic()))
+    # The live server answers each connection on a thread of its own, which Python names after
+    # the server's method it runs.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture
