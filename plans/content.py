@@ -177,8 +177,8 @@ def _question_content(
     from . import structured
 
     figures = None
-    if question.kind in structured.KINDS or question.kind == "table":
-        kind = structured.kind_for(question)
+    kind = structured.figured_kind(question)
+    if kind is not None:
         _value, figures, _invalid = kind.for_screen(kind.value_of(answer), context=context)
     return QuestionContent(
         question=question,

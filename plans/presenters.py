@@ -165,11 +165,7 @@ def present_answer(
     """Fills in ``row``'s tables, figures and warnings: the costly part of a question's block,
     which the part page works out only when the block is not already in the cache."""
     question, answer = row.question, row.answer
-    kind = (
-        structured.kind_for(question)
-        if question.kind in structured.KINDS or question.kind == "table"
-        else None
-    )
+    kind = structured.figured_kind(question)
     if kind is not None:
         figures = data if data is not None else kind.value_of(answer)
         shown = kind.on_page(page) if page is not None else kind

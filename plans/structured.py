@@ -24,6 +24,7 @@ from .kinds.self_assessment import SelfAssessmentKind
 from .kinds.signoff import SignoffKind
 from .kinds.success_criteria import SuccessCriteriaKind
 from .kinds.table import TableKind
+from .models import QuestionKind
 
 
 class StructuredKind(Protocol):
@@ -67,7 +68,7 @@ EVERY_KIND: dict[str, Kind] = {
 def kind_for(question) -> Kind:
     """The kind of one question: a table's is built for its columns, a structured kind set up
     with the rates and labels its template gives (docs/decisions/0400)."""
-    if question.kind == "table":
+    if question.kind == QuestionKind.TABLE:
         return TableKind(question.columns)
     return EVERY_KIND[question.kind].configured(getattr(question, "parameters", None))
 
@@ -76,6 +77,14 @@ def structured_kind(question) -> StructuredKind | None:
     """The structured kind of one question, set up by its template, or None for text,
     tables and the sign-off block."""
     if question.kind not in KINDS:
+        return None
+    return kind_for(question)
+
+
+def figured_kind(question) -> Kind | None:
+    """The kind of a question whose answer is figures (a table or a structured kind), or None
+    for text and the sign-off block: only these read what a kind knows of the plan."""
+    if question.kind != QuestionKind.TABLE and question.kind not in KINDS:
         return None
     return kind_for(question)
 

@@ -32,7 +32,7 @@ from .errors import refusals_of
 from .form_refusals import refusals_on
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .kinds.base import KindContext
-from .models import Answer, Plan
+from .models import Answer, Plan, QuestionKind
 from .table_import import MAX_CSV_BYTES, TableImportRefused
 from .workflow import Action, may_edit_answer
 
@@ -115,9 +115,10 @@ def answer_edit(request, plan_id: int, question_key: str):
     # What the question's kind knows of the plan (its practices' standings are the costly
     # part), read once here for everything below: the posted rows, the save's cleaning, the
     # page drawn again. A text answer's save reads none.
-    context = selectors.kind_context(plan) if kind is not None or question.kind == "table" else None
-    if question.kind == "table":
-        rows, row_action = structured.kind_for(question).value_from_post(
+    figured = structured.figured_kind(question)
+    context = selectors.kind_context(plan) if figured is not None else None
+    if question.kind == QuestionKind.TABLE:
+        rows, row_action = figured.value_from_post(
             request.POST, prefix=form.prefix, context=context
         )
     if rows is not None and request.POST.get(AS_TYPED) == "1" and _wants_json(request):
@@ -150,7 +151,7 @@ def answer_edit(request, plan_id: int, question_key: str):
             user=request.user,
             base_version=form.cleaned_data["base_version"],
             text=form.cleaned_data.get("text"),
-            rows=rows if question.kind == "table" else None,
+            rows=rows if question.kind == QuestionKind.TABLE else None,
             data=data,
             autosave=request.POST.get("autosave") == "1",
             context=context,
@@ -298,14 +299,14 @@ SAVED_STATE_TEMPLATES = {"tag": "plans/_answer_tag.html", "warnings": "plans/_an
 def _yours(theirs: Answer, *, text, rows, data, context: KindContext) -> diffs.Content:
     """What the editor posted, as it would be stored, beside the answer saved meanwhile."""
     question = theirs.question
-    posted = rows if question.kind == "table" else data
+    posted = rows if question.kind == QuestionKind.TABLE else data
     if posted is not None:
         # Compared as it would be stored, so a posted "1,000" against a saved "1000" is no change.
         cleaned, _refusal = structured.kind_for(question).checked(posted, context=context)
         posted = posted if cleaned is None else cleaned
     return diffs.Content(
         text=theirs.text if text is None else text,
-        rows=posted if question.kind == "table" else theirs.rows,
+        rows=posted if question.kind == QuestionKind.TABLE else theirs.rows,
         data=theirs.data if data is None else posted,
     )
 
@@ -324,7 +325,6 @@ def _their_version(
     figure and row by row, so nothing of theirs is replaced unseen, and, where their changes
     and the editor's can be put together, both changes together to use."""
     question = theirs.question
-    context = context or selectors.kind_context(plan)
     yours = _yours(theirs, text=text, rows=rows, data=data, context=context)
     offer = history.merged_with(theirs, started_from=started_from, yours=yours)
     return render_to_string(
@@ -357,7 +357,6 @@ def _both_changes(
     except ValueError:
         started_from = -1
     text = form.cleaned_data.get("text")
-    context = context or selectors.kind_context(plan)
     offer = history.merged_with(
         answer, started_from=started_from,
         yours=_yours(answer, text=text, rows=rows, data=data, context=context),
@@ -377,7 +376,7 @@ def _both_changes(
         form.data[form.add_prefix("text")] = offer.content.text
     return _render_question(
         request, plan, answer, form,
-        rows=offer.content.rows if question.kind == "table" else None,
+        rows=offer.content.rows if question.kind == QuestionKind.TABLE else None,
         data=offer.content.data if structured.structured_kind(question) is not None else None,
         merged={"offer": offer, "changes": _changes_to_theirs(answer, offer)}, context=context,
     )  # fmt: skip
@@ -385,7 +384,7 @@ def _both_changes(
 
 def _input_names(answer: Answer, rows, data, *, context: KindContext | None) -> list[str]:
     question = answer.question
-    if question.kind == "table":
+    if question.kind == QuestionKind.TABLE:
         return row_focus.table_input_names(rows or [], question.columns or [])
     kind = structured.structured_kind(question)
     if kind is None:
@@ -567,7 +566,7 @@ def _render_question(
             "import_form": import_form
             or (
                 TableImportForm(initial={"base_version": answer.version})
-                if question.kind == "table"
+                if question.kind == QuestionKind.TABLE
                 else None
             ),
         },

@@ -10,6 +10,7 @@ import re
 
 from plans.content import table_rows
 from plans.kinds.base import NO_PLAN
+from plans.models import QuestionKind
 from plans.sanitise import html_to_text
 from plans.structured import kind_for
 
@@ -57,7 +58,7 @@ def answer_text(question, answer) -> str:
         return ""
     written = visible_text(answer.text)
     shown = []
-    if question.kind == "table" and answer.rows:
+    if question.kind == QuestionKind.TABLE and answer.rows:
         aligned = table_rows(question, answer.rows, plan_id=answer.plan_id)
         cells, totals = kind_for(question).printed(
             [row.as_dict() for row in aligned], context=NO_PLAN
