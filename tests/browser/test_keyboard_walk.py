@@ -15,7 +15,7 @@ from tests.browser.conftest import assert_accessible, start_session
 from tests.browser.test_answers_script import clash_on_the_directors, two_sessions
 from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
 from tests.browser.test_writing import open_part
-from tests.monitoring_factories import accepted, open_quarter, signed
+from tests.monitoring_factories import accepted, open_quarter, signed_demo_daccom
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -130,16 +130,20 @@ def _verify_result(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_contain_text("did not seal")
 
 
-def _signed_with_an_accepted_return(plan):
-    accepted(open_quarter(signed(plan)))
+def _signed_with_an_accepted_return():
+    plan = signed_demo_daccom()
+    accepted(open_quarter(plan))
+    return plan
 
 
-def _with_a_named_draft(plan):
+def _with_a_named_draft():
+    plan = demo_daccom_plan()
     services.snapshot_create(plan=plan, user=User.objects.get(email=EDITOR))
+    return plan
 
 
 @pytest.mark.parametrize(
-    ("who", "path", "prepare"),
+    ("who", "path", "plan_of"),
     [
         (EDITOR, "/plans/{plan}/history/", None),
         (EDITOR, "/plans/{plan}/activity/", None),
@@ -163,12 +167,10 @@ def _with_a_named_draft(plan):
         "drafts",
     ],
 )
-def test_pages_do_not_scroll_sideways_at_320_px(page, live_server, who, path, prepare):
+def test_pages_do_not_scroll_sideways_at_320_px(page, live_server, who, path, plan_of):
     """WCAG 1.4.10 (reflow): at 320 px a wide table scrolls in its own region, not the page."""
-    plan = demo_daccom_plan()
+    plan = (plan_of or demo_daccom_plan)()
     _with_a_hash_in_the_activity(plan)
-    if prepare:
-        prepare(plan)
     sign_in(page, live_server, who)
     page.set_viewport_size(REFLOW)
     if path == "verify":

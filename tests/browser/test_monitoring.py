@@ -21,7 +21,13 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_keyboard_walk import NARROW
 from tests.browser.test_long_names import scrolls_sideways
-from tests.monitoring_factories import accepted, editor_of, lead_of, open_quarter, signed
+from tests.monitoring_factories import (
+    accepted,
+    editor_of,
+    lead_of,
+    open_quarter,
+    signed_demo_daccom,
+)
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +55,7 @@ def everything_but_the_first_of_each(item: MonitoringReturn, editor) -> None:
 def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard(
     signed_in_page, live_server
 ):
-    plan = signed(demo_daccom_plan())
+    plan = signed_demo_daccom()
     signed_hash = content_sha256(plan)
     lead, editor = lead_of(plan), editor_of(plan)
 
@@ -126,7 +132,7 @@ def test_a_quarterly_return_is_opened_filled_accepted_and_shown_on_the_dashboard
 def test_with_returns_waiting_and_accepted_the_leads_pages_do_not_scroll_sideways_at_375_px(
     page, live_server
 ):
-    plan = signed(demo_daccom_plan())
+    plan = signed_demo_daccom()
     accepted(open_quarter(plan))
     open_quarter(plan, "Q2 2006/07", date(2006, 9, 30), date(2006, 10, 31))
     page.set_viewport_size(NARROW)
@@ -202,7 +208,7 @@ def test_the_token_pages_wrap_a_long_name_at_375_px_ask_before_revoking_and_the_
 
 
 def test_a_period_named_in_one_long_word_wraps_on_the_monitoring_pages_at_375_px(page, live_server):
-    plan = signed(demo_daccom_plan())
+    plan = signed_demo_daccom()
     accepted(open_quarter(plan, "x" * 100))
     waiting = open_quarter(plan, "y" * 100, date(2006, 9, 30), date(2006, 10, 31))
     page.set_viewport_size(NARROW)
@@ -219,7 +225,7 @@ def test_a_period_named_in_one_long_word_wraps_on_the_monitoring_pages_at_375_px
 
 
 def test_two_tabs_on_one_return_the_second_save_shows_both_and_loses_nothing(page, live_server):
-    plan = signed(demo_daccom_plan())
+    plan = signed_demo_daccom()
     item = open_quarter(plan)
     start_session(page, live_server, editor_of(plan).email)
     url = f"{live_server.url}/monitoring/returns/{item.pk}/"
