@@ -7,6 +7,7 @@ records the device, so a page costs no query for it.
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.middleware import get_user
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
@@ -76,8 +77,10 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        request.user = SimpleLazyObject(lambda: _with_verification(request, user))
+        # Over the account itself, not over AuthenticationMiddleware's lazy user: wrapping that
+        # would send every read of ``request.user`` through two proxies. ``get_user`` keeps the
+        # account on the request, so it is still read once, whoever asks first.
+        request.user = SimpleLazyObject(lambda: _with_verification(request, get_user(request)))
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
