@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from plans.models import Answer
-from tests.browser.test_keyboard import EDITOR, PART, accessible, focused, sign_in, tab_to
+from tests.browser.conftest import start_session
+from tests.browser.test_keyboard import EDITOR, PART, accessible, focused, tab_to
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def pressed(page) -> str | None:
 
 def test_the_toolbar_is_one_tab_stop_and_bold_is_pressed_from_the_keyboard(page, live_server):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR)
+    start_session(page, live_server, EDITOR)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
     expect(toolbar_of_4_1(page)).to_have_attribute("aria-controls", AREA)
 
@@ -104,7 +105,7 @@ def test_the_text_style_menu_opens_on_the_style_in_use_and_closes_back_to_its_bu
     page, live_server
 ):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR)
+    start_session(page, live_server, EDITOR)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
     tab_to(page, lambda f: f["label"] == "Text style: Paragraph", what="4.1's text style")
     page.keyboard.press("Space")
@@ -141,7 +142,7 @@ def test_typing_1_dot_space_starts_a_numbered_list_that_is_saved_and_undo_takes_
     page, live_server
 ):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR)
+    start_session(page, live_server, EDITOR)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
     cursor_on_a_new_last_paragraph(page)
 
@@ -176,7 +177,7 @@ def test_typing_1_dot_space_starts_a_numbered_list_that_is_saved_and_undo_takes_
 
 def test_shift_tab_moves_a_nested_item_out_and_then_leaves_the_list_as_it_is(page, live_server):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR)
+    start_session(page, live_server, EDITOR)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/{PART}/")
     cursor_on_a_new_last_paragraph(page)
     page.keyboard.type("- Falls service")

@@ -13,7 +13,7 @@ from signoff.models import Comment
 from signoff.passages import answer_text, contains
 from tests.browser.conftest import assert_accessible, start_session
 from tests.browser.test_answers_script import clash_on_the_directors, two_sessions
-from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, sign_in, tab_to
+from tests.browser.test_keyboard import EDITOR, LEAD, by_text, focused, tab_to
 from tests.browser.test_writing import open_part
 from tests.monitoring_factories import accepted, open_quarter, signed_demo_daccom
 from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments
@@ -34,7 +34,7 @@ def test_quote_a_passage_on_an_editable_answer_quotes_the_answer_not_the_toolbar
 ):
     plan = demo_daccom_plan()
     answer = Answer.objects.get(plan=plan, question__key=key)
-    sign_in(page, live_server, EDITOR)
+    start_session(page, live_server, EDITOR)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-plan/")
     expect(page.locator(".ProseMirror[contenteditable]").first).to_be_visible()
 
@@ -56,7 +56,7 @@ def test_quote_a_passage_on_an_editable_answer_quotes_the_answer_not_the_toolbar
 
 def test_after_quoting_tab_goes_to_the_comment_box(page, live_server):
     plan = demo_daccom_plan_with_comments()
-    sign_in(page, live_server, LEAD)
+    start_session(page, live_server, LEAD)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
     tab_to(page, lambda f: f["text"].startswith("Quote a passage from 4.3 "), what="Quote on 4.3")
     page.keyboard.press("Enter")
@@ -171,7 +171,7 @@ def test_pages_do_not_scroll_sideways_at_320_px(page, live_server, who, path, pl
     """WCAG 1.4.10 (reflow): at 320 px a wide table scrolls in its own region, not the page."""
     plan = (plan_of or demo_daccom_plan)()
     _with_a_hash_in_the_activity(plan)
-    sign_in(page, live_server, who)
+    start_session(page, live_server, who)
     page.set_viewport_size(REFLOW)
     if path == "verify":
         _verify_result(page, live_server)
@@ -192,7 +192,7 @@ def test_the_verify_result_heading_takes_focus(page, live_server):
 
 def test_row_buttons_fields_and_editors_have_whole_names(page, live_server):
     plan = demo_daccom_plan()
-    sign_in(page, live_server, EDITOR)
+    start_session(page, live_server, EDITOR)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-plan/")
     directors = page.locator("#question-directors")
     up = "Up: move row 2 of 2.1 Directors up"
@@ -217,7 +217,7 @@ def test_row_buttons_fields_and_editors_have_whole_names(page, live_server):
 def test_the_page_a_refused_quote_comes_back_on_offers_quote_a_passage(page, live_server):
     plan = demo_daccom_plan_with_comments()
     passage = "consult fully with secondary care professionals"
-    sign_in(page, live_server, LEAD)
+    start_session(page, live_server, LEAD)
     page.goto(f"{live_server.url}/plans/{plan.pk}/parts/commissioning-objectives/")
     tab_to(page, lambda f: f["text"].startswith("Quote a passage from 4.3 "), what="Quote on 4.3")
     page.keyboard.press("Enter")
