@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from consortia.dates import long_date, long_moment
 from consortia.models import Consortium, PersonRole
@@ -106,18 +107,35 @@ def plan_create(
             f"{period} has a planning round: start the {period} plan from your home page.",
             field="period",
         )
-    plan = Plan.objects.create(
-        consortium=consortium,
-        template=template,
-        period=period,
-        title=title,
-        created_by=user,
-        planning_round=planning_round,
-    )
-    for question in template.questions.exclude(kind=QuestionKind.SIGNOFF):
-        rows = _prefill_rows(question, consortium) if question.prefill else []
+    questions = list(template.questions.exclude(kind=QuestionKind.SIGNOFF))
+    prefilled = {
+        question.pk: _prefill_rows(question, consortium)
+        for question in questions
+        if question.prefill
+    }
+    with transaction.atomic():
+        plan = Plan.objects.create(
+            consortium=consortium,
+            template=template,
+            period=period,
+            title=title,
+            created_by=user,
+            planning_round=planning_round,
+        )
+        # One insert for the answers and one for their first revisions, however long the form.
         # The consortium's records are not a person's answer: done once someone saves it.
-        Answer.objects.create(plan=plan, question=question, rows=rows, prefilled=bool(rows))
+        bulk_create_with_history(
+            [
+                Answer(
+                    plan=plan,
+                    question=question,
+                    rows=prefilled.get(question.pk, []),
+                    prefilled=bool(prefilled.get(question.pk)),
+                )
+                for question in questions
+            ],
+            Answer,
+        )
     return plan
 
 

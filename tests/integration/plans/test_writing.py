@@ -2,10 +2,13 @@ import html
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consortia.models import User
 from plans import services
+from plans.models import Answer
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
 from tests.queries import page_queries, post_queries
@@ -203,6 +206,27 @@ def test_page_queries_do_not_grow_with_questions_or_revisions(client, page):
 
     assert small_count == large_count
     assert large_count <= 25
+
+
+def test_starting_a_plan_costs_the_same_queries_however_long_its_form(monkeypatch):
+    counted = []
+    plan_create = services.plan_create
+
+    def counting(**arguments):
+        with CaptureQueriesContext(connection) as captured:
+            plan = plan_create(**arguments)
+        counted.append(len(captured))
+        return plan
+
+    monkeypatch.setattr(services, "plan_create", counting)
+    short, long = plan_with_questions(questions=5), plan_with_questions(questions=40)
+
+    assert counted[0] == counted[1]
+    for plan, questions in ((short, 5), (long, 40)):
+        assert plan.answers.count() == questions
+        assert Answer.history.filter(plan=plan, history_type="+").count() == questions
+        practices = plan.answers.get(question__key="practices")
+        assert practices.prefilled == bool(practices.rows)
 
 
 def test_the_new_plan_page_asks_for_the_form_and_shows_what_is_missing(client, plan, editor):
