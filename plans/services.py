@@ -113,29 +113,28 @@ def plan_create(
         for question in questions
         if question.prefill
     }
-    with transaction.atomic():
-        plan = Plan.objects.create(
-            consortium=consortium,
-            template=template,
-            period=period,
-            title=title,
-            created_by=user,
-            planning_round=planning_round,
-        )
-        # One insert for the answers and one for their first revisions, however long the form.
-        # The consortium's records are not a person's answer: done once someone saves it.
-        bulk_create_with_history(
-            [
-                Answer(
-                    plan=plan,
-                    question=question,
-                    rows=prefilled.get(question.pk, []),
-                    prefilled=bool(prefilled.get(question.pk)),
-                )
-                for question in questions
-            ],
-            Answer,
-        )
+    plan = Plan.objects.create(
+        consortium=consortium,
+        template=template,
+        period=period,
+        title=title,
+        created_by=user,
+        planning_round=planning_round,
+    )
+    # One insert for the answers and one for their first revisions, however long the form.
+    # The consortium's records are not a person's answer: done once someone saves it.
+    bulk_create_with_history(
+        [
+            Answer(
+                plan=plan,
+                question=question,
+                rows=prefilled.get(question.pk, []),
+                prefilled=bool(prefilled.get(question.pk)),
+            )
+            for question in questions
+        ],
+        Answer,
+    )
     return plan
 
 
