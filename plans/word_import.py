@@ -225,7 +225,7 @@ class FormIndex:
                 continue
             else:
                 score = similarity(title, target)
-                if target in title or (len(words) >= 3 and title in target):
+                if _names_within(target, title) or (len(words) >= 3 and title in target):
                     score = max(score, 0.8)
             if (same_number and score >= 0.75) or score >= 0.9:
                 confidence = HIGH
@@ -305,6 +305,14 @@ _COMMON = frozenset(
         "with",
     ]
 )
+
+
+def _names_within(target: str, title: str) -> bool:
+    """Whether a line names a question's title within a few words of its own ("Freed up
+    resources for 07/08"), not in passing in a sentence of the answer ("4. Practices are
+    allowed to use ... freed up resources for reinvestment in patient care")."""
+    extra = len(title.split()) - len(target.split())
+    return target in title and extra <= len(target.split()) + 2
 
 
 def _significant(words: str) -> set[str]:

@@ -381,3 +381,20 @@ def test_banes_outcome_table_with_a_row_like_a_question_title_is_one_table(banes
     (found,) = [piece for piece in preview.pieces if piece.table]
     assert found.table == rows[1:]
     assert [piece.heading for piece in preview.pieces] == [FRAMEWORK]
+
+
+def test_a_numbered_sentence_naming_a_title_in_passing_starts_no_question(banes_plan):
+    """Seed 002's guidance (paragraphs 4 and 5) names "Freed up resources", the title of
+    j-m, in passing: text of the question above it. A line that is the title and a few words
+    more still names it."""
+    plan, _editor = banes_plan
+    index = word_import.FormIndex.of(plan.template)
+
+    for sentence in [
+        "4. Practices are allowed to use a minimum of 70% of freed up resources for "
+        "reinvestment in patient care (the 30% goes back to the PCT)",
+        "5. Practices must have the agreement of the PCT for proposed use of freed up resources",
+    ]:
+        assert index.question_for(sentence) == (None, ""), sentence
+    found, _how_sure = index.question_for("Freed up resources in 07/08")
+    assert found.key == "freed-up-resources-definition"
