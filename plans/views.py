@@ -296,8 +296,9 @@ AS_TYPED = "figures-as-typed"
 SAVED_STATE_TEMPLATES = {"tag": "plans/_answer_tag.html", "warnings": "plans/_answer_warnings.html"}
 
 
-def _yours(theirs: Answer, *, text, rows, data, context: KindContext) -> diffs.Content:
-    """What the editor posted, as it would be stored, beside the answer saved meanwhile."""
+def _yours(theirs: Answer, *, text, rows, data, context: KindContext | None) -> diffs.Content:
+    """What the editor posted, as it would be stored, beside the answer saved meanwhile;
+    ``context`` is None for text, which is stored as posted."""
     question = theirs.question
     posted = rows if question.kind == QuestionKind.TABLE else data
     if posted is not None:
