@@ -10,7 +10,7 @@ from monitoring.models import MonitoringReturn, ReturnLine
 from monitoring.services import LineInput
 from plans.models import Plan
 from tests import demo_data
-from tests.plan_factories import demo_daccom_plan, signed_demo_daccom_plan
+from tests.plan_factories import daccom_plan_as_loaded, demo_daccom_plan
 from tests.review_factories import approve, demo_user, sign
 
 
@@ -38,7 +38,9 @@ def signed_demo_daccom() -> Plan:
     """The demo loaded and DacCom's plan signed: the signing (three signatures, each hashing
     the whole plan) runs once in a test process and is copied after (tests/demo_data.py)."""
     demo_data.load(_demo_daccom_signed)
-    return signed_demo_daccom_plan()
+    plan = daccom_plan_as_loaded()
+    assert plan.status == Plan.Status.SIGNED
+    return plan
 
 
 def lead_of(plan: Plan) -> User:

@@ -141,18 +141,12 @@ def plan_with_every_kind(*, consortium=None) -> Plan:
 def demo_daccom_plan() -> Plan:
     """The demo organisations and plans loaded (tests/demo_data.py), and DacCom's 2006/07 plan."""
     demo_data.load_organisations_and_plans()
-    return _daccom_plan()
+    return daccom_plan_as_loaded()
 
 
-def _daccom_plan() -> Plan:
+def daccom_plan_as_loaded() -> Plan:
+    """DacCom's 2006/07 demo plan as the database holds it; loads nothing."""
     return Plan.objects.get(consortium__slug="daccom", template__slug="daccom-locality-plan-2006")
-
-
-def signed_demo_daccom_plan() -> Plan:
-    """DacCom's 2006/07 plan once signed (tests/integration/monitoring/conftest.py)."""
-    plan = _daccom_plan()
-    assert plan.status == Plan.Status.SIGNED
-    return plan
 
 
 def demo_template(slug: str) -> PlanTemplate:
@@ -162,7 +156,7 @@ def demo_template(slug: str) -> PlanTemplate:
 def demo_daccom_plan_with_comments() -> Plan:
     """The demo DacCom plan with the reviewers' seed comments on their passages."""
     demo_data.load_with_comments()
-    return _daccom_plan()
+    return daccom_plan_as_loaded()
 
 
 # --- The planning year (plans/rounds.py) ---------------------------------------------------
