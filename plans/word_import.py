@@ -553,7 +553,28 @@ def _split_pieces(
             if owner is None:
                 current.reason = "Not under any question of the form."
         append(current, block)
+    _drop_guesses_a_sure_heading_answers(pieces, index)
     return pieces, form_text_count
+
+
+def _drop_guesses_a_sure_heading_answers(pieces: list[Piece], index: FormIndex) -> None:
+    """A question whose own heading the document has for sure is not also guessed for text
+    under a heading that is merely like it: seed 002's cover line "Practice Based Commissioning
+    Plan for 07/08" reads like 6-9's "Practice Based Commissioning in BANES 2007/08", which the
+    document has word for word further on. The guess is left out, saying why, and the person
+    may still choose a question for that text. A table keeps the question its columns name,
+    and a guess by the number alone stays, shown as unsure (LOW)."""
+    sure = {piece.key for piece in pieces if piece.confidence == HIGH}
+    questions = {question.key: question for question in index.questions}
+    for piece in pieces:
+        if piece.table or piece.confidence != MEDIUM or piece.key not in sure:
+            continue
+        named = question_heading(questions[piece.key])
+        piece.key, piece.confidence = "", ""
+        piece.reason = (
+            f"“{piece.heading}” is like the heading “{named}”, but the document has that "
+            "heading itself elsewhere, so this text is not put under it."
+        )
 
 
 def _printed_table_reason(question: TemplateQuestion, heading: str) -> str:

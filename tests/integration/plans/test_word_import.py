@@ -398,3 +398,43 @@ def test_a_numbered_sentence_naming_a_title_in_passing_starts_no_question(banes_
         assert index.question_for(sentence) == (None, ""), sentence
     found, _how_sure = index.question_for("Freed up resources in 07/08")
     assert found.key == "freed-up-resources-definition"
+
+
+def test_a_cover_line_like_a_heading_the_document_has_word_for_word_is_not_guessed(banes_plan):
+    """Seed 002's cover line reads like 6-9's title, which the document has itself further
+    on: only the real heading's text goes to 6-9, the cover's is under no question and says
+    why. A probable guess for a question the document has no sure heading for stays."""
+    plan, editor = banes_plan
+    document = docx.Document()
+    document.add_paragraph("Practice Based Commissioning Plan for 07/08", style="Title")
+    document.add_paragraph("Draft version 1 (22nd June 2007)")
+    document.add_paragraph("Practice Based Commissioning in BANES 2007/08")
+    document.add_paragraph("6. The 27 GP practices in B&NES will continue to work together.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    preview = word_import.word_import_preview(
+        plan=plan, user=editor, filename="banes.docx", data=buffer.getvalue()
+    )
+
+    cover, arrangements = preview.pieces
+    assert (cover.key, cover.confidence) == ("", "")
+    assert cover.reason == (
+        "“Practice Based Commissioning Plan for 07/08” is like the heading “6-9 Practice Based "
+        "Commissioning in BANES 2007/08”, but the document has that heading itself elsewhere, "
+        "so this text is not put under it."
+    )
+    assert (arrangements.key, arrangements.confidence) == (
+        "consortium-arrangements",
+        word_import.HIGH,
+    )
+    assert "27 GP practices" in arrangements.text
+
+    alone = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Practice Based Commissioning Plan for 07/08", style="Title")
+    document.add_paragraph("The consortium's arrangements.")
+    document.save(alone)
+    (guess,) = word_import.word_import_preview(
+        plan=plan, user=editor, filename="banes.docx", data=alone.getvalue()
+    ).pieces
+    assert (guess.key, guess.confidence) == ("consortium-arrangements", word_import.MEDIUM)
