@@ -405,18 +405,15 @@ def test_a_cover_line_like_a_heading_the_document_has_word_for_word_is_not_guess
     on: only the real heading's text goes to 6-9, the cover's is under no question and says
     why. A probable guess for a question the document has no sure heading for stays."""
     plan, editor = banes_plan
-    document = docx.Document()
-    document.add_paragraph("Practice Based Commissioning Plan for 07/08", style="Title")
-    document.add_paragraph("Draft version 1 (22nd June 2007)")
-    document.add_paragraph("Practice Based Commissioning in BANES 2007/08")
-    document.add_paragraph("6. The 27 GP practices in B&NES will continue to work together.")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    preview = word_import.word_import_preview(
-        plan=plan, user=editor, filename="banes.docx", data=buffer.getvalue()
+    cover_line = "Practice Based Commissioning Plan for 07/08"
+    cover, arrangements = _pieces(
+        plan,
+        editor,
+        cover_line,
+        "Draft version 1 (22nd June 2007)",
+        "Practice Based Commissioning in BANES 2007/08",
+        "6. The 27 GP practices in B&NES will continue to work together.",
     )
-
-    cover, arrangements = preview.pieces
     assert (cover.key, cover.confidence) == ("", "")
     assert cover.reason == (
         "“Practice Based Commissioning Plan for 07/08” is like the heading “6-9 Practice Based "
@@ -429,12 +426,5 @@ def test_a_cover_line_like_a_heading_the_document_has_word_for_word_is_not_guess
     )
     assert "27 GP practices" in arrangements.text
 
-    alone = io.BytesIO()
-    document = docx.Document()
-    document.add_paragraph("Practice Based Commissioning Plan for 07/08", style="Title")
-    document.add_paragraph("The consortium's arrangements.")
-    document.save(alone)
-    (guess,) = word_import.word_import_preview(
-        plan=plan, user=editor, filename="banes.docx", data=alone.getvalue()
-    ).pieces
+    (guess,) = _pieces(plan, editor, cover_line, "The consortium's arrangements.")
     assert (guess.key, guess.confidence) == ("consortium-arrangements", word_import.MEDIUM)
