@@ -275,3 +275,19 @@ def reads_forms(*form_classes: type[PlainMessages]):
         return reading
 
     return declared
+
+
+def refuses_unstorable_fields(view):
+    """Declares that a view function refuses, itself, every posted field holding text no
+    database stores (``request.unstorable_fields``, set by the text boundary), naming each by
+    the label its page gives it: the answer of a table names the cell by its column's heading,
+    which no posted name says. The text boundary (pbc/security/text_boundary.py) then leaves
+    posted fields to the view, a script's save asking for JSON too; a query string and a
+    file's name stay refused there."""
+
+    @wraps(view)
+    def refusing(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    refusing.refuses_unstorable_fields = True
+    return refusing

@@ -28,7 +28,7 @@ from . import (
     structured,
     worked_out,
 )
-from .errors import refusals_of
+from .errors import AnswerInvalid, AnswersInvalid, refusals_of
 from .form_refusals import refusals_on
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .kinds.base import KindContext
@@ -80,6 +80,20 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _unstorable_refused(request, form, kind) -> AnswersInvalid | None:
+    """Each posted input holding text no database stores (the text boundary leaves them to
+    this view), refused on that input by the label its page gives it: a table's cell by its
+    column's heading, which its posted name ("rows[0].area") does not say. Called once the
+    answer form is valid: the form refuses its own fields, the text box by its label."""
+    refusals = []
+    for name, typed in getattr(request, "unstorable_fields", {}).items():
+        field = name.removeprefix(f"{form.prefix}-")
+        label = kind.input_label(field) if kind is not None else ""
+        said = f"“{label}”" if label else "This text"
+        refusals.append(AnswerInvalid(plain_forms.unstorable_message(said, typed), field=field))
+    return AnswersInvalid(refusals) if refusals else None
+
+
 def _answer_json(answer: Answer) -> dict:
     return {
         "version": answer.version,
@@ -91,6 +105,7 @@ def _answer_json(answer: Answer) -> dict:
     }
 
 
+@plain_forms.refuses_unstorable_fields
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_edit(request, plan_id: int, question_key: str):
@@ -133,6 +148,8 @@ def answer_edit(request, plan_id: int, question_key: str):
         return _render_question(request, plan, answer, form, rows=rows, context=context, status=400)
     inputs_before, revision_before = [], None
     try:
+        if unstorable := _unstorable_refused(request, form, figured):
+            raise unstorable  # shown as any refusal is, each on its own input
         # Reading the figures may already refuse them (a framework that does not exist).
         if kind is not None:
             data, row_action = kind.value_from_post(

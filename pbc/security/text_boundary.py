@@ -7,8 +7,9 @@ through a path without the forms' validators and fail as a server error. Form fi
 strings, uploaded file names and JSON bodies are checked; an uploaded file's content is checked
 by whatever reads it as text (the practice CSV import). A posted text field of a form the view
 declares it reads (``consortia.plain_forms.reads_forms``) is left to that form
-(``_refused_by_a_form``), which refuses it with the field's label and shows the form again with
-what was typed.
+(``_left_to_the_view``), which refuses it with the field's label and shows the form again with
+what was typed; every posted field is left to a view that says it refuses them all
+(``consortia.plain_forms.refuses_unstorable_fields``).
 """
 
 import json
@@ -118,24 +119,28 @@ def _form_text_fields(view) -> frozenset[str]:
     )
 
 
-def _refused_by_a_form(request, fields: dict[str, str]) -> bool:
+def _left_to_the_view(request, fields: dict[str, str]) -> bool:
     """Whether each of these fields is a posted value (not a query string's, not a file's name,
-    not a field's name) of a text field of the view's own forms, which refuse it there. A
-    script asking for JSON is answered by ``refusal_json`` whatever the view would say."""
-    if request.method != "POST" or not fields or _asks_for_json(request):
+    not a field's name) that the view refuses itself: any such field where the view says it
+    refuses them all (``refuses_unstorable_fields``), else a text field of the view's own forms.
+    A script asking for JSON is answered by ``refusal_json`` unless the view refuses them all
+    (forms answer with a page)."""
+    if request.method != "POST" or not fields:
         return False
     try:
         view = resolve(request.path_info).func
     except Resolver404:
         return False
-    text_fields = _form_text_fields(view)
-    return all(
-        name in request.POST
-        and name not in request.GET
-        and name not in request.FILES
-        and _unprefixed(name) in text_fields
+    posted = all(
+        name in request.POST and name not in request.GET and name not in request.FILES
         for name in fields
     )
+    if getattr(view, "refuses_unstorable_fields", False):
+        return posted
+    if _asks_for_json(request):
+        return False
+    text_fields = _form_text_fields(view)
+    return posted and all(_unprefixed(name) in text_fields for name in fields)
 
 
 def _asks_for_json(request) -> bool:
@@ -170,7 +175,7 @@ class UnstorableTextMiddleware:
                 },
                 status=400,
             )
-        if fields and not _refused_by_a_form(request, fields):
+        if fields and not _left_to_the_view(request, fields):
             return _refusal(request, fields)
         request.unstorable_fields = fields
         return self.get_response(request)

@@ -29,6 +29,8 @@ from ..sanitise import clean_html, html_to_text, plain_text
 
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
 MAX_ROWS = 200
+#: the three boxes a date is typed in, each named after the cell ("due-day")
+DATE_PARTS = ("day", "month", "year")
 MAX_TEXT = 20_000
 MAX_DECIMAL_PLACES = 6
 SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
@@ -53,6 +55,14 @@ class Field:
     label_suffix: str = ""
 
 
+def input_key(field: str) -> str:
+    """The key of the cell an input's name ends in: "area" for "rows[0].area", "due" for
+    "milestones[1].due-day" (one of a date's boxes)."""
+    last = re.split(r"[.\]]", field)[-1]
+    day_part = last.rpartition("-")
+    return day_part[0] if day_part[2] in DATE_PARTS else last
+
+
 def within_limit(value: str, *, field: str) -> str:
     """``value`` if it fits, else a refusal on its field: a long text is never cut (a cut
     drops the rest while the save says it succeeded, and can break the markup in half)."""
@@ -65,15 +75,16 @@ def within_limit(value: str, *, field: str) -> str:
     return value
 
 
-def text(value, *, field: str = "") -> str:
+def text(value, *, field: str = "", said: str = "This text") -> str:
     """Plain text as typed (``plain_text``): "a<b>c" stays "a<b>c", never stripped as markup;
     templates, the PDF and the exports escape it when shown. The limit is checked on what was
-    typed; a character no database stores is refused on its field, as the form's is."""
+    typed; a character no database stores is refused on its field, as the form's is, naming
+    it as ``said`` ("“Development area”")."""
     if value in (None, ""):
         return ""
     value = within_limit(str(value), field=field)
     if UNSTORABLE.search(value):
-        raise AnswerInvalid(unstorable_message("This text", value), field=field)
+        raise AnswerInvalid(unstorable_message(said, value), field=field)
     return plain_text(value)
 
 
@@ -362,6 +373,11 @@ class Kind:
 
     def figures(self, value, *, context: KindContext) -> dict:
         return {}
+
+    def input_label(self, field: str) -> str:
+        """The label the page gives the input named ``field`` ("lines[0].hours" is "Hours"),
+        or "" where this kind draws no input by that name."""
+        return self.printed_columns().get(input_key(field), {}).get("label", "")
 
     def printed_columns(self) -> dict[str, dict]:
         """{stored key: the column it is printed under} (``rows.Column.printed``), so a list

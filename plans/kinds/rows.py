@@ -29,6 +29,7 @@ from consortia.numbers import (
 from ..errors import AnswerInvalid, AnswersInvalid, refusals_of
 from .base import (
     ACTION,
+    DATE_PARTS,
     MAX_ROWS,
     Field,
     Kind,
@@ -74,7 +75,6 @@ PRINTED_TYPES = {
     CHOICE: "choice",
     RICH: "rich",
 }
-DATE_PARTS = ("day", "month", "year")
 #: how a date typed in one box is asked for: as the box shows a date back, as the product's
 #: date boxes do (docs/decisions/0474, 0480)
 DAY_EXAMPLE = as_typed(date(2008, 10, 1))
@@ -376,7 +376,7 @@ def clean_cell(value, column: Column, *, field: str):
     strings, whole numbers as ints, dates as ISO text; blank as "" (None for numbers)."""
     label = column.said or column.label
     if column.type in (TEXT, LONG_TEXT):
-        return text(value, field=field)
+        return text(value, field=field, said=f"“{column.label}”")
     if column.type == RICH:
         return rich(value, field=field)
     if column.type == NAMES:

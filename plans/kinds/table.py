@@ -22,7 +22,7 @@ from consortia.dates import long_date
 from .. import finance
 from ..errors import AnswerInvalid, AnswersInvalid
 from . import rows
-from .base import Kind, KindContext, rich_to_plain, stored
+from .base import Kind, KindContext, input_key, rich_to_plain, stored
 from .rows import (
     CHOICE,
     DAY,
@@ -155,6 +155,10 @@ class TableKind(Kind):
 
     def value_of(self, answer) -> list[dict]:
         return (answer.rows if answer is not None else None) or []
+
+    def input_label(self, field: str) -> str:
+        key = input_key(field)
+        return next((c.get("label", "") for c in self.columns if c["key"] == key), "")
 
     def value_from_post(self, post, *, prefix: str, context: KindContext):
         """The table as the editor left it, after any add, remove or move button pressed."""

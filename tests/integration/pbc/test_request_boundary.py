@@ -271,34 +271,104 @@ def test_a_table_import_over_its_own_limit_is_refused_with_that_limit(client, re
 
 
 def test_a_null_character_in_a_save_asking_for_json_is_refused_in_json_on_its_field(client):
+    """The answer's text box is refused by the answer form, naming it by its label."""
     plan = plan_with_every_kind()
     client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
-    key = plan.answers.filter(question__kind="rich_text").first().question.key
     response = client.post(
-        reverse("answer_edit", args=[plan.pk, key]),
-        {f"q-{key}-base_version": 0, f"q-{key}-text": "<p>Pasted\x00 words</p>"},
+        reverse("answer_edit", args=[plan.pk, "question-1"]),
+        {"q-question-1-base_version": 0, "q-question-1-text": "<p>Pasted\x00 words</p>"},
         HTTP_ACCEPT="application/json",
     )
 
     assert response.status_code == 400
     assert response.json() == {
         "errors": {
-            f"q-{key}-text": [
+            "q-question-1-text": [
                 {
-                    "message": "“Text” holds a character that cannot be stored (a null "
-                    "character or half of a character pair, usually from text pasted from "
-                    "another program). It is just after “Pasted”. Remove it and save again."
+                    "message": "2.1 Question 1 holds a character that cannot be stored (a "
+                    "null character or half of a character pair, usually from text pasted from "
+                    "another program). It is just after “Pasted”. Remove it and save again.",
+                    "code": "null_characters_not_allowed",
                 }
             ]
         }
     }
+    assert Answer.objects.get(plan=plan, question__key="question-1").version == 0
+
+
+@pytest.mark.parametrize(
+    "key, cells, said",
+    [
+        ("practices", {"rows": "1", "rows[0].name": "Dermatology"}, "Practice"),
+        ("hours", {"lines": "1", "lines[0].activity": "Dermatology"}, "Activity"),
+        ("milestones", {"milestones": "1", "milestones[0].due-day": "Dermatology"}, "Date"),
+    ],
+)  # fmt: skip
+def test_a_null_character_in_a_cell_is_refused_naming_the_cell_as_its_page_labels_it(
+    client, key, cells, said
+):
+    """The posted name says "name", "activity" or "due-day"; the page labels the cell
+    "Practice", "Activity" and "Date", and so does the refusal, on that cell, saving nothing."""
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    posted = {f"q-{key}-{name}": value for name, value in cells.items()}
+    wrong = next(name for name, value in posted.items() if value == "Dermatology")
+    posted[wrong] = f"Dermatology{NUL} pathway"
+
+    response = client.post(
+        reverse("answer_edit", args=[plan.pk, key]),
+        {f"q-{key}-base_version": 0, **posted},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {
+            wrong: [
+                {
+                    "message": f"“{said}” holds a character that cannot be stored (a null "
+                    "character or half of a character pair, usually from text pasted from "
+                    "another program). It is just after “Dermatology”. Remove it and save again."
+                }
+            ]
+        }
+    }
+    assert Answer.objects.get(plan=plan, question__key=key).version == 0
+
+
+def test_a_null_character_in_a_cell_posted_without_the_script_is_refused_on_the_question_page(
+    client,
+):
+    """Without the page's script the question is drawn again: the message names the column,
+    the cell is marked, and what was typed in the other cell is kept."""
+    plan = plan_with_every_kind()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+
+    response = client.post(
+        reverse("answer_edit", args=[plan.pk, "practices"]),
+        {
+            "q-practices-base_version": 0,
+            "q-practices-rows": "1",
+            "q-practices-rows[0].name": f"Dermatology{NUL} pathway",
+            "q-practices-rows[0].code": "Typed B81",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "“Practice” holds a character that cannot be stored" in page
+    assert "It is just after “Dermatology”." in page
+    assert 'value="Typed B81"' in page
+    on_the_cell = re.search(r'id="q-practices-rows\[0\]\.name-error">(.*?)</span>\s*<input', page)
+    assert "“Practice” holds a character that cannot be stored" in on_the_cell[1]
+    assert Answer.objects.get(plan=plan, question__key="practices").version == 0
 
 
 @pytest.mark.parametrize("accept", [{"HTTP_ACCEPT": "application/json"}, {}])
 def test_a_pasted_null_character_is_refused_saying_the_words_it_comes_after(client, accept):
     plan = plan_with_every_kind()
     client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
-    key = plan.answers.filter(question__kind="rich_text").first().question.key
+    key = "question-1"
     typed = "<p>First paragraph.</p><p>A <strong>NUL here:</strong>\x00 and more</p>"
 
     response = client.post(

@@ -6,8 +6,9 @@ import nh3
 import pytest
 
 from plans.errors import AnswerInvalid
-from plans.kinds import base
+from plans.kinds import base, rows
 from plans.kinds.base import decimal, stored
+from plans.kinds.table import TableKind
 from plans.structured import KINDS
 
 
@@ -109,6 +110,33 @@ def test_plain_text_with_a_character_no_database_stores_is_refused_on_its_field(
         base.text(typed, field="rows[0].discipline")
 
     assert refused.value.field == "rows[0].discipline"
+
+
+def test_a_cell_holding_such_a_character_is_refused_naming_its_column_as_the_page_labels_it():
+    column = rows.Column("area", "Development area")
+
+    with pytest.raises(AnswerInvalid) as refused:
+        rows.clean_cell("Dermatology\x00 pathway", column, field="rows[0].area")
+
+    assert refused.value.message.startswith("“Development area” holds a character")
+    assert refused.value.field == "rows[0].area"
+
+
+BANES_PATHWAYS = TableKind([{"key": "area", "label": "Development area"}])
+
+
+@pytest.mark.parametrize(
+    "kind, field, label",
+    [
+        (BANES_PATHWAYS, "rows[12].area", "Development area"),
+        (KINDS["hours"], "lines[0].hours_each", "Hours each meeting"),
+        (KINDS["milestones"], "milestones[3].due-day", "Date"),
+        (KINDS["projects"], "projects[0].targets[1].planned_saving", "Planned saving in pounds"),
+        (KINDS["hours"], "lines[0].not_a_column", ""),
+    ],
+)  # fmt: skip
+def test_an_input_is_labelled_by_its_column_whatever_its_row_and_date_box(kind, field, label):
+    assert kind.input_label(field) == label
 
 
 def _stripped_as_before(typed: str) -> str:
