@@ -147,14 +147,21 @@ def answer_edit(request, plan_id: int, question_key: str):
             )
         return _render_question(request, plan, answer, form, rows=rows, context=context, status=400)
     inputs_before, revision_before = [], None
+    unstorable = _unstorable_refused(request, form, figured)
     try:
-        if unstorable := _unstorable_refused(request, form, figured):
-            raise unstorable  # shown as any refusal is, each on its own input
         # Reading the figures may already refuse them (a framework that does not exist).
         if kind is not None:
-            data, row_action = kind.value_from_post(
-                request.POST, prefix=form.prefix, current=answer.data
-            )
+            try:
+                data, row_action = kind.value_from_post(
+                    request.POST, prefix=form.prefix, current=answer.data
+                )
+            except services.AnswerInvalid:
+                if unstorable is None:
+                    raise
+        if unstorable is not None:
+            # Each on its own input, the figures drawn again as typed (as saved where they
+            # cannot be read with such a character: a list of names).
+            raise unstorable
         if MERGE_FROM in request.POST:
             return _both_changes(
                 request, plan, answer, form, rows=rows, data=data,

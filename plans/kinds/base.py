@@ -21,7 +21,7 @@ from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 
 from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
-from consortia.plain_forms import UNSTORABLE, unstorable_message
+from consortia.plain_forms import SURROGATES, UNSTORABLE, unstorable_message
 
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
@@ -185,10 +185,12 @@ def stored(number: Decimal | None) -> str:
 
 
 def shown(value) -> str:
-    """A stored or posted figure as it goes back into an input."""
+    """A stored or posted figure as it goes back into an input: half a surrogate pair, which
+    no page can be written with, as the replacement character (the save refused it), as a
+    form's field shows it (``consortia.plain_forms.ShownBoundField``)."""
     if value is None:
         return ""
-    return str(value)
+    return SURROGATES.sub("\ufffd", str(value))
 
 
 def count(post, name: str, *, limit: int = MAX_ROWS) -> int:

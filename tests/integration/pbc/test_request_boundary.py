@@ -336,32 +336,41 @@ def test_a_null_character_in_a_cell_is_refused_naming_the_cell_as_its_page_label
     assert Answer.objects.get(plan=plan, question__key=key).version == 0
 
 
-def test_a_null_character_in_a_cell_posted_without_the_script_is_refused_on_the_question_page(
-    client,
+@pytest.mark.parametrize("character", [NUL, HALF_A_PAIR])
+@pytest.mark.parametrize(
+    "key, wrong, other, said",
+    [
+        ("practices", "rows[0].name", "rows[0].code", "Practice"),
+        ("hours", "lines[0].activity", "lines[0].meetings", "Activity"),
+    ],
+)
+def test_such_a_character_in_a_cell_posted_without_the_script_is_refused_on_the_question_page(
+    client, character, key, wrong, other, said
 ):
     """Without the page's script the question is drawn again: the message names the column,
-    the cell is marked, and what was typed in the other cell is kept."""
+    the cell is marked, and what was typed in another cell is kept."""
     plan = plan_with_every_kind()
     client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
 
-    response = client.post(
-        reverse("answer_edit", args=[plan.pk, "practices"]),
+    response = post_form(
+        client,
+        reverse("answer_edit", args=[plan.pk, key]),
         {
-            "q-practices-base_version": 0,
-            "q-practices-rows": "1",
-            "q-practices-rows[0].name": f"Dermatology{NUL} pathway",
-            "q-practices-rows[0].code": "Typed B81",
+            f"q-{key}-base_version": 0,
+            f"q-{key}-{wrong.partition('[')[0]}": "1",
+            f"q-{key}-{wrong}": f"Dermatology{character} pathway",
+            f"q-{key}-{other}": "12",
         },
     )
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "“Practice” holds a character that cannot be stored" in page
+    assert f"“{said}” holds a character that cannot be stored" in page
     assert "It is just after “Dermatology”." in page
-    assert 'value="Typed B81"' in page
-    on_the_cell = re.search(r'id="q-practices-rows\[0\]\.name-error">(.*?)</span>\s*<input', page)
-    assert "“Practice” holds a character that cannot be stored" in on_the_cell[1]
-    assert Answer.objects.get(plan=plan, question__key="practices").version == 0
+    assert re.search(rf'name="q-{key}-{re.escape(other)}"[^>]*value="12"', page)
+    on_the_cell = re.search(rf'id="q-{key}-{re.escape(wrong)}-error">(.*?)</span>\s*<', page)
+    assert f"“{said}” holds a character that cannot be stored" in on_the_cell[1]
+    assert Answer.objects.get(plan=plan, question__key=key).version == 0
 
 
 @pytest.mark.parametrize("accept", [{"HTTP_ACCEPT": "application/json"}, {}])
