@@ -55,7 +55,7 @@ class Field:
     label_suffix: str = ""
 
 
-def input_key(field: str) -> str:
+def cell_key(field: str) -> str:
     """The key of the cell an input's name ends in: "area" for "rows[0].area", "due" for
     "milestones[1].due-day" (one of a date's boxes)."""
     last = re.split(r"[.\]]", field)[-1]
@@ -379,7 +379,7 @@ class Kind:
     def input_label(self, field: str) -> str:
         """The label the page gives the input named ``field`` ("lines[0].hours" is "Hours"),
         or "" where this kind draws no input by that name."""
-        return self.printed_columns().get(input_key(field), {}).get("label", "")
+        return self.printed_columns().get(cell_key(field), {}).get("label", "")
 
     def printed_columns(self) -> dict[str, dict]:
         """{stored key: the column it is printed under} (``rows.Column.printed``), so a list

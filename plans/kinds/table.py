@@ -22,7 +22,7 @@ from consortia.dates import long_date
 from .. import finance
 from ..errors import AnswerInvalid, AnswersInvalid
 from . import rows
-from .base import Kind, KindContext, input_key, rich_to_plain, stored
+from .base import Kind, KindContext, cell_key, rich_to_plain, stored
 from .rows import (
     CHOICE,
     DAY,
@@ -157,7 +157,7 @@ class TableKind(Kind):
         return (answer.rows if answer is not None else None) or []
 
     def input_label(self, field: str) -> str:
-        key = input_key(field)
+        key = cell_key(field)
         return next((c.get("label", "") for c in self.columns if c["key"] == key), "")
 
     def value_from_post(self, post, *, prefix: str, context: KindContext):
