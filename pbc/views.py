@@ -135,7 +135,9 @@ def page_not_found(request, exception):
 
 
 def permission_denied(request, exception):
-    return render(request, "403.html", status=403)
+    # The refusals the services raise are written for the reader ("Only the PCT's lead can
+    # open a return, on a signed plan."); one raised without words gets the page's general one.
+    return render(request, "403.html", {"exception": str(exception)}, status=403)
 
 
 def server_error(request):

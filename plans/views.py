@@ -124,6 +124,13 @@ def answer_edit(request, plan_id: int, question_key: str):
             question=question, initial={"base_version": answer.version, "text": answer.text}
         )
         return _render_question(request, plan, answer, form)
+    # Asked again under the save's lock; asked first here so that a post to a question shown
+    # read-only is refused with the reason, not with the form's complaints about its inputs.
+    decision = may_edit_answer(request.user, plan, question)
+    if not decision:
+        if _wants_json(request):
+            return JsonResponse({"refused": decision.reason}, status=403)
+        raise PermissionDenied(decision.reason)
     form = AnswerForm(request.POST, question=question)
     rows, data, row_action = None, None, ""
     kind = structured.structured_kind(question)

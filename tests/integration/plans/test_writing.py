@@ -115,6 +115,20 @@ def test_editing_a_question_you_do_not_own_is_refused_with_the_reason(client, pl
     assert "completed by the PCT" in response.json()["refused"]
 
 
+@pytest.mark.parametrize("json_reply", [True, False], ids=["json", "page"])
+def test_a_forged_post_missing_its_version_to_a_question_you_do_not_own_says_why_not(
+    client, plan, editor, json_reply
+):
+    # Not the form's "enter a whole number" on a page that shows the answer read-only, without
+    # a field to put the message on.
+    response = post_answer(client, plan, "fair-shares", text="<p>No</p>", base_version="",
+                           json_reply=json_reply)  # fmt: skip
+
+    assert response.status_code == 403
+    refusal = response.json()["refused"] if json_reply else html.unescape(response.text)
+    assert "completed by the PCT" in refusal
+
+
 def test_table_rows_can_be_added_moved_and_removed(client, plan, editor):
     url = answer_url(plan, "practices")
     base = {"q-practices-base_version": 0, "q-practices-rows": 2}
