@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pbc.security.signed_out.SignedOutJsonMiddleware",
     # Before anything reads a request body (the CSRF check reads it after every middleware has
     # been called): too large is refused unread, then text that no database can store is
     # refused before any view sees it.
@@ -130,6 +131,7 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "pbc.security.signed_out.csrf_failure"
 
 AXES_FAILURE_LIMIT = env.int("PBC_SIGN_IN_ATTEMPTS", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("PBC_LOCKOUT_MINUTES", default=30))

@@ -62,6 +62,26 @@ async function replyData(response) {
   }
 }
 
+const TOKEN_INPUTS = "input[name=csrfmiddlewaretoken]";
+
+// The page's forms given the token of the sign-in the browser holds now, read from a fresh
+// copy of the form's own page: a sign-in in another tab changes it, and a post carrying the
+// old one is refused. Whether there was one to take.
+async function takeFreshToken(form) {
+  try {
+    const response = await fetch(form.action, { credentials: "same-origin", cache: "no-store" });
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const token = page.querySelector(TOKEN_INPUTS)?.value;
+    if (!token) return false;
+    document.querySelectorAll(TOKEN_INPUTS).forEach((input) => {
+      input.value = token;
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // The form posted to its answer's address for a JSON reply: the response and its data.
 async function postForJson(form, body) {
   const response = await fetch(form.action, {
@@ -280,10 +300,17 @@ function setup(form) {
     questionsWithFigures().forEach((key) => body.append("figures-of", key));
     say("Saving…");
     try {
-      const { response, data } = await postForJson(form, body);
+      let { response, data } = await postForJson(form, body);
+      if (response.status === 403 && data.stale_page && (await takeFreshToken(form))) {
+        // Signed in again in another tab since this page was opened: once more, as signed in now.
+        body.set("csrfmiddlewaretoken", form.querySelector(TOKEN_INPUTS).value);
+        ({ response, data } = await postForJson(form, body));
+      }
       // What an earlier attempt was refused for no longer stands once this one is answered.
       clearErrors();
-      if (response.ok) {
+      // A reply without the new version is not a save, whatever its status (a page that is
+      // not JSON, such as one a proxy puts in the way).
+      if (response.ok && data.version !== undefined) {
         versionInput.value = data.version;
         if (form.dataset.changeCount === changedBefore) markDirty(false);
         const warnings = data.warnings || [];
@@ -306,6 +333,10 @@ function setup(form) {
         showConflict(data.conflict);
       } else if (response.status === 403 && data.refused) {
         say(`Not saved: ${data.refused}`, true);
+      } else if (response.status === 401 && data.signed_out) {
+        say(`Not saved: ${data.signed_out}`, true);
+      } else if (response.status === 403 && data.stale_page) {
+        say(`Not saved: ${data.stale_page}`, true);
       } else if (data.errors) {
         showErrors(data.errors, { autosave });
       } else if (data.message) {

@@ -1,16 +1,19 @@
 """The answer form's script (static/js/answers.mjs) on DacCom's plan: an edit clash on figures
 and rows shows what the other person saved; a refused figure is marked on its input; a row
-button never asks to leave the page; a save too large to send says so."""
+button never asks to leave the page; a save too large to send says so; a save after the session
+ended says so and keeps the text, and saves it once the editor has signed in again elsewhere."""
 
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from plans.models import Plan
+from consortia.demo import DEMO_PASSWORD
+from plans.models import Answer, Plan
 from tests import demo_data
-from tests.browser.conftest import assert_accessible, screenshot, start_session
+from tests.browser.conftest import assert_accessible, screenshot, sign_in, start_session
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -361,3 +364,33 @@ def test_an_in_page_save_shows_and_clears_the_warnings_callout_above_the_answer(
     status.filter(has_text=re.compile(r"^Saved at [^,]*$")).wait_for()
     expect(warning).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_a_save_after_the_session_ended_says_so_keeps_the_text_and_saves_after_signing_in_again(
+    page, live_server
+):
+    plan = demo_daccom_plan()
+    editor_opens_part(page, live_server, plan)
+    key = "access-and-quality-targets"
+    status = page.locator(f"#question-{key} .app-save-status")
+    text = page.locator(f"#id_q-{key}-text-editor")
+    text.click()
+    page.evaluate(f"document.getElementById('id_q-{key}-text-editor').editor.commands.focus('end')")
+    # Eight hours pass, or the password is changed on another device: the session is gone.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+
+    page.keyboard.type(" Reviewed in May.")
+    page.get_by_role("button", name="Save 4.1").click()
+
+    expect(status).to_have_text(re.compile(r"^Not saved: you are signed out\. Your text is still"))
+    expect(text).to_contain_text("Reviewed in May.")
+    assert "Reviewed in May." not in Answer.objects.get(plan=plan, question__key=key).text
+    assert_accessible(page)
+    screenshot(page, "save-after-the-session-ended")
+
+    # Signing in again in another tab changes the page's token too: the save still goes through.
+    sign_in(page.context.new_page(), live_server, EDITOR, DEMO_PASSWORD)
+    page.get_by_role("button", name="Save 4.1").click()
+
+    expect(status).to_have_text(re.compile(r"^Saved at"))
+    assert "Reviewed in May." in Answer.objects.get(plan=plan, question__key=key).text

@@ -1,0 +1,86 @@
+"""A script's save made once the session has ended, or from a page older than the browser's
+sign-in, is told so in JSON; a person posting a form gets a page in words
+(pbc/security/signed_out.py)."""
+
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from consortia.models import User
+from plans.models import Answer
+from tests.factories import UserFactory
+from tests.plan_factories import plan_with_questions
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+JSON = {"HTTP_ACCEPT": "application/json"}
+KEY = "question-1"
+
+
+@pytest.fixture
+def plan():
+    return plan_with_questions(questions=10)
+
+
+def posted(plan, text="<p>Typed after the session ended.</p>"):
+    return {f"q-{KEY}-base_version": 0, f"q-{KEY}-text": text, "autosave": "1"}
+
+
+def test_a_scripts_save_without_a_session_is_told_it_is_signed_out_and_nothing_is_saved(plan):
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+
+    response = Client().post(url, posted(plan), **JSON)
+
+    assert response.status_code == 401
+    reply = response.json()
+    assert reply["signed_out"].startswith("you are signed out. Your text is still here")
+    assert reply["sign_in"] == f"{reverse('login')}?next={url.replace('/', '%2F')}"
+    assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
+
+
+def test_a_form_posted_without_a_session_still_goes_to_the_sign_in_page(plan):
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+
+    response = Client().post(url, posted(plan))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_signed_in_scripts_save_is_answered_as_before(plan):
+    client = Client()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+
+    response = client.post(reverse("answer_edit", args=[plan.pk, KEY]), posted(plan), **JSON)
+
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+
+
+def stale_page_post(plan, **extra):
+    """The editor's post carrying a token from before their latest sign-in."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+    client.get(url)
+    old_token = client.cookies["csrftoken"].value
+    client.cookies["csrftoken"] = "b" * 32
+    return client.post(url, {**posted(plan), "csrfmiddlewaretoken": old_token}, **extra)
+
+
+def test_a_scripts_save_from_a_page_older_than_the_sign_in_is_told_so_in_json(plan):
+    response = stale_page_post(plan, **JSON)
+
+    assert response.status_code == 403
+    assert response.json()["stale_page"].startswith("this page no longer matches your sign-in")
+    assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
+
+
+def test_a_form_posted_from_a_page_older_than_the_sign_in_gets_a_page_saying_what_to_do(plan):
+    response = stale_page_post(plan)
+
+    page = html.unescape(response.text)
+    assert response.status_code == 403
+    assert "<h1>This page was out of date, so nothing was saved</h1>" in page
+    assert "Use your browser's back button to return to the page." in page
