@@ -1,14 +1,15 @@
-"""A page's script told, in words, that its person is signed out or its page out of date.
+"""A signed-out person, or a page older than their sign-in, told what became of what they sent.
 
 Without this a script's save made after the session ended (eight hours, a password changed on
 another device, a leaver deactivated) followed the redirect to the sign-in page, read a page
-that is not JSON as an answer and told the person their text was saved. Both replies keep the
-page as it is: the script says what to do, and the text stays where it was typed.
+that is not JSON as an answer and told the person their text was saved. The script's replies
+keep the page as it is: the script says what to do, and the text stays where it was typed.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
 
@@ -16,6 +17,8 @@ SIGNED_OUT = (
     "you are signed out. Your text is still here: sign in again in a new tab, keeping this "
     "one open, then come back to this tab and save."
 )
+# The sign-in page's query parameter saying that the post which led there was not saved.
+UNSAVED = "unsaved"
 STALE_PAGE = (
     "this page no longer matches your sign-in. This happens when you sign in again in another "
     "tab, or when your browser blocks this site's cookies. Your text is still here: copy it "
@@ -27,23 +30,30 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-class SignedOutJsonMiddleware:
-    """A request asking for JSON that would be sent to the sign-in page is answered 401 in
-    JSON, with the words to show and where to sign in, instead of the sign-in page."""
+class SignedOutMiddleware:
+    """A request that would be sent to the sign-in page told what became of it: one asking for
+    JSON is answered 401 with the words to show and where to sign in; a form's post is sent
+    there with ``unsaved=1``, and the page says that what was sent was not saved."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 302 or not wants_json(request):
+        if response.status_code != 302 or request.user.is_authenticated:
             return response
-        if request.user.is_authenticated:
+        sign_in = resolve_url(settings.LOGIN_URL)
+        location = urlsplit(response["Location"])
+        # Sent there to sign in before coming back (login_required), not after signing out.
+        if location.path != sign_in or REDIRECT_FIELD_NAME not in parse_qs(location.query):
             return response
-        if urlsplit(response["Location"]).path != resolve_url(settings.LOGIN_URL):
-            return response
-        sign_in = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
-        return JsonResponse({"signed_out": SIGNED_OUT, "sign_in": sign_in}, status=401)
+        if wants_json(request):
+            address = f"{sign_in}?{urlencode({REDIRECT_FIELD_NAME: request.path})}"
+            return JsonResponse({"signed_out": SIGNED_OUT, "sign_in": address}, status=401)
+        if request.method == "POST":
+            query = f"{location.query}&{UNSAVED}=1" if location.query else f"{UNSAVED}=1"
+            response["Location"] = location._replace(query=query).geturl()
+        return response
 
 
 def csrf_failure(request, reason: str = ""):

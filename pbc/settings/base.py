@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pbc.security.signed_out.SignedOutJsonMiddleware",
+    "pbc.security.signed_out.SignedOutMiddleware",
     # Before anything reads a request body (the CSRF check reads it after every middleware has
     # been called): too large is refused unread, then text that no database can store is
     # refused before any view sees it.

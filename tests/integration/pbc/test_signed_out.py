@@ -1,8 +1,9 @@
 """A script's save made once the session has ended, or from a page older than the browser's
-sign-in, is told so in JSON; a person posting a form gets a page in words
-(pbc/security/signed_out.py)."""
+sign-in, is told so in JSON; a person posting a form is told on the page it reaches that it
+was not saved (pbc/security/signed_out.py)."""
 
 import html
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -35,17 +36,32 @@ def test_a_scripts_save_without_a_session_is_told_it_is_signed_out_and_nothing_i
     assert response.status_code == 401
     reply = response.json()
     assert reply["signed_out"].startswith("you are signed out. Your text is still here")
-    assert reply["sign_in"] == f"{reverse('login')}?next={url.replace('/', '%2F')}"
+    assert reply["sign_in"] == f"{reverse('login')}?next={quote(url, safe='')}"
     assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
 
 
-def test_a_form_posted_without_a_session_still_goes_to_the_sign_in_page(plan):
+def test_a_form_posted_without_a_session_reaches_a_sign_in_page_saying_it_was_not_saved(plan):
     url = reverse("answer_edit", args=[plan.pk, KEY])
+    client = Client()
 
-    response = Client().post(url, posted(plan))
+    response = client.post(url, posted(plan), follow=True)
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    page = html.unescape(response.text)
+    assert response.redirect_chain == [(f"{reverse('login')}?next={url}&unsaved=1", 302)]
+    assert "You were signed out, so what you sent was not saved" in page
+    assert "use your browser's back button to go back to the page and copy what you typed" in page
+    assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
+
+
+def test_a_page_opened_without_a_session_and_signing_out_say_nothing_of_unsaved_work(plan):
+    client = Client()
+    client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))
+    signed_out = client.post(reverse("logout"), follow=True)
+    opened = client.get(reverse("answer_edit", args=[plan.pk, KEY]), follow=True)
+
+    for response in (signed_out, opened):
+        assert "unsaved" not in response.redirect_chain[-1][0]
+        assert "was not saved" not in response.text
 
 
 def test_a_signed_in_scripts_save_is_answered_as_before(plan):
