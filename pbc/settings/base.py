@@ -132,6 +132,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "pbc.security.signed_out.csrf_failure"
+# A save posts every input of its answer: a table at its 200 rows posts 200 for each column, a
+# full outcome framework (50 areas of 50 outcomes) about 10,300, a page of projects three for
+# each of up to 5,000 targets. Django's 1,000 refused a table of six columns long before its
+# row limit; what bounds a request is its size (pbc/security/uploads.py and Django's 2.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
 
 AXES_FAILURE_LIMIT = env.int("PBC_SIGN_IN_ATTEMPTS", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("PBC_LOCKOUT_MINUTES", default=30))

@@ -22,6 +22,7 @@ from plans import history, selectors, services, structured, word_import
 from plans.content import PlanContent
 from plans.errors import AnswerInvalid
 from plans.exports import plan_record
+from plans.kinds.base import MAX_ROWS
 from signoff import pdf
 from signoff.canonical import canonical_v2
 from signoff.word_export import plan_docx
@@ -592,3 +593,28 @@ def test_a_table_save_reads_the_practices_standings_once_whatever_it_answers(
     reads = standings_reads(client, answer, rows, base_version=started_from, **extra)
 
     assert reads == (status, 1)
+
+
+def test_a_table_of_six_columns_at_its_200_rows_is_saved_whole(client, schemes):
+    # 1,200 cells: more inputs than Django takes by default (1,000), refused as "too many
+    # fields" before any view could read them.
+    answer, _ = schemes
+    rows = [{**FALLS, "scheme": f"Scheme {i}", "projected": ""} for i in range(1, MAX_ROWS + 1)]
+
+    save(client, answer, *rows)
+
+    assert len(answer.rows) == MAX_ROWS
+    assert answer.rows[-1]["scheme"] == "Scheme 200"
+    assert inputs(page(client, answer)).values[f"{PREFIX}-rows[199].scheme"] == "Scheme 200"
+
+
+def test_a_post_of_more_inputs_than_any_form_draws_is_refused_in_words(client, schemes, settings):
+    answer, _ = schemes
+    rows = [{"scheme": str(i)} for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)]
+
+    response = post(client, answer, fields(rows))
+
+    assert response.status_code == 400
+    assert "<h1>What you sent has too many fields</h1>" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.rows == []
