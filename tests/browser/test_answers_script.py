@@ -13,13 +13,7 @@ from playwright.sync_api import expect
 from consortia.demo import DEMO_PASSWORD
 from plans.models import Answer, Plan
 from tests import demo_data
-from tests.browser.conftest import (
-    WCAG_22_AA_AND_BEST_PRACTICE,
-    assert_accessible,
-    screenshot,
-    sign_in,
-    start_session,
-)
+from tests.browser.conftest import assert_accessible, screenshot, sign_in, start_session
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -400,32 +394,3 @@ def test_a_save_after_the_session_ended_says_so_keeps_the_text_and_saves_after_s
 
     expect(status).to_have_text(re.compile(r"^Saved at"))
     assert "Reviewed in May." in Answer.objects.get(plan=plan, question__key=key).text
-
-
-def test_a_row_button_pressed_after_the_session_ended_says_on_the_sign_in_page_it_was_not_saved(
-    page, live_server
-):
-    demo_data.load_organisations_and_plans()
-    plan = Plan.objects.get(consortium__slug="banes")
-    start_session(page, live_server, "editor.banes@example.org")
-    key = "pathway-development"
-    page.goto(live_server.url + reverse("answer_edit", args=[plan.pk, key]))
-    before = Answer.objects.get(plan=plan, question__key=key).rows
-    page.get_by_label("Development area", exact=False).first.fill("Typed after the session ended")
-    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
-
-    page.get_by_role("button", name=re.compile("Add a row")).first.click()
-
-    callout = page.locator(".nhsuk-warning-callout")
-    expect(callout.get_by_role("heading", level=2)).to_have_text(
-        "Important: You were signed out, so what you sent was not saved"
-    )
-    expect(callout).to_contain_text("use your browser's back button")
-    assert_accessible(page, WCAG_22_AA_AND_BEST_PRACTICE)
-    screenshot(page, "sign-in-after-an-unsaved-post")
-    assert Answer.objects.get(plan=plan, question__key=key).rows == before
-
-    page.get_by_label("Email address").fill("editor.banes@example.org")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server.url + reverse("answer_edit", args=[plan.pk, key]))

@@ -1,10 +1,20 @@
+"""The sign-in page: NHS-styled and accessible, its errors in a summary, and what it says to
+someone sent to it by a post made after their session ended (docs/decisions/0504)."""
+
+import re
+
 import pytest
+from django.conf import settings
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD, load_organisations
+from plans.models import Answer, Plan
+from tests import demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+BANES_EDITOR = "editor.banes@example.org"
 
 
 def test_a_demo_user_signs_in_on_the_nhs_styled_page_and_reaches_home(page, live_server):
@@ -32,3 +42,32 @@ def test_a_wrong_password_shows_the_error_summary_accessibly(page, live_server):
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a correct email")
     assert_accessible(page)
     screenshot(page, "sign-in-error")
+
+
+def test_a_row_button_pressed_after_the_session_ended_reaches_this_page_saying_it_was_not_saved(
+    page, live_server
+):
+    demo_data.load_organisations_and_plans()
+    plan = Plan.objects.get(consortium__slug="banes")
+    sign_in(page, live_server, BANES_EDITOR, DEMO_PASSWORD)
+    key = "pathway-development"
+    page.goto(live_server.url + reverse("answer_edit", args=[plan.pk, key]))
+    before = Answer.objects.get(plan=plan, question__key=key).rows
+    page.get_by_label("Development area", exact=False).first.fill("Typed after the session ended")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+
+    page.get_by_role("button", name=re.compile("Add a row")).first.click()
+
+    callout = page.locator(".nhsuk-warning-callout")
+    expect(callout.get_by_role("heading", level=2)).to_have_text(
+        "Important: You were signed out, so what you sent was not saved"
+    )
+    expect(callout).to_contain_text("use your browser's back button")
+    assert_accessible(page)
+    screenshot(page, "sign-in-after-an-unsaved-post")
+    assert Answer.objects.get(plan=plan, question__key=key).rows == before
+
+    page.get_by_label("Email address").fill(BANES_EDITOR)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(live_server.url + reverse("answer_edit", args=[plan.pk, key]))
