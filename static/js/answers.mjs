@@ -63,23 +63,28 @@ async function replyData(response) {
 }
 
 const TOKEN_INPUTS = "input[name=csrfmiddlewaretoken]";
+const SIGNED_IN_AS = 'meta[name="pbc-signed-in-as"]';
 
 // The page's forms given the token of the sign-in the browser holds now, read from a fresh
 // copy of the form's own page: a sign-in in another tab changes it, and a post carrying the
-// old one is refused. Whether there was one to take.
+// old one is refused. "taken"; "someone else" when the browser is signed in as another person
+// now (what this person typed is not saved as theirs); "none" when there is none to take.
 async function takeFreshToken(form) {
+  let page;
   try {
     const response = await fetch(form.action, { credentials: "same-origin", cache: "no-store" });
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const token = page.querySelector(TOKEN_INPUTS)?.value;
-    if (!token) return false;
-    document.querySelectorAll(TOKEN_INPUTS).forEach((input) => {
-      input.value = token;
-    });
-    return true;
+    page = new DOMParser().parseFromString(await response.text(), "text/html");
   } catch {
-    return false;
+    return "none";
   }
+  const person = page.querySelector(SIGNED_IN_AS)?.content;
+  if (person && person !== document.querySelector(SIGNED_IN_AS)?.content) return "someone else";
+  const token = page.querySelector(TOKEN_INPUTS)?.value;
+  if (!token) return "none";
+  document.querySelectorAll(TOKEN_INPUTS).forEach((input) => {
+    input.value = token;
+  });
+  return "taken";
 }
 
 // The form posted to its answer's address for a JSON reply: the response and its data.
@@ -301,7 +306,9 @@ function setup(form) {
     say("Saving…");
     try {
       let { response, data } = await postForJson(form, body);
-      if (response.status === 403 && data.stale_page && (await takeFreshToken(form))) {
+      let freshToken = "";
+      if (response.status === 403 && data.stale_page) freshToken = await takeFreshToken(form);
+      if (freshToken === "taken") {
         // Signed in again in another tab since this page was opened: once more, as signed in now.
         body.set("csrfmiddlewaretoken", form.querySelector(TOKEN_INPUTS).value);
         ({ response, data } = await postForJson(form, body));
@@ -335,6 +342,8 @@ function setup(form) {
         say(`Not saved: ${data.refused}`, true);
       } else if (response.status === 401 && data.signed_out) {
         say(`Not saved: ${data.signed_out}`, true);
+      } else if (freshToken === "someone else") {
+        say("Not saved: someone else has signed in on this browser since this page was opened. Your text is still here: copy it somewhere safe before you reload this page.", true);
       } else if (response.status === 403 && data.stale_page) {
         say(`Not saved: ${data.stale_page}`, true);
       } else if (data.errors) {
