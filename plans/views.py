@@ -14,6 +14,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consortia import plain_forms
+from consortia.negotiation import wants_json
 from consortia.permissions import Perm, allowed
 
 from . import (
@@ -76,10 +77,6 @@ def plan_create(request):
     return render(request, "plans/plan_create.html", {"form": form})
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _unstorable_refused(request, form, kind) -> AnswersInvalid | None:
     """Each posted input holding text no database stores (the text boundary leaves them to
     this view), refused on that input by the label its page gives it: a table's cell by its
@@ -111,7 +108,7 @@ def _answer_json(answer: Answer) -> dict:
 def answer_edit(request, plan_id: int, question_key: str):
     """Save one answer; on a clash or a refusal, show why and keep what the editor typed."""
     answers = selectors.answers_visible_to(request.user)
-    if not _wants_json(request):
+    if not wants_json(request):
         # The page names the plan's PCT, form and part, and who saved last; an autosave needs
         # none of them, and joining them costs it more than anything else it reads.
         answers = answers.select_related(
@@ -128,7 +125,7 @@ def answer_edit(request, plan_id: int, question_key: str):
     # read-only is refused with the reason, not with the form's complaints about its inputs.
     decision = may_edit_answer(request.user, plan, question)
     if not decision:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"refused": decision.reason}, status=403)
         raise PermissionDenied(decision.reason)
     form = AnswerForm(request.POST, question=question)
@@ -143,10 +140,10 @@ def answer_edit(request, plan_id: int, question_key: str):
         rows, row_action = figured.value_from_post(
             request.POST, prefix=form.prefix, context=context
         )
-    if rows is not None and request.POST.get(AS_TYPED) == "1" and _wants_json(request):
+    if rows is not None and request.POST.get(AS_TYPED) == "1" and wants_json(request):
         return _figures_as_typed(request, plan, answer, form, rows, context=context)
     if not form.is_valid():
-        if _wants_json(request):
+        if wants_json(request):
             # Named as the inputs are, so the page's script can mark each one.
             errors = form.errors.get_json_data()
             return JsonResponse(
@@ -192,7 +189,7 @@ def answer_edit(request, plan_id: int, question_key: str):
             request, plan, stale.current, text=form.cleaned_data.get("text"), rows=rows, data=data,
             started_from=form.cleaned_data["base_version"], context=context,
         )  # fmt: skip
-        if _wants_json(request):
+        if wants_json(request):
             # Their figures go with the clash only: an autosave's reply stays small.
             conflict = {
                 **_answer_json(stale.current),
@@ -210,7 +207,7 @@ def answer_edit(request, plan_id: int, question_key: str):
         # every refusal at once (each wrong cell of a table), none held back for the next save.
         on_text = "text" in form.fields and not invalid.field
         refusals = refusals_of(invalid)
-        if _wants_json(request):
+        if wants_json(request):
             errors: dict[str, list] = {}
             for refusal in refusals:
                 name = form.add_prefix("text" if on_text else refusal.field)
@@ -227,10 +224,10 @@ def answer_edit(request, plan_id: int, question_key: str):
             context=context, status=400,
         )  # fmt: skip
     except PermissionDenied as refusal:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"refused": str(refusal)}, status=403)
         raise
-    if _wants_json(request):
+    if wants_json(request):
         # What the save kept but does not add up, said with "Saved", and drawn again with the
         # answer's tag for the script to put in place (docs/decisions/0497).
         # Its own warnings read the other answers, which the save left as they were; the

@@ -13,6 +13,8 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
 
+from consortia.negotiation import wants_json
+
 SIGNED_OUT = (
     "you are signed out. Your text is still here: sign in again in a new tab, keeping this "
     "one open, then come back to this tab and save."
@@ -24,10 +26,6 @@ STALE_PAGE = (
     "tab, or when your browser blocks this site's cookies. Your text is still here: copy it "
     "somewhere safe, then reload this page."
 )
-
-
-def wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 class SignedOutMiddleware:

@@ -22,6 +22,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from consortia.negotiation import wants_json
 from consortia.plain_forms import (
     UNSTORABLE,
     PlainMessages,
@@ -137,14 +138,10 @@ def _left_to_the_view(request, fields: dict[str, str]) -> bool:
     )
     if getattr(view, "refuses_unstorable_fields", False):
         return posted
-    if _asks_for_json(request):
+    if wants_json(request):
         return False
     text_fields = _form_text_fields(view)
     return posted and all(_unprefixed(name) in text_fields for name in fields)
-
-
-def _asks_for_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 class UnstorableTextMiddleware:
@@ -193,7 +190,7 @@ class UnstorableTextMiddleware:
 
 
 def _refusal(request, fields: dict[str, str]):
-    if _asks_for_json(request):
+    if wants_json(request):
         return refusal_json(fields)
     said: dict[str, str] = {}
     for name, held in fields.items():
