@@ -183,8 +183,15 @@ function setup(form) {
   let typedTimer = null;
   let typedAsked = 0;
 
-  const say = (text, isError = false) => {
+  // ``link``: a page to open in a new tab, leaving this one and what is typed in it as they are.
+  const say = (text, isError = false, link = null) => {
     status.textContent = text;
+    if (link) {
+      const anchor = document.createElement("a");
+      Object.assign(anchor, { href: link.href, target: "_blank", rel: "noopener" });
+      anchor.textContent = link.text;
+      status.append(" ", anchor);
+    }
     status.classList.toggle("nhsuk-error-message", isError);
   };
   const markDirty = (value) => {
@@ -341,7 +348,10 @@ function setup(form) {
       } else if (response.status === 403 && data.refused) {
         say(`Not saved: ${data.refused}`, true);
       } else if (response.status === 401 && data.signed_out) {
-        say(`Not saved: ${data.signed_out}`, true);
+        say(`Not saved: ${data.signed_out}`, true, {
+          href: data.sign_in,
+          text: "Open the sign-in page in a new tab",
+        });
       } else if (freshToken === "someone else") {
         say("Not saved: someone else has signed in on this browser since this page was opened. Your text is still here: copy it somewhere safe before you reload this page.", true);
       } else if (response.status === 403 && data.stale_page) {

@@ -400,9 +400,12 @@ def test_a_save_after_the_session_ended_keeps_the_text_until_its_editor_signs_in
     assert_accessible(page)
     screenshot(page, "save-after-the-session-ended")
 
+    with page.context.expect_page() as opened:
+        status.get_by_role("link", name="Open the sign-in page in a new tab").click()
+    expect(opened.value).to_have_url(re.compile(rf"/sign-in/\?next=.*{key}"))
     # Signing in again in another tab changes the page's token: the save goes through as the
     # same person, and is not made in the name of someone else.
-    sign_in(page.context.new_page(), live_server, signs_in, DEMO_PASSWORD)
+    sign_in(opened.value, live_server, signs_in, DEMO_PASSWORD)
     page.get_by_role("button", name="Save 4.1").click()
 
     expect(status).to_have_text(re.compile(then))
