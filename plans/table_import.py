@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass, field
 
 from .errors import AnswerInvalid, refusals_of
-from .kinds.base import KindContext
+from .kinds.base import KindContext, cell_key
 from .kinds.rows import CHOICE, DAY, Column, clean_cell
 from .kinds.table import MAX_TABLE_ROWS, TableKind
 from .models import TemplateQuestion
@@ -128,7 +128,7 @@ def _typed(cell: str, column: Column):
 def _located(error: AnswerInvalid, question: TemplateQuestion, row_number: int) -> str:
     """A refusal on ``rows[i].key`` as "Row N, Label: message"."""
     labels = {column["key"]: column.get("label") or column["key"] for column in question.columns}
-    key = error.field.rpartition(".")[2] if error.field else ""
+    key = cell_key(error.field) if error.field else ""
     if key in labels:
         return f"Row {row_number}, {labels[key]}: {error.message}"
     return f"Row {row_number}: {error.message}"

@@ -32,7 +32,7 @@ from . import (
 from .errors import AnswerInvalid, AnswersInvalid, refusals_of
 from .form_refusals import refusals_on
 from .forms import AnswerForm, PlanCreateForm, TableImportForm
-from .kinds.base import KindContext
+from .kinds.base import KindContext, cell_said
 from .models import Answer, Plan, QuestionKind
 from .table_import import MAX_CSV_BYTES, TableImportRefused
 from .workflow import Action, may_edit_answer
@@ -85,10 +85,16 @@ def _unstorable_refused(request, form, kind) -> AnswersInvalid | None:
     refusals = []
     for name, typed in getattr(request, "unstorable_fields", {}).items():
         field = name.removeprefix(f"{form.prefix}-")
-        label = kind.input_label(field) if kind is not None else ""
-        said = f"“{label}”" if label else "This text"
+        said = cell_said(kind.input_label(field) if kind is not None else "")
         refusals.append(AnswerInvalid(plain_forms.unstorable_message(said, typed), field=field))
     return AnswersInvalid(refusals) if refusals else None
+
+
+def _refused(request, reason: str):
+    """A refusal of a save: in JSON for the page's script, else the refusal page saying why."""
+    if wants_json(request):
+        return JsonResponse({"refused": reason}, status=403)
+    raise PermissionDenied(reason)
 
 
 def _answer_json(answer: Answer) -> dict:
@@ -125,9 +131,7 @@ def answer_edit(request, plan_id: int, question_key: str):
     # read-only is refused with the reason, not with the form's complaints about its inputs.
     decision = may_edit_answer(request.user, plan, question)
     if not decision:
-        if wants_json(request):
-            return JsonResponse({"refused": decision.reason}, status=403)
-        raise PermissionDenied(decision.reason)
+        return _refused(request, decision.reason)
     form = AnswerForm(request.POST, question=question)
     rows, data, row_action = None, None, ""
     kind = structured.structured_kind(question)
@@ -224,9 +228,7 @@ def answer_edit(request, plan_id: int, question_key: str):
             context=context, status=400,
         )  # fmt: skip
     except PermissionDenied as refusal:
-        if wants_json(request):
-            return JsonResponse({"refused": str(refusal)}, status=403)
-        raise
+        return _refused(request, str(refusal))
     if wants_json(request):
         # What the save kept but does not add up, said with "Saved", and drawn again with the
         # answer's tag for the script to put in place (docs/decisions/0497).
@@ -502,10 +504,7 @@ def _figures_as_typed(
     script shows them as the person types, so the totals shown are always those of the rows
     shown (before, they stayed the saved rows' until the autosave, "£0" on a new plan). Rows
     that cannot be worked out (a cell refused) give no totals, which the script empties.
-    Asked only by a person who may save the answer, as a save is."""
-    decision = may_edit_answer(request.user, plan, answer.question)
-    if not decision:
-        return JsonResponse({"refused": decision.reason}, status=403)
+    Asked only by a person who may save the answer (``answer_edit`` asks first), as a save is."""
     row = _question_row(
         request, plan, answer, form, data=rows, context=context, page=_page_number(request)
     )

@@ -59,8 +59,14 @@ def cell_key(field: str) -> str:
     """The key of the cell an input's name ends in: "area" for "rows[0].area", "due" for
     "milestones[1].due-day" (one of a date's boxes)."""
     last = re.split(r"[.\]]", field)[-1]
-    day_part = last.rpartition("-")
-    return day_part[0] if day_part[2] in DATE_PARTS else last
+    cell, _, box = last.rpartition("-")
+    return cell if box in DATE_PARTS else last
+
+
+def cell_said(label: str) -> str:
+    """A cell as a refusal names it: by its label in quotes ("“Development area”"), "This
+    text" where it has none."""
+    return f"“{label}”" if label else "This text"
 
 
 def within_limit(value: str, *, field: str) -> str:

@@ -34,6 +34,7 @@ from .base import (
     Field,
     Kind,
     action,
+    cell_said,
     count,
     decimal,
     plain_to_rich,
@@ -376,7 +377,7 @@ def clean_cell(value, column: Column, *, field: str):
     strings, whole numbers as ints, dates as ISO text; blank as "" (None for numbers)."""
     label = column.said or column.label
     if column.type in (TEXT, LONG_TEXT):
-        return text(value, field=field, said=f"“{column.label}”")
+        return text(value, field=field, said=cell_said(column.label))
     if column.type == RICH:
         return rich(value, field=field)
     if column.type == NAMES:
