@@ -1,10 +1,14 @@
 """A wide table's own scrolling region, so that at 320 px the table scrolls, not the page
 (WCAG 1.4.10, reflow): focusable, for keyboard scrolling, and named by the table's caption."""
 
+import itertools
+
 from django import template
 from django.utils.html import format_html
 
 register = template.Library()
+
+_region_numbers = itertools.count(1)
 
 
 class ScrollRegion(template.Node):
@@ -34,3 +38,10 @@ def scroll_region(parser, token):
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegion([parser.compile_filter(part) for part in id_parts], nodelist)
+
+
+@register.simple_tag
+def region_id(prefix: str) -> str:
+    """{% region_id "diff-rows-" as caption_id %}: an id no other region on the page has, for a
+    template included more than once on a page (a diff under each question)."""
+    return f"{prefix}{next(_region_numbers)}"

@@ -7,7 +7,13 @@ from playwright.sync_api import expect
 from consortia.models import User
 from plans import services
 from plans.models import Plan, PlanEvent
-from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot
+from tests.browser.conftest import (
+    assert_accessible,
+    follow_from_the_plan,
+    screenshot,
+    start_session,
+)
+from tests.demo_data import load_organisations_and_plans
 from tests.plan_factories import demo_daccom_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,3 +86,29 @@ def test_the_lead_sees_what_changed_since_their_last_review(signed_in_page, live
     expect(question.locator("ins", has_text="week.")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "part-changed-since-review")
+
+
+def test_a_wide_tables_changed_rows_scroll_in_their_own_region_at_320_px(page, live_server):
+    """WCAG 1.4.10 (reflow): BANES's five-column pathway table, compared, scrolls in a region
+    named by its caption, not the page."""
+    load_organisations_and_plans()
+    plan = Plan.objects.get(consortium__slug="banes")
+    editor = User.objects.get(email="editor.banes@example.org")
+    rows = plan.answers.get(question__key="pathway-development").rows
+    row = dict.fromkeys(rows[0], "") | {"area": "Falls", "description": "A falls clinic"}
+    answer = _save(plan, editor, "pathway-development", rows=[*rows, row])
+    latest = answer.history.latest().history_id
+    start_session(page, live_server, editor.email)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(
+        f"{live_server.url}/plans/{plan.pk}/questions/pathway-development/history/?to={latest}"
+    )
+
+    region = page.get_by_role("region", name="Rows that changed")
+    expect(region.locator("ins").first).to_contain_text("Falls")
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide at {widths[1]} px"
+    assert_accessible(page)
