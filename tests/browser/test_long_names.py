@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from consortia import services
 from consortia.models import Consortium, User
 from consortia.presenters import people_url
+from plans.models import Plan
 from tests.browser.conftest import assert_accessible, start_session
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan
@@ -78,3 +79,19 @@ def test_a_long_word_file_name_wraps_on_the_import_preview_at_320_pixels(
         page.get_by_role("button", name="Read the document").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check what was found")
     assert not scrolls_sideways(page)
+
+
+def test_a_forms_long_slashed_words_wrap_in_its_headings_at_320_pixels(page, live_server):
+    """DacCom's second form asks how it "will involve patients/users/carers": a word of 21
+    letters and slashes that no line of a phone 320 pixels wide holds."""
+    demo_daccom_plan()
+    plan = Plan.objects.get(template__slug="daccom-locality-plan-v2")
+    page.set_viewport_size({"width": 320, "height": 800})
+    start_session(page, live_server, "editor.daccom@example.org")
+    for path in [
+        reverse("question_history", args=[plan.pk, "patient-and-carer-involvement"]),
+        reverse("answer_edit", args=[plan.pk, "patient-and-carer-involvement"]),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_text("patients/users/carers").first).to_be_visible()
+        assert not scrolls_sideways(page), f"{path} scrolls sideways at 320 pixels"
