@@ -10,12 +10,21 @@ from urllib.parse import urlencode
 from django.contrib.auth.middleware import get_user
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from consortia import credentials
+from consortia.negotiation import wants_json
+
+# Said by a page's script whose save reached a session still at the second step (signed in
+# again in another tab, the code not yet given): it keeps the text, as a signed-out save does.
+NOT_FINISHED = (
+    "you have not finished signing in. Your text is still here: give your code in a new tab, "
+    "keeping this one open, then come back to this tab and save."
+)
 
 # Set at sign-in for those whose role does not require a second factor: whether they added one.
 EXPECTED_KEY = "pbc_second_factor_expected"
@@ -91,4 +100,8 @@ class SecondFactorMiddleware:
         if name in OPEN_PAGES or name.startswith("otp_webauthn:"):
             return None
         step = "two_factor_verify" if credentials.has_second_factor(user) else "two_factor_set_up"
-        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        address = f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
+        if wants_json(request):
+            # The script's own words and link (pbc/security/signed_out.py), not the step's page.
+            return JsonResponse({"signed_out": NOT_FINISHED, "sign_in": address}, status=401)
+        return redirect(address)

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from consortia.models import User
 from plans.models import Answer
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.plan_factories import plan_with_questions
+from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -100,3 +101,22 @@ def test_a_form_posted_from_a_page_older_than_the_sign_in_gets_a_page_saying_wha
     assert response.status_code == 403
     assert "<h1>This page was out of date, so nothing was saved</h1>" in page
     assert "Use your browser's back button to return to the page." in page
+
+
+def test_a_scripts_save_from_a_session_still_at_the_second_step_is_told_to_give_the_code(plan):
+    """Signed in again in another tab with the password, the code not yet given: the save is
+    answered in the script's words, not with the code page it cannot read."""
+    lead = UserFactory(role=User.Role.PCT_LEAD, commissioner=plan.consortium.commissioner)
+    authenticator(lead)
+    client = Client()
+    client.post(reverse("login"), {"username": lead.email, "password": PASSWORD})
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+
+    response = client.post(url, posted(plan), **JSON)
+
+    assert response.status_code == 401
+    reply = response.json()
+    assert reply["signed_out"].startswith("you have not finished signing in. Your text is")
+    assert reply["sign_in"] == f"{reverse('two_factor_verify')}?next={quote(url, safe='')}"
+    assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
+    assert client.post(url, posted(plan)).url.startswith(reverse("two_factor_verify"))
