@@ -462,11 +462,13 @@ def pct_forms_table(commissioner, forms) -> Table:
 
 
 def definition_check_tables(previewed) -> list[Table]:
-    """What a checked definition file holds, table by table (an ImportPreview)."""
+    """What a checked definition file holds, table by table (an ImportPreview): on a phone each
+    row stands as a card, so a setting's long name wraps rather than widen the page."""
     tables = [
         Table(
             caption="Parts",
             caption_size="m",
+            responsive=True,
             headings=[Heading("Number"), Heading("Title"), Heading("Questions", numeric=True)],
             rows=[
                 [
@@ -480,6 +482,7 @@ def definition_check_tables(previewed) -> list[Table]:
         Table(
             caption="Kinds of question used",
             caption_size="m",
+            responsive=True,
             headings=[Heading("Kind"), Heading("Questions", numeric=True)],
             rows=[
                 [Cell(label, header=True), Cell(str(count), numeric=True)]
@@ -489,6 +492,7 @@ def definition_check_tables(previewed) -> list[Table]:
         Table(
             caption="Rates and settings the form sets",
             caption_size="m",
+            responsive=True,
             headings=[Heading("Question"), Heading("Settings")],
             rows=[
                 [Cell(item["question"], header=True), Cell(item["settings"])]
@@ -498,6 +502,7 @@ def definition_check_tables(previewed) -> list[Table]:
         Table(
             caption="Parties that complete questions",
             caption_size="m",
+            responsive=True,
             headings=[Heading("Party"), Heading("Edited by")],
             rows=[
                 [Cell(f"{party['label']} ({party['key']})", header=True), Cell(party["edited_by"])]

@@ -6,10 +6,12 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from plans import template_files
 from plans.models import PlanTemplate
 from tests import northbrook, riverside
 from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.browser.test_keyboard import by_id, by_text, tab_to
+from tests.demo_data import load_organisations_and_plans
 from tests.factories import CommissionerFactory
 from tests.two_factor import authenticator
 
@@ -86,4 +88,60 @@ def test_a_lead_reaches_their_pcts_forms_from_their_home_page_by_keyboard(page, 
     press(page, "Your PCT's plan forms")
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan forms")
     assert page.url == f"{live_server.url}/pcts/northbrook-pct/forms/"
+    assert_accessible(page)
+
+
+def _with_three_problems() -> bytes:
+    """BANES's next year's form with a column type misspelt, an unknown total and a formula cut
+    short."""
+    text = (template_files.DEFINITIONS_DIR / "banes-plan.yaml").read_text()
+    for good, bad in [
+        ("slug: banes-plan", "slug: banes-plan-2008"),
+        ("{key: area, label: Development area}", "{key: area, label: Area, type: txet}"),
+        ("{key: leads, label: Leads}", "{key: leads, label: Leads, type: whole, total: avg}"),
+        ("{key: progress, label: Progress to date}", "{key: progress, label: P, formula: leads +}"),
+    ]:
+        assert good in text
+        text = text.replace(good, bad, 1)
+    return text.encode()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_files_problems_stand_one_a_line_and_the_forms_headings_keep_their_words_whole(
+    page, live_server, width
+):
+    load_organisations_and_plans()
+    start_session(page, live_server, "lead.banes-pct@example.org")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/pcts/banes-pct/forms/")
+
+    page.locator("#id_file").set_input_files(
+        {
+            "name": "banes-2008.yaml",
+            "mimeType": "application/yaml",
+            "buffer": _with_three_problems(),
+        }
+    )
+    page.get_by_role("button", name="Check the file").click()
+
+    lines = page.locator("#id_file-error .app-error-line")
+    expect(lines).to_have_count(3)
+    expect(lines.nth(0)).to_contain_text("unknown type 'txet' (did you mean 'text'?)")
+    expect(lines.nth(2)).to_contain_text("the formula 'leads +' is not an expression")
+    assert len({box["y"] for box in (line.bounding_box() for line in lines.all())}) == 3
+    # A heading broken inside a word ("Versio n") is laid out on more lines than it has words.
+    table = page.get_by_role("table", name="Plan forms of Bath & North East Somerset PCT")
+    for heading in table.locator("th").all():
+        broken = heading.evaluate(
+            """th => {
+                const range = document.createRange();
+                range.selectNodeContents(th);
+                const lines = new Set([...range.getClientRects()].map(box => Math.round(box.top)));
+                return lines.size > th.textContent.trim().split(/\\s+/).length;
+            }"""
+        )
+        assert not broken, f"{heading.inner_text()!r} is broken inside a word"
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     assert_accessible(page)
