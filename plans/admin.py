@@ -191,7 +191,9 @@ class PlanRecordAdmin(AdministeredByRole, SimpleHistoryAdmin):
         if stored is None:
             raise Http404
         if request.method == "POST" and not self.has_change_permission(request, stored):
-            raise PermissionDenied
+            # Why the record is locked, where it is: the refusal page's general words say the
+            # role does not allow it, and a site administrator's does.
+            raise PermissionDenied(" ".join(self.locked_because(stored)))
         extra_context = {**(extra_context or {}), "locked_because": self.locked_because(stored)}
         return super().history_form_view(request, object_id, version_id, extra_context)
 

@@ -76,6 +76,8 @@ def test_a_revision_of_a_signed_plans_answer_cannot_be_put_back(plan, admin):
 
     assert 'name="text"' not in page.content.decode()
     assert response.status_code == 403
+    assert "The plan is signed: its content is frozen for signature." in response.text
+    assert "Your role does not allow this action." not in response.text
     assert Answer.objects.get(pk=answer.pk).text == "<p>Signed.</p>"
 
 
