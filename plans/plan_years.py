@@ -28,6 +28,15 @@ def plan_year(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def titled_with_year(title: str, period: str) -> str:
+    """The plan's title with its year after it, unless the title names the year already, in
+    full ("2007/08") or as forms often write it ("for 07/08")."""
+    short = period[2:] if PLAN_YEAR.match(period or "") else ""
+    if period in title or (short and re.search(rf"(?<![\d/]){re.escape(short)}(?![\d/])", title)):
+        return title
+    return f"{title} {period}"
+
+
 def plan_year_refused(period: str, *, example: str = PLAN_YEAR_EXAMPLE) -> str:
     """Why ``period`` is not a plan year, with ``example`` of one; "" when it is."""
     if plan_period(period):

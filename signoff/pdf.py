@@ -33,6 +33,7 @@ from plans import presenters
 from plans.audit import audit_chain_head
 from plans.content import PlanContent
 from plans.models import Plan, QuestionKind
+from plans.plan_years import titled_with_year
 from plans.sanitise import clean_html
 
 from .signing import Approval, SigningState, approved_by
@@ -439,7 +440,7 @@ def plan_html(
     )
     context = {
         "plan": plan,
-        "plan_name": plan.title if plan.period in plan.title else f"{plan.title} {plan.period}",
+        "plan_name": titled_with_year(plan.title, plan.period),
         "consortium": plan.consortium.name,
         "commissioner": plan.consortium.commissioner.name,
         "commissioner_word": settings.COMMISSIONER_WORD,

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django import forms
 
-from plans.plan_years import PlanYearField, plan_period, plan_year_refused
+from plans.plan_years import PlanYearField, plan_period, plan_year_refused, titled_with_year
 
 
 def test_a_plan_year_is_the_financial_year_from_april_to_march():
@@ -27,3 +27,23 @@ def test_the_plan_year_box_reads_a_year_typed_with_spaces_and_refuses_an_impossi
     assert field.clean(" 2007/08 ") == "2007/08"
     with pytest.raises(forms.ValidationError, match="two years one after the other"):
         field.clean("2008/10")
+
+
+@pytest.mark.parametrize(
+    ("title", "period", "named"),
+    [
+        ("DacCom Locality Plan", "2006/07", "DacCom Locality Plan 2006/07"),
+        ("DacCom Locality Plan 2006/07", "2006/07", "DacCom Locality Plan 2006/07"),
+        (
+            "Bath & North East Somerset Plan for 07/08",
+            "2007/08",
+            "Bath & North East Somerset Plan for 07/08",
+        ),
+        # The short year inside another year or a date is not this year.
+        ("Plan following 2007/08", "2008/09", "Plan following 2007/08 2008/09"),
+        ("Review of 107/08", "2007/08", "Review of 107/08 2007/08"),
+        ("Plan", "next year", "Plan next year"),
+    ],
+)
+def test_a_plans_title_gets_its_year_unless_it_names_it_in_full_or_short(title, period, named):
+    assert titled_with_year(title, period) == named

@@ -233,6 +233,20 @@ def test_a_draft_is_watermarked_with_date_and_revision_and_left_unsigned():
     assert "Audit chain" not in text
 
 
+def test_a_title_that_names_its_year_short_is_not_given_it_again_in_the_running_header():
+    demo_data.load_organisations_and_plans()
+    plan = Plan.objects.get(consortium__slug="banes")
+    mark = pdf.DraftMark(generated_at=datetime(2007, 6, 22, 9, 0, tzinfo=UTC), revision=1)
+
+    rendered = pdf.render_plan_pdf(
+        plan=plan, signatures=[], content_sha256=content_sha256(plan), draft=mark
+    )
+
+    assert plan.title.endswith("for 07/08") and plan.period == "2007/08"
+    assert PdfReader(BytesIO(rendered.pdf)).metadata.title == f"{plan.title}, draft"
+    assert f"{plan.title} (draft)" in pdf_pages(rendered.pdf)[1]
+
+
 def test_the_pdf_uses_the_bundled_fonts_only(daccom):
     fetcher = pdf.StaticOnlyFetcher()
     html = pdf.plan_html(plan=daccom, signatures=[], content_sha256="0" * 64)
