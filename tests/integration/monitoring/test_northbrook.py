@@ -38,6 +38,10 @@ def test_a_northbrook_plan_is_monitored_by_commentary_and_its_hash_never_changes
     )
     assert q1.content_sha256 == signed_hash
     assert not q1.lines.exists()
+    client.force_login(northbrook.editor)
+    page = client.get(reverse("monitoring:return", args=[q1.pk])).content.decode()
+    assert "has no milestones, savings targets or success criteria to report on" in page
+    assert "give every milestone and success criterion a status" not in page
     services.return_save(
         monitoring_return=q1,
         user=northbrook.editor,
