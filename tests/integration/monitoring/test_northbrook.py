@@ -60,6 +60,11 @@ def test_a_northbrook_plan_is_monitored_by_commentary_and_its_hash_never_changes
     everyone = dict(selectors.deliveries_visible_to(northbrook.lead))
     assert everyone[plan].reward_pot is shown.reward_pot is None
     client.force_login(northbrook.lead)
-    assert "No DES funding stated" in client.get(reverse("monitoring:to_do")).content.decode()
+    to_do = client.get(reverse("monitoring:to_do")).content.decode()
+    assert "No DES funding stated" in to_do
+    assert "No savings targets on the form" in to_do and "0 of 0" not in to_do
+    dashboard = client.get(reverse("monitoring:plan", args=[plan.pk])).content.decode()
+    assert "has no savings targets, milestones or success criteria: each return is" in dashboard
+    assert "across 0 targets" not in dashboard and "0 green" not in dashboard
     plan.refresh_from_db()
     assert content_sha256(plan) == signed_hash
