@@ -462,15 +462,13 @@ def pct_forms_table(commissioner, forms) -> Table:
 
 
 def definition_check_tables(previewed) -> list[Table]:
-    """What a checked definition file holds, table by table (an ImportPreview): on a phone each
-    row stands as a card, so a setting's long name wraps rather than widen the page."""
-    tables = [
-        Table(
-            caption="Parts",
-            caption_size="m",
-            responsive=True,
-            headings=[Heading("Number"), Heading("Title"), Heading("Questions", numeric=True)],
-            rows=[
+    """What a checked definition file holds, table by table (an ImportPreview), those it has
+    rows for: on a phone each row stands as a card, so a setting's long name wraps rather than
+    widen the page."""
+    listed = {
+        "Parts": (
+            [Heading("Number"), Heading("Title"), Heading("Questions", numeric=True)],
+            [
                 [
                     Cell(part["number"] or "Not numbered"),
                     Cell(part["title"]),
@@ -479,35 +477,30 @@ def definition_check_tables(previewed) -> list[Table]:
                 for part in previewed.parts
             ],
         ),
-        Table(
-            caption="Kinds of question used",
-            caption_size="m",
-            responsive=True,
-            headings=[Heading("Kind"), Heading("Questions", numeric=True)],
-            rows=[
+        "Kinds of question used": (
+            [Heading("Kind"), Heading("Questions", numeric=True)],
+            [
                 [Cell(label, header=True), Cell(str(count), numeric=True)]
                 for label, count in previewed.kinds
             ],
         ),
-        Table(
-            caption="Rates and settings the form sets",
-            caption_size="m",
-            responsive=True,
-            headings=[Heading("Question"), Heading("Settings")],
-            rows=[
+        "Rates and settings the form sets": (
+            [Heading("Question"), Heading("Settings")],
+            [
                 [Cell(item["question"], header=True), Cell(item["settings"])]
                 for item in previewed.settings
             ],
         ),
-        Table(
-            caption="Parties that complete questions",
-            caption_size="m",
-            responsive=True,
-            headings=[Heading("Party"), Heading("Edited by")],
-            rows=[
+        "Parties that complete questions": (
+            [Heading("Party"), Heading("Edited by")],
+            [
                 [Cell(f"{party['label']} ({party['key']})", header=True), Cell(party["edited_by"])]
                 for party in previewed.definition["parties"]
             ],
         ),
+    }
+    return [
+        Table(caption=caption, caption_size="m", responsive=True, headings=headings, rows=rows)
+        for caption, (headings, rows) in listed.items()
+        if rows
     ]
-    return [table for table in tables if table.rows]

@@ -11,19 +11,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD
-from consortia.models import User
 from plans.models import Answer, Plan
 from tests import demo_data
-from tests.browser.conftest import (
-    assert_accessible,
-    current_code,
-    give_code,
-    screenshot,
-    sign_in,
-    start_session,
-)
+from tests.browser.conftest import assert_accessible, screenshot, sign_in, start_session
 from tests.plan_factories import demo_daccom_plan
-from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EDITOR = "editor.daccom@example.org"
@@ -38,6 +29,18 @@ def editor_opens_part(page, live_server, plan, part="commissioning-objectives"):
     """DacCom's editor signs in and opens ``part`` of ``plan``."""
     start_session(page, live_server, EDITOR)
     page.goto(live_server.url + reverse("part_detail", args=[plan.pk, part]))
+
+
+def writing_4_1_as_the_session_ends(page, live_server, plan):
+    """DacCom's editor has 4.1 open, the cursor at the end of its text, when the session ends
+    (eight hours pass, or the password is changed on another device): 4.1's save status and
+    its editor."""
+    editor_opens_part(page, live_server, plan)
+    text = page.locator("#id_q-access-and-quality-targets-text-editor")
+    text.click()
+    text.evaluate("editor => editor.editor.commands.focus('end')")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    return page.locator("#question-access-and-quality-targets .app-save-status"), text
 
 
 def two_sessions(new_page, live_server, plan, part="commissioning-objectives"):
@@ -391,14 +394,8 @@ def test_a_save_after_the_session_ended_keeps_the_text_until_its_editor_signs_in
     page, live_server, signs_in, then, saved
 ):
     plan = demo_daccom_plan()
-    editor_opens_part(page, live_server, plan)
     key = "access-and-quality-targets"
-    status = page.locator(f"#question-{key} .app-save-status")
-    text = page.locator(f"#id_q-{key}-text-editor")
-    text.click()
-    page.evaluate(f"document.getElementById('id_q-{key}-text-editor').editor.commands.focus('end')")
-    # Eight hours pass, or the password is changed on another device: the session is gone.
-    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    status, text = writing_4_1_as_the_session_ends(page, live_server, plan)
 
     page.keyboard.type(" Reviewed in May.")
     page.get_by_role("button", name="Save 4.1").click()
@@ -421,41 +418,3 @@ def test_a_save_after_the_session_ended_keeps_the_text_until_its_editor_signs_in
     expect(text).to_contain_text("Reviewed in May.")
     answer = Answer.objects.get(plan=plan, question__key=key)
     assert ("Reviewed in May." in answer.text) is saved
-
-
-def test_a_save_while_signing_in_again_waits_at_the_code_step_says_to_give_the_code(
-    page, live_server
-):
-    """An editor who added an authenticator signs in again in another tab after the session
-    ended, and stops before giving the code: the save says so and keeps the text; once the code
-    is given the same press saves it."""
-    plan = demo_daccom_plan()
-    authenticator(User.objects.get(email=EDITOR))
-    editor_opens_part(page, live_server, plan)
-    key = "access-and-quality-targets"
-    status = page.locator(f"#question-{key} .app-save-status")
-    text = page.locator(f"#id_q-{key}-text-editor")
-    text.click()
-    page.evaluate(f"document.getElementById('id_q-{key}-text-editor').editor.commands.focus('end')")
-    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
-    other_tab = page.context.new_page()
-    other_tab.goto(f"{live_server.url}/sign-in/")
-    other_tab.get_by_label("Email address").fill(EDITOR)
-    other_tab.get_by_label("Password").fill(DEMO_PASSWORD)
-    with other_tab.expect_navigation():
-        other_tab.get_by_role("button", name="Sign in").click()
-    expect(other_tab).to_have_url(re.compile("/sign-in/code/"))
-
-    page.keyboard.type(" Reviewed in May.")
-    page.get_by_role("button", name="Save 4.1").click()
-
-    expect(status).to_have_text(re.compile(r"^Not saved: you have not finished signing in\. "))
-    expect(status.get_by_role("link", name="Open the sign-in page in a new tab")).to_be_visible()
-    expect(text).to_contain_text("Reviewed in May.")
-    assert_accessible(page)
-
-    give_code(other_tab, current_code(EDITOR))
-    page.get_by_role("button", name="Save 4.1").click()
-
-    expect(status).to_have_text(re.compile(r"^Saved at"))
-    assert "Reviewed in May." in Answer.objects.get(plan=plan, question__key=key).text

@@ -7,12 +7,7 @@ from playwright.sync_api import expect
 from consortia.models import User
 from plans import services
 from plans.models import Plan, PlanEvent
-from tests.browser.conftest import (
-    assert_accessible,
-    follow_from_the_plan,
-    screenshot,
-    start_session,
-)
+from tests.browser.conftest import assert_accessible, follow_from_the_plan, screenshot
 from tests.demo_data import load_organisations_and_plans
 from tests.plan_factories import demo_daccom_plan
 
@@ -88,7 +83,9 @@ def test_the_lead_sees_what_changed_since_their_last_review(signed_in_page, live
     screenshot(page, "part-changed-since-review")
 
 
-def test_a_wide_tables_changed_rows_scroll_in_their_own_region_at_320_px(page, live_server):
+def test_a_wide_tables_changed_rows_scroll_in_their_own_region_at_320_px(
+    signed_in_page, live_server
+):
     """WCAG 1.4.10 (reflow): BANES's five-column pathway table, compared, scrolls in a region
     named by its caption, not the page."""
     load_organisations_and_plans()
@@ -98,7 +95,7 @@ def test_a_wide_tables_changed_rows_scroll_in_their_own_region_at_320_px(page, l
     row = dict.fromkeys(rows[0], "") | {"area": "Falls", "description": "A falls clinic"}
     answer = _save(plan, editor, "pathway-development", rows=[*rows, row])
     latest = answer.history.latest().history_id
-    start_session(page, live_server, editor.email)
+    page = signed_in_page(editor.email)
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(
         f"{live_server.url}/plans/{plan.pk}/questions/pathway-development/history/?to={latest}"

@@ -9,9 +9,13 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from consortia.demo import DEMO_PASSWORD, load_organisations
+from consortia.models import User
 from plans.models import Answer, Plan
 from tests import demo_data
-from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.conftest import assert_accessible, current_code, give_code, screenshot, sign_in
+from tests.browser.test_answers_script import EDITOR, writing_4_1_as_the_session_ends
+from tests.plan_factories import demo_daccom_plan
+from tests.two_factor import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BANES_EDITOR = "editor.banes@example.org"
@@ -71,3 +75,32 @@ def test_a_row_button_pressed_after_the_session_ended_reaches_this_page_saying_i
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server.url + reverse("answer_edit", args=[plan.pk, key]))
+
+
+def test_a_save_while_signing_in_again_waits_at_the_code_step_says_to_give_the_code(
+    page, live_server
+):
+    """An editor who added an authenticator signs in again in another tab after the session
+    ended, and stops before giving the code: the save says so and keeps the text; once the code
+    is given the same press saves it."""
+    plan = demo_daccom_plan()
+    authenticator(User.objects.get(email=EDITOR))
+    status, text = writing_4_1_as_the_session_ends(page, live_server, plan)
+    other_tab = page.context.new_page()
+    sign_in(other_tab, live_server, EDITOR, DEMO_PASSWORD, give_the_code=False)
+    expect(other_tab).to_have_url(re.compile("/sign-in/code/"))
+
+    page.keyboard.type(" Reviewed in May.")
+    page.get_by_role("button", name="Save 4.1").click()
+
+    expect(status).to_have_text(re.compile(r"^Not saved: you have not finished signing in\. "))
+    expect(status.get_by_role("link", name="Open the sign-in page in a new tab")).to_be_visible()
+    expect(text).to_contain_text("Reviewed in May.")
+    assert_accessible(page)
+
+    give_code(other_tab, current_code(EDITOR))
+    page.get_by_role("button", name="Save 4.1").click()
+
+    expect(status).to_have_text(re.compile(r"^Saved at"))
+    answer = Answer.objects.get(plan=plan, question__key="access-and-quality-targets")
+    assert "Reviewed in May." in answer.text
