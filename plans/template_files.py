@@ -917,7 +917,7 @@ def _check_signatories(data: dict, problems: list[Problem]) -> None:
         )
     seen: dict[str, str] = {}
     keys: dict[str, str] = {}
-    step = 0
+    step: int | None = 0
     for position, signatory in enumerate(signatories, start=1):
         title = _text(signatory, "title")
         where = f"Signatory {position}" + (f" ({_quoted(title)})" if title else "")
@@ -934,15 +934,17 @@ def _check_signatories(data: dict, problems: list[Problem]) -> None:
                 )
         given = signatory.get("step")
         if _absent(given) or not isinstance(given, str):
-            step += 1
+            step = None if step is None else step + 1
             continue
         if not given.isascii() or not given.isdigit():
             problems.append(
                 Problem(where, f"'step' {_quoted(given)} must be a whole number, such as 1 or 2")
             )
+            # Which step it meant is unknown: the next is not said to break the order for it.
+            step = None
             continue
-        if int(given) not in (step, step + 1) or int(given) == 0:
-            expected = "1" if step == 0 else f"{step} (signing with the one before) or {step + 1}"
+        if int(given) == 0 or (step is not None and int(given) not in (step, step + 1)):
+            expected = "1" if not step else f"{step} (signing with the one before) or {step + 1}"
             problems.append(
                 Problem(
                     where,

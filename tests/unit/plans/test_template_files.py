@@ -86,6 +86,25 @@ def test_banes_pathway_table_has_the_documents_columns(demo_pcts):
     ]
 
 
+def test_a_step_that_is_no_number_is_refused_alone_not_again_in_the_steps_after_it():
+    data = definition_from_a_new_pct()
+    data["signatories"] = [
+        {"title": "Chair", "side": "consortium", "position": "Chair", "step": "first"},
+        {"title": "Finance", "side": "pct", "position": "Director of Finance", "step": "2"},
+        {"title": "Chief", "side": "pct", "position": "Chief Executive", "step": "4"},
+    ]
+
+    with pytest.raises(template_files.DefinitionError) as refusal:
+        template_files.store(data)
+
+    assert [str(problem) for problem in refusal.value.problems] == [
+        "Signatory 1 ('Chair'): 'step' 'first' must be a whole number, such as 1 or 2",
+        "Signatory 3 ('Chief'): 'step' 4 does not follow on: steps go 1, 2, 3 in the order of "
+        "the block, and several signatories of one step sign in any order; write 2 (signing "
+        "with the one before) or 3",
+    ]
+
+
 def test_a_bad_definition_is_refused_whole_with_every_problem_located_by_its_number():
     data = definition_from_a_new_pct()
     data["parts"][1]["questions"][0]["kind"] = "essay"
