@@ -145,7 +145,7 @@ def appointments_held(*, commissioner_id: int) -> QuerySet[Appointment]:
     """Who holds the PCT's and its consortia's positions today (active people only)."""
     return Appointment.objects.filter(
         held_on(), user__is_active=True, position__commissioner_id=commissioner_id
-    ).select_related("position")
+    ).select_related("position", "user")
 
 
 def holds_a_position(user, *, commissioner_id: int, consortium_id: int | None) -> bool:

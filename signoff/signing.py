@@ -287,6 +287,15 @@ class Holders:
             return []
         return [a.position for a in self._of(user.commissioner_id) if a.user_id == user.pk]
 
+    def names_holding(self, plan: Plan, block: SignatoryBlock) -> str:
+        """Who holds ``block``'s position today, for those waiting on them: "Dr A Chair", or
+        several joined by "or"; "" when no one does."""
+        return " or ".join(
+            appointment.user.full_name or appointment.user.email
+            for appointment in self._of(plan.consortium.commissioner_id)
+            if block.signed_by(appointment.position, plan)
+        )
+
     def unheld(self, plan: Plan, blocks: Iterable[SignatoryBlock]) -> list[str]:
         """A sentence for each of ``blocks`` whose position no one holds: the plan cannot go
         on until someone is assigned."""
@@ -296,10 +305,6 @@ class Holders:
             for block in blocks
             if not any(block.signed_by(position, plan) for position in held)
         ]
-
-
-def unheld(plan: Plan, blocks: Iterable[SignatoryBlock]) -> list[str]:
-    return Holders().unheld(plan, blocks)
 
 
 @dataclass(frozen=True)

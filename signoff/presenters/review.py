@@ -9,10 +9,10 @@ from plans.workflow import TRANSITIONS, Action, may_take
 from ..signing import (
     SIGNED_STATUSES,
     SIGNING_STATUSES,
+    Holders,
     SigningState,
     approval_ends,
     blocks_held_by,
-    unheld,
 )
 from . import when
 
@@ -102,7 +102,8 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
         signing = SigningState.of(plan)
         waiting = signing.waiting_for
         mine = blocks_held_by(user, plan, waiting)
-        panel.unheld = unheld(plan, waiting)
+        holders = Holders()
+        panel.unheld = holders.unheld(plan, waiting)
         if not signing.blocks:
             ends = approval_ends(plan)
             panel.complete = ends[0].upper() + ends[1:]
@@ -116,6 +117,12 @@ def review_panel(plan: Plan, user) -> ReviewPanel:
                 if given.confirmed_with:
                     text += f" (confirmed with {given.confirmed_with[0].lower()}"
                     text += f"{given.confirmed_with[1:]})"
+            elif (
+                block in waiting
+                and block not in mine
+                and (names := holders.names_holding(plan, block))
+            ):
+                text = f"Waiting for {names} to sign"
             elif block in waiting:
                 text = "Waiting to sign"
             else:

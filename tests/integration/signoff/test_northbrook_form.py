@@ -21,6 +21,7 @@ from tests.northbrook import (
     TITLES,
     appoint_finance,
     approved,
+    approved_plan,
     imported,
     organisation,
     signed_pdf,
@@ -138,3 +139,27 @@ def test_the_northbrook_form_goes_from_import_to_four_signatures_the_pdf_and_ver
     assert "This is a plan this service sealed" in page
     for key in TITLES:
         assert TITLES[key] in page and NAMES[key] in page, key
+
+
+def test_the_plan_page_names_who_each_waiting_signature_waits_for(
+    django_capture_on_commit_callbacks,
+):
+    northbrook = organisation()
+    appoint_finance(northbrook)
+    plan = approved_plan(northbrook)
+    lead = SecondFactorClient()
+    lead.force_login(northbrook.lead)
+    chair = SecondFactorClient()
+    chair.force_login(northbrook.signatories["chair"])
+    page = reverse("plan_detail", args=[plan.pk])
+
+    assert f"Waiting for {NAMES['chair']} to sign" in lead.get(page).text
+    assert "Waiting to sign (you)" in chair.get(page).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(plan, northbrook.signatories["chair"])
+
+    shown = lead.get(page).text
+    assert f"Waiting for {NAMES['finance']} to sign" in shown
+    assert f"Waiting for {NAMES['chief']} to sign" in shown
+    assert f"Waiting for {NAMES['pec']} to sign" not in shown
