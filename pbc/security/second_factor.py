@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.middleware import get_user
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -18,6 +17,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from consortia import credentials
 from consortia.negotiation import wants_json
+
+from .signed_out import sign_in_needed
 
 # Said by a page's script whose save reached a session still at the second step (signed in
 # again in another tab, the code not yet given): it keeps the text, as a signed-out save does.
@@ -102,6 +103,6 @@ class SecondFactorMiddleware:
         step = "two_factor_verify" if credentials.has_second_factor(user) else "two_factor_set_up"
         address = f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
         if wants_json(request):
-            # The script's own words and link (pbc/security/signed_out.py), not the step's page.
-            return JsonResponse({"signed_out": NOT_FINISHED, "sign_in": address}, status=401)
+            # The script's own words and link, not the step's page it cannot read.
+            return sign_in_needed(NOT_FINISHED, address)
         return redirect(address)

@@ -28,6 +28,12 @@ STALE_PAGE = (
 )
 
 
+def sign_in_needed(words: str, address: str) -> JsonResponse:
+    """The reply to a script whose request needs the person to sign in (again, or to finish):
+    the words it shows after "Not saved:" and the page it links to, opened in a new tab."""
+    return JsonResponse({"signed_out": words, "sign_in": address}, status=401)
+
+
 class SignedOutMiddleware:
     """A request that would be sent to the sign-in page told what became of it: one asking for
     JSON is answered 401 with the words to show and where to sign in; a form's post is sent
@@ -47,7 +53,7 @@ class SignedOutMiddleware:
             return response
         if wants_json(request):
             address = f"{sign_in}?{urlencode({REDIRECT_FIELD_NAME: request.path})}"
-            return JsonResponse({"signed_out": SIGNED_OUT, "sign_in": address}, status=401)
+            return sign_in_needed(SIGNED_OUT, address)
         if request.method == "POST":
             query = f"{location.query}&{UNSAVED}=1" if location.query else f"{UNSAVED}=1"
             response["Location"] = location._replace(query=query).geturl()
