@@ -1,18 +1,22 @@
 from django.conf import settings
 
 from . import navigation
+from .security import unsent
 
 
 def service(request):
     # A request refused before the authentication middleware ran (a forbidden host) has no user.
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
         "service_name": settings.SERVICE_NAME,
         "commissioner_word": settings.COMMISSIONER_WORD,
         "single_sign_on": getattr(settings, "OIDC_PROVIDER_NAME", "")
         if settings.OIDC_RP_CLIENT_ID
         else "",
-        "navigation_items": navigation.items_for(request)
-        if user is not None and user.is_authenticated
-        else [],
+        "navigation_items": navigation.items_for(request) if signed_in else [],
+        # Said on every page but its own until the person sends it again or discards it.
+        "unsent_waiting": signed_in
+        and unsent.SESSION_KEY in request.session
+        and getattr(request.resolver_match, "url_name", None) != "unsent",
     }

@@ -60,6 +60,7 @@ plan_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("unsent/", views.unsent_post, name="unsent"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

@@ -1,10 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from consortia.dates import long_moment
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
 from plans.consistent_reads import consistent_reads
@@ -18,6 +20,7 @@ from signoff.presenters.documents import documents_panel
 from signoff.presenters.review import review_panel
 
 from . import health, part_pages
+from .security import unsent
 
 
 @login_required
@@ -102,6 +105,25 @@ def part_detail(request, plan_id: int, part_key: str):
                 "comment_threads": comment_threads(plan, request.user, page.answers, page.part),
             }
         return render(request, "pbc/part_detail.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsent_post(request):
+    """What this browser sent while no one was signed in (pbc/security/unsent.py), shown with a
+    button that sends it again as it was sent; a post here discards it."""
+    kept = unsent.kept(request)
+    if request.method == "POST":
+        unsent.forget(request)
+        if kept is not None:
+            messages.success(request, "What was not saved has been discarded.")
+        return redirect("home")
+    if kept is None:
+        return redirect("home")
+    return render(
+        request, "pbc/unsent.html", {"unsent": kept, "sent_when": long_moment(kept.sent_at)}
+    )
 
 
 @require_GET

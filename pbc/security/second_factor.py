@@ -18,6 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from consortia import credentials
 from consortia.negotiation import wants_json
 
+from . import unsent
 from .signed_out import sign_in_needed
 
 # Said by a page's script whose save reached a session still at the second step (signed in
@@ -101,8 +102,11 @@ class SecondFactorMiddleware:
         if name in OPEN_PAGES or name.startswith("otp_webauthn:"):
             return None
         step = "two_factor_verify" if credentials.has_second_factor(user) else "two_factor_set_up"
-        address = f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
-        if wants_json(request):
+        script = wants_json(request)
+        # A form's post kept to be sent again is where the person comes to, past the step.
+        then = reverse("unsent") if not script and unsent.keep(request) else request.get_full_path()
+        address = f"{reverse(step)}?{urlencode({'next': then})}"
+        if script:
             # The script's own words and link, not the step's page it cannot read.
             return sign_in_needed(NOT_FINISHED, address)
         return redirect(address)

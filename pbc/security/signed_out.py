@@ -12,15 +12,20 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
+from django.urls import reverse
 
 from consortia.negotiation import wants_json
+
+from . import unsent
 
 SIGNED_OUT = (
     "you are signed out. Your text is still here: sign in again in a new tab, keeping this "
     "one open, then come back to this tab and save."
 )
-# The sign-in page's query parameter saying that the post which led there was not saved.
+# The sign-in page's query parameter saying that the post which led there was not saved, and
+# its value when the post is kept to be sent again once signed in (pbc/security/unsent.py).
 UNSAVED = "unsaved"
+KEPT = "kept"
 STALE_PAGE = (
     "this page no longer matches your sign-in. This happens when you sign in again in another "
     "tab, or when your browser blocks this site's cookies. Your text is still here: copy it "
@@ -36,13 +41,16 @@ def sign_in_needed(words: str, address: str) -> JsonResponse:
 
 class SignedOutMiddleware:
     """A request that would be sent to the sign-in page told what became of it: one asking for
-    JSON is answered 401 with the words to show and where to sign in; a form's post is sent
-    there with ``unsaved=1``, and the page says that what was sent was not saved."""
+    JSON is answered 401 with the words to show and where to sign in; a form's post is kept and
+    sent there to come back to it (``unsaved=kept``), or, where it cannot be kept, sent there
+    with ``unsaved=1``; the page says that what was sent was not saved."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method == "POST" and request.user.is_authenticated:
+            unsent.forget_if_sent_again(request)
         response = self.get_response(request)
         if response.status_code != 302 or request.user.is_authenticated:
             return response
@@ -54,7 +62,10 @@ class SignedOutMiddleware:
         if wants_json(request):
             address = f"{sign_in}?{urlencode({REDIRECT_FIELD_NAME: request.path})}"
             return sign_in_needed(SIGNED_OUT, address)
-        if request.method == "POST":
+        if request.method == "POST" and unsent.keep(request):
+            query = urlencode({REDIRECT_FIELD_NAME: reverse("unsent"), UNSAVED: KEPT})
+            response["Location"] = f"{sign_in}?{query}"
+        elif request.method == "POST":
             query = f"{location.query}&{UNSAVED}=1" if location.query else f"{UNSAVED}=1"
             response["Location"] = location._replace(query=query).geturl()
         return response

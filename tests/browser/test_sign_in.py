@@ -48,9 +48,12 @@ def test_a_wrong_password_shows_the_error_summary_accessibly(page, live_server):
     screenshot(page, "sign-in-error")
 
 
-def test_a_row_button_pressed_after_the_session_ended_reaches_this_page_saying_it_was_not_saved(
+def test_a_row_button_pressed_after_the_session_ended_is_kept_and_sent_again_after_signing_in(
     page, live_server
 ):
+    """BANES's editor types into the pathway table and presses "Add a row" after the session
+    ended: the sign-in page says it was kept; signed in, they read it and send it again, and
+    the row is added with what they typed (docs/decisions/0507)."""
     demo_data.load_organisations_and_plans()
     plan = Plan.objects.get(consortium__slug="banes")
     sign_in(page, live_server, BANES_EDITOR, DEMO_PASSWORD)
@@ -66,7 +69,7 @@ def test_a_row_button_pressed_after_the_session_ended_reaches_this_page_saying_i
     expect(callout.get_by_role("heading", level=2)).to_have_text(
         "Important: You were signed out, so what you sent was not saved"
     )
-    expect(callout).to_contain_text("use your browser's back button")
+    expect(callout).to_contain_text("It has been kept. Sign in, and you can send it again.")
     assert_accessible(page)
     screenshot(page, "sign-in-after-an-unsaved-post")
     assert Answer.objects.get(plan=plan, question__key=key).rows == before
@@ -74,7 +77,21 @@ def test_a_row_button_pressed_after_the_session_ended_reaches_this_page_saying_i
     page.get_by_label("Email address").fill(BANES_EDITOR)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server.url + reverse("answer_edit", args=[plan.pk, key]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("What you sent was not saved")
+    page.get_by_text("See what was sent").click()
+    expect(
+        page.locator(".app-unsent-value", has_text="Typed after the session ended")
+    ).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "unsent-after-signing-in")
+
+    page.get_by_role("button", name="Send it again").click()
+
+    expect(page).to_have_url(re.compile(reverse("answer_edit", args=[plan.pk, key])))
+    rows = Answer.objects.get(plan=plan, question__key=key).rows
+    assert len(rows) == len(before) + 1
+    assert "Typed after the session ended" in rows[0].values()
+    assert "was not saved" not in page.content()
 
 
 def test_a_save_while_signing_in_again_waits_at_the_code_step_says_to_give_the_code(

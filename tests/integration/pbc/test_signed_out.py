@@ -41,19 +41,6 @@ def test_a_scripts_save_without_a_session_is_told_it_is_signed_out_and_nothing_i
     assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
 
 
-def test_a_form_posted_without_a_session_reaches_a_sign_in_page_saying_it_was_not_saved(plan):
-    url = reverse("answer_edit", args=[plan.pk, KEY])
-    client = Client()
-
-    response = client.post(url, posted(plan), follow=True)
-
-    page = html.unescape(response.text)
-    assert response.redirect_chain == [(f"{reverse('login')}?next={url}&unsaved=1", 302)]
-    assert "You were signed out, so what you sent was not saved" in page
-    assert "use your browser's back button to go back to the page and copy what you typed" in page
-    assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
-
-
 def test_a_page_opened_without_a_session_and_signing_out_say_nothing_of_unsaved_work(plan):
     client = Client()
     client.force_login(UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium))

@@ -1,0 +1,77 @@
+"""A form posted by someone no longer signed in, or not yet past the second step, is kept in their
+browser's session, so that once signed in they can send it again, without a script and without
+copying it back out of the page (docs/decisions/0507).
+
+Only the last such post is kept, one per browser. A post is not kept where sending it again
+could not work or keeping it would store what must not be stored: files, and any password or
+code. The person decides: the kept post is shown with its words, and is sent again only when
+they press the button, with a fresh token of their new sign-in.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+SESSION_KEY = "pbc_unsent"
+# A field named so carries a secret: a password (Django's forms number a repeated one) or the
+# code from an authenticator (the code steps and the signing form name it so).
+SECRET_NAME = re.compile(r"password\d*$|^code$", re.IGNORECASE)
+# Django's own: sending again gives the token of the new sign-in.
+CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+@dataclass(frozen=True)
+class Unsent:
+    path: str
+    fields: tuple[tuple[str, str], ...]
+    sent_at: datetime
+
+    @property
+    def shown(self) -> tuple[tuple[str, str], ...]:
+        """The fields with something in them, as the page lists them for the person to read."""
+        return tuple((name, value) for name, value in self.fields if value.strip())
+
+
+def keep(request) -> bool:
+    """Keeps ``request``'s post for sending again; False where it is not kept (see above)."""
+    if request.method != "POST" or request.FILES:
+        return False
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name != CSRF_FIELD
+        for value in values
+    ]
+    if any(SECRET_NAME.search(name) for name, _value in fields):
+        return False
+    request.session[SESSION_KEY] = {
+        "path": request.path,
+        "fields": fields,
+        "sent_at": timezone.now().isoformat(),
+    }
+    return True
+
+
+def kept(request) -> Unsent | None:
+    stored = request.session.get(SESSION_KEY)
+    if stored is None:
+        return None
+    return Unsent(
+        path=stored["path"],
+        fields=tuple((name, value) for name, value in stored["fields"]),
+        sent_at=datetime.fromisoformat(stored["sent_at"]),
+    )
+
+
+def forget(request) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def forget_if_sent_again(request) -> None:
+    """A signed-in post to the page the kept post was sent to is that post sent again (or the
+    person's newer work on the page): either way, the kept one has had its turn."""
+    stored = request.session.get(SESSION_KEY)
+    if stored is not None and stored["path"] == request.path:
+        forget(request)

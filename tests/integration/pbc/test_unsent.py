@@ -1,0 +1,141 @@
+"""A form posted by someone no longer signed in, or not yet past the second step, is kept and
+sent again once they have signed in (pbc/security/unsent.py, pbc/views.unsent_post)."""
+
+import html
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from consortia.models import User
+from plans.models import Answer
+from signoff.models import Comment
+from tests.factories import PASSWORD, UserFactory
+from tests.plan_factories import plan_with_questions
+from tests.review_factories import person
+from tests.two_factor import authenticator, next_code
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+KEY = "question-1"
+TYPED = "<p>Typed before lunch,\r\nsaved after it.</p>\r\n<p>Second paragraph & <b>more</b>.</p>"
+
+
+@pytest.fixture
+def plan():
+    return plan_with_questions(questions=3)
+
+
+@pytest.fixture
+def editor(plan):
+    return UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+
+
+def answer_posted(text=TYPED, **extra):
+    return {f"q-{KEY}-base_version": "0", f"q-{KEY}-text": text, **extra}
+
+
+def sent_again_form(page: str) -> tuple[str, list[tuple[str, str]]]:
+    """The address and the fields of the unsent page's "Send it again" form, as a browser
+    would send them."""
+    form = re.search(r'<form method="post" action="([^"]+)" novalidate>(.*?)</form>', page, re.S)
+    assert form, "the page has no form to send it again"
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2))
+    return html.unescape(form.group(1)), [(n, html.unescape(v)) for n, v in fields]
+
+
+def signed_in(client: Client, user, response) -> str:
+    """Signs in through the sign-in page ``response`` was sent to, giving the code where the
+    account has one; the address it is sent to afterwards."""
+    signing_in = client.post(
+        response.url, {"username": user.email, "password": PASSWORD}, follow=False
+    )
+    if signing_in.url.startswith(reverse("two_factor_verify")):
+        signing_in = client.post(signing_in.url, {"code": next_code(authenticator(user))})
+    return signing_in.url
+
+
+def test_an_answer_posted_signed_out_is_kept_and_saved_as_typed_when_sent_again(plan, editor):
+    client = Client()
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+
+    response = client.post(url, answer_posted())
+
+    assert response.url == f"{reverse('login')}?{urlencode({'next': '/unsent/'})}&unsaved=kept"
+    sign_in_page = html.unescape(client.get(response.url).text)
+    assert "You were signed out, so what you sent was not saved" in sign_in_page
+    assert "It has been kept. Sign in, and you can send it again." in sign_in_page
+    assert signed_in(client, editor, response) == reverse("unsent")
+    page = client.get(reverse("unsent")).text
+    assert "<h1>What you sent was not saved</h1>" in page
+    # Shown as typed to be read, never as markup.
+    assert "&lt;p&gt;Second paragraph &amp; &lt;b&gt;more&lt;/b&gt;.&lt;/p&gt;" in page
+    action, fields = sent_again_form(page)
+    assert action == url
+    assert {name: value for name, value in fields if name != "csrfmiddlewaretoken"} == (
+        answer_posted()
+    )
+
+    saved = client.post(action, dict(fields))
+
+    assert saved.status_code == 302
+    answer = Answer.objects.get(plan=plan, question__key=KEY)
+    assert (answer.version, answer.updated_by) == (1, editor)
+    assert "Typed before lunch," in answer.text and "Second paragraph" in answer.text
+    assert client.get(reverse("unsent")).url == reverse("home")
+
+
+def test_a_comment_posted_at_the_second_step_is_sent_again_once_the_code_is_given(plan):
+    lead = person(User.Role.PCT_LEAD, plan)
+    authenticator(lead)
+    client = Client()
+    client.post(reverse("login"), {"username": lead.email, "password": PASSWORD})
+    prefix = f"comment-q-{KEY}"
+    comment = {"question": KEY, f"{prefix}-body": "Which clinics?", f"{prefix}-quote": ""}
+
+    response = client.post(reverse("comment_add", args=[plan.pk]), comment)
+
+    assert response.url == f"{reverse('two_factor_verify')}?{urlencode({'next': '/unsent/'})}"
+    assert not Comment.objects.filter(plan=plan).exists()
+    code_given = client.post(response.url, {"code": next_code(authenticator(lead))})
+    assert code_given.url == reverse("unsent")
+    action, fields = sent_again_form(client.get(code_given.url).text)
+    client.post(action, dict(fields))
+    assert Comment.objects.get(plan=plan).body == "Which clinics?"
+
+
+def test_every_page_says_what_waits_until_it_is_sent_again_or_discarded(plan, editor):
+    client = Client()
+    response = client.post(reverse("answer_edit", args=[plan.pk, KEY]), answer_posted())
+    signed_in(client, editor, response)
+
+    home = client.get(reverse("home")).text
+    discarded = client.post(reverse("unsent"), follow=True)
+
+    assert "Something this browser sent before you signed in was not saved." in home
+    assert "What was not saved has been discarded." in discarded.text
+    assert "was not saved. <a" not in client.get(reverse("home")).text
+    assert Answer.objects.get(plan=plan, question__key=KEY).version == 0
+
+
+def test_a_post_carrying_a_password_is_never_kept(plan, editor):
+    client = Client()
+    url = reverse("plan_sign", args=[plan.pk])
+
+    response = client.post(url, {"typed_name": "A Person", "password": PASSWORD, "confirmed": "on"})
+
+    assert response.url == f"{reverse('login')}?next={url}&unsaved=1"
+    assert "use your browser's back button" in html.unescape(client.get(response.url).text)
+    signed_in(client, editor, response)
+    assert client.get(reverse("unsent")).url == reverse("home")
+    assert "pbc_unsent" not in client.session
+
+
+def test_only_this_browsers_session_holds_what_it_sent(plan, editor):
+    Client().post(reverse("answer_edit", args=[plan.pk, KEY]), answer_posted())
+    other = Client()
+    other.force_login(editor)
+
+    assert other.get(reverse("unsent")).url == reverse("home")
+    assert "was not saved" not in other.get(reverse("home")).text
