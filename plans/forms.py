@@ -60,7 +60,9 @@ class AnswerForm(plain_forms.Form):
             # The limit for the character count only: Django's own check would word its
             # refusal with the figures unformatted.
             self.fields["text"].max_length = MAX_ANSWER_CHARACTERS
-            self.fields["text"].widget.attrs["class"] = "app-answer-text"
+            # The design system's box where the page's script does not replace it with the
+            # editor: full width, so a phone does not scroll sideways for it.
+            self.fields["text"].widget.attrs["class"] = "nhsuk-textarea app-answer-text"
             if self.initial.get("text"):
                 # The editor offers h3 and h4 under the question's h2: text written with other
                 # levels opens with the same outline, shifted to fit (saved so if edited).

@@ -10,10 +10,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from consortia import services
-from consortia.demo import load_organisations
 from consortia.models import Consortium, User
 from consortia.presenters import people_url
 from plans.models import Plan
+from tests import demo_data
 from tests.browser.conftest import assert_accessible, start_session
 from tests.factories import UserFactory
 from tests.plan_factories import demo_daccom_plan
@@ -106,26 +106,41 @@ def test_a_forms_long_slashed_words_wrap_in_its_headings_at_320_pixels(page, liv
         assert not scrolls_sideways(page), f"{path} scrolls sideways at 320 pixels"
 
 
-@pytest.mark.parametrize("email", ["editor.daccom@example.org", "lead.banes-pct@example.org"])
-def test_without_javascript_the_menu_wraps_on_a_phone_rather_than_run_off_the_page(
-    chromium, live_server, email
+@pytest.mark.parametrize(
+    ("email", "question"),
+    [
+        ("lead.banes-pct@example.org", None),
+        ("editor.daccom@example.org", None),
+        ("editor.banes@example.org", "background-text"),
+    ],
+)
+def test_without_javascript_a_phones_page_fits_its_menu_and_answer_box(
+    chromium, live_server, email, question
 ):
     """NHS.UK's script folds the menu into "More" where the links do not fit; without the
-    script (the page's own test says so) they wrap at 320 pixels, every one on the screen."""
-    load_organisations()
+    script (the page's own test says so) they wrap at 320 pixels, every one on the screen. The
+    answer's box, which the script would make an editor, is the design system's, as wide as
+    the page."""
+    demo_data.load_organisations_and_plans()
     context = chromium.new_context(
         java_script_enabled=False, locale="en-GB", viewport={"width": 320, "height": 800}
     )
     try:
         page = context.new_page()
         start_session(page, live_server, email)
-        page.goto(live_server.url + reverse("home"))
+        path = reverse("home")
+        if question:
+            plan = Plan.objects.get(consortium__slug="banes")
+            path = reverse("answer_edit", args=[plan.pk, question])
+        page.goto(live_server.url + path)
 
         links = page.get_by_role("navigation", name="Menu").get_by_role("link")
         assert links.count() >= 4
         for link in links.all():
             box = link.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 320, link.text_content()
+        if question:
+            expect(page.locator("textarea.nhsuk-textarea")).to_be_visible()
         assert not scrolls_sideways(page)
     finally:
         context.close()
