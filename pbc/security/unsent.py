@@ -11,6 +11,7 @@ they press the button, with a fresh token of their new sign-in.
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 
@@ -24,7 +25,8 @@ CSRF_FIELD = "csrfmiddlewaretoken"
 
 @dataclass(frozen=True)
 class Unsent:
-    path: str
+    #: where it was sent, with its query (the page of a long list it was on)
+    address: str
     fields: tuple[tuple[str, str], ...]
     sent_at: datetime
 
@@ -47,7 +49,7 @@ def keep(request) -> bool:
     if any(SECRET_NAME.search(name) for name, _value in fields):
         return False
     request.session[SESSION_KEY] = {
-        "path": request.path,
+        "address": request.get_full_path(),
         "fields": fields,
         "sent_at": timezone.now().isoformat(),
     }
@@ -59,7 +61,7 @@ def kept(request) -> Unsent | None:
     if stored is None:
         return None
     return Unsent(
-        path=stored["path"],
+        address=stored["address"],
         fields=tuple((name, value) for name, value in stored["fields"]),
         sent_at=datetime.fromisoformat(stored["sent_at"]),
     )
@@ -73,5 +75,5 @@ def forget_if_sent_again(request) -> None:
     """A signed-in post to the page the kept post was sent to is that post sent again (or the
     person's newer work on the page): either way, the kept one has had its turn."""
     stored = request.session.get(SESSION_KEY)
-    if stored is not None and stored["path"] == request.path:
+    if stored is not None and urlsplit(stored["address"]).path == request.path:
         forget(request)
