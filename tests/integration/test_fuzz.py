@@ -367,7 +367,9 @@ def fuzz_verify_and_sign_in(world: World, tally: Tally, payloads: list[Payload])
     code = reverse("two_factor_verify")
     reset = reverse("password_reset")
     roles = list(world.clients)
+    kept_while_signed_out(world, tally, BENIGN, baseline=True)
     for index, payload in enumerate(payloads):
+        kept_while_signed_out(world, tally, payload)
         role = roles[index % len(roles)]
         upload = SimpleUploadedFile("plan.pdf", raw(payload.value), "application/pdf")
         tally.post(world.clients[role], verify, role=role, payload=payload,
@@ -387,6 +389,20 @@ def fuzz_verify_and_sign_in(world: World, tally: Tally, payloads: list[Payload])
                    fields=[("code", payload.value), ("next", payload.value)])  # fmt: skip
         tally.post(stranger, reset, role="anonymous", payload=payload,
                    fields=[("email", payload.value)])  # fmt: skip
+
+
+def kept_while_signed_out(world: World, tally: Tally, payload, *, baseline=False) -> None:
+    """The payload, as a field's name and value, posted to an answer by a browser no longer
+    signed in; once signed in, the page that offers to send it again shows it as text
+    (pbc/security/unsent.py). A post refused before it is kept leaves nothing to show."""
+    browser = SecondFactorClient()
+    url = edit_url(world.draft, "question-1")
+    fields = [("q-question-1-base_version", "0"), ("q-question-1-text", payload.value),
+              (payload.value, payload.value)]  # fmt: skip
+    tally.post(browser, url, role="anonymous", payload=payload, fields=fields)
+    browser.force_login(world.users["editor"])
+    if "pbc_unsent" in browser.session:
+        tally.page(browser, reverse("unsent"), shows=str(payload), baseline=baseline)
 
 
 # --- account settings and the passkey (WebAuthn) JSON endpoints --------------------------
