@@ -35,7 +35,7 @@ from .forms import AnswerForm, PlanCreateForm, TableImportForm
 from .kinds.base import KindContext, cell_said
 from .models import Answer, Plan, QuestionKind
 from .table_import import MAX_CSV_BYTES, TableImportRefused
-from .workflow import Action, may_edit_answer
+from .workflow import TRANSITIONS, Action, may_edit_answer, may_take
 
 
 def _plan(request, plan_id: int) -> Plan:
@@ -614,6 +614,10 @@ def plan_ready(request, plan_id: int):
         "plans/plan_ready.html",
         {
             "plan": plan,
+            # Ready, the plan is submitted from here by whoever may submit it.
+            "submit": TRANSITIONS[Action.SUBMIT]
+            if may_take(request.user, plan, Action.SUBMIT)
+            else None,
             "missing": missing,
             "missing_table": presenters.questions_table(
                 plan, missing, caption="Required questions still empty"

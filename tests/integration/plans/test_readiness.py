@@ -14,6 +14,7 @@ from tests import demo_data
 from tests.factories import UserFactory
 from tests.integration.plans.test_structured_pages import form_post
 from tests.plan_factories import plan_with_questions
+from tests.review_factories import person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -92,6 +93,8 @@ def test_at_100_percent_the_plan_is_ready_and_submitted(client, banes):
     assert selectors.unresolved_answers(banes) == []
     ready = client.get(reverse("plan_ready", args=[banes.pk])).content.decode()
     assert "every answer adds up" in ready
+    submit_link = reverse("plan_action", args=[banes.pk, "submit"])
+    assert f'<a class="nhsuk-button" href="{submit_link}">Submit the plan to the PCT</a>' in ready
     response = submit(client, banes)
 
     assert response.status_code == 302
@@ -144,3 +147,20 @@ def test_a_question_the_pct_completes_does_not_stop_the_readiness_check(client):
     assert "Fair shares weighting" not in page
     assert submit(client, plan).status_code == 302
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.SUBMITTED
+
+
+def test_a_ready_plan_is_submitted_from_the_check_only_by_those_who_may_submit_it(client):
+    plan = plan_with_questions(questions=4)
+    for answer in plan.answers.select_related("question").exclude(question__completed_by="pct"):
+        answer.rows = [{"name": "The Surgery", "code": "A81001"}]
+        answer.text = "<p>Answered for the test.</p>"
+        answer.save()
+    submit_link = reverse("plan_action", args=[plan.pk, "submit"])
+    pages = {}
+    for role in (User.Role.CONSORTIUM_EDITOR, User.Role.PCT_LEAD):
+        client.force_login(person(role, plan))
+        pages[role] = client.get(reverse("plan_ready", args=[plan.pk])).content.decode()
+
+    assert f'href="{submit_link}">Submit the plan to the PCT</a>' in pages["consortium_editor"]
+    assert "before the plan is submitted has an answer" in pages["pct_lead"]
+    assert submit_link not in pages["pct_lead"]
