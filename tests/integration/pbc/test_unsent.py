@@ -12,7 +12,7 @@ from django.urls import reverse
 from consortia.models import User
 from plans.models import Answer
 from signoff.models import Comment
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 from tests.plan_factories import plan_with_questions
 from tests.review_factories import person
 from tests.two_factor import authenticator, next_code
@@ -29,7 +29,7 @@ def plan():
 
 @pytest.fixture
 def editor(plan):
-    return UserFactory(role=User.Role.CONSORTIUM_EDITOR, consortium=plan.consortium)
+    return person(User.Role.CONSORTIUM_EDITOR, plan)
 
 
 def answer_posted(text=TYPED, **extra):

@@ -132,12 +132,17 @@ def test_an_answer_saved_only_as_it_was_typed_is_listed_as_in_progress(client, b
     assert answer.question.title in in_progress
 
 
-def test_a_question_the_pct_completes_does_not_stop_the_readiness_check(client):
+def answered_but_for_the_pcts_question() -> Plan:
     plan = plan_with_questions(questions=4)
     for answer in plan.answers.select_related("question").exclude(question__completed_by="pct"):
         answer.rows = [{"name": "The Surgery", "code": "A81001"}]
         answer.text = "<p>Answered for the test.</p>"
         answer.save()
+    return plan
+
+
+def test_a_question_the_pct_completes_does_not_stop_the_readiness_check(client):
+    plan = answered_but_for_the_pcts_question()
     client.force_login(UserFactory(consortium=plan.consortium))
 
     page = client.get(reverse("plan_ready", args=[plan.pk])).content.decode()
@@ -150,11 +155,7 @@ def test_a_question_the_pct_completes_does_not_stop_the_readiness_check(client):
 
 
 def test_a_ready_plan_is_submitted_from_the_check_only_by_those_who_may_submit_it(client):
-    plan = plan_with_questions(questions=4)
-    for answer in plan.answers.select_related("question").exclude(question__completed_by="pct"):
-        answer.rows = [{"name": "The Surgery", "code": "A81001"}]
-        answer.text = "<p>Answered for the test.</p>"
-        answer.save()
+    plan = answered_but_for_the_pcts_question()
     submit_link = reverse("plan_action", args=[plan.pk, "submit"])
     pages = {}
     for role in (User.Role.CONSORTIUM_EDITOR, User.Role.PCT_LEAD):
