@@ -23,3 +23,8 @@ def announced(response) -> list[str]:
         " ".join(re.sub(r"<[^>]+>", " ", result).replace("Information:", "").split())
         for result in results
     ]
+
+
+def without_tokens(page: str) -> str:
+    """The page without what each response has of its own: its form token and its nonce."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|nonce="[^"]+"', "", page)

@@ -11,6 +11,7 @@ from plans import presenters, services
 from plans.models import Answer, TemplateQuestion
 from signoff import services as review_services
 from tests import services as test_services
+from tests.pages import without_tokens
 from tests.plan_factories import assign, plan_with_questions
 from tests.review_factories import person
 from tests.two_factor import signed_in
@@ -38,10 +39,6 @@ def task_list(client, plan) -> str:
 def status_of(page: str, key: str) -> str:
     found = re.search(rf'id="task-{key}-status">\s*(.*?)\s*</div>', page, re.S)
     return re.sub(r"<[^>]+>", "", found.group(1)).strip()
-
-
-def without_tokens(page: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
 def save(plan, user, text, key="question-1"):

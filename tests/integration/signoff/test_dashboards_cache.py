@@ -1,7 +1,6 @@
 """The PCT's dashboard, cached under everything it shows (signoff.presenters.dashboards,
 docs/decisions/0425): no one is shown another reader's dashboard or a stale one."""
 
-import re
 import time
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from signoff import services
 from signoff.presenters import dashboards
 from tests import services as test_services
 from tests.factories import CommissionerFactory
+from tests.pages import without_tokens
 from tests.review_factories import person, put_in_state, sign, three_signatory_plan
 from tests.two_factor import signed_in
 
@@ -33,10 +33,6 @@ def dashboard(client) -> str:
 
 def row_of(page: str, plan) -> str:
     return page[page.index(f'href="/plans/{plan.pk}/"') :].split("</tr>")[0]
-
-
-def without_tokens(page: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
 def save(plan, user, key="question-1", text="<p>Written just now.</p>", *, autosave=False):
