@@ -42,6 +42,10 @@ if _url:
     DATABASES["default"]["TEST"] = {"NAME": f"test_pbc_{os.getpid()}"}
     # Django's PostgreSQL, emptying the tables after a committing test faster (see there).
     DATABASES["default"]["ENGINE"] = "tests.postgresql"
+    # A commit does not wait for its write-ahead log to reach the disk: a test database is
+    # never recovered after a crash, and the tests that commit (browser journeys, real workers)
+    # ran a tenth faster so.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
