@@ -46,7 +46,8 @@ def keep(request) -> bool:
         if name != CSRF_FIELD
         for value in values
     ]
-    if any(SECRET_NAME.search(name) for name, _value in fields):
+    # Nothing to send again (a body that is not a form's), or what must not be stored.
+    if not fields or any(SECRET_NAME.search(name) for name, _value in fields):
         return False
     request.session[SESSION_KEY] = {
         "address": request.get_full_path(),

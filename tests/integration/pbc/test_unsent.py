@@ -140,3 +140,30 @@ def test_only_this_browsers_session_holds_what_it_sent(plan, editor):
 
     assert other.get(reverse("unsent")).url == reverse("home")
     assert "was not saved" not in other.get(reverse("home")).text
+
+
+def test_a_scripts_save_signed_out_is_kept_too_until_the_script_saves_it(plan, editor):
+    """The page's script keeps the text in its tab and says to sign in in another; kept in the
+    session as well, the text outlives that tab, and the script's own save once signed in
+    takes its place."""
+    client = Client()
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+    script = {"HTTP_ACCEPT": "application/json"}
+
+    refused = client.post(url, answer_posted(autosave="1"), **script)
+
+    assert refused.status_code == 401
+    client.post(reverse("login"), {"username": editor.email, "password": PASSWORD})
+    assert "Something this browser sent before you signed in" in client.get(url).text
+    assert client.post(url, answer_posted(), **script).json()["version"] == 1
+    assert "pbc_unsent" not in client.session
+
+
+def test_a_body_that_is_not_a_forms_is_not_kept(plan):
+    client = Client()
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+
+    response = client.post(url, '{"text": "x"}', content_type="application/json")
+
+    assert response.url == f"{reverse('login')}?next={url}&unsaved=1"
+    assert "pbc_unsent" not in client.session
