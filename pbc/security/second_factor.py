@@ -102,10 +102,9 @@ class SecondFactorMiddleware:
         if name in OPEN_PAGES or name.startswith("otp_webauthn:"):
             return None
         step = "two_factor_verify" if credentials.has_second_factor(user) else "two_factor_set_up"
-        kept, script = unsent.keep(request), wants_json(request)
-        # A form's post kept to be sent again is where the person comes to, past the step; a
-        # script keeps its text on its page (and it is kept here too, should the tab close).
-        then = reverse("unsent") if kept and not script else request.get_full_path()
+        script = wants_json(request)
+        # A form's post kept to be sent again is where the person comes to, past the step.
+        then = reverse("unsent") if not script and unsent.keep(request) else request.get_full_path()
         address = f"{reverse(step)}?{urlencode({'next': then})}"
         if script:
             # The script's own words and link, not the step's page it cannot read.

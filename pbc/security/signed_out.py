@@ -40,11 +40,10 @@ def sign_in_needed(words: str, address: str) -> JsonResponse:
 
 
 class SignedOutMiddleware:
-    """A request that would be sent to the sign-in page told what became of it. A post is kept
-    where it can be (pbc/security/unsent.py). One asking for JSON is answered 401 with the
-    words to show and where to sign in; a form's post is sent there to come back to what was
-    kept (``unsaved=kept``), or, where nothing could be kept, with ``unsaved=1``; the page says
-    that what was sent was not saved."""
+    """A request that would be sent to the sign-in page told what became of it: one asking for
+    JSON is answered 401 with the words to show and where to sign in; a form's post is kept and
+    sent there to come back to it (``unsaved=kept``), or, where it cannot be kept, sent there
+    with ``unsaved=1``; the page says that what was sent was not saved."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,12 +59,12 @@ class SignedOutMiddleware:
         # Sent there to sign in before coming back (login_required), not after signing out.
         if location.path != sign_in or REDIRECT_FIELD_NAME not in parse_qs(location.query):
             return response
-        kept = unsent.keep(request)
         if wants_json(request):
-            # The script keeps the text on its page too; kept here, it outlives the tab.
+            # Not kept: the script keeps the text in its tab and saves it only for the person
+            # who typed it (docs/decisions/0504).
             address = f"{sign_in}?{urlencode({REDIRECT_FIELD_NAME: request.path})}"
             return sign_in_needed(SIGNED_OUT, address)
-        if kept:
+        if unsent.keep(request):
             query = urlencode({REDIRECT_FIELD_NAME: reverse("unsent"), UNSAVED: KEPT})
             response["Location"] = f"{sign_in}?{query}"
         elif request.method == "POST":
