@@ -17,6 +17,6 @@ def service(request):
         "navigation_items": navigation.items_for(request) if signed_in else [],
         # Said on every page but its own until the person sends it again or discards it.
         "unsent_waiting": signed_in
-        and unsent.SESSION_KEY in request.session
-        and getattr(request.resolver_match, "url_name", None) != "unsent",
+        and getattr(request.resolver_match, "url_name", None) != "unsent"
+        and unsent.kept(request) is not None,
     }

@@ -10,7 +10,7 @@ they press the button, with a fresh token of their new sign-in.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -21,6 +21,9 @@ SESSION_KEY = "pbc_unsent"
 SECRET_NAME = re.compile(r"password\d*$|^code$", re.IGNORECASE)
 # Django's own: sending again gives the token of the new sign-in.
 CSRF_FIELD = "csrfmiddlewaretoken"
+# Offered for as long as signing in again takes the person who was sent to do it; later, the
+# next to sign in on the browser is more likely someone else (a shared computer).
+OFFERED_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -58,13 +61,18 @@ def keep(request) -> bool:
 
 
 def kept(request) -> Unsent | None:
+    """The post kept in this browser's session, while it is still offered (``OFFERED_FOR``)."""
     stored = request.session.get(SESSION_KEY)
     if stored is None:
+        return None
+    sent_at = datetime.fromisoformat(stored["sent_at"])
+    if timezone.now() - sent_at > OFFERED_FOR:
+        forget(request)
         return None
     return Unsent(
         address=stored["address"],
         fields=tuple((name, value) for name, value in stored["fields"]),
-        sent_at=datetime.fromisoformat(stored["sent_at"]),
+        sent_at=sent_at,
     )
 
 

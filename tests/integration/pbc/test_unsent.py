@@ -3,6 +3,7 @@ sent again once they have signed in (pbc/security/unsent.py, pbc/views.unsent_po
 
 import html
 import re
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -164,4 +165,19 @@ def test_a_body_that_is_not_a_forms_is_not_kept(plan):
     response = client.post(url, '{"text": "x"}', content_type="application/json")
 
     assert response.url == f"{reverse('login')}?next={url}&unsaved=1"
+    assert "pbc_unsent" not in client.session
+
+
+def test_a_post_kept_over_an_hour_ago_is_no_longer_offered(plan, editor):
+    """The next to sign in on the browser an hour later is more likely someone else."""
+    client = Client()
+    response = client.post(reverse("answer_edit", args=[plan.pk, KEY]), answer_posted())
+    signed_in(client, editor, response)
+    session = client.session
+    sent_at = datetime.fromisoformat(session["pbc_unsent"]["sent_at"])
+    session["pbc_unsent"]["sent_at"] = (sent_at - timedelta(minutes=61)).isoformat()
+    session.save()
+
+    assert "was not saved" not in client.get(reverse("home")).text
+    assert client.get(reverse("unsent")).url == reverse("home")
     assert "pbc_unsent" not in client.session
