@@ -19,7 +19,7 @@ from consortia import credentials
 from consortia.negotiation import wants_json
 
 from . import unsent
-from .signed_out import sign_in_needed
+from .signed_out import KEPT, UNSAVED, sign_in_needed
 
 # Said by a page's script whose save reached a session still at the second step (signed in
 # again in another tab, the code not yet given): it keeps the text, as a signed-out save does.
@@ -103,9 +103,11 @@ class SecondFactorMiddleware:
             return None
         step = "two_factor_verify" if credentials.has_second_factor(user) else "two_factor_set_up"
         script = wants_json(request)
-        # A form's post kept to be sent again is where the person comes to, past the step.
-        then = reverse("unsent") if not script and unsent.keep(request) else request.get_full_path()
-        address = f"{reverse(step)}?{urlencode({'next': then})}"
+        query = {"next": request.get_full_path()}
+        if not script and unsent.keep(request):
+            # Past the step, the person comes to the post kept to be sent again; the step says so.
+            query = {"next": reverse("unsent"), UNSAVED: KEPT}
+        address = f"{reverse(step)}?{urlencode(query)}"
         if script:
             # The script's own words and link, not the step's page it cannot read.
             return sign_in_needed(NOT_FINISHED, address)

@@ -98,7 +98,12 @@ def test_a_comment_posted_at_the_second_step_is_sent_again_once_the_code_is_give
 
     response = client.post(reverse("comment_add", args=[plan.pk]), comment)
 
-    assert response.url == f"{reverse('two_factor_verify')}?{urlencode({'next': '/unsent/'})}"
+    assert response.url == (
+        f"{reverse('two_factor_verify')}?{urlencode({'next': '/unsent/', 'unsaved': 'kept'})}"
+    )
+    code_page = html.unescape(client.get(response.url).text)
+    assert "You have not finished signing in, so what you sent was not saved" in code_page
+    assert "It has been kept. Enter your code, and you can send it again." in code_page
     assert not Comment.objects.filter(plan=plan).exists()
     code_given = client.post(response.url, {"code": next_code(authenticator(lead))})
     assert code_given.url == reverse("unsent")
