@@ -1,8 +1,11 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,7 +13,7 @@ from consortia.dates import long_moment
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
 from plans.consistent_reads import consistent_reads
-from plans.selectors import plans_visible_to
+from plans.selectors import answers_visible_to, plans_visible_to
 from plans.task_list_cache import cached_task_list
 from plans.workflow import FROZEN
 from signoff import selectors as review_selectors
@@ -121,9 +124,29 @@ def unsent_post(request):
         return redirect("home")
     if kept is None:
         return redirect("home")
-    return render(
-        request, "pbc/unsent.html", {"unsent": kept, "sent_when": long_moment(kept.sent_at)}
+    context = {
+        "unsent": kept,
+        "sent_when": long_moment(kept.sent_at),
+        "question": _question_answered(request.user, kept.address),
+    }
+    return render(request, "pbc/unsent.html", context)
+
+
+def _question_answered(user, address: str):
+    """The question whose answer was sent to ``address``, for the page to name it; None for
+    any other page (or one the person may no longer see)."""
+    try:
+        match = resolve(urlsplit(address).path)
+    except Resolver404:
+        return None
+    if match.url_name != "answer_edit":
+        return None
+    answer = (
+        answers_visible_to(user)
+        .filter(plan_id=match.kwargs["plan_id"], question__key=match.kwargs["question_key"])
+        .first()
     )
+    return answer.question if answer is not None else None
 
 
 @require_GET

@@ -71,6 +71,10 @@ def test_an_answer_posted_signed_out_is_kept_and_saved_as_typed_when_sent_again(
     assert signed_in(client, editor, response) == reverse("unsent")
     page = client.get(reverse("unsent")).text
     assert "<h1>What you sent was not saved</h1>" in page
+    question = plan.template.questions.get(key=KEY)
+    assert (
+        f'an answer to <a href="{html.escape(url)}">{question.number} {question.title}</a>' in page
+    )
     # Shown as typed to be read, never as markup.
     assert "&lt;p&gt;Second paragraph &amp; &lt;b&gt;more&lt;/b&gt;.&lt;/p&gt;" in page
     action, fields = sent_again_form(page)
@@ -107,7 +111,9 @@ def test_a_comment_posted_at_the_second_step_is_sent_again_once_the_code_is_give
     assert not Comment.objects.filter(plan=plan).exists()
     code_given = client.post(response.url, {"code": next_code(authenticator(lead))})
     assert code_given.url == reverse("unsent")
-    action, fields = sent_again_form(client.get(code_given.url).text)
+    page = client.get(code_given.url).text
+    assert 'a form from <a href="' in page  # a comment's page has no question to name
+    action, fields = sent_again_form(page)
     client.post(action, dict(fields))
     assert Comment.objects.get(plan=plan).body == "Which clinics?"
 
