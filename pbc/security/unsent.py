@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 SESSION_KEY = "pbc_unsent"
 # A field named so carries a secret: a password (Django's forms number a repeated one) or the
@@ -52,8 +53,13 @@ def keep(request) -> bool:
     # Nothing to send again (a body that is not a form's), or what must not be stored.
     if not fields or any(SECRET_NAME.search(name) for name, _value in fields):
         return False
+    address = request.get_full_path()
+    # Sent again to this site only: a path a browser would read as another host's ("//host")
+    # is never a form's action here.
+    if not url_has_allowed_host_and_scheme(address, allowed_hosts=None):
+        return False
     request.session[SESSION_KEY] = {
-        "address": request.get_full_path(),
+        "address": address,
         "fields": fields,
         "sent_at": timezone.now().isoformat(),
     }
