@@ -291,7 +291,7 @@ class Holders:
         """Who holds ``block``'s position today, for those waiting on them: "Dr A Chair", or
         several joined by "or"; "" when no one does."""
         return " or ".join(
-            appointment.user.full_name or appointment.user.email
+            str(appointment.user)
             for appointment in self._of(plan.consortium.commissioner_id)
             if block.signed_by(appointment.position, plan)
         )

@@ -49,10 +49,14 @@ class SignedOutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST" and request.user.is_authenticated:
-            unsent.forget_if_sent_again(request)
         response = self.get_response(request)
-        if response.status_code != 302 or request.user.is_authenticated:
+        if request.user.is_authenticated:
+            # A post the page took (saved, or shown again with its refusal or clash) was the
+            # kept one's turn; one refused unread (a stale page's token) was not.
+            if request.method == "POST" and response.status_code != 403:
+                unsent.forget_if_sent_again(request)
+            return response
+        if response.status_code != 302:
             return response
         sign_in = resolve_url(settings.LOGIN_URL)
         location = urlsplit(response["Location"])

@@ -58,6 +58,7 @@ def keep(request) -> bool:
     # is never a form's action here.
     if not url_has_allowed_host_and_scheme(address, allowed_hosts=None):
         return False
+    request.unsent_kept = True
     request.session[SESSION_KEY] = {
         "address": address,
         "fields": fields,
@@ -87,8 +88,10 @@ def forget(request) -> None:
 
 
 def forget_if_sent_again(request) -> None:
-    """A signed-in post to the page the kept post was sent to is that post sent again (or the
-    person's newer work on the page): either way, the kept one has had its turn."""
+    """A signed-in post the page to which the kept post was sent has taken is that post sent
+    again (or the person's newer work on the page): either way, the kept one has had its turn."""
+    if getattr(request, "unsent_kept", False):
+        return  # kept by this very post (stopped at the second step): its turn is to come
     stored = request.session.get(SESSION_KEY)
     if stored is not None and urlsplit(stored["address"]).path == request.path:
         forget(request)

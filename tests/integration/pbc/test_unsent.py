@@ -46,15 +46,13 @@ def sent_again_form(page: str) -> tuple[str, list[tuple[str, str]]]:
     return html.unescape(form.group(1)), [(n, html.unescape(v)) for n, v in fields]
 
 
-def signed_in(client: Client, user, response) -> str:
+def signing_in(client: Client, user, response) -> str:
     """Signs in through the sign-in page ``response`` was sent to, giving the code where the
     account has one; the address it is sent to afterwards."""
-    signing_in = client.post(
-        response.url, {"username": user.email, "password": PASSWORD}, follow=False
-    )
-    if signing_in.url.startswith(reverse("two_factor_verify")):
-        signing_in = client.post(signing_in.url, {"code": next_code(authenticator(user))})
-    return signing_in.url
+    reply = client.post(response.url, {"username": user.email, "password": PASSWORD})
+    if reply.url.startswith(reverse("two_factor_verify")):
+        reply = client.post(reply.url, {"code": next_code(authenticator(user))})
+    return reply.url
 
 
 def test_an_answer_posted_signed_out_is_kept_and_saved_as_typed_when_sent_again(plan, editor):
@@ -68,7 +66,7 @@ def test_an_answer_posted_signed_out_is_kept_and_saved_as_typed_when_sent_again(
     sign_in_page = html.unescape(client.get(response.url).text)
     assert "You were signed out, so what you sent was not saved" in sign_in_page
     assert "It has been kept. Sign in, and you can send it again." in sign_in_page
-    assert signed_in(client, editor, response) == reverse("unsent")
+    assert signing_in(client, editor, response) == reverse("unsent")
     page = client.get(reverse("unsent")).text
     assert "<h1>What you sent was not saved</h1>" in page
     question = plan.template.questions.get(key=KEY)
@@ -121,7 +119,7 @@ def test_a_comment_posted_at_the_second_step_is_sent_again_once_the_code_is_give
 def test_every_page_says_what_waits_until_it_is_sent_again_or_discarded(plan, editor):
     client = Client()
     response = client.post(reverse("answer_edit", args=[plan.pk, KEY]), answer_posted())
-    signed_in(client, editor, response)
+    signing_in(client, editor, response)
 
     home = client.get(reverse("home")).text
     discarded = client.post(reverse("unsent"), follow=True)
@@ -140,7 +138,7 @@ def test_a_post_carrying_a_password_is_never_kept(plan, editor):
 
     assert response.url == f"{reverse('login')}?next={url}&unsaved=1"
     assert "use your browser's back button" in html.unescape(client.get(response.url).text)
-    signed_in(client, editor, response)
+    signing_in(client, editor, response)
     assert client.get(reverse("unsent")).url == reverse("home")
     assert "pbc_unsent" not in client.session
 
@@ -183,7 +181,7 @@ def test_a_post_kept_over_an_hour_ago_is_no_longer_offered(plan, editor):
     """The next to sign in on the browser an hour later is more likely someone else."""
     client = Client()
     response = client.post(reverse("answer_edit", args=[plan.pk, KEY]), answer_posted())
-    signed_in(client, editor, response)
+    signing_in(client, editor, response)
     session = client.session
     sent_at = datetime.fromisoformat(session["pbc_unsent"]["sent_at"])
     session["pbc_unsent"]["sent_at"] = (sent_at - timedelta(minutes=61)).isoformat()
@@ -192,3 +190,16 @@ def test_a_post_kept_over_an_hour_ago_is_no_longer_offered(plan, editor):
     assert "was not saved" not in client.get(reverse("home")).text
     assert client.get(reverse("unsent")).url == reverse("home")
     assert "pbc_unsent" not in client.session
+
+
+def test_a_post_refused_unread_for_a_stale_token_leaves_the_kept_one_waiting(plan, editor):
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("answer_edit", args=[plan.pk, KEY])
+    client.get(reverse("login"))  # the token the sign-in form carries
+    client.post(url, {**answer_posted(), "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    client.force_login(editor)
+
+    refused = client.post(url, {**answer_posted(), "csrfmiddlewaretoken": "stale" * 8})
+
+    assert refused.status_code == 403
+    assert "pbc_unsent" in client.session
