@@ -123,6 +123,17 @@ def position_named(
     return positions.filter(consortium_id=consortium_id).first()
 
 
+def held_position_names(*, commissioner_id: int) -> set[tuple[int | None, str, str]]:
+    """(consortium id or None for the PCT's own, body, name) of each position of the PCT and its
+    consortia that someone holds today, body and name in lower case: the positions a form's
+    signatories may name without waiting, read at once however many consortia the PCT has."""
+    held = Position.objects.filter(
+        commissioner_id=commissioner_id,
+        appointments__in=Appointment.objects.filter(held_on(), user__is_active=True),
+    ).values_list("consortium_id", "body", "name")
+    return {(consortium_id, body.lower(), name.lower()) for consortium_id, body, name in held}
+
+
 def holder_of(position: Position | None, *, day: date | None = None) -> User | None:
     if position is None:
         return None

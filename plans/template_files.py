@@ -1337,21 +1337,14 @@ def _unheld_positions(definition: dict) -> list[str]:
         "pct": [(issuer, None)],
         "consortium": [(consortium, consortium.pk) for consortium in issuer.consortia.all()],
     }
-    warnings = []
-    for signatory in definition["signatories"]:
-        for organisation, consortium_id in organisations[signatory["side"]]:
-            position = organisation_selectors.position_named(
-                commissioner_id=issuer.pk,
-                consortium_id=consortium_id,
-                body=signatory["body"],
-                name=signatory["position"],
-            )
-            if organisation_selectors.holder_of(position) is None:
-                warnings.append(
-                    f"No one holds {signatory_label(signatory)} at {organisation}: assign "
-                    "someone on its organisation page before plans on this form reach signing."
-                )
-    return warnings
+    held = organisation_selectors.held_position_names(commissioner_id=issuer.pk)
+    return [
+        f"No one holds {signatory_label(signatory)} at {organisation}: assign someone on its "
+        "organisation page before plans on this form reach signing."
+        for signatory in definition["signatories"]
+        for organisation, consortium_id in organisations[signatory["side"]]
+        if (consortium_id, signatory["body"].lower(), signatory["position"].lower()) not in held
+    ]
 
 
 def _create(definition: dict) -> PlanTemplate:

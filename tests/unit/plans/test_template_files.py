@@ -6,12 +6,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from consortia import services as organisation_services
+from consortia.models import User
 from plans import template_files
 from plans.models import PlanTemplate, QuestionKind, TemplateQuestion
-from tests.factories import CommissionerFactory
+from tests.factories import CommissionerFactory, ConsortiumFactory, UserFactory
 from tests.plan_factories import template_definition
 from tests.review_factories import SIGNATORIES
 
@@ -411,3 +416,62 @@ def test_a_mangled_file_is_read_or_refused_in_words_never_in_the_parsers(json, e
         for problem in refusal.problems:
             assert not any(word in str(problem) for word in PARSER_WORDS), str(problem)
             assert problem.location.startswith(("Line ", "File")), str(problem)
+
+
+def consortia_with_a_chair_at_the_first(count: int):
+    """A new PCT with ``count`` consortia, the first of whose Executive Chair is held (its
+    position named in other letter case than the forms name it), and a PCT Chief Executive who
+    has left."""
+    pct = CommissionerFactory()
+    consortia = [ConsortiumFactory(commissioner=pct) for _ in range(count)]
+    chair = UserFactory(role=User.Role.CONSORTIUM_EXECUTIVE_CHAIR, consortium=consortia[0])
+    held = organisation_services.position_get_or_create(
+        commissioner=pct, consortium=consortia[0], body="", name="executive chair"
+    )
+    organisation_services.position_assign(
+        position=held, user=chair, started_on=timezone.localdate()
+    )
+    gone = UserFactory(role=User.Role.PCT_CHIEF_EXECUTIVE, commissioner=pct, consortium=None)
+    left = organisation_services.position_get_or_create(
+        commissioner=pct, consortium=None, body="", name="Chief Executive"
+    )
+    organisation_services.position_assign(position=left, user=gone, started_on=timezone.localdate())
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    return pct, consortia
+
+
+def pct_and_consortium_signatories(pct) -> dict:
+    definition = template_definition(issuer=pct.slug)
+    definition["signatories"] = [
+        {"key": "chair", "title": "Chair", "side": "consortium", "body": "",
+         "position": "Executive Chair", "step": "1"},
+        {"key": "chief", "title": "Chief Executive", "side": "pct", "body": "",
+         "position": "Chief Executive", "step": "2"},
+    ]  # fmt: skip
+    return definition
+
+
+def test_a_preview_names_each_position_no_one_holds_at_each_consortium_and_the_pct():
+    pct, (_held, second, third) = consortia_with_a_chair_at_the_first(3)
+
+    warnings = template_files.preview(pct_and_consortium_signatories(pct)).warnings
+
+    unheld = [warning.split(":")[0] for warning in warnings if warning.startswith("No one holds")]
+    assert unheld == [
+        f"No one holds consortium Executive Chair at {second}",
+        f"No one holds consortium Executive Chair at {third}",
+        f"No one holds PCT Chief Executive at {pct}",
+    ]
+
+
+def test_the_check_of_who_holds_the_positions_costs_the_same_queries_for_any_number_of_consortia():
+    counts = []
+    for count in (1, 6):
+        pct, _ = consortia_with_a_chair_at_the_first(count)
+        definition = pct_and_consortium_signatories(pct)
+        with CaptureQueriesContext(connection) as captured:
+            template_files.preview(definition)
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1], counts
