@@ -13,6 +13,7 @@ from consortia.dates import long_moment
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
 from plans.consistent_reads import consistent_reads
+from plans.presenters import answer_post_shown
 from plans.selectors import answers_visible_to, plans_visible_to
 from plans.task_list_cache import cached_task_list
 from plans.workflow import FROZEN
@@ -124,10 +125,12 @@ def unsent_post(request):
         return redirect("home")
     if kept is None:
         return redirect("home")
+    question = _question_answered(request.user, kept.address)
     context = {
         "unsent": kept,
         "sent_when": long_moment(kept.sent_at),
-        "question": _question_answered(request.user, kept.address),
+        "question": question,
+        "shown": answer_post_shown(question, kept.fields) if question else kept.shown,
     }
     return render(request, "pbc/unsent.html", context)
 

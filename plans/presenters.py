@@ -1,5 +1,6 @@
 """What the plan pages show, worked out here so templates only lay it out."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.template.defaultfilters import pluralize
@@ -10,7 +11,8 @@ from consortia.dates import long_moment
 from consortia.tables import Cell, Heading, Table, Tag
 
 from . import content, structured
-from .kinds.base import KindContext
+from .kinds.base import DATE_PARTS, Kind, KindContext
+from .kinds.rows import RowSpec
 from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 from .round_selectors import FigureRow
 from .workflow import FROZEN, Decision, owner_label
@@ -504,3 +506,47 @@ def definition_check_tables(previewed) -> list[Table]:
         for caption, (headings, rows) in listed.items()
         if rows
     ]
+
+
+# "projects[0].targets[1].planned_saving": each list the input sits in, and the row in it (a
+# number of more digits than any list has rows is no row: Python would not read it).
+ROW_IN_LIST = re.compile(r"(\w+)\[(\d{1,9})\]")
+
+
+def answer_post_shown(question: TemplateQuestion, fields) -> list[tuple[str, str]]:
+    """What a post to ``question``'s page carried, each value under the label its input has on
+    the page ("Planned saving, target 2 of project 1"), for the person who typed it to read.
+    The form's own bookkeeping (the version it started from, the page to go back to) is left
+    out, and so are empty inputs; an input the page does not label keeps its name."""
+    kind = structured.kind_for(question)
+    prefix = f"q-{question.key}-"
+    posted = dict(fields)
+    return [
+        (_input_called(kind, name.removeprefix(prefix), posted=posted, prefix=prefix), value)
+        for name, value in fields
+        if name.startswith(prefix) and name != f"{prefix}base_version" and value.strip()
+    ]
+
+
+def _input_called(kind: Kind, name: str, *, posted: dict, prefix: str) -> str:
+    if name == "text":
+        return "Answer"
+    label = kind.input_label(name)
+    if not label:
+        return name
+    box = name.rpartition("-")[2]
+    if box in DATE_PARTS:
+        label = f"{label} ({box})"
+    where = ""
+    spec = getattr(kind, "spec", None)
+    within = ""
+    for list_name, index in ROW_IN_LIST.findall(name):
+        within = f"{within}.{list_name}[{index}]" if within else f"{list_name}[{index}]"
+        if isinstance(spec, RowSpec) and spec.name == list_name:
+            numbered_by = {spec.numbered_by: posted.get(f"{prefix}{within}.{spec.numbered_by}")}
+            row = spec.which(numbered_by, int(index))
+            spec = spec.children
+        else:
+            row, spec = f"row {int(index) + 1}", None
+        where = f"{row} of {where}" if where else row
+    return f"{label}, {where}" if where else label

@@ -79,9 +79,10 @@ def test_a_row_button_pressed_after_the_session_ended_is_kept_and_sent_again_aft
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("What you sent was not saved")
     page.get_by_text("See what was sent").click()
-    expect(
-        page.locator(".app-unsent-value", has_text="Typed after the session ended")
-    ).to_be_visible()
+    typed = page.locator(".nhsuk-summary-list__row", has_text="Typed after the session ended")
+    expect(typed).to_be_visible()
+    # Under the words the table's column has on the page, with the row it was typed in.
+    expect(typed.locator("dt")).to_have_text("Development area, row 1")
     assert_accessible(page)
     screenshot(page, "unsent-after-signing-in")
 

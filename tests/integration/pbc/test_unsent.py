@@ -46,6 +46,12 @@ def sent_again_form(page: str) -> tuple[str, list[tuple[str, str]]]:
     return html.unescape(form.group(1)), [(n, html.unescape(v)) for n, v in fields]
 
 
+def sent_list(page: str) -> list[str]:
+    """The names under "See what was sent"."""
+    listed = page[page.index('<dl class="nhsuk-summary-list">') : page.index("</dl>")]
+    return re.findall(r'<dt class="nhsuk-summary-list__key">([^<]*)</dt>', listed)
+
+
 def signing_in(client: Client, user, response) -> str:
     """Signs in through the sign-in page ``response`` was sent to, giving the code where the
     account has one; the address it is sent to afterwards."""
@@ -73,8 +79,9 @@ def test_an_answer_posted_signed_out_is_kept_and_saved_as_typed_when_sent_again(
     assert (
         f'an answer to <a href="{html.escape(url)}">{question.number} {question.title}</a>' in page
     )
-    # Shown as typed to be read, never as markup.
+    # Shown as typed to be read, never as markup, under the words the page gives its input.
     assert "&lt;p&gt;Second paragraph &amp; &lt;b&gt;more&lt;/b&gt;.&lt;/p&gt;" in page
+    assert sent_list(page) == ["Answer"]
     action, fields = sent_again_form(page)
     assert action == url
     assert {name: value for name, value in fields if name != "csrfmiddlewaretoken"} == (
