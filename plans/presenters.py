@@ -11,7 +11,7 @@ from consortia.dates import long_moment
 from consortia.tables import Cell, Heading, Table, Tag
 
 from . import content, structured
-from .kinds.base import DATE_PARTS, Kind, KindContext
+from .kinds.base import DATE_PARTS, Kind, KindContext, cell_key
 from .kinds.rows import RowSpec
 from .models import Answer, Plan, PlanTemplate, TemplatePart, TemplateQuestion
 from .round_selectors import FigureRow
@@ -514,35 +514,39 @@ ROW_IN_LIST = re.compile(r"(\w+)\[(\d{1,9})\]")
 
 
 def answer_post_shown(question: TemplateQuestion, fields) -> list[tuple[str, str]]:
-    """What a post to ``question``'s page carried, each value under the label its input has on
-    the page ("Planned saving, target 2 of project 1"), for the person who typed it to read.
-    The form's own bookkeeping (the version it started from, the page to go back to) is left
-    out, and so are empty inputs; an input the page does not label keeps its name."""
+    """What a post to ``question``'s page carried that the person typed or chose, each value
+    under the label its input has on the page ("Planned saving in pounds, target 2 of project
+    1"), for them to read before sending it again. Empty inputs and the form's own hidden
+    fields (the version it started from, how many rows a list has, a milestone's key) are left
+    out: they are sent again as they came."""
     kind = structured.kind_for(question)
     prefix = f"q-{question.key}-"
     posted = dict(fields)
-    return [
-        (_input_called(kind, name.removeprefix(prefix), posted=posted, prefix=prefix), value)
-        for name, value in fields
-        if name.startswith(prefix) and name != f"{prefix}base_version" and value.strip()
-    ]
+    shown = []
+    for name, value in fields:
+        if name.startswith(prefix) and value.strip():
+            called = _input_called(kind, name.removeprefix(prefix), posted=posted, prefix=prefix)
+            if called:
+                shown.append((called, value))
+    return shown
 
 
 def _input_called(kind: Kind, name: str, *, posted: dict, prefix: str) -> str:
+    """The label of the input ``name`` and the row it is in; "" for a field the page hides."""
     if name == "text":
         return "Answer"
+    spec = getattr(kind, "spec", None)
+    spec = spec if isinstance(spec, RowSpec) else None
     label = kind.input_label(name)
-    if not label:
-        return name
+    if not label or cell_key(name) in _undrawn_cells(spec):
+        return ""
     box = name.rpartition("-")[2]
     if box in DATE_PARTS:
         label = f"{label} ({box})"
-    where = ""
-    spec = getattr(kind, "spec", None)
-    within = ""
+    where = within = ""
     for list_name, index in ROW_IN_LIST.findall(name):
         within = f"{within}.{list_name}[{index}]" if within else f"{list_name}[{index}]"
-        if isinstance(spec, RowSpec) and spec.name == list_name:
+        if spec is not None and spec.name == list_name:
             numbered_by = {spec.numbered_by: posted.get(f"{prefix}{within}.{spec.numbered_by}")}
             row = spec.which(numbered_by, int(index))
             spec = spec.children
@@ -550,3 +554,12 @@ def _input_called(kind: Kind, name: str, *, posted: dict, prefix: str) -> str:
             row, spec = f"row {int(index) + 1}", None
         where = f"{row} of {where}" if where else row
     return f"{label}, {where}" if where else label
+
+
+def _undrawn_cells(spec: RowSpec | None) -> set[str]:
+    """The cells a list keeps in hidden inputs of its own (a milestone's key)."""
+    undrawn = set()
+    while spec is not None:
+        undrawn |= {column.key for column in spec.columns if not column.drawn}
+        spec = spec.children
+    return undrawn

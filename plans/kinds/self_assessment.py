@@ -71,6 +71,10 @@ def rating_scale(framework: dict) -> list[str]:
     return [item["rating"] for item in framework["rating_scale"]]
 
 
+# The inputs of each target, by the key they are stored under.
+TARGET_INPUTS = {"rating": "Rating", "action": "Action or evidence"}
+
+
 def input_key(target_key: str) -> str:
     """The path of a target's rating in the answer, as plans/finance.py names it."""
     return f"ratings.{target_key}"
@@ -131,6 +135,13 @@ class SelfAssessmentKind(Kind):
         if not slug and context.commissioner:
             slug = framework_for_issuer(context.commissioner)
         return slug
+
+    def input_label(self, field: str) -> str:
+        """A target's inputs say which target they rate: "Rating for target 1.1.1"."""
+        path, _, cell = field.rpartition(".")
+        if path.startswith(input_key("")) and cell in TARGET_INPUTS:
+            return f"{TARGET_INPUTS[cell]} for target {path.removeprefix(input_key(''))}"
+        return super().input_label(field)
 
     def printed_columns(self) -> dict[str, dict]:
         # A target's action and each level's funding comment are stored as HTML.
@@ -257,14 +268,14 @@ class SelfAssessmentKind(Kind):
                 fields = {
                     "rating": Field(
                         f"{name}.rating",
-                        f"Rating for target {target['key']}",
+                        self.input_label(f"{name}.rating"),
                         rating.get("rating", ""),
                         input="select",
                         choices=choices,
                     ),
                     "action": Field(
                         f"{name}.action",
-                        f"Action or evidence for target {target['key']}",
+                        self.input_label(f"{name}.action"),
                         rich_to_plain(rating.get("action", "")),
                         input="textarea",
                     ),

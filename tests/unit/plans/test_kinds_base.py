@@ -132,7 +132,7 @@ BANES_PATHWAYS = TableKind([{"key": "area", "label": "Development area"}])
         (KINDS["hours"], "lines[0].hours_each", "Hours each meeting"),
         (KINDS["milestones"], "milestones[3].due-day", "Date"),
         (KINDS["projects"], "projects[0].targets[1].planned_saving", "Planned saving in pounds"),
-        (KINDS["self_assessment"], "ratings.2.1.action", "Action or evidence"),
+        (KINDS["self_assessment"], "ratings.2.1.action", "Action or evidence for target 2.1"),
         (KINDS["hours"], "lines[0].not_a_column", ""),
     ],
 )  # fmt: skip

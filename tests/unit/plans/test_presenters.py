@@ -58,12 +58,17 @@ def test_a_row_the_plan_numbers_itself_goes_by_that_number_and_a_dates_box_is_na
     ]
 
 
-def test_a_rich_text_answer_is_the_answer_and_an_input_the_page_does_not_label_keeps_its_name():
+def test_a_rich_text_answer_is_the_answer_and_fields_the_page_does_not_draw_are_left_out():
     question = TemplateQuestion(key="question-1", kind=QuestionKind.RICH_TEXT)
+    milestones = TemplateQuestion(key="6-2", kind=QuestionKind.MILESTONES)
 
     assert answer_post_shown(question, [
         ("q-question-1-text", "<p>Typed.</p>"), ("q-question-1-forged", "x"),
-    ]) == [("Answer", "<p>Typed.</p>"), ("forged", "x")]  # fmt: skip
+    ]) == [("Answer", "<p>Typed.</p>")]  # fmt: skip
+    assert answer_post_shown(milestones, [
+        ("q-6-2-milestones", "1"), ("q-6-2-milestones[0].key", "m-1"),
+        ("q-6-2-milestones[0].owner", "Chair"),
+    ]) == [("Owner, milestone 1", "Chair")]  # fmt: skip
 
 
 def test_a_row_number_too_long_to_be_a_row_leaves_the_input_named_without_it():
@@ -72,3 +77,16 @@ def test_a_row_number_too_long_to_be_a_row_leaves_the_input_named_without_it():
     shown = answer_post_shown(PATHWAYS, [(f"q-pathways-rows[{index}].area", "Falls")])
 
     assert shown == [("Pathway development area", "Falls")]
+
+
+def test_a_self_assessments_rating_and_action_say_which_target_they_are_for():
+    question = TemplateQuestion(key="self-assessment", kind=QuestionKind.SELF_ASSESSMENT)
+
+    assert answer_post_shown(question, [
+        ("q-self-assessment-framework", "pbc-framework-2006"),
+        ("q-self-assessment-ratings.1.1.1.rating", "Green"),
+        ("q-self-assessment-ratings.1.1.1.action", "Audit done"),
+    ]) == [
+        ("Rating for target 1.1.1", "Green"),
+        ("Action or evidence for target 1.1.1", "Audit done"),
+    ]  # fmt: skip
