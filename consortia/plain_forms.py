@@ -15,6 +15,7 @@ from functools import cache, wraps
 from django import forms
 from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import pretty_name
 
 # Half of a UTF-16 surrogate pair on its own: no encoding holds it, so no page or database can.
 SURROGATES = re.compile("[\ud800-\udfff]")
@@ -249,6 +250,46 @@ class Form(PlainMessages, forms.Form):
 
 class ModelForm(PlainMessages, forms.ModelForm):
     pass
+
+
+def unprefixed(name: str) -> str:
+    """A posted field's name without its form's prefix or its row: "comment-q-2-body" and
+    "q-4-lines-0-hours" as "body" and "hours"."""
+    return re.split(r"[-.]", name)[-1]
+
+
+def forms_read_by(view) -> tuple[type[forms.BaseForm], ...]:
+    """The forms a view reads a post with: those a class-based view is given or has as
+    ``form_class``, or those a view function declares with ``reads_forms``."""
+    if view_class := getattr(view, "view_class", None):
+        read = [*view.view_initkwargs.values(), getattr(view_class, "form_class", None)]
+    else:
+        read = getattr(view, "forms_read", ())
+    return tuple(
+        form for form in read if isinstance(form, type) and issubclass(form, forms.BaseForm)
+    )
+
+
+def posted_under_labels(form_classes, fields) -> list[tuple[str, str]]:
+    """``fields`` as posted to a view reading ``form_classes``, for a person to read: each value
+    a visible field of those forms was given, under the field's label, a choice under the words
+    it was offered in. Empty values, hidden fields and names no field has are left out."""
+    by_name = {}
+    for form_class in form_classes:
+        for name, field in form_class.base_fields.items():
+            if not field.widget.is_hidden:
+                by_name.setdefault(name, field)
+    shown = []
+    for posted, value in fields:
+        field = by_name.get(unprefixed(posted))
+        if field is None or not value.strip():
+            continue
+        label = str(field.label or pretty_name(unprefixed(posted)))
+        # A model's choices would be read from the database: a plain choice's words are here.
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = str(dict(field.choices).get(value, value))
+        shown.append((label, value))
+    return shown
 
 
 def reads_forms(*form_classes: type[PlainMessages]):

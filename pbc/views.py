@@ -1,11 +1,8 @@
-from urllib.parse import urlsplit
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,8 +10,7 @@ from consortia.dates import long_moment
 from plans import assignments, round_selectors
 from plans import pages as plan_pages
 from plans.consistent_reads import consistent_reads
-from plans.presenters import answer_post_shown
-from plans.selectors import answers_visible_to, plans_visible_to
+from plans.selectors import plans_visible_to
 from plans.task_list_cache import cached_task_list
 from plans.workflow import FROZEN
 from signoff import selectors as review_selectors
@@ -25,6 +21,7 @@ from signoff.presenters.review import review_panel
 
 from . import health, part_pages
 from .security import unsent
+from .unsent_pages import sent_post
 
 
 @login_required
@@ -125,31 +122,12 @@ def unsent_post(request):
         return redirect("home")
     if kept is None:
         return redirect("home")
-    question = _question_answered(request.user, kept.address)
     context = {
         "unsent": kept,
         "sent_when": long_moment(kept.sent_at),
-        "question": question,
-        "shown": answer_post_shown(question, kept.fields) if question else kept.shown,
+        "sent": sent_post(request.user, kept),
     }
     return render(request, "pbc/unsent.html", context)
-
-
-def _question_answered(user, address: str):
-    """The question whose answer was sent to ``address``, for the page to name it; None for
-    any other page (or one the person may no longer see)."""
-    try:
-        match = resolve(urlsplit(address).path)
-    except Resolver404:
-        return None
-    if match.url_name != "answer_edit":
-        return None
-    answer = (
-        answers_visible_to(user)
-        .filter(plan_id=match.kwargs["plan_id"], question__key=match.kwargs["question_key"])
-        .first()
-    )
-    return answer.question if answer is not None else None
 
 
 @require_GET

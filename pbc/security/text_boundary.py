@@ -13,7 +13,6 @@ what was typed; every posted field is left to a view that says it refuses them a
 """
 
 import json
-import re
 from functools import cache
 
 from django import forms
@@ -26,6 +25,8 @@ from consortia.negotiation import wants_json
 from consortia.plain_forms import (
     UNSTORABLE,
     PlainMessages,
+    forms_read_by,
+    unprefixed,
     unstorable_message,
     where_unstorable,
 )
@@ -35,18 +36,13 @@ def _shown(name: str) -> str:
     return UNSTORABLE.sub("\ufffd", name)
 
 
-def _unprefixed(name: str) -> str:
-    """A posted field's name without its form's prefix: "comment-q-2-body" as "body"."""
-    return re.split(r"[-.]", name)[-1]
-
-
 def field_said(name: str) -> str:
     """A posted field's name as a person reads it: its last part, in words.
 
     Forms prefix their fields ("comment-q-2-body") and rows number them ("q-4-lines-0-hours"),
     so the last part is the one the page's label speaks of: "Body", "Hours", "Full name".
     """
-    last = _unprefixed(name).replace("_", " ").strip()
+    last = unprefixed(name).replace("_", " ").strip()
     return last[:1].upper() + last[1:] if last else name
 
 
@@ -107,14 +103,10 @@ def _form_text_fields(view) -> frozenset[str]:
     refuses what no database stores on the field itself (consortia.plain_forms): the forms a
     class-based view is given or has as ``form_class``, or those a view function declares with
     ``reads_forms``. A form not declared is not trusted, so its fields stay refused here."""
-    if view_class := getattr(view, "view_class", None):
-        read = [*view.view_initkwargs.values(), getattr(view_class, "form_class", None)]
-    else:
-        read = getattr(view, "forms_read", ())
     return frozenset(
         name
-        for form in read
-        if isinstance(form, type) and issubclass(form, PlainMessages)
+        for form in forms_read_by(view)
+        if issubclass(form, PlainMessages)
         for name, field in form.base_fields.items()
         if isinstance(field, forms.CharField)
     )
@@ -141,7 +133,7 @@ def _left_to_the_view(request, fields: dict[str, str]) -> bool:
     if wants_json(request):
         return False
     text_fields = _form_text_fields(view)
-    return posted and all(_unprefixed(name) in text_fields for name in fields)
+    return posted and all(unprefixed(name) in text_fields for name in fields)
 
 
 class UnstorableTextMiddleware:

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from consortia.plain_forms import UNSTORABLE
+
 SESSION_KEY = "pbc_unsent"
 # A field named so carries a secret: a password (Django's forms number a repeated one) or the
 # code from an authenticator (the code steps and the signing form name it so).
@@ -33,6 +35,9 @@ class Unsent:
     address: str
     fields: tuple[tuple[str, str], ...]
     sent_at: datetime
+    #: the page the form was on, as the browser named it (its Referer) where that is on this
+    #: site; "" where it did not say
+    sent_from: str = ""
 
     @property
     def shown(self) -> tuple[tuple[str, str], ...]:
@@ -63,8 +68,26 @@ def keep(request) -> bool:
         "address": address,
         "fields": fields,
         "sent_at": timezone.now().isoformat(),
+        "sent_from": _page_of_the_form(request),
     }
     return True
+
+
+def _page_of_the_form(request) -> str:
+    """The path and query of the page that sent the post, where the browser says and it is on
+    this site: many posts go to an address that shows nothing to go back to (a comment's)."""
+    page = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(page)
+    path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+    # Offered as a link: never one a browser would read as another host's ("//host/..."), nor
+    # one holding what no page can carry.
+    if UNSTORABLE.search(path) or not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return ""
+    return path
 
 
 def kept(request) -> Unsent | None:
@@ -80,6 +103,7 @@ def kept(request) -> Unsent | None:
         address=stored["address"],
         fields=tuple((name, value) for name, value in stored["fields"]),
         sent_at=sent_at,
+        sent_from=stored.get("sent_from", ""),
     )
 
 

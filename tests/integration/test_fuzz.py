@@ -392,19 +392,22 @@ def fuzz_verify_and_sign_in(world: World, tally: Tally, payloads: list[Payload])
 
 
 def kept_while_signed_out(world: World, tally: Tally, payload, *, baseline=False) -> None:
-    """The payload, as a field's name and value, posted to an answer and to another page by a
-    browser no longer signed in; once signed in, the page that offers to send it again shows it
-    as text (pbc/security/unsent.py): an answer's under its inputs' labels, another page's
-    under the names it was sent with. A post refused before it is kept leaves nothing to show."""
+    """The payload, as a field's name and value and in the address of the page that sent it,
+    posted to an answer and to another page by a browser no longer signed in; once signed in,
+    the page that offers to send it again shows it as text (pbc/security/unsent.py): an answer's
+    under its inputs' labels, another page's under the names it was sent with, and the page it
+    came from as a link. A post refused before it is kept leaves nothing to show."""
     answer = (
         edit_url(world.draft, "question-1"),
         [("q-question-1-base_version", "0"), ("q-question-1-text", payload.value)],
     )
     settings_page = (reverse("notification_settings"), [])
+    sent_from = f"http://testserver/plans/?{payload.value}"
     for url, fields in (answer, settings_page):
         browser = SecondFactorClient()
         fields = [*fields, (payload.value, payload.value)]
-        tally.post(browser, url, role="anonymous", payload=payload, fields=fields)
+        tally.post(browser, url, role="anonymous", payload=payload, fields=fields,
+                   headers={"referer": sent_from})  # fmt: skip
         browser.force_login(world.users["editor"])
         if "pbc_unsent" in browser.session:
             tally.page(browser, reverse("unsent"), shows=str(payload), baseline=baseline)

@@ -20,6 +20,7 @@ from tests.two_factor import authenticator, next_code
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 KEY = "question-1"
+TESTSERVER = "http://testserver"
 TYPED = "<p>Typed before lunch,\r\nsaved after it.</p>\r\n<p>Second paragraph & <b>more</b>.</p>"
 
 
@@ -44,6 +45,10 @@ def sent_again_form(page: str) -> tuple[str, list[tuple[str, str]]]:
     assert form, "the page has no form to send it again"
     fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2))
     return html.unescape(form.group(1)), [(n, html.unescape(v)) for n, v in fields]
+
+
+def question_part(plan) -> str:
+    return plan.template.questions.select_related("part").get(key=KEY).part.key
 
 
 def sent_list(page: str) -> list[str]:
@@ -104,8 +109,11 @@ def test_a_comment_posted_at_the_second_step_is_sent_again_once_the_code_is_give
     client.post(reverse("login"), {"username": lead.email, "password": PASSWORD})
     prefix = f"comment-q-{KEY}"
     comment = {"question": KEY, f"{prefix}-body": "Which clinics?", f"{prefix}-quote": ""}
+    part_page = reverse("part_detail", args=[plan.pk, question_part(plan)]) + "?view=all"
 
-    response = client.post(reverse("comment_add", args=[plan.pk]), comment)
+    response = client.post(
+        reverse("comment_add", args=[plan.pk]), comment, headers={"referer": TESTSERVER + part_page}
+    )
 
     assert response.url == (
         f"{reverse('two_factor_verify')}?{urlencode({'next': '/unsent/', 'unsaved': 'kept'})}"
@@ -117,10 +125,32 @@ def test_a_comment_posted_at_the_second_step_is_sent_again_once_the_code_is_give
     code_given = client.post(response.url, {"code": next_code(authenticator(lead))})
     assert code_given.url == reverse("unsent")
     page = client.get(code_given.url).text
-    assert 'a form from <a href="' in page  # a comment's page has no question to name
+    # Back to the page the comment was written on, which the address it was sent to is not;
+    # listed under the words of its form's labels.
+    assert f'a form from <a href="{html.escape(part_page)}">this page</a>' in page
+    assert sent_list(page) == ["Your comment"]
     action, fields = sent_again_form(page)
     client.post(action, dict(fields))
     assert Comment.objects.get(plan=plan).body == "Which clinics?"
+
+
+@pytest.mark.parametrize(
+    "referer", ["", "https://elsewhere.example/plans/", "http://testserver//elsewhere.example/x"]
+)
+def test_a_page_not_named_by_the_browser_or_not_this_sites_is_not_offered_as_a_link(
+    plan, editor, referer
+):
+    client = Client()
+    comment = {"question": KEY, f"comment-q-{KEY}-body": "Typed"}
+    response = client.post(
+        reverse("comment_add", args=[plan.pk]), comment, headers={"referer": referer}
+    )
+    signing_in(client, editor, response)
+
+    page = client.get(reverse("unsent")).text
+
+    assert "this browser sent a form, but no one was signed in" in page
+    assert "elsewhere" not in page
 
 
 def test_every_page_says_what_waits_until_it_is_sent_again_or_discarded(plan, editor):

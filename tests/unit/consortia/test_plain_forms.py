@@ -106,6 +106,29 @@ def test_no_input_cuts_pasted_text_and_a_text_box_with_a_limit_counts_as_typed()
     assert "nhsuk-js-character-count" not in str(form["full_name"])
 
 
+class Contact(plain_forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    nickname = forms.CharField()
+
+
+def test_a_post_is_read_under_its_forms_labels_its_choices_in_the_words_they_were_offered_in():
+    fields = [
+        ("who-version", "3"),
+        ("who-full_name", "Ann Lee"),
+        ("who-summary", "   "),
+        ("who-practice", "a"),
+        ("who-nickname", "Annie"),
+        ("who-not_a_field", "?"),
+        ("row-action", "add-row"),
+    ]
+
+    assert plain_forms.posted_under_labels([Example, Contact], fields) == [
+        ("Your full name", "Ann Lee"),
+        ("Practice", "A"),
+        ("Nickname", "Annie"),
+    ]
+
+
 def test_a_view_cannot_declare_it_reads_a_form_whose_fields_do_not_refuse_unstorable_text():
     with pytest.raises(TypeError, match="Form does not refuse unstorable text itself"):
         plain_forms.reads_forms(Example, forms.Form)

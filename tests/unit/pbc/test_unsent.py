@@ -40,3 +40,24 @@ def test_a_post_is_not_kept_with(path, data):
 
     assert not unsent.keep(request)
     assert unsent.kept(request) is None
+
+
+@pytest.mark.parametrize(
+    ("referer", "sent_from"),
+    [
+        ("http://testserver/plans/1/parts/2/?view=all", "/plans/1/parts/2/?view=all"),
+        ("http://elsewhere.example/plans/1/", ""),
+        ("http://testserver//elsewhere.example/plans/", ""),
+        ("http://testserver/plans/?q=\ud800", ""),
+        ("http://testserver/plans/?q=\x00", ""),
+        ("", ""),
+    ],
+)
+def test_the_page_the_form_was_on_is_kept_where_the_browser_names_one_of_this_sites(
+    referer, sent_from
+):
+    request = posted("/plans/1/comments/", {"comment-q-a-body": "Typed"})
+    request.META["HTTP_REFERER"] = referer
+
+    assert unsent.keep(request)
+    assert unsent.kept(request).sent_from == sent_from

@@ -17,6 +17,7 @@ PATHWAYS = TemplateQuestion(
 def test_a_tables_post_is_read_under_its_columns_labels_row_by_row():
     fields = [
         ("q-pathways-base_version", "3"),
+        ("q-pathways-rows", "2"),
         ("q-pathways-rows[0].area", "Falls"),
         ("q-pathways-rows[0].lead", "   "),
         ("q-pathways-rows[1].area", "Diabetes & <b>care</b>"),
