@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from . import navigation
-from .security import unsent
+from .security import signed_out, unsent
 
 
 def service(request):
@@ -19,4 +19,6 @@ def service(request):
         "unsent_waiting": signed_in
         and getattr(request.resolver_match, "url_name", None) != "unsent"
         and unsent.kept(request) is not None,
+        # Said by the sign-in and second-step pages (registration/_unsaved_callout.html).
+        "unsaved_post": signed_out.unsaved_post(request),
     }

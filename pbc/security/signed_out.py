@@ -6,6 +6,7 @@ that is not JSON as an answer and told the person their text was saved. The scri
 keep the page as it is: the script says what to do, and the text stays where it was typed.
 """
 
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
@@ -37,6 +38,20 @@ def sign_in_needed(words: str, address: str) -> JsonResponse:
     """The reply to a script whose request needs the person to sign in (again, or to finish):
     the words it shows after "Not saved:" and the page it links to, opened in a new tab."""
     return JsonResponse({"signed_out": words, "sign_in": address}, status=401)
+
+
+@dataclass(frozen=True)
+class UnsavedPost:
+    """What the sign-in and second-step pages say of the post that sent the person there."""
+
+    #: kept to be sent again once signed in (pbc/security/unsent.py), else lost
+    kept: bool
+
+
+def unsaved_post(request) -> UnsavedPost | None:
+    """The post that led to this page and was not saved, as its address says; None if none."""
+    said = request.GET.get(UNSAVED)
+    return UnsavedPost(kept=said == KEPT) if said else None
 
 
 class SignedOutMiddleware:
