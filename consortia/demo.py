@@ -107,7 +107,7 @@ def _chair_name(consortium: Consortium) -> str:
 
 @transaction.atomic
 def load_organisations() -> list[DemoLogin]:
-    data = yaml.safe_load(DEMO_FILE.read_text())
+    data = yaml.load(DEMO_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     logins = [DemoLogin("admin@example.org", User.Role.SITE_ADMIN.label, "All organisations")]
     _demo_user("admin@example.org", full_name="Site administrator", role=User.Role.SITE_ADMIN)
     commissioners = {}
