@@ -171,6 +171,9 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = (
 )
 # A passkey is a second factor here, never a way in on its own.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The admin never shows an authenticator app's key, its QR code or a device's recovery codes:
+# whoever read them could give that person's code (docs/decisions/0508).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Requests per client address (per user for comments) in a window; over it, a 429 page
 # (docs/decisions/0342-rate-limits.md). The counters live in the cache, Redis in production.

@@ -1,6 +1,9 @@
+from base64 import b32encode
+
 import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consortia.models import Commissioner, Consortium, Person, Position, Practice, User
 from tests.factories import (
@@ -299,10 +302,10 @@ def test_site_administrator_adds_a_position_with_its_holder_and_then_a_successor
 
 def test_a_recovery_code_added_on_the_stacked_inline_is_saved(client):
     # django_otp's admin, which asks for Django's permissions: the demo's administrator is a
-    # superuser as well.
+    # superuser as well. Codes are added with a new device only: an existing one's are not
+    # shown (see the test below).
     site_admin = UserFactory(role=User.Role.SITE_ADMIN)
     client.force_login(site_admin)
-    device = StaticDevice.objects.create(user=site_admin, name="Recovery codes", confirmed=True)
     form = {
         "user": site_admin.pk,
         "name": "Recovery codes",
@@ -312,12 +315,40 @@ def test_a_recovery_code_added_on_the_stacked_inline_is_saved(client):
         "token_set-0-token": "abcd1234",
     }
 
-    page = client.get(reverse("admin:otp_static_staticdevice_change", args=[device.pk]))
-    response = client.post(reverse("admin:otp_static_staticdevice_change", args=[device.pk]), form)
+    page = client.get(reverse("admin:otp_static_staticdevice_add"))
+    response = client.post(reverse("admin:otp_static_staticdevice_add"), form)
 
     assert 'data-inline-type="stacked"' in page.content.decode()
     assert response.status_code == 302
+    device = StaticDevice.objects.get(user=site_admin)
     assert list(device.token_set.values_list("token", flat=True)) == ["abcd1234"]
+
+
+def test_the_site_administrator_cannot_read_anyones_authenticator_key_or_recovery_codes(client):
+    """A second factor's secret in the admin would let its reader give the code of a PCT lead or
+    a signatory, silently: the admin shows neither the app's key (nor its QR code) nor the
+    unused recovery codes of a device already made."""
+    client.force_login(UserFactory(role=User.Role.SITE_ADMIN))
+    signatory = UserFactory(role=User.Role.PCT_CHIEF_EXECUTIVE)
+    app = TOTPDevice.objects.create(user=signatory, name="Authenticator app", confirmed=True)
+    codes = StaticDevice.objects.create(user=signatory, name="Recovery codes", confirmed=True)
+    codes.token_set.create(token="zyxw9876")
+    secret_forms = {app.key, b32encode(app.bin_key).decode(), "zyxw9876"}
+
+    pages = [
+        client.get(reverse("admin:otp_totp_totpdevice_changelist")),
+        client.get(reverse("admin:otp_totp_totpdevice_change", args=[app.pk])),
+        client.get(reverse("admin:otp_static_staticdevice_change", args=[codes.pk])),
+    ]
+    config = client.get(reverse("admin:otp_totp_totpdevice_config", args=[app.pk]))
+    qr_code = client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[app.pk]))
+
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    shown = "".join(page.content.decode() for page in pages)
+    assert str(signatory) in shown
+    assert [secret for secret in secret_forms if secret in shown] == []
+    assert "qrcode" not in shown
+    assert (config.status_code, qr_code.status_code) == (403, 403)
 
 
 def test_the_admin_pages_name_the_services_icon_so_the_browser_asks_for_no_missing_one(
