@@ -154,6 +154,7 @@ def _with_a_named_draft():
         (LEAD, "/plans/{plan}/monitoring/", _signed_with_an_accepted_return),
         (EDITOR, "/plans/{plan}/participation/", None),
         (EDITOR, "/plans/{plan}/drafts/", _with_a_named_draft),
+        ("admin@example.org", "/admin/plans/plan/{plan}/history/", None),
     ],
     ids=[
         "history",
@@ -165,6 +166,7 @@ def _with_a_named_draft():
         "plan-monitoring",
         "participation",
         "drafts",
+        "admin-change-history",
     ],
 )
 def test_pages_do_not_scroll_sideways_at_320_px(page, live_server, who, path, plan_of):
