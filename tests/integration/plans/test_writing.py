@@ -277,3 +277,11 @@ def test_a_refused_answer_without_script_starts_the_page_title_with_error(client
 
     title = response.content.decode().split("<title>")[1]
     assert title.startswith("Error: ")
+
+
+def test_an_answers_page_title_names_its_plan_as_the_plans_other_pages_do(client, plan, editor):
+    # Two plans open in two tabs, a lead reviewing one year beside the last, tell apart.
+    response = client.get(answer_url(plan, "question-1"))
+
+    title = html.unescape(response.content.decode().split("<title>")[1].split("</title>")[0])
+    assert title.startswith(f"2.1 Question 1 – {plan.title} – ")
