@@ -284,4 +284,4 @@ def test_an_answers_page_title_names_its_plan_as_the_plans_other_pages_do(client
     response = client.get(answer_url(plan, "question-1"))
 
     title = html.unescape(response.content.decode().split("<title>")[1].split("</title>")[0])
-    assert title.startswith(f"2.1 Question 1 – {plan.title} – ")
+    assert title.startswith(f"2.1 Question 1 \u2013 {plan.title} \u2013 ")
