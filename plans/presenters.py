@@ -535,8 +535,7 @@ def _input_called(kind: Kind, name: str, *, posted: dict, prefix: str) -> str:
     """The label of the input ``name`` and the row it is in; "" for a field the page hides."""
     if name == "text":
         return "Answer"
-    spec = getattr(kind, "spec", None)
-    spec = spec if isinstance(spec, RowSpec) else None
+    spec = kind.row_spec()
     label = kind.input_label(name)
     if not label or cell_key(name) in _undrawn_cells(spec):
         return ""

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from typing import TYPE_CHECKING
 
 from consortia.numbers import NotANumber, finer_than_pence, in_pence, read_number
 from consortia.plain_forms import SURROGATES, UNSTORABLE, unstorable_message
@@ -26,6 +27,9 @@ from consortia.plain_forms import SURROGATES, UNSTORABLE, unstorable_message
 from ..errors import AnswerInvalid
 from ..finance import FinanceInputError
 from ..sanitise import clean_html, html_to_text, plain_text
+
+if TYPE_CHECKING:
+    from .rows import RowSpec
 
 ACTION = "row-action"  # the name answers.mjs lets through as an ordinary form post
 MAX_ROWS = 200
@@ -381,6 +385,11 @@ class Kind:
 
     def figures(self, value, *, context: KindContext) -> dict:
         return {}
+
+    def row_spec(self) -> RowSpec | None:
+        """The rows this kind's inputs are drawn in, to say which row an input is in; None for
+        a kind whose inputs are in no list."""
+        return None
 
     def input_label(self, field: str) -> str:
         """The label the page gives the input named ``field`` ("lines[0].hours" is "Hours"),

@@ -682,6 +682,9 @@ class ListKind(Kind):
         value[self.spec.name] = listed
         return value, pressed
 
+    def row_spec(self) -> RowSpec:
+        return self.spec
+
     def clean_scalars(self, value: dict) -> dict:
         """The inputs outside the rows, cleaned by type; those left blank are left out."""
         cleaned = {c.key: clean_cell(value.get(c.key), c, field=c.key) for c in self.scalars}

@@ -153,6 +153,10 @@ class TableKind(Kind):
     def spec(self, context: KindContext) -> RowSpec:
         return table_spec(self.columns, context.practices)
 
+    def row_spec(self) -> RowSpec:
+        # The practices only give a column its choices: the rows are named by the columns alone.
+        return table_spec(self.columns)
+
     def value_of(self, answer) -> list[dict]:
         return (answer.rows if answer is not None else None) or []
 
