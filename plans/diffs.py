@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .content import aligned_rows, columns_of
+from .kinds.rows import ONE_LINE_CHARACTERS
 from .kinds.table import shown_cell, shown_columns
 from .structured import figure_columns
 
@@ -72,6 +73,12 @@ class CellDiff:
     @property
     def changed(self) -> bool:
         return self.old != self.new
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The words a change to a long cell removed and added, among those it kept (as a
+        long figure's, ``word_changes``); [] where the cell is shown whole."""
+        return word_changes(self.old, self.new) if self.old and self.new else []
 
 
 @dataclass
@@ -252,6 +259,14 @@ def _segments(old_words: list[str], new_words: list[str]) -> list[Segment]:
     return segments
 
 
+def word_changes(old: str, new: str) -> list[Segment]:
+    """A change to a value longer than a line as the words it removed and added among those it
+    kept; [] for a shorter one, shown whole as it was and as it is."""
+    if old != new and max(len(old), len(new)) > ONE_LINE_CHARACTERS:
+        return _segments(_words(old), _words(new))
+    return []
+
+
 def _pair_paragraphs(old: list[str], new: list[str]) -> list[tuple[str | None, str | None]]:
     """Line up the paragraphs of a changed stretch: a paragraph and the most alike of the next
     few new ones are compared word by word; the rest are whole paragraphs added or removed."""
@@ -378,7 +393,6 @@ def _printed(ordered, columns: list[dict], rows: list[dict], *, source: str) -> 
 # --- Structured figures ------------------------------------------------------------------
 
 IDENTITY_KEYS = ("code", "number", "key", "name", "activity", "item", "title")
-LONG_VALUE = 80
 
 
 def _label(key: str) -> str:
@@ -479,9 +493,7 @@ def diff_data(old_data, new_data, *, columns: Mapping[str, dict] | None = None) 
             lines.append(DataLine(ADDED, label, new=value))
         elif old_by_label[label] != value:
             before = old_by_label[label]
-            segments = []
-            if len(before) > LONG_VALUE or len(value) > LONG_VALUE:
-                segments = _segments(_words(before), _words(value))
+            segments = word_changes(before, value)
             lines.append(DataLine(CHANGED, label, old=before, new=value, segments=segments))
         else:
             unchanged += 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -66,6 +66,9 @@ INPUTS = {
     RICH: "textarea",
     NAMES: "text",
 }
+#: about a line of a page: a one-line column with a longer cell is drawn in text areas
+#: (``Column.drawn_over``), and a change to a longer value is shown word by word (plans.diffs)
+ONE_LINE_CHARACTERS = 80
 #: the type ``table.shown_cell`` prints a stored cell of each type as; the rest print as stored
 PRINTED_TYPES = {
     MONEY: "money",
@@ -103,6 +106,16 @@ class Column:
     @property
     def input(self) -> str:
         return INPUTS[self.type]
+
+    def drawn_over(self, boxed: list) -> Column:
+        """This column as drawn over cells showing ``boxed``. A one-line box shows a few words
+        of a paragraph, and a browser drops the line breaks of its value as it reads the page:
+        a one-line column in which some cell holds a line break or more than a line of text
+        (from Word, from last year's plan, or typed so) is drawn in text areas, every row
+        alike, so its text can be read where it is edited and is saved again as it was."""
+        if self.input == INPUTS[TEXT] and any(map(_written_over_lines, boxed)):
+            return replace(self, type=LONG_TEXT)
+        return self
 
     @property
     def printed(self) -> dict:
@@ -513,6 +526,12 @@ def _day_shown(value) -> str:
     return typed
 
 
+def _written_over_lines(boxed) -> bool:
+    return isinstance(boxed, str) and (
+        len(boxed) > ONE_LINE_CHARACTERS or "\n" in boxed or "\r" in boxed
+    )
+
+
 def cell_field(value, column: Column, *, name: str, which: str) -> Field:
     """The input of one cell; ``which`` names its row for screen readers ("project 2")."""
     if "{which}" in column.label:
@@ -536,10 +555,12 @@ def cell_field(value, column: Column, *, name: str, which: str) -> Field:
 
 def scalar_field(value: dict, column: Column) -> Field:
     """An input outside any row (a rate, a share), its label shown in full."""
+    boxed = input_value(value.get(column.key), column)
+    column = column.drawn_over([boxed])
     return Field(
         column.key,
         column.label,
-        input_value(value.get(column.key), column),
+        boxed,
         input=column.input,
         width=column.width,
         hint=column.hint,
@@ -580,14 +601,17 @@ def draw(
 ) -> list[DrawnRow]:
     """The inputs of every row and sub-row, named by path, labelled "Title, target 2 of
     project 1"; ``rows`` is a page of the list when it begins at ``start``."""
+    columns = [
+        column.drawn_over([input_value(row.get(column.key), column) for row in rows])
+        for column in spec.columns
+        if column.drawn
+    ]
     drawn = []
     for i, row in enumerate(rows, start=start):
         at = path(within, spec.name, i) if within else path(spec.name, i)
         which = spec.which(row, i, parent=parent)
         fields = {
-            c.key: cell_field(row.get(c.key), c, name=path(at, c.key), which=which)
-            for c in spec.columns
-            if c.drawn
+            c.key: cell_field(row.get(c.key), c, name=path(at, c.key), which=which) for c in columns
         }
         item = DrawnRow(index=i, path=at, fields=fields, value=row)
         if spec.children is not None:

@@ -1,6 +1,7 @@
 from functools import cache
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -23,16 +24,17 @@ FIGURE_TYPES = frozenset({"money", "percent", "whole"})
 
 @register.filter
 def typed(table_cell, columns) -> str:
-    """A stored table cell as printed under its column's type ("£12,000", "Yes"): ``columns``
-    as the table's kind presents them (``figures.columns``: a money column with pence in any
-    cell shows them in every cell, docs/decisions/0493)."""
+    """A stored table cell as printed under its column's type ("£12,000", "Yes"), its text on
+    the lines it was written on: ``columns`` as the table's kind presents them
+    (``figures.columns``: a money column with pence in any cell shows them in every cell,
+    docs/decisions/0493)."""
     from plans.kinds.table import shown_cell
 
     column = next((c for c in columns if c["key"] == table_cell.key), {})
     shown = shown_cell(table_cell.value, column)
     if shown and (column.get("type") in FIGURE_TYPES or column.get("formula")):
         return format_html('<span class="app-nowrap">{}</span>', shown)
-    return shown
+    return linebreaksbr(shown, autoescape=True)
 
 
 @register.filter

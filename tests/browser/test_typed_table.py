@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from consortia.models import User
-from plans.models import Plan
+from plans.models import Answer, Plan
 from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.browser.test_keyboard_walk import NARROW
 from tests.browser.test_long_names import scrolls_sideways
@@ -208,3 +208,32 @@ def test_the_totals_follow_the_rows_as_they_are_typed_before_any_save(page, live
     expect(section.locator(".app-save-status")).to_have_text(re.compile("Saved at"))
     expect(totals).to_contain_text("£165,010.50")
     assert_accessible(page)
+
+
+def test_saving_red_houses_indicators_keeps_the_lines_an_objective_was_written_on(
+    page, live_server
+):
+    """Red House's form gives its objectives a one-line column; the first was written as a list
+    over six lines. A browser drops the line breaks of a one-line box, so changing another cell
+    and saving used to join them ("care by:- development of guidelines")."""
+    demo_daccom_plan()
+    answer = Answer.objects.get(
+        plan__template__slug="red-house-plan", question__key="key-performance-indicators"
+    )
+    written = answer.rows[0]["indicator"]
+    assert written.count("\n") == 5
+    start_session(page, live_server, "editor.red-house@example.org")
+    page.goto(live_server.url + reverse("answer_edit", args=[answer.plan_id, answer.question.key]))
+
+    objective = page.get_by_label("Objective and measures, row 1")
+    expect(objective).to_have_value(written)
+    page.get_by_label("Area, row 2").fill("Community Nursing Services (all)")
+    page.get_by_role("button", name=re.compile("^Save 6.1-6.8")).click()
+    expect(page.locator(".app-save-status")).to_have_text(re.compile("Saved at"))
+
+    answer.refresh_from_db()
+    assert answer.rows[1]["area"] == "Community Nursing Services (all)"
+    assert answer.rows[0]["indicator"] == written
+    expect(objective).to_have_value(written)
+    assert_accessible(page)
+    screenshot(page, "red-house-objectives-in-text-areas")

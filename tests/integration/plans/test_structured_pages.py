@@ -9,9 +9,11 @@ import pytest
 from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from consortia.models import User
 from plans.models import Answer, Plan
+from signoff import pdf
 from tests import demo_data
 from tests.factories import UserFactory
 from tests.limits import projects_of
@@ -735,3 +737,33 @@ def stored_at(data: dict, field: str):
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
         data = data[int(part[1:-1])] if part.startswith("[") else data[part]
     return data
+
+
+LINES = "Referral management:\nguidelines agreed\nfollow-ups reviewed"
+ON_ITS_LINES = "Referral management:<br>guidelines agreed<br>follow-ups reviewed"
+
+
+def test_long_text_written_over_lines_is_printed_on_its_lines_where_it_is_read():
+    """A milestone's deliverable, a success criterion and an outcome and its evidence, as the
+    PDF and the pages that do not edit them print them (docs/decisions/0509)."""
+    plan = plan_with_every_kind()
+    data = {
+        "milestones": {"milestones": [{"key": "m1", "due": None, "item": LINES, "owner": "Dr A",
+                                       "status": "not_started"}]},
+        "success-criteria": {"criteria": [{"letter": "a", "text": LINES, "milestones": []}]},
+        "outcome-framework": {"rate_per_patient": "0.95", "areas": [
+            {"number": "1", "area": "Communication", "weighting_percent": "100", "outcomes": [
+                {"number": "1.1", "outcome": LINES, "monitoring": LINES,
+                 "weighting_percent": "100"}]}]},
+    }  # fmt: skip
+    for key, value in data.items():
+        Answer.objects.filter(plan=plan, question__key=key).update(data=value)
+
+    html = pdf.plan_html(
+        plan=plan,
+        signatures=[],
+        content_sha256="0" * 64,
+        draft=pdf.DraftMark(generated_at=timezone.now(), revision=1),
+    )
+
+    assert html.count(ON_ITS_LINES) == 4, html.count("Referral management:")

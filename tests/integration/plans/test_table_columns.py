@@ -25,7 +25,8 @@ LEAD = "lead.{slug}@example.org"
 
 class Tables(HTMLParser):
     """Each table's caption, its column headings (from its head) and its body rows, a cell read
-    as a person sees it: its text, the value of the input in it, or the option chosen in it."""
+    as a person sees it: its text, the value of the input or the text of the text area in it,
+    or the option chosen in it."""
 
     def __init__(self):
         super().__init__()
@@ -34,6 +35,7 @@ class Tables(HTMLParser):
         self._cell: list[str] | None = None
         self._inputs: list[str] = []
         self._option: list[str] | None = None
+        self._text_area: list[str] | None = None
         self._caption: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
@@ -52,10 +54,14 @@ class Tables(HTMLParser):
             self._inputs.append(attrs.get("value") or "")
         elif tag == "option" and self._cell is not None and "selected" in attrs:
             self._option = []
+        elif tag == "textarea" and self._cell is not None:
+            self._text_area = []
 
     def handle_data(self, data):
         if self._option is not None:
             self._option.append(data)
+        elif self._text_area is not None:
+            self._text_area.append(data)
         elif self._cell is not None:
             self._cell.append(data)
         elif self._caption is not None:
@@ -68,6 +74,9 @@ class Tables(HTMLParser):
         elif tag == "option" and self._option is not None:
             self._inputs.append("".join(self._option))
             self._option = None
+        elif tag == "textarea" and self._text_area is not None:
+            self._inputs.append("".join(self._text_area))
+            self._text_area = None
         elif tag in ("thead", "tbody", "tfoot"):
             self._section = ""
         elif tag in ("td", "th") and self._cell is not None:

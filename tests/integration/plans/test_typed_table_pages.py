@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import docx
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,7 +28,7 @@ from signoff import pdf
 from signoff.canonical import canonical_v2
 from signoff.word_export import plan_docx
 from tests.factories import UserFactory
-from tests.plan_factories import plan_with_questions
+from tests.plan_factories import pct_lead, plan_with_questions
 from tests.services import require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -618,3 +619,79 @@ def test_a_post_of_more_inputs_than_any_form_draws_is_refused_in_words(client, s
     assert "<h1>What you sent has too many fields</h1>" in response.content.decode()
     answer.refresh_from_db()
     assert answer.rows == []
+
+
+# --- a cell written over lines -----------------------------------------------------------------
+
+FALLS_IN_LINES = "Falls service, in three parts:\n- home visits\n- exercise classes"
+
+
+def text_areas(html: str) -> dict[str, str]:
+    """The text areas of a page by name, with the text a person sees in them and the browser
+    sends back (their lines kept, as a one-line box's are not)."""
+    document = lxml.html.document_fromstring(html)
+    return {area.get("name"): area.text_content() for area in document.iter("textarea")}
+
+
+def test_a_cell_written_over_lines_is_edited_in_a_text_area_in_every_row_and_saved_as_it_was(
+    client, schemes
+):
+    answer, _ = schemes
+    save(client, answer, {**FALLS, "scheme": FALLS_IN_LINES.replace("\n", "\r\n")}, DIABETES)
+    stored = answer.rows
+    assert stored[0]["scheme"] == FALLS_IN_LINES
+
+    html = page(client, answer)
+    areas, boxes = text_areas(html), inputs(html).values
+    assert areas[f"{PREFIX}-rows[0].scheme"] == FALLS_IN_LINES
+    assert areas[f"{PREFIX}-rows[1].scheme"] == "Diabetes clinic"
+    assert f"{PREFIX}-rows[0].scheme" not in boxes
+    assert boxes[f"{PREFIX}-rows[0].budget"] == "12,500.00"
+
+    # Saved again as the page shows it, the text areas' lines sent as a browser sends them.
+    shown = {**boxes, **{name: text.replace("\n", "\r\n") for name, text in areas.items()}}
+    response = post(client, answer, {k: v for k, v in shown.items() if k.startswith(PREFIX)})
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.rows == stored
+
+
+def test_a_cell_written_over_lines_is_printed_on_its_lines_on_the_page_and_in_the_pdf(
+    client, schemes
+):
+    answer, _ = schemes
+    save(client, answer, {**FALLS, "scheme": FALLS_IN_LINES}, DIABETES)
+    client.force_login(pct_lead(answer.plan.consortium.commissioner))
+
+    response = client.get(reverse("part_detail", args=[answer.plan_id, "one"]))
+    table = lxml.html.document_fromstring(response.content).xpath(
+        f"//table[caption/@id='table-{KEY}-caption']"
+    )[0]
+    cell = table.xpath(".//tbody//td")[0]
+    assert lxml.html.tostring(cell, encoding="unicode").count("<br>") == 2
+    assert cell.text_content() == FALLS_IN_LINES.replace("\n", "")
+
+    lines = pdf_lines(answer.plan)
+    at = next(i for i, line in enumerate(lines) if line.startswith("Falls service, in"))
+    assert lines[at + 1].startswith("- home visits"), lines[at : at + 3]
+    assert lines[at + 2].startswith("- exercise classes"), lines[at : at + 3]
+
+
+def test_a_word_changed_in_a_cell_written_over_lines_is_shown_as_that_word_in_its_history(
+    client, schemes
+):
+    answer, _ = schemes
+    written = f"{FALLS_IN_LINES}\n- a falls clinic held in turn at each practice"
+    save(client, answer, {**FALLS, "scheme": written})
+    save(client, answer, {**FALLS, "scheme": written.replace("home", "weekly home")})
+    changed = history.revision_at_version(answer, answer.version)
+
+    response = client.get(
+        reverse("question_history", args=[answer.plan_id, KEY]) + f"?to={changed.history_id}"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "added: </span>weekly<span" in html
+    assert "(end of addition)</span></ins> home visits" in html
+    assert "removed: </span>Falls service" not in html

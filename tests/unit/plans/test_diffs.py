@@ -1,5 +1,6 @@
 from plans import diffs
 from plans.diffs import ADDED, CHANGED, REMOVED, SAME, Content, Segment
+from plans.kinds.rows import ONE_LINE_CHARACTERS
 from plans.structured import KINDS
 
 COLUMNS = [{"key": "name", "label": "Practice"}, {"key": "code", "label": "Code"}]
@@ -111,6 +112,22 @@ def test_a_row_with_a_changed_cell_is_changed_with_only_that_cell_marked():
     assert [cell.changed for cell in result.rows[0].cells] == [False, True]
     assert (result.rows[0].cells[1].old, result.rows[0].cells[1].new) == ("A1", "A2")
     assert result.rows[1].old_number == 2
+
+
+def test_a_long_cell_changed_by_a_word_carries_that_word_change_and_a_short_one_is_shown_whole():
+    objective = (
+        "to enable more appropriate referral of patients by:\n- the development of guidelines"
+    )
+    old = [{"name": "Abbey", "code": objective}, {"name": "Bridge", "code": "B1"}]
+    new = [{"name": "Abbey", "code": objective.replace("of guidelines", "of new guidelines")},
+           {"name": "Bridge", "code": "B2"}]  # fmt: skip
+
+    long, short = (row.cells[1] for row in diffs.diff_rows(old, new, COLUMNS).rows)
+
+    assert len(objective) > ONE_LINE_CHARACTERS
+    assert [segment.op for segment in long.segments] == [SAME, ADDED, SAME]
+    assert long.segments[1] == Segment(ADDED, "new")
+    assert (short.changed, short.segments) == (True, [])
 
 
 def test_a_renamed_row_in_place_is_one_changed_row():

@@ -132,6 +132,44 @@ def test_cells_are_shown_formatted_by_type():
     assert shown_cell("plain", {}) == "plain"
 
 
+OBJECTIVES = [
+    {"key": "area", "label": "Area"},
+    {"key": "objective", "label": "Objective and measures"},
+    {"key": "budget", "label": "Budget", "type": "money"},
+]
+LINES = "to enable better referral by:\n- guidelines for follow-ups\n- a dermatology CATS"
+
+
+def drawn_inputs(rows, columns=OBJECTIVES) -> list[dict[str, str]]:
+    drawn = TableKind(columns).present(rows, context=CONTEXT)["rows"]
+    return [{key: field.input for key, field in row.fields.items()} for row in drawn]
+
+
+def test_a_one_line_column_with_a_line_break_in_any_cell_is_drawn_in_text_areas_every_row_alike():
+    inputs = drawn_inputs([{"area": "Elective", "objective": LINES}, {"area": "Nursing"}])
+
+    assert [row["objective"] for row in inputs] == ["textarea", "textarea"]
+    assert [row["area"] for row in inputs] == ["text", "text"]
+    assert inputs[0]["budget"] == "money"
+
+
+@pytest.mark.parametrize(("length", "drawn"), [(80, "text"), (81, "textarea")])
+def test_a_one_line_column_holding_more_than_a_line_of_text_is_drawn_in_text_areas(length, drawn):
+    inputs = drawn_inputs([{"area": "A", "objective": "x" * length}, {"area": "B"}])
+
+    assert {row["objective"] for row in inputs} == {drawn}
+
+
+def test_a_cell_with_line_breaks_saved_again_as_its_text_area_shows_it_keeps_its_lines():
+    stored = clean([{"area": "Elective", "objective": LINES}], OBJECTIVES)
+    boxes = TableKind(OBJECTIVES).present(stored, context=CONTEXT)["rows"][0].fields
+    # A browser sends a text area's lines back with carriage returns.
+    posted = {key: str(field.value).replace("\n", "\r\n") for key, field in boxes.items()}
+
+    assert boxes["objective"].value == LINES
+    assert clean([posted], OBJECTIVES) == stored
+
+
 def test_an_untyped_table_keeps_its_text_as_typed_and_keeps_blank_rows():
     question = SimpleNamespace(kind="table", columns=[{"key": "name", "label": "Name"}])
     assert kind_for(question).clean([{"name": " <b>A</b> "}, {}], context=CONTEXT) == [
