@@ -532,6 +532,18 @@ def _written_over_lines(boxed) -> bool:
     )
 
 
+def _choices_showing(boxed, column: Column) -> list[tuple[str, str]]:
+    """A choice column's choices, with a stored value that is not among them now (a practice
+    renamed or gone, an option a later form dropped) added and chosen: a list without it shows
+    its first choice, and saving any other cell put that in its place. Saved as it is, it is
+    refused on its cell (``clean_cell``), so the person chooses again."""
+    choices = list(column.choices)
+    offered = {value for value, _ in choices}
+    if column.type == CHOICE and isinstance(boxed, str) and boxed and boxed not in offered:
+        choices.append((boxed, f"{boxed} (not on the list)"))
+    return choices
+
+
 def cell_field(value, column: Column, *, name: str, which: str) -> Field:
     """The input of one cell; ``which`` names its row for screen readers ("project 2")."""
     if "{which}" in column.label:
@@ -540,14 +552,15 @@ def cell_field(value, column: Column, *, name: str, which: str) -> Field:
         label, suffix = column.label, f", {which}"
     else:
         label, suffix = f"{column.label}, {which}", ""
+    boxed = input_value(value, column)
     return Field(
         name,
         label,
-        input_value(value, column),
+        boxed,
         input=column.input,
         width=column.width,
         hint=column.hint,
-        choices=list(column.choices),
+        choices=_choices_showing(boxed, column),
         hidden_label=not column.visible_label,
         label_suffix=suffix,
     )
@@ -564,7 +577,7 @@ def scalar_field(value: dict, column: Column) -> Field:
         input=column.input,
         width=column.width,
         hint=column.hint,
-        choices=list(column.choices),
+        choices=_choices_showing(boxed, column),
         hidden_label=False,
     )
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from consortia.models import User
+from consortia.models import Practice, User
+from consortia.services import practices_import_csv
 from plans.models import Answer, Plan
 from tests.browser.conftest import assert_accessible, screenshot, start_session
 from tests.browser.test_keyboard_walk import NARROW
@@ -237,3 +238,41 @@ def test_saving_red_houses_indicators_keeps_the_lines_an_objective_was_written_o
     expect(objective).to_have_value(written)
     assert_accessible(page)
     screenshot(page, "red-house-objectives-in-text-areas")
+
+
+def test_a_surgery_renamed_since_it_was_chosen_is_not_blanked_by_saving_another_cell(
+    page, live_server
+):
+    """Red House's populations name each surgery from a list of the consortium's practices. A
+    practice renamed by a practice import was no longer on it, so the list showed "Not given"
+    chosen, and saving another cell blanked the surgery."""
+    demo_daccom_plan()
+    answer = Answer.objects.get(
+        plan__template__slug="red-house-plan", question__key="surgery-populations"
+    )
+    radlett = Practice.objects.get(consortium=answer.plan.consortium, name="Radlett Surgery")
+    practices_import_csv(
+        consortium=answer.plan.consortium,
+        raw=f"name,code,list_size\nRadlett Surgery (Harpenden),{radlett.code},\n".encode(),
+    )
+    stored = answer.rows
+    start_session(page, live_server, "editor.red-house@example.org")
+    page.goto(live_server.url + reverse("answer_edit", args=[answer.plan_id, answer.question.key]))
+
+    surgery = page.get_by_label("Surgery, row 1")
+    expect(surgery.locator("option:checked")).to_have_text("Radlett Surgery (not on the list)")
+    page.get_by_label("Registered population, row 2").fill("3,700")
+    page.get_by_role("button", name="Save this answer: Population by surgery").click()
+
+    expect(page.locator(".app-save-status")).to_contain_text("Not saved: Choose from the list.")
+    expect(surgery).to_be_focused()
+    answer.refresh_from_db()
+    assert answer.rows == stored
+    assert_accessible(page)
+
+    surgery.select_option(label="Radlett Surgery (Harpenden)")
+    page.get_by_role("button", name="Save this answer: Population by surgery").click()
+    expect(page.locator(".app-save-status")).to_have_text(re.compile("Saved at"))
+    answer.refresh_from_db()
+    assert answer.rows[0]["name"] == "Radlett Surgery (Harpenden)"
+    assert answer.rows[1]["list_size"] == "3700"

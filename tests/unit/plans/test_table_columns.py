@@ -170,6 +170,24 @@ def test_a_cell_with_line_breaks_saved_again_as_its_text_area_shows_it_keeps_its
     assert clean([posted], OBJECTIVES) == stored
 
 
+def test_a_stored_practice_no_longer_a_choice_is_shown_chosen_and_saved_as_shown_is_refused():
+    """A list without it would show "Not given" chosen, and saving another cell blanked it."""
+    stored = [{"risk": "A", "practice": "Radlett Surgery"}]
+    renamed = KindContext(practices=("Radlett Surgery (Harpenden)", "Shenley Surgery"))
+
+    field = TableKind(RISKS).present(stored, context=renamed)["rows"][0].fields["practice"]
+    with pytest.raises(AnswerInvalid) as refused:
+        TableKind(RISKS).clean([{"risk": "A", "practice": field.value}], context=renamed)
+
+    assert field.value == "Radlett Surgery"
+    assert field.choices[-1] == ("Radlett Surgery", "Radlett Surgery (not on the list)")
+    assert ("", "Not given") in field.choices
+    assert (refused.value.field, refused.value.message) == (
+        "rows[0].practice",
+        "Choose from the list.",
+    )
+
+
 def test_an_untyped_table_keeps_its_text_as_typed_and_keeps_blank_rows():
     question = SimpleNamespace(kind="table", columns=[{"key": "name", "label": "Name"}])
     assert kind_for(question).clean([{"name": " <b>A</b> "}, {}], context=CONTEXT) == [
