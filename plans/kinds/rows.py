@@ -112,8 +112,9 @@ class Column:
         of a paragraph, and a browser drops the line breaks of its value as it reads the page:
         a one-line column in which some cell holds a line break or more than a line of text
         (from Word, from last year's plan, or typed so) is drawn in text areas, every row
-        alike, so its text can be read where it is edited and is saved again as it was."""
-        if self.input == INPUTS[TEXT] and any(map(_written_over_lines, boxed)):
+        alike, so its text can be read where it is edited and is saved again as it was. A list
+        of names stays one line: its names are parted by commas, never by lines."""
+        if self.type == TEXT and any(map(_written_over_lines, boxed)):
             return replace(self, type=LONG_TEXT)
         return self
 

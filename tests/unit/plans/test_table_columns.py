@@ -9,6 +9,7 @@ import pytest
 
 from plans.errors import AnswerInvalid
 from plans.kinds.base import KindContext
+from plans.kinds.rows import NAMES, Column
 from plans.kinds.table import TableKind, formula_problem, shown_cell
 from plans.structured import kind_for
 
@@ -158,6 +159,13 @@ def test_a_one_line_column_holding_more_than_a_line_of_text_is_drawn_in_text_are
     inputs = drawn_inputs([{"area": "A", "objective": "x" * length}, {"area": "B"}])
 
     assert {row["objective"] for row in inputs} == {drawn}
+
+
+def test_a_list_of_names_longer_than_a_line_stays_one_line_its_names_parted_by_commas():
+    leads = Column("leads", "Leads", NAMES)
+
+    assert leads.drawn_over([", ".join(["Dr Gerry Bulger"] * 8)]) is leads
+    assert Column("area", "Area").drawn_over(["x" * 81]).input == "textarea"
 
 
 def test_a_cell_with_line_breaks_saved_again_as_its_text_area_shows_it_keeps_its_lines():
