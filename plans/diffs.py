@@ -21,6 +21,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 
 from .content import aligned_rows, columns_of
@@ -74,7 +75,7 @@ class CellDiff:
     def changed(self) -> bool:
         return self.old != self.new
 
-    @property
+    @cached_property
     def segments(self) -> list[Segment]:
         """The words a change to a long cell removed and added, among those it kept (as a
         long figure's, ``word_changes``); [] where the cell is shown whole."""

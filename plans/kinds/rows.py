@@ -107,14 +107,14 @@ class Column:
     def input(self) -> str:
         return INPUTS[self.type]
 
-    def drawn_over(self, boxed: list) -> Column:
-        """This column as drawn over cells showing ``boxed``. A one-line box shows a few words
+    def drawn_over(self, values) -> Column:
+        """This column as drawn over cells holding ``values``. A one-line box shows a few words
         of a paragraph, and a browser drops the line breaks of its value as it reads the page:
         a one-line column in which some cell holds a line break or more than a line of text
         (from Word, from last year's plan, or typed so) is drawn in text areas, every row
         alike, so its text can be read where it is edited and is saved again as it was. A list
         of names stays one line: its names are parted by commas, never by lines."""
-        if self.type == TEXT and any(map(_written_over_lines, boxed)):
+        if self.type == TEXT and any(_written_over_lines(shown(value)) for value in values):
             return replace(self, type=LONG_TEXT)
         return self
 
@@ -527,10 +527,8 @@ def _day_shown(value) -> str:
     return typed
 
 
-def _written_over_lines(boxed) -> bool:
-    return isinstance(boxed, str) and (
-        len(boxed) > ONE_LINE_CHARACTERS or "\n" in boxed or "\r" in boxed
-    )
+def _written_over_lines(boxed: str) -> bool:
+    return len(boxed) > ONE_LINE_CHARACTERS or "\n" in boxed or "\r" in boxed
 
 
 def _choices_showing(boxed, column: Column) -> list[tuple[str, str]]:
@@ -539,8 +537,9 @@ def _choices_showing(boxed, column: Column) -> list[tuple[str, str]]:
     its first choice, and saving any other cell put that in its place. Saved as it is, it is
     refused on its cell (``clean_cell``), so the person chooses again."""
     choices = list(column.choices)
-    offered = {value for value, _ in choices}
-    if column.type == CHOICE and isinstance(boxed, str) and boxed and boxed not in offered:
+    if column.type != CHOICE or not boxed or not isinstance(boxed, str):
+        return choices
+    if boxed not in {value for value, _ in choices}:
         choices.append((boxed, f"{boxed} (not on the list)"))
     return choices
 
@@ -569,8 +568,8 @@ def cell_field(value, column: Column, *, name: str, which: str) -> Field:
 
 def scalar_field(value: dict, column: Column) -> Field:
     """An input outside any row (a rate, a share), its label shown in full."""
+    column = column.drawn_over([value.get(column.key)])
     boxed = input_value(value.get(column.key), column)
-    column = column.drawn_over([boxed])
     return Field(
         column.key,
         column.label,
@@ -616,7 +615,7 @@ def draw(
     """The inputs of every row and sub-row, named by path, labelled "Title, target 2 of
     project 1"; ``rows`` is a page of the list when it begins at ``start``."""
     columns = [
-        column.drawn_over([input_value(row.get(column.key), column) for row in rows])
+        column.drawn_over(row.get(column.key) for row in rows)
         for column in spec.columns
         if column.drawn
     ]
