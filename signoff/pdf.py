@@ -36,6 +36,7 @@ from plans.models import Plan, QuestionKind
 from plans.plan_years import titled_with_year
 from plans.sanitise import clean_html
 
+from .pdf_fit import Fit, answer_fit
 from .signing import Approval, SigningState, approved_by
 
 # URLs the renderer may fetch are on this origin, which no resolver will ever answer
@@ -281,6 +282,8 @@ class PrintQuestion:
     prompts: list[str]
     answer_html: str
     is_signoff: bool
+    #: the page it is laid out across (pdf_fit.Fit): pdf.css's classes for the question
+    fit: str = Fit.PORTRAIT
 
 
 @dataclass
@@ -369,6 +372,7 @@ def _parts(content: PlanContent) -> list[PrintPart]:
                     prompts=[str(prompt) for prompt in question.prompts or []],
                     answer_html=answer_html,
                     is_signoff=is_signoff,
+                    fit=answer_fit(answer_html),
                 )
             )
         parts.append(printed)

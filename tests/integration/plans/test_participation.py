@@ -3,7 +3,7 @@ DES payment following the confirmations on the page and in the PDF, the signed f
 the page's query budget (plans/participation.py, docs/decisions/0435-0438)."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -16,10 +16,10 @@ from plans import exports, participation, participation_demo, round_selectors, s
 from plans.content import PlanContent
 from plans.errors import AnswerInvalid
 from plans.models import Participation, PlanEvent
-from signoff import canonical, pdf
+from signoff import canonical
 from signoff.canonical import content_sha256
 from tests.factories import PracticeFactory, UserFactory
-from tests.integration.signoff.pdf_helpers import pdf_text
+from tests.integration.signoff.pdf_helpers import draft_pdf, pdf_text
 from tests.northbrook import imported, northbrook_plan, organisation
 from tests.plan_factories import demo_daccom_plan, plan_with_questions
 from tests.queries import page_queries
@@ -338,12 +338,7 @@ def words(text: str) -> str:
 
 
 def draft_pdf_text(plan) -> str:
-    rendered = pdf.render_plan_pdf(
-        plan=plan,
-        signatures=[],
-        content_sha256="0" * 64,
-        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-    )
+    rendered = draft_pdf(plan)
     return words(pdf_text(rendered.pdf))
 
 

@@ -4,7 +4,6 @@ PDF and in the JSON export."""
 
 import json
 import re
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from io import BytesIO
 
@@ -14,8 +13,8 @@ from pypdf import PdfReader
 
 from consortia.models import User
 from plans.models import Answer, Plan, QuestionKind
-from signoff import pdf
 from tests import demo_data
+from tests.integration.signoff.pdf_helpers import draft_pdf
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -225,12 +224,7 @@ def test_every_demo_table_in_the_draft_pdf_prints_its_rows_in_column_order(demo_
         by_plan.setdefault(answer.plan_id, []).append(answer)
     for plan_answers in by_plan.values():
         plan = plan_answers[0].plan
-        rendered = pdf.render_plan_pdf(
-            plan=plan,
-            signatures=[],
-            content_sha256="0" * 64,
-            draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-        )
+        rendered = draft_pdf(plan)
         pages = PdfReader(BytesIO(rendered.pdf)).pages
         text = words("\n".join(page.extract_text() or "" for page in pages))
         for answer in plan_answers:

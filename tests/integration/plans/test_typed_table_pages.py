@@ -8,7 +8,6 @@ carry the cells as the PDF prints them or as stored."""
 import io
 import shutil
 import subprocess
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import docx
@@ -24,10 +23,10 @@ from plans.content import PlanContent
 from plans.errors import AnswerInvalid
 from plans.exports import plan_record
 from plans.kinds.base import MAX_ROWS
-from signoff import pdf
 from signoff.canonical import canonical_v2
 from signoff.word_export import plan_docx
 from tests.factories import UserFactory
+from tests.integration.signoff.pdf_helpers import draft_pdf
 from tests.plan_factories import pct_lead, plan_with_questions
 from tests.services import require
 
@@ -327,12 +326,7 @@ PRINTED = [
 def pdf_lines(plan) -> list[str]:
     pdftotext = shutil.which("pdftotext")
     require(bool(pdftotext), "pdftotext reads the PDF as laid out")
-    rendered = pdf.render_plan_pdf(
-        plan=plan,
-        signatures=[],
-        content_sha256="0" * 64,
-        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-    )
+    rendered = draft_pdf(plan)
     text = subprocess.run(
         [pdftotext, "-layout", "-", "-"], input=rendered.pdf, capture_output=True, check=True
     ).stdout.decode()

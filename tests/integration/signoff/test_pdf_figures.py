@@ -1,13 +1,11 @@
 """A figure is printed whole: a negative amount's minus sign stays on the line of its pounds, so
 no reader of the printed plan takes "-£14,749.25" split over two lines for a positive amount."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from plans import services
-from signoff import pdf
 from tests.factories import UserFactory
+from tests.integration.signoff.pdf_helpers import draft_pdf
 from tests.integration.signoff.test_pdf_long_words import printed_text, table_answer
 from tests.plan_factories import plan_with_questions
 
@@ -48,12 +46,7 @@ def test_a_negative_amount_in_a_narrow_column_keeps_its_minus_sign_on_its_line()
         rows=rows,
     )
 
-    rendered = pdf.render_plan_pdf(
-        plan=plan,
-        signatures=[],
-        content_sha256="0" * 64,
-        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-    )
+    rendered = draft_pdf(plan)
 
     words = printed_text(rendered.pdf).split()
     assert "-£14,749.25" in words, [word for word in words if "14,749" in word or word == "-"]

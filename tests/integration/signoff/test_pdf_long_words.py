@@ -3,10 +3,6 @@ its column past the paper, so the draft and the sealed PDF printed no trace of t
 after it, and the sealed file still verified. Read as laid out, with pdftotext: what falls
 off the page is not in its text."""
 
-import shutil
-import subprocess
-from datetime import UTC, datetime
-
 import pytest
 
 from plans.models import Answer, QuestionKind
@@ -14,10 +10,14 @@ from signoff import pdf, services
 from signoff.canonical import content_sha256
 from signoff.verification import Outcome, verify_upload
 from tests import demo_data
-from tests.integration.signoff.pdf_helpers import signed_by_all, signed_documents
+from tests.integration.signoff.pdf_helpers import (
+    draft_pdf,
+    printed_text,
+    signed_by_all,
+    signed_documents,
+)
 from tests.plan_factories import plan_with_questions
 from tests.review_factories import three_signatory_plan
-from tests.services import require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -29,15 +29,6 @@ SCHEMES = [
     {"key": "starts", "label": "Start date", "type": "date"},
     {"key": "share", "label": "Share (%)", "type": "percent"},
 ]
-
-
-def printed_text(data: bytes) -> str:
-    """The words on the paper, in reading order: pdftotext leaves out what lies off the page."""
-    pdftotext = shutil.which("pdftotext")
-    require(bool(pdftotext), "pdftotext reads only what is on the PDF's pages")
-    return subprocess.run(
-        [pdftotext, "-", "-"], input=bytes(data), capture_output=True, check=True
-    ).stdout.decode()
 
 
 def table_answer(plan) -> Answer:
@@ -67,12 +58,7 @@ def test_a_long_word_in_a_typed_tables_cell_leaves_every_column_on_the_draft_pdf
     ]  # fmt: skip
     answer.save(update_fields=["rows"])
 
-    rendered = pdf.render_plan_pdf(
-        plan=plan,
-        signatures=[],
-        content_sha256="0" * 64,
-        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-    )
+    rendered = draft_pdf(plan)
 
     assert_printed_whole(
         printed_text(rendered.pdf),
@@ -108,12 +94,7 @@ def test_a_paragraph_breaks_a_word_too_long_for_the_line_instead_of_losing_its_e
     long_word = "q" * 321
     plan.answers.exclude(question__key="practices").update(text=f"<p>Before {long_word} after</p>")
 
-    rendered = pdf.render_plan_pdf(
-        plan=plan,
-        signatures=[],
-        content_sha256="0" * 64,
-        draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-    )
+    rendered = draft_pdf(plan)
 
     assert_printed_whole(printed_text(rendered.pdf), long_word, [], ["Before", "after"])
 
@@ -174,12 +155,7 @@ def test_a_long_word_in_each_demo_forms_table_leaves_every_later_column_on_the_d
         answer.rows = [{**answer.rows[0], first["key"]: long_word}]
         answer.save(update_fields=["rows"])
 
-        rendered = pdf.render_plan_pdf(
-            plan=answer.plan,
-            signatures=[],
-            content_sha256="0" * 64,
-            draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
-        )
+        rendered = draft_pdf(answer.plan)
 
         text = printed_text(rendered.pdf)
         words = text.split()
