@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor, Twips
+from docx.shared import Mm, Pt, RGBColor, Twips
 from lxml import html as lxml_html
 
 from .word_files import (
@@ -34,6 +34,9 @@ LIST_STYLES = {"ul": "List Bullet", "ol": "List Number"}
 INLINE = {"strong", "b", "em", "i", "u", "a", "span", "br", "sup", "sub", "code"}
 MAX_LIST_DEPTH = 3
 TABLE_TEXT = Pt(9)
+#: NHS documents are printed on A4; a landscape section's side margins are the PDF's.
+A4_WIDTH, A4_HEIGHT = Mm(210), Mm(297)
+LANDSCAPE_MARGIN = Mm(18)
 #: a cell's margins (Table Grid's 0.075 inch each side), its borders and a little slack
 CELL_MARGINS = Pt(14)
 LONG_TEXT = 60
@@ -416,25 +419,16 @@ def repeat_header(table) -> None:
     table.rows[0]._tr.get_or_add_trPr().append(header)
 
 
-def lay_out(table, *, figures=()) -> None:
+def lay_out(table, *, figures=(), room: int | None = None) -> None:
     """Gives each column room for its longest word, so no word breaks mid-way (Word and
     LibreOffice otherwise split the page into equal columns, and a narrow one breaks "Targets"
     into "Target" and "s"), shares what is left by how much each column holds, and sets the
     columns of figures (``figures``: their indexes) flush right. Every table the export writes
-    is laid out so: an answer's, the projects', a kind's figures, the form's own."""
-    section = table.part.document.sections[-1]
-    room = section.page_width - section.left_margin - section.right_margin
+    is laid out so: an answer's, the projects', a kind's figures, the form's own. ``room`` is
+    the width of the page it is printed across, the last section's when not given."""
+    room = room or text_width(table.part.document.sections[-1])
     count = len(table.columns)
-    # Each column's longest word in letters and the room it takes, and its text's length.
-    words, least, texts = [1] * count, [word_width("x")] * count, [1] * count
-    for row in table.rows:
-        for c, cell in enumerate(row.cells):
-            if cell.grid_span > 1:
-                continue  # a label across columns ("Total for project 1") wraps in their room
-            for word in cell.text.split():
-                words[c] = max(words[c], len(word))
-                least[c] = max(least[c], word_width(word))
-            texts[c] = max(texts[c], min(len(cell.text), LONG_TEXT))
+    words, least, texts = _longest_words(table)
     spare = room - sum(least)
     wants = [text - word for text, word in zip(texts, words, strict=True)]
     if spare <= 0:
@@ -456,6 +450,60 @@ def lay_out(table, *, figures=()) -> None:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in paragraph.runs:
                     run.font.size = TABLE_TEXT
+
+
+def narrowest(table) -> int:
+    """The table's width, in EMU, with each column as narrow as its longest word."""
+    return sum(_longest_words(table)[1])
+
+
+def _longest_words(table) -> tuple[list[int], list[int], list[int]]:
+    """Each column's longest word in letters and the room it takes, and its text's length."""
+    count = len(table.columns)
+    words, least, texts = [1] * count, [word_width("x")] * count, [1] * count
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            if cell.grid_span > 1:
+                continue  # a label across columns ("Total for project 1") wraps in their room
+            for word in cell.text.split():
+                words[c] = max(words[c], len(word))
+                least[c] = max(least[c], word_width(word))
+            texts[c] = max(texts[c], min(len(cell.text), LONG_TEXT))
+    return words, least, texts
+
+
+def text_width(section) -> int:
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def across_landscape(document, first) -> int:
+    """Prints the document from its element ``first`` to its end so far on landscape pages,
+    the pages before and after as they were: a section ends before ``first`` and another after
+    what follows it, the second turned (docs/decisions/0511). Returns the landscape text
+    width."""
+    portrait = document.sections[-1]._sectPr
+    first.addprevious(_section_break(deepcopy(portrait)))
+    turned = deepcopy(portrait)
+    size = turned.find(qn("w:pgSz"))
+    width, height = size.get(qn("w:w")), size.get(qn("w:h"))
+    size.set(qn("w:w"), height)
+    size.set(qn("w:h"), width)
+    size.set(qn("w:orient"), "landscape")
+    # The PDF's side margins (static/css/pdf.css): a table that needs the turn needs the room.
+    margins = turned.find(qn("w:pgMar"))
+    for side in ("w:left", "w:right"):
+        margins.set(qn(side), str(LANDSCAPE_MARGIN.twips))
+    document.element.body.sectPr.addprevious(_section_break(turned))
+    section = document.sections[-2]
+    return text_width(section)
+
+
+def _section_break(properties) -> OxmlElement:
+    """An empty paragraph that ends a section laid out by ``properties`` (a ``w:sectPr``)."""
+    paragraph = OxmlElement("w:p")
+    paragraph.append(OxmlElement("w:pPr"))
+    paragraph[0].append(properties)
+    return paragraph
 
 
 def _span(cell) -> int:

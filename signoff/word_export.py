@@ -25,6 +25,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from docx.table import Table
 
 from plans import finance, presenters, selectors, structured
 from plans.content import table_rows
@@ -34,14 +35,19 @@ from plans.models import Plan, QuestionKind
 from plans.sanitise import clean_html
 from plans.word_files import FIGURES_STYLE, FIGURES_TABLE_STYLE, FORM_TEXT_STYLE
 from plans.word_writing import (
+    A4_HEIGHT,
+    A4_WIDTH,
     ANSWER_TABLE_STYLE,
+    across_landscape,
     add_caption,
     ensure_styles,
     lay_out,
+    narrowest,
     part_heading,
     question_heading,
     repeat_header,
     set_title,
+    text_width,
     write_html,
 )
 
@@ -277,6 +283,20 @@ def _answer(document, question, answer, *, plan: Plan, context) -> list:
     return written
 
 
+def _turned_if_wide(document, heading) -> None:
+    """An answer with a table too wide for a portrait page, its words kept whole, is printed
+    across a landscape one with its heading, as the PDF prints it (docs/decisions/0511)."""
+    tables = [
+        Table(element, document._body)
+        for element in heading._p.itersiblings()
+        if element.tag == qn("w:tbl")
+    ]
+    if any(narrowest(table) > text_width(document.sections[-1]) for table in tables):
+        room = across_landscape(document, heading._p)
+        for table in tables:
+            lay_out(table, room=room)
+
+
 def _signoff(document, plan: Plan, signing: SigningState, *, draft: bool) -> None:
     _form_text(document, "This plan is signed off by:")
     for block in signing.blocks:
@@ -370,6 +390,7 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
     draft = plan.status not in SIGNED_STATUSES and approval is None
     document = docx.Document()
     ensure_styles(document)
+    document.sections[0].page_width, document.sections[0].page_height = A4_WIDTH, A4_HEIGHT
     properties = document.core_properties
     properties.title = plan.title
     properties.author = plan.consortium.name
@@ -413,6 +434,7 @@ def plan_docx(*, plan: Plan, user, with_comments: bool = False) -> bytes:
                 document, question, answers.get(question.pk), plan=plan, context=context
             )
             anchors[("question", question.pk)] = Anchor(paragraphs, heading)
+            _turned_if_wide(document, heading)
     if not signing.blocks and not has_signoff:
         document.add_heading("Approval", level=1)
         _approval(document, plan, approval)

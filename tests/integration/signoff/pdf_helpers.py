@@ -10,7 +10,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from plans.models import Plan
+from plans.models import Answer, Plan
 from signoff import pdf
 from signoff.canonical import content_sha256
 from signoff.models import PlanDocument
@@ -68,3 +68,39 @@ def draft_pdf(plan: Plan) -> pdf.RenderedPdf:
         content_sha256="0" * 64,
         draft=pdf.DraftMark(generated_at=datetime.now(UTC), revision=1),
     )
+
+
+# A table wider than a portrait page: a PCT's savings profile, a column for each month.
+MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+SAVINGS_BY_MONTH = [
+    {"key": "scheme", "label": "Scheme"},
+    *({"key": month.lower(), "label": f"{month} (£)", "type": "money"} for month in MONTHS),
+]
+SCHEMES = ["Falls prevention", "Dermatology in the community"]
+
+
+def savings_rows() -> list[dict]:
+    """A different figure in every cell, so each is found where it is printed."""
+    return [
+        {
+            "scheme": scheme,
+            **{m.lower(): f"{100_000 * (row + 1) + 1_111 * n}" for n, m in enumerate(MONTHS)},
+        }
+        for row, scheme in enumerate(SCHEMES)
+    ]
+
+
+def figures(rows: list[dict]) -> list[str]:
+    return [f"£{int(row[m.lower()]):,}" for row in rows for m in MONTHS]
+
+
+def with_columns(plan: Plan, columns: list[dict], rows: list[dict]) -> Answer:
+    """The table of ``plan`` (made by plan_with_questions or three_signatory_plan) given
+    ``columns``, as a form could declare them, and ``rows``."""
+    answer = plan.answers.select_related("question").get(question__key="practices")
+    answer.question.columns = columns
+    answer.question.title = "Savings by month"
+    answer.question.save(update_fields=["columns", "title"])
+    answer.rows = rows
+    answer.save(update_fields=["rows"])
+    return answer

@@ -9,54 +9,28 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from plans.models import Answer, Plan
+from plans.models import Plan
 from signoff import pdf, services
 from signoff.canonical import content_sha256
 from signoff.pdf_fit import Fit
 from signoff.verification import Outcome, verify_upload
 from tests import demo_data
 from tests.integration.signoff.pdf_helpers import (
+    MONTHS,
+    SAVINGS_BY_MONTH,
+    SCHEMES,
     draft_pdf,
+    figures,
     printed_text,
+    savings_rows,
     signed_by_all,
     signed_documents,
+    with_columns,
 )
 from tests.plan_factories import plan_with_questions
 from tests.review_factories import three_signatory_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
-SAVINGS_BY_MONTH = [
-    {"key": "scheme", "label": "Scheme"},
-    *({"key": month.lower(), "label": f"{month} (£)", "type": "money"} for month in MONTHS),
-]
-SCHEMES = ["Falls prevention", "Dermatology in the community"]
-
-
-def savings_rows() -> list[dict]:
-    """A different figure in every cell, so each is found where it is printed."""
-    return [
-        {
-            "scheme": scheme,
-            **{m.lower(): f"{100_000 * (row + 1) + 1_111 * n}" for n, m in enumerate(MONTHS)},
-        }
-        for row, scheme in enumerate(SCHEMES)
-    ]
-
-
-def figures(rows: list[dict]) -> list[str]:
-    return [f"£{int(row[m.lower()]):,}" for row in rows for m in MONTHS]
-
-
-def with_columns(plan: Plan, columns: list[dict], rows: list[dict]) -> Answer:
-    answer = plan.answers.select_related("question").get(question__key="practices")
-    answer.question.columns = columns
-    answer.question.title = "Savings by month"
-    answer.question.save(update_fields=["columns", "title"])
-    answer.rows = rows
-    answer.save(update_fields=["rows"])
-    return answer
 
 
 def page_sizes(data: bytes) -> list[tuple[float, float, str]]:

@@ -9,8 +9,10 @@ from datetime import date
 import docx
 import pytest
 from django.urls import reverse
+from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
 
 from consortia.models import User
 from plans import participation, services, word_import
@@ -19,7 +21,19 @@ from plans.sanitise import clean_html, html_to_text
 from signoff.models import Comment
 from signoff.word_export import PROJECT_HEADINGS, plan_docx
 from tests.factories import UserFactory
-from tests.plan_factories import demo_daccom_plan, demo_daccom_plan_with_comments, pct_lead
+from tests.integration.signoff.pdf_helpers import (
+    MONTHS,
+    SAVINGS_BY_MONTH,
+    figures,
+    savings_rows,
+    with_columns,
+)
+from tests.plan_factories import (
+    demo_daccom_plan,
+    demo_daccom_plan_with_comments,
+    pct_lead,
+    plan_with_questions,
+)
 from tests.review_factories import put_in_state, three_signatory_plan
 from tests.services import require
 from tests.word_documents import exported_into_an_empty_plan
@@ -38,6 +52,25 @@ def cells(rows) -> list[dict]:
 
 def opened(data: bytes):
     return docx.Document(io.BytesIO(data))
+
+
+def laid_out_by_libreoffice(data: bytes, tmp_path, *options: str) -> tuple[str, bytes]:
+    """The .docx laid out into pages by LibreOffice, as Word would: its text as pdftotext
+    reads it (with ``options``), pages parted by form feeds, and the PDF."""
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    require(bool(soffice and pdftotext), "LibreOffice (soffice) and pdftotext lay out the .docx")
+    source = tmp_path / "plan.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    laid_out = (tmp_path / "plan.pdf").read_bytes()
+    text = subprocess.run(
+        [pdftotext, *options, "-", "-"], input=laid_out, check=True, capture_output=True
+    ).stdout.decode()
+    return text, laid_out
 
 
 def all_text(document) -> str:
@@ -361,32 +394,9 @@ def test_the_download_is_a_docx_for_anyone_who_may_see_the_plan(client):
 def test_the_export_laid_out_by_libreoffice_reads_as_the_form(tmp_path):
     """Where LibreOffice is installed, the .docx is laid out into pages as Word would, and the
     pages carry the form's headings in order, the figures and the DRAFT mark."""
-    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
-    require(bool(soffice and pdftotext), "LibreOffice (soffice) and pdftotext lay out the .docx")
     plan = demo_daccom_plan()
-    source = tmp_path / "daccom.docx"
-    source.write_bytes(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pages = subprocess.run(
-        [pdftotext, "-layout", str(tmp_path / "daccom.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\f")
+    data = plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium))
+    pages = laid_out_by_libreoffice(data, tmp_path, "-layout")[0].split("\f")
     assert len(pages) > 10
     assert "DacCom Practice Based Commissioning Plan 2006/07" in pages[0]
     assert "DRAFT" in pages[0]
@@ -414,26 +424,46 @@ def test_the_export_laid_out_by_libreoffice_reads_as_the_form(tmp_path):
 def test_the_self_assessments_summary_laid_out_by_libreoffice_breaks_no_word(tmp_path):
     """The summary's narrow columns of counts gave "Targets" and "Critical" too little room:
     LibreOffice wrote "Target" over "s". Each column now has room for its longest word."""
-    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
-    require(bool(soffice and pdftotext), "LibreOffice (soffice) and pdftotext lay out the .docx")
     demo_daccom_plan()
     plan = Plan.objects.get(template__slug="dacorum-pbc-framework-self-assessment")
-    source = tmp_path / "self-assessment.docx"
-    source.write_bytes(plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium)))
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    text = subprocess.run(
-        [pdftotext, "-layout", str(tmp_path / "self-assessment.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    data = plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium))
+    text, _ = laid_out_by_libreoffice(data, tmp_path, "-layout")
 
     assert re.search(r"^Level +Targets +OK +Low +Med +High +Critical +Not rated$", text, re.M)
     assert re.search(r"^All levels +56 +3 +18 +24 +8 +3 +0$", text, re.MULTILINE)
+
+
+def test_a_table_too_wide_for_a_portrait_page_is_turned_with_its_heading_keeping_figures_whole(
+    tmp_path,
+):
+    """A PCT's savings profile (13 columns) was squeezed into the portrait page: LibreOffice
+    wrote "£100,0" over "00", a figure read wrongly. The document is A4, as the PDF."""
+    plan = plan_with_questions(questions=4)
+    rows = savings_rows()
+    with_columns(plan, SAVINGS_BY_MONTH, rows)
+    data = plan_docx(plan=plan, user=UserFactory(consortium=plan.consortium))
+
+    document = opened(data)
+    portrait, landscape = (210, WD_ORIENT.PORTRAIT), (297, WD_ORIENT.LANDSCAPE)
+    assert [(round(s.page_width.mm), s.orientation) for s in document.sections] == [
+        portrait,
+        landscape,
+        portrait,
+    ]
+    text, laid_out = laid_out_by_libreoffice(data, tmp_path)
+    words = text.split()
+    for figure in figures(rows):
+        assert figure in words, figure
+    pages = PdfReader(io.BytesIO(laid_out)).pages
+    turned = [n for n, page in enumerate(pages) if page.mediabox.width > page.mediabox.height]
+    assert len(turned) == 1
+    assert "1.1 Savings by month" in pages[turned[0]].extract_text()
+    assert "1.1 Savings by month" not in text.split("\f")[turned[0] - 1]
+    # Read back, the turned pages lose nothing either.
+    empty, _data, preview = exported_into_an_empty_plan(plan)
+    (found,) = [p for p in word_import.proposals(empty, preview) if p.question.key == "practices"]
+    assert [row["scheme"] for row in found.rows] == [row["scheme"] for row in rows]
+    assert [row[month.lower()] for row in found.rows for month in MONTHS] == figures(rows)
 
 
 def test_pct_only_comments_reach_the_word_copy_of_pct_people_only():
