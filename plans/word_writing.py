@@ -34,6 +34,9 @@ LIST_STYLES = {"ul": "List Bullet", "ol": "List Number"}
 INLINE = {"strong", "b", "em", "i", "u", "a", "span", "br", "sup", "sub", "code"}
 MAX_LIST_DEPTH = 3
 TABLE_TEXT = Pt(9)
+#: A longer word (a pasted address) breaks wherever its cell ends, as in the PDF (signoff/pdf.py):
+#: counted as its first letters, it leaves the other columns room for their words.
+LONG_WORD = 24
 #: NHS documents are printed on A4; a landscape section's side margins are the PDF's.
 A4_WIDTH, A4_HEIGHT = Mm(210), Mm(297)
 LANDSCAPE_MARGIN = Mm(18)
@@ -467,7 +470,7 @@ def _longest_words(table) -> tuple[list[int], list[int], list[int]]:
                 continue  # a label across columns ("Total for project 1") wraps in their room
             for word in cell.text.split():
                 words[c] = max(words[c], len(word))
-                least[c] = max(least[c], word_width(word))
+                least[c] = max(least[c], word_width(word[:LONG_WORD]))
             texts[c] = max(texts[c], min(len(cell.text), LONG_TEXT))
     return words, least, texts
 

@@ -169,3 +169,22 @@ def test_a_capital_letter_counts_wider_than_a_narrow_one():
 
     assert word_width("OK") > word_width("il")
     assert word_width("Critical") < word_width("Mmmmmmmm")
+
+
+def test_a_word_too_long_for_any_column_breaks_in_its_own_and_leaves_the_others_their_words():
+    """A pasted address took its whole length from the page: "Registered" beside it was given
+    7 mm and written a few letters a line."""
+    from plans.word_writing import LONG_WORD, word_width
+
+    address = "https://example.org/" + "p" * 200
+    document = written(
+        "<table><tr><th>Scheme</th><th>Partners</th><th>Registered</th></tr>"
+        f"<tr><td>{address}</td><td>Hospital</td><td>Commissioning</td></tr></table>"
+    )
+    (table,) = document.tables
+
+    first, *others = table.columns
+    assert first.width >= word_width(address[:LONG_WORD])
+    for column in others:
+        longest = max((w for cell in column.cells for w in cell.text.split()), key=word_width)
+        assert column.width >= word_width(longest), longest
