@@ -485,7 +485,12 @@ def across_landscape(document, first) -> int:
     what follows it, the second turned (docs/decisions/0511). Returns the landscape text
     width."""
     portrait = document.sections[-1]._sectPr
-    first.addprevious(_section_break(deepcopy(portrait)))
+    previous = first.getprevious()
+    if previous is not None and _ends_landscape(previous):
+        # Straight after another turned answer: one landscape section holds both.
+        previous.getparent().remove(previous)
+    else:
+        first.addprevious(_section_break(deepcopy(portrait)))
     turned = deepcopy(portrait)
     size = turned.find(qn("w:pgSz"))
     width, height = size.get(qn("w:w")), size.get(qn("w:h"))
@@ -499,6 +504,11 @@ def across_landscape(document, first) -> int:
     document.element.body.sectPr.addprevious(_section_break(turned))
     section = document.sections[-2]
     return text_width(section)
+
+
+def _ends_landscape(element) -> bool:
+    size = element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}/{qn('w:pgSz')}")
+    return size is not None and size.get(qn("w:orient")) == "landscape"
 
 
 def _section_break(properties) -> OxmlElement:

@@ -69,7 +69,8 @@ def _narrowest_mm(table) -> float:
         for cell in row:
             if cell.tag not in ("td", "th"):
                 continue
-            span = max(1, int(cell.get("colspan") or 1))
+            value = cell.get("colspan") or ""
+            span = int(value) if value.isdigit() and int(value) > 0 else 1
             share = (_cell_mm(cell) + CELL_PADDING_MM) / span
             for column in range(index, index + span):
                 if column == len(columns):

@@ -188,3 +188,23 @@ def test_a_word_too_long_for_any_column_breaks_in_its_own_and_leaves_the_others_
     for column in others:
         longest = max((w for cell in column.cells for w in cell.text.split()), key=word_width)
         assert column.width >= word_width(longest), longest
+
+
+def test_two_answers_turned_one_after_the_other_share_one_landscape_section():
+    from docx.enum.section import WD_ORIENT
+
+    from plans.word_writing import across_landscape
+
+    document = docx.Document()
+    document.add_paragraph("Before")
+    for title in ("First wide answer", "Second wide answer"):
+        heading = document.add_heading(title, level=2)
+        document.add_table(rows=1, cols=13)
+        across_landscape(document, heading._p)
+    document.add_paragraph("After")
+
+    orientations = [section.orientation for section in document.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    turned = document.sections[1]
+    assert turned.page_width > turned.page_height
+    assert round(turned.left_margin.mm) == round(turned.right_margin.mm) == 18

@@ -75,3 +75,9 @@ def test_a_cell_spanning_columns_shares_its_width_between_them():
 
     # Given whole to each column, the two would be twice as wide as the one.
     assert table_mm(spanning) == pytest.approx(table_mm(one))
+
+
+def test_a_span_that_is_not_a_whole_number_counts_as_one_column():
+    odd = "<table><tr><td colspan='2x'>Reconfigurations</td><td colspan='0'>a</td></tr></table>"
+
+    assert table_mm(odd) > 0
