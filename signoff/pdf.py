@@ -36,7 +36,7 @@ from plans.models import Plan, QuestionKind
 from plans.plan_years import titled_with_year
 from plans.sanitise import clean_html
 
-from .pdf_fit import Fit, answer_fit
+from .pdf_fit import MAX_SPAN, Fit, answer_fit
 from .signing import Approval, SigningState, approved_by
 
 # URLs the renderer may fetch are on this origin, which no resolver will ever answer
@@ -62,7 +62,6 @@ MAX_STATIC_BYTES = 4 * 1024 * 1024
 # A plan is a few hundred kilobytes of HTML; far beyond that something is wrong, and layout
 # time grows with size, so refuse before weasyprint starts.
 MAX_HTML_CHARACTERS = 6_000_000
-MAX_SPAN = 20
 
 UK = ZoneInfo("Europe/London")
 

@@ -24,6 +24,9 @@ TABLE_POINTS = 9
 CELL_PADDING_MM = 2
 LIST_INDENT_MM = 6
 
+# The most columns a printed cell may span (signoff.pdf.printable lowers any larger span).
+MAX_SPAN = 20
+
 _MM_PER_POINT = 25.4 / 72
 _HARD_BREAKS = {
     "br", "p", "li", "ul", "ol", "div", "h2", "h3", "h4", "blockquote", "table", "tr", "td", "th",
@@ -70,7 +73,7 @@ def _narrowest_mm(table) -> float:
             if cell.tag not in ("td", "th"):
                 continue
             value = cell.get("colspan") or ""
-            span = int(value) if value.isdigit() and int(value) > 0 else 1
+            span = min(int(value), MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
             share = (_cell_mm(cell) + CELL_PADDING_MM) / span
             for column in range(index, index + span):
                 if column == len(columns):

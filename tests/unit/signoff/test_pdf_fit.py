@@ -77,7 +77,9 @@ def test_a_cell_spanning_columns_shares_its_width_between_them():
     assert table_mm(spanning) == pytest.approx(table_mm(one))
 
 
-def test_a_span_that_is_not_a_whole_number_counts_as_one_column():
+def test_a_span_that_is_not_a_whole_number_counts_as_one_column_and_a_huge_one_as_the_most():
     odd = "<table><tr><td colspan='2x'>Reconfigurations</td><td colspan='0'>a</td></tr></table>"
+    huge = "<table><tr><td colspan='999999999999'>Reconfigurations</td></tr></table>"
 
     assert table_mm(odd) > 0
+    assert table_mm(huge) == pytest.approx(table_mm(pdf.printable(huge)))
