@@ -34,8 +34,8 @@ LIST_STYLES = {"ul": "List Bullet", "ol": "List Number"}
 INLINE = {"strong", "b", "em", "i", "u", "a", "span", "br", "sup", "sub", "code"}
 MAX_LIST_DEPTH = 3
 TABLE_TEXT = Pt(9)
-#: A longer word (a pasted address) breaks wherever its cell ends, as in the PDF (signoff/pdf.py):
-#: counted as its first letters, it leaves the other columns room for their words.
+#: A longer word (a pasted address) breaks wherever its line ends, in the Word export and in the
+#: PDF (signoff/pdf.py): counted as its first letters, it leaves the other columns room.
 LONG_WORD = 24
 #: NHS documents are printed on A4; a landscape section's side margins are the PDF's.
 A4_WIDTH, A4_HEIGHT = Mm(210), Mm(297)

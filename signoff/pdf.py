@@ -35,6 +35,7 @@ from plans.content import PlanContent
 from plans.models import Plan, QuestionKind
 from plans.plan_years import titled_with_year
 from plans.sanitise import clean_html
+from plans.word_writing import LONG_WORD
 
 from .pdf_fit import MAX_SPAN, Fit, answer_fit
 from .signing import Approval, SigningState, approved_by
@@ -214,10 +215,9 @@ def printable(html: str) -> str:
     return _long_words_may_break(cleaned)
 
 
-# A word longer than this may break anywhere when its line has no room for it (a pasted
+# A word longer than LONG_WORD may break anywhere when its line has no room for it (a pasted
 # address, a run of one letter). Only such words: a table sizes each column to its longest
 # word, so letting every word break would squeeze short columns mid-word.
-LONG_WORD = 24
 _LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
 
 
