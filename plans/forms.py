@@ -14,10 +14,12 @@ from .template_files import MAX_FILE_BYTES as MAX_DEFINITION_BYTES
 EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
+    "Underline": True,
     "Heading": {"levels": [3, 4]},
     "BulletList": True,
     "OrderedList": True,
     "ListItem": True,
+    "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "HardBreak": True,
     "History": True,

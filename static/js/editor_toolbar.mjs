@@ -9,13 +9,15 @@ const PICKER = ".prose-menubar__picker";
 const STYLE = ".prose-menubar__selected"; // the text style (heading or paragraph) menu's button
 
 // The buttons that switch a format on and off, by the editor's names for the formats.
-const TOGGLES = ["bold", "italic", "bulletList", "orderedList"];
+const TOGGLES = ["bold", "italic", "underline", "bulletList", "orderedList", "blockquote"];
 // The library names its buttons in lower-case technical words.
 const LABELS = {
   bold: "Bold",
   italic: "Italic",
+  underline: "Underline",
   bulletList: "Bulleted list",
   orderedList: "Numbered list",
+  blockquote: "Quotation",
   link: "Insert link",
   unlink: "Remove link",
   "history:undo": "Undo",
