@@ -4,8 +4,9 @@ A table is at least as wide as the sum of its columns' longest unbreakable words
 with many columns (a monthly profile, a long list of indicators) that is wider than the paper,
 and the columns past its edge are not printed at all, in the draft or the sealed PDF. The
 words are measured with the PDF's own font (static/fonts, read with fontTools) and the
-answer is printed on a landscape page where it needs one; where even that is too narrow, its
-words may break anywhere, so every column is on the paper.
+answer is printed on a landscape page where it needs one; where even that is too narrow, in
+smaller type, and where that is still too narrow its words may also break anywhere, so every
+column is on the paper.
 """
 
 from enum import StrEnum
@@ -19,8 +20,10 @@ from lxml import html as lxml_html
 # The text area of an A4 page with the 18 mm side margins of static/css/pdf.css.
 PORTRAIT_MM = 210 - 2 * 18
 LANDSCAPE_MM = 297 - 2 * 18
-# static/css/pdf.css: a table's text size, a cell's right padding, a list's indent.
+# static/css/pdf.css: a table's text size (and the smaller one of .pdf-small), a cell's right
+# padding, a list's indent.
 TABLE_POINTS = 9
+SMALL_TABLE_POINTS = 7
 CELL_PADDING_MM = 2
 LIST_INDENT_MM = 6
 
@@ -35,12 +38,13 @@ _BOLD = {"th", "strong", "b"}
 
 
 class Fit(StrEnum):
-    """The classes of pdf.css that lay an answer out: as written, across a landscape page, or
-    across one with its words free to break anywhere."""
+    """The classes of pdf.css that lay an answer out: as written, across a landscape page, across
+    one in smaller type, or that and with its words free to break anywhere."""
 
     PORTRAIT = ""
     LANDSCAPE = "pdf-landscape"
-    SQUEEZED = "pdf-landscape pdf-squeezed"
+    SMALL = "pdf-landscape pdf-small"
+    SQUEEZED = "pdf-landscape pdf-small pdf-squeezed"
 
 
 def answer_fit(html: str) -> Fit:
@@ -49,19 +53,21 @@ def answer_fit(html: str) -> Fit:
     widest = table_mm(html)
     if widest <= PORTRAIT_MM:
         return Fit.PORTRAIT
-    return Fit.LANDSCAPE if widest <= LANDSCAPE_MM else Fit.SQUEEZED
+    if widest <= LANDSCAPE_MM:
+        return Fit.LANDSCAPE
+    return Fit.SMALL if table_mm(html, points=SMALL_TABLE_POINTS) <= LANDSCAPE_MM else Fit.SQUEEZED
 
 
-def table_mm(html: str) -> float:
+def table_mm(html: str, *, points: float = TABLE_POINTS) -> float:
     """The width, in millimetres, of the widest table in ``html`` at its narrowest (0 for
-    none)."""
+    none), its text ``points`` in size."""
     if "<table" not in html:
         return 0.0
     root = lxml_html.fragment_fromstring(html, create_parent="div")
-    return max((_narrowest_mm(table) for table in root.iter("table")), default=0.0)
+    return max((_narrowest_mm(table, points) for table in root.iter("table")), default=0.0)
 
 
-def _narrowest_mm(table) -> float:
+def _narrowest_mm(table, points: float) -> float:
     """The sum of the table's columns' narrowest widths; a cell spanning columns shares its
     width between them."""
     columns: list[float] = []
@@ -74,7 +80,7 @@ def _narrowest_mm(table) -> float:
                 continue
             value = cell.get("colspan") or ""
             span = min(int(value), MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
-            share = (_cell_mm(cell) + CELL_PADDING_MM) / span
+            share = (_cell_mm(cell, points) + CELL_PADDING_MM) / span
             for column in range(index, index + span):
                 if column == len(columns):
                     columns.append(0.0)
@@ -90,9 +96,9 @@ def _table_of(element):
     return parent
 
 
-def _cell_mm(cell) -> float:
+def _cell_mm(cell, points: float) -> float:
     """The cell's longest unbreakable run of text, with the indent of any list it is in."""
-    runs = _Runs()
+    runs = _Runs(points)
     runs.walk(cell, bold=False, nowrap=False, anywhere=False, depth=0)
     runs.end()
     return runs.widest
@@ -102,7 +108,8 @@ class _Runs:
     """Reads a cell's text as the lines of a layout at its narrowest: a run ends at a space
     (not in a figure kept whole), at a line or block, and after each letter of a long word."""
 
-    def __init__(self):
+    def __init__(self, points: float):
+        self.points = points
         self.widest = self.run = self.indent = 0.0
 
     def end(self):
@@ -130,17 +137,18 @@ class _Runs:
             if character.isspace() and not nowrap:
                 self.end()
                 continue
-            self.run += _character_mm(character, bold=bold)
+            self.run += _character_mm(character, bold=bold) * self.points
             if anywhere:
                 self.end()
 
 
 def _character_mm(character: str, *, bold: bool) -> float:
+    """The character's advance at one point in size."""
     advances, units_per_em = _font("Bold" if bold else "Regular")
     # A character the font lacks is drawn from another font: counted an em wide, as wide as
     # the widest of this one's.
     advance = advances.get(ord(character), units_per_em)
-    return advance / units_per_em * TABLE_POINTS * _MM_PER_POINT
+    return advance / units_per_em * _MM_PER_POINT
 
 
 @cache

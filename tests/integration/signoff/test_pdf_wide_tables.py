@@ -81,6 +81,23 @@ def test_a_sealed_plan_prints_a_table_too_wide_for_portrait_whole_across_a_lands
     assert verify_upload(sealed).outcome == Outcome.SEALED
 
 
+def test_a_table_too_wide_for_landscape_is_printed_in_smaller_type_with_its_words_whole():
+    plan = plan_with_questions(questions=4)
+    columns = [{"key": f"c{n}", "label": f"H{n:02d}"} for n in range(12)]
+    rows = [{f"c{n}": f"Reconfigurations c{n:02d}" for n in range(12)}]
+    with_columns(plan, columns, rows)
+
+    rendered = draft_pdf(plan)
+
+    words = printed_text(rendered.pdf).split()
+    # Broken anywhere, as a table past even a landscape page once was, the word came apart.
+    assert words.count("Reconfigurations") == 12
+    for n in range(12):
+        assert f"H{n:02d}" in words and f"c{n:02d}" in words, n
+    assert not words_off_the_paper(rendered.pdf)
+    assert any(width > height for width, height, _ in page_sizes(rendered.pdf))
+
+
 def test_a_table_too_wide_even_for_landscape_breaks_its_words_and_leaves_no_column_off():
     plan = plan_with_questions(questions=4)
     columns = [{"key": f"c{n}", "label": f"H{n:02d}"} for n in range(30)]

@@ -4,7 +4,14 @@ their narrowest, as weasyprint lays a table out that has no room to spare."""
 import pytest
 
 from signoff import pdf
-from signoff.pdf_fit import LANDSCAPE_MM, PORTRAIT_MM, Fit, answer_fit, table_mm
+from signoff.pdf_fit import (
+    LANDSCAPE_MM,
+    PORTRAIT_MM,
+    SMALL_TABLE_POINTS,
+    Fit,
+    answer_fit,
+    table_mm,
+)
 
 
 def table(columns: int, cell: str, heading: str = "Col") -> str:
@@ -25,7 +32,14 @@ def test_a_table_wider_than_a_portrait_page_is_laid_across_a_landscape_one():
     assert answer_fit(wide) == Fit.LANDSCAPE
 
 
-def test_a_table_wider_than_a_landscape_page_may_break_its_words_anywhere():
+def test_a_table_wider_than_a_landscape_page_is_printed_smaller_where_that_keeps_words_whole():
+    twelve = table(12, "Reconfigurations")
+
+    assert table_mm(twelve) > LANDSCAPE_MM >= table_mm(twelve, points=SMALL_TABLE_POINTS)
+    assert answer_fit(twelve) == Fit.SMALL
+
+
+def test_a_table_wider_than_a_landscape_page_even_in_smaller_type_may_break_its_words():
     assert answer_fit(table(16, "Commissioning and Reconfiguration")) == Fit.SQUEEZED
 
 
