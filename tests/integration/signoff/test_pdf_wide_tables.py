@@ -81,36 +81,32 @@ def test_a_sealed_plan_prints_a_table_too_wide_for_portrait_whole_across_a_lands
     assert verify_upload(sealed).outcome == Outcome.SEALED
 
 
-def test_a_table_too_wide_for_landscape_is_printed_in_smaller_type_with_its_words_whole():
+def printed_across_landscape(columns: int, word: str) -> list[str]:
+    """The words of a draft whose one row has ``columns`` cells of ``word`` and a marker, after
+    checking that every heading and marker is on the paper, across a landscape page."""
     plan = plan_with_questions(questions=4)
-    columns = [{"key": f"c{n}", "label": f"H{n:02d}"} for n in range(12)]
-    rows = [{f"c{n}": f"Reconfigurations c{n:02d}" for n in range(12)}]
-    with_columns(plan, columns, rows)
+    headings = [{"key": f"c{n}", "label": f"H{n:02d}"} for n in range(columns)]
+    with_columns(plan, headings, [{f"c{n}": f"{word} c{n:02d}" for n in range(columns)}])
 
     rendered = draft_pdf(plan)
 
     words = printed_text(rendered.pdf).split()
-    # Broken anywhere, as a table past even a landscape page once was, the word came apart.
-    assert words.count("Reconfigurations") == 12
-    for n in range(12):
+    for n in range(columns):
         assert f"H{n:02d}" in words and f"c{n:02d}" in words, n
     assert not words_off_the_paper(rendered.pdf)
     assert any(width > height for width, height, _ in page_sizes(rendered.pdf))
+    return words
+
+
+def test_a_table_too_wide_for_landscape_is_printed_in_smaller_type_with_its_words_whole():
+    words = printed_across_landscape(12, "Reconfigurations")
+
+    # Broken anywhere, as a table past even a landscape page once was, the word came apart.
+    assert words.count("Reconfigurations") == 12
 
 
 def test_a_table_too_wide_even_for_landscape_breaks_its_words_and_leaves_no_column_off():
-    plan = plan_with_questions(questions=4)
-    columns = [{"key": f"c{n}", "label": f"H{n:02d}"} for n in range(30)]
-    rows = [{f"c{n}": f"Reconfiguration c{n:02d}" for n in range(30)}]
-    with_columns(plan, columns, rows)
-
-    rendered = draft_pdf(plan)
-
-    words = printed_text(rendered.pdf).split()
-    for n in range(30):
-        assert f"H{n:02d}" in words and f"c{n:02d}" in words, n
-    assert not words_off_the_paper(rendered.pdf)
-    assert any(width > height for width, height, _ in page_sizes(rendered.pdf))
+    printed_across_landscape(30, "Reconfiguration")
 
 
 def test_every_answer_of_the_five_demo_plans_stays_on_a_portrait_page():
