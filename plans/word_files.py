@@ -72,6 +72,11 @@ STYLE_MAP = "\n".join(
         f"table[style-name='{FIGURES_TABLE_STYLE}'] => table.{FIGURES_CLASS}:fresh",
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => h2:fresh",
+        # Kept, as the answers keep them (plans/sanitise.py): mammoth drops underlining and
+        # reads a quotation as a plain paragraph unless told.
+        "u => u",
+        "p[style-name='Quote'] => blockquote > p:fresh",
+        "p[style-name='Intense Quote'] => blockquote > p:fresh",
     ]
 )
 
@@ -285,7 +290,12 @@ def docx_html(data: bytes, *, deadline: Deadline) -> str:
             "Word Document (.docx), and upload that."
         ) from error
     deadline.check()
-    return result.value
+    return _LINK_UNDERLINE.sub(r"\1\2\3", result.value)
+
+
+# A link's underlining, written on its run (by this service's export, and by people underlining
+# a link by hand), is how Word shows a link, not underlining of the answer's own.
+_LINK_UNDERLINE = re.compile(r"(<a\b[^>]*>)<u>((?:(?!</?u>).)*)</u>(</a>)", re.DOTALL)
 
 
 def written_here(data: bytes) -> bool:

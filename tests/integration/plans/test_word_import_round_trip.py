@@ -183,6 +183,35 @@ def test_the_export_imported_back_unchanged_changes_no_answer_and_adds_no_revisi
     assert demo.snapshots.count() == drafts
 
 
+FORMATTED = (
+    "<p>Agreed <u>with the PCT</u> in March.</p>"
+    "<blockquote><p>Every practice will report monthly.</p><p>Quarterly to the board.</p>"
+    "</blockquote><p>Reviewed quarterly</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("plan", "key"), [("daccom", "referral-management"), ("banes", "plan-introduction")]
+)
+def test_underlining_and_a_quotation_come_back_from_the_export_as_they_were(plan, key):
+    # Word's reader dropped underlining and read a quotation as plain paragraphs: the answer
+    # came back changed, and importing it would have saved it without them.
+    demo_data.load_organisations_and_plans()
+    demo = Plan.objects.get(**DEMO_PLANS[plan])
+    demo.answers.filter(question__key=key).update(text=FORMATTED)
+    editor = UserFactory(consortium=demo.consortium)
+    data = plan_docx(plan=demo, user=editor)
+
+    preview = word_import.word_import_preview(
+        plan=demo, user=editor, filename="export.docx", data=data
+    )
+
+    assert next(p for p in preview.pieces if p.key == key).html == FORMATTED
+    choices = word_import.default_choices(demo, preview, editor)
+    rows = word_import.preview_rows(demo, preview, choices, editor)
+    assert [r.question.key for r in rows if r.proposal is not None and not r.unchanged] == []
+
+
 def test_an_answer_changed_in_the_document_is_saved_and_the_rest_are_left_as_they_are(
     exported_back,
 ):

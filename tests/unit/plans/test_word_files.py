@@ -134,6 +134,22 @@ def test_a_hyperlink_is_kept_as_a_link_and_not_followed(no_network):
     assert 'href="https://example.org/plan"' in docx_html(buffer.getvalue(), deadline=Deadline())
 
 
+def test_underlining_and_quotations_written_in_word_are_read_as_the_answers_keep_them():
+    document = python_docx.Document()
+    paragraph = document.add_paragraph("Agreed ")
+    paragraph.add_run("with the PCT").underline = True
+    document.add_paragraph("Every practice will report monthly.", style="Quote")
+    document.add_paragraph("Quarterly to the board.", style="Intense Quote")
+    document.add_paragraph("Reviewed")
+    data = io.BytesIO()
+    document.save(data)
+
+    assert docx_html(data.getvalue(), deadline=Deadline()) == (
+        "<p>Agreed <u>with the PCT</u></p><blockquote><p>Every practice will report monthly.</p>"
+        "<p>Quarterly to the board.</p></blockquote><p>Reviewed</p>"
+    )
+
+
 def test_more_paragraphs_than_a_plan_can_have_are_refused_before_reading():
     assert "more than the 20,000 a plan can have" in refusal(many_paragraphs_docx(20_001))
 
