@@ -272,6 +272,11 @@ class Block:
     figures: bool = False
 
 
+# A link's underlining, written on its run (by this service's export, and by people underlining
+# a link by hand), is how Word shows a link, not underlining of the answer's own.
+_LINK_UNDERLINE = re.compile(r"(<a\b[^>]*>)<u>((?:(?!</?u>).)*)</u>(</a>)", re.DOTALL)
+
+
 def docx_html(data: bytes, *, deadline: Deadline) -> str:
     check_docx(data)
     deadline.check()
@@ -291,11 +296,6 @@ def docx_html(data: bytes, *, deadline: Deadline) -> str:
         ) from error
     deadline.check()
     return _LINK_UNDERLINE.sub(r"\1\2\3", result.value)
-
-
-# A link's underlining, written on its run (by this service's export, and by people underlining
-# a link by hand), is how Word shows a link, not underlining of the answer's own.
-_LINK_UNDERLINE = re.compile(r"(<a\b[^>]*>)<u>((?:(?!</?u>).)*)</u>(</a>)", re.DOTALL)
 
 
 def written_here(data: bytes) -> bool:
