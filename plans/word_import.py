@@ -1228,6 +1228,15 @@ class QuestionPreview:
     table: list[list[str]] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
 
+    @property
+    def says_what_is_saved(self) -> bool:
+        """Whether saving shows something besides the text found: a table's rows, the projects,
+        a kind's figures or a note (a text answer is the text shown above)."""
+        proposal = self.proposal
+        return proposal is not None and bool(
+            self.table or self.projects or proposal.data or proposal.notes
+        )
+
 
 _TAGS = {HIGH: "nhsuk-tag--green", MEDIUM: "nhsuk-tag--yellow", LOW: "nhsuk-tag--orange"}
 

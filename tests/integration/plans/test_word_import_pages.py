@@ -79,6 +79,26 @@ def test_upload_shows_a_preview_writes_nothing_until_applied_then_announces_what
     assert again.status_code == 302
 
 
+def test_what_will_be_saved_is_said_where_it_is_more_than_the_text_found(client, plan_and_editor):
+    import lxml.html
+
+    plan, _editor = plan_and_editor
+    response = upload(client, plan, "daccom.docx", daccom_2006_07_docx(plan.template))
+    page = lxml.html.document_fromstring(client.get(response["Location"]).content)
+
+    said = {}
+    for card in page.xpath("//section[contains(@class, 'nhsuk-card')]"):
+        heading = card.xpath("string(.//h2)").strip()
+        (saved,) = card.xpath(".//h3[. = 'What will be saved']") or [None]
+        said[heading] = (
+            "" if saved is None else "something" if saved.getnext() is not None else "nothing"
+        )
+    # The heading once stood with nothing under it in every text answer's card.
+    assert "nothing" not in said.values()
+    assert said["4.3 Referral Management"] == ""
+    assert said["2.1 Directors"] == "something"  # the rows
+
+
 def every_matched_piece(client) -> dict:
     """The preview's form with every piece that matched a question ticked, as found."""
     form = {"action": "apply", "apply": [str(p["id"]) for p in _pieces(client) if p["key"]]}
