@@ -60,6 +60,8 @@ class TextDiff:
     paragraphs: list[Paragraph]
     words_added: int = 0
     words_removed: int = 0
+    #: the same words, formatted otherwise (underlined, bold, a heading, a list)
+    formatting_changed: bool = False
 
     @property
     def changed(self) -> bool:
@@ -154,6 +156,8 @@ class AnswerDiff:
         bits = []
         if self.text is not None and self.text.changed:
             bits.append(_counted(self.text.words_added, self.text.words_removed, "word"))
+        elif self.text is not None and self.text.formatting_changed:
+            bits.append("The same words, formatted differently")
         if self.table is not None and self.table.changed:
             table_bits = [
                 f"{n} row{'s' if n != 1 else ''} {word}"
@@ -328,7 +332,13 @@ def diff_text(old_html: str, new_html: str, *, context: int = PARAGRAPHS_OF_CONT
                 elif segment.op == REMOVED:
                     removed += len(segment.text.split())
             paragraphs.append(Paragraph(segments))
-    return TextDiff(_fold(paragraphs, context), words_added=added, words_removed=removed)
+    return TextDiff(
+        _fold(paragraphs, context),
+        words_added=added,
+        words_removed=removed,
+        formatting_changed=not (added or removed)
+        and _normalise_html(old_html) != _normalise_html(new_html),
+    )
 
 
 # --- Tables ------------------------------------------------------------------------------

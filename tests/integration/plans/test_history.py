@@ -127,6 +127,21 @@ def test_show_changes_on_one_version_compares_it_with_the_version_before(client,
     assert "added: </span>beta" in html
 
 
+def test_a_version_that_only_underlined_words_is_said_to_have_changed_their_formatting(
+    client, plan, editor
+):
+    answer = save(answer_of(plan), editor, text="<p>Agreed with the PCT.</p>")
+    answer = save(answer, editor, text="<p>Agreed <u>with the PCT</u>.</p>")
+    client.force_login(editor)
+
+    html = page(client, "question_history", plan.pk, "question-1",
+                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+
+    assert "Changes from version 1 to version 2" in html
+    assert "The same words, formatted differently." in html
+    assert "No changes" not in html
+
+
 def test_answer_markup_reaches_the_comparison_escaped(client, plan, editor):
     answer = save(answer_of(plan), editor, text="<p>&lt;img src=x onerror=alert(1)&gt;</p>")
     client.force_login(editor)

@@ -1,3 +1,5 @@
+import pytest
+
 from plans import diffs
 from plans.diffs import ADDED, CHANGED, REMOVED, SAME, Content, Segment
 from plans.kinds.rows import ONE_LINE_CHARACTERS
@@ -311,6 +313,30 @@ def test_an_answer_diff_covers_text_table_and_figures_and_says_what_changed_in_w
 
     assert result.changed
     assert result.summary == "2 words added, 1 word removed; 1 row added; 1 figure changed"
+
+
+@pytest.mark.parametrize(
+    "formatted",
+    [
+        "<p>Agreed <u>with the PCT</u>.</p>",
+        "<h3>Agreed with the PCT.</h3>",
+        "<blockquote><p>Agreed with the PCT.</p></blockquote>",
+    ],
+)
+def test_the_same_words_formatted_differently_are_said_to_be_so_not_no_changes(formatted):
+    # The history listed such a version as a change and then summed it up as "No changes".
+    result = diffs.diff_answers(
+        Content(text="<p>Agreed with the PCT.</p>"), Content(text=formatted)
+    )
+
+    assert result.summary == "The same words, formatted differently"
+    assert not result.text.changed  # no words to mark
+
+
+def test_space_between_blocks_is_no_change_of_formatting():
+    old, new = Content(text="<p>One</p><p>Two</p>"), Content(text="<p>One</p>\n<p>Two</p>")
+
+    assert diffs.diff_answers(old, new).summary == "No changes"
 
 
 def test_content_reads_answers_snapshots_and_nothing_alike():
