@@ -137,13 +137,13 @@ class _Runs:
             if character.isspace() and not nowrap:
                 self.end()
                 continue
-            self.run += _character_mm(character, bold=bold) * self.points
+            self.run += _advance_mm_per_point(character, bold=bold) * self.points
             if anywhere:
                 self.end()
 
 
-def _character_mm(character: str, *, bold: bool) -> float:
-    """The character's advance at one point in size."""
+def _advance_mm_per_point(character: str, *, bold: bool) -> float:
+    """The character's advance, in millimetres, at a size of one point."""
     advances, units_per_em = _font("Bold" if bold else "Regular")
     # A character the font lacks is drawn from another font: counted an em wide, as wide as
     # the widest of this one's.

@@ -56,6 +56,12 @@ def page(client, name, *args, **params):
     return response.content.decode()
 
 
+def newest_compared(client, answer) -> str:
+    """The question's history page comparing the answer's newest version with the one before."""
+    return page(client, "question_history", answer.plan_id, answer.question.key,
+                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+
+
 def saved_twice(plan, editor, first: str = "<p>One</p>", second: str = "<p>Two</p>"):
     """question-1 saved by ``editor`` as ``first`` then ``second``: the answer, and the revision
     holding ``first``."""
@@ -116,12 +122,10 @@ def test_comparing_two_versions_shows_the_words_added_and_removed(client, plan, 
 
 
 def test_show_changes_on_one_version_compares_it_with_the_version_before(client, plan, editor):
-    answer = save(answer_of(plan), editor, text="<p>Alpha</p>")
-    answer = save(answer, editor, text="<p>Alpha beta</p>")
+    answer, _first = saved_twice(plan, editor, "<p>Alpha</p>", "<p>Alpha beta</p>")
     client.force_login(editor)
 
-    html = page(client, "question_history", plan.pk, "question-1",
-                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+    html = newest_compared(client, answer)
 
     assert "Changes from version 1 to version 2" in html
     assert "added: </span>beta" in html
@@ -130,12 +134,12 @@ def test_show_changes_on_one_version_compares_it_with_the_version_before(client,
 def test_a_version_that_only_underlined_words_is_said_to_have_changed_their_formatting(
     client, plan, editor
 ):
-    answer = save(answer_of(plan), editor, text="<p>Agreed with the PCT.</p>")
-    answer = save(answer, editor, text="<p>Agreed <u>with the PCT</u>.</p>")
+    answer, _first = saved_twice(
+        plan, editor, "<p>Agreed with the PCT.</p>", "<p>Agreed <u>with the PCT</u>.</p>"
+    )
     client.force_login(editor)
 
-    html = page(client, "question_history", plan.pk, "question-1",
-                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+    html = newest_compared(client, answer)
 
     assert "Changes from version 1 to version 2" in html
     assert "The same words, formatted differently." in html
@@ -146,8 +150,7 @@ def test_answer_markup_reaches_the_comparison_escaped(client, plan, editor):
     answer = save(answer_of(plan), editor, text="<p>&lt;img src=x onerror=alert(1)&gt;</p>")
     client.force_login(editor)
 
-    html = page(client, "question_history", plan.pk, "question-1",
-                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+    html = newest_compared(client, answer)
 
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img src=x" not in html
@@ -162,8 +165,7 @@ def test_comparing_tables_shows_rows_added_removed_and_changed_cells(client, pla
                                         {"name": "Bridge", "code": "B1"}])  # fmt: skip
     client.force_login(editor)
 
-    html = page(client, "question_history", plan.pk, "practices",
-                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+    html = newest_compared(client, answer)
 
     assert "1 row added, 1 row changed" in html
     assert "Rows that changed (1 other row unchanged)" in html
@@ -181,8 +183,7 @@ def test_comparing_structured_answers_shows_figures_as_the_plan_page_does(client
         {"number": "1", "title": "Outpatients", "leads": [], "targets": [target]}]})  # fmt: skip
     client.force_login(editor)
 
-    html = page(client, "question_history", plan.pk, "projects",
-                to=history.answer_revisions(answer)[0].history_id)  # fmt: skip
+    html = newest_compared(client, answer)
 
     assert "£100,000" in html and "£111,111.50" in html
     assert "111111" not in html
